@@ -1,0 +1,207 @@
+import type { Kafka, Producer, Message, IHeaders } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { HubError, type Logger, Counter, Histogram, type Registry } from '@lienthong/platform';
+import { encodeEvent, type CloudEvent } from './envelope.js';
+
+export interface EventProducerOptions {
+  kafka: Kafka;
+  logger: Logger;
+  /** Prefix of the transactional id; the instance adds a unique suffix. */
+  transactionalIdPrefix: string;
+  /** How long a publish waits for others to share its transaction. */
+  lingerMs?: number;
+  /** Most messages in one transaction. */
+  maxBatchMessages?: number;
+  metrics?: Registry;
+}
+
+export interface RawRecord {
+  key: string | null;
+  value: Buffer | string | null;
+  headers?: IHeaders;
+}
+
+export interface EventProducer {
+  connect(): Promise<void>;
+  /**
+   * Publishes the events to `topic`, key = subject. Resolves only after Kafka committed them (acks=all,
+   * idempotent, in a transaction); rejects with LT_KAFKA_UNAVAILABLE (retriable) otherwise, in which case
+   * none of them is visible to read_committed consumers — a request is all-or-nothing.
+   */
+  publish(topic: string, events: CloudEvent[]): Promise<void>;
+  /** Same guarantees for raw records (dead letters, replays). */
+  publishRecords(topic: string, records: RawRecord[]): Promise<void>;
+  /** True once connected and while the last transaction did not fail. */
+  healthy(): boolean;
+  disconnect(): Promise<void>;
+}
+
+interface Pending {
+  topic: string;
+  messages: Message[];
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * A transactional, idempotent producer that groups concurrent publishes into one Kafka transaction.
+ *
+ * Why transactions: a gateway request with 500 dossiers lands on several partitions; without a
+ * transaction a broker failure mid-write could leave some of them visible and answer 503, and the
+ * client's retry would then duplicate them. With one, either all are committed or none is readable.
+ * Why grouping: kafkajs serializes a transactional producer's requests, so one transaction per HTTP
+ * request would cap throughput at one round trip set per request; concurrent requests share one instead
+ * (all of them succeed or fail together, and each caller learns the outcome).
+ */
+export function createEventProducer(opts: EventProducerOptions): EventProducer {
+  const log = opts.logger.child({ component: 'producer' });
+  const lingerMs = opts.lingerMs ?? 2;
+  const maxBatch = opts.maxBatchMessages ?? 2_000;
+  let producer: Producer | undefined;
+  let connecting: Promise<Producer> | undefined;
+  let ok = false;
+  let closed = false;
+  let queue: Pending[] = [];
+  let queued = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+
+  const published = opts.metrics
+    ? new Counter({ name: 'kafka_published_messages_total', help: 'messages committed to Kafka', labelNames: ['topic'], registers: [opts.metrics] })
+    : undefined;
+  const failures = opts.metrics
+    ? new Counter({ name: 'kafka_publish_failures_total', help: 'failed Kafka transactions', registers: [opts.metrics] })
+    : undefined;
+  const txnSeconds = opts.metrics
+    ? new Histogram({ name: 'kafka_transaction_seconds', help: 'time to commit one producer transaction', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [opts.metrics] })
+    : undefined;
+
+  async function getProducer(): Promise<Producer> {
+    if (producer) return producer;
+    connecting ??= (async () => {
+      const p = opts.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionalId: `${opts.transactionalIdPrefix}-${randomUUID()}`,
+        transactionTimeout: 30_000,
+      });
+      try {
+        await p.connect();
+      } catch (err) {
+        await p.disconnect().catch(() => {});
+        throw err;
+      }
+      producer = p;
+      ok = true;
+      return p;
+    })().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  }
+
+  /** After a failed transaction the producer may be fenced or mid-abort: start afresh on the next call. */
+  async function reset(): Promise<void> {
+    const p = producer;
+    producer = undefined;
+    ok = false;
+    if (p) await p.disconnect().catch(() => {});
+  }
+
+  async function flushBatch(batch: Pending[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const item of batch) {
+      const list = byTopic.get(item.topic) ?? [];
+      list.push(...item.messages);
+      byTopic.set(item.topic, list);
+    }
+    const started = process.hrtime.bigint();
+    try {
+      const p = await getProducer();
+      const txn = await p.transaction();
+      try {
+        await txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        await txn.commit();
+      } catch (err) {
+        await txn.abort().catch(() => {});
+        throw err;
+      }
+      ok = true;
+      txnSeconds?.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      for (const [topic, messages] of byTopic) published?.inc({ topic }, messages.length);
+      for (const item of batch) item.resolve();
+    } catch (err) {
+      failures?.inc();
+      log.error({ err, messages: batch.reduce((n, b) => n + b.messages.length, 0) }, 'kafka transaction failed');
+      await reset();
+      const e = new HubError('LT_KAFKA_UNAVAILABLE', `Kafka did not acknowledge the write: ${(err as Error).message}`, {
+        kind: 'unavailable',
+        retriable: true,
+        cause: err,
+        messageVi: 'Kafka không xác nhận việc ghi; chưa có gì được công bố',
+      });
+      for (const item of batch) item.reject(e);
+    }
+  }
+
+  function schedule(): void {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      const batch = queue;
+      queue = [];
+      queued = 0;
+      // Transactions run one after another; the next batch collects meanwhile.
+      flushing = flushing.then(() => flushBatch(batch));
+    }, lingerMs);
+  }
+
+  function enqueue(topic: string, messages: Message[]): Promise<void> {
+    if (closed) {
+      return Promise.reject(
+        new HubError('LT_KAFKA_CLOSED', 'producer is shutting down', { kind: 'unavailable', retriable: true, messageVi: 'đang dừng dịch vụ' }),
+      );
+    }
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      queue.push({ topic, messages, resolve, reject });
+      queued += messages.length;
+      if (queued >= maxBatch && timer) {
+        clearTimeout(timer);
+        timer = undefined;
+        const batch = queue;
+        queue = [];
+        queued = 0;
+        flushing = flushing.then(() => flushBatch(batch));
+      } else schedule();
+    });
+  }
+
+  return {
+    async connect() {
+      await getProducer();
+    },
+    publish(topic, events) {
+      return enqueue(
+        topic,
+        events.map((e) => ({ key: e.subject, value: encodeEvent(e), headers: { 'ce-type': e.type, 'ce-id': e.id } })),
+      );
+    },
+    publishRecords(topic, records) {
+      return enqueue(topic, records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })));
+    },
+    healthy: () => ok,
+    async disconnect() {
+      closed = true;
+      if (timer) {
+        clearTimeout(timer);
+        timer = undefined;
+        const batch = queue;
+        queue = [];
+        flushing = flushing.then(() => flushBatch(batch));
+      }
+      await flushing;
+      await reset();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { Admin } from 'kafkajs';
+
+/** One topic of the catalogue (design.md, Contracts/Topics). */
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** Retention in ms; -1 = forever. */
+  retentionMs: number;
+  cleanupPolicy: 'delete' | 'compact';
+  description: string;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * The topic catalogue. Partition counts bound the consumers' parallelism (ordering is per key, so per
+ * MaHoSo); dossier events keep 30 days so a portal outage or a replay after a fix never outlives them;
+ * dead letters keep 90 days because an operator must have time to look at them.
+ */
+export const topicCatalogue = {
+  dossierEvents: { name: 'dossier.events.v1', partitions: 6, retentionMs: 30 * DAY, cleanupPolicy: 'delete', description: 'dossier snapshots and progress steps accepted by the gateway' },
+  paymentEvents: { name: 'payment.events.v1', partitions: 3, retentionMs: 30 * DAY, cleanupPolicy: 'delete', description: 'payment settlements and expiries' },
+  syncOutcomes: { name: 'sync.outcomes.v1', partitions: 3, retentionMs: 14 * DAY, cleanupPolicy: 'delete', description: 'outcome of every push to the national portal' },
+  citizenAudit: { name: 'citizen.audit.v1', partitions: 3, retentionMs: 365 * DAY, cleanupPolicy: 'delete', description: 'audit trail of population and business-registry look-ups' },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicKey = keyof typeof topicCatalogue;
+
+/** Name of the dead-letter topic of `topic`. */
+export const dlqOf = (topic: string): string => `${topic}.dlq`;
+
+/**
+ * Topic names under a namespace prefix. Production uses none; tests use a random one so that parallel
+ * suites never read each other's events (conventions §8).
+ */
+export function topicNames(namespace = ''): Record<TopicKey, string> {
+  const out = {} as Record<TopicKey, string>;
+  for (const [k, spec] of Object.entries(topicCatalogue)) out[k as TopicKey] = `${namespace}${spec.name}`;
+  return out;
+}
+
+/** Every topic of the catalogue and its dead-letter twin, under a namespace. */
+export function catalogueSpecs(namespace = ''): TopicSpec[] {
+  const specs: TopicSpec[] = [];
+  for (const spec of Object.values(topicCatalogue)) {
+    specs.push({ ...spec, name: `${namespace}${spec.name}` });
+    specs.push({
+      ...spec,
+      name: dlqOf(`${namespace}${spec.name}`),
+      partitions: 1,
+      retentionMs: 90 * DAY,
+      description: `dead letters of ${spec.name}`,
+    });
+  }
+  return specs;
+}
+
+/** Creates the topics that do not exist yet (idempotent; safe for several services starting at once). */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.name));
+  if (missing.length === 0) return [];
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((s) => ({
+      topic: s.name,
+      numPartitions: s.partitions,
+      replicationFactor: -1, // the broker's default: 1 locally, 3 on a production cluster
+      configEntries: [
+        { name: 'retention.ms', value: String(s.retentionMs) },
+        { name: 'cleanup.policy', value: s.cleanupPolicy },
+      ],
+    })),
+  });
+  return missing.map((s) => s.name);
+}

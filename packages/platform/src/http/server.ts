@@ -1,0 +1,117 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import underPressure from '@fastify/under-pressure';
+import swagger from '@fastify/swagger';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import { installErrorHandler, errorBody } from './error-handler.js';
+import { parseGuardedJson, defaultJsonGuardLimits, type JsonGuardLimits } from '../json-guard.js';
+import { Histogram, type Registry } from '../metrics.js';
+import { HubError } from '../errors.js';
+
+export type ReadinessCheck = () => Promise<void> | void;
+
+export interface HttpServerOptions {
+  name: string;
+  version?: string;
+  description?: string;
+  logger: Logger;
+  metrics: Registry;
+  /** Largest request body in bytes (413 above it). */
+  bodyLimit?: number;
+  jsonLimits?: JsonGuardLimits;
+  /** Named checks run by /health/ready; any throwing makes it 503. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Event-loop delay above which requests get 503 instead of queuing (under-pressure). */
+  maxEventLoopDelayMs?: number;
+  /** Extra content types parsed as JSON-less raw strings (e.g. form callbacks). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The fastify instance every HTTP service starts from: guarded JSON parsing (depth, NUL, proto keys),
+ * one error format, request ids, load shedding, OpenAPI at /docs/json, /health/live, /health/ready,
+ * /metrics with a request-duration histogram. Services add their routes to it in their buildApp.
+ */
+export async function createHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestTimeout: opts.requestTimeoutMs ?? 30_000,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
+  });
+  const limits = opts.jsonLimits ?? defaultJsonGuardLimits;
+
+  app.removeContentTypeParser(['application/json']);
+  const parseJson = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    try {
+      done(null, parseGuardedJson(body.toString(), limits));
+    } catch (err) {
+      done(err as HubError, undefined);
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser(/^application\/[\w.+-]*\+json$/, { parseAs: 'string' }, parseJson);
+
+  installErrorHandler(app);
+
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [opts.metrics],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    if (route === '/metrics' || route.startsWith('/health')) return;
+    duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(underPressure, {
+    maxEventLoopDelay: opts.maxEventLoopDelayMs ?? 1_000,
+    exposeStatusRoute: false,
+    pressureHandler: (_req, reply) => {
+      reply
+        .status(503)
+        .header('retry-after', '1')
+        .send(errorBody('LT_HTTP_OVERLOADED', 'Hệ thống đang quá tải, vui lòng thử lại', 'server overloaded, retry shortly'));
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: opts.name, version: opts.version ?? '0.1.0', description: opts.description ?? '' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/health/ready', { schema: { hide: true } }, async (_req, reply) => {
+    const results: Record<string, string> = {};
+    let ok = true;
+    for (const [name, check] of Object.entries(opts.readiness ?? {})) {
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, rej) => setTimeout(() => rej(new Error('check timed out')), 3_000).unref()),
+        ]);
+        results[name] = 'ok';
+      } catch (err) {
+        ok = false;
+        results[name] = (err as Error).message;
+      }
+    }
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: results });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type(opts.metrics.contentType).send(await opts.metrics.metrics()),
+  );
+  return app;
+}

@@ -1,0 +1,4 @@
+export * from './env.js';
+export * from './kafka.js';
+export * from './postgres.js';
+export * from './logger.js';

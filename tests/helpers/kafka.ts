@@ -1,0 +1,97 @@
+import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { catalogueSpecs, ensureTopics } from '@lienthong/events';
+import { randomSuffix, testBrokers } from './env.js';
+
+export interface ReadRecord {
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+}
+
+function plainHeaders(h: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined) out[k] = Array.isArray(v) ? String(v[0]) : String(v);
+  return out;
+}
+
+export function testKafka(clientId = 'test'): Kafka {
+  return new Kafka({ clientId, brokers: testBrokers(), logLevel: logLevel.NOTHING });
+}
+
+/** A random topic namespace (e.g. `t-k3j2h1.`) with the whole catalogue created under it. */
+export async function createTestNamespace(): Promise<string> {
+  const ns = `t-${randomSuffix()}.`;
+  const admin = testKafka('test-admin').admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, catalogueSpecs(ns));
+  } finally {
+    await admin.disconnect();
+  }
+  return ns;
+}
+
+/** Deletes every topic of a namespace (tests clean up after themselves). */
+export async function deleteTestNamespace(ns: string): Promise<void> {
+  const admin = testKafka('test-admin').admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(ns));
+    if (topics.length) await admin.deleteTopics({ topics, timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Reads every committed record of a topic from the start (read_committed: aborted records are never
+ * seen). Transaction markers occupy offsets, so "caught up" cannot be told from offsets alone: it stops
+ * once every partition that has data delivered a batch and nothing new came for `idleMs` (or after
+ * `maxIdleMs` of silence for partitions holding only aborted records).
+ */
+export async function readTopic(topic: string, { timeoutMs = 20_000, idleMs = 1_200, maxIdleMs = 4_000 } = {}): Promise<ReadRecord[]> {
+  const kafka = testKafka('test-reader');
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const withData = new Set(ends.filter((e) => BigInt(e.high) > 0n).map((e) => e.partition));
+  const records: ReadRecord[] = [];
+  if (withData.size === 0) return records;
+  const seen = new Set<number>();
+  const consumer = kafka.consumer({ groupId: `reader-${randomSuffix()}`, readUncommitted: false });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let last = Date.now();
+  const started = Date.now();
+  void consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) {
+        records.push({
+          key: m.key?.toString() ?? null,
+          value: m.value?.toString() ?? null,
+          headers: plainHeaders(m.headers),
+          partition: batch.partition,
+          offset: m.offset,
+        });
+      }
+      seen.add(batch.partition);
+      last = Date.now();
+    },
+  });
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    const quiet = Date.now() - last;
+    const allSeen = [...withData].every((p) => seen.has(p));
+    // Joining the group can take seconds: silence before the first batch counts only after 10 s.
+    if ((allSeen && quiet >= idleMs) || (quiet >= maxIdleMs && (seen.size > 0 || Date.now() - started > 10_000))) break;
+    if (Date.now() - started > timeoutMs) {
+      await consumer.disconnect();
+      throw new Error(`timed out reading ${topic}`);
+    }
+  }
+  await consumer.disconnect();
+  return records;
+}
