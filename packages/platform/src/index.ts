@@ -11,3 +11,4 @@ export * from './json-guard.js';
 export * from './shutdown.js';
 export * from './http/server.js';
 export * from './http/error-handler.js';
+export * from './api-clients.js';

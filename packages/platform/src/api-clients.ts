@@ -1,0 +1,116 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { HubError } from './errors.js';
+
+/**
+ * API clients of an HTTP service (provincial one-stop systems, officers' tools), from a JSON file:
+ * `{ "clients": [{ "id", "name", "keyHash": "sha256:<hex>", "agencies": ["000.00.01.H22", "*.H22", "*"],
+ *    "rateLimitPerMinute"?: number }] }`.
+ * Keys are 32 random bytes (not passwords), so an unsalted SHA-256 is enough to keep the file harmless if
+ * it leaks; it also keeps the per-request check cheap. The file never holds a key in clear.
+ */
+export interface ApiClient {
+  id: string;
+  name: string;
+  keyHash: string;
+  /** Agency codes this client may speak for: exact codes, `*.<suffix>` (e.g. `*.H22`, a whole province), or `*`. */
+  agencies: string[];
+  rateLimitPerMinute?: number;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validateFile = ajv.compile({
+  type: 'object',
+  required: ['clients'],
+  additionalProperties: false,
+  properties: {
+    clients: {
+      type: 'array',
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'keyHash', 'agencies'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          keyHash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+          agencies: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(\\*|\\*\\.[A-Za-z0-9.]+|[A-Za-z0-9.]+)$' } },
+          rateLimitPerMinute: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+        },
+      },
+    },
+  },
+});
+
+/** `sha256:<hex>` of an API key, the form stored in the clients file. */
+export function hashApiKey(key: string): string {
+  return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+}
+
+/** A new random API key (`lt_` + 43 base64url characters). */
+export function generateApiKey(): string {
+  return `lt_${randomBytes(32).toString('base64url')}`;
+}
+
+export interface ApiClientRegistry {
+  readonly clients: readonly ApiClient[];
+  /** The client whose key is in `authorization` (`Bearer <key>`); throws 401-kind errors otherwise. */
+  authenticate(authorization: string | undefined): ApiClient;
+  /** Whether the client may act for the agency (design.md flow 1). */
+  mayActFor(client: ApiClient, agencyCode: string): boolean;
+}
+
+const unauthorized = (en: string, vi: string) =>
+  new HubError('LT_AUTH_UNAUTHORIZED', en, { kind: 'unauthorized', messageVi: vi });
+
+export function createApiClientRegistry(input: unknown): ApiClientRegistry {
+  if (!validateFile(input)) {
+    const why = (validateFile.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new HubError('LT_CONFIG_INVALID', `API clients file is invalid: ${why}`, { kind: 'internal' });
+  }
+  const clients = (input as { clients: ApiClient[] }).clients.map((c) => Object.freeze({ ...c, agencies: [...c.agencies] }));
+  const ids = new Set<string>();
+  for (const c of clients) {
+    if (ids.has(c.id)) throw new HubError('LT_CONFIG_INVALID', `API clients file: duplicate id ${c.id}`, { kind: 'internal' });
+    ids.add(c.id);
+  }
+  const digests = clients.map((c) => Buffer.from(c.keyHash.slice('sha256:'.length), 'hex'));
+  return {
+    clients,
+    authenticate(authorization) {
+      if (!authorization) throw unauthorized('missing Authorization header (Bearer <API key>)', 'Thiếu tiêu đề Authorization (Bearer <khóa API>)');
+      const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(authorization);
+      if (!m) throw unauthorized('Authorization must be "Bearer <API key>"', 'Authorization phải có dạng "Bearer <khóa API>"');
+      const presented = createHash('sha256').update(m[1]!, 'utf8').digest();
+      // Compare against every client, in constant time each, so timing tells nothing about which matched.
+      let found: ApiClient | undefined;
+      for (let i = 0; i < clients.length; i++) {
+        if (timingSafeEqual(presented, digests[i]!) && !found) found = clients[i];
+      }
+      if (!found) throw unauthorized('unknown API key', 'Khóa API không hợp lệ');
+      return found;
+    },
+    mayActFor(client, agencyCode) {
+      return client.agencies.some((a) => a === '*' || a === agencyCode || (a.startsWith('*.') && agencyCode.endsWith(a.slice(1))));
+    },
+  };
+}
+
+/** Loads the clients file at `path` (JSON). */
+export function loadApiClients(path: string): ApiClientRegistry {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new HubError('LT_CONFIG_INVALID', `cannot read API clients file ${path}: ${(err as Error).message}`, { kind: 'internal', cause: err });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new HubError('LT_CONFIG_INVALID', `API clients file ${path} is not JSON`, { kind: 'internal', cause: err });
+  }
+  return createApiClientRegistry(parsed);
+}
