@@ -1,0 +1,82 @@
+/**
+ * yyyyMMddHHmmss in Asia/Ho_Chi_Minh, the date format of every DVCQG dossier packet [code S1, T2, X3].
+ * Viet Nam has kept UTC+07:00 without daylight saving since 1975, so converting an instant with an explicit
+ * offset to local time is exact; a time without an offset is not converted (that would guess the zone).
+ */
+
+const DATE_TIME_14 = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
+const DATE_8 = /^(\d{4})(\d{2})(\d{2})$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
+const VN_OFFSET_MS = 7 * 3600_000;
+// Dossier dates before 1900 or after 2999 are typing errors, not history [inf].
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2999;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** True when the parts form a real calendar date (no 30 February, no month 13). */
+export function isRealDate(year: number, month: number, day: number): boolean {
+  return year >= MIN_YEAR && year <= MAX_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** True when the parts form a real time of day: hour 0–23, no leap second. */
+export function isRealTime(hour: number, minute: number, second: number): boolean {
+  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+}
+
+/** True for a real local date-time written yyyyMMddHHmmss. */
+export function isDateTime14(value: string): boolean {
+  const m = DATE_TIME_14.exec(value);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  return isRealDate(y, mo, d) && isRealTime(h, mi, s);
+}
+
+/** True for a real date written yyyyMMdd. */
+export function isDate8(value: string): boolean {
+  const m = DATE_8.exec(value);
+  return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/** True for a real date written yyyy-MM-dd. */
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/**
+ * Converts an ISO 8601 date-time with an explicit offset ("2025-01-15T01:30:00Z", "…+07:00") to yyyyMMddHHmmss in
+ * Viet Nam time; fractions of a second are dropped because the target has none. Returns undefined for anything else.
+ */
+export function isoToDateTime14(value: string): string | undefined {
+  const m = ISO_WITH_OFFSET.exec(value.trim());
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (!isRealDate(y, mo, d) || !isRealTime(h, mi, s)) return undefined;
+  const zone = m[7]!.toUpperCase();
+  let offsetMs = 0;
+  if (zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    offsetMs = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  const local = new Date(Date.UTC(y, mo - 1, d, h, mi, s) - offsetMs + VN_OFFSET_MS);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    p(local.getUTCFullYear(), 4) + p(local.getUTCMonth() + 1) + p(local.getUTCDate()) +
+    p(local.getUTCHours()) + p(local.getUTCMinutes()) + p(local.getUTCSeconds())
+  );
+}
+
+/** Formats an instant as yyyyMMddHHmmss in Viet Nam time (for senders and tests). */
+export function toDateTime14(instant: Date): string {
+  return isoToDateTime14(instant.toISOString()) as string;
+}
+
+/** Compares two valid yyyyMMddHHmmss strings; fixed width makes string order equal time order. */
+export function compareDateTime14(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

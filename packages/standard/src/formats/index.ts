@@ -1,0 +1,91 @@
+/**
+ * The `lt-*` formats that the schemas name and ajv calls. Each maps to its check and to the stable error code and
+ * the expected shape reported when it fails, so the schema says *where* a rule applies and this table says *what*
+ * it is.
+ */
+import { StandardErrorCode } from '../errors.js';
+import { isAgencyCode } from './agency-code.js';
+import { isAmount } from './amount.js';
+import { isDate8, isDateTime14, isIsoDate } from './date-time.js';
+import { isHttpUrl } from './http-url.js';
+import { isOldId, isPersonalId, isTaxCode } from './identity-numbers.js';
+import { isMaHoSo } from './ma-ho-so.js';
+import { isMaTTHC } from './ma-tthc.js';
+
+/** A named format: its check, error code and the expected shape in both languages. */
+export interface LtFormat {
+  validate: (value: string) => boolean;
+  code: StandardErrorCode;
+  expected: { vi: string; en: string };
+}
+
+const orEmpty = (f: (v: string) => boolean) => (v: string) => v === '' || f(v);
+const isEmail = (v: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v);
+const isPercent = (v: string) => /^(?:100|[1-9]?\d)(?:[.,]\d{1,2})?%$/.test(v);
+
+const DATE14 = { vi: 'ngày giờ thật dạng yyyyMMddHHmmss (giờ Việt Nam)', en: 'a real date-time as yyyyMMddHHmmss (Viet Nam time)' };
+const URL_TXT = { vi: 'địa chỉ http:// hoặc https:// đầy đủ', en: 'an absolute http:// or https:// URL' };
+
+/** Every lt-* format by name. */
+export const ltFormats: Readonly<Record<string, LtFormat>> = {
+  'lt-datetime14': { validate: isDateTime14, code: StandardErrorCode.DATE_INVALID, expected: DATE14 },
+  'lt-datetime14-or-empty': {
+    validate: orEmpty(isDateTime14),
+    code: StandardErrorCode.DATE_INVALID,
+    expected: { vi: DATE14.vi + ' hoặc chuỗi rỗng', en: DATE14.en + ' or ""' },
+  },
+  'lt-date8': { validate: isDate8, code: StandardErrorCode.DATE_INVALID, expected: { vi: 'ngày thật dạng yyyyMMdd', en: 'a real date as yyyyMMdd' } },
+  'lt-iso-date': { validate: isIsoDate, code: StandardErrorCode.DATE_INVALID, expected: { vi: 'ngày thật dạng yyyy-MM-dd', en: 'a real date as yyyy-MM-dd' } },
+  'lt-ma-ho-so': {
+    validate: isMaHoSo,
+    code: StandardErrorCode.MAHOSO_INVALID,
+    expected: { vi: 'mã hồ sơ dạng <mã định danh cơ quan>-<yyMMdd>-<số thứ tự ≥4 chữ số>', en: 'a dossier code <agency code>-<yyMMdd>-<sequence of ≥4 digits>' },
+  },
+  'lt-ma-tthc': {
+    validate: isMaTTHC,
+    code: StandardErrorCode.MATTHC_INVALID,
+    expected: { vi: 'mã thủ tục dạng 1.005129 hoặc 1.005129.<mã định danh cơ quan>', en: 'a procedure code like 1.005129 or 1.005129.<agency code>' },
+  },
+  'lt-agency-code': {
+    validate: isAgencyCode,
+    code: StandardErrorCode.AGENCY_CODE_INVALID,
+    expected: { vi: 'mã định danh cơ quan dạng 000.00.01.H22 hoặc H56.14', en: 'an agency code like 000.00.01.H22 or H56.14' },
+  },
+  'lt-personal-id': { validate: isPersonalId, code: StandardErrorCode.PERSONAL_ID_INVALID, expected: { vi: 'số định danh cá nhân 12 chữ số', en: 'a 12-digit personal ID' } },
+  'lt-personal-id-or-empty': {
+    validate: orEmpty(isPersonalId),
+    code: StandardErrorCode.PERSONAL_ID_INVALID,
+    expected: { vi: 'số định danh cá nhân 12 chữ số hoặc chuỗi rỗng', en: 'a 12-digit personal ID or ""' },
+  },
+  'lt-old-id': { validate: isOldId, code: StandardErrorCode.OLD_ID_INVALID, expected: { vi: 'số CMND 9 chữ số', en: 'a 9-digit old ID number' } },
+  'lt-old-id-or-empty': {
+    validate: orEmpty(isOldId),
+    code: StandardErrorCode.OLD_ID_INVALID,
+    expected: { vi: 'số CMND 9 chữ số hoặc chuỗi rỗng', en: 'a 9-digit old ID number or ""' },
+  },
+  'lt-tax-code': {
+    validate: isTaxCode,
+    code: StandardErrorCode.TAX_CODE_INVALID,
+    expected: { vi: 'mã số thuế 10 chữ số hoặc 10 chữ số-3 chữ số (chi nhánh)', en: 'a tax code of 10 digits, or 10-3 digits for a branch' },
+  },
+  'lt-http-url': { validate: isHttpUrl, code: StandardErrorCode.URL_INVALID, expected: URL_TXT },
+  'lt-http-url-or-empty': {
+    validate: orEmpty(isHttpUrl),
+    code: StandardErrorCode.URL_INVALID,
+    expected: { vi: URL_TXT.vi + ' hoặc chuỗi rỗng', en: URL_TXT.en + ' or ""' },
+  },
+  'lt-amount': {
+    validate: isAmount,
+    code: StandardErrorCode.AMOUNT_INVALID,
+    expected: { vi: 'số tiền nguyên không âm (đồng), chỉ gồm chữ số', en: 'a non-negative whole amount in VND, digits only' },
+  },
+  'lt-email-or-empty': {
+    validate: orEmpty(isEmail),
+    code: StandardErrorCode.EMAIL_INVALID,
+    expected: { vi: 'địa chỉ thư điện tử hoặc chuỗi rỗng', en: 'an e-mail address or ""' },
+  },
+  'lt-percent': { validate: isPercent, code: StandardErrorCode.PERCENT_INVALID, expected: { vi: 'tỷ lệ phần trăm như "73%"', en: 'a percentage like "73%"' } },
+};
+
+/** Formats whose strings are yyyyMMddHHmmss dates, where the normalizer may convert ISO 8601 with an offset. */
+export const DATE_TIME_14_FORMATS: ReadonlySet<string> = new Set(['lt-datetime14', 'lt-datetime14-or-empty']);
