@@ -2,3 +2,4 @@ export * from './env.js';
 export * from './kafka.js';
 export * from './postgres.js';
 export * from './logger.js';
+export * from './dossiers.js';

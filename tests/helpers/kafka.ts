@@ -58,10 +58,12 @@ export async function readTopic(topic: string, { timeoutMs = 20_000, idleMs = 1_
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
   const withData = new Set(ends.filter((e) => BigInt(e.high) > 0n).map((e) => e.partition));
+  const high = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));
+  const maxOffset = new Map<number, bigint>();
   const records: ReadRecord[] = [];
   if (withData.size === 0) return records;
   const seen = new Set<number>();
-  const consumer = kafka.consumer({ groupId: `reader-${randomSuffix()}`, readUncommitted: false });
+  const consumer = kafka.consumer({ groupId: `reader-${randomSuffix()}`, readUncommitted: false, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let last = Date.now();
@@ -78,6 +80,8 @@ export async function readTopic(topic: string, { timeoutMs = 20_000, idleMs = 1_
         });
       }
       seen.add(batch.partition);
+      const lastMsg = batch.messages[batch.messages.length - 1];
+      if (lastMsg) maxOffset.set(batch.partition, BigInt(lastMsg.offset));
       last = Date.now();
     },
   });
@@ -85,6 +89,9 @@ export async function readTopic(topic: string, { timeoutMs = 20_000, idleMs = 1_
     await new Promise((r) => setTimeout(r, 100));
     const quiet = Date.now() - last;
     const allSeen = [...withData].every((p) => seen.has(p));
+    // Caught up when each partition's last record is at most one transaction marker before its end.
+    const caughtUp = [...withData].every((p) => (maxOffset.get(p) ?? -1n) >= high.get(p)! - 2n);
+    if (caughtUp) break;
     // Joining the group can take seconds: silence before the first batch counts only after 10 s.
     if ((allSeen && quiet >= idleMs) || (quiet >= maxIdleMs && (seen.size > 0 || Date.now() - started > 10_000))) break;
     if (Date.now() - started > timeoutMs) {

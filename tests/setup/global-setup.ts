@@ -3,6 +3,8 @@
  *  - Kafka: KAFKA_BROKERS when set; else a Docker engine through testcontainers when one is reachable
  *    (the path for users with Docker); else the project's own KRaft broker from Maven Central jars
  *    (infra/kafka/kafka.mjs) — the path CI and this project's machines take, since they have no Docker.
+ *    The local broker and the embedded Postgres are detached and outlive the run, so parallel runs can
+ *    share them; `npm run infra:stop` stops both.
  *  - Postgres: DATABASE_URL when set (CI sets it to the machine's server); else testcontainers with
  *    Docker; else an embedded PostgreSQL (infra/postgres/postgres.mjs).
  * Exported to the test workers through the environment (workers are forked after this runs).
@@ -11,7 +13,7 @@ import { existsSync } from 'node:fs';
 // @ts-expect-error plain ESM script without types
 import { startKafka } from '../../infra/kafka/kafka.mjs';
 // @ts-expect-error plain ESM script without types
-import { ensurePostgres } from '../../infra/postgres/postgres.mjs';
+import { ensurePostgresDaemon } from '../../infra/postgres/postgres.mjs';
 
 type Stop = () => Promise<unknown>;
 
@@ -38,9 +40,10 @@ export default async function setup(): Promise<() => Promise<void>> {
       stops.push(() => c.stop());
       process.stderr.write(`[tests] Kafka from testcontainers at ${process.env.KAFKA_BROKERS}\n`);
     } else {
+      // The broker is detached and left running for the next run and for parallel runs sharing it
+      // (npm run infra:stop stops it; .ci/run stops it at the end).
       const k = await startKafka({});
       process.env.KAFKA_BROKERS = k.brokers;
-      if (!k.reused) stops.push(k.stop);
       process.stderr.write(`[tests] Kafka (local KRaft broker) at ${k.brokers}\n`);
     }
   }
@@ -52,9 +55,8 @@ export default async function setup(): Promise<() => Promise<void>> {
       process.env.DATABASE_URL = c.getConnectionUri();
       stops.push(() => c.stop());
     } else {
-      const pg = await ensurePostgres({});
-      process.env.DATABASE_URL = pg.url;
-      stops.push(pg.stop);
+      // A detached daemon, left running for the next run (npm run infra:stop stops it).
+      process.env.DATABASE_URL = (await ensurePostgresDaemon({})).url;
     }
   }
   process.stderr.write(`[tests] Postgres at ${process.env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}\n`);

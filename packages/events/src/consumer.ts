@@ -66,6 +66,7 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
     groupId: opts.groupId,
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
+    maxWaitTimeInMs: 1_000,
     readUncommitted: false, // only committed transactions: an aborted gateway request is never seen
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
   });

@@ -46,7 +46,9 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   });
   const limits = opts.jsonLimits ?? defaultJsonGuardLimits;
 
-  app.removeContentTypeParser(['application/json']);
+  // JSON only (design.md, Contracts/HTTP): anything else is 415. A peer plugin that must take forms or
+  // text (a payment page's button) adds its own parser inside its encapsulated scope.
+  app.removeAllContentTypeParsers();
   const parseJson = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     try {
       done(null, parseGuardedJson(body.toString(), limits));

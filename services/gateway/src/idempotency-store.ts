@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from '@lienthong/platform';
+import { idempotencyInProgress, idempotencyMismatch } from './errors.js';
+
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+export type Claim = { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse };
+
+export interface IdempotencyStore {
+  /**
+   * Claims (client, key) for a request whose canonical hash is `requestHash`. Returns `replay` with the
+   * first response when the same request was already answered; throws 409/422-kind errors when the key
+   * was used for another body or the first request is still in flight.
+   */
+  claim(clientId: string, key: string, requestHash: string): Promise<Claim>;
+  /** Records the answer of a claimed request. */
+  complete(clientId: string, key: string, response: StoredResponse): Promise<void>;
+  /** Releases a claim whose request failed before anything was published, so a retry may proceed. */
+  release(clientId: string, key: string): Promise<void>;
+  /** Deletes entries older than the TTL; returns how many. */
+  purgeExpired(): Promise<number>;
+}
+
+/** sha256 over method, path and the parsed body re-serialized (same JSON → same hash). */
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${path}\n`).update(JSON.stringify(body) ?? '').digest('hex');
+}
+
+/**
+ * Postgres-backed idempotency (the gateway runs as several instances; memory would not do). The claim is
+ * an INSERT … ON CONFLICT DO NOTHING, so two concurrent identical requests cannot both publish.
+ * A claim left `in_progress` by a crashed instance is taken over after `staleAfterMs`; the publish it
+ * guarded may or may not have happened, which is why consumers make their effects idempotent too.
+ */
+export function createIdempotencyStore(pool: Pool, opts: { ttlHours: number; staleAfterMs?: number }): IdempotencyStore {
+  const staleAfterMs = opts.staleAfterMs ?? 120_000;
+  return {
+    async claim(clientId, key, hash) {
+      for (let i = 0; i < 3; i++) {
+        const ins = await pool.query(
+          `INSERT INTO gateway_idempotency (client_id, key, request_hash, state) VALUES ($1, $2, $3, 'in_progress')
+           ON CONFLICT (client_id, key) DO NOTHING`,
+          [clientId, key, hash],
+        );
+        if (ins.rowCount === 1) return { kind: 'claimed' };
+        const { rows } = await pool.query(
+          `SELECT request_hash, state, status_code, response,
+                  created_at < now() - make_interval(hours => $3) AS expired,
+                  created_at < now() - make_interval(secs => $4) AS stale
+             FROM gateway_idempotency WHERE client_id = $1 AND key = $2`,
+          [clientId, key, opts.ttlHours, staleAfterMs / 1000],
+        );
+        const row = rows[0] as
+          | { request_hash: string; state: string; status_code: number; response: unknown; expired: boolean; stale: boolean }
+          | undefined;
+        if (!row) continue; // deleted meanwhile: try the insert again
+        if (row.expired || (row.state === 'in_progress' && row.stale)) {
+          await pool.query('DELETE FROM gateway_idempotency WHERE client_id = $1 AND key = $2 AND request_hash = $3 AND state = $4', [
+            clientId,
+            key,
+            row.request_hash,
+            row.state,
+          ]);
+          continue;
+        }
+        if (row.request_hash !== hash) throw idempotencyMismatch();
+        if (row.state === 'in_progress') throw idempotencyInProgress();
+        return { kind: 'replay', response: { statusCode: row.status_code, body: row.response } };
+      }
+      throw idempotencyInProgress();
+    },
+    async complete(clientId, key, response) {
+      await pool.query(
+        `UPDATE gateway_idempotency SET state = 'done', status_code = $3, response = $4 WHERE client_id = $1 AND key = $2`,
+        [clientId, key, response.statusCode, JSON.stringify(response.body)],
+      );
+    },
+    async release(clientId, key) {
+      await pool.query(`DELETE FROM gateway_idempotency WHERE client_id = $1 AND key = $2 AND state = 'in_progress'`, [clientId, key]);
+    },
+    async purgeExpired() {
+      const r = await pool.query('DELETE FROM gateway_idempotency WHERE created_at < now() - make_interval(hours => $1)', [opts.ttlHours]);
+      return r.rowCount ?? 0;
+    },
+  };
+}

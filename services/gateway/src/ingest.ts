@@ -1,0 +1,68 @@
+import type { ApiClient, ApiClientRegistry, ErrorDetail } from '@lienthong/platform';
+import { createEvent, type CloudEvent, type EventProducer } from '@lienthong/events';
+import { agencyCodeOfMaHoSo, validateDossierBatch, validateProgressBatch, schemaIds } from '@lienthong/standard';
+import { agencyForbidden, invalidPacket } from './errors.js';
+
+export type IngestKind = 'dossier' | 'progress';
+
+const kinds = {
+  dossier: { validate: validateDossierBatch, type: 'vn.lienthong.dossier.upserted', schema: () => schemaIds.dossierItem },
+  progress: { validate: validateProgressBatch, type: 'vn.lienthong.dossier.progressed', schema: () => schemaIds.progressItem },
+} as const;
+
+export interface Accepted {
+  MaHoSo: string;
+  eventId: string;
+}
+
+export interface Ingest {
+  /** Validates and scope-checks the whole request, then returns its events (nothing published yet). */
+  prepare(kind: IngestKind, client: ApiClient, body: unknown): CloudEvent[];
+  /** Publishes the events in one Kafka transaction; resolves after Kafka acknowledged all of them. */
+  publish(events: CloudEvent[]): Promise<Accepted[]>;
+}
+
+/**
+ * The ingest path of flow 1 (design.md). All-or-nothing: every item is validated and scope-checked
+ * before anything is published, every error is reported at once with its JSON path, and the events of
+ * one request go to Kafka in one transaction.
+ */
+export function createIngest(deps: {
+  producer: EventProducer;
+  clients: ApiClientRegistry;
+  topic: string;
+  maxItems: number;
+  now?: () => Date;
+}): Ingest {
+  const now = deps.now ?? (() => new Date());
+  return {
+    prepare(kind, client, body) {
+      const k = kinds[kind];
+      const result = k.validate(body, { maxItems: deps.maxItems });
+      if (!result.ok || !result.value) throw invalidPacket(result.errors);
+      const items = result.value as Array<{ MaHoSo: string }>;
+      const single = !Array.isArray(body);
+      const forbidden: ErrorDetail[] = [];
+      items.forEach((item, i) => {
+        const agency = agencyCodeOfMaHoSo(item.MaHoSo);
+        if (!agency || !deps.clients.mayActFor(client, agency)) {
+          forbidden.push({
+            path: single ? '/MaHoSo' : `/${i}/MaHoSo`,
+            code: 'LT_GATEWAY_AGENCY_FORBIDDEN',
+            message: `Khóa API không được gửi hồ sơ của cơ quan ${agency ?? '(không xác định)'}`,
+            message_en: `this API client may not send dossiers of agency ${agency ?? '(unknown)'}`,
+          });
+        }
+      });
+      if (forbidden.length) throw agencyForbidden(forbidden);
+      const time = now();
+      return items.map((item) =>
+        createEvent({ source: 'urn:lienthong:gateway', type: k.type, subject: item.MaHoSo, dataschema: k.schema(), data: item, time }),
+      );
+    },
+    async publish(events) {
+      await deps.producer.publish(deps.topic, events);
+      return events.map((e) => ({ MaHoSo: e.subject, eventId: e.id }));
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HubError, Counter, type Registry } from '@lienthong/platform';
+import type { Ingest, IngestKind } from '../ingest.js';
+import { requestHash, type IdempotencyStore } from '../idempotency-store.js';
+import { badIdempotencyKey } from '../errors.js';
+import { errorResponses, acceptedResponse, packetBodyDoc } from './openapi.js';
+
+/** Routes of flow 1: dossier snapshots and progress steps, answered 202 only after Kafka acknowledged. */
+export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idempotency: IdempotencyStore; metrics: Registry }) {
+  const accepted = new Counter({ name: 'gateway_items_accepted_total', help: 'items published', labelNames: ['kind'], registers: [deps.metrics] });
+  const refused = new Counter({ name: 'gateway_requests_refused_total', help: 'requests refused, by error code', labelNames: ['code'], registers: [deps.metrics] });
+
+  async function handle(kind: IngestKind, req: FastifyRequest, reply: FastifyReply) {
+    const client = req.apiClient!;
+    const header = req.headers['idempotency-key'];
+    if (header !== undefined && (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header))) throw badIdempotencyKey();
+    let events;
+    try {
+      events = deps.ingest.prepare(kind, client, req.body);
+    } catch (err) {
+      if (err instanceof HubError) refused.inc({ code: err.code });
+      throw err;
+    }
+    const hash = requestHash(req.method, req.routeOptions.url ?? req.url, req.body);
+    // Without a key, the content itself is the key: the same request repeated does not publish twice.
+    const key = header ?? `content:${hash}`;
+    const claim = await deps.idempotency.claim(client.id, key, hash);
+    if (claim.kind === 'replay') {
+      req.log.info({ kind, items: events.length }, 'repeated request answered from the idempotency store');
+      return reply.status(claim.response.statusCode).header('idempotent-replayed', 'true').send(claim.response.body);
+    }
+    let body;
+    try {
+      body = { accepted: await deps.ingest.publish(events) };
+    } catch (err) {
+      await deps.idempotency.release(client.id, key).catch((e) => req.log.error({ err: e }, 'could not release idempotency claim'));
+      if (err instanceof HubError) {
+        refused.inc({ code: err.code });
+        if (err.kind === 'unavailable') reply.header('retry-after', '5');
+      }
+      throw err;
+    }
+    await deps.idempotency.complete(client.id, key, { statusCode: 202, body });
+    accepted.inc({ kind }, events.length);
+    req.log.info({ kind, items: events.length }, 'published');
+    return reply.status(202).send(body);
+  }
+
+  // Bodies are validated by @lienthong/standard (all errors at once, bilingual), not by fastify's ajv:
+  // the schema here documents the route in OpenAPI only.
+  const noFastifyValidation = { validatorCompiler: () => (value: unknown) => ({ value }) };
+  const headers = {
+    type: 'object',
+    properties: { 'idempotency-key': { type: 'string', description: 'optional; the same key and body answer the first response again' } },
+  };
+
+  app.post('/v1/dossiers', {
+    ...noFastifyValidation,
+    schema: {
+      summary: 'Publish dossier snapshots (DongBoHoSoMC items)',
+      description: 'One item or an array of up to 500. All-or-nothing: 202 after Kafka acknowledged every item, 400 listing every error otherwise.',
+      tags: ['ingest'],
+      security: [{ bearer: [] }],
+      headers,
+      body: packetBodyDoc('DongBoHoSoMC item (schemas/dvcqg)'),
+      response: { 202: acceptedResponse, ...errorResponses },
+    },
+    handler: (req, reply) => handle('dossier', req, reply),
+  });
+  app.post('/v1/dossiers/progress', {
+    ...noFastifyValidation,
+    schema: {
+      summary: 'Publish processing progress (CapNhatTienDoHoSoMC items)',
+      tags: ['ingest'],
+      security: [{ bearer: [] }],
+      headers,
+      body: packetBodyDoc('CapNhatTienDoHoSoMC item (schemas/dvcqg)'),
+      response: { 202: acceptedResponse, ...errorResponses },
+    },
+    handler: (req, reply) => handle('progress', req, reply),
+  });
+}

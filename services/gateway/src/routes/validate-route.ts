@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { HubError } from '@lienthong/platform';
+import { detectPacketKind, validatePacket, type PacketKind } from '@lienthong/standard';
+
+/**
+ * `POST /v1/validate`: the conformance check for vendors (issue 3): the same report the gateway's ingest
+ * would give, and nothing published. `?kind=` forces the packet kind; otherwise it is detected.
+ */
+export function validateRoute(app: FastifyInstance) {
+  app.post<{ Querystring: { kind?: string } }>('/v1/validate', {
+    validatorCompiler: () => (value: unknown) => ({ value }),
+    schema: {
+      summary: 'Check packets against the national standard without publishing',
+      tags: ['standard'],
+      security: [{ bearer: [] }],
+      querystring: { type: 'object', properties: { kind: { type: 'string', description: 'packet kind; detected when absent' } } },
+    },
+    handler: async (req) => {
+      const q = req.query as Record<string, unknown>;
+      const given = q?.kind;
+      if (given !== undefined && (typeof given !== 'string' || !/^[a-z-]{1,40}$/.test(given))) {
+        throw new HubError('LT_GATEWAY_BAD_KIND', 'query parameter kind must be a packet kind name', {
+          kind: 'invalid',
+          messageVi: 'Tham số kind phải là tên loại gói tin',
+          details: [{ path: 'query:kind', code: 'LT_GATEWAY_BAD_KIND', message: 'kind không hợp lệ', message_en: 'invalid kind' }],
+        });
+      }
+      const kind = (given as PacketKind | undefined) ?? detectPacketKind(req.body);
+      if (!kind) {
+        return {
+          valid: false,
+          kind: null,
+          errors: [{ path: '', code: 'LT_STD_UNKNOWN_PACKET', message: 'Không nhận ra loại gói tin', message_en: 'cannot tell which packet this is; pass ?kind=' }],
+        };
+      }
+      let result;
+      try {
+        result = validatePacket(kind, req.body);
+      } catch (err) {
+        throw new HubError('LT_GATEWAY_BAD_KIND', `unknown packet kind ${kind}`, { kind: 'invalid', cause: err, messageVi: `loại gói tin không hỗ trợ: ${kind}` });
+      }
+      return { valid: result.ok, kind, errors: result.errors };
+    },
+  });
+}
