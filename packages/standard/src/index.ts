@@ -1,16 +1,19 @@
 /**
  * @lienthong/standard — the national data standard: validators compiled once from schemas/, the tolerance
- * normalizer, format checks and bilingual error messages. See docs/standard.md.
+ * normalizer, format checks, code tables and bilingual error messages. See docs/standard.md.
  */
 export type { ValidationIssue, ValidationResult } from './errors.js';
 export { StandardErrorCode } from './errors.js';
-export type { CapNhatTienDoHoSoMCItem, DongBoHoSoMCItem } from './generated/types.js';
+export type * from './generated/types.js';
 export type { BatchOptions } from './batch.js';
 export { validateDossierBatch } from './dossier/validate-dossier-batch.js';
 export { validateProgressBatch } from './progress/validate-progress-batch.js';
-export { packetKinds, validatePacket, detectPacketKind, type PacketKind } from './packet-kinds.js';
+export { packetKinds, isPacketKind, schemaIdOfKind, validatePacket, type PacketKind } from './packet-kinds.js';
+export { detectPacketKind } from './detect-packet-kind.js';
 export { schemaIds, type SchemaName } from './schema-ids.js';
+export { normalizeAgainst } from './normalize.js';
 export { compileMillis } from './schema-registry.js';
+export { codeLabel, codeTable, codeTableNames, type CodeEntry } from './code-tables.js';
 export { agencyCodeOfMaHoSo, parseMaHoSo, isMaHoSo, type MaHoSoParts } from './formats/ma-ho-so.js';
 export { parseMaTTHC, isMaTTHC, type MaTTHCParts } from './formats/ma-tthc.js';
 export { isAgencyCode, isFullAgencyCode, levelOneUnitOf } from './formats/agency-code.js';

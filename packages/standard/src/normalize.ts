@@ -86,8 +86,14 @@ function normalizeNode(value: unknown, schema: Schema, base: string): unknown {
   switch (s.type) {
     case 'object': {
       if (!isPlainObject(value)) return value;
-      const props = (s.properties ?? {}) as Record<string, Schema>;
+      const props: Record<string, Schema> = { ...((s.properties ?? {}) as Record<string, Schema>) };
       const required = new Set((s.required ?? []) as string[]);
+      // allOf members (query.response = confirm.callback + TrangThaiGD) contribute their properties too.
+      for (const part of (s.allOf ?? []) as Schema[]) {
+        const r = resolve(part, b).schema;
+        for (const [k, v] of Object.entries((r.properties ?? {}) as Record<string, Schema>)) props[k] ??= v;
+        for (const k of (r.required ?? []) as string[]) required.add(k);
+      }
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         const ps = props[k];

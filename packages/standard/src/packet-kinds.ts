@@ -1,46 +1,106 @@
 /**
- * Every packet the standard knows, by kind: which validator applies and how to recognise a packet of that kind
- * from its fields (for the CLI, which gets files without labels).
+ * Every packet the standard knows, by kind: its schema, whether it comes as a batch (one item or an array), and
+ * the checks JSON Schema cannot express. The gateway's POST /v1/validate and the CLI both go through
+ * validatePacket, so they report exactly what ingest reports.
  */
-import { StandardErrorCode as C, issue, type ValidationResult } from './errors.js';
+import { validateBatch } from './batch.js';
+import { checkPersonIdentified } from './citizen/citizen-checks.js';
 import { validateDossierBatch } from './dossier/validate-dossier-batch.js';
+import { checkDossierRequest, checkProgressRequest } from './envelope-checks.js';
+import { StandardErrorCode as C, issue, type ValidationResult } from './errors.js';
 import { validateProgressBatch } from './progress/validate-progress-batch.js';
+import { checkRatingItem } from './rating/rating-checks.js';
+import { schemaIds } from './schema-ids.js';
+import { validateAgainst, type PacketCheck } from './validate-schema.js';
 
-/** Names of the packets validatePacket accepts. */
-export const packetKinds = ['dossier', 'progress'] as const;
-
-/** A packet kind. */
-export type PacketKind = (typeof packetKinds)[number];
-
-type Validator = (input: unknown) => ValidationResult<unknown>;
-
-const validators: Record<PacketKind, Validator> = {
-  dossier: (input) => validateDossierBatch(input),
-  progress: (input) => validateProgressBatch(input),
-};
-
-/** Validates a packet of a known kind; dossier and progress accept one item or an array. */
-export function validatePacket(kind: PacketKind, input: unknown): ValidationResult<unknown> {
-  const v = validators[kind];
-  if (!v) {
-    return { ok: false, value: undefined, errors: [issue('', C.PACKET_KIND_UNKNOWN, `Không biết loại gói tin ${String(kind)}.`, `Unknown packet kind ${String(kind)}.`)] };
-  }
-  return v(input);
+interface KindSpec {
+  schemaId: string;
+  /** Accepts one item or an array of items (default: exactly one object). */
+  batch?: boolean;
+  check?: PacketCheck;
 }
 
-function has(o: Record<string, unknown>, ...keys: string[]): boolean {
-  return keys.every((k) => k in o);
+const specs = {
+  dossier: { schemaId: schemaIds.dossierItem, batch: true },
+  progress: { schemaId: schemaIds.progressItem, batch: true },
+  'dossier-request': { schemaId: schemaIds.dossierRequest, check: checkDossierRequest },
+  'progress-request': { schemaId: schemaIds.progressRequest, check: checkProgressRequest },
+  'dvcqg-login-request': { schemaId: schemaIds.loginRequest },
+  'dvcqg-login-response': { schemaId: schemaIds.loginResponse },
+  'dvcqg-request': { schemaId: schemaIds.serviceRequest },
+  'dvcqg-response': { schemaId: schemaIds.serviceResponse },
+  'tra-cuu-ho-so-request': { schemaId: schemaIds.traCuuHoSoRequest },
+  'tra-cuu-ho-so-response': { schemaId: schemaIds.traCuuHoSoResponse },
+  'lay-thu-tuc-request': { schemaId: schemaIds.layThuTucRequest },
+  'lay-thu-tuc-response': { schemaId: schemaIds.layThuTucResponse },
+  'lay-danh-sach-tthc-response': { schemaId: schemaIds.layDanhSachTthcResponse },
+  'lay-danh-muc-co-quan-response': { schemaId: schemaIds.layDanhMucCoQuanResponse },
+  'lay-danh-muc-linh-vuc-response': { schemaId: schemaIds.layDanhMucLinhVucResponse },
+  'lay-dvc-response': { schemaId: schemaIds.layDvcResponse },
+  'tra-cuu-tech-id-request': { schemaId: schemaIds.traCuuTechIdRequest },
+  'tra-cuu-tech-id-response': { schemaId: schemaIds.traCuuTechIdResponse },
+  rating: { schemaId: schemaIds.ratingItem, batch: true, check: checkRatingItem },
+  'dong-bo-trang-thai-ho-so-request': { schemaId: schemaIds.dongBoTrangThaiHoSoRequest },
+  'hoi-dap-response': { schemaId: schemaIds.hoiDapResponse },
+  'hoi-dap-question': { schemaId: schemaIds.hoiDapQuestionItem, batch: true },
+  'hoi-dap-answer': { schemaId: schemaIds.hoiDapAnswerItem, batch: true },
+  'dvcqg-inbound-create': { schemaId: schemaIds.inboundCreate },
+  'dvcqg-inbound-amend': { schemaId: schemaIds.inboundAmend },
+  'dvcqg-inbound-tax-notice': { schemaId: schemaIds.inboundTaxNotice },
+  'dvcqg-inbound-reply': { schemaId: schemaIds.inboundReply },
+  'dvcqg-tax-notice-reply': { schemaId: schemaIds.taxNoticeReply },
+  'paygov-init': { schemaId: schemaIds.paygovInitRequest },
+  'paygov-init-response': { schemaId: schemaIds.paygovInitResponse },
+  'paygov-query': { schemaId: schemaIds.paygovQueryRequest },
+  'paygov-query-response': { schemaId: schemaIds.paygovQueryResponse },
+  'paygov-get-bill': { schemaId: schemaIds.paygovGetBillRequest },
+  'paygov-confirm': { schemaId: schemaIds.paygovConfirmCallback },
+  'paygov-confirm-reply': { schemaId: schemaIds.paygovConfirmReply },
+  citizen: { schemaId: schemaIds.citizen, check: checkPersonIdentified },
+  'citizen-lookup-request': { schemaId: schemaIds.citizenLookupRequest, check: checkPersonIdentified },
+  business: { schemaId: schemaIds.business },
+  'event-dossier-overdue': { schemaId: schemaIds.dossierOverdueEvent },
+  'event-sync-outcome': { schemaId: schemaIds.syncOutcomeEvent },
+  'event-payment-settled': { schemaId: schemaIds.paymentSettledEvent },
+  'event-payment-expired': { schemaId: schemaIds.paymentExpiredEvent },
+  'event-citizen-lookup-audited': { schemaId: schemaIds.citizenLookupAuditedEvent },
+} as const satisfies Record<string, KindSpec>;
+
+/** A packet kind (the `?kind=` of POST /v1/validate and the CLI's --kind). */
+export type PacketKind = keyof typeof specs;
+
+/** Every packet kind. */
+export const packetKinds = Object.keys(specs) as PacketKind[];
+
+/** True when `kind` names a packet kind. */
+export function isPacketKind(kind: string): kind is PacketKind {
+  return Object.hasOwn(specs, kind);
+}
+
+/** The schema $id of a packet kind (the CloudEvents dataschema when it is published). */
+export function schemaIdOfKind(kind: PacketKind): string {
+  return specs[kind].schemaId;
 }
 
 /**
- * Guesses a packet's kind from its fields (for an array, from its first element); undefined when nothing matches.
- * Only used to pick a validator; the validator then reports everything wrong with the packet.
+ * Validates a packet of a known kind and returns the normalized packet when ok. Batch kinds (dossier, progress,
+ * rating, hoi-dap-question, hoi-dap-answer) accept one item or an array and always return an array. An unknown
+ * kind is reported as LT_STD_UNKNOWN_PACKET, never thrown.
  */
-export function detectPacketKind(input: unknown): PacketKind | undefined {
-  const sample = Array.isArray(input) ? input[0] : input;
-  if (typeof sample !== 'object' || sample === null || Array.isArray(sample)) return undefined;
-  const o = sample as Record<string, unknown>;
-  if (has(o, 'MaHoSo') && (has(o, 'TrangThaiHoSo') || has(o, 'MaTTHC') || has(o, 'NgayTiepNhan'))) return 'dossier';
-  if (has(o, 'MaHoSo') && (has(o, 'ThoiDiemXuLy') || has(o, 'NoiDungXuLy') || has(o, 'NguoiXuLy'))) return 'progress';
-  return undefined;
+export function validatePacket(kind: PacketKind, input: unknown): ValidationResult<unknown> {
+  if (typeof kind !== 'string' || !isPacketKind(kind)) {
+    return {
+      ok: false,
+      value: undefined,
+      errors: [issue('', C.UNKNOWN_PACKET, `Không có loại gói tin "${String(kind)}".`, `There is no packet kind "${String(kind)}".`)],
+    };
+  }
+  if (kind === 'dossier') return validateDossierBatch(input);
+  if (kind === 'progress') return validateProgressBatch(input);
+  const spec: KindSpec = specs[kind];
+  if (spec.batch) return validateBatch(input, spec);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, value: undefined, errors: [issue('', C.NOT_OBJECT, 'Gói tin phải là một đối tượng JSON.', 'The packet must be a JSON object.')] };
+  }
+  return validateAgainst(spec.schemaId, input, spec.check);
 }

@@ -15,7 +15,8 @@ function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true, // all errors of a packet at once (issue 3 §4)
     strict: true,
-    strictRequired: false, // `required` names properties declared in the same schema only; `if` blocks may not
+    strictRequired: false, // `required` inside `if`/`then` names properties declared beside them
+    allowUnionTypes: true, // the portal's error_code is an integer or a string [code S1]
     coerceTypes: false, // tolerated variants are normalized explicitly, see normalize.ts
     useDefaults: false,
   });

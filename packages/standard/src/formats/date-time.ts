@@ -47,6 +47,30 @@ export function isIsoDate(value: string): boolean {
   return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
+const MONTH_YEAR = /^(\d{1,2})-(\d{4})$/;
+const DMY = /^(\d{2})\/(\d{2})\/(\d{4})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** True for M-yyyy, the month of a DongBoDanhGia summary [code S1]. */
+export function isMonthYear(value: string): boolean {
+  const m = MONTH_YEAR.exec(value);
+  return m !== null && isRealDate(Number(m[2]), Number(m[1]), 1);
+}
+
+/** True for a real date written dd/MM/yyyy (Q&A NGAYTRALOI [code S1]). */
+export function isDayMonthYear(value: string): boolean {
+  const m = DMY.exec(value);
+  return m !== null && isRealDate(Number(m[3]), Number(m[2]), Number(m[1]));
+}
+
+/** True for an RFC 3339 date-time with Z or an explicit offset, e.g. CloudEvents `time`. */
+export function isRfc3339(value: string): boolean {
+  const m = RFC3339.exec(value);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  return isRealDate(y, mo, d) && isRealTime(h, mi, s);
+}
+
 /**
  * Converts an ISO 8601 date-time with an explicit offset ("2025-01-15T01:30:00Z", "…+07:00") to yyyyMMddHHmmss in
  * Viet Nam time; fractions of a second are dropped because the target has none. Returns undefined for anything else.

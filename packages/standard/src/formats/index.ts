@@ -6,7 +6,7 @@
 import { StandardErrorCode } from '../errors.js';
 import { isAgencyCode } from './agency-code.js';
 import { isAmount } from './amount.js';
-import { isDate8, isDateTime14, isIsoDate } from './date-time.js';
+import { isDate8, isDateTime14, isDayMonthYear, isIsoDate, isMonthYear, isRfc3339 } from './date-time.js';
 import { isHttpUrl } from './http-url.js';
 import { isOldId, isPersonalId, isTaxCode } from './identity-numbers.js';
 import { isMaHoSo } from './ma-ho-so.js';
@@ -21,7 +21,12 @@ export interface LtFormat {
 
 const orEmpty = (f: (v: string) => boolean) => (v: string) => v === '' || f(v);
 const isEmail = (v: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v);
-const isPercent = (v: string) => /^(?:100|[1-9]?\d)(?:[.,]\d{1,2})?%$/.test(v);
+const isBase64 = (v: string) => {
+  const compact = v.replace(/\r?\n/g, '');
+  return compact.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(compact);
+};
+const isIdNumber = (v: string) => isPersonalId(v) || isOldId(v);
+const isPercent = (v: string) => /^(?:100(?:\.0{1,2})?|[1-9]?\d(?:\.\d{1,2})?)%$/.test(v);
 
 const DATE14 = { vi: 'ngày giờ thật dạng yyyyMMddHHmmss (giờ Việt Nam)', en: 'a real date-time as yyyyMMddHHmmss (Viet Nam time)' };
 const URL_TXT = { vi: 'địa chỉ http:// hoặc https:// đầy đủ', en: 'an absolute http:// or https:// URL' };
@@ -36,6 +41,18 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
   },
   'lt-date8': { validate: isDate8, code: StandardErrorCode.DATE_INVALID, expected: { vi: 'ngày thật dạng yyyyMMdd', en: 'a real date as yyyyMMdd' } },
   'lt-iso-date': { validate: isIsoDate, code: StandardErrorCode.DATE_INVALID, expected: { vi: 'ngày thật dạng yyyy-MM-dd', en: 'a real date as yyyy-MM-dd' } },
+  'lt-date8-or-empty': {
+    validate: orEmpty(isDate8),
+    code: StandardErrorCode.DATE_INVALID,
+    expected: { vi: 'ngày thật dạng yyyyMMdd hoặc chuỗi rỗng', en: 'a real date as yyyyMMdd or ""' },
+  },
+  'lt-date-dmy': { validate: isDayMonthYear, code: StandardErrorCode.DATE_INVALID, expected: { vi: 'ngày thật dạng dd/MM/yyyy', en: 'a real date as dd/MM/yyyy' } },
+  'lt-month-year': { validate: isMonthYear, code: StandardErrorCode.DATE_INVALID, expected: { vi: 'tháng dạng M-yyyy (ví dụ 3-2025)', en: 'a month as M-yyyy (e.g. 3-2025)' } },
+  'lt-rfc3339': {
+    validate: isRfc3339,
+    code: StandardErrorCode.DATE_INVALID,
+    expected: { vi: 'thời điểm RFC 3339 có múi giờ (ví dụ 2025-01-15T08:30:00+07:00)', en: 'an RFC 3339 date-time with offset (e.g. 2025-01-15T08:30:00+07:00)' },
+  },
   'lt-ma-ho-so': {
     validate: isMaHoSo,
     code: StandardErrorCode.MAHOSO_INVALID,
@@ -68,6 +85,17 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
     code: StandardErrorCode.TAX_CODE_INVALID,
     expected: { vi: 'mã số thuế 10 chữ số hoặc 10 chữ số-3 chữ số (chi nhánh)', en: 'a tax code of 10 digits, or 10-3 digits for a branch' },
   },
+  'lt-id-number-or-empty': {
+    validate: orEmpty(isIdNumber),
+    code: StandardErrorCode.PERSONAL_ID_INVALID,
+    expected: { vi: 'số định danh 12 chữ số, số CMND 9 chữ số hoặc chuỗi rỗng', en: 'a 12-digit personal ID, a 9-digit old ID or ""' },
+  },
+  'lt-tax-code-or-id': {
+    validate: (v) => isTaxCode(v) || isIdNumber(v),
+    code: StandardErrorCode.TAX_CODE_INVALID,
+    expected: { vi: 'mã số thuế (10 hoặc 10-3 chữ số) hoặc số định danh 12/9 chữ số', en: 'a tax code (10 or 10-3 digits) or a 12/9-digit ID number' },
+  },
+  'lt-base64': { validate: isBase64, code: StandardErrorCode.PATTERN, expected: { vi: 'chuỗi Base64', en: 'a Base64 string' } },
   'lt-http-url': { validate: isHttpUrl, code: StandardErrorCode.URL_INVALID, expected: URL_TXT },
   'lt-http-url-or-empty': {
     validate: orEmpty(isHttpUrl),

@@ -2,6 +2,275 @@
 // Regenerate with: node packages/standard/scripts/generate.mjs
 
 /**
+ * QUERY reply: the confirm callback's shape plus TrangThaiGD [code T6, S5]. Extra fields allowed.
+ */
+export type PaygovQueryResponse = PaygovConfirmCallback & {
+  /**
+   * Transaction state; values unconfirmed (reference §8).
+   */
+  TrangThaiGD: string | number;
+};
+
+/**
+ * A citizen record from the national population database, normalized to one JSON shape whatever the transport (SOAP through a VNPT-style LGSP [code S6], or Thanh Hóa's JSON proxy carrying the SOAP reply as a string [code T4]). Field names and nesting follow the SOAP reply Envelope/Body/CongdanCollection/CongDan (namespace http://www.mic.gov.vn/dancu/1.0) [code T4, X5, X6]; every scalar is a string, absent values are omitted. Personal data throughout: never logged (packages/platform redaction). At least one of SoDinhDanh and SoCMND must be present [inf]; packages/standard checks it.
+ */
+export interface CongDan {
+  /**
+   * 12-digit personal identification number (số định danh cá nhân / CCCD) [code T2, T4].
+   */
+  SoDinhDanh?: string;
+  /**
+   * 9-digit old identity-card number (CMND) [code T2, T4].
+   */
+  SoCMND?: string;
+  HoVaTen: HoVaTenCongDan;
+  /**
+   * Code; values not in the reference (§12).
+   */
+  GioiTinh?: string;
+  /**
+   * Ethnicity code [code T4]; table not in the reference.
+   */
+  DanToc?: string;
+  /**
+   * Religion code [code T4]; table not in the reference.
+   */
+  TonGiao?: string;
+  /**
+   * TinhTrangHonNhan [code X4].
+   */
+  TinhTrangHonNhan?: "1" | "2" | "3";
+  /**
+   * NhomMau, blood group [code X4].
+   */
+  NhomMau?: "00" | "01" | "02" | "03" | "04";
+  ThuDienTu?: string;
+  /**
+   * Nationality code [code T4].
+   */
+  QuocTich?: string;
+  SoSoHoKhau?: string;
+  NgayThangNamSinh?: {
+    /**
+     * Year of birth; sometimes the only part known [inf].
+     */
+    Nam?: string;
+    /**
+     * yyyyMMdd [code T4].
+     */
+    NgayThangNam?: string;
+  };
+  NoiDangKyKhaiSinh?: DiaChiCongDan;
+  QueQuan?: DiaChiCongDan;
+  ThuongTru?: DiaChiCongDan;
+  NoiOHienTai?: DiaChiCongDan;
+  Cha?: NguoiThan;
+  Me?: NguoiThan;
+  VoChong?: NguoiThan;
+  NguoiDaiDien?: NguoiThan;
+  ChuHo?: ChuHo;
+}
+export interface HoVaTenCongDan {
+  Ho?: string;
+  ChuDem?: string;
+  Ten: string;
+}
+export interface DiaChiCongDan {
+  MaTinhThanh?: string;
+  /**
+   * District level ended in 2025; kept for older records [inf].
+   */
+  MaQuanHuyen?: string;
+  MaPhuongXa?: string;
+  ChiTiet?: string;
+  QuocGia?: string;
+}
+export interface NguoiThan {
+  HoVaTen?: string;
+  QuocTich?: string;
+  /**
+   * 12-digit personal identification number (số định danh cá nhân / CCCD) [code T2, T4].
+   */
+  SoDinhDanh?: string;
+  /**
+   * 9-digit old identity-card number (CMND) [code T2, T4].
+   */
+  SoCMND?: string;
+}
+export interface ChuHo {
+  /**
+   * Relationship to the head of household (code) [code T4].
+   */
+  QuanHe?: string;
+  /**
+   * 12-digit personal identification number (số định danh cá nhân / CCCD) [code T2, T4].
+   */
+  SoDinhDanh?: string;
+  /**
+   * 9-digit old identity-card number (CMND) [code T2, T4].
+   */
+  SoCMND?: string;
+  HoVaTen?: string;
+}
+/**
+ * The fields of a population-database look-up, as sent in the SOAP body (one child per field) [code S2, S6] or as Thanh Hóa's JSON proxy body [code T4]. SoDinhDanh (12 digits) or SoCMND (9 digits) identifies the person [code T4]. At least one of them must be present; packages/standard checks it.
+ */
+export interface TraCuuCongDanRequest {
+  /**
+   * Unique request id: a timestamp [code X4] or prefix + seconds [code T4].
+   */
+  MaYeuCau: string;
+  /**
+   * Service code [code T4].
+   */
+  MaDVC: string;
+  /**
+   * "037" in both OpenCPS and TD [code S6, T4]; probably a C06 API number [inf].
+   */
+  MaTichHop: string;
+  /**
+   * Officer id [code T4].
+   */
+  MaCanBo: string;
+  /**
+   * 12-digit personal identification number (số định danh cá nhân / CCCD) [code T2, T4].
+   */
+  SoDinhDanh?: string;
+  /**
+   * 9-digit old identity-card number (CMND) [code T2, T4].
+   */
+  SoCMND?: string;
+  /**
+   * Unaccented, upper-case [code X4, T4].
+   */
+  HoVaTen: string;
+  /**
+   * Birth date yyyyMMdd [code T4] (the OpenCPS UI sent yyyy-MM-dd [code X4]; not accepted here).
+   */
+  NgayThangNam?: string;
+  Nam?: string;
+}
+/**
+ * A business from the national business registry, normalized to one JSON shape whatever the route: NGSP chiTietDoanhNghiep (upper-case English keys) [code S8, X8], TP.HCM ESB [code X7] or Thanh Hóa's proxy GetEntCert[0] (Vietnamese keys, Ma* as ints) [code T5]. Names follow the Thanh Hóa shape; the description of each field says where it comes from on each route. Dates become yyyy-MM-dd (the registry sends yyyy-MM-dd'T'HH:mm:ss [code S8]; only the date is meaningful [inf]). Codes become strings.
+ */
+export interface DoanhNghiep {
+  /**
+   * NGSP msdn / ENTERPRISE_GDT_CODE [code S8]; Thanh Hóa MaSoDoanhNghiep [code T5].
+   */
+  MaSoDoanhNghiep: string;
+  /**
+   * Registry-internal id [code T5].
+   */
+  MaNoiBo?: string;
+  /**
+   * Registration certificate number [code T5].
+   */
+  SoGCNDKKD?: string;
+  /**
+   * NGSP NAME [code S8]; TenTiengViet [code T5].
+   */
+  TenTiengViet: string;
+  /**
+   * NGSP NAME_F [code S8].
+   */
+  TenNuocNgoai?: string;
+  /**
+   * NGSP SHORT_NAME [code S8].
+   */
+  TenVietTat?: string;
+  /**
+   * Enterprise type code [code T5].
+   */
+  MaLoaiHinhDN?: string;
+  /**
+   * NGSP ENTERPRISE_TYPE_NAME [code S8]; LoaiHinhDN [code T5].
+   */
+  LoaiHinhDN?: string;
+  TinhTrang?: {
+    /**
+     * NGSP ENTERPRISE_STATUS_ID [code S8]; MaTinhTrangPhapLy [code T5].
+     */
+    Ma?: string;
+    /**
+     * ENTERPRISE_STATUS_NAME [code S8, X7]; TinhTrangPhapLy [code T5].
+     */
+    Ten?: string;
+    /**
+     * yyyy-MM-dd, a real calendar date. Our normalized form for registry dates, which arrive as yyyy-MM-dd'T'HH:mm:ss [code S8] or ints and strings per province [code T5].
+     */
+    NgayBatDauTamNgung?: string;
+    /**
+     * yyyy-MM-dd, a real calendar date. Our normalized form for registry dates, which arrive as yyyy-MM-dd'T'HH:mm:ss [code S8] or ints and strings per province [code T5].
+     */
+    NgayKetThucTamNgung?: string;
+    LyDoTamNgung?: string;
+  };
+  /**
+   * yyyy-MM-dd, a real calendar date. Our normalized form for registry dates, which arrive as yyyy-MM-dd'T'HH:mm:ss [code S8] or ints and strings per province [code T5].
+   */
+  NgayDangKyLanDau?: string;
+  /**
+   * yyyy-MM-dd, a real calendar date. Our normalized form for registry dates, which arrive as yyyy-MM-dd'T'HH:mm:ss [code S8] or ints and strings per province [code T5].
+   */
+  NgayDangKyThayDoi?: string;
+  /**
+   * NGSP NUMBER_CHANGES [code S8].
+   */
+  SoLanDangKyThayDoi?: number;
+  /**
+   * NGSP IMP_BUSINESS_CODE [code S8].
+   */
+  MaSoThueNhapKhau?: string;
+  DiaChiTruSo?: DiaChiTruSo;
+  NguoiDaiDien?: NguoiDaiDienPhapLuat[];
+  NganhNghe?: NganhNgheKinhDoanh[];
+}
+export interface DiaChiTruSo {
+  /**
+   * NGSP HOAdress.AddressFullText [code S8]; HO_ADDRESS_FULLTEXT [code X7].
+   */
+  DiaChiDayDu?: string;
+  SoNha?: string;
+  MaPhuongXa?: string;
+  TenPhuongXa?: string;
+  /**
+   * Legacy after the 2025 reform [inf].
+   */
+  MaQuanHuyen?: string;
+  TenQuanHuyen?: string;
+  MaTinhThanh?: string;
+  TenTinhThanh?: string;
+  MaQuocGia?: string;
+  QuocGia?: string;
+}
+export interface NguoiDaiDienPhapLuat {
+  /**
+   * NGSP Representatives[].FULL_NAME (sometimes a single object, normalized to a list) [code S8].
+   */
+  HoVaTen: string;
+  LoaiGiayTo?: string;
+  MaLoaiGiayTo?: string;
+  /**
+   * Personal data: never logged.
+   */
+  SoGiayTo?: string;
+  /**
+   * yyyy-MM-dd, a real calendar date. Our normalized form for registry dates, which arrive as yyyy-MM-dd'T'HH:mm:ss [code S8] or ints and strings per province [code T5].
+   */
+  NgayCap?: string;
+  NoiCap?: string;
+  QuocTich?: string;
+  MaQuocTich?: string;
+}
+export interface NganhNgheKinhDoanh {
+  MaNganh: string;
+  TenNganh?: string;
+  /**
+   * Main business line [code T5]; a JSON boolean in our shape.
+   */
+  LaNganhChinh?: boolean;
+}
+/**
  * One processing step in a CapNhatTienDoHoSoMC call (reference §4) [code S1, T2]. The portal takes at most 10 items per call [code S1, T2]; batching is national-sync's job. TD adds a synthetic first step (TrangThai 2 at NgayTiepNhan) and, for dossiers ending 9/10, a last one (TrangThai 9) [code T2].
  */
 export interface CapNhatTienDoHoSoMCItem {
@@ -41,6 +310,83 @@ export interface CapNhatTienDoHoSoMCItem {
    * The step's due date; optional [code S1, T2]. Not before NgayBatDau [inf].
    */
   NgayKetThucTheoQuyDinh?: string;
+}
+/**
+ * Adapter-style CapNhatTienDoHoSoMC call {session, madonvi, service, data[]}; at most 10 items per call [code S1, T2]. The REST style posts the bare array to URLDongBoTienTrinh and succeeds when the reply text contains "thành công" [code T2].
+ */
+export interface CapNhatTienDoHoSoMCRequest {
+  session: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  madonvi: string;
+  service: "CapNhatTienDoHoSoMC";
+  /**
+   * At most 10 steps per call [code S1, T2].
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  data: CapNhatTienDoHoSoMCItem[];
+}
+/**
+ * DongBoDanhGia: the monthly rating summary, one item per survey question, in data[] [code S1]. Per-dossier rating sync was not found (reference §12). The three percentages must add up to 100 (ChuaHaiLong = 100 − the other two [code S1]) and PhanTramDanhGiaDichVu must repeat them [code S1]; packages/standard checks both.
+ */
+export interface DongBoDanhGiaItem {
+  /**
+   * Month summarised, M-yyyy (e.g. 3-2025) [code S1].
+   */
+  NgayTongHop: string;
+  /**
+   * Number of respondents, a JSON integer [code S1].
+   */
+  TongSoNguoiDanhGia: number;
+  /**
+   * The survey question [code S1].
+   */
+  NoiDung: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  Madonvi: string;
+  TenDonVi: string;
+  /**
+   * A percentage string like "73%" [code S1]; up to two decimals accepted [inf].
+   */
+  PhanTramDanhGiaRatHaiLong: string;
+  /**
+   * A percentage string like "73%" [code S1]; up to two decimals accepted [inf].
+   */
+  PhanTramDanhGiaHaiLong: string;
+  /**
+   * A percentage string like "73%" [code S1]; up to two decimals accepted [inf].
+   */
+  PhanTramDanhGiaChuaHaiLong: string;
+  /**
+   * Repeats the three percentages [code S1].
+   */
+  PhanTramDanhGiaDichVu?: {
+    /**
+     * A percentage string like "73%" [code S1]; up to two decimals accepted [inf].
+     */
+    RatHaiLong?: string;
+    /**
+     * A percentage string like "73%" [code S1]; up to two decimals accepted [inf].
+     */
+    HaiLong?: string;
+    /**
+     * A percentage string like "73%" [code S1]; up to two decimals accepted [inf].
+     */
+    ChuaHaiLong?: string;
+  };
+  /**
+   * Sent as "" [code S1].
+   */
+  DanhSachNoiDungYKien?: string;
+  /**
+   * Sent as "" [code S1].
+   */
+  MaThuTuc?: string;
 }
 /**
  * One dossier (HoSo) in a DongBoHoSoMC call: create or update a dossier on DVCQG (reference §3) [code S1, T1, T2]. No official specification exists: which fields are required is [inf] from the two implementations (OpenCPS marks optional fields 'ko bb', TD declares them nullable). Checks JSON Schema cannot express (date order, end dates of statuses 9/10, identity numbers by LoaiDinhDanh, tax code of a business applicant, one MaHoSo per batch) live in packages/standard/src/dossier/.
@@ -366,4 +712,970 @@ export interface GiayToKetQua {
    * Result code; TD sends the procedure's main result code MaKetQuaChinh [code T1/T2].
    */
   MaGiayToKetQua?: string;
+}
+/**
+ * Adapter-style DongBoHoSoMC call {session, madonvi, service, isUpdating, data[]} [code S1]. OpenCPS sends isUpdating "True" when its publish queue holds an ack or TraCuuHoSo returns a non-empty result [code S1]. The REST style posts the bare `data` array to separate create/update URLs [code T2].
+ */
+export interface DongBoHoSoMCRequest {
+  session: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  madonvi: string;
+  service: "DongBoHoSoMC";
+  /**
+   * "False" create, "True" update [code S1, X3].
+   */
+  isUpdating: "False" | "True";
+  /**
+   * Dossiers; the portal takes arrays [code S1, T2]; our cap of 500 per call is [inf].
+   *
+   * @minItems 1
+   * @maxItems 500
+   */
+  data: DongBoHoSoMCItem[];
+}
+/**
+ * DongBoHoiDap data[] item: push a question to DVCQG [code S1]. Mixed-case MaLinhVuc is as OpenCPS sends it [code S1].
+ */
+export interface DongBoHoiDapItem {
+  HOIDAPID: string;
+  MaLinhVuc?: string;
+  NOIDUNG: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  MADONVI: string;
+  TENDONVI?: string;
+}
+/**
+ * DongBoKetQuaHoiDapGuiTuDVCQG data[] item: push the answer to a question received from DVCQG [code S1]. NGAYTRALOI is dd/MM/yyyy, an exception to yyyyMMddHHmmss [code S1].
+ */
+export interface DongBoKetQuaHoiDapItem {
+  HOIDAPID: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  MADONVI: string;
+  NGUOITRALOI: string;
+  CHUCVUNGUOITRALOI?: string;
+  /**
+   * dd/MM/yyyy, a real date [code S1].
+   */
+  NGAYTRALOI: string;
+  NOIDUNGTRALOI: string;
+}
+/**
+ * DongBoTrangThaiHoSo type "2": status of promotion-notice dossiers that came from DVCQG; `data` is ONE object, not an array [code S1].
+ */
+export interface DongBoTrangThaiHoSoRequest {
+  session: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  madonvi: string;
+  service: "DongBoTrangThaiHoSo";
+  /**
+   * Promotion-notice dossiers [code S1].
+   */
+  type: "2";
+  data: TrangThaiHoSoKhuyenMai;
+}
+export interface TrangThaiHoSoKhuyenMai {
+  /**
+   * The DVCQG dossier code (not ours, so its shape is not checked) [code S1].
+   */
+  MaHoSo: string;
+  /**
+   * The local dossier code [code S1].
+   */
+  MaHoSoDonVi: string;
+  MaDoiTuong?: string;
+  NoiDung?: string;
+  /**
+   * yyyyMMddHHmmss, local time Asia/Ho_Chi_Minh (UTC+07:00, no DST) [code S1, T2, X3]. Must be a real calendar date and time: no 20250230, no hour 24 [inf: obvious, the portal's own check is unknown]. Year 1900–2999 [inf].
+   */
+  NgayXuLy: string;
+  /**
+   * Reduced to 2 (from 4/6/9/10) or 5 (from 3/7/8) [code S1].
+   */
+  TrangThai: "2" | "5";
+  /**
+   * Like TaiLieuNop [code S1].
+   *
+   * @maxItems 200
+   */
+  TaiLieuXuLy?: TaiLieuNop[];
+}
+/**
+ * Answer of LayDanhSachHoiDapGuiTuDVCQG, LayDanhSachHoiDapBoCoQuan and LayNoiDungTraLoiTheoCauHoi: result[] of questions and answers [code S1]. Extra fields allowed.
+ */
+export interface HoiDapResponse {
+  /**
+   * Integer or string: 0 or "00"/"0" = success [code S1, T2]; the full list is unknown.
+   */
+  error_code: number | string;
+  message?: string | null;
+  result?: HoiDapDvcqg[] | null;
+}
+export interface HoiDapDvcqg {
+  HOIDAPID: string | number;
+  TRALOIID?: string | number | null;
+  MALINHVUC?: string | null;
+  MADONVI?: string | null;
+  TENDONVI?: string | null;
+  NOIDUNG?: string | null;
+  NOIDUNGTRALOI?: string | null;
+  /**
+   * Personal data: never logged.
+   */
+  HOVATEN?: string | null;
+  THUDIENTU?: string | null;
+  DIACHI?: string | null;
+  SODIENTHOAI?: string | null;
+  /**
+   * Local procedure code [code S1].
+   */
+  MATTHCDP?: string | null;
+  TRANGTHAI?: string | number | null;
+}
+/**
+ * Our reply to createdossierfromdvcqg and nhanhsdvcqg: {error_code, message}; 0 success, 1 duplicate ("duplicate refId"), -1 error; message "<MaHoSo>| …" [code S4].
+ */
+export interface DvcqgInboundReply {
+  error_code: 0 | 1 | -1;
+  /**
+   * Starts with the MaHoSo and a '|' [code S4].
+   */
+  message: string;
+}
+/**
+ * LayDanhMucCoQuan (share endpoint): the agency catalogue [code S1]. Agency codes are data loaded from here, never constants (design, Contracts). Extra fields allowed.
+ */
+export interface LayDanhMucCoQuanResponse {
+  /**
+   * Integer or string: 0 or "00"/"0" = success [code S1, T2]; the full list is unknown.
+   */
+  error_code: number | string;
+  message?: string | null;
+  result?: CoQuanDvcqg[] | null;
+}
+export interface CoQuanDvcqg {
+  /**
+   * Agency code; not format-checked here because the catalogue is the authority [inf].
+   */
+  MADONVI: string;
+  TENDONVI: string;
+  /**
+   * Level; a string like every scalar, numbers seen in the wild [inf].
+   */
+  CAPDONVI?: string | number | null;
+}
+/**
+ * LayDanhMucLinhVuc (share endpoint): the field catalogue [code S1]. Extra fields allowed.
+ */
+export interface LayDanhMucLinhVucResponse {
+  /**
+   * Integer or string: 0 or "00"/"0" = success [code S1, T2]; the full list is unknown.
+   */
+  error_code: number | string;
+  message?: string | null;
+  result?: LinhVucDvcqg[] | null;
+}
+export interface LinhVucDvcqg {
+  MALINHVUC: string;
+  TENLINHVUC: string;
+  MANGANH?: string | null;
+}
+/**
+ * LayDanhSachTTHC (share endpoint): the national procedure list [code S1]. Extra fields allowed.
+ */
+export interface LayDanhSachTTHCResponse {
+  /**
+   * Integer or string: 0 or "00"/"0" = success [code S1, T2]; the full list is unknown.
+   */
+  error_code: number | string;
+  message?: string | null;
+  result?: ThuTucTomTat[] | null;
+}
+export interface ThuTucTomTat {
+  /**
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   */
+  MATTHC: string;
+  TENTTHC: string;
+}
+/**
+ * LayDVC: the public-service list; results under result.data, unlike the other operations [code S1]. Extra fields allowed.
+ */
+export interface LayDVCResponse {
+  /**
+   * Integer or string: 0 or "00"/"0" = success [code S1, T2]; the full list is unknown.
+   */
+  error_code: number | string;
+  message?: string | null;
+  result?: {
+    data?: DichVuCongDvcqg[];
+  } | null;
+}
+export interface DichVuCongDvcqg {
+  MADVC: string;
+  TENDVC?: string;
+  /**
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   */
+  MATTHC: string;
+  TENTTHC?: string;
+  TENCOQUANBANHANH?: string | null;
+  TENLINHVUC?: string | null;
+  /**
+   * Where the service applies; item shape undocumented [code S1].
+   */
+  APDUNGDVC?: unknown[];
+}
+/**
+ * LayThuTuc: one procedure's details {service, maTTHC} inside the adapter envelope [code S1].
+ */
+export interface LayThuTucRequest {
+  session: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  madonvi: string;
+  service: "LayThuTuc";
+  /**
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   */
+  maTTHC: string;
+}
+/**
+ * LayThuTuc answer; result[0] is the procedure [code S1]. Field names are upper-case as the portal sends them. Extra fields are allowed everywhere (the portal is not ours to constrain); only what the hub reads is required [inf].
+ */
+export interface LayThuTucResponse {
+  /**
+   * Integer or string: 0 or "00"/"0" = success [code S1, T2]; the full list is unknown.
+   */
+  error_code: number | string;
+  message?: string | null;
+  result?: ThuTucDvcqg[] | null;
+}
+export interface ThuTucDvcqg {
+  /**
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   */
+  MATTHC: string;
+  TENTTHC: string;
+  /**
+   * Publishing agency code [code S1]; not format-checked because ministries' codes vary [inf].
+   */
+  MACOQUANCONGBO?: string;
+  YEUCAU?: string | null;
+  /**
+   * 1 = published [code S1].
+   */
+  TRANGTHAI?: string | number;
+  TRINHTUTHUCHIEN?: {
+    TRUONGHOP?: string | null;
+    TRINHTU?: {
+      TENTRINHTU?: string;
+    }[];
+  }[];
+  /**
+   * OpenCPS copies [0] into MaLinhVuc/TenLinhVuc [code S1].
+   */
+  LINHVUCTHUCHIEN?: {
+    MALINHVUC?: string;
+    TENLINHVUC?: string;
+  }[];
+  CACHTHUCTHUCHIEN?: CachThucThucHien[];
+  DOITUONGTHUCHIEN?: {
+    TENDOITUONG?: string;
+  }[];
+  KETQUATHUCHIEN?: {
+    MAKETQUA?: string;
+    TENKETQUA?: string;
+  }[];
+  CANCUPHAPLY?: {
+    SOVANBAN?: string;
+    TENVANBAN?: string;
+  }[];
+  COQUANTHUCHIEN?: {
+    TENDONVI?: string;
+    MADONVI?: string;
+  }[];
+  THANHPHANHOSO?: {
+    GIAYTO?: GiayToThanhPhan[];
+  }[];
+}
+export interface CachThucThucHien {
+  /**
+   * Channel, same codes as KenhThucHien [code S1, formData.ts].
+   */
+  KENH?: "1" | "2" | "3";
+  THOIGIAN?: {
+    /**
+     * Processing time, a number [code S1]; fractional days occur [inf].
+     */
+    THOIGIANGIAIQUYET?: number;
+    /**
+     * Unit; values unconfirmed (reference §12).
+     */
+    DONVITINH?: string;
+    MOTA?: string | null;
+    PHILEPHI?: {
+      MAPHILEPHI?: string;
+      /**
+       * Amount, a JSON number here [code S1], unlike DanhSachLePhi.Gia.
+       */
+      SOTIEN?: number;
+      DONVI?: string;
+      MOTA?: string | null;
+    }[];
+  }[];
+}
+export interface GiayToThanhPhan {
+  MAGIAYTO?: string;
+  TENGIAYTO?: string;
+  TENMAUDON?: string | null;
+  /**
+   * Form template link [code S1]; not format-checked because the portal may send "" [inf].
+   */
+  URL?: string | null;
+}
+/**
+ * Adapter-style login: POST {username, password} to adapter_url + auth_endpoint, optional `dstcode` header [code S1]. The endpoint's real URL is unknown (reference §12).
+ */
+export interface DvcqgLoginRequest {
+  username: string;
+  /**
+   * Secret; never logged.
+   */
+  password: string;
+}
+/**
+ * Login answer {error_code: 0, session} [code S1]; Hà Giang's type is {error_code, message, session} [code X3]. The session is reused until its stored expiry [code S1]. Extra fields are allowed: the portal is not ours to constrain.
+ */
+export interface DvcqgLoginResponse {
+  /**
+   * Integer or string: 0 or "00"/"0" = success [code S1, T2]; the full list is unknown.
+   */
+  error_code: number | string;
+  message?: string | null;
+  /**
+   * Session token, present on success [code S1].
+   */
+  session?: string;
+}
+/**
+ * Adapter-style call envelope: one flat JSON object POSTed as application/json; charset=utf-8 with a `dstcode` header: session, madonvi, service, then the operation's own parameters, records in `data` [code S1]. The REST style (TD) posts bare arrays instead [code T2]; how a provincial LGSP rewrites one into the other is [inf]. Operation-specific envelopes (DongBoHoSoMC…) have their own schemas.
+ */
+export interface DvcqgServiceRequest {
+  /**
+   * Session from login [code S1].
+   */
+  session: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  madonvi: string;
+  /**
+   * Operation name, e.g. DongBoHoSoMC, TraCuuHoSo, LayThuTuc [code S1].
+   */
+  service: string;
+}
+/**
+ * Portal answer {error_code, message, result?} [code S1]. Success is integer 0 (3.0 branch) or string "00" (2020 branches) [code S1]; TD also treats "0" as success and "0"/"3"/"-3" with "đã tồn tại" as 'already exists' [code T2]. Only 0/"00", 3/-3 and -1 were seen (reference §12). Extra fields are allowed.
+ */
+export interface DvcqgServiceResponse {
+  /**
+   * Integer or string: 0 or "00"/"0" = success [code S1, T2]; the full list is unknown.
+   */
+  error_code: number | string;
+  /**
+   * Human-readable; success texts contain "thành công" [code T2].
+   */
+  message?: string | null;
+  /**
+   * Operation result; shape per operation (result.data for LayDVC) [code S1].
+   */
+  result?: {
+    [k: string]: unknown | undefined;
+  };
+}
+/**
+ * Inbound call from DVCQG `nhanhsdvcqg`: amendment of a promotion-notice dossier; the registration's fields plus MaHoSoQG, ThongTinSuaDoi, TenChuongTrinhKM, TenTepDangKy, URLTepDangKy [code S1, S4]. Extra fields allowed.
+ */
+export interface SuaDoiHoSoKhuyenMaiInbound {
+  /**
+   * Tax code (MST / mã số doanh nghiệp): 10 digits, or 10 digits '-' 3 digits for a branch [code X7].
+   */
+  MaSoThue: string;
+  MaHoSo: string;
+  /**
+   * The national dossier code being amended [code S4].
+   */
+  MaHoSoQG: string;
+  /**
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   */
+  MaTTHC?: string;
+  TenThuongNhan?: string;
+  DiaChiDoanhNghiep?: DiaChiDoanhNghiep;
+  /**
+   * Phone number as free text (formats vary: +84, 0xx, extensions) [inf].
+   */
+  DienThoai?: string;
+  /**
+   * E-mail address, or "" when the applicant has none [inf].
+   */
+  Email?: string;
+  NguoiLienHe?: string;
+  ThongTinSuaDoi?: string;
+  TenChuongTrinhKM?: string;
+  TenTepDangKy?: string;
+  /**
+   * Absolute http(s) URL, or "" for none [inf].
+   */
+  URLTepDangKy?: string;
+  TaiLieuNop?: TepDinhKemBase64[];
+}
+export interface DiaChiDoanhNghiep {
+  MaTinh?: string | number;
+  /**
+   * District codes stop being issued after the 2025 reform; kept for old data [inf].
+   */
+  MaHuyen?: string | number;
+  MaXa?: string | number;
+  DiaChiChiTiet?: string;
+}
+export interface TepDinhKemBase64 {
+  TenTepDinhKem: string;
+  /**
+   * Standard Base64 (RFC 4648 §4), line breaks tolerated [inf].
+   */
+  Base64: string;
+}
+/**
+ * Inbound call from DVCQG `createdossierfromdvcqg`: a promotion-notice registration [code S1, S4]. Extra fields are allowed (the portal is the sender). Reply: inbound.reply.v1.json.
+ */
+export interface TaoHoSoKhuyenMaiInbound {
+  /**
+   * Tax code (MST / mã số doanh nghiệp): 10 digits, or 10 digits '-' 3 digits for a branch [code X7].
+   */
+  MaSoThue: string;
+  /**
+   * DVCQG's dossier code; also the refId of duplicate detection (reply error_code 1 'duplicate refId') [code S4].
+   */
+  MaHoSo: string;
+  /**
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   */
+  MaTTHC: string;
+  TenThuongNhan: string;
+  DiaChiDoanhNghiep?: DiaChiDoanhNghiep;
+  /**
+   * Phone number as free text (formats vary: +84, 0xx, extensions) [inf].
+   */
+  DienThoai?: string;
+  /**
+   * E-mail address, or "" when the applicant has none [inf].
+   */
+  Email?: string;
+  NguoiLienHe?: string;
+  TenChuongTrinhKhuyenMai?: string;
+  TenTepDonDangKy?: string;
+  /**
+   * Standard Base64 (RFC 4648 §4), line breaks tolerated [inf].
+   */
+  TepDonDangKy?: string;
+  TaiLieuNop?: TepDinhKemBase64[];
+}
+/**
+ * Inbound call from DVCQG `nhantbthuedvcqg`: a tax notice for a dossier [code S1, S4]. Reply {status, message, description} (thong-bao-thue.reply.v1.json). Extra fields allowed.
+ */
+export interface ThongBaoThueInbound {
+  MaHoSo: string;
+  /**
+   * Personal data: never logged.
+   */
+  HoTenNguoiNopTien?: string;
+  /**
+   * The payer's tax code; individuals' tax codes are their personal IDs since 2025 [inf], so a 12-digit ID is accepted too.
+   */
+  MaSoThue: string;
+  ThongTinThanhToan: {
+    MaThongBaoThue: string;
+    /**
+     * Format not given by the reference [inf]; not checked.
+     */
+    ThoiGianThanhToan?: string;
+    /**
+     * Amount; the type is not given by the reference [inf].
+     */
+    SoTien: string | number;
+    NoiDungThanhToan?: string;
+  };
+  /**
+   * Payment status, an int [code S4]; values unconfirmed.
+   */
+  TrangThaiThanhToan: number;
+  /**
+   * Absolute http(s) URL, or "" for none [inf].
+   */
+  UrlFileChungTu?: string;
+  /**
+   * XML containing MA_HSO [code S4].
+   */
+  FileThongBaoThue?: string;
+}
+/**
+ * Our reply to nhantbthuedvcqg: {status, message, description} [code S4]; status values unconfirmed.
+ */
+export interface ThongBaoThueReply {
+  status: number | string;
+  message: string;
+  description?: string;
+}
+/**
+ * TraCuuHoSo: what the portal holds for one dossier {service, mahoso} inside the adapter envelope [code S1].
+ */
+export interface TraCuuHoSoRequest {
+  session: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  madonvi: string;
+  service: "TraCuuHoSo";
+  /**
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   */
+  mahoso: string;
+}
+/**
+ * TraCuuHoSo answer: result[] is the portal's copy of the dossier; empty = unknown to the portal [code S1]. The item fields are not documented, so items are any objects [inf].
+ */
+export interface TraCuuHoSoResponse {
+  /**
+   * Integer or string: 0 or "00"/"0" = success [code S1, T2]; the full list is unknown.
+   */
+  error_code: number | string;
+  message?: string | null;
+  /**
+   * Empty or null = the portal does not know the dossier [code S1; null inf].
+   */
+  result?: {}[] | null;
+}
+/**
+ * TraCuuTechID (share endpoint): the DVCQG account TechID of an applicant, by tax code or identity number {service, provider: "wso2is", mstorcmnd} [code S1]. The result becomes MaDoiTuong.
+ */
+export interface TraCuuTechIDRequest {
+  session: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  madonvi: string;
+  service: "TraCuuTechID";
+  /**
+   * The only value seen [code S1].
+   */
+  provider: "wso2is";
+  /**
+   * Tax code (10 or 10-3 digits) or identity number (12-digit personal ID or 9-digit CMND) [code S1; accepted shapes inf].
+   */
+  mstorcmnd: string;
+}
+/**
+ * TraCuuTechID answer: result[0].TECHNICALID [code S1]. Extra fields allowed.
+ */
+export interface TraCuuTechIDResponse {
+  /**
+   * Integer or string: 0 or "00"/"0" = success [code S1, T2]; the full list is unknown.
+   */
+  error_code: number | string;
+  message?: string | null;
+  result?:
+    | {
+        TECHNICALID?: string;
+      }[]
+    | null;
+}
+/**
+ * `vn.lienthong.citizen.looked-up` on citizen.audit.v1: who looked up whom, for what dossier and purpose, when, with what result (design, flow 4). The person's identifier is stored only as a keyed hash, so the audit trail can answer 'who looked at this person' without spreading identity numbers through Kafka [inf: our choice].
+ */
+export interface CitizenLookupAuditedEvent {
+  lookupId: string;
+  subjectType: "citizen" | "business";
+  /**
+   * HMAC-SHA-256 of the personal ID or tax code with a hub secret.
+   */
+  subjectHash: string;
+  /**
+   * The API client (provincial system) that asked.
+   */
+  clientId: string;
+  /**
+   * MaCanBo [code T4].
+   */
+  officerId?: string;
+  purpose: string;
+  /**
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   */
+  MaHoSo: string;
+  /**
+   * RFC 3339 date-time with Z or an offset.
+   */
+  at: string;
+  result: "found" | "not-found" | "denied" | "error";
+  /**
+   * e.g. "004", "005" [code X4].
+   */
+  peerErrorCode?: string;
+  cached?: boolean;
+}
+/**
+ * `vn.lienthong.dossier.overdue` on dossier.events.v1, raised by scheduler when a dossier is past NgayHenTra without an end status (design, flow 5): the agency owes the citizen an apology letter and a new date. Subject = MaHoSo. Dossier snapshots (`dossier.upserted`) and steps (`dossier.progressed`) carry the DongBoHoSoMC / CapNhatTienDoHoSoMC item itself as data, with that item schema's $id as dataschema.
+ */
+export interface DossierOverdueEvent {
+  /**
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   */
+  MaHoSo: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  agencyCode: string;
+  /**
+   * yyyyMMddHHmmss, local time Asia/Ho_Chi_Minh (UTC+07:00, no DST) [code S1, T2, X3]. Must be a real calendar date and time: no 20250230, no hour 24 [inf: obvious, the portal's own check is unknown]. Year 1900–2999 [inf].
+   */
+  NgayHenTra: string;
+  /**
+   * TrangThaiHoSo, also a progress step's TrangThai [code formData.ts; doc X1, X2]. Mappings from internal states are system-specific and conflict (OpenCPS unresolved→3, denied→8 [S3]; TD swaps them [T8]); the hub only checks the code exists.
+   */
+  TrangThaiHoSo: "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10";
+  overdueMinutes?: number;
+  /**
+   * RFC 3339 date-time with Z or an offset.
+   */
+  detectedAt: string;
+}
+/**
+ * `vn.lienthong.payment.expired` on payment.events.v1: reconciliation gave up on a pending payment at its expiry (design, flow 3). Subject = paymentId.
+ */
+export interface PaymentExpiredEvent {
+  paymentId: string;
+  /**
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   */
+  MaHoSo: string;
+  provider: "vnpay" | "momo" | "paygov";
+  /**
+   * Money in whole VND as a JSON integer [code S5, T6 (confirm SoTien)].
+   */
+  amount: number;
+  /**
+   * RFC 3339 date-time with Z or an offset.
+   */
+  expiredAt: string;
+}
+/**
+ * `vn.lienthong.payment.settled` on payment.events.v1, after a verified server-to-server notification or a reconciliation query (design, flow 3). Subject = paymentId. Feeds DanhSachLePhi and DuocThanhToanTrucTuyen of the dossier.
+ */
+export interface PaymentSettledEvent {
+  paymentId: string;
+  /**
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   */
+  MaHoSo: string;
+  provider: "vnpay" | "momo" | "paygov";
+  /**
+   * Money in whole VND as a JSON integer [code S5, T6 (confirm SoTien)].
+   */
+  amount: number;
+  providerTransactionId: string;
+  /**
+   * RFC 3339 date-time with Z or an offset.
+   */
+  settledAt: string;
+  via: "notification" | "reconciliation";
+  /**
+   * The fee lines paid, as DanhSachLePhi items.
+   */
+  fees?: LePhi[];
+}
+/**
+ * `vn.lienthong.sync.<outcome>` on sync.outcomes.v1: the outcome of one push to the national portal (design, flow 2). Subject = MaHoSo. A permanent rejection also goes to the dead-letter topic with the portal's reason.
+ */
+export interface SyncOutcomeEvent {
+  /**
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   */
+  MaHoSo: string;
+  packet: "DongBoHoSoMC" | "CapNhatTienDoHoSoMC";
+  /**
+   * skipped-stale: an older state than the portal already holds, never pushed (the no-regression invariant).
+   */
+  outcome: "accepted" | "retrying" | "rejected" | "dead-lettered" | "skipped-stale";
+  /**
+   * CloudEvents id of the dossier event pushed.
+   */
+  sourceEventId?: string;
+  attempts: number;
+  /**
+   * The portal's error_code as a string [code S1].
+   */
+  portalErrorCode?: string;
+  portalMessage?: string;
+  /**
+   * RFC 3339 date-time with Z or an offset.
+   */
+  at: string;
+}
+/**
+ * Confirm callback, platform → province: the payment's outcome; MaXacThuc hashes the fields in this order (OpenCPS and TD agree) [code T6, S5]. Only a verified callback changes a payment's state (design, flow 3). Extra fields allowed: the platform is the sender.
+ */
+export interface PaygovConfirmCallback {
+  /**
+   * Message type; value not given by the reference [inf].
+   */
+  LoaiBanTin: string;
+  /**
+   * "00" = success [code T6, S5].
+   */
+  MaLoi: string;
+  /**
+   * Partner code assigned by the platform [code T6, S5].
+   */
+  MaDoiTac: string;
+  /**
+   * Unique reference of the payment, chosen by the partner [code T6, S5].
+   */
+  MaThamChieu: string;
+  /**
+   * Money in whole VND as a JSON integer [code S5, T6 (confirm SoTien)].
+   */
+  SoTien: number;
+  MaTienTe: "VND";
+  /**
+   * Platform transaction id [code T6, S5].
+   */
+  MaGiaoDich: string;
+  MaNganHang: string;
+  /**
+   * yyyyMMddHHmmss, local time Asia/Ho_Chi_Minh (UTC+07:00, no DST) [code S1, T2, X3]. Must be a real calendar date and time: no 20250230, no hour 24 [inf: obvious, the portal's own check is unknown]. Year 1900–2999 [inf].
+   */
+  ThoiGianGD: string;
+  ThongTinGiaoDich: string;
+  /**
+   * Lowercase hex SHA-256 [code T6, S5].
+   */
+  MaXacThuc: string;
+}
+/**
+ * Our reply to the confirm callback, echoing {MaLoi, MoTaLoi, MaDoiTac, MaThamChieu, ThoiGianGD, MaXacThuc} [code T6, S5].
+ */
+export interface PaygovConfirmReply {
+  /**
+   * "00" = accepted [code T6, S5].
+   */
+  MaLoi: string;
+  MoTaLoi: string;
+  /**
+   * Partner code assigned by the platform [code T6, S5].
+   */
+  MaDoiTac: string;
+  /**
+   * Unique reference of the payment, chosen by the partner [code T6, S5].
+   */
+  MaThamChieu: string;
+  /**
+   * yyyyMMddHHmmss, local time Asia/Ho_Chi_Minh (UTC+07:00, no DST) [code S1, T2, X3]. Must be a real calendar date and time: no 20250230, no hour 24 [inf: obvious, the portal's own check is unknown]. Year 1900–2999 [inf].
+   */
+  ThoiGianGD: string;
+  /**
+   * Lowercase hex SHA-256 [code T6, S5].
+   */
+  MaXacThuc: string;
+}
+/**
+ * PayGov GET_BILL: the receipt, returned as PDF bytes [code T6, S5]. MaXacThuc hashes the first five fields [code T6, S5].
+ */
+export interface PaygovGetBillRequest {
+  LoaiBanTin: "GET_BILL";
+  /**
+   * Protocol version; "1.0.6" is the only value seen [code T6, S5].
+   */
+  PhienBan: "1.0.6";
+  /**
+   * Partner code assigned by the platform [code T6, S5].
+   */
+  MaDoiTac: string;
+  /**
+   * Unique reference of the payment, chosen by the partner [code T6, S5].
+   */
+  MaThamChieu: string;
+  /**
+   * yyyyMMddHHmmss, local time Asia/Ho_Chi_Minh (UTC+07:00, no DST) [code S1, T2, X3]. Must be a real calendar date and time: no 20250230, no hour 24 [inf: obvious, the portal's own check is unknown]. Year 1900–2999 [inf].
+   */
+  ThoiGianGD: string;
+  /**
+   * Lowercase hex SHA-256 [code T6, S5].
+   */
+  MaXacThuc: string;
+}
+/**
+ * PayGov INIT: create a payment (reference §8) [code T6, S5]. The fixed values (PAY, channel 1, device 1, vi-VN, VND, PAYMENT) are the only ones seen in both implementations; other values may exist but are [inf] unsupported. MaXacThuc hashes every preceding field in order. When ThongTinBienLai.MaDichVu is "2" (dossier fee), MaDonVi, TenDonVi and MaHoSo are required [code T6].
+ */
+export interface PaygovInitRequest {
+  LoaiBanTin: "INIT";
+  /**
+   * Protocol version; "1.0.6" is the only value seen [code T6, S5].
+   */
+  PhienBan: "1.0.6";
+  /**
+   * Partner code assigned by the platform [code T6, S5].
+   */
+  MaDoiTac: string;
+  /**
+   * Unique reference of the payment, chosen by the partner [code T6, S5].
+   */
+  MaThamChieu: string;
+  /**
+   * Amount as a string here [code T6], an int in the confirm callback [code S5].
+   */
+  SoTien: string;
+  LoaiHinhThanhToan: "PAY";
+  MaKenhThanhToan: "1";
+  MaThietBi: "1";
+  NgonNgu: "vi-VN";
+  MaTienTe: "VND";
+  /**
+   * Let the payer choose the bank on the platform [code T6].
+   */
+  MaNganHang: "PAYMENT";
+  ThongTinGiaoDich: string;
+  /**
+   * yyyyMMddHHmmss, local time Asia/Ho_Chi_Minh (UTC+07:00, no DST) [code S1, T2, X3]. Must be a real calendar date and time: no 20250230, no hour 24 [inf: obvious, the portal's own check is unknown]. Year 1900–2999 [inf].
+   */
+  ThoiGianGD: string;
+  /**
+   * Payer's IP address [code T6].
+   */
+  Ip: string;
+  /**
+   * Lowercase hex SHA-256 [code T6, S5].
+   */
+  MaXacThuc: string;
+  ThongTinBienLai: PaygovThongTinBienLai;
+}
+export interface PaygovThongTinBienLai {
+  /**
+   * "2" = dossier fee [code T6]; other values unconfirmed.
+   */
+  MaDichVu: string;
+  /**
+   * MaTTHC + suffix [code T6].
+   */
+  MaDVC?: string;
+  TenDVC?: string;
+  MaTTHC?: string;
+  TenTTHC?: string;
+  MaDonVi?: string;
+  TenDonVi?: string;
+  MaHoSo?: string;
+  /**
+   * Beneficiary account [code T6].
+   */
+  TKThuHuong?: string;
+  MaNHThuHuong?: string;
+  TenTKThuHuong?: string;
+  /**
+   * Penalty fields: blank for dossier fees [code T6].
+   */
+  MaLoaiHinhThuPhat?: string;
+  TenLoaiHinhThuPhat?: string;
+  MaCoQuanQD?: string;
+  TenCoQuanQD?: string;
+  KhoBac?: string;
+  /**
+   * Decision date yyyyMMdd, or "" [code S5].
+   */
+  NgayQD?: string;
+  SoQD?: string;
+  ThoiGianViPham?: string;
+  DiaDiemViPham?: string;
+  TenNguoiViPham?: string;
+  TaiKhoanThuNSNN?: string;
+  NoiDungThanhToan?: string;
+  /**
+   * Personal data: never logged.
+   */
+  HoTenNguoiNop?: string;
+  /**
+   * Payer's 12-digit personal ID or 9-digit old ID, or "" [code T6; shapes inf].
+   */
+  SoCMNDNguoiNop?: string;
+  DiaChiNguoiNop?: string;
+  HuyenNguoiNop?: string;
+  TinhNguoiNop?: string;
+  PhiLePhi?: PaygovPhiLePhi[];
+  DSKhoanNop?: PaygovKhoanNop[];
+}
+export interface PaygovPhiLePhi {
+  /**
+   * 1 phí, 2 lệ phí [code S5].
+   */
+  LoaiPhiLePhi?: "1" | "2";
+  MaPhiLePhi?: string;
+  TenPhiLePhi: string;
+  /**
+   * Money in whole VND as a string of digits, non-negative, no separators [code T2 (Gia), T6 (SoTien)]. VND has no minor unit in these systems [inf].
+   */
+  SoTien: string;
+}
+export interface PaygovKhoanNop {
+  NoiDung: string;
+  /**
+   * Money in whole VND as a string of digits, non-negative, no separators [code T2 (Gia), T6 (SoTien)]. VND has no minor unit in these systems [inf].
+   */
+  SoTien: string;
+}
+/**
+ * INIT reply {error_code: "0", message: "<JSON string with UrlThanhToan…>"} [code T6]: the message is itself JSON text, parsed by packages/paygov. Extra fields allowed.
+ */
+export interface PaygovInitResponse {
+  /**
+   * "0" = success [code T6].
+   */
+  error_code: string | number;
+  /**
+   * JSON text containing UrlThanhToan on success [code T6].
+   */
+  message: string;
+}
+/**
+ * PayGov QUERY: the state of a payment; the reply is the confirm shape plus TrangThaiGD (query.response.v1.json) [code T6, S5]. MaXacThuc hashes the first five fields [code T6, S5].
+ */
+export interface PaygovQueryRequest {
+  LoaiBanTin: "QUERY";
+  /**
+   * Protocol version; "1.0.6" is the only value seen [code T6, S5].
+   */
+  PhienBan: "1.0.6";
+  /**
+   * Partner code assigned by the platform [code T6, S5].
+   */
+  MaDoiTac: string;
+  /**
+   * Unique reference of the payment, chosen by the partner [code T6, S5].
+   */
+  MaThamChieu: string;
+  /**
+   * yyyyMMddHHmmss, local time Asia/Ho_Chi_Minh (UTC+07:00, no DST) [code S1, T2, X3]. Must be a real calendar date and time: no 20250230, no hour 24 [inf: obvious, the portal's own check is unknown]. Year 1900–2999 [inf].
+   */
+  ThoiGianGD: string;
+  /**
+   * Lowercase hex SHA-256 [code T6, S5].
+   */
+  MaXacThuc: string;
 }
