@@ -7,7 +7,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
  * value (error_code present; the fields we read are strings). Kept here rather than in schemas/dvcqg/
  * because they describe the transport envelope, not a national data packet.
  */
-const ajv = new Ajv({ allErrors: false, strict: true });
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 
 const scalar = { type: ['string', 'number'], maxLength: 10_000 } as const;
 
