@@ -29,6 +29,16 @@ function trimmed(err: unknown): unknown {
   return err;
 }
 
+/**
+ * The attempt's own error. The platform's retrier wraps even a single failed attempt in
+ * LT_RETRY_EXHAUSTED once attempts run out; the contract promises LT_HTTP_TIMEOUT, LT_DVCQG_BAD_RESPONSE…
+ */
+function unwrap(err: unknown): unknown {
+  let e = err;
+  while (e instanceof RetryExhaustedError) e = e.cause;
+  return e;
+}
+
 function tooLarge(service: string, max: number, cause: unknown): DvcqgError {
   return new DvcqgError(DvcqgErrorCodes.BAD_RESPONSE, `DVCQG ${service}: response body larger than ${max} bytes`, {
     retriable: true,
@@ -65,7 +75,8 @@ export function createDvcqgTransport(o: ResolvedDvcqgOptions): DvcqgTransport {
       });
       const ct = res.headers['content-type'];
       return readAnswer(service, res.data, typeof ct === 'string' ? ct : undefined);
-    } catch (err) {
+    } catch (caught) {
+      const err = unwrap(caught);
       if (err instanceof HubError && err.code === 'LT_HTTP_RESPONSE_TOO_LARGE') throw tooLarge(service, o.maxResponseBytes, err);
       throw trimmed(err);
     }
@@ -81,9 +92,8 @@ export function createDvcqgTransport(o: ResolvedDvcqgOptions): DvcqgTransport {
             o.logger.warn({ service, attempt, delayMs, code: (err as HubError).code }, 'dvcqg call failed, retrying'),
         });
       } catch (err) {
-        // The contract promises the attempt's own code (LT_HTTP_TIMEOUT, LT_DVCQG_BAD_RESPONSE…), not the
-        // retrier's wrapper; the earlier attempts were logged as they happened.
-        const last = err instanceof RetryExhaustedError ? err.cause : err;
+        // The earlier attempts were logged as they happened (onRetry).
+        const last = unwrap(err);
         o.logger.warn(
           { service, code: (last as HubError).code, ms: Date.now() - started, err: last },
           'dvcqg call failed',
