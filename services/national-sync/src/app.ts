@@ -1,0 +1,186 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Kafka } from 'kafkajs';
+import {
+  createCircuitBreaker,
+  createHttpServer,
+  createMetricsRegistry,
+  runMigrations,
+  systemClock,
+  type Clock,
+  type Logger,
+  type Pool,
+  type Registry,
+  type RetryPolicy,
+} from '@lienthong/platform';
+import { createConsumerRunner, dlqOf, topicNames, type ConsumerRunner, type EventProducer } from '@lienthong/events';
+import type { SyncConfig } from './config.js';
+import { createDossierEventHandler } from './consume/dossier-events.js';
+import { createFeeSettlementHandler } from './fees/fee-settlement.js';
+import { createLedgerIngest } from './ledger/ingest.js';
+import { createSyncMetrics } from './metrics.js';
+import { createOutboxRelay } from './outbox/relay.js';
+import type { PortalClient } from './push/portal.js';
+import { createPusher, type Pusher } from './push/pusher.js';
+import { createReconciler, type Reconciler } from './reconcile/reconciler.js';
+import { createReplayer, type Replayer } from './replay/replayer.js';
+import { adminRoutes } from './routes/admin-routes.js';
+
+/** Settings buildApp reads: the service config (tests may pass a partial one over the defaults). */
+export type AppConfig = Omit<SyncConfig, 'DATABASE_URL' | 'DVCQG_USERNAME' | 'DVCQG_PASSWORD' | 'DVCQG_MADONVI' | 'DVCQG_BASE_URL' | 'KAFKA_BROKERS'>;
+
+export interface AppDeps {
+  config: Readonly<AppConfig>;
+  logger: Logger;
+  pool: Pool;
+  kafka: Kafka;
+  /** Transactional producer for dead letters and the outbox; the caller connects and disconnects it. */
+  producer: EventProducer;
+  /** The DVCQG client (createDvcqgClient from @lienthong/dvcqg) or a fake with the same methods. */
+  portal: PortalClient;
+  clock?: Clock;
+  metrics?: Registry;
+  /** Start consumers, pushers, the relay and the cron job when the app is ready. Default true. */
+  workers?: boolean;
+}
+
+/** The background parts of the service, for main.ts, tests and the bench. */
+export interface SyncRuntime {
+  pusher: Pusher;
+  relay: ReturnType<typeof createOutboxRelay>;
+  reconciler: Reconciler;
+  replayer: Replayer;
+  consumers: ConsumerRunner[];
+  topics: ReturnType<typeof topicNames>;
+}
+
+export type SyncApp = FastifyInstance & { sync: SyncRuntime };
+
+export const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+/**
+ * Ingest retries while the ledger is unreachable; past the policy the runner dead-letters the event,
+ * and a dead-letter replay records it later through the same version check (docs/national-sync.md).
+ */
+const ingestRetry: RetryPolicy = Object.freeze({ maxAttempts: 10, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.5 });
+
+/**
+ * national-sync as a fastify app (conventions §1): health, readiness, metrics and the admin API over
+ * HTTP, and — started on `ready`, stopped on `close` — the dossier-event consumer (ledger ingest), the
+ * pushers, the outbox relay and the reconciliation cron. Tests drive it with app.inject().
+ */
+export async function buildApp(deps: AppDeps): Promise<SyncApp> {
+  const cfg = deps.config;
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger;
+  const registry = deps.metrics ?? createMetricsRegistry('national-sync');
+  const topics = topicNames(cfg.TOPIC_NAMESPACE);
+  const group = cfg.NATIONAL_SYNC_GROUP_ID;
+
+  const breaker = createCircuitBreaker({ name: 'dvcqg', failureThreshold: cfg.NATIONAL_SYNC_BREAKER_THRESHOLD, openMs: cfg.NATIONAL_SYNC_BREAKER_OPEN_MS });
+  const metrics = createSyncMetrics(registry, deps.pool, breaker);
+  const ingest = createLedgerIngest(deps.pool);
+  const relay = createOutboxRelay({
+    pool: deps.pool,
+    producer: deps.producer,
+    topics: { syncOutcomes: topics.syncOutcomes, dossierEventsDlq: dlqOf(topics.dossierEvents) },
+    logger,
+  });
+  const pusher = createPusher({
+    pool: deps.pool,
+    portal: deps.portal,
+    breaker,
+    logger,
+    clock,
+    metrics,
+    batchSize: cfg.NATIONAL_SYNC_BATCH_SIZE,
+    progressBatch: Math.min(10, cfg.NATIONAL_SYNC_PROGRESS_BATCH),
+    dossierTopic: topics.dossierEvents,
+    group,
+    workers: cfg.NATIONAL_SYNC_WORKERS,
+    pollMs: cfg.NATIONAL_SYNC_POLL_MS,
+    retryPolicy: { maxAttempts: Number.MAX_SAFE_INTEGER, minDelayMs: cfg.NATIONAL_SYNC_RETRY_MIN_MS, maxDelayMs: cfg.NATIONAL_SYNC_RETRY_MAX_MS, factor: 2, jitter: cfg.NATIONAL_SYNC_RETRY_JITTER },
+    onProgress: () => relay.wake(),
+  });
+  const consumers: ConsumerRunner[] = [
+    createConsumerRunner({
+      kafka: deps.kafka,
+      logger,
+      groupId: group,
+      topics: [topics.dossierEvents],
+      producer: deps.producer,
+      handle: createDossierEventHandler({ ingest, metrics, logger, onRecorded: () => pusher.wake() }),
+      retry: ingestRetry,
+      partitionsConsumedConcurrently: 6,
+      metrics: registry,
+    }),
+  ];
+  if (cfg.NATIONAL_SYNC_PAYMENTS) {
+    consumers.push(
+      createConsumerRunner({
+        kafka: deps.kafka,
+        logger,
+        groupId: `${group}-payments`,
+        topics: [topics.paymentEvents],
+        producer: deps.producer,
+        handle: createFeeSettlementHandler({ ingest, metrics, onRecorded: () => pusher.wake() }),
+        retry: ingestRetry,
+      }),
+    );
+  }
+  const reconciler = createReconciler({
+    pool: deps.pool,
+    portal: deps.portal,
+    breaker,
+    logger,
+    metrics,
+    schedule: cfg.NATIONAL_SYNC_RECONCILE_CRON,
+    windowMinutes: cfg.NATIONAL_SYNC_RECONCILE_WINDOW_MIN,
+    limit: cfg.NATIONAL_SYNC_RECONCILE_LIMIT,
+    onResync: () => pusher.wake(),
+  });
+  const replayer = createReplayer({ pool: deps.pool, kafka: deps.kafka, ingest, dlqTopic: dlqOf(topics.dossierEvents), logger, onReplayed: () => pusher.wake() });
+
+  const workers = deps.workers !== false;
+  const app = await createHttpServer({
+    name: 'national-sync',
+    description: 'Dossier events → DVCQG (DongBoHoSoMC, CapNhatTienDoHoSoMC) with a ledger, retries, dead letters and replay',
+    logger,
+    metrics: registry,
+    readiness: {
+      ledger: async () => {
+        await deps.pool.query('SELECT 1');
+      },
+      consumer: () => {
+        if (workers && !consumers.every((c) => c.running())) throw new Error('consumer has no partition assignment');
+      },
+      producer: () => {
+        if (!deps.producer.healthy()) throw new Error('Kafka producer not connected');
+      },
+    },
+  });
+  await adminRoutes(app, { pool: deps.pool, replayer, reconciler, adminToken: cfg.NATIONAL_SYNC_ADMIN_TOKEN });
+
+  app.addHook('onReady', async () => {
+    await runMigrations(deps.pool, { service: 'national-sync', dir: migrationsDir, logger });
+    if (!workers) return;
+    relay.start();
+    pusher.start();
+    for (const c of consumers) await c.start();
+    reconciler.start();
+  });
+  // Order matters: stop taking new events (the runner commits what it finished), stop pushing (each
+  // cycle settles and releases its locks), then publish what the outbox still holds.
+  app.addHook('onClose', async () => {
+    if (!workers) return;
+    await reconciler.stop();
+    for (const c of consumers) await c.stop().catch((err) => logger.warn({ err }, 'consumer stop failed'));
+    await pusher.stop();
+    await relay.stop();
+    await relay.flush().catch((err) => logger.warn({ err: (err as Error).message }, 'outbox not flushed; it is published at the next start'));
+  });
+
+  const sync: SyncRuntime = { pusher, relay, reconciler, replayer, consumers, topics };
+  app.decorate('sync', sync);
+  return app as SyncApp;
+}

@@ -1,0 +1,74 @@
+import { loadConfig, type ConfigSchema } from '@lienthong/platform';
+
+/**
+ * Every environment variable national-sync reads (conventions §3). Checked once at start; start fails
+ * listing every problem. Secrets (the database URL carries a password, the portal password, the admin
+ * token) have no defaults and are masked by describeConfig.
+ */
+export const syncConfigSchema: ConfigSchema = {
+  type: 'object',
+  required: ['DATABASE_URL', 'DVCQG_USERNAME', 'DVCQG_PASSWORD', 'DVCQG_MADONVI'],
+  properties: {
+    NATIONAL_SYNC_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8081, description: 'port of health, metrics and the admin API' },
+    NATIONAL_SYNC_HOST: { type: 'string', default: '0.0.0.0', description: 'interface to listen on' },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino level' },
+    DATABASE_URL: { type: 'string', minLength: 1, secret: true, description: 'Postgres of the ledger' },
+    KAFKA_BROKERS: { type: 'string', minLength: 1, default: '127.0.0.1:9092', description: 'comma-separated Kafka brokers' },
+    TOPIC_NAMESPACE: { type: 'string', default: '', pattern: '^[a-z0-9.-]*$', description: 'topic name prefix (tests use a random one)' },
+    NATIONAL_SYNC_GROUP_ID: { type: 'string', minLength: 1, default: 'national-sync', description: 'Kafka consumer group' },
+    DVCQG_BASE_URL: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8090/dvcqg', description: 'portal (or LGSP) base URL' },
+    DVCQG_USERNAME: { type: 'string', minLength: 1, description: 'portal login' },
+    DVCQG_PASSWORD: { type: 'string', minLength: 1, secret: true, description: 'portal password' },
+    DVCQG_MADONVI: { type: 'string', minLength: 1, description: "the province's unit code sent in every envelope" },
+    DVCQG_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 120000, default: 6000, description: 'timeout of one portal call (OpenCPS reads for 6 s)' },
+    NATIONAL_SYNC_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 20, description: 'dossiers per DongBoHoSoMC call and per push cycle' },
+    NATIONAL_SYNC_PROGRESS_BATCH: { type: 'integer', minimum: 1, maximum: 10, default: 10, description: 'steps per CapNhatTienDoHoSoMC call (the portal takes 10 at most)' },
+    NATIONAL_SYNC_WORKERS: { type: 'integer', minimum: 1, maximum: 64, default: 4, description: 'push cycles run in parallel' },
+    NATIONAL_SYNC_POLL_MS: { type: 'integer', minimum: 10, maximum: 60000, default: 500, description: 'how often idle workers look for due dossiers (they are also woken on ingest)' },
+    NATIONAL_SYNC_RETRY_MIN_MS: { type: 'integer', minimum: 0, default: 1000, description: 'first retry delay of a dossier after a transient failure' },
+    NATIONAL_SYNC_RETRY_MAX_MS: { type: 'integer', minimum: 0, default: 300000, description: 'longest retry delay (retries never stop)' },
+    NATIONAL_SYNC_RETRY_JITTER: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'share of each delay that is random' },
+    NATIONAL_SYNC_BREAKER_THRESHOLD: { type: 'integer', minimum: 1, default: 5, description: 'consecutive transient portal failures that open the circuit' },
+    NATIONAL_SYNC_BREAKER_OPEN_MS: { type: 'integer', minimum: 100, default: 5000, description: 'how long the circuit stays open before a trial call' },
+    NATIONAL_SYNC_RECONCILE_CRON: { type: 'string', minLength: 1, default: '*/10 * * * *', description: 'node-cron schedule of the TraCuuHoSo reconciliation' },
+    NATIONAL_SYNC_RECONCILE_WINDOW_MIN: { type: 'integer', minimum: 1, default: 1440, description: 'reconcile dossiers synced within this many minutes' },
+    NATIONAL_SYNC_RECONCILE_LIMIT: { type: 'integer', minimum: 1, maximum: 100000, default: 500, description: 'most dossiers asked about per reconciliation run' },
+    NATIONAL_SYNC_ADMIN_TOKEN: { type: 'string', minLength: 16, secret: true, description: 'bearer token of /v1/admin; without it the admin API answers loopback callers only' },
+    NATIONAL_SYNC_PAYMENTS: { type: 'boolean', default: false, description: 'also consume payment.events.v1 fee settlements (payments service)' },
+  },
+};
+
+/** The validated, frozen configuration. */
+export interface SyncConfig {
+  NATIONAL_SYNC_PORT: number;
+  NATIONAL_SYNC_HOST: string;
+  LOG_LEVEL: string;
+  DATABASE_URL: string;
+  KAFKA_BROKERS: string;
+  TOPIC_NAMESPACE: string;
+  NATIONAL_SYNC_GROUP_ID: string;
+  DVCQG_BASE_URL: string;
+  DVCQG_USERNAME: string;
+  DVCQG_PASSWORD: string;
+  DVCQG_MADONVI: string;
+  DVCQG_TIMEOUT_MS: number;
+  NATIONAL_SYNC_BATCH_SIZE: number;
+  NATIONAL_SYNC_PROGRESS_BATCH: number;
+  NATIONAL_SYNC_WORKERS: number;
+  NATIONAL_SYNC_POLL_MS: number;
+  NATIONAL_SYNC_RETRY_MIN_MS: number;
+  NATIONAL_SYNC_RETRY_MAX_MS: number;
+  NATIONAL_SYNC_RETRY_JITTER: number;
+  NATIONAL_SYNC_BREAKER_THRESHOLD: number;
+  NATIONAL_SYNC_BREAKER_OPEN_MS: number;
+  NATIONAL_SYNC_RECONCILE_CRON: string;
+  NATIONAL_SYNC_RECONCILE_WINDOW_MIN: number;
+  NATIONAL_SYNC_RECONCILE_LIMIT: number;
+  NATIONAL_SYNC_ADMIN_TOKEN?: string;
+  NATIONAL_SYNC_PAYMENTS: boolean;
+}
+
+/** Reads and checks the environment; throws LT_CONFIG_INVALID listing every problem. */
+export function loadSyncConfig(env: NodeJS.ProcessEnv = process.env): Readonly<SyncConfig> {
+  return loadConfig<SyncConfig>(syncConfigSchema, env);
+}

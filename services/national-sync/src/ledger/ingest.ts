@@ -1,0 +1,90 @@
+import type { Pool } from '@lienthong/platform';
+import type { CloudEvent } from '@lienthong/events';
+import { ledgerError } from '../errors.js';
+import type { Version } from '../version.js';
+import { stepKeyOf } from './step-key.js';
+
+export type SnapshotOutcome = 'recorded' | 'stale';
+export type StepOutcome = 'recorded' | 'duplicate';
+
+export interface LedgerIngest {
+  /** Records a dossier snapshot if it is newer than the one the ledger holds; else it is stale. */
+  recordSnapshot(maHoSo: string, event: CloudEvent, version: Version): Promise<SnapshotOutcome>;
+  /** Records a progress step unless the same step (same content) is already recorded. */
+  recordStep(maHoSo: string, event: CloudEvent, version: Version): Promise<StepOutcome>;
+  /** Records a fee-settlement overlay if newer than the one held; the dossier is re-pushed with it. */
+  recordFees(maHoSo: string, overlay: object, timeMs: number): Promise<SnapshotOutcome>;
+}
+
+/**
+ * How the consumer writes accepted events into the ledger. Each write is one statement, so it is atomic
+ * and takes the dossier's row lock only for its own duration: ingest never waits on a push in flight
+ * (pushers serialize on an advisory lock, not on the row), so a slow portal never stalls the consumer.
+ *
+ * A newly recorded event makes the dossier due at once, except while it waits out a retry backoff: a
+ * portal outage must not turn every incoming update into an immediate push. Either way the pusher
+ * reads the newest snapshot when it gets to the dossier, so the newest state is what goes out.
+ */
+export function createLedgerIngest(pool: Pool): LedgerIngest {
+  const dueExpr = `CASE WHEN d.state = 'retrying' AND d.due_at IS NOT NULL THEN d.due_at ELSE now() END`;
+  const stateExpr = `CASE WHEN d.state = 'retrying' THEN 'retrying' ELSE 'pending' END`;
+  return {
+    async recordSnapshot(maHoSo, event, version) {
+      try {
+        // The WHERE of ON CONFLICT is evaluated on the locked, latest row: of two concurrent writers
+        // the older version loses whichever commits first. Equal versions (a redelivery) are stale.
+        const r = await pool.query(
+          `INSERT INTO sync_dossier AS d (ma_ho_so, snapshot_event, snapshot_time, snapshot_seq, snapshot_accepted_at, state, due_at)
+           VALUES ($1, $2, $3, $4, now(), 'pending', now())
+           ON CONFLICT (ma_ho_so) DO UPDATE SET
+             snapshot_event = EXCLUDED.snapshot_event, snapshot_time = EXCLUDED.snapshot_time,
+             snapshot_seq = EXCLUDED.snapshot_seq, snapshot_accepted_at = now(),
+             state = ${stateExpr}, due_at = ${dueExpr}, updated_at = now()
+           WHERE d.snapshot_time IS NULL
+              OR (d.snapshot_time, d.snapshot_seq) < (EXCLUDED.snapshot_time, EXCLUDED.snapshot_seq)
+           RETURNING ma_ho_so`,
+          [maHoSo, JSON.stringify(event), new Date(version.timeMs), version.seq.toString()],
+        );
+        return r.rowCount === 1 ? 'recorded' : 'stale';
+      } catch (err) {
+        throw ledgerError(err, 'record snapshot');
+      }
+    },
+
+    async recordStep(maHoSo, event, version) {
+      try {
+        const r = await pool.query(
+          `WITH ins AS (
+             INSERT INTO sync_progress (ma_ho_so, step_key, event, ver_time, ver_seq)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ma_ho_so, step_key) DO NOTHING RETURNING ma_ho_so)
+           INSERT INTO sync_dossier AS d (ma_ho_so, state, due_at)
+           SELECT ma_ho_so, 'pending', now() FROM ins
+           ON CONFLICT (ma_ho_so) DO UPDATE SET state = ${stateExpr}, due_at = ${dueExpr}, updated_at = now()
+           RETURNING ma_ho_so`,
+          [maHoSo, stepKeyOf(event.data), JSON.stringify(event), new Date(version.timeMs), version.seq.toString()],
+        );
+        return r.rowCount === 1 ? 'recorded' : 'duplicate';
+      } catch (err) {
+        throw ledgerError(err, 'record progress step');
+      }
+    },
+
+    async recordFees(maHoSo, overlay, timeMs) {
+      try {
+        // resync: the snapshot version does not change, but what the portal must hold does.
+        const r = await pool.query(
+          `INSERT INTO sync_dossier AS d (ma_ho_so, fee_overlay, fee_time, state, due_at, resync)
+           VALUES ($1, $2, $3, 'pending', now(), true)
+           ON CONFLICT (ma_ho_so) DO UPDATE SET fee_overlay = EXCLUDED.fee_overlay, fee_time = EXCLUDED.fee_time,
+             resync = true, state = ${stateExpr}, due_at = ${dueExpr}, updated_at = now()
+           WHERE d.fee_time IS NULL OR d.fee_time < EXCLUDED.fee_time
+           RETURNING ma_ho_so`,
+          [maHoSo, JSON.stringify(overlay), new Date(timeMs)],
+        );
+        return r.rowCount === 1 ? 'recorded' : 'stale';
+      } catch (err) {
+        throw ledgerError(err, 'record fee settlement');
+      }
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import { createKafka } from '@lienthong/events';
+import { createLogger, createPool, loadConfig, type ConfigSchema } from '@lienthong/platform';
+import { topicNames, dlqOf } from '@lienthong/events';
+import { syncConfigSchema } from '../config.js';
+import { createLedgerIngest } from '../ledger/ingest.js';
+import { createReplayer } from './replayer.js';
+
+const usage = `usage: replay.mjs (--ma-ho-so <MaHoSo> | --dead-letters-since <RFC 3339 time> [--ma-ho-so <MaHoSo>]) [--url <http://host:8081>]
+
+  --ma-ho-so             replay one dossier: its newest snapshot and every step not acknowledged
+  --dead-letters-since   replay every dossier dead-lettered since that time (with --ma-ho-so: only that one)
+  --url                  ask a running national-sync's admin API (bearer NATIONAL_SYNC_ADMIN_TOKEN if set)
+                         instead of writing the ledger directly (DATABASE_URL, KAFKA_BROKERS, TOPIC_NAMESPACE)
+Either way the running service pushes the replayed dossiers; the result is printed as JSON.`;
+
+/** The settings the direct mode needs: a subset of the service's one schema. */
+const cliSchema: ConfigSchema = {
+  type: 'object',
+  required: ['DATABASE_URL'],
+  properties: Object.fromEntries(
+    ['DATABASE_URL', 'KAFKA_BROKERS', 'TOPIC_NAMESPACE', 'NATIONAL_SYNC_ADMIN_TOKEN'].map((k) => [k, syncConfigSchema.properties[k]!]),
+  ),
+};
+
+interface CliConfig {
+  DATABASE_URL: string;
+  KAFKA_BROKERS: string;
+  TOPIC_NAMESPACE: string;
+  NATIONAL_SYNC_ADMIN_TOKEN?: string;
+}
+
+/**
+ * The replay CLI (services/national-sync/bin/replay.mjs). Returns the exit code: 0 done, 1 failed,
+ * 2 usage. Output: the replay result as JSON on stdout; diagnostics on stderr.
+ */
+export async function runReplayCli(argv: string[], env: NodeJS.ProcessEnv = process.env, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  let values: { 'ma-ho-so'?: string; 'dead-letters-since'?: string; url?: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args: argv,
+      options: { 'ma-ho-so': { type: 'string' }, 'dead-letters-since': { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  const maHoSo = values['ma-ho-so'];
+  const since = values['dead-letters-since'];
+  if (values.help || (!maHoSo && !since)) {
+    process.stderr.write(`${usage}\n`);
+    return values.help ? 0 : 2;
+  }
+  if (since !== undefined && Number.isNaN(Date.parse(since))) {
+    process.stderr.write(`--dead-letters-since: not a time: ${since}\n`);
+    return 2;
+  }
+
+  if (values.url) {
+    const token = env.NATIONAL_SYNC_ADMIN_TOKEN;
+    const body = since !== undefined ? { deadLettersSince: since, ...(maHoSo ? { maHoSo } : {}) } : { maHoSo };
+    const res = await fetch(new URL('/v1/admin/replay', values.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(60_000),
+    });
+    out(`${await res.text()}\n`);
+    return res.ok ? 0 : 1;
+  }
+
+  const config = loadConfig<CliConfig>(cliSchema, env);
+  const logger = createLogger({ name: 'national-sync-replay', level: env.LOG_LEVEL ?? 'warn' });
+  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'national-sync-replay', logger, max: 2 });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'national-sync-replay', logger });
+  try {
+    const replayer = createReplayer({ pool, kafka, ingest: createLedgerIngest(pool), dlqTopic: dlqOf(topicNames(config.TOPIC_NAMESPACE).dossierEvents), logger });
+    const result = since !== undefined ? await replayer.replayDeadLetters(new Date(since), maHoSo) : await replayer.replayDossier(maHoSo!);
+    out(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`replay failed: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    await pool.end();
+  }
+}
