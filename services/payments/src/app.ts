@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { createHttpServer, HubError, type ApiClientRegistry, type Clock, type Logger, type Registry } from '@lienthong/platform';
+import type { PaymentsCore } from './core.js';
+import { installClientAuth } from './routes/client-auth.js';
+import { paymentRoutes } from './routes/payment-routes.js';
+import { vnpayIpnRoute } from './routes/vnpay-ipn-route.js';
+import { momoIpnRoute } from './routes/momo-ipn-route.js';
+import { paygovConfirmRoute } from './routes/paygov-confirm-route.js';
+import { returnPages } from './routes/return-pages.js';
+import { adminRoutes } from './routes/admin-routes.js';
+
+export interface PaymentsAppDeps {
+  core: PaymentsCore;
+  clients: ApiClientRegistry;
+  logger: Logger;
+  metrics: Registry;
+  clock: Clock;
+  readiness: Record<string, () => Promise<void>>;
+  bodyLimit: number;
+  rateLimitPerMinute: number;
+}
+
+/** Builds the payments service (design.md flow 3) without listening: tests use app.inject() or listen on port 0. */
+export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> {
+  const app = await createHttpServer({
+    name: 'Liên Thông Hub payments',
+    description: 'Fees paid online through VNPAY, MoMo and PayGov: payment creation, provider notifications, reconciliation.',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    bodyLimit: deps.bodyLimit,
+    readiness: deps.readiness,
+    // A hostile IPN must not hold a connection: providers answer within seconds.
+    requestTimeoutMs: 15_000,
+  });
+  installClientAuth(app, deps.clients);
+  await app.register(rateLimit, {
+    global: false,
+    hook: 'preHandler', // after authentication: the limit is per API client
+    errorResponseBuilder: (_req, ctx) =>
+      new HubError('LT_PAY_RATE_LIMITED', `rate limit of ${ctx.max} requests per minute exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`, {
+        kind: 'rate_limited',
+        retriable: true,
+        messageVi: `Vượt giới hạn ${ctx.max} yêu cầu mỗi phút; thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây`,
+      }),
+  });
+  const { core } = deps;
+  paymentRoutes(app, { creator: core.creator, store: core.store, clients: deps.clients, rateLimitPerMinute: deps.rateLimitPerMinute });
+  vnpayIpnRoute(app, { vnpay: core.vnpay, settlement: core.settlement, metrics: core.metrics });
+  momoIpnRoute(app, { momo: core.momo, settlement: core.settlement, metrics: core.metrics });
+  paygovConfirmRoute(app, { paygov: core.paygov, settlement: core.settlement, metrics: core.metrics });
+  returnPages(app, { store: core.store, vnpay: core.vnpay, momo: core.momo });
+  adminRoutes(app, { reconciler: core.reconciler, store: core.store, settlement: core.settlement, clock: deps.clock });
+  return app;
+}

@@ -1,0 +1,96 @@
+import { loadConfig, type ConfigSchema } from '@lienthong/platform';
+
+/**
+ * Every environment variable the payments service reads (conventions §3). Merchant credentials are not
+ * variables: they live in the file named by PAYMENTS_MERCHANTS_FILE (one entry per agency, see
+ * merchants.ts) so that adding an agency is a data change, never a code or env change.
+ */
+export const paymentsConfigSchema = {
+  type: 'object',
+  required: ['DATABASE_URL', 'API_CLIENTS_FILE', 'PAYMENTS_MERCHANTS_FILE'],
+  properties: {
+    PAYMENTS_HOST: { type: 'string', default: '127.0.0.1', description: 'interface to listen on (0.0.0.0 in containers)' },
+    PAYMENTS_PORT: { type: 'integer', default: 8082, minimum: 0, maximum: 65535, description: 'HTTP port' },
+    PAYMENTS_PUBLIC_URL: {
+      type: 'string',
+      default: 'http://127.0.0.1:8082',
+      pattern: '^https?://[^\\s?#]+[^/\\s?#]$',
+      description: 'base URL the providers reach this service at: IPN URLs and browser return URLs are built from it (no trailing slash)',
+    },
+    KAFKA_BROKERS: { type: 'string', default: '127.0.0.1:9092', description: 'comma-separated Kafka bootstrap servers' },
+    KAFKA_TOPIC_NAMESPACE: { type: 'string', default: '', pattern: '^[a-zA-Z0-9._-]*$', description: 'prefix of every topic name (tests, shared clusters)' },
+    DATABASE_URL: { type: 'string', minLength: 1, secret: true, description: 'Postgres URL (the payment ledger)' },
+    API_CLIENTS_FILE: { type: 'string', minLength: 1, description: 'API clients JSON file (same format as the gateway, platform api-clients.ts)' },
+    PAYMENTS_MERCHANTS_FILE: { type: 'string', minLength: 1, description: 'per-agency merchant credentials JSON file (VNPAY, MoMo, PayGov); holds secrets' },
+    VNPAY_PAYMENT_URL: { type: 'string', default: 'http://127.0.0.1:8090/vnpay/paymentv2/vpcpay.html', description: 'VNPAY payment page (the sandbox by default)' },
+    VNPAY_API_URL: { type: 'string', default: 'http://127.0.0.1:8090/vnpay/merchant_webapi/api/transaction', description: 'VNPAY transaction API (querydr)' },
+    MOMO_API_URL: { type: 'string', default: 'http://127.0.0.1:8090/momo', description: 'MoMo AIO v2 host; /v2/gateway/api/... is appended' },
+    PAYGOV_INIT_URL: { type: 'string', default: 'http://127.0.0.1:8090/paygov/api/init', description: 'PayGov (DVCQG payment platform) INIT endpoint; given by the operator at onboarding (§4)' },
+    PAYGOV_QUERY_URL: { type: 'string', default: 'http://127.0.0.1:8090/paygov/api/query', description: 'PayGov QUERY endpoint' },
+    PAYMENTS_SERVER_IP: { type: 'string', default: '127.0.0.1', description: 'this server\'s IP as sent in provider API calls (vnp_IpAddr of querydr, PayGov Ip)' },
+    PAYMENTS_CREATE_TIMEOUT_MS: { type: 'integer', default: 30_000, minimum: 100, maximum: 120_000, description: 'timeout of a create call at a provider (MoMo asks clients to allow 30 s [M1])' },
+    PAYMENTS_QUERY_TIMEOUT_MS: { type: 'integer', default: 10_000, minimum: 100, maximum: 120_000, description: 'timeout of a status query at a provider' },
+    PAYMENTS_TTL_MINUTES: { type: 'integer', default: 15, minimum: 1, maximum: 1440, description: 'how long a payment URL is valid (VNPAY demos use 15 min [V1])' },
+    PAYMENTS_EXPIRY_GRACE_SECONDS: {
+      type: 'integer',
+      default: 600,
+      minimum: 0,
+      description: 'after expiry, how long reconciliation waits before declaring a payment expired (late notifications, clock skew)',
+    },
+    PAYMENTS_RECONCILE_CRON: { type: 'string', default: '*/30 * * * * *', description: 'node-cron expression of the reconciliation run (seconds field allowed)' },
+    PAYMENTS_RECONCILE_ENABLED: { type: 'boolean', default: true, description: 'run the reconciliation job in this process' },
+    PAYMENTS_RECONCILE_FIRST_CHECK_SECONDS: {
+      type: 'integer',
+      default: 60,
+      minimum: 0,
+      description: 'first status query this long after creation (a MoMo guide: no IPN within 30 s → query [M4])',
+    },
+    PAYMENTS_RECONCILE_INTERVAL_SECONDS: { type: 'integer', default: 60, minimum: 1, description: 'spacing of status queries of one pending payment' },
+    PAYMENTS_RECONCILE_MAX_BACKOFF_SECONDS: {
+      type: 'integer',
+      default: 900,
+      minimum: 1,
+      description: 'cap of the spacing after unverifiable answers (VNPAY answers 94 for ~5 min after a query [V6a])',
+    },
+    PAYMENTS_RECONCILE_BATCH: { type: 'integer', default: 200, minimum: 1, maximum: 10_000, description: 'most payments queried per run' },
+    PAYMENTS_RECONCILE_CONCURRENCY: { type: 'integer', default: 8, minimum: 1, maximum: 100, description: 'status queries in flight at once' },
+    PAYMENTS_OUTBOX_INTERVAL_MS: { type: 'integer', default: 1_000, minimum: 50, description: 'how often the outbox relay looks for unpublished events' },
+    PAYMENTS_BODY_LIMIT_BYTES: { type: 'integer', default: 64 * 1024, minimum: 1024, description: 'largest request body; 413 above' },
+    PAYMENTS_RATE_LIMIT_PER_MINUTE: { type: 'integer', default: 600, minimum: 1, description: 'POST /v1/payments per minute per API client unless its entry says otherwise' },
+    LOG_LEVEL: { type: 'string', default: 'info', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'pino level' },
+  },
+} as const satisfies ConfigSchema;
+
+export interface PaymentsConfig {
+  PAYMENTS_HOST: string;
+  PAYMENTS_PORT: number;
+  PAYMENTS_PUBLIC_URL: string;
+  KAFKA_BROKERS: string;
+  KAFKA_TOPIC_NAMESPACE: string;
+  DATABASE_URL: string;
+  API_CLIENTS_FILE: string;
+  PAYMENTS_MERCHANTS_FILE: string;
+  VNPAY_PAYMENT_URL: string;
+  VNPAY_API_URL: string;
+  MOMO_API_URL: string;
+  PAYGOV_INIT_URL: string;
+  PAYGOV_QUERY_URL: string;
+  PAYMENTS_SERVER_IP: string;
+  PAYMENTS_CREATE_TIMEOUT_MS: number;
+  PAYMENTS_QUERY_TIMEOUT_MS: number;
+  PAYMENTS_TTL_MINUTES: number;
+  PAYMENTS_EXPIRY_GRACE_SECONDS: number;
+  PAYMENTS_RECONCILE_CRON: string;
+  PAYMENTS_RECONCILE_ENABLED: boolean;
+  PAYMENTS_RECONCILE_FIRST_CHECK_SECONDS: number;
+  PAYMENTS_RECONCILE_INTERVAL_SECONDS: number;
+  PAYMENTS_RECONCILE_MAX_BACKOFF_SECONDS: number;
+  PAYMENTS_RECONCILE_BATCH: number;
+  PAYMENTS_RECONCILE_CONCURRENCY: number;
+  PAYMENTS_OUTBOX_INTERVAL_MS: number;
+  PAYMENTS_BODY_LIMIT_BYTES: number;
+  PAYMENTS_RATE_LIMIT_PER_MINUTE: number;
+  LOG_LEVEL: string;
+}
+
+export const loadPaymentsConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig<PaymentsConfig>(paymentsConfigSchema, env);

@@ -1,0 +1,87 @@
+import type { ApiClientRegistry, Clock, Logger, Pool, Registry } from '@lienthong/platform';
+import type { EventProducer } from '@lienthong/events';
+import type { PaymentsConfig } from './config.js';
+import type { MerchantRegistry } from './merchants.js';
+import { createPaymentMetrics, type PaymentMetrics } from './metrics.js';
+import { createPaymentStore, type PaymentStore } from './ledger/payment-store.js';
+import { createSettlement, type Settlement } from './settlement.js';
+import { createOutboxRelay, type OutboxRelay } from './outbox-relay.js';
+import { createReconciler, type Reconciler } from './reconciler.js';
+import { createPaymentCreator, type PaymentCreator } from './payment-creator.js';
+import { createVnpayAdapter, type VnpayAdapter } from './providers/vnpay-adapter.js';
+import { createMomoAdapter, type MomoAdapter } from './providers/momo-adapter.js';
+import { createPaygovAdapter, type PaygovAdapter } from './providers/paygov-adapter.js';
+
+export interface PaymentsCoreDeps {
+  config: Readonly<PaymentsConfig>;
+  pool: Pool;
+  producer: EventProducer;
+  /** payment.events.v1 under the namespace. */
+  topic: string;
+  merchants: MerchantRegistry;
+  clients: ApiClientRegistry;
+  logger: Logger;
+  registry: Registry;
+  clock: Clock;
+}
+
+/** Everything buildApp and main need, wired once; tests build the same thing with their own config. */
+export interface PaymentsCore {
+  store: PaymentStore;
+  settlement: Settlement;
+  outbox: OutboxRelay;
+  reconciler: Reconciler;
+  creator: PaymentCreator;
+  vnpay: VnpayAdapter;
+  momo: MomoAdapter;
+  paygov: PaygovAdapter;
+  metrics: PaymentMetrics;
+}
+
+export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
+  const c = d.config;
+  const metrics = createPaymentMetrics(d.registry);
+  const store = createPaymentStore(d.pool);
+  const outbox = createOutboxRelay({ pool: d.pool, producer: d.producer, topic: d.topic, logger: d.logger, metrics, clock: d.clock, intervalMs: c.PAYMENTS_OUTBOX_INTERVAL_MS });
+  const settlement = createSettlement({ pool: d.pool, clock: d.clock, logger: d.logger, metrics, onEventWritten: () => outbox.kick() });
+  const vnpay = createVnpayAdapter({ merchants: d.merchants, paymentUrl: c.VNPAY_PAYMENT_URL, apiUrl: c.VNPAY_API_URL, serverIp: c.PAYMENTS_SERVER_IP, queryTimeoutMs: c.PAYMENTS_QUERY_TIMEOUT_MS, clock: d.clock, logger: d.logger });
+  const momo = createMomoAdapter({ merchants: d.merchants, baseUrl: c.MOMO_API_URL, createTimeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS, queryTimeoutMs: c.PAYMENTS_QUERY_TIMEOUT_MS, logger: d.logger });
+  const paygov = createPaygovAdapter({
+    merchants: d.merchants,
+    initUrl: c.PAYGOV_INIT_URL,
+    queryUrl: c.PAYGOV_QUERY_URL,
+    serverIp: c.PAYMENTS_SERVER_IP,
+    createTimeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS,
+    queryTimeoutMs: c.PAYMENTS_QUERY_TIMEOUT_MS,
+    logger: d.logger,
+  });
+  const adapters = { vnpay, momo, paygov };
+  const reconciler = createReconciler({
+    pool: d.pool,
+    store,
+    settlement,
+    adapters,
+    merchants: d.merchants,
+    clock: d.clock,
+    logger: d.logger,
+    metrics,
+    intervalSeconds: c.PAYMENTS_RECONCILE_INTERVAL_SECONDS,
+    maxBackoffSeconds: c.PAYMENTS_RECONCILE_MAX_BACKOFF_SECONDS,
+    expiryGraceSeconds: c.PAYMENTS_EXPIRY_GRACE_SECONDS,
+    batch: c.PAYMENTS_RECONCILE_BATCH,
+    concurrency: c.PAYMENTS_RECONCILE_CONCURRENCY,
+  });
+  const creator = createPaymentCreator({
+    store,
+    adapters,
+    merchants: d.merchants,
+    clients: d.clients,
+    clock: d.clock,
+    logger: d.logger,
+    metrics,
+    publicUrl: c.PAYMENTS_PUBLIC_URL,
+    ttlMinutes: c.PAYMENTS_TTL_MINUTES,
+    firstCheckSeconds: c.PAYMENTS_RECONCILE_FIRST_CHECK_SECONDS,
+  });
+  return { store, settlement, outbox, reconciler, creator, vnpay, momo, paygov, metrics };
+}

@@ -1,0 +1,92 @@
+import { HubError, type ErrorDetail, type ErrorKind } from '@lienthong/platform';
+
+/**
+ * Stable error codes of the payments service (conventions §4). Domain code throws these; the platform's
+ * one error handler maps `kind` to a status. Notification endpoints do not throw for expected refusals
+ * (forged, unknown, wrong amount): they answer in the provider's own vocabulary (see routes/).
+ */
+export const PaymentErrorCodes = {
+  invalidRequest: 'LT_PAY_INVALID_REQUEST',
+  amountMismatch: 'LT_PAY_AMOUNT_MISMATCH',
+  unknownAgency: 'LT_PAY_UNKNOWN_AGENCY',
+  providerNotConfigured: 'LT_PAY_PROVIDER_NOT_CONFIGURED',
+  forbiddenAgency: 'LT_PAY_FORBIDDEN_AGENCY',
+  notFound: 'LT_PAY_NOT_FOUND',
+  providerTimeout: 'LT_PAY_PROVIDER_TIMEOUT',
+  providerError: 'LT_PAY_PROVIDER_ERROR',
+  providerRefused: 'LT_PAY_PROVIDER_REFUSED',
+  badSignature: 'LT_PAY_BAD_SIGNATURE',
+  unknownOrder: 'LT_PAY_UNKNOWN_ORDER',
+  malformedNotification: 'LT_PAY_MALFORMED_NOTIFICATION',
+  merchantsInvalid: 'LT_PAY_MERCHANTS_INVALID',
+  conflict: 'LT_PAY_CONFLICT',
+} as const;
+
+export type PaymentErrorCode = (typeof PaymentErrorCodes)[keyof typeof PaymentErrorCodes];
+
+export function paymentError(
+  code: PaymentErrorCode,
+  kind: ErrorKind,
+  en: string,
+  vi: string,
+  opts: { cause?: unknown; retriable?: boolean; details?: ErrorDetail[] } = {},
+): HubError {
+  return new HubError(code, en, { kind, messageVi: vi, ...opts });
+}
+
+export const invalidRequest = (details: ErrorDetail[], en = 'invalid payment request', vi = 'Yêu cầu thanh toán không hợp lệ') =>
+  paymentError(PaymentErrorCodes.invalidRequest, 'invalid', en, vi, { details });
+
+export const paymentNotFound = () =>
+  paymentError(PaymentErrorCodes.notFound, 'not_found', 'no such payment', 'Không tìm thấy giao dịch thanh toán');
+
+export const forbiddenAgency = (agency: string) =>
+  paymentError(
+    PaymentErrorCodes.forbiddenAgency,
+    'forbidden',
+    `this API client may not act for agency ${agency}`,
+    `Ứng dụng không được phép thao tác cho cơ quan ${agency}`,
+  );
+
+export const unknownAgency = (agency: string) =>
+  paymentError(
+    PaymentErrorCodes.unknownAgency,
+    'invalid',
+    `no merchant account is configured for agency ${agency}`,
+    `Chưa cấu hình tài khoản thanh toán cho cơ quan ${agency}`,
+  );
+
+export const providerNotConfigured = (agency: string, provider: string) =>
+  paymentError(
+    PaymentErrorCodes.providerNotConfigured,
+    'invalid',
+    `agency ${agency} has no ${provider} merchant account`,
+    `Cơ quan ${agency} chưa có tài khoản ${provider}`,
+  );
+
+/** The provider did not answer in time. The ledger row is marked failed: nobody holds a pay URL for it. */
+export const providerTimeout = (provider: string, cause: unknown) =>
+  paymentError(
+    PaymentErrorCodes.providerTimeout,
+    'upstream',
+    `${provider} did not answer in time; no payment was created, try again`,
+    `${provider} không phản hồi kịp; chưa tạo giao dịch, vui lòng thử lại`,
+    { cause, retriable: true },
+  );
+
+export const providerError = (provider: string, cause: unknown) =>
+  paymentError(
+    PaymentErrorCodes.providerError,
+    'upstream',
+    `${provider} could not be reached or answered badly; no payment was created`,
+    `Không kết nối được ${provider} hoặc phản hồi không hợp lệ; chưa tạo giao dịch`,
+    { cause, retriable: true },
+  );
+
+export const providerRefused = (provider: string, code: string) =>
+  paymentError(
+    PaymentErrorCodes.providerRefused,
+    'upstream',
+    `${provider} refused to create the payment (code ${code})`,
+    `${provider} từ chối tạo giao dịch (mã ${code})`,
+  );

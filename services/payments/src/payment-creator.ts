@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { HubError, type ApiClient, type ApiClientRegistry, type Clock, type Logger } from '@lienthong/platform';
+import type { Provider } from './provider.js';
+import type { MerchantRegistry } from './merchants.js';
+import type { PaymentStore } from './ledger/payment-store.js';
+import type { PaymentRecord } from './ledger/payment-record.js';
+import type { ProviderAdapters, Payer } from './providers/provider-adapter.js';
+import type { PaymentMetrics } from './metrics.js';
+import { feesTotal, type FeeLine } from './fees.js';
+import { amountLimits } from './amount-limits.js';
+import { agencyOfMaHoSo } from './dossier-code.js';
+import { forbiddenAgency, invalidRequest, providerNotConfigured, unknownAgency } from './errors.js';
+
+export interface CreatePaymentInput {
+  MaHoSo: string;
+  agencyCode?: string;
+  provider: Provider;
+  fees: FeeLine[];
+  amount: number;
+  payer: Payer;
+  returnUrl: string;
+  ipAddr?: string;
+  orderInfo?: string;
+  locale?: 'vi' | 'en';
+}
+
+export interface CreatedPayment {
+  paymentId: string;
+  payUrl: string;
+  expiresAt: string;
+  orderRef: string;
+  status: PaymentRecord['status'];
+}
+
+export interface PaymentCreatorDeps {
+  store: PaymentStore;
+  adapters: ProviderAdapters;
+  merchants: MerchantRegistry;
+  clients: ApiClientRegistry;
+  clock: Clock;
+  logger: Logger;
+  metrics: PaymentMetrics;
+  publicUrl: string;
+  ttlMinutes: number;
+  firstCheckSeconds: number;
+}
+
+export interface PaymentCreator {
+  create(client: ApiClient, input: CreatePaymentInput, callerIp: string): Promise<CreatedPayment>;
+}
+
+/**
+ * Creates a payment: ledger row first (`created`), then the provider, then `pending`. The row exists
+ * before the provider hears of the order, so no notification can ever arrive for an order the ledger
+ * does not know; a provider failure or timeout marks the row `failed` (nobody holds its pay URL, so it
+ * can never be paid) and answers a clear 502. A crash between the two leaves `created`, which
+ * reconciliation queries and expires like any pending payment.
+ */
+export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
+  return {
+    async create(client, input, callerIp) {
+      const details = [];
+      const agencyCode = input.agencyCode ?? agencyOfMaHoSo(input.MaHoSo);
+      if (!agencyCode) {
+        details.push({ path: '/MaHoSo', code: 'LT_PAY_BAD_MA_HO_SO', message: 'MaHoSo phải có dạng <mã cơ quan>-<yyMMdd>-<số thứ tự>', message_en: 'MaHoSo must be <agency code>-<yyMMdd>-<sequence>' });
+      }
+      const total = feesTotal(input.fees);
+      if (total !== input.amount) {
+        details.push({ path: '/amount', code: 'LT_PAY_FEES_MISMATCH', message: `Tổng lệ phí ${total} khác số tiền ${input.amount}`, message_en: `fees add up to ${total}, amount is ${input.amount}` });
+      }
+      const lim = amountLimits[input.provider];
+      if (input.amount < lim.min || input.amount > lim.max) {
+        details.push({ path: '/amount', code: 'LT_PAY_AMOUNT_OUT_OF_RANGE', message: `${input.provider} chỉ nhận từ ${lim.min} đến ${lim.max} VND`, message_en: `${input.provider} accepts ${lim.min} to ${lim.max} VND` });
+      }
+      if (details.length) throw invalidRequest(details);
+      const agency = agencyCode as string;
+      if (!deps.clients.mayActFor(client, agency)) throw forbiddenAgency(agency);
+      const account = deps.merchants.forAgency(agency);
+      if (!account) throw unknownAgency(agency);
+      const merchant = input.provider === 'vnpay' ? account.vnpay?.tmnCode : input.provider === 'momo' ? account.momo?.partnerCode : account.paygov?.maDoiTac;
+      const adapter = deps.adapters[input.provider];
+      if (!merchant || !adapter) throw providerNotConfigured(agency, input.provider);
+
+      const now = deps.clock.now();
+      const paymentId = randomUUID();
+      // One order reference per attempt, never per dossier: VNPAY wants vnp_TxnRef unique within the day [V1],
+      // MoMo a unique orderId [M1]. 32 hex characters fit every provider's pattern.
+      const orderRef = paymentId.replace(/-/g, '');
+      const payment = await deps.store.insertCreated({
+        paymentId,
+        maHoSo: input.MaHoSo,
+        agencyCode: agency,
+        clientId: client.id,
+        provider: input.provider,
+        merchant,
+        orderRef,
+        amount: input.amount,
+        fees: input.fees,
+        returnUrl: input.returnUrl,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + deps.ttlMinutes * 60_000),
+        firstCheckAt: new Date(now.getTime() + deps.firstCheckSeconds * 1000),
+      });
+      const log = deps.logger.child({ paymentId, provider: input.provider, merchant });
+      let created;
+      try {
+        created = await adapter.create({
+          payment,
+          account,
+          orderInfo: input.orderInfo ?? `Thanh toan le phi ho so ${input.MaHoSo}`,
+          ipAddr: input.ipAddr ?? callerIp,
+          locale: input.locale ?? 'vi',
+          payer: input.payer,
+          returnUrl: `${deps.publicUrl}/v1/return/${input.provider}`,
+          notifyUrl: `${deps.publicUrl}/v1/ipn/${input.provider}`,
+        });
+      } catch (err) {
+        const code = err instanceof HubError ? err.code : 'LT_INTERNAL';
+        await deps.store.markCreateFailed(paymentId, { reason: code }, deps.clock.now()).catch((e) => log.error({ err: e }, 'could not mark the payment failed'));
+        deps.metrics.creations.inc({ provider: input.provider, outcome: code === 'LT_PAY_PROVIDER_TIMEOUT' ? 'timeout' : code === 'LT_PAY_PROVIDER_REFUSED' ? 'refused' : 'error' });
+        log.warn({ code }, 'payment not created at the provider');
+        throw err;
+      }
+      const pending = await deps.store.markPending(paymentId, created, deps.clock.now());
+      deps.metrics.creations.inc({ provider: input.provider, outcome: 'created' });
+      log.info({ amount: input.amount }, 'payment created');
+      return {
+        paymentId,
+        payUrl: created.payUrl,
+        expiresAt: payment.expiresAt.toISOString(),
+        orderRef,
+        status: pending?.status ?? 'pending',
+      };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { Provider } from '../provider.js';
+import type { Verdict } from '../ledger/observation.js';
+import type { PaymentRecord } from '../ledger/payment-record.js';
+import type { MerchantAccount } from '../merchants.js';
+
+/** The payer, as the provincial system sends it. Personal data: never logged (platform redaction covers `payer`). */
+export interface Payer {
+  fullName?: string;
+  personalId?: string;
+  address?: string;
+  district?: string;
+  province?: string;
+  phone?: string;
+  email?: string;
+}
+
+export interface CreateAtProvider {
+  payment: PaymentRecord;
+  account: MerchantAccount;
+  /** Free text shown at the provider; adapters reduce it to what their protocol allows. */
+  orderInfo: string;
+  /** The citizen's IP (VNPAY vnp_IpAddr); the caller's when not given. */
+  ipAddr: string;
+  locale: 'vi' | 'en';
+  payer: Payer;
+  /** Our browser return URL for this provider (display only). */
+  returnUrl: string;
+  /** Our notification URL for this provider (MoMo takes it per request). */
+  notifyUrl: string;
+}
+
+export interface CreatedAtProvider {
+  payUrl: string;
+  /** What later status queries need, kept in the ledger (no secrets, no personal data). */
+  providerData: Record<string, string>;
+  providerCode: string;
+}
+
+/** A status query's answer: a verified verdict, or no answer at all (never read as "unpaid"). */
+export type QueryAnswer = { verified: true; verdict: Verdict } | { verified: false; reason: string; code?: string };
+
+/** A notification after signature checks: which order it is about, and what it says. */
+export type NotificationCheck =
+  | { ok: true; merchant: string; orderRef: string; verdict: Verdict }
+  | { ok: false; reason: 'malformed' | 'unknown_merchant' | 'bad_signature'; message: string };
+
+export interface ProviderAdapter {
+  readonly provider: Provider;
+  /** Creates the payment at the provider. Throws LT_PAY_PROVIDER_TIMEOUT / _ERROR / _REFUSED (HubError). */
+  create(req: CreateAtProvider): Promise<CreatedAtProvider>;
+  /** Asks the provider for the payment's status. Never throws for provider trouble: that is `verified: false`. */
+  query(payment: PaymentRecord, account: MerchantAccount): Promise<QueryAnswer>;
+}
+
+export type ProviderAdapters = Readonly<Record<Provider, ProviderAdapter | undefined>>;

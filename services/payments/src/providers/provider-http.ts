@@ -1,0 +1,55 @@
+import { createHttpClient, HubError, type HttpClient, type Logger } from '@lienthong/platform';
+import { providerError, providerTimeout } from '../errors.js';
+
+/**
+ * The two HTTP clients of one provider. Neither retries by itself: a create is not safely repeatable
+ * (a new attempt gets a new order reference from the caller), and a status query is repeated by the
+ * next reconciliation run anyway. A breaker stops a dead provider from holding every request for the
+ * whole timeout.
+ */
+export interface ProviderHttp {
+  create: HttpClient;
+  query: HttpClient;
+}
+
+const once = { maxAttempts: 1, minDelayMs: 0, maxDelayMs: 0, factor: 1, jitter: 0 };
+
+export function createProviderHttp(name: string, opts: { createTimeoutMs: number; queryTimeoutMs: number; logger: Logger }): ProviderHttp {
+  return {
+    create: createHttpClient({
+      name: `${name}-create`,
+      baseURL: '',
+      timeoutMs: opts.createTimeoutMs,
+      retry: once,
+      breaker: { failureThreshold: 5, openMs: 30_000 },
+      maxResponseBytes: 256 * 1024,
+      logger: opts.logger,
+    }),
+    query: createHttpClient({
+      name: `${name}-query`,
+      baseURL: '',
+      timeoutMs: opts.queryTimeoutMs,
+      retry: once,
+      breaker: { failureThreshold: 10, openMs: 30_000 },
+      maxResponseBytes: 256 * 1024,
+      logger: opts.logger,
+    }),
+  };
+}
+
+/** POSTs JSON and returns the parsed answer; provider trouble becomes LT_PAY_PROVIDER_TIMEOUT or _ERROR. */
+export async function postJsonForCreate(http: HttpClient, provider: string, url: string, body: unknown): Promise<unknown> {
+  try {
+    const res = await http.request<unknown>({ method: 'POST', url, data: body, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    return res.data;
+  } catch (err) {
+    if (err instanceof HubError && err.code === 'LT_HTTP_TIMEOUT') throw providerTimeout(provider, err);
+    throw providerError(provider, err);
+  }
+}
+
+/** POSTs JSON for a status query; throws the platform's HubError on trouble (the adapter turns it into "no answer"). */
+export async function postJsonForQuery(http: HttpClient, url: string, body: unknown): Promise<unknown> {
+  const res = await http.request<unknown>({ method: 'POST', url, data: body, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  return res.data;
+}

@@ -1,0 +1,117 @@
+import type {} from '@fastify/swagger'; // OpenAPI fields (summary, tags, hide) on route schemas
+import type { FastifyInstance } from 'fastify';
+import { errorBody, type Clock } from '@lienthong/platform';
+import type { Reconciler } from '../reconciler.js';
+import type { PaymentStore } from '../ledger/payment-store.js';
+import type { Settlement } from '../settlement.js';
+import { publicView } from '../ledger/payment-record.js';
+import { paymentNotFound } from '../errors.js';
+import { requireOperator } from './client-auth.js';
+import { UUID_PATTERN } from './payment-routes.js';
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID_PATTERN } } } as const;
+
+interface ResolveBody {
+  action: 'settle' | 'fail' | 'clear_review';
+  note: string;
+  providerTxnId?: string;
+  amount?: number;
+}
+
+/**
+ * Operator routes (docs/payments.md, "When a provider disagrees with the ledger"). They need an API
+ * client with `"agencies": ["*"]`. Every action goes through the same Settlement.apply as the providers'
+ * messages (source `operator`, the client id and note in the history), so the state machine, the
+ * once-only settlement and the outbox event hold for manual fixes too.
+ */
+export function adminRoutes(app: FastifyInstance, deps: { reconciler: Reconciler; store: PaymentStore; settlement: Settlement; clock: Clock }): void {
+  app.post<{ Body: { all?: boolean } | undefined }>(
+    '/v1/admin/reconcile',
+    {
+      schema: {
+        summary: 'Run reconciliation now (all open payments, or only those due)',
+        security: [{ bearer: [] }],
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { all: { type: 'boolean' } } },
+      },
+    },
+    async (req) => {
+      requireOperator(req);
+      return deps.reconciler.runOnce({ all: req.body?.all ?? true });
+    },
+  );
+
+  app.get<{ Querystring: { limit?: number } }>(
+    '/v1/admin/payments/review',
+    {
+      schema: {
+        summary: 'Payments a human must look at',
+        security: [{ bearer: [] }],
+        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
+      },
+    },
+    async (req) => {
+      requireOperator(req);
+      const rows = await deps.store.listForReview(req.query.limit ?? 100);
+      return { payments: rows.map((p) => ({ ...publicView(p), reviewReason: p.reviewReason, lastCheck: p.lastCheckOutcome })) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/admin/payments/:id/history',
+    { schema: { summary: 'A payment and its append-only history', security: [{ bearer: [] }], params: idParams } },
+    async (req) => {
+      requireOperator(req);
+      const p = await deps.store.get(req.params.id);
+      if (!p) throw paymentNotFound();
+      return { payment: { ...publicView(p), reviewReason: p.reviewReason, lastCheck: p.lastCheckOutcome }, history: await deps.store.history(p.paymentId) };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: ResolveBody }>(
+    '/v1/admin/payments/:id/resolve',
+    {
+      schema: {
+        summary: 'Resolve a disagreement: settle on evidence from the provider portal, mark failed after a refund, or close a review',
+        security: [{ bearer: [] }],
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['action', 'note'],
+          properties: {
+            action: { type: 'string', enum: ['settle', 'fail', 'clear_review'] },
+            note: { type: 'string', minLength: 5, maxLength: 2000 },
+            providerTxnId: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$' },
+            amount: { type: 'integer', minimum: 1, maximum: 999_999_999_999 },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const op = requireOperator(req);
+      const { action, note } = req.body;
+      const extra = { actor: op.id, note };
+      const target = { paymentId: req.params.id };
+      if (action === 'clear_review') {
+        const done = await deps.store.clearReview(req.params.id, extra as { actor: string; note: string }, deps.clock.now());
+        if (!done) return reply.status(409).send(errorBody('LT_PAY_CONFLICT', 'Giao dịch không ở trạng thái cần xem xét', 'payment is not under review'));
+      } else if (action === 'settle') {
+        if (!req.body.providerTxnId || req.body.amount === undefined) {
+          return reply.status(400).send(errorBody('LT_PAY_INVALID_REQUEST', 'Cần providerTxnId và amount từ cổng thanh toán', 'settle needs providerTxnId and amount as shown by the provider'));
+        }
+        const r = await deps.settlement.apply(target, { kind: 'paid', amount: req.body.amount, providerTxnId: req.body.providerTxnId, providerCode: 'OPERATOR' }, 'operator', extra);
+        if (r.outcome === 'not_found') throw paymentNotFound();
+        if (r.outcome !== 'applied' && r.outcome !== 'duplicate') {
+          return reply.status(409).send(errorBody('LT_PAY_CONFLICT', `Không áp dụng được: ${r.outcome}`, `not applied: ${r.outcome}`));
+        }
+      } else {
+        const r = await deps.settlement.apply(target, { kind: 'failed', providerCode: 'OPERATOR' }, 'operator', extra);
+        if (r.outcome === 'not_found') throw paymentNotFound();
+        if (r.outcome !== 'applied') return reply.status(409).send(errorBody('LT_PAY_CONFLICT', `Không áp dụng được: ${r.outcome}`, `not applied: ${r.outcome}`));
+      }
+      const p = await deps.store.get(req.params.id);
+      if (!p) throw paymentNotFound();
+      return { ...publicView(p), reviewReason: p.reviewReason };
+    },
+  );
+}
