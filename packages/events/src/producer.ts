@@ -61,10 +61,8 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
   let connecting: Promise<Producer> | undefined;
   let ok = false;
   let closed = false;
-  let queue: Pending[] = [];
-  let queued = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> = Promise.resolve();
+  const queue: Pending[] = [];
+  let draining: Promise<void> | undefined;
 
   const published = opts.metrics
     ? new Counter({ name: 'kafka_published_messages_total', help: 'messages committed to Kafka', labelNames: ['topic'], registers: [opts.metrics] })
@@ -84,6 +82,10 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
         maxInFlightRequests: 1,
         transactionalId: `${opts.transactionalIdPrefix}-${randomUUID()}`,
         transactionTimeout: 30_000,
+        // Right after a commit the coordinator is still writing markers, and the next transaction's
+        // AddPartitionsToTxn gets CONCURRENT_TRANSACTIONS; the Java client retries that after 20 ms.
+        // kafkajs uses the retry schedule, so a 200 ms start would cap us at ~5 transactions/s.
+        retry: { retries: 10, initialRetryTime: 10, maxRetryTime: 1_000, factor: 0.2, multiplier: 2 },
       });
       try {
         await p.connect();
@@ -144,16 +146,30 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     }
   }
 
-  function schedule(): void {
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      const batch = queue;
-      queue = [];
-      queued = 0;
-      // Transactions run one after another; the next batch collects meanwhile.
-      flushing = flushing.then(() => flushBatch(batch));
-    }, lingerMs);
+  /**
+   * One drain loop: after `lingerMs`, everything queued goes into one transaction (up to maxBatch
+   * messages); whatever arrives while that transaction runs waits and goes into the next one together.
+   * So under load a transaction carries every request that came during the previous one.
+   */
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      const batch: Pending[] = [];
+      let n = 0;
+      while (queue.length > 0 && (batch.length === 0 || n + queue[0]!.messages.length <= maxBatch)) {
+        const item = queue.shift()!;
+        n += item.messages.length;
+        batch.push(item);
+      }
+      await flushBatch(batch);
+    }
+    draining = undefined;
+  }
+
+  function kick(): void {
+    if (draining) return;
+    draining = new Promise<void>((resolve) => {
+      setTimeout(() => void drain().finally(resolve), lingerMs);
+    });
   }
 
   function enqueue(topic: string, messages: Message[]): Promise<void> {
@@ -165,15 +181,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     if (messages.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       queue.push({ topic, messages, resolve, reject });
-      queued += messages.length;
-      if (queued >= maxBatch && timer) {
-        clearTimeout(timer);
-        timer = undefined;
-        const batch = queue;
-        queue = [];
-        queued = 0;
-        flushing = flushing.then(() => flushBatch(batch));
-      } else schedule();
+      kick();
     });
   }
 
@@ -193,14 +201,8 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     healthy: () => ok,
     async disconnect() {
       closed = true;
-      if (timer) {
-        clearTimeout(timer);
-        timer = undefined;
-        const batch = queue;
-        queue = [];
-        flushing = flushing.then(() => flushBatch(batch));
-      }
-      await flushing;
+      // Whatever was accepted into the queue is still committed (or rejected) before we go.
+      await draining;
       await reset();
     },
   };

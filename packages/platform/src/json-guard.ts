@@ -61,6 +61,12 @@ export function findHostileValues(value: unknown, limits: JsonGuardLimits, max =
       v.forEach((x, i) => visit(x, `${p}/${i}`));
     } else if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
+        // JSON.parse makes "__proto__" an own key (no pollution yet); refusing it here keeps any later
+        // Object.assign or spread from turning it into one.
+        if (k === '__proto__' || (k === 'constructor' && x !== null && typeof x === 'object' && 'prototype' in x)) {
+          out.push({ path: `${p}/${escapePointer(k)}`, code: 'LT_INPUT_PROTO_KEY', message: `Khóa '${k}' không được phép`, message_en: `forbidden key '${k}'` });
+          continue;
+        }
         if (k.includes('\u0000')) {
           out.push({ path: `${p}/${escapePointer(k)}`, code: 'LT_INPUT_NUL_CHAR', message: 'Tên trường chứa ký tự NUL', message_en: 'key contains a NUL character' });
           continue;
@@ -84,24 +90,22 @@ export function parseGuardedJson(text: string, limits: JsonGuardLimits = default
   }
   let value: unknown;
   try {
-    // __proto__ and constructor.prototype keys are refused: such a key in a packet is never legitimate.
-    value = JSON.parse(text, (k, v) => {
-      if (k === '__proto__' || (k === 'constructor' && v && typeof v === 'object' && 'prototype' in v)) {
-        throw new HubError('LT_INPUT_PROTO_KEY', `forbidden key '${k}' in JSON body`, {
-          kind: 'invalid',
-          messageVi: `khóa '${k}' không được phép trong JSON`,
-        });
-      }
-      return v;
-    });
+    value = JSON.parse(text);
   } catch (err) {
-    if (err instanceof HubError) throw err;
     throw new HubError('LT_INPUT_BAD_JSON', `body is not valid JSON: ${(err as Error).message}`, {
       kind: 'invalid',
       messageVi: 'nội dung không phải JSON hợp lệ',
     });
   }
   const hostile = findHostileValues(value, limits);
+  const proto = hostile.find((d) => d.code === 'LT_INPUT_PROTO_KEY');
+  if (proto) {
+    throw new HubError('LT_INPUT_PROTO_KEY', `forbidden key in JSON body at ${proto.path || '/'}`, {
+      kind: 'invalid',
+      details: hostile,
+      messageVi: `khóa không được phép trong JSON tại ${proto.path || '/'}`,
+    });
+  }
   if (hostile.length) {
     throw new HubError('LT_INPUT_HOSTILE', `body has ${hostile.length} unacceptable value(s)`, {
       kind: 'invalid',

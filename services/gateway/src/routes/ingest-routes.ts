@@ -1,3 +1,4 @@
+import type {} from '@fastify/swagger'; // OpenAPI fields (summary, tags…) on route schemas
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError, Counter, type Registry } from '@lienthong/platform';
 import type { Ingest, IngestKind } from '../ingest.js';

@@ -1,3 +1,4 @@
+import type {} from '@fastify/swagger'; // OpenAPI fields (summary, tags…) on route schemas
 import type { FastifyInstance } from 'fastify';
 import { HubError } from '@lienthong/platform';
 import { detectPacketKind, validatePacket, type PacketKind } from '@lienthong/standard';

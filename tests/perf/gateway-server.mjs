@@ -1,0 +1,52 @@
+// Child process of the gateway bench: serves either the real gateway (MODE=hub, from dist/) or the
+// baseline the issue asks for (MODE=baseline): a bare fastify route publishing the same bytes with
+// kafkajs (acks=all, idempotent), no auth, no validation, no idempotency store.
+import Fastify from 'fastify';
+import { Kafka, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { MODE, PORT, KAFKA_BROKERS, NS, DATABASE_URL, API_KEY } = process.env;
+const topic = `${NS}dossier.events.v1`;
+
+if (MODE === 'baseline') {
+  const kafka = new Kafka({ brokers: KAFKA_BROKERS.split(','), clientId: 'bench-baseline', logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const app = Fastify({ bodyLimit: 5 * 1024 * 1024 });
+  app.post('/v1/dossiers', async (req, reply) => {
+    const items = Array.isArray(req.body) ? req.body : [req.body];
+    await producer.send({ topic, acks: -1, messages: items.map((i) => ({ key: i.MaHoSo, value: JSON.stringify({ id: randomUUID(), data: i }) })) });
+    return reply.status(202).send({ accepted: items.length });
+  });
+  await app.listen({ host: '127.0.0.1', port: Number(PORT) });
+} else {
+  const platform = await import(path.join(root, 'packages/platform/dist/index.js'));
+  const events = await import(path.join(root, 'packages/events/dist/index.js'));
+  const { buildApp } = await import(path.join(root, 'services/gateway/dist/app.js'));
+  const { createIdempotencyStore } = await import(path.join(root, 'services/gateway/dist/idempotency-store.js'));
+  const logger = platform.createLogger({ name: 'gateway-bench', level: 'warn' });
+  const kafka = events.createKafka({ brokers: KAFKA_BROKERS.split(','), clientId: 'bench-hub', logger });
+  const producer = events.createEventProducer({ kafka, logger, transactionalIdPrefix: 'bench-hub' });
+  await producer.connect();
+  const pool = platform.createPool({ connectionString: DATABASE_URL, applicationName: 'gateway-bench', max: 20 });
+  await platform.runMigrations(pool, { service: 'gateway', dir: path.join(root, 'services/gateway/migrations') });
+  const app = await buildApp({
+    logger,
+    metrics: platform.createMetricsRegistry('gateway', { defaults: false }),
+    producer,
+    idempotency: createIdempotencyStore(pool, { ttlHours: 24 }),
+    clients: platform.createApiClientRegistry({ clients: [{ id: 'bench', name: 'bench', keyHash: platform.hashApiKey(API_KEY), agencies: ['*'] }] }),
+    dossierTopic: topic,
+    kafkaReady: async () => {},
+    dbReady: async () => {},
+    bodyLimit: 5 * 1024 * 1024,
+    maxItems: 500,
+    rateLimitPerMinute: 10_000_000,
+  });
+  await app.listen({ host: '127.0.0.1', port: Number(PORT) });
+}
+process.stdout.write('READY\n');
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm run bench [-- name…]`: runs the benchmark modules of tests/perf (*.bench.mjs, each exporting
+// `run(log, env)`), against the real broker and Postgres, and prints their figures. Not a test: nothing
+// here passes or fails on time; the figures go into the issues' notes.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import os from 'node:os';
+import { startKafka } from '../../infra/kafka/kafka.mjs';
+import { ensurePostgresDaemon } from '../../infra/postgres/postgres.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const log = (m) => process.stdout.write(`${m}\n`);
+
+const kafka = process.env.KAFKA_BROKERS ? { brokers: process.env.KAFKA_BROKERS, stop: async () => {} } : await startKafka({});
+const pg = await ensurePostgresDaemon({});
+const env = { brokers: kafka.brokers, databaseUrl: pg.url };
+process.env.KAFKA_BROKERS = kafka.brokers;
+process.env.DATABASE_URL = pg.url;
+
+log(`bench on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), node ${process.version}; figures vary with machine load`);
+const files = readdirSync(here).filter((f) => f.endsWith('.bench.mjs')).sort();
+let failed = 0;
+for (const file of files) {
+  const name = file.replace('.bench.mjs', '');
+  if (only.length && !only.includes(name)) continue;
+  log(`\n== ${name}`);
+  const t0 = Date.now();
+  try {
+    const mod = await import(pathToFileURL(path.join(here, file)).href);
+    await mod.run(log, env);
+  } catch (err) {
+    failed++;
+    log(`  ${name} bench failed: ${err.stack ?? err}`);
+  }
+  log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+process.exit(failed ? 1 : 0);
