@@ -35,6 +35,10 @@ function portalAnswer(o: Obj): PacketKind {
     if (has(first, 'MALINHVUC')) return 'lay-danh-muc-linh-vuc-response';
     if (has(first, 'MaHoSo') || has(first, 'MAHOSO')) return 'tra-cuu-ho-so-response';
   }
+  // PayGov INIT answers carry the payment URL as JSON text in `message` [code T6].
+  if (!('result' in o) && typeof o.message === 'string' && o.message.trimStart().startsWith('{') && o.message.includes('UrlThanhToan')) {
+    return 'paygov-init-response';
+  }
   if (!('result' in o) && typeof o.message === 'string' && (o.error_code === 0 || o.error_code === 1 || o.error_code === -1) && o.message.includes('|')) {
     return 'dvcqg-inbound-reply';
   }
@@ -44,12 +48,13 @@ function portalAnswer(o: Obj): PacketKind {
 function detectObject(o: Obj): PacketKind | undefined {
   if (typeof o.service === 'string') return BY_SERVICE[o.service] ?? 'dvcqg-request';
   if (has(o, 'username', 'password')) return 'dvcqg-login-request';
-  if (typeof o.LoaiBanTin === 'string' && BY_LOAI_BAN_TIN[o.LoaiBanTin]) return BY_LOAI_BAN_TIN[o.LoaiBanTin];
+  // MaLoi first: a QUERY reply carries LoaiBanTin "QUERY" too [code T6, S5].
   if (has(o, 'MaLoi')) {
     if (has(o, 'TrangThaiGD')) return 'paygov-query-response';
     if (has(o, 'MoTaLoi')) return 'paygov-confirm-reply';
     return 'paygov-confirm';
   }
+  if (typeof o.LoaiBanTin === 'string' && BY_LOAI_BAN_TIN[o.LoaiBanTin]) return BY_LOAI_BAN_TIN[o.LoaiBanTin];
   if (has(o, 'error_code')) return portalAnswer(o);
   if (has(o, 'status', 'message')) return 'dvcqg-tax-notice-reply';
   if (has(o, 'MaSoThue')) {
