@@ -1,0 +1,36 @@
+import type { Clock } from '@lienthong/platform';
+import type { SandboxPeerOptions } from '../../peer.js';
+import type { Notifier, PaymentPeerFaults } from './payment-peer-kit/index.js';
+
+/** One simulated VNPAY terminal. VNPAY sets the IPN URL per terminal in its merchant portal, not per payment [V1][V4]. */
+export interface VnpayPeerMerchant {
+  tmnCode: string;
+  hashSecret: string;
+  /** Where IPNs go (GET). May carry the merchant's own query parameters; VNPAY appends its `vnp_*` ones. */
+  ipnUrl: string;
+  /** Shown on the pay page. */
+  name?: string;
+}
+
+/**
+ * Options of the VNPAY peer plugin. Everything is optional: the sandbox app passes `SandboxPeerOptions`
+ * (logger, config, publicUrl) and settings come from `config` (see configProperties); tests pass
+ * `merchants`, compressed timings, a notifier or a clock directly, which win over `config`.
+ */
+export interface VnpayPeerOptions extends Partial<SandboxPeerOptions> {
+  merchants?: VnpayPeerMerchant[];
+  /** Fault switches at start (changeable at run time through `/_admin/faults`). */
+  faults?: Partial<PaymentPeerFaults>;
+  /** Interval between IPN attempts; VNPAY's is 5 minutes [V1]. */
+  ipnRetryIntervalMs?: number;
+  /** IPN calls per notification; VNPAY's is 10 [V1]. */
+  ipnMaxAttempts?: number;
+  /** Timeout of one IPN call. */
+  notifyTimeoutMs?: number;
+  /** How long a simulated API timeout holds the request. */
+  timeoutHangMs?: number;
+  seed?: number;
+  /** Replaces the HTTP notifier (tests). */
+  notify?: Notifier;
+  clock?: Clock;
+}
