@@ -2,11 +2,23 @@ import { DvcqgError, DvcqgErrorCodes } from './errors.js';
 import { isAlreadyExists, isPortalSuccess } from './portal-codes.js';
 import type { PortalEnvelope } from './read-answer.js';
 
+const codeChar = /[\p{L}\p{N}-]/u;
+
+/** Whether `code` appears in `text` as a whole code, not as the prefix of a longer one (…-0001 in …-00012). */
+function namesCode(text: string, code: string): boolean {
+  for (let at = text.indexOf(code); at !== -1; at = text.indexOf(code, at + 1)) {
+    const before = at > 0 ? text[at - 1]! : ' ';
+    const after = text[at + code.length] ?? ' ';
+    if (!codeChar.test(before) && before !== '.' && !codeChar.test(after)) return true;
+  }
+  return false;
+}
+
 /** The MaHoSo of `items` that the portal's message names, if any (messages look like "<MaHoSo>| …" [code S4]). */
 export function maHoSoNamedIn(message: string, items: readonly object[]): string | undefined {
   for (const item of items) {
     const m = (item as { MaHoSo?: unknown }).MaHoSo;
-    if (typeof m === 'string' && m.length >= 3 && message.includes(m)) return m;
+    if (typeof m === 'string' && m.length >= 3 && namesCode(message, m)) return m;
   }
   return undefined;
 }

@@ -161,10 +161,12 @@ describe('DongBoHoSoMC', () => {
     expect(await c.traCuuHoSo(good)).toEqual([]); // all-or-nothing: nothing stored
   });
 
-  it('an invalid dossier is refused with the validation message', async () => {
-    const err = await caught(client().dongBoHoSo([sampleDossier(ma(), { NgayHenTra: '2025-07-03' })], { isUpdating: false }));
+  it('an invalid dossier is refused with the validation message, naming the dossier', async () => {
+    const [good, bad] = [ma(), ma()];
+    const err = await caught(client().dongBoHoSo([sampleDossier(good), sampleDossier(bad, { NgayHenTra: '2025-07-03' })], { isUpdating: false }));
     expect(err.code).toBe('LT_DVCQG_REJECTED');
-    expect(err.portalMessage).toMatch(/^Dữ liệu không hợp lệ: data\[0\]\.NgayHenTra/);
+    expect(err.maHoSo).toBe(bad);
+    expect(err.portalMessage).toMatch(/^Dữ liệu không hợp lệ \(hồ sơ [^)]+\): data\[1\]\.NgayHenTra/);
   });
 
   it('accepts success written as "0" and "00" [S1 2020 branches, T2]', async () => {

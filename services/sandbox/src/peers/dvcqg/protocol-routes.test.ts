@@ -161,7 +161,7 @@ describe('DongBoHoSoMC', () => {
     expect((await call('DongBoHoSoMC', { isUpdating: 'False', data: [sampleDossier(m), sampleDossier(m)] })).error_code).toBe(-1);
     const r = await call('DongBoHoSoMC', { isUpdating: 'False', data: [sampleDossier(ma(), { TrangThaiHoSo: '77', NgayTiepNhan: 'hôm qua' })] });
     expect(r.error_code).toBe(-1);
-    expect(r.message).toMatch(/^Dữ liệu không hợp lệ: data\[0\]\./);
+    expect(r.message).toMatch(/^Dữ liệu không hợp lệ \(hồ sơ [^)]+\): data\[0\]\./);
   });
 
   it('rejects the dossiers named by the rejectMaHoSo fault', async () => {

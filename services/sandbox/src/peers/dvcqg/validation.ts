@@ -5,20 +5,25 @@ import { validateDossierBatch, validateProgressBatch, type ValidationIssue } fro
  * The portal's own checks are unknown (reference §12); the schemas are our best model of them [inf].
  * Returns the portal-style message for a refusal, or undefined when the batch is acceptable.
  */
-function describe(issues: readonly ValidationIssue[]): string {
+function describe(issues: readonly ValidationIssue[], data: readonly unknown[]): string {
+  // Name the first bad dossier by its MaHoSo, as the portal's messages do ("<MaHoSo>| …" [code S4]), so a
+  // sender batching many dossiers knows which one to set aside [inf].
+  const index = Number(/^\/(\d+)/.exec(issues[0]?.path ?? '')?.[1]);
+  const first = Number.isInteger(index) ? (data[index] as Record<string, unknown> | undefined)?.MaHoSo : undefined;
+  const who = typeof first === 'string' && first.length <= 100 ? ` (hồ sơ ${first})` : '';
   const shown = issues.slice(0, 5).map((i) => `data${i.path.replace(/^\/(\d+)/, '[$1]').replace(/\//g, '.')}: ${i.message}`);
   const more = issues.length > 5 ? ` (và ${issues.length - 5} lỗi khác)` : '';
-  return `Dữ liệu không hợp lệ: ${shown.join('; ')}${more}`;
+  return `Dữ liệu không hợp lệ${who}: ${shown.join('; ')}${more}`;
 }
 
 export function checkDossiers(data: unknown[], maxItems: number): string | undefined {
   const r = validateDossierBatch(data, { maxItems });
-  return r.ok ? undefined : describe(r.errors);
+  return r.ok ? undefined : describe(r.errors, data);
 }
 
 export function checkSteps(data: unknown[]): string | undefined {
   const r = validateProgressBatch(data, { maxItems: 10 });
-  return r.ok ? undefined : describe(r.errors);
+  return r.ok ? undefined : describe(r.errors, data);
 }
 
 /** Minimal checks when SANDBOX_DVCQG_VALIDATE is off: objects with a MaHoSo string. */
