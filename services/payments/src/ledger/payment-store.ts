@@ -141,11 +141,11 @@ export function createPaymentStore(pool: Pool): PaymentStore {
 
     async recordCheck(paymentId, info, now) {
       await pool.query(
-        `UPDATE payments SET next_check_at = CASE WHEN status IN ('created', 'pending') THEN $2 ELSE NULL END,
+        `UPDATE payments SET next_check_at = CASE WHEN status IN ('created', 'pending') THEN $2::timestamptz ELSE NULL END,
            check_count = check_count + 1,
-           unverified_count = CASE WHEN $3 THEN unverified_count + 1 ELSE 0 END,
+           unverified_count = CASE WHEN $3::boolean THEN unverified_count + 1 ELSE 0 END,
            last_check_at = $4, last_check_outcome = $5,
-           review_reason = CASE WHEN status IN ('created', 'pending') THEN coalesce(review_reason, $6) ELSE review_reason END
+           review_reason = CASE WHEN status IN ('created', 'pending') THEN coalesce(review_reason, $6::text) ELSE review_reason END
          WHERE payment_id = $1`,
         [paymentId, info.nextCheckAt, info.unverified, now, info.outcome, info.reviewReason ?? null],
       );
