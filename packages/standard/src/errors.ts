@@ -58,6 +58,7 @@ export const StandardErrorCode = {
   EMAIL_INVALID: 'LT_STD_EMAIL_INVALID',
   PERCENT_INVALID: 'LT_STD_PERCENT_INVALID',
   PERCENT_SUM: 'LT_STD_PERCENT_SUM',
+  JSON_INVALID: 'LT_STD_JSON_INVALID',
 } as const;
 
 /** A code from StandardErrorCode. */

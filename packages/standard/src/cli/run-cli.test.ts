@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const fixtures = fileURLToPath(new URL('../../../../tests/fixtures/standard/', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/lienthong-validate.mjs', import.meta.url));
+
+async function run(argv: string[], stdin = '') {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: async () => stdin });
+  return { code, out, err };
+}
+
+function tempPacket(packet: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lt-validate-'));
+  const file = join(dir, 'packet.json');
+  writeFileSync(file, JSON.stringify(packet));
+  return file;
+}
+
+describe('lienthong-validate', () => {
+  it('passes a folder of valid packets with exit code 0', async () => {
+    const r = await run([join(fixtures, 'valid')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/file\(s\) checked: (\d+) passed, 0 failed/);
+  });
+
+  it('reports every error with path, code and both messages, exit code 1', async () => {
+    const file = tempPacket([{ MaHoSo: '000.00.01.H22-250115-0001', TrangThaiHoSo: '11' }]);
+    const r = await run(['--json', file]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.ok).toBe(false);
+    expect(report.files[0].kind).toBe('dossier');
+    expect(report.files[0].errors).toContainEqual(expect.objectContaining({ path: '/0/TrangThaiHoSo', code: 'LT_STD_CODE_UNKNOWN' }));
+    expect(report.files[0].errors).toContainEqual(expect.objectContaining({ path: '/0/MaTTHC', code: 'LT_STD_REQUIRED' }));
+  });
+
+  it('reads stdin, forces a kind, and says when JSON is broken or the kind unknown', async () => {
+    expect((await run(['--kind', 'progress', '-'], '{"MaHoSo":"x"}')).out).toContain('(progress)');
+    expect((await run(['-'], '{"MaHoSo":')).out).toContain('LT_STD_JSON_INVALID');
+    expect((await run(['-'], '{"x":1}')).out).toContain('LT_STD_UNKNOWN_PACKET');
+    expect((await run(['--kind', 'nope', '-'], '{}')).out).toContain('LT_STD_UNKNOWN_PACKET');
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await run([])).code).toBe(2);
+    expect((await run(['--bogus', 'x'])).code).toBe(2);
+    expect((await run(['/no/such/file.json'])).code).toBe(2);
+    expect((await run(['--list-kinds'])).out).toContain('paygov-init');
+  });
+
+  it('runs as a program from the built package (building it when needed)', async () => {
+    const file = tempPacket({ MaHoSo: 'bad' });
+    const r = await promisify(execFile)(process.execPath, [bin, '--json', file]).catch((e: { code: number; stdout: string }) => e);
+    expect(r).toMatchObject({ code: 1 });
+    expect(JSON.parse((r as { stdout: string }).stdout).files[0].errors[0].code).toBe('LT_STD_REQUIRED');
+  }, 120_000);
+});
