@@ -27,7 +27,7 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
     const key = header ?? `content:${hash}`;
     const claim = await deps.idempotency.claim(client.id, key, hash);
     if (claim.kind === 'replay') {
-      req.log.info({ kind, items: events.length }, 'repeated request answered from the idempotency store');
+      req.log.info({ client: client.id, kind, items: events.length }, 'repeated request answered from the idempotency store');
       return reply.status(claim.response.statusCode).header('idempotent-replayed', 'true').send(claim.response.body);
     }
     let body;
@@ -43,7 +43,7 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
     }
     await deps.idempotency.complete(client.id, key, { statusCode: 202, body });
     accepted.inc({ kind }, events.length);
-    req.log.info({ kind, items: events.length }, 'published');
+    req.log.info({ client: client.id, kind, items: events.length }, 'published');
     return reply.status(202).send(body);
   }
 
