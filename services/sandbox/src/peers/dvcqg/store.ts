@@ -157,7 +157,8 @@ export function createStore(opts: { callLogSize: number; now: () => number }) {
     /** Appends to the call log (bounded) and to the history of every dossier the call named. */
     recordCall(c: CallRecord): void {
       calls.push(c);
-      if (calls.length > opts.callLogSize) calls = calls.slice(calls.length - opts.callLogSize);
+      // Trimmed in bulk (amortised O(1)); reads only look at the newest callLogSize entries.
+      if (calls.length > opts.callLogSize * 2) calls = calls.slice(calls.length - opts.callLogSize);
       for (const m of c.maHoSo) {
         const r = recordOf(m);
         r.history.push({ id: c.id, at: c.at, service: c.service, outcome: c.outcome, errorCode: c.errorCode, message: c.message, ...(c.isUpdating === undefined ? {} : { isUpdating: c.isUpdating }) });
@@ -166,7 +167,8 @@ export function createStore(opts: { callLogSize: number; now: () => number }) {
     },
     recentCalls(limit: number, filter: { service?: string; maHoSo?: string; outcome?: string } = {}): CallRecord[] {
       const out: CallRecord[] = [];
-      for (let i = calls.length - 1; i >= 0 && out.length < limit; i--) {
+      const oldest = Math.max(0, calls.length - opts.callLogSize);
+      for (let i = calls.length - 1; i >= oldest && out.length < limit; i--) {
         const c = calls[i]!;
         if (filter.service && c.service !== filter.service) continue;
         if (filter.maHoSo && !c.maHoSo.includes(filter.maHoSo)) continue;
@@ -180,7 +182,7 @@ export function createStore(opts: { callLogSize: number; now: () => number }) {
       steps: [...dossiers.values()].reduce((n, d) => n + d.progress.length, 0),
       ratings: ratings.size,
       sessions: sessions.size,
-      callsLogged: calls.length,
+      callsLogged: Math.min(calls.length, opts.callLogSize),
       callsTotal: nextId - 1,
     }),
     reset(): void {
