@@ -52,6 +52,12 @@ export const paymentsConfigSchema = {
       minimum: 1,
       description: 'cap of the spacing after unverifiable answers (VNPAY answers 94 for ~5 min after a query [V6a])',
     },
+    PAYMENTS_RECONCILE_GIVE_UP_HOURS: {
+      type: 'integer',
+      default: 72,
+      minimum: 1,
+      description: 'after expiry + this, a payment that never got a verifiable answer is no longer queried; it waits on the review list',
+    },
     PAYMENTS_RECONCILE_BATCH: { type: 'integer', default: 200, minimum: 1, maximum: 10_000, description: 'most payments queried per run' },
     PAYMENTS_RECONCILE_CONCURRENCY: { type: 'integer', default: 8, minimum: 1, maximum: 100, description: 'status queries in flight at once' },
     PAYMENTS_OUTBOX_INTERVAL_MS: { type: 'integer', default: 1_000, minimum: 50, description: 'how often the outbox relay looks for unpublished events' },
@@ -85,6 +91,7 @@ export interface PaymentsConfig {
   PAYMENTS_RECONCILE_FIRST_CHECK_SECONDS: number;
   PAYMENTS_RECONCILE_INTERVAL_SECONDS: number;
   PAYMENTS_RECONCILE_MAX_BACKOFF_SECONDS: number;
+  PAYMENTS_RECONCILE_GIVE_UP_HOURS: number;
   PAYMENTS_RECONCILE_BATCH: number;
   PAYMENTS_RECONCILE_CONCURRENCY: number;
   PAYMENTS_OUTBOX_INTERVAL_MS: number;

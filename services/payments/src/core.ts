@@ -70,6 +70,7 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
     expiryGraceSeconds: c.PAYMENTS_EXPIRY_GRACE_SECONDS,
     batch: c.PAYMENTS_RECONCILE_BATCH,
     concurrency: c.PAYMENTS_RECONCILE_CONCURRENCY,
+    giveUpHours: c.PAYMENTS_RECONCILE_GIVE_UP_HOURS,
   });
   const creator = createPaymentCreator({
     store,

@@ -20,6 +20,8 @@ export interface ReconcilerOptions {
   expiryGraceSeconds: number;
   batch: number;
   concurrency: number;
+  /** After expiry + this, a payment that never got a verified answer is no longer queried (it stays on the review list). */
+  giveUpHours: number;
 }
 
 export interface ReconciliationSummary {
@@ -50,7 +52,10 @@ const UNVERIFIED_REVIEW_AFTER_MS = 60 * 60 * 1000;
  *  - verified paid / failed / ambiguous → Settlement.apply (ambiguous = review, no state change);
  *  - verified pending or not found → nothing, until expiresAt + grace has passed, then `expire`;
  *  - unverifiable (no/bad signature, timeout, VNPAY 94 rate limit…) → no answer, never "unpaid": the
- *    payment stays open and is asked again with backoff; long after expiry it goes on the review list.
+ *    payment stays open and is asked again with backoff; an hour after expiry it goes on the review list,
+ *    and after `giveUpHours` it is no longer asked (an operator settles, fails or expires it). The price:
+ *    VNPAY answers an order nobody opened with an *unsigned* 91 [V6a], so an abandoned VNPAY payment is
+ *    never expired automatically — see docs/payments.md, "Abandoned payments".
  * Runs take a session advisory lock so two instances do not query the same payments (VNPAY answers 94
  * to a repeated querydr within minutes [V6a]).
  */
@@ -85,9 +90,16 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
       sum.unverifiable++;
       opts.metrics.reconciliationChecks.inc({ provider: p.provider, outcome: 'unverifiable' });
       const review = now.getTime() >= p.expiresAt.getTime() + UNVERIFIED_REVIEW_AFTER_MS ? 'unverifiable_after_expiry' : undefined;
+      // Querying forever helps nobody: past the give-up point the payment waits for a human (review list).
+      const giveUp = now.getTime() >= p.expiresAt.getTime() + opts.giveUpHours * 3_600_000;
       await opts.store.recordCheck(
         p.paymentId,
-        { outcome: `unverifiable${answer.code ? ` ${answer.code}` : ''}: ${answer.reason}`.slice(0, 300), nextCheckAt: nextCheck(p, now, true), unverified: true, ...(review ? { reviewReason: review } : {}) },
+        {
+          outcome: `unverifiable${answer.code ? ` ${answer.code}` : ''}: ${answer.reason}`.slice(0, 300),
+          nextCheckAt: giveUp ? null : nextCheck(p, now, true),
+          unverified: true,
+          ...(review ? { reviewReason: review } : {}),
+        },
         now,
       );
       return;

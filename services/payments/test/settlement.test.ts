@@ -64,6 +64,7 @@ function reconcilerWith(orderRef: string, answer: () => QueryAnswer) {
     expiryGraceSeconds: 60,
     batch: 1000,
     concurrency: 4,
+    giveUpHours: 72,
   });
 }
 let registry: MerchantRegistry | undefined;

@@ -47,7 +47,7 @@ export interface PaymentStore {
   /** Open payments whose next status query is due, oldest first. */
   listDue(now: Date, limit: number): Promise<PaymentRecord[]>;
   /** Reconciliation bookkeeping after a status query (not part of the audit trail). */
-  recordCheck(paymentId: string, info: { outcome: string; nextCheckAt: Date; unverified: boolean; reviewReason?: string }, now: Date): Promise<void>;
+  recordCheck(paymentId: string, info: { outcome: string; nextCheckAt: Date | null; unverified: boolean; reviewReason?: string }, now: Date): Promise<void>;
   /** An operator closes a review; the reason and the note stay in the history. False if nothing was under review. */
   clearReview(paymentId: string, info: { actor: string; note: string }, now: Date): Promise<boolean>;
   /** Payments a human must look at (docs/payments.md, "When a provider disagrees"). */

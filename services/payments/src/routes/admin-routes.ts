@@ -12,7 +12,7 @@ import { UUID_PATTERN } from './payment-routes.js';
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID_PATTERN } } } as const;
 
 interface ResolveBody {
-  action: 'settle' | 'fail' | 'clear_review';
+  action: 'settle' | 'fail' | 'expire' | 'clear_review';
   note: string;
   providerTxnId?: string;
   amount?: number;
@@ -71,7 +71,7 @@ export function adminRoutes(app: FastifyInstance, deps: { reconciler: Reconciler
     '/v1/admin/payments/:id/resolve',
     {
       schema: {
-        summary: 'Resolve a disagreement: settle on evidence from the provider portal, mark failed after a refund, or close a review',
+        summary: 'Resolve a disagreement: settle on evidence from the provider portal, fail after a refund, expire an abandoned payment, or close a review',
         security: [{ bearer: [] }],
         params: idParams,
         body: {
@@ -79,7 +79,7 @@ export function adminRoutes(app: FastifyInstance, deps: { reconciler: Reconciler
           additionalProperties: false,
           required: ['action', 'note'],
           properties: {
-            action: { type: 'string', enum: ['settle', 'fail', 'clear_review'] },
+            action: { type: 'string', enum: ['settle', 'fail', 'expire', 'clear_review'] },
             note: { type: 'string', minLength: 5, maxLength: 2000 },
             providerTxnId: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$' },
             amount: { type: 'integer', minimum: 1, maximum: 999_999_999_999 },
@@ -105,7 +105,8 @@ export function adminRoutes(app: FastifyInstance, deps: { reconciler: Reconciler
           return reply.status(409).send(errorBody('LT_PAY_CONFLICT', `Không áp dụng được: ${r.outcome}`, `not applied: ${r.outcome}`));
         }
       } else {
-        const r = await deps.settlement.apply(target, { kind: 'failed', providerCode: 'OPERATOR' }, 'operator', extra);
+        const obs = action === 'expire' ? ({ kind: 'expire', reason: 'expired by an operator' } as const) : ({ kind: 'failed', providerCode: 'OPERATOR' } as const);
+        const r = await deps.settlement.apply(target, obs, 'operator', extra);
         if (r.outcome === 'not_found') throw paymentNotFound();
         if (r.outcome !== 'applied') return reply.status(409).send(errorBody('LT_PAY_CONFLICT', `Không áp dụng được: ${r.outcome}`, `not applied: ${r.outcome}`));
       }

@@ -1,0 +1,61 @@
+/**
+ * The sandbox gateways for payments tests, in process and over real HTTP: the helper's peer plugins
+ * (services/sandbox/src/peers/<peer>) registered on a bare Fastify app listening on port 0, with the
+ * test merchants' credentials and the IPN URLs pointing at the payments app under test.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { quietLogger } from '../../../tests/helpers/index.js';
+import vnpayPeer from '../../sandbox/src/peers/vnpay/index.js';
+import { testMerchants } from './harness.js';
+
+export interface TestSandbox {
+  app: FastifyInstance;
+  url: string;
+  /** Environment for createTestPayments pointing the service at this sandbox. */
+  env: Record<string, string>;
+  /** POST/GET a sandbox admin route, e.g. admin('vnpay', 'POST', '/pay', {payUrl}). */
+  admin(peer: 'vnpay' | 'momo' | 'paygov', method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startTestSandbox(opts: { paymentsUrl: string; ipnRetryIntervalMs?: number; timeoutHangMs?: number }): Promise<TestSandbox> {
+  const logger = quietLogger('sandbox');
+  const app = Fastify({ loggerInstance: logger });
+  const h22 = testMerchants.merchants[0]!;
+  const h56 = testMerchants.merchants[1]!;
+  await app.register(vnpayPeer, {
+    prefix: '/vnpay',
+    logger,
+    merchants: [
+      { tmnCode: h22.vnpay.tmnCode, hashSecret: h22.vnpay.hashSecret, ipnUrl: `${opts.paymentsUrl}/v1/ipn/vnpay` },
+      { tmnCode: h56.vnpay.tmnCode, hashSecret: h56.vnpay.hashSecret, ipnUrl: `${opts.paymentsUrl}/v1/ipn/vnpay` },
+    ],
+    ipnRetryIntervalMs: opts.ipnRetryIntervalMs ?? 150,
+    ipnMaxAttempts: 10,
+    notifyTimeoutMs: 3_000,
+    timeoutHangMs: opts.timeoutHangMs ?? 5_000,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  return {
+    app,
+    url,
+    env: {
+      VNPAY_PAYMENT_URL: `${url}/vnpay/paymentv2/vpcpay.html`,
+      VNPAY_API_URL: `${url}/vnpay/merchant_webapi/api/transaction`,
+      MOMO_API_URL: `${url}/momo`,
+      PAYGOV_INIT_URL: `${url}/paygov/api/init`,
+      PAYGOV_QUERY_URL: `${url}/paygov/api/query`,
+    },
+    async admin(peer, method, path, body) {
+      const res = await fetch(`${url}/${peer}/_admin${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    close: () => app.close(),
+  };
+}
