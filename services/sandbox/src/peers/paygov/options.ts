@@ -1,0 +1,33 @@
+import type { Clock } from '@lienthong/platform';
+import type { SandboxPeerOptions } from '../../peer.js';
+import type { Notifier, PaymentPeerFaults } from '../vnpay/payment-peer-kit/index.js';
+
+/**
+ * One simulated partner of the DVCQG payment platform. INIT carries no callback or return URL (§8), so the
+ * platform must hold them from onboarding: they are configured here per MaDoiTac.
+ */
+export interface PaygovPeerMerchant {
+  maDoiTac: string;
+  secret: string;
+  /** Where the confirm callback is POSTed. */
+  confirmUrl: string;
+  /** Where the browser goes after paying (display only); omitted → the platform shows its own page. */
+  returnUrl?: string;
+  name?: string;
+}
+
+/** Options of the PayGov peer plugin; all optional (see VnpayPeerOptions for the pattern). */
+export interface PaygovPeerOptions extends Partial<SandboxPeerOptions> {
+  merchants?: PaygovPeerMerchant[];
+  faults?: Partial<PaymentPeerFaults>;
+  /** Confirm calls per notification; nothing is documented, default 1 [inf]. */
+  confirmMaxAttempts?: number;
+  confirmRetryIntervalMs?: number;
+  notifyTimeoutMs?: number;
+  /** UrlThanhToan lifetime [inf]. */
+  payUrlTtlMs?: number;
+  timeoutHangMs?: number;
+  seed?: number;
+  notify?: Notifier;
+  clock?: Clock;
+}
