@@ -10,7 +10,6 @@ import { closedLoop, openLoop } from './load.mjs';
 import { freePort } from '../../infra/kafka/kafka.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
