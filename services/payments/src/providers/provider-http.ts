@@ -1,4 +1,4 @@
-import { createHttpClient, HubError, type HttpClient, type Logger } from '@lienthong/platform';
+import { createHttpClient, HubError, RetryExhaustedError, type HttpClient, type Logger } from '@lienthong/platform';
 import { providerError, providerTimeout } from '../errors.js';
 
 /**
@@ -37,14 +37,20 @@ export function createProviderHttp(name: string, opts: { createTimeoutMs: number
   };
 }
 
-/** POSTs JSON and returns the parsed answer; provider trouble becomes LT_PAY_PROVIDER_TIMEOUT or _ERROR. */
+/** The attempt's own error: with one attempt the retrier still wraps a retriable failure in LT_RETRY_EXHAUSTED. */
+export function rootCause(err: unknown): unknown {
+  return err instanceof RetryExhaustedError ? (err.attempts[err.attempts.length - 1] ?? err) : err;
+}
+
+/** POSTs JSON and returns the parsed answer; provider trouble becomes LT_PAY_PROVIDER_TIMEOUT or _ERROR (cause = the HTTP error). */
 export async function postJsonForCreate(http: HttpClient, provider: string, url: string, body: unknown): Promise<unknown> {
   try {
     const res = await http.request<unknown>({ method: 'POST', url, data: body, headers: { 'content-type': 'application/json; charset=utf-8' } });
     return res.data;
   } catch (err) {
-    if (err instanceof HubError && err.code === 'LT_HTTP_TIMEOUT') throw providerTimeout(provider, err);
-    throw providerError(provider, err);
+    const root = rootCause(err);
+    if (root instanceof HubError && root.code === 'LT_HTTP_TIMEOUT') throw providerTimeout(provider, root);
+    throw providerError(provider, root);
   }
 }
 
