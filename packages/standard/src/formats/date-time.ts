@@ -4,7 +4,6 @@
  * offset to local time is exact; a time without an offset is not converted (that would guess the zone).
  */
 
-const DATE_TIME_14 = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 const DATE_8 = /^(\d{4})(\d{2})(\d{2})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -13,8 +12,11 @@ const VN_OFFSET_MS = 7 * 3600_000;
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2999;
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return leap ? 29 : DAYS[month - 1]!;
 }
 
 /** True when the parts form a real calendar date (no 30 February, no month 13). */
@@ -27,12 +29,27 @@ export function isRealTime(hour: number, minute: number, second: number): boolea
   return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
 }
 
+/** The decimal value of value[from, to), or -1 when a character is not a digit. Hot path: no regex, no allocation. */
+function digitsAt(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 /** True for a real local date-time written yyyyMMddHHmmss. */
 export function isDateTime14(value: string): boolean {
-  const m = DATE_TIME_14.exec(value);
-  if (!m) return false;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  return isRealDate(y, mo, d) && isRealTime(h, mi, s);
+  if (value.length !== 14) return false;
+  const y = digitsAt(value, 0, 4);
+  const mo = digitsAt(value, 4, 6);
+  const d = digitsAt(value, 6, 8);
+  const h = digitsAt(value, 8, 10);
+  const mi = digitsAt(value, 10, 12);
+  const s = digitsAt(value, 12, 14);
+  return isRealDate(y, mo, d) && isRealTime(h, mi, s) && s >= 0;
 }
 
 /** True for a real date written yyyyMMdd. */
