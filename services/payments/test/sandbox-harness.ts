@@ -6,7 +6,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { quietLogger } from '../../../tests/helpers/index.js';
 import vnpayPeer from '../../sandbox/src/peers/vnpay/index.js';
-import { testMerchants } from './harness.js';
+import momoPeer from '../../sandbox/src/peers/momo/index.js';
+import paygovPeer from '../../sandbox/src/peers/paygov/index.js';
+import { freePort, testMerchants } from './harness.js';
 
 export interface TestSandbox {
   app: FastifyInstance;
@@ -21,6 +23,9 @@ export interface TestSandbox {
 export async function startTestSandbox(opts: { paymentsUrl: string; ipnRetryIntervalMs?: number; timeoutHangMs?: number }): Promise<TestSandbox> {
   const logger = quietLogger('sandbox');
   const app = Fastify({ loggerInstance: logger });
+  // The peers build pay URLs from their public URL, so the port is reserved before they are registered.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const h22 = testMerchants.merchants[0]!;
   const h56 = testMerchants.merchants[1]!;
   await app.register(vnpayPeer, {
@@ -35,8 +40,32 @@ export async function startTestSandbox(opts: { paymentsUrl: string; ipnRetryInte
     notifyTimeoutMs: 3_000,
     timeoutHangMs: opts.timeoutHangMs ?? 5_000,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  await app.register(momoPeer, {
+    prefix: '/momo',
+    logger,
+    publicUrl: url,
+    merchants: [{ partnerCode: h22.momo.partnerCode, accessKey: h22.momo.accessKey, secretKey: h22.momo.secretKey }],
+    notifyTimeoutMs: 3_000,
+    timeoutHangMs: opts.timeoutHangMs ?? 5_000,
+  });
+  await app.register(paygovPeer, {
+    prefix: '/paygov',
+    logger,
+    publicUrl: url,
+    merchants: [
+      {
+        maDoiTac: h22.paygov.maDoiTac,
+        secret: h22.paygov.secretKey,
+        confirmUrl: `${opts.paymentsUrl}/v1/ipn/paygov`,
+        returnUrl: `${opts.paymentsUrl}/v1/return/paygov`,
+      },
+    ],
+    confirmMaxAttempts: 3,
+    confirmRetryIntervalMs: opts.ipnRetryIntervalMs ?? 150,
+    notifyTimeoutMs: 3_000,
+    timeoutHangMs: opts.timeoutHangMs ?? 5_000,
+  });
+  await app.listen({ host: '127.0.0.1', port });
   return {
     app,
     url,
@@ -44,8 +73,8 @@ export async function startTestSandbox(opts: { paymentsUrl: string; ipnRetryInte
       VNPAY_PAYMENT_URL: `${url}/vnpay/paymentv2/vpcpay.html`,
       VNPAY_API_URL: `${url}/vnpay/merchant_webapi/api/transaction`,
       MOMO_API_URL: `${url}/momo`,
-      PAYGOV_INIT_URL: `${url}/paygov/api/init`,
-      PAYGOV_QUERY_URL: `${url}/paygov/api/query`,
+      PAYGOV_INIT_URL: `${url}/paygov/init`,
+      PAYGOV_QUERY_URL: `${url}/paygov/query`,
     },
     async admin(peer, method, path, body) {
       const res = await fetch(`${url}/${peer}/_admin${path}`, {
