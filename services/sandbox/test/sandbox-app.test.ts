@@ -15,7 +15,7 @@ afterAll(() => app.close());
 describe('sandbox app', () => {
   it('mounts every peer under its prefix and lists them', async () => {
     const res = await app.inject({ method: 'GET', url: '/' });
-    expect(res.json().peers.map((p: { prefix: string }) => p.prefix)).toEqual(expect.arrayContaining(['/dvcqg', '/vnpay']));
+    expect(res.json().peers.map((p: { prefix: string }) => p.prefix)).toEqual(expect.arrayContaining(['/dvcqg', '/vnpay', '/momo', '/paygov']));
     const login = await app.inject({ method: 'POST', url: '/dvcqg/auth', payload: { username: 'lienthong', password: 'lienthong-sandbox' } });
     expect(login.json().error_code).toBe(0);
   });

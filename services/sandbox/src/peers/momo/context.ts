@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '@lienthong/platform';
 import type { MomoSigner } from '@lienthong/momo';
-import type { Deliverer, FaultSwitches, Journal, NotificationRecord, RequestRecord } from '../vnpay/payment-peer-kit/index.js';
+import type { Deliverer, FaultSwitches, Journal, NotificationRecord, RequestRecord } from '../payment-peer-kit/index.js';
 import type { MomoPeerSettings } from './config.js';
 import type { MomoStore } from './store.js';
 

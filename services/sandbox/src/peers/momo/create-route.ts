@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { MOMO_AMOUNT_LIMITS, MOMO_ORDER_ID_PATTERN, MOMO_PATHS, isMomoRequestType } from '@lienthong/momo';
-import { bounded, playApiFault } from '../vnpay/payment-peer-kit/index.js';
+import { bounded, playApiFault } from '../payment-peer-kit/index.js';
 import type { MomoPeerContext } from './context.js';
 import type { MomoOrder } from './store.js';
 

@@ -1,5 +1,5 @@
 import type { MomoSigner } from '@lienthong/momo';
-import type { DeliveryPlan } from '../vnpay/payment-peer-kit/index.js';
+import type { DeliveryPlan } from '../payment-peer-kit/index.js';
 import type { MomoPeerContext } from './context.js';
 import type { MomoOrder } from './store.js';
 

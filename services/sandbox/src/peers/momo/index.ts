@@ -10,7 +10,7 @@ import {
   registerFormBodyParser,
   type NotificationRecord,
   type RequestRecord,
-} from '../vnpay/payment-peer-kit/index.js';
+} from '../payment-peer-kit/index.js';
 import { readMomoPeerSettings } from './config.js';
 import { createMomoStore, resetMomoStore } from './store.js';
 import { registerCreateRoute } from './create-route.js';

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MOMO_IPN_ACK_STATUS, createMomoSigner } from '@lienthong/momo';
 import momoPeer, { type MomoPeerOptions } from './index.js';
-import type { NotificationAnswer, OutboundNotification } from '../vnpay/payment-peer-kit/index.js';
+import type { NotificationAnswer, OutboundNotification } from '../payment-peer-kit/index.js';
 
 const PARTNER = { partnerCode: 'MOMOLT2025', accessKey: 'F8BBA842ECF85', secretKey: 'K951B6PE1waDMi640xX08PD3vg6EkVlz' };
 const signer = createMomoSigner(PARTNER);

@@ -1,6 +1,6 @@
 import type { Clock } from '@lienthong/platform';
 import type { SandboxPeerOptions } from '../../peer.js';
-import type { Notifier, PaymentPeerFaults } from '../vnpay/payment-peer-kit/index.js';
+import type { Notifier, PaymentPeerFaults } from '../payment-peer-kit/index.js';
 
 /** One simulated MoMo partner. MoMo takes the IPN URL per request [M1], so none is configured here. */
 export interface MomoPeerMerchant {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { renderMessagePage, renderPayPage } from '../vnpay/payment-peer-kit/index.js';
+import { renderMessagePage, renderPayPage } from '../payment-peer-kit/index.js';
 import { expireIfDue, ipnPlan, redirectUrlFor, settleOrder, type MomoAction } from './finish.js';
 import type { MomoPeerContext } from './context.js';
 import type { MomoOrder } from './store.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MOMO_PATHS } from '@lienthong/momo';
-import { bounded, playApiFault } from '../vnpay/payment-peer-kit/index.js';
+import { bounded, playApiFault } from '../payment-peer-kit/index.js';
 import { momoError } from './create-route.js';
 import { expireIfDue } from './finish.js';
 import type { MomoPeerContext } from './context.js';

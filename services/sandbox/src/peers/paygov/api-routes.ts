@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { PAYGOV_HASH_FIELDS, PAYGOV_REFERENCE_PATTERN, parsePaygovTime, type PaygovSigner } from '@lienthong/paygov';
-import { bounded, playApiFault } from '../vnpay/payment-peer-kit/index.js';
+import { bounded, playApiFault } from '../payment-peer-kit/index.js';
 import { PAYGOV_SANDBOX_INIT_ERRORS as E, PAYGOV_SANDBOX_QUERY_ERRORS as Q } from './api-codes.js';
 import { confirmFields, expireIfDue } from './finish.js';
 import type { PaygovPeerContext } from './context.js';

@@ -1,5 +1,5 @@
 import type { PeerConfigProperties } from '../../peer.js';
-import { parseMerchantsJson, pickConfig } from '../vnpay/payment-peer-kit/index.js';
+import { parseMerchantsJson, pickConfig } from '../payment-peer-kit/index.js';
 import type { PaygovPeerMerchant, PaygovPeerOptions } from './options.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '@lienthong/platform';
 import type { PaygovSigner } from '@lienthong/paygov';
-import type { Deliverer, FaultSwitches, Journal, NotificationRecord, RequestRecord } from '../vnpay/payment-peer-kit/index.js';
+import type { Deliverer, FaultSwitches, Journal, NotificationRecord, RequestRecord } from '../payment-peer-kit/index.js';
 import type { PaygovPeerSettings } from './config.js';
 import type { PaygovPeerMerchant } from './options.js';
 import type { PaygovStore } from './store.js';

@@ -1,5 +1,5 @@
 import { PAYGOV_MALOI_SUCCESS, formatPaygovTime, type PaygovSigner } from '@lienthong/paygov';
-import type { DeliveryPlan, NotificationAnswer } from '../vnpay/payment-peer-kit/index.js';
+import type { DeliveryPlan, NotificationAnswer } from '../payment-peer-kit/index.js';
 import type { PaygovPeerContext } from './context.js';
 import type { PaygovPeerMerchant } from './options.js';
 import type { PaygovPayment } from './store.js';

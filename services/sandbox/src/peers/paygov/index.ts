@@ -10,7 +10,7 @@ import {
   registerFormBodyParser,
   type NotificationRecord,
   type RequestRecord,
-} from '../vnpay/payment-peer-kit/index.js';
+} from '../payment-peer-kit/index.js';
 import { readPaygovPeerSettings } from './config.js';
 import { createPaygovStore, resetPaygovStore } from './store.js';
 import { registerApiRoutes } from './api-routes.js';

@@ -1,6 +1,6 @@
 import type { Clock } from '@lienthong/platform';
 import type { SandboxPeerOptions } from '../../peer.js';
-import type { Notifier, PaymentPeerFaults } from '../vnpay/payment-peer-kit/index.js';
+import type { Notifier, PaymentPeerFaults } from '../payment-peer-kit/index.js';
 
 /**
  * One simulated partner of the DVCQG payment platform. INIT carries no callback or return URL (§8), so the

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { renderMessagePage, renderPayPage } from '../vnpay/payment-peer-kit/index.js';
+import { renderMessagePage, renderPayPage } from '../payment-peer-kit/index.js';
 import { confirmPlan, expireIfDue, settlePayment, type PaygovAction } from './finish.js';
 import type { PaygovPeerContext } from './context.js';
 import type { PaygovPayment } from './store.js';

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PAYGOV_CONFIRM_REPLY_CODES, buildPaygovConfirmReply, createPaygovSigner } from '@lienthong/paygov';
 import paygovPeer, { type PaygovPeerOptions } from './index.js';
-import type { NotificationAnswer, OutboundNotification } from '../vnpay/payment-peer-kit/index.js';
+import type { NotificationAnswer, OutboundNotification } from '../payment-peer-kit/index.js';
 
 const PARTNER = { maDoiTac: '000.00.01.H56', secret: 'paygov-partner-secret-0001' };
 const MERCHANT = { ...PARTNER, confirmUrl: 'https://hub.test/v1/payments/confirm/paygov', returnUrl: 'https://hub.test/v1/payments/return/paygov' };

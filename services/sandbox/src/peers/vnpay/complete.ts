@@ -1,5 +1,5 @@
 import { formatVnpayDate, isFinalVnpayIpnReply, parseVnpayDate, signVnpayParams, vnpayCanonicalString } from '@lienthong/vnpay';
-import type { DeliveryPlan, NotificationAnswer } from './payment-peer-kit/index.js';
+import type { DeliveryPlan, NotificationAnswer } from '../payment-peer-kit/index.js';
 import type { VnpayPeerMerchant } from './options.js';
 import type { VnpayStore, VnpayTxn } from './store.js';
 

@@ -1,5 +1,5 @@
 import type { PeerConfigProperties } from '../../peer.js';
-import { parseMerchantsJson, pickConfig } from './payment-peer-kit/index.js';
+import { parseMerchantsJson, pickConfig } from '../payment-peer-kit/index.js';
 import type { VnpayPeerMerchant, VnpayPeerOptions } from './options.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '@lienthong/platform';
-import type { Deliverer, FaultSwitches, Journal, NotificationRecord, RequestRecord } from './payment-peer-kit/index.js';
+import type { Deliverer, FaultSwitches, Journal, NotificationRecord, RequestRecord } from '../payment-peer-kit/index.js';
 import type { VnpayPeerSettings } from './config.js';
 import type { VnpayPeerMerchant } from './options.js';
 import type { VnpayStore } from './store.js';

@@ -9,7 +9,7 @@ import {
   registerFormBodyParser,
   type NotificationRecord,
   type RequestRecord,
-} from './payment-peer-kit/index.js';
+} from '../payment-peer-kit/index.js';
 import { readVnpayPeerSettings } from './config.js';
 import { createVnpayStore, resetStore } from './store.js';
 import { registerPaymentRoutes } from './payment-routes.js';

@@ -1,6 +1,6 @@
 import type { Clock } from '@lienthong/platform';
 import type { SandboxPeerOptions } from '../../peer.js';
-import type { Notifier, PaymentPeerFaults } from './payment-peer-kit/index.js';
+import type { Notifier, PaymentPeerFaults } from '../payment-peer-kit/index.js';
 
 /** One simulated VNPAY terminal. VNPAY sets the IPN URL per terminal in its merchant portal, not per payment [V1][V4]. */
 export interface VnpayPeerMerchant {

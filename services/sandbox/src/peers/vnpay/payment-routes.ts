@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { VNPAY_PATHS } from '@lienthong/vnpay';
-import { bounded, renderMessagePage, renderPayPage } from './payment-peer-kit/index.js';
+import { bounded, renderMessagePage, renderPayPage } from '../payment-peer-kit/index.js';
 import { checkPayUrl, samePayRequest } from './pay-request.js';
 import { callbackParams, ipnPlan, settleTxn, withCallbackQuery, type VnpayOutcome } from './complete.js';
 import { addTxn, type VnpayTxn } from './store.js';

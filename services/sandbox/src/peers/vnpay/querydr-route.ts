@@ -9,7 +9,7 @@ import {
   vnpayHmac,
   vnpayPipeData,
 } from '@lienthong/vnpay';
-import { bounded, playApiFault } from './payment-peer-kit/index.js';
+import { bounded, playApiFault } from '../payment-peer-kit/index.js';
 import type { VnpayPeerContext } from './context.js';
 import type { VnpayPeerMerchant } from './options.js';
 import type { VnpayTxn } from './store.js';

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVnpaySigner, type VnpaySigner } from '@lienthong/vnpay';
 import vnpayPeer, { type VnpayPeerOptions } from './index.js';
-import type { NotificationAnswer, OutboundNotification } from './payment-peer-kit/index.js';
+import type { NotificationAnswer, OutboundNotification } from '../payment-peer-kit/index.js';
 
 const MERCHANT = { tmnCode: 'LTHUB001', hashSecret: 'SECRETSECRETSECRETSECRETSECRET12', ipnUrl: 'http://hub.test/v1/payments/ipn/vnpay?agency=H56' };
 const signer: VnpaySigner = createVnpaySigner({ ...MERCHANT, paymentUrl: 'http://sandbox.test/vnpay/paymentv2/vpcpay.html' });
