@@ -34,12 +34,15 @@ if (stale) {
   try {
     tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   } catch {
-    fail('packages/standard/dist is missing and TypeScript is not installed to build it. Run `npm install` then `npm run build`.');
+    fail(
+      'packages/standard/dist is missing and TypeScript is not installed to build it. Run `npm install` then `npm run build`.',
+    );
   }
   process.stderr.write('lienthong-validate: building @lienthong/standard (dist/ missing or older than src/)…\n');
   // stdout of the build goes to stderr so that --json output stays parseable.
   const r = spawnSync(process.execPath, [tsc, '-b', packageDir], { stdio: ['ignore', 2, 2] });
-  if (r.status !== 0 || !existsSync(entry)) fail('building packages/standard failed (see above). Try `npx tsc -b packages/standard`.');
+  if (r.status !== 0 || !existsSync(entry))
+    fail('building packages/standard failed (see above). Try `npx tsc -b packages/standard`.');
 }
 
 const { runCli } = await import(pathToFileURL(entry).href);

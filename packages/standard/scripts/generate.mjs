@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-// Generates src/generated/schemas.ts (the schema documents, embedded so that src/ under vitest and dist/ at run
-// time load the same JSON without touching the file system) and src/generated/types.ts (TypeScript types from the
-// same schemas, so no type is a hand-written twin of a schema). Both outputs are committed; generate.test.ts fails
-// when they are stale. Run: node packages/standard/scripts/generate.mjs
+// Generates, from schemas/:
+// - src/generated/schemas.ts: the schema documents, embedded so that src/ under vitest and dist/ at run time load the
+//   same JSON without touching the file system;
+// - src/generated/types.ts: TypeScript types (json-schema-to-typescript), so no type is a hand-written twin;
+// - src/generated/validators.ts: every packet validator as ajv standalone code, so a process pays for evaluating
+//   plain functions at start instead of compiling ~40 schemas (~1 s).
+// All are committed; generated.test.ts fails when they are stale. Run: node packages/standard/scripts/generate.mjs
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
+import { Ajv2020, _ } from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 /** The repository's schemas/ folder, the single source of truth. */
@@ -19,7 +24,11 @@ export async function listSchemaFiles() {
   const entries = await readdir(schemasDir, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile() && e.name.endsWith('.json'))
-    .map((e) => relative(schemasDir, join(e.parentPath ?? e.path, e.name)).split(sep).join('/'))
+    .map((e) =>
+      relative(schemasDir, join(e.parentPath ?? e.path, e.name))
+        .split(sep)
+        .join('/'),
+    )
     .sort();
 }
 
@@ -58,7 +67,9 @@ export async function renderTypesModule() {
     title: rootName,
     type: 'object',
     additionalProperties: false,
-    properties: Object.fromEntries(docs.filter(({ doc }) => !doc.$defs || doc.type).map(({ file }) => [file, { $ref: `./${file}` }])),
+    properties: Object.fromEntries(
+      docs.filter(({ doc }) => !doc.$defs || doc.type).map(({ file }) => [file, { $ref: `./${file}` }]),
+    ),
   };
   const ts = await compile(root, rootName, {
     cwd: schemasDir + sep,
@@ -85,10 +96,78 @@ export async function renderTypesModule() {
   return banner('TypeScript types of the schemas') + '\n' + withoutRoot;
 }
 
+/** Names of every `lt-*` format the schemas use (their checks live in src/formats/). */
+export function formatNames(docs) {
+  const names = new Set();
+  const walk = (node) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      if (typeof node.format === 'string') names.add(node.format);
+      Object.values(node).forEach(walk);
+    }
+  };
+  docs.forEach(({ doc }) => walk(doc));
+  return [...names].sort();
+}
+
+/**
+ * Source of src/generated/validators.ts. The Ajv options must stay those of src/schema-registry.ts's contract:
+ * all errors, strict, no coercion (normalization is explicit), union types for the portal's error_code. Formats are
+ * referenced by name from `ltFormatDefinitions` (src/formats/index.ts); the placeholders here only let ajv compile.
+ */
+export async function renderValidatorsModule() {
+  const docs = await loadSchemaDocuments();
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    coerceTypes: false,
+    useDefaults: false,
+    code: { source: true, esm: true, formats: _`ltFormatDefinitions`, lines: false },
+  });
+  ajv.addKeyword({ keyword: 'x-lt-labels', schemaType: 'object' });
+  for (const name of formatNames(docs)) ajv.addFormat(name, { type: 'string', validate: () => true });
+  for (const { doc } of docs) ajv.addSchema(doc);
+  const packets = docs.filter(({ doc }) => doc.type !== undefined).map(({ doc }) => doc.$id);
+  const refs = Object.fromEntries(packets.map((id, i) => [`v${i}`, id]));
+  const code = standaloneCode(ajv, refs);
+  return (
+    banner('ajv standalone validators of the packet schemas') +
+    `// @ts-nocheck -- machine-written JavaScript; checked by the schema tests, not by the type checker.
+` +
+    `/* eslint-disable */
+` +
+    `import { createRequire } from 'node:module';
+` +
+    `import { ltFormatDefinitions } from '../formats/index.js';
+` +
+    `// ajv's standalone code loads its small runtime helpers (ucs2length…) with require().
+` +
+    `const require = createRequire(import.meta.url);
+` +
+    code.replace(/^"use strict";/, '') +
+    `
+
+/** Every packet validator, by schema $id. */
+export const validatorsById = {
+` +
+    packets
+      .map(
+        (id, i) => `  ${JSON.stringify(id)}: v${i},
+`,
+      )
+      .join('') +
+    `};
+`
+  );
+}
+
 async function main() {
   await writeFile(join(generatedDir, 'schemas.ts'), await renderSchemasModule());
   await writeFile(join(generatedDir, 'types.ts'), await renderTypesModule());
-  console.log(`generated ${relative(process.cwd(), generatedDir)}/{schemas,types}.ts`);
+  await writeFile(join(generatedDir, 'validators.ts'), await renderValidatorsModule());
+  console.log(`generated ${relative(process.cwd(), generatedDir)}/{schemas,types,validators}.ts`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

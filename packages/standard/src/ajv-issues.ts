@@ -57,33 +57,79 @@ export function issueFromAjv(e: ErrorObject): ValidationIssue | undefined {
         `${nameEn(at)} is not a known code; allowed: ${list(p.allowedValues)}.`,
       );
     case 'const':
-      return issue(at, C.CONST, `${name(at)} phải bằng ${JSON.stringify(p.allowedValue)}.`, `${nameEn(at)} must equal ${JSON.stringify(p.allowedValue)}.`);
+      return issue(
+        at,
+        C.CONST,
+        `${name(at)} phải bằng ${JSON.stringify(p.allowedValue)}.`,
+        `${nameEn(at)} must equal ${JSON.stringify(p.allowedValue)}.`,
+      );
     case 'format': {
       const f = ltFormats[String(p.format)];
-      if (!f) return issue(at, C.SCHEMA, `${name(at)} sai định dạng ${String(p.format)}.`, `${nameEn(at)} must match format ${String(p.format)}.`);
+      if (!f)
+        return issue(
+          at,
+          C.SCHEMA,
+          `${name(at)} sai định dạng ${String(p.format)}.`,
+          `${nameEn(at)} must match format ${String(p.format)}.`,
+        );
       return issue(at, f.code, `${name(at)} phải là ${f.expected.vi}.`, `${nameEn(at)} must be ${f.expected.en}.`);
     }
     case 'minLength':
       return Number(p.limit) === 1
         ? issue(at, C.EMPTY, `${name(at)} không được để trống.`, `${nameEn(at)} must not be empty.`)
-        : issue(at, C.TOO_SHORT, `${name(at)} phải có ít nhất ${String(p.limit)} ký tự.`, `${nameEn(at)} must have at least ${String(p.limit)} characters.`);
+        : issue(
+            at,
+            C.TOO_SHORT,
+            `${name(at)} phải có ít nhất ${String(p.limit)} ký tự.`,
+            `${nameEn(at)} must have at least ${String(p.limit)} characters.`,
+          );
     case 'maxLength':
-      return issue(at, C.TOO_LONG, `${name(at)} dài quá ${String(p.limit)} ký tự.`, `${nameEn(at)} is longer than ${String(p.limit)} characters.`);
+      return issue(
+        at,
+        C.TOO_LONG,
+        `${name(at)} dài quá ${String(p.limit)} ký tự.`,
+        `${nameEn(at)} is longer than ${String(p.limit)} characters.`,
+      );
     case 'pattern':
-      return issue(at, C.PATTERN, `${name(at)} sai định dạng (mẫu ${String(p.pattern)}).`, `${nameEn(at)} does not match ${String(p.pattern)}.`);
+      return issue(
+        at,
+        C.PATTERN,
+        `${name(at)} sai định dạng (mẫu ${String(p.pattern)}).`,
+        `${nameEn(at)} does not match ${String(p.pattern)}.`,
+      );
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return issue(at, C.RANGE, `${name(at)} phải ${String(p.comparison)} ${String(p.limit)}.`, `${nameEn(at)} must be ${String(p.comparison)} ${String(p.limit)}.`);
+      return issue(
+        at,
+        C.RANGE,
+        `${name(at)} phải ${String(p.comparison)} ${String(p.limit)}.`,
+        `${nameEn(at)} must be ${String(p.comparison)} ${String(p.limit)}.`,
+      );
     case 'maxItems':
-      return issue(at, C.TOO_MANY_ITEMS, `${name(at)} có quá ${String(p.limit)} phần tử.`, `${nameEn(at)} has more than ${String(p.limit)} items.`);
+      return issue(
+        at,
+        C.TOO_MANY_ITEMS,
+        `${name(at)} có quá ${String(p.limit)} phần tử.`,
+        `${nameEn(at)} has more than ${String(p.limit)} items.`,
+      );
     case 'minItems':
-      return issue(at, C.TOO_FEW_ITEMS, `${name(at)} phải có ít nhất ${String(p.limit)} phần tử.`, `${nameEn(at)} must have at least ${String(p.limit)} items.`);
+      return issue(
+        at,
+        C.TOO_FEW_ITEMS,
+        `${name(at)} phải có ít nhất ${String(p.limit)} phần tử.`,
+        `${nameEn(at)} must have at least ${String(p.limit)} items.`,
+      );
     case 'if':
       return undefined;
     default:
-      return issue(at, C.SCHEMA, `${name(at)} không đúng chuẩn (${e.keyword}).`, `${nameEn(at)} does not conform (${e.keyword}).`);
+      return issue(
+        at,
+        C.SCHEMA,
+        `${name(at)} không đúng chuẩn (${e.keyword}).`,
+        `${nameEn(at)} does not conform (${e.keyword}).`,
+      );
   }
 }
 

@@ -27,7 +27,14 @@ export function validateBatch<T>(input: unknown, spec: BatchSpec, opts: BatchOpt
   const maxItems = opts.maxItems ?? DEFAULT_MAX_ITEMS;
   const single = typeof input === 'object' && input !== null && !Array.isArray(input);
   if (!single && !Array.isArray(input)) {
-    return fail([issue('', C.NOT_OBJECT, 'Nội dung phải là một đối tượng JSON hoặc một mảng đối tượng.', 'The body must be a JSON object or an array of objects.')]);
+    return fail([
+      issue(
+        '',
+        C.NOT_OBJECT,
+        'Nội dung phải là một đối tượng JSON hoặc một mảng đối tượng.',
+        'The body must be a JSON object or an array of objects.',
+      ),
+    ]);
   }
   const items: unknown[] = single ? [input] : (input as unknown[]);
   if (items.length === 0) {
@@ -35,7 +42,12 @@ export function validateBatch<T>(input: unknown, spec: BatchSpec, opts: BatchOpt
   }
   if (items.length > maxItems) {
     return fail([
-      issue('', C.BATCH_TOO_LARGE, `Mỗi lần gửi tối đa ${maxItems} phần tử, nhận được ${items.length}.`, `At most ${maxItems} items per request, got ${items.length}.`),
+      issue(
+        '',
+        C.BATCH_TOO_LARGE,
+        `Mỗi lần gửi tối đa ${maxItems} phần tử, nhận được ${items.length}.`,
+        `At most ${maxItems} items per request, got ${items.length}.`,
+      ),
     ]);
   }
   const errors: ValidationIssue[] = [];

@@ -10,9 +10,15 @@ describe('code tables', () => {
     expect(codeLabel('trangThaiHoSo', '11')).toBeUndefined();
   });
   it('labels exactly the values an enum allows', () => {
-    for (const doc of ['dvcqg', 'csdl-dancu'].map((a) => schemaDocument(`https://lienthong.gov.vn/schemas/${a}/code-tables.v1.json`)!)) {
+    for (const doc of ['dvcqg', 'csdl-dancu'].map((a) =>
+      schemaDocument(`https://lienthong.gov.vn/schemas/${a}/code-tables.v1.json`)!,
+    )) {
       for (const [name, def] of Object.entries(doc.$defs as Record<string, { enum?: string[] }>)) {
-        if (def.enum) expect(codeTable(name)?.map((e) => e.code), name).toEqual(def.enum);
+        if (def.enum)
+          expect(
+            codeTable(name)?.map((e) => e.code),
+            name,
+          ).toEqual(def.enum);
       }
     }
     expect(codeTableNames()).toContain('kenhThucHien');

@@ -21,7 +21,11 @@ function buildTables(): Map<string, CodeEntry[]> {
     if (!TABLE_DOCS.some((f) => doc.$id.endsWith(f))) continue;
     for (const [name, def] of Object.entries((doc.$defs ?? {}) as Record<string, Record<string, unknown>>)) {
       const labels = def[LABELS_KEYWORD] as Record<string, { vi: string; en: string }> | undefined;
-      if (labels) tables.set(name, Object.entries(labels).map(([code, l]) => ({ code, vi: l.vi, en: l.en })));
+      if (labels)
+        tables.set(
+          name,
+          Object.entries(labels).map(([code, l]) => ({ code, vi: l.vi, en: l.en })),
+        );
     }
   }
   return tables;

@@ -29,17 +29,28 @@ function portalAnswer(o: Obj): PacketKind {
   if (isObj(first)) {
     if (has(first, 'TECHNICALID')) return 'tra-cuu-tech-id-response';
     if (has(first, 'HOIDAPID')) return 'hoi-dap-response';
-    if (has(first, 'MATTHC') && (has(first, 'CACHTHUCTHUCHIEN') || has(first, 'THANHPHANHOSO') || has(first, 'TRINHTUTHUCHIEN'))) return 'lay-thu-tuc-response';
+    if (has(first, 'MATTHC') && (has(first, 'CACHTHUCTHUCHIEN') || has(first, 'THANHPHANHOSO') || has(first, 'TRINHTUTHUCHIEN')))
+      return 'lay-thu-tuc-response';
     if (has(first, 'MATTHC')) return 'lay-danh-sach-tthc-response';
     if (has(first, 'MADONVI')) return 'lay-danh-muc-co-quan-response';
     if (has(first, 'MALINHVUC')) return 'lay-danh-muc-linh-vuc-response';
     if (has(first, 'MaHoSo') || has(first, 'MAHOSO')) return 'tra-cuu-ho-so-response';
   }
   // PayGov INIT answers carry the payment URL as JSON text in `message` [code T6].
-  if (!('result' in o) && typeof o.message === 'string' && o.message.trimStart().startsWith('{') && o.message.includes('UrlThanhToan')) {
+  if (
+    !('result' in o) &&
+    typeof o.message === 'string' &&
+    o.message.trimStart().startsWith('{') &&
+    o.message.includes('UrlThanhToan')
+  ) {
     return 'paygov-init-response';
   }
-  if (!('result' in o) && typeof o.message === 'string' && (o.error_code === 0 || o.error_code === 1 || o.error_code === -1) && o.message.includes('|')) {
+  if (
+    !('result' in o) &&
+    typeof o.message === 'string' &&
+    (o.error_code === 0 || o.error_code === 1 || o.error_code === -1) &&
+    o.message.includes('|')
+  ) {
     return 'dvcqg-inbound-reply';
   }
   return 'dvcqg-response';

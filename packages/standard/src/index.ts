@@ -12,7 +12,6 @@ export { packetKinds, isPacketKind, schemaIdOfKind, validatePacket, type PacketK
 export { detectPacketKind } from './detect-packet-kind.js';
 export { schemaIds, type SchemaName } from './schema-ids.js';
 export { normalizeAgainst } from './normalize.js';
-export { compileMillis } from './schema-registry.js';
 export { codeLabel, codeTable, codeTableNames, type CodeEntry } from './code-tables.js';
 export { agencyCodeOfMaHoSo, parseMaHoSo, isMaHoSo, type MaHoSoParts } from './formats/ma-ho-so.js';
 export { parseMaTTHC, isMaTTHC, type MaTTHCParts } from './formats/ma-tthc.js';

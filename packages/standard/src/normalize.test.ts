@@ -38,6 +38,9 @@ describe('normalizeAgainst', () => {
     expect(normalizeAgainst(id, { GhiChu: '  a  ', TrangThaiHoSo: ' 4 ' })).toEqual({ GhiChu: '  a  ', TrangThaiHoSo: '4' });
   });
   it('follows $ref across files and allOf', () => {
-    expect(normalizeAgainst(schemaIds.paygovQueryResponse, { SoTien: '5', TrangThaiGD: 1 })).toEqual({ SoTien: 5, TrangThaiGD: 1 });
+    expect(normalizeAgainst(schemaIds.paygovQueryResponse, { SoTien: '5', TrangThaiGD: 1 })).toEqual({
+      SoTien: 5,
+      TrangThaiGD: 1,
+    });
   });
 });

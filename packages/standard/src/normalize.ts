@@ -84,7 +84,8 @@ function stringPlan(s: Schema): Normalizer {
   };
 }
 
-const integerPlan: Normalizer = (value) => (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value) ? Number(value) : value);
+const integerPlan: Normalizer = (value) =>
+  typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value) ? Number(value) : value;
 
 function objectPlan(s: Schema, base: string, memo: Map<Schema, Normalizer>): Normalizer {
   const props = new Map<string, { norm: Normalizer; required: boolean }>();
@@ -105,7 +106,8 @@ function objectPlan(s: Schema, base: string, memo: Map<Schema, Normalizer>): Nor
       const v = value[k];
       const p = props.get(k);
       if (p === undefined) out[k] = v;
-      else if (v === null && !p.required) continue; // null = absent for optional fields [code T2: nullable]
+      else if (v === null && !p.required)
+        continue; // null = absent for optional fields [code T2: nullable]
       else out[k] = p.norm(v);
     }
     return out;

@@ -92,7 +92,9 @@ export function validatePacket(kind: PacketKind, input: unknown): ValidationResu
     return {
       ok: false,
       value: undefined,
-      errors: [issue('', C.UNKNOWN_PACKET, `Không có loại gói tin "${String(kind)}".`, `There is no packet kind "${String(kind)}".`)],
+      errors: [
+        issue('', C.UNKNOWN_PACKET, `Không có loại gói tin "${String(kind)}".`, `There is no packet kind "${String(kind)}".`),
+      ],
     };
   }
   if (kind === 'dossier') return validateDossierBatch(input);
@@ -100,7 +102,11 @@ export function validatePacket(kind: PacketKind, input: unknown): ValidationResu
   const spec: KindSpec = specs[kind];
   if (spec.batch) return validateBatch(input, spec);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, value: undefined, errors: [issue('', C.NOT_OBJECT, 'Gói tin phải là một đối tượng JSON.', 'The packet must be a JSON object.')] };
+    return {
+      ok: false,
+      value: undefined,
+      errors: [issue('', C.NOT_OBJECT, 'Gói tin phải là một đối tượng JSON.', 'The packet must be a JSON object.')],
+    };
   }
   return validateAgainst(spec.schemaId, input, spec.check);
 }

@@ -38,7 +38,9 @@ describe('conformance vectors', () => {
     expect(valid.length).toBeGreaterThanOrEqual(30);
     expect(invalid.length).toBeGreaterThanOrEqual(60);
     const statuses = new Set(
-      valid.filter((v) => v.file.startsWith('dossier.')).flatMap((v) => [v.json].flat().map((d) => (d as { TrangThaiHoSo: string }).TrangThaiHoSo)),
+      valid
+        .filter((v) => v.file.startsWith('dossier.'))
+        .flatMap((v) => [v.json].flat().map((d) => (d as { TrangThaiHoSo: string }).TrangThaiHoSo)),
     );
     expect([...statuses].sort((a, b) => Number(a) - Number(b))).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
   });

@@ -21,7 +21,12 @@ export function checkText(file: string, text: string, kind?: string): FileReport
     body = JSON.parse(text.replace(/^\uFEFF/, '')); // a UTF-8 BOM is common in files saved on Windows
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    return { file, valid: false, kind: null, errors: [issue('', C.JSON_INVALID, `Tệp không phải JSON hợp lệ: ${why}`, `Not valid JSON: ${why}`)] };
+    return {
+      file,
+      valid: false,
+      kind: null,
+      errors: [issue('', C.JSON_INVALID, `Tệp không phải JSON hợp lệ: ${why}`, `Not valid JSON: ${why}`)],
+    };
   }
   const k = kind ?? detectPacketKind(body);
   if (k === undefined || !isPacketKind(k)) {

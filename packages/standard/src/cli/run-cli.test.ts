@@ -38,7 +38,9 @@ describe('lienthong-validate', () => {
     const report = JSON.parse(r.out);
     expect(report.ok).toBe(false);
     expect(report.files[0].kind).toBe('dossier');
-    expect(report.files[0].errors).toContainEqual(expect.objectContaining({ path: '/0/TrangThaiHoSo', code: 'LT_STD_CODE_UNKNOWN' }));
+    expect(report.files[0].errors).toContainEqual(
+      expect.objectContaining({ path: '/0/TrangThaiHoSo', code: 'LT_STD_CODE_UNKNOWN' }),
+    );
     expect(report.files[0].errors).toContainEqual(expect.objectContaining({ path: '/0/MaTTHC', code: 'LT_STD_REQUIRED' }));
   });
 
@@ -58,7 +60,9 @@ describe('lienthong-validate', () => {
 
   it('runs as a program from the built package (building it when needed)', async () => {
     const file = tempPacket({ MaHoSo: 'bad' });
-    const r = await promisify(execFile)(process.execPath, [bin, '--json', file]).catch((e: { code: number; stdout: string }) => e);
+    const r = await promisify(execFile)(process.execPath, [bin, '--json', file]).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
     expect(r).toMatchObject({ code: 1 });
     expect(JSON.parse((r as { stdout: string }).stdout).files[0].errors[0].code).toBe('LT_STD_REQUIRED');
   }, 120_000);

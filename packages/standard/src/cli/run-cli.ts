@@ -66,7 +66,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const ok = reports.every((r) => r.valid);
   if (json) {
     const failed = reports.filter((r) => !r.valid).length;
-    io.stdout(JSON.stringify({ ok, files: reports, summary: { checked: reports.length, passed: reports.length - failed, failed } }, null, 2) + '\n');
+    io.stdout(
+      JSON.stringify(
+        { ok, files: reports, summary: { checked: reports.length, passed: reports.length - failed, failed } },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     io.stdout(formatReport(reports));
   }

@@ -25,7 +25,13 @@ function dateOrder(item: Item, later: string, earlier: string, out: ValidationIs
   }
 }
 
-function requireDate(item: Item, field: string, code: typeof C.DATE_MISSING | typeof C.END_DATE_MISSING, status: string, out: ValidationIssue[]): void {
+function requireDate(
+  item: Item,
+  field: string,
+  code: typeof C.DATE_MISSING | typeof C.END_DATE_MISSING,
+  status: string,
+  out: ValidationIssue[],
+): void {
   // A malformed (non-empty) value is already a DATE_INVALID issue.
   if (str(item[field]) === undefined && item[field] !== undefined) return;
   if ((str(item[field]) ?? '') !== '') return;
@@ -80,9 +86,23 @@ export function checkDossierItem(item: unknown): ValidationIssue[] {
       if (so === undefined || so === '') return;
       const path = `/DinhDanhCHS/${i}/SoDinhDanh`;
       if (loai === '1' && !isPersonalId(so)) {
-        out.push(issue(path, C.PERSONAL_ID_INVALID, 'LoaiDinhDanh 1: SoDinhDanh phải là số định danh cá nhân 12 chữ số.', 'LoaiDinhDanh 1: SoDinhDanh must be a 12-digit personal ID.'));
+        out.push(
+          issue(
+            path,
+            C.PERSONAL_ID_INVALID,
+            'LoaiDinhDanh 1: SoDinhDanh phải là số định danh cá nhân 12 chữ số.',
+            'LoaiDinhDanh 1: SoDinhDanh must be a 12-digit personal ID.',
+          ),
+        );
       } else if (loai === '2' && !isOldId(so)) {
-        out.push(issue(path, C.OLD_ID_INVALID, 'LoaiDinhDanh 2: SoDinhDanh phải là số CMND 9 chữ số.', 'LoaiDinhDanh 2: SoDinhDanh must be a 9-digit old ID number.'));
+        out.push(
+          issue(
+            path,
+            C.OLD_ID_INVALID,
+            'LoaiDinhDanh 2: SoDinhDanh phải là số CMND 9 chữ số.',
+            'LoaiDinhDanh 2: SoDinhDanh must be a 9-digit old ID number.',
+          ),
+        );
       }
     });
   }

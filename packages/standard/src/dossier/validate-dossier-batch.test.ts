@@ -23,7 +23,10 @@ describe('validateDossierBatch', () => {
     expect(r.value).toHaveLength(1);
   });
   it('reports paths relative to the body', () => {
-    const r = validateDossierBatch([dossier(), { ...dossier(), MaHoSo: '000.00.01.H22-250115-0002', NgayHenTra: '20250230120000' }]);
+    const r = validateDossierBatch([
+      dossier(),
+      { ...dossier(), MaHoSo: '000.00.01.H22-250115-0002', NgayHenTra: '20250230120000' },
+    ]);
     expect(r.ok).toBe(false);
     expect(r.errors).toEqual([expect.objectContaining({ path: '/1/NgayHenTra', code: 'LT_STD_DATE_INVALID' })]);
     const single = validateDossierBatch({ ...dossier(), NgayHenTra: '20250115240000' });

@@ -37,5 +37,9 @@ export function duplicateMaHoSoIssues(items: readonly unknown[], paths: readonly
  * of every item; `value` is the array of normalized dossiers when ok.
  */
 export function validateDossierBatch(input: unknown, opts?: BatchOptions): ValidationResult<DongBoHoSoMCItem[]> {
-  return validateBatch<DongBoHoSoMCItem>(input, { schemaId: schemaIds.dossierItem, check: checkDossierItem, checkBatch: duplicateMaHoSoIssues }, opts);
+  return validateBatch<DongBoHoSoMCItem>(
+    input,
+    { schemaId: schemaIds.dossierItem, check: checkDossierItem, checkBatch: duplicateMaHoSoIssues },
+    opts,
+  );
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isDate8, isDateTime14, isDayMonthYear, isMonthYear, isoToDateTime14, isRfc3339, toDateTime14 } from './date-time.js';
 
 describe('yyyyMMddHHmmss', () => {
-  it.each(['20250115083000', '20240229235959', '20251231000000', '19000101000000'])('accepts %s', (v) => expect(isDateTime14(v)).toBe(true));
+  it.each(['20250115083000', '20240229235959', '20251231000000', '19000101000000'])('accepts %s', (v) =>
+    expect(isDateTime14(v)).toBe(true),
+  );
   it.each([
     ['20250230120000', '30 February'],
     ['20250229120000', '29 February of a common year'],

@@ -107,8 +107,12 @@ export function isoToDateTime14(value: string): string | undefined {
   const local = new Date(Date.UTC(y, mo - 1, d, h, mi, s) - offsetMs + VN_OFFSET_MS);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return (
-    p(local.getUTCFullYear(), 4) + p(local.getUTCMonth() + 1) + p(local.getUTCDate()) +
-    p(local.getUTCHours()) + p(local.getUTCMinutes()) + p(local.getUTCSeconds())
+    p(local.getUTCFullYear(), 4) +
+    p(local.getUTCMonth() + 1) +
+    p(local.getUTCDate()) +
+    p(local.getUTCHours()) +
+    p(local.getUTCMinutes()) +
+    p(local.getUTCSeconds())
   );
 }
 

@@ -13,6 +13,7 @@ describe('identity numbers', () => {
   it('tax code: 10 digits, or 10-3 for a branch', () => {
     expect(isTaxCode('5701234567')).toBe(true);
     expect(isTaxCode('5701234567-001')).toBe(true);
-    for (const v of ['570123456', '57012345678', '5701234567-1', '5701234567001', '5701234567 001']) expect(isTaxCode(v)).toBe(false);
+    for (const v of ['570123456', '57012345678', '5701234567-1', '5701234567001', '5701234567 001'])
+      expect(isTaxCode(v)).toBe(false);
   });
 });

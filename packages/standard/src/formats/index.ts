@@ -28,7 +28,10 @@ const isBase64 = (v: string) => {
 const isIdNumber = (v: string) => isPersonalId(v) || isOldId(v);
 const isPercent = (v: string) => /^(?:100(?:\.0{1,2})?|[1-9]?\d(?:\.\d{1,2})?)%$/.test(v);
 
-const DATE14 = { vi: 'ngày giờ thật dạng yyyyMMddHHmmss (giờ Việt Nam)', en: 'a real date-time as yyyyMMddHHmmss (Viet Nam time)' };
+const DATE14 = {
+  vi: 'ngày giờ thật dạng yyyyMMddHHmmss (giờ Việt Nam)',
+  en: 'a real date-time as yyyyMMddHHmmss (Viet Nam time)',
+};
 const URL_TXT = { vi: 'địa chỉ http:// hoặc https:// đầy đủ', en: 'an absolute http:// or https:// URL' };
 
 /** Every lt-* format by name. */
@@ -39,42 +42,75 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
     code: StandardErrorCode.DATE_INVALID,
     expected: { vi: DATE14.vi + ' hoặc chuỗi rỗng', en: DATE14.en + ' or ""' },
   },
-  'lt-date8': { validate: isDate8, code: StandardErrorCode.DATE_INVALID, expected: { vi: 'ngày thật dạng yyyyMMdd', en: 'a real date as yyyyMMdd' } },
-  'lt-iso-date': { validate: isIsoDate, code: StandardErrorCode.DATE_INVALID, expected: { vi: 'ngày thật dạng yyyy-MM-dd', en: 'a real date as yyyy-MM-dd' } },
+  'lt-date8': {
+    validate: isDate8,
+    code: StandardErrorCode.DATE_INVALID,
+    expected: { vi: 'ngày thật dạng yyyyMMdd', en: 'a real date as yyyyMMdd' },
+  },
+  'lt-iso-date': {
+    validate: isIsoDate,
+    code: StandardErrorCode.DATE_INVALID,
+    expected: { vi: 'ngày thật dạng yyyy-MM-dd', en: 'a real date as yyyy-MM-dd' },
+  },
   'lt-date8-or-empty': {
     validate: orEmpty(isDate8),
     code: StandardErrorCode.DATE_INVALID,
     expected: { vi: 'ngày thật dạng yyyyMMdd hoặc chuỗi rỗng', en: 'a real date as yyyyMMdd or ""' },
   },
-  'lt-date-dmy': { validate: isDayMonthYear, code: StandardErrorCode.DATE_INVALID, expected: { vi: 'ngày thật dạng dd/MM/yyyy', en: 'a real date as dd/MM/yyyy' } },
-  'lt-month-year': { validate: isMonthYear, code: StandardErrorCode.DATE_INVALID, expected: { vi: 'tháng dạng M-yyyy (ví dụ 3-2025)', en: 'a month as M-yyyy (e.g. 3-2025)' } },
+  'lt-date-dmy': {
+    validate: isDayMonthYear,
+    code: StandardErrorCode.DATE_INVALID,
+    expected: { vi: 'ngày thật dạng dd/MM/yyyy', en: 'a real date as dd/MM/yyyy' },
+  },
+  'lt-month-year': {
+    validate: isMonthYear,
+    code: StandardErrorCode.DATE_INVALID,
+    expected: { vi: 'tháng dạng M-yyyy (ví dụ 3-2025)', en: 'a month as M-yyyy (e.g. 3-2025)' },
+  },
   'lt-rfc3339': {
     validate: isRfc3339,
     code: StandardErrorCode.DATE_INVALID,
-    expected: { vi: 'thời điểm RFC 3339 có múi giờ (ví dụ 2025-01-15T08:30:00+07:00)', en: 'an RFC 3339 date-time with offset (e.g. 2025-01-15T08:30:00+07:00)' },
+    expected: {
+      vi: 'thời điểm RFC 3339 có múi giờ (ví dụ 2025-01-15T08:30:00+07:00)',
+      en: 'an RFC 3339 date-time with offset (e.g. 2025-01-15T08:30:00+07:00)',
+    },
   },
   'lt-ma-ho-so': {
     validate: isMaHoSo,
     code: StandardErrorCode.MAHOSO_INVALID,
-    expected: { vi: 'mã hồ sơ dạng <mã định danh cơ quan>-<yyMMdd>-<số thứ tự ≥4 chữ số>', en: 'a dossier code <agency code>-<yyMMdd>-<sequence of ≥4 digits>' },
+    expected: {
+      vi: 'mã hồ sơ dạng <mã định danh cơ quan>-<yyMMdd>-<số thứ tự ≥4 chữ số>',
+      en: 'a dossier code <agency code>-<yyMMdd>-<sequence of ≥4 digits>',
+    },
   },
   'lt-ma-tthc': {
     validate: isMaTTHC,
     code: StandardErrorCode.MATTHC_INVALID,
-    expected: { vi: 'mã thủ tục dạng 1.005129 hoặc 1.005129.<mã định danh cơ quan>', en: 'a procedure code like 1.005129 or 1.005129.<agency code>' },
+    expected: {
+      vi: 'mã thủ tục dạng 1.005129 hoặc 1.005129.<mã định danh cơ quan>',
+      en: 'a procedure code like 1.005129 or 1.005129.<agency code>',
+    },
   },
   'lt-agency-code': {
     validate: isAgencyCode,
     code: StandardErrorCode.AGENCY_CODE_INVALID,
     expected: { vi: 'mã định danh cơ quan dạng 000.00.01.H22 hoặc H56.14', en: 'an agency code like 000.00.01.H22 or H56.14' },
   },
-  'lt-personal-id': { validate: isPersonalId, code: StandardErrorCode.PERSONAL_ID_INVALID, expected: { vi: 'số định danh cá nhân 12 chữ số', en: 'a 12-digit personal ID' } },
+  'lt-personal-id': {
+    validate: isPersonalId,
+    code: StandardErrorCode.PERSONAL_ID_INVALID,
+    expected: { vi: 'số định danh cá nhân 12 chữ số', en: 'a 12-digit personal ID' },
+  },
   'lt-personal-id-or-empty': {
     validate: orEmpty(isPersonalId),
     code: StandardErrorCode.PERSONAL_ID_INVALID,
     expected: { vi: 'số định danh cá nhân 12 chữ số hoặc chuỗi rỗng', en: 'a 12-digit personal ID or ""' },
   },
-  'lt-old-id': { validate: isOldId, code: StandardErrorCode.OLD_ID_INVALID, expected: { vi: 'số CMND 9 chữ số', en: 'a 9-digit old ID number' } },
+  'lt-old-id': {
+    validate: isOldId,
+    code: StandardErrorCode.OLD_ID_INVALID,
+    expected: { vi: 'số CMND 9 chữ số', en: 'a 9-digit old ID number' },
+  },
   'lt-old-id-or-empty': {
     validate: orEmpty(isOldId),
     code: StandardErrorCode.OLD_ID_INVALID,
@@ -83,17 +119,26 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
   'lt-tax-code': {
     validate: isTaxCode,
     code: StandardErrorCode.TAX_CODE_INVALID,
-    expected: { vi: 'mã số thuế 10 chữ số hoặc 10 chữ số-3 chữ số (chi nhánh)', en: 'a tax code of 10 digits, or 10-3 digits for a branch' },
+    expected: {
+      vi: 'mã số thuế 10 chữ số hoặc 10 chữ số-3 chữ số (chi nhánh)',
+      en: 'a tax code of 10 digits, or 10-3 digits for a branch',
+    },
   },
   'lt-id-number-or-empty': {
     validate: orEmpty(isIdNumber),
     code: StandardErrorCode.PERSONAL_ID_INVALID,
-    expected: { vi: 'số định danh 12 chữ số, số CMND 9 chữ số hoặc chuỗi rỗng', en: 'a 12-digit personal ID, a 9-digit old ID or ""' },
+    expected: {
+      vi: 'số định danh 12 chữ số, số CMND 9 chữ số hoặc chuỗi rỗng',
+      en: 'a 12-digit personal ID, a 9-digit old ID or ""',
+    },
   },
   'lt-tax-code-or-id': {
     validate: (v) => isTaxCode(v) || isIdNumber(v),
     code: StandardErrorCode.TAX_CODE_INVALID,
-    expected: { vi: 'mã số thuế (10 hoặc 10-3 chữ số) hoặc số định danh 12/9 chữ số', en: 'a tax code (10 or 10-3 digits) or a 12/9-digit ID number' },
+    expected: {
+      vi: 'mã số thuế (10 hoặc 10-3 chữ số) hoặc số định danh 12/9 chữ số',
+      en: 'a tax code (10 or 10-3 digits) or a 12/9-digit ID number',
+    },
   },
   'lt-base64': { validate: isBase64, code: StandardErrorCode.PATTERN, expected: { vi: 'chuỗi Base64', en: 'a Base64 string' } },
   'lt-http-url': { validate: isHttpUrl, code: StandardErrorCode.URL_INVALID, expected: URL_TXT },
@@ -112,8 +157,16 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
     code: StandardErrorCode.EMAIL_INVALID,
     expected: { vi: 'địa chỉ thư điện tử hoặc chuỗi rỗng', en: 'an e-mail address or ""' },
   },
-  'lt-percent': { validate: isPercent, code: StandardErrorCode.PERCENT_INVALID, expected: { vi: 'tỷ lệ phần trăm như "73%"', en: 'a percentage like "73%"' } },
+  'lt-percent': {
+    validate: isPercent,
+    code: StandardErrorCode.PERCENT_INVALID,
+    expected: { vi: 'tỷ lệ phần trăm như "73%"', en: 'a percentage like "73%"' },
+  },
 };
 
 /** Formats whose strings are yyyyMMddHHmmss dates, where the normalizer may convert ISO 8601 with an offset. */
 export const DATE_TIME_14_FORMATS: ReadonlySet<string> = new Set(['lt-datetime14', 'lt-datetime14-or-empty']);
+
+/** The same formats as ajv format definitions, by name: what the standalone validators call. */
+export const ltFormatDefinitions: Readonly<Record<string, { type: 'string'; validate: (value: string) => boolean }>> =
+  Object.fromEntries(Object.entries(ltFormats).map(([name, f]) => [name, { type: 'string' as const, validate: f.validate }]));

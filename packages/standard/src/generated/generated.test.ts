@@ -13,6 +13,9 @@ describe('generated files', () => {
   it('schemas.ts embeds the current schemas/', async () => {
     expect(current('./schemas.ts') === (await generator.renderSchemasModule()), 'run node packages/standard/scripts/generate.mjs').toBe(true);
   });
+  it('validators.ts holds the standalone code of the current schemas/', async () => {
+    expect(current('./validators.ts') === (await generator.renderValidatorsModule()), 'run node packages/standard/scripts/generate.mjs').toBe(true);
+  }, 30_000);
   it('types.ts matches the current schemas/', async () => {
     expect(current('./types.ts') === (await generator.renderTypesModule()), 'run node packages/standard/scripts/generate.mjs').toBe(true);
   }, 30_000);
