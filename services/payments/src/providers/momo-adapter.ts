@@ -8,7 +8,7 @@ import {
   type MomoResultInfo,
   type MomoSigner,
 } from '@lienthong/momo';
-import { HttpStatusError, type Logger } from '@lienthong/platform';
+import type { Logger } from '@lienthong/platform';
 import { invalidRequest, providerError, providerRefused } from '../errors.js';
 import type { MerchantAccount, MerchantRegistry } from '../merchants.js';
 import type { PaymentRecord } from '../ledger/payment-record.js';
@@ -83,15 +83,8 @@ export function createMomoAdapter(opts: MomoAdapterOptions): MomoAdapter {
         }
         throw err;
       }
-      let answer: unknown;
-      try {
-        answer = await postJsonForCreate(http.create, 'MoMo', `${opts.baseUrl}${MOMO_PATHS.create}`, body);
-      } catch (err) {
-        // MoMo answers refusals (bad signature 20, duplicate orderId 41…) with a 4xx and a JSON body: read it.
-        const cause = (err as { cause?: unknown }).cause;
-        if (cause instanceof HttpStatusError && cause.status < 500) answer = cause.body;
-        else throw err;
-      }
+      // MoMo answers refusals (bad signature 20, duplicate orderId 41…) with a 4xx and a JSON body: read it.
+      const answer = await postJsonForCreate(http.create, 'MoMo', `${opts.baseUrl}${MOMO_PATHS.create}`, body, (status) => status >= 400 && status < 500);
       const out = signer.verifyCreateResponse(answer, { orderId: p.orderRef, requestId: p.orderRef, amountVnd: p.amount });
       if (out.ok) return { payUrl: out.payUrl, providerData: { requestId: p.orderRef }, providerCode: '0' };
       if (out.code === 'LT_MOMO_REJECTED') throw providerRefused('MoMo', String(out.result.code));

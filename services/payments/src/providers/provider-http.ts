@@ -1,4 +1,4 @@
-import { createHttpClient, HubError, RetryExhaustedError, type HttpClient, type Logger } from '@lienthong/platform';
+import { createHttpClient, HttpStatusError, HubError, RetryExhaustedError, type HttpClient, type Logger } from '@lienthong/platform';
 import { providerError, providerTimeout } from '../errors.js';
 
 /**
@@ -42,15 +42,36 @@ export function rootCause(err: unknown): unknown {
   return err instanceof RetryExhaustedError ? (err.attempts[err.attempts.length - 1] ?? err) : err;
 }
 
-/** POSTs JSON and returns the parsed answer; provider trouble becomes LT_PAY_PROVIDER_TIMEOUT or _ERROR (cause = the HTTP error). */
-export async function postJsonForCreate(http: HttpClient, provider: string, url: string, body: unknown): Promise<unknown> {
+/**
+ * The HTTP failure as a cause fit for logs: code and message only. The platform's errors keep axios's
+ * error as their cause, and axios's error holds the request — for PayGov the INIT body with the payer's
+ * name, ID and address, for every provider a signature — which the 5xx error log would print whole.
+ */
+function loggableCause(root: unknown): Error {
+  if (root instanceof HubError) return new HubError(root.code, root.message, { kind: root.kind, retriable: root.retriable });
+  return new Error(root instanceof Error ? root.message : String(root));
+}
+
+/**
+ * POSTs JSON and returns the parsed answer; provider trouble becomes LT_PAY_PROVIDER_TIMEOUT or _ERROR.
+ * `answerOnStatus`: HTTP statuses whose body is still the provider's answer (MoMo refuses with a 4xx and
+ * a JSON resultCode).
+ */
+export async function postJsonForCreate(
+  http: HttpClient,
+  provider: string,
+  url: string,
+  body: unknown,
+  answerOnStatus: (status: number) => boolean = () => false,
+): Promise<unknown> {
   try {
     const res = await http.request<unknown>({ method: 'POST', url, data: body, headers: { 'content-type': 'application/json; charset=utf-8' } });
     return res.data;
   } catch (err) {
     const root = rootCause(err);
-    if (root instanceof HubError && root.code === 'LT_HTTP_TIMEOUT') throw providerTimeout(provider, root);
-    throw providerError(provider, root);
+    if (root instanceof HttpStatusError && answerOnStatus(root.status)) return root.body;
+    if (root instanceof HubError && root.code === 'LT_HTTP_TIMEOUT') throw providerTimeout(provider, loggableCause(root));
+    throw providerError(provider, loggableCause(root));
   }
 }
 
