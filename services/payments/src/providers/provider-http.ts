@@ -45,7 +45,8 @@ export function rootCause(err: unknown): unknown {
 /**
  * The HTTP failure as a cause fit for logs: code and message only. The platform's errors keep axios's
  * error as their cause, and axios's error holds the request — for PayGov the INIT body with the payer's
- * name, ID and address, for every provider a signature — which the 5xx error log would print whole.
+ * name, ID and address. Today's pino serializers do not print it; this keeps it that way whatever a
+ * future serializer or error reporter walks (defence in depth, Decree 13/2023).
  */
 function loggableCause(root: unknown): Error {
   if (root instanceof HubError) return new HubError(root.code, root.message, { kind: root.kind, retriable: root.retriable });
