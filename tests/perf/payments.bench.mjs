@@ -1,0 +1,243 @@
+// Issue 5 bench: (1) provider notifications handled per second and their p50/p99, with valid, duplicate and
+// forged VNPAY IPNs mixed, each one going through signature check, row lock and ledger transaction (and, for
+// the valid ones, the outbox and Kafka); (2) payment creation throughput through POST /v1/payments against
+// the sandbox over HTTP (MoMo: a create call to the sandbox; VNPAY: signed locally, for comparison).
+// Everything runs in this process from the dist builds, on the real broker and Postgres. Figures only.
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { Kafka, logLevel } from 'kafkajs';
+import {
+  createApiClientRegistry,
+  createLogger,
+  createMetricsRegistry,
+  createPool,
+  generateApiKey,
+  hashApiKey,
+  runMigrations,
+  systemClock,
+} from '../../packages/platform/dist/index.js';
+import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '../../packages/events/dist/index.js';
+import { vnpayCanonicalString, vnpayHmac, formatVnpayDate } from '../../packages/vnpay/dist/index.js';
+import { buildApp, createMerchantRegistry, createPaymentsCore, loadPaymentsConfig } from '../../services/payments/dist/index.js';
+import vnpayPeer from '../../services/sandbox/dist/peers/vnpay/index.js';
+import momoPeer from '../../services/sandbox/dist/peers/momo/index.js';
+import { percentile } from './load.mjs';
+import { freePort } from '../../infra/kafka/kafka.mjs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+/** Share of valid first deliveries, duplicates and forgeries in the notification mix. */
+const MIX = { valid: 0.4, duplicate: 0.4, forged: 0.2 };
+
+const VNPAY = { tmnCode: 'BENCH022', hashSecret: 'BENCH-VNPAY-SECRET-000000000000' };
+const MOMO = { partnerCode: 'MOMOBENCH', accessKey: 'bench-access-key', secretKey: 'bench-momo-secret-key-000000' };
+const merchants = { merchants: [{ id: 'bench-h22', name: 'Bench H22', agencies: ['*.H22'], vnpay: VNPAY, momo: MOMO }] };
+
+function request(agent, port, method, urlPath, headers = {}, body) {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, agent, headers: body ? { ...headers, 'content-length': Buffer.byteLength(body) } : headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode, text, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve({ status: 0, text: '', ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+    req.end(body);
+  });
+}
+
+function summary(lat, seconds) {
+  lat.sort((a, b) => a - b);
+  return { perSecond: lat.length / seconds, n: lat.length, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
+
+function signedIpn(txnRef, amountVnd, transactionNo, forged) {
+  const params = {
+    vnp_Amount: `${amountVnd}00`,
+    vnp_BankCode: 'NCB',
+    vnp_CardType: 'ATM',
+    vnp_OrderInfo: 'Thanh toan le phi',
+    vnp_PayDate: formatVnpayDate(new Date()),
+    vnp_ResponseCode: '00',
+    vnp_TmnCode: VNPAY.tmnCode,
+    vnp_TransactionNo: transactionNo,
+    vnp_TransactionStatus: '00',
+    vnp_TxnRef: txnRef,
+  };
+  const signed = vnpayCanonicalString(params);
+  const hash = vnpayHmac(forged ? 'NOT-THE-SECRET-FORGED-00000000' : VNPAY.hashSecret, signed);
+  return `/v1/ipn/vnpay?${signed}&vnp_SecureHash=${hash}`;
+}
+
+export async function run(log, { brokers, databaseUrl }) {
+  const suffix = randomBytes(4).toString('hex');
+  const ns = `bench-${suffix}.`;
+  const dbName = `bench_payments_${suffix}`;
+  const adminDb = new pg.Client({ connectionString: databaseUrl });
+  await adminDb.connect();
+  await adminDb.query(`CREATE DATABASE ${dbName}`);
+  const dbUrl = new URL(databaseUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const logger = createLogger({ name: 'payments-bench', level: 'silent' });
+  const kafkaAdmin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await kafkaAdmin.connect();
+  await ensureTopics(kafkaAdmin, catalogueSpecs(ns));
+
+  // The sandbox (VNPAY and MoMo peers) on its own port; the payments app on another, reserved up front.
+  const paymentsPort = await freePort();
+  const sandboxPort = await freePort();
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+  const sandbox = Fastify({ loggerInstance: logger });
+  await sandbox.register(vnpayPeer, { prefix: '/vnpay', logger, merchants: [{ ...VNPAY, ipnUrl: `http://127.0.0.1:${paymentsPort}/v1/ipn/vnpay` }] });
+  await sandbox.register(momoPeer, { prefix: '/momo', logger, publicUrl: sandboxUrl, merchants: [MOMO] });
+  await sandbox.listen({ host: '127.0.0.1', port: sandboxPort });
+
+  const config = loadPaymentsConfig({
+    DATABASE_URL: dbUrl.toString(),
+    API_CLIENTS_FILE: '(in memory)',
+    PAYMENTS_MERCHANTS_FILE: '(in memory)',
+    PAYMENTS_PUBLIC_URL: `http://127.0.0.1:${paymentsPort}`,
+    KAFKA_TOPIC_NAMESPACE: ns,
+    VNPAY_PAYMENT_URL: `${sandboxUrl}/vnpay/paymentv2/vpcpay.html`,
+    VNPAY_API_URL: `${sandboxUrl}/vnpay/merchant_webapi/api/transaction`,
+    MOMO_API_URL: `${sandboxUrl}/momo`,
+    PAYMENTS_RATE_LIMIT_PER_MINUTE: '100000000',
+    LOG_LEVEL: 'silent',
+  });
+  const apiKey = generateApiKey();
+  const clients = createApiClientRegistry({ clients: [{ id: 'bench', name: 'bench', keyHash: hashApiKey(apiKey), agencies: ['*'] }] });
+  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'payments-bench', max: 20 });
+  await runMigrations(pool, { service: 'payments', dir: path.resolve(here, '../../services/payments/migrations') });
+  const registry = createMetricsRegistry('payments', { defaults: false });
+  const producer = createEventProducer({ kafka: createKafka({ brokers: brokers.split(','), clientId: 'payments-bench', logger }), logger, transactionalIdPrefix: 'payments-bench' });
+  await producer.connect();
+  const core = createPaymentsCore({ config, pool, producer, topic: topicNames(ns).paymentEvents, merchants: createMerchantRegistry(merchants), clients, logger, registry, clock: systemClock });
+  const app = await buildApp({ core, clients, logger, metrics: registry, clock: systemClock, readiness: {}, bodyLimit: config.PAYMENTS_BODY_LIMIT_BYTES, rateLimitPerMinute: config.PAYMENTS_RATE_LIMIT_PER_MINUTE });
+  core.outbox.start();
+  await app.listen({ host: '127.0.0.1', port: paymentsPort });
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
+  let seq = 0;
+  const body = (provider) =>
+    JSON.stringify({
+      MaHoSo: `000.00.01.H22-251120-${String(++seq).padStart(7, '0')}${suffix.slice(0, 2).replace(/\D/g, '0')}`,
+      provider,
+      amount: 50_000,
+      fees: [{ TenPhiLePhi: 'Lệ phí', SoTien: 50_000 }],
+      payer: { fullName: 'Nguyễn Văn An' },
+      returnUrl: 'https://motcua.example.vn/ket-qua',
+      ipAddr: '203.0.113.7',
+    });
+
+  async function closedLoop(seconds, step) {
+    const lat = {};
+    let failed = 0;
+    const end = Date.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (Date.now() < end) {
+          const r = await step();
+          if (!r) return;
+          if (r.ok) (lat[r.kind] ??= []).push(r.ms);
+          else failed++;
+        }
+      }),
+    );
+    return { lat, failed };
+  }
+
+  const results = {};
+  try {
+    // (2) creation throughput.
+    for (const provider of ['momo', 'vnpay']) {
+      log(`  POST /v1/payments (${provider}${provider === 'momo' ? ', create call to the sandbox over HTTP' : ', signed locally'}), ${CONCURRENCY} in flight, ${SECONDS} s…`);
+      const { lat, failed } = await closedLoop(SECONDS, async () => {
+        const r = await request(agent, paymentsPort, 'POST', '/v1/payments', headers, body(provider));
+        return { ok: r.status === 201, kind: 'create', ms: r.ms };
+      });
+      results[`create/${provider}`] = { ...summary(lat.create ?? [], SECONDS), failed };
+    }
+
+    // (1) notifications: payments to notify about, created beforehand (VNPAY, local signing: fast).
+    const want = Math.ceil(CONCURRENCY * SECONDS * 400 * MIX.valid);
+    const cap = Number(process.env.BENCH_PAYMENTS ?? 10_000);
+    const n = Math.min(want, cap);
+    log(`  creating ${n} VNPAY payments to notify about…`);
+    const refs = [];
+    let made = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (made < n) {
+          made++;
+          const r = await request(agent, paymentsPort, 'POST', '/v1/payments', headers, body('vnpay'));
+          if (r.status === 201) refs.push(JSON.parse(r.text).orderRef);
+        }
+      }),
+    );
+    let next = 0;
+    const settledRefs = [];
+    let txn = 50_000_000;
+    const pick = () => {
+      const x = Math.random();
+      if (x < MIX.forged) return 'forged';
+      if (x < MIX.forged + MIX.duplicate && settledRefs.length) return 'duplicate';
+      return 'valid';
+    };
+    log(`  VNPAY IPNs mixed ${MIX.valid * 100}% valid / ${MIX.duplicate * 100}% duplicate / ${MIX.forged * 100}% forged, ${CONCURRENCY} in flight, up to ${SECONDS} s…`);
+    const t0 = Date.now();
+    const { lat, failed } = await closedLoop(SECONDS, async () => {
+      let kind = pick();
+      let url;
+      if (kind === 'valid') {
+        if (next >= refs.length) return undefined; // out of fresh payments: stop this worker
+        const ref = refs[next++];
+        url = signedIpn(ref, 50_000, String(txn++), false);
+        const r = await request(agent, paymentsPort, 'GET', url);
+        const ok = r.status === 200 && JSON.parse(r.text).RspCode === '00';
+        if (ok) settledRefs.push(url);
+        return { ok, kind, ms: r.ms };
+      }
+      if (kind === 'duplicate') url = settledRefs[Math.floor(Math.random() * settledRefs.length)];
+      else url = signedIpn(refs[Math.floor(Math.random() * refs.length)], 50_000, String(txn++), true);
+      const r = await request(agent, paymentsPort, 'GET', url);
+      const code = r.status === 200 ? JSON.parse(r.text).RspCode : undefined;
+      return { ok: code === (kind === 'duplicate' ? '02' : '97'), kind, ms: r.ms };
+    });
+    const elapsed = (Date.now() - t0) / 1000;
+    const all = [...(lat.valid ?? []), ...(lat.duplicate ?? []), ...(lat.forged ?? [])];
+    results['ipn/all'] = { ...summary(all, elapsed), failed };
+    for (const k of ['valid', 'duplicate', 'forged']) results[`ipn/${k}`] = summary(lat[k] ?? [], elapsed);
+    const drained = await core.outbox.drain();
+    const published = await pool.query('SELECT count(*)::int AS n, count(published_at)::int AS p FROM payment_outbox');
+    results.outbox = { events: published.rows[0].n, published: published.rows[0].p, drainedAtEnd: drained };
+  } finally {
+    agent.destroy();
+    await app.close();
+    await core.outbox.stop();
+    await producer.disconnect().catch(() => {});
+    await pool.end();
+    await sandbox.close();
+    await kafkaAdmin.deleteTopics({ topics: catalogueSpecs(ns).map((s) => s.name) }).catch(() => {});
+    await kafkaAdmin.disconnect();
+    await adminDb.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+    await adminDb.end();
+  }
+
+  const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  log('');
+  log('  what                               per s     p50 ms   p99 ms   count  failed');
+  for (const [k, r] of Object.entries(results)) {
+    if (k === 'outbox') continue;
+    log(`  ${k.padEnd(32)} ${f(r.perSecond).padStart(7)} ${f(r.p50, 1).padStart(10)} ${f(r.p99, 1).padStart(8)} ${String(r.n).padStart(7)} ${String(r.failed ?? '').padStart(7)}`);
+  }
+  log(`  settled events in the outbox: ${results.outbox.events}, published: ${results.outbox.published}`);
+  return results;
+}
