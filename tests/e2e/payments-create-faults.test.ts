@@ -25,10 +25,16 @@ beforeAll(async () => {
     req.resume();
     if (behaviour === 'hang') return; // never answers: the client's timeout must fire
     if (behaviour === '500') return res.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
-    if (behaviour === 'garbage') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"resultCode":0,"payUrl":');
+    if (behaviour === 'garbage')
+      return res.writeHead(200, { 'content-type': 'application/json' }).end('{"resultCode":0,"payUrl":');
     // MoMo answers refusals with a 4xx and a JSON body (41: duplicate orderId); PayGov with error_code ≠ 0.
-    if (req.url?.includes('/momo')) return res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ resultCode: 41, message: 'Duplicate orderId' }));
-    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ error_code: '5', message: 'Đối tác không hợp lệ' }));
+    if (req.url?.includes('/momo'))
+      return res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ resultCode: 41, message: 'Duplicate orderId' }));
+    return res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error_code: '5', message: 'Đối tác không hợp lệ' }));
   });
   await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
   providerUrl = `http://127.0.0.1:${(provider.address() as { port: number }).port}`;
@@ -68,19 +74,32 @@ async function lastPayment() {
 }
 
 describe('provider trouble on create', () => {
-  it.each(['momo', 'paygov'] as const)('%s never answering: 502 LT_PAY_PROVIDER_TIMEOUT within the timeout, row failed, nothing payable', async (kind) => {
-    behaviour = 'hang';
-    const { res, ms } = await create(kind);
-    expect(res.statusCode).toBe(502);
-    expect(res.json()).toMatchObject({ error: 'LT_PAY_PROVIDER_TIMEOUT', message_en: expect.stringContaining('did not answer in time') });
-    expect(ms).toBeLessThan(3_000);
-    const p = await lastPayment();
-    expect(p).toMatchObject({ provider: kind, status: 'failed', statusReason: 'LT_PAY_PROVIDER_TIMEOUT', payUrl: null, providerTxnId: null, nextCheckAt: null });
-    const history = await svc.core.store.history(p!.paymentId);
-    expect(history.map((h) => h.kind)).toEqual(['created', 'create_failed']);
-    const outbox = await svc.pool.query('SELECT count(*)::int AS n FROM payment_outbox WHERE payment_id = $1', [p!.paymentId]);
-    expect(outbox.rows[0].n).toBe(0);
-  });
+  it.each(['momo', 'paygov'] as const)(
+    '%s never answering: 502 LT_PAY_PROVIDER_TIMEOUT within the timeout, row failed, nothing payable',
+    async (kind) => {
+      behaviour = 'hang';
+      const { res, ms } = await create(kind);
+      expect(res.statusCode).toBe(502);
+      expect(res.json()).toMatchObject({
+        error: 'LT_PAY_PROVIDER_TIMEOUT',
+        message_en: expect.stringContaining('did not answer in time'),
+      });
+      expect(ms).toBeLessThan(3_000);
+      const p = await lastPayment();
+      expect(p).toMatchObject({
+        provider: kind,
+        status: 'failed',
+        statusReason: 'LT_PAY_PROVIDER_TIMEOUT',
+        payUrl: null,
+        providerTxnId: null,
+        nextCheckAt: null,
+      });
+      const history = await svc.core.store.history(p!.paymentId);
+      expect(history.map((h) => h.kind)).toEqual(['created', 'create_failed']);
+      const outbox = await svc.pool.query('SELECT count(*)::int AS n FROM payment_outbox WHERE payment_id = $1', [p!.paymentId]);
+      expect(outbox.rows[0].n).toBe(0);
+    },
+  );
 
   it.each([
     ['momo', '500', 'LT_PAY_PROVIDER_ERROR'],

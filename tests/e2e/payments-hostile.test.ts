@@ -27,7 +27,9 @@ function raw(request: string | Buffer): Promise<number> {
     s.end(request);
   });
 }
-const count = async () => (await svc.pool.query('SELECT (SELECT count(*) FROM payments)::int AS p, (SELECT count(*) FROM payment_events)::int AS e')).rows[0];
+const count = async () =>
+  (await svc.pool.query('SELECT (SELECT count(*) FROM payments)::int AS p, (SELECT count(*) FROM payment_events)::int AS e'))
+    .rows[0];
 const ok = async () => (await fetch(`${svc.baseUrl}/health/live`)).status === 200;
 
 beforeAll(async () => {
@@ -92,13 +94,17 @@ describe('hostile input over a socket', () => {
     const lying = `POST /v1/payments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key()}\r\nContent-Type: application/json\r\nContent-Length: ${body.length + 50}\r\nConnection: close\r\n\r\n${body}`;
     const s = await raw(lying);
     expect(s === 0 || (s >= 400 && s < 500)).toBe(true);
-    expect(await raw(post('/v1/payments', JSON.stringify({ ...paymentBody(newMaHoSo()), orderInfo: 'x'.repeat(100_000) })))).toBe(413);
+    expect(await raw(post('/v1/payments', JSON.stringify({ ...paymentBody(newMaHoSo()), orderInfo: 'x'.repeat(100_000) })))).toBe(
+      413,
+    );
     expect(await ok()).toBe(true);
   });
 
   it('wrong methods and content types → 401 (client routes), 404, 415', async () => {
     expect(await raw(`DELETE /v1/payments HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toBe(401);
     expect(await raw(`PUT /v1/ipn/vnpay HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)).toBe(404);
-    expect(await raw(post('/v1/ipn/momo', 'partnerCode=MOMOLT22', 'X-Ignore: 1\r\n').replace('application/json', 'text/plain'))).toBe(415);
+    expect(
+      await raw(post('/v1/ipn/momo', 'partnerCode=MOMOLT22', 'X-Ignore: 1\r\n').replace('application/json', 'text/plain')),
+    ).toBe(415);
   });
 });

@@ -18,25 +18,43 @@ const settled = new Set<string>();
 
 const auth = (id = 'motcua-h22') => ({ authorization: `Bearer ${svc.keys[id]}`, 'content-type': 'application/json' });
 async function createPayment(provider: Peer, amount = 50_000) {
-  const res = await fetch(`${svc.baseUrl}/v1/payments`, { method: 'POST', headers: auth(), body: JSON.stringify(paymentBody(newMaHoSo(), provider, amount)) });
+  const res = await fetch(`${svc.baseUrl}/v1/payments`, {
+    method: 'POST',
+    headers: auth(),
+    body: JSON.stringify(paymentBody(newMaHoSo(), provider, amount)),
+  });
   const body = await res.json();
   expect(res.status, JSON.stringify(body)).toBe(201);
   return body as { paymentId: string; payUrl: string; orderRef: string };
 }
-const payBody = (peer: Peer, payUrl: string, action = 'pay') => (peer === 'momo' ? { payUrl, action } : { urlThanhToan: payUrl, action });
+const payBody = (peer: Peer, payUrl: string, action = 'pay') =>
+  peer === 'momo' ? { payUrl, action } : { urlThanhToan: payUrl, action };
 const ledger = (id: string) => svc.core.store.get(id);
-const paidEvents = async (id: string) => (await svc.pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [id])).rows[0].n as number;
+const paidEvents = async (id: string) =>
+  (await svc.pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [id])).rows[0]
+    .n as number;
 const notificationsFor = async (peer: Peer, orderRef: string) =>
-  ((await sandbox.admin(peer, 'GET', '/notifications')).body.notifications as { key: string; outcome: string; status?: number; response?: any; tampered: boolean }[]).filter((n) =>
-    n.key.endsWith(`:${orderRef}`),
-  );
+  (
+    (await sandbox.admin(peer, 'GET', '/notifications')).body.notifications as {
+      key: string;
+      outcome: string;
+      status?: number;
+      response?: any;
+      tampered: boolean;
+    }[]
+  ).filter((n) => n.key.endsWith(`:${orderRef}`));
 const reconcile = async () => {
-  const res = await fetch(`${svc.baseUrl}/v1/admin/reconcile`, { method: 'POST', headers: auth('operator'), body: '{"all":true}' });
+  const res = await fetch(`${svc.baseUrl}/v1/admin/reconcile`, {
+    method: 'POST',
+    headers: auth('operator'),
+    body: '{"all":true}',
+  });
   expect(res.status).toBe(200);
   return res.json();
 };
 /** What the notification's answer was: MoMo by HTTP status, PayGov by MaLoi. */
-const answerOf = (peer: Peer, n: { status?: number; response?: any }) => (peer === 'momo' ? n.status : (n.response?.MaLoi as string | undefined));
+const answerOf = (peer: Peer, n: { status?: number; response?: any }) =>
+  peer === 'momo' ? n.status : (n.response?.MaLoi as string | undefined);
 const ACK: Record<Peer, unknown> = { momo: 204, paygov: '00' };
 
 beforeAll(async () => {
@@ -44,7 +62,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const port = await freePort();
   sandbox = await startTestSandbox({ paymentsUrl: `http://127.0.0.1:${port}`, timeoutHangMs: 3_000 });
-  svc = await createTestPayments({ namespace: ns, databaseUrl: db.url, port, env: { ...sandbox.env, PAYMENTS_CREATE_TIMEOUT_MS: '500' } });
+  svc = await createTestPayments({
+    namespace: ns,
+    databaseUrl: db.url,
+    port,
+    env: { ...sandbox.env, PAYMENTS_CREATE_TIMEOUT_MS: '500' },
+  });
   await svc.listen();
 });
 
@@ -87,7 +110,7 @@ describe.each(['momo', 'paygov'] as const)('%s through the sandbox', (peer) => {
     settled.add(p.paymentId);
   });
 
-  it('a forged notification is refused and changes nothing; reconciliation settles from the provider\'s answer', async () => {
+  it("a forged notification is refused and changes nothing; reconciliation settles from the provider's answer", async () => {
     await sandbox.admin(peer, 'POST', '/faults', { tamperNotifications: true });
     const p = await createPayment(peer);
     await sandbox.admin(peer, 'POST', '/pay', payBody(peer, p.payUrl));
@@ -123,21 +146,34 @@ describe.each(['momo', 'paygov'] as const)('%s through the sandbox', (peer) => {
     const p = await createPayment(peer);
     await sandbox.admin(peer, 'POST', '/pay', payBody(peer, p.payUrl, 'cancel'));
     await eventually(async () => (await ledger(p.paymentId))?.status === 'failed', { what: 'failed' });
-    expect((await svc.pool.query('SELECT count(*)::int AS n FROM payment_outbox WHERE payment_id = $1', [p.paymentId])).rows[0].n).toBe(0);
+    expect(
+      (await svc.pool.query('SELECT count(*)::int AS n FROM payment_outbox WHERE payment_id = $1', [p.paymentId])).rows[0].n,
+    ).toBe(0);
   });
 
   it('the provider timing out on create: 502 LT_PAY_PROVIDER_TIMEOUT, the row failed, nothing payable', async () => {
     await sandbox.admin(peer, 'POST', '/faults', { timeoutRate: 1 });
-    const res = await fetch(`${svc.baseUrl}/v1/payments`, { method: 'POST', headers: auth(), body: JSON.stringify(paymentBody(newMaHoSo(), peer)) });
+    const res = await fetch(`${svc.baseUrl}/v1/payments`, {
+      method: 'POST',
+      headers: auth(),
+      body: JSON.stringify(paymentBody(newMaHoSo(), peer)),
+    });
     expect(res.status).toBe(502);
     expect((await res.json()).error).toBe('LT_PAY_PROVIDER_TIMEOUT');
-    const r = await svc.pool.query("SELECT status, status_reason, pay_url FROM payments WHERE provider = $1 ORDER BY created_at DESC LIMIT 1", [peer]);
+    const r = await svc.pool.query(
+      'SELECT status, status_reason, pay_url FROM payments WHERE provider = $1 ORDER BY created_at DESC LIMIT 1',
+      [peer],
+    );
     expect(r.rows[0]).toEqual({ status: 'failed', status_reason: 'LT_PAY_PROVIDER_TIMEOUT', pay_url: null });
   });
 
   it('the provider answering errors on create: 502, row failed', async () => {
     await sandbox.admin(peer, 'POST', '/faults', { errorRate: 1 });
-    const res = await fetch(`${svc.baseUrl}/v1/payments`, { method: 'POST', headers: auth(), body: JSON.stringify(paymentBody(newMaHoSo(), peer)) });
+    const res = await fetch(`${svc.baseUrl}/v1/payments`, {
+      method: 'POST',
+      headers: auth(),
+      body: JSON.stringify(paymentBody(newMaHoSo(), peer)),
+    });
     expect(res.status).toBe(502);
     expect(['LT_PAY_PROVIDER_ERROR', 'LT_PAY_PROVIDER_REFUSED']).toContain((await res.json()).error);
   });
@@ -149,7 +185,10 @@ describe('events', () => {
     const records = await readTopic(svc.topic);
     for (const id of settled) {
       const mine = records.filter((r) => r.key === id).map((r) => decodeEvent(r.value));
-      expect(mine.map((e) => e.type), id).toEqual(['vn.lienthong.payment.settled']);
+      expect(
+        mine.map((e) => e.type),
+        id,
+      ).toEqual(['vn.lienthong.payment.settled']);
       const data = mine[0]!.data as { provider: string; DuocThanhToanTrucTuyen: string; MaHoSo: string };
       expect(data.DuocThanhToanTrucTuyen).toBe(data.provider === 'paygov' ? '1' : '2');
       expect(data.MaHoSo).toMatch(/^000\.00\.01\.H22-/);

@@ -21,18 +21,33 @@ const settled = new Set<string>();
 
 const auth = (id = 'motcua-h22') => ({ authorization: `Bearer ${svc.keys[id]}`, 'content-type': 'application/json' });
 async function createPayment(amount = 50_000) {
-  const res = await fetch(`${svc.baseUrl}/v1/payments`, { method: 'POST', headers: auth(), body: JSON.stringify(paymentBody(newMaHoSo(), 'vnpay', amount)) });
+  const res = await fetch(`${svc.baseUrl}/v1/payments`, {
+    method: 'POST',
+    headers: auth(),
+    body: JSON.stringify(paymentBody(newMaHoSo(), 'vnpay', amount)),
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as { paymentId: string; payUrl: string; orderRef: string };
 }
 const ledger = (id: string) => svc.core.store.get(id);
-const paidEvents = async (id: string) => (await svc.pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [id])).rows[0].n as number;
+const paidEvents = async (id: string) =>
+  (await svc.pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [id])).rows[0]
+    .n as number;
 const notificationsFor = async (orderRef: string) =>
-  ((await sandbox.admin('vnpay', 'GET', '/notifications')).body.notifications as { key: string; outcome: string; response?: { RspCode?: string }; tampered: boolean }[]).filter((n) =>
-    n.key.endsWith(`:${orderRef}`),
-  );
+  (
+    (await sandbox.admin('vnpay', 'GET', '/notifications')).body.notifications as {
+      key: string;
+      outcome: string;
+      response?: { RspCode?: string };
+      tampered: boolean;
+    }[]
+  ).filter((n) => n.key.endsWith(`:${orderRef}`));
 const reconcile = async () => {
-  const res = await fetch(`${svc.baseUrl}/v1/admin/reconcile`, { method: 'POST', headers: auth('operator'), body: '{"all":true}' });
+  const res = await fetch(`${svc.baseUrl}/v1/admin/reconcile`, {
+    method: 'POST',
+    headers: auth('operator'),
+    body: '{"all":true}',
+  });
   expect(res.status).toBe(200);
   return res.json();
 };
@@ -49,7 +64,13 @@ beforeAll(async () => {
   }, 20);
   const port = await freePort();
   sandbox = await startTestSandbox({ paymentsUrl: `http://127.0.0.1:${port}` });
-  svc = await createTestPayments({ namespace: ns, databaseUrl: db.url, port, clock, env: { ...sandbox.env, PAYMENTS_EXPIRY_GRACE_SECONDS: '60' } });
+  svc = await createTestPayments({
+    namespace: ns,
+    databaseUrl: db.url,
+    port,
+    clock,
+    env: { ...sandbox.env, PAYMENTS_EXPIRY_GRACE_SECONDS: '60' },
+  });
   await svc.listen();
 });
 
@@ -150,7 +171,9 @@ describe('VNPAY through the sandbox', () => {
     await sandbox.admin('vnpay', 'POST', '/pay', { payUrl: p.payUrl, action: 'cancel' });
     await eventually(async () => (await ledger(p.paymentId))?.status === 'failed', { what: 'payment failed' });
     expect((await notificationsFor(p.orderRef)).map((n) => n.response?.RspCode)).toEqual(['00']);
-    expect((await svc.pool.query('SELECT count(*)::int AS n FROM payment_outbox WHERE payment_id = $1', [p.paymentId])).rows[0].n).toBe(0);
+    expect(
+      (await svc.pool.query('SELECT count(*)::int AS n FROM payment_outbox WHERE payment_id = $1', [p.paymentId])).rows[0].n,
+    ).toBe(0);
   });
 
   it('expires an opened but unpaid payment only after expiry + grace, on querydr\'s signed "not completed"', async () => {
@@ -162,7 +185,9 @@ describe('VNPAY through the sandbox', () => {
     clock.advance(15 * 60_000 + 61_000);
     await reconcile();
     expect(await ledger(p.paymentId)).toMatchObject({ status: 'expired' });
-    expect((await svc.pool.query('SELECT event_id FROM payment_outbox WHERE payment_id = $1', [p.paymentId])).rows).toEqual([{ event_id: `payment-${p.paymentId}-expired` }]);
+    expect((await svc.pool.query('SELECT event_id FROM payment_outbox WHERE payment_id = $1', [p.paymentId])).rows).toEqual([
+      { event_id: `payment-${p.paymentId}-expired` },
+    ]);
   });
 
   it('the return page only shows the result; it never settles', async () => {
@@ -180,7 +205,10 @@ describe('VNPAY through the sandbox', () => {
     const records = await readTopic(svc.topic);
     for (const id of settled) {
       const mine = records.filter((r) => r.key === id).map((r) => decodeEvent(r.value));
-      expect(mine.map((e) => e.type), id).toEqual(['vn.lienthong.payment.settled']);
+      expect(
+        mine.map((e) => e.type),
+        id,
+      ).toEqual(['vn.lienthong.payment.settled']);
       expect(mine[0]!.subject).toBe(id);
     }
     expect(settled.size).toBeGreaterThanOrEqual(34);

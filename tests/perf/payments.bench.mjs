@@ -41,12 +41,22 @@ const merchants = { merchants: [{ id: 'bench-h22', name: 'Bench H22', agencies: 
 function request(agent, port, method, urlPath, headers = {}, body) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, agent, headers: body ? { ...headers, 'content-length': Buffer.byteLength(body) } : headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode, text, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        method,
+        agent,
+        headers: body ? { ...headers, 'content-length': Buffer.byteLength(body) } : headers,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode, text, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve({ status: 0, text: '', ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
     req.end(body);
@@ -95,7 +105,11 @@ export async function run(log, { brokers, databaseUrl }) {
   const sandboxPort = await freePort();
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const sandbox = Fastify({ loggerInstance: logger });
-  await sandbox.register(vnpayPeer, { prefix: '/vnpay', logger, merchants: [{ ...VNPAY, ipnUrl: `http://127.0.0.1:${paymentsPort}/v1/ipn/vnpay` }] });
+  await sandbox.register(vnpayPeer, {
+    prefix: '/vnpay',
+    logger,
+    merchants: [{ ...VNPAY, ipnUrl: `http://127.0.0.1:${paymentsPort}/v1/ipn/vnpay` }],
+  });
   await sandbox.register(momoPeer, { prefix: '/momo', logger, publicUrl: sandboxUrl, merchants: [MOMO] });
   await sandbox.listen({ host: '127.0.0.1', port: sandboxPort });
 
@@ -112,14 +126,39 @@ export async function run(log, { brokers, databaseUrl }) {
     LOG_LEVEL: 'silent',
   });
   const apiKey = generateApiKey();
-  const clients = createApiClientRegistry({ clients: [{ id: 'bench', name: 'bench', keyHash: hashApiKey(apiKey), agencies: ['*'] }] });
+  const clients = createApiClientRegistry({
+    clients: [{ id: 'bench', name: 'bench', keyHash: hashApiKey(apiKey), agencies: ['*'] }],
+  });
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'payments-bench', max: 20 });
   await runMigrations(pool, { service: 'payments', dir: path.resolve(here, '../../services/payments/migrations') });
   const registry = createMetricsRegistry('payments', { defaults: false });
-  const producer = createEventProducer({ kafka: createKafka({ brokers: brokers.split(','), clientId: 'payments-bench', logger }), logger, transactionalIdPrefix: 'payments-bench' });
+  const producer = createEventProducer({
+    kafka: createKafka({ brokers: brokers.split(','), clientId: 'payments-bench', logger }),
+    logger,
+    transactionalIdPrefix: 'payments-bench',
+  });
   await producer.connect();
-  const core = createPaymentsCore({ config, pool, producer, topic: topicNames(ns).paymentEvents, merchants: createMerchantRegistry(merchants), clients, logger, registry, clock: systemClock });
-  const app = await buildApp({ core, clients, logger, metrics: registry, clock: systemClock, readiness: {}, bodyLimit: config.PAYMENTS_BODY_LIMIT_BYTES, rateLimitPerMinute: config.PAYMENTS_RATE_LIMIT_PER_MINUTE });
+  const core = createPaymentsCore({
+    config,
+    pool,
+    producer,
+    topic: topicNames(ns).paymentEvents,
+    merchants: createMerchantRegistry(merchants),
+    clients,
+    logger,
+    registry,
+    clock: systemClock,
+  });
+  const app = await buildApp({
+    core,
+    clients,
+    logger,
+    metrics: registry,
+    clock: systemClock,
+    readiness: {},
+    bodyLimit: config.PAYMENTS_BODY_LIMIT_BYTES,
+    rateLimitPerMinute: config.PAYMENTS_RATE_LIMIT_PER_MINUTE,
+  });
   core.outbox.start();
   await app.listen({ host: '127.0.0.1', port: paymentsPort });
 
@@ -158,7 +197,9 @@ export async function run(log, { brokers, databaseUrl }) {
   try {
     // (2) creation throughput.
     for (const provider of ['momo', 'vnpay']) {
-      log(`  POST /v1/payments (${provider}${provider === 'momo' ? ', create call to the sandbox over HTTP' : ', signed locally'}), ${CONCURRENCY} in flight, ${SECONDS} s…`);
+      log(
+        `  POST /v1/payments (${provider}${provider === 'momo' ? ', create call to the sandbox over HTTP' : ', signed locally'}), ${CONCURRENCY} in flight, ${SECONDS} s…`,
+      );
       const { lat, failed } = await closedLoop(SECONDS, async () => {
         const r = await request(agent, paymentsPort, 'POST', '/v1/payments', headers, body(provider));
         return { ok: r.status === 201, kind: 'create', ms: r.ms };
@@ -191,7 +232,9 @@ export async function run(log, { brokers, databaseUrl }) {
       if (x < MIX.forged + MIX.duplicate && settledRefs.length) return 'duplicate';
       return 'valid';
     };
-    log(`  VNPAY IPNs mixed ${MIX.valid * 100}% valid / ${MIX.duplicate * 100}% duplicate / ${MIX.forged * 100}% forged, ${CONCURRENCY} in flight, up to ${SECONDS} s…`);
+    log(
+      `  VNPAY IPNs mixed ${MIX.valid * 100}% valid / ${MIX.duplicate * 100}% duplicate / ${MIX.forged * 100}% forged, ${CONCURRENCY} in flight, up to ${SECONDS} s…`,
+    );
     const t0 = Date.now();
     const { lat, failed } = await closedLoop(SECONDS, async () => {
       let kind = pick();
@@ -236,7 +279,9 @@ export async function run(log, { brokers, databaseUrl }) {
   log('  what                               per s     p50 ms   p99 ms   count  failed');
   for (const [k, r] of Object.entries(results)) {
     if (k === 'outbox') continue;
-    log(`  ${k.padEnd(32)} ${f(r.perSecond).padStart(7)} ${f(r.p50, 1).padStart(10)} ${f(r.p99, 1).padStart(8)} ${String(r.n).padStart(7)} ${String(r.failed ?? '').padStart(7)}`);
+    log(
+      `  ${k.padEnd(32)} ${f(r.perSecond).padStart(7)} ${f(r.p50, 1).padStart(10)} ${f(r.p99, 1).padStart(8)} ${String(r.n).padStart(7)} ${String(r.failed ?? '').padStart(7)}`,
+    );
   }
   log(`  settled events in the outbox: ${results.outbox.events}, published: ${results.outbox.published}`);
   return results;

@@ -38,14 +38,23 @@ export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> 
     global: false,
     hook: 'preHandler', // after authentication: the limit is per API client
     errorResponseBuilder: (_req, ctx) =>
-      new HubError('LT_PAY_RATE_LIMITED', `rate limit of ${ctx.max} requests per minute exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`, {
-        kind: 'rate_limited',
-        retriable: true,
-        messageVi: `Vượt giới hạn ${ctx.max} yêu cầu mỗi phút; thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây`,
-      }),
+      new HubError(
+        'LT_PAY_RATE_LIMITED',
+        `rate limit of ${ctx.max} requests per minute exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+        {
+          kind: 'rate_limited',
+          retriable: true,
+          messageVi: `Vượt giới hạn ${ctx.max} yêu cầu mỗi phút; thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây`,
+        },
+      ),
   });
   const { core } = deps;
-  paymentRoutes(app, { creator: core.creator, store: core.store, clients: deps.clients, rateLimitPerMinute: deps.rateLimitPerMinute });
+  paymentRoutes(app, {
+    creator: core.creator,
+    store: core.store,
+    clients: deps.clients,
+    rateLimitPerMinute: deps.rateLimitPerMinute,
+  });
   vnpayIpnRoute(app, { vnpay: core.vnpay, settlement: core.settlement, metrics: core.metrics });
   momoIpnRoute(app, { momo: core.momo, settlement: core.settlement, metrics: core.metrics });
   paygovConfirmRoute(app, { paygov: core.paygov, settlement: core.settlement, metrics: core.metrics });

@@ -42,10 +42,38 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
   const c = d.config;
   const metrics = createPaymentMetrics(d.registry);
   const store = createPaymentStore(d.pool);
-  const outbox = createOutboxRelay({ pool: d.pool, producer: d.producer, topic: d.topic, logger: d.logger, metrics, clock: d.clock, intervalMs: c.PAYMENTS_OUTBOX_INTERVAL_MS });
-  const settlement = createSettlement({ pool: d.pool, clock: d.clock, logger: d.logger, metrics, onEventWritten: () => outbox.kick() });
-  const vnpay = createVnpayAdapter({ merchants: d.merchants, paymentUrl: c.VNPAY_PAYMENT_URL, apiUrl: c.VNPAY_API_URL, serverIp: c.PAYMENTS_SERVER_IP, queryTimeoutMs: c.PAYMENTS_QUERY_TIMEOUT_MS, clock: d.clock, logger: d.logger });
-  const momo = createMomoAdapter({ merchants: d.merchants, baseUrl: c.MOMO_API_URL, createTimeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS, queryTimeoutMs: c.PAYMENTS_QUERY_TIMEOUT_MS, logger: d.logger });
+  const outbox = createOutboxRelay({
+    pool: d.pool,
+    producer: d.producer,
+    topic: d.topic,
+    logger: d.logger,
+    metrics,
+    clock: d.clock,
+    intervalMs: c.PAYMENTS_OUTBOX_INTERVAL_MS,
+  });
+  const settlement = createSettlement({
+    pool: d.pool,
+    clock: d.clock,
+    logger: d.logger,
+    metrics,
+    onEventWritten: () => outbox.kick(),
+  });
+  const vnpay = createVnpayAdapter({
+    merchants: d.merchants,
+    paymentUrl: c.VNPAY_PAYMENT_URL,
+    apiUrl: c.VNPAY_API_URL,
+    serverIp: c.PAYMENTS_SERVER_IP,
+    queryTimeoutMs: c.PAYMENTS_QUERY_TIMEOUT_MS,
+    clock: d.clock,
+    logger: d.logger,
+  });
+  const momo = createMomoAdapter({
+    merchants: d.merchants,
+    baseUrl: c.MOMO_API_URL,
+    createTimeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS,
+    queryTimeoutMs: c.PAYMENTS_QUERY_TIMEOUT_MS,
+    logger: d.logger,
+  });
   const paygov = createPaygovAdapter({
     merchants: d.merchants,
     initUrl: c.PAYGOV_INIT_URL,

@@ -1,6 +1,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, createMetricsRegistry, createPool, describeConfig, loadApiClients, onShutdown, runMigrations, systemClock } from '@lienthong/platform';
+import {
+  createLogger,
+  createMetricsRegistry,
+  createPool,
+  describeConfig,
+  loadApiClients,
+  onShutdown,
+  runMigrations,
+  systemClock,
+} from '@lienthong/platform';
 import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
 import { loadPaymentsConfig, paymentsConfigSchema } from './config.js';
 import { describeMerchants, loadMerchants } from './merchants.js';
@@ -58,16 +67,21 @@ const app = await buildApp({
 });
 
 core.outbox.start();
-const schedule = config.PAYMENTS_RECONCILE_ENABLED ? scheduleReconciliation(core.reconciler, config.PAYMENTS_RECONCILE_CRON, logger) : undefined;
+const schedule = config.PAYMENTS_RECONCILE_ENABLED
+  ? scheduleReconciliation(core.reconciler, config.PAYMENTS_RECONCILE_CRON, logger)
+  : undefined;
 
 onShutdown(logger, [
   { name: 'http', close: () => app.close() },
   { name: 'reconciliation', close: () => schedule?.stop() },
-  { name: 'outbox', close: async () => {
-    await core.outbox.stop();
-    // One last pass so settlements committed during the drain leave now rather than at the next start.
-    await core.outbox.drain().catch((err) => logger.warn({ err }, 'final outbox pass failed; events stay in the ledger'));
-  } },
+  {
+    name: 'outbox',
+    close: async () => {
+      await core.outbox.stop();
+      // One last pass so settlements committed during the drain leave now rather than at the next start.
+      await core.outbox.drain().catch((err) => logger.warn({ err }, 'final outbox pass failed; events stay in the ledger'));
+    },
+  },
   { name: 'producer', close: () => producer.disconnect() },
   { name: 'kafka-admin', close: () => admin.disconnect() },
   { name: 'postgres', close: () => pool.end() },

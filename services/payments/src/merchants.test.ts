@@ -4,7 +4,13 @@ import { createMerchantRegistry, describeMerchants } from './merchants.js';
 const secret = 'SUPERSECRET-do-not-print-0001';
 const file = {
   merchants: [
-    { id: 'h22', name: 'H22', agencies: ['*.H22'], vnpay: { tmnCode: 'LTHUB022', hashSecret: secret }, momo: { partnerCode: 'MOMO22', accessKey: 'access-key-22', secretKey: secret } },
+    {
+      id: 'h22',
+      name: 'H22',
+      agencies: ['*.H22'],
+      vnpay: { tmnCode: 'LTHUB022', hashSecret: secret },
+      momo: { partnerCode: 'MOMO22', accessKey: 'access-key-22', secretKey: secret },
+    },
     { id: 'h22-stp', name: 'STP H22', agencies: ['000.00.01.H22'], vnpay: { tmnCode: 'LTHUB122', hashSecret: secret } },
     { id: 'fallback', name: 'Fallback', agencies: ['*'], paygov: { maDoiTac: '000.00.00.H00', secretKey: secret } },
   ],
@@ -34,11 +40,31 @@ describe('merchants file', () => {
   });
 
   it.each([
-    ['a duplicate terminal', { merchants: [file.merchants[0], { ...file.merchants[1], vnpay: { tmnCode: 'LTHUB022', hashSecret: secret } }] }, /vnpay merchant id LTHUB022 is used twice/],
-    ['a pattern in two accounts', { merchants: [file.merchants[0], { ...file.merchants[1], agencies: ['*.H22'] }] }, /agency pattern \*\.H22/],
-    ['a short secret', { merchants: [{ ...file.merchants[1], vnpay: { tmnCode: 'LTHUB122', hashSecret: 'short' } }] }, /hashSecret/],
-    ['a secret with a trailing newline', { merchants: [{ ...file.merchants[1], vnpay: { tmnCode: 'LTHUB122', hashSecret: `${secret}\n` } }] }, /hashSecret/],
-    ['a PayGov secret with the chain separator', { merchants: [{ ...file.merchants[2], paygov: { maDoiTac: 'X', secretKey: 'abc|defghijk' } }] }, /secretKey/],
+    [
+      'a duplicate terminal',
+      { merchants: [file.merchants[0], { ...file.merchants[1], vnpay: { tmnCode: 'LTHUB022', hashSecret: secret } }] },
+      /vnpay merchant id LTHUB022 is used twice/,
+    ],
+    [
+      'a pattern in two accounts',
+      { merchants: [file.merchants[0], { ...file.merchants[1], agencies: ['*.H22'] }] },
+      /agency pattern \*\.H22/,
+    ],
+    [
+      'a short secret',
+      { merchants: [{ ...file.merchants[1], vnpay: { tmnCode: 'LTHUB122', hashSecret: 'short' } }] },
+      /hashSecret/,
+    ],
+    [
+      'a secret with a trailing newline',
+      { merchants: [{ ...file.merchants[1], vnpay: { tmnCode: 'LTHUB122', hashSecret: `${secret}\n` } }] },
+      /hashSecret/,
+    ],
+    [
+      'a PayGov secret with the chain separator',
+      { merchants: [{ ...file.merchants[2], paygov: { maDoiTac: 'X', secretKey: 'abc|defghijk' } }] },
+      /secretKey/,
+    ],
     ['an unknown field', { merchants: [{ ...file.merchants[1], extra: 1 }] }, /additional properties/],
     ['not an object', [], /merchants file is invalid/],
   ])('refuses %s, without quoting any secret', (_w, input, why) => {

@@ -109,7 +109,12 @@ const validateFile = ajv.compile({
 });
 
 const invalid = (why: string) =>
-  paymentError(PaymentErrorCodes.merchantsInvalid, 'internal', `merchants file is invalid: ${why}`, `Tệp cấu hình tài khoản thanh toán không hợp lệ: ${why}`);
+  paymentError(
+    PaymentErrorCodes.merchantsInvalid,
+    'internal',
+    `merchants file is invalid: ${why}`,
+    `Tệp cấu hình tài khoản thanh toán không hợp lệ: ${why}`,
+  );
 
 /** Checks a parsed merchants file, listing every problem at once, and indexes it. Throws LT_PAY_MERCHANTS_INVALID. */
 export function createMerchantRegistry(input: unknown): MerchantRegistry {
@@ -117,7 +122,9 @@ export function createMerchantRegistry(input: unknown): MerchantRegistry {
     // ajv reports paths and keywords, never the offending values: a secret never lands in the error text.
     throw invalid((validateFile.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; '));
   }
-  const merchants = (input as { merchants: MerchantAccount[] }).merchants.map((m) => Object.freeze({ ...m, agencies: Object.freeze([...m.agencies]) }));
+  const merchants = (input as { merchants: MerchantAccount[] }).merchants.map((m) =>
+    Object.freeze({ ...m, agencies: Object.freeze([...m.agencies]) }),
+  );
   const problems: string[] = [];
   const ids = new Set<string>();
   const patterns = new Map<string, string>();

@@ -20,13 +20,51 @@ export interface PaymentMetrics {
 export function createPaymentMetrics(registry: Registry): PaymentMetrics {
   const registers = [registry];
   return {
-    notifications: new Counter({ name: 'payments_notifications_total', help: 'provider notifications by outcome', labelNames: ['provider', 'outcome'], registers }),
-    settlements: new Counter({ name: 'payments_settlements_total', help: 'settlement attempts by outcome and source', labelNames: ['provider', 'outcome', 'source'], registers }),
-    reconciliationRuns: new Counter({ name: 'payments_reconciliation_runs_total', help: 'reconciliation runs', labelNames: ['result'], registers }),
-    reconciliationChecks: new Counter({ name: 'payments_reconciliation_checks_total', help: 'status queries made by reconciliation, by what they said', labelNames: ['provider', 'outcome'], registers }),
-    reconciliationSeconds: new Histogram({ name: 'payments_reconciliation_seconds', help: 'duration of a reconciliation run', buckets: [0.05, 0.1, 0.5, 1, 5, 15, 60], registers }),
-    creations: new Counter({ name: 'payments_created_total', help: 'payment creations at providers by outcome', labelNames: ['provider', 'outcome'], registers }),
-    outboxPublished: new Counter({ name: 'payments_outbox_published_total', help: 'payment events published from the outbox', registers }),
-    outboxBacklog: new Gauge({ name: 'payments_outbox_backlog', help: 'payment events waiting in the outbox at the last relay pass', registers }),
+    notifications: new Counter({
+      name: 'payments_notifications_total',
+      help: 'provider notifications by outcome',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    }),
+    settlements: new Counter({
+      name: 'payments_settlements_total',
+      help: 'settlement attempts by outcome and source',
+      labelNames: ['provider', 'outcome', 'source'],
+      registers,
+    }),
+    reconciliationRuns: new Counter({
+      name: 'payments_reconciliation_runs_total',
+      help: 'reconciliation runs',
+      labelNames: ['result'],
+      registers,
+    }),
+    reconciliationChecks: new Counter({
+      name: 'payments_reconciliation_checks_total',
+      help: 'status queries made by reconciliation, by what they said',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    }),
+    reconciliationSeconds: new Histogram({
+      name: 'payments_reconciliation_seconds',
+      help: 'duration of a reconciliation run',
+      buckets: [0.05, 0.1, 0.5, 1, 5, 15, 60],
+      registers,
+    }),
+    creations: new Counter({
+      name: 'payments_created_total',
+      help: 'payment creations at providers by outcome',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    }),
+    outboxPublished: new Counter({
+      name: 'payments_outbox_published_total',
+      help: 'payment events published from the outbox',
+      registers,
+    }),
+    outboxBacklog: new Gauge({
+      name: 'payments_outbox_backlog',
+      help: 'payment events waiting in the outbox at the last relay pass',
+      registers,
+    }),
   };
 }

@@ -44,7 +44,13 @@ const LOCK = "hashtext('lienthong-payments-outbox')";
 export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const log = opts.logger.child({ component: 'outbox' });
   const batchSize = opts.batchSize ?? 500;
-  const policy: RetryPolicy = opts.retry ?? { maxAttempts: Infinity, minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 0.3 };
+  const policy: RetryPolicy = opts.retry ?? {
+    maxAttempts: Infinity,
+    minDelayMs: 500,
+    maxDelayMs: 30_000,
+    factor: 2,
+    jitter: 0.3,
+  };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let again = false;
@@ -62,7 +68,10 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         return { published: 0, more: false };
       }
       const rows = (
-        await c.query('SELECT outbox_id, event FROM payment_outbox WHERE published_at IS NULL ORDER BY outbox_id LIMIT $1 FOR UPDATE', [batchSize])
+        await c.query(
+          'SELECT outbox_id, event FROM payment_outbox WHERE published_at IS NULL ORDER BY outbox_id LIMIT $1 FOR UPDATE',
+          [batchSize],
+        )
       ).rows as { outbox_id: string; event: CloudEvent }[];
       if (rows.length === 0) {
         await c.query('COMMIT');
@@ -71,7 +80,10 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       }
       const ids = rows.map((r) => r.outbox_id);
       try {
-        await opts.producer.publish(opts.topic, rows.map((r) => r.event));
+        await opts.producer.publish(
+          opts.topic,
+          rows.map((r) => r.event),
+        );
       } catch (err) {
         await c.query('UPDATE payment_outbox SET attempts = attempts + 1, last_error = $2 WHERE outbox_id = ANY($1::bigint[])', [
           ids,
@@ -81,10 +93,10 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         opts.metrics.outboxBacklog.set(rows.length);
         throw err;
       }
-      await c.query('UPDATE payment_outbox SET published_at = $2, attempts = attempts + 1, last_error = NULL WHERE outbox_id = ANY($1::bigint[])', [
-        ids,
-        opts.clock.now(),
-      ]);
+      await c.query(
+        'UPDATE payment_outbox SET published_at = $2, attempts = attempts + 1, last_error = NULL WHERE outbox_id = ANY($1::bigint[])',
+        [ids, opts.clock.now()],
+      );
       await c.query('COMMIT');
       opts.metrics.outboxPublished.inc(rows.length);
       log.debug({ published: rows.length }, 'payment events published');

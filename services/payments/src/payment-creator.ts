@@ -62,22 +62,42 @@ export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
       const details = [];
       const agencyCode = input.agencyCode ?? agencyOfMaHoSo(input.MaHoSo);
       if (!agencyCode) {
-        details.push({ path: '/MaHoSo', code: 'LT_PAY_BAD_MA_HO_SO', message: 'MaHoSo phải có dạng <mã cơ quan>-<yyMMdd>-<số thứ tự>', message_en: 'MaHoSo must be <agency code>-<yyMMdd>-<sequence>' });
+        details.push({
+          path: '/MaHoSo',
+          code: 'LT_PAY_BAD_MA_HO_SO',
+          message: 'MaHoSo phải có dạng <mã cơ quan>-<yyMMdd>-<số thứ tự>',
+          message_en: 'MaHoSo must be <agency code>-<yyMMdd>-<sequence>',
+        });
       }
       const total = feesTotal(input.fees);
       if (total !== input.amount) {
-        details.push({ path: '/amount', code: 'LT_PAY_FEES_MISMATCH', message: `Tổng lệ phí ${total} khác số tiền ${input.amount}`, message_en: `fees add up to ${total}, amount is ${input.amount}` });
+        details.push({
+          path: '/amount',
+          code: 'LT_PAY_FEES_MISMATCH',
+          message: `Tổng lệ phí ${total} khác số tiền ${input.amount}`,
+          message_en: `fees add up to ${total}, amount is ${input.amount}`,
+        });
       }
       const lim = amountLimits[input.provider];
       if (input.amount < lim.min || input.amount > lim.max) {
-        details.push({ path: '/amount', code: 'LT_PAY_AMOUNT_OUT_OF_RANGE', message: `${input.provider} chỉ nhận từ ${lim.min} đến ${lim.max} VND`, message_en: `${input.provider} accepts ${lim.min} to ${lim.max} VND` });
+        details.push({
+          path: '/amount',
+          code: 'LT_PAY_AMOUNT_OUT_OF_RANGE',
+          message: `${input.provider} chỉ nhận từ ${lim.min} đến ${lim.max} VND`,
+          message_en: `${input.provider} accepts ${lim.min} to ${lim.max} VND`,
+        });
       }
       if (details.length) throw invalidRequest(details);
       const agency = agencyCode as string;
       if (!deps.clients.mayActFor(client, agency)) throw forbiddenAgency(agency);
       const account = deps.merchants.forAgency(agency);
       if (!account) throw unknownAgency(agency);
-      const merchant = input.provider === 'vnpay' ? account.vnpay?.tmnCode : input.provider === 'momo' ? account.momo?.partnerCode : account.paygov?.maDoiTac;
+      const merchant =
+        input.provider === 'vnpay'
+          ? account.vnpay?.tmnCode
+          : input.provider === 'momo'
+            ? account.momo?.partnerCode
+            : account.paygov?.maDoiTac;
       const adapter = deps.adapters[input.provider];
       if (!merchant || !adapter) throw providerNotConfigured(agency, input.provider);
 
@@ -116,8 +136,13 @@ export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
         });
       } catch (err) {
         const code = err instanceof HubError ? err.code : 'LT_INTERNAL';
-        await deps.store.markCreateFailed(paymentId, { reason: code }, deps.clock.now()).catch((e) => log.error({ err: e }, 'could not mark the payment failed'));
-        deps.metrics.creations.inc({ provider: input.provider, outcome: code === 'LT_PAY_PROVIDER_TIMEOUT' ? 'timeout' : code === 'LT_PAY_PROVIDER_REFUSED' ? 'refused' : 'error' });
+        await deps.store
+          .markCreateFailed(paymentId, { reason: code }, deps.clock.now())
+          .catch((e) => log.error({ err: e }, 'could not mark the payment failed'));
+        deps.metrics.creations.inc({
+          provider: input.provider,
+          outcome: code === 'LT_PAY_PROVIDER_TIMEOUT' ? 'timeout' : code === 'LT_PAY_PROVIDER_REFUSED' ? 'refused' : 'error',
+        });
         log.warn({ code }, 'payment not created at the provider');
         throw err;
       }

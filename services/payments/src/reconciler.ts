@@ -89,7 +89,8 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
     if (!answer.verified) {
       sum.unverifiable++;
       opts.metrics.reconciliationChecks.inc({ provider: p.provider, outcome: 'unverifiable' });
-      const review = now.getTime() >= p.expiresAt.getTime() + UNVERIFIED_REVIEW_AFTER_MS ? 'unverifiable_after_expiry' : undefined;
+      const review =
+        now.getTime() >= p.expiresAt.getTime() + UNVERIFIED_REVIEW_AFTER_MS ? 'unverifiable_after_expiry' : undefined;
       // Querying forever helps nobody: past the give-up point the payment waits for a human (review list).
       const giveUp = now.getTime() >= p.expiresAt.getTime() + opts.giveUpHours * 3_600_000;
       await opts.store.recordCheck(
@@ -108,7 +109,11 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
     opts.metrics.reconciliationChecks.inc({ provider: p.provider, outcome: v.kind });
     if (v.kind === 'pending' || v.kind === 'not_found') {
       if (pastGrace) {
-        const r = await opts.settlement.apply({ paymentId: p.paymentId }, { kind: 'expire', reason: `not paid by expiry (provider ${v.kind} ${v.providerCode})`, providerCode: v.providerCode }, 'reconciliation');
+        const r = await opts.settlement.apply(
+          { paymentId: p.paymentId },
+          { kind: 'expire', reason: `not paid by expiry (provider ${v.kind} ${v.providerCode})`, providerCode: v.providerCode },
+          'reconciliation',
+        );
         if (r.outcome === 'applied') sum.expired++;
       } else sum.stillPending++;
     } else {
@@ -117,12 +122,26 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
       else if (r.outcome === 'applied' && r.payment?.status === 'failed') sum.failed++;
       else if (r.outcome === 'review' || r.outcome === 'amount_mismatch' || r.outcome === 'second_transaction') sum.review++;
     }
-    await opts.store.recordCheck(p.paymentId, { outcome: `${v.kind} ${v.providerCode}`, nextCheckAt: nextCheck(p, now, false), unverified: false }, now);
+    await opts.store.recordCheck(
+      p.paymentId,
+      { outcome: `${v.kind} ${v.providerCode}`, nextCheckAt: nextCheck(p, now, false), unverified: false },
+      now,
+    );
   }
 
   return {
     async runOnce(o = {}) {
-      const sum: ReconciliationSummary = { ran: false, checked: 0, settled: 0, failed: 0, expired: 0, stillPending: 0, unverifiable: 0, review: 0, errors: 0 };
+      const sum: ReconciliationSummary = {
+        ran: false,
+        checked: 0,
+        settled: 0,
+        failed: 0,
+        expired: 0,
+        stillPending: 0,
+        unverifiable: 0,
+        review: 0,
+        errors: 0,
+      };
       const started = process.hrtime.bigint();
       const lockClient = await opts.pool.connect();
       try {

@@ -60,7 +60,13 @@ async function insertOutbox(c: PoolClient, paymentId: string, event: CloudEvent,
 export function createSettlement(deps: SettlementDeps): Settlement {
   const log = deps.logger.child({ component: 'settlement' });
 
-  async function run(c: PoolClient, target: SettlementTarget, obs: Observation, source: SettlementSource, extra: SettlementExtra): Promise<{ result: SettlementResult; wroteEvent: boolean }> {
+  async function run(
+    c: PoolClient,
+    target: SettlementTarget,
+    obs: Observation,
+    source: SettlementSource,
+    extra: SettlementExtra,
+  ): Promise<{ result: SettlementResult; wroteEvent: boolean }> {
     const now = deps.clock.now();
     const sel =
       'paymentId' in target
@@ -83,12 +89,18 @@ export function createSettlement(deps: SettlementDeps): Settlement {
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT DO NOTHING RETURNING event_id`,
         [row.paymentId, kind, row.status, to, source, txn, code, amount, JSON.stringify({ ...detail, ...extra }), now],
       );
-    const reread = async () => mapPaymentRow((await c.query('SELECT * FROM payments WHERE payment_id = $1', [row.paymentId])).rows[0] as Record<string, unknown>);
+    const reread = async () =>
+      mapPaymentRow(
+        (await c.query('SELECT * FROM payments WHERE payment_id = $1', [row.paymentId])).rows[0] as Record<string, unknown>,
+      );
 
     if (d.outcome === 'applied' && d.to === 'paid' && obs.kind === 'paid') {
       // Two different payments of one dossier settling at once must see each other: serialize per dossier.
       await c.query("SELECT pg_advisory_xact_lock(hashtext('lienthong-payments:' || $1))", [row.maHoSo]);
-      const other = await c.query("SELECT 1 FROM payments WHERE ma_ho_so = $1 AND status = 'paid' AND payment_id <> $2 LIMIT 1", [row.maHoSo, row.paymentId]);
+      const other = await c.query("SELECT 1 FROM payments WHERE ma_ho_so = $1 AND status = 'paid' AND payment_id <> $2 LIMIT 1", [
+        row.maHoSo,
+        row.paymentId,
+      ]);
       const review = other.rows.length ? 'dossier_paid_twice' : d.late ? 'late_settlement' : null;
       const paidAt = obs.paidAt ?? now;
       const upd = await c.query(
@@ -99,7 +111,12 @@ export function createSettlement(deps: SettlementDeps): Settlement {
       );
       await event('paid', 'paid', { late: d.late, review });
       const after = mapPaymentRow(upd.rows[0] as Record<string, unknown>);
-      await insertOutbox(c, row.paymentId, paymentSettledEvent(after, { providerTxnId: obs.providerTxnId, paidAt, settledAt: now, source, late: d.late }), now);
+      await insertOutbox(
+        c,
+        row.paymentId,
+        paymentSettledEvent(after, { providerTxnId: obs.providerTxnId, paidAt, settledAt: now, source, late: d.late }),
+        now,
+      );
       return { result: { outcome: 'applied', payment: after }, wroteEvent: true };
     }
     if (d.outcome === 'applied' && d.to === 'failed') {
@@ -109,7 +126,10 @@ export function createSettlement(deps: SettlementDeps): Settlement {
         [row.paymentId, `provider code ${code ?? '?'}`, code, now],
       );
       await event('failed', 'failed', {});
-      return { result: { outcome: 'applied', payment: mapPaymentRow(upd.rows[0] as Record<string, unknown>) }, wroteEvent: false };
+      return {
+        result: { outcome: 'applied', payment: mapPaymentRow(upd.rows[0] as Record<string, unknown>) },
+        wroteEvent: false,
+      };
     }
     if (d.outcome === 'applied' && d.to === 'expired' && obs.kind === 'expire') {
       const upd = await c.query(
@@ -126,9 +146,17 @@ export function createSettlement(deps: SettlementDeps): Settlement {
       d.outcome === 'amount_mismatch' ? (d.record ? REVIEW_KIND.amount_mismatch : undefined) : REVIEW_KIND[d.outcome];
     if (reviewKind) {
       // Recorded once per provider transaction (unique index), however often the provider retries it.
-      const inserted = await event(reviewKind, row.status, d.outcome === 'review' ? { reason: d.reason, expectedAmount: row.amount } : { expectedAmount: row.amount });
+      const inserted = await event(
+        reviewKind,
+        row.status,
+        d.outcome === 'review' ? { reason: d.reason, expectedAmount: row.amount } : { expectedAmount: row.amount },
+      );
       if (inserted.rows.length) {
-        await c.query('UPDATE payments SET review_reason = coalesce(review_reason, $2), updated_at = $3 WHERE payment_id = $1', [row.paymentId, reviewKind, now]);
+        await c.query('UPDATE payments SET review_reason = coalesce(review_reason, $2), updated_at = $3 WHERE payment_id = $1', [
+          row.paymentId,
+          reviewKind,
+          now,
+        ]);
         log.warn({ paymentId: row.paymentId, provider: row.provider, kind: reviewKind, source }, 'payment needs review');
       }
       return { result: { outcome: d.outcome, payment: await reread() }, wroteEvent: false };
@@ -143,7 +171,10 @@ export function createSettlement(deps: SettlementDeps): Settlement {
         out = await withTransaction(deps.pool, (c) => run(c, target, obs, source, extra));
       } catch (err) {
         // The provider transaction id already settled another payment (unique index): never settle twice.
-        if ((err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'payments_provider_txn_unique') {
+        if (
+          (err as { code?: string; constraint?: string }).code === '23505' &&
+          (err as { constraint?: string }).constraint === 'payments_provider_txn_unique'
+        ) {
           log.error({ source, kind: obs.kind }, 'provider transaction already settled another payment');
           deps.metrics.settlements.inc({ provider: providerOf(target), outcome: 'conflict', source });
           return { outcome: 'conflict' };
@@ -152,9 +183,16 @@ export function createSettlement(deps: SettlementDeps): Settlement {
       }
       const { result } = out;
       const provider = result.payment?.provider ?? providerOf(target);
-      deps.metrics.settlements.inc({ provider, outcome: result.outcome === 'applied' ? `applied_${result.payment?.status}` : result.outcome, source });
+      deps.metrics.settlements.inc({
+        provider,
+        outcome: result.outcome === 'applied' ? `applied_${result.payment?.status}` : result.outcome,
+        source,
+      });
       if (result.outcome === 'applied') {
-        log.info({ paymentId: result.payment?.paymentId, provider, status: result.payment?.status, source }, 'payment state changed');
+        log.info(
+          { paymentId: result.payment?.paymentId, provider, status: result.payment?.status, source },
+          'payment state changed',
+        );
       }
       if (out.wroteEvent) deps.onEventWritten();
       return result;

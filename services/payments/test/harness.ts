@@ -115,7 +115,13 @@ export async function createTestPayments(opts: {
   const keys: Record<string, string> = {};
   const clientList: ApiClient[] = specs.map((s) => {
     keys[s.id] = generateApiKey();
-    return { id: s.id, name: s.id, keyHash: hashApiKey(keys[s.id]!), agencies: s.agencies, ...(s.rateLimitPerMinute ? { rateLimitPerMinute: s.rateLimitPerMinute } : {}) };
+    return {
+      id: s.id,
+      name: s.id,
+      keyHash: hashApiKey(keys[s.id]!),
+      agencies: s.agencies,
+      ...(s.rateLimitPerMinute ? { rateLimitPerMinute: s.rateLimitPerMinute } : {}),
+    };
   });
   const clients = createApiClientRegistry({ clients: clientList });
   const merchants = createMerchantRegistry(opts.merchants ?? testMerchants);
@@ -165,7 +171,11 @@ export async function createTestPayments(opts: {
 }
 
 /** A valid create body for `MaHoSo` (agency from its prefix), with two fee lines adding up to `amount`. */
-export function paymentBody(maHoSo: string, provider: 'vnpay' | 'momo' | 'paygov' = 'vnpay', amount = 50_000): Record<string, unknown> {
+export function paymentBody(
+  maHoSo: string,
+  provider: 'vnpay' | 'momo' | 'paygov' = 'vnpay',
+  amount = 50_000,
+): Record<string, unknown> {
   const first = Math.floor(amount / 2);
   return {
     MaHoSo: maHoSo,

@@ -16,11 +16,20 @@ export interface TestSandbox {
   /** Environment for createTestPayments pointing the service at this sandbox. */
   env: Record<string, string>;
   /** POST/GET a sandbox admin route, e.g. admin('vnpay', 'POST', '/pay', {payUrl}). */
-  admin(peer: 'vnpay' | 'momo' | 'paygov', method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  admin(
+    peer: 'vnpay' | 'momo' | 'paygov',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
-export async function startTestSandbox(opts: { paymentsUrl: string; ipnRetryIntervalMs?: number; timeoutHangMs?: number }): Promise<TestSandbox> {
+export async function startTestSandbox(opts: {
+  paymentsUrl: string;
+  ipnRetryIntervalMs?: number;
+  timeoutHangMs?: number;
+}): Promise<TestSandbox> {
   const logger = quietLogger('sandbox');
   const app = Fastify({ loggerInstance: logger });
   // The peers build pay URLs from their public URL, so the port is reserved before they are registered.

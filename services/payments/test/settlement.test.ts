@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, HubError, createMetricsRegistry } from '@lienthong/platform';
 import type { EventProducer } from '@lienthong/events';
-import { createTestDatabase, createTestNamespace, deleteTestNamespace, quietLogger, readTopic } from '../../../tests/helpers/index.js';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  deleteTestNamespace,
+  quietLogger,
+  readTopic,
+} from '../../../tests/helpers/index.js';
 import { createTestPayments, newMaHoSo, paymentBody, signedVnpayIpn, testMerchants, type TestPayments } from './harness.js';
 import { createReconciler } from '../src/reconciler.js';
 import { createOutboxRelay } from '../src/outbox-relay.js';
@@ -39,8 +45,11 @@ const create = async (amount = 50_000) => {
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { paymentId: string; orderRef: string };
 };
-const paidRows = async (id: string) => (await svc.pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [id])).rows[0].n as number;
-const outboxRows = async (id: string) => (await svc.pool.query('SELECT count(*)::int AS n FROM payment_outbox WHERE payment_id = $1', [id])).rows[0].n as number;
+const paidRows = async (id: string) =>
+  (await svc.pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [id])).rows[0]
+    .n as number;
+const outboxRows = async (id: string) =>
+  (await svc.pool.query('SELECT count(*)::int AS n FROM payment_outbox WHERE payment_id = $1', [id])).rows[0].n as number;
 
 /** A reconciler over the service's own store and settlement, with a scripted provider. */
 function reconcilerWith(orderRef: string, answer: () => QueryAnswer) {
@@ -48,7 +57,8 @@ function reconcilerWith(orderRef: string, answer: () => QueryAnswer) {
   const stub: ProviderAdapter = {
     provider: 'vnpay',
     create: async () => Promise.reject(new Error('unused')),
-    query: async (p) => (p.orderRef === orderRef ? answer() : { verified: true, verdict: { kind: 'pending', providerCode: '01' } }),
+    query: async (p) =>
+      p.orderRef === orderRef ? answer() : { verified: true, verdict: { kind: 'pending', providerCode: '01' } },
   };
   return createReconciler({
     pool: svc.pool,
@@ -90,7 +100,11 @@ describe('settlement races', () => {
       const qs = await signedVnpayIpn({ ...H22, txnRef: p.orderRef, amountVnd: 50_000, transactionNo: txn });
       const [ipnRes, recon] = await Promise.all([
         svc.app.inject({ method: 'GET', url: `/v1/ipn/vnpay?${qs}` }),
-        svc.core.settlement.apply({ paymentId: p.paymentId }, { kind: 'paid', amount: 50_000, providerTxnId: txn, providerCode: '00' }, 'reconciliation'),
+        svc.core.settlement.apply(
+          { paymentId: p.paymentId },
+          { kind: 'paid', amount: 50_000, providerTxnId: txn, providerCode: '00' },
+          'reconciliation',
+        ),
       ]);
       const outcomes = [ipnRes.json().RspCode === '00' ? 'applied' : 'duplicate', recon.outcome].sort();
       expect(outcomes).toEqual(['applied', 'duplicate']);
@@ -103,9 +117,17 @@ describe('settlement races', () => {
     const p = await create();
     const qs = await signedVnpayIpn({ ...H22, txnRef: p.orderRef, amountVnd: 50_000, transactionNo: '29999999' });
     const all = await Promise.all([
-      ...Array.from({ length: 10 }, () => svc.app.inject({ method: 'GET', url: `/v1/ipn/vnpay?${qs}` }).then((r) => r.json().RspCode as string)),
       ...Array.from({ length: 10 }, () =>
-        svc.core.settlement.apply({ paymentId: p.paymentId }, { kind: 'paid', amount: 50_000, providerTxnId: '29999999', providerCode: '00' }, 'reconciliation').then((r) => r.outcome as string),
+        svc.app.inject({ method: 'GET', url: `/v1/ipn/vnpay?${qs}` }).then((r) => r.json().RspCode as string),
+      ),
+      ...Array.from({ length: 10 }, () =>
+        svc.core.settlement
+          .apply(
+            { paymentId: p.paymentId },
+            { kind: 'paid', amount: 50_000, providerTxnId: '29999999', providerCode: '00' },
+            'reconciliation',
+          )
+          .then((r) => r.outcome as string),
       ),
     ]);
     expect(all.filter((x) => x === '00' || x === 'applied')).toHaveLength(1);
@@ -115,15 +137,30 @@ describe('settlement races', () => {
 
   it('the ledger itself refuses a second settlement row and any edit of the history', async () => {
     const p = await create();
-    await svc.core.settlement.apply({ paymentId: p.paymentId }, { kind: 'paid', amount: 50_000, providerTxnId: '31000001', providerCode: '00' }, 'ipn');
+    await svc.core.settlement.apply(
+      { paymentId: p.paymentId },
+      { kind: 'paid', amount: 50_000, providerTxnId: '31000001', providerCode: '00' },
+      'ipn',
+    );
     await expect(
-      svc.pool.query("INSERT INTO payment_events (payment_id, kind, to_status, source, recorded_at) VALUES ($1, 'paid', 'paid', 'ipn', now())", [p.paymentId]),
+      svc.pool.query(
+        "INSERT INTO payment_events (payment_id, kind, to_status, source, recorded_at) VALUES ($1, 'paid', 'paid', 'ipn', now())",
+        [p.paymentId],
+      ),
     ).rejects.toThrow(/payment_events_one_settlement/);
-    await expect(svc.pool.query('UPDATE payment_events SET amount = 1 WHERE payment_id = $1', [p.paymentId])).rejects.toThrow(/append-only/);
-    await expect(svc.pool.query('DELETE FROM payment_events WHERE payment_id = $1', [p.paymentId])).rejects.toThrow(/append-only/);
+    await expect(svc.pool.query('UPDATE payment_events SET amount = 1 WHERE payment_id = $1', [p.paymentId])).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(svc.pool.query('DELETE FROM payment_events WHERE payment_id = $1', [p.paymentId])).rejects.toThrow(
+      /append-only/,
+    );
     // The same provider transaction cannot settle another payment either.
     const q = await create();
-    const r = await svc.core.settlement.apply({ paymentId: q.paymentId }, { kind: 'paid', amount: 50_000, providerTxnId: '31000001', providerCode: '00' }, 'ipn');
+    const r = await svc.core.settlement.apply(
+      { paymentId: q.paymentId },
+      { kind: 'paid', amount: 50_000, providerTxnId: '31000001', providerCode: '00' },
+      'ipn',
+    );
     expect(r.outcome).toBe('conflict');
   });
 });
@@ -133,17 +170,35 @@ describe('outbox: nothing is lost while Kafka is down', () => {
     const p = await create(70_000);
     const logger = quietLogger();
     const metrics = createPaymentMetrics(createMetricsRegistry('payments-outbox-test', { defaults: false }));
-    const down = createOutboxRelay({ pool: svc.pool, producer: deadProducer, topic: svc.topic, logger, metrics, clock, intervalMs: 50 });
+    const down = createOutboxRelay({
+      pool: svc.pool,
+      producer: deadProducer,
+      topic: svc.topic,
+      logger,
+      metrics,
+      clock,
+      intervalMs: 50,
+    });
     // Stop the service's own relay so only the dead one runs.
     await svc.core.outbox.stop();
     const qs = await signedVnpayIpn({ ...H22, txnRef: p.orderRef, amountVnd: 70_000, transactionNo: '32000001' });
     expect((await svc.app.inject({ method: 'GET', url: `/v1/ipn/vnpay?${qs}` })).json().RspCode).toBe('00');
     await expect(down.drain()).rejects.toThrow(/no broker/);
-    const waiting = await svc.pool.query('SELECT published_at, attempts, last_error FROM payment_outbox WHERE payment_id = $1', [p.paymentId]);
+    const waiting = await svc.pool.query('SELECT published_at, attempts, last_error FROM payment_outbox WHERE payment_id = $1', [
+      p.paymentId,
+    ]);
     expect(waiting.rows[0]).toMatchObject({ published_at: null, attempts: 1 });
     expect((await readTopic(svc.topic)).filter((r) => r.key === p.paymentId)).toHaveLength(0);
 
-    const back = createOutboxRelay({ pool: svc.pool, producer: svc.producer, topic: svc.topic, logger, metrics, clock, intervalMs: 50 });
+    const back = createOutboxRelay({
+      pool: svc.pool,
+      producer: svc.producer,
+      topic: svc.topic,
+      logger,
+      metrics,
+      clock,
+      intervalMs: 50,
+    });
     expect(await back.drain()).toBeGreaterThanOrEqual(1);
     expect(await back.drain()).toBe(0);
     const events = (await readTopic(svc.topic)).filter((r) => r.key === p.paymentId);
@@ -156,7 +211,10 @@ describe('outbox: nothing is lost while Kafka is down', () => {
 describe('reconciliation rules (scripted provider)', () => {
   it('settles a lost notification through the same settlement code', async () => {
     const p = await create();
-    const r = await reconcilerWith(p.orderRef, () => ({ verified: true, verdict: { kind: 'paid', amount: 50_000, providerTxnId: '33000001', providerCode: '00' } })).runOnce({ all: true });
+    const r = await reconcilerWith(p.orderRef, () => ({
+      verified: true,
+      verdict: { kind: 'paid', amount: 50_000, providerTxnId: '33000001', providerCode: '00' },
+    })).runOnce({ all: true });
     expect(r).toMatchObject({ ran: true, errors: 0 });
     expect(r.settled).toBeGreaterThanOrEqual(1);
     const got = await svc.core.store.get(p.paymentId);
@@ -169,7 +227,11 @@ describe('reconciliation rules (scripted provider)', () => {
     const p = await create();
     clock.advance(24 * 60 * 60 * 1000);
     try {
-      const sum = await reconcilerWith(p.orderRef, () => ({ verified: false, reason: 'answer is not signed', code: '91' })).runOnce({ all: true });
+      const sum = await reconcilerWith(p.orderRef, () => ({
+        verified: false,
+        reason: 'answer is not signed',
+        code: '91',
+      })).runOnce({ all: true });
       expect(sum).toMatchObject({ ran: true, errors: 0 });
       const got = await svc.core.store.get(p.paymentId);
       expect(got).toMatchObject({ status: 'pending', unverifiedCount: 1, reviewReason: 'unverifiable_after_expiry' });

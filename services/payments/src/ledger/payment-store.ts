@@ -36,7 +36,11 @@ export interface PaymentStore {
   /** Inserts a `created` payment and its first history entry, before the provider is called. */
   insertCreated(p: NewPayment): Promise<PaymentRecord>;
   /** created → pending once the provider accepted; no-op (undefined) if the row moved on meanwhile. */
-  markPending(paymentId: string, info: { payUrl: string; providerData: Record<string, string>; providerCode: string }, now: Date): Promise<PaymentRecord | undefined>;
+  markPending(
+    paymentId: string,
+    info: { payUrl: string; providerData: Record<string, string>; providerCode: string },
+    now: Date,
+  ): Promise<PaymentRecord | undefined>;
   /** created → failed when the provider refused, timed out or could not be reached. */
   markCreateFailed(paymentId: string, info: { reason: string; providerCode?: string }, now: Date): Promise<void>;
   get(paymentId: string): Promise<PaymentRecord | undefined>;
@@ -47,7 +51,11 @@ export interface PaymentStore {
   /** Open payments whose next status query is due, oldest first. */
   listDue(now: Date, limit: number): Promise<PaymentRecord[]>;
   /** Reconciliation bookkeeping after a status query (not part of the audit trail). */
-  recordCheck(paymentId: string, info: { outcome: string; nextCheckAt: Date | null; unverified: boolean; reviewReason?: string }, now: Date): Promise<void>;
+  recordCheck(
+    paymentId: string,
+    info: { outcome: string; nextCheckAt: Date | null; unverified: boolean; reviewReason?: string },
+    now: Date,
+  ): Promise<void>;
   /** An operator closes a review; the reason and the note stay in the history. False if nothing was under review. */
   clearReview(paymentId: string, info: { actor: string; note: string }, now: Date): Promise<boolean>;
   /** Payments a human must look at (docs/payments.md, "When a provider disagrees"). */
@@ -66,12 +74,31 @@ export function createPaymentStore(pool: Pool): PaymentStore {
           `INSERT INTO payments (payment_id, ma_ho_so, agency_code, client_id, provider, merchant, order_ref, amount, fees,
              status, return_url, created_at, expires_at, updated_at, next_check_at)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'created',$10,$11,$12,$11,$13) RETURNING *`,
-          [p.paymentId, p.maHoSo, p.agencyCode, p.clientId, p.provider, p.merchant, p.orderRef, p.amount, JSON.stringify(p.fees), p.returnUrl, p.createdAt, p.expiresAt, p.firstCheckAt],
+          [
+            p.paymentId,
+            p.maHoSo,
+            p.agencyCode,
+            p.clientId,
+            p.provider,
+            p.merchant,
+            p.orderRef,
+            p.amount,
+            JSON.stringify(p.fees),
+            p.returnUrl,
+            p.createdAt,
+            p.expiresAt,
+            p.firstCheckAt,
+          ],
         );
         await c.query(
           `INSERT INTO payment_events (payment_id, kind, from_status, to_status, source, amount, detail, recorded_at)
            VALUES ($1, 'created', NULL, 'created', 'api', $2, $3, $4)`,
-          [p.paymentId, p.amount, JSON.stringify({ clientId: p.clientId, merchant: p.merchant, orderRef: p.orderRef }), p.createdAt],
+          [
+            p.paymentId,
+            p.amount,
+            JSON.stringify({ clientId: p.clientId, merchant: p.merchant, orderRef: p.orderRef }),
+            p.createdAt,
+          ],
         );
         return mapPaymentRow(r.rows[0] as Record<string, unknown>);
       }),
@@ -110,7 +137,8 @@ export function createPaymentStore(pool: Pool): PaymentStore {
     get: (paymentId) => one('SELECT * FROM payments WHERE payment_id = $1', [paymentId]),
     findByOrderRef: (provider, merchant, orderRef) =>
       one('SELECT * FROM payments WHERE provider = $1 AND merchant = $2 AND order_ref = $3', [provider, merchant, orderRef]),
-    findByProviderRef: (provider, orderRef) => one('SELECT * FROM payments WHERE provider = $1 AND order_ref = $2 LIMIT 1', [provider, orderRef]),
+    findByProviderRef: (provider, orderRef) =>
+      one('SELECT * FROM payments WHERE provider = $1 AND order_ref = $2 LIMIT 1', [provider, orderRef]),
 
     async history(paymentId) {
       const r = await pool.query('SELECT * FROM payment_events WHERE payment_id = $1 ORDER BY event_id', [paymentId]);
@@ -166,7 +194,9 @@ export function createPaymentStore(pool: Pool): PaymentStore {
       }),
 
     async listForReview(limit) {
-      const r = await pool.query('SELECT * FROM payments WHERE review_reason IS NOT NULL ORDER BY updated_at DESC LIMIT $1', [limit]);
+      const r = await pool.query('SELECT * FROM payments WHERE review_reason IS NOT NULL ORDER BY updated_at DESC LIMIT $1', [
+        limit,
+      ]);
       return r.rows.map((x: Record<string, unknown>) => mapPaymentRow(x));
     },
   };

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { decide, type LedgerSnapshot } from './transition.js';
 import type { Observation } from './observation.js';
 
-const row = (status: LedgerSnapshot['status'], providerTxnId: string | null = null): LedgerSnapshot => ({ status, amount: 50_000, providerTxnId });
+const row = (status: LedgerSnapshot['status'], providerTxnId: string | null = null): LedgerSnapshot => ({
+  status,
+  amount: 50_000,
+  providerTxnId,
+});
 const paid = (txn = 'T1', amount = 50_000): Observation => ({ kind: 'paid', amount, providerTxnId: txn, providerCode: '00' });
 
 describe('settlement decision', () => {
@@ -19,7 +23,10 @@ describe('settlement decision', () => {
   it('checks the amount before the status, and records a mismatch only when money moved', () => {
     expect(decide(row('pending'), paid('T1', 49_999))).toEqual({ outcome: 'amount_mismatch', record: true });
     expect(decide(row('paid', 'T1'), paid('T1', 1))).toEqual({ outcome: 'amount_mismatch', record: true });
-    expect(decide(row('pending'), { kind: 'failed', providerCode: '24', amount: 1 })).toEqual({ outcome: 'amount_mismatch', record: false });
+    expect(decide(row('pending'), { kind: 'failed', providerCode: '24', amount: 1 })).toEqual({
+      outcome: 'amount_mismatch',
+      record: false,
+    });
   });
 
   it('lets a verified success win over failed and expired (late), never the reverse', () => {
@@ -30,15 +37,28 @@ describe('settlement decision', () => {
   });
 
   it('fails and expires only open payments', () => {
-    expect(decide(row('pending'), { kind: 'failed', providerCode: '24' })).toEqual({ outcome: 'applied', to: 'failed', publish: null, late: false });
+    expect(decide(row('pending'), { kind: 'failed', providerCode: '24' })).toEqual({
+      outcome: 'applied',
+      to: 'failed',
+      publish: null,
+      late: false,
+    });
     expect(decide(row('failed'), { kind: 'failed', providerCode: '24' })).toEqual({ outcome: 'duplicate' });
-    expect(decide(row('pending'), { kind: 'expire', reason: 'x' })).toEqual({ outcome: 'applied', to: 'expired', publish: 'expired', late: false });
+    expect(decide(row('pending'), { kind: 'expire', reason: 'x' })).toEqual({
+      outcome: 'applied',
+      to: 'expired',
+      publish: 'expired',
+      late: false,
+    });
     expect(decide(row('expired'), { kind: 'expire', reason: 'x' })).toEqual({ outcome: 'duplicate' });
   });
 
   it('changes nothing on pending, not found or ambiguous answers', () => {
     expect(decide(row('pending'), { kind: 'pending', providerCode: '01' })).toEqual({ outcome: 'no_change' });
     expect(decide(row('pending'), { kind: 'not_found', providerCode: '91' })).toEqual({ outcome: 'no_change' });
-    expect(decide(row('pending'), { kind: 'review', providerCode: '04', reason: 'reversed' })).toEqual({ outcome: 'review', reason: 'reversed' });
+    expect(decide(row('pending'), { kind: 'review', providerCode: '04', reason: 'reversed' })).toEqual({
+      outcome: 'review',
+      reason: 'reversed',
+    });
   });
 });

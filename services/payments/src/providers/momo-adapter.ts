@@ -36,7 +36,9 @@ function verdictOf(result: MomoResultInfo, amount: number | undefined, transId: 
   const amt = amount === undefined ? {} : { amount };
   switch (result.category) {
     case 'success':
-      return transId ? { kind: 'paid', amount: amount ?? -1, providerTxnId: transId, providerCode: code } : { kind: 'review', providerCode: code, reason: 'success without transId', ...amt };
+      return transId
+        ? { kind: 'paid', amount: amount ?? -1, providerTxnId: transId, providerCode: code }
+        : { kind: 'review', providerCode: code, reason: 'success without transId', ...amt };
     case 'payment_failed':
       return { kind: 'failed', providerCode: code, ...amt, ...(transId && transId !== '0' ? { providerTxnId: transId } : {}) };
     case 'pending':
@@ -51,9 +53,17 @@ function verdictOf(result: MomoResultInfo, amount: number | undefined, transId: 
 export function createMomoAdapter(opts: MomoAdapterOptions): MomoAdapter {
   const signers = new Map<string, MomoSigner>();
   for (const m of opts.merchants.merchants) {
-    if (m.momo) signers.set(m.momo.partnerCode, createMomoSigner({ partnerCode: m.momo.partnerCode, accessKey: m.momo.accessKey, secretKey: m.momo.secretKey }));
+    if (m.momo)
+      signers.set(
+        m.momo.partnerCode,
+        createMomoSigner({ partnerCode: m.momo.partnerCode, accessKey: m.momo.accessKey, secretKey: m.momo.secretKey }),
+      );
   }
-  const http = createProviderHttp('momo', { createTimeoutMs: opts.createTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs, logger: opts.logger });
+  const http = createProviderHttp('momo', {
+    createTimeoutMs: opts.createTimeoutMs,
+    queryTimeoutMs: opts.queryTimeoutMs,
+    logger: opts.logger,
+  });
   const signerOf = (account: MerchantAccount): MomoSigner => {
     const s = account.momo && signers.get(account.momo.partnerCode);
     if (!s) throw new Error(`no MoMo signer for merchant ${account.id}`);
@@ -79,12 +89,22 @@ export function createMomoAdapter(opts: MomoAdapterOptions): MomoAdapter {
         });
       } catch (err) {
         if (err instanceof MomoError) {
-          throw invalidRequest(err.details.map((d) => ({ path: `/${d.field}`, code: err.code, message: d.reason, message_en: d.reason })), err.message, 'Dữ liệu không hợp lệ cho MoMo');
+          throw invalidRequest(
+            err.details.map((d) => ({ path: `/${d.field}`, code: err.code, message: d.reason, message_en: d.reason })),
+            err.message,
+            'Dữ liệu không hợp lệ cho MoMo',
+          );
         }
         throw err;
       }
       // MoMo answers refusals (bad signature 20, duplicate orderId 41…) with a 4xx and a JSON body: read it.
-      const answer = await postJsonForCreate(http.create, 'MoMo', `${opts.baseUrl}${MOMO_PATHS.create}`, body, (status) => status >= 400 && status < 500);
+      const answer = await postJsonForCreate(
+        http.create,
+        'MoMo',
+        `${opts.baseUrl}${MOMO_PATHS.create}`,
+        body,
+        (status) => status >= 400 && status < 500,
+      );
       const out = signer.verifyCreateResponse(answer, { orderId: p.orderRef, requestId: p.orderRef, amountVnd: p.amount });
       if (out.ok) return { payUrl: out.payUrl, providerData: { requestId: p.orderRef }, providerCode: '0' };
       if (out.code === 'LT_MOMO_REJECTED') throw providerRefused('MoMo', String(out.result.code));
@@ -93,17 +113,27 @@ export function createMomoAdapter(opts: MomoAdapterOptions): MomoAdapter {
 
     async query(payment: PaymentRecord, account: MerchantAccount): Promise<QueryAnswer> {
       const signer = signerOf(account);
-      const client = createMomoQueryClient({ signer, baseUrl: opts.baseUrl, post: (url, body) => postJsonForQuery(http.query, url, body) });
+      const client = createMomoQueryClient({
+        signer,
+        baseUrl: opts.baseUrl,
+        post: (url, body) => postJsonForQuery(http.query, url, body),
+      });
       const out = await client.query({ orderId: payment.orderRef, requestId: randomBytes(16).toString('hex') });
       switch (out.kind) {
         case 'paid':
-          return { verified: true, verdict: { kind: 'paid', amount: out.amountVnd, providerTxnId: out.transId, providerCode: String(out.result.code) } };
+          return {
+            verified: true,
+            verdict: { kind: 'paid', amount: out.amountVnd, providerTxnId: out.transId, providerCode: String(out.result.code) },
+          };
         case 'pending':
           return { verified: true, verdict: { kind: 'pending', providerCode: String(out.result.code) } };
         case 'failed':
           return { verified: true, verdict: { kind: 'failed', providerCode: String(out.result.code) } };
         case 'needs_review':
-          return { verified: true, verdict: { kind: 'review', providerCode: String(out.result.code), reason: out.result.description } };
+          return {
+            verified: true,
+            verdict: { kind: 'review', providerCode: String(out.result.code), reason: out.result.description },
+          };
         case 'no_answer':
           return { verified: false, reason: out.message, code: out.code };
       }
@@ -117,7 +147,12 @@ export function createMomoAdapter(opts: MomoAdapterOptions): MomoAdapter {
       const r = signer.verifyIpn(body);
       if (!r.ok) return { ok: false, reason: r.code === 'LT_MOMO_MALFORMED' ? 'malformed' : 'bad_signature', message: r.message };
       const ipn = r.ipn;
-      return { ok: true, merchant: ipn.partnerCode, orderRef: ipn.orderId, verdict: verdictOf(ipn.result, ipn.amountVnd, ipn.transId) };
+      return {
+        ok: true,
+        merchant: ipn.partnerCode,
+        orderRef: ipn.orderId,
+        verdict: verdictOf(ipn.result, ipn.amountVnd, ipn.transId),
+      };
     },
   };
 }

@@ -29,14 +29,17 @@ export interface PaygovAdapter extends ProviderAdapter {
   verifyConfirm(body: unknown): NotificationCheck & { reply?: PaygovConfirmReply };
 }
 
-
 /** The DVCQG payment platform (national-standard.md §8) over @lienthong/paygov. */
 export function createPaygovAdapter(opts: PaygovAdapterOptions): PaygovAdapter {
   const signers = new Map<string, PaygovSigner>();
   for (const m of opts.merchants.merchants) {
     if (m.paygov) signers.set(m.paygov.maDoiTac, createPaygovSigner({ maDoiTac: m.paygov.maDoiTac, secret: m.paygov.secretKey }));
   }
-  const http = createProviderHttp('paygov', { createTimeoutMs: opts.createTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs, logger: opts.logger });
+  const http = createProviderHttp('paygov', {
+    createTimeoutMs: opts.createTimeoutMs,
+    queryTimeoutMs: opts.queryTimeoutMs,
+    logger: opts.logger,
+  });
   const signerOf = (account: MerchantAccount): PaygovSigner => {
     const s = account.paygov && signers.get(account.paygov.maDoiTac);
     if (!s) throw new Error(`no PayGov signer for merchant ${account.id}`);
@@ -73,12 +76,21 @@ export function createPaygovAdapter(opts: PaygovAdapterOptions): PaygovAdapter {
             DiaChiNguoiNop: req.payer.address ?? '',
             HuyenNguoiNop: req.payer.district ?? '',
             TinhNguoiNop: req.payer.province ?? '',
-            PhiLePhi: p.fees.map((f) => ({ LoaiPhiLePhi: f.LoaiPhiLePhi ?? '1', MaPhiLePhi: f.MaPhiLePhi ?? '', TenPhiLePhi: f.TenPhiLePhi, amountVnd: f.SoTien })),
+            PhiLePhi: p.fees.map((f) => ({
+              LoaiPhiLePhi: f.LoaiPhiLePhi ?? '1',
+              MaPhiLePhi: f.MaPhiLePhi ?? '',
+              TenPhiLePhi: f.TenPhiLePhi,
+              amountVnd: f.SoTien,
+            })),
           },
         });
       } catch (err) {
         if (err instanceof PaygovError) {
-          throw invalidRequest(err.details.map((d) => ({ path: `/${d.field}`, code: err.code, message: d.reason, message_en: d.reason })), err.message, 'Dữ liệu không hợp lệ cho PayGov');
+          throw invalidRequest(
+            err.details.map((d) => ({ path: `/${d.field}`, code: err.code, message: d.reason, message_en: d.reason })),
+            err.message,
+            'Dữ liệu không hợp lệ cho PayGov',
+          );
         }
         throw err;
       }
@@ -91,12 +103,22 @@ export function createPaygovAdapter(opts: PaygovAdapterOptions): PaygovAdapter {
 
     async query(payment: PaymentRecord, account: MerchantAccount): Promise<QueryAnswer> {
       const signer = signerOf(account);
-      const client = createPaygovQueryClient({ signer, queryUrl: opts.queryUrl, post: (url, body) => postJsonForQuery(http.query, url, body) });
-      const out = await client.query({ maThamChieu: payment.orderRef, thoiGianGD: payment.providerData.thoiGianGD ?? formatPaygovTime(payment.createdAt) });
+      const client = createPaygovQueryClient({
+        signer,
+        queryUrl: opts.queryUrl,
+        post: (url, body) => postJsonForQuery(http.query, url, body),
+      });
+      const out = await client.query({
+        maThamChieu: payment.orderRef,
+        thoiGianGD: payment.providerData.thoiGianGD ?? formatPaygovTime(payment.createdAt),
+      });
       switch (out.kind) {
         case 'paid':
           if (!out.maGiaoDich) return { verified: false, reason: 'paid answer without MaGiaoDich' };
-          return { verified: true, verdict: { kind: 'paid', amount: out.amountVnd, providerTxnId: out.maGiaoDich, providerCode: out.answer.trangThaiGD } };
+          return {
+            verified: true,
+            verdict: { kind: 'paid', amount: out.amountVnd, providerTxnId: out.maGiaoDich, providerCode: out.answer.trangThaiGD },
+          };
         case 'pending':
           return { verified: true, verdict: { kind: 'pending', providerCode: out.answer.trangThaiGD } };
         case 'failed':
@@ -114,7 +136,13 @@ export function createPaygovAdapter(opts: PaygovAdapterOptions): PaygovAdapter {
       const signer = signers.get(maDoiTac);
       if (!signer) return { ok: false, reason: 'unknown_merchant', message: 'unknown MaDoiTac' };
       const r = signer.verifyConfirm(body);
-      if (!r.ok) return { ok: false, reason: r.code === 'LT_PAYGOV_MALFORMED' ? 'malformed' : 'bad_signature', message: r.message, reply: r.reply };
+      if (!r.ok)
+        return {
+          ok: false,
+          reason: r.code === 'LT_PAYGOV_MALFORMED' ? 'malformed' : 'bad_signature',
+          message: r.message,
+          reply: r.reply,
+        };
       const c = r.confirm;
       if (c.paid && !c.maGiaoDich) return { ok: false, reason: 'malformed', message: 'paid confirm without MaGiaoDich' };
       return {
@@ -122,7 +150,13 @@ export function createPaygovAdapter(opts: PaygovAdapterOptions): PaygovAdapter {
         merchant: c.maDoiTac,
         orderRef: c.maThamChieu,
         verdict: c.paid
-          ? { kind: 'paid', amount: c.amountVnd, providerTxnId: c.maGiaoDich, providerCode: c.maLoi, ...(c.paidAt ? { paidAt: c.paidAt } : {}) }
+          ? {
+              kind: 'paid',
+              amount: c.amountVnd,
+              providerTxnId: c.maGiaoDich,
+              providerCode: c.maLoi,
+              ...(c.paidAt ? { paidAt: c.paidAt } : {}),
+            }
           : { kind: 'failed', providerCode: c.maLoi, amount: c.amountVnd },
       };
     },

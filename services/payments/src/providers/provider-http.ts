@@ -1,4 +1,11 @@
-import { createHttpClient, HttpStatusError, HubError, RetryExhaustedError, type HttpClient, type Logger } from '@lienthong/platform';
+import {
+  createHttpClient,
+  HttpStatusError,
+  HubError,
+  RetryExhaustedError,
+  type HttpClient,
+  type Logger,
+} from '@lienthong/platform';
 import { providerError, providerTimeout } from '../errors.js';
 
 /**
@@ -14,7 +21,10 @@ export interface ProviderHttp {
 
 const once = { maxAttempts: 1, minDelayMs: 0, maxDelayMs: 0, factor: 1, jitter: 0 };
 
-export function createProviderHttp(name: string, opts: { createTimeoutMs: number; queryTimeoutMs: number; logger: Logger }): ProviderHttp {
+export function createProviderHttp(
+  name: string,
+  opts: { createTimeoutMs: number; queryTimeoutMs: number; logger: Logger },
+): ProviderHttp {
   return {
     create: createHttpClient({
       name: `${name}-create`,
@@ -66,7 +76,12 @@ export async function postJsonForCreate(
   answerOnStatus: (status: number) => boolean = () => false,
 ): Promise<unknown> {
   try {
-    const res = await http.request<unknown>({ method: 'POST', url, data: body, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    const res = await http.request<unknown>({
+      method: 'POST',
+      url,
+      data: body,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
     return res.data;
   } catch (err) {
     const root = rootCause(err);
@@ -78,6 +93,11 @@ export async function postJsonForCreate(
 
 /** POSTs JSON for a status query; throws the platform's HubError on trouble (the adapter turns it into "no answer"). */
 export async function postJsonForQuery(http: HttpClient, url: string, body: unknown): Promise<unknown> {
-  const res = await http.request<unknown>({ method: 'POST', url, data: body, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  const res = await http.request<unknown>({
+    method: 'POST',
+    url,
+    data: body,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
   return res.data;
 }

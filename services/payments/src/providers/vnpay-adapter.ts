@@ -39,9 +39,17 @@ export function createVnpayAdapter(opts: VnpayAdapterOptions): VnpayAdapter {
   // Signers are built once at start: a bad terminal config fails the start, not the first payment.
   const signers = new Map<string, VnpaySigner>();
   for (const m of opts.merchants.merchants) {
-    if (m.vnpay) signers.set(m.vnpay.tmnCode, createVnpaySigner({ tmnCode: m.vnpay.tmnCode, hashSecret: m.vnpay.hashSecret, paymentUrl: opts.paymentUrl }));
+    if (m.vnpay)
+      signers.set(
+        m.vnpay.tmnCode,
+        createVnpaySigner({ tmnCode: m.vnpay.tmnCode, hashSecret: m.vnpay.hashSecret, paymentUrl: opts.paymentUrl }),
+      );
   }
-  const http = createProviderHttp('vnpay', { createTimeoutMs: opts.queryTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs, logger: opts.logger });
+  const http = createProviderHttp('vnpay', {
+    createTimeoutMs: opts.queryTimeoutMs,
+    queryTimeoutMs: opts.queryTimeoutMs,
+    logger: opts.logger,
+  });
   const signerOf = (account: MerchantAccount): VnpaySigner => {
     const s = account.vnpay && signers.get(account.vnpay.tmnCode);
     if (!s) throw new Error(`no VNPAY signer for merchant ${account.id}`);
@@ -68,7 +76,11 @@ export function createVnpayAdapter(opts: VnpayAdapterOptions): VnpayAdapter {
         return { payUrl: built.url, providerData: { createDate: built.createDate, orderInfo }, providerCode: '00' };
       } catch (err) {
         if (err instanceof VnpayError) {
-          throw invalidRequest(err.details.map((d) => ({ path: `/${d.field}`, code: err.code, message: d.reason, message_en: d.reason })), err.message, 'Dữ liệu không hợp lệ cho VNPAY');
+          throw invalidRequest(
+            err.details.map((d) => ({ path: `/${d.field}`, code: err.code, message: d.reason, message_en: d.reason })),
+            err.message,
+            'Dữ liệu không hợp lệ cho VNPAY',
+          );
         }
         throw err;
       }
@@ -76,7 +88,11 @@ export function createVnpayAdapter(opts: VnpayAdapterOptions): VnpayAdapter {
 
     async query(payment: PaymentRecord, account: MerchantAccount): Promise<QueryAnswer> {
       const signer = signerOf(account);
-      const client = createVnpayQueryClient({ signer, apiUrl: opts.apiUrl, post: (url, body) => postJsonForQuery(http.query, url, body) });
+      const client = createVnpayQueryClient({
+        signer,
+        apiUrl: opts.apiUrl,
+        post: (url, body) => postJsonForQuery(http.query, url, body),
+      });
       const transactionDate = payment.providerData.createDate;
       if (!transactionDate) return { verified: false, reason: 'no vnp_CreateDate recorded (payment never reached pending)' };
       const outcome = await client.queryDr({
@@ -92,12 +108,28 @@ export function createVnpayAdapter(opts: VnpayAdapterOptions): VnpayAdapter {
           if (!outcome.transactionNo) return { verified: false, reason: 'paid answer without vnp_TransactionNo', code: '00' };
           return {
             verified: true,
-            verdict: { kind: 'paid', amount: outcome.amountVnd, providerTxnId: outcome.transactionNo, providerCode: '00', ...paidAt(outcome.payDate) },
+            verdict: {
+              kind: 'paid',
+              amount: outcome.amountVnd,
+              providerTxnId: outcome.transactionNo,
+              providerCode: '00',
+              ...paidAt(outcome.payDate),
+            },
           };
         case 'pending':
-          return { verified: true, verdict: { kind: 'pending', providerCode: outcome.response.transactionStatus ?? '01', ...amountOf(outcome.response.amountVnd) } };
+          return {
+            verified: true,
+            verdict: {
+              kind: 'pending',
+              providerCode: outcome.response.transactionStatus ?? '01',
+              ...amountOf(outcome.response.amountVnd),
+            },
+          };
         case 'failed':
-          return { verified: true, verdict: { kind: 'failed', providerCode: outcome.transactionStatus, ...amountOf(outcome.response.amountVnd) } };
+          return {
+            verified: true,
+            verdict: { kind: 'failed', providerCode: outcome.transactionStatus, ...amountOf(outcome.response.amountVnd) },
+          };
         case 'not_found':
           return { verified: true, verdict: { kind: 'not_found', providerCode: '91' } };
         case 'needs_review':
@@ -111,7 +143,11 @@ export function createVnpayAdapter(opts: VnpayAdapterOptions): VnpayAdapter {
             },
           };
         case 'no_answer':
-          return { verified: false, reason: outcome.message, code: 'responseCode' in outcome && outcome.responseCode ? outcome.responseCode : outcome.code };
+          return {
+            verified: false,
+            reason: outcome.message,
+            code: 'responseCode' in outcome && outcome.responseCode ? outcome.responseCode : outcome.code,
+          };
       }
     },
 
@@ -122,14 +158,26 @@ export function createVnpayAdapter(opts: VnpayAdapterOptions): VnpayAdapter {
       // Without the terminal we have no secret to check with: the call is unverifiable, i.e. a bad signature.
       if (!signer) return { ok: false, reason: 'unknown_merchant', message: 'unknown vnp_TmnCode' };
       const r = signer.verifyCallback(query);
-      if (!r.ok) return { ok: false, reason: r.code === 'LT_VNPAY_MALFORMED' ? 'malformed' : 'bad_signature', message: r.message };
+      if (!r.ok)
+        return { ok: false, reason: r.code === 'LT_VNPAY_MALFORMED' ? 'malformed' : 'bad_signature', message: r.message };
       const cb = r.callback;
       let verdict: Verdict;
       if (cb.paid) {
         if (!cb.transactionNo) return { ok: false, reason: 'malformed', message: 'paid notification without vnp_TransactionNo' };
-        verdict = { kind: 'paid', amount: cb.amountVnd, providerTxnId: cb.transactionNo, providerCode: cb.responseCode, ...(cb.paidAt ? { paidAt: cb.paidAt } : {}) };
+        verdict = {
+          kind: 'paid',
+          amount: cb.amountVnd,
+          providerTxnId: cb.transactionNo,
+          providerCode: cb.responseCode,
+          ...(cb.paidAt ? { paidAt: cb.paidAt } : {}),
+        };
       } else {
-        verdict = { kind: 'failed', providerCode: cb.responseCode, amount: cb.amountVnd, ...(cb.transactionNo ? { providerTxnId: cb.transactionNo } : {}) };
+        verdict = {
+          kind: 'failed',
+          providerCode: cb.responseCode,
+          amount: cb.amountVnd,
+          ...(cb.transactionNo ? { providerTxnId: cb.transactionNo } : {}),
+        };
       }
       return { ok: true, merchant: cb.tmnCode, orderRef: cb.txnRef, verdict };
     },

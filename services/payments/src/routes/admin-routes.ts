@@ -24,7 +24,10 @@ interface ResolveBody {
  * messages (source `operator`, the client id and note in the history), so the state machine, the
  * once-only settlement and the outbox event hold for manual fixes too.
  */
-export function adminRoutes(app: FastifyInstance, deps: { reconciler: Reconciler; store: PaymentStore; settlement: Settlement; clock: Clock }): void {
+export function adminRoutes(
+  app: FastifyInstance,
+  deps: { reconciler: Reconciler; store: PaymentStore; settlement: Settlement; clock: Clock },
+): void {
   app.post<{ Body: { all?: boolean } | undefined }>(
     '/v1/admin/reconcile',
     {
@@ -46,7 +49,11 @@ export function adminRoutes(app: FastifyInstance, deps: { reconciler: Reconciler
       schema: {
         summary: 'Payments a human must look at',
         security: [{ bearer: [] }],
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+        },
       },
     },
     async (req) => {
@@ -63,7 +70,10 @@ export function adminRoutes(app: FastifyInstance, deps: { reconciler: Reconciler
       requireOperator(req);
       const p = await deps.store.get(req.params.id);
       if (!p) throw paymentNotFound();
-      return { payment: { ...publicView(p), reviewReason: p.reviewReason, lastCheck: p.lastCheckOutcome }, history: await deps.store.history(p.paymentId) };
+      return {
+        payment: { ...publicView(p), reviewReason: p.reviewReason, lastCheck: p.lastCheckOutcome },
+        history: await deps.store.history(p.paymentId),
+      };
     },
   );
 
@@ -71,7 +81,8 @@ export function adminRoutes(app: FastifyInstance, deps: { reconciler: Reconciler
     '/v1/admin/payments/:id/resolve',
     {
       schema: {
-        summary: 'Resolve a disagreement: settle on evidence from the provider portal, fail after a refund, expire an abandoned payment, or close a review',
+        summary:
+          'Resolve a disagreement: settle on evidence from the provider portal, fail after a refund, expire an abandoned payment, or close a review',
         security: [{ bearer: [] }],
         params: idParams,
         body: {
@@ -94,21 +105,45 @@ export function adminRoutes(app: FastifyInstance, deps: { reconciler: Reconciler
       const target = { paymentId: req.params.id };
       if (action === 'clear_review') {
         const done = await deps.store.clearReview(req.params.id, extra as { actor: string; note: string }, deps.clock.now());
-        if (!done) return reply.status(409).send(errorBody('LT_PAY_CONFLICT', 'Giao dịch không ở trạng thái cần xem xét', 'payment is not under review'));
+        if (!done)
+          return reply
+            .status(409)
+            .send(errorBody('LT_PAY_CONFLICT', 'Giao dịch không ở trạng thái cần xem xét', 'payment is not under review'));
       } else if (action === 'settle') {
         if (!req.body.providerTxnId || req.body.amount === undefined) {
-          return reply.status(400).send(errorBody('LT_PAY_INVALID_REQUEST', 'Cần providerTxnId và amount từ cổng thanh toán', 'settle needs providerTxnId and amount as shown by the provider'));
+          return reply
+            .status(400)
+            .send(
+              errorBody(
+                'LT_PAY_INVALID_REQUEST',
+                'Cần providerTxnId và amount từ cổng thanh toán',
+                'settle needs providerTxnId and amount as shown by the provider',
+              ),
+            );
         }
-        const r = await deps.settlement.apply(target, { kind: 'paid', amount: req.body.amount, providerTxnId: req.body.providerTxnId, providerCode: 'OPERATOR' }, 'operator', extra);
+        const r = await deps.settlement.apply(
+          target,
+          { kind: 'paid', amount: req.body.amount, providerTxnId: req.body.providerTxnId, providerCode: 'OPERATOR' },
+          'operator',
+          extra,
+        );
         if (r.outcome === 'not_found') throw paymentNotFound();
         if (r.outcome !== 'applied' && r.outcome !== 'duplicate') {
-          return reply.status(409).send(errorBody('LT_PAY_CONFLICT', `Không áp dụng được: ${r.outcome}`, `not applied: ${r.outcome}`));
+          return reply
+            .status(409)
+            .send(errorBody('LT_PAY_CONFLICT', `Không áp dụng được: ${r.outcome}`, `not applied: ${r.outcome}`));
         }
       } else {
-        const obs = action === 'expire' ? ({ kind: 'expire', reason: 'expired by an operator' } as const) : ({ kind: 'failed', providerCode: 'OPERATOR' } as const);
+        const obs =
+          action === 'expire'
+            ? ({ kind: 'expire', reason: 'expired by an operator' } as const)
+            : ({ kind: 'failed', providerCode: 'OPERATOR' } as const);
         const r = await deps.settlement.apply(target, obs, 'operator', extra);
         if (r.outcome === 'not_found') throw paymentNotFound();
-        if (r.outcome !== 'applied') return reply.status(409).send(errorBody('LT_PAY_CONFLICT', `Không áp dụng được: ${r.outcome}`, `not applied: ${r.outcome}`));
+        if (r.outcome !== 'applied')
+          return reply
+            .status(409)
+            .send(errorBody('LT_PAY_CONFLICT', `Không áp dụng được: ${r.outcome}`, `not applied: ${r.outcome}`));
       }
       const p = await deps.store.get(req.params.id);
       if (!p) throw paymentNotFound();

@@ -26,7 +26,8 @@ export function installClientAuth(app: FastifyInstance, clients: ApiClientRegist
 
 /** The authenticated client of a /v1 client route. */
 export function clientOf(req: FastifyRequest): ApiClient {
-  if (!req.apiClient) throw new HubError('LT_AUTH_UNAUTHORIZED', 'not authenticated', { kind: 'unauthorized', messageVi: 'Chưa xác thực' });
+  if (!req.apiClient)
+    throw new HubError('LT_AUTH_UNAUTHORIZED', 'not authenticated', { kind: 'unauthorized', messageVi: 'Chưa xác thực' });
   return req.apiClient;
 }
 
@@ -34,7 +35,10 @@ export function clientOf(req: FastifyRequest): ApiClient {
 export function requireOperator(req: FastifyRequest): ApiClient {
   const c = clientOf(req);
   if (!c.agencies.includes('*')) {
-    throw new HubError('LT_AUTH_FORBIDDEN', 'operator routes need a client with agencies ["*"]', { kind: 'forbidden', messageVi: 'Chỉ dành cho quản trị viên' });
+    throw new HubError('LT_AUTH_FORBIDDEN', 'operator routes need a client with agencies ["*"]', {
+      kind: 'forbidden',
+      messageVi: 'Chỉ dành cho quản trị viên',
+    });
   }
   return c;
 }

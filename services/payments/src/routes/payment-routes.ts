@@ -57,18 +57,22 @@ export const createPaymentBodySchema = {
   },
 } as const;
 
-export function paymentRoutes(app: FastifyInstance, deps: { creator: PaymentCreator; store: PaymentStore; clients: ApiClientRegistry; rateLimitPerMinute: number }): void {
+export function paymentRoutes(
+  app: FastifyInstance,
+  deps: { creator: PaymentCreator; store: PaymentStore; clients: ApiClientRegistry; rateLimitPerMinute: number },
+): void {
   app.post<{ Body: CreatePaymentInput }>(
     '/v1/payments',
     {
       schema: {
-        summary: 'Create a payment at VNPAY, MoMo or PayGov for a dossier\'s fees',
+        summary: "Create a payment at VNPAY, MoMo or PayGov for a dossier's fees",
         security: [{ bearer: [] }],
         body: createPaymentBodySchema,
       },
       config: {
         rateLimit: {
-          max: (req: { apiClient: { rateLimitPerMinute?: number } | null }) => req.apiClient?.rateLimitPerMinute ?? deps.rateLimitPerMinute,
+          max: (req: { apiClient: { rateLimitPerMinute?: number } | null }) =>
+            req.apiClient?.rateLimitPerMinute ?? deps.rateLimitPerMinute,
           timeWindow: 60_000,
           keyGenerator: (req: { apiClient: { id: string } | null; ip: string }) => req.apiClient?.id ?? req.ip,
         },

@@ -29,7 +29,13 @@ function backLink(p: PaymentRecord): string {
   }
 }
 
-function page(reply: FastifyReply, status: number, title: [string, string], p?: PaymentRecord, note?: [string, string]): FastifyReply {
+function page(
+  reply: FastifyReply,
+  status: number,
+  title: [string, string],
+  p?: PaymentRecord,
+  note?: [string, string],
+): FastifyReply {
   const link = p ? backLink(p) : '';
   const html = `<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -56,12 +62,25 @@ ${link ? `<p><a href="${escapeHtml(link)}">Quay lại hệ thống một cửa /
  * reconciliation changes. A success in the URL while the ledger still says pending is shown as "waiting".
  */
 export function returnPages(app: FastifyInstance, deps: { store: PaymentStore; vnpay?: VnpayAdapter; momo?: MomoAdapter }): void {
-  const show = async (reply: FastifyReply, provider: Provider, merchant: string | undefined, orderRef: string | undefined, providerSaysPaid: boolean | undefined) => {
-    const p = orderRef ? (merchant ? await deps.store.findByOrderRef(provider, merchant, orderRef) : await deps.store.findByProviderRef(provider, orderRef)) : undefined;
+  const show = async (
+    reply: FastifyReply,
+    provider: Provider,
+    merchant: string | undefined,
+    orderRef: string | undefined,
+    providerSaysPaid: boolean | undefined,
+  ) => {
+    const p = orderRef
+      ? merchant
+        ? await deps.store.findByOrderRef(provider, merchant, orderRef)
+        : await deps.store.findByProviderRef(provider, orderRef)
+      : undefined;
     if (!p) return page(reply, 404, ['Không tìm thấy giao dịch', 'Payment not found']);
     const note: [string, string] | undefined =
       p.status === 'pending' && providerSaysPaid
-        ? ['Cổng thanh toán báo đã trừ tiền; hệ thống sẽ xác nhận trong ít phút.', 'The provider reports a payment; it will be confirmed within minutes.']
+        ? [
+            'Cổng thanh toán báo đã trừ tiền; hệ thống sẽ xác nhận trong ít phút.',
+            'The provider reports a payment; it will be confirmed within minutes.',
+          ]
         : undefined;
     return page(reply, 200, statusText[p.status], p, note);
   };

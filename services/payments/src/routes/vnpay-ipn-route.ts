@@ -30,29 +30,48 @@ const replyOf: Record<NotificationOutcome, VnpayIpnReply> = {
  * Settlement.apply under the row lock. A query that cannot even be a VNPAY call (repeated or oversized
  * parameters, no terminal code) gets a 400 in our error format: VNPAY never sends one.
  */
-export function vnpayIpnRoute(app: FastifyInstance, deps: { vnpay: VnpayAdapter; settlement: Settlement; metrics: PaymentMetrics }): void {
-  app.get('/v1/ipn/vnpay', { schema: { summary: 'VNPAY IPN (server to server)', tags: ['notifications'] } }, async (req, reply) => {
-    const check = deps.vnpay.verifyCallback(req.query);
-    let outcome: NotificationOutcome;
-    if (!check.ok) {
-      outcome = check.reason === 'malformed' ? 'malformed' : 'bad_signature';
-      deps.metrics.notifications.inc({ provider: 'vnpay', outcome });
-      req.log.warn({ provider: 'vnpay', outcome, why: check.message }, 'notification refused');
-      if (outcome === 'malformed') {
-        return reply.status(400).send(errorBody('LT_PAY_MALFORMED_NOTIFICATION', 'Thông báo thanh toán không đúng định dạng', `not a VNPAY notification: ${check.message}`));
+export function vnpayIpnRoute(
+  app: FastifyInstance,
+  deps: { vnpay: VnpayAdapter; settlement: Settlement; metrics: PaymentMetrics },
+): void {
+  app.get(
+    '/v1/ipn/vnpay',
+    { schema: { summary: 'VNPAY IPN (server to server)', tags: ['notifications'] } },
+    async (req, reply) => {
+      const check = deps.vnpay.verifyCallback(req.query);
+      let outcome: NotificationOutcome;
+      if (!check.ok) {
+        outcome = check.reason === 'malformed' ? 'malformed' : 'bad_signature';
+        deps.metrics.notifications.inc({ provider: 'vnpay', outcome });
+        req.log.warn({ provider: 'vnpay', outcome, why: check.message }, 'notification refused');
+        if (outcome === 'malformed') {
+          return reply
+            .status(400)
+            .send(
+              errorBody(
+                'LT_PAY_MALFORMED_NOTIFICATION',
+                'Thông báo thanh toán không đúng định dạng',
+                `not a VNPAY notification: ${check.message}`,
+              ),
+            );
+        }
+        return reply.send(replyOf[outcome]);
       }
+      try {
+        const r = await deps.settlement.apply(
+          { provider: 'vnpay', merchant: check.merchant, orderRef: check.orderRef },
+          check.verdict,
+          'ipn',
+        );
+        outcome = outcomeOf(r);
+      } catch (err) {
+        // 99 makes VNPAY call again later (up to 10 times, 5 min apart [V1]): right for a database hiccup.
+        req.log.error({ err, provider: 'vnpay' }, 'notification could not be applied');
+        outcome = 'error';
+      }
+      deps.metrics.notifications.inc({ provider: 'vnpay', outcome });
+      req.log.info({ provider: 'vnpay', orderRef: check.orderRef, outcome }, 'notification handled');
       return reply.send(replyOf[outcome]);
-    }
-    try {
-      const r = await deps.settlement.apply({ provider: 'vnpay', merchant: check.merchant, orderRef: check.orderRef }, check.verdict, 'ipn');
-      outcome = outcomeOf(r);
-    } catch (err) {
-      // 99 makes VNPAY call again later (up to 10 times, 5 min apart [V1]): right for a database hiccup.
-      req.log.error({ err, provider: 'vnpay' }, 'notification could not be applied');
-      outcome = 'error';
-    }
-    deps.metrics.notifications.inc({ provider: 'vnpay', outcome });
-    req.log.info({ provider: 'vnpay', orderRef: check.orderRef, outcome }, 'notification handled');
-    return reply.send(replyOf[outcome]);
-  });
+    },
+  );
 }
