@@ -8,7 +8,7 @@ import type { ProviderAdapters, Payer } from './providers/provider-adapter.js';
 import type { PaymentMetrics } from './metrics.js';
 import { feesTotal, type FeeLine } from './fees.js';
 import { amountLimits } from './amount-limits.js';
-import { agencyOfMaHoSo } from './dossier-code.js';
+import { agencyCodeOfMaHoSo, isAgencyCode } from '@lienthong/standard';
 import { forbiddenAgency, invalidRequest, providerNotConfigured, unknownAgency } from './errors.js';
 
 export interface CreatePaymentInput {
@@ -60,8 +60,17 @@ export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
   return {
     async create(client, input, callerIp) {
       const details = [];
-      const agencyCode = input.agencyCode ?? agencyOfMaHoSo(input.MaHoSo);
-      if (!agencyCode) {
+      // The payment goes to the receiving agency's merchant: the agency is the MaHoSo's prefix [code T3]
+      // unless the caller names it (e.g. a MaHoSoKhac without the prefix).
+      const agencyCode = input.agencyCode ?? agencyCodeOfMaHoSo(input.MaHoSo);
+      if (input.agencyCode !== undefined && !isAgencyCode(input.agencyCode)) {
+        details.push({
+          path: '/agencyCode',
+          code: 'LT_PAY_BAD_AGENCY_CODE',
+          message: 'Mã cơ quan không đúng dạng (000.00.01.H22 hoặc H22.14)',
+          message_en: 'agencyCode must look like 000.00.01.H22 or H22.14',
+        });
+      } else if (!agencyCode) {
         details.push({
           path: '/MaHoSo',
           code: 'LT_PAY_BAD_MA_HO_SO',

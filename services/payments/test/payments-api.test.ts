@@ -82,6 +82,10 @@ describe('POST /v1/payments (VNPAY: the hub signs the URL itself)', () => {
     const unknown = await create(paymentBody(newMaHoSo('000.00.09.H99')), 'operator');
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error).toBe('LT_PAY_UNKNOWN_AGENCY');
+    const badDate = await create(paymentBody('000.00.01.H22-251340-0001'));
+    expect(badDate.json().details[0]).toMatchObject({ path: '/MaHoSo', code: 'LT_PAY_BAD_MA_HO_SO' });
+    const badAgency = await create({ ...paymentBody(newMaHoSo()), agencyCode: '1.2' });
+    expect(badAgency.json().details[0]).toMatchObject({ path: '/agencyCode', code: 'LT_PAY_BAD_AGENCY_CODE' });
     const noMomo = await create(paymentBody(newMaHoSo('000.00.01.H56'), 'momo'), 'motcua-h56');
     expect(noMomo.json().error).toBe('LT_PAY_PROVIDER_NOT_CONFIGURED');
   });
