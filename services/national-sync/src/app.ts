@@ -69,6 +69,21 @@ const ingestRetry: RetryPolicy = Object.freeze({ maxAttempts: 10, minDelayMs: 20
  * HTTP, and — started on `ready`, stopped on `close` — the dossier-event consumer (ledger ingest), the
  * pushers, the outbox relay and the reconciliation cron. Tests drive it with app.inject().
  */
+/** Starts a consumer, retrying with backoff while Kafka is unreachable, until started or closing. */
+async function startWithRetry(c: ConsumerRunner, logger: Logger, closing: () => boolean): Promise<void> {
+  for (let attempt = 1; !closing(); attempt++) {
+    try {
+      await c.start();
+      return;
+    } catch (err) {
+      if (closing()) return;
+      const delayMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      logger.error({ err: (err as Error).message, attempt, delayMs }, 'consumer did not start; retrying');
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+}
+
 export async function buildApp(deps: AppDeps): Promise<SyncApp> {
   const cfg = deps.config;
   const clock = deps.clock ?? systemClock;
@@ -161,23 +176,30 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
   });
   await adminRoutes(app, { pool: deps.pool, replayer, reconciler, adminToken: cfg.NATIONAL_SYNC_ADMIN_TOKEN });
 
+  let consumersStarting: Promise<void> = Promise.resolve();
+  let closing = false;
   app.addHook('onReady', async () => {
     await runMigrations(deps.pool, { service: 'national-sync', dir: migrationsDir, logger });
     if (!workers) return;
     relay.start();
     pusher.start();
-    for (const c of consumers) await c.start();
     reconciler.start();
+    // Joining the consumer group can take as long as the group's rebalance (after a crash, until the
+    // dead member's session expires): not awaited, so the HTTP side and the pushers (which drain what
+    // the ledger already holds) run meanwhile; /health/ready says when the consumer has partitions.
+    consumersStarting = Promise.all(consumers.map((c) => startWithRetry(c, logger, () => closing))).then(() => {});
   });
   // Order matters: stop taking new events (the runner commits what it finished), stop pushing (each
   // cycle settles and releases its locks), then publish what the outbox still holds.
   app.addHook('onClose', async () => {
     if (!workers) return;
+    closing = true;
     await reconciler.stop();
     for (const c of consumers) await c.stop().catch((err) => logger.warn({ err }, 'consumer stop failed'));
     await pusher.stop();
     await relay.stop();
     await relay.flush().catch((err) => logger.warn({ err: (err as Error).message }, 'outbox not flushed; it is published at the next start'));
+    await consumersStarting;
   });
 
   const sync: SyncRuntime = { pusher, relay, reconciler, replayer, consumers, topics };
