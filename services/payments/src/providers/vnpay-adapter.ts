@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   createVnpayQueryClient,
   createVnpaySigner,
+  formatVnpayDate,
   parseVnpayDate,
   readVnpayTmnCode,
   toVnpayOrderInfo,
@@ -93,8 +94,9 @@ export function createVnpayAdapter(opts: VnpayAdapterOptions): VnpayAdapter {
         apiUrl: opts.apiUrl,
         post: (url, body) => postJsonForQuery(http.query, url, body),
       });
-      const transactionDate = payment.providerData.createDate;
-      if (!transactionDate) return { verified: false, reason: 'no vnp_CreateDate recorded (payment never reached pending)' };
+      // The pay URL was signed with vnp_CreateDate = createdAt in GMT+7, so a row left `created` by a crash
+      // can still be asked about.
+      const transactionDate = payment.providerData.createDate ?? formatVnpayDate(payment.createdAt);
       const outcome = await client.queryDr({
         requestId: randomBytes(16).toString('hex'),
         txnRef: payment.orderRef,
