@@ -8,6 +8,7 @@ import { decodeEvent } from '@lienthong/events';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, readTopic } from '../helpers/index.js';
 import { createTestPayments, freePort, newMaHoSo, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
 import { startTestSandbox, type TestSandbox } from '../../services/payments/test/sandbox-harness.js';
+import type { ReconciliationSummary } from '../../services/payments/src/reconciler.js';
 
 type Peer = 'momo' | 'paygov';
 let ns: string;
@@ -43,14 +44,14 @@ const notificationsFor = async (peer: Peer, orderRef: string) =>
       tampered: boolean;
     }[]
   ).filter((n) => n.key.endsWith(`:${orderRef}`));
-const reconcile = async () => {
+const reconcile = async (): Promise<ReconciliationSummary> => {
   const res = await fetch(`${svc.baseUrl}/v1/admin/reconcile`, {
     method: 'POST',
     headers: auth('operator'),
     body: '{"all":true}',
   });
   expect(res.status).toBe(200);
-  return res.json();
+  return (await res.json()) as ReconciliationSummary;
 };
 /** What the notification's answer was: MoMo by HTTP status, PayGov by MaLoi. */
 const answerOf = (peer: Peer, n: { status?: number; response?: any }) =>
@@ -159,7 +160,7 @@ describe.each(['momo', 'paygov'] as const)('%s through the sandbox', (peer) => {
       body: JSON.stringify(paymentBody(newMaHoSo(), peer)),
     });
     expect(res.status).toBe(502);
-    expect((await res.json()).error).toBe('LT_PAY_PROVIDER_TIMEOUT');
+    expect(((await res.json()) as { error: string }).error).toBe('LT_PAY_PROVIDER_TIMEOUT');
     const r = await svc.pool.query(
       'SELECT status, status_reason, pay_url FROM payments WHERE provider = $1 ORDER BY created_at DESC LIMIT 1',
       [peer],
@@ -175,7 +176,7 @@ describe.each(['momo', 'paygov'] as const)('%s through the sandbox', (peer) => {
       body: JSON.stringify(paymentBody(newMaHoSo(), peer)),
     });
     expect(res.status).toBe(502);
-    expect(['LT_PAY_PROVIDER_ERROR', 'LT_PAY_PROVIDER_REFUSED']).toContain((await res.json()).error);
+    expect(['LT_PAY_PROVIDER_ERROR', 'LT_PAY_PROVIDER_REFUSED']).toContain(((await res.json()) as { error: string }).error);
   });
 });
 

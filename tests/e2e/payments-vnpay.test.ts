@@ -8,6 +8,7 @@ import { fixedClock } from '@lienthong/platform';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, readTopic } from '../helpers/index.js';
 import { createTestPayments, freePort, newMaHoSo, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
 import { startTestSandbox, type TestSandbox } from '../../services/payments/test/sandbox-harness.js';
+import type { ReconciliationSummary } from '../../services/payments/src/reconciler.js';
 
 let ns: string;
 let db: { url: string; drop: () => Promise<void> };
@@ -42,14 +43,14 @@ const notificationsFor = async (orderRef: string) =>
       tampered: boolean;
     }[]
   ).filter((n) => n.key.endsWith(`:${orderRef}`));
-const reconcile = async () => {
+const reconcile = async (): Promise<ReconciliationSummary> => {
   const res = await fetch(`${svc.baseUrl}/v1/admin/reconcile`, {
     method: 'POST',
     headers: auth('operator'),
     body: '{"all":true}',
   });
   expect(res.status).toBe(200);
-  return res.json();
+  return (await res.json()) as ReconciliationSummary;
 };
 
 beforeAll(async () => {

@@ -30,25 +30,22 @@ import { quietLogger, testBrokers } from '../../../tests/helpers/index.js';
 
 export const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations');
 
-/** Test merchants: agencies of province H22 and one unit of H56. Secrets are test values. */
-export const testMerchants = {
-  merchants: [
-    {
-      id: 'h22-all',
-      name: 'Tỉnh H22 (thử nghiệm)',
-      agencies: ['*.H22'],
-      vnpay: { tmnCode: 'LTHUB022', hashSecret: 'TESTSECRETVNPAY0000000000000H22' },
-      momo: { partnerCode: 'MOMOLT22', accessKey: 'accessKeyH22xx', secretKey: 'momoSecretH22xxxxxxxxxxxxxxxx' },
-      paygov: { maDoiTac: '000.00.00.H22', secretKey: 'paygovSecretH22xxxxxxxxxx', tenDonVi: 'UBND tỉnh H22' },
-    },
-    {
-      id: 'h56-stp',
-      name: 'Sở Tư pháp H56 (thử nghiệm)',
-      agencies: ['000.00.01.H56'],
-      vnpay: { tmnCode: 'LTHUB056', hashSecret: 'TESTSECRETVNPAY0000000000000H56' },
-    },
-  ],
+/** Test merchants: agencies of province H22 (every provider) and one unit of H56 (VNPAY). Secrets are test values. */
+export const H22_MERCHANT = {
+  id: 'h22-all',
+  name: 'Tỉnh H22 (thử nghiệm)',
+  agencies: ['*.H22'],
+  vnpay: { tmnCode: 'LTHUB022', hashSecret: 'TESTSECRETVNPAY0000000000000H22' },
+  momo: { partnerCode: 'MOMOLT22', accessKey: 'accessKeyH22xx', secretKey: 'momoSecretH22xxxxxxxxxxxxxxxx' },
+  paygov: { maDoiTac: '000.00.00.H22', secretKey: 'paygovSecretH22xxxxxxxxxx', tenDonVi: 'UBND tỉnh H22' },
 };
+export const H56_MERCHANT = {
+  id: 'h56-stp',
+  name: 'Sở Tư pháp H56 (thử nghiệm)',
+  agencies: ['000.00.01.H56'],
+  vnpay: { tmnCode: 'LTHUB056', hashSecret: 'TESTSECRETVNPAY0000000000000H56' },
+};
+export const testMerchants = { merchants: [H22_MERCHANT, H56_MERCHANT] };
 
 export interface TestPayments {
   app: FastifyInstance;

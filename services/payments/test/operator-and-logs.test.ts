@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { captureLogger, createTestDatabase, createTestNamespace, deleteTestNamespace } from '../../../tests/helpers/index.js';
-import { createTestPayments, newMaHoSo, paymentBody, signedVnpayIpn, testMerchants, type TestPayments } from './harness.js';
+import { createTestPayments, H22_MERCHANT, newMaHoSo, paymentBody, signedVnpayIpn, type TestPayments } from './harness.js';
 
-const H22 = testMerchants.merchants[0]!;
+const H22 = H22_MERCHANT;
 const payer = {
   fullName: 'Trần Thị Bí Mật',
   personalId: '079188001234',

@@ -3,12 +3,12 @@
  * (services/sandbox/src/peers/<peer>) registered on a bare Fastify app listening on port 0, with the
  * test merchants' credentials and the IPN URLs pointing at the payments app under test.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { quietLogger } from '../../../tests/helpers/index.js';
 import vnpayPeer from '../../sandbox/src/peers/vnpay/index.js';
 import momoPeer from '../../sandbox/src/peers/momo/index.js';
 import paygovPeer from '../../sandbox/src/peers/paygov/index.js';
-import { freePort, testMerchants } from './harness.js';
+import { freePort, H22_MERCHANT, H56_MERCHANT } from './harness.js';
 
 export interface TestSandbox {
   app: FastifyInstance;
@@ -31,12 +31,12 @@ export async function startTestSandbox(opts: {
   timeoutHangMs?: number;
 }): Promise<TestSandbox> {
   const logger = quietLogger('sandbox');
-  const app = Fastify({ loggerInstance: logger });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
   // The peers build pay URLs from their public URL, so the port is reserved before they are registered.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const h22 = testMerchants.merchants[0]!;
-  const h56 = testMerchants.merchants[1]!;
+  const h22 = H22_MERCHANT;
+  const h56 = H56_MERCHANT;
   await app.register(vnpayPeer, {
     prefix: '/vnpay',
     logger,
