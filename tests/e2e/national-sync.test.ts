@@ -4,7 +4,7 @@
  * (transactional producer, key = MaHoSo) — the gateway itself is not wired in here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeEvent, topicNames, dlqOf, type EventProducer } from '@lienthong/events';
+import { createEvent, decodeEvent, topicNames, dlqOf, type EventProducer } from '@lienthong/events';
 import {
   captureLogger,
   createTestDatabase,
@@ -48,7 +48,7 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     topics = topicNames(ns);
     db = await createTestDatabase();
     sandbox = await startSandbox({ SANDBOX_DVCQG_TIMEOUT_HANG_MS: 2_000 });
-    sync = await startNationalSync(syncEnv({ ns, databaseUrl: db.url, sandboxUrl: sandbox.url, extra: { NATIONAL_SYNC_GROUP_ID: `ns-e2e-${randomSuffix()}` } }), capture.logger);
+    sync = await startNationalSync(syncEnv({ ns, databaseUrl: db.url, sandboxUrl: sandbox.url, extra: { NATIONAL_SYNC_GROUP_ID: `ns-e2e-${randomSuffix()}`, NATIONAL_SYNC_PAYMENTS: 'true' } }), capture.logger);
     gw = await gatewayProducer(quietLogger());
   });
   afterAll(async () => {
@@ -245,6 +245,26 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     expect(r.json().unknown).toBeGreaterThanOrEqual(2);
     await eventually(() => sandbox.dossier(lost).then((d) => d?.dossier?.TrangThaiHoSo === '4'), { what: 'lost dossier re-created' });
     expect((await sandbox.dossier(lost))!.dossier).toEqual(dossierAt(lost, '4'));
+  });
+
+  it('a fee settlement (payment.events.v1) re-pushes the dossier with its fee information', async () => {
+    const m = nextMaHoSo();
+    await publish(upsertedEvent(dossierAt(m, '6')));
+    await eventually(async () => (await ledger(m))?.state === 'synced', { what: 'dossier synced' });
+    const settled = createEvent({
+      source: 'urn:lienthong:payments',
+      type: 'vn.lienthong.payment.settled',
+      subject: `pay-${randomSuffix()}`,
+      dataschema: 'https://lienthong.gov.vn/schemas/events/payment-settled.v1.json',
+      data: { MaHoSo: m, channel: 'vnpay', fees: [{ TenPhiLePhi: 'Lệ phí đăng ký', Gia: '50000', LoaiPhiLePhi: '2' }] },
+    });
+    await gw.publish(topics.paymentEvents, [settled]);
+    const held = await eventually(() => sandbox.dossier(m).then((d) => (d?.dossier?.DuocThanhToanTrucTuyen === '2' ? d.dossier : undefined)), { what: 'fees at the sandbox', timeoutMs: 40_000 });
+    expect(held).toEqual({ ...dossierAt(m, '6'), DuocThanhToanTrucTuyen: '2', DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí đăng ký', MaPhiLePhi: '1', Gia: '50000', LoaiPhiLePhi: '2', HinhThucThu: '1' }] });
+    // A later snapshot from the provincial system is the authority again.
+    await publish(upsertedEvent(dossierAt(m, '9')));
+    await eventually(() => sandbox.dossier(m).then((d) => d?.dossier?.TrangThaiHoSo === '9'), { what: 'newer snapshot' });
+    expect((await sandbox.dossier(m))!.dossier).toEqual(dossierAt(m, '9'));
   });
 
   it('serves health, readiness, metrics and OpenAPI, and guards the admin API', async () => {
