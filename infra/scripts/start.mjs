@@ -25,13 +25,23 @@ function services(env) {
       name: 'national-sync',
       portVar: 'NATIONAL_SYNC_PORT',
       port: 8081,
-      env: { DVCQG_BASE_URL: `http://${host}:${process.env.SANDBOX_PORT ?? 8090}/dvcqg` },
+      // The sandbox's simulated portal and its simulator credentials (services/sandbox/src/peers/dvcqg/config.ts).
+      env: {
+        DVCQG_BASE_URL: process.env.DVCQG_BASE_URL ?? `http://${host}:${process.env.SANDBOX_PORT ?? 8090}/dvcqg`,
+        DVCQG_USERNAME: process.env.DVCQG_USERNAME ?? 'lienthong',
+        DVCQG_PASSWORD: process.env.DVCQG_PASSWORD ?? 'lienthong-sandbox',
+        DVCQG_MADONVI: process.env.DVCQG_MADONVI ?? '000.00.00.H22',
+      },
     },
     {
       name: 'payments',
       portVar: 'PAYMENTS_PORT',
       port: 8082,
-      env: { API_CLIENTS_FILE: env.apiClientsFile, PAYMENTS_SANDBOX_BASE_URL: `http://${host}:${process.env.SANDBOX_PORT ?? 8090}` },
+      // The sandbox peers' demo merchants (simulator credentials); provider URLs default to the sandbox.
+      env: {
+        API_CLIENTS_FILE: env.apiClientsFile,
+        PAYMENTS_MERCHANTS_FILE: process.env.PAYMENTS_MERCHANTS_FILE ?? path.join(repoRoot, 'services/payments/demo/merchants.sandbox.json'),
+      },
     },
   ];
 }

@@ -11,7 +11,7 @@ export const configProperties: PeerConfigProperties = {
   SANDBOX_PAYGOV_MERCHANTS: {
     type: 'string',
     minLength: 2,
-    default: JSON.stringify([{ maDoiTac: '000.00.00.H56', secret: 'lt-demo-paygov-secret-0001', confirmUrl: 'http://127.0.0.1:8082/v1/payments/confirm/paygov' }]),
+    default: JSON.stringify([{ maDoiTac: '000.00.00.H56', secret: 'lt-demo-paygov-secret-0001', confirmUrl: 'http://127.0.0.1:8082/v1/ipn/paygov', returnUrl: 'http://127.0.0.1:8082/v1/return/paygov' }]),
     description: 'PayGov sandbox: JSON array of partners {maDoiTac, secret, confirmUrl, returnUrl?} (simulator credentials)',
   },
   SANDBOX_PAYGOV_CONFIRM_MAX_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 100, default: 1, description: 'PayGov sandbox: confirm calls per payment [inf: no retry policy is documented]' },

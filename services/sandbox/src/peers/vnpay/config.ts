@@ -11,7 +11,7 @@ export const configProperties: PeerConfigProperties = {
   SANDBOX_VNPAY_MERCHANTS: {
     type: 'string',
     minLength: 2,
-    default: JSON.stringify([{ tmnCode: 'LTDEMO01', hashSecret: 'LIENTHONGSANDBOXVNPAYDEMOSECRET1', ipnUrl: 'http://127.0.0.1:8082/v1/payments/ipn/vnpay' }]),
+    default: JSON.stringify([{ tmnCode: 'LTDEMO01', hashSecret: 'LIENTHONGSANDBOXVNPAYDEMOSECRET1', ipnUrl: 'http://127.0.0.1:8082/v1/ipn/vnpay' }]),
     description: 'VNPAY sandbox: JSON array of terminals {tmnCode, hashSecret, ipnUrl} (simulator credentials); the IPN URL is per terminal [V1][V4]',
   },
   SANDBOX_VNPAY_IPN_RETRY_INTERVAL_MS: { type: 'integer', minimum: 1, default: 300_000, description: 'VNPAY sandbox: interval between IPN attempts (VNPAY: 5 minutes [V1]); compress for tests' },
