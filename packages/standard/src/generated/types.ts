@@ -2,6 +2,10 @@
 // Regenerate with: node packages/standard/scripts/generate.mjs
 
 /**
+ * The intermediary that took the payment: VNPAY [doc V1], MoMo [doc M1], or the national payment platform PayGov [code T6, S5].
+ */
+export type PaymentProvider = "vnpay" | "momo" | "paygov";
+/**
  * QUERY reply: the confirm callback's shape plus TrangThaiGD [code T6, S5]. Extra fields allowed.
  */
 export type PaygovQueryResponse = PaygovConfirmCallback & {
@@ -1360,48 +1364,179 @@ export interface DossierOverdueEvent {
   detectedAt: string;
 }
 /**
- * `vn.lienthong.payment.expired` on payment.events.v1: reconciliation gave up on a pending payment at its expiry (design, flow 3). Subject = paymentId.
+ * `vn.lienthong.payment.expired` on payment.events.v1 (design, flow 3), written by services/payments (src/events/payment-events.ts) with the expiry and relayed from its outbox. Subject = paymentId; CloudEvents id `payment-<paymentId>-expired`, because a payment expires at most once [inf: our choice]. Published when reconciliation finds the window closed (expiresAt plus a grace period) and the provider verifiably says "not paid", or when an operator expires it (payments.md §3, §4). An unverifiable answer never expires a payment. A verified payment arriving later still settles (`payment.settled` with late = true). Failed payments publish nothing. Every field is always present.
  */
 export interface PaymentExpiredEvent {
+  /**
+   * The hub's payment id, a lower-case UUID chosen by services/payments at creation [inf: our choice]. The CloudEvents subject and Kafka key of payment events.
+   */
   paymentId: string;
   /**
-   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   * The dossier the payment is for, as the provincial system gave it to POST /v1/payments. Normally a MaHoSo (<agency code>-<yyMMdd>-<sequence> [code T3]) from which agencyCode was read; when the caller names agencyCode itself the prefix is not checked to be an agency code nor yyMMdd a real date, so only this shape is guaranteed [inf: our choice, payments.md §5].
    */
   MaHoSo: string;
-  provider: "vnpay" | "momo" | "paygov";
   /**
-   * Money in whole VND as a JSON integer [code S5, T6 (confirm SoTien)].
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  agencyCode: string;
+  provider: PaymentProvider;
+  /**
+   * Our account at the provider that received the money: VNPAY vnp_TmnCode (8 characters) [doc V1], MoMo partnerCode [doc M1], PayGov MaDoiTac [code T6, S5]. From the merchants file, chosen by the agency [inf: our choice].
+   */
+  merchant: string;
+  /**
+   * Our order reference at the provider, one per payment attempt: VNPAY vnp_TxnRef [doc V1], MoMo orderId [doc M1], PayGov MaThamChieu [code T6, S5]. The payment id's 32 hex digits [inf: our choice; unique within the day, as VNPAY asks, doc V1].
+   */
+  orderRef: string;
+  /**
+   * Amount that was asked, in whole VND, a JSON integer; the sum of `fees` [inf: our choice].
    */
   amount: number;
+  /**
+   * Always VND: the providers take whole đồng only [doc V1, M1; code T6].
+   */
+  currency: "VND";
+  /**
+   * The fee lines that were asked.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  fees: PaymentFeeLine[];
+  /**
+   * RFC 3339 date-time with Z or an offset.
+   */
+  expiresAt: string;
   /**
    * RFC 3339 date-time with Z or an offset.
    */
   expiredAt: string;
+  /**
+   * Why, in English, for operators: e.g. "not paid by expiry (provider pending 24)" from reconciliation, "expired by an operator" [inf: our choice]. Free text: consumers must not parse it.
+   */
+  reason: string;
 }
 /**
- * `vn.lienthong.payment.settled` on payment.events.v1, after a verified server-to-server notification or a reconciliation query (design, flow 3). Subject = paymentId. Feeds DanhSachLePhi and DuocThanhToanTrucTuyen of the dossier.
+ * One fee line as the provincial system asked for it (POST /v1/payments `fees[]`), in the payment platform's vocabulary (PhiLePhi[] [code S5]) with the amount as a JSON integer. The lines add up to `amount` (checked by services/payments at creation, not expressible here).
+ */
+export interface PaymentFeeLine {
+  /**
+   * Fee name [code S5, T2]; no '|' (it separates PayGov's MaXacThuc chain [code T6]).
+   */
+  TenPhiLePhi: string;
+  /**
+   * Fee code [code S5]; optional, no '|' [code T6].
+   */
+  MaPhiLePhi?: string;
+  /**
+   * 1 phí, 2 lệ phí on the payment platform [code S5]; unconfirmed for DVCQG. Optional.
+   */
+  LoaiPhiLePhi?: string;
+  /**
+   * Collection moment, as in DanhSachLePhi [code T2; doc X2]. Optional.
+   */
+  HinhThucThu?: string;
+  /**
+   * Amount in whole VND as a JSON integer [code S5, T6].
+   */
+  SoTien: number;
+}
+/**
+ * `vn.lienthong.payment.settled` on payment.events.v1 (design, flow 3), written by services/payments (src/events/payment-events.ts) in the same transaction as the settlement and relayed from its outbox. Subject = paymentId; CloudEvents id `payment-<paymentId>-settled`, because a payment settles at most once [inf: our choice]. Published once a verified provider notification, a verified reconciliation answer or an operator settled the payment; never for an amount mismatch. Carries what national-sync needs for the dossier's fee information (DanhSachLePhi, DuocThanhToanTrucTuyen of DongBoHoSoMC §3). Every field is always present.
  */
 export interface PaymentSettledEvent {
+  /**
+   * The hub's payment id, a lower-case UUID chosen by services/payments at creation [inf: our choice]. The CloudEvents subject and Kafka key of payment events.
+   */
   paymentId: string;
   /**
-   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   * The dossier the payment is for, as the provincial system gave it to POST /v1/payments. Normally a MaHoSo (<agency code>-<yyMMdd>-<sequence> [code T3]) from which agencyCode was read; when the caller names agencyCode itself the prefix is not checked to be an agency code nor yyMMdd a real date, so only this shape is guaranteed [inf: our choice, payments.md §5].
    */
   MaHoSo: string;
-  provider: "vnpay" | "momo" | "paygov";
   /**
-   * Money in whole VND as a JSON integer [code S5, T6 (confirm SoTien)].
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  agencyCode: string;
+  provider: PaymentProvider;
+  /**
+   * Our account at the provider that received the money: VNPAY vnp_TmnCode (8 characters) [doc V1], MoMo partnerCode [doc M1], PayGov MaDoiTac [code T6, S5]. From the merchants file, chosen by the agency [inf: our choice].
+   */
+  merchant: string;
+  /**
+   * Our order reference at the provider, one per payment attempt: VNPAY vnp_TxnRef [doc V1], MoMo orderId [doc M1], PayGov MaThamChieu [code T6, S5]. The payment id's 32 hex digits [inf: our choice; unique within the day, as VNPAY asks, doc V1].
+   */
+  orderRef: string;
+  /**
+   * The provider's transaction id: VNPAY vnp_TransactionNo (digits) [doc V1], MoMo transId (an integer, as a string) [doc M1], PayGov MaGiaoDich (up to 100 characters) [code T6, S5], or the one an operator read on the provider's portal (payments.md §4). Never empty: a paid answer without one is not trusted [inf: our choice].
+   */
+  providerTxnId: string;
+  /**
+   * Amount paid in whole VND, a JSON integer; equal to the ledger's amount and to the sum of `fees` (a verified notification for another amount settles nothing) [inf: our choice].
    */
   amount: number;
-  providerTransactionId: string;
+  /**
+   * Always VND: the providers take whole đồng only [doc V1, M1; code T6].
+   */
+  currency: "VND";
+  /**
+   * The fee lines paid, as the payment was requested (integer SoTien).
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  fees: PaymentFeeLine[];
+  /**
+   * The same lines as DongBoHoSoMC's DanhSachLePhi [code S1, T2], ready for the portal: Gia is SoTien as a string, and an absent MaPhiLePhi, HinhThucThu or LoaiPhiLePhi becomes "1", which is what TD sends for every paid fee [code T2].
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  DanhSachLePhi: PaidLePhi[];
+  /**
+   * DuocThanhToanTrucTuyen for the dossier (code table duocThanhToanTrucTuyen): 1 = paid online on the national portal, 2 = paid through the ministry's or province's own gateway [doc X1]. "1" for PayGov and "2" for VNPAY and MoMo [inf: PayGov is the national platform].
+   */
+  DuocThanhToanTrucTuyen: "1" | "2";
+  /**
+   * RFC 3339 date-time with Z or an offset.
+   */
+  paidAt: string;
   /**
    * RFC 3339 date-time with Z or an offset.
    */
   settledAt: string;
-  via: "notification" | "reconciliation";
   /**
-   * The fee lines paid, as DanhSachLePhi items.
+   * What settled it: a provider's server-to-server notification (VNPAY/MoMo IPN, PayGov confirm), a reconciliation query answer, or an operator's resolve action (payments.md §1, §3, §4).
    */
-  fees?: LePhi[];
+  settledBy: "ipn" | "reconciliation" | "operator";
+  /**
+   * True when the payment had already been marked failed or expired (an expired event may have gone out): the money moved, so it settles, and it is on the review list as late_settlement (payments.md §1).
+   */
+  late: boolean;
+}
+/**
+ * A DanhSachLePhi item with all five fields filled [code T2].
+ */
+export interface PaidLePhi {
+  /**
+   * Fee name [code S1, T2].
+   */
+  TenPhiLePhi: string;
+  /**
+   * Fee code; TD sends "1" [code T2].
+   */
+  MaPhiLePhi: string;
+  /**
+   * HinhThucThu. TD sends "1" [code T2]; one ministry-level (VNPT) document gives 1 at intake, 2 at supplement, 4 at result [doc X2]; unconfirmed for DVCQG.
+   */
+  HinhThucThu: string;
+  /**
+   * Amount in VND as a string [code T2]; "0" = no fee [doc X1].
+   */
+  Gia: string;
+  /**
+   * LoaiPhiLePhi. Payment platform: 1 phí, 2 lệ phí [code S5]; TD sends "1" in DanhSachLePhi [code T2]; a ministry document gives other meanings [doc X2]; unconfirmed for DVCQG.
+   */
+  LoaiPhiLePhi: string;
 }
 /**
  * `vn.lienthong.sync.<outcome>` on sync.outcomes.v1: the outcome of one push to the national portal (design, flow 2). Subject = MaHoSo. A permanent rejection also goes to the dead-letter topic with the portal's reason.
@@ -1452,7 +1587,7 @@ export interface PaygovConfirmCallback {
    */
   MaThamChieu: string;
   /**
-   * Money in whole VND as a JSON integer [code S5, T6 (confirm SoTien)].
+   * An int here [code S5], a string in INIT [code T6].
    */
   SoTien: number;
   MaTienTe: "VND";
