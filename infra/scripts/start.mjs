@@ -117,7 +117,9 @@ try {
       continue;
     }
     const port = Number(process.env[svc.portVar] ?? svc.port);
-    const child = spawn(process.execPath, [main], {
+    // kafkajs 2.2.4 schedules a timer with a negative delay; Node ≥ 23 warns about it on every start.
+    // Harmless (Node clamps it to 1 ms), so that one warning is silenced by name, no other.
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
       cwd: repoRoot,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
