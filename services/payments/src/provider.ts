@@ -1,6 +1,11 @@
-/** The payment intermediaries the hub speaks to (payments.md §1, §2, §4). */
-export const providers = ['vnpay', 'momo', 'paygov'] as const;
-export type Provider = (typeof providers)[number];
+import type { PaymentProvider } from '@lienthong/standard';
+
+/**
+ * The payment intermediaries the hub speaks to (payments.md §1, §2, §4). The type is the one generated from
+ * schemas/events/common.v1.json (paymentProvider), which the payment events carry.
+ */
+export type Provider = PaymentProvider;
+export const providers: readonly Provider[] = ['vnpay', 'momo', 'paygov'];
 
 export function isProvider(v: unknown): v is Provider {
   return typeof v === 'string' && (providers as readonly string[]).includes(v);

@@ -1,57 +1,20 @@
+/**
+ * The events payments publishes on payment.events.v1. Their `data` types are generated from
+ * schemas/events/payment-settled.v1.json and payment-expired.v1.json (@lienthong/standard), so the schema named in
+ * `dataschema` and what is built here cannot drift apart silently: tests/contracts/events.test.ts validates these
+ * builders' output against that schema.
+ */
 import { createEvent, type CloudEvent } from '@lienthong/events';
-import { toDanhSachLePhi, type DanhSachLePhiItem, type FeeLine } from '../fees.js';
+import { schemaIds, type PaymentExpiredEvent, type PaymentSettledEvent } from '@lienthong/standard';
+import { toDanhSachLePhi } from '../fees.js';
 import type { PaymentRecord } from '../ledger/payment-record.js';
 import type { SettlementSource } from '../ledger/observation.js';
-import type { Provider } from '../provider.js';
 
 export const PAYMENT_EVENT_SOURCE = 'urn:lienthong:payments';
 export const PAYMENT_SETTLED_TYPE = 'vn.lienthong.payment.settled';
 export const PAYMENT_EXPIRED_TYPE = 'vn.lienthong.payment.expired';
-export const PAYMENT_SETTLED_SCHEMA = 'https://lienthong.gov.vn/schemas/events/payment-settled.v1.json';
-export const PAYMENT_EXPIRED_SCHEMA = 'https://lienthong.gov.vn/schemas/events/payment-expired.v1.json';
-
-/** `data` of vn.lienthong.payment.settled: what national-sync needs to fill the dossier's fee information. */
-export interface PaymentSettledData {
-  paymentId: string;
-  MaHoSo: string;
-  agencyCode: string;
-  provider: Provider;
-  merchant: string;
-  orderRef: string;
-  providerTxnId: string;
-  /** Integer VND. */
-  amount: number;
-  currency: 'VND';
-  fees: FeeLine[];
-  /** The same lines as DongBoHoSoMC's DanhSachLePhi (§3). */
-  DanhSachLePhi: DanhSachLePhiItem[];
-  /**
-   * DuocThanhToanTrucTuyen for the dossier: 1 = paid on the national platform (PayGov), 2 = paid through
-   * the province's own gateway (VNPAY, MoMo through the hub) [doc X1]; the mapping of PayGov to 1 is [inf].
-   */
-  DuocThanhToanTrucTuyen: '1' | '2';
-  paidAt: string;
-  settledAt: string;
-  settledBy: SettlementSource;
-  /** Settled after the payment had been marked failed or expired. */
-  late: boolean;
-}
-
-/** `data` of vn.lienthong.payment.expired: the payment window closed and the provider says it was not paid. */
-export interface PaymentExpiredData {
-  paymentId: string;
-  MaHoSo: string;
-  agencyCode: string;
-  provider: Provider;
-  merchant: string;
-  orderRef: string;
-  amount: number;
-  currency: 'VND';
-  fees: FeeLine[];
-  expiresAt: string;
-  expiredAt: string;
-  reason: string;
-}
+export const PAYMENT_SETTLED_SCHEMA = schemaIds.paymentSettledEvent;
+export const PAYMENT_EXPIRED_SCHEMA = schemaIds.paymentExpiredEvent;
 
 /**
  * Event ids are derived from the payment, not random: a payment settles at most once and expires at most
@@ -64,8 +27,8 @@ export const expiredEventId = (paymentId: string) => `payment-${paymentId}-expir
 export function paymentSettledEvent(
   p: PaymentRecord,
   info: { providerTxnId: string; paidAt: Date; settledAt: Date; source: SettlementSource; late: boolean },
-): CloudEvent<PaymentSettledData> {
-  return createEvent<PaymentSettledData>({
+): CloudEvent<PaymentSettledEvent> {
+  return createEvent<PaymentSettledEvent>({
     id: settledEventId(p.paymentId),
     source: PAYMENT_EVENT_SOURCE,
     type: PAYMENT_SETTLED_TYPE,
@@ -84,6 +47,7 @@ export function paymentSettledEvent(
       currency: 'VND',
       fees: p.fees,
       DanhSachLePhi: toDanhSachLePhi(p.fees),
+      // 1 = paid on the national platform, 2 = through the province's own gateway [doc X1]; PayGov → 1 is [inf].
       DuocThanhToanTrucTuyen: p.provider === 'paygov' ? '1' : '2',
       paidAt: info.paidAt.toISOString(),
       settledAt: info.settledAt.toISOString(),
@@ -93,8 +57,11 @@ export function paymentSettledEvent(
   });
 }
 
-export function paymentExpiredEvent(p: PaymentRecord, info: { expiredAt: Date; reason: string }): CloudEvent<PaymentExpiredData> {
-  return createEvent<PaymentExpiredData>({
+export function paymentExpiredEvent(
+  p: PaymentRecord,
+  info: { expiredAt: Date; reason: string },
+): CloudEvent<PaymentExpiredEvent> {
+  return createEvent<PaymentExpiredEvent>({
     id: expiredEventId(p.paymentId),
     source: PAYMENT_EVENT_SOURCE,
     type: PAYMENT_EXPIRED_TYPE,

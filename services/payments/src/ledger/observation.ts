@@ -1,3 +1,5 @@
+import type { PaymentSettledEvent } from '@lienthong/standard';
+
 /**
  * What a *verified* provider message says about one payment, whatever the provider: an IPN, a PayGov
  * confirm, or a status-query answer. Adapters produce these only after the signature checked out;
@@ -23,4 +25,5 @@ export interface ExpireObservation {
 
 export type Observation = Verdict | ExpireObservation;
 
-export type SettlementSource = 'ipn' | 'reconciliation' | 'operator';
+/** Who settles or expires a payment; a settlement publishes it as `settledBy` (schemas/events/payment-settled.v1.json). */
+export type SettlementSource = PaymentSettledEvent['settledBy'];
