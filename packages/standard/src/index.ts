@@ -10,6 +10,7 @@ export { validateDossierBatch } from './dossier/validate-dossier-batch.js';
 export { validateProgressBatch } from './progress/validate-progress-batch.js';
 export { packetKinds, isPacketKind, schemaIdOfKind, validatePacket, type PacketKind } from './packet-kinds.js';
 export { detectPacketKind } from './detect-packet-kind.js';
+export { validateEventData } from './validate-event-data.js';
 export { schemaIds, type SchemaName } from './schema-ids.js';
 export { normalizeAgainst } from './normalize.js';
 export { codeLabel, codeTable, codeTableNames, type CodeEntry } from './code-tables.js';

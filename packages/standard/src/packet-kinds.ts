@@ -5,9 +5,11 @@
  */
 import { validateBatch } from './batch.js';
 import { checkPersonIdentified } from './citizen/citizen-checks.js';
+import { checkDossierItem } from './dossier/dossier-checks.js';
 import { validateDossierBatch } from './dossier/validate-dossier-batch.js';
 import { checkDossierRequest, checkProgressRequest } from './envelope-checks.js';
 import { StandardErrorCode as C, issue, type ValidationResult } from './errors.js';
+import { checkProgressItem } from './progress/progress-checks.js';
 import { validateProgressBatch } from './progress/validate-progress-batch.js';
 import { checkRatingItem } from './rating/rating-checks.js';
 import { schemaIds } from './schema-ids.js';
@@ -21,8 +23,9 @@ interface KindSpec {
 }
 
 const specs = {
-  dossier: { schemaId: schemaIds.dossierItem, batch: true },
-  progress: { schemaId: schemaIds.progressItem, batch: true },
+  // Batches of these two go through validateDossierBatch / validateProgressBatch; `check` serves checkOfSchema.
+  dossier: { schemaId: schemaIds.dossierItem, batch: true, check: checkDossierItem },
+  progress: { schemaId: schemaIds.progressItem, batch: true, check: checkProgressItem },
   'dossier-request': { schemaId: schemaIds.dossierRequest, check: checkDossierRequest },
   'progress-request': { schemaId: schemaIds.progressRequest, check: checkProgressRequest },
   'dvcqg-login-request': { schemaId: schemaIds.loginRequest },
@@ -80,6 +83,15 @@ export function isPacketKind(kind: string): kind is PacketKind {
 /** The schema $id of a packet kind (the CloudEvents dataschema when it is published). */
 export function schemaIdOfKind(kind: PacketKind): string {
   return specs[kind].schemaId;
+}
+
+const checksBySchemaId = new Map<string, PacketCheck>(
+  Object.values(specs as Record<string, KindSpec>).flatMap((s) => (s.check ? [[s.schemaId, s.check] as const] : [])),
+);
+
+/** The checks beyond JSON Schema of one packet (not a batch) of the schema `schemaId`, if it has any. */
+export function checkOfSchema(schemaId: string): PacketCheck | undefined {
+  return checksBySchemaId.get(schemaId);
 }
 
 /**

@@ -33,6 +33,11 @@ export function schemaDocument(schemaId: string): SchemaDocument | undefined {
   return documents.get(schemaId);
 }
 
+/** True when `schemaId` is the $id of a packet schema (one with a compiled validator). */
+export function isPacketSchemaId(schemaId: string): boolean {
+  return validators.has(schemaId);
+}
+
 /** Every packet schema's $id. */
 export function packetSchemaIds(): string[] {
   return [...validators.keys()];
