@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEvent } from '@lienthong/events';
+import { validateEventData } from '@lienthong/standard';
 import {
   createTestDatabase,
   createTestNamespace,
@@ -188,6 +189,7 @@ describe('VNPAY IPN (signed by the test, no sandbox)', () => {
       DanhSachLePhi: [expect.objectContaining({ Gia: '60000' }), expect.objectContaining({ Gia: '60000' })],
     });
     expect((ev.data as { MaHoSo: string }).MaHoSo).toMatch(/-250115-/);
+    expect(validateEventData(ev.dataschema, ev.data).errors).toEqual([]);
   });
 
   it('the same notification 10 times: one settlement, then "already confirmed"', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, HubError, createMetricsRegistry } from '@lienthong/platform';
 import type { EventProducer } from '@lienthong/events';
+import { validateEventData } from '@lienthong/standard';
 import {
   createTestDatabase,
   createTestNamespace,
@@ -261,6 +262,15 @@ describe('reconciliation rules (scripted provider)', () => {
       const late = await signedVnpayIpn({ ...H22, txnRef: p.orderRef, amountVnd: 50_000, transactionNo: '34000001' });
       expect((await svc.app.inject({ method: 'GET', url: `/v1/ipn/vnpay?${late}` })).json().RspCode).toBe('00');
       expect(await svc.core.store.get(p.paymentId)).toMatchObject({ status: 'paid', reviewReason: 'late_settlement' });
+      // Both events, as the outbox relays them, conform to the schema their dataschema names.
+      const out = await svc.pool.query('SELECT event FROM payment_outbox WHERE payment_id = $1 ORDER BY outbox_id', [
+        p.paymentId,
+      ]);
+      expect(out.rows.map((x) => [x.event.type, x.event.data.late])).toEqual([
+        ['vn.lienthong.payment.expired', undefined],
+        ['vn.lienthong.payment.settled', true],
+      ]);
+      for (const { event } of out.rows) expect(validateEventData(event.dataschema, event.data).errors).toEqual([]);
     } finally {
       clock.advance(-(15 * 60_000 + 61_000));
     }
