@@ -35,37 +35,43 @@ export interface SyncedSnapshot {
 /**
  * Records snapshots the portal acknowledged. The portal version only moves forward (the WHERE), and
  * `resync` is cleared only if what went out is at least the newest snapshot: a resync asked for during
- * the push is kept. Returns the rows actually advanced.
+ * the push is kept.
  */
 export async function recordSnapshotsSynced(ctx: ResultContext, items: readonly SyncedSnapshot[]): Promise<void> {
   await inTransaction(ctx.client, async () => {
-    const outbox: OutboxRecord[] = [];
-    for (const { row, version } of items) {
-      const event = row.snapshotEvent!;
-      const status = (event.data as { TrangThaiHoSo?: unknown }).TrangThaiHoSo;
-      await ctx.client.query(
-        `UPDATE sync_dossier SET portal_time = $2, portal_seq = $3, portal_event_id = $4, portal_status = $5,
-           portal_synced_at = now(), last_attempt_at = now(), total_attempts = total_attempts + 1,
-           resync = CASE WHEN (snapshot_time, snapshot_seq) <= ($2, $3) THEN false ELSE resync END,
-           updated_at = now()
-         WHERE ma_ho_so = $1 AND (portal_time IS NULL OR (portal_time, portal_seq) <= ($2, $3))`,
-        [row.maHoSo, new Date(version.timeMs), version.seq.toString(), event.id, typeof status === 'string' ? status : null],
-      );
-      outbox.push(
-        outcomeRecord(
-          {
-            maHoSo: row.maHoSo,
-            outcome: 'synced',
-            service: 'DongBoHoSoMC',
-            eventIds: [event.id],
-            version: formatVersion(version),
-            attempts: row.attempts + 1,
-            lagMs: Math.max(0, ctx.now.getTime() - version.timeMs),
-          },
-          ctx.now,
-        ),
-      );
-    }
+    // One statement for the whole call: a cycle's bookkeeping must cost little next to the portal call.
+    await ctx.client.query(
+      `UPDATE sync_dossier d SET portal_time = s.t, portal_seq = s.seq, portal_event_id = s.event_id, portal_status = s.status,
+         portal_synced_at = now(), last_attempt_at = now(), total_attempts = d.total_attempts + 1,
+         resync = CASE WHEN (d.snapshot_time, d.snapshot_seq) <= (s.t, s.seq) THEN false ELSE d.resync END,
+         updated_at = now()
+       FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[]) AS s(ma_ho_so, t, seq, event_id, status)
+       WHERE d.ma_ho_so = s.ma_ho_so AND (d.portal_time IS NULL OR (d.portal_time, d.portal_seq) <= (s.t, s.seq))`,
+      [
+        items.map((i) => i.row.maHoSo),
+        items.map((i) => new Date(i.version.timeMs)),
+        items.map((i) => i.version.seq.toString()),
+        items.map((i) => i.row.snapshotEvent!.id),
+        items.map((i) => {
+          const status = (i.row.snapshotEvent!.data as { TrangThaiHoSo?: unknown }).TrangThaiHoSo;
+          return typeof status === 'string' ? status : null;
+        }),
+      ],
+    );
+    const outbox = items.map(({ row, version }) =>
+      outcomeRecord(
+        {
+          maHoSo: row.maHoSo,
+          outcome: 'synced',
+          service: 'DongBoHoSoMC',
+          eventIds: [row.snapshotEvent!.id],
+          version: formatVersion(version),
+          attempts: row.attempts + 1,
+          lagMs: Math.max(0, ctx.now.getTime() - version.timeMs),
+        },
+        ctx.now,
+      ),
+    );
     await enqueueOutbox(ctx.client, outbox);
   });
 }
@@ -160,23 +166,14 @@ export async function settleCycle(ctx: ResultContext, results: ReadonlyMap<strin
     );
     const countOf = new Map(counts.rows.map((c) => [c.ma_ho_so, c]));
     const outbox: OutboxRecord[] = [];
+    const updates: { maHoSo: string; s: Settlement; f: PortalFailure | undefined }[] = [];
     for (const raw of rows.rows) {
       const row = decodeDossierRow(raw);
       const c = countOf.get(row.maHoSo);
       const s = settle(row, Number(c?.pending ?? 0), Number(c?.rejected ?? 0), results.get(row.maHoSo) ?? {}, policy);
       out.set(row.maHoSo, s);
       const f = s.retrying;
-      await ctx.client.query(
-        `UPDATE sync_dossier SET state = $2,
-           due_at = CASE WHEN $3::bigint IS NULL THEN NULL ELSE now() + ($3::bigint * interval '1 millisecond') END,
-           attempts = $4, total_attempts = total_attempts + $5,
-           last_error_code = CASE WHEN $6::text IS NOT NULL THEN $6 WHEN $2 = 'synced' THEN NULL ELSE last_error_code END,
-           last_error = CASE WHEN $6::text IS NOT NULL THEN $7 WHEN $2 = 'synced' THEN NULL ELSE last_error END,
-           last_attempt_at = CASE WHEN $6::text IS NOT NULL THEN now() ELSE last_attempt_at END,
-           updated_at = now()
-         WHERE ma_ho_so = $1`,
-        [row.maHoSo, s.state, s.dueInMs, s.attempts, f ? 1 : 0, f?.code ?? null, f?.message ?? null],
-      );
+      updates.push({ maHoSo: row.maHoSo, s, f });
       if (f) {
         outbox.push(
           outcomeRecord(
@@ -196,6 +193,27 @@ export async function settleCycle(ctx: ResultContext, results: ReadonlyMap<strin
         );
       }
     }
+    await ctx.client.query(
+      `UPDATE sync_dossier d SET state = u.state,
+         due_at = CASE WHEN u.due_in IS NULL THEN NULL ELSE now() + (u.due_in * interval '1 millisecond') END,
+         attempts = u.attempts, total_attempts = d.total_attempts + u.failed,
+         last_error_code = CASE WHEN u.code IS NOT NULL THEN u.code WHEN u.state = 'synced' THEN NULL ELSE d.last_error_code END,
+         last_error = CASE WHEN u.code IS NOT NULL THEN u.message WHEN u.state = 'synced' THEN NULL ELSE d.last_error END,
+         last_attempt_at = CASE WHEN u.code IS NOT NULL THEN now() ELSE d.last_attempt_at END,
+         updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::int[], $6::text[], $7::text[])
+         AS u(ma_ho_so, state, due_in, attempts, failed, code, message)
+       WHERE d.ma_ho_so = u.ma_ho_so`,
+      [
+        updates.map((u) => u.maHoSo),
+        updates.map((u) => u.s.state),
+        updates.map((u) => u.s.dueInMs),
+        updates.map((u) => u.s.attempts),
+        updates.map((u) => (u.f ? 1 : 0)),
+        updates.map((u) => u.f?.code ?? null),
+        updates.map((u) => u.f?.message ?? null),
+      ],
+    );
     await enqueueOutbox(ctx.client, outbox);
   });
   return out;
