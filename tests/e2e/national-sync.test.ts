@@ -29,6 +29,7 @@ import {
   type RunningSync,
   type Sandbox,
 } from '../../services/national-sync/test/harness.js';
+import { runReplayCli } from '../../services/national-sync/src/replay/cli.js';
 
 const run = Math.floor(Math.random() * 80);
 let seq = 0;
@@ -180,6 +181,19 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     expect(nobody.json()).toMatchObject({ error: 'LT_SYNC_BAD_REPLAY_REQUEST' });
     const unknown = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', payload: { maHoSo: 'no-such' } });
     expect(unknown.statusCode).toBe(404);
+  });
+
+  it('the replay CLI can go through a running service\'s admin API (--url)', async () => {
+    const m = nextMaHoSo();
+    await publish(upsertedEvent(dossierAt(m, '4')));
+    await eventually(async () => (await ledger(m))?.state === 'synced', { what: 'synced' });
+    const address = await sync.app.listen({ port: 0, host: '127.0.0.1' });
+    const out: string[] = [];
+    const code = await runReplayCli(['--ma-ho-so', m, '--url', address], {}, (s) => out.push(s));
+    expect(code).toBe(0);
+    expect(JSON.parse(out.join(''))).toMatchObject({ dossiers: [{ maHoSo: m, stepsReset: 0 }] });
+    await eventually(async () => (await sandbox.calls(`?service=DongBoHoSoMC&maHoSo=${encodeURIComponent(m)}`)).items.filter((c) => c.outcome === 'ok').length === 2, { what: 'a second push after the replay' });
+    expect(await runReplayCli(['--ma-ho-so', 'no-such', '--url', address], {}, () => {})).toBe(1);
   });
 
   it('sessions expiring mid-run: re-login, no update lost', async () => {
