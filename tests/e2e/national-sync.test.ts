@@ -4,7 +4,8 @@
  * (transactional producer, key = MaHoSo) — the gateway itself is not wired in here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, decodeEvent, topicNames, dlqOf, type EventProducer } from '@lienthong/events';
+import { decodeEvent, topicNames, dlqOf, type EventProducer } from '@lienthong/events';
+import { validateEventData } from '@lienthong/standard';
 import {
   captureLogger,
   createTestDatabase,
@@ -21,6 +22,8 @@ import {
   gatewayProducer,
   maHoSoOf,
   progressedEvent,
+  settledData,
+  settledEvent,
   stepItem,
   startNationalSync,
   startSandbox,
@@ -117,9 +120,11 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
       const recs = (await readTopic(topics.syncOutcomes)).map((r) => decodeEvent(r.value));
       return recs.some((e) => e.subject === m2) ? recs : undefined;
     }, { what: 'outcomes published', timeoutMs: 30_000 });
-    const m1Snapshot = outcomes.filter((e) => e.subject === m1 && e.type === 'vn.lienthong.sync.synced' && (e.data as any).service === 'DongBoHoSoMC');
-    expect(m1Snapshot.at(-1)!.data).toMatchObject({ maHoSo: m1, outcome: 'synced', version: l.acceptedVersion });
-    expect(outcomes.filter((e) => e.subject === m1 && (e.data as any).service === 'CapNhatTienDoHoSoMC').flatMap((e) => (e.data as any).eventIds)).toHaveLength(23);
+    for (const e of outcomes) expect(validateEventData(e.dataschema, e.data).errors).toEqual([]);
+    const m1Snapshot = outcomes.filter((e) => e.subject === m1 && e.type === 'vn.lienthong.sync.synced' && (e.data as any).packet === 'DongBoHoSoMC');
+    expect(m1Snapshot.at(-1)!.data).toMatchObject({ MaHoSo: m1, outcome: 'accepted', sourceEventId: l.acceptedEventId });
+    const stepIds = new Set(outcomes.filter((e) => e.subject === m1 && (e.data as any).packet === 'CapNhatTienDoHoSoMC').map((e) => (e.data as any).sourceEventId));
+    expect(stepIds.size).toBe(23);
   });
 
   it('a replayed older event never regresses the portal', async () => {
@@ -158,7 +163,8 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     expect(letter.headers['dlq-reason']).toContain(`Hồ sơ ${bad} bị từ chối`);
     expect(decodeEvent(letter.value)).toMatchObject({ subject: bad, type: 'vn.lienthong.dossier.upserted' });
     const rejected = (await readTopic(topics.syncOutcomes)).map((r) => decodeEvent(r.value)).filter((e) => e.type === 'vn.lienthong.sync.rejected' && e.subject === bad);
-    expect(rejected[0]!.data).toMatchObject({ maHoSo: bad, errorCode: 'LT_DVCQG_REJECTED', portalCode: '-1' });
+    expect(rejected[0]!.data).toMatchObject({ MaHoSo: bad, outcome: 'rejected', packet: 'DongBoHoSoMC', portalErrorCode: '-1' });
+    expect((rejected[0]!.data as any).portalMessage).toContain('bị từ chối');
 
     // Still refused while the fault stands: the ledger does not retry it by itself.
     expect((await sandbox.dossier(bad))?.dossier ?? null).toBeNull();
@@ -265,16 +271,10 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     const m = nextMaHoSo();
     await publish(upsertedEvent(dossierAt(m, '6')));
     await eventually(async () => (await ledger(m))?.state === 'synced', { what: 'dossier synced' });
-    const settled = createEvent({
-      source: 'urn:lienthong:payments',
-      type: 'vn.lienthong.payment.settled',
-      subject: `pay-${randomSuffix()}`,
-      dataschema: 'https://lienthong.gov.vn/schemas/events/payment-settled.v1.json',
-      data: { MaHoSo: m, channel: 'vnpay', fees: [{ TenPhiLePhi: 'Lệ phí đăng ký', Gia: '50000', LoaiPhiLePhi: '2' }] },
-    });
+    const settled = settledEvent(settledData(m));
     await gw.publish(topics.paymentEvents, [settled]);
     const held = await eventually(() => sandbox.dossier(m).then((d) => (d?.dossier?.DuocThanhToanTrucTuyen === '2' ? d.dossier : undefined)), { what: 'fees at the sandbox', timeoutMs: 40_000 });
-    expect(held).toEqual({ ...dossierAt(m, '6'), DuocThanhToanTrucTuyen: '2', DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí đăng ký', MaPhiLePhi: '1', Gia: '50000', LoaiPhiLePhi: '2', HinhThucThu: '1' }] });
+    expect(held).toEqual({ ...dossierAt(m, '6'), DuocThanhToanTrucTuyen: '2', DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí đăng ký', MaPhiLePhi: '1', HinhThucThu: '1', Gia: '50000', LoaiPhiLePhi: '2' }] });
     // A later snapshot from the provincial system is the authority again.
     await publish(upsertedEvent(dossierAt(m, '9')));
     await eventually(() => sandbox.dossier(m).then((d) => d?.dossier?.TrangThaiHoSo === '9'), { what: 'newer snapshot' });

@@ -10,7 +10,7 @@ export { readDossierStatus, type DossierStatus } from './routes/dossier-status.j
 export { createReplayer, type Replayer, type DeadLetterReplay, type DossierReplay } from './replay/replayer.js';
 export { createLedgerIngest } from './ledger/ingest.js';
 export { DOSSIER_UPSERTED, DOSSIER_PROGRESSED } from './consume/dossier-events.js';
-export { PAYMENT_SETTLED, feeOverlayOf, type PaymentSettledData, type FeeOverlay } from './fees/fee-settlement.js';
-export { SYNC_OUTCOME_SCHEMA_ID, type SyncOutcomeData, type SyncOutcomeKind } from './outbox/outcomes.js';
+export { PAYMENT_SETTLED, PAYMENT_SETTLED_SCHEMA_ID, feeSettlementOf, type FeeOverlay } from './fees/fee-settlement.js';
+export { SYNC_OUTCOME_SCHEMA_ID, type SyncOutcomeKind, type OutcomeInput } from './outbox/outcomes.js';
 export type { PortalClient } from './push/portal.js';
 export { runReplayCli } from './replay/cli.js';

@@ -4,6 +4,7 @@
  * itself built with buildApp on real Kafka and Postgres.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createDvcqgClient } from '@lienthong/dvcqg';
 import { createEvent, createEventProducer, createKafka, type CloudEvent, type EventProducer } from '@lienthong/events';
@@ -68,6 +69,34 @@ export function upsertedEvent(item: Record<string, unknown>, time?: Date): Cloud
 
 export function progressedEvent(item: Record<string, unknown>, time?: Date): CloudEvent {
   return createEvent({ source: 'urn:lienthong:gateway', type: 'vn.lienthong.dossier.progressed', subject: String(item.MaHoSo), dataschema: schemaIds.progressItem, data: item, ...(time ? { time } : {}) });
+}
+
+/** `data` of a vn.lienthong.payment.settled event as services/payments publishes it (schemas/events/payment-settled.v1.json). */
+export function settledData(maHoSo: string, settledAt = new Date(), overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const id = randomUUID();
+  return {
+    paymentId: id,
+    MaHoSo: maHoSo,
+    agencyCode: maHoSo.split('-')[0],
+    provider: 'vnpay',
+    merchant: 'LTHUB001',
+    orderRef: id.replace(/-/g, ''),
+    providerTxnId: '14123456',
+    amount: 50000,
+    currency: 'VND',
+    fees: [{ TenPhiLePhi: 'Lệ phí đăng ký', SoTien: 50000, LoaiPhiLePhi: '2' }],
+    DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí đăng ký', MaPhiLePhi: '1', HinhThucThu: '1', Gia: '50000', LoaiPhiLePhi: '2' }],
+    DuocThanhToanTrucTuyen: '2',
+    paidAt: settledAt.toISOString(),
+    settledAt: settledAt.toISOString(),
+    settledBy: 'ipn',
+    late: false,
+    ...overrides,
+  };
+}
+
+export function settledEvent(data: Record<string, unknown>): CloudEvent {
+  return createEvent({ id: `payment-${String(data.paymentId)}-settled`, source: 'urn:lienthong:payments', type: 'vn.lienthong.payment.settled', subject: String(data.paymentId), dataschema: schemaIds.paymentSettledEvent, data, time: new Date(String(data.settledAt)) });
 }
 
 /** The sandbox's DVCQG peer alone on a random port, as the sandbox app mounts it (/dvcqg). */

@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { feeOverlayOf } from './fee-settlement.js';
+import { settledData, settledEvent } from '../../test/harness.js';
+import { feeSettlementOf } from './fee-settlement.js';
 
-describe('fee settlement overlay', () => {
-  it('maps a settlement to DuocThanhToanTrucTuyen and DanhSachLePhi', () => {
-    expect(feeOverlayOf({ MaHoSo: 'A', channel: 'vnpay', fees: [{ TenPhiLePhi: 'Lệ phí', Gia: '50000' }] })).toEqual({
-      DuocThanhToanTrucTuyen: '2',
-      DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí', MaPhiLePhi: '1', Gia: '50000', LoaiPhiLePhi: '1', HinhThucThu: '1' }],
+const m = '000.00.01.H22-250702-000001';
+
+describe('fee settlement (payment.events.v1 as services/payments publishes it)', () => {
+  it('takes the dossier, the settlement time and the portal-ready fee fields', () => {
+    const at = new Date('2025-07-02T03:00:00.000Z');
+    expect(feeSettlementOf(settledEvent(settledData(m, at)))).toEqual({
+      maHoSo: m,
+      timeMs: at.getTime(),
+      overlay: { DuocThanhToanTrucTuyen: '2', DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí đăng ký', MaPhiLePhi: '1', HinhThucThu: '1', Gia: '50000', LoaiPhiLePhi: '2' }] },
     });
-    expect(feeOverlayOf({ MaHoSo: 'A', channel: 'dvcqg', fees: [] }).DuocThanhToanTrucTuyen).toBe('1');
+    expect(feeSettlementOf(settledEvent(settledData(m, at, { provider: 'paygov', DuocThanhToanTrucTuyen: '1', late: true }))).overlay.DuocThanhToanTrucTuyen).toBe('1');
   });
 
-  it('refuses a settlement it cannot map', () => {
-    expect(() => feeOverlayOf({ channel: 'x' })).toThrow(/MaHoSo/);
-    expect(() => feeOverlayOf({ MaHoSo: 'A', fees: [{ TenPhiLePhi: 'x', Gia: '1.5' }] })).toThrow(/Gia/);
+  it('refuses what does not conform to the schema its dataschema names, or another schema', () => {
+    expect(() => feeSettlementOf(settledEvent(settledData(m, new Date(), { DanhSachLePhi: [] })))).toThrow(/LT_SYNC_BAD_EVENT|does not conform/);
+    const { DuocThanhToanTrucTuyen: _dropped, ...rest } = settledData(m);
+    expect(() => feeSettlementOf(settledEvent(rest))).toThrow(/does not conform/);
+    expect(() => feeSettlementOf({ dataschema: 'https://lienthong.gov.vn/schemas/events/payment-settled.v2.json', data: settledData(m) })).toThrow(/unknown dataschema/);
   });
 });

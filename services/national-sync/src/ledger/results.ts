@@ -1,10 +1,15 @@
 import type { PoolClient, RetryPolicy } from '@lienthong/platform';
 import { enqueueOutbox, type OutboxRecord } from '../outbox/outbox.js';
 import { deadLetterRecord, outcomeRecord } from '../outbox/outcomes.js';
-import { formatVersion, type Version } from '../version.js';
+import type { Version } from '../version.js';
 import { settle, type CycleResult, type Settlement } from '../push/plan.js';
 import type { PortalFailure } from '../push/portal.js';
 import { decodeDossierRow, type DossierRow, type DossierRowRaw, type StepRow } from './rows.js';
+
+/** The portal's own code and words for an outcome event, when it gave any. */
+function portalWords(f: PortalFailure): { portalCode?: string; portalMessage?: string } {
+  return { ...(f.portalCode ? { portalCode: f.portalCode } : {}), ...(f.portalMessage ? { portalMessage: f.portalMessage } : {}) };
+}
 
 /** Runs fn in a transaction on a client the caller holds (the worker keeps its connection for its locks). */
 export async function inTransaction<T>(client: PoolClient, fn: () => Promise<T>): Promise<T> {
@@ -58,17 +63,9 @@ export async function recordSnapshotsSynced(ctx: ResultContext, items: readonly 
         }),
       ],
     );
-    const outbox = items.map(({ row, version }) =>
+    const outbox = items.map(({ row }) =>
       outcomeRecord(
-        {
-          maHoSo: row.maHoSo,
-          outcome: 'synced',
-          service: 'DongBoHoSoMC',
-          eventIds: [row.snapshotEvent!.id],
-          version: formatVersion(version),
-          attempts: row.attempts + 1,
-          lagMs: Math.max(0, ctx.now.getTime() - version.timeMs),
-        },
+        { maHoSo: row.maHoSo, outcome: 'synced', service: 'DongBoHoSoMC', sourceEventId: row.snapshotEvent!.id, attempts: row.attempts + 1 },
         ctx.now,
       ),
     );
@@ -92,7 +89,7 @@ export async function recordSnapshotRejected(ctx: ResultContext, row: DossierRow
     await enqueueOutbox(ctx.client, [
       deadLetterRecord(event, { originalTopic: ctx.dossierTopic, version, errorCode: f.code, reason, ...(f.portalCode ? { portalCode: f.portalCode } : {}), attempts: row.attempts + 1, group: ctx.group, now: ctx.now }),
       outcomeRecord(
-        { maHoSo: row.maHoSo, outcome: 'rejected', service: 'DongBoHoSoMC', eventIds: [event.id], version: formatVersion(version), attempts: row.attempts + 1, errorCode: f.code, ...(f.portalCode ? { portalCode: f.portalCode } : {}), reason: reason.slice(0, 2_000) },
+        { maHoSo: row.maHoSo, outcome: 'rejected', service: 'DongBoHoSoMC', sourceEventId: event.id, attempts: row.attempts + 1, ...portalWords(f) },
         ctx.now,
       ),
     ]);
@@ -108,21 +105,9 @@ export async function recordStepsPushed(ctx: ResultContext, steps: readonly Step
         WHERE p.ma_ho_so = s.ma_ho_so AND p.step_key = s.step_key`,
       [steps.map((s) => s.maHoSo), steps.map((s) => s.stepKey)],
     );
-    const byDossier = new Map<string, StepRow[]>();
-    for (const s of steps) byDossier.set(s.maHoSo, [...(byDossier.get(s.maHoSo) ?? []), s]);
-    const outbox = [...byDossier].map(([maHoSo, list]) =>
-      outcomeRecord(
-        {
-          maHoSo,
-          outcome: 'synced',
-          service: 'CapNhatTienDoHoSoMC',
-          eventIds: list.map((s) => s.event.id),
-          version: null,
-          attempts: attemptsOf(maHoSo) + 1,
-          lagMs: Math.max(0, ctx.now.getTime() - Math.min(...list.map((s) => s.version.timeMs))),
-        },
-        ctx.now,
-      ),
+    // One outcome per step: each names the dossier event it reports on.
+    const outbox = steps.map((s) =>
+      outcomeRecord({ maHoSo: s.maHoSo, outcome: 'synced', service: 'CapNhatTienDoHoSoMC', sourceEventId: s.event.id, attempts: attemptsOf(s.maHoSo) + 1 }, ctx.now),
     );
     await enqueueOutbox(ctx.client, outbox);
   });
@@ -140,7 +125,7 @@ export async function recordStepRejected(ctx: ResultContext, step: StepRow, atte
     await enqueueOutbox(ctx.client, [
       deadLetterRecord(step.event, { originalTopic: ctx.dossierTopic, version: step.version, errorCode: f.code, reason, ...(f.portalCode ? { portalCode: f.portalCode } : {}), attempts: attempts + 1, group: ctx.group, now: ctx.now }),
       outcomeRecord(
-        { maHoSo: step.maHoSo, outcome: 'rejected', service: 'CapNhatTienDoHoSoMC', eventIds: [step.event.id], version: null, attempts: attempts + 1, errorCode: f.code, ...(f.portalCode ? { portalCode: f.portalCode } : {}), reason: reason.slice(0, 2_000) },
+        { maHoSo: step.maHoSo, outcome: 'rejected', service: 'CapNhatTienDoHoSoMC', sourceEventId: step.event.id, attempts: attempts + 1, ...portalWords(f) },
         ctx.now,
       ),
     ]);
@@ -181,12 +166,9 @@ export async function settleCycle(ctx: ResultContext, results: ReadonlyMap<strin
               maHoSo: row.maHoSo,
               outcome: 'retrying',
               service: results.get(row.maHoSo)?.failedService ?? 'DongBoHoSoMC',
-              eventIds: row.snapshotEvent ? [row.snapshotEvent.id] : [],
-              version: formatVersion(row.snapshotVersion),
+              ...(results.get(row.maHoSo)?.failedService !== 'CapNhatTienDoHoSoMC' && row.snapshotEvent ? { sourceEventId: row.snapshotEvent.id } : {}),
               attempts: s.attempts,
-              errorCode: f.code,
-              reason: f.message,
-              nextAttemptAt: new Date(ctx.now.getTime() + (s.dueInMs ?? 0)).toISOString(),
+              ...portalWords(f),
             },
             ctx.now,
           ),

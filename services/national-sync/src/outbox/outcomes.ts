@@ -1,51 +1,51 @@
 import { createEvent, type CloudEvent } from '@lienthong/events';
+import { schemaIds, type SyncOutcomeEvent } from '@lienthong/standard';
 import { formatVersion, type Version } from '../version.js';
 import type { OutboxRecord } from './outbox.js';
 
 export const SYNC_SOURCE = 'urn:lienthong:national-sync';
-/**
- * `dataschema` of outcome events. The JSON Schema file itself belongs in schemas/events/ (owned by the
- * standard's maintainers); its shape is SyncOutcomeData below.
- */
-export const SYNC_OUTCOME_SCHEMA_ID = 'https://lienthong.gov.vn/schemas/events/sync-outcome.v1.json';
+/** `dataschema` of outcome events: schemas/events/sync-outcome.v1.json. */
+export const SYNC_OUTCOME_SCHEMA_ID = schemaIds.syncOutcomeEvent;
 
+/** The outcome in the event type `vn.lienthong.sync.<outcome>` (design flow 2, issue 4). */
 export type SyncOutcomeKind = 'synced' | 'rejected' | 'retrying';
 export type PortalService = 'DongBoHoSoMC' | 'CapNhatTienDoHoSoMC';
 
-/** Payload of `vn.lienthong.sync.<outcome>` on sync.outcomes.v1. Never any packet content. */
-export interface SyncOutcomeData {
+/**
+ * The schema names a successful push `accepted` (the portal accepted it); the event type says `synced`, as the
+ * design does. Both are kept: the type for routing, the data as the schema defines it.
+ */
+const dataOutcome: Record<SyncOutcomeKind, SyncOutcomeEvent['outcome']> = { synced: 'accepted', rejected: 'rejected', retrying: 'retrying' };
+
+export interface OutcomeInput {
   maHoSo: string;
   outcome: SyncOutcomeKind;
   service: PortalService;
-  /** Ids of the dossier events this outcome covers (the snapshot's, or the steps'). */
-  eventIds: string[];
-  /** Version of the snapshot pushed (`<acceptance time>#<offset>`); null for progress steps. */
-  version: string | null;
+  /** The dossier event this outcome is about (the snapshot's, or one step's). */
+  sourceEventId?: string;
   /** Push attempts for this dossier so far, this one included. */
   attempts: number;
-  /** synced: milliseconds from the gateway's acceptance to the portal's acknowledgement (oldest event covered). */
-  lagMs?: number;
-  errorCode?: string;
-  /** rejected: the portal's code and words; retrying: our error message. */
+  /** The portal's own code and words, when it answered (never packet content). */
   portalCode?: string;
-  reason?: string;
-  /** retrying: when the next attempt is due. */
-  nextAttemptAt?: string;
+  portalMessage?: string;
 }
 
-export function outcomeEvent(data: SyncOutcomeData, now: Date): CloudEvent<SyncOutcomeData> {
-  return createEvent({
-    source: SYNC_SOURCE,
-    type: `vn.lienthong.sync.${data.outcome}`,
-    subject: data.maHoSo,
-    dataschema: SYNC_OUTCOME_SCHEMA_ID,
-    data,
-    time: now,
-  });
+export function outcomeEvent(o: OutcomeInput, now: Date): CloudEvent<SyncOutcomeEvent> {
+  const data: SyncOutcomeEvent = {
+    MaHoSo: o.maHoSo,
+    packet: o.service,
+    outcome: dataOutcome[o.outcome],
+    attempts: Math.max(1, o.attempts),
+    at: now.toISOString(),
+    ...(o.sourceEventId ? { sourceEventId: o.sourceEventId.slice(0, 200) } : {}),
+    ...(o.portalCode ? { portalErrorCode: o.portalCode.slice(0, 16) } : {}),
+    ...(o.portalMessage ? { portalMessage: o.portalMessage.slice(0, 4_000) } : {}),
+  };
+  return createEvent({ source: SYNC_SOURCE, type: `vn.lienthong.sync.${o.outcome}`, subject: o.maHoSo, dataschema: SYNC_OUTCOME_SCHEMA_ID, data, time: now });
 }
 
-export function outcomeRecord(data: SyncOutcomeData, now: Date): OutboxRecord {
-  const e = outcomeEvent(data, now);
+export function outcomeRecord(o: OutcomeInput, now: Date): OutboxRecord {
+  const e = outcomeEvent(o, now);
   return { topic: 'syncOutcomes', key: e.subject, value: JSON.stringify(e), headers: { 'ce-type': e.type, 'ce-id': e.id } };
 }
 
