@@ -16,6 +16,7 @@ import {
   randomSuffix,
   readTopic,
 } from '../helpers/index.js';
+import { createTestGateway } from '../helpers/gateway.js';
 import {
   dossierAt,
   dossierItem,
@@ -125,6 +126,34 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     expect(m1Snapshot.at(-1)!.data).toMatchObject({ MaHoSo: m1, outcome: 'accepted', sourceEventId: l.acceptedEventId });
     const stepIds = new Set(outcomes.filter((e) => e.subject === m1 && (e.data as any).packet === 'CapNhatTienDoHoSoMC').map((e) => (e.data as any).sourceEventId));
     expect(stepIds.size).toBe(23);
+  });
+
+  it('dossiers and progress POSTed to the gateway reach the sandbox field for field', async () => {
+    const gateway = await createTestGateway({ namespace: ns, databaseUrl: db.url });
+    try {
+      const m = nextMaHoSo();
+      const item = dossierAt(m, '4', { SoBienNhan: 'BN-77', HinhThuc: '0' });
+      const steps = Array.from({ length: 12 }, (_, n) => stepItem(m, n));
+      const post = (url: string, body: unknown) =>
+        gateway.app.inject({
+          method: 'POST',
+          url,
+          headers: { authorization: `Bearer ${gateway.keys['motcua-h22']}`, 'content-type': 'application/json', 'idempotency-key': randomSuffix() },
+          payload: JSON.stringify(body),
+        });
+      const started = Date.now();
+      expect((await post('/v1/dossiers', item)).statusCode).toBe(202);
+      expect((await post('/v1/dossiers/progress', steps)).statusCode).toBe(202);
+      const held = await eventually(async () => {
+        const d = await sandbox.dossier(m);
+        return d?.dossier && d.progress.length === 12 ? d : undefined;
+      }, { what: 'the gateway-posted dossier at the sandbox' });
+      capture.logger.info({ ms: Date.now() - started }, 'gateway to sandbox');
+      expect(held.dossier).toEqual(item);
+      expect(held.progress.map((p) => p.step)).toEqual(steps);
+    } finally {
+      await gateway.close();
+    }
   });
 
   it('a replayed older event never regresses the portal', async () => {
