@@ -31,8 +31,12 @@ export function createKafka(opts: CreateKafkaOptions): Kafka {
       () =>
       ({ level, log: entry }) => {
         const { message, timestamp: _t, logger: _l, ...rest } = entry;
-        // Group-coordinator churn while a group forms is normal; keep it out of the error level.
-        const lvl = /coordinator is not available|rebalanc/i.test(String(message)) ? 'info' : (levels[level] ?? 'info');
+        // Routine conditions kafkajs logs as errors and then retries: group-coordinator churn while a group
+        // forms, and CONCURRENT_TRANSACTIONS right after a commit (the coordinator is still writing its
+        // markers). Operators' error level must mean something; a give-up still surfaces as an error.
+        const text = `${String(message)} ${String((rest as { error?: unknown }).error ?? '')}`;
+        const routine = /coordinator is not available|rebalanc|another concurrent operation on the same transaction/i.test(text);
+        const lvl = routine ? 'debug' : (levels[level] ?? 'info');
         log[lvl]({ kafka: rest }, String(message));
       },
   };
