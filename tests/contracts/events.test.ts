@@ -18,6 +18,7 @@ import { createMerchantRegistry } from '../../services/payments/src/merchants.js
 import type { FeeLine } from '../../services/payments/src/fees.js';
 import type { Provider } from '../../services/payments/src/provider.js';
 import type { SettlementSource } from '../../services/payments/src/ledger/observation.js';
+import { outcomeEvent, type OutcomeInput } from '../../services/national-sync/src/outbox/outcomes.js';
 import { dossierItem, progressItem } from '../helpers/dossiers.js';
 
 /** What a consumer does with a record: decode the envelope, then check `data` against the schema it names. */
@@ -182,6 +183,16 @@ describe('payments: vn.lienthong.payment.settled / .expired', () => {
 });
 
 describe('national-sync: vn.lienthong.sync.<outcome>', () => {
-  // schemas/events/sync-outcome.v1.json was proposed before national-sync published; its owner reconciles the two.
-  it.todo('outcome events (services/national-sync/src/outbox/outcomes.ts) validate against sync-outcome.v1.json');
+  const now = new Date('2025-01-15T01:35:12.345Z');
+  it.each([
+    [{ maHoSo: '000.00.01.H22-251120-0001', outcome: 'synced', service: 'DongBoHoSoMC', sourceEventId: randomUUID(), attempts: 1 }],
+    [{ maHoSo: '000.00.01.H22-251120-0002', outcome: 'synced', service: 'CapNhatTienDoHoSoMC', sourceEventId: randomUUID(), attempts: 3 }],
+    [{ maHoSo: '000.00.01.H22-251120-0003', outcome: 'rejected', service: 'DongBoHoSoMC', sourceEventId: randomUUID(), attempts: 1, errorCode: 'LT_DVCQG_REJECTED', portalCode: '-1', portalMessage: 'Mã TTHC không tồn tại' }],
+    [{ maHoSo: '000.00.01.H22-251120-0004', outcome: 'retrying', service: 'DongBoHoSoMC', attempts: 7, errorCode: 'LT_HTTP_TIMEOUT' }],
+    [{ maHoSo: '000.00.01.H22-251120-0005', outcome: 'rejected', service: 'CapNhatTienDoHoSoMC', sourceEventId: randomUUID(), attempts: 2, errorCode: 'LT_DVCQG_REJECTED', portalMessage: 'x'.repeat(5_000) }],
+  ] as OutcomeInput[][])('%o validates against its dataschema and decodes', (input) => {
+    const decoded = expectConformsOnTheWire(outcomeEvent(input, now));
+    expect(decoded).toMatchObject({ source: 'urn:lienthong:national-sync', type: `vn.lienthong.sync.${input.outcome}`, subject: input.maHoSo, dataschema: schemaIds.syncOutcomeEvent });
+    expect((decoded.data as { errorCode?: string }).errorCode).toBe(input.errorCode);
+  });
 });

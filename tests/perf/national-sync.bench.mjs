@@ -94,7 +94,7 @@ export async function run(log = console.log) {
   const config = loadSyncConfig({
     DATABASE_URL: dbUrl.toString(),
     KAFKA_BROKERS: brokers.join(','),
-    TOPIC_NAMESPACE: ns,
+    KAFKA_TOPIC_NAMESPACE: ns,
     NATIONAL_SYNC_GROUP_ID: `ns-bench-${tag}`,
     DVCQG_BASE_URL: sandboxUrl,
     DVCQG_USERNAME: USER,

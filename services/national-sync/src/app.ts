@@ -89,7 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger;
   const registry = deps.metrics ?? createMetricsRegistry('national-sync');
-  const topics = topicNames(cfg.TOPIC_NAMESPACE);
+  const topics = topicNames(cfg.KAFKA_TOPIC_NAMESPACE);
   const group = cfg.NATIONAL_SYNC_GROUP_ID;
 
   const breaker = createCircuitBreaker({ name: 'dvcqg', failureThreshold: cfg.NATIONAL_SYNC_BREAKER_THRESHOLD, openMs: cfg.NATIONAL_SYNC_BREAKER_OPEN_MS });

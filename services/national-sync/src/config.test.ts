@@ -7,7 +7,7 @@ const required = { DATABASE_URL: 'postgres://u:p@h/db', DVCQG_USERNAME: 'u', DVC
 describe('national-sync config', () => {
   it('applies defaults, coerces types and masks secrets', () => {
     const c = loadSyncConfig({ ...required, NATIONAL_SYNC_WORKERS: '2', NATIONAL_SYNC_PAYMENTS: 'true' });
-    expect(c).toMatchObject({ NATIONAL_SYNC_PORT: 8081, NATIONAL_SYNC_WORKERS: 2, NATIONAL_SYNC_PROGRESS_BATCH: 10, NATIONAL_SYNC_PAYMENTS: true, TOPIC_NAMESPACE: '' });
+    expect(c).toMatchObject({ NATIONAL_SYNC_PORT: 8081, NATIONAL_SYNC_WORKERS: 2, NATIONAL_SYNC_PROGRESS_BATCH: 10, NATIONAL_SYNC_PAYMENTS: true, KAFKA_TOPIC_NAMESPACE: '' });
     expect(Object.isFrozen(c)).toBe(true);
     const shown = describeConfig(syncConfigSchema, c);
     expect(shown.DATABASE_URL).toBe('[secret]');

@@ -14,7 +14,7 @@ export const syncConfigSchema: ConfigSchema = {
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino level' },
     DATABASE_URL: { type: 'string', minLength: 1, secret: true, description: 'Postgres of the ledger' },
     KAFKA_BROKERS: { type: 'string', minLength: 1, default: '127.0.0.1:9092', description: 'comma-separated Kafka brokers' },
-    TOPIC_NAMESPACE: { type: 'string', default: '', pattern: '^[a-z0-9.-]*$', description: 'topic name prefix (tests use a random one)' },
+    KAFKA_TOPIC_NAMESPACE: { type: 'string', default: '', pattern: '^[a-z0-9.-]*$', description: 'topic name prefix (tests use a random one)' },
     NATIONAL_SYNC_GROUP_ID: { type: 'string', minLength: 1, default: 'national-sync', description: 'Kafka consumer group' },
     DVCQG_BASE_URL: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8090/dvcqg', description: 'portal (or LGSP) base URL' },
     DVCQG_USERNAME: { type: 'string', minLength: 1, description: 'portal login' },
@@ -34,7 +34,7 @@ export const syncConfigSchema: ConfigSchema = {
     NATIONAL_SYNC_RECONCILE_WINDOW_MIN: { type: 'integer', minimum: 1, default: 1440, description: 'reconcile dossiers synced within this many minutes' },
     NATIONAL_SYNC_RECONCILE_LIMIT: { type: 'integer', minimum: 1, maximum: 100000, default: 500, description: 'most dossiers asked about per reconciliation run' },
     NATIONAL_SYNC_ADMIN_TOKEN: { type: 'string', minLength: 16, secret: true, description: 'bearer token of /v1/admin; without it the admin API answers loopback callers only' },
-    NATIONAL_SYNC_PAYMENTS: { type: 'boolean', default: false, description: 'also consume payment.events.v1 fee settlements (payments service)' },
+    NATIONAL_SYNC_PAYMENTS: { type: 'boolean', default: true, description: 'also consume payment.events.v1 fee settlements (payments service)' },
   },
 };
 
@@ -45,7 +45,7 @@ export interface SyncConfig {
   LOG_LEVEL: string;
   DATABASE_URL: string;
   KAFKA_BROKERS: string;
-  TOPIC_NAMESPACE: string;
+  KAFKA_TOPIC_NAMESPACE: string;
   NATIONAL_SYNC_GROUP_ID: string;
   DVCQG_BASE_URL: string;
   DVCQG_USERNAME: string;

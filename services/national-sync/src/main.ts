@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, catalogueSpecs(config.TOPIC_NAMESPACE));
+    await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
   } finally {
     await admin.disconnect();
   }

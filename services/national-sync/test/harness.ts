@@ -162,7 +162,7 @@ export function syncEnv(opts: { ns: string; databaseUrl: string; sandboxUrl: str
   return {
     DATABASE_URL: opts.databaseUrl,
     KAFKA_BROKERS: testBrokers().join(','),
-    TOPIC_NAMESPACE: opts.ns,
+    KAFKA_TOPIC_NAMESPACE: opts.ns,
     NATIONAL_SYNC_GROUP_ID: `national-sync-${opts.ns}`,
     NATIONAL_SYNC_PORT: '0',
     NATIONAL_SYNC_HOST: '127.0.0.1',

@@ -1565,6 +1565,10 @@ export interface SyncOutcomeEvent {
    * RFC 3339 date-time with Z or an offset.
    */
   at: string;
+  /**
+   * The hub's own stable error code of the failure (LT_DVCQG_*, LT_HTTP_*), for rejected and retrying outcomes, beside the portal's words [inf: our choice].
+   */
+  errorCode?: string;
 }
 /**
  * Confirm callback, platform → province: the payment's outcome; MaXacThuc hashes the fields in this order (OpenCPS and TD agree) [code T6, S5]. Only a verified callback changes a payment's state (design, flow 3). Extra fields allowed: the platform is the sender.

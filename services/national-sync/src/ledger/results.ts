@@ -7,8 +7,8 @@ import type { PortalFailure } from '../push/portal.js';
 import { decodeDossierRow, type DossierRow, type DossierRowRaw, type StepRow } from './rows.js';
 
 /** The portal's own code and words for an outcome event, when it gave any. */
-function portalWords(f: PortalFailure): { portalCode?: string; portalMessage?: string } {
-  return { ...(f.portalCode ? { portalCode: f.portalCode } : {}), ...(f.portalMessage ? { portalMessage: f.portalMessage } : {}) };
+function portalWords(f: PortalFailure): { errorCode: string; portalCode?: string; portalMessage?: string } {
+  return { errorCode: f.code, ...(f.portalCode ? { portalCode: f.portalCode } : {}), ...(f.portalMessage ? { portalMessage: f.portalMessage } : {}) };
 }
 
 /** Runs fn in a transaction on a client the caller holds (the worker keeps its connection for its locks). */

@@ -25,6 +25,8 @@ export interface OutcomeInput {
   sourceEventId?: string;
   /** Push attempts for this dossier so far, this one included. */
   attempts: number;
+  /** The hub's own LT_* code of a failure (rejected, retrying), so consumers can group failures. */
+  errorCode?: string;
   /** The portal's own code and words, when it answered (never packet content). */
   portalCode?: string;
   portalMessage?: string;
@@ -38,6 +40,7 @@ export function outcomeEvent(o: OutcomeInput, now: Date): CloudEvent<SyncOutcome
     attempts: Math.max(1, o.attempts),
     at: now.toISOString(),
     ...(o.sourceEventId ? { sourceEventId: o.sourceEventId.slice(0, 200) } : {}),
+    ...(o.errorCode ? { errorCode: o.errorCode } : {}),
     ...(o.portalCode ? { portalErrorCode: o.portalCode.slice(0, 16) } : {}),
     ...(o.portalMessage ? { portalMessage: o.portalMessage.slice(0, 4_000) } : {}),
   };

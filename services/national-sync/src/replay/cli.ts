@@ -11,7 +11,7 @@ const usage = `usage: replay.mjs (--ma-ho-so <MaHoSo> | --dead-letters-since <RF
   --ma-ho-so             replay one dossier: its newest snapshot and every step not acknowledged
   --dead-letters-since   replay every dossier dead-lettered since that time (with --ma-ho-so: only that one)
   --url                  ask a running national-sync's admin API (bearer NATIONAL_SYNC_ADMIN_TOKEN if set)
-                         instead of writing the ledger directly (DATABASE_URL, KAFKA_BROKERS, TOPIC_NAMESPACE)
+                         instead of writing the ledger directly (DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE)
 Either way the running service pushes the replayed dossiers; the result is printed as JSON.`;
 
 /** The settings the direct mode needs: a subset of the service's one schema. */
@@ -19,14 +19,14 @@ const cliSchema: ConfigSchema = {
   type: 'object',
   required: ['DATABASE_URL'],
   properties: Object.fromEntries(
-    ['DATABASE_URL', 'KAFKA_BROKERS', 'TOPIC_NAMESPACE', 'NATIONAL_SYNC_ADMIN_TOKEN'].map((k) => [k, syncConfigSchema.properties[k]!]),
+    ['DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_NAMESPACE', 'NATIONAL_SYNC_ADMIN_TOKEN'].map((k) => [k, syncConfigSchema.properties[k]!]),
   ),
 };
 
 interface CliConfig {
   DATABASE_URL: string;
   KAFKA_BROKERS: string;
-  TOPIC_NAMESPACE: string;
+  KAFKA_TOPIC_NAMESPACE: string;
   NATIONAL_SYNC_ADMIN_TOKEN?: string;
 }
 
@@ -74,7 +74,7 @@ export async function runReplayCli(argv: string[], env: NodeJS.ProcessEnv = proc
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'national-sync-replay', logger, max: 2 });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'national-sync-replay', logger });
   try {
-    const replayer = createReplayer({ pool, kafka, ingest: createLedgerIngest(pool), dlqTopic: dlqOf(topicNames(config.TOPIC_NAMESPACE).dossierEvents), logger });
+    const replayer = createReplayer({ pool, kafka, ingest: createLedgerIngest(pool), dlqTopic: dlqOf(topicNames(config.KAFKA_TOPIC_NAMESPACE).dossierEvents), logger });
     const result = since !== undefined ? await replayer.replayDeadLetters(new Date(since), maHoSo) : await replayer.replayDossier(maHoSo!);
     out(`${JSON.stringify(result)}\n`);
     return 0;
