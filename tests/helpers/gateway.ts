@@ -33,6 +33,8 @@ export interface TestClientSpec {
   id: string;
   agencies: string[];
   rateLimitPerMinute?: number;
+  /** The client's API key; generated when absent (a key shared with another service's harness plays one province). */
+  key?: string;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function createTestGateway(opts: {
   ];
   const keys: Record<string, string> = {};
   const clients: ApiClient[] = specs.map((s) => {
-    keys[s.id] = generateApiKey();
+    keys[s.id] = s.key ?? generateApiKey();
     return { id: s.id, name: s.id, keyHash: hashApiKey(keys[s.id]!), agencies: s.agencies, rateLimitPerMinute: s.rateLimitPerMinute };
   });
   const kafka = createKafka({ brokers: opts.brokers ?? testBrokers(), clientId: 'test-gateway', logger, retries: 1, requestTimeoutMs: 3_000 });

@@ -80,7 +80,8 @@ export async function createTestPayments(opts: {
   /** Extra environment (sandbox URLs, timeouts…) on top of the defaults below. */
   env?: Record<string, string>;
   merchants?: unknown;
-  clients?: { id: string; agencies: string[]; rateLimitPerMinute?: number }[];
+  /** API clients; `key` fixes a client's key (e.g. the same province key as the gateway's), else one is generated. */
+  clients?: { id: string; agencies: string[]; rateLimitPerMinute?: number; key?: string }[];
   clock?: Clock;
   logger?: Logger;
   producer?: EventProducer;
@@ -111,7 +112,7 @@ export async function createTestPayments(opts: {
   ];
   const keys: Record<string, string> = {};
   const clientList: ApiClient[] = specs.map((s) => {
-    keys[s.id] = generateApiKey();
+    keys[s.id] = s.key ?? generateApiKey();
     return {
       id: s.id,
       name: s.id,
