@@ -1,4 +1,5 @@
 import type { PeerConfigProperties } from '../../peer.js';
+import { peerConfigReader } from '../peer-kit/index.js';
 
 /**
  * Environment of the DVCQG simulator, merged into the sandbox's one config schema. The credential has
@@ -36,12 +37,6 @@ export interface DvcqgPeerConfig {
   bodyLimitBytes: number;
 }
 
-function pick(config: Readonly<Record<string, unknown>>, key: string): unknown {
-  const v = config[key];
-  return v === undefined || v === '' ? configProperties[key]!.default : v;
-}
-
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const bool = (v: unknown): boolean => v === true || v === 'true' || v === '1';
 
 /**
@@ -49,18 +44,19 @@ const bool = (v: unknown): boolean => v === true || v === 'true' || v === '1';
  * test can register the peer with `config: {}`.
  */
 export function readPeerConfig(config: Readonly<Record<string, unknown>>): DvcqgPeerConfig {
+  const { raw, number } = peerConfigReader(configProperties, config);
   return Object.freeze({
-    username: String(pick(config, 'SANDBOX_DVCQG_USERNAME')),
-    password: String(pick(config, 'SANDBOX_DVCQG_PASSWORD')),
-    sessionTtlMs: num(pick(config, 'SANDBOX_DVCQG_SESSION_TTL_MS')),
-    seed: num(pick(config, 'SANDBOX_DVCQG_SEED')),
-    callLogSize: num(pick(config, 'SANDBOX_DVCQG_CALL_LOG_SIZE')),
-    maxDossiersPerCall: num(pick(config, 'SANDBOX_DVCQG_MAX_DOSSIERS_PER_CALL')),
-    updateMissing: pick(config, 'SANDBOX_DVCQG_UPDATE_MISSING') === 'reject' ? 'reject' : 'create',
-    progressUnknown: pick(config, 'SANDBOX_DVCQG_PROGRESS_UNKNOWN') === 'accept' ? 'accept' : 'reject',
-    validate: bool(pick(config, 'SANDBOX_DVCQG_VALIDATE')),
-    timeoutHangMs: num(pick(config, 'SANDBOX_DVCQG_TIMEOUT_HANG_MS')),
-    hugeBodyBytes: num(pick(config, 'SANDBOX_DVCQG_HUGE_BODY_BYTES')),
-    bodyLimitBytes: num(pick(config, 'SANDBOX_DVCQG_BODY_LIMIT_BYTES')),
+    username: String(raw('SANDBOX_DVCQG_USERNAME')),
+    password: String(raw('SANDBOX_DVCQG_PASSWORD')),
+    sessionTtlMs: number('SANDBOX_DVCQG_SESSION_TTL_MS'),
+    seed: number('SANDBOX_DVCQG_SEED'),
+    callLogSize: number('SANDBOX_DVCQG_CALL_LOG_SIZE'),
+    maxDossiersPerCall: number('SANDBOX_DVCQG_MAX_DOSSIERS_PER_CALL'),
+    updateMissing: raw('SANDBOX_DVCQG_UPDATE_MISSING') === 'reject' ? 'reject' : 'create',
+    progressUnknown: raw('SANDBOX_DVCQG_PROGRESS_UNKNOWN') === 'accept' ? 'accept' : 'reject',
+    validate: bool(raw('SANDBOX_DVCQG_VALIDATE')),
+    timeoutHangMs: number('SANDBOX_DVCQG_TIMEOUT_HANG_MS'),
+    hugeBodyBytes: number('SANDBOX_DVCQG_HUGE_BODY_BYTES'),
+    bodyLimitBytes: number('SANDBOX_DVCQG_BODY_LIMIT_BYTES'),
   });
 }

@@ -1,4 +1,4 @@
-import type { Random } from './random.js';
+import { drawApiFault, type Random } from '../peer-kit/index.js';
 
 /**
  * Run-time fault switches of the DVCQG simulator (PUT /dvcqg/_admin/faults). They apply to the protocol
@@ -60,15 +60,8 @@ export type FaultsBody = Partial<DvcqgFaults> & { seed?: number };
 /** What happens to one protocol call, drawn once per call. */
 export type FaultAction = 'outage' | 'error' | 'timeout' | undefined;
 
-/**
- * Outage first (it is total), then one draw split between 5xx and timeouts, so errorRate 0.2 with
- * timeoutRate 0.1 fails 30 % of calls, never more — the rates are shares of all calls.
- */
+/** Outage first (it is total), then the one draw every peer makes, split between 5xx and timeouts. */
 export function drawFault(f: DvcqgFaults, random: Random): FaultAction {
   if (f.outage) return 'outage';
-  if (f.errorRate === 0 && f.timeoutRate === 0) return undefined;
-  const r = random();
-  if (r < f.errorRate) return 'error';
-  if (r < f.errorRate + f.timeoutRate) return 'timeout';
-  return undefined;
+  return drawApiFault(f, random);
 }

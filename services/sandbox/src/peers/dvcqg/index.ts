@@ -3,7 +3,7 @@ import { parseGuardedJson } from '@lienthong/platform';
 import type { SandboxPeer, SandboxPeerOptions } from '../../peer.js';
 import { configProperties, readPeerConfig } from './config.js';
 import { defaultFaults, type DvcqgFaults } from './faults.js';
-import { seededRandom, type Random } from './random.js';
+import { seededRandom, type Random } from '../peer-kit/index.js';
 import { createStore } from './store.js';
 import { createCatalogue } from './catalogue.js';
 import { registerProtocolRoutes } from './protocol-routes.js';

@@ -17,7 +17,7 @@ import { capNhatTienDoHoSoMC } from './progress-service.js';
 import { dongBoDanhGia } from './rating-service.js';
 import { layDanhMucCoQuan, layDanhSachTTHC, layThuTuc, traCuuHoSo } from './lookup-services.js';
 import type { CallRecord } from './store.js';
-import type { Random } from './random.js';
+import type { Random } from '../peer-kit/index.js';
 
 const handlers: Record<DvcqgService, ServiceHandler> = {
   [DvcqgServices.DongBoHoSoMC]: dongBoHoSoMC,

@@ -1,5 +1,6 @@
 import type { PeerConfigProperties } from '../../peer.js';
-import { parseMerchantsJson, pickConfig } from '../payment-peer-kit/index.js';
+import { parseMerchantsJson } from '../payment-peer-kit/index.js';
+import { peerConfigReader } from '../peer-kit/index.js';
 import type { MomoPeerMerchant, MomoPeerOptions } from './options.js';
 
 /**
@@ -30,9 +31,6 @@ export interface MomoPeerSettings {
   publicUrl: string;
 }
 
-const def = (k: string) => configProperties[k]!.default;
-const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
-
 function checkMerchant(m: unknown, i: number): MomoPeerMerchant {
   const o = (m ?? {}) as Record<string, unknown>;
   if (typeof o.partnerCode !== 'string' || !/^[A-Za-z0-9_-]{1,50}$/.test(o.partnerCode)) throw new Error(`MoMo merchant ${i}: partnerCode must be 1-50 letters, digits, _ or -`);
@@ -42,14 +40,14 @@ function checkMerchant(m: unknown, i: number): MomoPeerMerchant {
 
 /** Options first (tests), then the sandbox config, then the declared defaults. Throws on a bad merchant. */
 export function readMomoPeerSettings(opts: MomoPeerOptions): MomoPeerSettings {
-  const c = opts.config;
+  const read = peerConfigReader(configProperties, opts.config);
   return Object.freeze({
-    merchants: Object.freeze(parseMerchantsJson(opts.merchants ?? pickConfig(c, 'SANDBOX_MOMO_MERCHANTS', def('SANDBOX_MOMO_MERCHANTS')), 'SANDBOX_MOMO_MERCHANTS', checkMerchant)),
-    notifyTimeoutMs: opts.notifyTimeoutMs ?? num(pickConfig(c, 'SANDBOX_MOMO_NOTIFY_TIMEOUT_MS', def('SANDBOX_MOMO_NOTIFY_TIMEOUT_MS'))),
-    payUrlTtlMs: opts.payUrlTtlMs ?? num(pickConfig(c, 'SANDBOX_MOMO_PAY_URL_TTL_MS', def('SANDBOX_MOMO_PAY_URL_TTL_MS'))),
-    timeoutHangMs: opts.timeoutHangMs ?? num(pickConfig(c, 'SANDBOX_MOMO_TIMEOUT_HANG_MS', def('SANDBOX_MOMO_TIMEOUT_HANG_MS'))),
-    seed: opts.seed ?? num(pickConfig(c, 'SANDBOX_MOMO_SEED', def('SANDBOX_MOMO_SEED'))),
-    logSize: num(pickConfig(c, 'SANDBOX_MOMO_LOG_SIZE', def('SANDBOX_MOMO_LOG_SIZE'))),
+    merchants: Object.freeze(parseMerchantsJson(opts.merchants ?? read.raw('SANDBOX_MOMO_MERCHANTS'), 'SANDBOX_MOMO_MERCHANTS', checkMerchant)),
+    notifyTimeoutMs: opts.notifyTimeoutMs ?? read.number('SANDBOX_MOMO_NOTIFY_TIMEOUT_MS'),
+    payUrlTtlMs: opts.payUrlTtlMs ?? read.number('SANDBOX_MOMO_PAY_URL_TTL_MS'),
+    timeoutHangMs: opts.timeoutHangMs ?? read.number('SANDBOX_MOMO_TIMEOUT_HANG_MS'),
+    seed: opts.seed ?? read.number('SANDBOX_MOMO_SEED'),
+    logSize: read.number('SANDBOX_MOMO_LOG_SIZE'),
     publicUrl: (opts.publicUrl ?? 'http://127.0.0.1:8090').replace(/\/+$/, ''),
   });
 }

@@ -1,5 +1,6 @@
 import type { PeerConfigProperties } from '../../peer.js';
-import { parseMerchantsJson, pickConfig } from '../payment-peer-kit/index.js';
+import { parseMerchantsJson } from '../payment-peer-kit/index.js';
+import { peerConfigReader } from '../peer-kit/index.js';
 import type { PaygovPeerMerchant, PaygovPeerOptions } from './options.js';
 
 /**
@@ -35,8 +36,6 @@ export interface PaygovPeerSettings {
   publicUrl: string;
 }
 
-const def = (k: string) => configProperties[k]!.default;
-const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 const isUrl = (v: unknown) => typeof v === 'string' && /^https?:\/\//.test(v);
 
 function checkMerchant(m: unknown, i: number): PaygovPeerMerchant {
@@ -56,17 +55,16 @@ function checkMerchant(m: unknown, i: number): PaygovPeerMerchant {
 
 /** Options first (tests), then the sandbox config, then the declared defaults. Throws on a bad merchant. */
 export function readPaygovPeerSettings(opts: PaygovPeerOptions): PaygovPeerSettings {
-  const c = opts.config;
-  const pick = (k: string) => num(pickConfig(c, k, def(k)));
+  const read = peerConfigReader(configProperties, opts.config);
   return Object.freeze({
-    merchants: Object.freeze(parseMerchantsJson(opts.merchants ?? pickConfig(c, 'SANDBOX_PAYGOV_MERCHANTS', def('SANDBOX_PAYGOV_MERCHANTS')), 'SANDBOX_PAYGOV_MERCHANTS', checkMerchant)),
-    confirmMaxAttempts: opts.confirmMaxAttempts ?? pick('SANDBOX_PAYGOV_CONFIRM_MAX_ATTEMPTS'),
-    confirmRetryIntervalMs: opts.confirmRetryIntervalMs ?? pick('SANDBOX_PAYGOV_CONFIRM_RETRY_INTERVAL_MS'),
-    notifyTimeoutMs: opts.notifyTimeoutMs ?? pick('SANDBOX_PAYGOV_NOTIFY_TIMEOUT_MS'),
-    payUrlTtlMs: opts.payUrlTtlMs ?? pick('SANDBOX_PAYGOV_PAY_URL_TTL_MS'),
-    timeoutHangMs: opts.timeoutHangMs ?? pick('SANDBOX_PAYGOV_TIMEOUT_HANG_MS'),
-    seed: opts.seed ?? pick('SANDBOX_PAYGOV_SEED'),
-    logSize: pick('SANDBOX_PAYGOV_LOG_SIZE'),
+    merchants: Object.freeze(parseMerchantsJson(opts.merchants ?? read.raw('SANDBOX_PAYGOV_MERCHANTS'), 'SANDBOX_PAYGOV_MERCHANTS', checkMerchant)),
+    confirmMaxAttempts: opts.confirmMaxAttempts ?? read.number('SANDBOX_PAYGOV_CONFIRM_MAX_ATTEMPTS'),
+    confirmRetryIntervalMs: opts.confirmRetryIntervalMs ?? read.number('SANDBOX_PAYGOV_CONFIRM_RETRY_INTERVAL_MS'),
+    notifyTimeoutMs: opts.notifyTimeoutMs ?? read.number('SANDBOX_PAYGOV_NOTIFY_TIMEOUT_MS'),
+    payUrlTtlMs: opts.payUrlTtlMs ?? read.number('SANDBOX_PAYGOV_PAY_URL_TTL_MS'),
+    timeoutHangMs: opts.timeoutHangMs ?? read.number('SANDBOX_PAYGOV_TIMEOUT_HANG_MS'),
+    seed: opts.seed ?? read.number('SANDBOX_PAYGOV_SEED'),
+    logSize: read.number('SANDBOX_PAYGOV_LOG_SIZE'),
     publicUrl: (opts.publicUrl ?? 'http://127.0.0.1:8090').replace(/\/+$/, ''),
   });
 }

@@ -1,4 +1,6 @@
-import { seededRandom, type Random } from './random.js';
+import { drawApiFault, seededRandom, type ApiFault, type Random } from '../peer-kit/index.js';
+
+export type { ApiFault };
 
 /**
  * Run-time fault switches of a payment peer (`POST|PUT /<peer>/_admin/faults`). Notification faults act on
@@ -47,8 +49,6 @@ export const paymentPeerFaultsBodySchema = {
 
 export type PaymentPeerFaultsPatch = Partial<PaymentPeerFaults> & { seed?: number };
 
-export type ApiFault = 'error' | 'timeout' | undefined;
-
 export interface FaultSwitches {
   get(): Readonly<PaymentPeerFaults>;
   /** Merges a validated patch (POST) or replaces from the defaults (PUT). */
@@ -75,14 +75,7 @@ export function createFaultSwitches(initial: Partial<PaymentPeerFaults> = {}, se
       current = Object.freeze({ ...defaultPaymentPeerFaults });
       random = seededRandom(seed);
     },
-    drawApiFault() {
-      const { errorRate, timeoutRate } = current;
-      if (errorRate === 0 && timeoutRate === 0) return undefined;
-      const r = random();
-      if (r < errorRate) return 'error';
-      if (r < errorRate + timeoutRate) return 'timeout';
-      return undefined;
-    },
+    drawApiFault: () => drawApiFault(current, random),
     drawLost() {
       return current.lostNotifications > 0 && random() < current.lostNotifications;
     },

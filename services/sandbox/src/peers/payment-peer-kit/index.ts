@@ -1,4 +1,3 @@
-export * from './random.js';
 export * from './faults.js';
 export * from './journal.js';
 export * from './notifier.js';

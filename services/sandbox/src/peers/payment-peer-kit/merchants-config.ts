@@ -15,9 +15,3 @@ export function parseMerchantsJson<T>(raw: unknown, name: string, check: (m: unk
   if (!Array.isArray(parsed) || parsed.length === 0) throw new Error(`${name}: expected a non-empty JSON array`);
   return parsed.map(check);
 }
-
-/** A config value by key, falling back to the declared default when the sandbox config lacks it. */
-export function pickConfig(config: Readonly<Record<string, unknown>> | undefined, key: string, fallback: unknown): unknown {
-  const v = config?.[key];
-  return v === undefined || v === '' ? fallback : v;
-}

@@ -1,5 +1,6 @@
 import type { PeerConfigProperties } from '../../peer.js';
-import { parseMerchantsJson, pickConfig } from '../payment-peer-kit/index.js';
+import { parseMerchantsJson } from '../payment-peer-kit/index.js';
+import { peerConfigReader } from '../peer-kit/index.js';
 import type { VnpayPeerMerchant, VnpayPeerOptions } from './options.js';
 
 /**
@@ -32,9 +33,6 @@ export interface VnpayPeerSettings {
   logSize: number;
 }
 
-const def = (k: string) => configProperties[k]!.default;
-const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
-
 function checkMerchant(m: unknown, i: number): VnpayPeerMerchant {
   const o = (m ?? {}) as Record<string, unknown>;
   if (typeof o.tmnCode !== 'string' || !/^[A-Za-z0-9]{8}$/.test(o.tmnCode)) throw new Error(`VNPAY merchant ${i}: tmnCode must be 8 letters or digits`);
@@ -45,14 +43,14 @@ function checkMerchant(m: unknown, i: number): VnpayPeerMerchant {
 
 /** Options first (tests), then the sandbox config, then the declared defaults. Throws on a bad merchant. */
 export function readVnpayPeerSettings(opts: VnpayPeerOptions): VnpayPeerSettings {
-  const c = opts.config;
+  const read = peerConfigReader(configProperties, opts.config);
   return Object.freeze({
-    merchants: Object.freeze(parseMerchantsJson(opts.merchants ?? pickConfig(c, 'SANDBOX_VNPAY_MERCHANTS', def('SANDBOX_VNPAY_MERCHANTS')), 'SANDBOX_VNPAY_MERCHANTS', checkMerchant)),
-    ipnRetryIntervalMs: opts.ipnRetryIntervalMs ?? num(pickConfig(c, 'SANDBOX_VNPAY_IPN_RETRY_INTERVAL_MS', def('SANDBOX_VNPAY_IPN_RETRY_INTERVAL_MS'))),
-    ipnMaxAttempts: opts.ipnMaxAttempts ?? num(pickConfig(c, 'SANDBOX_VNPAY_IPN_MAX_ATTEMPTS', def('SANDBOX_VNPAY_IPN_MAX_ATTEMPTS'))),
-    notifyTimeoutMs: opts.notifyTimeoutMs ?? num(pickConfig(c, 'SANDBOX_VNPAY_NOTIFY_TIMEOUT_MS', def('SANDBOX_VNPAY_NOTIFY_TIMEOUT_MS'))),
-    timeoutHangMs: opts.timeoutHangMs ?? num(pickConfig(c, 'SANDBOX_VNPAY_TIMEOUT_HANG_MS', def('SANDBOX_VNPAY_TIMEOUT_HANG_MS'))),
-    seed: opts.seed ?? num(pickConfig(c, 'SANDBOX_VNPAY_SEED', def('SANDBOX_VNPAY_SEED'))),
-    logSize: num(pickConfig(c, 'SANDBOX_VNPAY_LOG_SIZE', def('SANDBOX_VNPAY_LOG_SIZE'))),
+    merchants: Object.freeze(parseMerchantsJson(opts.merchants ?? read.raw('SANDBOX_VNPAY_MERCHANTS'), 'SANDBOX_VNPAY_MERCHANTS', checkMerchant)),
+    ipnRetryIntervalMs: opts.ipnRetryIntervalMs ?? read.number('SANDBOX_VNPAY_IPN_RETRY_INTERVAL_MS'),
+    ipnMaxAttempts: opts.ipnMaxAttempts ?? read.number('SANDBOX_VNPAY_IPN_MAX_ATTEMPTS'),
+    notifyTimeoutMs: opts.notifyTimeoutMs ?? read.number('SANDBOX_VNPAY_NOTIFY_TIMEOUT_MS'),
+    timeoutHangMs: opts.timeoutHangMs ?? read.number('SANDBOX_VNPAY_TIMEOUT_HANG_MS'),
+    seed: opts.seed ?? read.number('SANDBOX_VNPAY_SEED'),
+    logSize: read.number('SANDBOX_VNPAY_LOG_SIZE'),
   });
 }

@@ -1,6 +1,7 @@
 /**
- * A small seeded PRNG (mulberry32) for the fault draws, so a test that sets lostNotifications 0.5 with a
- * given seed sees the same sequence every run. Not for anything secret: ids use node:crypto.
+ * A small seeded PRNG (mulberry32) for every peer's fault draws, so a test that sets errorRate 0.2 or
+ * lostNotifications 0.5 with a given seed sees the same sequence every run. Not for anything secret:
+ * session tokens and ids use node:crypto.
  */
 export type Random = () => number;
 

@@ -1,0 +1,3 @@
+export * from './random.js';
+export * from './api-fault-draw.js';
+export * from './peer-config.js';
