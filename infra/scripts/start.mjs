@@ -16,31 +16,74 @@ mkdirSync(dataDir, { recursive: true });
 const say = (m) => process.stdout.write(`[start] ${m}\n`);
 const host = process.env.HUB_HOST ?? '127.0.0.1';
 
-/** Services in start order: each with its port variable, default port and the env it needs. */
+const portOf = (name, fallback) => Number(process.env[name] || fallback);
+const ports = {
+  sandbox: portOf('SANDBOX_PORT', 8090),
+  gateway: portOf('GATEWAY_PORT', 8080),
+  nationalSync: portOf('NATIONAL_SYNC_PORT', 8081),
+  payments: portOf('PAYMENTS_PORT', 8082),
+};
+// Every URL one service gives another follows the ports above: the services' own defaults assume 8082 and
+// 8090, which would send national-sync, payments and the sandbox's notifications to the wrong place (or to
+// another hub) as soon as a port is changed.
+const sandboxUrl = `http://${host}:${ports.sandbox}`;
+const paymentsUrl = process.env.PAYMENTS_PUBLIC_URL || `http://${host}:${ports.payments}`;
+const namespace = process.env.KAFKA_TOPIC_NAMESPACE ?? '';
+
+/** Only the variables the caller did not set (the caller's environment always wins). */
+const unlessSet = (vars) => Object.fromEntries(Object.entries(vars).filter(([k, v]) => v !== undefined && !process.env[k]));
+
+/**
+ * The sandbox's simulated merchant accounts, from the merchants file payments uses (by default the demo one,
+ * services/payments/demo/merchants.sandbox.json), with the notification URLs of this run's payments service:
+ * both sides then share the credentials, and VNPAY's IPN and PayGov's confirm reach PAYMENTS_PORT.
+ */
+function sandboxMerchants(merchantsFile) {
+  const { merchants = [] } = JSON.parse(readFileSync(merchantsFile, 'utf8'));
+  const vnpay = merchants.filter((m) => m.vnpay).map((m) => ({ tmnCode: m.vnpay.tmnCode, hashSecret: m.vnpay.hashSecret, ipnUrl: `${paymentsUrl}/v1/ipn/vnpay` }));
+  const momo = merchants.filter((m) => m.momo).map((m) => ({ partnerCode: m.momo.partnerCode, accessKey: m.momo.accessKey, secretKey: m.momo.secretKey }));
+  const paygov = merchants
+    .filter((m) => m.paygov)
+    .map((m) => ({ maDoiTac: m.paygov.maDoiTac, secret: m.paygov.secretKey, confirmUrl: `${paymentsUrl}/v1/ipn/paygov`, returnUrl: `${paymentsUrl}/v1/return/paygov` }));
+  const json = (list) => (list.length ? JSON.stringify(list) : undefined);
+  return unlessSet({ SANDBOX_VNPAY_MERCHANTS: json(vnpay), SANDBOX_MOMO_MERCHANTS: json(momo), SANDBOX_PAYGOV_MERCHANTS: json(paygov) });
+}
+
+/** Services in start order: each with its port variable, port and the env it needs. */
 function services(env) {
   return [
-    { name: 'sandbox', portVar: 'SANDBOX_PORT', port: 8090, env: {} },
-    { name: 'gateway', portVar: 'GATEWAY_PORT', port: 8080, env: { API_CLIENTS_FILE: env.apiClientsFile } },
+    { name: 'sandbox', portVar: 'SANDBOX_PORT', port: ports.sandbox, env: sandboxMerchants(env.merchantsFile) },
+    { name: 'gateway', portVar: 'GATEWAY_PORT', port: ports.gateway, env: { API_CLIENTS_FILE: env.apiClientsFile } },
     {
       name: 'national-sync',
       portVar: 'NATIONAL_SYNC_PORT',
-      port: 8081,
+      port: ports.nationalSync,
       // The sandbox's simulated portal and its simulator credentials (services/sandbox/src/peers/dvcqg/config.ts).
       env: {
-        DVCQG_BASE_URL: process.env.DVCQG_BASE_URL ?? `http://${host}:${process.env.SANDBOX_PORT ?? 8090}/dvcqg`,
+        DVCQG_BASE_URL: process.env.DVCQG_BASE_URL || `${sandboxUrl}/dvcqg`,
         DVCQG_USERNAME: process.env.DVCQG_USERNAME ?? 'lienthong',
         DVCQG_PASSWORD: process.env.DVCQG_PASSWORD ?? 'lienthong-sandbox',
         DVCQG_MADONVI: process.env.DVCQG_MADONVI ?? '000.00.00.H22',
+        // A consumer group per topic namespace: hubs sharing a cluster under different namespaces never share a group.
+        ...unlessSet({ NATIONAL_SYNC_GROUP_ID: namespace ? `${namespace}national-sync` : undefined }),
       },
     },
     {
       name: 'payments',
       portVar: 'PAYMENTS_PORT',
-      port: 8082,
-      // The sandbox peers' demo merchants (simulator credentials); provider URLs default to the sandbox.
+      port: ports.payments,
+      // The sandbox peers' demo merchants (simulator credentials); provider URLs point at this run's sandbox.
       env: {
         API_CLIENTS_FILE: env.apiClientsFile,
-        PAYMENTS_MERCHANTS_FILE: process.env.PAYMENTS_MERCHANTS_FILE ?? path.join(repoRoot, 'services/payments/demo/merchants.sandbox.json'),
+        PAYMENTS_MERCHANTS_FILE: env.merchantsFile,
+        PAYMENTS_PUBLIC_URL: paymentsUrl,
+        ...unlessSet({
+          VNPAY_PAYMENT_URL: `${sandboxUrl}/vnpay/paymentv2/vpcpay.html`,
+          VNPAY_API_URL: `${sandboxUrl}/vnpay/merchant_webapi/api/transaction`,
+          MOMO_API_URL: `${sandboxUrl}/momo`,
+          PAYGOV_INIT_URL: `${sandboxUrl}/paygov/init`,
+          PAYGOV_QUERY_URL: `${sandboxUrl}/paygov/query`,
+        }),
       },
     },
   ];
@@ -77,12 +120,21 @@ let kafkaStop;
 let startedPostgres = false;
 let stopping = false;
 
+// A child killed by a signal keeps exitCode null (signalCode is set): both must be checked, or stopping
+// would wait forever for the 'exit' of a child that is already gone.
+const alive = (c) => c.exitCode === null && c.signalCode === null;
+
 async function stopAll(code = 0) {
   if (stopping) return;
   stopping = true;
   say('stopping…');
-  for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  for (const c of [...children].reverse()) if (alive(c)) c.kill('SIGTERM');
+  // Services shut down gracefully on SIGTERM; one that has not exited after 20 s is killed.
+  const force = setTimeout(() => {
+    for (const c of children) if (alive(c)) c.kill('SIGKILL');
+  }, 20_000);
+  await Promise.all(children.map((c) => (alive(c) ? new Promise((r) => c.once('exit', r)) : null)));
+  clearTimeout(force);
   if (kafkaStop) await kafkaStop();
   if (startedPostgres) await stopPostgresDaemon({ quiet: true });
   say('stopped');
@@ -109,14 +161,16 @@ try {
     writeFileSync(apiClientsFile, JSON.stringify({ clients: [{ id: 'demo', name: 'Demo one-stop system', keyHash, agencies: ['*'] }] }, null, 2));
   }
 
+  const merchantsFile = process.env.PAYMENTS_MERCHANTS_FILE || path.join(repoRoot, 'services/payments/demo/merchants.sandbox.json');
+  if (namespace) say(`topic namespace ${namespace}`);
   const urls = [];
-  for (const svc of services({ apiClientsFile })) {
+  for (const svc of services({ apiClientsFile, merchantsFile })) {
     const main = path.join(repoRoot, 'services', svc.name, 'dist', 'main.js');
     if (!existsSync(main)) {
       say(`skipping ${svc.name}: ${path.relative(repoRoot, main)} not built`);
       continue;
     }
-    const port = Number(process.env[svc.portVar] ?? svc.port);
+    const port = svc.port;
     // kafkajs 2.2.4 schedules a timer with a negative delay; Node ≥ 23 warns about it on every start.
     // Harmless (Node clamps it to 1 ms), so that one warning is silenced by name, no other.
     const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
@@ -148,7 +202,8 @@ try {
   say(`  Kafka          ${brokers}`);
   say(`  Postgres       ${pg.url.replace(/:[^:@/]*@/, ':***@')}`);
   say(`demo API key: ${key}${keyFile ? `   (saved in ${path.relative(repoRoot, keyFile)})` : ' (from HUB_DEMO_API_KEY)'}`);
-  say('try:  curl -s -X POST http://127.0.0.1:8080/v1/dossiers -H "authorization: Bearer $(cat .data/demo-api-key)" -H "content-type: application/json" -d @tests/fixtures/demo/dossier.json');
+  const keyArg = keyFile ? `$(cat ${path.relative(repoRoot, keyFile)})` : '$HUB_DEMO_API_KEY';
+  say(`try:  curl -s -X POST http://${host}:${ports.gateway}/v1/dossiers -H "authorization: Bearer ${keyArg}" -H "content-type: application/json" -d @tests/fixtures/demo/dossier.json`);
   say('Ctrl-C stops everything this command started.');
 } catch (err) {
   say(`could not start: ${err.message}`);

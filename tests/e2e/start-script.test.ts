@@ -1,0 +1,210 @@
+/**
+ * `npm start` (infra/scripts/start.mjs) as the README describes it, on non-default ports: every service
+ * starts from its dist build against the test broker and a fresh database under a random topic
+ * namespace, the README's flows work over HTTP (dossier → sandbox portal; VNPAY payment → IPN → paid →
+ * fee on the portal), and SIGINT stops every child and frees every port.
+ *
+ * The script runs in its own process group, so whatever it started can be found (and, should a test fail
+ * half-way, killed) by that group. The API clients file is a temporary one: the default, .data/api-clients.json,
+ * is shared by every checkout's `npm start` and by parallel test runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { generateApiKey, hashApiKey } from '@lienthong/platform';
+import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, randomSuffix, testBrokers } from '../helpers/index.js';
+import { freePort } from '../../services/payments/test/harness.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const services = ['sandbox', 'gateway', 'national-sync', 'payments'] as const;
+
+/** Pids of every live process in process group `pgid` (Linux /proc; field 5 of stat, after the command's ')'). */
+function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.setTimeout(2_000);
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('timeout', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
+  let ns: string;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let proc: ChildProcess | undefined;
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let output = '';
+  const key = generateApiKey();
+  const clientsFile = path.join(tmpdir(), `lt-start-clients-${randomSuffix()}.json`);
+  const ports: Record<(typeof services)[number], number> = { sandbox: 0, gateway: 0, 'national-sync': 0, payments: 0 };
+  const url = (s: (typeof services)[number]) => `http://127.0.0.1:${ports[s]}`;
+  const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const maHoSo = `000.00.01.H22-251123-${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  let members: number[] = [];
+
+  beforeAll(async () => {
+    // The suite runs after `npm run build`; alone, this builds what the script starts (a no-op when up to date).
+    await promisify(execFile)('npx', ['tsc', '-b', ...services.map((s) => `services/${s}`)], { cwd: root, timeout: 300_000 });
+    ns = await createTestNamespace();
+    db = await createTestDatabase();
+    const taken = new Set([8080, 8081, 8082, 8090]);
+    for (const s of services) {
+      let p = await freePort();
+      while (taken.has(p)) p = await freePort();
+      taken.add(p);
+      ports[s] = p;
+    }
+    writeFileSync(clientsFile, JSON.stringify({ clients: [{ id: 'demo', name: 'start-script test', keyHash: hashApiKey(key), agencies: ['*'] }] }));
+    proc = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', 'infra/scripts/start.mjs'], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: testBrokers().join(','),
+        DATABASE_URL: db.url,
+        KAFKA_TOPIC_NAMESPACE: ns,
+        SANDBOX_PORT: String(ports.sandbox),
+        GATEWAY_PORT: String(ports.gateway),
+        NATIONAL_SYNC_PORT: String(ports['national-sync']),
+        PAYMENTS_PORT: String(ports.payments),
+        HUB_DEMO_API_KEY: key,
+        API_CLIENTS_FILE: clientsFile,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    const p = proc;
+    p.stdout!.on('data', (b: Buffer) => (output += b.toString()));
+    p.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+    exited = new Promise((resolve) => p.once('exit', (code, signal) => resolve({ code, signal })));
+    const up = eventually(() => output.includes('the hub is up'), { what: '"the hub is up"', timeoutMs: 180_000, intervalMs: 200 });
+    up.catch(() => {});
+    const first = await Promise.race([up.then(() => 'up' as const), exited]).catch((err: Error) => err);
+    if (first !== 'up') throw new Error(`start.mjs did not come up (${first instanceof Error ? first.message : `exited ${JSON.stringify(first)}`})\n--- its output ---\n${output.slice(-4_000)}`);
+  }, 420_000);
+
+  afterAll(async () => {
+    // Whatever a failed test left running: the whole process group (the script and every service it started).
+    if (proc?.pid && groupMembers(proc.pid).length) {
+      try {
+        process.kill(-proc.pid, 'SIGKILL');
+      } catch {}
+    }
+    rmSync(clientsFile, { force: true });
+    if (ns) await deleteTestNamespace(ns);
+    await db?.drop();
+  });
+
+  it('prints every service on its configured port, the topic namespace and the demo key', () => {
+    for (const s of services) expect(output).toMatch(new RegExp(`\\[start\\]\\s+${s}\\s+${url(s).replace(/[.]/g, '\\.')}`));
+    expect(output).toContain(`topic namespace ${ns}`);
+    expect(output).toContain(`demo API key: ${key}`);
+    expect(output).toContain(`curl -s -X POST ${url('gateway')}/v1/dossiers`);
+  });
+
+  it("the README's dossier: 202 from the gateway, then the sandbox portal holds it field for field", async () => {
+    const dossier = { ...JSON.parse(readFileSync(path.join(root, 'tests/fixtures/demo/dossier.json'), 'utf8')), MaHoSo: maHoSo };
+    const res = await fetch(`${url('gateway')}/v1/dossiers`, { method: 'POST', headers: auth, body: JSON.stringify(dossier) });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ accepted: [{ MaHoSo: maHoSo }] });
+    const held = await eventually(
+      async () => {
+        const r = await fetch(`${url('sandbox')}/dvcqg/_admin/dossiers/${encodeURIComponent(maHoSo)}`);
+        return r.status === 200 ? ((await r.json()) as { dossier: Record<string, unknown> | null }).dossier : undefined;
+      },
+      { what: 'the dossier at the sandbox portal', timeoutMs: 30_000 },
+    );
+    expect(held).toEqual(dossier);
+  });
+
+  it("the README's payment: created at the sandbox's VNPAY, paid there, IPN to payments, paid, fee on the portal", async () => {
+    const created = await fetch(`${url('payments')}/v1/payments`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({
+        MaHoSo: maHoSo,
+        provider: 'vnpay',
+        amount: 50000,
+        fees: [{ TenPhiLePhi: 'Lệ phí cấp giấy phép', SoTien: 50000 }],
+        payer: {},
+        returnUrl: 'https://motcua.example.vn/ket-qua',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { paymentId, payUrl } = (await created.json()) as { paymentId: string; payUrl: string };
+    // The pay URL points at this run's sandbox, not at the default :8090.
+    expect(payUrl.startsWith(`${url('sandbox')}/vnpay/`)).toBe(true);
+    const paid = await fetch(`${url('sandbox')}/vnpay/_admin/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payUrl }) });
+    expect(paid.status).toBe(200);
+    // Only the IPN settles a payment: "paid" means the sandbox reached payments on PAYMENTS_PORT.
+    const payment = await eventually(
+      async () => {
+        const r = await fetch(`${url('payments')}/v1/payments/${paymentId}`, { headers: auth });
+        const body = (await r.json()) as { status?: string };
+        return body.status === 'paid' ? body : undefined;
+      },
+      { what: 'the payment paid', timeoutMs: 30_000 },
+    );
+    expect(payment).toMatchObject({ paymentId, MaHoSo: maHoSo, amount: 50000 });
+    const ipns = (await (await fetch(`${url('sandbox')}/vnpay/_admin/notifications`)).json()) as {
+      notifications: Array<{ outcome: string; response?: { RspCode?: string } }>;
+    };
+    expect(ipns.notifications.map((n) => [n.outcome, n.response?.RspCode])).toEqual([['sent', '00']]);
+    // payments → payment.events.v1 (namespaced) → national-sync → the portal's copy of the dossier.
+    const withFee = await eventually(
+      async () => {
+        const r = await fetch(`${url('sandbox')}/dvcqg/_admin/dossiers/${encodeURIComponent(maHoSo)}`);
+        const d = ((await r.json()) as { dossier: Record<string, unknown> | null }).dossier;
+        return d?.DuocThanhToanTrucTuyen === '2' ? d : undefined;
+      },
+      { what: 'the fee on the portal', timeoutMs: 40_000 },
+    );
+    expect(withFee.DanhSachLePhi).toEqual([{ TenPhiLePhi: 'Lệ phí cấp giấy phép', MaPhiLePhi: '1', HinhThucThu: '1', Gia: '50000', LoaiPhiLePhi: '1' }]);
+  });
+
+  it('SIGINT stops every service it started and frees every port', async () => {
+    const p = proc!;
+    members = groupMembers(p.pid!);
+    // The script and its four services (npm is not involved: the script was started directly).
+    expect(members.length).toBeGreaterThanOrEqual(1 + services.length);
+    for (const s of services) expect(await listening(ports[s])).toBe(true);
+    p.kill('SIGINT');
+    const bounded = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000))]);
+    expect(bounded, output.slice(-4_000)).toEqual({ code: 0, signal: null });
+    expect(output).toContain('[start] stopped');
+    await eventually(() => members.every((pid) => !alive(pid)), { what: 'every child gone', timeoutMs: 10_000 });
+    expect(groupMembers(p.pid!)).toEqual([]);
+    for (const s of services) expect(await listening(ports[s]), `${s} port ${ports[s]} still open`).toBe(false);
+    expect(output).not.toMatch(/exited \(|could not start/);
+  }, 90_000);
+});
