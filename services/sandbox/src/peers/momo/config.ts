@@ -1,5 +1,5 @@
 import type { PeerConfigProperties } from '../../peer.js';
-import { parseMerchantsJson } from '../payment-peer-kit/index.js';
+import { parseMerchantsJson, type PaymentPeerSettings } from '../payment-peer-kit/index.js';
 import { peerConfigReader } from '../peer-kit/index.js';
 import type { MomoPeerMerchant, MomoPeerOptions } from './options.js';
 
@@ -21,13 +21,8 @@ export const configProperties: PeerConfigProperties = {
   SANDBOX_MOMO_LOG_SIZE: { type: 'integer', minimum: 10, default: 5_000, description: 'MoMo sandbox: records kept for /_admin/notifications and /_admin/requests' },
 };
 
-export interface MomoPeerSettings {
-  merchants: readonly MomoPeerMerchant[];
-  notifyTimeoutMs: number;
+export interface MomoPeerSettings extends PaymentPeerSettings<MomoPeerMerchant> {
   payUrlTtlMs: number;
-  timeoutHangMs: number;
-  seed: number;
-  logSize: number;
   publicUrl: string;
 }
 

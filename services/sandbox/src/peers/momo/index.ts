@@ -1,16 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { systemClock } from '@lienthong/platform';
 import { createMomoSigner } from '@lienthong/momo';
-import {
-  createDeliverer,
-  createFaultSwitches,
-  createHttpNotifier,
-  createJournal,
-  registerAdminRoutes,
-  registerFormBodyParser,
-  type NotificationRecord,
-  type RequestRecord,
-} from '../payment-peer-kit/index.js';
+import { registerPaymentPeer } from '../payment-peer-kit/index.js';
 import { readMomoPeerSettings } from './config.js';
 import { createMomoStore, resetMomoStore } from './store.js';
 import { registerCreateRoute } from './create-route.js';
@@ -33,50 +23,18 @@ export type { MomoPeerOptions, MomoPeerMerchant } from './options.js';
  */
 const momoPeer: FastifyPluginAsync<MomoPeerOptions> = async (app, opts) => {
   const settings = readMomoPeerSettings(opts);
-  const logger = opts.logger ?? app.log;
-  const faults = createFaultSwitches(opts.faults, settings.seed);
-  const notifications = createJournal<NotificationRecord>(settings.logSize);
-  const requests = createJournal<RequestRecord>(settings.logSize);
-  const newDeliverer = () => createDeliverer({ notifier: opts.notify ?? createHttpNotifier(), faults, journal: notifications, logger });
-  let deliverer = newDeliverer();
-  let closed = false;
-  const ctx: MomoPeerContext = {
+  const store = createMomoStore();
+  registerPaymentPeer(app, opts, {
     settings,
-    signers: new Map(settings.merchants.map((m) => [m.partnerCode, createMomoSigner(m)])),
-    store: createMomoStore(),
-    faults,
-    get deliverer() {
-      return deliverer;
-    },
-    notifications,
-    requests,
-    clock: opts.clock ?? systemClock,
-    logger,
-    prefix: app.prefix,
-    isClosed: () => closed,
-  };
-
-  registerFormBodyParser(app);
-  registerCreateRoute(app, ctx);
-  registerQueryRoute(app, ctx);
-  registerPayRoutes(app, ctx);
-  registerAdminRoutes(app, {
-    faults,
-    transactions: () => [...ctx.store.byKey.values()],
-    notifications,
-    requests,
-    reset() {
-      deliverer.close();
-      deliverer = newDeliverer();
-      resetMomoStore(ctx.store);
-      notifications.clear();
-      requests.clear();
-      faults.reset();
-    },
-  });
-  app.addHook('onClose', async () => {
-    closed = true;
-    deliverer.close();
+    store: { transactions: () => [...store.byKey.values()], reset: () => resetMomoStore(store) },
+    context: (base): MomoPeerContext => ({
+      ...base,
+      settings,
+      signers: new Map(settings.merchants.map((m) => [m.partnerCode, createMomoSigner(m)])),
+      store,
+      prefix: app.prefix,
+    }),
+    routes: [registerCreateRoute, registerQueryRoute, registerPayRoutes],
   });
 };
 

@@ -1,5 +1,5 @@
 import type { PeerConfigProperties } from '../../peer.js';
-import { parseMerchantsJson } from '../payment-peer-kit/index.js';
+import { parseMerchantsJson, type PaymentPeerSettings } from '../payment-peer-kit/index.js';
 import { peerConfigReader } from '../peer-kit/index.js';
 import type { PaygovPeerMerchant, PaygovPeerOptions } from './options.js';
 
@@ -24,15 +24,10 @@ export const configProperties: PeerConfigProperties = {
   SANDBOX_PAYGOV_LOG_SIZE: { type: 'integer', minimum: 10, default: 5_000, description: 'PayGov sandbox: records kept for /_admin/notifications and /_admin/requests' },
 };
 
-export interface PaygovPeerSettings {
-  merchants: readonly PaygovPeerMerchant[];
+export interface PaygovPeerSettings extends PaymentPeerSettings<PaygovPeerMerchant> {
   confirmMaxAttempts: number;
   confirmRetryIntervalMs: number;
-  notifyTimeoutMs: number;
   payUrlTtlMs: number;
-  timeoutHangMs: number;
-  seed: number;
-  logSize: number;
   publicUrl: string;
 }
 

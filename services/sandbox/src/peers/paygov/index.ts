@@ -1,16 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { systemClock } from '@lienthong/platform';
 import { createPaygovSigner } from '@lienthong/paygov';
-import {
-  createDeliverer,
-  createFaultSwitches,
-  createHttpNotifier,
-  createJournal,
-  registerAdminRoutes,
-  registerFormBodyParser,
-  type NotificationRecord,
-  type RequestRecord,
-} from '../payment-peer-kit/index.js';
+import { registerPaymentPeer } from '../payment-peer-kit/index.js';
 import { readPaygovPeerSettings } from './config.js';
 import { createPaygovStore, resetPaygovStore } from './store.js';
 import { registerApiRoutes } from './api-routes.js';
@@ -33,49 +23,18 @@ export type { PaygovPeerOptions, PaygovPeerMerchant } from './options.js';
  */
 const paygovPeer: FastifyPluginAsync<PaygovPeerOptions> = async (app, opts) => {
   const settings = readPaygovPeerSettings(opts);
-  const logger = opts.logger ?? app.log;
-  const faults = createFaultSwitches(opts.faults, settings.seed);
-  const notifications = createJournal<NotificationRecord>(settings.logSize);
-  const requests = createJournal<RequestRecord>(settings.logSize);
-  const newDeliverer = () => createDeliverer({ notifier: opts.notify ?? createHttpNotifier(), faults, journal: notifications, logger });
-  let deliverer = newDeliverer();
-  let closed = false;
-  const ctx: PaygovPeerContext = {
+  const store = createPaygovStore();
+  registerPaymentPeer(app, opts, {
     settings,
-    merchants: new Map(settings.merchants.map((m) => [m.maDoiTac, { merchant: m, signer: createPaygovSigner({ maDoiTac: m.maDoiTac, secret: m.secret }) }])),
-    store: createPaygovStore(),
-    faults,
-    get deliverer() {
-      return deliverer;
-    },
-    notifications,
-    requests,
-    clock: opts.clock ?? systemClock,
-    logger,
-    prefix: app.prefix,
-    isClosed: () => closed,
-  };
-
-  registerFormBodyParser(app);
-  registerApiRoutes(app, ctx);
-  registerPayRoutes(app, ctx);
-  registerAdminRoutes(app, {
-    faults,
-    transactions: () => [...ctx.store.byKey.values()],
-    notifications,
-    requests,
-    reset() {
-      deliverer.close();
-      deliverer = newDeliverer();
-      resetPaygovStore(ctx.store);
-      notifications.clear();
-      requests.clear();
-      faults.reset();
-    },
-  });
-  app.addHook('onClose', async () => {
-    closed = true;
-    deliverer.close();
+    store: { transactions: () => [...store.byKey.values()], reset: () => resetPaygovStore(store) },
+    context: (base): PaygovPeerContext => ({
+      ...base,
+      settings,
+      merchants: new Map(settings.merchants.map((m) => [m.maDoiTac, { merchant: m, signer: createPaygovSigner({ maDoiTac: m.maDoiTac, secret: m.secret }) }])),
+      store,
+      prefix: app.prefix,
+    }),
+    routes: [registerApiRoutes, registerPayRoutes],
   });
 };
 

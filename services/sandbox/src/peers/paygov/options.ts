@@ -1,6 +1,5 @@
-import type { Clock } from '@lienthong/platform';
 import type { SandboxPeerOptions } from '../../peer.js';
-import type { Notifier, PaymentPeerFaults } from '../payment-peer-kit/index.js';
+import type { PaymentPeerCommonOptions } from '../payment-peer-kit/index.js';
 
 /**
  * One simulated partner of the DVCQG payment platform. INIT carries no callback or return URL (§8), so the
@@ -17,9 +16,8 @@ export interface PaygovPeerMerchant {
 }
 
 /** Options of the PayGov peer plugin; all optional (see VnpayPeerOptions for the pattern). */
-export interface PaygovPeerOptions extends Partial<SandboxPeerOptions> {
+export interface PaygovPeerOptions extends Partial<SandboxPeerOptions>, PaymentPeerCommonOptions {
   merchants?: PaygovPeerMerchant[];
-  faults?: Partial<PaymentPeerFaults>;
   /** Confirm calls per notification; nothing is documented, default 1 [inf]. */
   confirmMaxAttempts?: number;
   confirmRetryIntervalMs?: number;
@@ -28,6 +26,4 @@ export interface PaygovPeerOptions extends Partial<SandboxPeerOptions> {
   payUrlTtlMs?: number;
   timeoutHangMs?: number;
   seed?: number;
-  notify?: Notifier;
-  clock?: Clock;
 }

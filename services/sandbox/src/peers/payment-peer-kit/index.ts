@@ -7,3 +7,4 @@ export * from './api-fault.js';
 export * from './form-body.js';
 export * from './pay-page.js';
 export * from './merchants-config.js';
+export * from './payment-peer.js';

@@ -1,5 +1,5 @@
 import type { PeerConfigProperties } from '../../peer.js';
-import { parseMerchantsJson } from '../payment-peer-kit/index.js';
+import { parseMerchantsJson, type PaymentPeerSettings } from '../payment-peer-kit/index.js';
 import { peerConfigReader } from '../peer-kit/index.js';
 import type { VnpayPeerMerchant, VnpayPeerOptions } from './options.js';
 
@@ -23,14 +23,9 @@ export const configProperties: PeerConfigProperties = {
   SANDBOX_VNPAY_LOG_SIZE: { type: 'integer', minimum: 10, default: 5_000, description: 'VNPAY sandbox: records kept for /_admin/notifications and /_admin/requests' },
 };
 
-export interface VnpayPeerSettings {
-  merchants: readonly VnpayPeerMerchant[];
+export interface VnpayPeerSettings extends PaymentPeerSettings<VnpayPeerMerchant> {
   ipnRetryIntervalMs: number;
   ipnMaxAttempts: number;
-  notifyTimeoutMs: number;
-  timeoutHangMs: number;
-  seed: number;
-  logSize: number;
 }
 
 function checkMerchant(m: unknown, i: number): VnpayPeerMerchant {

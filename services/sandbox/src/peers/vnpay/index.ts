@@ -1,15 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { systemClock } from '@lienthong/platform';
-import {
-  createDeliverer,
-  createFaultSwitches,
-  createHttpNotifier,
-  createJournal,
-  registerAdminRoutes,
-  registerFormBodyParser,
-  type NotificationRecord,
-  type RequestRecord,
-} from '../payment-peer-kit/index.js';
+import { registerPaymentPeer } from '../payment-peer-kit/index.js';
 import { readVnpayPeerSettings } from './config.js';
 import { createVnpayStore, resetStore } from './store.js';
 import { registerPaymentRoutes } from './payment-routes.js';
@@ -32,49 +22,12 @@ export type { VnpayPeerOptions, VnpayPeerMerchant } from './options.js';
  */
 const vnpayPeer: FastifyPluginAsync<VnpayPeerOptions> = async (app, opts) => {
   const settings = readVnpayPeerSettings(opts);
-  const logger = opts.logger ?? app.log;
-  const faults = createFaultSwitches(opts.faults, settings.seed);
-  const notifications = createJournal<NotificationRecord>(settings.logSize);
-  const requests = createJournal<RequestRecord>(settings.logSize);
-  let closed = false;
-  let deliverer = createDeliverer({ notifier: opts.notify ?? createHttpNotifier(), faults, journal: notifications, logger });
-  const ctx: VnpayPeerContext = {
+  const store = createVnpayStore();
+  registerPaymentPeer(app, opts, {
     settings,
-    merchants: new Map(settings.merchants.map((m) => [m.tmnCode, m])),
-    store: createVnpayStore(),
-    faults,
-    get deliverer() {
-      return deliverer;
-    },
-    notifications,
-    requests,
-    clock: opts.clock ?? systemClock,
-    logger,
-    isClosed: () => closed,
-  };
-
-  registerFormBodyParser(app);
-  registerPaymentRoutes(app, ctx);
-  registerQueryDrRoute(app, ctx);
-  registerAdminPayRoute(app, ctx);
-  registerAdminRoutes(app, {
-    faults,
-    transactions: () => [...ctx.store.byKey.values()],
-    notifications,
-    requests,
-    reset() {
-      deliverer.close();
-      deliverer = createDeliverer({ notifier: opts.notify ?? createHttpNotifier(), faults, journal: notifications, logger });
-      resetStore(ctx.store);
-      notifications.clear();
-      requests.clear();
-      faults.reset();
-    },
-  });
-  // Scheduled IPN retries must not outlive the app (tests, shutdown).
-  app.addHook('onClose', async () => {
-    closed = true;
-    deliverer.close();
+    store: { transactions: () => [...store.byKey.values()], reset: () => resetStore(store) },
+    context: (base): VnpayPeerContext => ({ ...base, settings, merchants: new Map(settings.merchants.map((m) => [m.tmnCode, m])), store }),
+    routes: [registerPaymentRoutes, registerQueryDrRoute, registerAdminPayRoute],
   });
 };
 

@@ -1,6 +1,5 @@
-import type { Clock } from '@lienthong/platform';
 import type { SandboxPeerOptions } from '../../peer.js';
-import type { Notifier, PaymentPeerFaults } from '../payment-peer-kit/index.js';
+import type { PaymentPeerCommonOptions } from '../payment-peer-kit/index.js';
 
 /** One simulated VNPAY terminal. VNPAY sets the IPN URL per terminal in its merchant portal, not per payment [V1][V4]. */
 export interface VnpayPeerMerchant {
@@ -17,10 +16,8 @@ export interface VnpayPeerMerchant {
  * (logger, config, publicUrl) and settings come from `config` (see configProperties); tests pass
  * `merchants`, compressed timings, a notifier or a clock directly, which win over `config`.
  */
-export interface VnpayPeerOptions extends Partial<SandboxPeerOptions> {
+export interface VnpayPeerOptions extends Partial<SandboxPeerOptions>, PaymentPeerCommonOptions {
   merchants?: VnpayPeerMerchant[];
-  /** Fault switches at start (changeable at run time through `/_admin/faults`). */
-  faults?: Partial<PaymentPeerFaults>;
   /** Interval between IPN attempts; VNPAY's is 5 minutes [V1]. */
   ipnRetryIntervalMs?: number;
   /** IPN calls per notification; VNPAY's is 10 [V1]. */
@@ -30,7 +27,4 @@ export interface VnpayPeerOptions extends Partial<SandboxPeerOptions> {
   /** How long a simulated API timeout holds the request. */
   timeoutHangMs?: number;
   seed?: number;
-  /** Replaces the HTTP notifier (tests). */
-  notify?: Notifier;
-  clock?: Clock;
 }
