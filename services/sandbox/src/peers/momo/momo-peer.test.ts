@@ -1,17 +1,15 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MOMO_IPN_ACK_STATUS, createMomoSigner } from '@lienthong/momo';
 import momoPeer, { type MomoPeerOptions } from './index.js';
 import type { NotificationAnswer, OutboundNotification } from '../payment-peer-kit/index.js';
+import { createTestApps, until } from '../payment-peer-kit/test-support.js';
 
 const PARTNER = { partnerCode: 'MOMOLT2025', accessKey: 'F8BBA842ECF85', secretKey: 'K951B6PE1waDMi640xX08PD3vg6EkVlz' };
 const signer = createMomoSigner(PARTNER);
 
-let apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.map((a) => a.close()));
-  apps = [];
-});
+const apps = createTestApps();
+afterEach(apps.closeAll);
 
 function fakeHub(answer?: (n: OutboundNotification) => NotificationAnswer) {
   const calls: OutboundNotification[] = [];
@@ -24,21 +22,8 @@ function fakeHub(answer?: (n: OutboundNotification) => NotificationAnswer) {
   };
 }
 
-async function build(opts: Partial<MomoPeerOptions> = {}) {
-  const app = Fastify();
-  await app.register(momoPeer, { prefix: '/momo', merchants: [PARTNER], publicUrl: 'http://sandbox.test', timeoutHangMs: 50, ...opts });
-  await app.ready();
-  apps.push(app);
-  return app;
-}
-
-const until = async (cond: () => boolean, ms = 3_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const build = (opts: Partial<MomoPeerOptions> = {}) =>
+  apps.peer(momoPeer, { prefix: '/momo', merchants: [PARTNER], publicUrl: 'http://sandbox.test', timeoutHangMs: 50, ...opts });
 
 let seq = 0;
 const createBody = (over: Record<string, unknown> = {}) =>

@@ -1,18 +1,16 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PAYGOV_CONFIRM_REPLY_CODES, buildPaygovConfirmReply, createPaygovSigner } from '@lienthong/paygov';
 import paygovPeer, { type PaygovPeerOptions } from './index.js';
 import type { NotificationAnswer, OutboundNotification } from '../payment-peer-kit/index.js';
+import { createTestApps, until } from '../payment-peer-kit/test-support.js';
 
 const PARTNER = { maDoiTac: '000.00.01.H56', secret: 'paygov-partner-secret-0001' };
 const MERCHANT = { ...PARTNER, confirmUrl: 'https://hub.test/v1/payments/confirm/paygov', returnUrl: 'https://hub.test/v1/payments/return/paygov' };
 const signer = createPaygovSigner(PARTNER);
 
-let apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.map((a) => a.close()));
-  apps = [];
-});
+const apps = createTestApps();
+afterEach(apps.closeAll);
 
 /** The hub side of the confirm: verify, answer with the echo reply ("00" or "99"). */
 function fakeHub(answer?: (n: OutboundNotification, i: number) => NotificationAnswer) {
@@ -28,21 +26,8 @@ function fakeHub(answer?: (n: OutboundNotification, i: number) => NotificationAn
   };
 }
 
-async function build(opts: Partial<PaygovPeerOptions> = {}) {
-  const app = Fastify();
-  await app.register(paygovPeer, { prefix: '/paygov', merchants: [MERCHANT], publicUrl: 'http://sandbox.test', timeoutHangMs: 50, confirmRetryIntervalMs: 20, ...opts });
-  await app.ready();
-  apps.push(app);
-  return app;
-}
-
-const until = async (cond: () => boolean, ms = 3_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const build = (opts: Partial<PaygovPeerOptions> = {}) =>
+  apps.peer(paygovPeer, { prefix: '/paygov', merchants: [MERCHANT], publicUrl: 'http://sandbox.test', timeoutHangMs: 50, confirmRetryIntervalMs: 20, ...opts });
 
 let seq = 0;
 const initMsg = (over: Partial<Parameters<typeof signer.buildInit>[0]> = {}) =>

@@ -7,15 +7,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VNPAY_IPN_REPLIES, createVnpaySigner } from '@lienthong/vnpay';
 import vnpayPeer from './index.js';
+import { createTestApps, until } from '../payment-peer-kit/test-support.js';
 
 const SECRET = 'SECRETSECRETSECRETSECRETSECRET12';
 const signer = createVnpaySigner({ tmnCode: 'LTHUB001', hashSecret: SECRET, paymentUrl: 'http://sandbox.test/vnpay/paymentv2/vpcpay.html' });
 
-let apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.map((a) => a.close()));
-  apps = [];
-});
+const apps = createTestApps();
+afterEach(apps.closeAll);
 
 async function receiver(delayMsForFirst = 0, failFirstWith500 = false) {
   const seen: Record<string, string>[] = [];
@@ -29,31 +27,21 @@ async function receiver(delayMsForFirst = 0, failFirstWith500 = false) {
     return v.ok ? VNPAY_IPN_REPLIES.confirmSuccess : v.ipnReply;
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  apps.push(app);
+  apps.add(app);
   const { port } = app.server.address() as { port: number };
   return { seen, url: `http://127.0.0.1:${port}/v1/payments/ipn/vnpay` };
 }
 
-async function sandbox(ipnUrl: string, notifyTimeoutMs = 2_000) {
-  const app = Fastify();
-  await app.register(vnpayPeer, {
+const sandbox = (ipnUrl: string, notifyTimeoutMs = 2_000) =>
+  apps.peer(vnpayPeer, {
     prefix: '/vnpay',
     merchants: [{ tmnCode: 'LTHUB001', hashSecret: SECRET, ipnUrl }],
     ipnRetryIntervalMs: 30,
     notifyTimeoutMs,
   });
-  await app.ready();
-  apps.push(app);
-  return app;
-}
 
-const until = async (cond: () => boolean | Promise<boolean>, ms = 5_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+/** Real sockets and a real notify timeout: wait longer than the in-process tests do. */
+const UNTIL_MS = 5_000;
 
 const pay = (app: FastifyInstance, txnRef: string) =>
   app.inject({
@@ -67,9 +55,9 @@ describe('VNPAY IPN over real HTTP', () => {
     const hub = await receiver();
     const app = await sandbox(hub.url);
     expect((await pay(app, 'HTTP-1')).statusCode).toBe(200);
-    await until(() => hub.seen.length === 1);
+    await until(() => hub.seen.length === 1, UNTIL_MS);
     expect(signer.verifyCallback(hub.seen[0])).toMatchObject({ ok: true, callback: { txnRef: 'HTTP-1', amountVnd: 75_000, paid: true } });
-    await until(async () => (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications.length === 1);
+    await until(async () => (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications.length === 1, UNTIL_MS);
     const [n] = (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications;
     expect(n).toMatchObject({ outcome: 'sent', status: 200, response: { RspCode: '00', Message: 'Confirm Success' } });
   });
@@ -81,7 +69,7 @@ describe('VNPAY IPN over real HTTP', () => {
     await until(async () => {
       const list = (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications;
       return list.length === 2;
-    });
+    }, UNTIL_MS);
     const list = (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications;
     expect(list[0]).toMatchObject({ attempt: 1, outcome: 'failed', error: 'LT_HTTP_TIMEOUT' });
     expect(list[1]).toMatchObject({ attempt: 2, outcome: 'sent', response: { RspCode: '00' } });
@@ -92,8 +80,8 @@ describe('VNPAY IPN over real HTTP', () => {
     const hub = await receiver(0, true);
     const app = await sandbox(hub.url);
     await pay(app, 'HTTP-500');
-    await until(() => hub.seen.length === 2);
-    await until(async () => (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications.length === 2);
+    await until(() => hub.seen.length === 2, UNTIL_MS);
+    await until(async () => (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications.length === 2, UNTIL_MS);
     const list = (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications;
     expect(list.map((n: { outcome: string; status?: number }) => [n.outcome, n.status])).toEqual([['sent', 500], ['sent', 200]]);
   });

@@ -3,15 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createVnpaySigner, type VnpaySigner } from '@lienthong/vnpay';
 import vnpayPeer, { type VnpayPeerOptions } from './index.js';
 import type { NotificationAnswer, OutboundNotification } from '../payment-peer-kit/index.js';
+import { createTestApps, until } from '../payment-peer-kit/test-support.js';
 
 const MERCHANT = { tmnCode: 'LTHUB001', hashSecret: 'SECRETSECRETSECRETSECRETSECRET12', ipnUrl: 'http://hub.test/v1/payments/ipn/vnpay?agency=H56' };
 const signer: VnpaySigner = createVnpaySigner({ ...MERCHANT, paymentUrl: 'http://sandbox.test/vnpay/paymentv2/vpcpay.html' });
 
-let apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.map((a) => a.close()));
-  apps = [];
-});
+const apps = createTestApps();
+afterEach(apps.closeAll);
 
 /** A fake merchant: records each IPN and answers with `answer` (default: verify and reply as the hub would). */
 function fakeMerchant(answer?: (n: OutboundNotification, i: number) => NotificationAnswer | Promise<NotificationAnswer>) {
@@ -25,21 +23,8 @@ function fakeMerchant(answer?: (n: OutboundNotification, i: number) => Notificat
   return { calls, notify };
 }
 
-async function build(opts: Partial<VnpayPeerOptions> = {}): Promise<FastifyInstance> {
-  const app = Fastify();
-  await app.register(vnpayPeer, { prefix: '/vnpay', merchants: [MERCHANT], ipnRetryIntervalMs: 20, timeoutHangMs: 50, ...opts });
-  await app.ready();
-  apps.push(app);
-  return app;
-}
-
-const until = async (cond: () => boolean | Promise<boolean>, ms = 3_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const build = (opts: Partial<VnpayPeerOptions> = {}): Promise<FastifyInstance> =>
+  apps.peer(vnpayPeer, { prefix: '/vnpay', merchants: [MERCHANT], ipnRetryIntervalMs: 20, timeoutHangMs: 50, ...opts });
 
 let seq = 0;
 function payUrl(over: Partial<Parameters<VnpaySigner['buildPayUrl']>[0]> = {}) {
@@ -256,10 +241,7 @@ describe('VNPAY peer — inspection', () => {
   });
 
   it('works from the sandbox config alone (defaults)', async () => {
-    const app = Fastify();
-    await app.register(vnpayPeer, { prefix: '/vnpay', config: {}, publicUrl: 'http://127.0.0.1:8090' });
-    await app.ready();
-    apps.push(app);
+    const app = await apps.peer(vnpayPeer, { prefix: '/vnpay', config: {}, publicUrl: 'http://127.0.0.1:8090' });
     expect((await app.inject({ method: 'GET', url: '/vnpay/_admin/faults' })).json()).toMatchObject({ lostNotifications: 0 });
   });
 });
