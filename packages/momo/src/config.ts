@@ -1,3 +1,4 @@
+import { isHttpUrl, secretProblem } from '@lienthong/protocol-kit';
 import { MomoError, type MomoErrorDetail } from './errors.js';
 
 /** One MoMo partner account; the hub has one per agency, routed by `partnerCode`. */
@@ -20,9 +21,8 @@ export function validateMomoConfig(input: unknown): MomoSignerConfig {
     problems.push({ field: 'partnerCode', reason: 'must be 1-50 letters, digits, _ or - (String(50))' });
   }
   for (const field of ['accessKey', 'secretKey'] as const) {
-    const v = cfg[field];
-    if (typeof v !== 'string' || v.length < 8 || v.length > 256) problems.push({ field, reason: 'must be a string of 8-256 characters' });
-    else if (v.trim() !== v) problems.push({ field, reason: 'has leading or trailing whitespace' });
+    const problem = secretProblem(cfg[field]);
+    if (problem) problems.push({ field, reason: problem });
   }
   if (problems.length) {
     throw new MomoError('LT_MOMO_INVALID_CONFIG', `invalid MoMo partner config: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`, problems);
@@ -30,12 +30,5 @@ export function validateMomoConfig(input: unknown): MomoSignerConfig {
   return { partnerCode: cfg.partnerCode as string, accessKey: cfg.accessKey as string, secretKey: cfg.secretKey as string };
 }
 
-export function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length > 2048) return false;
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+/** Re-exported: the package's users (and its own modules) check URLs with it. */
+export { isHttpUrl };

@@ -1,10 +1,10 @@
+import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import { MomoError, type MomoRejectionCode } from './errors.js';
 import { assertMomoAmountFor } from './amount.js';
 import { isHttpUrl } from './config.js';
 import { isMomoRequestType, type MomoRequestType } from './request-types.js';
 import { momoHmac, momoRawString } from './raw-signature.js';
 import { readMomoBody } from './body-reader.js';
-import { hexSignatureEquals } from './hex-compare.js';
 import { momoResult, type MomoResultInfo } from './result-codes.js';
 
 type Partner = { partnerCode: string; accessKey: string; secretKey: string };

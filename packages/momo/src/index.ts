@@ -14,4 +14,4 @@ export * from './ipn.js';
 export * from './query.js';
 export * from './signer.js';
 export * from './query-client.js';
-export { hexSignatureEquals } from './hex-compare.js';
+export { hexSignatureEquals } from '@lienthong/protocol-kit';

@@ -1,7 +1,7 @@
+import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import type { MomoRejectionCode } from './errors.js';
 import { momoHmac, momoRawString } from './raw-signature.js';
 import { readMomoBody } from './body-reader.js';
-import { hexSignatureEquals } from './hex-compare.js';
 import { momoResult, type MomoResultInfo } from './result-codes.js';
 
 type Partner = { partnerCode: string; accessKey: string; secretKey: string };

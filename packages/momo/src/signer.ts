@@ -1,9 +1,9 @@
+import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import { validateMomoConfig, type MomoSignerConfig } from './config.js';
 import { buildMomoCreate, verifyMomoCreateResponse, type MomoCreateBody, type MomoCreateOutcome, type MomoCreateRequest } from './create.js';
 import { verifyMomoIpn, type MomoIpnResult } from './ipn.js';
 import { buildMomoQuery, readMomoQueryResponse, type MomoQueryBody, type MomoQueryOutcome, type MomoQueryRequest } from './query.js';
 import { momoHmac, momoRawString, type MomoRawValue, type MomoSignatureKind } from './raw-signature.js';
-import { hexSignatureEquals } from './hex-compare.js';
 
 /** Everything one MoMo partner needs, keys closed over (not properties, so they cannot be logged by accident). */
 export interface MomoSigner {

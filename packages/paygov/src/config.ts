@@ -1,3 +1,4 @@
+import { isHttpUrl, secretProblem } from '@lienthong/protocol-kit';
 import { PaygovError, type PaygovErrorDetail } from './errors.js';
 
 /** One partner account at the payment platform; the hub has one per agency, routed by `MaDoiTac`. */
@@ -19,21 +20,14 @@ export function validatePaygovConfig(input: unknown): PaygovSignerConfig {
     problems.push({ field: 'maDoiTac', reason: 'must be 1-50 letters, digits, . _ or -' });
   }
   const s = cfg.secret;
-  if (typeof s !== 'string' || s.length < 8 || s.length > 256) problems.push({ field: 'secret', reason: 'must be a string of 8-256 characters' });
-  else if (s.trim() !== s) problems.push({ field: 'secret', reason: 'has leading or trailing whitespace' });
-  else if (s.includes('|')) problems.push({ field: 'secret', reason: "must not contain '|', the chain separator" });
+  const secret = secretProblem(s);
+  if (secret) problems.push({ field: 'secret', reason: secret });
+  else if ((s as string).includes('|')) problems.push({ field: 'secret', reason: "must not contain '|', the chain separator" });
   if (problems.length) {
     throw new PaygovError('LT_PAYGOV_INVALID_CONFIG', `invalid PayGov partner config: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`, problems);
   }
   return { maDoiTac: cfg.maDoiTac as string, secret: s as string };
 }
 
-export function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length > 2048) return false;
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+/** Re-exported: the package's users (and its own modules) check URLs with it. */
+export { isHttpUrl };

@@ -1,9 +1,9 @@
+import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import type { PaygovRejectionCode } from './errors.js';
 import { computeMaXacThuc } from './ma-xac-thuc.js';
 import { parsePaygovTime } from './gmt7-time.js';
 import { fromSoTien } from './amount.js';
 import { readPaygovBody } from './body-reader.js';
-import { hexSignatureEquals } from './hex-compare.js';
 import { PAYGOV_CONFIRM_REPLY_CODES, PAYGOV_MALOI_SUCCESS } from './codes.js';
 
 type Partner = { maDoiTac: string; secret: string };

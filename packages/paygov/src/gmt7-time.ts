@@ -1,43 +1,22 @@
+import { formatGmt7Stamp, parseGmt7Stamp } from '@lienthong/protocol-kit';
 import { PaygovError } from './errors.js';
 
-/**
- * PayGov's `ThoiGianGD` is `yyyyMMddHHmmss` in local (Asia/Ho_Chi_Minh) time [T6][S5] (national-standard.md §2).
- * Computed from the instant plus a fixed +7 h and read in UTC, so it never depends on process.env.TZ.
- * Vietnam has kept UTC+7 without daylight saving since 1975. OpenCPS formats with 24-hour `HH`; TD uses
- * 12-hour `hh`, a bug (13:05 → "01") that we do not copy — but we verify whatever string a peer sends.
+/*
+ * PayGov's `ThoiGianGD` is `yyyyMMddHHmmss` in local (Asia/Ho_Chi_Minh) time [T6][S5] (national-standard.md §2),
+ * the GMT+7 stamp of protocol-kit. OpenCPS formats with 24-hour `HH`; TD uses 12-hour `hh`, a bug
+ * (13:05 → "01") that we do not copy — but we verify whatever string a peer sends.
  */
-const OFFSET_MS = 7 * 60 * 60 * 1000;
-const STAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
-
-const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
 /** Formats an instant as `yyyyMMddHHmmss` in GMT+7. Throws on an invalid Date. */
 export function formatPaygovTime(instant: Date): string {
-  if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) {
+  const stamp = formatGmt7Stamp(instant);
+  if (stamp === undefined) {
     throw new PaygovError('LT_PAYGOV_INVALID_INPUT', 'expected a valid Date', [{ field: 'date', reason: 'invalid Date' }]);
   }
-  const t = new Date(instant.getTime() + OFFSET_MS);
-  return (
-    pad(t.getUTCFullYear(), 4) +
-    pad(t.getUTCMonth() + 1) +
-    pad(t.getUTCDate()) +
-    pad(t.getUTCHours()) +
-    pad(t.getUTCMinutes()) +
-    pad(t.getUTCSeconds())
-  );
+  return stamp;
 }
 
 /** Parses a GMT+7 `yyyyMMddHHmmss` stamp into an instant; undefined when it is not a real calendar time. */
 export function parsePaygovTime(stamp: unknown): Date | undefined {
-  if (typeof stamp !== 'string') return undefined;
-  const m = STAMP.exec(stamp);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
-  const back = new Date(utc);
-  // Date.UTC silently rolls 2024-02-30 over to March; refuse anything that did not round-trip.
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
-    return undefined;
-  }
-  return new Date(utc - OFFSET_MS);
+  return parseGmt7Stamp(stamp);
 }

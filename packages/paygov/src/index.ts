@@ -13,5 +13,5 @@ export * from './init.js';
 export * from './query.js';
 export * from './confirm.js';
 export * from './signer.js';
-export { hexSignatureEquals } from './hex-compare.js';
+export { hexSignatureEquals } from '@lienthong/protocol-kit';
 export * from './query-client.js';

@@ -1,9 +1,9 @@
+import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import { PaygovError, type PaygovRejectionCode } from './errors.js';
 import { computeMaXacThuc } from './ma-xac-thuc.js';
 import { formatPaygovTime, parsePaygovTime } from './gmt7-time.js';
 import { fromSoTien } from './amount.js';
 import { readPaygovBody } from './body-reader.js';
-import { hexSignatureEquals } from './hex-compare.js';
 import { PAYGOV_DEFAULTS, PAYGOV_MALOI_SUCCESS } from './codes.js';
 import { PAYGOV_REFERENCE_PATTERN } from './init.js';
 

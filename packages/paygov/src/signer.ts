@@ -1,9 +1,9 @@
+import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import { validatePaygovConfig, type PaygovSignerConfig } from './config.js';
 import { buildPaygovInit, readPaygovInitReply, type PaygovInitMessage, type PaygovInitOutcome, type PaygovInitRequest } from './init.js';
 import { buildPaygovLookup, readPaygovQueryResponse, type PaygovLookupMessage, type PaygovLookupRequest, type PaygovQueryOutcome } from './query.js';
 import { verifyPaygovConfirm, type PaygovConfirmResult } from './confirm.js';
 import { computeMaXacThuc, type PaygovHashKind } from './ma-xac-thuc.js';
-import { hexSignatureEquals } from './hex-compare.js';
 
 /** Everything one platform partner needs, secret closed over (not a property, so it cannot be logged by accident). */
 export interface PaygovSigner {

@@ -1,7 +1,7 @@
+import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import type { VnpayRejectionCode } from './errors.js';
 import { readFlatRecord } from './flat-record.js';
 import { vnpayCanonicalString, vnpayHmac } from './canonical.js';
-import { hexSignatureEquals } from './hex-compare.js';
 import { fromVnpayAmount } from './amount.js';
 import { parseVnpayDate } from './gmt7-time.js';
 import { VNPAY_IPN_REPLIES, type VnpayIpnReply } from './ipn-reply.js';

@@ -1,3 +1,4 @@
+import { isHttpUrl, secretProblem } from '@lienthong/protocol-kit';
 import { VnpayError, type VnpayErrorDetail } from './errors.js';
 import { VNPAY_SANDBOX_ENDPOINTS } from './endpoints.js';
 
@@ -29,12 +30,8 @@ export function validateVnpayConfig(input: unknown): ValidVnpayConfig {
   if (typeof tmnCode !== 'string' || !TMN_CODE.test(tmnCode)) {
     problems.push({ field: 'tmnCode', reason: 'must be 8 letters or digits (Alphanumeric[8])' });
   }
-  if (typeof hashSecret !== 'string' || hashSecret.length < 8 || hashSecret.length > 256) {
-    problems.push({ field: 'hashSecret', reason: 'must be a string of 8-256 characters' });
-  } else if (hashSecret.trim() !== hashSecret) {
-    // A pasted secret with a trailing newline signs everything wrong and fails as "invalid signature" far away.
-    problems.push({ field: 'hashSecret', reason: 'has leading or trailing whitespace' });
-  }
+  const secret = secretProblem(hashSecret);
+  if (secret) problems.push({ field: 'hashSecret', reason: secret });
   if (!isHttpUrl(paymentUrl)) problems.push({ field: 'paymentUrl', reason: 'must be an http(s) URL' });
   if (problems.length) {
     throw new VnpayError(
@@ -46,12 +43,5 @@ export function validateVnpayConfig(input: unknown): ValidVnpayConfig {
   return { tmnCode: tmnCode as string, hashSecret: hashSecret as string, paymentUrl: paymentUrl as string };
 }
 
-export function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length > 2048) return false;
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+/** Re-exported: the package's users (and its own modules) check URLs with it. */
+export { isHttpUrl };

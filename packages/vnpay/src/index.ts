@@ -18,4 +18,4 @@ export * from './callback.js';
 export * from './querydr.js';
 export * from './query-client.js';
 export * from './signer.js';
-export { hexSignatureEquals } from './hex-compare.js';
+export { hexSignatureEquals } from '@lienthong/protocol-kit';

@@ -1,6 +1,6 @@
+import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import { VnpayError, type VnpayRejectionCode } from './errors.js';
 import { vnpayHmac } from './canonical.js';
-import { hexSignatureEquals } from './hex-compare.js';
 import { formatVnpayDate, parseVnpayDate } from './gmt7-time.js';
 import { fromVnpayAmount } from './amount.js';
 import { readFlatRecord } from './flat-record.js';
