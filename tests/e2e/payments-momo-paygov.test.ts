@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEvent } from '@lienthong/events';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, readTopic } from '../helpers/index.js';
+import { paymentsApi } from '../helpers/payments-api.js';
 import { createTestPayments, freePort, newMaHoSo, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
 import { startTestSandbox, type TestSandbox } from '../../services/payments/test/sandbox-harness.js';
-import type { ReconciliationSummary } from '../../services/payments/src/reconciler.js';
 
 type Peer = 'momo' | 'paygov';
 let ns: string;
@@ -17,23 +17,10 @@ let svc: TestPayments;
 let sandbox: TestSandbox;
 const settled = new Set<string>();
 
-const auth = (id = 'motcua-h22') => ({ authorization: `Bearer ${svc.keys[id]}`, 'content-type': 'application/json' });
-async function createPayment(provider: Peer, amount = 50_000) {
-  const res = await fetch(`${svc.baseUrl}/v1/payments`, {
-    method: 'POST',
-    headers: auth(),
-    body: JSON.stringify(paymentBody(newMaHoSo(), provider, amount)),
-  });
-  const body = await res.json();
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body as { paymentId: string; payUrl: string; orderRef: string };
-}
+const { auth, createPayment, reconcile, paidEvents } = paymentsApi(() => svc);
 const payBody = (peer: Peer, payUrl: string, action = 'pay') =>
   peer === 'momo' ? { payUrl, action } : { urlThanhToan: payUrl, action };
 const ledger = (id: string) => svc.core.store.get(id);
-const paidEvents = async (id: string) =>
-  (await svc.pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [id])).rows[0]
-    .n as number;
 const notificationsFor = async (peer: Peer, orderRef: string) =>
   (
     (await sandbox.admin(peer, 'GET', '/notifications')).body.notifications as {
@@ -44,15 +31,6 @@ const notificationsFor = async (peer: Peer, orderRef: string) =>
       tampered: boolean;
     }[]
   ).filter((n) => n.key.endsWith(`:${orderRef}`));
-const reconcile = async (): Promise<ReconciliationSummary> => {
-  const res = await fetch(`${svc.baseUrl}/v1/admin/reconcile`, {
-    method: 'POST',
-    headers: auth('operator'),
-    body: '{"all":true}',
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as ReconciliationSummary;
-};
 /** What the notification's answer was: MoMo by HTTP status, PayGov by MaLoi. */
 const answerOf = (peer: Peer, n: { status?: number; response?: any }) =>
   peer === 'momo' ? n.status : (n.response?.MaLoi as string | undefined);

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEvent } from '@lienthong/events';
 import { fixedClock } from '@lienthong/platform';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, readTopic } from '../helpers/index.js';
-import { createTestPayments, freePort, newMaHoSo, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
+import { paymentsApi } from '../helpers/payments-api.js';
+import { createTestPayments, freePort, type TestPayments } from '../../services/payments/test/harness.js';
 import { startTestSandbox, type TestSandbox } from '../../services/payments/test/sandbox-harness.js';
-import type { ReconciliationSummary } from '../../services/payments/src/reconciler.js';
 
 let ns: string;
 let db: { url: string; drop: () => Promise<void> };
@@ -20,20 +20,10 @@ let ticking: NodeJS.Timeout;
 /** Every payment settled in this file, to check "exactly one event per settlement" once at the end. */
 const settled = new Set<string>();
 
-const auth = (id = 'motcua-h22') => ({ authorization: `Bearer ${svc.keys[id]}`, 'content-type': 'application/json' });
-async function createPayment(amount = 50_000) {
-  const res = await fetch(`${svc.baseUrl}/v1/payments`, {
-    method: 'POST',
-    headers: auth(),
-    body: JSON.stringify(paymentBody(newMaHoSo(), 'vnpay', amount)),
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { paymentId: string; payUrl: string; orderRef: string };
-}
+const api = paymentsApi(() => svc);
+const { reconcile, paidEvents } = api;
+const createPayment = (amount?: number) => api.createPayment('vnpay', amount);
 const ledger = (id: string) => svc.core.store.get(id);
-const paidEvents = async (id: string) =>
-  (await svc.pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [id])).rows[0]
-    .n as number;
 const notificationsFor = async (orderRef: string) =>
   (
     (await sandbox.admin('vnpay', 'GET', '/notifications')).body.notifications as {
@@ -43,15 +33,6 @@ const notificationsFor = async (orderRef: string) =>
       tampered: boolean;
     }[]
   ).filter((n) => n.key.endsWith(`:${orderRef}`));
-const reconcile = async (): Promise<ReconciliationSummary> => {
-  const res = await fetch(`${svc.baseUrl}/v1/admin/reconcile`, {
-    method: 'POST',
-    headers: auth('operator'),
-    body: '{"all":true}',
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as ReconciliationSummary;
-};
 
 beforeAll(async () => {
   ns = await createTestNamespace();

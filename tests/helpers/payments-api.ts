@@ -1,0 +1,48 @@
+import { expect } from 'vitest';
+import { newMaHoSo, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
+import type { ReconciliationSummary } from '../../services/payments/src/reconciler.js';
+
+type Provider = 'vnpay' | 'momo' | 'paygov';
+
+/** What an end-to-end payments test does with the running service: over HTTP as a client would, plus one ledger count. */
+export interface PaymentsApi {
+  /** Headers of API client `id` (default `motcua-h22`, an H22 one-stop system). */
+  auth(id?: string): Record<string, string>;
+  /** Creates a payment for a fresh H22 dossier; asserts 201, showing the body when it is not. */
+  createPayment(provider: Provider, amount?: number): Promise<{ paymentId: string; payUrl: string; orderRef: string }>;
+  /** Runs reconciliation over every open payment as the operator; asserts 200. */
+  reconcile(): Promise<ReconciliationSummary>;
+  /** How many `paid` events the ledger holds for the payment (a settlement must publish exactly one). */
+  paidEvents(paymentId: string): Promise<number>;
+}
+
+/** `svc` is read at each call, so a test file may create the helper before its beforeAll starts the service. */
+export function paymentsApi(svc: () => TestPayments): PaymentsApi {
+  const auth = (id = 'motcua-h22') => ({ authorization: `Bearer ${svc().keys[id]}`, 'content-type': 'application/json' });
+  return {
+    auth,
+    async createPayment(provider, amount = 50_000) {
+      const res = await fetch(`${svc().baseUrl}/v1/payments`, {
+        method: 'POST',
+        headers: auth(),
+        body: JSON.stringify(paymentBody(newMaHoSo(), provider, amount)),
+      });
+      const text = await res.text();
+      expect(res.status, text).toBe(201);
+      return JSON.parse(text) as { paymentId: string; payUrl: string; orderRef: string };
+    },
+    async reconcile() {
+      const res = await fetch(`${svc().baseUrl}/v1/admin/reconcile`, {
+        method: 'POST',
+        headers: auth('operator'),
+        body: '{"all":true}',
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as ReconciliationSummary;
+    },
+    async paidEvents(paymentId) {
+      const r = await svc().pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [paymentId]);
+      return r.rows[0].n as number;
+    },
+  };
+}
