@@ -1,4 +1,6 @@
 import { expect } from 'vitest';
+import { decodeEvent, type CloudEvent } from '@lienthong/events';
+import { readTopic } from './kafka.js';
 import { newMaHoSo, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
 import type { ReconciliationSummary } from '../../services/payments/src/reconciler.js';
 
@@ -14,6 +16,11 @@ export interface PaymentsApi {
   reconcile(): Promise<ReconciliationSummary>;
   /** How many `paid` events the ledger holds for the payment (a settlement must publish exactly one). */
   paidEvents(paymentId: string): Promise<number>;
+  /**
+   * Drains the outbox, reads payment.events.v1 and asserts that each payment of `paymentIds` published exactly
+   * one vn.lienthong.payment.settled; returns that event by payment id for the caller's own checks.
+   */
+  settledEvents(paymentIds: Iterable<string>): Promise<Map<string, CloudEvent>>;
 }
 
 /** `svc` is read at each call, so a test file may create the helper before its beforeAll starts the service. */
@@ -43,6 +50,20 @@ export function paymentsApi(svc: () => TestPayments): PaymentsApi {
     async paidEvents(paymentId) {
       const r = await svc().pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [paymentId]);
       return r.rows[0].n as number;
+    },
+    async settledEvents(paymentIds) {
+      await svc().core.outbox.drain();
+      const records = await readTopic(svc().topic);
+      const out = new Map<string, CloudEvent>();
+      for (const id of paymentIds) {
+        const mine = records.filter((r) => r.key === id).map((r) => decodeEvent(r.value));
+        expect(
+          mine.map((e) => e.type),
+          id,
+        ).toEqual(['vn.lienthong.payment.settled']);
+        out.set(id, mine[0]!);
+      }
+      return out;
     },
   };
 }
