@@ -1,3 +1,4 @@
+import { transactionNumberStart } from '../peer-kit/index.js';
 /** A payment as the simulated MoMo holds it (in memory: the sandbox is a simulator). */
 export interface MomoOrder {
   /** Opaque token in the payUrl. */
@@ -35,12 +36,12 @@ export interface MomoStore {
 }
 
 export function createMomoStore(): MomoStore {
-  return { byKey: new Map(), byToken: new Map(), requestIds: new Set(), nextTransId: 4_088_000_001 };
+  return { byKey: new Map(), byToken: new Map(), requestIds: new Set(), nextTransId: transactionNumberStart() };
 }
 
 export function resetMomoStore(s: MomoStore): void {
   s.byKey.clear();
   s.byToken.clear();
   s.requestIds.clear();
-  s.nextTransId = 4_088_000_001;
+  s.nextTransId = transactionNumberStart();
 }

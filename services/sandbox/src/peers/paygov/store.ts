@@ -1,3 +1,4 @@
+import { transactionNumberStart } from '../peer-kit/index.js';
 /** A payment as the simulated platform holds it (in memory: the sandbox is a simulator). */
 export interface PaygovPayment {
   token: string;
@@ -31,10 +32,10 @@ export interface PaygovStore {
   nextTxn: number;
 }
 
-export const createPaygovStore = (): PaygovStore => ({ byKey: new Map(), byToken: new Map(), nextTxn: 250_000_001 });
+export const createPaygovStore = (): PaygovStore => ({ byKey: new Map(), byToken: new Map(), nextTxn: transactionNumberStart() });
 
 export function resetPaygovStore(s: PaygovStore): void {
   s.byKey.clear();
   s.byToken.clear();
-  s.nextTxn = 250_000_001;
+  s.nextTxn = transactionNumberStart();
 }

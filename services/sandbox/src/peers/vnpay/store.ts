@@ -1,3 +1,4 @@
+import { transactionNumberStart } from '../peer-kit/index.js';
 /** A payment as the simulated VNPAY holds it (in memory: the sandbox is a simulator). */
 export interface VnpayTxn {
   /** Opaque id in the pay page's URLs, so references cannot be guessed from the browser. */
@@ -33,7 +34,7 @@ export interface VnpayStore {
 }
 
 export function createVnpayStore(): VnpayStore {
-  return { byKey: new Map(), byId: new Map(), queryRequestIds: new Set(), nextTransactionNo: 14_000_001 };
+  return { byKey: new Map(), byId: new Map(), queryRequestIds: new Set(), nextTransactionNo: transactionNumberStart() };
 }
 
 export function addTxn(store: VnpayStore, txn: VnpayTxn): void {
@@ -45,5 +46,5 @@ export function resetStore(store: VnpayStore): void {
   store.byKey.clear();
   store.byId.clear();
   store.queryRequestIds.clear();
-  store.nextTransactionNo = 14_000_001;
+  store.nextTransactionNo = transactionNumberStart();
 }
