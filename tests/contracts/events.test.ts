@@ -42,13 +42,13 @@ describe('gateway: vn.lienthong.dossier.upserted / .progressed', () => {
   const client = clients.clients[0]!;
 
   const fixtures = new URL('../fixtures/standard/', import.meta.url);
-  const bodies = (dir: 'valid' | 'tolerance', kind: IngestKind) =>
+  const bodies = (dir: 'valid' | 'tolerance', kind: IngestKind): [string, unknown][] =>
     readdirSync(new URL(dir, fixtures))
       .filter((f) => f.startsWith(`${kind}.`) && f.endsWith('.json'))
       .map((f) => {
         const json = JSON.parse(readFileSync(new URL(`${dir}/${f}`, fixtures), 'utf8')) as { packet?: unknown };
         // Tolerance vectors wrap the variant a vendor sends; the gateway must still publish canonical data.
-        return [`${dir}/${f}`, dir === 'tolerance' ? json.packet : json] as const;
+        return [`${dir}/${f}`, dir === 'tolerance' ? json.packet : json];
       });
 
   const cases: [IngestKind, string, string, [string, unknown][]][] = [

@@ -59,7 +59,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       process.env.DATABASE_URL = (await ensurePostgresDaemon({})).url;
     }
   }
-  process.stderr.write(`[tests] Postgres at ${process.env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}\n`);
+  process.stderr.write(`[tests] Postgres at ${(process.env.DATABASE_URL ?? '').replace(/:[^:@/]*@/, ':***@')}\n`);
 
   return async () => {
     for (const stop of stops.reverse()) await stop().catch(() => {});

@@ -50,7 +50,7 @@ export function dossierItem(ma: string, overrides: Record<string, unknown> = {})
 }
 
 /** The dossier at status `status` (2 received, 4 processing, 9 done, 10 delivered) with the dates each requires. */
-export function dossierAt(ma: string, status: '2' | '4' | '5' | '9' | '10', overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function dossierAt(ma: string, status: '2' | '4' | '5' | '6' | '9' | '10', overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const end = status === '9' || status === '10' ? { NgayKetThucXuLy: '20250703100000' } : {};
   const delivered = status === '10' ? { NgayTra: '20250703110000' } : {};
   return dossierItem(ma, { TrangThaiHoSo: status, ...end, ...delivered, ...overrides });
