@@ -12,6 +12,11 @@ export interface EventProducerOptions {
   lingerMs?: number;
   /** Most messages in one transaction. */
   maxBatchMessages?: number;
+  /**
+   * Transactions in flight at once, each on its own transactional producer (default 2). A request that
+   * arrives while one transaction commits goes into the next free lane instead of waiting for it.
+   */
+  lanes?: number;
   metrics?: Registry;
 }
 
@@ -52,17 +57,21 @@ interface Pending {
  * Why grouping: kafkajs serializes a transactional producer's requests, so one transaction per HTTP
  * request would cap throughput at one round trip set per request; concurrent requests share one instead
  * (all of them succeed or fail together, and each caller learns the outcome).
+ * Why lanes: with one producer a request arriving just after a commit started waits for that commit and
+ * then for its own. Several producers ("lanes") take turns on the same queue. Order per key still holds
+ * for requests that are causally ordered — a client's next request about a dossier is sent after the
+ * 202 of the previous one, i.e. after its transaction committed — and concurrent requests about the same
+ * dossier never had an order to keep.
  */
 export function createEventProducer(opts: EventProducerOptions): EventProducer {
   const log = opts.logger.child({ component: 'producer' });
   const lingerMs = opts.lingerMs ?? 2;
   const maxBatch = opts.maxBatchMessages ?? 2_000;
-  let producer: Producer | undefined;
-  let connecting: Promise<Producer> | undefined;
+  const laneCount = Math.max(1, opts.lanes ?? 2);
   let ok = false;
   let closed = false;
   const queue: Pending[] = [];
-  let draining: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
 
   const published = opts.metrics
     ? new Counter({ name: 'kafka_published_messages_total', help: 'messages committed to Kafka', labelNames: ['topic'], registers: [opts.metrics] })
@@ -74,9 +83,17 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     ? new Histogram({ name: 'kafka_transaction_seconds', help: 'time to commit one producer transaction', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [opts.metrics] })
     : undefined;
 
-  async function getProducer(): Promise<Producer> {
-    if (producer) return producer;
-    connecting ??= (async () => {
+  /** One transactional producer and the loop that drains the shared queue through it. */
+  interface Lane {
+    producer: Producer | undefined;
+    connecting: Promise<Producer> | undefined;
+    running: Promise<void> | undefined;
+  }
+  const lanes: Lane[] = Array.from({ length: laneCount }, () => ({ producer: undefined, connecting: undefined, running: undefined }));
+
+  async function getProducer(lane: Lane): Promise<Producer> {
+    if (lane.producer) return lane.producer;
+    lane.connecting ??= (async () => {
       const p = opts.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -93,24 +110,23 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
         await p.disconnect().catch(() => {});
         throw err;
       }
-      producer = p;
+      lane.producer = p;
       ok = true;
       return p;
     })().finally(() => {
-      connecting = undefined;
+      lane.connecting = undefined;
     });
-    return connecting;
+    return lane.connecting;
   }
 
   /** After a failed transaction the producer may be fenced or mid-abort: start afresh on the next call. */
-  async function reset(): Promise<void> {
-    const p = producer;
-    producer = undefined;
-    ok = false;
+  async function reset(lane: Lane): Promise<void> {
+    const p = lane.producer;
+    lane.producer = undefined;
     if (p) await p.disconnect().catch(() => {});
   }
 
-  async function flushBatch(batch: Pending[]): Promise<void> {
+  async function flushBatch(lane: Lane, batch: Pending[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     for (const item of batch) {
       const list = byTopic.get(item.topic) ?? [];
@@ -119,7 +135,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     }
     const started = process.hrtime.bigint();
     try {
-      const p = await getProducer();
+      const p = await getProducer(lane);
       const txn = await p.transaction();
       try {
         await txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
@@ -133,9 +149,10 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
       for (const [topic, messages] of byTopic) published?.inc({ topic }, messages.length);
       for (const item of batch) item.resolve();
     } catch (err) {
+      ok = false;
       failures?.inc();
       log.error({ err, messages: batch.reduce((n, b) => n + b.messages.length, 0) }, 'kafka transaction failed');
-      await reset();
+      await reset(lane);
       const e = new HubError('LT_KAFKA_UNAVAILABLE', `Kafka did not acknowledge the write: ${(err as Error).message}`, {
         kind: 'unavailable',
         retriable: true,
@@ -146,30 +163,36 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     }
   }
 
-  /**
-   * One drain loop: after `lingerMs`, everything queued goes into one transaction (up to maxBatch
-   * messages); whatever arrives while that transaction runs waits and goes into the next one together.
-   * So under load a transaction carries every request that came during the previous one.
-   */
-  async function drain(): Promise<void> {
-    while (queue.length > 0) {
-      const batch: Pending[] = [];
-      let n = 0;
-      while (queue.length > 0 && (batch.length === 0 || n + queue[0]!.messages.length <= maxBatch)) {
-        const item = queue.shift()!;
-        n += item.messages.length;
-        batch.push(item);
-      }
-      await flushBatch(batch);
+  /** Takes everything queued (up to maxBatch messages) for one transaction. */
+  function takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    let n = 0;
+    while (queue.length > 0 && (batch.length === 0 || n + queue[0]!.messages.length <= maxBatch)) {
+      const item = queue.shift()!;
+      n += item.messages.length;
+      batch.push(item);
     }
-    draining = undefined;
+    return batch;
   }
 
+  /** A lane drains the queue until it is empty; whatever arrives meanwhile goes into its next transaction. */
+  async function runLane(lane: Lane): Promise<void> {
+    while (queue.length > 0) await flushBatch(lane, takeBatch());
+    lane.running = undefined;
+    // Requests that arrived while every lane was busy wait for the next kick; make sure there is one.
+    if (queue.length > 0) kick();
+  }
+
+  /** After `lingerMs` (so concurrent requests can join), every idle lane starts draining. */
   function kick(): void {
-    if (draining) return;
-    draining = new Promise<void>((resolve) => {
-      setTimeout(() => void drain().finally(resolve), lingerMs);
-    });
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      for (const lane of lanes) {
+        if (queue.length === 0) break;
+        if (!lane.running) lane.running = runLane(lane);
+      }
+    }, lingerMs);
   }
 
   function enqueue(topic: string, messages: Message[]): Promise<void> {
@@ -187,7 +210,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
 
   return {
     async connect() {
-      await getProducer();
+      await Promise.all(lanes.map((lane) => getProducer(lane)));
     },
     publish(topic, events) {
       return enqueue(
@@ -202,8 +225,13 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     async disconnect() {
       closed = true;
       // Whatever was accepted into the queue is still committed (or rejected) before we go.
-      await draining;
-      await reset();
+      if (timer) {
+        clearTimeout(timer);
+        timer = undefined;
+        if (queue.length > 0 && !lanes[0]!.running) lanes[0]!.running = runLane(lanes[0]!);
+      }
+      while (lanes.some((l) => l.running)) await Promise.all(lanes.map((l) => l.running));
+      await Promise.all(lanes.map((lane) => reset(lane)));
     },
   };
 }

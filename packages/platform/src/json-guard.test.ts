@@ -5,6 +5,8 @@ describe('guarded JSON parsing', () => {
   it('measures depth without counting brackets inside strings', () => {
     expect(jsonDepth('{"a":[1,{"b":"[[[["}]}')).toBe(3);
     expect(jsonDepth('"\\"[["')).toBe(0);
+    expect(jsonDepth('["a\\\\", [["\\"]"]]]')).toBe(3);
+    expect(jsonDepth('{"k":"unterminated [[[')).toBe(1);
   });
   it.each([
     ['deep', '['.repeat(40) + ']'.repeat(40), 'LT_INPUT_TOO_DEEP'],

@@ -24,9 +24,14 @@ export interface IdempotencyStore {
   purgeExpired(): Promise<number>;
 }
 
-/** sha256 over method, path and the parsed body re-serialized (same JSON → same hash). */
-export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n`).update(JSON.stringify(body) ?? '').digest('hex');
+/**
+ * The request's fingerprint: sha256 over method, route and the body bytes as received (a retry resends
+ * the same bytes; the IETF Idempotency-Key draft fingerprints the payload the same way). `body` is the
+ * raw text when the platform parser kept it, else the parsed value, serialized.
+ */
+export function requestHash(method: string, path: string, body: string | unknown): string {
+  const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
+  return createHash('sha256').update(`${method} ${path}\n`).update(text).digest('hex');
 }
 
 /**

@@ -1,4 +1,11 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The JSON body as received (text), set by the platform's JSON parser. */
+    rawBody: string | undefined;
+  }
+}
 import underPressure from '@fastify/under-pressure';
 import swagger from '@fastify/swagger';
 import { randomUUID } from 'node:crypto';
@@ -49,9 +56,13 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   // JSON only (design.md, Contracts/HTTP): anything else is 415. A peer plugin that must take forms or
   // text (a payment page's button) adds its own parser inside its encapsulated scope.
   app.removeAllContentTypeParsers();
-  const parseJson = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+  app.decorateRequest('rawBody', undefined);
+  const parseJson = (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     try {
-      done(null, parseGuardedJson(body.toString(), limits));
+      const text = body.toString();
+      // Kept for fingerprints (idempotency) so handlers need not serialize the parsed body again.
+      req.rawBody = text;
+      done(null, parseGuardedJson(text, limits));
     } catch (err) {
       done(err as HubError, undefined);
     }

@@ -22,7 +22,7 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
       if (err instanceof HubError) refused.inc({ code: err.code });
       throw err;
     }
-    const hash = requestHash(req.method, req.routeOptions.url ?? req.url, req.body);
+    const hash = requestHash(req.method, req.routeOptions.url ?? req.url, req.rawBody ?? req.body);
     // Without a key, the content itself is the key: the same request repeated does not publish twice.
     const key = header ?? `content:${hash}`;
     const claim = await deps.idempotency.claim(client.id, key, hash);
