@@ -12,3 +12,4 @@ export * from './shutdown.js';
 export * from './http/server.js';
 export * from './http/error-handler.js';
 export * from './api-clients.js';
+export * from './micro-batcher.js';

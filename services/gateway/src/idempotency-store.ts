@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from '@lienthong/platform';
+import { createMicroBatcher, type Pool } from '@lienthong/platform';
 import { idempotencyInProgress, idempotencyMismatch } from './errors.js';
 
 export interface StoredResponse {
@@ -39,11 +39,43 @@ export function requestHash(method: string, path: string, body: string | unknown
  * an INSERT … ON CONFLICT DO NOTHING, so two concurrent identical requests cannot both publish.
  * A claim left `in_progress` by a crashed instance is taken over after `staleAfterMs`; the publish it
  * guarded may or may not have happened, which is why consumers make their effects idempotent too.
+ *
+ * Claims and completions of concurrent requests are group-committed: one multi-row statement per event-
+ * loop turn instead of one round trip each. Two Postgres round trips per request were most of the
+ * gateway's CPU for 1-item requests (bench: 0.48 of the bare-Kafka baseline with them, 0.91 without).
+ * A claim the batch insert did not win (the key exists) takes the per-key path below.
  */
 export function createIdempotencyStore(pool: Pool, opts: { ttlHours: number; staleAfterMs?: number }): IdempotencyStore {
   const staleAfterMs = opts.staleAfterMs ?? 120_000;
+
+  type ClaimItem = { clientId: string; key: string; hash: string };
+  const insertClaims = createMicroBatcher(async (items: ClaimItem[]): Promise<boolean[]> => {
+    const { rows } = await pool.query(
+      `INSERT INTO gateway_idempotency (client_id, key, request_hash, state)
+       SELECT c, k, h, 'in_progress' FROM unnest($1::text[], $2::text[], $3::text[]) AS t(c, k, h)
+       ON CONFLICT (client_id, key) DO NOTHING
+       RETURNING client_id, key`,
+      [items.map((i) => i.clientId), items.map((i) => i.key), items.map((i) => i.hash)],
+    );
+    // Within one batch the same (client, key) can appear twice; only its first item won the row.
+    const won = new Set(rows.map((r: { client_id: string; key: string }) => `${r.client_id}\u0000${r.key}`));
+    return items.map((i) => won.delete(`${i.clientId}\u0000${i.key}`));
+  });
+
+  type CompleteItem = { clientId: string; key: string; response: StoredResponse };
+  const completeMany = createMicroBatcher(async (items: CompleteItem[]): Promise<void[]> => {
+    await pool.query(
+      `UPDATE gateway_idempotency g SET state = 'done', status_code = u.status, response = u.response::jsonb
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS u(client_id, key, status, response)
+        WHERE g.client_id = u.client_id AND g.key = u.key`,
+      [items.map((i) => i.clientId), items.map((i) => i.key), items.map((i) => i.response.statusCode), items.map((i) => JSON.stringify(i.response.body))],
+    );
+    return items.map(() => undefined);
+  });
+
   return {
     async claim(clientId, key, hash) {
+      if (await insertClaims({ clientId, key, hash })) return { kind: 'claimed' };
       for (let i = 0; i < 3; i++) {
         const ins = await pool.query(
           `INSERT INTO gateway_idempotency (client_id, key, request_hash, state) VALUES ($1, $2, $3, 'in_progress')
@@ -78,10 +110,7 @@ export function createIdempotencyStore(pool: Pool, opts: { ttlHours: number; sta
       throw idempotencyInProgress();
     },
     async complete(clientId, key, response) {
-      await pool.query(
-        `UPDATE gateway_idempotency SET state = 'done', status_code = $3, response = $4 WHERE client_id = $1 AND key = $2`,
-        [clientId, key, response.statusCode, JSON.stringify(response.body)],
-      );
+      await completeMany({ clientId, key, response });
     },
     async release(clientId, key) {
       await pool.query(`DELETE FROM gateway_idempotency WHERE client_id = $1 AND key = $2 AND state = 'in_progress'`, [clientId, key]);
