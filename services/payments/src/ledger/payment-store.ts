@@ -1,23 +1,12 @@
 import { withTransaction, type Pool } from '@lienthong/platform';
 import type { Provider } from '../provider.js';
-import type { FeeLine } from '../fees.js';
 import { mapPaymentRow, type PaymentRecord } from './payment-record.js';
 
-export interface NewPayment {
-  paymentId: string;
-  maHoSo: string;
-  agencyCode: string;
-  clientId: string;
-  provider: Provider;
-  merchant: string;
-  orderRef: string;
-  amount: number;
-  fees: FeeLine[];
-  returnUrl: string;
-  createdAt: Date;
-  expiresAt: Date;
-  firstCheckAt: Date;
-}
+/** What creating a payment writes: the record's identity and terms, plus when reconciliation first looks. */
+export type NewPayment = Pick<
+  PaymentRecord,
+  'paymentId' | 'maHoSo' | 'agencyCode' | 'clientId' | 'provider' | 'merchant' | 'orderRef' | 'amount' | 'fees' | 'returnUrl' | 'createdAt' | 'expiresAt'
+> & { firstCheckAt: Date };
 
 export interface PaymentEventRow {
   eventId: string;
