@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { createLogger, personalDataFields } from './logger.js';
+import { createLogger, personalDataFields, redactPersonalData } from './logger.js';
 
 function capture() {
   const chunks: string[] = [];
@@ -41,5 +41,28 @@ describe('logger redaction of personal data', () => {
     const { logger, text } = capture();
     logger.info({ record: Object.fromEntries(personalDataFields.map((f) => [f, `v-${f}`])) }, 'x');
     for (const f of personalDataFields) expect(text()).not.toContain(`v-${f}`);
+  });
+
+  it('redacts deeper than the first levels, inside arrays, and in child loggers’ bindings', () => {
+    const { logger, text } = capture();
+    logger.info({ a: { b: { c: { d: { e: [{ SoDinhDanh: '001090099999' }] } } } } }, 'deep');
+    logger.child({ payer: { fullName: 'Trần Thị Bình' }, client: 'h22' }).info({ batch: [{ HoVaTen: 'Lê Văn Cường' }] }, 'child');
+    logger.info({ headers: { cookie: 's=1', 'idempotency-key': 'k-123' } }, 'headers');
+    const out = text();
+    for (const v of ['001090099999', 'Trần Thị Bình', 'Lê Văn Cường', 's=1', 'k-123']) expect(out).not.toContain(v);
+    expect(out).toContain('"client":"h22"');
+  });
+
+  it('leaves errors to their serializer and copies nothing when nothing is redacted', () => {
+    const { logger, text } = capture();
+    logger.error({ err: new Error('portal refused'), code: 'LT_X' }, 'failed');
+    expect(text()).toMatch(/"err":\{"type":"Error","message":"portal refused","stack":/);
+    const clean = { topic: 't', items: [{ MaHoSo: '000.00.01.H22-251120-0001' }] };
+    expect(redactPersonalData(clean)).toBe(clean);
+    const dirty = { keep: { x: 1 }, record: { ChuHoSo: 'A', MaHoSo: 'M' } };
+    const r = redactPersonalData(dirty) as typeof dirty;
+    expect(r).toEqual({ keep: { x: 1 }, record: { ChuHoSo: '[redacted]', MaHoSo: 'M' } });
+    expect(r.keep).toBe(dirty.keep);
+    expect(dirty.record.ChuHoSo).toBe('A');
   });
 });

@@ -5,8 +5,8 @@ export type { Logger } from 'pino';
 /**
  * Personal data that must never reach a log (conventions §7, Decree 13/2023 on personal data):
  * names, personal IDs, phone numbers, e-mail, addresses, dates of birth — in the national packets'
- * field names (ChuHoSo, SoGiayToChuHoSo, SoDinhDanh…) and ours. Paths are matched at any depth up to
- * three levels below the logged object, which is where request bodies, packets and records end up.
+ * field names (ChuHoSo, SoGiayToChuHoSo, SoDinhDanh…) and ours, plus credentials. Matched by key name at
+ * any depth of a log line's object and of a child logger's bindings (see redactPersonalData).
  */
 export const personalDataFields = [
   'ChuHoSo',
@@ -46,16 +46,44 @@ export const personalDataFields = [
   'session',
 ] as const;
 
-function redactPaths(): string[] {
-  const paths: string[] = [];
-  for (const f of personalDataFields) {
-    paths.push(f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`);
-  }
-  paths.push('req.headers.authorization', 'req.headers["idempotency-key"]', 'req.headers.cookie');
-  return paths;
-}
+/** Request headers that carry credentials; redacted wherever they appear, like the fields above. */
+const credentialHeaders = ['cookie', 'idempotency-key'] as const;
 
-export const redactionPaths: readonly string[] = Object.freeze(redactPaths());
+const redactedKeys: ReadonlySet<string> = new Set<string>([...personalDataFields, ...credentialHeaders]);
+const CENSOR = '[redacted]';
+/** Log objects are shallow in practice; the bound also stops a cycle (pino prints cycles safely). */
+const MAX_DEPTH = 10;
+
+/**
+ * Replaces the value of every redacted key, at any depth of plain objects and arrays, copying only the
+ * containers on the way to a match (a log line with nothing to redact allocates nothing). Errors, Dates,
+ * Buffers and other class instances are left to pino's serializers.
+ *
+ * Why not pino's `redact` option: personal fields must be caught wherever they sit, which needs leading
+ * wildcards (`*.ChuHoSo`, `*.*.ChuHoSo`…), and with those pino runs every top-level value of every log
+ * line and every child logger's bindings through its redactor: 130 µs per child logger against 1.3 µs
+ * without, and fastify makes one child per request.
+ */
+export function redactPersonalData(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const r = redactPersonalData(value[i], depth + 1);
+      if (r !== value[i]) (copy ??= [...value])[i] = r;
+    }
+    return copy ?? value;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    const r = redactedKeys.has(key) ? CENSOR : redactPersonalData(v, depth + 1);
+    if (r !== v) (copy ??= { ...(value as Record<string, unknown>) })[key] = r;
+  }
+  return copy ?? value;
+}
 
 export interface CreateLoggerOptions {
   name: string;
@@ -70,8 +98,18 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
     name: opts.name,
     level: opts.level ?? 'info',
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: [...redactionPaths], censor: '[redacted]' },
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: {
+      level: (label) => ({ level: label }),
+      bindings: (bindings) => redactPersonalData(bindings) as Record<string, unknown>,
+      log: (obj) => redactPersonalData(obj) as Record<string, unknown>,
+    },
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  const logger = opts.destination ? pino(options, opts.destination) : pino(options);
+  // pino applies `formatters.bindings` to the root logger only (children reset it), so a child's bindings
+  // are redacted here. Children are Object.create(parent), so they and theirs inherit this `child`.
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, redactPersonalData(bindings) as typeof bindings, childOptions);
+  } as typeof logger.child;
+  return logger;
 }
