@@ -16,8 +16,19 @@ export interface ApiClient {
   keyHash: string;
   /** Agency codes this client may speak for: exact codes, `*.<suffix>` (e.g. `*.H22`, a whole province), or `*`. */
   agencies: string[];
+  /**
+   * What the client may do (design.md, Access). `submitter`: post dossiers and payments for its agencies;
+   * `operator`: replay, resolve, reconcile (for its agencies, or all with `*`); `auditor`: read audit logs;
+   * `viewer`: read-only operator screens. A client without `roles` is a `submitter` only: the least a
+   * provincial one-stop system needs, so an old clients file never grants more than it did.
+   */
+  roles: Role[];
   rateLimitPerMinute?: number;
 }
+
+/** The roles of the shared auth model. */
+export const ROLES = ['submitter', 'operator', 'auditor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validateFile = ajv.compile({
@@ -37,7 +48,10 @@ const validateFile = ajv.compile({
           name: { type: 'string', minLength: 1, maxLength: 200 },
           keyHash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
           agencies: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(\\*|\\*\\.[A-Za-z0-9.]+|[A-Za-z0-9.]+)$' } },
+          roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...ROLES] } },
           rateLimitPerMinute: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+          /** Set to true to revoke a key without deleting its entry (kept for the audit trail). */
+          revoked: { type: 'boolean' },
         },
       },
     },
@@ -62,6 +76,11 @@ export interface ApiClientRegistry {
   mayActFor(client: ApiClient, agencyCode: string): boolean;
 }
 
+/** Whether the client may act for the agency: an exact code, `*.<suffix>` (a whole province) or `*`. */
+export function clientMayActFor(client: Pick<ApiClient, 'agencies'>, agencyCode: string): boolean {
+  return client.agencies.some((a) => a === '*' || a === agencyCode || (a.startsWith('*.') && agencyCode.endsWith(a.slice(1))));
+}
+
 const unauthorized = (en: string, vi: string) =>
   new HubError('LT_AUTH_UNAUTHORIZED', en, { kind: 'unauthorized', messageVi: vi });
 
@@ -70,7 +89,12 @@ export function createApiClientRegistry(input: unknown): ApiClientRegistry {
     const why = (validateFile.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
     throw new HubError('LT_CONFIG_INVALID', `API clients file is invalid: ${why}`, { kind: 'internal' });
   }
-  const clients = (input as { clients: ApiClient[] }).clients.map((c) => Object.freeze({ ...c, agencies: [...c.agencies] }));
+  type FileEntry = Omit<ApiClient, 'roles'> & { roles?: Role[]; revoked?: boolean };
+  const clients = (input as { clients: FileEntry[] }).clients
+    .filter((c) => c.revoked !== true)
+    .map(({ revoked: _revoked, ...c }) =>
+      Object.freeze({ ...c, agencies: [...c.agencies], roles: [...(c.roles ?? (['submitter'] as Role[]))] }),
+    );
   const ids = new Set<string>();
   for (const c of clients) {
     if (ids.has(c.id)) throw new HubError('LT_CONFIG_INVALID', `API clients file: duplicate id ${c.id}`, { kind: 'internal' });
@@ -92,9 +116,7 @@ export function createApiClientRegistry(input: unknown): ApiClientRegistry {
       if (!found) throw unauthorized('unknown API key', 'Khóa API không hợp lệ');
       return found;
     },
-    mayActFor(client, agencyCode) {
-      return client.agencies.some((a) => a === '*' || a === agencyCode || (a.startsWith('*.') && agencyCode.endsWith(a.slice(1))));
-    },
+    mayActFor: clientMayActFor,
   };
 }
 

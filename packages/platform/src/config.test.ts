@@ -14,7 +14,7 @@ const schema: ConfigSchema = {
 
 describe('config loading', () => {
   it('applies defaults, coerces types and freezes', () => {
-    const c = loadConfig<{ PORT: number; MODE: string; TOKEN: string; FLAG: boolean }>(schema, { TOKEN: 'abcd', FLAG: 'true', OTHER: 'x' });
+    const c = loadConfig(schema, { TOKEN: 'abcd', FLAG: 'true', OTHER: 'x' });
     expect(c).toEqual({ PORT: 8080, MODE: 'a', TOKEN: 'abcd', FLAG: true });
     expect(Object.isFrozen(c)).toBe(true);
   });

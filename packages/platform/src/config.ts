@@ -8,7 +8,7 @@ import { HubError } from './errors.js';
 export interface ConfigSchema {
   type: 'object';
   properties: Record<string, ConfigProperty>;
-  required?: string[];
+  required?: readonly string[];
 }
 export interface ConfigProperty {
   type: 'string' | 'integer' | 'number' | 'boolean';
@@ -21,6 +21,32 @@ export interface ConfigProperty {
   pattern?: string;
   secret?: boolean;
 }
+
+/** The TypeScript type of one property's value: enums become unions of their members. */
+type ValueOf<P> = P extends { enum: readonly (infer E)[] }
+  ? E
+  : P extends { type: 'string' }
+    ? string
+    : P extends { type: 'integer' | 'number' }
+      ? number
+      : P extends { type: 'boolean' }
+        ? boolean
+        : never;
+
+/** Keys that always have a value after loading: required ones and those with a default. */
+type PresentKeys<S extends ConfigSchema> =
+  | (S['required'] extends readonly (infer R)[] ? R : never)
+  | { [K in keyof S['properties']]: S['properties'][K] extends { default: unknown } ? K : never }[keyof S['properties']];
+
+/**
+ * The config type derived from its schema (no hand-written twin to drift, issue 17 §5): declare the schema
+ * `as const satisfies ConfigSchema`, then `type MyConfig = ConfigOf<typeof mySchema>`.
+ */
+export type ConfigOf<S extends ConfigSchema> = Readonly<
+  { [K in keyof S['properties'] & PresentKeys<S>]: ValueOf<S['properties'][K]> } & {
+    [K in Exclude<keyof S['properties'], PresentKeys<S>>]?: ValueOf<S['properties'][K]>;
+  }
+>;
 
 const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true });
 ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
@@ -35,7 +61,7 @@ function describe(e: ErrorObject): string {
  * every problem at once (conventions §3). The result is frozen. Unknown variables are ignored: the
  * environment holds much more than this service's settings.
  */
-export function loadConfig<T>(schema: ConfigSchema, env: NodeJS.ProcessEnv = process.env): Readonly<T> {
+export function loadConfig<S extends ConfigSchema>(schema: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
   for (const [k, p] of Object.entries(schema.properties)) {
     if (p.secret && p.default !== undefined) throw new Error(`config schema: secret ${k} must not have a default`);
   }
@@ -52,7 +78,7 @@ export function loadConfig<T>(schema: ConfigSchema, env: NodeJS.ProcessEnv = pro
       messageVi: `cấu hình không hợp lệ: ${problems.join('; ')}`,
     });
   }
-  return Object.freeze(input) as Readonly<T>;
+  return Object.freeze(input) as ConfigOf<S>;
 }
 
 /** The config with secrets masked, safe to log at start. */

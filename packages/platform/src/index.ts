@@ -13,3 +13,7 @@ export * from './http/server.js';
 export * from './http/error-handler.js';
 export * from './api-clients.js';
 export * from './micro-batcher.js';
+export * from './auth/auth-plugin.js';
+export * from './auth/reloadable-clients.js';
+export * from './service/config-properties.js';
+export * from './service/run-service.js';

@@ -1,4 +1,4 @@
-import { loadConfig, type ConfigSchema } from '@lienthong/platform';
+import { loadConfig, type ConfigOf, type ConfigSchema } from '@lienthong/platform';
 
 /** Every environment variable the gateway reads (conventions §3). */
 export const gatewayConfigSchema = {
@@ -19,18 +19,7 @@ export const gatewayConfigSchema = {
   },
 } as const satisfies ConfigSchema;
 
-export interface GatewayConfig {
-  GATEWAY_HOST: string;
-  GATEWAY_PORT: number;
-  KAFKA_BROKERS: string;
-  KAFKA_TOPIC_NAMESPACE: string;
-  DATABASE_URL: string;
-  API_CLIENTS_FILE: string;
-  GATEWAY_BODY_LIMIT_BYTES: number;
-  GATEWAY_MAX_BATCH_ITEMS: number;
-  GATEWAY_RATE_LIMIT_PER_MINUTE: number;
-  GATEWAY_IDEMPOTENCY_TTL_HOURS: number;
-  LOG_LEVEL: string;
-}
+/** The validated, frozen configuration, typed from its schema. */
+export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema>;
 
-export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig<GatewayConfig>(gatewayConfigSchema, env);
+export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(gatewayConfigSchema, env);

@@ -1,11 +1,11 @@
-import { loadConfig, type ConfigSchema } from '@lienthong/platform';
+import { loadConfig, type ConfigOf, type ConfigSchema } from '@lienthong/platform';
 
 /**
  * Every environment variable national-sync reads (conventions §3). Checked once at start; start fails
  * listing every problem. Secrets (the database URL carries a password, the portal password, the admin
  * token) have no defaults and are masked by describeConfig.
  */
-export const syncConfigSchema: ConfigSchema = {
+export const syncConfigSchema = {
   type: 'object',
   required: ['DATABASE_URL', 'DVCQG_USERNAME', 'DVCQG_PASSWORD', 'DVCQG_MADONVI'],
   properties: {
@@ -36,39 +36,12 @@ export const syncConfigSchema: ConfigSchema = {
     NATIONAL_SYNC_ADMIN_TOKEN: { type: 'string', minLength: 16, secret: true, description: 'bearer token of /v1/admin; without it the admin API answers loopback callers only' },
     NATIONAL_SYNC_PAYMENTS: { type: 'boolean', default: true, description: 'also consume payment.events.v1 fee settlements (payments service)' },
   },
-};
+} as const satisfies ConfigSchema;
 
-/** The validated, frozen configuration. */
-export interface SyncConfig {
-  NATIONAL_SYNC_PORT: number;
-  NATIONAL_SYNC_HOST: string;
-  LOG_LEVEL: string;
-  DATABASE_URL: string;
-  KAFKA_BROKERS: string;
-  KAFKA_TOPIC_NAMESPACE: string;
-  NATIONAL_SYNC_GROUP_ID: string;
-  DVCQG_BASE_URL: string;
-  DVCQG_USERNAME: string;
-  DVCQG_PASSWORD: string;
-  DVCQG_MADONVI: string;
-  DVCQG_TIMEOUT_MS: number;
-  NATIONAL_SYNC_BATCH_SIZE: number;
-  NATIONAL_SYNC_PROGRESS_BATCH: number;
-  NATIONAL_SYNC_WORKERS: number;
-  NATIONAL_SYNC_POLL_MS: number;
-  NATIONAL_SYNC_RETRY_MIN_MS: number;
-  NATIONAL_SYNC_RETRY_MAX_MS: number;
-  NATIONAL_SYNC_RETRY_JITTER: number;
-  NATIONAL_SYNC_BREAKER_THRESHOLD: number;
-  NATIONAL_SYNC_BREAKER_OPEN_MS: number;
-  NATIONAL_SYNC_RECONCILE_CRON: string;
-  NATIONAL_SYNC_RECONCILE_WINDOW_MIN: number;
-  NATIONAL_SYNC_RECONCILE_LIMIT: number;
-  NATIONAL_SYNC_ADMIN_TOKEN?: string;
-  NATIONAL_SYNC_PAYMENTS: boolean;
-}
+/** The validated, frozen configuration, typed from its schema. */
+export type SyncConfig = ConfigOf<typeof syncConfigSchema>;
 
 /** Reads and checks the environment; throws LT_CONFIG_INVALID listing every problem. */
-export function loadSyncConfig(env: NodeJS.ProcessEnv = process.env): Readonly<SyncConfig> {
-  return loadConfig<SyncConfig>(syncConfigSchema, env);
+export function loadSyncConfig(env: NodeJS.ProcessEnv = process.env): SyncConfig {
+  return loadConfig(syncConfigSchema, env);
 }

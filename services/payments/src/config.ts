@@ -1,4 +1,4 @@
-import { loadConfig, type ConfigSchema } from '@lienthong/platform';
+import { loadConfig, type ConfigOf, type ConfigSchema } from '@lienthong/platform';
 
 /**
  * Every environment variable the payments service reads (conventions §3). Merchant credentials are not
@@ -162,37 +162,7 @@ export const paymentsConfigSchema = {
   },
 } as const satisfies ConfigSchema;
 
-export interface PaymentsConfig {
-  PAYMENTS_HOST: string;
-  PAYMENTS_PORT: number;
-  PAYMENTS_PUBLIC_URL: string;
-  KAFKA_BROKERS: string;
-  KAFKA_TOPIC_NAMESPACE: string;
-  DATABASE_URL: string;
-  API_CLIENTS_FILE: string;
-  PAYMENTS_MERCHANTS_FILE: string;
-  VNPAY_PAYMENT_URL: string;
-  VNPAY_API_URL: string;
-  MOMO_API_URL: string;
-  PAYGOV_INIT_URL: string;
-  PAYGOV_QUERY_URL: string;
-  PAYMENTS_SERVER_IP: string;
-  PAYMENTS_CREATE_TIMEOUT_MS: number;
-  PAYMENTS_QUERY_TIMEOUT_MS: number;
-  PAYMENTS_TTL_MINUTES: number;
-  PAYMENTS_EXPIRY_GRACE_SECONDS: number;
-  PAYMENTS_RECONCILE_CRON: string;
-  PAYMENTS_RECONCILE_ENABLED: boolean;
-  PAYMENTS_RECONCILE_FIRST_CHECK_SECONDS: number;
-  PAYMENTS_RECONCILE_INTERVAL_SECONDS: number;
-  PAYMENTS_RECONCILE_MAX_BACKOFF_SECONDS: number;
-  PAYMENTS_RECONCILE_GIVE_UP_HOURS: number;
-  PAYMENTS_RECONCILE_BATCH: number;
-  PAYMENTS_RECONCILE_CONCURRENCY: number;
-  PAYMENTS_OUTBOX_INTERVAL_MS: number;
-  PAYMENTS_BODY_LIMIT_BYTES: number;
-  PAYMENTS_RATE_LIMIT_PER_MINUTE: number;
-  LOG_LEVEL: string;
-}
+/** The validated, frozen configuration, typed from its schema. */
+export type PaymentsConfig = ConfigOf<typeof paymentsConfigSchema>;
 
-export const loadPaymentsConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig<PaymentsConfig>(paymentsConfigSchema, env);
+export const loadPaymentsConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(paymentsConfigSchema, env);

@@ -22,6 +22,9 @@ export async function buildApp(deps: SandboxDeps): Promise<FastifyInstance> {
     logger: deps.logger,
     metrics: deps.metrics,
     bodyLimit: 16 * 1024 * 1024,
+    // The sandbox stands in for national peers, each of which authenticates with its own protocol (logins,
+    // signatures, tokens), so it has no API clients; it binds loopback and is never deployed in production.
+    auth: false,
   });
   for (const p of peers) {
     await app.register(p.plugin, { prefix: p.prefix, logger: deps.logger, config: deps.config, publicUrl: deps.publicUrl });

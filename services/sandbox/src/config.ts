@@ -21,4 +21,4 @@ export interface SandboxConfig {
   [key: string]: unknown;
 }
 
-export const loadSandboxConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig<SandboxConfig>(sandboxConfigSchema, env);
+export const loadSandboxConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(sandboxConfigSchema, env) as SandboxConfig;

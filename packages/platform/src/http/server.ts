@@ -14,6 +14,7 @@ import { installErrorHandler, errorBody } from './error-handler.js';
 import { parseGuardedJson, defaultJsonGuardLimits, type JsonGuardLimits } from '../json-guard.js';
 import { Histogram, type Registry } from '../metrics.js';
 import { HubError } from '../errors.js';
+import { installAuth, type AuthOptions } from '../auth/auth-plugin.js';
 
 export type ReadinessCheck = () => Promise<void> | void;
 
@@ -30,9 +31,16 @@ export interface HttpServerOptions {
   readiness?: Record<string, ReadinessCheck>;
   /** Event-loop delay above which requests get 503 instead of queuing (under-pressure). */
   maxEventLoopDelayMs?: number;
-  /** Extra content types parsed as JSON-less raw strings (e.g. form callbacks). */
+  /** Longest a request may take (fastify's requestTimeout). */
   requestTimeoutMs?: number;
+  /**
+   * The shared auth model (auth/auth-plugin.ts): every route must then declare `config.access`. Required
+   * of every service; `false` only for the sandbox, whose peers authenticate with their own protocols.
+   */
+  auth: AuthOptions | false;
 }
+
+const PUBLIC_OPS = { access: { public: 'operations endpoint (no data)' } } as const;
 
 /**
  * The fastify instance every HTTP service starts from: guarded JSON parsing (depth, NUL, proto keys),
@@ -71,6 +79,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   app.addContentTypeParser(/^application\/[\w.+-]*\+json$/, { parseAs: 'string' }, parseJson);
 
   installErrorHandler(app);
+  if (opts.auth) installAuth(app, opts.auth);
 
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -103,10 +112,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/docs/json', { schema: { hide: true }, config: PUBLIC_OPS }, async () => app.swagger());
 
-  app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/health/ready', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/health/live', { schema: { hide: true }, config: PUBLIC_OPS }, async () => ({ status: 'ok' }));
+  app.get('/health/ready', { schema: { hide: true }, config: PUBLIC_OPS }, async (req, reply) => {
     const results: Record<string, string> = {};
     let ok = true;
     for (const [name, check] of Object.entries(opts.readiness ?? {})) {
@@ -118,12 +127,15 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
         results[name] = 'ok';
       } catch (err) {
         ok = false;
-        results[name] = (err as Error).message;
+        // The answer is public: it names the failing check, never the raw error (hosts, users, SQL); the
+        // log has the code and message for the operator.
+        results[name] = 'unavailable';
+        req.log.warn({ check: name, err: { code: (err as { code?: unknown }).code, message: (err as Error).message } }, 'readiness check failed');
       }
     }
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: results });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+  app.get('/metrics', { schema: { hide: true }, config: PUBLIC_OPS }, async (_req, reply) =>
     reply.type(opts.metrics.contentType).send(await opts.metrics.metrics()),
   );
   return app;

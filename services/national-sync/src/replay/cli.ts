@@ -15,20 +15,13 @@ const usage = `usage: replay.mjs (--ma-ho-so <MaHoSo> | --dead-letters-since <RF
 Either way the running service pushes the replayed dossiers; the result is printed as JSON.`;
 
 /** The settings the direct mode needs: a subset of the service's one schema. */
-const cliSchema: ConfigSchema = {
+const { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE, NATIONAL_SYNC_ADMIN_TOKEN } = syncConfigSchema.properties;
+/** The part of national-sync's config the CLI reads (the same declarations, not a copy). */
+const cliSchema = {
   type: 'object',
   required: ['DATABASE_URL'],
-  properties: Object.fromEntries(
-    ['DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_NAMESPACE', 'NATIONAL_SYNC_ADMIN_TOKEN'].map((k) => [k, syncConfigSchema.properties[k]!]),
-  ),
-};
-
-interface CliConfig {
-  DATABASE_URL: string;
-  KAFKA_BROKERS: string;
-  KAFKA_TOPIC_NAMESPACE: string;
-  NATIONAL_SYNC_ADMIN_TOKEN?: string;
-}
+  properties: { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE, NATIONAL_SYNC_ADMIN_TOKEN },
+} as const satisfies ConfigSchema;
 
 /**
  * The replay CLI (services/national-sync/bin/replay.mjs). Returns the exit code: 0 done, 1 failed,
@@ -69,7 +62,7 @@ export async function runReplayCli(argv: string[], env: NodeJS.ProcessEnv = proc
     return res.ok ? 0 : 1;
   }
 
-  const config = loadConfig<CliConfig>(cliSchema, env);
+  const config = loadConfig(cliSchema, env);
   const logger = createLogger({ name: 'national-sync-replay', level: env.LOG_LEVEL ?? 'warn' });
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'national-sync-replay', logger, max: 2 });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'national-sync-replay', logger });

@@ -1,0 +1,158 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, describeConfig, type ConfigOf, type ConfigSchema } from '../config.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createMetricsRegistry, type Registry } from '../metrics.js';
+import { createPool, runMigrations, type Pool } from '../db.js';
+import { onShutdown, type ShutdownStep } from '../shutdown.js';
+import { createHttpServer, type HttpServerOptions } from '../http/server.js';
+import { createReloadableApiClients, type ReloadableApiClients } from '../auth/reloadable-clients.js';
+import { HubError } from '../errors.js';
+
+/** What a service's `start` receives: its typed config and the real dependencies, built once here. */
+export interface ServiceContext<C> {
+  readonly name: string;
+  readonly config: C;
+  readonly logger: Logger;
+  readonly metrics: Registry;
+  /** The Postgres pool when the config has DATABASE_URL (migrations already applied), else undefined. */
+  readonly pool: Pool | undefined;
+  /** The API clients (reloaded on change/SIGHUP) when the config has API_CLIENTS_FILE, else undefined. */
+  readonly clients: ReloadableApiClients | undefined;
+  /** The service's fastify instance with the shared auth, errors, health and metrics (conventions §1). */
+  httpServer(opts: Omit<HttpServerOptions, 'name' | 'logger' | 'metrics' | 'auth'> & { auth?: false }): Promise<FastifyInstance>;
+  /**
+   * Registers something to close on shutdown. Steps run after the HTTP server has drained, in the reverse
+   * order of registration (consumers registered after their producer stop first), the pool last.
+   */
+  onClose(step: ShutdownStep): void;
+}
+
+/** What `start` returns: the app to listen with (if the service serves HTTP) and where. */
+export interface StartedService {
+  app?: FastifyInstance;
+  listen?: { host: string; port: number };
+}
+
+export interface ServiceDefinition<S extends ConfigSchema> {
+  /** kebab-case service name: logs, metrics prefix, Postgres application_name, migrations' key. */
+  name: string;
+  configSchema: S;
+  /** Folder of `NNN-name.sql` migrations, applied before anything listens or consumes. */
+  migrationsDir?: string;
+  start(ctx: ServiceContext<ConfigOf<S>>): Promise<StartedService>;
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits for Postgres at start instead of exiting: a service started during a database restart (or before
+ * the database in a compose file) comes up when it does. Logs each failed attempt by code and message.
+ */
+async function migrateWhenReachable(pool: Pool, name: string, dir: string, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runMigrations(pool, { service: name, dir, logger });
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // A migration that fails on its SQL is a programming error: retrying cannot help.
+      if (/^migration /.test((err as Error).message) && !isConnectionError(err)) throw err;
+      const wait = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      logger.warn({ attempt, code, message: (err as Error).message, retryInMs: wait }, 'postgres not reachable at start; waiting');
+      await delay(wait);
+    }
+  }
+}
+
+/** pg's errors for a server that is down, restarting or refusing connections (class 08, 57P0x, socket codes). */
+export function isConnectionError(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (/^(08|57P0)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))) return true;
+    const msg = (e as Error).message ?? '';
+    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * The one way a service starts (issue 17 §5, conventions §1): config checked once (every problem listed,
+ * exit 1), logger, metrics, Postgres with migrations before anything listens, the API clients, the
+ * service's own `start`, then listen; graceful shutdown on SIGINT/SIGTERM drains HTTP, then closes what
+ * `start` registered, then the pool. `src/main.ts` of a service is just `await runService(definition)`.
+ */
+export async function runService<S extends ConfigSchema>(def: ServiceDefinition<S>): Promise<void> {
+  let config: ConfigOf<S>;
+  try {
+    config = loadConfig(def.configSchema);
+  } catch (err) {
+    process.stderr.write(`[${def.name}] ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const env = config as Record<string, unknown>;
+  const logger = createLogger({ name: def.name, level: (env.LOG_LEVEL as string | undefined) ?? 'info' });
+  logger.info({ config: describeConfig(def.configSchema, config) }, 'starting');
+  const metrics = createMetricsRegistry(def.name);
+
+  const closers: ShutdownStep[] = [];
+  let app: FastifyInstance | undefined;
+  const steps: ShutdownStep[] = [
+    { name: 'http', close: () => app?.close() },
+    {
+      name: 'service',
+      close: async () => {
+        for (const step of [...closers].reverse()) {
+          try {
+            await step.close();
+            logger.info({ step: step.name }, 'closed');
+          } catch (err) {
+            logger.error({ err, step: step.name }, 'close failed');
+          }
+        }
+      },
+    },
+  ];
+
+  let pool: Pool | undefined;
+  if (typeof env.DATABASE_URL === 'string') {
+    pool = createPool({ connectionString: env.DATABASE_URL, applicationName: `lienthong-${def.name}`, logger });
+    const p = pool;
+    steps.push({ name: 'postgres', close: () => p.end() });
+  }
+  let clients: ReloadableApiClients | undefined;
+  if (typeof env.API_CLIENTS_FILE === 'string') {
+    clients = createReloadableApiClients({ path: env.API_CLIENTS_FILE, logger });
+    const c = clients;
+    steps.push({ name: 'api-clients', close: () => c.close() });
+  }
+  onShutdown(logger, steps);
+
+  if (pool && def.migrationsDir) await migrateWhenReachable(pool, def.name, def.migrationsDir, logger);
+
+  const ctx: ServiceContext<ConfigOf<S>> = {
+    name: def.name,
+    config,
+    logger,
+    metrics,
+    pool,
+    clients,
+    async httpServer(opts) {
+      if (opts.auth === false) return createHttpServer({ ...opts, name: def.name, logger, metrics, auth: false });
+      if (!clients) {
+        throw new HubError('LT_CONFIG_INVALID', `${def.name}: an HTTP service needs API_CLIENTS_FILE in its config schema`, { kind: 'internal' });
+      }
+      return createHttpServer({ ...opts, name: def.name, logger, metrics, auth: { clients } });
+    },
+    onClose(step) {
+      closers.push(step);
+    },
+  };
+  const started = await def.start(ctx);
+  app = started.app;
+  if (app && started.listen) {
+    await app.listen(started.listen);
+  }
+  logger.info({ listen: started.listen }, 'started');
+}
