@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { clientMayActFor, type ApiClient, type ApiClientRegistry, type Role } from '../api-clients.js';
 import { HubError, type ErrorDetail } from '../errors.js';
 
@@ -29,6 +29,11 @@ export interface AuthOptions {
 const forbidden = (code: string, en: string, vi: string, details?: ErrorDetail[]) =>
   new HubError(code, en, { kind: 'forbidden', messageVi: vi, ...(details ? { details } : {}) });
 
+function notFound(req: FastifyRequest): HubError {
+  const where = `${req.method} ${req.url.split('?')[0]}`;
+  return new HubError('LT_HTTP_NOT_FOUND', `no route ${where}`, { kind: 'not_found', messageVi: `Không có ${where}` });
+}
+
 function describeRoute(route: RouteOptions): string {
   return `${Array.isArray(route.method) ? route.method.join(',') : route.method} ${route.url}`;
 }
@@ -51,15 +56,24 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
       if (route.schema && !route.schema.hide) (route.schema as Record<string, unknown>).security = [{ bearer: [] }];
     }
   });
-  app.addHook('onRequest', async (req: FastifyRequest) => {
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const access = req.routeOptions.config.access;
     if (!access) {
-      // Only fastify's not-found handler has no declared access; it answers 404 and does nothing else.
-      if (req.is404) return;
+      // Only fastify's not-found handler has no declared access. Answered here, in onRequest, so an
+      // anonymous caller cannot make us read and parse a 5 MB body for a URL nothing serves (fastify's
+      // not-found handler runs after the body parser).
+      if (req.is404) throw notFound(req);
       throw forbidden('LT_AUTH_FORBIDDEN', 'route declares no access', 'Đường dẫn không cho phép truy cập');
     }
     if (!('roles' in access)) return;
-    const client = opts.clients.authenticate(req.headers.authorization);
+    let client: ApiClient;
+    try {
+      client = opts.clients.authenticate(req.headers.authorization);
+    } catch (err) {
+      // RFC 9110 §11.6.1: a 401 names the scheme the client must use.
+      reply.header('www-authenticate', 'Bearer');
+      throw err;
+    }
     if (!access.roles.some((r) => client.roles.includes(r))) {
       throw forbidden(
         'LT_AUTH_ROLE_REQUIRED',

@@ -1,4 +1,4 @@
-import { unwatchFile, watchFile } from 'node:fs';
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import { loadApiClients, type ApiClient, type ApiClientRegistry } from '../api-clients.js';
 import type { Logger } from '../logger.js';
 
@@ -39,8 +39,11 @@ export function createReloadableApiClients(opts: ReloadableApiClientsOptions): R
   };
   const onHup = () => void reload();
   process.on('SIGHUP', onHup);
-  const onChange = (now: { mtimeMs: number }, before: { mtimeMs: number }) => {
-    if (now.mtimeMs !== before.mtimeMs) reload();
+  // Not the mtime alone: a file replaced by rename (how editors and config tools write) within the
+  // filesystem's timestamp granularity keeps the same mtime, and the new keys would never be read. The
+  // inode changes on a rename, the size on most edits; SIGHUP is the way that never misses.
+  const onChange = (now: Stats, before: Stats) => {
+    if (now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs || now.ino !== before.ino || now.size !== before.size) reload();
   };
   watchFile(opts.path, { interval: opts.pollIntervalMs ?? 2_000, persistent: false }, onChange);
 

@@ -7,6 +7,7 @@ import { onShutdown, type ShutdownStep } from '../shutdown.js';
 import { createHttpServer, type HttpServerOptions } from '../http/server.js';
 import { createReloadableApiClients, type ReloadableApiClients } from '../auth/reloadable-clients.js';
 import { HubError } from '../errors.js';
+import { isConnectionError } from '../infra-errors.js';
 
 /** What a service's `start` receives: its typed config and the real dependencies, built once here. */
 export interface ServiceContext<C> {
@@ -39,6 +40,11 @@ export interface ServiceDefinition<S extends ConfigSchema> {
   configSchema: S;
   /** Folder of `NNN-name.sql` migrations, applied before anything listens or consumes. */
   migrationsDir?: string;
+  /**
+   * Refusals the schema cannot express, run with the config check (same message on stderr, exit 1),
+   * before anything connects: e.g. `refuseDemoSecrets` (service/demo-secrets.ts). Throw to refuse.
+   */
+  checkConfig?(config: ConfigOf<S>): void;
   start(ctx: ServiceContext<ConfigOf<S>>): Promise<StartedService>;
 }
 
@@ -64,19 +70,6 @@ async function migrateWhenReachable(pool: Pool, name: string, dir: string, logge
   }
 }
 
-/** pg's errors for a server that is down, restarting or refusing connections (class 08, 57P0x, socket codes). */
-export function isConnectionError(err: unknown): boolean {
-  let e: unknown = err;
-  for (let depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (/^(08|57P0)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))) return true;
-    const msg = (e as Error).message ?? '';
-    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
 /**
  * The one way a service starts (issue 17 §5, conventions §1): config checked once (every problem listed,
  * exit 1), logger, metrics, Postgres with migrations before anything listens, the API clients, the
@@ -87,6 +80,7 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
   let config: ConfigOf<S>;
   try {
     config = loadConfig(def.configSchema);
+    def.checkConfig?.(config);
   } catch (err) {
     process.stderr.write(`[${def.name}] ${(err as Error).message}\n`);
     process.exit(1);
