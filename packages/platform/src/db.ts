@@ -2,6 +2,7 @@ import pg from 'pg';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './logger.js';
+import { isConnectionError } from './infra-errors.js';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -15,7 +16,29 @@ export interface CreatePoolOptions {
   logger?: Logger;
 }
 
-/** A pg pool with timeouts on connect and statements, and errors of idle clients logged, not thrown. */
+/**
+ * What a log line says about a Postgres error: its SQLSTATE (or socket code) and message, nothing else.
+ * pino's error serializer copies every enumerable property, and pg's errors on a lost connection can reach
+ * the client object (connection state, parameters, buffers): about 8 KB per line (issue 17 §3).
+ */
+export function describeDbError(err: unknown): { code?: string; message: string } {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return typeof code === 'string' ? { code, message: message.slice(0, 500) } : { message: message.slice(0, 500) };
+}
+
+/**
+ * A pg pool with timeouts on connect and statements, whose connections can never end the process.
+ *
+ * pg emits 'error' on a *client* when its connection breaks (57P01 "terminating connection due to
+ * administrator command" when Postgres restarts, a reset socket on failover). pg-pool listens for that
+ * only while the client is idle in the pool and removes its listener on checkout, so a client held by a
+ * pusher or a LISTEN loop at that moment emitted 'error' with no listener: an uncaught exception that ended
+ * national-sync during a Postgres restart. Every client therefore gets its own listener when created; the
+ * pool's 'error' (idle clients) is handled as well. The client is not reused: pg marks it not queryable,
+ * its current query rejects (the caller's retry or the consumer runner's pause handles that) and
+ * pg-pool discards it on release.
+ */
 export function createPool(opts: CreatePoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: opts.connectionString,
@@ -25,8 +48,14 @@ export function createPool(opts: CreatePoolOptions): pg.Pool {
     statement_timeout: opts.statementTimeoutMs ?? 15_000,
     application_name: opts.applicationName,
   });
-  // An idle client losing its connection must not crash the process (pg emits 'error' on the pool).
-  pool.on('error', (err) => opts.logger?.error({ err }, 'postgres idle client error'));
+  const log = opts.logger?.child({ component: 'postgres' });
+  // Logged once per connection, by code and message only (see describeDbError).
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log?.warn({ pgError: describeDbError(err) }, 'postgres connection lost; the pool replaces it'));
+  });
+  // The idle client's own listener above already logged it; this listener only keeps the pool's emit from
+  // being an unhandled 'error' event.
+  pool.on('error', () => {});
   return pool;
 }
 
@@ -79,6 +108,7 @@ export async function runMigrations(
 /** Runs fn in a transaction on one client; rolls back on any error. */
 export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let released = false;
   try {
     await client.query('BEGIN');
     const r = await fn(client);
@@ -86,8 +116,11 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) =
     return r;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
+    released = true;
+    // A client whose connection broke is destroyed, not put back (pg-pool checks this too; explicit here).
+    client.release(isConnectionError(err) ? (err as Error) : undefined);
     throw err;
   } finally {
-    client.release();
+    if (!released) client.release();
   }
 }
