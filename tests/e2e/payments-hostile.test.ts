@@ -100,8 +100,10 @@ describe('hostile input over a socket', () => {
     expect(await ok()).toBe(true);
   });
 
-  it('wrong methods and content types → 401 (client routes), 404, 415', async () => {
-    expect(await raw(`DELETE /v1/payments HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toBe(401);
+  it('wrong methods and content types → 404 (no such route, whatever the prefix), 401 (no key), 415', async () => {
+    // Access is decided per matched route (platform auth plugin), never by URL prefix: an unrouted method is a 404.
+    expect(await raw(`DELETE /v1/payments HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toBe(404);
+    expect(await raw(`POST /v1/payments HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)).toBe(401);
     expect(await raw(`PUT /v1/ipn/vnpay HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)).toBe(404);
     expect(
       await raw(post('/v1/ipn/momo', 'partnerCode=MOMOLT22', 'X-Ignore: 1\r\n').replace('application/json', 'text/plain')),

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { createHttpServer, HubError, type ApiClientRegistry, type Clock, type Logger, type Registry } from '@lienthong/platform';
 import type { PaymentsCore } from './core.js';
-import { installClientAuth } from './routes/client-auth.js';
 import { paymentRoutes } from './routes/payment-routes.js';
 import { vnpayIpnRoute } from './routes/vnpay-ipn-route.js';
 import { momoIpnRoute } from './routes/momo-ipn-route.js';
@@ -12,6 +11,7 @@ import { adminRoutes } from './routes/admin-routes.js';
 
 export interface PaymentsAppDeps {
   core: PaymentsCore;
+  /** The API clients (the reloadable registry in production, so keys rotate without a restart). */
   clients: ApiClientRegistry;
   logger: Logger;
   metrics: Registry;
@@ -32,8 +32,9 @@ export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> 
     readiness: deps.readiness,
     // A hostile IPN must not hold a connection: providers answer within seconds.
     requestTimeoutMs: 15_000,
+    // The shared auth model (packages/platform auth-plugin.ts): every route below declares its access.
+    auth: { clients: deps.clients },
   });
-  installClientAuth(app, deps.clients);
   await app.register(rateLimit, {
     global: false,
     hook: 'preHandler', // after authentication: the limit is per API client
@@ -52,7 +53,7 @@ export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> 
   paymentRoutes(app, {
     creator: core.creator,
     store: core.store,
-    clients: deps.clients,
+    idempotency: core.idempotency,
     rateLimitPerMinute: deps.rateLimitPerMinute,
   });
   vnpayIpnRoute(app, { vnpay: core.vnpay, settlement: core.settlement, metrics: core.metrics });

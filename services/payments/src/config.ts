@@ -1,4 +1,13 @@
-import { loadConfig, type ConfigOf, type ConfigSchema } from '@lienthong/platform';
+import {
+  apiClientsConfigProperties,
+  databaseConfigProperties,
+  kafkaConfigProperties,
+  listenConfigProperties,
+  loadConfig,
+  logConfigProperties,
+  type ConfigOf,
+  type ConfigSchema,
+} from '@lienthong/platform';
 
 /**
  * Every environment variable the payments service reads (conventions §3). Merchant credentials are not
@@ -9,8 +18,7 @@ export const paymentsConfigSchema = {
   type: 'object',
   required: ['DATABASE_URL', 'API_CLIENTS_FILE', 'PAYMENTS_MERCHANTS_FILE'],
   properties: {
-    PAYMENTS_HOST: { type: 'string', default: '127.0.0.1', description: 'interface to listen on (0.0.0.0 in containers)' },
-    PAYMENTS_PORT: { type: 'integer', default: 8082, minimum: 0, maximum: 65535, description: 'HTTP port' },
+    ...listenConfigProperties('PAYMENTS', 8082),
     PAYMENTS_PUBLIC_URL: {
       type: 'string',
       default: 'http://127.0.0.1:8082',
@@ -18,19 +26,9 @@ export const paymentsConfigSchema = {
       description:
         'base URL the providers reach this service at: IPN URLs and browser return URLs are built from it (no trailing slash)',
     },
-    KAFKA_BROKERS: { type: 'string', default: '127.0.0.1:9092', description: 'comma-separated Kafka bootstrap servers' },
-    KAFKA_TOPIC_NAMESPACE: {
-      type: 'string',
-      default: '',
-      pattern: '^[a-zA-Z0-9._-]*$',
-      description: 'prefix of every topic name (tests, shared clusters)',
-    },
-    DATABASE_URL: { type: 'string', minLength: 1, secret: true, description: 'Postgres URL (the payment ledger)' },
-    API_CLIENTS_FILE: {
-      type: 'string',
-      minLength: 1,
-      description: 'API clients JSON file (same format as the gateway, platform api-clients.ts)',
-    },
+    ...kafkaConfigProperties,
+    ...databaseConfigProperties,
+    ...apiClientsConfigProperties,
     PAYMENTS_MERCHANTS_FILE: {
       type: 'string',
       minLength: 1,
@@ -153,12 +151,14 @@ export const paymentsConfigSchema = {
       minimum: 1,
       description: 'POST /v1/payments per minute per API client unless its entry says otherwise',
     },
-    LOG_LEVEL: {
-      type: 'string',
-      default: 'info',
-      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-      description: 'pino level',
+    PAYMENTS_IDEMPOTENCY_TTL_HOURS: {
+      type: 'integer',
+      default: 24,
+      minimum: 1,
+      maximum: 720,
+      description: 'how long an Idempotency-Key of POST /v1/payments is remembered',
     },
+    ...logConfigProperties,
   },
 } as const satisfies ConfigSchema;
 

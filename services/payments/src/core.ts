@@ -1,4 +1,4 @@
-import type { ApiClientRegistry, Clock, Logger, Pool, Registry } from '@lienthong/platform';
+import type { Clock, Logger, Pool, Registry } from '@lienthong/platform';
 import type { EventProducer } from '@lienthong/events';
 import type { PaymentsConfig } from './config.js';
 import type { MerchantRegistry } from './merchants.js';
@@ -11,6 +11,7 @@ import { createPaymentCreator, type PaymentCreator } from './payment-creator.js'
 import { createVnpayAdapter, type VnpayAdapter } from './providers/vnpay-adapter.js';
 import { createMomoAdapter, type MomoAdapter } from './providers/momo-adapter.js';
 import { createPaygovAdapter, type PaygovAdapter } from './providers/paygov-adapter.js';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency-store.js';
 
 export interface PaymentsCoreDeps {
   config: Readonly<PaymentsConfig>;
@@ -19,7 +20,6 @@ export interface PaymentsCoreDeps {
   /** payment.events.v1 under the namespace. */
   topic: string;
   merchants: MerchantRegistry;
-  clients: ApiClientRegistry;
   logger: Logger;
   registry: Registry;
   clock: Clock;
@@ -36,6 +36,7 @@ export interface PaymentsCore {
   momo: MomoAdapter;
   paygov: PaygovAdapter;
   metrics: PaymentMetrics;
+  idempotency: IdempotencyStore;
 }
 
 export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
@@ -104,7 +105,6 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
     store,
     adapters,
     merchants: d.merchants,
-    clients: d.clients,
     clock: d.clock,
     logger: d.logger,
     metrics,
@@ -112,5 +112,6 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
     ttlMinutes: c.PAYMENTS_TTL_MINUTES,
     firstCheckSeconds: c.PAYMENTS_RECONCILE_FIRST_CHECK_SECONDS,
   });
-  return { store, settlement, outbox, reconciler, creator, vnpay, momo, paygov, metrics };
+  const idempotency = createIdempotencyStore(d.pool, { ttlHours: c.PAYMENTS_IDEMPOTENCY_TTL_HOURS });
+  return { store, settlement, outbox, reconciler, creator, vnpay, momo, paygov, metrics, idempotency };
 }

@@ -20,6 +20,11 @@ export const PaymentErrorCodes = {
   malformedNotification: 'LT_PAY_MALFORMED_NOTIFICATION',
   merchantsInvalid: 'LT_PAY_MERCHANTS_INVALID',
   conflict: 'LT_PAY_CONFLICT',
+  agencyMismatch: 'LT_PAY_AGENCY_MISMATCH',
+  idempotencyMismatch: 'LT_PAY_IDEMPOTENCY_MISMATCH',
+  idempotencyInProgress: 'LT_PAY_IDEMPOTENCY_IN_PROGRESS',
+  badIdempotencyKey: 'LT_PAY_BAD_IDEMPOTENCY_KEY',
+  demoSecretsRefused: 'LT_PAY_DEMO_SECRETS_REFUSED',
 } as const;
 
 export type PaymentErrorCode = (typeof PaymentErrorCodes)[keyof typeof PaymentErrorCodes];
@@ -89,4 +94,39 @@ export const providerRefused = (provider: string, code: string) =>
     'upstream',
     `${provider} refused to create the payment (code ${code})`,
     `${provider} từ chối tạo giao dịch (mã ${code})`,
+  );
+
+export const idempotencyMismatch = () =>
+  paymentError(
+    PaymentErrorCodes.idempotencyMismatch,
+    'conflict',
+    'Idempotency-Key was already used with a different request body',
+    'Idempotency-Key đã được dùng cho một nội dung khác',
+  );
+
+export const idempotencyInProgress = () =>
+  paymentError(
+    PaymentErrorCodes.idempotencyInProgress,
+    'conflict',
+    'a request with this Idempotency-Key is still being processed; retry shortly',
+    'Yêu cầu cùng Idempotency-Key đang được xử lý; vui lòng thử lại sau',
+    { retriable: true },
+  );
+
+export const badIdempotencyKey = () =>
+  paymentError(
+    PaymentErrorCodes.badIdempotencyKey,
+    'invalid',
+    'Idempotency-Key must be 1 to 200 visible ASCII characters',
+    'Idempotency-Key không hợp lệ',
+    {
+      details: [
+        {
+          path: 'header:idempotency-key',
+          code: PaymentErrorCodes.badIdempotencyKey,
+          message: 'Idempotency-Key phải gồm 1–200 ký tự ASCII hiển thị',
+          message_en: 'must be 1 to 200 visible ASCII characters',
+        },
+      ],
+    },
   );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HubError, type ApiClient, type ApiClientRegistry, type Clock, type Logger } from '@lienthong/platform';
+import { clientMayActFor, HubError, type ApiClient, type Clock, type Logger } from '@lienthong/platform';
 import type { Provider } from './provider.js';
 import type { MerchantRegistry } from './merchants.js';
 import type { PaymentStore } from './ledger/payment-store.js';
@@ -8,8 +8,8 @@ import type { ProviderAdapters, Payer } from './providers/provider-adapter.js';
 import type { PaymentMetrics } from './metrics.js';
 import { feesTotal, type FeeLine } from './fees.js';
 import { amountLimits } from './amount-limits.js';
-import { agencyCodeOfMaHoSo, isAgencyCode } from '@lienthong/standard';
-import { forbiddenAgency, invalidRequest, providerNotConfigured, unknownAgency } from './errors.js';
+import { agencyCodeOfMaHoSo } from '@lienthong/standard';
+import { forbiddenAgency, invalidRequest, PaymentErrorCodes, providerNotConfigured, unknownAgency } from './errors.js';
 
 export interface CreatePaymentInput {
   MaHoSo: string;
@@ -36,7 +36,6 @@ export interface PaymentCreatorDeps {
   store: PaymentStore;
   adapters: ProviderAdapters;
   merchants: MerchantRegistry;
-  clients: ApiClientRegistry;
   clock: Clock;
   logger: Logger;
   metrics: PaymentMetrics;
@@ -60,22 +59,23 @@ export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
   return {
     async create(client, input, callerIp) {
       const details = [];
-      // The payment goes to the receiving agency's merchant: the agency is the MaHoSo's prefix [code T3]
-      // unless the caller names it (e.g. a MaHoSoKhac without the prefix).
-      const agencyCode = input.agencyCode ?? agencyCodeOfMaHoSo(input.MaHoSo);
-      if (input.agencyCode !== undefined && !isAgencyCode(input.agencyCode)) {
-        details.push({
-          path: '/agencyCode',
-          code: 'LT_PAY_BAD_AGENCY_CODE',
-          message: 'Mã cơ quan không đúng dạng (000.00.01.H22 hoặc H22.14)',
-          message_en: 'agencyCode must look like 000.00.01.H22 or H22.14',
-        });
-      } else if (!agencyCode) {
+      // The payment goes to the receiving agency's merchant, and that agency is always the MaHoSo's
+      // prefix [code T3]: a caller-named agency once let a client scoped to A create (and route money to
+      // A's merchant) for B's dossier (issue 17 §1). `agencyCode`, if sent, must agree.
+      const agencyCode = agencyCodeOfMaHoSo(input.MaHoSo);
+      if (!agencyCode) {
         details.push({
           path: '/MaHoSo',
           code: 'LT_PAY_BAD_MA_HO_SO',
           message: 'MaHoSo phải có dạng <mã cơ quan>-<yyMMdd>-<số thứ tự>',
           message_en: 'MaHoSo must be <agency code>-<yyMMdd>-<sequence>',
+        });
+      } else if (input.agencyCode !== undefined && input.agencyCode !== agencyCode) {
+        details.push({
+          path: '/agencyCode',
+          code: PaymentErrorCodes.agencyMismatch,
+          message: `agencyCode ${input.agencyCode} khác mã cơ quan của hồ sơ (${agencyCode})`,
+          message_en: `agencyCode ${input.agencyCode} differs from the dossier's agency (${agencyCode})`,
         });
       }
       const total = feesTotal(input.fees);
@@ -98,7 +98,8 @@ export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
       }
       if (details.length) throw invalidRequest(details);
       const agency = agencyCode as string;
-      if (!deps.clients.mayActFor(client, agency)) throw forbiddenAgency(agency);
+      // The route checked the scope already (assertAgencyScope); kept here so no other caller can skip it.
+      if (!clientMayActFor(client, agency)) throw forbiddenAgency(agency);
       const account = deps.merchants.forAgency(agency);
       if (!account) throw unknownAgency(agency);
       const merchant =

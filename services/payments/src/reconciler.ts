@@ -39,7 +39,8 @@ export interface ReconciliationSummary {
 
 export interface Reconciler {
   /** One run over every due open payment. `all` ignores the per-payment schedule (operator trigger, tests). */
-  runOnce(opts?: { all?: boolean }): Promise<ReconciliationSummary>;
+  /** `agencies`: only payments of these agencies (an agency-scoped operator's run); all when absent. */
+  runOnce(opts?: { all?: boolean; agencies?: readonly string[] }): Promise<ReconciliationSummary>;
 }
 
 /** Unverifiable answers for longer than this after expiry put the payment on the review list. */
@@ -153,7 +154,7 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
         sum.ran = true;
         try {
           const now = opts.clock.now();
-          const due = await opts.store.listDue(o.all ? new Date(8.64e15) : now, opts.batch);
+          const due = await opts.store.listDue(o.all ? new Date(8.64e15) : now, opts.batch, o.agencies);
           let i = 0;
           const worker = async () => {
             while (i < due.length) {

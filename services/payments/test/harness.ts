@@ -17,6 +17,7 @@ import {
   systemClock,
   type ApiClient,
   type Clock,
+  type Role,
   type Logger,
   type Pool,
   type Registry,
@@ -81,7 +82,7 @@ export async function createTestPayments(opts: {
   env?: Record<string, string>;
   merchants?: unknown;
   /** API clients; `key` fixes a client's key (e.g. the same province key as the gateway's), else one is generated. */
-  clients?: { id: string; agencies: string[]; rateLimitPerMinute?: number; key?: string }[];
+  clients?: { id: string; agencies: string[]; roles?: Role[]; rateLimitPerMinute?: number; key?: string }[];
   clock?: Clock;
   logger?: Logger;
   producer?: EventProducer;
@@ -108,7 +109,10 @@ export async function createTestPayments(opts: {
   const specs = opts.clients ?? [
     { id: 'motcua-h22', agencies: ['*.H22'] },
     { id: 'motcua-h56', agencies: ['*.H56'] },
-    { id: 'operator', agencies: ['*'] },
+    { id: 'operator', agencies: ['*'], roles: ['operator'] },
+    // An operator of H22 only, and a '*' submitter: neither may act on another agency's payment.
+    { id: 'operator-h22', agencies: ['*.H22'], roles: ['operator'] },
+    { id: 'all-submitter', agencies: ['*'], roles: ['submitter'] },
   ];
   const keys: Record<string, string> = {};
   const clientList: ApiClient[] = specs.map((s) => {
@@ -118,6 +122,8 @@ export async function createTestPayments(opts: {
       name: s.id,
       keyHash: hashApiKey(keys[s.id]!),
       agencies: s.agencies,
+      // A client without roles is a submitter, as in the clients file (platform api-clients.ts).
+      roles: s.roles ?? ['submitter'],
       ...(s.rateLimitPerMinute ? { rateLimitPerMinute: s.rateLimitPerMinute } : {}),
     };
   });
@@ -131,7 +137,7 @@ export async function createTestPayments(opts: {
   const producer = opts.producer ?? createEventProducer({ kafka, logger, transactionalIdPrefix: 'payments-test' });
   const topic = topicNames(opts.namespace).paymentEvents;
   const clock = opts.clock ?? systemClock;
-  const core = createPaymentsCore({ config, pool, producer, topic, merchants, clients, logger, registry, clock });
+  const core = createPaymentsCore({ config, pool, producer, topic, merchants, logger, registry, clock });
   const app = await buildApp({
     core,
     clients,

@@ -72,7 +72,7 @@ describe('POST /v1/payments (VNPAY: the hub signs the URL itself)', () => {
     expect((await svc.app.inject({ method: 'POST', url: '/v1/payments', payload: body })).statusCode).toBe(401);
     const other = await create(paymentBody(newMaHoSo('000.00.01.H56')));
     expect(other.statusCode).toBe(403);
-    expect(other.json().error).toBe('LT_PAY_FORBIDDEN_AGENCY');
+    expect(other.json()).toMatchObject({ error: 'LT_AUTH_AGENCY_FORBIDDEN', details: [{ path: '/MaHoSo' }] });
     const sum = await create({ ...body, amount: 60_000 });
     expect(sum.statusCode).toBe(400);
     expect(sum.json().details).toEqual(
@@ -80,13 +80,13 @@ describe('POST /v1/payments (VNPAY: the hub signs the URL itself)', () => {
     );
     const small = paymentBody(newMaHoSo(), 'vnpay', 1_000);
     expect((await create(small)).json().details[0].code).toBe('LT_PAY_AMOUNT_OUT_OF_RANGE');
-    const unknown = await create(paymentBody(newMaHoSo('000.00.09.H99')), 'operator');
+    const unknown = await create(paymentBody(newMaHoSo('000.00.09.H99')), 'all-submitter');
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error).toBe('LT_PAY_UNKNOWN_AGENCY');
     const badDate = await create(paymentBody('000.00.01.H22-251340-0001'));
     expect(badDate.json().details[0]).toMatchObject({ path: '/MaHoSo', code: 'LT_PAY_BAD_MA_HO_SO' });
     const badAgency = await create({ ...paymentBody(newMaHoSo()), agencyCode: '1.2' });
-    expect(badAgency.json().details[0]).toMatchObject({ path: '/agencyCode', code: 'LT_PAY_BAD_AGENCY_CODE' });
+    expect(badAgency.json().details[0]).toMatchObject({ path: '/agencyCode', code: 'LT_PAY_AGENCY_MISMATCH' });
     const noMomo = await create(paymentBody(newMaHoSo('000.00.01.H56'), 'momo'), 'motcua-h56');
     expect(noMomo.json().error).toBe('LT_PAY_PROVIDER_NOT_CONFIGURED');
   });

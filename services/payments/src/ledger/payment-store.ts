@@ -38,7 +38,8 @@ export interface PaymentStore {
   findByProviderRef(provider: Provider, orderRef: string): Promise<PaymentRecord | undefined>;
   history(paymentId: string): Promise<PaymentEventRow[]>;
   /** Open payments whose next status query is due, oldest first. */
-  listDue(now: Date, limit: number): Promise<PaymentRecord[]>;
+  /** Open payments due for a status query; `agencies` (API-client patterns) narrows to an operator's scope. */
+  listDue(now: Date, limit: number, agencies?: readonly string[]): Promise<PaymentRecord[]>;
   /** Reconciliation bookkeeping after a status query (not part of the audit trail). */
   recordCheck(
     paymentId: string,
@@ -48,7 +49,7 @@ export interface PaymentStore {
   /** An operator closes a review; the reason and the note stay in the history. False if nothing was under review. */
   clearReview(paymentId: string, info: { actor: string; note: string }, now: Date): Promise<boolean>;
   /** Payments a human must look at (docs/payments.md, "When a provider disagrees"). */
-  listForReview(limit: number): Promise<PaymentRecord[]>;
+  listForReview(limit: number, agencies?: readonly string[]): Promise<PaymentRecord[]>;
 }
 
 export function createPaymentStore(pool: Pool): PaymentStore {
@@ -145,13 +146,15 @@ export function createPaymentStore(pool: Pool): PaymentStore {
       }));
     },
 
-    async listDue(now, limit) {
+    async listDue(now, limit, agencies) {
       // Payments under amount-mismatch review are left to a human: querying them again proves nothing new.
+      const f = agencyFilter(agencies, 3);
       const r = await pool.query(
         `SELECT * FROM payments
          WHERE status IN ('created', 'pending') AND next_check_at <= $1 AND review_reason IS DISTINCT FROM 'amount_mismatch'
+           AND ${f.sql}
          ORDER BY next_check_at LIMIT $2`,
-        [now, limit],
+        [now, limit, ...f.params],
       );
       return r.rows.map((x: Record<string, unknown>) => mapPaymentRow(x));
     },
@@ -182,11 +185,28 @@ export function createPaymentStore(pool: Pool): PaymentStore {
         return true;
       }),
 
-    async listForReview(limit) {
-      const r = await pool.query('SELECT * FROM payments WHERE review_reason IS NOT NULL ORDER BY updated_at DESC LIMIT $1', [
-        limit,
-      ]);
+    async listForReview(limit, agencies) {
+      const f = agencyFilter(agencies, 2);
+      const r = await pool.query(
+        `SELECT * FROM payments WHERE review_reason IS NOT NULL AND ${f.sql} ORDER BY updated_at DESC LIMIT $1`,
+        [limit, ...f.params],
+      );
       return r.rows.map((x: Record<string, unknown>) => mapPaymentRow(x));
     },
+  };
+}
+
+/**
+ * SQL of "agency_code within these API-client agency patterns" (exact codes, `*.<suffix>`, `*`), the same
+ * rule as platform clientMayActFor. Patterns hold only [A-Za-z0-9.] (the clients file schema), so no LIKE
+ * wildcard can come from the file.
+ */
+export function agencyFilter(agencies: readonly string[] | undefined, firstParam: number): { sql: string; params: unknown[] } {
+  if (!agencies || agencies.includes('*')) return { sql: 'TRUE', params: [] };
+  const exact = agencies.filter((a) => !a.startsWith('*.'));
+  const suffixes = agencies.filter((a) => a.startsWith('*.')).map((a) => `%${a.slice(1)}`);
+  return {
+    sql: `(agency_code = ANY($${firstParam}::text[]) OR agency_code LIKE ANY($${firstParam + 1}::text[]))`,
+    params: [exact, suffixes],
   };
 }

@@ -1,12 +1,11 @@
 import type {} from '@fastify/swagger'; // OpenAPI fields (summary, tags, hide) on route schemas
 import type { FastifyInstance } from 'fastify';
-import { errorBody, type Clock } from '@lienthong/platform';
+import { assertAgencyScope, errorBody, requireClient, type Clock } from '@lienthong/platform';
 import type { Reconciler } from '../reconciler.js';
 import type { PaymentStore } from '../ledger/payment-store.js';
 import type { Settlement } from '../settlement.js';
 import { publicView } from '../ledger/payment-record.js';
 import { paymentNotFound } from '../errors.js';
-import { requireOperator } from './client-auth.js';
 import { UUID_PATTERN } from './payment-routes.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID_PATTERN } } } as const;
@@ -18,9 +17,12 @@ interface ResolveBody {
   amount?: number;
 }
 
+const OPERATOR = { access: { roles: ['operator'] } } as const;
+
 /**
  * Operator routes (docs/payments.md, "When a provider disagrees with the ledger"). They need an API
- * client with `"agencies": ["*"]`. Every action goes through the same Settlement.apply as the providers'
+ * client with the `operator` role (issue 17 §1: `"agencies": ["*"]` alone no longer makes an operator),
+ * and act only on payments whose *stored* agency is in the operator's scope. Every action goes through the same Settlement.apply as the providers'
  * messages (source `operator`, the client id and note in the history), so the state machine, the
  * once-only settlement and the outbox event hold for manual fixes too.
  */
@@ -33,13 +35,14 @@ export function adminRoutes(
     {
       schema: {
         summary: 'Run reconciliation now (all open payments, or only those due)',
-        security: [{ bearer: [] }],
         body: { type: ['object', 'null'], additionalProperties: false, properties: { all: { type: 'boolean' } } },
       },
+      config: OPERATOR,
     },
     async (req) => {
-      requireOperator(req);
-      return deps.reconciler.runOnce({ all: req.body?.all ?? true });
+      const op = requireClient(req);
+      // An agency-scoped operator reconciles its agencies' payments only.
+      return deps.reconciler.runOnce({ all: req.body?.all ?? true, agencies: op.agencies });
     },
   );
 
@@ -47,29 +50,29 @@ export function adminRoutes(
     '/v1/admin/payments/review',
     {
       schema: {
-        summary: 'Payments a human must look at',
-        security: [{ bearer: [] }],
+        summary: 'Payments a human must look at (those of the operator\'s agencies)',
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } },
         },
       },
+      config: OPERATOR,
     },
     async (req) => {
-      requireOperator(req);
-      const rows = await deps.store.listForReview(req.query.limit ?? 100);
+      const op = requireClient(req);
+      const rows = await deps.store.listForReview(req.query.limit ?? 100, op.agencies);
       return { payments: rows.map((p) => ({ ...publicView(p), reviewReason: p.reviewReason, lastCheck: p.lastCheckOutcome })) };
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/admin/payments/:id/history',
-    { schema: { summary: 'A payment and its append-only history', security: [{ bearer: [] }], params: idParams } },
+    { schema: { summary: 'A payment and its append-only history', params: idParams }, config: OPERATOR },
     async (req) => {
-      requireOperator(req);
       const p = await deps.store.get(req.params.id);
       if (!p) throw paymentNotFound();
+      assertAgencyScope(req, p.agencyCode, '/id');
       return {
         payment: { ...publicView(p), reviewReason: p.reviewReason, lastCheck: p.lastCheckOutcome },
         history: await deps.store.history(p.paymentId),
@@ -83,7 +86,6 @@ export function adminRoutes(
       schema: {
         summary:
           'Resolve a disagreement: settle on evidence from the provider portal, fail after a refund, expire an abandoned payment, or close a review',
-        security: [{ bearer: [] }],
         params: idParams,
         body: {
           type: 'object',
@@ -97,9 +99,13 @@ export function adminRoutes(
           },
         },
       },
+      config: OPERATOR,
     },
     async (req, reply) => {
-      const op = requireOperator(req);
+      // The stored payment's agency decides, before anything is applied.
+      const stored = await deps.store.get(req.params.id);
+      if (!stored) throw paymentNotFound();
+      const op = assertAgencyScope(req, stored.agencyCode, '/id');
       const { action, note } = req.body;
       const extra = { actor: op.id, note };
       const target = { paymentId: req.params.id };

@@ -19,7 +19,10 @@ export function momoIpnRoute(
 ): void {
   app.post(
     '/v1/ipn/momo',
-    { schema: { summary: 'MoMo IPN (server to server)', tags: ['notifications'] } },
+    {
+      schema: { summary: 'MoMo IPN (server to server)', tags: ['notifications'] },
+      config: { access: { signed: 'MoMo signature (HMAC-SHA256 with the partner secret) checked by verifyNotification first' } },
+    },
     async (req, reply) => {
       const check = deps.momo.verifyNotification(req.body);
       let outcome: NotificationOutcome;

@@ -25,7 +25,10 @@ export function paygovConfirmRoute(
 ): void {
   app.post(
     '/v1/ipn/paygov',
-    { schema: { summary: 'PayGov confirm callback (server to server)', tags: ['notifications'] } },
+    {
+      schema: { summary: 'PayGov confirm callback (server to server)', tags: ['notifications'] },
+      config: { access: { signed: 'MaXacThuc (SHA-256 chain with the partner secret) checked by verifyConfirm first' } },
+    },
     async (req, reply) => {
       const check = deps.paygov.verifyConfirm(req.body);
       let outcome: NotificationOutcome;

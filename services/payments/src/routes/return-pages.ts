@@ -6,6 +6,9 @@ import type { Provider } from '../provider.js';
 import type { VnpayAdapter } from '../providers/vnpay-adapter.js';
 import type { MomoAdapter } from '../providers/momo-adapter.js';
 
+/** A citizen's browser lands here from the provider: no key, and the page only shows what the ledger says. */
+const RETURN_ACCESS = { access: { public: "citizen's browser return page: shows the ledger's state, changes nothing" } } as const;
+
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
@@ -85,13 +88,13 @@ export function returnPages(app: FastifyInstance, deps: { store: PaymentStore; v
     return page(reply, 200, statusText[p.status], p, note);
   };
 
-  app.get('/v1/return/vnpay', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/v1/return/vnpay', { schema: { hide: true }, config: RETURN_ACCESS }, async (req, reply) => {
     const check = deps.vnpay?.verifyCallback(req.query);
     if (!check?.ok) return page(reply, 400, ['Không xác thực được kết quả thanh toán', 'Could not verify the payment result']);
     return show(reply, 'vnpay', check.merchant, check.orderRef, check.verdict.kind === 'paid');
   });
 
-  app.get('/v1/return/momo', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/v1/return/momo', { schema: { hide: true }, config: RETURN_ACCESS }, async (req, reply) => {
     const check = deps.momo?.verifyNotification(req.query);
     if (!check?.ok) return page(reply, 400, ['Không xác thực được kết quả thanh toán', 'Could not verify the payment result']);
     return show(reply, 'momo', check.merchant, check.orderRef, check.verdict.kind === 'paid');
@@ -99,7 +102,7 @@ export function returnPages(app: FastifyInstance, deps: { store: PaymentStore; v
 
   // PayGov's return parameters are not documented anywhere we could read (§4): the page only looks the
   // payment up by its reference and shows the ledger, trusting nothing else in the URL.
-  app.get('/v1/return/paygov', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/v1/return/paygov', { schema: { hide: true }, config: RETURN_ACCESS }, async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const ref = typeof q.MaThamChieu === 'string' && /^[A-Za-z0-9_.-]{1,255}$/.test(q.MaThamChieu) ? q.MaThamChieu : undefined;
     if (!ref) return page(reply, 400, ['Thiếu mã tham chiếu', 'Missing payment reference']);

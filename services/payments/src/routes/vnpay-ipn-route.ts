@@ -36,7 +36,10 @@ export function vnpayIpnRoute(
 ): void {
   app.get(
     '/v1/ipn/vnpay',
-    { schema: { summary: 'VNPAY IPN (server to server)', tags: ['notifications'] } },
+    {
+      schema: { summary: 'VNPAY IPN (server to server)', tags: ['notifications'] },
+      config: { access: { signed: 'vnp_SecureHash (HMAC-SHA512 with the terminal secret) checked by verifyCallback before anything else' } },
+    },
     async (req, reply) => {
       const check = deps.vnpay.verifyCallback(req.query);
       let outcome: NotificationOutcome;

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemClock, type ServiceDefinition } from '@lienthong/platform';
+import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
+import { paymentsConfigSchema } from './config.js';
+import { describeMerchants, loadMerchants } from './merchants.js';
+import { createPaymentsCore } from './core.js';
+import { buildApp } from './app.js';
+import { scheduleReconciliation } from './reconcile-schedule.js';
+import { refuseDemoMerchants } from './demo-secrets.js';
+
+const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+
+/**
+ * The payments service on the platform's one skeleton (issue 17 §5): config from its schema, migrations
+ * before listen, the shared auth plugin with the reloadable API clients, shutdown in reverse order.
+ */
+export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
+  name: 'payments',
+  configSchema: paymentsConfigSchema,
+  migrationsDir,
+  async start(ctx) {
+    const { config, logger, metrics } = ctx;
+    const pool = ctx.pool!;
+    const clients = ctx.clients!;
+    // Demo secrets never reach a production start (issue 17 §2): exits naming the setting.
+    refuseDemoMerchants(config, process.env.NODE_ENV);
+    const merchants = loadMerchants(config.PAYMENTS_MERCHANTS_FILE);
+    logger.info({ merchants: describeMerchants(merchants) }, 'merchant accounts loaded');
+
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'lienthong-payments', logger });
+    const admin = kafka.admin();
+    await admin.connect();
+    ctx.onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
+    await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
+    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-payments', metrics });
+    ctx.onClose({ name: 'producer', close: () => producer.disconnect() });
+    // Not awaited into a failure: the outbox keeps settlements safe while Kafka is away, so the service may start without it.
+    await producer.connect().catch((err) => logger.warn({ err }, 'Kafka not reachable yet; events wait in the outbox'));
+
+    const core = createPaymentsCore({
+      config,
+      pool,
+      producer,
+      topic: topicNames(config.KAFKA_TOPIC_NAMESPACE).paymentEvents,
+      merchants,
+      logger,
+      registry: metrics,
+      clock: systemClock,
+    });
+    const app = await buildApp({
+      core,
+      clients,
+      logger,
+      metrics,
+      clock: systemClock,
+      // Ready = the ledger answers. Kafka is deliberately not a readiness condition: settlements wait safely in
+      // the outbox while it is away, and taking the service out of rotation would only make the providers'
+      // notifications fail (VNPAY then retries, MoMo never does). The outbox backlog metric shows the outage.
+      readiness: {
+        postgres: async () => {
+          await pool.query('SELECT 1');
+        },
+      },
+      bodyLimit: config.PAYMENTS_BODY_LIMIT_BYTES,
+      rateLimitPerMinute: config.PAYMENTS_RATE_LIMIT_PER_MINUTE,
+    });
+
+    core.outbox.start();
+    ctx.onClose({
+      name: 'outbox',
+      close: async () => {
+        await core.outbox.stop();
+        // One last pass so settlements committed during the drain leave now rather than at the next start.
+        await core.outbox.drain().catch((err) => logger.warn({ err }, 'final outbox pass failed; events stay in the ledger'));
+      },
+    });
+    const schedule = config.PAYMENTS_RECONCILE_ENABLED
+      ? scheduleReconciliation(core.reconciler, config.PAYMENTS_RECONCILE_CRON, logger)
+      : undefined;
+    ctx.onClose({ name: 'reconciliation', close: () => schedule?.stop() });
+    const purge = setInterval(() => {
+      core.idempotency.purgeExpired().then(
+        (n) => n && logger.info({ purged: n }, 'expired idempotency keys removed'),
+        (err) => logger.warn({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'idempotency purge failed'),
+      );
+    }, 3_600_000);
+    purge.unref();
+    ctx.onClose({ name: 'idempotency-purge', close: () => clearInterval(purge) });
+
+    return { app, listen: { host: config.PAYMENTS_HOST, port: config.PAYMENTS_PORT } };
+  },
+};
