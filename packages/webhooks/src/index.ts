@@ -1,1 +1,13 @@
-export {};
+export * from './errors.js';
+export * from './signature.js';
+export * from './secret-box.js';
+export * from './ssrf.js';
+export * from './sender.js';
+export * from './backoff.js';
+export * from './matching.js';
+export * from './store.js';
+export * from './dispatcher.js';
+export * from './routes.js';
+export * from './config.js';
+export * from './migrations.js';
+export * from './webhooks.js';
