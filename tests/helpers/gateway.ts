@@ -10,6 +10,7 @@ import {
   runMigrations,
   type ApiClient,
   type Logger,
+  type Role,
   type Pool,
 } from '@lienthong/platform';
 import { createEventProducer, createKafka, topicNames, type EventProducer } from '@lienthong/events';
@@ -33,6 +34,8 @@ export interface TestClientSpec {
   id: string;
   agencies: string[];
   rateLimitPerMinute?: number;
+  /** Default ['submitter'], what a provincial one-stop system is. */
+  roles?: Role[];
   /** The client's API key; generated when absent (a key shared with another service's harness plays one province). */
   key?: string;
 }
@@ -47,6 +50,8 @@ export async function createTestGateway(opts: {
   clients?: TestClientSpec[];
   bodyLimit?: number;
   maxItems?: number;
+  /** Content dedupe window without Idempotency-Key (the service's default: 300 s). */
+  contentWindowSeconds?: number;
   brokers?: string[];
   logger?: Logger;
 }): Promise<TestGateway> {
@@ -58,7 +63,7 @@ export async function createTestGateway(opts: {
   const keys: Record<string, string> = {};
   const clients: ApiClient[] = specs.map((s) => {
     keys[s.id] = s.key ?? generateApiKey();
-    return { id: s.id, name: s.id, keyHash: hashApiKey(keys[s.id]!), agencies: s.agencies, rateLimitPerMinute: s.rateLimitPerMinute };
+    return { id: s.id, name: s.id, keyHash: hashApiKey(keys[s.id]!), agencies: s.agencies, roles: s.roles ?? ['submitter'], rateLimitPerMinute: s.rateLimitPerMinute };
   });
   const kafka = createKafka({ brokers: opts.brokers ?? testBrokers(), clientId: 'test-gateway', logger, retries: 1, requestTimeoutMs: 3_000 });
   const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'test-gateway' });
@@ -69,7 +74,7 @@ export async function createTestGateway(opts: {
     logger,
     metrics: createMetricsRegistry('gateway', { defaults: false }),
     producer,
-    idempotency: createIdempotencyStore(pool, { ttlHours: 24 }),
+    idempotency: createIdempotencyStore(pool, { ttlHours: 24, contentWindowSeconds: opts.contentWindowSeconds ?? 300 }),
     clients: createApiClientRegistry({ clients }),
     dossierTopic: topicNames(opts.namespace).dossierEvents,
     kafkaReady: async () => {

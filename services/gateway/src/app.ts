@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { createHttpServer, HubError, type ApiClientRegistry, type Logger, type Registry } from '@lienthong/platform';
 import type { EventProducer } from '@lienthong/events';
-import { installAuth } from './auth.js';
 import { createIngest } from './ingest.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
@@ -13,6 +12,7 @@ export interface GatewayDeps {
   metrics: Registry;
   producer: EventProducer;
   idempotency: IdempotencyStore;
+  /** The API clients (the service passes the reloadable registry; tests one built in memory). */
   clients: ApiClientRegistry;
   /** Topic of dossier events (with the namespace prefix, if any). */
   dossierTopic: string;
@@ -25,7 +25,10 @@ export interface GatewayDeps {
   now?: () => Date;
 }
 
-/** Builds the gateway (design.md flow 1) without listening: tests use app.inject(). */
+/**
+ * Builds the gateway (design.md flow 1) without listening: tests use app.inject(), src/service.ts passes
+ * the real dependencies. Authentication is the platform's auth plugin: every route declares its access.
+ */
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   const app = await createHttpServer({
     name: 'Liên Thông Hub gateway',
@@ -34,11 +37,11 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     metrics: deps.metrics,
     bodyLimit: deps.bodyLimit,
     readiness: { kafka: deps.kafkaReady, postgres: deps.dbReady },
+    auth: { clients: deps.clients },
   });
-  installAuth(app, deps.clients);
   await app.register(rateLimit, {
     global: true,
-    hook: 'preHandler', // after authentication: the limit is per API client, not per IP
+    hook: 'preHandler', // after authentication (onRequest): the limit is per API client, not per IP
     timeWindow: 60_000,
     max: (req) => req.apiClient?.rateLimitPerMinute ?? deps.rateLimitPerMinute,
     keyGenerator: (req) => req.apiClient?.id ?? req.ip,
@@ -49,7 +52,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
         messageVi: `Vượt giới hạn ${ctx.max} yêu cầu mỗi phút; thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây`,
       }),
   });
-  const ingest = createIngest({ producer: deps.producer, clients: deps.clients, topic: deps.dossierTopic, maxItems: deps.maxItems, now: deps.now });
+  const ingest = createIngest({ producer: deps.producer, topic: deps.dossierTopic, maxItems: deps.maxItems, now: deps.now });
   ingestRoutes(app, { ingest, idempotency: deps.idempotency, metrics: deps.metrics });
   validateRoute(app);
   return app;

@@ -9,18 +9,25 @@ export interface StoredResponse {
 
 export type Claim = { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse };
 
+/** The implicit key of a request sent without Idempotency-Key: its own fingerprint. */
+export const contentKey = (requestHash: string) => `content:${requestHash}`;
+const isContentKey = (key: string) => key.startsWith('content:');
+
 export interface IdempotencyStore {
+  /** Whether requests without Idempotency-Key are deduplicated by content (a window above 0). */
+  readonly dedupesContent: boolean;
   /**
    * Claims (client, key) for a request whose canonical hash is `requestHash`. Returns `replay` with the
    * first response when the same request was already answered; throws 409/422-kind errors when the key
-   * was used for another body or the first request is still in flight.
+   * was used for another body or the first request is still in flight. A {@link contentKey} is
+   * remembered for the content window only, an explicit key for the TTL.
    */
   claim(clientId: string, key: string, requestHash: string): Promise<Claim>;
   /** Records the answer of a claimed request. */
   complete(clientId: string, key: string, response: StoredResponse): Promise<void>;
   /** Releases a claim whose request failed before anything was published, so a retry may proceed. */
   release(clientId: string, key: string): Promise<void>;
-  /** Deletes entries older than the TTL; returns how many. */
+  /** Deletes entries past their TTL (content keys: past the content window); returns how many. */
   purgeExpired(): Promise<number>;
 }
 
@@ -45,8 +52,23 @@ export function requestHash(method: string, path: string, body: string | unknown
  * gateway's CPU for 1-item requests (bench: 0.48 of the bare-Kafka baseline with them, 0.91 without).
  * A claim the batch insert did not win (the key exists) takes the per-key path below.
  */
-export function createIdempotencyStore(pool: Pool, opts: { ttlHours: number; staleAfterMs?: number }): IdempotencyStore {
+export interface IdempotencyStoreOptions {
+  /** How long an explicit Idempotency-Key is remembered. */
+  ttlHours: number;
+  /**
+   * How long a request without a key is remembered by its content (default 300 s; 0 = never). Short on
+   * purpose (issue 17 §3): a province that sends snapshot A, then B, then A again an hour later means it,
+   * and a day-long dedupe would leave B at the portal. Within minutes, an identical request is a client
+   * retry; past them, national-sync's never-regress version check absorbs true duplicates anyway.
+   */
+  contentWindowSeconds?: number;
+  staleAfterMs?: number;
+}
+
+export function createIdempotencyStore(pool: Pool, opts: IdempotencyStoreOptions): IdempotencyStore {
   const staleAfterMs = opts.staleAfterMs ?? 120_000;
+  const contentWindowSeconds = opts.contentWindowSeconds ?? 300;
+  const ttlSecondsOf = (key: string) => (isContentKey(key) ? contentWindowSeconds : opts.ttlHours * 3600);
 
   type ClaimItem = { clientId: string; key: string; hash: string };
   const insertClaims = createMicroBatcher(async (items: ClaimItem[]): Promise<boolean[]> => {
@@ -74,6 +96,7 @@ export function createIdempotencyStore(pool: Pool, opts: { ttlHours: number; sta
   });
 
   return {
+    dedupesContent: contentWindowSeconds > 0,
     async claim(clientId, key, hash) {
       if (await insertClaims({ clientId, key, hash })) return { kind: 'claimed' };
       for (let i = 0; i < 3; i++) {
@@ -85,10 +108,10 @@ export function createIdempotencyStore(pool: Pool, opts: { ttlHours: number; sta
         if (ins.rowCount === 1) return { kind: 'claimed' };
         const { rows } = await pool.query(
           `SELECT request_hash, state, status_code, response,
-                  created_at < now() - make_interval(hours => $3) AS expired,
+                  created_at < now() - make_interval(secs => $3) AS expired,
                   created_at < now() - make_interval(secs => $4) AS stale
              FROM gateway_idempotency WHERE client_id = $1 AND key = $2`,
-          [clientId, key, opts.ttlHours, staleAfterMs / 1000],
+          [clientId, key, ttlSecondsOf(key), staleAfterMs / 1000],
         );
         const row = rows[0] as
           | { request_hash: string; state: string; status_code: number; response: unknown; expired: boolean; stale: boolean }
@@ -116,7 +139,12 @@ export function createIdempotencyStore(pool: Pool, opts: { ttlHours: number; sta
       await pool.query(`DELETE FROM gateway_idempotency WHERE client_id = $1 AND key = $2 AND state = 'in_progress'`, [clientId, key]);
     },
     async purgeExpired() {
-      const r = await pool.query('DELETE FROM gateway_idempotency WHERE created_at < now() - make_interval(hours => $1)', [opts.ttlHours]);
+      const r = await pool.query(
+        `DELETE FROM gateway_idempotency
+          WHERE created_at < now() - make_interval(hours => $1)
+             OR (key LIKE 'content:%' AND created_at < now() - make_interval(secs => $2))`,
+        [opts.ttlHours, contentWindowSeconds],
+      );
       return r.rowCount ?? 0;
     },
   };

@@ -1,4 +1,4 @@
-import type { ApiClient, ApiClientRegistry, ErrorDetail } from '@lienthong/platform';
+import { clientMayActFor, type ApiClient, type ErrorDetail } from '@lienthong/platform';
 import { createEvent, type CloudEvent, type EventProducer } from '@lienthong/events';
 import { agencyCodeOfMaHoSo, validateDossierBatch, validateProgressBatch, schemaIds } from '@lienthong/standard';
 import { agencyForbidden, invalidPacket } from './errors.js';
@@ -29,7 +29,6 @@ export interface Ingest {
  */
 export function createIngest(deps: {
   producer: EventProducer;
-  clients: ApiClientRegistry;
   topic: string;
   maxItems: number;
   now?: () => Date;
@@ -42,10 +41,13 @@ export function createIngest(deps: {
       if (!result.ok || !result.value) throw invalidPacket(result.errors);
       const items = result.value as Array<{ MaHoSo: string }>;
       const single = !Array.isArray(body);
+      // Agency scope on the data's own agency, the MaHoSo prefix (architecture.md decision 3), for every
+      // item before anything is published: the platform's assertAgencyScope, item by item, so the 403
+      // lists every item out of scope with its path.
       const forbidden: ErrorDetail[] = [];
       items.forEach((item, i) => {
         const agency = agencyCodeOfMaHoSo(item.MaHoSo);
-        if (!agency || !deps.clients.mayActFor(client, agency)) {
+        if (!agency || !clientMayActFor(client, agency)) {
           forbidden.push({
             path: single ? '/MaHoSo' : `/${i}/MaHoSo`,
             code: 'LT_GATEWAY_AGENCY_FORBIDDEN',

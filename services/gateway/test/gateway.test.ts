@@ -37,6 +37,7 @@ beforeAll(async () => {
       { id: 'motcua-h22', agencies: ['*.H22'] },
       { id: 'one-unit', agencies: ['000.00.02.H22'] },
       { id: 'limited', agencies: ['*'], rateLimitPerMinute: 3 },
+      { id: 'operator-only', agencies: ['*'], roles: ['operator'] },
     ],
   });
 });
@@ -141,6 +142,55 @@ describe('POST /v1/dossiers', () => {
     expect(wrong.statusCode).toBe(401);
     const malformed = await post('/v1/dossiers', '{not json', { authorization: 'Bearer' });
     expect(malformed.statusCode).toBe(401);
+  });
+
+  it('needs a key on encoded paths too (the route the router matched decides, not the URL prefix)', async () => {
+    const item = dossierItem(nextN());
+    const anonymous = (url: string) =>
+      gw.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(item) });
+    for (const url of ['/%761/validate', '/%761/dossiers', '/%761/dossiers/progress', '/v1/%64ossiers', '/v1/dossiers/', '/v1/dossiers?x=1']) {
+      const r = await anonymous(url);
+      expect(r.statusCode, `${url}: ${r.body}`).toBe(401);
+      expect(r.json().error).toBe('LT_AUTH_UNAUTHORIZED');
+    }
+    // With a key, the encoded path is the same route.
+    expect((await post('/%761/validate', item)).json()).toMatchObject({ valid: true });
+    expect(await eventsFor(item.MaHoSo as string)).toHaveLength(0);
+  });
+
+  it('serves only submitters: an operator-only key gets 403', async () => {
+    const res = await post('/v1/dossiers', dossierItem(nextN()), auth('operator-only'));
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error).toBe('LT_AUTH_ROLE_REQUIRED');
+    expect((await post('/v1/validate', dossierItem(1), auth('operator-only'))).statusCode).toBe(403);
+  });
+
+  it('dedupes by content only within the window: A → B → A later reaches Kafka three times', async () => {
+    const n = nextN();
+    const a = dossierItem(n, { TrangThaiHoSo: '2' });
+    const b = dossierItem(n, { TrangThaiHoSo: '4' });
+    expect((await post('/v1/dossiers', a)).statusCode).toBe(202);
+    // A client's immediate retry of A is still answered from the store, not published again.
+    const retry = await post('/v1/dossiers', a);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect((await post('/v1/dossiers', b)).statusCode).toBe(202);
+    // Six minutes later (the window is 5 by default) the province sends A again, on purpose.
+    await gw.pool.query(`UPDATE gateway_idempotency SET created_at = created_at - interval '6 minutes' WHERE key LIKE 'content:%'`);
+    const again = await post('/v1/dossiers', a);
+    expect(again.statusCode).toBe(202);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    const published = (await eventsFor(a.MaHoSo as string)).map((r) => (decodeEvent(r.value).data as { TrangThaiHoSo: string }).TrangThaiHoSo);
+    expect(published).toEqual(['2', '4', '2']);
+  });
+
+  it('keeps an explicit Idempotency-Key for the whole TTL, past the content window', async () => {
+    const item = dossierItem(nextN());
+    const key = `day-${item.MaHoSo}`;
+    expect((await post('/v1/dossiers', item, { 'idempotency-key': key })).statusCode).toBe(202);
+    await gw.pool.query(`UPDATE gateway_idempotency SET created_at = created_at - interval '6 hours' WHERE key = $1`, [key]);
+    const later = await post('/v1/dossiers', item, { 'idempotency-key': key });
+    expect(later.headers['idempotent-replayed']).toBe('true');
+    expect(await eventsFor(item.MaHoSo as string)).toHaveLength(1);
   });
 
   it('answers 403 when a dossier belongs to an agency outside the client scope, publishing none', async () => {

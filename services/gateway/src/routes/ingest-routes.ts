@@ -1,10 +1,13 @@
 import type {} from '@fastify/swagger'; // OpenAPI fields (summary, tags…) on route schemas
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HubError, Counter, type Registry } from '@lienthong/platform';
+import { HubError, Counter, requireClient, type Registry, type RouteAccess } from '@lienthong/platform';
 import type { Ingest, IngestKind } from '../ingest.js';
-import { requestHash, type IdempotencyStore } from '../idempotency-store.js';
+import { contentKey, requestHash, type IdempotencyStore } from '../idempotency-store.js';
 import { badIdempotencyKey } from '../errors.js';
 import { errorResponses, acceptedResponse, packetBodyDoc } from './openapi.js';
+
+/** Provincial one-stop systems post for their own agencies; the agency scope is checked per item in ingest. */
+const submitters = { access: { roles: ['submitter'] } satisfies RouteAccess };
 
 /** Routes of flow 1: dossier snapshots and progress steps, answered 202 only after Kafka acknowledged. */
 export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idempotency: IdempotencyStore; metrics: Registry }) {
@@ -12,7 +15,7 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
   const refused = new Counter({ name: 'gateway_requests_refused_total', help: 'requests refused, by error code', labelNames: ['code'], registers: [deps.metrics] });
 
   async function handle(kind: IngestKind, req: FastifyRequest, reply: FastifyReply) {
-    const client = req.apiClient!;
+    const client = requireClient(req);
     const header = req.headers['idempotency-key'];
     if (header !== undefined && (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header))) throw badIdempotencyKey();
     let events;
@@ -23,28 +26,37 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
       throw err;
     }
     const hash = requestHash(req.method, req.routeOptions.url ?? req.url, req.rawBody ?? req.body);
-    // Without a key, the content itself is the key: the same request repeated does not publish twice.
-    const key = header ?? `content:${hash}`;
+    // Without a key, the content itself is the key for a few minutes (the store's content window): a
+    // client's retry does not publish twice, a deliberate re-send later does.
+    const key = header ?? (deps.idempotency.dedupesContent ? contentKey(hash) : undefined);
+    if (key === undefined) return reply.status(202).send(await publish(kind, req, reply, events, undefined));
     const claim = await deps.idempotency.claim(client.id, key, hash);
     if (claim.kind === 'replay') {
       req.log.info({ client: client.id, kind, items: events.length }, 'repeated request answered from the idempotency store');
       return reply.status(claim.response.statusCode).header('idempotent-replayed', 'true').send(claim.response.body);
     }
+    const body = await publish(kind, req, reply, events, key);
+    await deps.idempotency.complete(client.id, key, { statusCode: 202, body });
+    return reply.status(202).send(body);
+  }
+
+  /** Publishes the request's events; a failure releases the claim of `key` so a retry may proceed. */
+  async function publish(kind: IngestKind, req: FastifyRequest, reply: FastifyReply, events: ReturnType<Ingest['prepare']>, key: string | undefined) {
+    const client = requireClient(req);
     let body;
     try {
       body = { accepted: await deps.ingest.publish(events) };
     } catch (err) {
-      await deps.idempotency.release(client.id, key).catch((e) => req.log.error({ err: e }, 'could not release idempotency claim'));
+      if (key !== undefined) await deps.idempotency.release(client.id, key).catch((e) => req.log.error({ err: e }, 'could not release idempotency claim'));
       if (err instanceof HubError) {
         refused.inc({ code: err.code });
         if (err.kind === 'unavailable') reply.header('retry-after', '5');
       }
       throw err;
     }
-    await deps.idempotency.complete(client.id, key, { statusCode: 202, body });
     accepted.inc({ kind }, events.length);
     req.log.info({ client: client.id, kind, items: events.length }, 'published');
-    return reply.status(202).send(body);
+    return body;
   }
 
   // Bodies are validated by @lienthong/standard (all errors at once, bilingual), not by fastify's ajv:
@@ -52,16 +64,21 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
   const noFastifyValidation = { validatorCompiler: () => (value: unknown) => ({ value }) };
   const headers = {
     type: 'object',
-    properties: { 'idempotency-key': { type: 'string', description: 'optional; the same key and body answer the first response again' } },
+    properties: {
+      'idempotency-key': {
+        type: 'string',
+        description: 'optional; the same key and body answer the first response again (24 h). Without it, the same body within 5 minutes does',
+      },
+    },
   };
 
   app.post('/v1/dossiers', {
     ...noFastifyValidation,
+    config: submitters,
     schema: {
       summary: 'Publish dossier snapshots (DongBoHoSoMC items)',
       description: 'One item or an array of up to 500. All-or-nothing: 202 after Kafka acknowledged every item, 400 listing every error otherwise.',
       tags: ['ingest'],
-      security: [{ bearer: [] }],
       headers,
       body: packetBodyDoc('DongBoHoSoMC item (schemas/dvcqg)'),
       response: { 202: acceptedResponse, ...errorResponses },
@@ -70,10 +87,10 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
   });
   app.post('/v1/dossiers/progress', {
     ...noFastifyValidation,
+    config: submitters,
     schema: {
       summary: 'Publish processing progress (CapNhatTienDoHoSoMC items)',
       tags: ['ingest'],
-      security: [{ bearer: [] }],
       headers,
       body: packetBodyDoc('CapNhatTienDoHoSoMC item (schemas/dvcqg)'),
       response: { 202: acceptedResponse, ...errorResponses },

@@ -10,10 +10,11 @@ import { detectPacketKind, validatePacket, type PacketKind } from '@lienthong/st
 export function validateRoute(app: FastifyInstance) {
   app.post<{ Querystring: { kind?: string } }>('/v1/validate', {
     validatorCompiler: () => (value: unknown) => ({ value }),
+    // A vendor's conformance check is still a client's call: keyed, rate-limited, never anonymous.
+    config: { access: { roles: ['submitter'] } },
     schema: {
       summary: 'Check packets against the national standard without publishing',
       tags: ['standard'],
-      security: [{ bearer: [] }],
       querystring: { type: 'object', properties: { kind: { type: 'string', description: 'packet kind; detected when absent' } } },
     },
     handler: async (req) => {
