@@ -5,7 +5,7 @@ import { createApiClientRegistry, generateApiKey, hashApiKey, type Role } from '
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
 import { createHttpServer } from '../http/server.js';
-import { assertAgencyScope, requireClient } from './auth-plugin.js';
+import { assertAgencyScope, assertAllAgencies, requireClient } from './auth-plugin.js';
 
 const keys = { submitter: generateApiKey(), operator: generateApiKey(), h22: generateApiKey(), revoked: generateApiKey(), legacy: generateApiKey() };
 const clients = createApiClientRegistry({
@@ -43,6 +43,7 @@ async function server() {
     assertAgencyScope(req, req.params.agency, '/agency');
     return { ok: true };
   });
+  app.post('/v1/admin/everything', access('operator'), async (req) => ({ client: assertAllAgencies(req, '/since').id }));
   app.get('/v1/public-requires-client', { config: { access: { public: 'test' } } }, async (req) => requireClient(req).id);
   await app.ready();
   return { app, seen };
@@ -171,5 +172,14 @@ describe('assertAgencyScope', () => {
     expect(r.json()).toMatchObject({ error: 'LT_AUTH_AGENCY_FORBIDDEN', details: [{ path: '/agency', code: 'LT_AUTH_AGENCY_FORBIDDEN' }] });
     // A suffix pattern matches whole dot-separated segments only: `*.H22` is not `…XH22`.
     expect((await get('000.00.01.XH22', keys.h22)).statusCode).toBe(403);
+  });
+
+  it('assertAllAgencies: only a client scoped to "*" acts across agencies', async () => {
+    const { app } = await server();
+    const call = (key: string) => app.inject({ method: 'POST', url: '/v1/admin/everything', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: '{}' });
+    expect((await call(keys.operator)).json()).toEqual({ client: 'operator' });
+    const scoped = await call(keys.h22);
+    expect(scoped.statusCode).toBe(403);
+    expect(scoped.json()).toMatchObject({ error: 'LT_AUTH_AGENCY_FORBIDDEN', details: [{ path: '/since' }] });
   });
 });

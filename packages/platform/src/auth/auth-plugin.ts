@@ -114,3 +114,23 @@ export function assertAgencyScope(req: FastifyRequest, agencyCode: string, path 
   }
   return client;
 }
+
+/**
+ * Refuses (403) unless the request's client may act for every agency (`*`): for operations that span
+ * agencies (a dead-letter replay of everything since a time, a reconciliation run). `path` names the
+ * input that made the request span agencies.
+ */
+export function assertAllAgencies(req: FastifyRequest, path = ''): ApiClient {
+  const client = requireClient(req);
+  if (!client.agencies.includes('*')) {
+    throw forbidden('LT_AUTH_AGENCY_FORBIDDEN', `client ${client.id} may not act across agencies (needs "*")`, `Khách hàng ${client.id} không được thao tác trên mọi cơ quan (cần phạm vi "*")`, [
+      {
+        path,
+        code: 'LT_AUTH_AGENCY_FORBIDDEN',
+        message: 'Thao tác này áp dụng cho mọi cơ quan: cần phạm vi "*"',
+        message_en: 'this operation spans every agency: it needs the scope "*"',
+      },
+    ]);
+  }
+  return client;
+}

@@ -45,6 +45,8 @@ export interface ServiceDefinition<S extends ConfigSchema> {
    * before anything connects: e.g. `refuseDemoSecrets` (service/demo-secrets.ts). Throw to refuse.
    */
   checkConfig?(config: ConfigOf<S>): void;
+  /** Most Postgres connections of the pool (default 10): a service with parallel workers sizes it from its config. */
+  poolMax?(config: ConfigOf<S>): number;
   start(ctx: ServiceContext<ConfigOf<S>>): Promise<StartedService>;
 }
 
@@ -111,7 +113,7 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
 
   let pool: Pool | undefined;
   if (typeof env.DATABASE_URL === 'string') {
-    pool = createPool({ connectionString: env.DATABASE_URL, applicationName: `lienthong-${def.name}`, logger });
+    pool = createPool({ connectionString: env.DATABASE_URL, applicationName: `lienthong-${def.name}`, logger, max: def.poolMax?.(config) });
     const p = pool;
     steps.push({ name: 'postgres', close: () => p.end() });
   }
