@@ -51,6 +51,7 @@ export function validateBatch<T>(input: unknown, spec: BatchSpec, opts: BatchOpt
     ]);
   }
   const errors: ValidationIssue[] = [];
+  const warnings: ValidationIssue[] = [];
   const values: unknown[] = [];
   const paths = items.map((_, i) => (single ? '' : `/${i}`));
   items.forEach((item, i) => {
@@ -62,12 +63,13 @@ export function validateBatch<T>(input: unknown, spec: BatchSpec, opts: BatchOpt
     }
     const r = validateAgainst<T>(spec.schemaId, item, spec.check);
     errors.push(...prefixIssues(prefix, r.errors));
+    warnings.push(...prefixIssues(prefix, r.warnings));
     values.push(r.ok ? r.value : item);
   });
   if (spec.checkBatch) errors.push(...spec.checkBatch(values, paths));
-  return errors.length === 0 ? { ok: true, value: values as T[], errors } : fail(errors);
+  return errors.length === 0 ? { ok: true, value: values as T[], errors, warnings } : fail(errors, warnings);
 }
 
-function fail<T>(errors: ValidationIssue[]): ValidationResult<T> {
-  return { ok: false, value: undefined, errors };
+function fail<T>(errors: ValidationIssue[], warnings: ValidationIssue[] = []): ValidationResult<T> {
+  return { ok: false, value: undefined, errors, warnings };
 }

@@ -16,11 +16,17 @@ export interface ValidationIssue {
   message_en: string;
 }
 
-/** The outcome of validating a packet: the normalized value when ok, and every issue otherwise. */
+/**
+ * The outcome of validating a packet: the normalized value when ok, and every issue otherwise. `errors` refuse the
+ * packet; `warnings` never do. A rule the reference only infers ([inf] in national-standard.md) reports a warning
+ * (see inferred-rules.ts and docs/standard.md): the hub refuses only what it knows is wrong.
+ */
 export interface ValidationResult<T> {
   ok: boolean;
   value: T | undefined;
   errors: ValidationIssue[];
+  /** Findings of inferred rules: reported (with the 202, by /v1/validate and the CLI), never a refusal. */
+  warnings: ValidationIssue[];
 }
 
 /** Every code this package emits. */
@@ -60,6 +66,9 @@ export const StandardErrorCode = {
   PERCENT_INVALID: 'LT_STD_PERCENT_INVALID',
   PERCENT_SUM: 'LT_STD_PERCENT_SUM',
   JSON_INVALID: 'LT_STD_JSON_INVALID',
+  IDENTIFIER_NUMBER: 'LT_STD_IDENTIFIER_NUMBER',
+  PHONE_INVALID: 'LT_STD_PHONE_INVALID',
+  YEAR_IMPLAUSIBLE: 'LT_STD_YEAR_IMPLAUSIBLE',
 } as const;
 
 /** A code from StandardErrorCode. */

@@ -104,6 +104,7 @@ export function validatePacket(kind: PacketKind, input: unknown): ValidationResu
     return {
       ok: false,
       value: undefined,
+      warnings: [],
       errors: [
         issue('', C.UNKNOWN_PACKET, `Không có loại gói tin "${String(kind)}".`, `There is no packet kind "${String(kind)}".`),
       ],
@@ -117,6 +118,7 @@ export function validatePacket(kind: PacketKind, input: unknown): ValidationResu
     return {
       ok: false,
       value: undefined,
+      warnings: [],
       errors: [issue('', C.NOT_OBJECT, 'Gói tin phải là một đối tượng JSON.', 'The packet must be a JSON object.')],
     };
   }

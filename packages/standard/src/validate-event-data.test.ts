@@ -75,8 +75,11 @@ describe('validateEventData', () => {
     expect(r.errors).toHaveLength(4);
   });
 
-  it("runs the packet's checks beyond JSON Schema (a dossier's date order)", () => {
+  it("runs the packet's checks beyond JSON Schema (a dossier's date order, an inferred rule: a warning)", () => {
     const r = validateEventData(schemaIds.dossierItem, { ...dossier, NgayHenTra: '20000101000000' });
-    expect(pairs(r)).toEqual([{ path: '/NgayHenTra', code: 'LT_STD_DATE_ORDER' }]);
+    expect(r.ok).toBe(true);
+    expect(r.warnings.map((e) => ({ path: e.path, code: e.code }))).toEqual([{ path: '/NgayHenTra', code: 'LT_STD_DATE_ORDER' }]);
+    const bad = validateEventData(schemaIds.dossierItem, { ...dossier, MaHoSo: '000.00.01.H22-251399-0001' });
+    expect(pairs(bad)).toEqual([{ path: '/MaHoSo', code: 'LT_STD_MAHOSO_INVALID' }]);
   });
 });

@@ -9,6 +9,7 @@
  */
 import { issuesFromAjv } from './ajv-issues.js';
 import { StandardErrorCode as C, issue, type ValidationIssue, type ValidationResult } from './errors.js';
+import { splitByLevel } from './inferred-rules.js';
 import { checkOfSchema } from './packet-kinds.js';
 import { isPacketSchemaId, validatorFor } from './schema-registry.js';
 
@@ -41,12 +42,14 @@ export function validateEventData(dataschema: string, data: unknown): Validation
     ]);
   }
   const validate = validatorFor(dataschema);
-  const errors = validate(data) ? [] : issuesFromAjv(validate.errors);
+  const issues = validate(data) ? [] : issuesFromAjv(validate.errors);
   const check = checkOfSchema(dataschema);
-  if (check) errors.push(...check(data));
-  return errors.length === 0 ? { ok: true, value: data, errors } : fail(errors);
+  if (check) issues.push(...check(data));
+  // Inferred rules warn here too: an event carries what the gateway accepted, warnings included.
+  const { errors, warnings } = splitByLevel(dataschema, issues);
+  return errors.length === 0 ? { ok: true, value: data, errors, warnings } : fail(errors, warnings);
 }
 
-function fail(errors: ValidationIssue[]): ValidationResult<unknown> {
-  return { ok: false, value: undefined, errors };
+function fail(errors: ValidationIssue[], warnings: ValidationIssue[] = []): ValidationResult<unknown> {
+  return { ok: false, value: undefined, errors, warnings };
 }

@@ -1,6 +1,8 @@
 /**
  * The conformance vectors under tests/fixtures/standard: every valid packet passes and is recognised as the kind its
- * file name says; every invalid packet fails with exactly the expected (path, code) pairs; every tolerated variant
+ * file name says; every invalid packet fails with exactly the expected (path, code) pairs (and, when listed, exactly
+ * the expected warnings); every warning packet passes with exactly the expected warnings (inferred rules, issue 17
+ * §4: they never refuse); every tolerated variant
  * normalizes to the expected canonical packet, and the canonical packet passes unchanged (both ways).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +23,13 @@ interface InvalidVector {
   kind: string;
   packet: unknown;
   expect: { path: string; code: string }[];
+  warnings?: { path: string; code: string }[];
+}
+interface WarningVector {
+  description: string;
+  kind: PacketKind;
+  packet: unknown;
+  warnings: { path: string; code: string }[];
 }
 interface ToleranceVector {
   description: string;
@@ -32,11 +41,14 @@ interface ToleranceVector {
 const valid = read('valid');
 const invalid = read('invalid') as { file: string; json: InvalidVector }[];
 const tolerance = read('tolerance') as { file: string; json: ToleranceVector }[];
+const warning = read('warning') as { file: string; json: WarningVector }[];
+const pairs = (issues: readonly { path: string; code: string }[]) => issues.map((e) => ({ path: e.path, code: e.code }));
 
 describe('conformance vectors', () => {
   it('has the coverage issue 3 asks for', () => {
     expect(valid.length).toBeGreaterThanOrEqual(30);
-    expect(invalid.length).toBeGreaterThanOrEqual(60);
+    expect(invalid.length + warning.length).toBeGreaterThanOrEqual(60);
+    expect(warning.length).toBeGreaterThanOrEqual(20);
     const statuses = new Set(
       valid
         .filter((v) => v.file.startsWith('dossier.'))
@@ -52,6 +64,7 @@ describe('conformance vectors', () => {
       expect(detectPacketKind(json)).toBe(kind);
       const r = validatePacket(kind as PacketKind, json);
       expect(r.errors).toEqual([]);
+      expect(r.warnings).toEqual([]);
       expect(r.ok).toBe(true);
     });
   });
@@ -68,6 +81,19 @@ describe('conformance vectors', () => {
         expect(e.message.length).toBeGreaterThan(0);
         expect(e.message_en.length).toBeGreaterThan(0);
       }
+      if (json.warnings) expect(pairs(r.warnings)).toEqual(json.warnings);
+    });
+  });
+
+  describe.each(warning)('warning/$file', ({ json }) => {
+    it(json.description, () => {
+      const r = validatePacket(json.kind, json.packet);
+      expect(r.errors).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect(r.value).toBeDefined();
+      expect(pairs(r.warnings)).toEqual(expect.arrayContaining(json.warnings));
+      expect(r.warnings).toHaveLength(json.warnings.length);
+      for (const w of r.warnings) expect(w.message_en).toContain('warning');
     });
   });
 

@@ -1,6 +1,6 @@
 import { clientMayActFor, type ApiClient, type ErrorDetail } from '@lienthong/platform';
 import { createEvent, type CloudEvent, type EventProducer } from '@lienthong/events';
-import { agencyCodeOfMaHoSo, validateDossierBatch, validateProgressBatch, schemaIds } from '@lienthong/standard';
+import { agencyCodeOfMaHoSo, validateDossierBatch, validateProgressBatch, schemaIds, type ValidationIssue } from '@lienthong/standard';
 import { agencyForbidden, invalidPacket } from './errors.js';
 
 export type IngestKind = 'dossier' | 'progress';
@@ -15,9 +15,20 @@ export interface Accepted {
   eventId: string;
 }
 
+/** A request's events, ready to publish, and what the standard warns about it. */
+export interface Prepared {
+  events: CloudEvent[];
+  warnings: ValidationIssue[];
+}
+
 export interface Ingest {
   /** Validates and scope-checks the whole request, then returns its events (nothing published yet). */
   prepare(kind: IngestKind, client: ApiClient, body: unknown): CloudEvent[];
+  /**
+   * prepare, plus the warnings of the standard's inferred rules (docs/standard.md, "Warnings"): they never refuse a
+   * request and are returned with its 202, paths relative to the body like the errors of a 400.
+   */
+  prepareWithWarnings(kind: IngestKind, client: ApiClient, body: unknown): Prepared;
   /** Publishes the events in one Kafka transaction; resolves after Kafka acknowledged all of them. */
   publish(events: CloudEvent[]): Promise<Accepted[]>;
 }
@@ -34,8 +45,11 @@ export function createIngest(deps: {
   now?: () => Date;
 }): Ingest {
   const now = deps.now ?? (() => new Date());
-  return {
+  const ingest: Ingest = {
     prepare(kind, client, body) {
+      return ingest.prepareWithWarnings(kind, client, body).events;
+    },
+    prepareWithWarnings(kind, client, body) {
       const k = kinds[kind];
       const result = k.validate(body, { maxItems: deps.maxItems });
       if (!result.ok || !result.value) throw invalidPacket(result.errors);
@@ -58,13 +72,15 @@ export function createIngest(deps: {
       });
       if (forbidden.length) throw agencyForbidden(forbidden);
       const time = now();
-      return items.map((item) =>
+      const events = items.map((item) =>
         createEvent({ source: 'urn:lienthong:gateway', type: k.type, subject: item.MaHoSo, dataschema: k.schema(), data: item, time }),
       );
+      return { events, warnings: result.warnings };
     },
     async publish(events) {
       await deps.producer.publish(deps.topic, events);
       return events.map((e) => ({ MaHoSo: e.subject, eventId: e.id }));
     },
   };
+  return ingest;
 }

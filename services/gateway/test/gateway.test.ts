@@ -83,8 +83,8 @@ describe('POST /v1/dossiers', () => {
 
   it('refuses a request with one invalid item: 400 listing every error with its path, nothing published', async () => {
     const good = dossierItem(nextN());
-    const bad = dossierItem(nextN(), { NgayHenTra: '20250230120000', TrangThaiHoSo: 42 });
-    delete bad.MaTTHC;
+    // LoaiDoiTuong 9 is not a code [code T2]; a missing MaTTHC would only warn now (inferred requiredness, issue 17).
+    const bad = dossierItem(nextN(), { NgayHenTra: '20250230120000', TrangThaiHoSo: 42, LoaiDoiTuong: '9' });
     const res = await post('/v1/dossiers', [good, bad]);
     expect(res.statusCode).toBe(400);
     const body = res.json();
@@ -94,7 +94,7 @@ describe('POST /v1/dossiers', () => {
     const paths = body.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['/1/NgayHenTra']));
     expect(paths.some((p: string) => p.startsWith('/1/') && /TrangThaiHoSo/.test(p))).toBe(true);
-    expect(paths.some((p: string) => /MaTTHC/.test(p))).toBe(true);
+    expect(paths).toContain('/1/LoaiDoiTuong');
     for (const d of body.details) expect(d).toEqual(expect.objectContaining({ code: expect.stringMatching(/^LT_/), message: expect.any(String), message_en: expect.any(String) }));
     expect(await eventsFor(good.MaHoSo as string)).toHaveLength(0);
     expect(await eventsFor(bad.MaHoSo as string)).toHaveLength(0);
@@ -246,7 +246,8 @@ describe('hostile input gets a clear 4xx and the gateway keeps running', () => {
     ['null', 'null', 400, /LT_GATEWAY_INVALID_PACKET/],
     ['empty array', '[]', 400, /LT_GATEWAY_INVALID_PACKET/],
     ['wrong types everywhere', JSON.stringify({ MaHoSo: 12, NgayTiepNhan: true, TaiLieuNop: 'x', TrangThaiHoSo: [] }), 400, /LT_GATEWAY_INVALID_PACKET/],
-    ['huge string', JSON.stringify(dossierItem(1, { TrichYeuHoSo: 'Đ'.repeat(100_000) })), 400, /LT_GATEWAY_INVALID_PACKET/],
+    // A long summary only warns (its cap is inferred, issue 17); a huge malformed identifier is refused.
+    ['huge string', JSON.stringify(dossierItem(1, { MaHoSo: 'Đ'.repeat(100_000) })), 400, /LT_GATEWAY_INVALID_PACKET/],
     ['array of nulls', '[null,null]', 400, /LT_GATEWAY_INVALID_PACKET/],
   ];
   it.each(cases)('%s', async (_name, payload, status, code) => {

@@ -1,6 +1,6 @@
 /**
  * Checks one packet file the way the gateway's POST /v1/validate checks a body: same kind detection, same
- * validatePacket, same {valid, kind, errors} report, plus the file name.
+ * validatePacket, same {valid, kind, errors, warnings} report, plus the file name.
  */
 import { detectPacketKind } from '../detect-packet-kind.js';
 import { issue, StandardErrorCode as C, type ValidationIssue } from '../errors.js';
@@ -12,6 +12,8 @@ export interface FileReport {
   valid: boolean;
   kind: PacketKind | null;
   errors: ValidationIssue[];
+  /** Findings of inferred rules: reported, never a failure (docs/standard.md, "Warnings"). */
+  warnings: ValidationIssue[];
 }
 
 /** Validates the text of one file; `kind` forces the packet kind instead of detecting it. */
@@ -25,6 +27,7 @@ export function checkText(file: string, text: string, kind?: string): FileReport
       file,
       valid: false,
       kind: null,
+      warnings: [],
       errors: [issue('', C.JSON_INVALID, `Tệp không phải JSON hợp lệ: ${why}`, `Not valid JSON: ${why}`)],
     };
   }
@@ -35,6 +38,7 @@ export function checkText(file: string, text: string, kind?: string): FileReport
       file,
       valid: false,
       kind: null,
+      warnings: [],
       errors: [
         issue(
           '',
@@ -46,5 +50,5 @@ export function checkText(file: string, text: string, kind?: string): FileReport
     };
   }
   const r = validatePacket(k, body);
-  return { file, valid: r.ok, kind: k, errors: r.errors };
+  return { file, valid: r.ok, kind: k, errors: r.errors, warnings: r.warnings };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,30 @@ describe('lienthong-validate', () => {
     expect(report.files[0].errors).toContainEqual(
       expect.objectContaining({ path: '/0/TrangThaiHoSo', code: 'LT_STD_CODE_UNKNOWN' }),
     );
-    expect(report.files[0].errors).toContainEqual(expect.objectContaining({ path: '/0/MaTTHC', code: 'LT_STD_REQUIRED' }));
+    // MaTTHC's requiredness is inferred: a warning in the same report, not an error (issue 17 §4).
+    expect(report.files[0].warnings).toContainEqual(expect.objectContaining({ path: '/0/MaTTHC', code: 'LT_STD_REQUIRED' }));
+    expect(report.files[0].errors).not.toContainEqual(expect.objectContaining({ path: '/0/MaTTHC' }));
+  });
+
+  it('passes a dossier that only trips inferred rules, showing the warnings (exit code 0)', async () => {
+    const vector = JSON.parse(
+      readFileSync(join(fixtures, 'warning', 'dossier.company-formation-founder-personal-id.json'), 'utf8'),
+    ) as { packet: unknown };
+    const file = tempPacket(vector.packet);
+    const text = await run([file]);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('WARN');
+    expect(text.out).toMatch(/warning {2}\/SoGiayToChuHoSo {2}LT_STD_TAX_CODE_INVALID/);
+    const json = await run(['--json', file]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.out);
+    expect(report.ok).toBe(true);
+    expect(report.summary.warnings).toBe(1);
+    expect(report.files[0]).toMatchObject({
+      valid: true,
+      errors: [],
+      warnings: [{ path: '/SoGiayToChuHoSo', code: 'LT_STD_TAX_CODE_INVALID' }],
+    });
   });
 
   it('reads stdin, forces a kind, and says when JSON is broken or the kind unknown', async () => {
@@ -64,6 +87,8 @@ describe('lienthong-validate', () => {
       (e: { code: number; stdout: string }) => e,
     );
     expect(r).toMatchObject({ code: 1 });
-    expect(JSON.parse((r as { stdout: string }).stdout).files[0].errors[0].code).toBe('LT_STD_REQUIRED');
+    expect(JSON.parse((r as { stdout: string }).stdout).files[0].errors).toContainEqual(
+      expect.objectContaining({ path: '/MaHoSo', code: 'LT_STD_MAHOSO_INVALID' }),
+    );
   }, 120_000);
 });

@@ -20,7 +20,7 @@ Checks packet files against the national data standard (docs/standard.md).
   <file>       a JSON file holding one packet, or an array of items for batch kinds
   <folder>     every *.json file under it
   -            read one packet from stdin
-  --json       print {ok, files: [{file, valid, kind, errors}], summary} instead of text
+  --json       print {ok, files: [{file, valid, kind, errors, warnings}], summary} instead of text
   --kind <k>   force the packet kind instead of detecting it
   --list-kinds print the packet kinds and exit
 Exit code: 0 all valid, 1 something invalid, 2 usage error.
@@ -66,9 +66,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const ok = reports.every((r) => r.valid);
   if (json) {
     const failed = reports.filter((r) => !r.valid).length;
+    const warnings = reports.reduce((n, r) => n + r.warnings.length, 0);
     io.stdout(
       JSON.stringify(
-        { ok, files: reports, summary: { checked: reports.length, passed: reports.length - failed, failed } },
+        { ok, files: reports, summary: { checked: reports.length, passed: reports.length - failed, failed, warnings } },
         null,
         2,
       ) + '\n',

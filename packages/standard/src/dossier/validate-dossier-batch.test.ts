@@ -36,6 +36,41 @@ describe('validateDossierBatch', () => {
     const r = validateDossierBatch([dossier(), dossier()]);
     expect(r.errors.map((e) => [e.path, e.code])).toEqual([['/1/MaHoSo', 'LT_STD_MAHOSO_DUPLICATE']]);
   });
+  it("accepts a company being formed, named by its founder's personal ID, with a warning (issue 17 §4)", () => {
+    const r = validateDossierBatch([
+      dossier(),
+      { ...dossier(), MaHoSo: '000.00.01.H22-250115-0002', LoaiDoiTuong: '2', SoGiayToChuHoSo: '002185012345' },
+    ]);
+    expect(r.errors).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.value?.[1]?.SoGiayToChuHoSo).toBe('002185012345');
+    expect(r.warnings.map((e) => [e.path, e.code])).toEqual([['/1/SoGiayToChuHoSo', 'LT_STD_TAX_CODE_INVALID']]);
+  });
+  it('refuses identifiers and phones sent as JSON numbers, at their path, instead of publishing lost zeros', () => {
+    const r = validateDossierBatch([
+      dossier(),
+      {
+        ...dossier(),
+        MaHoSo: '000.00.01.H22-250115-0002',
+        SoDienThoai: 912345678,
+        DinhDanhCHS: [{ LoaiDinhDanh: 1, SoDinhDanh: 2185012345 }],
+      },
+    ]);
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => [e.path, e.code])).toEqual([
+      ['/1/SoDienThoai', 'LT_STD_IDENTIFIER_NUMBER'],
+      ['/1/DinhDanhCHS/0/SoDinhDanh', 'LT_STD_IDENTIFIER_NUMBER'],
+    ]);
+    expect(r.errors[0]!.message_en).toMatch(/leading zeros/);
+  });
+  it('checks phones as a warning; +84 and 84 count as 0 and the value is kept as sent', () => {
+    const ok = validateDossierBatch({ ...dossier(), SoDienThoai: '+84 912 345 678' });
+    expect(ok.warnings).toEqual([]);
+    expect(ok.value?.[0]?.SoDienThoai).toBe('+84 912 345 678');
+    const odd = validateDossierBatch({ ...dossier(), SoDienThoai: '0112345678' });
+    expect(odd.ok).toBe(true);
+    expect(odd.warnings.map((e) => [e.path, e.code])).toEqual([['/SoDienThoai', 'LT_STD_PHONE_INVALID']]);
+  });
   it('normalizes numbers', () => {
     const r = validateDossierBatch({ ...dossier(), TrangThaiHoSo: 2, NgayTiepNhan: 20250115083000 });
     expect(r.errors).toEqual([]);

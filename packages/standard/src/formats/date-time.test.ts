@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { isDate8, isDateTime14, isDayMonthYear, isMonthYear, isoToDateTime14, isRfc3339, toDateTime14 } from './date-time.js';
+import {
+  isDate8,
+  isDateTime14,
+  isDayMonthYear,
+  isMonthYear,
+  isoToDateTime14,
+  isPlausibleYear,
+  isRfc3339,
+  toDateTime14,
+} from './date-time.js';
+
+describe('year range', () => {
+  it('a date before 1900 exists (the format accepts it); 1900–2999 is only the plausible range, a warning [inf]', () => {
+    expect(isDateTime14('18991231235959')).toBe(true);
+    expect([1899, 1900, 2999, 3000].map(isPlausibleYear)).toEqual([false, true, true, false]);
+  });
+});
 
 describe('yyyyMMddHHmmss', () => {
   it.each(['20250115083000', '20240229235959', '20251231000000', '19000101000000'])('accepts %s', (v) =>
@@ -14,7 +30,7 @@ describe('yyyyMMddHHmmss', () => {
     ['20250115235960', 'second 60'],
     ['20251301000000', 'month 13'],
     ['20250100000000', 'day 0'],
-    ['18991231235959', 'before 1900'],
+    ['00001231235959', 'year 0 does not exist'],
     ['2025011508300', '13 digits'],
     ['202501150830000', '15 digits'],
     ['2025-01-15T08:30', 'ISO'],

@@ -8,9 +8,17 @@ const DATE_8 = /^(\d{4})(\d{2})(\d{2})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
 const VN_OFFSET_MS = 7 * 3600_000;
-// Dossier dates before 1900 or after 2999 are typing errors, not history [inf].
-const MIN_YEAR = 1900;
-const MAX_YEAR = 2999;
+// A date must exist: years 0001–9999 (there is no year 0). Dates before 1900 or after 2999 are probably typing
+// errors, not history, but that is [inf]: isPlausibleYear is a warning (inferred-rules.ts, `year-range`), not here.
+const MIN_YEAR = 1;
+const MAX_YEAR = 9999;
+const MIN_PLAUSIBLE_YEAR = 1900;
+const MAX_PLAUSIBLE_YEAR = 2999;
+
+/** True for a year in 1900–2999, where dossier dates plausibly fall [inf]. */
+export function isPlausibleYear(year: number): boolean {
+  return year >= MIN_PLAUSIBLE_YEAR && year <= MAX_PLAUSIBLE_YEAR;
+}
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

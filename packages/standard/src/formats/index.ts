@@ -164,6 +164,23 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
   },
 };
 
+const yearAt = (from: number) => (v: string) => {
+  const y = /^\d{4}$/.test(v.slice(from, from + 4)) ? Number(v.slice(from, from + 4)) : undefined;
+  return y === undefined || y === 0 ? undefined : y;
+};
+
+/** Date formats and where their year is, for the inferred plausible-year check (a warning). */
+export const DATE_YEAR_OF: Readonly<Record<string, (value: string) => number | undefined>> = {
+  'lt-datetime14': yearAt(0),
+  'lt-datetime14-or-empty': yearAt(0),
+  'lt-date8': yearAt(0),
+  'lt-date8-or-empty': yearAt(0),
+  'lt-iso-date': yearAt(0),
+  'lt-rfc3339': yearAt(0),
+  'lt-date-dmy': yearAt(6),
+  'lt-month-year': (v) => yearAt(0)(v.slice(-4)),
+};
+
 /** Formats whose strings are yyyyMMddHHmmss dates, where the normalizer may convert ISO 8601 with an offset. */
 export const DATE_TIME_14_FORMATS: ReadonlySet<string> = new Set(['lt-datetime14', 'lt-datetime14-or-empty']);
 

@@ -1,6 +1,7 @@
 import type {} from '@fastify/swagger'; // OpenAPI fields (summary, tags…) on route schemas
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError, Counter, requireClient, type Registry, type RouteAccess } from '@lienthong/platform';
+import type { ValidationIssue } from '@lienthong/standard';
 import type { Ingest, IngestKind } from '../ingest.js';
 import { contentKey, requestHash, type IdempotencyStore } from '../idempotency-store.js';
 import { badIdempotencyKey } from '../errors.js';
@@ -19,8 +20,9 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
     const header = req.headers['idempotency-key'];
     if (header !== undefined && (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header))) throw badIdempotencyKey();
     let events;
+    let warnings: ValidationIssue[];
     try {
-      events = deps.ingest.prepare(kind, client, req.body);
+      ({ events, warnings } = deps.ingest.prepareWithWarnings(kind, client, req.body));
     } catch (err) {
       if (err instanceof HubError) refused.inc({ code: err.code });
       throw err;
@@ -29,23 +31,33 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
     // Without a key, the content itself is the key for a few minutes (the store's content window): a
     // client's retry does not publish twice, a deliberate re-send later does.
     const key = header ?? (deps.idempotency.dedupesContent ? contentKey(hash) : undefined);
-    if (key === undefined) return reply.status(202).send(await publish(kind, req, reply, events, undefined));
+    if (key === undefined) return reply.status(202).send(await publish(kind, req, reply, events, warnings, undefined));
     const claim = await deps.idempotency.claim(client.id, key, hash);
     if (claim.kind === 'replay') {
       req.log.info({ client: client.id, kind, items: events.length }, 'repeated request answered from the idempotency store');
       return reply.status(claim.response.statusCode).header('idempotent-replayed', 'true').send(claim.response.body);
     }
-    const body = await publish(kind, req, reply, events, key);
+    const body = await publish(kind, req, reply, events, warnings, key);
     await deps.idempotency.complete(client.id, key, { statusCode: 202, body });
     return reply.status(202).send(body);
   }
 
-  /** Publishes the request's events; a failure releases the claim of `key` so a retry may proceed. */
-  async function publish(kind: IngestKind, req: FastifyRequest, reply: FastifyReply, events: ReturnType<Ingest['prepare']>, key: string | undefined) {
+  /**
+   * Publishes the request's events; a failure releases the claim of `key` so a retry may proceed. The body carries
+   * the standard's warnings (inferred rules, never a refusal) when there are any.
+   */
+  async function publish(
+    kind: IngestKind,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    events: ReturnType<Ingest['prepare']>,
+    warnings: ValidationIssue[],
+    key: string | undefined,
+  ) {
     const client = requireClient(req);
     let body;
     try {
-      body = { accepted: await deps.ingest.publish(events) };
+      body = { accepted: await deps.ingest.publish(events), ...(warnings.length > 0 ? { warnings } : {}) };
     } catch (err) {
       if (key !== undefined) await deps.idempotency.release(client.id, key).catch((e) => req.log.error({ err: e }, 'could not release idempotency claim'));
       if (err instanceof HubError) {
@@ -77,7 +89,8 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
     config: submitters,
     schema: {
       summary: 'Publish dossier snapshots (DongBoHoSoMC items)',
-      description: 'One item or an array of up to 500. All-or-nothing: 202 after Kafka acknowledged every item, 400 listing every error otherwise.',
+      description:
+        'One item or an array of up to 500. All-or-nothing: 202 after Kafka acknowledged every item (with `warnings` when inferred rules of the standard found something; they never refuse), 400 listing every error otherwise.',
       tags: ['ingest'],
       headers,
       body: packetBodyDoc('DongBoHoSoMC item (schemas/dvcqg)'),

@@ -27,6 +27,12 @@ export const errorResponses = {
   503: { description: 'Kafka did not acknowledge; nothing is claimed as accepted', ...errorBody },
 };
 
+/** One finding of the standard, as in a 400's details and in warnings. */
+export const issueDoc = {
+  type: 'object',
+  properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, message_en: { type: 'string' } },
+};
+
 export const acceptedResponse = {
   description: 'every item is on dossier.events.v1',
   type: 'object',
@@ -34,6 +40,12 @@ export const acceptedResponse = {
     accepted: {
       type: 'array',
       items: { type: 'object', properties: { MaHoSo: { type: 'string' }, eventId: { type: 'string' } } },
+    },
+    warnings: {
+      type: 'array',
+      description:
+        'present when rules the reference only infers found something (docs/standard.md, "Warnings"); never a refusal. Paths are JSON pointers into the body',
+      items: issueDoc,
     },
   },
 };

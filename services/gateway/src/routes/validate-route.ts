@@ -5,7 +5,8 @@ import { detectPacketKind, validatePacket, type PacketKind } from '@lienthong/st
 
 /**
  * `POST /v1/validate`: the conformance check for vendors (issue 3): the same report the gateway's ingest
- * would give, and nothing published. `?kind=` forces the packet kind; otherwise it is detected.
+ * would give, and nothing published. `?kind=` forces the packet kind; otherwise it is detected. The report is
+ * `{valid, kind, errors, warnings}`, the CLI's per-file report.
  */
 export function validateRoute(app: FastifyInstance) {
   app.post<{ Querystring: { kind?: string } }>('/v1/validate', {
@@ -33,6 +34,7 @@ export function validateRoute(app: FastifyInstance) {
           valid: false,
           kind: null,
           errors: [{ path: '', code: 'LT_STD_UNKNOWN_PACKET', message: 'Không nhận ra loại gói tin', message_en: 'cannot tell which packet this is; pass ?kind=' }],
+          warnings: [],
         };
       }
       let result;
@@ -41,7 +43,8 @@ export function validateRoute(app: FastifyInstance) {
       } catch (err) {
         throw new HubError('LT_GATEWAY_BAD_KIND', `unknown packet kind ${kind}`, { kind: 'invalid', cause: err, messageVi: `loại gói tin không hỗ trợ: ${kind}` });
       }
-      return { valid: result.ok, kind, errors: result.errors };
+      // warnings: findings of inferred rules (docs/standard.md), reported but never making the packet invalid.
+      return { valid: result.ok, kind, errors: result.errors, warnings: result.warnings };
     },
   });
 }
