@@ -39,6 +39,50 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
+/**
+ * The JSON pointer of the first container that opens nesting level `maxDepth + 1` in raw JSON text, or undefined when
+ * none does. A second, slower scan than jsonDepth (it tracks keys and indexes), run only on a body already refused
+ * for depth, so the refusal can say where: `/data/0/TaiLieuNop/0/x/…`. Keys are decoded as JSON strings; a key that
+ * cannot be decoded (the text is not JSON) is kept raw.
+ */
+export function pathWhereTooDeep(text: string, maxDepth: number): string | undefined {
+  const frames: { array: boolean; key: string; index: number; expectKey: boolean }[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      let j = i;
+      for (;;) {
+        j = text.indexOf('"', j + 1);
+        if (j === -1) return undefined;
+        let k = j - 1;
+        while (text.charCodeAt(k) === 92 /* \ */) k--;
+        if ((j - 1 - k) % 2 === 0) break;
+      }
+      const top = frames[frames.length - 1];
+      if (top && !top.array && top.expectKey) {
+        const raw = text.slice(i + 1, j);
+        try {
+          top.key = JSON.parse(`"${raw}"`) as string;
+        } catch {
+          top.key = raw;
+        }
+        top.expectKey = false;
+      }
+      i = j;
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (frames.length === maxDepth) return pointer(frames.map((f) => (f.array ? f.index : f.key)));
+      frames.push({ array: c === 91, key: '', index: 0, expectKey: c === 123 });
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      frames.pop();
+    } else if (c === 44 /* , */) {
+      const top = frames[frames.length - 1];
+      if (top?.array) top.index++;
+      else if (top) top.expectKey = true;
+    }
+  }
+  return undefined;
+}
+
 function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -64,7 +108,11 @@ export function findHostileValues(value: unknown, limits: JsonGuardLimits, max =
     if (typeof v === 'string') {
       if (v.includes('\u0000')) report('LT_INPUT_NUL_CHAR', 'Giá trị chứa ký tự NUL', 'value contains a NUL character');
       else if (v.length > limits.maxStringLength) {
-        report('LT_INPUT_STRING_TOO_LONG', `Chuỗi dài quá ${limits.maxStringLength} ký tự`, `string longer than ${limits.maxStringLength} characters`);
+        report(
+          'LT_INPUT_STRING_TOO_LONG',
+          `Chuỗi dài quá ${limits.maxStringLength} ký tự`,
+          `string longer than ${limits.maxStringLength} characters`,
+        );
       }
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
@@ -99,9 +147,20 @@ export function findHostileValues(value: unknown, limits: JsonGuardLimits, max =
 export function parseGuardedJson(text: string, limits: JsonGuardLimits = defaultJsonGuardLimits): unknown {
   const depth = jsonDepth(text);
   if (depth > limits.maxDepth) {
-    throw new HubError('LT_INPUT_TOO_DEEP', `JSON nested ${depth} levels deep; at most ${limits.maxDepth} allowed`, {
+    // Name where the limit was crossed: the container that opens level maxDepth + 1 (issue 17 §4).
+    const at = pathWhereTooDeep(text, limits.maxDepth) ?? '';
+    const shown = at === '' ? '/' : at.length > 500 ? `${at.slice(0, 500)}…` : at;
+    throw new HubError('LT_INPUT_TOO_DEEP', `JSON nested ${depth} levels deep at ${shown}; at most ${limits.maxDepth} allowed`, {
       kind: 'invalid',
-      messageVi: `JSON lồng nhau ${depth} cấp, tối đa ${limits.maxDepth}`,
+      messageVi: `JSON lồng nhau ${depth} cấp tại ${shown}, tối đa ${limits.maxDepth}`,
+      details: [
+        {
+          path: at,
+          code: 'LT_INPUT_TOO_DEEP',
+          message: `Vượt quá ${limits.maxDepth} cấp lồng nhau tại đây`,
+          message_en: `nesting deeper than ${limits.maxDepth} levels starts here`,
+        },
+      ],
     });
   }
   let value: unknown;

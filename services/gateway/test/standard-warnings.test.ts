@@ -36,7 +36,7 @@ const post = (url: string, body: unknown) =>
     method: 'POST',
     url,
     headers: { authorization: `Bearer ${gw.keys['motcua-h22']}`, 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
 beforeAll(async () => {
@@ -103,5 +103,16 @@ describe('warnings of inferred rules', () => {
     expect(res.json().details).toEqual([expect.objectContaining({ path: '/1/SoDienThoai', code: 'LT_STD_IDENTIFIER_NUMBER' })]);
     const keys = (await readTopic(topic)).map((r) => r.key);
     expect(keys).not.toContain(item.MaHoSo);
+  });
+
+  it('refuses JSON nested too deep with the path where the limit was crossed', async () => {
+    const deep = `[{"MaHoSo":"x","TaiLieuNop":[{"k":${'['.repeat(60)}${']'.repeat(60)}}]}]`;
+    const res = await post('/v1/dossiers', deep);
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.error).toBe('LT_INPUT_TOO_DEEP');
+    expect(body.details).toEqual([
+      expect.objectContaining({ code: 'LT_INPUT_TOO_DEEP', path: expect.stringMatching(/^\/0\/TaiLieuNop\/0\/k(\/0)+$/) }),
+    ]);
   });
 });
