@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { HubError } from '@lienthong/platform';
-import { createConsumerRunner, createEvent, createEventProducer, createKafka, dlqOf, topicNames, type CloudEvent } from './index.js';
+import { classifyFailure, createConsumerRunner, createEvent, createEventProducer, createKafka, dlqOf, topicNames, type CloudEvent } from './index.js';
 import { createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, readTopic, testBrokers } from '../../../tests/helpers/index.js';
 
 const logger = quietLogger();
@@ -92,5 +93,83 @@ describe('consumer runner (real Kafka)', () => {
     await r2.stop();
     expect(first).toEqual([1, 2]);
     expect(second).toEqual([3, 4]);
+  });
+
+  it('never dead-letters an infrastructure failure: the partition waits (real pg errors) and resumes in order, other keys go on', async () => {
+    const subject = `I-${randomSuffix()}`;
+    const others = Array.from({ length: 10 }, (_, i) => `O${i}-${randomSuffix()}`);
+    await producer.publish(topic, [1, 2, 3].map((i) => ev(subject, i)));
+    await producer.publish(topic, others.map((o) => ev(o, 'other')));
+    // A pool on a port where nothing listens: the handler meets a real ECONNREFUSED from pg, as during a
+    // Postgres restart. Down for longer than the old policy (3 attempts) would have waited.
+    const deadPool = new pg.Pool({ connectionString: 'postgres://x@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
+    deadPool.on('error', () => {});
+    let down = true;
+    const failures: string[] = [];
+    const seen: unknown[] = [];
+    const otherSeen = new Set<string>();
+    const otherPartitions = new Map<string, number>();
+    let probes = 0;
+    const runner = createConsumerRunner({
+      kafka: kafka(),
+      logger,
+      groupId: `g-${randomSuffix()}`,
+      topics: [topic],
+      producer,
+      retry: fastRetry,
+      probe: async () => {
+        probes++;
+        if (down) throw new Error('still down');
+      },
+      handle: async (e: CloudEvent, ctx) => {
+        if (others.includes(e.subject)) {
+          otherSeen.add(e.subject);
+          otherPartitions.set(e.subject, ctx.partition);
+          return;
+        }
+        if (e.subject !== subject) return;
+        if (down) {
+          const err = await deadPool.query('SELECT 1').catch((x: unknown) => x);
+          failures.push((err as { code?: string }).code ?? String(err));
+          // The retriable flag alone also means "wait" (a HubError from a client that timed out).
+          if (e.data === 2) throw new HubError('LT_UPSTREAM_TIMEOUT', 'timed out', { retriable: true });
+          throw err;
+        }
+        seen.push(e.data);
+      },
+    });
+    await runner.start();
+    await eventually(() => failures.length >= 1 && probes >= 5, { what: 'the paused partition probing', timeoutMs: 30_000 });
+    expect(runner.waiting().map((w) => w.code)).toContain('ECONNREFUSED');
+    // Keys on other partitions go on; one that shares the paused partition waits behind it (order per partition).
+    const paused = runner.waiting()[0]!.partition;
+    await eventually(() => otherSeen.size > 0, { what: 'other keys handled meanwhile' });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const seenWhileDown = [...otherPartitions.entries()];
+    expect(seenWhileDown.every(([, p]) => p !== paused)).toBe(true);
+    expect(seen).toEqual([]);
+    down = false;
+    await eventually(() => seen.length === 3 && otherSeen.size === others.length, { what: 'the waiting events handled once the dependency is back' });
+    await runner.stop();
+    await deadPool.end();
+    expect(seen).toEqual([1, 2, 3]);
+    expect(failures.every((c) => c === 'ECONNREFUSED')).toBe(true);
+    expect(runner.waiting()).toEqual([]);
+    const dead = (await readTopic(dlqOf(topic))).filter((r) => r.key === subject);
+    expect(dead).toEqual([]);
+  });
+
+  it('classifies failures by cause, not by attempts', () => {
+    expect(classifyFailure(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe('wait');
+    expect(classifyFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe('wait');
+    expect(classifyFailure(new Error('Connection terminated unexpectedly'))).toBe('wait');
+    expect(classifyFailure(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe('wait');
+    expect(classifyFailure(new HubError('LT_KAFKA_UNAVAILABLE', 'down', { retriable: true }))).toBe('wait');
+    const kafkaTimeout = Object.assign(new Error('Request Produce(key: 0, version: 7) timed out'), { name: 'KafkaJSRequestTimeoutError', retriable: true });
+    expect(classifyFailure(Object.assign(new Error('retries exceeded'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false, cause: kafkaTimeout }))).toBe('wait');
+    expect(classifyFailure(new HubError('LT_SYNC_BAD_EVENT', 'data is not an object'))).toBe('dead-letter');
+    expect(classifyFailure(Object.assign(new Error('invalid input syntax for type uuid'), { code: '22P02' }))).toBe('dead-letter');
+    expect(classifyFailure(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe('dead-letter');
+    expect(classifyFailure(new TypeError('x is undefined'))).toBe('dead-letter');
   });
 });

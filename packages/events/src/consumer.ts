@@ -3,7 +3,6 @@ import {
   HubError,
   backoffDelay,
   errorMessage,
-  isRetriable,
   type Logger,
   type RetryPolicy,
   Counter,
@@ -13,6 +12,8 @@ import {
 import { decodeEvent, type CloudEvent } from './envelope.js';
 import { dlqOf } from './topics.js';
 import type { EventProducer } from './producer.js';
+import { classifyFailure, describeFailure } from './failure-class.js';
+import { headerNames as H, headerValue } from './headers.js';
 
 export interface MessageContext {
   topic: string;
@@ -20,9 +21,19 @@ export interface MessageContext {
   offset: string;
   key: string | null;
   headers: KafkaMessage['headers'];
+  /** The record's value as it came off the wire (signature checks hash these bytes). */
+  value: Buffer | null;
+  /** 1 on first delivery; n after n-1 waits for the infrastructure on this record. */
   attempt: number;
+  /** Set when the record is a replay of a dead letter: where it first was. */
+  replayOf?: { partition: number; offset: string };
   log: Logger;
 }
+
+/** The backoff of a partition paused on an infrastructure failure. `maxAttempts` is ignored: it never gives up. */
+export type ConsumerBackoff = Pick<RetryPolicy, 'minDelayMs' | 'maxDelayMs' | 'factor' | 'jitter'> & { maxAttempts?: number };
+
+export const defaultConsumerBackoff: ConsumerBackoff = Object.freeze({ minDelayMs: 200, maxDelayMs: 15_000, factor: 2, jitter: 0.5 });
 
 export interface ConsumerRunnerOptions {
   kafka: Kafka;
@@ -31,10 +42,19 @@ export interface ConsumerRunnerOptions {
   topics: string[];
   /** Where dead letters go (`<topic>.dlq`), and with what producer. */
   producer: EventProducer;
-  /** Handles one decoded event. Throw a retriable error to retry, any other to dead-letter. */
+  /**
+   * Handles one decoded event. What a failure does is decided by its cause (failure-class.ts): an
+   * infrastructure failure (or any `retriable` error) pauses the partition and retries the same record
+   * later, forever; any other failure dead-letters the record.
+   */
   handle: (event: CloudEvent, ctx: MessageContext) => Promise<void>;
-  /** How a retriable failure is retried before the message is dead-lettered. */
-  retry: RetryPolicy;
+  /** Backoff of a paused partition (capped, jittered). A RetryPolicy is accepted; its maxAttempts is ignored. */
+  retry?: ConsumerBackoff;
+  /**
+   * Asked before a paused partition resumes (e.g. `SELECT 1` on the pool): while it throws, the partition
+   * stays paused and the backoff grows. Without it, the retry of the record itself is the probe.
+   */
+  probe?: () => Promise<void>;
   /** Partitions processed in parallel (order is kept within a partition, so per key). */
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
@@ -43,7 +63,7 @@ export interface ConsumerRunnerOptions {
   /** … or after this many resolved messages, whichever comes first. */
   commitThreshold?: number;
   metrics?: Registry;
-  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }
 
 export interface ConsumerRunner {
@@ -52,20 +72,30 @@ export interface ConsumerRunner {
   stop(): Promise<void>;
   /** True while the group has an assignment and the loop runs. */
   running(): boolean;
-  /** Highest committed lag seen per partition (for readiness and metrics). */
+  /** Partitions paused because the infrastructure failed, with the failure (readiness, admin pages). */
+  waiting(): { topic: string; partition: number; attempt: number; code: string; since: string }[];
   consumer: Consumer;
 }
+
+type Outcome = { kind: 'done' } | { kind: 'wait'; err: unknown };
 
 /**
  * The hub's consumer loop (design.md, packages/events): an offset is committed only after its handler
  * succeeded or the message was dead-lettered, so a crash re-delivers and never skips (at-least-once;
- * handlers make their effects idempotent). Commits are grouped (see `commitIntervalMs`). A message that cannot be decoded, or whose handler fails
- * permanently or keeps failing past the retry policy, goes to `<topic>.dlq` with the reason in headers,
- * and the partition moves on: one poisoned record never stalls the others.
+ * handlers make their effects idempotent). Commits are grouped (see `commitIntervalMs`).
+ *
+ * Failures are told apart by cause (failure-class.ts, issue 17 §3):
+ * - the record is wrong (not a CloudEvent, refused by the handler as invalid): it goes to `<topic>.dlq`
+ *   with the reason in headers, and the partition moves on — one poisoned record never stalls the others;
+ * - the infrastructure failed (Postgres restarting, Kafka timing out, any retriable error): nothing is
+ *   dead-lettered, ever. The partition is paused (kafkajs `pause`, so its fetcher keeps serving the other
+ *   partitions instead of waiting on a sleeping batch), the record stays unresolved, and after a capped,
+ *   jittered backoff — and once `probe` answers — the partition resumes from that same record. Records
+ *   behind it wait with it, so order per key holds.
  */
 export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunner {
   const log = opts.logger.child({ component: 'consumer', groupId: opts.groupId });
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const backoff = { maxAttempts: Number.MAX_SAFE_INTEGER, ...defaultConsumerBackoff, ...(opts.retry ?? {}) };
   const consumer = opts.kafka.consumer({
     groupId: opts.groupId,
     sessionTimeout: 30_000,
@@ -76,6 +106,8 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
   });
   let isRunning = false;
   let stopping = false;
+  /** Partitions paused on an infrastructure failure, by `topic|partition`. */
+  const waits = new Map<string, { topic: string; partition: number; attempt: number; code: string; since: Date; timer?: NodeJS.Timeout }>();
 
   const handled = opts.metrics
     ? new Counter({ name: 'consumer_messages_total', help: 'messages handled, by outcome', labelNames: ['topic', 'outcome'], registers: [opts.metrics] })
@@ -83,23 +115,31 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
   const lagGauge = opts.metrics
     ? new Gauge({ name: 'consumer_lag_messages', help: 'messages behind the partition end, at the last batch', labelNames: ['topic', 'partition'], registers: [opts.metrics] })
     : undefined;
+  const pausedGauge = opts.metrics
+    ? new Gauge({ name: 'consumer_paused_partitions', help: 'partitions paused until a dependency (Postgres, Kafka) answers again', labelNames: ['topic'], registers: [opts.metrics] })
+    : undefined;
+  const refreshPaused = () => {
+    if (!pausedGauge) return;
+    pausedGauge.reset();
+    for (const w of waits.values()) pausedGauge.inc({ topic: w.topic });
+  };
 
   async function deadLetter(topic: string, m: KafkaMessage, partition: number, err: unknown, attempts: number) {
-    const code = err instanceof HubError ? err.code : 'LT_HANDLER_FAILED';
+    const code = err instanceof HubError ? err.code : describeFailure(err).code;
     await opts.producer.publishRecords(dlqOf(topic), [
       {
         key: m.key ? m.key.toString() : null,
         value: m.value,
         headers: {
           ...(m.headers ?? {}),
-          'dlq-original-topic': topic,
-          'dlq-original-partition': String(partition),
-          'dlq-original-offset': m.offset,
-          'dlq-error-code': code,
-          'dlq-reason': errorMessage(err).slice(0, 2_000),
-          'dlq-attempts': String(attempts),
-          'dlq-time': new Date().toISOString(),
-          'dlq-group': opts.groupId,
+          [H.dlqOriginalTopic]: topic,
+          [H.dlqOriginalPartition]: String(partition),
+          [H.dlqOriginalOffset]: m.offset,
+          [H.dlqErrorCode]: code,
+          [H.dlqReason]: errorMessage(err).slice(0, 2_000),
+          [H.dlqAttempts]: String(attempts),
+          [H.dlqTime]: new Date().toISOString(),
+          [H.dlqGroup]: opts.groupId,
         },
       },
     ]);
@@ -107,55 +147,107 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
     log.warn({ topic, partition, offset: m.offset, code, attempts }, 'message dead-lettered');
   }
 
-  async function processOne(topic: string, partition: number, m: KafkaMessage, heartbeat: () => Promise<void>) {
+  /** Dead-letters, unless writing the dead letter itself fails on the infrastructure: then wait. */
+  async function deadLetterOrWait(topic: string, m: KafkaMessage, partition: number, err: unknown, attempts: number): Promise<Outcome> {
+    try {
+      await deadLetter(topic, m, partition, err, attempts);
+      return { kind: 'done' };
+    } catch (dlqErr) {
+      return { kind: 'wait', err: dlqErr };
+    }
+  }
+
+  async function processOne(topic: string, partition: number, m: KafkaMessage, attempt: number): Promise<Outcome> {
     const key = m.key ? m.key.toString() : null;
+    // A replayed dead letter is for the group that refused it; the other groups handled it the first time.
+    const replayGroup = headerValue(m.headers, H.replayGroup);
+    if (replayGroup !== undefined && replayGroup !== opts.groupId) {
+      handled?.inc({ topic, outcome: 'replay_skipped' });
+      return { kind: 'done' };
+    }
     let event: CloudEvent;
     try {
       event = decodeEvent(m.value);
     } catch (err) {
-      await deadLetter(topic, m, partition, err, 0);
-      return;
+      return deadLetterOrWait(topic, m, partition, err, 0);
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await opts.handle(event, {
-          topic,
-          partition,
-          offset: m.offset,
-          key,
-          headers: m.headers,
-          attempt,
-          log: log.child({ topic, partition, offset: m.offset, eventId: event.id }),
-        });
-        handled?.inc({ topic, outcome: 'ok' });
-        return;
-      } catch (err) {
-        if (!isRetriable(err) || attempt >= opts.retry.maxAttempts || stopping) {
-          if (stopping && isRetriable(err)) throw err; // leave it uncommitted; the next owner retries it
-          await deadLetter(topic, m, partition, err, attempt);
-          return;
-        }
-        const delayMs = backoffDelay(opts.retry, attempt);
-        handled?.inc({ topic, outcome: 'retried' });
-        log.warn({ topic, partition, offset: m.offset, attempt, delayMs, err: errorMessage(err) }, 'handler failed; retrying');
-        // Sleep in slices so the group keeps our assignment while we wait.
-        for (let waited = 0; waited < delayMs && !stopping; waited += 1_000) {
-          await sleep(Math.min(1_000, delayMs - waited));
-          await heartbeat();
-        }
-      }
+    const originalOffset = replayGroup !== undefined ? headerValue(m.headers, H.replayOriginalOffset) : undefined;
+    const replayOf =
+      originalOffset !== undefined && /^\d+$/.test(originalOffset)
+        ? { partition: Number(headerValue(m.headers, H.replayOriginalPartition) ?? partition), offset: originalOffset }
+        : undefined;
+    try {
+      await opts.handle(event, {
+        topic,
+        partition,
+        offset: m.offset,
+        key,
+        headers: m.headers,
+        value: m.value,
+        attempt,
+        ...(replayOf ? { replayOf } : {}),
+        log: log.child({ topic, partition, offset: m.offset, eventId: event.id }),
+      });
+      handled?.inc({ topic, outcome: 'ok' });
+      return { kind: 'done' };
+    } catch (err) {
+      if (classifyFailure(err) === 'wait') return { kind: 'wait', err };
+      return deadLetterOrWait(topic, m, partition, err, attempt);
     }
+  }
+
+  /**
+   * Pauses the partition and schedules its resumption after the backoff (and the probe). The record that
+   * failed stays unresolved, so the resumed fetch starts from it.
+   */
+  function waitOn(topic: string, partition: number, offset: string, err: unknown, pause: () => () => void): void {
+    const id = `${topic}|${partition}`;
+    const prev = waits.get(id);
+    const attempt = (prev?.attempt ?? 0) + 1;
+    const { code, message } = describeFailure(err);
+    const w = { topic, partition, attempt, code, since: prev?.since ?? new Date(), timer: undefined as NodeJS.Timeout | undefined };
+    waits.set(id, w);
+    refreshPaused();
+    handled?.inc({ topic, outcome: 'waited' });
+    const resume = pause();
+    const schedule = (n: number) => {
+      const delayMs = backoffDelay({ ...backoff, maxAttempts: Number.MAX_SAFE_INTEGER }, n, opts.random);
+      const line = { topic, partition, offset, attempt: n, delayMs, code, err: message, waitingSinceMs: Date.now() - w.since.getTime() };
+      // Loud on the first failure and then about every minute of backoff; debug in between.
+      if (n === 1 || n % 5 === 0) log.warn(line, 'dependency unavailable; partition paused, nothing dead-lettered');
+      else log.debug(line, 'dependency still unavailable; partition stays paused');
+      w.timer = setTimeout(() => {
+        w.timer = undefined;
+        if (stopping) return;
+        void (async () => {
+          if (opts.probe) {
+            try {
+              await opts.probe();
+            } catch {
+              w.attempt = n + 1;
+              schedule(n + 1);
+              return;
+            }
+          }
+          resume();
+        })();
+      }, delayMs);
+      w.timer.unref?.();
+    };
+    schedule(attempt);
   }
 
   return {
     consumer,
     running: () => isRunning,
+    waiting: () => [...waits.values()].map((w) => ({ topic: w.topic, partition: w.partition, attempt: w.attempt, code: w.code, since: w.since.toISOString() })),
     async start() {
+      stopping = false;
       await consumer.connect();
       await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? true });
       consumer.on(consumer.events.CRASH, (e) => {
         isRunning = false;
-        log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+        log.error({ err: describeFailure(e.payload.error), restart: e.payload.restart }, 'consumer crashed');
       });
       consumer.on(consumer.events.GROUP_JOIN, () => {
         isRunning = true;
@@ -170,10 +262,20 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
         autoCommitThreshold: opts.commitThreshold ?? 100,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning: alive, isStale }) => {
+        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning: alive, isStale, pause }) => {
+          const id = `${batch.topic}|${batch.partition}`;
           for (const m of batch.messages) {
-            if (!alive() || isStale()) break;
-            await processOne(batch.topic, batch.partition, m, heartbeat);
+            if (!alive() || isStale() || stopping) break;
+            const attempt = (waits.get(id)?.attempt ?? 0) + 1;
+            const outcome = await processOne(batch.topic, batch.partition, m, attempt);
+            if (outcome.kind === 'wait') {
+              if (!stopping) waitOn(batch.topic, batch.partition, m.offset, outcome.err, pause);
+              break; // leave it unresolved: the resumed fetch (or the next owner) starts from it
+            }
+            if (waits.delete(id)) {
+              refreshPaused();
+              log.warn({ topic: batch.topic, partition: batch.partition, offset: m.offset, attempts: attempt }, 'dependency back; partition resumed');
+            }
             resolveOffset(m.offset);
             await commitOffsetsIfNecessary();
             await heartbeat();
@@ -184,6 +286,9 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
     },
     async stop() {
       stopping = true;
+      for (const w of waits.values()) if (w.timer) clearTimeout(w.timer);
+      waits.clear();
+      refreshPaused();
       await consumer.disconnect();
       isRunning = false;
     },

@@ -2,6 +2,8 @@ import type { Kafka, Producer, Message, IHeaders } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { HubError, type Logger, Counter, Histogram, type Registry } from '@lienthong/platform';
 import { encodeEvent, type CloudEvent } from './envelope.js';
+import { CLOUDEVENTS_CONTENT_TYPE, headerNames, headerValue } from './headers.js';
+import { signRecordValue, type SigningKey } from './signature.js';
 
 export interface EventProducerOptions {
   kafka: Kafka;
@@ -18,6 +20,11 @@ export interface EventProducerOptions {
    */
   lanes?: number;
   metrics?: Registry;
+  /**
+   * Signs every record published with `publish` (header `lt-signature`, signature.ts) with the first key.
+   * payments sets it for payment.events.v1, whose consumers accept settlements only when signed.
+   */
+  signingKeys?: readonly SigningKey[];
 }
 
 export interface RawRecord {
@@ -39,6 +46,19 @@ export interface EventProducer {
   /** True once connected and while the last transaction did not fail. */
   healthy(): boolean;
   disconnect(): Promise<void>;
+}
+
+/**
+ * Raw records keep their headers (a dead letter or a replay carries the original ones, signature included);
+ * a record whose value is a structured-mode CloudEvent (as encodeEvent and JSON.stringify of createEvent
+ * write it: `{"specversion":` first) gets the binding's `content-type` when it has none, so every event
+ * record the hub writes, on every topic, is recognisable by a CloudEvents Kafka binding.
+ */
+function withContentType(r: RawRecord): IHeaders | undefined {
+  if (headerValue(r.headers, headerNames.contentType) !== undefined || r.value === null) return r.headers;
+  const head = typeof r.value === 'string' ? r.value.slice(0, 16) : r.value.subarray(0, 16).toString('latin1');
+  if (head !== '{"specversion":"') return r.headers;
+  return { ...(r.headers ?? {}), [headerNames.contentType]: CLOUDEVENTS_CONTENT_TYPE };
 }
 
 interface Pending {
@@ -215,11 +235,19 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     publish(topic, events) {
       return enqueue(
         topic,
-        events.map((e) => ({ key: e.subject, value: encodeEvent(e), headers: { 'ce-type': e.type, 'ce-id': e.id } })),
+        events.map((e) => {
+          const value = encodeEvent(e);
+          // Structured mode of the CloudEvents Kafka binding: `content-type` names the event format, the key
+          // stays the subject. `ce-type`/`ce-id` are kept for readers that route on headers (they are not
+          // the binding's `ce_` attributes, which structured mode does not use).
+          const headers: IHeaders = { [headerNames.contentType]: CLOUDEVENTS_CONTENT_TYPE, 'ce-type': e.type, 'ce-id': e.id };
+          if (opts.signingKeys) headers[headerNames.signature] = signRecordValue(value, opts.signingKeys);
+          return { key: e.subject, value, headers };
+        }),
       );
     },
     publishRecords(topic, records) {
-      return enqueue(topic, records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })));
+      return enqueue(topic, records.map((r) => ({ key: r.key, value: r.value, headers: withContentType(r) })));
     },
     healthy: () => ok,
     async disconnect() {
