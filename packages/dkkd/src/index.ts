@@ -1,1 +1,7 @@
-export {};
+/**
+ * @lienthong/dkkd — the national business registry (reference §10): the NGSP chiTietDoanhNghiep route and
+ * TP.HCM's ESB route, normalized to schemas/dkkd/doanh-nghiep.v1.json. Notes: docs/citizen-data.md.
+ */
+export { createDkkdClient, type DkkdClient, type DkkdClientOptions, type NgspRoute, type HcmEsbRoute } from './client.js';
+export { DkkdError, DkkdErrorCodes, type DkkdErrorCode } from './errors.js';
+export { fromNgsp, fromHcmEsb, DoanhNghiepInvalid, type DoanhNghiep } from './normalize.js';
