@@ -1,6 +1,6 @@
 import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import type { PaygovRejectionCode } from './errors.js';
-import { computeMaXacThuc } from './ma-xac-thuc.js';
+import { computeMaXacThuc, fieldWithSeparator, separatorReason } from './ma-xac-thuc.js';
 import { parsePaygovTime } from './gmt7-time.js';
 import { fromSoTien } from './amount.js';
 import { readPaygovBody } from './body-reader.js';
@@ -89,6 +89,8 @@ export function verifyPaygovConfirm(partner: Partner, body: unknown): PaygovConf
   const v = r.values;
   if (v.MaXacThuc === '') return fail('LT_PAYGOV_SIGNATURE_MISSING', 'MaXacThuc is empty');
   if (v.MaDoiTac !== partner.maDoiTac) return fail('LT_PAYGOV_PARTNER_MISMATCH', 'callback is for another MaDoiTac');
+  const piped = fieldWithSeparator('confirm', v);
+  if (piped !== undefined) return fail('LT_PAYGOV_MALFORMED', separatorReason(piped));
   if (!hexSignatureEquals(computeMaXacThuc('confirm', v, partner.secret), v.MaXacThuc)) {
     return fail('LT_PAYGOV_SIGNATURE_MISMATCH', 'Mã xác thực không chính xác');
   }

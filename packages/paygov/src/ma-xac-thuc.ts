@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PaygovError } from './errors.js';
 
 /**
  * `MaXacThuc` = lowercase hex SHA-256 of the listed fields joined by `|`, with the partner secret appended
@@ -28,8 +29,32 @@ export const PAYGOV_HASH_FIELDS = Object.freeze({
 
 export type PaygovHashKind = keyof typeof PAYGOV_HASH_FIELDS;
 
-/** The string hashed for `kind`: values in field order (absent → ""), then the secret, joined by `|`. */
+/**
+ * The first field of the `kind` chain whose value contains `|`, or undefined. The chain joins values with `|` and
+ * nothing escapes it, so a `|` inside a value shifts the fields: `ThongTinGiaoDich = "a|b"` hashes exactly like two
+ * fields "a" and "b", and a signature made for one split verifies another (issue 17 §2). Such a value is refused on
+ * every path: building a message throws, verifying a callback or an answer refuses it as malformed.
+ */
+export function fieldWithSeparator(kind: PaygovHashKind, values: Readonly<Record<string, unknown>>): string | undefined {
+  return PAYGOV_HASH_FIELDS[kind].find((f) => scalar(values[f]).includes('|'));
+}
+
+/** The reason given when a chained field holds the separator. */
+export function separatorReason(field: string): string {
+  return `${field} contains '|', the MaXacThuc chain separator`;
+}
+
+/**
+ * The string hashed for `kind`: values in field order (absent → ""), then the secret, joined by `|`. Throws
+ * PaygovError LT_PAYGOV_INVALID_INPUT naming the field when a value contains `|` (see fieldWithSeparator).
+ */
 export function paygovHashInput(kind: PaygovHashKind, values: Readonly<Record<string, unknown>>, secret: string): string {
+  const field = fieldWithSeparator(kind, values);
+  if (field !== undefined) {
+    throw new PaygovError('LT_PAYGOV_INVALID_INPUT', `invalid ${field}: ${separatorReason(field)}`, [
+      { field, reason: "must not contain '|', the MaXacThuc chain separator" },
+    ]);
+  }
   return [...PAYGOV_HASH_FIELDS[kind].map((f) => scalar(values[f])), secret].join('|');
 }
 

@@ -1,6 +1,6 @@
 import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import { PaygovError, type PaygovRejectionCode } from './errors.js';
-import { computeMaXacThuc } from './ma-xac-thuc.js';
+import { computeMaXacThuc, fieldWithSeparator, separatorReason } from './ma-xac-thuc.js';
 import { formatPaygovTime, parsePaygovTime } from './gmt7-time.js';
 import { fromSoTien } from './amount.js';
 import { readPaygovBody } from './body-reader.js';
@@ -68,6 +68,8 @@ export function readPaygovQueryResponse(partner: Partner, body: unknown, expect:
   if (!r.ok) return { kind: 'no_answer', code: 'LT_PAYGOV_MALFORMED', message: r.reason };
   const v = r.values;
   if (!v.MaXacThuc) return { kind: 'no_answer', code: 'LT_PAYGOV_SIGNATURE_MISSING', message: 'answer has no MaXacThuc' };
+  const piped = fieldWithSeparator('queryResponse', v);
+  if (piped !== undefined) return { kind: 'no_answer', code: 'LT_PAYGOV_MALFORMED', message: separatorReason(piped) };
   if (!hexSignatureEquals(computeMaXacThuc('queryResponse', v, partner.secret), v.MaXacThuc)) {
     return { kind: 'no_answer', code: 'LT_PAYGOV_SIGNATURE_MISMATCH', message: 'answer MaXacThuc does not match' };
   }

@@ -3,7 +3,7 @@ import { validatePaygovConfig, type PaygovSignerConfig } from './config.js';
 import { buildPaygovInit, readPaygovInitReply, type PaygovInitMessage, type PaygovInitOutcome, type PaygovInitRequest } from './init.js';
 import { buildPaygovLookup, readPaygovQueryResponse, type PaygovLookupMessage, type PaygovLookupRequest, type PaygovQueryOutcome } from './query.js';
 import { verifyPaygovConfirm, type PaygovConfirmResult } from './confirm.js';
-import { computeMaXacThuc, type PaygovHashKind } from './ma-xac-thuc.js';
+import { computeMaXacThuc, fieldWithSeparator, type PaygovHashKind } from './ma-xac-thuc.js';
 
 /** Everything one platform partner needs, secret closed over (not a property, so it cannot be logged by accident). */
 export interface PaygovSigner {
@@ -42,6 +42,8 @@ export function createPaygovSigner(config: PaygovSignerConfig): PaygovSigner {
     readQueryResponse: (body: unknown, expect: { maThamChieu: string }) => readPaygovQueryResponse(partner, body, expect),
     verifyConfirm: (body: unknown) => verifyPaygovConfirm(partner, body),
     sign,
-    verify: (kind: PaygovHashKind, values: Readonly<Record<string, unknown>>, maXacThuc: unknown) => hexSignatureEquals(sign(kind, values), maXacThuc),
+    // A value holding the chain separator never verifies (fieldWithSeparator); sign would throw on it.
+    verify: (kind: PaygovHashKind, values: Readonly<Record<string, unknown>>, maXacThuc: unknown) =>
+      fieldWithSeparator(kind, values) === undefined && hexSignatureEquals(sign(kind, values), maXacThuc),
   });
 }
