@@ -1,0 +1,214 @@
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { decodeEvent, dlqOf, topicNames, type CloudEvent } from '@lienthong/events';
+import type { Logger, Pool } from '@lienthong/platform';
+
+/** A row of the console's event index, as pages and the live feed read it. */
+export interface IndexedEvent {
+  topic: string;
+  eventId: string;
+  type: string;
+  subject: string;
+  maHoSo: string | null;
+  agency: string | null;
+  procedure: string | null;
+  status: string | null;
+  owner: string | null;
+  summary: Record<string, unknown>;
+  time: Date;
+}
+
+const str = (v: unknown, max = 200): string | null => (typeof v === 'string' && v.length > 0 ? v.slice(0, max) : null);
+
+/** The agency of a dossier is its MaHoSo prefix (architecture.md decision 3). */
+export const agencyOf = (maHoSo: string | null): string | null => (maHoSo && maHoSo.includes('-') ? maHoSo.slice(0, maHoSo.indexOf('-')) : null);
+
+/** Only what a page shows: never the packet, never personal data beyond the applicant's name. */
+export function summarize(topicKey: 'dossierEvents' | 'syncOutcomes' | 'paymentEvents', e: CloudEvent): Omit<IndexedEvent, 'topic'> {
+  const d = (e.data && typeof e.data === 'object' ? e.data : {}) as Record<string, unknown>;
+  const base = { eventId: e.id, type: e.type, subject: e.subject ?? '', time: new Date(e.time ?? Date.now()) };
+  if (topicKey === 'dossierEvents') {
+    const maHoSo = str(d.MaHoSo) ?? str(e.subject);
+    return {
+      ...base,
+      maHoSo,
+      agency: agencyOf(maHoSo),
+      procedure: str(d.MaTTHC, 50),
+      status: str(d.TrangThaiHoSo, 10),
+      owner: str(d.ChuHoSo) ?? str(d.HoTenNguoiNop),
+      summary: pick(d, ['TenTTHC', 'NgayTiepNhan', 'NgayHenTra', 'NgayKetThucXuLy', 'MaTrangThai', 'TrangThaiHoSo', 'NoiDungXuLy', 'ThoiDiemXuLy', 'PhongBanXuLy', 'DonViXuLy']),
+    };
+  }
+  if (topicKey === 'syncOutcomes') {
+    const maHoSo = str(d.MaHoSo) ?? str(e.subject);
+    return {
+      ...base,
+      maHoSo,
+      agency: agencyOf(maHoSo),
+      procedure: null,
+      status: str(d.outcome, 30),
+      owner: null,
+      summary: pick(d, ['packet', 'outcome', 'attempts', 'portalErrorCode', 'portalMessage', 'errorCode', 'at', 'nextAttemptAt', 'nextRetryAt', 'durationMs', 'sourceEventId']),
+    };
+  }
+  const maHoSo = str(d.MaHoSo);
+  return {
+    ...base,
+    maHoSo,
+    agency: str(d.agencyCode, 50) ?? agencyOf(maHoSo),
+    procedure: null,
+    status: e.type.split('.').pop() ?? null,
+    owner: null,
+    summary: pick(d, ['paymentId', 'provider', 'amount', 'settledBy', 'paidAt', 'late', 'reason', 'expiredAt']),
+  };
+}
+
+function pick(d: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = d[k];
+    if (v === undefined || v === null) continue;
+    out[k] = typeof v === 'string' ? v.slice(0, 1_000) : typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v).slice(0, 1_000);
+  }
+  return out;
+}
+
+function headersOf(m: KafkaMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) out[k] = (Array.isArray(v) ? v[0] : v)?.toString() ?? '';
+  return out;
+}
+
+export interface EventIndexOptions {
+  kafka: Kafka;
+  pool: Pool;
+  logger: Logger;
+  namespace: string;
+  groupId: string;
+  /** Called with what each batch added (the live feed). */
+  onIndexed?: (rows: IndexedEvent[]) => void;
+  onDeadLetter?: () => void;
+}
+
+/**
+ * The console's index of the hub's topics: one consumer group reads dossier events, sync outcomes,
+ * payment events and every dead-letter topic once, as they arrive, into Postgres. Pages then find a
+ * dossier's story or a dead letter by indexed columns (console-anchors.md §f.1: AKHQ takes 10–40 s to
+ * find one key by scanning; an index answers in milliseconds). Rows are keyed by topic/partition/offset,
+ * so a redelivered batch changes nothing. The index is read-only with respect to the hub: it never
+ * publishes, and a message it cannot decode is skipped (counted in the log), never dead-lettered.
+ */
+export function createEventIndex(opts: EventIndexOptions) {
+  const names = topicNames(opts.namespace);
+  const byTopic = new Map<string, 'dossierEvents' | 'syncOutcomes' | 'paymentEvents'>([
+    [names.dossierEvents, 'dossierEvents'],
+    [names.syncOutcomes, 'syncOutcomes'],
+    [names.paymentEvents, 'paymentEvents'],
+  ]);
+  const dlqs = Object.values(names).map(dlqOf);
+  const log = opts.logger.child({ component: 'event-index' });
+  const consumer = opts.kafka.consumer({ groupId: opts.groupId, sessionTimeout: 30_000, maxWaitTimeInMs: 500, readUncommitted: false });
+  let started = false;
+
+  async function indexEvents(topic: string, partition: number, messages: KafkaMessage[]): Promise<IndexedEvent[]> {
+    const key = byTopic.get(topic)!;
+    const rows: IndexedEvent[] = [];
+    const values: unknown[] = [];
+    const tuples: string[] = [];
+    for (const m of messages) {
+      let e: CloudEvent;
+      try {
+        e = decodeEvent(m.value);
+      } catch (err) {
+        log.warn({ topic, partition, offset: m.offset, err: (err as Error).message }, 'undecodable event skipped by the index');
+        continue;
+      }
+      const s = summarize(key, e);
+      rows.push({ topic, ...s });
+      const p = values.length;
+      values.push(topic, partition, m.offset, s.eventId, s.type, s.subject, s.maHoSo, s.agency, s.procedure, s.status, s.owner, JSON.stringify(s.summary), s.time.toISOString());
+      tuples.push(`(${Array.from({ length: 13 }, (_, i) => `$${p + i + 1}`).join(',')})`);
+    }
+    if (tuples.length) {
+      await opts.pool.query(
+        `INSERT INTO console_event (topic, partition, "offset", event_id, type, subject, ma_ho_so, agency, procedure, status, owner, summary, event_time)
+         VALUES ${tuples.join(',')} ON CONFLICT DO NOTHING`,
+        values,
+      );
+    }
+    return rows;
+  }
+
+  async function indexDeadLetters(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    for (const m of messages) {
+      const h = headersOf(m);
+      let e: CloudEvent | undefined;
+      try {
+        e = decodeEvent(m.value);
+      } catch {
+        e = undefined;
+      }
+      const originalTopic = h['dlq-original-topic'] ?? topic.replace(/\.dlq$/, '');
+      const eventId = e?.id ?? h['ce-id'] ?? `${originalTopic}:${h['dlq-original-partition'] ?? '?'}:${h['dlq-original-offset'] ?? m.offset}`;
+      const d = (e?.data && typeof e.data === 'object' ? e.data : {}) as Record<string, unknown>;
+      const maHoSo = str(d.MaHoSo) ?? (e?.type.startsWith('vn.lienthong.dossier.') ? str(e.subject) : null) ?? str(m.key?.toString());
+      const at = h['dlq-time'] && !Number.isNaN(Date.parse(h['dlq-time'])) ? new Date(h['dlq-time']) : new Date(Number(m.timestamp));
+      const attempts = Number.parseInt(h['dlq-attempts'] ?? '1', 10);
+      // A newer dead letter of the same event (it failed again after a replay) reopens the row with the
+      // new failure; an older one (re-read after a restart) changes nothing.
+      await opts.pool.query(
+        `INSERT INTO console_dead_letter (dlq_topic, original_topic, consumer_group, event_id, event_type, ma_ho_so, agency, error_code, reason, portal_code, attempts, first_at, last_at, dlq_partition, dlq_offset)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13,$14)
+         ON CONFLICT (dlq_topic, original_topic, consumer_group, event_id) DO UPDATE SET
+           error_code = EXCLUDED.error_code, reason = EXCLUDED.reason, portal_code = EXCLUDED.portal_code,
+           attempts = EXCLUDED.attempts, last_at = EXCLUDED.last_at, failures = console_dead_letter.failures + 1,
+           dlq_partition = EXCLUDED.dlq_partition, dlq_offset = EXCLUDED.dlq_offset, state = 'open', replayed_at = NULL
+         WHERE (EXCLUDED.dlq_partition, EXCLUDED.dlq_offset) > (console_dead_letter.dlq_partition, console_dead_letter.dlq_offset)`,
+        [
+          topic,
+          originalTopic,
+          h['dlq-group'] ?? 'unknown',
+          eventId.slice(0, 300),
+          e?.type ?? null,
+          maHoSo,
+          agencyOf(maHoSo),
+          str(h['dlq-error-code'], 100),
+          str(h['dlq-reason'], 2_000),
+          str(h['dlq-portal-code'], 50),
+          Number.isFinite(attempts) && attempts > 0 ? attempts : 1,
+          at.toISOString(),
+          partition,
+          m.offset,
+        ],
+      );
+    }
+  }
+
+  return {
+    topics: [...byTopic.keys(), ...dlqs],
+    async start(): Promise<void> {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...byTopic.keys(), ...dlqs], fromBeginning: true });
+      await consumer.run({
+        eachBatchAutoResolve: true,
+        eachBatch: async ({ batch, heartbeat }) => {
+          if (batch.messages.length === 0) return;
+          if (byTopic.has(batch.topic)) {
+            const rows = await indexEvents(batch.topic, batch.partition, batch.messages);
+            if (rows.length) opts.onIndexed?.(rows);
+          } else {
+            await indexDeadLetters(batch.topic, batch.partition, batch.messages);
+            opts.onDeadLetter?.();
+          }
+          await heartbeat();
+        },
+      });
+      started = true;
+    },
+    running: () => started,
+    async stop(): Promise<void> {
+      await consumer.disconnect().catch(() => {});
+    },
+  };
+}
+
+export type EventIndex = ReturnType<typeof createEventIndex>;

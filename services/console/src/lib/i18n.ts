@@ -1,0 +1,186 @@
+/**
+ * The console's one message catalogue: Vietnamese first, English as the toggle (design.md; no anchor
+ * console ships Vietnamese, console-anchors.md §f.9). Formats follow vi-VN: 98,5 %, dd/mm/yyyy, times in
+ * Asia/Ho_Chi_Minh whatever the server's zone.
+ */
+export type Lang = 'vi' | 'en';
+
+const M = {
+  appName: ['Bảng điều khiển Liên Thông', 'Liên Thông console'],
+  skip: ['Bỏ qua, tới nội dung chính', 'Skip to main content'],
+  navOverview: ['Tổng quan', 'Overview'],
+  navDossiers: ['Hồ sơ', 'Dossiers'],
+  navDeadLetters: ['Thư lỗi (DLQ)', 'Dead letters'],
+  navDeliveries: ['Gửi DVCQG', 'DVCQG deliveries'],
+  navPayments: ['Thanh toán', 'Payments'],
+  navAudit: ['Nhật ký tra cứu', 'Look-up audit'],
+  navIndicators: ['Chỉ số 766', '766 indicators'],
+  navOverdue: ['Quá hạn', 'Overdue'],
+  navActions: ['Nhật ký thao tác', 'Action log'],
+  signIn: ['Đăng nhập', 'Sign in'],
+  signOut: ['Đăng xuất', 'Sign out'],
+  signInTitle: ['Đăng nhập cho cán bộ vận hành', 'Operator sign-in'],
+  signInHelp: [
+    'Dùng khóa API được cấp cho bạn trong tệp khách hàng API (vai trò viewer, operator hoặc auditor).',
+    'Use the API key issued to you in the API clients file (role viewer, operator or auditor).',
+  ],
+  apiKey: ['Khóa API', 'API key'],
+  signInFailed: ['Khóa không hợp lệ hoặc không có vai trò vận hành.', 'Unknown key, or a key without an operator role.'],
+  signedInAs: ['Đăng nhập với', 'Signed in as'],
+  roles: ['Vai trò', 'Roles'],
+  language: ['English', 'Tiếng Việt'],
+  serviceUnavailable: ['dịch vụ chưa sẵn sàng', 'service not available'],
+  serviceUnavailableLong: ['Dịch vụ {name} chưa sẵn sàng hoặc không trả lời: trang này hiển thị phần có được.', 'The {name} service is not available or did not answer: this page shows what it could.'],
+  updatedAt: ['cập nhật lúc', 'updated at'],
+  live: ['Trực tiếp', 'Live'],
+  flow: ['Luồng', 'Flow'],
+  perMinute: ['/phút', '/min'],
+  failures: ['Lỗi', 'Failures'],
+  backlog: ['Tồn đọng', 'Backlog'],
+  lag: ['Độ trễ', 'Lag'],
+  flowIngest: ['Tiếp nhận (gateway)', 'Ingest (gateway)'],
+  flowSync: ['Đồng bộ DVCQG', 'National sync'],
+  flowPayments: ['Thanh toán', 'Payments'],
+  flowCitizen: ['Tra cứu dân cư/doanh nghiệp', 'Citizen look-ups'],
+  flowDeadlines: ['Thời hạn', 'Deadlines'],
+  services: ['Dịch vụ và đối tác', 'Services and peers'],
+  service: ['Dịch vụ', 'Service'],
+  health: ['Sức khỏe', 'Health'],
+  breaker: ['Cầu dao', 'Circuit breaker'],
+  breakerOpen: ['đang ngắt', 'open'],
+  breakerClosed: ['đóng (bình thường)', 'closed (normal)'],
+  ready: ['sẵn sàng', 'ready'],
+  notReady: ['không sẵn sàng', 'not ready'],
+  down: ['không trả lời', 'not answering'],
+  recentActivity: ['Hoạt động gần đây', 'Recent activity'],
+  time: ['Thời gian', 'Time'],
+  event: ['Sự kiện', 'Event'],
+  dossier: ['Hồ sơ', 'Dossier'],
+  maHoSo: ['Mã hồ sơ', 'Dossier code (MaHoSo)'],
+  agency: ['Cơ quan', 'Agency'],
+  procedure: ['Thủ tục', 'Procedure'],
+  status: ['Trạng thái', 'Status'],
+  from: ['Từ ngày', 'From'],
+  to: ['Đến ngày', 'To'],
+  search: ['Tìm', 'Search'],
+  owner: ['Chủ hồ sơ', 'Applicant'],
+  reveal: ['Hiện dữ liệu cá nhân', 'Reveal personal data'],
+  revealed: ['Đã hiện (thao tác được ghi nhật ký)', 'Revealed (the action is logged)'],
+  masked: ['đã che', 'masked'],
+  noResults: ['Không có kết quả.', 'No results.'],
+  timeline: ['Dòng thời gian', 'Timeline'],
+  ledger: ['Sổ cái đồng bộ', 'Sync ledger'],
+  portalHolds: ['Cổng DVCQG đang giữ', 'The portal holds'],
+  attempts: ['Số lần thử', 'Attempts'],
+  lastError: ['Lỗi gần nhất', 'Last error'],
+  pushNow: ['Đẩy ngay', 'Push now'],
+  reason: ['Lý do', 'Reason'],
+  reasonHelp: ['Bắt buộc, ít nhất 5 ký tự; được ghi vào nhật ký thao tác.', 'Required, at least 5 characters; recorded in the action log.'],
+  reasonRequired: ['Cần nhập lý do (ít nhất 5 ký tự).', 'A reason is required (at least 5 characters).'],
+  forbiddenRole: ['Bạn không có vai trò cần thiết cho thao tác này.', 'You do not have the role this action needs.'],
+  done: ['Đã thực hiện.', 'Done.'],
+  failed: ['Không thực hiện được', 'Failed'],
+  deadLetters: ['Thư lỗi', 'Dead letters'],
+  dlqTopic: ['Hàng đợi lỗi', 'Dead-letter queue'],
+  consumer: ['Consumer lỗi', 'Failing consumer'],
+  firstAt: ['Lần đầu', 'First'],
+  lastAt: ['Lần cuối', 'Last'],
+  errorCode: ['Mã lỗi', 'Error code'],
+  replay: ['Phát lại', 'Replay'],
+  replaySelected: ['Phát lại các thư đã chọn', 'Replay the selected'],
+  replayFiltered: ['Phát lại tất cả theo bộ lọc', 'Replay all matching the filter'],
+  replayPreview: ['Sẽ phát lại {n} thư lỗi tới đúng consumer đã lỗi. Nhập lý do để xác nhận.', '{n} dead letters will be replayed to the consumer that failed only. Type a reason to confirm.'],
+  replayAcked: ['{n} thư đã được consumer xác nhận phát lại và rời danh sách.', '{n} dead letters were acknowledged by their consumer and left the list.'],
+  replayUnsupported: ['Consumer này chưa có API phát lại: thư được giữ nguyên.', 'This consumer has no replay API yet: the dead letter stays.'],
+  stateOpen: ['chờ xử lý', 'open'],
+  stateReplaying: ['đang phát lại', 'replaying'],
+  stateReplayed: ['đã phát lại', 'replayed'],
+  showReplayed: ['Gồm cả thư đã phát lại', 'Include replayed'],
+  filter: ['Lọc', 'Filter'],
+  select: ['Chọn', 'Select'],
+  deliveries: ['Các lần gửi tới DVCQG', 'Deliveries to DVCQG'],
+  outcome: ['Kết quả', 'Outcome'],
+  answer: ['Trả lời của cổng', "Portal's answer"],
+  nextRetry: ['Thử lại lúc', 'Next retry'],
+  packet: ['Gói tin', 'Packet'],
+  payments: ['Thanh toán', 'Payments'],
+  review: ['Cần xem xét', 'Needs review'],
+  amount: ['Số tiền', 'Amount'],
+  provider: ['Trung gian', 'Provider'],
+  created: ['Tạo lúc', 'Created'],
+  action: ['Thao tác', 'Action'],
+  actSettle: ['Xác nhận đã thu (settle)', 'Settle'],
+  actExpire: ['Cho hết hạn (expire)', 'Expire'],
+  actFail: ['Đánh dấu thất bại (fail)', 'Fail'],
+  actClearReview: ['Đóng xem xét', 'Clear review'],
+  providerTxnId: ['Mã giao dịch tại cổng', 'Provider transaction id'],
+  submit: ['Thực hiện', 'Submit'],
+  audit: ['Nhật ký tra cứu dữ liệu công dân', 'Citizen-data look-up audit'],
+  subjectId: ['Số định danh (được băm trước khi tìm)', 'Subject ID (hashed before searching)'],
+  officer: ['Cán bộ', 'Officer'],
+  chain: ['Chuỗi băm', 'Hash chain'],
+  chainOk: ['toàn vẹn', 'intact'],
+  chainBroken: ['bị phá vỡ', 'broken'],
+  indicators: ['Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)', 'Service indicators (Decision 766)'],
+  period: ['Kỳ', 'Period'],
+  score: ['Điểm', 'Score'],
+  change: ['Thay đổi', 'Change'],
+  numerator: ['Tử số', 'Numerator'],
+  denominator: ['Mẫu số', 'Denominator'],
+  overdue: ['Hồ sơ quá hạn và sắp đến hạn', 'Overdue and due-soon dossiers'],
+  dueAt: ['Hẹn trả', 'Due'],
+  apology: ['Thư xin lỗi', 'Apology letter'],
+  newDueDate: ['Ngày hẹn mới', 'New due date'],
+  print: ['Bản in', 'Printable'],
+  actions: ['Nhật ký thao tác của cán bộ', 'Operator action log'],
+  who: ['Người thực hiện', 'Who'],
+  target: ['Đối tượng', 'Target'],
+  csrfFailed: ['Phiên biểu mẫu hết hạn (CSRF). Hãy tải lại trang và thử lại.', 'The form expired (CSRF). Reload the page and try again.'],
+  notFound: ['Không tìm thấy trang.', 'Page not found.'],
+  errorTitle: ['Có lỗi', 'Something went wrong'],
+  invalidInput: ['Dữ liệu nhập không hợp lệ', 'Invalid input'],
+  back: ['Quay lại', 'Back'],
+  inferred: ['suy luận', 'inferred'],
+  total: ['Tổng', 'Total'],
+  count: ['Số lượng', 'Count'],
+  gatewayAccepted: ['Gateway tiếp nhận', 'Accepted by the gateway'],
+  syncOutcome: ['Kết quả đồng bộ DVCQG', 'DVCQG sync outcome'],
+  paymentEvent: ['Sự kiện thanh toán', 'Payment event'],
+  deadLettered: ['Vào hàng đợi lỗi', 'Dead-lettered'],
+  paidAt: ['Thanh toán lúc', 'Paid at'],
+  source: ['Nguồn', 'Source'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type MessageKey = keyof typeof M;
+
+export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const s: string = M[key][lang === 'en' ? 1 : 0];
+  return s.replace(/\{(\w+)\}/g, (_, k: string) => (k in vars ? String(vars[k]) : `{${k}}`));
+}
+
+const TZ = 'Asia/Ho_Chi_Minh';
+
+/** dd/mm/yyyy HH:mm:ss in Vietnam's time, whatever the server's zone; '—' for nothing. */
+export function fmtTime(d: Date | string | null | undefined, lang: Lang = 'vi'): string {
+  if (!d) return '—';
+  const date = typeof d === 'string' ? new Date(d) : d;
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', {
+    timeZone: TZ,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(date);
+}
+
+export function fmtNumber(n: number | null | undefined, lang: Lang = 'vi', digits = 0): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  return new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(n);
+}
+
+/** Integer VND as "75.000 ₫". */
+export const fmtVnd = (n: number | null | undefined, lang: Lang = 'vi') => (n === null || n === undefined ? '—' : `${fmtNumber(n, lang)} ₫`);

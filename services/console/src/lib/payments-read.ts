@@ -1,0 +1,77 @@
+import type { Pool } from '@lienthong/platform';
+
+/**
+ * Read-only look at payments' own ledger table, because payments exposes no list API yet (it has one
+ * payment by id and the review list). Used for the payments page and a dossier's timeline only; every
+ * change still goes through payments' operator API. In production give the console a role with SELECT on
+ * `payments` alone. Returns undefined when the table is not there (payments not deployed in this database).
+ */
+export interface PaymentRow {
+  paymentId: string;
+  maHoSo: string;
+  agencyCode: string;
+  provider: string;
+  amount: number;
+  status: string;
+  statusReason: string | null;
+  reviewReason: string | null;
+  providerTxnId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  paidAt: Date | null;
+  expiresAt: Date;
+}
+
+export interface PaymentFilter {
+  status?: string;
+  review?: boolean;
+  maHoSo?: string;
+  provider?: string;
+  limit: number;
+}
+
+export async function listPayments(pool: Pool, f: PaymentFilter): Promise<PaymentRow[] | undefined> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (f.status) where.push(`status = $${args.push(f.status)}`);
+  if (f.review) where.push('review_reason IS NOT NULL');
+  if (f.maHoSo) where.push(`ma_ho_so = $${args.push(f.maHoSo)}`);
+  if (f.provider) where.push(`provider = $${args.push(f.provider)}`);
+  try {
+    const r = await pool.query(
+      `SELECT payment_id, ma_ho_so, agency_code, provider, amount, status, status_reason, review_reason, provider_txn_id, created_at, updated_at, paid_at, expires_at
+         FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC LIMIT $${args.push(f.limit)}`,
+      args,
+    );
+    return r.rows.map((x) => ({
+      paymentId: x.payment_id,
+      maHoSo: x.ma_ho_so,
+      agencyCode: x.agency_code,
+      provider: x.provider,
+      amount: Number(x.amount),
+      status: x.status,
+      statusReason: x.status_reason,
+      reviewReason: x.review_reason,
+      providerTxnId: x.provider_txn_id,
+      createdAt: x.created_at,
+      updatedAt: x.updated_at,
+      paidAt: x.paid_at,
+      expiresAt: x.expires_at,
+    }));
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01' || (err as { code?: string }).code === '42703') return undefined;
+    throw err;
+  }
+}
+
+export async function paymentCounts(pool: Pool): Promise<Record<string, number> | undefined> {
+  try {
+    const r = await pool.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM payments GROUP BY status UNION ALL SELECT 'review', count(*) FROM payments WHERE review_reason IS NOT NULL`,
+    );
+    return Object.fromEntries(r.rows.map((x) => [x.status, Number(x.n)]));
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01') return undefined;
+    throw err;
+  }
+}

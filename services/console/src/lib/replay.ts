@@ -1,0 +1,59 @@
+import type { Backends } from './backends.js';
+import type { DeadLetterRow } from './dead-letters.js';
+
+/** What a replay of some dead letters came to, per dead letter. */
+export interface ReplayOutcome {
+  id: string;
+  acknowledged: boolean;
+  message: string;
+}
+
+/**
+ * Replays dead letters to the consumer that failed them, and only that one (console-anchors.md §b: never
+ * re-publish to the topic every group reads). Each consumer group is matched to the replay API of the
+ * service that owns it; a group with no replay API is reported as such and its dead letters stay.
+ *
+ * national-sync (confirmed: services/national-sync/src/routes/admin-routes.ts): `POST /v1/admin/replay`
+ * `{maHoSo}` makes the dossier due with its newest snapshot and resets its refused steps; when the
+ * ledger has no entry (the event was refused at ingest), `{maHoSo, deadLettersSince}` re-records the
+ * dead letters of that dossier first. A 202 naming the dossier is the acknowledgement.
+ */
+export function createReplayer(deps: { backends: Backends; nationalSyncGroup: string }) {
+  const isNationalSync = (dl: DeadLetterRow) => dl.originalTopic.endsWith('dossier.events.v1') && dl.consumerGroup === deps.nationalSyncGroup;
+
+  async function replayNationalSync(maHoSo: string, since: Date, key: string): Promise<{ ok: boolean; message: string }> {
+    let r = await deps.backends.call<{ dossiers?: { maHoSo: string }[] }>('national-sync', '/v1/admin/replay', { body: { maHoSo }, key });
+    if (!r.ok && !r.unavailable && r.status === 404) {
+      r = await deps.backends.call('national-sync', '/v1/admin/replay', { body: { maHoSo, deadLettersSince: new Date(since.getTime() - 1_000).toISOString() }, key });
+    }
+    if (r.ok && r.status === 202 && (r.body.dossiers ?? []).some((d) => d?.maHoSo === maHoSo)) return { ok: true, message: 'national-sync 202' };
+    if (r.ok) return { ok: false, message: `national-sync ${r.status}: dossier not replayed` };
+    return { ok: false, message: r.unavailable ? `national-sync: ${r.error}` : `national-sync ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}` };
+  }
+
+  return {
+    supports: (dl: DeadLetterRow) => isNationalSync(dl) && !!dl.maHoSo,
+    /** Replays the given dead letters (already claimed), one call per dossier. */
+    async replay(rows: DeadLetterRow[], key: string): Promise<ReplayOutcome[]> {
+      const out: ReplayOutcome[] = [];
+      const byDossier = new Map<string, DeadLetterRow[]>();
+      for (const dl of rows) {
+        if (!isNationalSync(dl) || !dl.maHoSo) {
+          out.push({ id: dl.id, acknowledged: false, message: `no replay API for consumer ${dl.consumerGroup} of ${dl.originalTopic}` });
+          continue;
+        }
+        byDossier.set(dl.maHoSo, [...(byDossier.get(dl.maHoSo) ?? []), dl]);
+      }
+      for (const [maHoSo, dls] of byDossier) {
+        const since = new Date(Math.min(...dls.map((d) => d.firstAt.getTime())));
+        const r = await replayNationalSync(maHoSo, since, key);
+        for (const dl of dls) out.push({ id: dl.id, acknowledged: r.ok, message: r.message });
+      }
+      return out;
+    },
+    /** "Push now" for one dossier (the deliveries page), through the same national-sync API. */
+    pushNow: (maHoSo: string, key: string) => replayNationalSync(maHoSo, new Date(), key),
+  };
+}
+
+export type DeadLetterReplayer = ReturnType<typeof createReplayer>;

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { PageKit } from '../app.js';
+import { html } from '../lib/html.js';
+import { t } from '../lib/i18n.js';
+import { maskId } from '../lib/mask.js';
+import { backendMessage } from '../lib/backends.js';
+import { AUDITOR } from '../web/context.js';
+import { flash, unavailable } from '../web/layout.js';
+import { AGENCY, InputReader, MA_HO_SO } from '../web/input.js';
+import { genericTable, rowsOf } from './generic.js';
+
+/**
+ * Citizen-data look-up audit (auditor role): search by subject ID, officer, agency, dossier and time, and
+ * the hash chain's verification, from citizen-data's audit API. The subject ID typed here is hashed
+ * (SHA-256, hex) before it leaves the console, so neither the console's logs nor the query string sent to
+ * citizen-data carry it in clear [inf: citizen-data stores subject hashes; if its API expects a keyed hash
+ * it must accept `subjectHash` computed its way — see docs/console.md].
+ */
+export function auditRoutes(kit: PageKit): void {
+  const { deps } = kit;
+  kit.route('GET', '/kiem-toan', { roles: AUDITOR }, async (req, reply) => {
+    const q = new InputReader(req.query);
+    const subjectId = q.str('subjectId', { max: 20, pattern: /^[0-9A-Za-z-]{9,20}$/ });
+    const officer = q.str('officer', { max: 64, pattern: /^[A-Za-z0-9._@-]+$/ });
+    const agency = q.str('agency', { max: 40, pattern: AGENCY });
+    const maHoSo = q.str('maHoSo', { max: 100, pattern: MA_HO_SO });
+    const from = q.date('from');
+    const to = q.date('to');
+    const op = req.operator!;
+    const query = {
+      subjectHash: subjectId ? createHash('sha256').update(subjectId, 'utf8').digest('hex') : undefined,
+      officer,
+      agency,
+      maHoSo,
+      from,
+      to,
+      limit: 200,
+    };
+    const [found, chain] = await Promise.all([
+      deps.backends.call('citizen-data', '/v1/audit', { key: op.apiKey, query }),
+      deps.backends.call<Record<string, unknown>>('citizen-data', '/v1/audit/verify', { key: op.apiKey }),
+    ]);
+    return kit.render(req, reply, (c) => t(c.lang, 'audit'), (c) => html`
+${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
+${found.ok || chain.ok ? '' : unavailable(c.lang, 'citizen-data')}
+${chain.ok ? html`<p class="notice ${chain.body.ok === false || chain.body.valid === false ? 'error' : 'ok'}" data-testid="chain">${t(c.lang, 'chain')}: ${chain.body.ok === false || chain.body.valid === false ? t(c.lang, 'chainBroken') : t(c.lang, 'chainOk')} ${Object.entries(chain.body).filter(([k]) => k !== 'ok' && k !== 'valid').map(([k, v]) => html`<span class="kv"><b>${k}</b> ${typeof v === 'object' ? JSON.stringify(v) : String(v)}</span> `)}</p>` : ''}
+<form method="get" action="/kiem-toan" class="filters" role="search">
+<div><label for="a-s">${t(c.lang, 'subjectId')}</label><input id="a-s" name="subjectId" value="" maxlength="20" autocomplete="off" inputmode="numeric"></div>
+<div><label for="a-o">${t(c.lang, 'officer')}</label><input id="a-o" name="officer" value="${officer ?? ''}" maxlength="64"></div>
+<div><label for="a-a">${t(c.lang, 'agency')}</label><input id="a-a" name="agency" value="${agency ?? ''}" maxlength="40"></div>
+<div><label for="a-m">${t(c.lang, 'maHoSo')}</label><input id="a-m" name="maHoSo" value="${maHoSo ?? ''}" maxlength="100"></div>
+<div><label for="a-f">${t(c.lang, 'from')}</label><input id="a-f" name="from" type="date" value="${from ?? ''}"></div>
+<div><label for="a-t">${t(c.lang, 'to')}</label><input id="a-t" name="to" type="date" value="${to ?? ''}"></div>
+<div class="buttons"><button type="submit">${t(c.lang, 'search')}</button></div></form>
+${subjectId ? html`<p class="muted">${t(c.lang, 'subjectId')}: ${maskId(subjectId)}</p>` : ''}
+${found.ok
+  ? rowsOf(found.body).length
+    ? genericTable(rowsOf(found.body), c.lang, { testid: 'audit', max: 10, hide: ['subjectId', 'subject', 'hoTen', 'name', 'payload'] })
+    : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+  : found.unavailable
+    ? ''
+    : flash('error', backendMessage(found.body, c.lang))}`);
+  });
+}

@@ -1,0 +1,189 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PageKit } from '../app.js';
+import { html, type Html } from '../lib/html.js';
+import { fmtTime, fmtVnd, t } from '../lib/i18n.js';
+import { maskName } from '../lib/mask.js';
+import { listPayments } from '../lib/payments-read.js';
+import { createDeadLetterStore } from '../lib/dead-letters.js';
+import { backendMessage } from '../lib/backends.js';
+import { createReplayer } from '../lib/replay.js';
+import { agencyOf } from '../index/event-index.js';
+import { hasRole, OPERATOR, READ_ROLES, type ViewContext } from '../web/context.js';
+import { csrfField, flash, reasonField, unavailable } from '../web/layout.js';
+import { AGENCY, InputReader, MA_HO_SO, PROCEDURE, STATUS } from '../web/input.js';
+import { eventLabel, eventsOf, searchDossiers } from './queries.js';
+
+/** One line of a dossier's timeline, from whichever store knows it. */
+interface TimelineItem {
+  at: Date;
+  source: string;
+  title: string;
+  detail: Html | string;
+  bad?: boolean;
+}
+
+const REVEAL_ROLES = ['operator', 'auditor'] as const;
+
+export function dossierRoutes(kit: PageKit): void {
+  const { deps } = kit;
+  const deadLetters = createDeadLetterStore(deps.pool);
+  const replayer = createReplayer({ backends: deps.backends, nationalSyncGroup: deps.nationalSyncGroup });
+
+  kit.route('GET', '/ho-so', { roles: READ_ROLES }, async (req, reply) => {
+    const q = new InputReader(req.query);
+    const f = {
+      maHoSo: q.str('maHoSo', { max: 100, pattern: /^[A-Za-z0-9.-]+$/ }),
+      agency: q.str('agency', { max: 40, pattern: AGENCY }),
+      procedure: q.str('procedure', { max: 40, pattern: PROCEDURE }),
+      status: q.str('status', { max: 20, pattern: STATUS }),
+      from: q.date('from'),
+      to: q.date('to'),
+    };
+    if (f.maHoSo && MA_HO_SO.test(f.maHoSo) && q.errors.length === 0 && !f.agency && !f.procedure && !f.status && !f.from && !f.to && req.query && (req.query as Record<string, unknown>).go === '1') {
+      return reply.redirect(`/ho-so/${encodeURIComponent(f.maHoSo)}`, 303);
+    }
+    const op = req.operator!;
+    const rows = (await searchDossiers(deps.pool, f, 200)).filter((r) => !r.agency || deps.clients.mayActFor(op.client, r.agency)).slice(0, 100);
+    return kit.render(req, reply, (c) => t(c.lang, 'navDossiers'), (c) => html`
+${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
+<form method="get" action="/ho-so" class="filters" role="search">
+  <div><label for="f-ma">${t(c.lang, 'maHoSo')}</label><input id="f-ma" name="maHoSo" value="${f.maHoSo ?? ''}" maxlength="100"></div>
+  <div><label for="f-ag">${t(c.lang, 'agency')}</label><input id="f-ag" name="agency" value="${f.agency ?? ''}" maxlength="40"></div>
+  <div><label for="f-pr">${t(c.lang, 'procedure')}</label><input id="f-pr" name="procedure" value="${f.procedure ?? ''}" maxlength="40"></div>
+  <div><label for="f-st">${t(c.lang, 'status')}</label><input id="f-st" name="status" value="${f.status ?? ''}" maxlength="20"></div>
+  <div><label for="f-from">${t(c.lang, 'from')}</label><input id="f-from" name="from" type="date" value="${f.from ?? ''}"></div>
+  <div><label for="f-to">${t(c.lang, 'to')}</label><input id="f-to" name="to" type="date" value="${f.to ?? ''}"></div>
+  <div class="buttons"><button type="submit">${t(c.lang, 'search')}</button></div>
+</form>
+${rows.length
+  ? html`<div class="table-wrap"><table data-testid="dossiers"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'agency')}</th><th scope="col">${t(c.lang, 'procedure')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'owner')}</th><th scope="col">${t(c.lang, 'time')}</th></tr></thead>
+<tbody>${rows.map((r) => html`<tr><td><a href="/ho-so/${encodeURIComponent(r.maHoSo ?? '')}">${r.maHoSo}</a></td><td>${r.agency ?? '—'}</td><td>${r.procedure ?? '—'}</td><td>${r.status ?? '—'}</td><td>${maskName(r.owner)}</td><td>${fmtTime(r.time, c.lang)}</td></tr>`)}</tbody></table></div>`
+  : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}`);
+  });
+
+  async function timelinePage(req: FastifyRequest, reply: FastifyReply, maHoSo: string, opts: { reveal?: boolean; message?: Html } = {}) {
+    const op = req.operator!;
+    const agency = agencyOf(maHoSo);
+    // Another agency's dossier answers as unknown: its existence is not this operator's business.
+    if (!agency || !deps.clients.mayActFor(op.client, agency)) return reply.callNotFound();
+    const [events, ledger, payments, dls, ops, lookups] = await Promise.all([
+      eventsOf(deps.pool, maHoSo),
+      deps.backends.call<Record<string, unknown>>('national-sync', `/v1/dossiers/${encodeURIComponent(maHoSo)}/sync`, { key: op.apiKey }),
+      listPayments(deps.pool, { maHoSo, limit: 50 }),
+      deadLetters.list({ maHoSo, includeReplayed: true }, 50),
+      deps.backends.call<{ events?: unknown[]; items?: unknown[] }>('operations', `/v1/dossiers/${encodeURIComponent(maHoSo)}/timeline`, { key: op.apiKey }),
+      hasRole(op, 'auditor')
+        ? deps.backends.call<{ items?: unknown[]; entries?: unknown[] }>('citizen-data', '/v1/audit', { key: op.apiKey, query: { maHoSo } })
+        : Promise.resolve(undefined),
+    ]);
+    const lang = req.lang;
+    const items: TimelineItem[] = [];
+    let owner: string | null = null;
+    for (const e of events) {
+      if (e.owner) owner = e.owner;
+      const s = e.summary;
+      const bad = e.type.startsWith('vn.lienthong.sync.') && /rejected|dead-lettered|retrying/.test(String(s.outcome ?? e.status));
+      items.push({
+        at: e.time,
+        source: e.topic.replace(/^.*?((dossier|sync|payment)\.)/, '$1'),
+        title: eventLabel(e, lang),
+        bad,
+        detail: html`${Object.entries(s).map(([k, v]) => html`<span class="kv"><b>${k}</b> ${String(v)}</span> `)}${e.status ? html`<span class="kv"><b>${t(lang, 'status')}</b> ${e.status}</span>` : ''}`,
+      });
+    }
+    for (const p of payments ?? []) {
+      items.push({ at: p.createdAt, source: 'payments', title: `${t(lang, 'payments')} · ${p.provider} · ${fmtVnd(p.amount, lang)}`, detail: html`<span class="kv"><b>${t(lang, 'status')}</b> <span data-testid="payment-status">${p.status}</span></span> ${p.paidAt ? html`<span class="kv"><b>${t(lang, 'paidAt')}</b> ${fmtTime(p.paidAt, lang)}</span>` : ''} ${p.reviewReason ? html`<span class="kv bad"><b>${t(lang, 'review')}</b> ${p.reviewReason}</span>` : ''}` });
+    }
+    for (const d of dls) {
+      items.push({ at: d.lastAt, source: d.dlqTopic, title: `${t(lang, 'deadLettered')} · ${d.consumerGroup}`, bad: d.state !== 'replayed', detail: html`<span class="kv"><b>${t(lang, 'errorCode')}</b> ${d.errorCode ?? '—'}</span> <span class="kv"><b>${t(lang, 'reason')}</b> ${d.reason ?? '—'}</span> <span class="kv"><b>${t(lang, 'status')}</b> ${d.state}</span>` });
+    }
+    const opsItems = ops.ok ? ((ops.body.events ?? ops.body.items ?? []) as Record<string, unknown>[]) : [];
+    for (const x of opsItems.slice(0, 200)) {
+      const at = new Date(String(x.at ?? x.time ?? x.occurredAt ?? ''));
+      items.push({ at: Number.isNaN(at.getTime()) ? new Date(0) : at, source: 'operations', title: String(x.type ?? x.kind ?? 'operations'), detail: html`${Object.entries(x).filter(([k]) => !['at', 'time', 'type', 'kind'].includes(k)).slice(0, 8).map(([k, v]) => html`<span class="kv"><b>${k}</b> ${typeof v === 'string' ? v.slice(0, 200) : JSON.stringify(v)?.slice(0, 200)}</span> `)}` });
+    }
+    const lookupItems = lookups && lookups.ok ? ((lookups.body.items ?? lookups.body.entries ?? []) as Record<string, unknown>[]) : [];
+    for (const x of lookupItems.slice(0, 200)) {
+      const at = new Date(String(x.at ?? x.time ?? ''));
+      items.push({ at: Number.isNaN(at.getTime()) ? new Date(0) : at, source: 'citizen-data', title: `${t(lang, 'navAudit')} · ${String(x.kind ?? x.source ?? '')}`, detail: html`<span class="kv"><b>${t(lang, 'officer')}</b> ${String(x.officer ?? x.officerId ?? x.MaCanBo ?? '—')}</span> <span class="kv"><b>${t(lang, 'outcome')}</b> ${String(x.result ?? x.outcome ?? '—')}</span>` });
+    }
+    items.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const reveal = opts.reveal === true;
+
+    return kit.render(req, reply, (c) => `${t(c.lang, 'navDossiers')} ${maHoSo}`, (c) => html`
+${opts.message ?? ''}
+<section class="card" aria-labelledby="sum-h"><h2 id="sum-h">${maHoSo}</h2>
+<dl class="facts">
+  <dt>${t(c.lang, 'agency')}</dt><dd>${agency}</dd>
+  <dt>${t(c.lang, 'owner')}</dt><dd data-testid="owner">${owner ? (reveal ? owner : maskName(owner)) : '—'} ${reveal ? html`<small>(${t(c.lang, 'revealed')})</small>` : ''}</dd>
+</dl>
+${owner && !reveal && hasRole(c.operator, ...REVEAL_ROLES)
+  ? html`<details><summary>${t(c.lang, 'reveal')}</summary><form method="post" action="/ho-so/${encodeURIComponent(maHoSo)}/hien" class="stack">${csrfField(c)}${reasonField(c.lang, 'reveal-reason')}<button type="submit">${t(c.lang, 'reveal')}</button></form></details>`
+  : ''}
+</section>
+<section aria-labelledby="ledger-h"><h2 id="ledger-h">${t(c.lang, 'ledger')}</h2>
+${ledgerView(c, ledger, maHoSo)}
+</section>
+<section aria-labelledby="tl-h"><h2 id="tl-h">${t(c.lang, 'timeline')}</h2>
+${payments === undefined ? unavailable(c.lang, 'payments') : ''}
+${ops.ok ? '' : unavailable(c.lang, 'operations')}
+${items.length
+  ? html`<ol class="timeline" data-testid="timeline">${items.map((i) => html`<li class="${i.bad ? 'bad' : ''}"><time>${fmtTime(i.at, c.lang)}</time> <span class="src">${i.source}</span> <strong>${i.title}</strong><div>${i.detail}</div></li>`)}</ol>`
+  : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}
+</section>`);
+  }
+
+  function ledgerView(c: ViewContext, ledger: Awaited<ReturnType<typeof deps.backends.call<Record<string, unknown>>>>, maHoSo: string): Html {
+    const push = hasRole(c.operator, 'operator')
+      ? html`<details><summary>${t(c.lang, 'pushNow')}</summary><form method="post" action="/ho-so/${encodeURIComponent(maHoSo)}/day-ngay" class="stack">${csrfField(c)}${reasonField(c.lang, 'push-reason')}<button type="submit">${t(c.lang, 'pushNow')}</button></form></details>`
+      : '';
+    if (!ledger.ok) {
+      if (!ledger.unavailable && ledger.status === 404) return html`<p class="muted">${t(c.lang, 'noResults')}</p>`;
+      return ledger.unavailable ? unavailable(c.lang, 'national-sync') : flash('error', backendMessage(ledger.body, c.lang));
+    }
+    const l = ledger.body;
+    const v = (k: string) => (l[k] === null || l[k] === undefined ? '—' : typeof l[k] === 'object' ? JSON.stringify(l[k]) : String(l[k]));
+    return html`<dl class="facts" data-testid="ledger">
+<dt>${t(c.lang, 'status')}</dt><dd data-testid="sync-state">${v('state')}</dd>
+<dt>${t(c.lang, 'portalHolds')}</dt><dd>${v('portalVersion')} · ${v('portalStatus')} · ${fmtTime(l.portalSyncedAt as string | null, c.lang)}</dd>
+<dt>${t(c.lang, 'attempts')}</dt><dd>${v('attempts')} / ${v('totalAttempts')}</dd>
+<dt>${t(c.lang, 'lastError')}</dt><dd>${v('lastErrorCode')} ${v('lastError')}</dd>
+<dt>${t(c.lang, 'nextRetry')}</dt><dd>${fmtTime(l.due as string | null, c.lang)}</dd>
+<dt>steps</dt><dd>${v('steps')}</dd>
+</dl>${push}`;
+  }
+
+  const maParam = (req: FastifyRequest) => {
+    const m = (req.params as { maHoSo?: string }).maHoSo;
+    return typeof m === 'string' && MA_HO_SO.test(m) ? m : undefined;
+  };
+
+  kit.route('GET', '/ho-so/:maHoSo', { roles: READ_ROLES }, async (req, reply) => {
+    const m = maParam(req);
+    if (!m) return reply.callNotFound();
+    return timelinePage(req, reply, m);
+  });
+
+  kit.route('POST', '/ho-so/:maHoSo/hien', { roles: REVEAL_ROLES }, async (req, reply) => {
+    const m = maParam(req);
+    if (!m) return reply.callNotFound();
+    const body = new InputReader(req.body);
+    const reason = body.reason();
+    if (!reason) return timelinePage(req, reply.status(400), m, { message: flash('error', t(req.lang, 'reasonRequired')) });
+    await deps.actions.record({ clientId: req.operator!.client.id, action: 'reveal-personal-data', target: `dossier:${m}`, reason, outcome: 'ok' });
+    return timelinePage(req, reply, m, { reveal: true, message: flash('ok', t(req.lang, 'revealed')) });
+  });
+
+  kit.route('POST', '/ho-so/:maHoSo/day-ngay', { roles: OPERATOR }, async (req, reply) => {
+    const m = maParam(req);
+    if (!m) return reply.callNotFound();
+    const body = new InputReader(req.body);
+    const reason = body.reason();
+    if (!reason) return timelinePage(req, reply.status(400), m, { message: flash('error', t(req.lang, 'reasonRequired')) });
+    const agency = agencyOf(m);
+    if (!agency || !deps.clients.mayActFor(req.operator!.client, agency)) return reply.callNotFound();
+    const r = await replayer.pushNow(m, req.operator!.apiKey);
+    await deps.actions.record({ clientId: req.operator!.client.id, action: 'push-now', target: `dossier:${m}`, reason, outcome: r.ok ? 'ok' : 'failed', detail: { result: r.message } });
+    return timelinePage(req, r.ok ? reply : reply.status(502), m, { message: r.ok ? flash('ok', t(req.lang, 'done')) : flash('error', `${t(req.lang, 'failed')}: ${r.message}`) });
+  });
+}

@@ -1,0 +1,80 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PageKit } from '../app.js';
+import { html, qs, type Html } from '../lib/html.js';
+import { fmtNumber, fmtTime, fmtVnd, t } from '../lib/i18n.js';
+import { listPayments, paymentCounts } from '../lib/payments-read.js';
+import { backendMessage } from '../lib/backends.js';
+import { hasRole, OPERATOR, READ_ROLES } from '../web/context.js';
+import { csrfField, flash, reasonField, unavailable } from '../web/layout.js';
+import { InputReader, MA_HO_SO, UUID } from '../web/input.js';
+
+const STATUSES = ['created', 'pending', 'paid', 'failed', 'expired'] as const;
+
+/**
+ * Payments: the lists by status and the review list (amount mismatches, paid twice), read from payments'
+ * ledger; the operator actions payments already has (POST /v1/admin/payments/:id/resolve: settle, fail,
+ * expire, clear_review), called as the operator with the reason as payments' `note`.
+ */
+export function paymentRoutes(kit: PageKit): void {
+  const { deps } = kit;
+
+  async function page(req: FastifyRequest, reply: FastifyReply, message?: Html) {
+    const q = new InputReader(req.query);
+    const status = q.str('status', { max: 10, pattern: /^(created|pending|paid|failed|expired|review)$/ });
+    const maHoSo = q.str('maHoSo', { max: 100, pattern: MA_HO_SO });
+    const op = req.operator!;
+    const [rows, counts] = await Promise.all([
+      listPayments(deps.pool, { ...(status && status !== 'review' ? { status } : {}), review: status === 'review', ...(maHoSo ? { maHoSo } : {}), limit: 300 }),
+      paymentCounts(deps.pool),
+    ]);
+    const visible = (rows ?? []).filter((p) => deps.clients.mayActFor(op.client, p.agencyCode)).slice(0, 200);
+    const canAct = hasRole(op, 'operator') && op.client.agencies.includes('*');
+    return kit.render(req, reply, (c) => t(c.lang, 'payments'), (c) => html`
+${message ?? ''}
+${rows === undefined ? unavailable(c.lang, 'payments') : ''}
+<p>${[...STATUSES, 'review'].map((s) => html`<a class="chip${s === status ? ' on' : ''}" href="/thanh-toan${qs({ status: s })}">${s === 'review' ? t(c.lang, 'review') : s} <b>${fmtNumber(counts?.[s] ?? 0, c.lang)}</b></a> `)}</p>
+<form method="get" action="/thanh-toan" class="filters" role="search">
+<div><label for="p-m">${t(c.lang, 'maHoSo')}</label><input id="p-m" name="maHoSo" value="${maHoSo ?? ''}" maxlength="100"></div>
+${status ? html`<input type="hidden" name="status" value="${status}">` : ''}
+<div class="buttons"><button type="submit">${t(c.lang, 'filter')}</button></div></form>
+${visible.length
+  ? html`<div class="table-wrap"><table data-testid="payments"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'provider')}</th><th scope="col">${t(c.lang, 'amount')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'review')}</th><th scope="col">${t(c.lang, 'created')}</th><th scope="col">${t(c.lang, 'paidAt')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead>
+<tbody>${visible.map(
+      (p) => html`<tr data-payment="${p.paymentId}"><td><a href="/ho-so/${encodeURIComponent(p.maHoSo)}">${p.maHoSo}</a></td><td>${p.provider}</td><td class="num">${fmtVnd(p.amount, c.lang)}</td>
+<td><span class="badge ${p.status === 'paid' ? 'ready' : p.status === 'failed' || p.status === 'expired' ? 'down' : 'not-ready'}" data-testid="status-${p.paymentId}">${p.status}</span></td><td>${p.reviewReason ?? ''}</td><td>${fmtTime(p.createdAt, c.lang)}</td><td>${fmtTime(p.paidAt, c.lang)}</td>
+${canAct
+  ? html`<td><details><summary>${t(c.lang, 'action')}</summary><form method="post" action="/thanh-toan/${p.paymentId}/xu-ly" class="stack">${csrfField(c)}
+<label for="a-${p.paymentId}">${t(c.lang, 'action')}</label><select id="a-${p.paymentId}" name="action" required>
+<option value="settle">${t(c.lang, 'actSettle')}</option><option value="expire">${t(c.lang, 'actExpire')}</option><option value="fail">${t(c.lang, 'actFail')}</option><option value="clear_review">${t(c.lang, 'actClearReview')}</option></select>
+<label for="tx-${p.paymentId}">${t(c.lang, 'providerTxnId')}</label><input id="tx-${p.paymentId}" name="providerTxnId" maxlength="100">
+<label for="am-${p.paymentId}">${t(c.lang, 'amount')}</label><input id="am-${p.paymentId}" name="amount" inputmode="numeric" maxlength="12">
+${reasonField(c.lang, `r-${p.paymentId}`)}<button type="submit">${t(c.lang, 'submit')}</button></form></details></td>`
+  : ''}</tr>`,
+    )}</tbody></table></div>`
+  : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}`);
+  }
+
+  kit.route('GET', '/thanh-toan', { roles: READ_ROLES }, async (req, reply) => page(req, reply));
+
+  kit.route('POST', '/thanh-toan/:id/xu-ly', { roles: OPERATOR }, async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    if (!UUID.test(id)) return reply.callNotFound();
+    const body = new InputReader(req.body);
+    const action = body.str('action', { max: 20, pattern: /^(settle|fail|expire|clear_review)$/, required: true });
+    const providerTxnId = body.str('providerTxnId', { max: 100, pattern: /^[A-Za-z0-9_.-]+$/ });
+    const amount = body.int('amount', 1, 999_999_999_999);
+    const reason = body.reason();
+    const op = req.operator!;
+    if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
+    if (!action || body.errors.length) return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: ${body.errors.join(', ')}`));
+    const r = await deps.backends.call('payments', `/v1/admin/payments/${id}/resolve`, {
+      key: op.apiKey,
+      body: { action, note: reason, ...(providerTxnId ? { providerTxnId } : {}), ...(amount !== undefined ? { amount } : {}) },
+    });
+    const outcome = r.ok ? 'ok' : r.unavailable ? 'failed' : 'refused';
+    await deps.actions.record({ clientId: op.client.id, action: `payment-${action}`, target: `payment:${id}`, reason, outcome, detail: { status: r.ok ? r.status : (r.status ?? null) } });
+    if (r.ok) return page(req, reply, flash('ok', t(req.lang, 'done')));
+    const msg = r.unavailable ? t(req.lang, 'serviceUnavailable') : backendMessage(r.body, req.lang);
+    return page(req, reply.status(r.unavailable ? 502 : r.status), flash('error', `${t(req.lang, 'failed')}: ${msg}`));
+  });
+}

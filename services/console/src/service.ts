@@ -1,0 +1,94 @@
+import { fileURLToPath } from 'node:url';
+import { HubError, type ServiceDefinition } from '@lienthong/platform';
+import { catalogueSpecs, createKafka, ensureTopics } from '@lienthong/events';
+import { buildApp } from './app.js';
+import { consoleConfigSchema, type ConsoleConfig } from './config.js';
+import { createSessionStore } from './lib/sessions.js';
+import { createActionLog } from './lib/action-log.js';
+import { createBackends, type ServiceName } from './lib/backends.js';
+import { createOverviewSampler } from './overview/sampler.js';
+import { createLiveFeed } from './live/feed.js';
+import { createEventIndex } from './index/event-index.js';
+
+export function backendUrls(config: ConsoleConfig): Partial<Record<ServiceName, string>> {
+  return {
+    gateway: config.GATEWAY_URL,
+    'national-sync': config.NATIONAL_SYNC_URL,
+    payments: config.PAYMENTS_URL,
+    'citizen-data': config.CITIZEN_DATA_URL,
+    operations: config.OPERATIONS_URL,
+    notifications: config.NOTIFICATIONS_URL,
+    ...(config.SANDBOX_URL ? { sandbox: config.SANDBOX_URL } : {}),
+  };
+}
+
+/**
+ * The console as a service of the platform's skeleton: runService has checked the config, applied the
+ * migrations (sessions, action log, event index) and loaded the API clients; `start` wires the index
+ * consumer, the overview sampler and the pages. Closing (reverse order): sampler, index consumer, purge.
+ */
+export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
+  name: 'console',
+  configSchema: consoleConfigSchema,
+  migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
+  async start({ config, logger, metrics, pool, clients, onClose }) {
+    if (!pool || !clients) throw new HubError('LT_CONFIG_INVALID', 'console: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
+    const sessions = createSessionStore(pool, { secret: config.CONSOLE_SESSION_SECRET, ttlHours: config.CONSOLE_SESSION_HOURS, idleMinutes: config.CONSOLE_SESSION_IDLE_MINUTES });
+    const purge = setInterval(() => {
+      sessions.purgeExpired().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'session purge failed'));
+    }, 3_600_000);
+    purge.unref();
+    onClose({ name: 'session-purge', close: () => clearInterval(purge) });
+
+    const feed = createLiveFeed();
+    let indexRunning = () => true;
+    if (config.CONSOLE_INDEX_ENABLED) {
+      const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'lienthong-console', logger });
+      const admin = kafka.admin();
+      await admin.connect();
+      await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
+      await admin.disconnect();
+      const index = createEventIndex({
+        kafka,
+        pool,
+        logger,
+        namespace: config.KAFKA_TOPIC_NAMESPACE,
+        groupId: config.CONSOLE_INDEX_GROUP_ID,
+        onIndexed: (rows) => feed.publish(rows),
+        onDeadLetter: () => feed.deadLettersChanged(),
+      });
+      await index.start();
+      indexRunning = index.running;
+      onClose({ name: 'event-index', close: () => index.stop() });
+    }
+
+    const backends = createBackends(backendUrls(config), config.CONSOLE_BACKEND_TIMEOUT_MS);
+    const sampler = createOverviewSampler({ backends, intervalMs: config.CONSOLE_SCRAPE_INTERVAL_MS, logger });
+    sampler.start();
+    onClose({ name: 'overview-sampler', close: () => sampler.stop() });
+
+    const app = await buildApp({
+      pool,
+      clients,
+      sessions,
+      actions: createActionLog(pool),
+      backends,
+      sampler,
+      feed,
+      logger,
+      metrics,
+      secret: config.CONSOLE_SESSION_SECRET,
+      cookieSecure: config.CONSOLE_COOKIE_SECURE,
+      nationalSyncGroup: config.NATIONAL_SYNC_GROUP_ID,
+      readiness: {
+        postgres: async () => {
+          await pool.query('SELECT 1');
+        },
+        'event-index': () => {
+          if (!indexRunning()) throw new Error('event index not running');
+        },
+      },
+    });
+    return { app, listen: { host: config.CONSOLE_HOST, port: config.CONSOLE_PORT } };
+  },
+};
