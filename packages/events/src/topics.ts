@@ -22,6 +22,8 @@ export const topicCatalogue = {
   paymentEvents: { name: 'payment.events.v1', partitions: 3, retentionMs: 30 * DAY, cleanupPolicy: 'delete', description: 'payment settlements and expiries' },
   syncOutcomes: { name: 'sync.outcomes.v1', partitions: 3, retentionMs: 14 * DAY, cleanupPolicy: 'delete', description: 'outcome of every push to the national portal' },
   citizenAudit: { name: 'citizen.audit.v1', partitions: 3, retentionMs: 365 * DAY, cleanupPolicy: 'delete', description: 'audit trail of population and business-registry look-ups' },
+  dossierDeadline: { name: 'dossier.deadline.v1', partitions: 3, retentionMs: 90 * DAY, cleanupPolicy: 'delete', description: 'due-soon, overdue and apology-letter events raised by operations' },
+  postalEvents: { name: 'postal.events.v1', partitions: 3, retentionMs: 90 * DAY, cleanupPolicy: 'delete', description: 'results returned by post: order created, picked up, delivered, failed, returned (services/postal)' },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof topicCatalogue;

@@ -2,6 +2,12 @@ import dvcqgPeer, { configProperties as dvcqgConfig } from './peers/dvcqg/index.
 import vnpayPeer, { configProperties as vnpayConfig } from './peers/vnpay/index.js';
 import momoPeer, { configProperties as momoConfig } from './peers/momo/index.js';
 import paygovPeer, { configProperties as paygovConfig } from './peers/paygov/index.js';
+import csdlDanCuPeer, { configProperties as csdlDanCuConfig } from './peers/csdl-dancu/index.js';
+import dkkdPeer, { configProperties as dkkdConfig } from './peers/dkkd/index.js';
+import vnpostPeer, { configProperties as vnpostConfig } from './peers/vnpost/index.js';
+import zaloPeer, { configProperties as zaloConfig } from './peers/zalo/index.js';
+import smsViettelPeer, { configProperties as smsViettelConfig } from './peers/sms-viettel/index.js';
+import smsVnptPeer, { configProperties as smsVnptConfig } from './peers/sms-vnpt/index.js';
 import type { PeerConfigProperties, SandboxPeer } from './peer.js';
 
 /** Every simulated national peer, each mounted under its own prefix (design.md, Ports). */
@@ -10,4 +16,10 @@ export const peers: ReadonlyArray<{ prefix: string; plugin: SandboxPeer; configP
   { prefix: '/vnpay', plugin: vnpayPeer as SandboxPeer, configProperties: vnpayConfig, what: 'VNPAY PAY 2.1.0 gateway' },
   { prefix: '/momo', plugin: momoPeer as SandboxPeer, configProperties: momoConfig, what: 'MoMo All-In-One v2' },
   { prefix: '/paygov', plugin: paygovPeer as SandboxPeer, configProperties: paygovConfig, what: 'PayGov (DVCQG payment platform)' },
+  { prefix: '/dkkd', plugin: dkkdPeer, configProperties: dkkdConfig, what: 'Đăng ký doanh nghiệp (NGSP chiTietDoanhNghiep, TP.HCM ESB)' },
+  { prefix: '/csdl-dancu', plugin: csdlDanCuPeer, configProperties: csdlDanCuConfig, what: 'CSDL quốc gia về dân cư (SOAP 1.1 behind an LGSP token)' },
+  { prefix: '/vnpost', plugin: vnpostPeer, configProperties: vnpostConfig, what: 'VNPost: MyVNPost customer-partner API and the HCC/LGSP order route' },
+  { prefix: '/zalo', plugin: zaloPeer, configProperties: zaloConfig, what: 'Zalo ZNS (template message by phone, OAuth v4 refresh, delivery webhooks)' },
+  { prefix: '/sms-viettel', plugin: smsViettelPeer, configProperties: smsViettelConfig, what: 'Viettel SMS brandname (SOAP wsCpMt)' },
+  { prefix: '/sms-vnpt', plugin: smsVnptPeer, configProperties: smsVnptConfig, what: 'VNPT SMS brandname (JSON send_sms_list)' },
 ];

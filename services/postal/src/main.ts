@@ -1,0 +1,4 @@
+import { runService } from '@lienthong/platform';
+import { postalService } from './service.js';
+
+await runService(postalService);
