@@ -18,6 +18,7 @@ import {
   startSandbox,
   stepItem,
   syncEnv,
+  operatorAuth,
   type RunningSync,
   type Sandbox,
 } from '../../services/national-sync/test/harness.js';
@@ -162,7 +163,7 @@ describe('one dossier through the whole hub (gateway → national-sync → DVCQG
     expect(new Set(stepOutcomes.map((e) => (e.data as any).sourceEventId))).toEqual(new Set(stepEventIds));
     expect(outcomes.filter((e) => e.type !== 'vn.lienthong.sync.synced')).toEqual([]);
 
-    const ledger = (await sync.app.inject({ method: 'GET', url: `/v1/dossiers/${encodeURIComponent(m)}/sync` })).json();
+    const ledger = (await sync.app.inject({ method: 'GET', url: `/v1/dossiers/${encodeURIComponent(m)}/sync`, headers: operatorAuth })).json();
     expect(ledger).toMatchObject({ state: 'synced', portalStatus: '6', steps: { pending: 0, pushed: 23, rejected: 0 } });
   }, 180_000);
 });

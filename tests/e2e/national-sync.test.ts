@@ -30,6 +30,8 @@ import {
   startSandbox,
   syncEnv,
   upsertedEvent,
+  operatorAuth,
+  testKeys,
   type RunningSync,
   type Sandbox,
 } from '../../services/national-sync/test/harness.js';
@@ -66,7 +68,7 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
 
   const publish = (...events: ReturnType<typeof upsertedEvent>[]) => gw.publish(topics.dossierEvents, events);
   const ledger = async (m: string) => {
-    const r = await sync.app.inject({ method: 'GET', url: `/v1/dossiers/${encodeURIComponent(m)}/sync` });
+    const r = await sync.app.inject({ method: 'GET', url: `/v1/dossiers/${encodeURIComponent(m)}/sync`, headers: operatorAuth });
     return r.statusCode === 200 ? (r.json() as Record<string, any>) : undefined;
   };
 
@@ -198,7 +200,7 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     // Still refused while the fault stands: the ledger does not retry it by itself.
     expect((await sandbox.dossier(bad))?.dossier ?? null).toBeNull();
     await sandbox.faults({});
-    const one = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', payload: { maHoSo: bad } });
+    const one = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', headers: operatorAuth, payload: { maHoSo: bad } });
     expect(one.statusCode).toBe(202);
     const held = await eventually(async () => {
       const d = await sandbox.dossier(bad);
@@ -207,14 +209,14 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     expect(held.dossier).toEqual(dossierAt(bad, '2'));
     expect((await ledger(bad))!.state).toBe('synced');
 
-    const since = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', payload: { deadLettersSince: t0.toISOString() } });
+    const since = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', headers: operatorAuth, payload: { deadLettersSince: t0.toISOString() } });
     expect(since.statusCode).toBe(202);
     expect(since.json().dossiers.map((d: { maHoSo: string }) => d.maHoSo).sort()).toEqual([bad, bad2].sort());
     await eventually(() => sandbox.dossier(bad2).then((d) => d?.dossier ?? undefined), { what: 'bad2 synced after the dead-letter replay' });
 
-    const nobody = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', payload: {} });
+    const nobody = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', headers: operatorAuth, payload: {} });
     expect(nobody.json()).toMatchObject({ error: 'LT_SYNC_BAD_REPLAY_REQUEST' });
-    const unknown = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', payload: { maHoSo: 'no-such' } });
+    const unknown = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', headers: operatorAuth, payload: { maHoSo: 'no-such' } });
     expect(unknown.statusCode).toBe(404);
   });
 
@@ -224,11 +226,16 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     await eventually(async () => (await ledger(m))?.state === 'synced', { what: 'synced' });
     const address = await sync.app.listen({ port: 0, host: '127.0.0.1' });
     const out: string[] = [];
-    const code = await runReplayCli(['--ma-ho-so', m, '--url', address], {}, (s) => out.push(s));
+    // Without an API key the CLI refuses before calling; with a non-operator key the service refuses.
+    expect(await runReplayCli(['--ma-ho-so', m, '--url', address], {}, () => {})).toBe(2);
+    const refused: string[] = [];
+    expect(await runReplayCli(['--ma-ho-so', m, '--url', address], { LIENTHONG_API_KEY: testKeys.submitter }, (s) => refused.push(s))).toBe(1);
+    expect(JSON.parse(refused.join(''))).toMatchObject({ error: 'LT_AUTH_ROLE_REQUIRED' });
+    const code = await runReplayCli(['--ma-ho-so', m, '--url', address], { LIENTHONG_API_KEY: testKeys.operator }, (s) => out.push(s));
     expect(code).toBe(0);
     expect(JSON.parse(out.join(''))).toMatchObject({ dossiers: [{ maHoSo: m, stepsReset: 0 }] });
     await eventually(async () => (await sandbox.calls(`?service=DongBoHoSoMC&maHoSo=${encodeURIComponent(m)}`)).items.filter((c) => c.outcome === 'ok').length === 2, { what: 'a second push after the replay' });
-    expect(await runReplayCli(['--ma-ho-so', 'no-such', '--url', address], {}, () => {})).toBe(1);
+    expect(await runReplayCli(['--ma-ho-so', 'no-such', '--url', address], { LIENTHONG_API_KEY: testKeys.operator }, () => {})).toBe(1);
   });
 
   it('sessions expiring mid-run: re-login, no update lost', async () => {
@@ -283,14 +290,14 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     for (const m of [lost, changed]) await eventually(async () => (await ledger(m))?.state === 'synced', { what: `${m} synced` });
     // The portal drifts: another system overwrites one dossier, then the portal loses everything.
     await sync.portal.dongBoHoSo([dossierAt(changed, '2')], { isUpdating: true });
-    const drift = await sync.app.inject({ method: 'POST', url: '/v1/admin/reconcile' });
+    const drift = await sync.app.inject({ method: 'POST', url: '/v1/admin/reconcile', headers: operatorAuth });
     expect(drift.json()).toMatchObject({ ran: true });
     expect(drift.json().different).toBeGreaterThanOrEqual(1);
     await eventually(() => sandbox.dossier(changed).then((d) => d?.dossier?.TrangThaiHoSo === '4'), { what: 'changed dossier restored' });
     await eventually(async () => (await ledger(changed))?.state === 'synced');
 
     await fetch(`${sandbox.url}/_admin/reset`, { method: 'POST' });
-    const r = await sync.app.inject({ method: 'POST', url: '/v1/admin/reconcile' });
+    const r = await sync.app.inject({ method: 'POST', url: '/v1/admin/reconcile', headers: operatorAuth });
     expect(r.json().unknown).toBeGreaterThanOrEqual(2);
     await eventually(() => sandbox.dossier(lost).then((d) => d?.dossier?.TrangThaiHoSo === '4'), { what: 'lost dossier re-created' });
     expect((await sandbox.dossier(lost))!.dossier).toEqual(dossierAt(lost, '4'));
@@ -321,7 +328,52 @@ describe('national-sync → DVCQG sandbox (real Kafka, Postgres, HTTP)', () => {
     expect(metrics).toMatch(/national_sync_outcomes_total\{[^}]*outcome="retrying"/);
     const doc = (await sync.app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/admin/replay', '/v1/admin/reconcile', '/v1/dossiers/{maHoSo}/sync']));
-    const remote = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', payload: { maHoSo: 'x-1' }, remoteAddress: '10.1.2.3' });
-    expect(remote.statusCode).toBe(403);
+    // Loopback is no credential any more: an anonymous local caller (a same-host reverse proxy) gets 401.
+    const local = await sync.app.inject({ method: 'POST', url: '/v1/admin/replay', payload: { maHoSo: 'x-1' }, remoteAddress: '127.0.0.1' });
+    expect(local.statusCode).toBe(401);
+    expect(local.json().error).toBe('LT_AUTH_UNAUTHORIZED');
+  });
+
+  it('the admin API needs the role operator and the agency of the data', async () => {
+    const m = nextMaHoSo(); // an H22 dossier
+    await publish(upsertedEvent(dossierAt(m, '4')));
+    await eventually(async () => (await ledger(m))?.state === 'synced', { what: 'synced' });
+    const as = (key: string) => ({ authorization: `Bearer ${key}` });
+    const replay = (key: string, payload: object) => sync.app.inject({ method: 'POST', url: '/v1/admin/replay', headers: as(key), payload });
+    // The encoded path is the same route, with the same guard.
+    expect((await sync.app.inject({ method: 'POST', url: '/v1/%61dmin/replay', payload: { maHoSo: m } })).statusCode).toBe(401);
+    // A submitter (a provincial one-stop system) or a viewer may not replay; a viewer may read the ledger.
+    expect((await replay(testKeys.submitter, { maHoSo: m })).json().error).toBe('LT_AUTH_ROLE_REQUIRED');
+    expect((await replay(testKeys.viewer, { maHoSo: m })).statusCode).toBe(403);
+    expect((await sync.app.inject({ method: 'GET', url: `/v1/dossiers/${encodeURIComponent(m)}/sync`, headers: as(testKeys.viewer) })).statusCode).toBe(200);
+    expect((await sync.app.inject({ method: 'GET', url: `/v1/dossiers/${encodeURIComponent(m)}/sync`, headers: as(testKeys.submitter) })).statusCode).toBe(403);
+    // An operator of H22 replays H22's dossier, not another province's.
+    expect((await replay(testKeys.operatorH22, { maHoSo: m })).statusCode).toBe(202);
+    const h56 = await replay(testKeys.operatorH22, { maHoSo: '000.00.01.H56-250702-000001' });
+    expect(h56.statusCode).toBe(403);
+    expect(h56.json()).toMatchObject({ error: 'LT_AUTH_AGENCY_FORBIDDEN', details: [{ path: '/maHoSo' }] });
+    // Dead letters of every dossier and a whole-ledger reconciliation span agencies: "*" only.
+    const all = await replay(testKeys.operatorH22, { deadLettersSince: new Date(Date.now() - 60_000).toISOString() });
+    expect(all.statusCode).toBe(403);
+    expect(all.json().details[0].path).toBe('/deadLettersSince');
+    expect((await sync.app.inject({ method: 'POST', url: '/v1/admin/reconcile', headers: as(testKeys.operatorH22) })).statusCode).toBe(403);
+  });
+
+  it('refuses a fee settlement whose payment agency is not the dossier’s: dead-lettered with the reason, never pushed', async () => {
+    const m = nextMaHoSo();
+    await publish(upsertedEvent(dossierAt(m, '6')));
+    await eventually(async () => (await ledger(m))?.state === 'synced', { what: 'dossier synced' });
+    const foreign = settledEvent(settledData(m, new Date(), { agencyCode: '000.00.01.H56' }));
+    await gw.publish(topics.paymentEvents, [foreign]);
+    const letter = await eventually(async () => (await readTopic(dlqOf(topics.paymentEvents))).find((r) => decodeEvent(r.value).id === foreign.id), {
+      what: 'the foreign settlement dead-lettered',
+      timeoutMs: 40_000,
+    });
+    expect(letter.headers['dlq-error-code']).toBe('LT_SYNC_FEE_AGENCY_MISMATCH');
+    expect(letter.headers['dlq-reason']).toMatch(/000\.00\.01\.H56 is not the agency of dossier/);
+    // The portal still holds the dossier without the foreign fee list, pushed once.
+    const held = await sandbox.dossier(m);
+    expect(held!.dossier).toEqual(dossierAt(m, '6'));
+    expect((await sandbox.calls(`?service=DongBoHoSoMC&maHoSo=${encodeURIComponent(m)}`)).items.filter((c) => c.outcome === 'ok')).toHaveLength(1);
   });
 });

@@ -11,9 +11,9 @@
 import Fastify from 'fastify';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { buildApp, loadSyncConfig } from '@lienthong/national-sync-service';
+import { buildApp, loadSyncConfig, migrationsDir } from '@lienthong/national-sync-service';
 import { catalogueSpecs, createEvent, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
-import { createLogger, createPool } from '@lienthong/platform';
+import { createApiClientRegistry, createLogger, createPool, runMigrations } from '@lienthong/platform';
 import { createDvcqgClient } from '@lienthong/dvcqg';
 import dvcqgPeer from '../../services/sandbox/dist/peers/dvcqg/index.js';
 
@@ -93,6 +93,7 @@ export async function run(log = console.log) {
 
   const config = loadSyncConfig({
     DATABASE_URL: dbUrl.toString(),
+    API_CLIENTS_FILE: '(in memory: no admin calls in the bench)',
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_TOPIC_NAMESPACE: ns,
     NATIONAL_SYNC_GROUP_ID: `ns-bench-${tag}`,
@@ -108,7 +109,8 @@ export async function run(log = console.log) {
   const gateway = createEventProducer({ kafka, logger, transactionalIdPrefix: `gw-bench-${tag}` });
   await gateway.connect();
   const portal = createDvcqgClient({ baseUrl: sandboxUrl, username: USER, password: PASSWORD, madonvi: '000.00.00.H22', timeoutMs: config.DVCQG_TIMEOUT_MS, logger });
-  const app = await buildApp({ config, logger, pool, kafka, producer, portal });
+  await runMigrations(pool, { service: 'national-sync', dir: migrationsDir, logger });
+  const app = await buildApp({ config, logger, pool, kafka, producer, portal, clients: createApiClientRegistry({ clients: [] }) });
   await app.ready();
   const topic = topicNames(ns).dossierEvents;
   const results = {

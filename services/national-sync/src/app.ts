@@ -5,18 +5,19 @@ import {
   createCircuitBreaker,
   createHttpServer,
   createMetricsRegistry,
-  runMigrations,
   systemClock,
+  type ApiClientRegistry,
   type Clock,
   type Logger,
   type Pool,
   type Registry,
   type RetryPolicy,
 } from '@lienthong/platform';
-import { createConsumerRunner, dlqOf, topicNames, type ConsumerRunner, type EventProducer } from '@lienthong/events';
+import { createConsumerRunner, dlqOf, parseSigningKeys, topicNames, type ConsumerRunner, type EventProducer } from '@lienthong/events';
 import type { SyncConfig } from './config.js';
 import { createDossierEventHandler } from './consume/dossier-events.js';
 import { createFeeSettlementHandler } from './fees/fee-settlement.js';
+import { requireSignedSettlements } from './fees/settlement-signature.js';
 import { createLedgerIngest } from './ledger/ingest.js';
 import { createSyncMetrics } from './metrics.js';
 import { createOutboxRelay } from './outbox/relay.js';
@@ -27,13 +28,19 @@ import { createReplayer, type Replayer } from './replay/replayer.js';
 import { adminRoutes } from './routes/admin-routes.js';
 
 /** Settings buildApp reads: the service config (tests may pass a partial one over the defaults). */
-export type AppConfig = Omit<SyncConfig, 'DATABASE_URL' | 'DVCQG_USERNAME' | 'DVCQG_PASSWORD' | 'DVCQG_MADONVI' | 'DVCQG_BASE_URL' | 'KAFKA_BROKERS'>;
+export type AppConfig = Omit<
+  SyncConfig,
+  'DATABASE_URL' | 'API_CLIENTS_FILE' | 'DVCQG_USERNAME' | 'DVCQG_PASSWORD' | 'DVCQG_MADONVI' | 'DVCQG_BASE_URL' | 'KAFKA_BROKERS'
+>;
 
 export interface AppDeps {
   config: Readonly<AppConfig>;
   logger: Logger;
+  /** Postgres of the ledger, migrations already applied (runService does it; tests call runMigrations). */
   pool: Pool;
   kafka: Kafka;
+  /** API clients of the admin API (the service passes the reloadable registry; tests one built in memory). */
+  clients: ApiClientRegistry;
   /** Transactional producer for dead letters and the outbox; the caller connects and disconnects it. */
   producer: EventProducer;
   /** The DVCQG client (createDvcqgClient from @lienthong/dvcqg) or a fake with the same methods. */
@@ -91,6 +98,13 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
   const registry = deps.metrics ?? createMetricsRegistry('national-sync');
   const topics = topicNames(cfg.KAFKA_TOPIC_NAMESPACE);
   const group = cfg.NATIONAL_SYNC_GROUP_ID;
+  // Checked by the config schema's pattern; parsed once here. With keys, an unsigned or forged settlement is
+  // dead-lettered; without (transition until every payments producer signs), settlements are accepted
+  // unsigned and the start says so loudly (docs/architecture.md "Signed settlements").
+  const signingKeys = cfg.EVENT_SIGNING_KEYS ? parseSigningKeys(cfg.EVENT_SIGNING_KEYS) : undefined;
+  if (cfg.NATIONAL_SYNC_PAYMENTS && !signingKeys) {
+    logger.warn({ setting: 'EVENT_SIGNING_KEYS' }, 'fee settlements are accepted WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments) to refuse forged ones');
+  }
 
   const breaker = createCircuitBreaker({ name: 'dvcqg', failureThreshold: cfg.NATIONAL_SYNC_BREAKER_THRESHOLD, openMs: cfg.NATIONAL_SYNC_BREAKER_OPEN_MS });
   const metrics = createSyncMetrics(registry, deps.pool, breaker);
@@ -138,7 +152,10 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
         groupId: `${group}-payments`,
         topics: [topics.paymentEvents],
         producer: deps.producer,
-        handle: createFeeSettlementHandler({ ingest, metrics, onRecorded: () => pusher.wake() }),
+        // Settlements count only when signed by payments' producer (fees/settlement-signature.ts).
+        handle: signingKeys
+          ? requireSignedSettlements(createFeeSettlementHandler({ ingest, metrics, onRecorded: () => pusher.wake() }), signingKeys)
+          : createFeeSettlementHandler({ ingest, metrics, onRecorded: () => pusher.wake() }),
         retry: ingestRetry,
       }),
     );
@@ -162,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
     description: 'Dossier events → DVCQG (DongBoHoSoMC, CapNhatTienDoHoSoMC) with a ledger, retries, dead letters and replay',
     logger,
     metrics: registry,
+    auth: { clients: deps.clients },
     readiness: {
       ledger: async () => {
         await deps.pool.query('SELECT 1');
@@ -174,12 +192,11 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
       },
     },
   });
-  await adminRoutes(app, { pool: deps.pool, replayer, reconciler, adminToken: cfg.NATIONAL_SYNC_ADMIN_TOKEN });
+  await adminRoutes(app, { pool: deps.pool, replayer, reconciler });
 
   let consumersStarting: Promise<void> = Promise.resolve();
   let closing = false;
   app.addHook('onReady', async () => {
-    await runMigrations(deps.pool, { service: 'national-sync', dir: migrationsDir, logger });
     if (!workers) return;
     relay.start();
     pusher.start();

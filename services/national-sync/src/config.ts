@@ -1,20 +1,32 @@
-import { loadConfig, type ConfigOf, type ConfigSchema } from '@lienthong/platform';
+import {
+  apiClientsConfigProperties,
+  databaseConfigProperties,
+  kafkaConfigProperties,
+  listenConfigProperties,
+  loadConfig,
+  logConfigProperties,
+  refuseDemoSecrets,
+  type ConfigOf,
+  type ConfigSchema,
+} from '@lienthong/platform';
+import { eventSigningConfigProperties } from '@lienthong/events';
 
 /**
- * Every environment variable national-sync reads (conventions §3). Checked once at start; start fails
- * listing every problem. Secrets (the database URL carries a password, the portal password, the admin
- * token) have no defaults and are masked by describeConfig.
+ * Every environment variable national-sync reads (conventions §3); the shared ones are declared once in
+ * platform. Checked once at start; start fails listing every problem. Secrets (the database URL carries a
+ * password, the portal password) have no defaults and are masked by describeConfig. The admin API is
+ * behind the platform's auth plugin (API_CLIENTS_FILE, role operator) and the service binds 127.0.0.1
+ * unless NATIONAL_SYNC_HOST says otherwise.
  */
 export const syncConfigSchema = {
   type: 'object',
-  required: ['DATABASE_URL', 'DVCQG_USERNAME', 'DVCQG_PASSWORD', 'DVCQG_MADONVI'],
+  required: ['DATABASE_URL', 'API_CLIENTS_FILE', 'DVCQG_USERNAME', 'DVCQG_PASSWORD', 'DVCQG_MADONVI'],
   properties: {
-    NATIONAL_SYNC_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8081, description: 'port of health, metrics and the admin API' },
-    NATIONAL_SYNC_HOST: { type: 'string', default: '0.0.0.0', description: 'interface to listen on' },
-    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino level' },
-    DATABASE_URL: { type: 'string', minLength: 1, secret: true, description: 'Postgres of the ledger' },
-    KAFKA_BROKERS: { type: 'string', minLength: 1, default: '127.0.0.1:9092', description: 'comma-separated Kafka brokers' },
-    KAFKA_TOPIC_NAMESPACE: { type: 'string', default: '', pattern: '^[a-z0-9.-]*$', description: 'topic name prefix (tests use a random one)' },
+    ...listenConfigProperties('NATIONAL_SYNC', 8081),
+    ...logConfigProperties,
+    ...databaseConfigProperties,
+    ...apiClientsConfigProperties,
+    ...kafkaConfigProperties,
     NATIONAL_SYNC_GROUP_ID: { type: 'string', minLength: 1, default: 'national-sync', description: 'Kafka consumer group' },
     DVCQG_BASE_URL: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8090/dvcqg', description: 'portal (or LGSP) base URL' },
     DVCQG_USERNAME: { type: 'string', minLength: 1, description: 'portal login' },
@@ -33,8 +45,9 @@ export const syncConfigSchema = {
     NATIONAL_SYNC_RECONCILE_CRON: { type: 'string', minLength: 1, default: '*/10 * * * *', description: 'node-cron schedule of the TraCuuHoSo reconciliation' },
     NATIONAL_SYNC_RECONCILE_WINDOW_MIN: { type: 'integer', minimum: 1, default: 1440, description: 'reconcile dossiers synced within this many minutes' },
     NATIONAL_SYNC_RECONCILE_LIMIT: { type: 'integer', minimum: 1, maximum: 100000, default: 500, description: 'most dossiers asked about per reconciliation run' },
-    NATIONAL_SYNC_ADMIN_TOKEN: { type: 'string', minLength: 16, secret: true, description: 'bearer token of /v1/admin; without it the admin API answers loopback callers only' },
     NATIONAL_SYNC_PAYMENTS: { type: 'boolean', default: true, description: 'also consume payment.events.v1 fee settlements (payments service)' },
+    // payments' record-signing keys: a fee settlement counts only with a valid signature (issue 17 §2).
+    ...eventSigningConfigProperties,
   },
 } as const satisfies ConfigSchema;
 
@@ -44,4 +57,22 @@ export type SyncConfig = ConfigOf<typeof syncConfigSchema>;
 /** Reads and checks the environment; throws LT_CONFIG_INVALID listing every problem. */
 export function loadSyncConfig(env: NodeJS.ProcessEnv = process.env): SyncConfig {
   return loadConfig(syncConfigSchema, env);
+}
+
+/**
+ * The sandbox DVCQG peer's login password (services/sandbox/src/peers/dvcqg/config.ts, the default of
+ * SANDBOX_DVCQG_PASSWORD): public in this repository, so never a real portal's password.
+ */
+export const SANDBOX_DVCQG_PASSWORD = 'lienthong-sandbox';
+
+/**
+ * The safety refusal of a live start (issue 17 §2): the sandbox password is refused when NODE_ENV is
+ * production or when DVCQG_BASE_URL is not the sandbox's; the error names DVCQG_PASSWORD and why.
+ */
+export function refuseSyncDemoSecrets(config: Pick<SyncConfig, 'DVCQG_PASSWORD' | 'DVCQG_BASE_URL'>, nodeEnv = process.env.NODE_ENV): void {
+  refuseDemoSecrets({
+    nodeEnv,
+    demoSecrets: config.DVCQG_PASSWORD === SANDBOX_DVCQG_PASSWORD ? [{ setting: 'DVCQG_PASSWORD', what: 'the sandbox portal password' }] : [],
+    peerUrls: [{ setting: 'DVCQG_BASE_URL', url: config.DVCQG_BASE_URL }],
+  });
 }

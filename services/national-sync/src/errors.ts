@@ -15,8 +15,8 @@ export const SyncErrorCodes = Object.freeze({
   DOSSIER_NOT_FOUND: 'LT_SYNC_DOSSIER_NOT_FOUND',
   /** Admin: replay request without a usable maHoSo or deadLettersSince. */
   BAD_REPLAY_REQUEST: 'LT_SYNC_BAD_REPLAY_REQUEST',
-  /** Admin: missing or wrong bearer token, or a non-loopback caller when no token is configured. */
-  ADMIN_FORBIDDEN: 'LT_SYNC_ADMIN_FORBIDDEN',
+  /** A fee settlement whose payment agency is not the dossier's (the MaHoSo prefix): never pushed. */
+  FEE_AGENCY_MISMATCH: 'LT_SYNC_FEE_AGENCY_MISMATCH',
   /** Reading the dead-letter topic did not finish in time. */
   DLQ_READ_FAILED: 'LT_SYNC_DLQ_READ_FAILED',
 } as const);

@@ -3,7 +3,8 @@
  * exported for the replay CLI, the bench and tests. See docs/national-sync.md.
  */
 export { buildApp, migrationsDir, type AppDeps, type AppConfig, type SyncApp, type SyncRuntime } from './app.js';
-export { loadSyncConfig, syncConfigSchema, type SyncConfig } from './config.js';
+export { loadSyncConfig, syncConfigSchema, refuseSyncDemoSecrets, SANDBOX_DVCQG_PASSWORD, type SyncConfig } from './config.js';
+export { nationalSyncService } from './service.js';
 export { SyncError, SyncErrorCodes, type SyncErrorCode } from './errors.js';
 export { compareVersions, versionOf, formatVersion, type Version } from './version.js';
 export { readDossierStatus, type DossierStatus } from './routes/dossier-status.js';

@@ -5,13 +5,16 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { createDvcqgClient } from '@lienthong/dvcqg';
 import { createEvent, createEventProducer, createKafka, type CloudEvent, type EventProducer } from '@lienthong/events';
-import { createPool, type Logger, type Pool } from '@lienthong/platform';
+import { createPool, generateApiKey, hashApiKey, loadApiClients, runMigrations, type Logger, type Pool } from '@lienthong/platform';
 import { schemaIds } from '@lienthong/standard';
 import dvcqgPeer from '../../sandbox/src/peers/dvcqg/index.js';
-import { buildApp, type SyncApp } from '../src/app.js';
+import { buildApp, migrationsDir, type SyncApp } from '../src/app.js';
 import { loadSyncConfig } from '../src/config.js';
 import type { PortalClient } from '../src/push/portal.js';
 import { randomSuffix, testBrokers } from '../../../tests/helpers/index.js';
@@ -99,6 +102,35 @@ export function settledEvent(data: Record<string, unknown>): CloudEvent {
   return createEvent({ id: `payment-${String(data.paymentId)}-settled`, source: 'urn:lienthong:payments', type: 'vn.lienthong.payment.settled', subject: String(data.paymentId), dataschema: schemaIds.paymentSettledEvent, data, time: new Date(String(data.settledAt)) });
 }
 
+/**
+ * API keys of national-sync's clients in tests (one clients file per test process): an operator of every
+ * agency, an operator of province H22 only, a submitter (a provincial one-stop system), a viewer.
+ */
+export const testKeys = { operator: generateApiKey(), operatorH22: generateApiKey(), submitter: generateApiKey(), viewer: generateApiKey() };
+/** Headers of the operator of every agency. */
+export const operatorAuth = { authorization: `Bearer ${testKeys.operator}` };
+
+let clientsFile: string | undefined;
+/** The clients file of {@link testKeys} (written once per process). */
+export function testClientsFile(): string {
+  if (clientsFile) return clientsFile;
+  const entry = (id: string, key: string, roles: string[], agencies: string[]) => ({ id, name: id, keyHash: hashApiKey(key), roles, agencies });
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'ns-clients-')), 'api-clients.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      clients: [
+        entry('operator', testKeys.operator, ['operator'], ['*']),
+        entry('operator-h22', testKeys.operatorH22, ['operator'], ['*.H22']),
+        entry('submitter', testKeys.submitter, ['submitter'], ['*']),
+        entry('viewer', testKeys.viewer, ['viewer'], ['*']),
+      ],
+    }),
+  );
+  clientsFile = file;
+  return file;
+}
+
 /** The sandbox's DVCQG peer alone on a random port, as the sandbox app mounts it (/dvcqg). */
 export interface Sandbox {
   url: string;
@@ -161,6 +193,7 @@ export function sandboxClient(sandboxUrl: string, logger: Logger, timeoutMs = 2_
 export function syncEnv(opts: { ns: string; databaseUrl: string; sandboxUrl: string; extra?: Record<string, string> }): Record<string, string> {
   return {
     DATABASE_URL: opts.databaseUrl,
+    API_CLIENTS_FILE: testClientsFile(),
     KAFKA_BROKERS: testBrokers().join(','),
     KAFKA_TOPIC_NAMESPACE: opts.ns,
     NATIONAL_SYNC_GROUP_ID: `national-sync-${opts.ns}`,
@@ -188,15 +221,16 @@ export interface RunningSync {
   close(): Promise<void>;
 }
 
-/** national-sync in-process (buildApp), ready: migrations applied, consumer started. */
+/** national-sync in-process (buildApp), ready: migrations applied (as runService does), consumer started. */
 export async function startNationalSync(env: Record<string, string>, logger: Logger): Promise<RunningSync> {
   const config = loadSyncConfig(env);
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'national-sync-test', logger, max: config.NATIONAL_SYNC_WORKERS + 12 });
+  await runMigrations(pool, { service: 'national-sync', dir: migrationsDir, logger });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: `national-sync-test-${randomSuffix()}`, logger });
   const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'national-sync-test' });
   await producer.connect();
   const portal = sandboxClient(config.DVCQG_BASE_URL, logger, config.DVCQG_TIMEOUT_MS);
-  const app = await buildApp({ config, logger, pool, kafka, producer, portal });
+  const app = await buildApp({ config, logger, pool, kafka, producer, portal, clients: loadApiClients(config.API_CLIENTS_FILE) });
   await app.ready();
   return {
     app,

@@ -1,5 +1,5 @@
 import type { CloudEvent, MessageContext } from '@lienthong/events';
-import { schemaIds, validateEventData, type PaymentSettledEvent } from '@lienthong/standard';
+import { agencyCodeOfMaHoSo, schemaIds, validateEventData, type PaymentSettledEvent } from '@lienthong/standard';
 import { SyncError, SyncErrorCodes } from '../errors.js';
 import type { LedgerIngest } from '../ledger/ingest.js';
 import type { SyncMetrics } from '../metrics.js';
@@ -26,6 +26,22 @@ export function feeSettlementOf(event: Pick<CloudEvent, 'dataschema' | 'data'>):
   const r = validateEventData(event.dataschema, event.data);
   if (!r.ok) throw bad(`data does not conform: ${r.errors.slice(0, 5).map((i) => `${i.path || '/'} ${i.code}`).join('; ')}`);
   const d = event.data as PaymentSettledEvent;
+  // The fee belongs to the dossier's agency, the MaHoSo prefix (architecture.md decision 3). A payment
+  // whose agency differs (created by a client of agency A for B's dossier, issue 17 §1) would overlay A's
+  // fee list on B's dossier at the portal: refused, never retried (the runner dead-letters it with this
+  // reason) and never pushed. A MaHoSo without a readable agency cannot be checked: refused too.
+  const dossierAgency = agencyCodeOfMaHoSo(d.MaHoSo);
+  if (dossierAgency === undefined || dossierAgency !== d.agencyCode) {
+    throw new SyncError(
+      SyncErrorCodes.FEE_AGENCY_MISMATCH,
+      `payment.settled: the payment's agency ${d.agencyCode} is not the agency of dossier ${d.MaHoSo} (${dossierAgency ?? 'unreadable'}); fee information not sent to the portal`,
+      {
+        kind: 'invalid',
+        retriable: false,
+        messageVi: `thanh toán của cơ quan ${d.agencyCode} không thuộc cơ quan của hồ sơ ${d.MaHoSo}; không gửi thông tin phí lên Cổng`,
+      },
+    );
+  }
   const timeMs = Date.parse(d.settledAt);
   if (Number.isNaN(timeMs)) throw bad('settledAt is not a time');
   return { maHoSo: d.MaHoSo, overlay: { DuocThanhToanTrucTuyen: d.DuocThanhToanTrucTuyen, DanhSachLePhi: d.DanhSachLePhi }, timeMs };

@@ -6,21 +6,26 @@ import { syncConfigSchema } from '../config.js';
 import { createLedgerIngest } from '../ledger/ingest.js';
 import { createReplayer } from './replayer.js';
 
+/** Environment variable holding the operator's API key for --url (never a command-line argument: ps shows those). */
+export const API_KEY_ENV = 'LIENTHONG_API_KEY';
+
 const usage = `usage: replay.mjs (--ma-ho-so <MaHoSo> | --dead-letters-since <RFC 3339 time> [--ma-ho-so <MaHoSo>]) [--url <http://host:8081>]
 
   --ma-ho-so             replay one dossier: its newest snapshot and every step not acknowledged
   --dead-letters-since   replay every dossier dead-lettered since that time (with --ma-ho-so: only that one)
-  --url                  ask a running national-sync's admin API (bearer NATIONAL_SYNC_ADMIN_TOKEN if set)
-                         instead of writing the ledger directly (DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE)
+  --url                  ask a running national-sync's admin API instead of writing the ledger directly
+                         (DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE); sends the API key in
+                         ${API_KEY_ENV} (a client with the role operator, scoped to the dossier's agency,
+                         or to "*" for dead letters of every dossier)
 Either way the running service pushes the replayed dossiers; the result is printed as JSON.`;
 
 /** The settings the direct mode needs: a subset of the service's one schema. */
-const { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE, NATIONAL_SYNC_ADMIN_TOKEN } = syncConfigSchema.properties;
+const { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE } = syncConfigSchema.properties;
 /** The part of national-sync's config the CLI reads (the same declarations, not a copy). */
 const cliSchema = {
   type: 'object',
   required: ['DATABASE_URL'],
-  properties: { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE, NATIONAL_SYNC_ADMIN_TOKEN },
+  properties: { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE },
 } as const satisfies ConfigSchema;
 
 /**
@@ -50,14 +55,24 @@ export async function runReplayCli(argv: string[], env: NodeJS.ProcessEnv = proc
   }
 
   if (values.url) {
-    const token = env.NATIONAL_SYNC_ADMIN_TOKEN;
+    const key = env[API_KEY_ENV];
+    if (!key) {
+      process.stderr.write(`--url: set ${API_KEY_ENV} to an API key with the role operator\n`);
+      return 2;
+    }
     const body = since !== undefined ? { deadLettersSince: since, ...(maHoSo ? { maHoSo } : {}) } : { maHoSo };
-    const res = await fetch(new URL('/v1/admin/replay', values.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(60_000),
-    });
+    let res: Response;
+    try {
+      res = await fetch(new URL('/v1/admin/replay', values.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (err) {
+      process.stderr.write(`replay failed: ${(err as Error).message}\n`);
+      return 1;
+    }
     out(`${await res.text()}\n`);
     return res.ok ? 0 : 1;
   }

@@ -1,0 +1,44 @@
+import { createDvcqgClient } from '@lienthong/dvcqg';
+import { catalogueSpecs, createEventProducer, createKafka, ensureTopics } from '@lienthong/events';
+import { HubError, type ServiceDefinition } from '@lienthong/platform';
+import { buildApp, migrationsDir } from './app.js';
+import { refuseSyncDemoSecrets, syncConfigSchema } from './config.js';
+
+/**
+ * national-sync on the platform's skeleton (docs/adding-a-service.md). Before `start`, runService has
+ * checked the config and refused the sandbox password on a live start (checkConfig), applied the ledger
+ * migrations and loaded the API clients. Shutdown order: HTTP and the workers (app.close: consumers
+ * commit, pushers settle, the outbox flushes), then the producer, then the pool (runService).
+ */
+export const nationalSyncService: ServiceDefinition<typeof syncConfigSchema> = {
+  name: 'national-sync',
+  configSchema: syncConfigSchema,
+  migrationsDir,
+  checkConfig: (config) => refuseSyncDemoSecrets(config),
+  // Every pusher, the consumers' partitions and the relay hold a connection at once.
+  poolMax: (config) => config.NATIONAL_SYNC_WORKERS + 12,
+  async start({ config, logger, metrics, pool, clients, onClose }) {
+    if (!pool || !clients) throw new HubError('LT_CONFIG_INVALID', 'national-sync: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'national-sync', logger });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'national-sync', metrics });
+    await producer.connect();
+    onClose({ name: 'kafka producer', close: () => producer.disconnect() });
+    const portal = createDvcqgClient({
+      baseUrl: config.DVCQG_BASE_URL,
+      username: config.DVCQG_USERNAME,
+      password: config.DVCQG_PASSWORD,
+      madonvi: config.DVCQG_MADONVI,
+      timeoutMs: config.DVCQG_TIMEOUT_MS,
+      logger,
+    });
+    const app = await buildApp({ config, logger, pool, kafka, producer, portal, metrics, clients });
+    return { app, listen: { host: config.NATIONAL_SYNC_HOST, port: config.NATIONAL_SYNC_PORT } };
+  },
+};
