@@ -60,6 +60,7 @@ function services(env) {
       port: ports.nationalSync,
       // The sandbox's simulated portal and its simulator credentials (services/sandbox/src/peers/dvcqg/config.ts).
       env: {
+        API_CLIENTS_FILE: env.apiClientsFile,
         DVCQG_BASE_URL: process.env.DVCQG_BASE_URL || `${sandboxUrl}/dvcqg`,
         DVCQG_USERNAME: process.env.DVCQG_USERNAME ?? 'lienthong',
         DVCQG_PASSWORD: process.env.DVCQG_PASSWORD ?? 'lienthong-sandbox',
@@ -158,7 +159,9 @@ try {
   const apiClientsFile = process.env.API_CLIENTS_FILE ?? path.join(dataDir, 'api-clients.json');
   if (!process.env.API_CLIENTS_FILE) {
     const keyHash = `sha256:${createHash('sha256').update(key).digest('hex')}`;
-    writeFileSync(apiClientsFile, JSON.stringify({ clients: [{ id: 'demo', name: 'Demo one-stop system', keyHash, agencies: ['*'] }] }, null, 2));
+    // One demo client holds every role (the shared auth model: submitter, operator, auditor, viewer) for every agency.
+    const roles = ['submitter', 'operator', 'auditor', 'viewer'];
+    writeFileSync(apiClientsFile, JSON.stringify({ clients: [{ id: 'demo', name: 'Demo one-stop system', keyHash, agencies: ['*'], roles }] }, null, 2));
   }
 
   const merchantsFile = process.env.PAYMENTS_MERCHANTS_FILE || path.join(repoRoot, 'services/payments/demo/merchants.sandbox.json');
