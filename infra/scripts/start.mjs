@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { startKafka, repoRoot } from '../kafka/kafka.mjs';
 import { ensurePostgresDaemon, stopPostgresDaemon } from '../postgres/postgres.mjs';
 
@@ -22,6 +22,7 @@ const ports = {
   gateway: portOf('GATEWAY_PORT', 8080),
   nationalSync: portOf('NATIONAL_SYNC_PORT', 8081),
   payments: portOf('PAYMENTS_PORT', 8082),
+  postal: portOf('POSTAL_PORT', 8087),
 };
 // Every URL one service gives another follows the ports above: the services' own defaults assume 8082 and
 // 8090, which would send national-sync, payments and the sandbox's notifications to the wrong place (or to
@@ -49,10 +50,33 @@ function sandboxMerchants(merchantsFile) {
   return unlessSet({ SANDBOX_VNPAY_MERCHANTS: json(vnpay), SANDBOX_MOMO_MERCHANTS: json(momo), SANDBOX_PAYGOV_MERCHANTS: json(paygov) });
 }
 
+/**
+ * The key pair the VNPost sandbox signs its status webhooks with (postal verifies with the public half),
+ * made once into .data/ (git-ignored): a simulator key, never VNPost's.
+ */
+function vnpostKeys() {
+  const privateKeyFile = path.join(dataDir, 'vnpost-sandbox-webhook.pem');
+  const publicKeyFile = path.join(dataDir, 'vnpost-sandbox-webhook.pub.pem');
+  if (!existsSync(privateKeyFile) || !existsSync(publicKeyFile)) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+  }
+  return { privateKeyFile, publicKeyFile };
+}
+
+/** The VNPost simulator's signing key and where it pushes status webhooks (this run's postal service). */
+function vnpostSandboxEnv() {
+  return unlessSet({
+    SANDBOX_VNPOST_PRIVATE_KEY_FILE: vnpostKeys().privateKeyFile,
+    SANDBOX_VNPOST_WEBHOOK_URL: `http://${host}:${ports.postal}/v1/postal/webhooks/myvnpost`,
+  });
+}
+
 /** Services in start order: each with its port variable, port and the env it needs. */
 function services(env) {
   return [
-    { name: 'sandbox', portVar: 'SANDBOX_PORT', port: ports.sandbox, env: sandboxMerchants(env.merchantsFile) },
+    { name: 'sandbox', portVar: 'SANDBOX_PORT', port: ports.sandbox, env: { ...sandboxMerchants(env.merchantsFile), ...vnpostSandboxEnv() } },
     { name: 'gateway', portVar: 'GATEWAY_PORT', port: ports.gateway, env: { API_CLIENTS_FILE: env.apiClientsFile } },
     {
       name: 'national-sync',
@@ -84,6 +108,31 @@ function services(env) {
           MOMO_API_URL: `${sandboxUrl}/momo`,
           PAYGOV_INIT_URL: `${sandboxUrl}/paygov/init`,
           PAYGOV_QUERY_URL: `${sandboxUrl}/paygov/query`,
+        }),
+      },
+    },
+    {
+      name: 'postal',
+      portVar: 'POSTAL_PORT',
+      port: ports.postal,
+      // The sandbox's MyVNPost and HCC simulators (services/sandbox/src/peers/vnpost) and their demo credentials.
+      env: {
+        API_CLIENTS_FILE: env.apiClientsFile,
+        ...unlessSet({
+          POSTAL_AGENCIES_FILE: path.join(repoRoot, 'services/postal/demo/agencies.sandbox.json'),
+          POSTAL_ADDRESS_MAP_FILE: path.join(repoRoot, 'services/postal/demo/address-map.sandbox.json'),
+          MYVNPOST_BASE_URL: `${sandboxUrl}/vnpost`,
+          MYVNPOST_USERNAME: 'lienthong',
+          MYVNPOST_PASSWORD: 'lienthong-sandbox',
+          MYVNPOST_CUSTOMER_CODE: 'C000000001',
+          MYVNPOST_WEBHOOK_PUBLIC_KEY_FILE: vnpostKeys().publicKeyFile,
+          VNPOST_HCC_TOKEN_URL: `${sandboxUrl}/vnpost/hcc/token`,
+          VNPOST_HCC_ORDER_URL: `${sandboxUrl}/vnpost/hcc/order`,
+          VNPOST_HCC_TRACKING_URL: `${sandboxUrl}/vnpost/hcc/tracking`,
+          VNPOST_HCC_KEY: 'lienthong-hcc',
+          VNPOST_HCC_SECRET: 'lienthong-hcc-sandbox',
+          VNPOST_HCC_CUSTOMER_CODE: 'C000000001',
+          POSTAL_GROUP_ID: namespace ? `${namespace}postal` : undefined,
         }),
       },
     },
