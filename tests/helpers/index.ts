@@ -3,3 +3,4 @@ export * from './kafka.js';
 export * from './postgres.js';
 export * from './logger.js';
 export * from './dossiers.js';
+export * from './log-scan.js';

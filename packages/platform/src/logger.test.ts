@@ -31,6 +31,51 @@ describe('logger redaction of personal data', () => {
     expect(out).toContain('[redacted]');
   });
 
+  it('matches keys case-insensitively and covers the names of the Q&A, population-DB, registry and inbound replies', () => {
+    const { logger, text } = capture();
+    const reply = {
+      HOVATEN: 'Phạm Thị Hoa',
+      SODIENTHOAI: '0903111222',
+      DIACHI: 'Số 5 ngõ 12 phố Huế',
+      THUDIENTU: 'hoa.pham@example.vn',
+      DienThoai: '02438253535',
+      DiaChiDoanhNghiep: { MaTinh: '22', DiaChiChiTiet: 'Tổ 3 phường Minh Khai' },
+      HoTenNguoiNopTien: 'Đỗ Văn Hải',
+      NguoiDaiDien: { HoVaTen: 'Vũ Thị Lan', SoDinhDanh: '002190054321' },
+      DaiDienPhapLuat: [{ ThongTinCaNhan: [{ SoGiayChungThuc: '031085000111', NoiCap: 'Cục Cảnh sát QLHC về TTXH' }] }],
+      SoGiayTo: '001200033333',
+      SoSoHoKhau: 'HK-778899',
+      ChuHo: { SoDinhDanh: '001070044444' },
+      NgaySinh: '19900512',
+      EMAIL: 'upper@example.vn',
+      soDienThoai: '0988777666',
+      chuhoso: 'Bùi Văn Tùng',
+    };
+    logger.info({ registry: reply }, 'reply');
+    const out = text();
+    const leaked = [
+      'Phạm Thị Hoa',
+      '0903111222',
+      'phố Huế',
+      'hoa.pham@example.vn',
+      '02438253535',
+      'Minh Khai',
+      'Đỗ Văn Hải',
+      'Vũ Thị Lan',
+      '002190054321',
+      '031085000111',
+      'Cục Cảnh sát',
+      '001200033333',
+      'HK-778899',
+      '001070044444',
+      '19900512',
+      'upper@example.vn',
+      '0988777666',
+      'Bùi Văn Tùng',
+    ].filter((v) => out.includes(v));
+    expect(leaked).toEqual([]);
+  });
+
   it('redacts credentials and the Authorization header', () => {
     const { logger, text } = capture();
     logger.info({ req: { headers: { authorization: 'Bearer lt_abc' } }, config: { password: 'p4ss', hashSecret: 'HS' } }, 'x');

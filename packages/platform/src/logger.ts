@@ -3,33 +3,73 @@ import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'p
 export type { Logger } from 'pino';
 
 /**
- * Personal data that must never reach a log (conventions §7, Decree 13/2023 on personal data):
- * names, personal IDs, phone numbers, e-mail, addresses, dates of birth — in the national packets'
- * field names (ChuHoSo, SoGiayToChuHoSo, SoDinhDanh…) and ours, plus credentials. Matched by key name at
- * any depth of a log line's object and of a child logger's bindings (see redactPersonalData).
+ * Personal data that must never reach a log (conventions §7, Decree 13/2023 on personal data): names, personal
+ * IDs, phone numbers, e-mail, addresses, dates of birth, family members — under the field names the national
+ * packets and the registries' replies use (DongBoHoSoMC, the Q&A replies' upper-case HOVATEN/SODIENTHOAI/DIACHI/
+ * THUDIENTU, the population DB's CongDan, the business registry, DVCQG's inbound calls, PayGov's receipt), and ours,
+ * plus credentials. Matched **case-insensitively** by key name at any depth of a log line's object and of a child
+ * logger's bindings (see redactPersonalData): `hoVaTen`, `HOVATEN` and `HoVaTen` are one key.
  */
 export const personalDataFields = [
+  // DongBoHoSoMC applicant and officers (reference §3, §4)
   'ChuHoSo',
   'SoGiayToChuHoSo',
   'DinhDanhCHS',
   'SoDinhDanh',
-  'SoCMND',
-  'HoVaTen',
-  'HoTenNguoiNop',
-  'SoCMNDNguoiNop',
-  'DiaChiNguoiNop',
-  'NgayThangNamSinh',
+  'MaDoiTuong',
   'Email',
   'SoDienThoai',
   'Fax',
+  'NguoiXuLy',
+  'NguoiYeuCauBoSung',
+  'NguoiTiepNhanBoSung',
+  // Q&A replies (§5): HOVATEN, THUDIENTU, DIACHI, SODIENTHOAI, NGUOITRALOI
+  'HoVaTen',
+  'ThuDienTu',
   'DiaChi',
+  'NguoiTraLoi',
+  // DVCQG inbound calls (§6)
+  'DienThoai',
+  'DiaChiChiTiet',
+  'DiaChiDoanhNghiep',
+  'NguoiLienHe',
+  'HoTenNguoiNopTien',
+  'MaSoThue',
+  'TepDonDangKy',
+  // PayGov receipt (§8)
+  'HoTenNguoiNop',
+  'SoCMNDNguoiNop',
+  'DiaChiNguoiNop',
+  'TenNguoiViPham',
+  'DiaDiemViPham',
+  // Population DB (§9)
+  'SoCMND',
+  'NgayThangNamSinh',
+  'NgayThangNam',
+  'NgaySinh',
   'ThuongTru',
   'NoiOHienTai',
   'QueQuan',
-  'ThuDienTu',
+  'NoiDangKyKhaiSinh',
+  'SoSoHoKhau',
   'Cha',
   'Me',
   'VoChong',
+  'ChuHo',
+  'NguoiDaiDien',
+  'NguoiGiamHo',
+  // Business registry (§10)
+  'ThongTinCaNhan',
+  'SoGiayTo',
+  'SoGiayChungThuc',
+  'NoiCap',
+  'NgayCap',
+  'FULL_NAME',
+  'Representatives',
+  'DaiDienPhapLuat',
+  // DVCQG TraCuuTechID (§5)
+  'mstorcmnd',
+  // ours (payments' payer, citizen-data look-ups)
   'payer',
   'personalId',
   'fullName',
@@ -37,6 +77,7 @@ export const personalDataFields = [
   'email',
   'address',
   'dateOfBirth',
+  // credentials
   'authorization',
   'password',
   'secret',
@@ -49,7 +90,15 @@ export const personalDataFields = [
 /** Request headers that carry credentials; redacted wherever they appear, like the fields above. */
 const credentialHeaders = ['cookie', 'idempotency-key'] as const;
 
-const redactedKeys: ReadonlySet<string> = new Set<string>([...personalDataFields, ...credentialHeaders]);
+/** Lower-cased: keys are compared case-insensitively (the portal and registries spell the same field HOVATEN or HoVaTen). */
+const redactedKeys: ReadonlySet<string> = new Set<string>(
+  [...personalDataFields, ...credentialHeaders].map((k) => k.toLowerCase()),
+);
+
+/** True when a log object's key names personal data or a credential, in any letter case. */
+export function isRedactedKey(key: string): boolean {
+  return redactedKeys.has(key.toLowerCase());
+}
 const CENSOR = '[redacted]';
 /** Log objects are shallow in practice; the bound also stops a cycle (pino prints cycles safely). */
 const MAX_DEPTH = 10;
@@ -79,7 +128,7 @@ export function redactPersonalData(value: unknown, depth = 0): unknown {
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
-    const r = redactedKeys.has(key) ? CENSOR : redactPersonalData(v, depth + 1);
+    const r = isRedactedKey(key) ? CENSOR : redactPersonalData(v, depth + 1);
     if (r !== v) (copy ??= { ...(value as Record<string, unknown>) })[key] = r;
   }
   return copy ?? value;
