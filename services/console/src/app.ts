@@ -48,6 +48,8 @@ export interface ConsoleDeps {
 export interface PageKit {
   deps: ConsoleDeps;
   route(method: 'GET' | 'POST', url: string, access: ConsoleAccess, handler: RouteHandlerMethod): void;
+  /** The HTML 404 page (unknown dossier, another agency's dossier, a malformed id). */
+  notFound(req: FastifyRequest, reply: FastifyReply): FastifyReply;
   /** Opens a server-sent-events stream (ended when the console closes). */
   sse(req: FastifyRequest, reply: FastifyReply): ReturnType<typeof openSse>;
   render(req: FastifyRequest, reply: FastifyReply, title: (c: ViewContext) => string, body: (c: ViewContext) => ReturnType<typeof html> | Promise<ReturnType<typeof html>>, opts?: { status?: number; scripts?: string[]; printable?: boolean }): Promise<FastifyReply>;
@@ -139,7 +141,6 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
       const msg = err.code?.startsWith('FST_CSRF') ? t(req.lang, 'csrfFailed') : status === 413 || status === 415 || status === 400 ? t(req.lang, 'invalidInput') : t(req.lang, 'errorTitle');
       return reply.status(status).type('text/html; charset=utf-8').send(errorPage(req, reply, status, msg).value);
     });
-    app.setNotFoundHandler({}, (req, reply) => reply.status(404).type('text/html; charset=utf-8').send(errorPage(req, reply, 404, t(req.lang, 'notFound')).value));
 
     // Open event streams would keep the server from closing: they end first.
     const streams = new Set<ReturnType<typeof openSse>>();
@@ -149,6 +150,9 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
 
     const kit: PageKit = {
       deps,
+      notFound(req, reply) {
+        return reply.status(404).type('text/html; charset=utf-8').send(errorPage(req, reply, 404, t(req.lang, 'notFound')).value);
+      },
       sse(req, reply) {
         const s = openSse(req, reply);
         streams.add(s);
@@ -169,7 +173,7 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
         const c = viewContext(req, reply);
         const content = await body(c);
         return reply
-          .status(opts.status ?? 200)
+          .status(opts.status ?? reply.statusCode)
           .type('text/html; charset=utf-8')
           .send(layout(c, title(c), content, opts).value);
       },

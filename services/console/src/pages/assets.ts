@@ -25,7 +25,7 @@ export function assetRoutes(kit: PageKit): void {
   const loaded = new Map(Object.entries(ASSETS).map(([name, a]) => [name, { body: readFileSync(a.file), type: a.type }]));
   kit.route('GET', '/assets/:name', { anonymous: 'static assets (no data)' }, async (req, reply) => {
     const a = loaded.get((req.params as { name: string }).name);
-    if (!a) return reply.callNotFound();
+    if (!a) return kit.notFound(req, reply);
     return reply.type(a.type).header('cache-control', 'public, max-age=3600').send(a.body);
   });
 }

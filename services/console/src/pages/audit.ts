@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageKit } from '../app.js';
 import { html } from '../lib/html.js';
 import { t } from '../lib/i18n.js';
 import { maskId } from '../lib/mask.js';
 import { backendMessage } from '../lib/backends.js';
 import { AUDITOR } from '../web/context.js';
-import { flash, unavailable } from '../web/layout.js';
+import { csrfField, flash, unavailable } from '../web/layout.js';
 import { AGENCY, InputReader, MA_HO_SO } from '../web/input.js';
 import { genericTable, rowsOf } from './generic.js';
 
@@ -18,8 +19,10 @@ import { genericTable, rowsOf } from './generic.js';
  */
 export function auditRoutes(kit: PageKit): void {
   const { deps } = kit;
-  kit.route('GET', '/kiem-toan', { roles: AUDITOR }, async (req, reply) => {
-    const q = new InputReader(req.query);
+  // The subject ID is searched by POST so it never sits in a URL (access logs, browser history, the
+  // Referer); the form carries a CSRF token like every other. The other filters work as GET links too.
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+    const q = new InputReader(req.method === 'POST' ? req.body : req.query);
     const subjectId = q.str('subjectId', { max: 20, pattern: /^[0-9A-Za-z-]{9,20}$/ });
     const officer = q.str('officer', { max: 64, pattern: /^[A-Za-z0-9._@-]+$/ });
     const agency = q.str('agency', { max: 40, pattern: AGENCY });
@@ -44,7 +47,7 @@ export function auditRoutes(kit: PageKit): void {
 ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
 ${found.ok || chain.ok ? '' : unavailable(c.lang, 'citizen-data')}
 ${chain.ok ? html`<p class="notice ${chain.body.ok === false || chain.body.valid === false ? 'error' : 'ok'}" data-testid="chain">${t(c.lang, 'chain')}: ${chain.body.ok === false || chain.body.valid === false ? t(c.lang, 'chainBroken') : t(c.lang, 'chainOk')} ${Object.entries(chain.body).filter(([k]) => k !== 'ok' && k !== 'valid').map(([k, v]) => html`<span class="kv"><b>${k}</b> ${typeof v === 'object' ? JSON.stringify(v) : String(v)}</span> `)}</p>` : ''}
-<form method="get" action="/kiem-toan" class="filters" role="search">
+<form method="post" action="/kiem-toan" class="filters" role="search">${csrfField(c)}
 <div><label for="a-s">${t(c.lang, 'subjectId')}</label><input id="a-s" name="subjectId" value="" maxlength="20" autocomplete="off" inputmode="numeric"></div>
 <div><label for="a-o">${t(c.lang, 'officer')}</label><input id="a-o" name="officer" value="${officer ?? ''}" maxlength="64"></div>
 <div><label for="a-a">${t(c.lang, 'agency')}</label><input id="a-a" name="agency" value="${agency ?? ''}" maxlength="40"></div>
@@ -60,5 +63,7 @@ ${found.ok
   : found.unavailable
     ? ''
     : flash('error', backendMessage(found.body, c.lang))}`);
-  });
+  };
+  kit.route('GET', '/kiem-toan', { roles: AUDITOR }, handler);
+  kit.route('POST', '/kiem-toan', { roles: AUDITOR }, handler);
 }

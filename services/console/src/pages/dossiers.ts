@@ -65,7 +65,7 @@ ${rows.length
     const op = req.operator!;
     const agency = agencyOf(maHoSo);
     // Another agency's dossier answers as unknown: its existence is not this operator's business.
-    if (!agency || !deps.clients.mayActFor(op.client, agency)) return reply.callNotFound();
+    if (!agency || !deps.clients.mayActFor(op.client, agency)) return kit.notFound(req, reply);
     const [events, ledger, payments, dls, ops, lookups] = await Promise.all([
       eventsOf(deps.pool, maHoSo),
       deps.backends.call<Record<string, unknown>>('national-sync', `/v1/dossiers/${encodeURIComponent(maHoSo)}/sync`, { key: op.apiKey }),
@@ -160,13 +160,13 @@ ${items.length
 
   kit.route('GET', '/ho-so/:maHoSo', { roles: READ_ROLES }, async (req, reply) => {
     const m = maParam(req);
-    if (!m) return reply.callNotFound();
+    if (!m) return kit.notFound(req, reply);
     return timelinePage(req, reply, m);
   });
 
   kit.route('POST', '/ho-so/:maHoSo/hien', { roles: REVEAL_ROLES }, async (req, reply) => {
     const m = maParam(req);
-    if (!m) return reply.callNotFound();
+    if (!m) return kit.notFound(req, reply);
     const body = new InputReader(req.body);
     const reason = body.reason();
     if (!reason) return timelinePage(req, reply.status(400), m, { message: flash('error', t(req.lang, 'reasonRequired')) });
@@ -176,12 +176,12 @@ ${items.length
 
   kit.route('POST', '/ho-so/:maHoSo/day-ngay', { roles: OPERATOR }, async (req, reply) => {
     const m = maParam(req);
-    if (!m) return reply.callNotFound();
+    if (!m) return kit.notFound(req, reply);
     const body = new InputReader(req.body);
     const reason = body.reason();
     if (!reason) return timelinePage(req, reply.status(400), m, { message: flash('error', t(req.lang, 'reasonRequired')) });
     const agency = agencyOf(m);
-    if (!agency || !deps.clients.mayActFor(req.operator!.client, agency)) return reply.callNotFound();
+    if (!agency || !deps.clients.mayActFor(req.operator!.client, agency)) return kit.notFound(req, reply);
     const r = await replayer.pushNow(m, req.operator!.apiKey);
     await deps.actions.record({ clientId: req.operator!.client.id, action: 'push-now', target: `dossier:${m}`, reason, outcome: r.ok ? 'ok' : 'failed', detail: { result: r.message } });
     return timelinePage(req, r.ok ? reply : reply.status(502), m, { message: r.ok ? flash('ok', t(req.lang, 'done')) : flash('error', `${t(req.lang, 'failed')}: ${r.message}`) });

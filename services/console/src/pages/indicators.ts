@@ -61,7 +61,7 @@ ${rows.length
     const agency = q.str('agency', { max: 40, pattern: AGENCY });
     const period = q.str('period', { max: 10, pattern: PERIOD });
     const part = q.str('part', { max: 12, pattern: /^(numerator|denominator)$/ });
-    if (!code) return reply.callNotFound();
+    if (!code) return kit.notFound(req, reply);
     const r = await deps.backends.call<Record<string, unknown>>('operations', `/v1/indicators/${encodeURIComponent(code)}/dossiers`, {
       key: req.operator!.apiKey,
       query: { agency, period, part },

@@ -51,7 +51,7 @@ ${dueSoon.ok ? html`<h2>${t(c.lang, 'dueAt')}</h2>${genericTable(rowsOf(dueSoon.
 
   kit.route('POST', '/qua-han/:maHoSo/xin-loi', { roles: OPERATOR }, async (req, reply) => {
     const m = (req.params as { maHoSo: string }).maHoSo;
-    if (!MA_HO_SO.test(m)) return reply.callNotFound();
+    if (!MA_HO_SO.test(m)) return kit.notFound(req, reply);
     const body = new InputReader(req.body);
     const newDueDate = body.date('newDueDate');
     const reason = body.reason();
@@ -66,7 +66,7 @@ ${dueSoon.ok ? html`<h2>${t(c.lang, 'dueAt')}</h2>${genericTable(rowsOf(dueSoon.
 
   kit.route('GET', '/qua-han/:maHoSo/thu-xin-loi', { roles: READ_ROLES }, async (req, reply) => {
     const m = (req.params as { maHoSo: string }).maHoSo;
-    if (!MA_HO_SO.test(m)) return reply.callNotFound();
+    if (!MA_HO_SO.test(m)) return kit.notFound(req, reply);
     const r = await deps.backends.call<Record<string, unknown>>('operations', `/v1/apologies/${encodeURIComponent(m)}`, { key: req.operator!.apiKey });
     const letter = r.ok ? (rowsOf(r.body, ['letters', 'items'])[0] ?? r.body) : undefined;
     return kit.render(

@@ -58,7 +58,7 @@ ${reasonField(c.lang, `r-${p.paymentId}`)}<button type="submit">${t(c.lang, 'sub
 
   kit.route('POST', '/thanh-toan/:id/xu-ly', { roles: OPERATOR }, async (req, reply) => {
     const id = (req.params as { id: string }).id;
-    if (!UUID.test(id)) return reply.callNotFound();
+    if (!UUID.test(id)) return kit.notFound(req, reply);
     const body = new InputReader(req.body);
     const action = body.str('action', { max: 20, pattern: /^(settle|fail|expire|clear_review)$/, required: true });
     const providerTxnId = body.str('providerTxnId', { max: 100, pattern: /^[A-Za-z0-9_.-]+$/ });

@@ -33,7 +33,7 @@ export interface ViewContext {
   operator: Operator | null;
   csrf: string;
   path: string;
-  /** The current URL (path and query) for the language toggle's return. */
+  /** Where the language toggle returns: the current URL of a GET page; for a form's answer, its page. */
   url: string;
 }
 
@@ -47,5 +47,5 @@ export function hasRole(op: Operator | null, ...roles: ConsoleRole[]): boolean {
 
 export function viewContext(req: FastifyRequest, reply: FastifyReply): ViewContext {
   const userInfo = req.operator?.sessionIdHash ?? 'anonymous';
-  return { lang: req.lang, operator: req.operator, csrf: reply.generateCsrf({ userInfo }), path: req.routeOptions.url ?? req.url, url: req.url };
+  return { lang: req.lang, operator: req.operator, csrf: reply.generateCsrf({ userInfo }), path: req.routeOptions.url ?? req.url, url: req.method === 'GET' ? req.url : (req.routeOptions.url?.split('/:')[0] ?? '/') };
 }
