@@ -24,6 +24,7 @@ export const topicCatalogue = {
   citizenAudit: { name: 'citizen.audit.v1', partitions: 3, retentionMs: 365 * DAY, cleanupPolicy: 'delete', description: 'audit trail of population and business-registry look-ups' },
   dossierDeadline: { name: 'dossier.deadline.v1', partitions: 3, retentionMs: 90 * DAY, cleanupPolicy: 'delete', description: 'due-soon, overdue and apology-letter events raised by operations' },
   postalEvents: { name: 'postal.events.v1', partitions: 3, retentionMs: 90 * DAY, cleanupPolicy: 'delete', description: 'results returned by post: order created, picked up, delivered, failed, returned (services/postal)' },
+  nationalInbound: { name: 'national.inbound.v1', partitions: 3, retentionMs: 30 * DAY, cleanupPolicy: 'delete', description: 'what the national portal sends to the province (promotion dossiers, amendments, tax notices), attachments by reference (services/inbound)' },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof topicCatalogue;

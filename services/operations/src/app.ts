@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { Clock, Pool } from '@lienthong/platform';
+import type { WorkingCalendar } from './calendar/calendar.js';
+import type { OperationsCore } from './core.js';
+import { registerIndicatorRoutes } from './routes/indicator-routes.js';
+import { registerDossierRoutes } from './routes/dossier-routes.js';
+import { registerApologyRoutes } from './apology/apology-routes.js';
+
+export interface OperationsAppDeps {
+  /** The platform's HTTP server (auth, errors, health, metrics, OpenAPI): ctx.httpServer, or createHttpServer in tests. */
+  server: FastifyInstance;
+  core: OperationsCore;
+  pool: Pool;
+  schema: string;
+  calendar: WorkingCalendar;
+  clock: Clock;
+  /** Extra routes (catalogue, ratings) registered by their modules. */
+  extraRoutes?: ((app: FastifyInstance) => void)[];
+}
+
+/** The operations HTTP API on the platform server (conventions §1); tests use app.inject(). */
+export async function buildApp(deps: OperationsAppDeps): Promise<FastifyInstance> {
+  const app = deps.server;
+  registerIndicatorRoutes(app, { indicators: deps.core.indicators, clock: deps.clock });
+  registerDossierRoutes(app, { pool: deps.pool, schema: deps.schema, clock: deps.clock });
+  registerApologyRoutes(app, { pool: deps.pool, schema: deps.schema, clock: deps.clock, calendar: deps.calendar, onQueued: () => deps.core.outbox.kick() });
+  for (const r of deps.extraRoutes ?? []) r(app);
+  await app.ready();
+  return app;
+}

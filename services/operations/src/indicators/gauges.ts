@@ -1,0 +1,50 @@
+import { Gauge, type Clock, type Logger, type Pool, type Registry } from '@lienthong/platform';
+import { parsePeriod, type IndicatorService } from './compute.js';
+
+/**
+ * Prometheus gauges of the live period (the current month, Vietnamese time) for the configured agencies
+ * (or every level-2 unit of the registry): rate, numerator and denominator per indicator. Refreshed on a
+ * timer rather than at scrape time, so a scrape never waits for the database.
+ */
+export function createIndicatorGauges(deps: { registry: Registry; pool: Pool; indicators: IndicatorService; clock: Clock; logger: Logger; agencies: string[] }) {
+  const labels = ['indicator', 'agency'];
+  const rate = new Gauge({ name: 'indicator_rate_percent', help: 'Decision 766 indicator rate of the current month (percent; 2.2 in its unit)', labelNames: labels, registers: [deps.registry] });
+  const num = new Gauge({ name: 'indicator_numerator', help: 'numerator of the indicator, current month', labelNames: labels, registers: [deps.registry] });
+  const den = new Gauge({ name: 'indicator_denominator', help: 'denominator of the indicator, current month', labelNames: labels, registers: [deps.registry] });
+  let timer: NodeJS.Timeout | undefined;
+
+  async function refresh(): Promise<void> {
+    const agencies = deps.agencies.length
+      ? deps.agencies
+      : ((await deps.pool.query('SELECT code FROM ops_agency WHERE level = 2 AND successor IS NULL ORDER BY code LIMIT 50')).rows as { code: string }[]).map((r) => r.code);
+    const now = deps.clock.now().getTime();
+    const period = parsePeriod(undefined, undefined, now);
+    for (const agency of agencies) {
+      for (const f of await deps.indicators.compute({ agency, period, nowMs: now })) {
+        if (f.rate !== null) rate.set({ indicator: f.id, agency }, f.rate);
+        else rate.remove({ indicator: f.id, agency });
+        if (f.numerator !== null) num.set({ indicator: f.id, agency }, f.numerator);
+        if (f.denominator !== null) den.set({ indicator: f.id, agency }, f.denominator);
+      }
+    }
+  }
+
+  return {
+    refresh,
+    start(intervalMs: number) {
+      const tick = () => {
+        refresh()
+          .catch((err) => deps.logger.warn({ err }, 'indicator gauges not refreshed'))
+          .finally(() => {
+            timer = setTimeout(tick, intervalMs);
+            timer.unref();
+          });
+      };
+      timer = setTimeout(tick, 1_000);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { FastifyInstance } from 'fastify';
+import type { Clock, Pool, ServiceContext } from '@lienthong/platform';
+import { createDvcqgClient } from '@lienthong/dvcqg';
+import type { WorkingCalendar } from './calendar/calendar.js';
+import type { OperationsConfig } from './config.js';
+import type { OperationsCore } from './core.js';
+import { createCatalogueSync } from './catalogue/catalogue-sync.js';
+import { registerCatalogueRoutes } from './catalogue/catalogue-routes.js';
+import { createMonthlyRatings, registerRatingRoutes } from './ratings/ratings.js';
+import { createIndicatorGauges } from './indicators/gauges.js';
+
+const RATINGS_LOCK = "hashtext('lienthong-operations-ratings')";
+
+/**
+ * The service's scheduled work (design: "node-cron jobs run once per cluster"): the deadline scan (leader =
+ * the holder of its advisory lock, see deadline/monitor.ts), the nightly catalogue sync (session lock),
+ * the monthly ratings (advisory lock around each tick) and the indicator gauges; plus the routes of the
+ * catalogue and ratings modules.
+ */
+export function createJobs(d: { ctx: ServiceContext<OperationsConfig>; core: OperationsCore; pool: Pool; calendar: WorkingCalendar; clock: Clock }) {
+  const c = d.ctx.config;
+  const log = d.ctx.logger;
+  const client = c.DVCQG_PASSWORD
+    ? createDvcqgClient({ baseUrl: c.DVCQG_BASE_URL, username: c.DVCQG_USERNAME, password: c.DVCQG_PASSWORD, madonvi: c.DVCQG_MADONVI, timeoutMs: c.DVCQG_TIMEOUT_MS, logger: log })
+    : undefined;
+  if (!client) log.warn('DVCQG_PASSWORD not set: catalogue sync and monthly ratings are off');
+  const sync = client ? createCatalogueSync({ pool: d.pool, client, registry: d.core.registry, store: d.core.store, logger: log, clock: d.clock }) : undefined;
+  const ratings = createMonthlyRatings({ pool: d.pool, client, clock: d.clock, logger: log });
+  const gauges = createIndicatorGauges({
+    registry: d.ctx.metrics,
+    pool: d.pool,
+    indicators: d.core.indicators,
+    clock: d.clock,
+    logger: log,
+    agencies: c.OPERATIONS_GAUGE_AGENCIES.split(',').map((x) => x.trim()).filter(Boolean),
+  });
+  const tasks: ScheduledTask[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  const schedule = (name: string, expr: string, fn: () => Promise<unknown>) => {
+    if (!cron.validate(expr)) throw new Error(`${name}: invalid cron expression "${expr}"`);
+    tasks.push(
+      cron.schedule(
+        expr,
+        async () => {
+          const p = fn().catch((err) => log.error({ err, job: name }, 'job failed'));
+          inFlight.add(p);
+          await p;
+          inFlight.delete(p);
+        },
+        { name, noOverlap: true },
+      ),
+    );
+  };
+
+  return {
+    routes: [
+      (app: FastifyInstance) => registerCatalogueRoutes(app, { pool: d.pool, sync }),
+      (app: FastifyInstance) => registerRatingRoutes(app, { pool: d.pool, clock: d.clock }),
+    ],
+    start() {
+      d.core.monitor.schedule(c.OPERATIONS_DEADLINE_CRON);
+      if (sync) schedule('operations-catalogue', c.OPERATIONS_CATALOGUE_CRON, () => sync.runOnce('nightly'));
+      if (client) {
+        schedule('operations-ratings', c.OPERATIONS_RATINGS_CRON, async () => {
+          const conn = await d.pool.connect();
+          try {
+            if (!((await conn.query(`SELECT pg_try_advisory_lock(${RATINGS_LOCK}) AS ok`)).rows[0] as { ok: boolean }).ok) return;
+            try {
+              await ratings.tick();
+            } finally {
+              await conn.query(`SELECT pg_advisory_unlock(${RATINGS_LOCK})`);
+            }
+          } finally {
+            conn.release();
+          }
+        });
+      }
+      gauges.start(c.OPERATIONS_GAUGE_INTERVAL_MS);
+    },
+    async stop() {
+      gauges.stop();
+      await d.core.monitor.stop();
+      for (const t of tasks) {
+        await t.stop();
+        await t.destroy();
+      }
+      await Promise.all(inFlight);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { systemClock, type ServiceDefinition } from '@lienthong/platform';
+import { catalogueSpecs, createConsumerRunner, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
+import { operationsConfigSchema } from './config.js';
+import { loadCalendar } from './calendar/calendar.js';
+import { loadAgencyOverrides } from './registry/agency-registry.js';
+import { ensureReadModel } from './read-model/schema.js';
+import { createOperationsCore } from './core.js';
+import { buildApp } from './app.js';
+import { defaultAgencyOverridesFile, defaultCalendarDir, migrationsDir } from './paths.js';
+import { createJobs } from './jobs.js';
+
+/** The operations service (issue 9): read model, deadlines, apology letters, catalogue, ratings, 766 indicators. */
+export const operationsService: ServiceDefinition<typeof operationsConfigSchema> = {
+  name: 'operations',
+  configSchema: operationsConfigSchema,
+  migrationsDir,
+  async start(ctx) {
+    const c = ctx.config;
+    const pool = ctx.pool!;
+    const calendar = loadCalendar(c.OPERATIONS_CALENDAR_DIR || defaultCalendarDir);
+    ctx.logger.info({ calendarYears: calendar.years }, 'working-day calendar loaded');
+    const overrides = loadAgencyOverrides(c.OPERATIONS_AGENCY_OVERRIDES_FILE || defaultAgencyOverridesFile);
+    await ensureReadModel(pool, c.OPERATIONS_READ_SCHEMA);
+
+    const kafka = createKafka({ brokers: c.KAFKA_BROKERS.split(','), clientId: 'lienthong-operations', logger: ctx.logger });
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, catalogueSpecs(c.KAFKA_TOPIC_NAMESPACE));
+    await admin.disconnect();
+    const topics = topicNames(c.KAFKA_TOPIC_NAMESPACE);
+    const producer = createEventProducer({ kafka, logger: ctx.logger, transactionalIdPrefix: 'lienthong-operations', metrics: ctx.metrics });
+    await producer.connect().catch((err) => ctx.logger.warn({ err }, 'Kafka not reachable yet; deadline events wait in the outbox'));
+    ctx.onClose({ name: 'producer', close: () => producer.disconnect() });
+
+    const core = createOperationsCore({
+      pool,
+      schema: c.OPERATIONS_READ_SCHEMA,
+      calendar,
+      clock: systemClock,
+      logger: ctx.logger,
+      metrics: ctx.metrics,
+      producer,
+      deadlineTopic: topics.dossierDeadline,
+      agencyOverrides: overrides,
+      populationCodes: c.OPERATIONS_POPULATION_MACSDL.split(',').map((x) => x.trim()).filter(Boolean),
+      dueSoonWorkingHours: c.OPERATIONS_DUE_SOON_WORKING_HOURS,
+      outboxIntervalMs: c.OPERATIONS_OUTBOX_INTERVAL_MS,
+    });
+    await core.registry.applyOverrides(overrides);
+
+    const consumer = createConsumerRunner({
+      kafka,
+      logger: ctx.logger,
+      groupId: c.OPERATIONS_GROUP_ID,
+      topics: [topics.dossierEvents, topics.syncOutcomes, topics.paymentEvents],
+      producer,
+      handle: async (event, mctx) => {
+        await core.handle(event, mctx);
+      },
+      retry: { maxAttempts: 8, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.3 },
+      metrics: ctx.metrics,
+    });
+    await consumer.start();
+    ctx.onClose({ name: 'consumer', close: () => consumer.stop() });
+
+    core.outbox.start();
+    ctx.onClose({ name: 'outbox', close: () => core.outbox.stop() });
+
+    const jobs = createJobs({ ctx, core, pool, calendar, clock: systemClock });
+    if (c.OPERATIONS_JOBS_ENABLED) jobs.start();
+    ctx.onClose({ name: 'jobs', close: () => jobs.stop() });
+
+    const server = await ctx.httpServer({
+      description: 'Liên Thông Hub operations: read model, overdue dossiers, apology letters, catalogue, ratings, Decision 766 indicators',
+      readiness: {
+        postgres: async () => {
+          await pool.query('SELECT 1');
+        },
+      },
+    });
+    const app = await buildApp({ server, core, pool, schema: c.OPERATIONS_READ_SCHEMA, calendar, clock: systemClock, extraRoutes: jobs.routes });
+    return { app, listen: { host: c.OPERATIONS_HOST, port: c.OPERATIONS_PORT } };
+  },
+};
