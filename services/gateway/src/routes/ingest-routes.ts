@@ -79,7 +79,7 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
     properties: {
       'idempotency-key': {
         type: 'string',
-        description: 'optional; the same key and body answer the first response again (24 h). Without it, the same body within 5 minutes does',
+        description: 'optional; the same key and body answer the first response again (24 h). Without it, the same body does within the content window (5 minutes by default)',
       },
     },
   };
