@@ -23,6 +23,7 @@ const ports = {
   nationalSync: portOf('NATIONAL_SYNC_PORT', 8081),
   payments: portOf('PAYMENTS_PORT', 8082),
   postal: portOf('POSTAL_PORT', 8087),
+  console: portOf('CONSOLE_PORT', 8084),
 };
 // Every URL one service gives another follows the ports above: the services' own defaults assume 8082 and
 // 8090, which would send national-sync, payments and the sandbox's notifications to the wrong place (or to
@@ -136,7 +137,38 @@ function services(env) {
         }),
       },
     },
+    {
+      name: 'console',
+      portVar: 'CONSOLE_PORT',
+      port: ports.console,
+      // The operator console reads every service by URL (absent ones show as "not available") and signs
+      // operators in with their API key from the same clients file (the demo key holds every role).
+      env: {
+        API_CLIENTS_FILE: env.apiClientsFile,
+        ...unlessSet({
+          CONSOLE_SESSION_SECRET: consoleSecret(),
+          GATEWAY_URL: `http://${host}:${ports.gateway}`,
+          NATIONAL_SYNC_URL: `http://${host}:${ports.nationalSync}`,
+          PAYMENTS_URL: `http://${host}:${ports.payments}`,
+          CITIZEN_DATA_URL: `http://${host}:${portOf('CITIZEN_DATA_PORT', 8083)}`,
+          OPERATIONS_URL: `http://${host}:${portOf('OPERATIONS_PORT', 8085)}`,
+          NOTIFICATIONS_URL: `http://${host}:${portOf('NOTIFICATIONS_PORT', 8086)}`,
+          SANDBOX_URL: sandboxUrl,
+          NATIONAL_SYNC_GROUP_ID: namespace ? `${namespace}national-sync` : undefined,
+          CONSOLE_INDEX_GROUP_ID: namespace ? `${namespace}console-index` : undefined,
+        }),
+      },
+    },
   ];
+}
+
+/** The console's cookie and CSRF secret: generated once, kept in .data (git-ignored), never printed. */
+function consoleSecret() {
+  const file = path.join(dataDir, 'console-session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 function demoKey() {
@@ -256,6 +288,7 @@ try {
   say(`demo API key: ${key}${keyFile ? `   (saved in ${path.relative(repoRoot, keyFile)})` : ' (from HUB_DEMO_API_KEY)'}`);
   const keyArg = keyFile ? `$(cat ${path.relative(repoRoot, keyFile)})` : '$HUB_DEMO_API_KEY';
   say(`try:  curl -s -X POST http://${host}:${ports.gateway}/v1/dossiers -H "authorization: Bearer ${keyArg}" -H "content-type: application/json" -d @tests/fixtures/demo/dossier.json`);
+  if (urls.some(([name]) => name === 'console')) say(`operator console: http://${host}:${ports.console}/  (sign in with the demo API key above)`);
   say('Ctrl-C stops everything this command started.');
 } catch (err) {
   say(`could not start: ${err.message}`);

@@ -10,7 +10,7 @@
     if (!ys.length) return;
     var xs = ys.map(function (_, i) { return i; });
     new uPlot({ width: 140, height: 32, legend: { show: false }, cursor: { show: false }, scales: { x: { time: false } },
-      axes: [{ show: false }, { show: false }], series: [{}, { stroke: '#0b4f9c', width: 1.5, fill: 'rgba(11,79,156,0.12)' }] }, [xs, ys], el);
+      axes: [{ show: false }, { show: false }], series: [{}, { stroke: '#0b4f9c', width: 1.5, fill: 'rgba(11,79,156,0.12)', points: { show: false } }] }, [xs, ys], el);
   }
   function trend(el) {
     var rows;

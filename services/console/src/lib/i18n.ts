@@ -160,21 +160,30 @@ export function t(lang: Lang, key: MessageKey, vars: Record<string, string | num
 
 const TZ = 'Asia/Ho_Chi_Minh';
 
+const timeParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TZ,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
 /** dd/mm/yyyy HH:mm:ss in Vietnam's time, whatever the server's zone; '—' for nothing. */
-export function fmtTime(d: Date | string | null | undefined, lang: Lang = 'vi'): string {
+export function fmtTime(d: Date | string | null | undefined, _lang: Lang = 'vi'): string {
   if (!d) return '—';
   const date = typeof d === 'string' ? new Date(d) : d;
   if (Number.isNaN(date.getTime())) return '—';
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', {
-    timeZone: TZ,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).format(date);
+  const p = Object.fromEntries(timeParts.formatToParts(date).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** A national-standard instant (yyyyMMddHHmmss, Vietnam's time) as dd/mm/yyyy HH:mm:ss; other text unchanged. */
+export function fmtNationalTime(v: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(v);
+  return m ? `${m[3]}/${m[2]}/${m[1]} ${m[4]}:${m[5]}:${m[6]}` : v;
 }
 
 export function fmtNumber(n: number | null | undefined, lang: Lang = 'vi', digits = 0): string {

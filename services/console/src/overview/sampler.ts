@@ -91,6 +91,7 @@ export function createOverviewSampler(opts: { backends: Backends; intervalMs: nu
   const listeners = new Set<(o: Overview) => void>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let stopped = false;
 
   async function scrape(service: ServiceName): Promise<ServiceSnapshot> {
     const at = now();
@@ -156,7 +157,7 @@ export function createOverviewSampler(opts: { backends: Backends; intervalMs: nu
     const breakers: BreakerRow[] = [];
     for (const s of snaps) {
       for (const x of s.samples ?? []) {
-        if (/_circuit_open$/.test(x.name)) breakers.push({ service: s.service, name: x.labels.breaker ?? x.name.replace(/_circuit_open$/, ''), open: x.value > 0 });
+        if (/_circuit_open$/.test(x.name)) breakers.push({ service: s.service, name: x.labels.breaker ?? x.labels.peer ?? (x.name === 'national_sync_circuit_open' ? 'DVCQG' : x.name.replace(/_circuit_open$/, '')), open: x.value > 0 });
       }
     }
     latest = { at: new Date(t), flows, services: snaps.map((s) => ({ service: s.service, health: s.health, checks: s.checks })), breakers };
@@ -176,6 +177,7 @@ export function createOverviewSampler(opts: { backends: Backends; intervalMs: nu
         running = tick()
           .catch((err) => opts.logger.warn({ err }, 'overview scrape failed'))
           .then(() => {
+            if (stopped) return;
             timer = setTimeout(loop, opts.intervalMs);
             timer.unref();
           });
@@ -183,6 +185,7 @@ export function createOverviewSampler(opts: { backends: Backends; intervalMs: nu
       loop();
     },
     async stop() {
+      stopped = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
       await running;

@@ -12,6 +12,7 @@ import { hasRole, OPERATOR, READ_ROLES, type ViewContext } from '../web/context.
 import { csrfField, flash, reasonField, unavailable } from '../web/layout.js';
 import { AGENCY, InputReader, MA_HO_SO, PROCEDURE, STATUS } from '../web/input.js';
 import { eventLabel, eventsOf, searchDossiers } from './queries.js';
+import { cell } from './generic.js';
 
 /** One line of a dossier's timeline, from whichever store knows it. */
 interface TimelineItem {
@@ -88,7 +89,7 @@ ${rows.length
         source: e.topic.replace(/^.*?((dossier|sync|payment)\.)/, '$1'),
         title: eventLabel(e, lang),
         bad,
-        detail: html`${Object.entries(s).map(([k, v]) => html`<span class="kv"><b>${k}</b> ${String(v)}</span> `)}${e.status ? html`<span class="kv"><b>${t(lang, 'status')}</b> ${e.status}</span>` : ''}`,
+        detail: html`${Object.entries(s).map(([k, v]) => html`<span class="kv"><b>${k}</b> ${cell(k, v, lang)}</span> `)}${e.status ? html`<span class="kv"><b>${t(lang, 'status')}</b> ${e.status}</span>` : ''}`,
       });
     }
     for (const p of payments ?? []) {
@@ -112,7 +113,7 @@ ${rows.length
 
     return kit.render(req, reply, (c) => `${t(c.lang, 'navDossiers')} ${maHoSo}`, (c) => html`
 ${opts.message ?? ''}
-<section class="card" aria-labelledby="sum-h"><h2 id="sum-h">${maHoSo}</h2>
+<section class="card" aria-label="${maHoSo}">
 <dl class="facts">
   <dt>${t(c.lang, 'agency')}</dt><dd>${agency}</dd>
   <dt>${t(c.lang, 'owner')}</dt><dd data-testid="owner">${owner ? (reveal ? owner : maskName(owner)) : '—'} ${reveal ? html`<small>(${t(c.lang, 'revealed')})</small>` : ''}</dd>

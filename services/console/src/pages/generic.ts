@@ -1,5 +1,5 @@
 import { html, type Html } from '../lib/html.js';
-import { fmtNumber, fmtTime, type Lang } from '../lib/i18n.js';
+import { fmtNationalTime, fmtNumber, fmtTime, type Lang } from '../lib/i18n.js';
 
 /** The first array of objects in a service's answer (`items`, `entries`, `indicators`, … or the body itself). */
 export function rowsOf(body: unknown, keys: string[] = ['items', 'entries', 'indicators', 'dossiers', 'rows', 'results', 'data']): Record<string, unknown>[] {
@@ -19,7 +19,11 @@ export function cell(k: string, v: unknown, lang: Lang): Html | string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'number') return fmtNumber(v, lang, 2);
   if (typeof v === 'boolean') return v ? '✓' : '✗';
-  if (typeof v === 'string') return TIME_KEY.test(k) && /^\d{4}-\d{2}-\d{2}T/.test(v) ? fmtTime(v, lang) : v.slice(0, 300);
+  if (typeof v === 'string') {
+    if (TIME_KEY.test(k) && /^\d{4}-\d{2}-\d{2}T/.test(v)) return fmtTime(v, lang);
+    if (TIME_KEY.test(k)) return fmtNationalTime(v.slice(0, 300));
+    return v.slice(0, 300);
+  }
   return JSON.stringify(v).slice(0, 300);
 }
 
