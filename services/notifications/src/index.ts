@@ -1,1 +1,11 @@
-export {};
+export * from './config.js';
+export * from './templates.js';
+export * from './providers.js';
+export * from './phone.js';
+export * from './core.js';
+export * from './app.js';
+export * from './intake/classify.js';
+export * from './outbox/schedule.js';
+export * from './outbox/decide.js';
+export * from './sms/sms-client.js';
+export * from './zalo/webhook-route.js';

@@ -1,0 +1,55 @@
+import {
+  apiClientsConfigProperties,
+  databaseConfigProperties,
+  kafkaConfigProperties,
+  listenConfigProperties,
+  logConfigProperties,
+  type ConfigOf,
+  type ConfigSchema,
+} from '@lienthong/platform';
+import { webhooksConfigProperties } from '@lienthong/webhooks';
+
+/** Every environment variable the notifications service reads (conventions §3). */
+export const notificationsConfigSchema = {
+  type: 'object',
+  required: ['DATABASE_URL', 'API_CLIENTS_FILE', 'WEBHOOKS_SECRET_KEY', 'NOTIFICATIONS_TEMPLATES_FILE', 'NOTIFICATIONS_PROVIDERS_FILE', 'NOTIFICATIONS_DATA_KEY'],
+  properties: {
+    ...logConfigProperties,
+    ...databaseConfigProperties,
+    ...apiClientsConfigProperties,
+    ...kafkaConfigProperties,
+    ...listenConfigProperties('NOTIFICATIONS', 8086),
+    ...webhooksConfigProperties,
+    NOTIFICATIONS_GROUP_ID: { type: 'string', minLength: 1, default: 'notifications', description: 'Kafka consumer group' },
+    NOTIFICATIONS_TEMPLATES_FILE: {
+      type: 'string',
+      minLength: 1,
+      description: 'JSON templates file: agency → event kind → channel templates with {placeholders} (validated at start)',
+    },
+    NOTIFICATIONS_PROVIDERS_FILE: {
+      type: 'string',
+      minLength: 1,
+      description: 'JSON file of Zalo OA and SMS brandname accounts (holds secrets; the templates file names accounts from it)',
+    },
+    NOTIFICATIONS_DATA_KEY: {
+      type: 'string',
+      minLength: 32,
+      secret: true,
+      description: '32-byte key (hex or base64): seals phones/names until sent, Zalo tokens, and keys the phone hash of the ledger',
+    },
+    NOTIFICATIONS_ZALO_API_URL: { type: 'string', default: 'http://127.0.0.1:8090/zalo', pattern: '^https?://', description: 'ZNS API base (https://business.openapi.zalo.me in production)' },
+    NOTIFICATIONS_ZALO_OAUTH_URL: { type: 'string', default: 'http://127.0.0.1:8090/zalo/oauth', pattern: '^https?://', description: 'Zalo OAuth base (https://oauth.zaloapp.com in production)' },
+    NOTIFICATIONS_ZALO_MODE: { type: 'string', default: '', enum: ['', 'development'], description: 'ZNS `mode`: "development" sends only to OA admins, uncharged' },
+    NOTIFICATIONS_QUIET_HOURS: {
+      type: 'string',
+      default: '21:00-07:00',
+      pattern: '^(|([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d)$',
+      description: 'no message leaves in this window, Asia/Ho_Chi_Minh time (HH:MM-HH:MM; empty = none); messages wait until its end',
+    },
+    NOTIFICATIONS_PROVIDER_TIMEOUT_MS: { type: 'integer', default: 10_000, minimum: 100, maximum: 60_000, description: 'timeout of a call to Zalo or an SMS gateway' },
+    NOTIFICATIONS_SEND_POLL_MS: { type: 'integer', default: 500, minimum: 10, maximum: 60_000, description: 'how often the outbox sender looks for due messages' },
+    NOTIFICATIONS_RETRY_MAX_HOURS: { type: 'integer', default: 24, minimum: 1, maximum: 168, description: 'a message not sent after this long is marked failed' },
+  },
+} as const satisfies ConfigSchema;
+
+export type NotificationsConfig = ConfigOf<typeof notificationsConfigSchema>;

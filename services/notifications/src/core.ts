@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { createConsumerRunner, topicNames, type ConsumerRunner, type EventProducer } from '@lienthong/events';
+import type { Clock, Logger, Pool, Registry } from '@lienthong/platform';
+import { createSecretBox, createWebhooks, parseSecretKey, type WebhookSender, type Webhooks } from '@lienthong/webhooks';
+import type { NotificationsConfig } from './config.js';
+import { loadProviders, type ProvidersFile } from './providers.js';
+import { loadTemplates, type TemplatesFile } from './templates.js';
+import { createIntakeHandler } from './intake/handler.js';
+import { createZnsClient } from './zalo/zns-client.js';
+import { createTokenStore, type TokenStore } from './zalo/token-store.js';
+import { createSmsClient } from './sms/sms-client.js';
+import { createOutboxSender, type OutboxSender } from './outbox/sender.js';
+import { parseQuietHours } from './outbox/schedule.js';
+
+export type CoreConfig = Pick<
+  NotificationsConfig,
+  | 'KAFKA_TOPIC_NAMESPACE'
+  | 'NOTIFICATIONS_GROUP_ID'
+  | 'NOTIFICATIONS_TEMPLATES_FILE'
+  | 'NOTIFICATIONS_PROVIDERS_FILE'
+  | 'NOTIFICATIONS_DATA_KEY'
+  | 'NOTIFICATIONS_ZALO_API_URL'
+  | 'NOTIFICATIONS_ZALO_OAUTH_URL'
+  | 'NOTIFICATIONS_ZALO_MODE'
+  | 'NOTIFICATIONS_QUIET_HOURS'
+  | 'NOTIFICATIONS_PROVIDER_TIMEOUT_MS'
+  | 'NOTIFICATIONS_SEND_POLL_MS'
+  | 'NOTIFICATIONS_RETRY_MAX_HOURS'
+  | 'WEBHOOKS_SECRET_KEY'
+  | 'WEBHOOKS_ALLOW_HTTP'
+  | 'WEBHOOKS_ALLOWED_NETWORKS'
+  | 'WEBHOOKS_TIMEOUT_MS'
+  | 'WEBHOOKS_RETRY_HOURS'
+  | 'WEBHOOKS_SECRET_OVERLAP_HOURS'
+>;
+
+export interface NotificationsCore {
+  providers: ProvidersFile;
+  templates: TemplatesFile;
+  tokens: TokenStore;
+  sender: OutboxSender;
+  webhooks: Webhooks;
+  consumer: ConsumerRunner;
+  pool: Pool;
+  /** Starts the loops (after the token seed); stop() stops them in reverse order. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the service from its config (conventions §2: factories, dependencies passed in). Templates and providers
+ * are read and validated here, so a bad file stops the start with every problem listed.
+ */
+export function createNotificationsCore(deps: {
+  config: CoreConfig;
+  pool: Pool;
+  kafka: Kafka;
+  producer: EventProducer;
+  logger: Logger;
+  clock: Clock;
+  metrics?: Registry;
+  /** Test seam for the webhook HTTP sender. */
+  webhookSend?: WebhookSender;
+}): NotificationsCore {
+  const cfg = deps.config;
+  const providers = loadProviders(cfg.NOTIFICATIONS_PROVIDERS_FILE);
+  const templates = loadTemplates(cfg.NOTIFICATIONS_TEMPLATES_FILE, { zalo: new Set(Object.keys(providers.zalo)), sms: new Set(Object.keys(providers.sms)) });
+  const dataKey = parseSecretKey(cfg.NOTIFICATIONS_DATA_KEY);
+  const box = createSecretBox(cfg.NOTIFICATIONS_DATA_KEY);
+  // A separate key for the phone hash, derived so that the sealing key itself never keys a published value.
+  const phoneKey = createHash('sha256').update('lienthong-notifications-phone-hash\u0000').update(dataKey).digest();
+  const webhooks = createWebhooks({
+    pool: deps.pool,
+    logger: deps.logger,
+    clock: deps.clock,
+    origin: 'notifications',
+    secretKey: cfg.WEBHOOKS_SECRET_KEY,
+    allowHttp: cfg.WEBHOOKS_ALLOW_HTTP,
+    allowedNetworks: cfg.WEBHOOKS_ALLOWED_NETWORKS,
+    timeoutMs: cfg.WEBHOOKS_TIMEOUT_MS,
+    retryHours: cfg.WEBHOOKS_RETRY_HOURS,
+    secretOverlapHours: cfg.WEBHOOKS_SECRET_OVERLAP_HOURS,
+    ...(deps.webhookSend ? { send: deps.webhookSend } : {}),
+  });
+  const zns = createZnsClient({ apiUrl: cfg.NOTIFICATIONS_ZALO_API_URL, oauthUrl: cfg.NOTIFICATIONS_ZALO_OAUTH_URL, timeoutMs: cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS });
+  const tokens = createTokenStore({ pool: deps.pool, box, zns, accounts: providers.zalo, clock: deps.clock, logger: deps.logger });
+  const sender = createOutboxSender({
+    pool: deps.pool,
+    box,
+    templates: () => templates,
+    providers,
+    zns,
+    tokens,
+    sms: createSmsClient({ timeoutMs: cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS }),
+    clock: deps.clock,
+    logger: deps.logger,
+    quiet: parseQuietHours(cfg.NOTIFICATIONS_QUIET_HOURS),
+    ...(cfg.NOTIFICATIONS_ZALO_MODE ? { znsMode: cfg.NOTIFICATIONS_ZALO_MODE } : {}),
+    giveUpAfterMs: cfg.NOTIFICATIONS_RETRY_MAX_HOURS * 3_600_000,
+    leaseMs: Math.max(30_000, cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS * 3 + 5_000),
+    pollMs: cfg.NOTIFICATIONS_SEND_POLL_MS,
+  });
+  const names = topicNames(cfg.KAFKA_TOPIC_NAMESPACE) as Record<string, string>;
+  // dossier.deadline.v1 is in the catalogue once operations publishes it; its name is the design's either way.
+  const deadlineTopic = names.dossierDeadline ?? `${cfg.KAFKA_TOPIC_NAMESPACE}dossier.deadline.v1`;
+  const consumer = createConsumerRunner({
+    kafka: deps.kafka,
+    logger: deps.logger,
+    groupId: cfg.NOTIFICATIONS_GROUP_ID,
+    topics: [names.dossierEvents!, deadlineTopic, names.paymentEvents!, names.syncOutcomes!],
+    producer: deps.producer,
+    handle: createIntakeHandler({ pool: deps.pool, box, phoneKey, templates: () => templates, webhooks, clock: deps.clock, logger: deps.logger, onQueued: () => sender.wake() }),
+    retry: { maxAttempts: 8, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.3 },
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+  });
+  return {
+    providers,
+    templates,
+    tokens,
+    sender,
+    webhooks,
+    consumer,
+    pool: deps.pool,
+    async start() {
+      await tokens.seed();
+      sender.start();
+      webhooks.dispatcher.start();
+      await consumer.start();
+    },
+    async stop() {
+      await consumer.stop();
+      await webhooks.dispatcher.stop();
+      await sender.stop();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import { createApiClientRegistry, createHttpServer, createMetricsRegistry, hashApiKey, runMigrations, type Clock, type Logger } from '@lienthong/platform';
+import { createEvent, createEventProducer, createKafka, ensureTopics, catalogueSpecs, topicNames, type EventProducer } from '@lienthong/events';
+import { runWebhooksMigrations } from '@lienthong/webhooks';
+import zaloPeer from '../../sandbox/src/peers/zalo/index.js';
+import smsViettelPeer from '../../sandbox/src/peers/sms-viettel/index.js';
+import smsVnptPeer from '../../sandbox/src/peers/sms-vnpt/index.js';
+import { buildApp, createNotificationsCore, type CoreConfig, type NotificationsCore } from '../src/index.js';
+import { createTestDatabase, createTestNamespace, deleteTestNamespace, quietLogger, testBrokers } from '../../../tests/helpers/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const migrationsDir = path.resolve(here, '..', 'migrations');
+export const PROVINCE_KEY = 'lt_test_province_h22_key_0000000000000000';
+export const OPERATOR_KEY = 'lt_test_operator_key_000000000000000000000';
+
+/** The sandbox peers this service talks to (Zalo, Viettel and VNPT SMS), on a loopback port. */
+export async function startPeers(logger: Logger): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await createHttpServer({ name: 'sandbox-test', logger, metrics: createMetricsRegistry('sandbox_test'), auth: false });
+  const opts = { logger, config: { SANDBOX_ZALO_DELIVERY_DELAY_MS: 50 }, publicUrl: 'http://127.0.0.1' };
+  await app.register(zaloPeer, { ...opts, prefix: '/zalo' });
+  await app.register(smsViettelPeer, { ...opts, prefix: '/sms-viettel' });
+  await app.register(smsVnptPeer, { ...opts, prefix: '/sms-vnpt' });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+/** The sandbox providers and templates files rewritten for this run's sandbox URL (and optional template edits). */
+export function writeConfigFiles(sandboxUrl: string, edit?: (templates: { agencies: Record<string, Record<string, unknown>> }) => void): { templatesFile: string; providersFile: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lt-notif-'));
+  const providers = readFileSync(path.resolve(here, '..', 'config', 'providers.sandbox.json'), 'utf8').replaceAll('http://127.0.0.1:8090', sandboxUrl);
+  const templates = JSON.parse(readFileSync(path.resolve(here, '..', 'config', 'templates.sandbox.json'), 'utf8'));
+  edit?.(templates);
+  const providersFile = path.join(dir, 'providers.json');
+  const templatesFile = path.join(dir, 'templates.json');
+  writeFileSync(providersFile, providers);
+  writeFileSync(templatesFile, JSON.stringify(templates));
+  return { templatesFile, providersFile };
+}
+
+export interface Harness {
+  pool: pg.Pool;
+  core: NotificationsCore;
+  app: FastifyInstance;
+  appUrl: string;
+  sandboxUrl: string;
+  producer: EventProducer;
+  ns: string;
+  publish(type: string, subject: string, data: unknown, opts?: { id?: string; topic?: 'dossierEvents' | 'paymentEvents' | 'syncOutcomes' | 'deadline' }): Promise<string>;
+  zaloAdmin(path: string, body?: unknown): Promise<any>;
+  smsMessages(vendor: 'viettel' | 'vnpt'): Promise<{ phone: string; content: string; requestId: string }[]>;
+  messages(maHoSo: string): Promise<any[]>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(o: { clock: Clock; logger?: Logger; config?: Partial<CoreConfig>; editTemplates?: Parameters<typeof writeConfigFiles>[1] }): Promise<Harness> {
+  const logger = o.logger ?? quietLogger();
+  const db = await createTestDatabase();
+  const pool = new pg.Pool({ connectionString: db.url, max: 8 });
+  await runMigrations(pool, { service: 'notifications', dir: migrationsDir });
+  await runWebhooksMigrations(pool);
+  const ns = await createTestNamespace();
+  const kafka = createKafka({ brokers: testBrokers(), clientId: 'notif-test', logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  const deadline = `${ns}dossier.deadline.v1`;
+  await ensureTopics(admin, [...catalogueSpecs(ns), { name: deadline, partitions: 3, retentionMs: 86_400_000, cleanupPolicy: 'delete', description: 'test' }, { name: `${deadline}.dlq`, partitions: 1, retentionMs: 86_400_000, cleanupPolicy: 'delete', description: 'test' }]);
+  await admin.disconnect();
+  const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: `notif-test-${ns}` });
+  await producer.connect();
+  const peers = await startPeers(logger);
+  const files = writeConfigFiles(peers.url, o.editTemplates);
+  const config: CoreConfig = {
+    KAFKA_TOPIC_NAMESPACE: ns,
+    NOTIFICATIONS_GROUP_ID: `${ns}notifications`,
+    NOTIFICATIONS_TEMPLATES_FILE: files.templatesFile,
+    NOTIFICATIONS_PROVIDERS_FILE: files.providersFile,
+    NOTIFICATIONS_DATA_KEY: randomBytes(32).toString('hex'),
+    NOTIFICATIONS_ZALO_API_URL: `${peers.url}/zalo`,
+    NOTIFICATIONS_ZALO_OAUTH_URL: `${peers.url}/zalo/oauth`,
+    NOTIFICATIONS_ZALO_MODE: '',
+    NOTIFICATIONS_QUIET_HOURS: '',
+    NOTIFICATIONS_PROVIDER_TIMEOUT_MS: 3_000,
+    NOTIFICATIONS_SEND_POLL_MS: 100,
+    NOTIFICATIONS_RETRY_MAX_HOURS: 24,
+    WEBHOOKS_SECRET_KEY: randomBytes(32).toString('hex'),
+    WEBHOOKS_ALLOW_HTTP: true,
+    WEBHOOKS_ALLOWED_NETWORKS: '127.0.0.1/32',
+    WEBHOOKS_TIMEOUT_MS: 3_000,
+    WEBHOOKS_RETRY_HOURS: 72,
+    WEBHOOKS_SECRET_OVERLAP_HOURS: 24,
+    ...o.config,
+  };
+  const core = createNotificationsCore({ config, pool, kafka, producer, logger, clock: o.clock });
+  const clients = createApiClientRegistry({
+    clients: [
+      { id: 'tinh-h22', name: 'Tỉnh H22', keyHash: hashApiKey(PROVINCE_KEY), agencies: ['*.H22'] },
+      { id: 'ops', name: 'Ops', keyHash: hashApiKey(OPERATOR_KEY), agencies: ['*'], roles: ['operator'] },
+    ],
+  });
+  const server = await createHttpServer({ name: 'notifications-test', logger, metrics: createMetricsRegistry('notifications_test'), auth: { clients } });
+  const app = await buildApp({ server, pool, webhooks: core.webhooks, zaloAccounts: core.providers.zalo, clock: o.clock });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const appUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const zaloAdmin = async (p: string, body?: unknown) => {
+    const r = await fetch(`${peers.url}/zalo/_admin/${p}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return r.json();
+  };
+  await zaloAdmin('faults', { webhookUrl: `${appUrl}/v1/zalo/webhook` });
+  await core.start();
+  const names = topicNames(ns);
+  return {
+    pool,
+    core,
+    app,
+    appUrl,
+    sandboxUrl: peers.url,
+    producer,
+    ns,
+    async publish(type, subject, data, po = {}) {
+      const topic = po.topic === 'deadline' ? deadline : names[po.topic ?? 'dossierEvents'];
+      const ev = createEvent({ source: 'urn:lienthong:test', type, subject, dataschema: 'test', data, ...(po.id ? { id: po.id } : {}) });
+      await producer.publish(topic, [ev]);
+      return ev.id;
+    },
+    zaloAdmin,
+    async smsMessages(vendor) {
+      return ((await (await fetch(`${peers.url}/sms-${vendor}/_admin/messages`)).json()) as { messages: { phone: string; content: string; requestId: string }[] }).messages;
+    },
+    async messages(maHoSo) {
+      return (await pool.query('SELECT * FROM notif_messages WHERE ma_ho_so = $1 ORDER BY seq', [maHoSo])).rows;
+    },
+    async close() {
+      await core.stop();
+      await app.close();
+      await peers.app.close();
+      await producer.disconnect();
+      await pool.end();
+      await deleteTestNamespace(ns).catch(() => {});
+      await db.drop();
+    },
+  };
+}
