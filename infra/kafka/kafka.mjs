@@ -84,18 +84,27 @@ export function freePort() {
   });
 }
 
-function serverProperties({ dataDir, port, controllerPort }) {
+function serverProperties({ dataDir, port, controllerPort, scram }) {
+  // With `scram`, a second listener on scram.port takes SASL/SCRAM-SHA-512 (the credential is written at
+  // format time, see startKafka): the tests prove the hub's KAFKA_SASL_* settings against a real broker.
+  const sasl = scram ? `,SASL_PLAINTEXT://127.0.0.1:${scram.port}` : '';
   // Values from kafka-local.md §4; the speed settings suit one node on two cores.
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${sasl}`,
     // 127.0.0.1, not localhost: localhost may resolve to ::1 (§8.5).
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${sasl}`,
     'inter.broker.listener.name=PLAINTEXT',
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${scram ? ',SASL_PLAINTEXT:SASL_PLAINTEXT' : ''}`,
+    ...(scram
+      ? [
+          'sasl.enabled.mechanisms=SCRAM-SHA-512',
+          'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        ]
+      : []),
     `log.dirs=${path.join(dataDir, 'logs')}`,
     'num.partitions=3',
     // Topics are created explicitly from the catalogue in packages/events; auto-creation would hide typos.
@@ -170,6 +179,7 @@ export async function startKafka({
   controllerPort,
   timeoutMs = 90_000,
   quiet = false,
+  scram,
 } = {}) {
   const brokers = `127.0.0.1:${port}`;
   if (await isPortOpen(port)) {
@@ -180,7 +190,7 @@ export async function startKafka({
   mkdirSync(dataDir, { recursive: true });
   controllerPort ??= port === 9092 ? 9093 : await freePort();
   const propsFile = path.join(dataDir, 'server.properties');
-  writeFileSync(propsFile, serverProperties({ dataDir, port, controllerPort }));
+  writeFileSync(propsFile, serverProperties({ dataDir, port, controllerPort, scram }));
   const logFile = path.join(dataDir, 'broker.log');
   const metaFile = path.join(dataDir, 'logs', 'meta.properties');
   if (!existsSync(metaFile)) {
@@ -191,7 +201,18 @@ export async function startKafka({
     if (!quiet) say(`formatting a new KRaft log dir in ${path.relative(repoRoot, dataDir) || dataDir}`);
     const r = spawnSync(
       'java',
-      ['-Xmx256m', ...javaBase(), 'kafka.tools.StorageTool', 'format', '-t', cid, '-c', propsFile, '-g'],
+      [
+        '-Xmx256m',
+        ...javaBase(),
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        cid,
+        '-c',
+        propsFile,
+        '-g',
+        ...(scram ? ['--add-scram', `SCRAM-SHA-512=[name=${scram.username},password=${scram.password}]`] : []),
+      ],
       { encoding: 'utf8' },
     );
     if (r.error) throw new Error(`could not run java (${r.error.message}); install Java 17+`);

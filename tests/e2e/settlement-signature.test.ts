@@ -5,6 +5,10 @@
  * and never reach the portal; a signed one — with the previous key during a rotation too — does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createEventProducer, createKafka, decodeEvent, dlqOf, parseSigningKeys, topicNames, type EventProducer } from '@lienthong/events';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, readTopic, testBrokers } from '../helpers/index.js';
 import {
@@ -35,6 +39,7 @@ describe('signed fee settlements (national-sync, real Kafka and Postgres)', () =
   let gw: EventProducer;
   const signers: EventProducer[] = [];
   const run = 80 + Math.floor(Math.random() * 19);
+  const group = `ns-sig-${randomSuffix()}`;
   let n = 0;
 
   const signer = async (spec: string) => {
@@ -49,10 +54,7 @@ describe('signed fee settlements (national-sync, real Kafka and Postgres)', () =
     db = await createTestDatabase();
     sandbox = await startSandbox();
     // national-sync holds the current key and, during a rotation, the previous one.
-    sync = await startNationalSync(
-      syncEnv({ ns, databaseUrl: db.url, sandboxUrl: sandbox.url, extra: { NATIONAL_SYNC_GROUP_ID: `ns-sig-${randomSuffix()}`, NATIONAL_SYNC_PAYMENTS: 'true', EVENT_SIGNING_KEYS: `${current},${previous}` } }),
-      logger,
-    );
+    sync = await startNationalSync(syncEnv({ ns, databaseUrl: db.url, sandboxUrl: sandbox.url, extra: { NATIONAL_SYNC_GROUP_ID: group, NATIONAL_SYNC_PAYMENTS: 'true', EVENT_SIGNING_KEYS: `${current},${previous}` } }), logger);
     gw = await gatewayProducer(logger);
   });
   afterAll(async () => {
@@ -112,4 +114,34 @@ describe('signed fee settlements (national-sync, real Kafka and Postgres)', () =
     await eventually(() => feeAtPortal(m1), { what: 'fee of the current-key settlement at the portal', timeoutMs: 40_000 });
     await eventually(() => feeAtPortal(m2), { what: 'fee of the previous-key settlement at the portal', timeoutMs: 40_000 });
   });
+
+  it('a botched rotation dead-letters settlements; once national-sync holds the new key, the replay CLI gets the fees to the portal', async () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    const topic = topicNames(ns).paymentEvents;
+    const since = new Date(Date.now() - 1_000);
+    const next = key('k2027', 14);
+    const m = await syncedDossier();
+    // payments started signing with k2027 before national-sync was given it.
+    const settled = settledEvent(settledData(m));
+    await (await signer(`${next},${current}`)).publish(topic, [settled]);
+    await eventually(async () => (await readTopic(dlqOf(topic))).some((r) => decodeEvent(r.value).id === settled.id), { what: 'the settlement dead-lettered', timeoutMs: 30_000 });
+    expect(await feeAtPortal(m)).toBe(false);
+
+    // The operator completes the rotation on national-sync (same consumer group) and replays.
+    await sync.close();
+    sync = await startNationalSync(syncEnv({ ns, databaseUrl: db.url, sandboxUrl: sandbox.url, extra: { NATIONAL_SYNC_GROUP_ID: group, NATIONAL_SYNC_PAYMENTS: 'true', EVENT_SIGNING_KEYS: `${next},${current}` } }), logger);
+    await promisify(execFile)('npx', ['tsc', '-b', 'packages/events'], { cwd: root, timeout: 240_000 });
+    const cli = (args: string[]) =>
+      promisify(execFile)(process.execPath, ['packages/events/bin/replay-dead-letters.mjs', '--topic', 'payment.events.v1', '--since', since.toISOString(), ...args], {
+        cwd: root,
+        timeout: 60_000,
+        env: { ...process.env, KAFKA_BROKERS: testBrokers().join(','), KAFKA_TOPIC_NAMESPACE: ns, LOG_LEVEL: 'warn' },
+      });
+    const dry = JSON.parse((await cli(['--code', 'LT_EVENT_SIGNATURE_INVALID', '--key', settled.subject, '--dry-run'])).stdout);
+    expect(dry).toMatchObject({ dryRun: true, replayed: [{ key: settled.subject, group: `${group}-payments`, code: 'LT_EVENT_SIGNATURE_INVALID' }] });
+    expect(await feeAtPortal(m)).toBe(false);
+    const done = JSON.parse((await cli(['--code', 'LT_EVENT_SIGNATURE_INVALID', '--key', settled.subject])).stdout);
+    expect(done.replayed).toHaveLength(1);
+    await eventually(() => feeAtPortal(m), { what: 'the replayed fee at the portal', timeoutMs: 40_000 });
+  }, 180_000);
 });

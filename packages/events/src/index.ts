@@ -6,3 +6,5 @@ export * from './consumer.js';
 export * from './failure-class.js';
 export * from './headers.js';
 export * from './signature.js';
+export * from './dead-letters.js';
+export * from './replay-cli.js';

@@ -33,6 +33,14 @@ export const kafkaConfigProperties = {
     pattern: '^[a-zA-Z0-9._-]*$',
     description: 'prefix of every topic name (tests, shared clusters)',
   },
+  // Transport security (issue 17 §2), read by kafkaConnectionFromConfig in packages/events (kafka.ts).
+  KAFKA_SSL: { type: 'boolean', default: false, description: 'TLS to the brokers (certificates checked against the system CAs or KAFKA_SSL_CA_FILE)' },
+  KAFKA_SSL_CA_FILE: { type: 'string', minLength: 1, description: "PEM file of the CA(s) that signed the brokers' certificates (implies KAFKA_SSL)" },
+  KAFKA_SSL_CERT_FILE: { type: 'string', minLength: 1, description: 'PEM client certificate for mutual TLS (with KAFKA_SSL_KEY_FILE)' },
+  KAFKA_SSL_KEY_FILE: { type: 'string', minLength: 1, description: 'PEM private key of KAFKA_SSL_CERT_FILE' },
+  KAFKA_SASL_MECHANISM: { type: 'string', enum: ['scram-sha-512', 'scram-sha-256', 'plain'], description: 'SASL authentication (scram-sha-512 recommended; plain only over TLS)' },
+  KAFKA_SASL_USERNAME: { type: 'string', minLength: 1, description: 'SASL user' },
+  KAFKA_SASL_PASSWORD: { type: 'string', minLength: 1, secret: true, description: 'SASL password' },
 } as const satisfies Record<string, ConfigProperty>;
 
 type ListenProperties<P extends string> = {

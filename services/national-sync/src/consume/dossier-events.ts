@@ -56,12 +56,13 @@ export function checkDossierEvent(event: CloudEvent, offset: string): { maHoSo: 
  * of other types on the topic (e.g. overdue notices) are not ours and are skipped.
  */
 export function createDossierEventHandler(deps: DossierEventHandlerDeps) {
-  return async function handle(event: CloudEvent, ctx: Pick<MessageContext, 'offset' | 'log'>): Promise<void> {
+  return async function handle(event: CloudEvent, ctx: Pick<MessageContext, 'offset' | 'log' | 'replayOf'>): Promise<void> {
     if (event.type !== DOSSIER_UPSERTED && event.type !== DOSSIER_PROGRESSED) {
       deps.metrics.ingested(event.type, 'ignored');
       return;
     }
-    const { maHoSo, version } = checkDossierEvent(event, ctx.offset);
+    // A replayed dead letter (packages/events replayDeadLetters) keeps the version it had: its first offset.
+    const { maHoSo, version } = checkDossierEvent(event, ctx.replayOf?.offset ?? ctx.offset);
     if (event.type === DOSSIER_UPSERTED) {
       const r = await deps.ingest.recordSnapshot(maHoSo, event, version);
       deps.metrics.ingested(event.type, r);

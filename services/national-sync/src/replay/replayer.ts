@@ -1,10 +1,9 @@
 import type { Kafka } from 'kafkajs';
-import { decodeEvent } from '@lienthong/events';
+import { decodeEvent, readDeadLetters } from '@lienthong/events';
 import { errorMessage, type Logger, type Pool } from '@lienthong/platform';
 import { DOSSIER_PROGRESSED, DOSSIER_UPSERTED, checkDossierEvent } from '../consume/dossier-events.js';
 import { SyncError, SyncErrorCodes } from '../errors.js';
 import type { LedgerIngest } from '../ledger/ingest.js';
-import { readDeadLetters } from './read-dead-letters.js';
 
 export interface ReplayerOptions {
   pool: Pool;

@@ -1,0 +1,110 @@
+/**
+ * Issue 17 §2: Kafka TLS and SASL are configurable (packages/events kafkaConnectionFromConfig, platform
+ * kafkaConfigProperties). The SCRAM-SHA-512 part is proven against a real broker: a private KRaft broker on
+ * free ports with a SASL_PLAINTEXT listener and one SCRAM credential (infra/kafka/kafka.mjs `scram`). The
+ * hub's producer publishes and its consumer runner reads through that listener with the configured
+ * user; a wrong password is refused by the broker. TLS is covered by the config tests only (no broker with
+ * certificates is started here): that is said, not implied.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { catalogueSpecs, createConsumerRunner, createEvent, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig, topicNames, type CloudEvent } from '@lienthong/events';
+import { kafkaConfigProperties, loadConfig } from '@lienthong/platform';
+// @ts-expect-error plain ESM script without types
+import { startKafka, freePort, repoRoot } from '../../infra/kafka/kafka.mjs';
+import { eventually, quietLogger, randomSuffix } from '../helpers/index.js';
+
+const logger = quietLogger();
+const schema = { type: 'object', properties: { ...kafkaConfigProperties }, required: [] } as const;
+
+describe('Kafka connection settings (config → kafkajs options)', () => {
+  const files: Record<string, string> = { '/ca.pem': 'CA PEM', '/c.pem': 'CERT PEM', '/k.pem': 'KEY PEM' };
+  const read = (p: string) => {
+    const f = files[p];
+    if (f === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    return f;
+  };
+
+  it('a secured config: TLS with a CA file, mutual TLS, SCRAM-SHA-512; the password is masked as a secret', () => {
+    const config = loadConfig(schema, {
+      KAFKA_BROKERS: 'kafka-1.tinh.gov.vn:9093, kafka-2.tinh.gov.vn:9093',
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: '/ca.pem',
+      KAFKA_SSL_CERT_FILE: '/c.pem',
+      KAFKA_SSL_KEY_FILE: '/k.pem',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'lienthong-payments',
+      KAFKA_SASL_PASSWORD: 's3cret-from-the-vault',
+    });
+    expect(kafkaConnectionFromConfig(config, read)).toEqual({
+      brokers: ['kafka-1.tinh.gov.vn:9093', 'kafka-2.tinh.gov.vn:9093'],
+      ssl: { rejectUnauthorized: true, ca: ['CA PEM'], cert: 'CERT PEM', key: 'KEY PEM' },
+      sasl: { mechanism: 'scram-sha-512', username: 'lienthong-payments', password: 's3cret-from-the-vault' },
+    });
+    expect(kafkaConfigProperties.KAFKA_SASL_PASSWORD.secret).toBe(true);
+  });
+
+  it('the default stays plaintext on the local broker', () => {
+    expect(kafkaConnectionFromConfig(loadConfig(schema, {}), read)).toEqual({ brokers: ['127.0.0.1:9092'] });
+  });
+
+  it.each([
+    [{ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u' }, /needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD/],
+    [{ KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }, /without KAFKA_SASL_MECHANISM/],
+    [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }, /in clear: set KAFKA_SSL=true/],
+    [{ KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: '/c.pem' }, /go together/],
+    [{ KAFKA_SSL_CA_FILE: '/nowhere.pem' }, /KAFKA_SSL_CA_FILE: cannot read \/nowhere.pem \(ENOENT\)/],
+  ])('refuses a half or unsafe config %#, naming the settings', (env, message) => {
+    expect(() => kafkaConnectionFromConfig(loadConfig(schema, env as NodeJS.ProcessEnv), read)).toThrow(message);
+  });
+
+  it('an unknown mechanism is refused by the schema', () => {
+    expect(() => loadConfig(schema, { KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(/KAFKA_SASL_MECHANISM/);
+  });
+});
+
+describe('SASL/SCRAM-SHA-512 against a real broker (private, free ports)', () => {
+  const dataDir = path.join(repoRoot, '.data', `kafka-sasl-${randomSuffix()}`);
+  const username = 'lienthong-test';
+  const password = `pw-${randomSuffix()}${randomSuffix()}`;
+  let broker: { stop: () => Promise<void> } | undefined;
+  let saslPort: number;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    saslPort = await freePort();
+    broker = await startKafka({ dataDir, port, controllerPort: await freePort(), quiet: true, scram: { port: saslPort, username, password } });
+  }, 150_000);
+  afterAll(async () => {
+    await broker?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const env = (pw: string) => ({ KAFKA_BROKERS: `127.0.0.1:${saslPort}`, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: pw });
+
+  it('publishes and consumes through the SCRAM listener with the configured user; a wrong password is refused', async () => {
+    const kafka = createKafka({ ...kafkaConnectionFromConfig(loadConfig(schema, env(password))), clientId: 'sasl-test', logger, retries: 1 });
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, catalogueSpecs(''));
+    await admin.disconnect();
+    const topic = topicNames('').dossierEvents;
+    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'sasl-test' });
+    await producer.connect();
+    const sent = createEvent({ source: 'urn:lienthong:test', type: 'vn.lienthong.dossier.upserted', subject: 'S-1', dataschema: 'x', data: { n: 1 } });
+    await producer.publish(topic, [sent]);
+    await producer.disconnect();
+    const seen: CloudEvent[] = [];
+    const runner = createConsumerRunner({ kafka, logger, groupId: `sasl-${randomSuffix()}`, topics: [topic], producer, handle: async (e) => void seen.push(e) });
+    await runner.start();
+    await eventually(() => seen.length === 1, { what: 'the event read through SASL', timeoutMs: 30_000 });
+    await runner.stop();
+    expect(seen[0]!.id).toBe(sent.id);
+
+    const wrong = createKafka({ ...kafkaConnectionFromConfig(loadConfig(schema, env('not-the-password'))), clientId: 'sasl-wrong', logger, retries: 0 });
+    const a = wrong.admin();
+    await expect(a.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed|Authentication failed|SASL/i);
+    await a.disconnect().catch(() => {});
+  }, 90_000);
+});
