@@ -21,7 +21,7 @@ export interface Backends {
   url(service: ServiceName): string | undefined;
   call<T = unknown>(service: ServiceName, path: string, init?: BackendCall): Promise<BackendResult<T>>;
   /** GET of a plain-text resource (/metrics); undefined when the service does not answer 2xx. */
-  text(service: ServiceName, path: string): Promise<string | undefined>;
+  text(service: ServiceName, path: string, key?: string): Promise<string | undefined>;
 }
 
 const MAX_BODY = 5 * 1024 * 1024;
@@ -61,11 +61,11 @@ export function createBackends(urls: Partial<Record<ServiceName, string>>, timeo
         return { ok: false, unavailable: true, error: (err as Error).name === 'TimeoutError' ? 'timeout' : (err as Error).message };
       }
     },
-    async text(service, path) {
+    async text(service, path, key) {
       const b = base(service);
       if (!b) return undefined;
       try {
-        const res = await fetch(b + path, { signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(b + path, { signal: AbortSignal.timeout(timeoutMs), ...(key ? { headers: { authorization: `Bearer ${key}` } } : {}) });
         if (!res.ok) return undefined;
         const text = await res.text();
         return text.length > MAX_BODY ? undefined : text;

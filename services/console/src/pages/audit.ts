@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageKit } from '../app.js';
 import { html } from '../lib/html.js';
@@ -12,10 +11,9 @@ import { genericTable, rowsOf } from './generic.js';
 
 /**
  * Citizen-data look-up audit (auditor role): search by subject ID, officer, agency, dossier and time, and
- * the hash chain's verification, from citizen-data's audit API. The subject ID typed here is hashed
- * (SHA-256, hex) before it leaves the console, so neither the console's logs nor the query string sent to
- * citizen-data carry it in clear [inf: citizen-data stores subject hashes; if its API expects a keyed hash
- * it must accept `subjectHash` computed its way — see docs/console.md].
+ * the hash chain's verification, from citizen-data's audit API (POST /v1/audit/search, GET
+ * /v1/audit/verify). The subject ID goes in a POST body only (never a URL, never the console's logs);
+ * citizen-data hashes it with its own key and searches by the hash. Rows show the subject as its hash.
  */
 export function auditRoutes(kit: PageKit): void {
   const { deps } = kit;
@@ -23,30 +21,31 @@ export function auditRoutes(kit: PageKit): void {
   // Referer); the form carries a CSRF token like every other. The other filters work as GET links too.
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const q = new InputReader(req.method === 'POST' ? req.body : req.query);
-    const subjectId = q.str('subjectId', { max: 20, pattern: /^[0-9A-Za-z-]{9,20}$/ });
+    const subjectId = q.str('subjectId', { max: 14, pattern: /^([0-9]{9}|[0-9]{12}|[0-9]{10}(-[0-9]{3})?)$/ });
     const officer = q.str('officer', { max: 64, pattern: /^[A-Za-z0-9._@-]+$/ });
     const agency = q.str('agency', { max: 40, pattern: AGENCY });
     const maHoSo = q.str('maHoSo', { max: 100, pattern: MA_HO_SO });
     const from = q.date('from');
     const to = q.date('to');
     const op = req.operator!;
+    // citizen-data hashes the subject ID with its own key on the way in (POST, so it is in no URL).
     const query = {
-      subjectHash: subjectId ? createHash('sha256').update(subjectId, 'utf8').digest('hex') : undefined,
-      officer,
-      agency,
-      maHoSo,
-      from,
-      to,
+      ...(subjectId ? { subjectId } : {}),
+      ...(officer ? { officerId: officer } : {}),
+      ...(agency ? { agency } : {}),
+      ...(maHoSo ? { MaHoSo: maHoSo } : {}),
+      ...(from ? { from: `${from}T00:00:00+07:00` } : {}),
+      ...(to ? { to: `${to}T23:59:59+07:00` } : {}),
       limit: 200,
     };
     const [found, chain] = await Promise.all([
-      deps.backends.call('citizen-data', '/v1/audit', { key: op.apiKey, query }),
+      deps.backends.call<{ items?: Record<string, unknown>[] }>('citizen-data', '/v1/audit/search', { key: op.apiKey, body: query }),
       deps.backends.call<Record<string, unknown>>('citizen-data', '/v1/audit/verify', { key: op.apiKey }),
     ]);
     return kit.render(req, reply, (c) => t(c.lang, 'audit'), (c) => html`
 ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
 ${found.ok || chain.ok ? '' : unavailable(c.lang, 'citizen-data')}
-${chain.ok ? html`<p class="notice ${chain.body.ok === false || chain.body.valid === false ? 'error' : 'ok'}" data-testid="chain">${t(c.lang, 'chain')}: ${chain.body.ok === false || chain.body.valid === false ? t(c.lang, 'chainBroken') : t(c.lang, 'chainOk')} ${Object.entries(chain.body).filter(([k]) => k !== 'ok' && k !== 'valid').map(([k, v]) => html`<span class="kv"><b>${k}</b> ${typeof v === 'object' ? JSON.stringify(v) : String(v)}</span> `)}</p>` : ''}
+${chain.ok ? html`<p class="notice ${chain.body.ok === false ? 'error' : 'ok'}" data-testid="chain">${t(c.lang, 'chain')}: ${chain.body.ok === false ? t(c.lang, 'chainBroken') : t(c.lang, 'chainOk')} <span class="kv"><b>checked</b> ${String(chain.body.checked ?? '—')}</span> ${chain.body.firstBroken ? html`<span class="kv bad"><b>firstBroken</b> ${JSON.stringify(chain.body.firstBroken)}</span>` : ''}</p>` : ''}
 <form method="post" action="/kiem-toan" class="filters" role="search">${csrfField(c)}
 <div><label for="a-s">${t(c.lang, 'subjectId')}</label><input id="a-s" name="subjectId" value="" maxlength="20" autocomplete="off" inputmode="numeric"></div>
 <div><label for="a-o">${t(c.lang, 'officer')}</label><input id="a-o" name="officer" value="${officer ?? ''}" maxlength="64"></div>
@@ -58,7 +57,7 @@ ${chain.ok ? html`<p class="notice ${chain.body.ok === false || chain.body.valid
 ${subjectId ? html`<p class="muted">${t(c.lang, 'subjectId')}: ${maskId(subjectId)}</p>` : ''}
 ${found.ok
   ? rowsOf(found.body).length
-    ? genericTable(rowsOf(found.body), c.lang, { testid: 'audit', max: 10, hide: ['subjectId', 'subject', 'hoTen', 'name', 'payload'] })
+    ? genericTable(rowsOf(found.body), c.lang, { testid: 'audit', max: 14, hide: ['subjectHash', 'prevHash', 'hash', 'fields'] })
     : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
   : found.unavailable
     ? ''

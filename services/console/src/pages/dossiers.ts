@@ -25,6 +25,16 @@ interface TimelineItem {
 
 const REVEAL_ROLES = ['operator', 'auditor'] as const;
 
+/** What operations' read model answers for one dossier (services/operations/src/routes/dossier-routes.ts). */
+interface OpsDossier {
+  NgayHenTra?: string | null;
+  deadline?: string | null;
+  deadlineAfterSupplement?: string | null;
+  overdueAt?: string | null;
+  deadlineNotices?: { kind: string; deadline: string | null; detectedAt: string }[];
+  apologies?: { apologyId: string; newDueDate: string; createdAt: string; reason: string | null; letterUrl: string }[];
+}
+
 export function dossierRoutes(kit: PageKit): void {
   const { deps } = kit;
   const deadLetters = createDeadLetterStore(deps.pool);
@@ -72,9 +82,9 @@ ${rows.length
       deps.backends.call<Record<string, unknown>>('national-sync', `/v1/dossiers/${encodeURIComponent(maHoSo)}/sync`, { key: op.apiKey }),
       listPayments(deps.pool, { maHoSo, limit: 50 }),
       deadLetters.list({ maHoSo, includeReplayed: true }, 50),
-      deps.backends.call<{ events?: unknown[]; items?: unknown[] }>('operations', `/v1/dossiers/${encodeURIComponent(maHoSo)}/timeline`, { key: op.apiKey }),
+      deps.backends.call<OpsDossier>('operations', `/v1/dossiers/${encodeURIComponent(maHoSo)}`, { key: op.apiKey }),
       hasRole(op, 'auditor')
-        ? deps.backends.call<{ items?: unknown[]; entries?: unknown[] }>('citizen-data', '/v1/audit', { key: op.apiKey, query: { maHoSo } })
+        ? deps.backends.call<{ items?: Record<string, unknown>[] }>('citizen-data', '/v1/audit/search', { key: op.apiKey, body: { MaHoSo: maHoSo, limit: 200 } })
         : Promise.resolve(undefined),
     ]);
     const lang = req.lang;
@@ -98,15 +108,27 @@ ${rows.length
     for (const d of dls) {
       items.push({ at: d.lastAt, source: d.dlqTopic, title: `${t(lang, 'deadLettered')} · ${d.consumerGroup}`, bad: d.state !== 'replayed', detail: html`<span class="kv"><b>${t(lang, 'errorCode')}</b> ${d.errorCode ?? '—'}</span> <span class="kv"><b>${t(lang, 'reason')}</b> ${d.reason ?? '—'}</span> <span class="kv"><b>${t(lang, 'status')}</b> ${d.state}</span>` });
     }
-    const opsItems = ops.ok ? ((ops.body.events ?? ops.body.items ?? []) as Record<string, unknown>[]) : [];
-    for (const x of opsItems.slice(0, 200)) {
-      const at = new Date(String(x.at ?? x.time ?? x.occurredAt ?? ''));
-      items.push({ at: Number.isNaN(at.getTime()) ? new Date(0) : at, source: 'operations', title: String(x.type ?? x.kind ?? 'operations'), detail: html`${Object.entries(x).filter(([k]) => !['at', 'time', 'type', 'kind'].includes(k)).slice(0, 8).map(([k, v]) => html`<span class="kv"><b>${k}</b> ${typeof v === 'string' ? v.slice(0, 200) : JSON.stringify(v)?.slice(0, 200)}</span> `)}` });
+    // operations' read model: deadline notices and apology letters (its own store, GET /v1/dossiers/:MaHoSo).
+    const o = ops.ok ? ops.body : undefined;
+    for (const n of o?.deadlineNotices ?? []) {
+      items.push({ at: new Date(n.detectedAt), source: 'operations', title: `${t(lang, 'navOverdue')} · ${n.kind}`, bad: /overdue/.test(n.kind), detail: html`<span class="kv"><b>${t(lang, 'dueAt')}</b> ${cell('deadline', n.deadline, lang)}</span>` });
     }
-    const lookupItems = lookups && lookups.ok ? ((lookups.body.items ?? lookups.body.entries ?? []) as Record<string, unknown>[]) : [];
-    for (const x of lookupItems.slice(0, 200)) {
-      const at = new Date(String(x.at ?? x.time ?? ''));
-      items.push({ at: Number.isNaN(at.getTime()) ? new Date(0) : at, source: 'citizen-data', title: `${t(lang, 'navAudit')} · ${String(x.kind ?? x.source ?? '')}`, detail: html`<span class="kv"><b>${t(lang, 'officer')}</b> ${String(x.officer ?? x.officerId ?? x.MaCanBo ?? '—')}</span> <span class="kv"><b>${t(lang, 'outcome')}</b> ${String(x.result ?? x.outcome ?? '—')}</span>` });
+    for (const a of o?.apologies ?? []) {
+      items.push({
+        at: new Date(a.createdAt),
+        source: 'operations',
+        title: t(lang, 'apology'),
+        detail: html`<span class="kv"><b>${t(lang, 'newDueDate')}</b> ${a.newDueDate}</span> <span class="kv"><b>${t(lang, 'reason')}</b> ${a.reason ?? ''}</span> <a href="/qua-han/${encodeURIComponent(maHoSo)}/thu-xin-loi/${encodeURIComponent(a.apologyId)}">${t(lang, 'print')}</a>`,
+      });
+    }
+    // Look-ups made for this dossier, from citizen-data's audit (auditors only); the subject stays a hash.
+    for (const x of lookups && lookups.ok ? (lookups.body.items ?? []).slice(0, 200) : []) {
+      items.push({
+        at: new Date(String(x.at)),
+        source: 'citizen-data',
+        title: `${t(lang, 'navAudit')} · ${String(x.operation ?? '')}`,
+        detail: html`<span class="kv"><b>${t(lang, 'officer')}</b> ${String(x.officerId ?? '—')}</span> <span class="kv"><b>${t(lang, 'outcome')}</b> ${String(x.outcome ?? '—')}</span> <span class="kv"><b>client</b> ${String(x.clientId ?? '—')}</span>`,
+      });
     }
     items.sort((a, b) => a.at.getTime() - b.at.getTime());
     const reveal = opts.reveal === true;
@@ -116,6 +138,7 @@ ${opts.message ?? ''}
 <section class="card" aria-label="${maHoSo}">
 <dl class="facts">
   <dt>${t(c.lang, 'agency')}</dt><dd>${agency}</dd>
+  ${o ? html`<dt>${t(c.lang, 'dueAt')}</dt><dd>${cell('deadline', o.deadlineAfterSupplement ?? o.deadline ?? o.NgayHenTra, c.lang)}${o.overdueAt ? html` · <span class="bad">${t(c.lang, 'navOverdue')} ${cell('overdueAt', o.overdueAt, c.lang)}</span>` : ''}</dd>` : ''}
   <dt>${t(c.lang, 'owner')}</dt><dd data-testid="owner">${owner ? (reveal ? owner : maskName(owner)) : '—'} ${reveal ? html`<small>(${t(c.lang, 'revealed')})</small>` : ''}</dd>
 </dl>
 ${owner && !reveal && hasRole(c.operator, ...REVEAL_ROLES)
@@ -127,7 +150,7 @@ ${ledgerView(c, ledger, maHoSo)}
 </section>
 <section aria-labelledby="tl-h"><h2 id="tl-h">${t(c.lang, 'timeline')}</h2>
 ${payments === undefined ? unavailable(c.lang, 'payments') : ''}
-${ops.ok ? '' : unavailable(c.lang, 'operations')}
+${ops.ok || (!ops.unavailable && ops.status === 404) ? '' : unavailable(c.lang, 'operations')}
 ${items.length
   ? html`<ol class="timeline" data-testid="timeline">${items.map((i) => html`<li class="${i.bad ? 'bad' : ''}"><time>${fmtTime(i.at, c.lang)}</time> <span class="src">${i.source}</span> <strong>${i.title}</strong><div>${i.detail}</div></li>`)}</ol>`
   : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}

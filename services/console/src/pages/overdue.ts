@@ -1,50 +1,68 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageKit } from '../app.js';
-import { html, type Html } from '../lib/html.js';
-import { fmtTime, t } from '../lib/i18n.js';
+import { html, qs, type Html } from '../lib/html.js';
+import { fmtNumber, t } from '../lib/i18n.js';
 import { backendMessage } from '../lib/backends.js';
 import { hasRole, OPERATOR, READ_ROLES } from '../web/context.js';
 import { csrfField, flash, reasonField, unavailable } from '../web/layout.js';
-import { AGENCY, InputReader, MA_HO_SO } from '../web/input.js';
-import { cell, genericTable, rowsOf } from './generic.js';
+import { AGENCY, InputReader, MA_HO_SO, UUID } from '../web/input.js';
+import { cell } from './generic.js';
+import { agencyOf } from '../index/event-index.js';
+
+interface OverdueItem {
+  MaHoSo: string;
+  agency: string;
+  MaTTHC: string | null;
+  NgayHenTra: string | null;
+  deadline: string | null;
+  overdueAt: string | null;
+  supplementRounds: number | null;
+  apologies: number;
+}
 
 /**
- * Overdue and due-soon dossiers per agency (operations' read model), with the apology-letter form and its
- * printable page. Issuing an apology is a state change in operations: operator role, a reason, the action
- * log.
+ * Overdue dossiers per agency (operations: GET /v1/overdue?agency=), with the apology-letter form
+ * (POST /v1/overdue/:MaHoSo/apology, operator, the reason typed becomes the letter's reason and the
+ * console's action-log reason) and its printable page (operations renders the letter; the console passes
+ * it through under operations' own restrictive CSP). Operations has no due-soon list yet: not shown.
  */
 export function overdueRoutes(kit: PageKit): void {
   const { deps } = kit;
 
   async function page(req: FastifyRequest, reply: FastifyReply, message?: Html) {
     const q = new InputReader(req.query);
-    const agency = q.str('agency', { max: 40, pattern: AGENCY });
     const op = req.operator!;
-    const [overdue, dueSoon] = await Promise.all([
-      deps.backends.call('operations', '/v1/overdue', { key: op.apiKey, query: { agency } }),
-      deps.backends.call('operations', '/v1/due-soon', { key: op.apiKey, query: { agency } }),
-    ]);
+    const seen = (
+      await deps.pool.query<{ agency: string }>(`SELECT agency, count(*) AS n FROM console_event WHERE agency IS NOT NULL GROUP BY agency ORDER BY n DESC LIMIT 12`)
+    ).rows.filter((a) => deps.clients.mayActFor(op.client, a.agency));
+    const agency = q.str('agency', { max: 40, pattern: AGENCY }) ?? seen[0]?.agency;
+    const overdue = agency ? await deps.backends.call<{ total?: number; items?: OverdueItem[] }>('operations', '/v1/overdue', { key: op.apiKey, query: { agency, pageSize: '500' } }) : undefined;
     const canAct = hasRole(op, 'operator');
-    const maOf = (x: Record<string, unknown>) => (typeof x.MaHoSo === 'string' ? x.MaHoSo : typeof x.maHoSo === 'string' ? x.maHoSo : undefined);
+    const tomorrow = new Date(Date.now() + 7 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
     return kit.render(req, reply, (c) => t(c.lang, 'overdue'), (c) => html`
 ${message ?? ''}
+${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
 <form method="get" action="/qua-han" class="filters" role="search"><div><label for="o-a">${t(c.lang, 'agency')}</label><input id="o-a" name="agency" value="${agency ?? ''}" maxlength="40"></div><div class="buttons"><button type="submit">${t(c.lang, 'filter')}</button></div></form>
-${overdue.ok
-  ? html`<h2>${t(c.lang, 'navOverdue')}</h2>${rowsOf(overdue.body).length
-      ? html`<div class="table-wrap"><table data-testid="overdue"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'dueAt')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'apology')}</th></tr></thead><tbody>
-${rowsOf(overdue.body).slice(0, 300).map((x) => {
-        const m = maOf(x);
-        return html`<tr><td>${m ? html`<a href="/ho-so/${encodeURIComponent(m)}">${m}</a>` : '—'}</td><td>${cell('dueAt', x.dueAt ?? x.NgayHenTra ?? x.due, c.lang)}</td><td>${cell('status', x.status ?? x.TrangThaiHoSo, c.lang)}</td>
-<td>${m ? html`<a href="/qua-han/${encodeURIComponent(m)}/thu-xin-loi">${t(c.lang, 'print')}</a>` : ''}
-${m && canAct && MA_HO_SO.test(m) ? html`<details><summary>${t(c.lang, 'apology')}</summary><form method="post" action="/qua-han/${encodeURIComponent(m)}/xin-loi" class="stack">${csrfField(c)}
-<label for="nd-${m}">${t(c.lang, 'newDueDate')}</label><input id="nd-${m}" name="newDueDate" type="date" required>
-${reasonField(c.lang, `ap-${m}`)}<button type="submit">${t(c.lang, 'submit')}</button></form></details>` : ''}</td></tr>`;
-      })}</tbody></table></div>`
-      : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}`
-  : overdue.unavailable
-    ? unavailable(c.lang, 'operations')
-    : flash('error', backendMessage(overdue.body, c.lang))}
-${dueSoon.ok ? html`<h2>${t(c.lang, 'dueAt')}</h2>${genericTable(rowsOf(dueSoon.body), c.lang, { testid: 'due-soon', link: (x) => (maOf(x) ? `/ho-so/${encodeURIComponent(maOf(x)!)}` : undefined) })}` : ''}`);
+<p>${seen.map((a) => html`<a class="chip${a.agency === agency ? ' on' : ''}" href="/qua-han${qs({ agency: a.agency })}">${a.agency}</a> `)}</p>
+${!overdue
+  ? html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+  : !overdue.ok
+    ? overdue.unavailable
+      ? unavailable(c.lang, 'operations')
+      : flash('error', backendMessage(overdue.body, c.lang))
+    : (overdue.body.items ?? []).length
+      ? html`<p>${t(c.lang, 'total')}: <b data-testid="overdue-total">${fmtNumber(overdue.body.total ?? 0, c.lang)}</b></p>
+<div class="table-wrap"><table data-testid="overdue"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'procedure')}</th><th scope="col">${t(c.lang, 'dueAt')}</th><th scope="col">${t(c.lang, 'navOverdue')}</th><th scope="col">${t(c.lang, 'apology')}</th></tr></thead><tbody>
+${(overdue.body.items ?? []).map(
+  (x) => html`<tr><td><a href="/ho-so/${encodeURIComponent(x.MaHoSo)}">${x.MaHoSo}</a></td><td>${x.MaTTHC ?? '—'}</td><td>${cell('deadline', x.deadline ?? x.NgayHenTra, c.lang)}</td><td>${cell('overdueAt', x.overdueAt, c.lang)}</td>
+<td>${x.apologies ? html`<a href="/ho-so/${encodeURIComponent(x.MaHoSo)}#tl-h">${x.apologies} ${t(c.lang, 'apology')}</a> ` : ''}
+${canAct && MA_HO_SO.test(x.MaHoSo)
+  ? html`<details><summary>${t(c.lang, 'apology')}</summary><form method="post" action="/qua-han/${encodeURIComponent(x.MaHoSo)}/xin-loi" class="stack">${csrfField(c)}
+<label for="nd-${x.MaHoSo}">${t(c.lang, 'newDueDate')}</label><input id="nd-${x.MaHoSo}" name="newDueDate" type="date" min="${tomorrow}" required>
+${reasonField(c.lang, `ap-${x.MaHoSo}`)}<button type="submit">${t(c.lang, 'submit')}</button></form></details>`
+  : ''}</td></tr>`,
+)}</tbody></table></div>`
+      : html`<p class="muted" data-testid="no-overdue">${t(c.lang, 'noResults')}</p>`}`);
   }
 
   kit.route('GET', '/qua-han', { roles: READ_ROLES }, async (req, reply) => page(req, reply));
@@ -58,30 +76,34 @@ ${dueSoon.ok ? html`<h2>${t(c.lang, 'dueAt')}</h2>${genericTable(rowsOf(dueSoon.
     if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
     if (!newDueDate) return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: newDueDate`));
     const op = req.operator!;
-    const r = await deps.backends.call('operations', '/v1/apologies', { key: op.apiKey, body: { MaHoSo: m, reason, newDueDate } });
-    await deps.actions.record({ clientId: op.client.id, action: 'apology-letter', target: `dossier:${m}`, reason, outcome: r.ok ? 'ok' : r.unavailable ? 'failed' : 'refused', detail: { newDueDate } });
-    if (r.ok) return page(req, reply, flash('ok', t(req.lang, 'done')));
-    return page(req, reply.status(r.unavailable ? 502 : r.status), flash('error', `${t(req.lang, 'failed')}: ${r.unavailable ? t(req.lang, 'serviceUnavailable') : backendMessage(r.body, req.lang)}`));
+    const agency = agencyOf(m);
+    if (!agency || !deps.clients.mayActFor(op.client, agency)) return kit.notFound(req, reply);
+    const r = await deps.backends.call<{ apologyId?: string }>('operations', `/v1/overdue/${encodeURIComponent(m)}/apology`, { key: op.apiKey, body: { reason, newDueDate } });
+    await deps.actions.record({
+      clientId: op.client.id,
+      action: 'apology-letter',
+      target: `dossier:${m}`,
+      reason,
+      outcome: r.ok ? 'ok' : r.unavailable ? 'failed' : 'refused',
+      detail: { newDueDate, ...(r.ok && r.body.apologyId ? { apologyId: r.body.apologyId } : {}) },
+    });
+    if (r.ok && r.body.apologyId) {
+      return page(req, reply, html`${flash('ok', t(req.lang, 'done'))}<p><a data-testid="letter-link" href="/qua-han/${encodeURIComponent(m)}/thu-xin-loi/${r.body.apologyId}">${t(req.lang, 'print')} · ${t(req.lang, 'apology')} ${m}</a></p>`);
+    }
+    return page(req, reply.status(r.ok ? 502 : r.unavailable ? 502 : r.status), flash('error', `${t(req.lang, 'failed')}: ${!r.ok && !r.unavailable ? backendMessage(r.body, req.lang) : t(req.lang, 'serviceUnavailable')}`));
   });
 
-  kit.route('GET', '/qua-han/:maHoSo/thu-xin-loi', { roles: READ_ROLES }, async (req, reply) => {
-    const m = (req.params as { maHoSo: string }).maHoSo;
-    if (!MA_HO_SO.test(m)) return kit.notFound(req, reply);
-    const r = await deps.backends.call<Record<string, unknown>>('operations', `/v1/apologies/${encodeURIComponent(m)}`, { key: req.operator!.apiKey });
-    const letter = r.ok ? (rowsOf(r.body, ['letters', 'items'])[0] ?? r.body) : undefined;
-    return kit.render(
-      req,
-      reply,
-      (c) => `${t(c.lang, 'apology')} ${m}`,
-      (c) => html`${letter
-        ? html`<article class="letter" data-testid="letter">${typeof letter.text === 'string' || typeof letter.body === 'string'
-            ? html`<div class="letter-text">${String(letter.text ?? letter.body)}</div>`
-            : html`<dl class="facts">${Object.entries(letter).map(([k, v]) => html`<dt>${k}</dt><dd>${cell(k, v, c.lang)}</dd>`)}</dl>`}
-<p class="muted">${fmtTime(new Date(), c.lang)}</p></article>`
-        : !r.ok && r.unavailable
-          ? unavailable(c.lang, 'operations')
-          : flash('error', backendMessage(!r.ok && !r.unavailable ? r.body : {}, c.lang))}`,
-      { printable: true },
-    );
+  // The printable letter as operations renders it (its own escaping and a CSP allowing only inline styles).
+  kit.route('GET', '/qua-han/:maHoSo/thu-xin-loi/:id', { roles: READ_ROLES }, async (req, reply) => {
+    const { maHoSo: m, id } = req.params as { maHoSo: string; id: string };
+    if (!MA_HO_SO.test(m) || !UUID.test(id)) return kit.notFound(req, reply);
+    const agency = agencyOf(m);
+    if (!agency || !deps.clients.mayActFor(req.operator!.client, agency)) return kit.notFound(req, reply);
+    const text = await deps.backends.text('operations', `/v1/overdue/${encodeURIComponent(m)}/apology/${id}`, req.operator!.apiKey);
+    if (text === undefined) return kit.render(req, reply.status(502), (c) => t(c.lang, 'apology'), (c) => unavailable(c.lang, 'operations'));
+    return reply
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+      .type('text/html; charset=utf-8')
+      .send(text);
   });
 }
