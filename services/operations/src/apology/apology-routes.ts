@@ -87,7 +87,7 @@ export function registerApologyRoutes(
           | { agency_code: string; snap: { chuHoSo: string | null; tenTTHC: string | null; donViXuLy: string | null } | null; ngay_tiep_nhan: Date | null; due_at: Date | null; overdue_at: Date | null; end_at: Date | null; trang_thai: number | null; agency_name: string | null; parent_name: string | null }
           | undefined;
         if (!d) throw new OpsError('LT_OPS_DOSSIER_NOT_FOUND', `dossier ${m} not seen`, { kind: 'not_found', messageVi: `chưa có hồ sơ ${m}` });
-        if (!d.overdue_at || d.overdue_at.getTime() > now.getTime() || d.end_at) {
+        if (!d.overdue_at || d.overdue_at.getTime() >= now.getTime() || d.end_at) {
           throw new OpsError('LT_OPS_NOT_OVERDUE', `dossier ${m} is not overdue`, { kind: 'conflict', messageVi: `hồ sơ ${m} chưa quá hạn hoặc đã kết thúc` });
         }
         const inferred: string[] = [];

@@ -102,9 +102,10 @@ export function createDeadlineMonitor(deps: {
            ORDER BY d.overdue_at LIMIT 2000`,
           kind === 'overdue' ? [now] : [now, bound],
         );
-      const overdue = (await pick('overdue', 'd.overdue_at <= $1')).rows as Candidate[];
-      const dueSoon = (await pick('due-soon', 'd.overdue_at > $1 AND d.overdue_at <= $2')).rows as Candidate[];
-      let counts = { overdue: 0, dueSoon: 0 };
+      // Overdue once the deadline has passed: at the deadline's own minute the dossier is still on time.
+      const overdue = (await pick('overdue', 'd.overdue_at < $1')).rows as Candidate[];
+      const dueSoon = (await pick('due-soon', 'd.overdue_at >= $1 AND d.overdue_at <= $2')).rows as Candidate[];
+      const counts = { overdue: 0, dueSoon: 0 };
       for (const [kind, list] of [['overdue', overdue], ['due-soon', dueSoon]] as const) {
         for (const r of list) {
           const ins = await c.query(

@@ -55,7 +55,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: { pool: Pool; 
       const { page, pageSize } = paging(req.query);
       const now = deps.clock.now();
       const where = `FROM ${s}.dossier d WHERE d.agency_code IN (SELECT code FROM ops_agency_closure WHERE ancestor = $1)
-        AND d.overdue_at <= $2 AND d.end_at IS NULL AND (d.trang_thai IS NULL OR d.trang_thai NOT IN (3, 7, 8, 9, 10))`;
+        AND d.overdue_at < $2 AND d.end_at IS NULL AND (d.trang_thai IS NULL OR d.trang_thai NOT IN (3, 7, 8, 9, 10))`;
       const total = Number(((await deps.pool.query(`SELECT count(*) AS n ${where}`, [req.query.agency, now])).rows[0] as { n: string }).n);
       const items = (await deps.pool.query(
         `SELECT d.ma_ho_so AS "MaHoSo", d.agency_code AS "agency", d.ma_tthc AS "MaTTHC", d.ngay_hen_tra AS "NgayHenTra", d.due_at AS "deadline",

@@ -1,0 +1,81 @@
+import type { Kafka } from 'kafkajs';
+import { createConsumerRunner, type EventProducer } from '@lienthong/events';
+import type { Logger, Pool } from '@lienthong/platform';
+import { OpsError } from '../errors.js';
+import { checkSchemaName, ensureReadModel } from './schema.js';
+import type { ReadModelStore } from './store.js';
+import { createReadModelHandler } from './handler.js';
+
+export interface RebuildOptions {
+  kafka: Kafka;
+  producer: EventProducer;
+  pool: Pool;
+  logger: Logger;
+  /** The fresh schema to build into; refused when it already holds dossiers. */
+  schema: string;
+  topics: string[];
+  /** A store writing into `schema`. */
+  store: ReadModelStore;
+  /** Consumer group of this rebuild (new, so it starts at offset 0). */
+  groupId: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Replays the read model's topics from offset 0 into a fresh schema (docs/operations.md, "Rebuilding the
+ * read model"): records the end offsets of every partition first, consumes with a new consumer group from
+ * the beginning, and stops once each partition's committed position reached its recorded end. Events
+ * published meanwhile are applied too or left for the service (it consumes them with its own group): the
+ * read model is idempotent, so either is correct. Returns how many records were handled.
+ */
+export async function rebuildReadModel(o: RebuildOptions): Promise<{ records: number; schema: string }> {
+  const schema = checkSchemaName(o.schema);
+  const exists = (await o.pool.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, 'dossier'])).rowCount;
+  if (exists) {
+    const n = Number(((await o.pool.query(`SELECT count(*) AS n FROM ${schema}.dossier`)).rows[0] as { n: string }).n);
+    if (n > 0) throw new OpsError('LT_OPS_REBUILD_NOT_FRESH', `schema ${schema} already holds ${n} dossiers; rebuild into a fresh one`, { kind: 'conflict' });
+  }
+  await ensureReadModel(o.pool, schema);
+  const admin = o.kafka.admin();
+  await admin.connect();
+  const ends = new Map<string, bigint>();
+  try {
+    for (const t of o.topics) for (const p of await admin.fetchTopicOffsets(t)) ends.set(`${t}:${p.partition}`, BigInt(p.high));
+  } finally {
+    await admin.disconnect();
+  }
+  const handle = createReadModelHandler({ store: o.store });
+  const position = new Map<string, bigint>();
+  let records = 0;
+  const runner = createConsumerRunner({
+    kafka: o.kafka,
+    logger: o.logger,
+    groupId: o.groupId,
+    topics: o.topics,
+    producer: o.producer,
+    fromBeginning: true,
+    retry: { maxAttempts: 5, minDelayMs: 200, maxDelayMs: 5_000, factor: 2, jitter: 0.3 },
+    handle: async (event, ctx) => {
+      await handle(event, ctx);
+      records++;
+      position.set(`${ctx.topic}:${ctx.partition}`, BigInt(ctx.offset) + 1n);
+    },
+  });
+  await runner.start();
+  const deadline = Date.now() + (o.timeoutMs ?? 600_000);
+  try {
+    for (;;) {
+      // A partition is caught up when the next offset to read reaches its recorded end; transaction markers
+      // take offsets too, so "within 2 of the end and quiet" also counts (the last marker is never delivered).
+      const done = [...ends].every(([k, end]) => end === 0n || (position.get(k) ?? 0n) >= end - 1n);
+      if (done) break;
+      if (Date.now() > deadline) throw new OpsError('LT_OPS_REBUILD_TIMEOUT', 'rebuild did not catch up in time', { kind: 'unavailable' });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 1_000)); // let the batch in hand finish and its offsets commit
+  } finally {
+    await runner.stop();
+  }
+  o.logger.info({ schema, records }, 'read model rebuilt');
+  return { records, schema };
+}
