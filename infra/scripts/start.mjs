@@ -4,12 +4,12 @@
 // (DATABASE_URL, or an embedded one), writes the demo API client, starts every service from its dist/
 // build, waits until each is ready, prints the URLs and the demo key, and stops everything it started on
 // Ctrl-C. Runs after `npm run build` (the npm script does both).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { startKafka, repoRoot } from '../kafka/kafka.mjs';
 import { ensurePostgresDaemon, stopPostgresDaemon } from '../postgres/postgres.mjs';
+import { createSupervisor } from './supervisor.mjs';
 
 const dataDir = path.join(repoRoot, '.data');
 mkdirSync(dataDir, { recursive: true });
@@ -23,6 +23,7 @@ const ports = {
   nationalSync: portOf('NATIONAL_SYNC_PORT', 8081),
   payments: portOf('PAYMENTS_PORT', 8082),
   postal: portOf('POSTAL_PORT', 8087),
+  notifications: portOf('NOTIFICATIONS_PORT', 8086),
   console: portOf('CONSOLE_PORT', 8084),
 };
 // Every URL one service gives another follows the ports above: the services' own defaults assume 8082 and
@@ -74,10 +75,41 @@ function vnpostSandboxEnv() {
   });
 }
 
+/** A secret generated once into .data (git-ignored), never printed. */
+function dataSecret(name, bytes = 32) {
+  const file = path.join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(bytes).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+// The Zalo simulator keeps its token chain in memory, so each run starts a new chain: a fresh first refresh token
+// goes to the sandbox and into notifications' providers file, where a new token means a new grant (re-seeded).
+const zaloRefreshToken = `zalo-refresh-sandbox-${randomBytes(8).toString('hex')}`;
+
+/** The Zalo simulator's first refresh token and where it pushes delivery webhooks (this run's notifications). */
+function notificationsSandboxEnv() {
+  return unlessSet({
+    SANDBOX_ZALO_REFRESH_TOKEN: zaloRefreshToken,
+    SANDBOX_ZALO_WEBHOOK_URL: `http://${host}:${ports.notifications}/v1/zalo/webhook`,
+  });
+}
+
+/** notifications' providers file: the sandbox accounts (services/notifications/config) at this run's sandbox URL. */
+function notificationsProvidersFile() {
+  const file = path.join(dataDir, 'notifications-providers.json');
+  const text = readFileSync(path.join(repoRoot, 'services/notifications/config/providers.sandbox.json'), 'utf8')
+    .replaceAll('http://127.0.0.1:8090', sandboxUrl)
+    .replace('zalo-refresh-sandbox-0', zaloRefreshToken);
+  writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
 /** Services in start order: each with its port variable, port and the env it needs. */
 function services(env) {
   return [
-    { name: 'sandbox', portVar: 'SANDBOX_PORT', port: ports.sandbox, env: { ...sandboxMerchants(env.merchantsFile), ...vnpostSandboxEnv() } },
+    { name: 'sandbox', portVar: 'SANDBOX_PORT', port: ports.sandbox, env: { ...sandboxMerchants(env.merchantsFile), ...vnpostSandboxEnv(), ...notificationsSandboxEnv() } },
     { name: 'gateway', portVar: 'GATEWAY_PORT', port: ports.gateway, env: { API_CLIENTS_FILE: env.apiClientsFile } },
     {
       name: 'national-sync',
@@ -134,6 +166,28 @@ function services(env) {
           VNPOST_HCC_SECRET: 'lienthong-hcc-sandbox',
           VNPOST_HCC_CUSTOMER_CODE: 'C000000001',
           POSTAL_GROUP_ID: namespace ? `${namespace}postal` : undefined,
+        }),
+      },
+    },
+    {
+      name: 'notifications',
+      portVar: 'NOTIFICATIONS_PORT',
+      port: ports.notifications,
+      // Zalo and SMS through the sandbox's simulators (services/notifications/config/*.sandbox.json); webhooks to
+      // provincial systems may target loopback over http here only (WEBHOOKS_ALLOW_HTTP, 127.0.0.1/32).
+      env: {
+        API_CLIENTS_FILE: env.apiClientsFile,
+        ...unlessSet({
+          NOTIFICATIONS_TEMPLATES_FILE: path.join(repoRoot, 'services/notifications/config/templates.sandbox.json'),
+          NOTIFICATIONS_PROVIDERS_FILE: notificationsProvidersFile(),
+          NOTIFICATIONS_DATA_KEY: dataSecret('notifications-data-key'),
+          NOTIFICATIONS_ZALO_API_URL: `${sandboxUrl}/zalo`,
+          NOTIFICATIONS_ZALO_OAUTH_URL: `${sandboxUrl}/zalo/oauth`,
+          NOTIFICATIONS_QUIET_HOURS: 'off', // a demo at any hour; production keeps the 21:00-07:00 default
+          WEBHOOKS_SECRET_KEY: dataSecret('webhooks-secret-key'),
+          WEBHOOKS_ALLOW_HTTP: 'true',
+          WEBHOOKS_ALLOWED_NETWORKS: '127.0.0.1/32',
+          NOTIFICATIONS_GROUP_ID: namespace ? `${namespace}notifications` : undefined,
         }),
       },
     },
@@ -197,26 +251,19 @@ async function waitReady(name, url, child, timeoutMs = 90_000) {
   throw new Error(`${name} not ready at ${url} after ${timeoutMs / 1000} s (${last})`);
 }
 
-const children = [];
+// Every service runs under the supervisor (supervisor.mjs): an unexpected exit is announced and restarted
+// with backoff, never a reason to stop the rest; logs are prefixed per service (pino-pretty on a terminal).
+const supervisor = await createSupervisor({ say });
 let kafkaStop;
 let startedPostgres = false;
 let stopping = false;
-
-// A child killed by a signal keeps exitCode null (signalCode is set): both must be checked, or stopping
-// would wait forever for the 'exit' of a child that is already gone.
-const alive = (c) => c.exitCode === null && c.signalCode === null;
 
 async function stopAll(code = 0) {
   if (stopping) return;
   stopping = true;
   say('stopping…');
-  for (const c of [...children].reverse()) if (alive(c)) c.kill('SIGTERM');
   // Services shut down gracefully on SIGTERM; one that has not exited after 20 s is killed.
-  const force = setTimeout(() => {
-    for (const c of children) if (alive(c)) c.kill('SIGKILL');
-  }, 20_000);
-  await Promise.all(children.map((c) => (alive(c) ? new Promise((r) => c.once('exit', r)) : null)));
-  clearTimeout(force);
+  await supervisor.stopAll(20_000);
   if (kafkaStop) await kafkaStop();
   if (startedPostgres) await stopPostgresDaemon({ quiet: true });
   say('stopped');
@@ -257,9 +304,8 @@ try {
     const port = svc.port;
     // kafkajs 2.2.4 schedules a timer with a negative delay; Node ≥ 23 warns about it on every start.
     // Harmless (Node clamps it to 1 ms), so that one warning is silenced by name, no other.
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
+    const child = supervisor.run(svc.name, process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
       cwd: repoRoot,
-      stdio: ['ignore', 'inherit', 'inherit'],
       env: {
         ...process.env,
         ...svc.env,
@@ -268,13 +314,6 @@ try {
         [svc.portVar]: String(port),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       },
-    });
-    children.push(child);
-    child.once('exit', (code, signal) => {
-      if (!stopping) {
-        say(`${svc.name} exited (${signal ?? code}); stopping the rest`);
-        void stopAll(1);
-      }
     });
     say(`starting ${svc.name} on ${host}:${port}…`);
     await waitReady(svc.name, `http://${host}:${port}/health/ready`, child);

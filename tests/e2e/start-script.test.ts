@@ -192,6 +192,42 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
     expect(withFee.DanhSachLePhi).toEqual([{ TenPhiLePhi: 'Lệ phí cấp giấy phép', MaPhiLePhi: '1', HinhThucThu: '1', Gia: '50000', LoaiPhiLePhi: '1' }]);
   });
 
+  it('supervises: a service killed with SIGKILL is announced, restarted with backoff, and serves again', async () => {
+    const before = groupMembers(proc!.pid!);
+    const gatewayPid = before.find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path.join('services', 'gateway', 'dist', 'main.js'));
+      } catch {
+        return false;
+      }
+    });
+    expect(gatewayPid, 'the gateway process in the script\'s group').toBeDefined();
+    process.kill(gatewayPid!, 'SIGKILL');
+    await eventually(() => /!!! gateway STOPPED UNEXPECTEDLY \(signal SIGKILL\); restart #1 in \d+\.\d s/.test(output), { what: 'the loud announcement', timeoutMs: 10_000 });
+    const ready = await eventually(
+      async () => {
+        const r = await fetch(`${url('gateway')}/health/ready`).catch(() => undefined);
+        return r?.status === 200;
+      },
+      { what: 'the gateway back', timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(ready).toBe(true);
+    expect(output).toContain('restarting gateway (restart #1)');
+    // Nothing else was stopped, and the restarted gateway takes dossiers again.
+    expect(output).not.toMatch(/stopping…|could not start/);
+    for (const s of services) expect(await listening(ports[s])).toBe(true);
+    const dossier = { ...JSON.parse(readFileSync(path.join(root, 'tests/fixtures/demo/dossier.json'), 'utf8')), MaHoSo: `${maHoSo.slice(0, -8)}${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}` };
+    const res = await fetch(`${url('gateway')}/v1/dossiers`, { method: 'POST', headers: auth, body: JSON.stringify(dossier) });
+    expect(res.status).toBe(202);
+    await eventually(
+      async () => {
+        const r = await fetch(`${url('sandbox')}/dvcqg/_admin/dossiers/${encodeURIComponent(dossier.MaHoSo as string)}`);
+        return r.status === 200 && ((await r.json()) as { dossier: unknown }).dossier;
+      },
+      { what: 'the dossier at the portal after the restart', timeoutMs: 30_000 },
+    );
+  }, 120_000);
+
   it('SIGINT stops every service it started and frees every port', async () => {
     const p = proc!;
     members = groupMembers(p.pid!);
@@ -206,5 +242,7 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
     expect(groupMembers(p.pid!)).toEqual([]);
     for (const s of services) expect(await listening(ports[s]), `${s} port ${ports[s]} still open`).toBe(false);
     expect(output).not.toMatch(/exited \(|could not start/);
+    // Only the SIGKILL of the supervision test was unexpected.
+    expect(output.match(/STOPPED UNEXPECTEDLY/g) ?? []).toHaveLength(1);
   }, 90_000);
 });
