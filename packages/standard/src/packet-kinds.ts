@@ -67,6 +67,9 @@ const specs = {
   'event-payment-settled': { schemaId: schemaIds.paymentSettledEvent },
   'event-payment-expired': { schemaId: schemaIds.paymentExpiredEvent },
   'event-citizen-lookup-audited': { schemaId: schemaIds.citizenLookupAuditedEvent },
+  'event-dossier-deadline': { schemaId: schemaIds.dossierDeadlineEvent },
+  'event-dossier-apology': { schemaId: schemaIds.dossierApologyEvent },
+  'event-postal-status': { schemaId: schemaIds.postalStatusEvent },
 } as const satisfies Record<string, KindSpec>;
 
 /** A packet kind (the `?kind=` of POST /v1/validate and the CLI's --kind). */

@@ -59,6 +59,9 @@ export const schemaIds = {
   paymentSettledEvent: events('payment-settled'),
   paymentExpiredEvent: events('payment-expired'),
   citizenLookupAuditedEvent: events('citizen-lookup-audited'),
+  dossierDeadlineEvent: events('dossier-deadline'),
+  dossierApologyEvent: events('dossier-apology'),
+  postalStatusEvent: events('postal-status'),
 } as const;
 
 /** Name of a packet schema in schemaIds. */

@@ -157,6 +157,20 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
     code: StandardErrorCode.EMAIL_INVALID,
     expected: { vi: 'địa chỉ thư điện tử hoặc chuỗi rỗng', en: 'an e-mail address or ""' },
   },
+  // JSON Schema's own names, used by some event schemas: the same checks as lt-rfc3339 and a UUID's shape.
+  'date-time': {
+    validate: isRfc3339,
+    code: StandardErrorCode.DATE_INVALID,
+    expected: {
+      vi: 'thời điểm RFC 3339 có múi giờ (ví dụ 2025-01-15T08:30:00+07:00)',
+      en: 'an RFC 3339 date-time with offset (e.g. 2025-01-15T08:30:00+07:00)',
+    },
+  },
+  uuid: {
+    validate: (v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+    code: StandardErrorCode.PATTERN,
+    expected: { vi: 'một UUID', en: 'a UUID' },
+  },
   'lt-percent': {
     validate: isPercent,
     code: StandardErrorCode.PERCENT_INVALID,

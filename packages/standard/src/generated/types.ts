@@ -1338,6 +1338,65 @@ export interface CitizenLookupAuditedEvent {
   cached?: boolean;
 }
 /**
+ * `vn.lienthong.dossier.apology-issued` on dossier.deadline.v1, published by services/operations when an officer records the 'Phiếu xin lỗi và hẹn lại ngày trả kết quả' for an overdue dossier, so notifications can reach the citizen. Subject = MaHoSo. Carries no personal data: the letter itself (with the citizen's name) stays in the operations service, at `letterUrl` [inf: our choice].
+ */
+export interface DossierApologyEvent {
+  MaHoSo: string;
+  agencyCode: string;
+  apologyId: string;
+  /**
+   * Lý do chậm trả kết quả, as the officer wrote it.
+   */
+  reason: string;
+  previousDueDate: string | null;
+  /**
+   * Ngày hẹn trả kết quả mới (local date).
+   */
+  newDueDate: string;
+  /**
+   * Path of the printable letter in the operations service.
+   */
+  letterUrl: string;
+  issuedAt: string;
+}
+/**
+ * `vn.lienthong.dossier.due-soon` and `vn.lienthong.dossier.overdue` on dossier.deadline.v1, raised by services/operations (docs/operations.md) once per dossier, kind and deadline. Subject = MaHoSo; CloudEvents id `deadline-<MaHoSo>-<kind>-<deadline epoch ms>` [inf: our choice]. The deadline is NgayHenTra (or NgayTiepNhan + the procedure's legal time when NgayHenTra is missing), moved by the citizen's time of a completed supplement round; a second supplement request makes the dossier overdue (Decision 766 indicator 2.1 [doc X1]).
+ */
+export interface DossierDeadlineEvent {
+  MaHoSo: string;
+  /**
+   * The receiving unit (MaHoSo prefix [code T3]).
+   */
+  agencyCode: string;
+  kind: "due-soon" | "overdue";
+  /**
+   * The deadline that was (or is about to be) missed, RFC 3339 UTC.
+   */
+  deadline: string;
+  /**
+   * NgayHenTra as the dossier carries it (yyyyMMddHHmmss, Vietnamese local time), null when it has none.
+   */
+  NgayHenTra: string | null;
+  TrangThaiHoSo: number | null;
+  /**
+   * Working minutes past the deadline when detected (0 for due-soon).
+   */
+  workingMinutesLate: number;
+  /**
+   * Working minutes left before the deadline (due-soon; 0 for overdue).
+   */
+  workingMinutesLeft: number;
+  /**
+   * Whole working days late (480 working minutes a day [inf]).
+   */
+  daysLate: number;
+  /**
+   * True when the dossier is overdue because of a second supplement request (766 rule 2.1).
+   */
+  secondSupplementRequest: boolean;
+  detectedAt: string;
+}
+/**
  * `vn.lienthong.dossier.overdue` on dossier.events.v1, raised by scheduler when a dossier is past NgayHenTra without an end status (design, flow 5): the agency owes the citizen an apology letter and a new date. Subject = MaHoSo. Dossier snapshots (`dossier.upserted`) and steps (`dossier.progressed`) carry the DongBoHoSoMC / CapNhatTienDoHoSoMC item itself as data, with that item schema's $id as dataschema.
  */
 export interface DossierOverdueEvent {
@@ -1537,6 +1596,20 @@ export interface PaidLePhi {
    * LoaiPhiLePhi. Payment platform: 1 phí, 2 lệ phí [code S5]; TD sends "1" in DanhSachLePhi [code T2]; a ministry document gives other meanings [doc X2]; unconfirmed for DVCQG.
    */
   LoaiPhiLePhi: string;
+}
+/**
+ * `vn.lienthong.postal.<state>` on postal.events.v1, published by services/postal when a dossier's result returned by post changes state (created, picked-up, in-transit, delivered, failed, returned, cancelled) or VNPost reports a status the hub cannot map (unknown: kept and flagged). Subject = MaHoSo. VNPost's codes and their mapping: docs/postal.md. The payload shape is ours [inf: our choice].
+ */
+export interface PostalStatusEvent {
+  MaHoSo: string;
+  resultKey: string;
+  agency: string;
+  route: "myvnpost" | "hcc";
+  state: "created" | "picked-up" | "in-transit" | "delivered" | "failed" | "returned" | "cancelled" | "unknown";
+  itemCode: string | null;
+  vnpostStatus: string | null;
+  statusName: string | null;
+  at: string;
 }
 /**
  * `vn.lienthong.sync.<outcome>` on sync.outcomes.v1: the outcome of one push to the national portal (design, flow 2). Subject = MaHoSo. A permanent rejection also goes to the dead-letter topic with the portal's reason.
