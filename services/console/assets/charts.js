@@ -16,14 +16,15 @@
     var rows;
     try { rows = JSON.parse(el.getAttribute('data-chart') || '[]'); } catch (e) { return; }
     if (!rows.length) return;
-    var keys = Object.keys(rows[0]).filter(function (k) { return typeof rows[0][k] === 'number'; });
     var label = Object.keys(rows[0]).find(function (k) { return typeof rows[0][k] === 'string'; });
+    if (!label) return;
+    var keys = Object.keys(rows[0]).filter(function (k) { return k !== label && rows.some(function (r) { return typeof r[k] === 'number'; }); });
     var xs = rows.map(function (_, i) { return i; });
-    var data = [xs].concat(keys.map(function (k) { return rows.map(function (r) { return r[k]; }); }));
+    var data = [xs].concat(keys.map(function (k) { return rows.map(function (r) { return typeof r[k] === 'number' ? r[k] : null; }); }));
     var colours = ['#0b4f9c', '#a4161a', '#116329', '#7a4d00', '#5a189a', '#00606b'];
     el.textContent = '';
     new uPlot({ width: Math.min(900, el.clientWidth || 600), height: 240, scales: { x: { time: false } },
-      axes: [{ values: function (u, vals) { return vals.map(function (v) { return label && rows[v] ? rows[v][label] : v; }); } }, {}],
+      axes: [{ splits: function () { return xs; }, values: function (u, vals) { return vals.map(function (v) { return label && rows[v] ? rows[v][label] : ''; }); } }, {}],
       series: [{}].concat(keys.map(function (k, i) { return { label: k, stroke: colours[i % colours.length], width: 2 }; })) }, data, el);
   }
   function draw(root) {

@@ -92,7 +92,7 @@ export function indicatorRoutes(kit: PageKit): void {
       : [undefined, undefined];
     const figures = now?.ok ? (now.body.indicators ?? []) : [];
     const prev = new Map((before?.ok ? (before.body.indicators ?? []) : []).map((f) => [f.id, f]));
-    const chart = figures.filter((f) => f.score !== null || prev.get(f.id)?.score != null).map((f) => ({ id: f.id, [period]: f.score ?? 0, previous: prev.get(f.id)?.score ?? 0 }));
+    const chart = figures.filter((f) => f.score !== null || prev.get(f.id)?.score != null).map((f) => ({ id: f.id, [period]: f.score, [req.lang === 'en' ? 'previous' : 'kỳ trước']: prev.get(f.id)?.score ?? null }));
     const groups = [...new Set(figures.map((f) => f.id.split('.')[0]!))].sort();
     return kit.render(
       req,
