@@ -22,6 +22,7 @@ const ports = {
   gateway: portOf('GATEWAY_PORT', 8080),
   nationalSync: portOf('NATIONAL_SYNC_PORT', 8081),
   payments: portOf('PAYMENTS_PORT', 8082),
+  citizenData: portOf('CITIZEN_DATA_PORT', 8083),
   postal: portOf('POSTAL_PORT', 8087),
   notifications: portOf('NOTIFICATIONS_PORT', 8086),
   console: portOf('CONSOLE_PORT', 8084),
@@ -106,6 +107,20 @@ function notificationsProvidersFile() {
   return file;
 }
 
+/**
+ * citizen-data's two HMAC keys (subject IDs in the audit log, the audit hash chain), generated once into
+ * .data/citizen-data-keys.json (mode 600) so the chain still verifies after a restart; the environment wins.
+ */
+function citizenDataKeys() {
+  const file = path.join(dataDir, 'citizen-data-keys.json');
+  if (!existsSync(file)) {
+    const gen = () => randomBytes(32).toString('base64url');
+    writeFileSync(file, JSON.stringify({ subjectHashKey: gen(), auditChainKey: gen() }), { mode: 0o600 });
+  }
+  const keys = JSON.parse(readFileSync(file, 'utf8'));
+  return unlessSet({ CITIZEN_DATA_SUBJECT_HASH_KEY: keys.subjectHashKey, CITIZEN_DATA_AUDIT_CHAIN_KEY: keys.auditChainKey });
+}
+
 /** Services in start order: each with its port variable, port and the env it needs. */
 function services(env) {
   return [
@@ -141,6 +156,29 @@ function services(env) {
           MOMO_API_URL: `${sandboxUrl}/momo`,
           PAYGOV_INIT_URL: `${sandboxUrl}/paygov/init`,
           PAYGOV_QUERY_URL: `${sandboxUrl}/paygov/query`,
+        }),
+      },
+    },
+    {
+      name: 'citizen-data',
+      portVar: 'CITIZEN_DATA_PORT',
+      port: ports.citizenData,
+      // The sandbox's population DB and business registry (services/sandbox/src/peers/csdl-dancu, dkkd) and their
+      // simulator credentials; the demo licence table; HMAC keys generated once into .data/.
+      env: {
+        API_CLIENTS_FILE: env.apiClientsFile,
+        ...citizenDataKeys(),
+        ...unlessSet({
+          CITIZEN_DATA_LICENCES_FILE: path.join(repoRoot, 'services/citizen-data/config/licences.json'),
+          CSDL_TOKEN_URL: `${sandboxUrl}/csdl-dancu/token`,
+          CSDL_SERVICE_URL: `${sandboxUrl}/csdl-dancu/ws/dancu`,
+          CSDL_ACCESS_KEY: 'lienthong-lgsp',
+          CSDL_SECRET_KEY: 'lienthong-lgsp-sandbox',
+          CSDL_PARTNER_CODE: '000.00.00.H22',
+          DKKD_TOKEN_URL: `${sandboxUrl}/dkkd/ngsp/token`,
+          DKKD_ADAPTER_URL: `${sandboxUrl}/dkkd/ngsp/api`,
+          DKKD_CONSUMER_KEY: 'lienthong-ngsp',
+          DKKD_CONSUMER_SECRET: 'lienthong-ngsp-sandbox',
         }),
       },
     },
