@@ -64,7 +64,9 @@ export interface IndicatorFigure {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const pct = (num: number, den: number) => (den > 0 ? round2((num / den) * 100) : null);
+// Rates stay exact until the answer is built: a score or a product computed from rounded rates could
+// differ in the last digit from the hand computation (the source rounds the shown figure to 2 decimals).
+const pct = (num: number, den: number) => (den > 0 ? (num / den) * 100 : null);
 const scoreOf = (rate: number | null, threshold: number | null) =>
   rate === null || threshold === null ? null : rate >= threshold ? 100 : round2((rate * 100) / threshold);
 
@@ -135,15 +137,15 @@ export function createIndicatorService(deps: { pool: Pool; schema: string; popul
       const f33 = figures.get('3.3')!;
       const r14 = figures.get('1.4')!.rate;
       if (f33.rate !== null) {
-        f33.rate = r14 === null ? null : round2((f33.rate * r14) / 100);
+        f33.rate = r14 === null ? null : (f33.rate * r14) / 100;
         f33.score = scoreOf(f33.rate, f33.threshold);
       }
-      f33.factor = { indicator: '1.4', rate: r14 };
+      f33.factor = { indicator: '1.4', rate: r14 === null ? null : round2(r14) };
       // 5.4 overdue part: 100 − (late ÷ 2.1 denominator).
       const f21 = figures.get('2.1')!;
       const late = (f21.denominator ?? 0) - (f21.numerator ?? 0);
       const overdueRate = pct(late, f21.denominator ?? 0);
-      const r54 = overdueRate === null ? null : round2(100 - overdueRate);
+      const r54 = overdueRate === null ? null : 100 - overdueRate;
       figures.set('5.4', {
         ...overdue54,
         id: '5.4',
@@ -195,14 +197,17 @@ export function createIndicatorService(deps: { pool: Pool; schema: string; popul
         const total = working ? Number(r.wmin) / 480 : Number(r.ms) / 86_400_000;
         f22.numerator = round2(total);
         f22.denominator = n;
-        f22.rate = n > 0 ? round2(total / n) : null;
+        f22.rate = n > 0 ? total / n : null;
         f22.unit = working ? 'working days' : 'days';
       } else {
         f22.note = 'shown only when one procedure is selected (?maTTHC=)';
       }
       figures.set('2.2', f22);
       const order = ['1.4', '2.1', '2.2', '3.3', '3.5', '3.6', '4.1', '4.2', '4.3', '4.4', '4.5b', '5.4'];
-      return order.map((id) => figures.get(id)!);
+      return order.map((id) => {
+        const f = figures.get(id)!;
+        return { ...f, rate: f.rate === null ? null : round2(f.rate) };
+      });
     },
 
     async items(q) {
