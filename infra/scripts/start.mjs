@@ -49,8 +49,25 @@ function sandboxMerchants(merchantsFile) {
   const paygov = merchants
     .filter((m) => m.paygov)
     .map((m) => ({ maDoiTac: m.paygov.maDoiTac, secret: m.paygov.secretKey, confirmUrl: `${paymentsUrl}/v1/ipn/paygov`, returnUrl: `${paymentsUrl}/v1/return/paygov` }));
+  const vnptpay = merchants
+    .filter((m) => m.vnptpay)
+    .map((m) => ({ ...m.vnptpay, ipnUrl: `${paymentsUrl}/v1/ipn/vnptpay`, returnUrl: `${paymentsUrl}/v1/return/vnptpay`, ipnTransport: 'form' }));
+  const bankAccounts = merchants
+    .filter((m) => m.vietqr)
+    .map(({ vietqr: q }) => ({
+      bin: q.bin,
+      accountNumber: q.accountNumber,
+      ...(q.payos ? { payos: { checksumKey: q.payos.checksumKey, webhookUrl: `${paymentsUrl}/v1/ipn/payos` } } : {}),
+      ...(q.sepay ? { sepay: { apiKey: q.sepay.apiKey, webhookUrl: `${paymentsUrl}/v1/ipn/sepay` } } : {}),
+    }));
   const json = (list) => (list.length ? JSON.stringify(list) : undefined);
-  return unlessSet({ SANDBOX_VNPAY_MERCHANTS: json(vnpay), SANDBOX_MOMO_MERCHANTS: json(momo), SANDBOX_PAYGOV_MERCHANTS: json(paygov) });
+  return unlessSet({
+    SANDBOX_VNPAY_MERCHANTS: json(vnpay),
+    SANDBOX_MOMO_MERCHANTS: json(momo),
+    SANDBOX_PAYGOV_MERCHANTS: json(paygov),
+    SANDBOX_VNPTPAY_MERCHANTS: json(vnptpay),
+    SANDBOX_BANKTRANSFER_ACCOUNTS: json(bankAccounts),
+  });
 }
 
 /**
@@ -156,6 +173,8 @@ function services(env) {
           MOMO_API_URL: `${sandboxUrl}/momo`,
           PAYGOV_INIT_URL: `${sandboxUrl}/paygov/init`,
           PAYGOV_QUERY_URL: `${sandboxUrl}/paygov/query`,
+          VNPTPAY_INIT_URL: `${sandboxUrl}/vnptpay/rest/payment/v1.0.5/init`,
+          VNPTPAY_QUERY_URL: `${sandboxUrl}/vnptpay/rest/payment/v1.0.5/query_transaction`,
         }),
       },
     },

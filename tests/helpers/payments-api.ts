@@ -4,14 +4,22 @@ import { readTopic } from './kafka.js';
 import { newMaHoSo, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
 import type { ReconciliationSummary } from '../../services/payments/src/reconciler.js';
 
-type Provider = 'vnpay' | 'momo' | 'paygov';
+type Provider = 'vnpay' | 'momo' | 'paygov' | 'vnptpay' | 'vietqr';
+
+/** The 201 body of POST /v1/payments (`vietqr` for bank transfers: payload, transferCode, account, qrPng). */
+export interface CreatedPayment {
+  paymentId: string;
+  payUrl: string;
+  orderRef: string;
+  vietqr?: { payload: string; transferCode: string; bin: string; accountNumber: string; amount: number; qrPng: string };
+}
 
 /** What an end-to-end payments test does with the running service: over HTTP as a client would, plus one ledger count. */
 export interface PaymentsApi {
   /** Headers of API client `id` (default `motcua-h22`, an H22 one-stop system). */
   auth(id?: string): Record<string, string>;
   /** Creates a payment for a fresh H22 dossier; asserts 201, showing the body when it is not. */
-  createPayment(provider: Provider, amount?: number): Promise<{ paymentId: string; payUrl: string; orderRef: string }>;
+  createPayment(provider: Provider, amount?: number): Promise<CreatedPayment>;
   /** Runs reconciliation over every open payment as the operator; asserts 200. */
   reconcile(): Promise<ReconciliationSummary>;
   /** How many `paid` events the ledger holds for the payment (a settlement must publish exactly one). */
@@ -36,7 +44,7 @@ export function paymentsApi(svc: () => TestPayments): PaymentsApi {
       });
       const text = await res.text();
       expect(res.status, text).toBe(201);
-      return JSON.parse(text) as { paymentId: string; payUrl: string; orderRef: string };
+      return JSON.parse(text) as CreatedPayment;
     },
     async reconcile() {
       const res = await fetch(`${svc().baseUrl}/v1/admin/reconcile`, {

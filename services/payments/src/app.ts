@@ -8,6 +8,9 @@ import { momoIpnRoute } from './routes/momo-ipn-route.js';
 import { paygovConfirmRoute } from './routes/paygov-confirm-route.js';
 import { returnPages } from './routes/return-pages.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { vnptpayIpnRoute } from './routes/vnptpay-ipn-route.js';
+import { bankTransferRoutes } from './routes/bank-transfer-routes.js';
+import { transferAdminRoutes } from './routes/transfer-admin-routes.js';
 
 export interface PaymentsAppDeps {
   core: PaymentsCore;
@@ -19,13 +22,15 @@ export interface PaymentsAppDeps {
   readiness: Record<string, () => Promise<void>>;
   bodyLimit: number;
   rateLimitPerMinute: number;
+  /** PAYMENTS_PUBLIC_URL: the citizen's status page refreshes to it. */
+  publicUrl: string;
 }
 
 /** Builds the payments service (design.md flow 3) without listening: tests use app.inject() or listen on port 0. */
 export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> {
   const app = await createHttpServer({
     name: 'Liên Thông Hub payments',
-    description: 'Fees paid online through VNPAY, MoMo and PayGov: payment creation, provider notifications, reconciliation.',
+    description: 'Fees paid online through VNPAY, MoMo, PayGov, VNPT Pay and VietQR bank transfers: payment creation, provider notifications, reconciliation, refunds.',
     logger: deps.logger,
     metrics: deps.metrics,
     bodyLimit: deps.bodyLimit,
@@ -59,7 +64,10 @@ export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> 
   vnpayIpnRoute(app, { vnpay: core.vnpay, settlement: core.settlement, metrics: core.metrics });
   momoIpnRoute(app, { momo: core.momo, settlement: core.settlement, metrics: core.metrics });
   paygovConfirmRoute(app, { paygov: core.paygov, settlement: core.settlement, metrics: core.metrics });
-  returnPages(app, { store: core.store, vnpay: core.vnpay, momo: core.momo });
+  vnptpayIpnRoute(app, { vnptpay: core.vnptpay, settlement: core.settlement, metrics: core.metrics, clock: deps.clock });
+  bankTransferRoutes(app, { merchants: core.merchants, transfers: core.transfers, metrics: core.metrics });
+  returnPages(app, { store: core.store, merchants: core.merchants, publicUrl: deps.publicUrl, vnpay: core.vnpay, momo: core.momo });
+  transferAdminRoutes(app, { transfers: core.transfers });
   adminRoutes(app, { reconciler: core.reconciler, store: core.store, settlement: core.settlement, clock: deps.clock });
   return app;
 }

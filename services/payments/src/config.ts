@@ -32,7 +32,7 @@ export const paymentsConfigSchema = {
     PAYMENTS_MERCHANTS_FILE: {
       type: 'string',
       minLength: 1,
-      description: 'per-agency merchant credentials JSON file (VNPAY, MoMo, PayGov); holds secrets',
+      description: 'per-agency merchant credentials JSON file (VNPAY, MoMo, PayGov, VNPT Pay, the VietQR account and its webhook keys); holds secrets',
     },
     VNPAY_PAYMENT_URL: {
       type: 'string',
@@ -55,6 +55,16 @@ export const paymentsConfigSchema = {
       description: 'PayGov (DVCQG payment platform) INIT endpoint; given by the operator at onboarding (§4)',
     },
     PAYGOV_QUERY_URL: { type: 'string', default: 'http://127.0.0.1:8090/paygov/query', description: 'PayGov QUERY endpoint' },
+    VNPTPAY_INIT_URL: {
+      type: 'string',
+      default: 'http://127.0.0.1:8090/vnptpay/rest/payment/v1.0.5/init',
+      description: 'VNPT Pay INIT endpoint (sandbox.vnptpay.vn / api.vnptpay.vn …/rest/payment/v1.0.5/init in reality)',
+    },
+    VNPTPAY_QUERY_URL: {
+      type: 'string',
+      default: 'http://127.0.0.1:8090/vnptpay/rest/payment/v1.0.5/query_transaction',
+      description: 'VNPT Pay QUERY endpoint (…/rest/payment/v1.0.5/query_transaction)',
+    },
     PAYMENTS_SERVER_IP: {
       type: 'string',
       default: '127.0.0.1',

@@ -12,6 +12,9 @@ import { createVnpayAdapter, type VnpayAdapter } from './providers/vnpay-adapter
 import { createMomoAdapter, type MomoAdapter } from './providers/momo-adapter.js';
 import { createPaygovAdapter, type PaygovAdapter } from './providers/paygov-adapter.js';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency-store.js';
+import { createVnptpayAdapter, type VnptpayAdapter } from './providers/vnptpay-adapter.js';
+import { createVietqrAdapter } from './providers/vietqr-adapter.js';
+import { createTransferMatcher, type TransferMatcher } from './bank-transfers.js';
 
 export interface PaymentsCoreDeps {
   config: Readonly<PaymentsConfig>;
@@ -35,6 +38,9 @@ export interface PaymentsCore {
   vnpay: VnpayAdapter;
   momo: MomoAdapter;
   paygov: PaygovAdapter;
+  vnptpay: VnptpayAdapter;
+  transfers: TransferMatcher;
+  merchants: MerchantRegistry;
   metrics: PaymentMetrics;
   idempotency: IdempotencyStore;
 }
@@ -84,7 +90,16 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
     queryTimeoutMs: c.PAYMENTS_QUERY_TIMEOUT_MS,
     logger: d.logger,
   });
-  const adapters = { vnpay, momo, paygov };
+  const vnptpay = createVnptpayAdapter({
+    merchants: d.merchants,
+    initUrl: c.VNPTPAY_INIT_URL,
+    queryUrl: c.VNPTPAY_QUERY_URL,
+    createTimeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS,
+    queryTimeoutMs: c.PAYMENTS_QUERY_TIMEOUT_MS,
+    logger: d.logger,
+  });
+  const adapters = { vnpay, momo, paygov, vnptpay, vietqr: createVietqrAdapter() };
+  const transfers = createTransferMatcher({ pool: d.pool, settlement, merchants: d.merchants, clock: d.clock, logger: d.logger });
   const reconciler = createReconciler({
     pool: d.pool,
     store,
@@ -113,5 +128,5 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
     firstCheckSeconds: c.PAYMENTS_RECONCILE_FIRST_CHECK_SECONDS,
   });
   const idempotency = createIdempotencyStore(d.pool, { ttlHours: c.PAYMENTS_IDEMPOTENCY_TTL_HOURS });
-  return { store, settlement, outbox, reconciler, creator, vnpay, momo, paygov, metrics, idempotency };
+  return { store, settlement, outbox, reconciler, creator, vnpay, momo, paygov, vnptpay, transfers, merchants: d.merchants, metrics, idempotency };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { paymentError, PaymentErrorCodes } from './errors.js';
-import type { Provider } from './provider.js';
+import { providers, type Provider } from './provider.js';
 
 /**
  * Per-agency merchant accounts (payments.md §0 "Multi-tenant"): each agency (or a whole province, with a
@@ -40,13 +40,61 @@ export interface PaygovCredentials {
   tenTKThuHuong?: string;
 }
 
+/** VNPT Pay merchant service (vnptpay-vietqr.md §1.1): MERCHANT_SERVICE_ID, the hashing secret, the Bearer API key. */
+export interface VnptpayCredentials {
+  merchantServiceId: string;
+  secretKey: string;
+  apiKey: string;
+}
+
+/**
+ * The agency's bank account for VietQR transfers (§3) and how the hub hears of incoming transfers (§4):
+ * payOS's checksum key and/or SePay's API key for the webhooks that report this account.
+ */
+export interface VietqrAccount {
+  /** Acquirer BIN, 6 digits (e.g. 970416). */
+  bin: string;
+  accountNumber: string;
+  /** Beneficiary name shown to the citizen (ASCII upper case, as banks print it). */
+  accountName?: string;
+  payos?: { checksumKey: string };
+  sepay?: { apiKey: string };
+}
+
+/** What the citizen's return page shows for this agency (issue 14 §5). */
+export interface MerchantDisplay {
+  /** The agency's name on the page, e.g. "Sở Tư pháp tỉnh H56". */
+  name?: string;
+  /** An https URL of the agency's logo (shown at most 64 px high). */
+  logoUrl?: string;
+}
+
 export interface MerchantAccount {
   id: string;
   name: string;
   agencies: readonly string[];
+  display?: MerchantDisplay;
   vnpay?: VnpayCredentials;
   momo?: MomoCredentials;
   paygov?: PaygovCredentials;
+  vnptpay?: VnptpayCredentials;
+  vietqr?: VietqrAccount;
+}
+
+/** The provider-side merchant id of an account: vnp_TmnCode, partnerCode, MaDoiTac, MERCHANT_SERVICE_ID, or `<BIN>.<account>`. */
+export function merchantIdOf(account: MerchantAccount, provider: Provider): string | undefined {
+  switch (provider) {
+    case 'vnpay':
+      return account.vnpay?.tmnCode;
+    case 'momo':
+      return account.momo?.partnerCode;
+    case 'paygov':
+      return account.paygov?.maDoiTac;
+    case 'vnptpay':
+      return account.vnptpay?.merchantServiceId;
+    case 'vietqr':
+      return account.vietqr ? `${account.vietqr.bin}.${account.vietqr.accountNumber}` : undefined;
+  }
 }
 
 export interface MerchantRegistry {
@@ -102,6 +150,37 @@ const validateFile = ajv.compile({
               tenTKThuHuong: { type: 'string', maxLength: 300 },
             },
           },
+          display: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              name: { type: 'string', minLength: 1, maxLength: 300 },
+              logoUrl: { type: 'string', maxLength: 1000, pattern: '^https?://[^\\s"\'<>]+$' },
+            },
+          },
+          vnptpay: {
+            type: 'object',
+            required: ['merchantServiceId', 'secretKey', 'apiKey'],
+            additionalProperties: false,
+            properties: {
+              merchantServiceId: code('^[A-Za-z0-9_-]{1,30}$'),
+              // '|' separates the SECURE_CODE chain (vnptpay-vietqr.md §1.3).
+              secretKey: { ...secret, pattern: '^[^|\\s]([^|]*[^|\\s])?$' },
+              apiKey: { type: 'string', minLength: 8, maxLength: 4096, pattern: '^\\S+$' },
+            },
+          },
+          vietqr: {
+            type: 'object',
+            required: ['bin', 'accountNumber'],
+            additionalProperties: false,
+            properties: {
+              bin: code('^[0-9]{6}$'),
+              accountNumber: code('^[0-9A-Za-z]{1,19}$'),
+              accountName: { type: 'string', maxLength: 50, pattern: '^[\\x20-\\x7e]*$' },
+              payos: { type: 'object', required: ['checksumKey'], additionalProperties: false, properties: { checksumKey: secret } },
+              sepay: { type: 'object', required: ['apiKey'], additionalProperties: false, properties: { apiKey: secret } },
+            },
+          },
         },
       },
     },
@@ -128,7 +207,13 @@ export function createMerchantRegistry(input: unknown): MerchantRegistry {
   const problems: string[] = [];
   const ids = new Set<string>();
   const patterns = new Map<string, string>();
-  const byProvider: Record<Provider, Map<string, MerchantAccount>> = { vnpay: new Map(), momo: new Map(), paygov: new Map() };
+  const byProvider: Record<Provider, Map<string, MerchantAccount>> = {
+    vnpay: new Map(),
+    momo: new Map(),
+    paygov: new Map(),
+    vnptpay: new Map(),
+    vietqr: new Map(),
+  };
   for (const m of merchants) {
     if (ids.has(m.id)) problems.push(`duplicate id ${m.id}`);
     ids.add(m.id);
@@ -139,12 +224,8 @@ export function createMerchantRegistry(input: unknown): MerchantRegistry {
     }
     // IPNs are routed by the provider-side merchant id (VNPAY sets the IPN URL per terminal [V1][V4]),
     // so one id must map to one account.
-    const ids3: [Provider, string | undefined][] = [
-      ['vnpay', m.vnpay?.tmnCode],
-      ['momo', m.momo?.partnerCode],
-      ['paygov', m.paygov?.maDoiTac],
-    ];
-    for (const [p, id] of ids3) {
+    for (const p of providers) {
+      const id = merchantIdOf(m, p);
       if (id === undefined) continue;
       if (byProvider[p].has(id)) problems.push(`${p} merchant id ${id} is used twice`);
       byProvider[p].set(id, m);
@@ -200,5 +281,7 @@ export function describeMerchants(reg: MerchantRegistry): object[] {
     vnpay: m.vnpay?.tmnCode,
     momo: m.momo?.partnerCode,
     paygov: m.paygov?.maDoiTac,
+    vnptpay: m.vnptpay?.merchantServiceId,
+    vietqr: m.vietqr ? `${m.vietqr.bin}.${m.vietqr.accountNumber}` : undefined,
   }));
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { clientMayActFor, HubError, type ApiClient, type Clock, type Logger } from '@lienthong/platform';
 import type { Provider } from './provider.js';
-import type { MerchantRegistry } from './merchants.js';
+import { merchantIdOf, type MerchantRegistry } from './merchants.js';
 import type { PaymentStore } from './ledger/payment-store.js';
 import type { PaymentRecord } from './ledger/payment-record.js';
 import type { ProviderAdapters, Payer } from './providers/provider-adapter.js';
@@ -9,6 +9,7 @@ import type { PaymentMetrics } from './metrics.js';
 import { feesTotal, type FeeLine } from './fees.js';
 import { amountLimits } from './amount-limits.js';
 import { agencyCodeOfMaHoSo } from '@lienthong/standard';
+import { newPaymentCode } from '@lienthong/vietqr';
 import { forbiddenAgency, invalidRequest, PaymentErrorCodes, providerNotConfigured, unknownAgency } from './errors.js';
 
 export interface CreatePaymentInput {
@@ -27,6 +28,8 @@ export interface CreatePaymentInput {
 export interface CreatedPayment {
   paymentId: string;
   payUrl: string;
+  /** VietQR: `{payload, transferCode, bin, accountNumber, accountName, qrPng}` (a data: URL). */
+  vietqr?: Record<string, unknown>;
   expiresAt: string;
   orderRef: string;
   status: PaymentRecord['status'];
@@ -102,12 +105,7 @@ export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
       if (!clientMayActFor(client, agency)) throw forbiddenAgency(agency);
       const account = deps.merchants.forAgency(agency);
       if (!account) throw unknownAgency(agency);
-      const merchant =
-        input.provider === 'vnpay'
-          ? account.vnpay?.tmnCode
-          : input.provider === 'momo'
-            ? account.momo?.partnerCode
-            : account.paygov?.maDoiTac;
+      const merchant = merchantIdOf(account, input.provider);
       const adapter = deps.adapters[input.provider];
       if (!merchant || !adapter) throw providerNotConfigured(agency, input.provider);
 
@@ -116,7 +114,11 @@ export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
       // One order reference per attempt, never per dossier: VNPAY wants vnp_TxnRef unique within the day [V1],
       // MoMo a unique orderId [M1]. 32 hex characters fit every provider's pattern.
       const orderRef = paymentId.replace(/-/g, '');
+      // VietQR: the code the citizen's transfer text carries, drawn from the payment id's random bits; the
+      // unique index refuses the (2^-40) repeat, which then fails this create with a 500 and no payment.
+      const transferCode = input.provider === 'vietqr' ? newPaymentCode(() => Buffer.from(orderRef.slice(0, 10), 'hex')) : undefined;
       const payment = await deps.store.insertCreated({
+        ...(transferCode ? { transferCode } : {}),
         paymentId,
         maHoSo: input.MaHoSo,
         agencyCode: agency,
@@ -165,6 +167,7 @@ export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
         expiresAt: payment.expiresAt.toISOString(),
         orderRef,
         status: pending?.status ?? 'pending',
+        ...(created.extra ? { vietqr: created.extra } : {}),
       };
     },
   };

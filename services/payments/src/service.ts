@@ -64,6 +64,7 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
       },
       bodyLimit: config.PAYMENTS_BODY_LIMIT_BYTES,
       rateLimitPerMinute: config.PAYMENTS_RATE_LIMIT_PER_MINUTE,
+      publicUrl: config.PAYMENTS_PUBLIC_URL,
     });
 
     core.outbox.start();

@@ -39,6 +39,15 @@ export const H22_MERCHANT = {
   vnpay: { tmnCode: 'LTHUB022', hashSecret: 'TESTSECRETVNPAY0000000000000H22' },
   momo: { partnerCode: 'MOMOLT22', accessKey: 'accessKeyH22xx', secretKey: 'momoSecretH22xxxxxxxxxxxxxxxx' },
   paygov: { maDoiTac: '000.00.00.H22', secretKey: 'paygovSecretH22xxxxxxxxxx', tenDonVi: 'UBND tỉnh H22' },
+  vnptpay: { merchantServiceId: '470', secretKey: 'VNPTPAY-TEST-SECRET-H22', apiKey: 'vnptpay-test-api-key-h22' },
+  vietqr: {
+    bin: '970416',
+    accountNumber: '257678859',
+    accountName: 'UBND TINH H22',
+    payos: { checksumKey: 'payos-checksum-key-h22' },
+    sepay: { apiKey: 'sepay-api-key-h22-test' },
+  },
+  display: { name: 'Ủy ban nhân dân tỉnh H22 (thử nghiệm)', logoUrl: 'https://h22.example.gov.vn/logo.png' },
 };
 export const H56_MERCHANT = {
   id: 'h56-stp',
@@ -147,6 +156,7 @@ export async function createTestPayments(opts: {
     readiness: { postgres: async () => void (await pool.query('SELECT 1')) },
     bodyLimit: config.PAYMENTS_BODY_LIMIT_BYTES,
     rateLimitPerMinute: config.PAYMENTS_RATE_LIMIT_PER_MINUTE,
+    publicUrl: config.PAYMENTS_PUBLIC_URL,
   });
   core.outbox.start();
   let listening = false;
@@ -177,7 +187,7 @@ export async function createTestPayments(opts: {
 /** A valid create body for `MaHoSo` (agency from its prefix), with two fee lines adding up to `amount`. */
 export function paymentBody(
   maHoSo: string,
-  provider: 'vnpay' | 'momo' | 'paygov' = 'vnpay',
+  provider: 'vnpay' | 'momo' | 'paygov' | 'vnptpay' | 'vietqr' = 'vnpay',
   amount = 50_000,
 ): Record<string, unknown> {
   const first = Math.floor(amount / 2);

@@ -8,6 +8,8 @@ import { quietLogger } from '../../../tests/helpers/index.js';
 import vnpayPeer from '../../sandbox/src/peers/vnpay/index.js';
 import momoPeer from '../../sandbox/src/peers/momo/index.js';
 import paygovPeer from '../../sandbox/src/peers/paygov/index.js';
+import vnptpayPeer from '../../sandbox/src/peers/vnptpay/index.js';
+import bankTransferPeer from '../../sandbox/src/peers/bank-transfer/index.js';
 import { freePort, H22_MERCHANT, H56_MERCHANT } from './harness.js';
 
 export interface TestSandbox {
@@ -17,7 +19,7 @@ export interface TestSandbox {
   env: Record<string, string>;
   /** POST/GET a sandbox admin route, e.g. admin('vnpay', 'POST', '/pay', {payUrl}). */
   admin(
-    peer: 'vnpay' | 'momo' | 'paygov',
+    peer: 'vnpay' | 'momo' | 'paygov' | 'vnptpay' | 'banktransfer',
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
@@ -29,6 +31,8 @@ export async function startTestSandbox(opts: {
   paymentsUrl: string;
   ipnRetryIntervalMs?: number;
   timeoutHangMs?: number;
+  /** VNPT Pay's IPN transport (default: a form field `data`, as the production integration [VP3] receives it). */
+  vnptpayTransport?: 'json' | 'form';
 }): Promise<TestSandbox> {
   const logger = quietLogger('sandbox');
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
@@ -74,6 +78,40 @@ export async function startTestSandbox(opts: {
     notifyTimeoutMs: 3_000,
     timeoutHangMs: opts.timeoutHangMs ?? 5_000,
   });
+  await app.register(vnptpayPeer, {
+    prefix: '/vnptpay',
+    logger,
+    publicUrl: url,
+    merchants: [
+      {
+        merchantServiceId: h22.vnptpay.merchantServiceId,
+        secretKey: h22.vnptpay.secretKey,
+        apiKey: h22.vnptpay.apiKey,
+        ipnUrl: `${opts.paymentsUrl}/v1/ipn/vnptpay`,
+        returnUrl: `${opts.paymentsUrl}/v1/return/vnptpay`,
+        ipnTransport: opts.vnptpayTransport ?? 'form',
+      },
+    ],
+    ipnMaxAttempts: 5,
+    ipnRetryIntervalMs: opts.ipnRetryIntervalMs ?? 150,
+    notifyTimeoutMs: 3_000,
+    timeoutHangMs: opts.timeoutHangMs ?? 5_000,
+  });
+  await app.register(bankTransferPeer, {
+    prefix: '/banktransfer',
+    logger,
+    accounts: [
+      {
+        bin: h22.vietqr.bin,
+        accountNumber: h22.vietqr.accountNumber,
+        payos: { checksumKey: h22.vietqr.payos.checksumKey, webhookUrl: `${opts.paymentsUrl}/v1/ipn/payos` },
+        sepay: { apiKey: h22.vietqr.sepay.apiKey, webhookUrl: `${opts.paymentsUrl}/v1/ipn/sepay` },
+      },
+    ],
+    maxAttempts: 3,
+    retryIntervalMs: opts.ipnRetryIntervalMs ?? 150,
+    notifyTimeoutMs: 3_000,
+  });
   await app.listen({ host: '127.0.0.1', port });
   return {
     app,
@@ -84,6 +122,8 @@ export async function startTestSandbox(opts: {
       MOMO_API_URL: `${url}/momo`,
       PAYGOV_INIT_URL: `${url}/paygov/init`,
       PAYGOV_QUERY_URL: `${url}/paygov/query`,
+      VNPTPAY_INIT_URL: `${url}/vnptpay/rest/payment/v1.0.5/init`,
+      VNPTPAY_QUERY_URL: `${url}/vnptpay/rest/payment/v1.0.5/query_transaction`,
     },
     async admin(peer, method, path, body) {
       const res = await fetch(`${url}/${peer}/_admin${path}`, {

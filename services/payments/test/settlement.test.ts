@@ -65,7 +65,7 @@ function reconcilerWith(orderRef: string, answer: () => QueryAnswer) {
     pool: svc.pool,
     store: svc.core.store,
     settlement: svc.core.settlement,
-    adapters: { vnpay: stub, momo: undefined, paygov: undefined },
+    adapters: { vnpay: stub, momo: undefined, paygov: undefined, vnptpay: undefined, vietqr: undefined },
     merchants: merchants(),
     clock,
     logger: quietLogger(),

@@ -2,6 +2,8 @@ import dvcqgPeer, { configProperties as dvcqgConfig } from './peers/dvcqg/index.
 import vnpayPeer, { configProperties as vnpayConfig } from './peers/vnpay/index.js';
 import momoPeer, { configProperties as momoConfig } from './peers/momo/index.js';
 import paygovPeer, { configProperties as paygovConfig } from './peers/paygov/index.js';
+import vnptpayPeer, { configProperties as vnptpayConfig } from './peers/vnptpay/index.js';
+import bankTransferPeer, { configProperties as bankTransferConfig } from './peers/bank-transfer/index.js';
 import csdlDanCuPeer, { configProperties as csdlDanCuConfig } from './peers/csdl-dancu/index.js';
 import dkkdPeer, { configProperties as dkkdConfig } from './peers/dkkd/index.js';
 import vnpostPeer, { configProperties as vnpostConfig } from './peers/vnpost/index.js';
@@ -19,6 +21,8 @@ export const peers: ReadonlyArray<{ prefix: string; plugin: SandboxPeer; configP
   { prefix: '/vnpay', plugin: vnpayPeer as SandboxPeer, configProperties: vnpayConfig, what: 'VNPAY PAY 2.1.0 gateway' },
   { prefix: '/momo', plugin: momoPeer as SandboxPeer, configProperties: momoConfig, what: 'MoMo All-In-One v2' },
   { prefix: '/paygov', plugin: paygovPeer as SandboxPeer, configProperties: paygovConfig, what: 'PayGov (DVCQG payment platform)' },
+  { prefix: '/vnptpay', plugin: vnptpayPeer as SandboxPeer, configProperties: vnptpayConfig, what: 'VNPT Pay (VNPT Money) merchant gateway v1.0.5' },
+  { prefix: '/banktransfer', plugin: bankTransferPeer as SandboxPeer, configProperties: bankTransferConfig, what: 'bank-transfer notifiers (payOS, SePay) for VietQR' },
   { prefix: '/dkkd', plugin: dkkdPeer, configProperties: dkkdConfig, what: 'Đăng ký doanh nghiệp (NGSP chiTietDoanhNghiep, TP.HCM ESB)' },
   { prefix: '/csdl-dancu', plugin: csdlDanCuPeer, configProperties: csdlDanCuConfig, what: 'CSDL quốc gia về dân cư (SOAP 1.1 behind an LGSP token)' },
   { prefix: '/vnpost', plugin: vnpostPeer, configProperties: vnpostConfig, what: 'VNPost: MyVNPost customer-partner API and the HCC/LGSP order route' },

@@ -39,7 +39,8 @@ export function paymentSettledEvent(
       paymentId: p.paymentId,
       MaHoSo: p.maHoSo,
       agencyCode: p.agencyCode,
-      provider: p.provider,
+      // schemas/events/common.v1.json lists vnptpay and vietqr; the generated type catches up when regenerated.
+      provider: p.provider as PaymentSettledEvent['provider'],
       merchant: p.merchant,
       orderRef: p.orderRef,
       providerTxnId: info.providerTxnId,
@@ -72,7 +73,7 @@ export function paymentExpiredEvent(
       paymentId: p.paymentId,
       MaHoSo: p.maHoSo,
       agencyCode: p.agencyCode,
-      provider: p.provider,
+      provider: p.provider as PaymentExpiredEvent['provider'],
       merchant: p.merchant,
       orderRef: p.orderRef,
       amount: p.amount,

@@ -11,7 +11,11 @@ export interface PaymentRecord {
   provider: Provider;
   merchant: string;
   orderRef: string;
+  /** VietQR: the short code the transfer text carries (vietqr-adapter.ts); null for other providers. */
+  transferCode: string | null;
   amount: number;
+  /** Sum of the live refunds (requested, pending, succeeded), kept by a trigger; never above `amount` (CHECK). */
+  refundedAmount: number;
   fees: FeeLine[];
   status: PaymentStatus;
   statusReason: string | null;
@@ -49,7 +53,9 @@ export function mapPaymentRow(r: Record<string, unknown>): PaymentRecord {
     provider: r.provider as Provider,
     merchant: r.merchant as string,
     orderRef: r.order_ref as string,
+    transferCode: (r.transfer_code as string | null) ?? null,
     amount: toSafeInteger(r.amount, 'amount'),
+    refundedAmount: r.refunded_amount === undefined ? 0 : toSafeInteger(r.refunded_amount, 'refunded_amount'),
     fees: r.fees as FeeLine[],
     status: r.status as PaymentStatus,
     statusReason: (r.status_reason as string | null) ?? null,
@@ -81,12 +87,14 @@ export function publicView(p: PaymentRecord) {
     provider: p.provider,
     orderRef: p.orderRef,
     amount: p.amount,
+    refundedAmount: p.refundedAmount,
     fees: p.fees,
     status: p.status,
     statusReason: p.statusReason,
     needsReview: p.reviewReason !== null,
     providerTxnId: p.providerTxnId,
     payUrl: p.status === 'pending' ? p.payUrl : null,
+    transferCode: p.transferCode,
     createdAt: p.createdAt.toISOString(),
     expiresAt: p.expiresAt.toISOString(),
     paidAt: p.paidAt?.toISOString() ?? null,

@@ -6,7 +6,7 @@ import { mapPaymentRow, type PaymentRecord } from './payment-record.js';
 export type NewPayment = Pick<
   PaymentRecord,
   'paymentId' | 'maHoSo' | 'agencyCode' | 'clientId' | 'provider' | 'merchant' | 'orderRef' | 'amount' | 'fees' | 'returnUrl' | 'createdAt' | 'expiresAt'
-> & { firstCheckAt: Date };
+> & { firstCheckAt: Date; transferCode?: string };
 
 export interface PaymentEventRow {
   eventId: string;
@@ -62,8 +62,8 @@ export function createPaymentStore(pool: Pool): PaymentStore {
       withTransaction(pool, async (c) => {
         const r = await c.query(
           `INSERT INTO payments (payment_id, ma_ho_so, agency_code, client_id, provider, merchant, order_ref, amount, fees,
-             status, return_url, created_at, expires_at, updated_at, next_check_at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'created',$10,$11,$12,$11,$13) RETURNING *`,
+             status, return_url, created_at, expires_at, updated_at, next_check_at, transfer_code)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'created',$10,$11,$12,$11,$13,$14) RETURNING *`,
           [
             p.paymentId,
             p.maHoSo,
@@ -78,6 +78,7 @@ export function createPaymentStore(pool: Pool): PaymentStore {
             p.createdAt,
             p.expiresAt,
             p.firstCheckAt,
+            p.transferCode ?? null,
           ],
         );
         await c.query(

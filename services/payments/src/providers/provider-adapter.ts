@@ -31,6 +31,8 @@ export interface CreateAtProvider {
 
 export interface CreatedAtProvider {
   payUrl: string;
+  /** Channel-specific data for the caller of POST /v1/payments (VietQR: payload, image, account); no secrets. */
+  extra?: Record<string, unknown>;
   /** What later status queries need, kept in the ledger (no secrets, no personal data). */
   providerData: Record<string, string>;
   providerCode: string;

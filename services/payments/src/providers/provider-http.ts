@@ -74,13 +74,14 @@ export async function postJsonForCreate(
   url: string,
   body: unknown,
   answerOnStatus: (status: number) => boolean = () => false,
+  headers: Record<string, string> = {},
 ): Promise<unknown> {
   try {
     const res = await http.request<unknown>({
       method: 'POST',
       url,
       data: body,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
+      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     });
     return res.data;
   } catch (err) {
@@ -92,12 +93,12 @@ export async function postJsonForCreate(
 }
 
 /** POSTs JSON for a status query; throws the platform's HubError on trouble (the adapter turns it into "no answer"). */
-export async function postJsonForQuery(http: HttpClient, url: string, body: unknown): Promise<unknown> {
+export async function postJsonForQuery(http: HttpClient, url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
   const res = await http.request<unknown>({
     method: 'POST',
     url,
     data: body,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
   return res.data;
 }

@@ -20,7 +20,7 @@ export const createPaymentBodySchema = {
     MaHoSo: { type: 'string', minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9.]+-[0-9]{6}-[0-9]{4,12}$' },
     // Optional consistency check only: the payment's agency is always the MaHoSo's (issue 17 §1).
     agencyCode: { type: 'string', minLength: 3, maxLength: 40, pattern: '^[A-Za-z0-9]+(\\.[A-Za-z0-9]+)+$' },
-    provider: { type: 'string', enum: ['vnpay', 'momo', 'paygov'] },
+    provider: { type: 'string', enum: ['vnpay', 'momo', 'paygov', 'vnptpay', 'vietqr'] },
     amount: { type: 'integer', minimum: 1, maximum: 999_999_999_999 },
     fees: {
       type: 'array',
@@ -67,7 +67,7 @@ export function paymentRoutes(
     '/v1/payments',
     {
       schema: {
-        summary: "Create a payment at VNPAY, MoMo or PayGov for a dossier's fees",
+        summary: "Create a payment (VNPAY, MoMo, PayGov, VNPT Pay, or a VietQR bank transfer) for a dossier's fees",
         body: createPaymentBodySchema,
         headers: {
           type: 'object',

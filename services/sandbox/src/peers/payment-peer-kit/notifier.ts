@@ -5,8 +5,10 @@ export interface OutboundNotification {
   method: 'GET' | 'POST';
   /** Full URL, query included for GET. */
   url: string;
-  /** JSON body for POST. */
+  /** JSON body for POST (a URLSearchParams is sent as a form). */
   body?: unknown;
+  /** Extra request headers (SePay's `Authorization: Apikey …`). */
+  headers?: Record<string, string>;
   /** Every notification has one: a hung merchant must not hold the peer's delivery forever. */
   timeoutMs: number;
 }
@@ -44,7 +46,7 @@ export function createHttpNotifier(): Notifier {
   };
   return async (n) => {
     try {
-      const res = await clientFor(n.timeoutMs).request({ method: n.method, url: n.url, data: n.body });
+      const res = await clientFor(n.timeoutMs).request({ method: n.method, url: n.url, data: n.body, ...(n.headers ? { headers: n.headers } : {}) });
       return { status: res.status, body: res.data };
     } catch (caught) {
       // With one attempt the retrier still wraps a retriable failure; the attempt's own error is what happened.
