@@ -242,6 +242,17 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
   });
 
   it('opens deliveries, indicators (saying when operations is not there), overdue, and switches to English', async () => {
+    // Search by MaHoSo: htmx swaps the results in place and the URL follows (a link to paste in a ticket).
+    await page.goto(`${consoleUrl}/ho-so`);
+    await page.evaluate(() => ((window as unknown as { __stay: number }).__stay = 2));
+    await page.getByLabel('Mã hồ sơ').fill(m2);
+    await page.getByRole('button', { name: 'Tìm' }).click();
+    await page.waitForURL(/\/ho-so\?.*maHoSo=/);
+    await page.locator('[data-testid="dossiers"]', { hasText: m2 }).waitFor();
+    expect(await page.locator('[data-testid="dossiers"]').innerText()).not.toContain(m1);
+    expect(await page.evaluate(() => (window as unknown as { __stay?: number }).__stay)).toBe(2);
+    await shot('dossiers');
+
     await page.goto(`${consoleUrl}/gui-dvcqg`);
     expect(await page.getByTestId('deliveries').innerText()).toContain(m1);
     await shot('deliveries');
@@ -253,12 +264,12 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     } else {
       expect(await page.getByTestId('unavailable').innerText()).toContain('dịch vụ chưa sẵn sàng');
     }
-    await shot('indicators');
+    await shot('indicators-unavailable');
     await page.goto(`${consoleUrl}/qua-han`);
-    await shot('overdue');
+    await shot('overdue-unavailable');
     await page.getByRole('link', { name: 'English' }).click();
     await page.waitForURL(`${consoleUrl}/qua-han`);
-    expect(await page.locator('h1').innerText()).toBe('Overdue and due-soon dossiers');
+    expect(await page.locator('h1').innerText()).toBe('Overdue dossiers');
     await page.getByRole('link', { name: 'Tiếng Việt' }).click();
     // Keyboard: the skip link is the first stop and moves focus to the content.
     await page.keyboard.press('Tab');

@@ -92,13 +92,14 @@ describe.skipIf(!existsSync(CHROMIUM))('console: 766 indicators, drill-down, ove
     const row = page.locator(`[data-testid="overdue"] tr:has-text("${late}")`);
     await row.waitFor();
     expect(await page.locator('[data-testid="overdue"]').innerText()).not.toContain(onTime);
+    writeFileSync(path.join(SHOTS, 'overdue.png'), await page.screenshot({ fullPage: true }));
     await row.locator('summary').click();
     const due = new Date(now + 7 * 3_600_000 + 7 * DAY).toISOString().slice(0, 10);
     await row.getByLabel('Ngày hẹn mới').fill(due);
     await row.getByLabel('Lý do').fill('Chờ kết quả thẩm định của Sở Xây dựng');
     await row.getByRole('button', { name: 'Thực hiện' }).click();
     await page.getByTestId('letter-link').waitFor();
-    writeFileSync(path.join(SHOTS, 'overdue.png'), await page.screenshot({ fullPage: true }));
+    expect(await page.locator(`[data-testid="overdue"] tr:has-text("${late}")`).innerText()).toContain('1 Thư xin lỗi');
     await page.getByTestId('letter-link').click();
     await page.waitForURL(/thu-xin-loi/);
     const letter = await page.locator('body').innerText();

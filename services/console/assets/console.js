@@ -13,7 +13,7 @@
     var src = document.querySelector('[data-sse]');
     if (!src || typeof EventSource === 'undefined') return;
     var es = new EventSource(src.getAttribute('data-sse'));
-    ['overview', 'activity', 'dead-letters'].forEach(function (name) {
+    ['overview', 'activity'].forEach(function (name) {
       es.addEventListener(name, function (e) { swap(name, e.data); });
     });
     window.addEventListener('pagehide', function () { es.close(); });

@@ -127,7 +127,7 @@ const M = {
   change: ['Thay đổi', 'Change'],
   numerator: ['Tử số', 'Numerator'],
   denominator: ['Mẫu số', 'Denominator'],
-  overdue: ['Hồ sơ quá hạn và sắp đến hạn', 'Overdue and due-soon dossiers'],
+  overdue: ['Hồ sơ quá hạn', 'Overdue dossiers'],
   dueAt: ['Hẹn trả', 'Due'],
   apology: ['Thư xin lỗi', 'Apology letter'],
   newDueDate: ['Ngày hẹn mới', 'New due date'],

@@ -57,7 +57,7 @@ export function dossierRoutes(kit: PageKit): void {
     const rows = (await searchDossiers(deps.pool, f, 200)).filter((r) => !r.agency || deps.clients.mayActFor(op.client, r.agency)).slice(0, 100);
     return kit.render(req, reply, (c) => t(c.lang, 'navDossiers'), (c) => html`
 ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
-<form method="get" action="/ho-so" class="filters" role="search">
+<form method="get" action="/ho-so" class="filters" role="search" hx-get="/ho-so" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">
   <div><label for="f-ma">${t(c.lang, 'maHoSo')}</label><input id="f-ma" name="maHoSo" value="${f.maHoSo ?? ''}" maxlength="100"></div>
   <div><label for="f-ag">${t(c.lang, 'agency')}</label><input id="f-ag" name="agency" value="${f.agency ?? ''}" maxlength="40"></div>
   <div><label for="f-pr">${t(c.lang, 'procedure')}</label><input id="f-pr" name="procedure" value="${f.procedure ?? ''}" maxlength="40"></div>
@@ -66,10 +66,10 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
   <div><label for="f-to">${t(c.lang, 'to')}</label><input id="f-to" name="to" type="date" value="${f.to ?? ''}"></div>
   <div class="buttons"><button type="submit">${t(c.lang, 'search')}</button></div>
 </form>
-${rows.length
+<div id="results" aria-live="polite">${rows.length
   ? html`<div class="table-wrap"><table data-testid="dossiers"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'agency')}</th><th scope="col">${t(c.lang, 'procedure')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'owner')}</th><th scope="col">${t(c.lang, 'time')}</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr><td><a href="/ho-so/${encodeURIComponent(r.maHoSo ?? '')}">${r.maHoSo}</a></td><td>${r.agency ?? '—'}</td><td>${r.procedure ?? '—'}</td><td>${r.status ?? '—'}</td><td>${maskName(r.owner)}</td><td>${fmtTime(r.time, c.lang)}</td></tr>`)}</tbody></table></div>`
-  : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}`);
+  : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}</div>`);
   });
 
   async function timelinePage(req: FastifyRequest, reply: FastifyReply, maHoSo: string, opts: { reveal?: boolean; message?: Html } = {}) {

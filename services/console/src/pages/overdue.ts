@@ -29,13 +29,13 @@ interface OverdueItem {
 export function overdueRoutes(kit: PageKit): void {
   const { deps } = kit;
 
-  async function page(req: FastifyRequest, reply: FastifyReply, message?: Html) {
+  async function page(req: FastifyRequest, reply: FastifyReply, message?: Html, agencyAfterPost?: string) {
     const q = new InputReader(req.query);
     const op = req.operator!;
     const seen = (
       await deps.pool.query<{ agency: string }>(`SELECT agency, count(*) AS n FROM console_event WHERE agency IS NOT NULL GROUP BY agency ORDER BY n DESC LIMIT 12`)
     ).rows.filter((a) => deps.clients.mayActFor(op.client, a.agency));
-    const agency = q.str('agency', { max: 40, pattern: AGENCY }) ?? seen[0]?.agency;
+    const agency = agencyAfterPost ?? q.str('agency', { max: 40, pattern: AGENCY }) ?? seen[0]?.agency;
     const overdue = agency ? await deps.backends.call<{ total?: number; items?: OverdueItem[] }>('operations', '/v1/overdue', { key: op.apiKey, query: { agency, pageSize: '500' } }) : undefined;
     const canAct = hasRole(op, 'operator');
     const tomorrow = new Date(Date.now() + 7 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
@@ -73,10 +73,10 @@ ${reasonField(c.lang, `ap-${x.MaHoSo}`)}<button type="submit">${t(c.lang, 'submi
     const body = new InputReader(req.body);
     const newDueDate = body.date('newDueDate');
     const reason = body.reason();
-    if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
-    if (!newDueDate) return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: newDueDate`));
+    const agency = agencyOf(m) ?? undefined;
+    if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')), agency);
+    if (!newDueDate) return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: newDueDate`), agency);
     const op = req.operator!;
-    const agency = agencyOf(m);
     if (!agency || !deps.clients.mayActFor(op.client, agency)) return kit.notFound(req, reply);
     const r = await deps.backends.call<{ apologyId?: string }>('operations', `/v1/overdue/${encodeURIComponent(m)}/apology`, { key: op.apiKey, body: { reason, newDueDate } });
     await deps.actions.record({
@@ -88,9 +88,9 @@ ${reasonField(c.lang, `ap-${x.MaHoSo}`)}<button type="submit">${t(c.lang, 'submi
       detail: { newDueDate, ...(r.ok && r.body.apologyId ? { apologyId: r.body.apologyId } : {}) },
     });
     if (r.ok && r.body.apologyId) {
-      return page(req, reply, html`${flash('ok', t(req.lang, 'done'))}<p><a data-testid="letter-link" href="/qua-han/${encodeURIComponent(m)}/thu-xin-loi/${r.body.apologyId}">${t(req.lang, 'print')} · ${t(req.lang, 'apology')} ${m}</a></p>`);
+      return page(req, reply, html`${flash('ok', t(req.lang, 'done'))}<p><a data-testid="letter-link" href="/qua-han/${encodeURIComponent(m)}/thu-xin-loi/${r.body.apologyId}">${t(req.lang, 'print')} · ${t(req.lang, 'apology')} ${m}</a></p>`, agency);
     }
-    return page(req, reply.status(r.ok ? 502 : r.unavailable ? 502 : r.status), flash('error', `${t(req.lang, 'failed')}: ${!r.ok && !r.unavailable ? backendMessage(r.body, req.lang) : t(req.lang, 'serviceUnavailable')}`));
+    return page(req, reply.status(r.ok ? 502 : r.unavailable ? 502 : r.status), flash('error', `${t(req.lang, 'failed')}: ${!r.ok && !r.unavailable ? backendMessage(r.body, req.lang) : t(req.lang, 'serviceUnavailable')}`), agency);
   });
 
   // The printable letter as operations renders it (its own escaping and a CSP allowing only inline styles).
