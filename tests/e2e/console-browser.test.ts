@@ -23,6 +23,20 @@ import { startConsole, type TestConsole } from '../../services/console/test/harn
 import { generateApiKey } from '@lienthong/platform';
 
 const CHROMIUM = process.env.CONSOLE_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * The little of the browser's globals these tests touch inside page.evaluate (the tests' tsconfig has no
+ * DOM library; the callbacks run in the page, where these exist).
+ */
+interface PageGlobals {
+  __stay?: number;
+  document: {
+    fonts: { ready: Promise<unknown>; check(font: string, text: string): boolean };
+    createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(t: string): { width: number } } | null };
+    activeElement: { textContent: string | null } | null;
+  };
+}
+
 const SHOTS = path.resolve(import.meta.dirname, '../../.data/screenshots');
 const PROVINCE = 'motcua-h22';
 const provinceKey = generateApiKey();
@@ -140,6 +154,7 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     // Vietnamese renders: the text reads back from the DOM, and the page's font has these glyphs.
     expect(await page.locator('h1').innerText()).toBe('Tổng quan');
     const glyphs = await page.evaluate(async () => {
+      const { document } = globalThis as unknown as PageGlobals;
       await document.fonts.ready;
       const ctx = document.createElement('canvas').getContext('2d')!;
       ctx.font = '16px "Noto Sans", sans-serif';
@@ -148,12 +163,12 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     });
     expect(glyphs.check).toBe(true);
     expect(new Set(glyphs.widths).size).toBeGreaterThan(2); // tofu boxes would all be one width
-    await page.evaluate(() => ((window as unknown as { __stay: number }).__stay = 1));
+    await page.evaluate(() => ((globalThis as unknown as PageGlobals).__stay = 1));
 
     await postDossier(dossierItem(m1, { ChuHoSo: 'Nguyễn Văn An' }));
     const row = page.locator('[data-testid="activity"] a', { hasText: m1 }).first();
     await row.waitFor({ timeout: 30_000 });
-    expect(await page.evaluate(() => (window as unknown as { __stay?: number }).__stay)).toBe(1);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__stay)).toBe(1);
     // The applicant is masked on the overview.
     expect(await page.locator('#activity').innerText()).not.toContain('Nguyễn Văn An');
     await eventually(async () => (await page.locator('[data-testid="rate-ingest"]').innerText()) !== '0', { what: 'the ingest rate moving', timeoutMs: 20_000 });
@@ -200,7 +215,7 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     await shot('replay-preview');
     // The reason is required: the browser refuses an empty one before anything is sent.
     await page.getByRole('button', { name: /Phát lại \(1\)/ }).click();
-    expect(await page.getByLabel('Lý do').evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
+    expect(await page.getByLabel('Lý do').evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
     await page.getByLabel('Lý do').fill('Cổng đã sửa lỗi, gửi lại hồ sơ');
     await page.getByRole('button', { name: /Phát lại \(1\)/ }).click();
     await page.waitForURL(/\/thu-loi\/phat-lai/);
@@ -244,13 +259,13 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
   it('opens deliveries, indicators (saying when operations is not there), overdue, and switches to English', async () => {
     // Search by MaHoSo: htmx swaps the results in place and the URL follows (a link to paste in a ticket).
     await page.goto(`${consoleUrl}/ho-so`);
-    await page.evaluate(() => ((window as unknown as { __stay: number }).__stay = 2));
+    await page.evaluate(() => ((globalThis as unknown as PageGlobals).__stay = 2));
     await page.getByLabel('Mã hồ sơ').fill(m2);
     await page.getByRole('button', { name: 'Tìm' }).click();
     await page.waitForURL(/\/ho-so\?.*maHoSo=/);
     await page.locator('[data-testid="dossiers"]', { hasText: m2 }).waitFor();
     expect(await page.locator('[data-testid="dossiers"]').innerText()).not.toContain(m1);
-    expect(await page.evaluate(() => (window as unknown as { __stay?: number }).__stay)).toBe(2);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__stay)).toBe(2);
     await shot('dossiers');
 
     await page.goto(`${consoleUrl}/gui-dvcqg`);
@@ -273,6 +288,6 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     await page.getByRole('link', { name: 'Tiếng Việt' }).click();
     // Keyboard: the skip link is the first stop and moves focus to the content.
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Bỏ qua, tới nội dung chính');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent)).toBe('Bỏ qua, tới nội dung chính');
   });
 });
