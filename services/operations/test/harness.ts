@@ -60,7 +60,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(opts: { now: string; schema?: string; populationCodes?: string[]; catalogueSync?: () => CatalogueSync | undefined } ): Promise<Harness> {
+export async function createHarness(opts: { now: string; schema?: string; populationCodes?: string[]; catalogueSync?: (d: { pool: Pool; core: OperationsCore; clock: ReturnType<typeof fixedClock> }) => CatalogueSync } ): Promise<Harness> {
   const logger = quietLogger('operations-test');
   const db = await createTestDatabase();
   const namespace = await createTestNamespace();
@@ -110,7 +110,7 @@ export async function createHarness(opts: { now: string; schema?: string; popula
     schema,
     calendar,
     clock,
-    extraRoutes: [(a) => registerCatalogueRoutes(a, { pool, sync: opts.catalogueSync?.() }), (a) => registerRatingRoutes(a, { pool, clock })],
+    extraRoutes: [(a) => registerCatalogueRoutes(a, { pool, sync: opts.catalogueSync?.({ pool, core, clock }) }), (a) => registerRatingRoutes(a, { pool, clock })],
   });
   return {
     pool,
