@@ -249,6 +249,22 @@ function services(env) {
       },
     },
     {
+      name: 'operations',
+      portVar: 'OPERATIONS_PORT',
+      port: portOf('OPERATIONS_PORT', 8085),
+      // Read model, overdue dossiers, apology letters, 766 indicators; catalogue and monthly ratings against the
+      // sandbox's simulated DVCQG (its simulator credentials, as national-sync uses).
+      env: {
+        API_CLIENTS_FILE: env.apiClientsFile,
+        ...unlessSet({
+          DVCQG_BASE_URL: `${sandboxUrl}/dvcqg`,
+          DVCQG_USERNAME: 'lienthong',
+          DVCQG_PASSWORD: 'lienthong-sandbox',
+          OPERATIONS_GROUP_ID: namespace ? `${namespace}operations` : undefined,
+        }),
+      },
+    },
+    {
       name: 'console',
       portVar: 'CONSOLE_PORT',
       port: ports.console,
@@ -352,7 +368,10 @@ try {
   const merchantsFile = process.env.PAYMENTS_MERCHANTS_FILE || path.join(repoRoot, 'services/payments/demo/merchants.sandbox.json');
   if (namespace) say(`topic namespace ${namespace}`);
   const urls = [];
+  // HUB_SERVICES=sandbox,gateway,… starts only those (a smaller hub for a demo or a fault test); default all.
+  const only = process.env.HUB_SERVICES ? new Set(process.env.HUB_SERVICES.split(',').map((n) => n.trim())) : undefined;
   for (const svc of services({ apiClientsFile, merchantsFile })) {
+    if (only && !only.has(svc.name)) continue;
     const main = path.join(repoRoot, 'services', svc.name, 'dist', 'main.js');
     if (!existsSync(main)) {
       say(`skipping ${svc.name}: ${path.relative(repoRoot, main)} not built`);
