@@ -55,7 +55,18 @@ export async function readTopic(topic: string, { timeoutMs = 20_000, idleMs = 1_
   const kafka = testKafka('test-reader');
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
+  // A topic created moments ago can answer NOT_LEADER_FOR_PARTITION while its leadership settles in the
+  // client's metadata: retried (briefly) like kafkajs retries its own retriable errors.
+  let ends: Awaited<ReturnType<typeof admin.fetchTopicOffsets>> = [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      ends = await admin.fetchTopicOffsets(topic);
+      break;
+    } catch (err) {
+      if (attempt >= 10 || (err as { retriable?: boolean }).retriable !== true) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
   await admin.disconnect();
   const withData = new Set(ends.filter((e) => BigInt(e.high) > 0n).map((e) => e.partition));
   const high = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));

@@ -70,6 +70,7 @@ const specs = {
   'event-dossier-deadline': { schemaId: schemaIds.dossierDeadlineEvent },
   'event-dossier-apology': { schemaId: schemaIds.dossierApologyEvent },
   'event-postal-status': { schemaId: schemaIds.postalStatusEvent },
+  'event-inbound-packet': { schemaId: schemaIds.inboundPacketEvent },
 } as const satisfies Record<string, KindSpec>;
 
 /** A packet kind (the `?kind=` of POST /v1/validate and the CLI's --kind). */

@@ -62,6 +62,7 @@ export const schemaIds = {
   dossierDeadlineEvent: events('dossier-deadline'),
   dossierApologyEvent: events('dossier-apology'),
   postalStatusEvent: events('postal-status'),
+  inboundPacketEvent: events('inbound-packet'),
 } as const;
 
 /** Name of a packet schema in schemaIds. */

@@ -2,9 +2,9 @@
 // Regenerate with: node packages/standard/scripts/generate.mjs
 
 /**
- * The intermediary that took the payment: VNPAY [doc V1], MoMo [doc M1], or the national payment platform PayGov [code T6, S5].
+ * The intermediary that took the payment: VNPAY [doc V1], MoMo [doc M1], the national payment platform PayGov [code T6, S5], VNPT Pay (VNPT Money) [code VP1-VP4], or a bank transfer by VietQR reported by payOS or SePay [code Q1, PO1, SE1] (vnptpay-vietqr.md).
  */
-export type PaymentProvider = "vnpay" | "momo" | "paygov";
+export type PaymentProvider = "vnpay" | "momo" | "paygov" | "vnptpay" | "vietqr";
 /**
  * QUERY reply: the confirm callback's shape plus TrangThaiGD [code T6, S5]. Extra fields allowed.
  */
@@ -1423,6 +1423,20 @@ export interface DossierOverdueEvent {
   detectedAt: string;
 }
 /**
+ * Our event `vn.lienthong.inbound.<kind>` on national.inbound.v1 (the inbound calls are [code S1, S4]), published by services/inbound when the national portal calls the province (reference §6): dossier-created (createdossierfromdvcqg), dossier-amended (nhanhsdvcqg), tax-notice (nhantbthuedvcqg). Subject = MaHoSo. `packet` is the validated packet with every attachment replaced by {attachment:{sha256, size, name, ref}}; the bytes are fetched from the inbound service by sha256.
+ */
+export interface InboundPacketEvent {
+  kind: "create" | "amend" | "tax-notice";
+  refKey: string;
+  /**
+   * the provincial agency it belongs to; null = unrouted (operators see it)
+   */
+  agency: string | null;
+  receivedAt: string;
+  packet: {};
+  warnings?: {}[];
+}
+/**
  * `vn.lienthong.payment.expired` on payment.events.v1 (design, flow 3), written by services/payments (src/events/payment-events.ts) with the expiry and relayed from its outbox. Subject = paymentId; CloudEvents id `payment-<paymentId>-expired`, because a payment expires at most once [inf: our choice]. Published when reconciliation finds the window closed (expiresAt plus a grace period) and the provider verifiably says "not paid", or when an operator expires it (payments.md §3, §4). An unverifiable answer never expires a payment. A verified payment arriving later still settles (`payment.settled` with late = true). Failed payments publish nothing. Every field is always present.
  */
 export interface PaymentExpiredEvent {
@@ -1499,6 +1513,72 @@ export interface PaymentFeeLine {
    * Amount in whole VND as a JSON integer [code S5, T6].
    */
   SoTien: number;
+}
+/**
+ * `vn.lienthong.payment.refunded` on payment.events.v1, written by services/payments (src/events/payment-events.ts) in the same transaction as the refund's success and relayed from its outbox. Subject = paymentId; CloudEvents id `payment-<paymentId>-refund-<refundId>`, because a refund succeeds at most once [inf: our choice]. Published when a refund through the provider's API succeeded (VNPAY refund command, MoMo refund API) or when an operator recorded a manual refund paid back outside the hub (VNPT Pay, bank transfers) [inf: our choice]. `refundedTotal` is the sum of every live refund of the payment after this one, never above `paidAmount` (a CHECK in the ledger). Consumers update the dossier's fee information: a fully refunded payment no longer counts as paid.
+ */
+export interface PaymentRefundedEvent {
+  /**
+   * The hub's payment id, a lower-case UUID chosen by services/payments at creation [inf: our choice]. The CloudEvents subject and Kafka key of payment events.
+   */
+  paymentId: string;
+  /**
+   * The hub's refund id, a lower-case UUID [inf: our choice].
+   */
+  refundId: string;
+  /**
+   * The dossier the payment is for, as the provincial system gave it to POST /v1/payments. Normally a MaHoSo (<agency code>-<yyMMdd>-<sequence> [code T3]) from which agencyCode was read; when the caller names agencyCode itself the prefix is not checked to be an agency code nor yyMMdd a real date, so only this shape is guaranteed [inf: our choice, payments.md §5].
+   */
+  MaHoSo: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  agencyCode: string;
+  provider: PaymentProvider;
+  /**
+   * Our account at the provider that received the money: VNPAY vnp_TmnCode (8 characters) [doc V1], MoMo partnerCode [doc M1], PayGov MaDoiTac [code T6, S5]. From the merchants file, chosen by the agency [inf: our choice].
+   */
+  merchant: string;
+  /**
+   * Our order reference at the provider, one per payment attempt: VNPAY vnp_TxnRef [doc V1], MoMo orderId [doc M1], PayGov MaThamChieu [code T6, S5]. The payment id's 32 hex digits [inf: our choice; unique within the day, as VNPAY asks, doc V1].
+   */
+  orderRef: string;
+  /**
+   * This refund, whole VND.
+   */
+  amount: number;
+  /**
+   * What the payment settled, whole VND.
+   */
+  paidAmount: number;
+  /**
+   * Every live refund of the payment so far, this one included; at most paidAmount.
+   */
+  refundedTotal: number;
+  /**
+   * refundedTotal = paidAmount: nothing of the fee remains paid.
+   */
+  full: boolean;
+  /**
+   * Always VND: the providers take whole đồng only [doc V1, M1; code T6].
+   */
+  currency: "VND";
+  /**
+   * provider: through the provider's refund API; manual: an operator confirmed a repayment made outside the hub, with its reference.
+   */
+  kind: "provider" | "manual";
+  /**
+   * Why, as the operator wrote it (no personal data expected).
+   */
+  reason: string;
+  /**
+   * The provider's refund transaction id, or the bank reference of a manual refund.
+   */
+  reference?: string;
+  /**
+   * RFC 3339 date-time with Z or an offset.
+   */
+  refundedAt: string;
 }
 /**
  * `vn.lienthong.payment.settled` on payment.events.v1 (design, flow 3), written by services/payments (src/events/payment-events.ts) in the same transaction as the settlement and relayed from its outbox. Subject = paymentId; CloudEvents id `payment-<paymentId>-settled`, because a payment settles at most once [inf: our choice]. Published once a verified provider notification, a verified reconciliation answer or an operator settled the payment; never for an amount mismatch. Carries what national-sync needs for the dossier's fee information (DanhSachLePhi, DuocThanhToanTrucTuyen of DongBoHoSoMC §3). Every field is always present.

@@ -18,6 +18,8 @@ export const configProperties: PeerConfigProperties = {
   SANDBOX_DVCQG_VALIDATE: { type: 'boolean', default: true, description: 'DVCQG sandbox: validate received dossiers and progress with the national schemas' },
   SANDBOX_DVCQG_TIMEOUT_HANG_MS: { type: 'integer', minimum: 0, maximum: 120_000, default: 20_000, description: 'DVCQG sandbox: how long a simulated timeout holds the request before answering 504 (keep it under the server’s request timeout, 30 s)' },
   SANDBOX_DVCQG_HUGE_BODY_BYTES: { type: 'integer', minimum: 1_024, default: 12 * 1024 * 1024, description: 'DVCQG sandbox: size of the answer of the malformed=huge fault' },
+  SANDBOX_DVCQG_INBOUND_URL: { type: 'string', pattern: '^https?://', description: 'DVCQG sandbox: the hub’s inbound base URL the simulated portal calls (POST /dvcqg/_admin/originate)' },
+  SANDBOX_DVCQG_INBOUND_TOKEN: { type: 'string', minLength: 16, description: 'DVCQG sandbox: the token it sends on those calls (simulator credential)' },
   SANDBOX_DVCQG_BODY_LIMIT_BYTES: { type: 'integer', minimum: 1_024, default: 10 * 1024 * 1024, description: 'DVCQG sandbox: largest request body accepted' },
 };
 

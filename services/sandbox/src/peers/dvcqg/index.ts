@@ -9,6 +9,7 @@ import { createCatalogue } from './catalogue.js';
 import { registerProtocolRoutes } from './protocol-routes.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { adminErrorHandler, protocolErrorHandler } from './error-handlers.js';
+import { registerOriginator } from './originator.js';
 
 export { configProperties };
 
@@ -81,6 +82,8 @@ const dvcqgPeer: FastifyPluginAsync<DvcqgPeerOptions> = async (app, opts) => {
         },
         seed: () => seed,
       });
+      const inbound = (k: string) => (typeof opts.config?.[k] === 'string' ? (opts.config[k] as string) : undefined);
+      registerOriginator(scope, { url: inbound('SANDBOX_DVCQG_INBOUND_URL'), token: inbound('SANDBOX_DVCQG_INBOUND_TOKEN') }, now);
     },
     { prefix: '/_admin' },
   );

@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url';
+import { HubError, systemClock, type ServiceDefinition } from '@lienthong/platform';
+import { catalogueSpecs, createConsumerRunner, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
+import { createWebhooks, parseNetworks, runWebhooksMigrations } from '@lienthong/webhooks';
+import { readFileSync } from 'node:fs';
+import { buildApp } from './app.js';
+import { inboundConfigSchema } from './config.js';
+
+/**
+ * The inbound service on the platform's skeleton (docs/adding-a-service.md). Safe to run N times: the
+ * refId row lock serialises duplicates across instances, the router is a consumer group, the webhook
+ * dispatcher claims deliveries with leases.
+ */
+export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
+  name: 'inbound',
+  configSchema: inboundConfigSchema,
+  migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
+  async start({ config, logger, metrics, pool, clients, onClose }) {
+    if (!pool || !clients) throw new HubError('LT_CONFIG_INVALID', 'inbound: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
+    await runWebhooksMigrations(pool, logger);
+    const routing = config.INBOUND_ROUTING_FILE ? JSON.parse(readFileSync(config.INBOUND_ROUTING_FILE, 'utf8')) : {};
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'lienthong-inbound', logger });
+    const admin = kafka.admin();
+    await admin.connect();
+    onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
+    await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
+    const topics = topicNames(config.KAFKA_TOPIC_NAMESPACE);
+    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-inbound', metrics });
+    await producer.connect();
+    onClose({ name: 'producer', close: () => producer.disconnect() });
+
+    const webhooks = createWebhooks({
+      pool,
+      logger,
+      clock: systemClock,
+      origin: 'inbound',
+      secretKey: config.WEBHOOKS_SECRET_KEY,
+      allowHttp: config.WEBHOOKS_ALLOW_HTTP,
+      allowedNetworks: config.WEBHOOKS_ALLOWED_NETWORKS,
+      timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
+      retryHours: config.WEBHOOKS_RETRY_HOURS,
+      secretOverlapHours: config.WEBHOOKS_SECRET_OVERLAP_HOURS,
+    });
+    const svc = await buildApp({
+      logger,
+      metrics,
+      clients,
+      pool,
+      producer,
+      topic: topics.nationalInbound,
+      webhooks,
+      portal: {
+        ...(config.INBOUND_PORTAL_TOKEN ? { token: config.INBOUND_PORTAL_TOKEN } : {}),
+        header: config.INBOUND_PORTAL_TOKEN_HEADER,
+        allowedNetworks: parseNetworks(config.INBOUND_ALLOWED_NETWORKS),
+      },
+      routing,
+      maxAttachmentBytes: config.INBOUND_MAX_ATTACHMENT_BYTES,
+      bodyLimitBytes: config.INBOUND_BODY_LIMIT_BYTES,
+      readiness: {
+        postgres: async () => {
+          await pool.query('SELECT 1');
+        },
+        kafka: async () => {
+          await admin.describeCluster();
+        },
+      },
+    });
+    webhooks.dispatcher.start();
+    onClose({ name: 'webhook-dispatcher', close: () => webhooks.dispatcher.stop() });
+    const consumer = createConsumerRunner({
+      kafka,
+      logger,
+      groupId: config.INBOUND_GROUP_ID,
+      topics: [topics.nationalInbound],
+      producer,
+      handle: async (event) => {
+        await svc.routeEvent(event);
+      },
+      retry: { maxAttempts: 10, minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 0.3 },
+      metrics,
+    });
+    void consumer.start().catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'inbound router did not start'));
+    onClose({ name: 'consumer', close: () => consumer.stop() });
+    return { app: svc.app, listen: { host: config.INBOUND_HOST, port: config.INBOUND_PORT } };
+  },
+};
