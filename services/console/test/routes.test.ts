@@ -135,6 +135,39 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     expect((await c.pool.query(`SELECT state FROM console_dead_letter WHERE id = $1`, [id])).rows[0].state).toBe('open');
   });
 
+  it('guards every other action the same way: role, CSRF, reason, and a log entry whatever the service answered', async () => {
+    const viewer = new TestBrowser(c.app);
+    await viewer.signIn(keys.viewer);
+    const vt = await viewer.csrf('/');
+    const pay = '0b8e5b6e-7f2a-4a43-9e53-2b2f0c1d9a10';
+    const actions = [
+      { url: '/ho-so/000.00.01.H22-251123-0001/day-ngay', form: {}, action: 'push-now', target: 'dossier:000.00.01.H22-251123-0001' },
+      { url: `/thanh-toan/${pay}/xu-ly`, form: { action: 'expire' }, action: 'payment-expire', target: `payment:${pay}` },
+      { url: '/qua-han/000.00.01.H22-251123-0001/xin-loi', form: { newDueDate: '2030-01-15' }, action: 'apology-letter', target: 'dossier:000.00.01.H22-251123-0001' },
+    ];
+    const op = new TestBrowser(c.app);
+    await op.signIn(keys.operator);
+    for (const a of actions) {
+      expect((await viewer.post(a.url, { _csrf: vt, ...a.form, reason: 'lý do đầy đủ' })).statusCode, a.url).toBe(403);
+      expect((await op.post(a.url, { ...a.form, reason: 'lý do đầy đủ' })).statusCode, a.url).toBe(403);
+      const token = await op.csrf('/');
+      const noReason = await op.post(a.url, { _csrf: token, ...a.form });
+      expect(noReason.statusCode, a.url).toBe(400);
+      expect(noReason.body).toContain('Cần nhập lý do');
+      expect((await c.pool.query(`SELECT count(*)::int AS n FROM console_action WHERE action = $1`, [a.action])).rows[0].n).toBe(0);
+      const done = await op.post(a.url, { _csrf: token, ...a.form, reason: 'khách hàng khiếu nại' });
+      // The backing service is absent here: the page says so, and the attempt is in the log.
+      expect(done.statusCode, a.url).toBe(502);
+      expect(done.body).toMatch(/dịch vụ chưa sẵn sàng|Không thực hiện được/);
+      const logged = (await c.pool.query(`SELECT client_id, target, reason, outcome FROM console_action WHERE action = $1`, [a.action])).rows;
+      expect(logged).toEqual([{ client_id: 'van-hanh', target: a.target, reason: 'khách hàng khiếu nại', outcome: 'failed' }]);
+    }
+    const bad = await op.post('/thanh-toan/not-a-uuid/xu-ly', { _csrf: await op.csrf('/'), action: 'expire', reason: 'khách hàng khiếu nại' });
+    expect(bad.statusCode).toBe(404);
+    const badAction = await op.post(`/thanh-toan/${pay}/xu-ly`, { _csrf: await op.csrf('/'), action: 'delete_everything', reason: 'khách hàng khiếu nại' });
+    expect(badAction.statusCode).toBe(400);
+  });
+
   it('keeps the action log append-only', async () => {
     await expect(c.pool.query(`UPDATE console_action SET reason = 'changed later'`)).rejects.toThrow(/append-only/);
     await expect(c.pool.query(`DELETE FROM console_action`)).rejects.toThrow(/append-only/);
