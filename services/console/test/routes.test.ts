@@ -140,7 +140,7 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     await viewer.signIn(keys.viewer);
     const vt = await viewer.csrf('/');
     const pay = '0b8e5b6e-7f2a-4a43-9e53-2b2f0c1d9a10';
-    const actions = [
+    const actions: { url: string; form: Record<string, string>; action: string; target: string }[] = [
       { url: '/ho-so/000.00.01.H22-251123-0001/day-ngay', form: {}, action: 'push-now', target: 'dossier:000.00.01.H22-251123-0001' },
       { url: `/thanh-toan/${pay}/xu-ly`, form: { action: 'expire' }, action: 'payment-expire', target: `payment:${pay}` },
       { url: '/qua-han/000.00.01.H22-251123-0001/xin-loi', form: { newDueDate: '2030-01-15' }, action: 'apology-letter', target: 'dossier:000.00.01.H22-251123-0001' },
