@@ -30,7 +30,6 @@ export interface AuditLog {
   search(q: AuditSearch): Promise<AuditRow[]>;
 }
 
-const LOCK = "hashtext('lienthong-citizen-audit-chain')";
 const COLUMNS = 'seq, lookup_id, at, client_id, agency, officer_id, ma_ho_so, ma_tthc, operation, subject_type, subject_hash, fields, outcome, reason, peer_code, latency_ms, prev_hash, hash';
 
 export function rowOf(r: Record<string, unknown>): AuditRow {
@@ -57,50 +56,72 @@ export function rowOf(r: Record<string, unknown>): AuditRow {
 }
 
 /**
- * The append-only, hash-chained audit log in Postgres. Appends are serialized across instances by a
- * transaction-scoped advisory lock (the chain has one head), and grouped per event-loop turn so a burst of
- * look-ups costs one transaction, not one each. A look-up's answer is sent only after its row committed:
+ * The append-only, hash-chained audit log in Postgres. The chain has one head: appends are grouped per
+ * event-loop turn (a burst of look-ups costs one INSERT, not one each) and placed optimistically after the
+ * head, the primary key on seq settling races between instances. A look-up's answer is sent only after its row committed:
  * if the log cannot be written, the caller gets 503 and no data (nothing unaudited leaves the hub).
  */
 export function createAuditLog(opts: { pool: Pool; chainKey: string; now?: () => Date }): AuditLog {
   const now = opts.now ?? (() => new Date());
-  const flush = async (entries: AuditEntry[]): Promise<AuditRow[]> => {
-    const c = await opts.pool.connect();
-    try {
-      await c.query('BEGIN');
-      await c.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
-      const head = (await c.query('SELECT seq, hash FROM citizen_audit ORDER BY seq DESC LIMIT 1')).rows[0] as { seq: string; hash: string } | undefined;
-      let seq = head ? Number(head.seq) : 0;
-      let prev = head?.hash ?? GENESIS_HASH;
-      const rows: AuditRow[] = [];
-      for (const e of entries) {
-        // Millisecond precision: what a JS Date keeps, so the canonical form survives the round trip.
-        const base = { ...e, seq: ++seq, lookupId: e.lookupId ?? randomUUID(), at: new Date(Math.floor(now().getTime())) };
-        const hash = chainHash(opts.chainKey, prev, base);
-        rows.push({ ...base, prevHash: prev, hash });
-        prev = hash;
-      }
-      const params: unknown[] = [];
-      const tuples = rows.map((r) => {
-        const vals = [r.seq, r.lookupId, r.at, r.clientId, r.agency, r.officerId, r.maHoSo, r.maTTHC, r.operation, r.subjectType, r.subjectHash, r.fields, r.outcome, r.reason, r.peerCode, r.latencyMs, r.prevHash, r.hash];
-        const start = params.length;
-        params.push(...vals);
-        return `(${vals.map((_, i) => `$${start + i + 1}`).join(', ')})`;
-      });
-      await c.query(`INSERT INTO citizen_audit (${COLUMNS}) VALUES ${tuples.join(', ')}`, params);
-      await c.query('COMMIT');
-      return rows;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw new HubError(CitizenDataErrors.AUDIT_UNAVAILABLE, 'the audit log cannot be written; nothing is answered unaudited', {
-        kind: 'unavailable',
-        retriable: true,
-        cause: err,
-        messageVi: 'Không ghi được nhật ký kiểm toán; yêu cầu không được thực hiện, vui lòng thử lại sau',
-      });
-    } finally {
-      c.release();
+  // The chain's head as this instance last wrote or read it. Appends are optimistic: the batch is inserted with
+  // the next seqs in ONE statement (one round trip, no lock); if another instance took one of those seqs
+  // first, the primary key refuses the whole batch, the head is re-read and the batch re-chained. Within this
+  // process appends run one batch at a time (`tail`), so they never race each other.
+  let head: { seq: number; hash: string } | undefined;
+  let tail: Promise<unknown> = Promise.resolve();
+  const readHead = async () => {
+    const r = (await opts.pool.query('SELECT seq, hash FROM citizen_audit ORDER BY seq DESC LIMIT 1')).rows[0] as { seq: string; hash: string } | undefined;
+    head = r ? { seq: Number(r.seq), hash: r.hash } : { seq: 0, hash: GENESIS_HASH };
+    return head;
+  };
+  const insertOnce = async (entries: AuditEntry[]): Promise<AuditRow[]> => {
+    const h = head ?? (await readHead());
+    let seq = h.seq;
+    let prev = h.hash;
+    const rows: AuditRow[] = [];
+    const at = new Date(Math.floor(now().getTime()));
+    for (const e of entries) {
+      // Millisecond precision: what a JS Date keeps, so the canonical form survives the round trip.
+      const base = { ...e, seq: ++seq, lookupId: e.lookupId ?? randomUUID(), at };
+      const hash = chainHash(opts.chainKey, prev, base);
+      rows.push({ ...base, prevHash: prev, hash });
+      prev = hash;
     }
+    const params: unknown[] = [];
+    const tuples = rows.map((r) => {
+      const vals = [r.seq, r.lookupId, r.at, r.clientId, r.agency, r.officerId, r.maHoSo, r.maTTHC, r.operation, r.subjectType, r.subjectHash, r.fields, r.outcome, r.reason, r.peerCode, r.latencyMs, r.prevHash, r.hash];
+      const start = params.length;
+      params.push(...vals);
+      return `(${vals.map((_, i) => `$${start + i + 1}`).join(', ')})`;
+    });
+    await opts.pool.query(`INSERT INTO citizen_audit (${COLUMNS}) VALUES ${tuples.join(', ')}`, params);
+    head = { seq, hash: prev };
+    return rows;
+  };
+  const flush = (entries: AuditEntry[]): Promise<AuditRow[]> => {
+    const run = async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await insertOnce(entries);
+        } catch (err) {
+          const raced = (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'citizen_audit_pkey';
+          if (raced && attempt < 20) {
+            await readHead().catch(() => (head = undefined));
+            continue;
+          }
+          head = undefined;
+          throw new HubError(CitizenDataErrors.AUDIT_UNAVAILABLE, 'the audit log cannot be written; nothing is answered unaudited', {
+            kind: 'unavailable',
+            retriable: true,
+            cause: err,
+            messageVi: 'Không ghi được nhật ký kiểm toán; yêu cầu không được thực hiện, vui lòng thử lại sau',
+          });
+        }
+      }
+    };
+    const p = tail.then(run, run);
+    tail = p.catch(() => undefined);
+    return p;
   };
   const append = createMicroBatcher(flush, { maxItems: 200 });
 
