@@ -1,4 +1,4 @@
-import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
 import { loadApiClients, type ApiClient, type ApiClientRegistry } from '../api-clients.js';
 import type { Logger } from '../logger.js';
 
@@ -13,7 +13,7 @@ export interface ReloadableApiClients extends ApiClientRegistry {
 export interface ReloadableApiClientsOptions {
   path: string;
   logger: Logger;
-  /** How often the file's mtime is polled (fs.watchFile: works on every filesystem, unlike fs.watch). */
+  /** How often the file is stat'ed (polling works on every filesystem and mount, unlike fs.watch). */
   pollIntervalMs?: number;
 }
 
@@ -23,11 +23,16 @@ export interface ReloadableApiClientsOptions {
  * loudly, so an operator sees it at once. The first load throws: a service must not start without clients.
  */
 export function createReloadableApiClients(opts: ReloadableApiClientsOptions): ReloadableApiClients {
+  // The file's identity is taken *before* each read: a change that lands after it is seen at the next
+  // poll, never lost. (fs.watchFile would compare each poll with the previous poll only, and a change
+  // between our read and its first stat went unnoticed for good.)
+  let loaded = fileIdentity(opts.path);
   let current = loadApiClients(opts.path);
   const log = opts.logger.child({ component: 'api-clients' });
   log.info({ clients: current.clients.length }, 'API clients loaded');
 
   const reload = (): boolean => {
+    loaded = fileIdentity(opts.path);
     try {
       current = loadApiClients(opts.path);
       log.info({ clients: current.clients.length }, 'API clients reloaded');
@@ -39,13 +44,10 @@ export function createReloadableApiClients(opts: ReloadableApiClientsOptions): R
   };
   const onHup = () => void reload();
   process.on('SIGHUP', onHup);
-  // Not the mtime alone: a file replaced by rename (how editors and config tools write) within the
-  // filesystem's timestamp granularity keeps the same mtime, and the new keys would never be read. The
-  // inode changes on a rename, the size on most edits; SIGHUP is the way that never misses.
-  const onChange = (now: Stats, before: Stats) => {
-    if (now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs || now.ino !== before.ino || now.size !== before.size) reload();
-  };
-  watchFile(opts.path, { interval: opts.pollIntervalMs ?? 2_000, persistent: false }, onChange);
+  const poll = setInterval(() => {
+    if (fileIdentity(opts.path) !== loaded) reload();
+  }, opts.pollIntervalMs ?? 2_000);
+  poll.unref();
 
   return {
     get clients(): readonly ApiClient[] {
@@ -56,7 +58,21 @@ export function createReloadableApiClients(opts: ReloadableApiClientsOptions): R
     reload,
     close() {
       process.off('SIGHUP', onHup);
-      unwatchFile(opts.path, onChange);
+      clearInterval(poll);
     },
   };
+}
+
+/**
+ * What tells one version of the file from another: not the mtime alone, since a file replaced by rename
+ * (how editors and config tools write) within the filesystem's timestamp granularity keeps the same mtime;
+ * the inode changes on a rename, the size on most edits, the ctime on any. SIGHUP never misses.
+ */
+function fileIdentity(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+  } catch (err) {
+    return `missing:${(err as { code?: string }).code ?? ''}`;
+  }
 }
