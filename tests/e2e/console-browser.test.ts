@@ -165,7 +165,8 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     expect(new Set(glyphs.widths).size).toBeGreaterThan(2); // tofu boxes would all be one width
     await page.evaluate(() => ((globalThis as unknown as PageGlobals).__stay = 1));
 
-    await postDossier(dossierItem(m1, { ChuHoSo: 'Nguyễn Văn An' }));
+    // A phone the standard only warns about (an inferred rule): accepted, and the warning shows in the timeline.
+    await postDossier(dossierItem(m1, { ChuHoSo: 'Nguyễn Văn An', SoDienThoai: '12345' }));
     const row = page.locator('[data-testid="activity"] a', { hasText: m1 }).first();
     await row.waitFor({ timeout: 30_000 });
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__stay)).toBe(1);
@@ -188,6 +189,7 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     const timeline = await page.getByTestId('timeline').innerText();
     expect(timeline).toContain('Gateway tiếp nhận · DongBoHoSoMC');
     expect(timeline).toContain('Kết quả đồng bộ DVCQG');
+    expect(timeline).toContain('LT_STD_PHONE_INVALID /SoDienThoai');
     expect(await page.getByTestId('owner').innerText()).toContain('N***** V** A*');
     await shot('timeline');
   });

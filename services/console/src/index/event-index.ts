@@ -1,6 +1,23 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { decodeEvent, dlqOf, topicNames, type CloudEvent } from '@lienthong/events';
 import type { Logger, Pool } from '@lienthong/platform';
+import { validateDossierBatch, validateProgressBatch } from '@lienthong/standard';
+
+/**
+ * The standard's warnings (inferred rules: never a refusal) of an accepted packet, as code and path only.
+ * The gateway returns them with its 202 but does not put them in the event; the index recomputes them with
+ * the same package, so they match what the gateway said when both run the same version of
+ * packages/standard [inf: a gateway on an older version may have said less].
+ */
+function warningsOf(type: string, data: unknown): string | undefined {
+  try {
+    const r = type === 'vn.lienthong.dossier.upserted' ? validateDossierBatch(data) : type === 'vn.lienthong.dossier.progressed' ? validateProgressBatch(data) : undefined;
+    const w = r?.warnings ?? [];
+    return w.length ? w.slice(0, 20).map((x) => `${x.code} ${x.path}`).join('; ') : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A row of the console's event index, as pages and the live feed read it. */
 export interface IndexedEvent {
@@ -35,7 +52,10 @@ export function summarize(topicKey: 'dossierEvents' | 'syncOutcomes' | 'paymentE
       procedure: str(d.MaTTHC, 50),
       status: str(d.TrangThaiHoSo, 10),
       owner: str(d.ChuHoSo) ?? str(d.HoTenNguoiNop),
-      summary: pick(d, ['TenTTHC', 'NgayTiepNhan', 'NgayHenTra', 'NgayKetThucXuLy', 'MaTrangThai', 'TrangThaiHoSo', 'NoiDungXuLy', 'ThoiDiemXuLy', 'PhongBanXuLy', 'DonViXuLy']),
+      summary: {
+        ...pick(d, ['TenTTHC', 'NgayTiepNhan', 'NgayHenTra', 'NgayKetThucXuLy', 'MaTrangThai', 'TrangThaiHoSo', 'TrangThai', 'NoiDungXuLy', 'ThoiDiemXuLy', 'PhongBanXuLy', 'DonViXuLy']),
+        ...(warningsOf(e.type, e.data) ? { warnings: warningsOf(e.type, e.data) } : {}),
+      },
     };
   }
   if (topicKey === 'syncOutcomes') {
