@@ -12,12 +12,16 @@ import { parse } from 'yaml';
 const infra = fileURLToPath(new URL('../../infra/', import.meta.url));
 const composeText = readFileSync(`${infra}docker-compose.yml`, 'utf8');
 // `merge: true`: compose resolves YAML merge keys (<<) like this.
-const compose = parse(composeText, { merge: true }) as { services: Record<string, { ports?: string[]; profiles?: string[]; environment?: Record<string, unknown>; volumes?: string[] }> };
+const compose = parse(composeText, { merge: true }) as {
+  services: Record<string, { ports?: string[]; profiles?: string[]; environment?: Record<string, unknown>; volumes?: string[] }>;
+};
 const hubServices = Object.entries(compose.services).filter(([, s]) => !s.profiles?.includes('sandbox'));
 
 describe('infra/docker-compose.yml', () => {
   it('is valid YAML with the hub services', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['kafka', 'postgres', 'gateway', 'national-sync', 'payments', 'sandbox']));
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining(['kafka', 'postgres', 'gateway', 'national-sync', 'payments', 'sandbox']),
+    );
   });
 
   it('publishes every port on 127.0.0.1 only', () => {

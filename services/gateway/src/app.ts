@@ -32,7 +32,8 @@ export interface GatewayDeps {
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   const app = await createHttpServer({
     name: 'Liên Thông Hub gateway',
-    description: 'HTTP ingress from provincial one-stop systems: dossier packets to Kafka, checked against the national standard.',
+    description:
+      'HTTP ingress from provincial one-stop systems: dossier packets to Kafka, checked against the national standard.',
     logger: deps.logger,
     metrics: deps.metrics,
     bodyLimit: deps.bodyLimit,
@@ -46,11 +47,15 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     max: (req) => req.apiClient?.rateLimitPerMinute ?? deps.rateLimitPerMinute,
     keyGenerator: (req) => req.apiClient?.id ?? req.ip,
     errorResponseBuilder: (_req, ctx) =>
-      new HubError('LT_GATEWAY_RATE_LIMITED', `rate limit of ${ctx.max} requests per minute exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`, {
-        kind: 'rate_limited',
-        retriable: true,
-        messageVi: `Vượt giới hạn ${ctx.max} yêu cầu mỗi phút; thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây`,
-      }),
+      new HubError(
+        'LT_GATEWAY_RATE_LIMITED',
+        `rate limit of ${ctx.max} requests per minute exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+        {
+          kind: 'rate_limited',
+          retriable: true,
+          messageVi: `Vượt giới hạn ${ctx.max} yêu cầu mỗi phút; thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây`,
+        },
+      ),
   });
   const ingest = createIngest({ producer: deps.producer, topic: deps.dossierTopic, maxItems: deps.maxItems, now: deps.now });
   ingestRoutes(app, { ingest, idempotency: deps.idempotency, metrics: deps.metrics });

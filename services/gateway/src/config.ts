@@ -19,16 +19,38 @@ export const gatewayConfigSchema = {
     ...databaseConfigProperties,
     ...apiClientsConfigProperties,
     ...logConfigProperties,
-    GATEWAY_BODY_LIMIT_BYTES: { type: 'integer', default: 5 * 1024 * 1024, minimum: 1024, description: 'largest request body; 413 above' },
-    GATEWAY_MAX_BATCH_ITEMS: { type: 'integer', default: 500, minimum: 1, maximum: 5000, description: 'most items in one request' },
-    GATEWAY_RATE_LIMIT_PER_MINUTE: { type: 'integer', default: 1200, minimum: 1, description: 'requests per minute per client unless its entry says otherwise' },
-    GATEWAY_IDEMPOTENCY_TTL_HOURS: { type: 'integer', default: 24, minimum: 1, description: 'how long a request with an Idempotency-Key is remembered for replays' },
+    GATEWAY_BODY_LIMIT_BYTES: {
+      type: 'integer',
+      default: 5 * 1024 * 1024,
+      minimum: 1024,
+      description: 'largest request body; 413 above',
+    },
+    GATEWAY_MAX_BATCH_ITEMS: {
+      type: 'integer',
+      default: 500,
+      minimum: 1,
+      maximum: 5000,
+      description: 'most items in one request',
+    },
+    GATEWAY_RATE_LIMIT_PER_MINUTE: {
+      type: 'integer',
+      default: 1200,
+      minimum: 1,
+      description: 'requests per minute per client unless its entry says otherwise',
+    },
+    GATEWAY_IDEMPOTENCY_TTL_HOURS: {
+      type: 'integer',
+      default: 24,
+      minimum: 1,
+      description: 'how long a request with an Idempotency-Key is remembered for replays',
+    },
     GATEWAY_CONTENT_DEDUPE_SECONDS: {
       type: 'integer',
       default: 300,
       minimum: 0,
       maximum: 3600,
-      description: 'without Idempotency-Key, an identical request within this many seconds answers the first response instead of publishing again; 0 = off',
+      description:
+        'without Idempotency-Key, an identical request within this many seconds answers the first response instead of publishing again; 0 = off',
     },
   },
 } as const satisfies ConfigSchema;

@@ -16,8 +16,13 @@ export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
   configSchema: gatewayConfigSchema,
   migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
   async start({ config, logger, metrics, pool, clients, onClose }) {
-    if (!pool || !clients) throw new HubError('LT_CONFIG_INVALID', 'gateway: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'lienthong-gateway', logger });
+    if (!pool || !clients)
+      throw new HubError('LT_CONFIG_INVALID', 'gateway: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
+    const kafka = createKafka({
+      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      clientId: 'lienthong-gateway',
+      logger,
+    });
     const admin = kafka.admin();
     await admin.connect();
     onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
@@ -33,7 +38,11 @@ export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
     const purge = setInterval(() => {
       idempotency.purgeExpired().then(
         (n) => n && logger.info({ purged: n }, 'expired idempotency entries removed'),
-        (err: unknown) => logger.warn({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'idempotency purge failed'),
+        (err: unknown) =>
+          logger.warn(
+            { err: { code: (err as { code?: string }).code, message: (err as Error).message } },
+            'idempotency purge failed',
+          ),
       );
     }, 600_000);
     purge.unref();

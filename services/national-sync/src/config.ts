@@ -28,24 +28,99 @@ export const syncConfigSchema = {
     ...apiClientsConfigProperties,
     ...kafkaConfigProperties,
     NATIONAL_SYNC_GROUP_ID: { type: 'string', minLength: 1, default: 'national-sync', description: 'Kafka consumer group' },
-    DVCQG_BASE_URL: { type: 'string', pattern: '^https?://', default: 'http://127.0.0.1:8090/dvcqg', description: 'portal (or LGSP) base URL' },
+    DVCQG_BASE_URL: {
+      type: 'string',
+      pattern: '^https?://',
+      default: 'http://127.0.0.1:8090/dvcqg',
+      description: 'portal (or LGSP) base URL',
+    },
     DVCQG_USERNAME: { type: 'string', minLength: 1, description: 'portal login' },
     DVCQG_PASSWORD: { type: 'string', minLength: 1, secret: true, description: 'portal password' },
     DVCQG_MADONVI: { type: 'string', minLength: 1, description: "the province's unit code sent in every envelope" },
-    DVCQG_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 120000, default: 6000, description: 'timeout of one portal call (OpenCPS reads for 6 s)' },
-    NATIONAL_SYNC_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 200, default: 20, description: 'dossiers per DongBoHoSoMC call and per push cycle' },
-    NATIONAL_SYNC_PROGRESS_BATCH: { type: 'integer', minimum: 1, maximum: 10, default: 10, description: 'steps per CapNhatTienDoHoSoMC call (the portal takes 10 at most)' },
+    DVCQG_TIMEOUT_MS: {
+      type: 'integer',
+      minimum: 100,
+      maximum: 120000,
+      default: 6000,
+      description: 'timeout of one portal call (OpenCPS reads for 6 s)',
+    },
+    NATIONAL_SYNC_BATCH_SIZE: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 200,
+      default: 20,
+      description: 'dossiers per DongBoHoSoMC call and per push cycle',
+    },
+    NATIONAL_SYNC_PROGRESS_BATCH: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10,
+      default: 10,
+      description: 'steps per CapNhatTienDoHoSoMC call (the portal takes 10 at most)',
+    },
     NATIONAL_SYNC_WORKERS: { type: 'integer', minimum: 1, maximum: 64, default: 4, description: 'push cycles run in parallel' },
-    NATIONAL_SYNC_POLL_MS: { type: 'integer', minimum: 10, maximum: 60000, default: 500, description: 'how often idle workers look for due dossiers (they are also woken on ingest)' },
-    NATIONAL_SYNC_RETRY_MIN_MS: { type: 'integer', minimum: 0, default: 1000, description: 'first retry delay of a dossier after a transient failure' },
-    NATIONAL_SYNC_RETRY_MAX_MS: { type: 'integer', minimum: 0, default: 300000, description: 'longest retry delay (retries never stop)' },
-    NATIONAL_SYNC_RETRY_JITTER: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'share of each delay that is random' },
-    NATIONAL_SYNC_BREAKER_THRESHOLD: { type: 'integer', minimum: 1, default: 5, description: 'consecutive transient portal failures that open the circuit' },
-    NATIONAL_SYNC_BREAKER_OPEN_MS: { type: 'integer', minimum: 100, default: 5000, description: 'how long the circuit stays open before a trial call' },
-    NATIONAL_SYNC_RECONCILE_CRON: { type: 'string', minLength: 1, default: '*/10 * * * *', description: 'node-cron schedule of the TraCuuHoSo reconciliation' },
-    NATIONAL_SYNC_RECONCILE_WINDOW_MIN: { type: 'integer', minimum: 1, default: 1440, description: 'reconcile dossiers synced within this many minutes' },
-    NATIONAL_SYNC_RECONCILE_LIMIT: { type: 'integer', minimum: 1, maximum: 100000, default: 500, description: 'most dossiers asked about per reconciliation run' },
-    NATIONAL_SYNC_PAYMENTS: { type: 'boolean', default: true, description: 'also consume payment.events.v1 fee settlements (payments service)' },
+    NATIONAL_SYNC_POLL_MS: {
+      type: 'integer',
+      minimum: 10,
+      maximum: 60000,
+      default: 500,
+      description: 'how often idle workers look for due dossiers (they are also woken on ingest)',
+    },
+    NATIONAL_SYNC_RETRY_MIN_MS: {
+      type: 'integer',
+      minimum: 0,
+      default: 1000,
+      description: 'first retry delay of a dossier after a transient failure',
+    },
+    NATIONAL_SYNC_RETRY_MAX_MS: {
+      type: 'integer',
+      minimum: 0,
+      default: 300000,
+      description: 'longest retry delay (retries never stop)',
+    },
+    NATIONAL_SYNC_RETRY_JITTER: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.5,
+      description: 'share of each delay that is random',
+    },
+    NATIONAL_SYNC_BREAKER_THRESHOLD: {
+      type: 'integer',
+      minimum: 1,
+      default: 5,
+      description: 'consecutive transient portal failures that open the circuit',
+    },
+    NATIONAL_SYNC_BREAKER_OPEN_MS: {
+      type: 'integer',
+      minimum: 100,
+      default: 5000,
+      description: 'how long the circuit stays open before a trial call',
+    },
+    NATIONAL_SYNC_RECONCILE_CRON: {
+      type: 'string',
+      minLength: 1,
+      default: '*/10 * * * *',
+      description: 'node-cron schedule of the TraCuuHoSo reconciliation',
+    },
+    NATIONAL_SYNC_RECONCILE_WINDOW_MIN: {
+      type: 'integer',
+      minimum: 1,
+      default: 1440,
+      description: 'reconcile dossiers synced within this many minutes',
+    },
+    NATIONAL_SYNC_RECONCILE_LIMIT: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100000,
+      default: 500,
+      description: 'most dossiers asked about per reconciliation run',
+    },
+    NATIONAL_SYNC_PAYMENTS: {
+      type: 'boolean',
+      default: true,
+      description: 'also consume payment.events.v1 fee settlements (payments service)',
+    },
     // payments' record-signing keys: a fee settlement counts only with a valid signature (issue 17 §2).
     ...eventSigningConfigProperties,
   },
@@ -69,10 +144,16 @@ export const SANDBOX_DVCQG_PASSWORD = 'lienthong-sandbox';
  * The safety refusal of a live start (issue 17 §2): the sandbox password is refused when NODE_ENV is
  * production or when DVCQG_BASE_URL is not the sandbox's; the error names DVCQG_PASSWORD and why.
  */
-export function refuseSyncDemoSecrets(config: Pick<SyncConfig, 'DVCQG_PASSWORD' | 'DVCQG_BASE_URL'>, nodeEnv = process.env.NODE_ENV): void {
+export function refuseSyncDemoSecrets(
+  config: Pick<SyncConfig, 'DVCQG_PASSWORD' | 'DVCQG_BASE_URL'>,
+  nodeEnv = process.env.NODE_ENV,
+): void {
   refuseDemoSecrets({
     nodeEnv,
-    demoSecrets: config.DVCQG_PASSWORD === SANDBOX_DVCQG_PASSWORD ? [{ setting: 'DVCQG_PASSWORD', what: 'the sandbox portal password' }] : [],
+    demoSecrets:
+      config.DVCQG_PASSWORD === SANDBOX_DVCQG_PASSWORD
+        ? [{ setting: 'DVCQG_PASSWORD', what: 'the sandbox portal password' }]
+        : [],
     peerUrls: [{ setting: 'DVCQG_BASE_URL', url: config.DVCQG_BASE_URL }],
   });
 }

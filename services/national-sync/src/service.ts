@@ -18,8 +18,15 @@ export const nationalSyncService: ServiceDefinition<typeof syncConfigSchema> = {
   // Every pusher, the consumers' partitions and the relay hold a connection at once.
   poolMax: (config) => config.NATIONAL_SYNC_WORKERS + 12,
   async start({ config, logger, metrics, pool, clients, onClose }) {
-    if (!pool || !clients) throw new HubError('LT_CONFIG_INVALID', 'national-sync: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'national-sync', logger });
+    if (!pool || !clients)
+      throw new HubError('LT_CONFIG_INVALID', 'national-sync: DATABASE_URL and API_CLIENTS_FILE are required', {
+        kind: 'internal',
+      });
+    const kafka = createKafka({
+      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      clientId: 'national-sync',
+      logger,
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {

@@ -14,7 +14,11 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const base: Record<string, string> = { PATH: process.env.PATH ?? '' };
-    const proc = spawn(process.execPath, ['services/national-sync/dist/main.js'], { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['services/national-sync/dist/main.js'], {
+      cwd: root,
+      env: { ...base, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     proc.stdout.on('data', (d) => (output += d));
     proc.stderr.on('data', (d) => (output += d));

@@ -7,7 +7,13 @@ import { createMetricsRegistry } from '../metrics.js';
 import { createHttpServer } from '../http/server.js';
 import { assertAgencyScope, assertAllAgencies, requireClient } from './auth-plugin.js';
 
-const keys = { submitter: generateApiKey(), operator: generateApiKey(), h22: generateApiKey(), revoked: generateApiKey(), legacy: generateApiKey() };
+const keys = {
+  submitter: generateApiKey(),
+  operator: generateApiKey(),
+  h22: generateApiKey(),
+  revoked: generateApiKey(),
+  legacy: generateApiKey(),
+};
 const clients = createApiClientRegistry({
   clients: [
     { id: 'submitter', name: 's', keyHash: hashApiKey(keys.submitter), agencies: ['*'], roles: ['submitter'] },
@@ -27,7 +33,12 @@ afterEach(async () => {
 
 /** A server with the platform's auth and routes of every kind; `bodiesParsed` counts body parses. */
 async function server() {
-  const app = await createHttpServer({ name: 't', logger: createLogger({ name: 't', level: 'silent' }), metrics: createMetricsRegistry('t', { defaults: false }), auth: { clients } });
+  const app = await createHttpServer({
+    name: 't',
+    logger: createLogger({ name: 't', level: 'silent' }),
+    metrics: createMetricsRegistry('t', { defaults: false }),
+    auth: { clients },
+  });
   apps.push(app);
   const seen = { bodiesParsed: 0 };
   app.addHook('preValidation', async (req) => {
@@ -38,7 +49,9 @@ async function server() {
   app.post('/v1/admin/replay', access('operator'), async (req) => ({ client: requireClient(req).id }));
   app.get('/v1/audit', access('auditor'), async () => ({ ok: true }));
   app.get('/v1/public', { config: { access: { public: 'test' } } }, async (req) => ({ client: req.apiClient }));
-  app.post('/v1/ipn', { config: { access: { signed: 'test signature in the body' } } }, async (req) => ({ client: req.apiClient }));
+  app.post('/v1/ipn', { config: { access: { signed: 'test signature in the body' } } }, async (req) => ({
+    client: req.apiClient,
+  }));
   app.get<{ Params: { agency: string } }>('/v1/agencies/:agency/thing', access('submitter', 'operator'), async (req) => {
     assertAgencyScope(req, req.params.agency, '/agency');
     return { ok: true };
@@ -51,14 +64,24 @@ async function server() {
 
 describe('auth plugin: deny by default', () => {
   it('refuses to register a route that declares no access, naming it', async () => {
-    const app = await createHttpServer({ name: 't', logger: createLogger({ name: 't', level: 'silent' }), metrics: createMetricsRegistry('t', { defaults: false }), auth: { clients } });
+    const app = await createHttpServer({
+      name: 't',
+      logger: createLogger({ name: 't', level: 'silent' }),
+      metrics: createMetricsRegistry('t', { defaults: false }),
+      auth: { clients },
+    });
     apps.push(app);
     expect(() => app.get('/v1/forgotten', async () => 'x')).toThrow(/GET \/v1\/forgotten declares no access/);
     expect(() => app.post('/v1/empty', { config: { access: { roles: [] } } }, async () => 'x')).toThrow(/access.roles is empty/);
   });
 
   it('also in an encapsulated plugin (routes registered under a prefix)', async () => {
-    const app = await createHttpServer({ name: 't', logger: createLogger({ name: 't', level: 'silent' }), metrics: createMetricsRegistry('t', { defaults: false }), auth: { clients } });
+    const app = await createHttpServer({
+      name: 't',
+      logger: createLogger({ name: 't', level: 'silent' }),
+      metrics: createMetricsRegistry('t', { defaults: false }),
+      auth: { clients },
+    });
     apps.push(app);
     const registered = (async () => {
       await app.register(
@@ -83,9 +106,18 @@ describe('auth plugin: keys and roles', () => {
   it('answers 401 in the error format without a key, with a wrong one and with a malformed header', async () => {
     const { app } = await server();
     for (const headers of [{}, bearer(`${keys.submitter}x`), { authorization: 'Basic abc' }, { authorization: 'Bearer' }]) {
-      const r = await app.inject({ method: 'POST', url: '/v1/validate', headers: { ...headers, 'content-type': 'application/json' }, payload: '{}' });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/v1/validate',
+        headers: { ...headers, 'content-type': 'application/json' },
+        payload: '{}',
+      });
       expect(r.statusCode).toBe(401);
-      expect(r.json()).toMatchObject({ error: 'LT_AUTH_UNAUTHORIZED', message: expect.any(String), message_en: expect.any(String) });
+      expect(r.json()).toMatchObject({
+        error: 'LT_AUTH_UNAUTHORIZED',
+        message: expect.any(String),
+        message_en: expect.any(String),
+      });
       expect(r.headers['www-authenticate']).toBe('Bearer');
     }
   });
@@ -93,7 +125,12 @@ describe('auth plugin: keys and roles', () => {
   it('lets a route be called only by a role it names (403 LT_AUTH_ROLE_REQUIRED otherwise)', async () => {
     const { app } = await server();
     const call = (url: string, key: string, method: 'GET' | 'POST' = 'POST') =>
-      app.inject({ method, url, headers: { ...bearer(key), 'content-type': 'application/json' }, ...(method === 'POST' ? { payload: '{}' } : {}) });
+      app.inject({
+        method,
+        url,
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        ...(method === 'POST' ? { payload: '{}' } : {}),
+      });
     expect((await call('/v1/validate', keys.submitter)).json()).toEqual({ client: 'submitter' });
     const denied = await call('/v1/admin/replay', keys.submitter);
     expect(denied.statusCode).toBe(403);
@@ -110,31 +147,75 @@ describe('auth plugin: keys and roles', () => {
 
   it('refuses a revoked key like an unknown one', async () => {
     const { app } = await server();
-    const r = await app.inject({ method: 'POST', url: '/v1/admin/replay', headers: { ...bearer(keys.revoked), 'content-type': 'application/json' }, payload: '{}' });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/admin/replay',
+      headers: { ...bearer(keys.revoked), 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(r.statusCode).toBe(401);
     expect(r.json().message_en).toMatch(/unknown API key/);
   });
 
   it('public and signed routes need no key and see no client; requireClient there is a 401', async () => {
     const { app } = await server();
-    expect((await app.inject({ method: 'GET', url: '/v1/public', headers: bearer(keys.operator) })).json()).toEqual({ client: null });
-    expect((await app.inject({ method: 'POST', url: '/v1/ipn', headers: { 'content-type': 'application/json' }, payload: '{}' })).json()).toEqual({ client: null });
+    expect((await app.inject({ method: 'GET', url: '/v1/public', headers: bearer(keys.operator) })).json()).toEqual({
+      client: null,
+    });
+    expect(
+      (
+        await app.inject({ method: 'POST', url: '/v1/ipn', headers: { 'content-type': 'application/json' }, payload: '{}' })
+      ).json(),
+    ).toEqual({ client: null });
     expect((await app.inject({ method: 'GET', url: '/v1/public-requires-client' })).statusCode).toBe(401);
-    for (const url of ['/health/live', '/health/ready', '/metrics', '/docs/json']) expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
+    for (const url of ['/health/live', '/health/ready', '/metrics', '/docs/json'])
+      expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
   });
 
   it('decides on the route the router matched, after decoding: encoded paths need a key too', async () => {
     const { app, seen } = await server();
-    for (const url of ['/%761/validate', '/v1/%76alidate', '/v1%2Fvalidate', '/V1/validate', '/v1/validate/', '/v1//validate', '/v1/validate?x=1', '/v1/./validate']) {
+    for (const url of [
+      '/%761/validate',
+      '/v1/%76alidate',
+      '/v1%2Fvalidate',
+      '/V1/validate',
+      '/v1/validate/',
+      '/v1//validate',
+      '/v1/validate?x=1',
+      '/v1/./validate',
+    ]) {
       const r = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{"a":1}' });
       expect([401, 404], `${url} → ${r.statusCode}`).toContain(r.statusCode);
       if (r.statusCode === 404) expect(r.json().error).toBe('LT_HTTP_NOT_FOUND');
     }
-    expect((await app.inject({ method: 'POST', url: '/%761/validate', headers: { 'content-type': 'application/json' }, payload: '{}' })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: '/v1/admin/%72eplay', headers: { ...bearer(keys.submitter), 'content-type': 'application/json' }, payload: '{}' })).statusCode).toBe(403);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/%761/validate',
+          headers: { 'content-type': 'application/json' },
+          payload: '{}',
+        })
+      ).statusCode,
+    ).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/admin/%72eplay',
+          headers: { ...bearer(keys.submitter), 'content-type': 'application/json' },
+          payload: '{}',
+        })
+      ).statusCode,
+    ).toBe(403);
     // Unknown URLs too are answered before their body is read.
     expect(seen.bodiesParsed).toBe(0);
-    const ok = await app.inject({ method: 'POST', url: '/%761/validate', headers: { ...bearer(keys.submitter), 'content-type': 'application/json' }, payload: '{}' });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/%761/validate',
+      headers: { ...bearer(keys.submitter), 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(ok.json()).toEqual({ client: 'submitter' });
   });
 
@@ -154,7 +235,9 @@ describe('auth plugin: keys and roles', () => {
         }
       });
       // Announces 4 MB and sends only the first bytes: a handler reading the body would wait forever.
-      socket.write(`POST /v1/validate HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 4000000\r\n\r\n{"MaHoSo":`);
+      socket.write(
+        `POST /v1/validate HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 4000000\r\n\r\n{"MaHoSo":`,
+      );
     });
     expect(answer).toMatch(/^HTTP\/1\.1 401/);
     expect(seen.bodiesParsed).toBe(0);
@@ -164,19 +247,29 @@ describe('auth plugin: keys and roles', () => {
 describe('assertAgencyScope', () => {
   it('allows the client’s own agencies (exact, *.<province>, *) and refuses others with the data’s path', async () => {
     const { app } = await server();
-    const get = (agency: string, key: string) => app.inject({ method: 'GET', url: `/v1/agencies/${agency}/thing`, headers: bearer(key) });
+    const get = (agency: string, key: string) =>
+      app.inject({ method: 'GET', url: `/v1/agencies/${agency}/thing`, headers: bearer(key) });
     expect((await get('000.00.01.H22', keys.h22)).statusCode).toBe(200);
     expect((await get('000.00.01.H56', keys.operator)).statusCode).toBe(200);
     const r = await get('000.00.01.H56', keys.h22);
     expect(r.statusCode).toBe(403);
-    expect(r.json()).toMatchObject({ error: 'LT_AUTH_AGENCY_FORBIDDEN', details: [{ path: '/agency', code: 'LT_AUTH_AGENCY_FORBIDDEN' }] });
+    expect(r.json()).toMatchObject({
+      error: 'LT_AUTH_AGENCY_FORBIDDEN',
+      details: [{ path: '/agency', code: 'LT_AUTH_AGENCY_FORBIDDEN' }],
+    });
     // A suffix pattern matches whole dot-separated segments only: `*.H22` is not `…XH22`.
     expect((await get('000.00.01.XH22', keys.h22)).statusCode).toBe(403);
   });
 
   it('assertAllAgencies: only a client scoped to "*" acts across agencies', async () => {
     const { app } = await server();
-    const call = (key: string) => app.inject({ method: 'POST', url: '/v1/admin/everything', headers: { ...bearer(key), 'content-type': 'application/json' }, payload: '{}' });
+    const call = (key: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/admin/everything',
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        payload: '{}',
+      });
     expect((await call(keys.operator)).json()).toEqual({ client: 'operator' });
     const scoped = await call(keys.h22);
     expect(scoped.statusCode).toBe(403);

@@ -36,7 +36,14 @@ function rewrite(file: string, content: string): void {
   writeFileSync(tmp, content);
   renameSync(tmp, file);
 }
-const entry = (id: string, key: string, extra: object = {}) => ({ id, name: id, keyHash: hashApiKey(key), agencies: ['*'], roles: ['submitter'], ...extra });
+const entry = (id: string, key: string, extra: object = {}) => ({
+  id,
+  name: id,
+  keyHash: hashApiKey(key),
+  agencies: ['*'],
+  roles: ['submitter'],
+  ...extra,
+});
 const authenticates = (c: ReloadableApiClients, key: string) => {
   try {
     return c.authenticate(`Bearer ${key}`).id;
@@ -55,7 +62,9 @@ async function until(what: string, check: () => boolean, timeoutMs = 5_000): Pro
 describe('reloadable API clients', () => {
   it('refuses to start without a loadable file (a service never runs with no clients)', () => {
     const { logger } = capture();
-    expect(() => createReloadableApiClients({ path: path.join(dir, 'missing.json'), logger })).toThrow(/cannot read API clients file/);
+    expect(() => createReloadableApiClients({ path: path.join(dir, 'missing.json'), logger })).toThrow(
+      /cannot read API clients file/,
+    );
     const broken = path.join(dir, 'broken.json');
     writeFileSync(broken, '{"clients": [');
     expect(() => createReloadableApiClients({ path: broken, logger })).toThrow(/is not JSON/);
@@ -96,7 +105,11 @@ describe('reloadable API clients', () => {
     const log = capture();
     const clients = createReloadableApiClients({ path: file, logger: log.logger, pollIntervalMs: 20 });
     opened.push(clients);
-    for (const bad of ['{"clients": [', JSON.stringify({ clients: [{ id: 'x', name: 'x', keyHash: 'plain', agencies: ['*'] }] }), '']) {
+    for (const bad of [
+      '{"clients": [',
+      JSON.stringify({ clients: [{ id: 'x', name: 'x', keyHash: 'plain', agencies: ['*'] }] }),
+      '',
+    ]) {
       const before = log.text().length;
       rewrite(file, bad);
       expect(clients.reload()).toBe(false);

@@ -38,7 +38,10 @@ export function createReloadableApiClients(opts: ReloadableApiClientsOptions): R
       log.info({ clients: current.clients.length }, 'API clients reloaded');
       return true;
     } catch (err) {
-      log.error({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'API clients file not reloaded; the previous clients stay in force');
+      log.error(
+        { err: { code: (err as { code?: string }).code, message: (err as Error).message } },
+        'API clients file not reloaded; the previous clients stay in force',
+      );
       return false;
     }
   };

@@ -14,7 +14,9 @@ describe('/health/ready', () => {
         cb();
       },
     });
-    const raw = Object.assign(new Error('connect ECONNREFUSED 10.20.30.40:5432 (user hub_prod, SELECT secret FROM x)'), { code: 'ECONNREFUSED' });
+    const raw = Object.assign(new Error('connect ECONNREFUSED 10.20.30.40:5432 (user hub_prod, SELECT secret FROM x)'), {
+      code: 'ECONNREFUSED',
+    });
     const app = await createHttpServer({
       name: 't',
       logger: createLogger({ name: 't', level: 'info', destination }),

@@ -49,7 +49,11 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRoutesDeps): 
     async (req) => {
       assertDossierScope(req, req.params.maHoSo, 'params:maHoSo');
       const s = await readDossierStatus(deps.pool, req.params.maHoSo);
-      if (!s) throw new SyncError(SyncErrorCodes.DOSSIER_NOT_FOUND, `no ledger entry for ${req.params.maHoSo}`, { kind: 'not_found', messageVi: `không có hồ sơ ${req.params.maHoSo} trong sổ cái đồng bộ` });
+      if (!s)
+        throw new SyncError(SyncErrorCodes.DOSSIER_NOT_FOUND, `no ledger entry for ${req.params.maHoSo}`, {
+          kind: 'not_found',
+          messageVi: `không có hồ sơ ${req.params.maHoSo} trong sổ cái đồng bộ`,
+        });
       return s;
     },
   );
@@ -60,7 +64,8 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRoutesDeps): 
       config: operators,
       schema: {
         summary: 'Replay one dossier (its newest snapshot and unacknowledged steps) or every dead letter since a time',
-        description: 'Role operator. A MaHoSo needs the scope of its agency; dead letters of every dossier (no maHoSo) need the scope "*".',
+        description:
+          'Role operator. A MaHoSo needs the scope of its agency; dead letters of every dossier (no maHoSo) need the scope "*".',
         body: {
           type: 'object',
           additionalProperties: false,
@@ -75,18 +80,30 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRoutesDeps): 
         if (maHoSo === undefined) assertAllAgencies(req, '/deadLettersSince');
         const since = new Date(deadLettersSince);
         if (Number.isNaN(since.getTime())) {
-          throw new SyncError(SyncErrorCodes.BAD_REPLAY_REQUEST, 'deadLettersSince is not an RFC 3339 time', { kind: 'invalid', messageVi: 'deadLettersSince không phải thời điểm RFC 3339' });
+          throw new SyncError(SyncErrorCodes.BAD_REPLAY_REQUEST, 'deadLettersSince is not an RFC 3339 time', {
+            kind: 'invalid',
+            messageVi: 'deadLettersSince không phải thời điểm RFC 3339',
+          });
         }
         return reply.status(202).send(await deps.replayer.replayDeadLetters(since, maHoSo));
       }
       if (maHoSo !== undefined) return reply.status(202).send({ dossiers: [await deps.replayer.replayDossier(maHoSo)] });
-      throw new SyncError(SyncErrorCodes.BAD_REPLAY_REQUEST, 'give maHoSo or deadLettersSince', { kind: 'invalid', messageVi: 'cần maHoSo hoặc deadLettersSince' });
+      throw new SyncError(SyncErrorCodes.BAD_REPLAY_REQUEST, 'give maHoSo or deadLettersSince', {
+        kind: 'invalid',
+        messageVi: 'cần maHoSo hoặc deadLettersSince',
+      });
     },
   );
 
   app.post(
     '/v1/admin/reconcile',
-    { config: operators, schema: { summary: 'Run the TraCuuHoSo reconciliation now', description: 'Role operator with the scope "*": it spans every agency.' } },
+    {
+      config: operators,
+      schema: {
+        summary: 'Run the TraCuuHoSo reconciliation now',
+        description: 'Role operator with the scope "*": it spans every agency.',
+      },
+    },
     async (req) => {
       assertAllAgencies(req);
       return deps.reconciler.run();
