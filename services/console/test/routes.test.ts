@@ -5,8 +5,11 @@
  * services are in tests/e2e/console-browser.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateApiKey } from '@lienthong/platform';
-import { createTestDatabase } from '../../../tests/helpers/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateApiKey, hashApiKey } from '@lienthong/platform';
+import { createTestDatabase, eventually } from '../../../tests/helpers/index.js';
 import { startConsole, TestBrowser, type TestConsole } from './harness.js';
 import { hashSessionId } from '../src/lib/sessions.js';
 
@@ -266,5 +269,32 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     expect(out.statusCode).toBe(303);
     const replayed = await c.app.inject({ method: 'GET', url: '/', headers: { cookie: `lt_console_sid=${sid}` } });
     expect(replayed.statusCode).toBe(303);
+  });
+});
+
+describe('console sessions follow the clients file', () => {
+  it('ends the session of a key revoked in the clients file at its next request', async () => {
+    const db = await createTestDatabase();
+    const dir = mkdtempSync(path.join(tmpdir(), 'console-clients-'));
+    const file = path.join(dir, 'api-clients.json');
+    const key = generateApiKey();
+    const write = (revoked: boolean) =>
+      writeFileSync(file, JSON.stringify({ clients: [{ id: 'ca-truc', name: 'Ca trực', keyHash: hashApiKey(key), agencies: ['*'], roles: ['viewer'], ...(revoked ? { revoked: true } : {}) }] }));
+    write(false);
+    const c = await startConsole({ databaseUrl: db.url, operators: [], clientsFile: file });
+    try {
+      const b = new TestBrowser(c.app);
+      expect((await b.signIn(key)).statusCode).toBe(303);
+      expect((await b.get('/')).statusCode).toBe(200);
+      write(true);
+      await eventually(async () => (await b.get('/')).statusCode === 303, { what: 'the revoked key signed out', timeoutMs: 10_000, intervalMs: 100 });
+      const ended = (await c.pool.query(`SELECT ended_at FROM console_session WHERE client_id = 'ca-truc'`)).rows;
+      expect(ended).toHaveLength(1);
+      expect(ended[0].ended_at).not.toBeNull();
+    } finally {
+      await c.close();
+      rmSync(dir, { recursive: true, force: true });
+      await db.drop();
+    }
   });
 });
