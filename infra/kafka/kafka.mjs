@@ -125,7 +125,7 @@ function serverProperties({ dataDir, port, controllerPort, scram }) {
   ].join('\n');
 }
 
-function javaBase() {
+export function javaBase() {
   return [
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${path.join(here, 'log4j2.properties')}`,
@@ -142,7 +142,7 @@ function readJson(file) {
   }
 }
 
-function pidAlive(pid) {
+export function pidAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;
@@ -151,7 +151,7 @@ function pidAlive(pid) {
   }
 }
 
-async function waitReady({ logFile, port, pid, timeoutMs }) {
+export async function waitReady({ logFile, port, pid, timeoutMs }) {
   const deadline = Date.now() + timeoutMs;
   let sawStarted = false;
   while (Date.now() < deadline) {
