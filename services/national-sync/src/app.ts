@@ -66,10 +66,11 @@ export type SyncApp = FastifyInstance & { sync: SyncRuntime };
 export const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 /**
- * Ingest retries while the ledger is unreachable; past the policy the runner dead-letters the event,
- * and a dead-letter replay records it later through the same version check (docs/national-sync.md).
+ * Backoff of a consumer partition paused while the ledger (Postgres) is unreachable: the runner never
+ * dead-letters an infrastructure failure, it waits and resumes from the same event (docs/events.md);
+ * `maxAttempts` is ignored. Only an event that is itself wrong is dead-lettered.
  */
-const ingestRetry: RetryPolicy = Object.freeze({ maxAttempts: 10, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.5 });
+const ingestRetry: RetryPolicy = Object.freeze({ maxAttempts: Number.MAX_SAFE_INTEGER, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.5 });
 
 /**
  * national-sync as a fastify app (conventions §1): health, readiness, metrics and the admin API over
@@ -98,9 +99,13 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
   const registry = deps.metrics ?? createMetricsRegistry('national-sync');
   const topics = topicNames(cfg.KAFKA_TOPIC_NAMESPACE);
   const group = cfg.NATIONAL_SYNC_GROUP_ID;
+  // A consumer partition paused on a ledger outage resumes once this answers.
+  const ledgerProbe = async () => {
+    await deps.pool.query('SELECT 1');
+  };
   // Checked by the config schema's pattern; parsed once here. With keys, an unsigned or forged settlement is
   // dead-lettered; without (transition until every payments producer signs), settlements are accepted
-  // unsigned and the start says so loudly (docs/architecture.md "Signed settlements").
+  // unsigned and the start says so loudly (docs/events.md#signed-settlements).
   const signingKeys = cfg.EVENT_SIGNING_KEYS ? parseSigningKeys(cfg.EVENT_SIGNING_KEYS) : undefined;
   if (cfg.NATIONAL_SYNC_PAYMENTS && !signingKeys) {
     logger.warn({ setting: 'EVENT_SIGNING_KEYS' }, 'fee settlements are accepted WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments) to refuse forged ones');
@@ -140,6 +145,8 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
       producer: deps.producer,
       handle: createDossierEventHandler({ ingest, metrics, logger, onRecorded: () => pusher.wake() }),
       retry: ingestRetry,
+      // A paused partition resumes only once the ledger answers.
+      probe: ledgerProbe,
       partitionsConsumedConcurrently: 6,
       metrics: registry,
     }),
@@ -157,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
           ? requireSignedSettlements(createFeeSettlementHandler({ ingest, metrics, onRecorded: () => pusher.wake() }), signingKeys)
           : createFeeSettlementHandler({ ingest, metrics, onRecorded: () => pusher.wake() }),
         retry: ingestRetry,
+        probe: ledgerProbe,
       }),
     );
   }
