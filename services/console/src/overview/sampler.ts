@@ -64,8 +64,24 @@ const FLOW_DEFS: { flow: FlowRow['flow']; service: ServiceName; ok: (s: Sample[]
     bad: (s) => sum(s, 'payments_created_total', { outcome: /^(?!ok$|created$|success$)/ }) + sum(s, 'payments_notifications_total', { outcome: /(invalid|bad|mismatch|refused|error)/ }),
     backlog: (s) => (has(s, 'consumer_lag_messages') ? sum(s, 'consumer_lag_messages') : null),
   },
-  { flow: 'citizen', service: 'citizen-data', ok: httpOk, bad: http5xx, backlog: lagOf, lag: () => null },
-  { flow: 'deadlines', service: 'operations', ok: httpOk, bad: http5xx, backlog: lagOf, lag: () => null },
+  {
+    // citizen-data counts look-ups by outcome (services/citizen-data/src/guard.ts): refused and error are failures.
+    flow: 'citizen',
+    service: 'citizen-data',
+    ok: (s) => (has(s, 'citizen_data_lookups_total') ? sum(s, 'citizen_data_lookups_total', { outcome: /^(found|not-found|match|no-match)$/ }) : httpOk(s)),
+    bad: (s) => (has(s, 'citizen_data_lookups_total') ? sum(s, 'citizen_data_lookups_total', { outcome: /^(refused|error)$/ }) : http5xx(s)),
+    backlog: lagOf,
+    lag: () => null,
+  },
+  {
+    // operations applies dossier, sync and payment events to its read model (read_model_events_total).
+    flow: 'deadlines',
+    service: 'operations',
+    ok: (s) => (has(s, 'read_model_events_total') ? sum(s, 'read_model_events_total', { result: /^(applied|recorded|ok)$/ }) : httpOk(s)),
+    bad: (s) => (has(s, 'read_model_events_total') ? sum(s, 'read_model_events_total', { result: /^(failed|error|invalid)$/ }) : http5xx(s)),
+    backlog: lagOf,
+    lag: () => null,
+  },
 ];
 
 function httpOk(s: Sample[]): number {
