@@ -46,6 +46,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '@lienthong/events';
+import { createMetricsRegistry } from '@lienthong/platform';
+import { createIndicatorGauges } from '../src/indicators/gauges.js';
 import type { CloudEvent } from '@lienthong/events';
 import { quietLogger, randomSuffix, testBrokers } from '../../../tests/helpers/index.js';
 import { createIndicatorService, parsePeriod, type IndicatorFigure } from '../src/indicators/compute.js';
@@ -150,6 +152,16 @@ describe('the hand-computed month', () => {
     expect(await received('000.03.00.H99')).toBe(65);
     expect(await received('000.00.00.H98')).toBe(30);
     expect(await received('000.00.01.H98')).toBe(30);
+  });
+
+  it('exports the live period as Prometheus gauges', async () => {
+    const registry = createMetricsRegistry('operations-test', { defaults: false });
+    const clock = { now: () => new Date(at('2025-03-31T12:00')) }; // "live" = March 2025 here
+    const gauges = createIndicatorGauges({ registry, pool: h.pool, indicators: serviceOn(h.schema), clock, logger: quietLogger('gauges'), agencies: [H99] });
+    await gauges.refresh();
+    const text = await registry.metrics();
+    expect(text).toContain('indicator_denominator{indicator="1.4",agency="000.00.00.H99",service="operations-test"} 310');
+    expect(text).toMatch(/indicator_rate_percent\{indicator="4\.2",agency="000\.00\.00\.H99",service="operations-test"\} 72\.58/);
   });
 
   it('gives the same figures and rows when events are redelivered and reordered', async () => {
