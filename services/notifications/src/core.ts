@@ -26,6 +26,7 @@ export type CoreConfig = Pick<
   | 'NOTIFICATIONS_QUIET_HOURS'
   | 'NOTIFICATIONS_PROVIDER_TIMEOUT_MS'
   | 'NOTIFICATIONS_SEND_POLL_MS'
+  | 'NOTIFICATIONS_SEND_LEASE_MS'
   | 'NOTIFICATIONS_RETRY_MAX_HOURS'
   | 'WEBHOOKS_SECRET_KEY'
   | 'WEBHOOKS_ALLOW_HTTP'
@@ -98,7 +99,7 @@ export function createNotificationsCore(deps: {
     quiet: parseQuietHours(cfg.NOTIFICATIONS_QUIET_HOURS),
     ...(cfg.NOTIFICATIONS_ZALO_MODE ? { znsMode: cfg.NOTIFICATIONS_ZALO_MODE } : {}),
     giveUpAfterMs: cfg.NOTIFICATIONS_RETRY_MAX_HOURS * 3_600_000,
-    leaseMs: Math.max(30_000, cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS * 3 + 5_000),
+    leaseMs: Math.max(cfg.NOTIFICATIONS_SEND_LEASE_MS, cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS + 1_000),
     pollMs: cfg.NOTIFICATIONS_SEND_POLL_MS,
   });
   const names = topicNames(cfg.KAFKA_TOPIC_NAMESPACE) as Record<string, string>;
@@ -126,7 +127,9 @@ export function createNotificationsCore(deps: {
       await tokens.seed();
       sender.start();
       webhooks.dispatcher.start();
-      await consumer.start();
+      // Not awaited: joining the group can take a session timeout after a crash (the dead member is evicted
+      // first), and the HTTP routes (Zalo's delivery webhooks) must answer meanwhile. The runner retries by itself.
+      consumer.start().catch((err) => deps.logger.error({ err }, 'the event consumer could not start'));
     },
     async stop() {
       await consumer.stop();

@@ -8,9 +8,9 @@ export interface QuietHours {
   endMin: number;
 }
 
-/** `HH:MM-HH:MM` → window (may wrap midnight); '' → none. */
+/** `HH:MM-HH:MM` → window (may wrap midnight); `off` or '' → none. */
 export function parseQuietHours(text: string): QuietHours | undefined {
-  if (!text) return undefined;
+  if (!text || text === 'off') return undefined;
   const [a, b] = text.split('-');
   const w = { startMin: minutesOf(a!), endMin: minutesOf(b!) };
   return w.startMin === w.endMin ? undefined : w;

@@ -126,7 +126,15 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       await c.query('BEGIN');
       const expired = now.getTime() - m.created_at.getTime() > deps.giveUpAfterMs;
       if (d.action === 'sent') {
-        await c.query(`UPDATE notif_messages SET status='sent', sent_at=$2, provider_msg_id=$3, payload_sealed=NULL, lease_until=NULL, reason=NULL, updated_at=$2 WHERE id=$1`, [m.id, now, d.providerMsgId ?? null]);
+        // Zalo's delivery webhook can arrive before we record the answer (or while a crashed process's answer was
+        // lost): a delivery already seen for this msg_id makes the message delivered at once.
+        await c.query(
+          `UPDATE notif_messages SET sent_at=$2, provider_msg_id=$3, payload_sealed=NULL, lease_until=NULL, reason=NULL, updated_at=$2,
+             status = CASE WHEN w.msg_id IS NULL THEN 'sent' ELSE 'delivered' END, delivered_at = w.delivery_time
+           FROM (SELECT 1) one LEFT JOIN notif_zalo_webhooks w ON w.msg_id = $3 AND $4 = 'zalo'
+           WHERE id=$1`,
+          [m.id, now, d.providerMsgId ?? null, m.channel],
+        );
       } else if (d.action === 'retry' && !expired) {
         await c.query(`UPDATE notif_messages SET status='queued', next_attempt_at=$2, lease_until=NULL, reason=$3, updated_at=$4 WHERE id=$1`, [m.id, new Date(now.getTime() + backoffMs(m.attempts)), d.reason, now]);
       } else if (d.action === 'next-day' && !expired) {
