@@ -147,6 +147,14 @@ export function createDvcqgClient(opts: DvcqgClientOptions): DvcqgClient {
       const list = checkItems(DvcqgServices.DongBoDanhGia, items);
       return answerOf(await call(DvcqgServices.DongBoDanhGia, { data: list }, list));
     },
+    async layDanhSachHoiDapGuiTuDVCQG() {
+      const env = await call(DvcqgServices.LayDanhSachHoiDapGuiTuDVCQG, {});
+      return resultList<Record<string, unknown>>(DvcqgServices.LayDanhSachHoiDapGuiTuDVCQG, env, validateObjectList);
+    },
+    async dongBoKetQuaHoiDap(items) {
+      const list = checkItems(DvcqgServices.DongBoKetQuaHoiDapGuiTuDVCQG, items);
+      return answerOf(await call(DvcqgServices.DongBoKetQuaHoiDapGuiTuDVCQG, { data: list }, list));
+    },
     invalidateSession() {
       sessions.invalidate();
     },

@@ -11,6 +11,8 @@ export const DvcqgServices = Object.freeze({
   DongBoDanhGia: 'DongBoDanhGia',
   LayDanhSachTTHC: 'LayDanhSachTTHC',
   LayDanhMucCoQuan: 'LayDanhMucCoQuan',
+  LayDanhSachHoiDapGuiTuDVCQG: 'LayDanhSachHoiDapGuiTuDVCQG',
+  DongBoKetQuaHoiDapGuiTuDVCQG: 'DongBoKetQuaHoiDapGuiTuDVCQG',
 } as const);
 
 export type DvcqgService = (typeof DvcqgServices)[keyof typeof DvcqgServices];
@@ -24,6 +26,9 @@ export const endpointOfService: Readonly<Record<DvcqgService, DvcqgEndpoint>> = 
   DongBoDanhGia: 'integration',
   LayDanhSachTTHC: 'share',
   LayDanhMucCoQuan: 'share',
+  // Q&A services are on the integration endpoint like every non-catalogue service [code S1 §1.1].
+  LayDanhSachHoiDapGuiTuDVCQG: 'integration',
+  DongBoKetQuaHoiDapGuiTuDVCQG: 'integration',
 });
 
 /** CapNhatTienDoHoSoMC takes at most 10 items a call [code S1, T2]. */

@@ -40,6 +40,13 @@ export interface DvcqgClient {
   layDanhMucCoQuan(): Promise<DvcqgAgency[]>;
   /** DongBoDanhGia: the monthly rating summary, one item per survey question [code S1 §5]. */
   dongBoDanhGia(items: object[]): Promise<DvcqgAnswer>;
+  /**
+   * LayDanhSachHoiDapGuiTuDVCQG: citizens' questions sent from the portal to the province's agencies
+   * (`result[]{HOIDAPID, MADONVI, NOIDUNG, HOVATEN…}` [code S1 §5]). Items are returned as the portal sent them.
+   */
+  layDanhSachHoiDapGuiTuDVCQG(): Promise<Record<string, unknown>[]>;
+  /** DongBoKetQuaHoiDapGuiTuDVCQG: the agencies' answers `data[]{HOIDAPID, MADONVI, NGUOITRALOI, CHUCVUNGUOITRALOI, NGAYTRALOI, NOIDUNGTRALOI}` [code S1 §5]. */
+  dongBoKetQuaHoiDap(items: object[]): Promise<DvcqgAnswer>;
   /** Forces a new login on the next call (tests, admin). */
   invalidateSession(): void;
 }

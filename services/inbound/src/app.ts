@@ -7,6 +7,8 @@ import { createReceiver, inboundKinds } from './receive.js';
 import { createRouter } from './routing.js';
 import { createInboundRouter } from './router.js';
 import { registerInboundRoutes } from './routes.js';
+import type { DvcqgClient } from '@lienthong/dvcqg';
+import { createQa, QUESTION_EVENT_TYPE } from './qa.js';
 
 export interface InboundDeps {
   logger: Logger;
@@ -23,16 +25,20 @@ export interface InboundDeps {
   maxAttachmentBytes: number;
   bodyLimitBytes: number;
   readiness?: Record<string, () => Promise<void>>;
+  /** The portal client for the Q&A services; without it, questions are not polled and answers not taken. */
+  dvcqg?: DvcqgClient;
 }
 
 export interface InboundService {
   app: FastifyInstance;
   /** Handler of national.inbound.v1 for the consumer runner: queues deliveries to subscribers. */
   routeEvent: (event: CloudEvent) => Promise<number>;
+  /** Q&A work (when a portal client is configured): one poll of the portal's questions, one push pass of answers. */
+  qa?: { poll: () => Promise<{ seen: number; published: number }>; pushDue: () => Promise<number>; onKick: (fn: () => void) => void };
 }
 
 /** Event types a provincial system may subscribe to here. */
-export const inboundEventTypes = Object.values(inboundKinds).map((k) => k.type);
+export const inboundEventTypes = [...Object.values(inboundKinds).map((k) => k.type), QUESTION_EVENT_TYPE];
 
 /** The inbound service from its dependencies (conventions §1): main wires real ones, tests theirs. */
 export async function buildApp(deps: InboundDeps): Promise<InboundService> {
@@ -56,5 +62,12 @@ export async function buildApp(deps: InboundDeps): Promise<InboundService> {
     router,
   });
   await app.register(webhookRoutes, deps.webhooks.routeOptions(inboundEventTypes));
-  return { app, routeEvent: router.route };
+  let qa: InboundService['qa'];
+  if (deps.dvcqg) {
+    const q = createQa({ pool: deps.pool, producer: deps.producer, topic: deps.topic, dvcqg: deps.dvcqg, logger: deps.logger });
+    let kick: () => void = () => {};
+    q.registerRoutes(app, () => kick());
+    qa = { poll: q.poll, pushDue: q.pushDue, onKick: (fn) => (kick = fn) };
+  }
+  return { app, routeEvent: router.route, ...(qa ? { qa } : {}) };
 }

@@ -3,6 +3,9 @@ import { HubError, systemClock, type ServiceDefinition } from '@lienthong/platfo
 import { catalogueSpecs, createConsumerRunner, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
 import { createWebhooks, parseNetworks, runWebhooksMigrations } from '@lienthong/webhooks';
 import { readFileSync } from 'node:fs';
+import cron from 'node-cron';
+import { createDvcqgClient } from '@lienthong/dvcqg';
+import { refuseDemoSecrets } from '@lienthong/platform';
 import { buildApp } from './app.js';
 import { inboundConfigSchema } from './config.js';
 
@@ -15,6 +18,14 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
   name: 'inbound',
   configSchema: inboundConfigSchema,
   migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
+  checkConfig(config) {
+    // The sandbox portal's password never serves a production start (issue 17 §2).
+    refuseDemoSecrets({
+      nodeEnv: process.env.NODE_ENV,
+      demoSecrets: config.DVCQG_PASSWORD === 'lienthong-sandbox' ? [{ setting: 'DVCQG_PASSWORD', what: 'the sandbox portal password' }] : [],
+      peerUrls: config.DVCQG_BASE_URL ? [{ setting: 'DVCQG_BASE_URL', url: config.DVCQG_BASE_URL }] : [],
+    });
+  },
   async start({ config, logger, metrics, pool, clients, onClose }) {
     if (!pool || !clients) throw new HubError('LT_CONFIG_INVALID', 'inbound: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
     await runWebhooksMigrations(pool, logger);
@@ -41,7 +52,12 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
       retryHours: config.WEBHOOKS_RETRY_HOURS,
       secretOverlapHours: config.WEBHOOKS_SECRET_OVERLAP_HOURS,
     });
+    const dvcqg =
+      config.DVCQG_BASE_URL && config.DVCQG_USERNAME && config.DVCQG_PASSWORD && config.DVCQG_MADONVI
+        ? createDvcqgClient({ baseUrl: config.DVCQG_BASE_URL, username: config.DVCQG_USERNAME, password: config.DVCQG_PASSWORD, madonvi: config.DVCQG_MADONVI, timeoutMs: config.DVCQG_TIMEOUT_MS, logger })
+        : undefined;
     const svc = await buildApp({
+      ...(dvcqg ? { dvcqg } : {}),
       logger,
       metrics,
       clients,
@@ -82,6 +98,27 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
     });
     void consumer.start().catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'inbound router did not start'));
     onClose({ name: 'consumer', close: () => consumer.stop() });
+    if (svc.qa) {
+      const qa = svc.qa;
+      let pushing = false;
+      const push = async () => {
+        if (pushing) return;
+        pushing = true;
+        try {
+          while ((await qa.pushDue()) > 0) {
+            /* every due answer */
+          }
+        } catch (err) {
+          logger.warn({ message: (err as Error).message }, 'answer push pass failed; next pass retries');
+        } finally {
+          pushing = false;
+        }
+      };
+      qa.onKick(() => void push());
+      const pushTimer = setInterval(() => void push(), 5_000);
+      const poll = cron.schedule(config.INBOUND_QA_POLL_CRON, () => void qa.poll().catch((err: unknown) => logger.warn({ code: (err as { code?: string }).code }, 'portal question poll failed')));
+      onClose({ name: 'qa', close: async () => { clearInterval(pushTimer); await poll.stop(); } });
+    }
     return { app: svc.app, listen: { host: config.INBOUND_HOST, port: config.INBOUND_PORT } };
   },
 };

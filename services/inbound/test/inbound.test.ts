@@ -22,6 +22,7 @@ import {
 import { createConsumerRunner, createEventProducer, createKafka, topicNames, type ConsumerRunner, type EventProducer } from '@lienthong/events';
 import { createWebhooks, runWebhooksMigrations, type Webhooks } from '@lienthong/webhooks';
 import { validatePacket } from '@lienthong/standard';
+import { createDvcqgClient } from '@lienthong/dvcqg';
 import dvcqgPeer from '../../sandbox/src/peers/dvcqg/index.js';
 import { buildApp, type InboundService } from '../src/app.js';
 import {
@@ -117,8 +118,13 @@ beforeAll(async () => {
     timeoutMs: 2_000,
     pollMs: 100,
   });
+  sandbox = Fastify({ loggerInstance: quietLogger('sandbox') as FastifyBaseLogger });
+  await sandbox.register(dvcqgPeer, { prefix: '/dvcqg', logger: quietLogger('sandbox'), config: {}, publicUrl: 'http://127.0.0.1' });
+  await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
   svc = await buildApp({
     logger: logs.logger,
+    dvcqg: createDvcqgClient({ baseUrl: `${sandboxUrl}/dvcqg`, username: 'lienthong', password: 'lienthong-sandbox', madonvi: '000.00.00.H22', timeoutMs: 2_000, logger: quietLogger('dvcqg') }),
     metrics: createMetricsRegistry('inbound-test'),
     clients,
     pool,
@@ -133,6 +139,7 @@ beforeAll(async () => {
   await svc.app.listen({ port: 0, host: '127.0.0.1' });
   inboundUrl = `http://127.0.0.1:${(svc.app.server.address() as { port: number }).port}`;
   webhooks.dispatcher.start();
+  await fetch(`${sandboxUrl}/dvcqg/_admin/inbound-target`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: inboundUrl, token: TOKEN }) });
 
   router = createConsumerRunner({
     kafka,
@@ -148,10 +155,6 @@ beforeAll(async () => {
   });
   await router.start();
 
-  sandbox = Fastify({ loggerInstance: quietLogger('sandbox') as FastifyBaseLogger });
-  await sandbox.register(dvcqgPeer, { prefix: '/dvcqg', logger: quietLogger('sandbox'), config: { SANDBOX_DVCQG_INBOUND_URL: inboundUrl, SANDBOX_DVCQG_INBOUND_TOKEN: TOKEN }, publicUrl: 'http://127.0.0.1' });
-  await sandbox.listen({ port: 0, host: '127.0.0.1' });
-  sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
 
   const sub = await call('/v1/webhooks/subscriptions', submitterKey, {
     method: 'POST',
@@ -327,5 +330,49 @@ describe('inbound: nobody subscribed', () => {
   it('no personal data of the packets in any log line', () => {
     const text = logs.text();
     for (const v of ['Trần Thị Hoa', '0912345678', 'Nguyễn Văn Bình', 'lienhe@saomai.example.vn']) expect(text).not.toContain(v);
+  });
+});
+
+describe('inbound: citizens’ questions from the portal, and the answers back', () => {
+  const sandboxAdmin = (method: string, path: string, body?: unknown) =>
+    fetch(`${sandboxUrl}/dvcqg/_admin${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
+
+  it('a question is published once and delivered to the agency’s provincial system; its answer reaches the portal through failures', async () => {
+    const { added } = await sandboxAdmin('POST', '/qa/questions', { MADONVI: '000.00.01.H22', NOIDUNG: 'Thủ tục cấp giấy phép xây dựng cần những giấy tờ gì?' });
+    const id = added[0];
+    expect(await svc.qa!.poll()).toMatchObject({ published: 1 });
+    expect(await svc.qa!.poll()).toMatchObject({ published: 0 }); // the same question again: nothing new
+    await eventually(() => (deliveriesFor(`HOIDAP-${id}`).length === 1 ? true : undefined), { what: 'question delivered' });
+    const q = JSON.parse(deliveriesFor(`HOIDAP-${id}`)[0]!.body);
+    expect(q).toMatchObject({ type: 'vn.lienthong.inbound.question', data: { agency: '000.00.01.H22', packet: { HOIDAPID: id, NOIDUNG: 'Thủ tục cấp giấy phép xây dựng cần những giấy tờ gì?' } } });
+
+    const answer = { HOIDAPID: id, NGUOITRALOI: 'Phòng Cấp phép', CHUCVUNGUOITRALOI: 'Trưởng phòng', NGAYTRALOI: '05/12/2026', NOIDUNGTRALOI: 'Hồ sơ gồm đơn đề nghị, bản vẽ thiết kế và giấy tờ về quyền sử dụng đất.' };
+    expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, NGAYTRALOI: '2026-12-05' } })).status).toBe(400);
+    expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, HOIDAPID: 'HD-NONE' } })).status).toBe(404);
+    expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: answer })).status).toBe(202);
+    expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: answer })).body).toMatchObject({ replayed: true });
+    expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, NOIDUNGTRALOI: 'khác' } })).status).toBe(409);
+
+    await sandboxAdmin('PATCH', '/faults', { errorRate: 0.5, seed: 7 });
+    for (let i = 0; i < 30; i++) {
+      await pool.query('UPDATE qa_answers SET next_attempt_at = now()'); // the backoff, compressed
+      await svc.qa!.pushDue();
+      const st = (await call(`/v1/qa/answers/${id}`, submitterKey)).body.state;
+      if (st === 'pushed') break;
+    }
+    await sandboxAdmin('PATCH', '/faults', { errorRate: 0 });
+    const state = (await call(`/v1/qa/answers/${id}`, submitterKey)).body;
+    expect(state.state).toBe('pushed');
+    const at = await sandboxAdmin('GET', '/qa');
+    const received = at.answers.filter((a: { item: { HOIDAPID: string } }) => a.item.HOIDAPID === id);
+    expect(received).toHaveLength(1);
+    expect(received[0].item).toMatchObject({ MADONVI: '000.00.01.H22', NGAYTRALOI: '05/12/2026', NGUOITRALOI: 'Phòng Cấp phép' });
+  });
+
+  it('an agency cannot answer another agency’s question', async () => {
+    const { added } = await sandboxAdmin('POST', '/qa/questions', { MADONVI: '000.00.01.H56', NOIDUNG: 'Hỏi về lệ phí trước bạ' });
+    await svc.qa!.poll();
+    const r = await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { HOIDAPID: added[0], NGUOITRALOI: 'X', NGAYTRALOI: '05/12/2026', NOIDUNGTRALOI: 'Y' } });
+    expect(r).toMatchObject({ status: 403, body: { error: 'LT_AUTH_AGENCY_FORBIDDEN' } });
   });
 });

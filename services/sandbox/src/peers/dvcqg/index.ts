@@ -10,6 +10,7 @@ import { registerProtocolRoutes } from './protocol-routes.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { adminErrorHandler, protocolErrorHandler } from './error-handlers.js';
 import { registerOriginator } from './originator.js';
+import { registerQaAdmin } from './qa-service.js';
 
 export { configProperties };
 
@@ -83,6 +84,7 @@ const dvcqgPeer: FastifyPluginAsync<DvcqgPeerOptions> = async (app, opts) => {
         seed: () => seed,
       });
       const inbound = (k: string) => (typeof opts.config?.[k] === 'string' ? (opts.config[k] as string) : undefined);
+      registerQaAdmin(scope, { store });
       registerOriginator(scope, { url: inbound('SANDBOX_DVCQG_INBOUND_URL'), token: inbound('SANDBOX_DVCQG_INBOUND_TOKEN') }, now);
     },
     { prefix: '/_admin' },

@@ -15,6 +15,7 @@ import { login } from './auth-service.js';
 import { dongBoHoSoMC } from './dossier-service.js';
 import { capNhatTienDoHoSoMC } from './progress-service.js';
 import { dongBoDanhGia } from './rating-service.js';
+import { dongBoKetQuaHoiDapGuiTuDVCQG, layDanhSachHoiDapGuiTuDVCQG } from './qa-service.js';
 import { layDanhMucCoQuan, layDanhSachTTHC, layThuTuc, traCuuHoSo } from './lookup-services.js';
 import type { CallRecord } from './store.js';
 import type { Random } from '../peer-kit/index.js';
@@ -27,6 +28,8 @@ const handlers: Record<DvcqgService, ServiceHandler> = {
   [DvcqgServices.DongBoDanhGia]: dongBoDanhGia,
   [DvcqgServices.LayDanhSachTTHC]: layDanhSachTTHC,
   [DvcqgServices.LayDanhMucCoQuan]: layDanhMucCoQuan,
+  [DvcqgServices.LayDanhSachHoiDapGuiTuDVCQG]: layDanhSachHoiDapGuiTuDVCQG,
+  [DvcqgServices.DongBoKetQuaHoiDapGuiTuDVCQG]: dongBoKetQuaHoiDapGuiTuDVCQG,
 };
 
 type Endpoint = CallRecord['endpoint'];
