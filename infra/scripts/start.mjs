@@ -26,6 +26,7 @@ const ports = {
   postal: portOf('POSTAL_PORT', 8087),
   notifications: portOf('NOTIFICATIONS_PORT', 8086),
   console: portOf('CONSOLE_PORT', 8084),
+  inbound: portOf('INBOUND_PORT', 8088),
 };
 // Every URL one service gives another follows the ports above: the services' own defaults assume 8082 and
 // 8090, which would send national-sync, payments and the sandbox's notifications to the wrong place (or to
@@ -141,7 +142,7 @@ function citizenDataKeys() {
 /** Services in start order: each with its port variable, port and the env it needs. */
 function services(env) {
   return [
-    { name: 'sandbox', portVar: 'SANDBOX_PORT', port: ports.sandbox, env: { ...sandboxMerchants(env.merchantsFile), ...vnpostSandboxEnv(), ...notificationsSandboxEnv() } },
+    { name: 'sandbox', portVar: 'SANDBOX_PORT', port: ports.sandbox, env: { ...sandboxMerchants(env.merchantsFile), ...vnpostSandboxEnv(), ...notificationsSandboxEnv(), ...inboundSandboxEnv() } },
     { name: 'gateway', portVar: 'GATEWAY_PORT', port: ports.gateway, env: { API_CLIENTS_FILE: env.apiClientsFile } },
     {
       name: 'national-sync',
@@ -249,6 +250,28 @@ function services(env) {
       },
     },
     {
+      name: 'inbound',
+      portVar: 'INBOUND_PORT',
+      port: ports.inbound,
+      // The sandbox's DVCQG calls this service (POST /dvcqg/_admin/originate) with the token below; questions are
+      // polled from the same simulated portal; deliveries to provincial systems share notifications' webhook store.
+      env: {
+        API_CLIENTS_FILE: env.apiClientsFile,
+        ...unlessSet({
+          INBOUND_PORTAL_TOKEN: dataSecret('inbound-portal-token'),
+          INBOUND_ROUTING_FILE: path.join(repoRoot, 'services/inbound/demo/routing.sandbox.json'),
+          DVCQG_BASE_URL: `${sandboxUrl}/dvcqg`,
+          DVCQG_USERNAME: 'lienthong',
+          DVCQG_PASSWORD: 'lienthong-sandbox',
+          DVCQG_MADONVI: '000.00.00.H22',
+          WEBHOOKS_SECRET_KEY: dataSecret('webhooks-secret-key'),
+          WEBHOOKS_ALLOW_HTTP: 'true',
+          WEBHOOKS_ALLOWED_NETWORKS: '127.0.0.1/32',
+          INBOUND_GROUP_ID: namespace ? `${namespace}inbound-router` : undefined,
+        }),
+      },
+    },
+    {
       name: 'operations',
       portVar: 'OPERATIONS_PORT',
       port: portOf('OPERATIONS_PORT', 8085),
@@ -287,6 +310,14 @@ function services(env) {
       },
     },
   ];
+}
+
+/** Where the simulated portal sends its inbound calls, with the token this run's inbound service expects. */
+function inboundSandboxEnv() {
+  return unlessSet({
+    SANDBOX_DVCQG_INBOUND_URL: `http://${host}:${ports.inbound}`,
+    SANDBOX_DVCQG_INBOUND_TOKEN: dataSecret('inbound-portal-token'),
+  });
 }
 
 /** The console's cookie and CSRF secret: generated once, kept in .data (git-ignored), never printed. */
