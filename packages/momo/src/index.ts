@@ -15,3 +15,4 @@ export * from './query.js';
 export * from './signer.js';
 export * from './query-client.js';
 export { hexSignatureEquals } from '@lienthong/protocol-kit';
+export * from './refund.js';

@@ -40,6 +40,8 @@ export interface ConsoleDeps {
   readiness?: Record<string, ReadinessCheck>;
   secret: string;
   cookieSecure: boolean;
+  /** Whether the event index consumes (false: the overview says so; pages still read the services). */
+  indexRunning?: () => boolean;
   /** Consumer group of national-sync, whose dead letters its replay API takes back. */
   nationalSyncGroup: string;
 }

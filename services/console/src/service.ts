@@ -41,13 +41,11 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
     onClose({ name: 'session-purge', close: () => clearInterval(purge) });
 
     const feed = createLiveFeed();
-    let indexRunning = () => true;
+    // The index follows Kafka: if the broker is unreachable at start, the console still serves every page
+    // (they read the services) and the index starts when Kafka answers; the overview says it is not running.
+    let indexRunning = () => false;
     if (config.CONSOLE_INDEX_ENABLED) {
       const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'lienthong-console', logger });
-      const admin = kafka.admin();
-      await admin.connect();
-      await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
-      await admin.disconnect();
       const index = createEventIndex({
         kafka,
         pool,
@@ -57,9 +55,35 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
         onIndexed: (rows) => feed.publish(rows),
         onDeadLetter: () => feed.deadLettersChanged(),
       });
-      await index.start();
+      let stopped = false;
+      let retry: NodeJS.Timeout | undefined;
+      const startIndex = async (): Promise<void> => {
+        try {
+          const admin = kafka.admin();
+          await admin.connect();
+          try {
+            await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
+          } finally {
+            await admin.disconnect();
+          }
+          await index.start();
+        } catch (err) {
+          if (stopped) return;
+          logger.warn({ err: { message: (err as Error).message } }, 'event index not started (Kafka?); retrying in 10 s');
+          retry = setTimeout(() => void startIndex(), 10_000);
+          retry.unref();
+        }
+      };
+      void startIndex();
       indexRunning = index.running;
-      onClose({ name: 'event-index', close: () => index.stop() });
+      onClose({
+        name: 'event-index',
+        close: async () => {
+          stopped = true;
+          if (retry) clearTimeout(retry);
+          await index.stop();
+        },
+      });
     }
 
     const backends = createBackends(backendUrls(config), config.CONSOLE_BACKEND_TIMEOUT_MS);
@@ -80,12 +104,10 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
       secret: config.CONSOLE_SESSION_SECRET,
       cookieSecure: config.CONSOLE_COOKIE_SECURE,
       nationalSyncGroup: config.NATIONAL_SYNC_GROUP_ID,
+      indexRunning: () => indexRunning(),
       readiness: {
         postgres: async () => {
           await pool.query('SELECT 1');
-        },
-        'event-index': () => {
-          if (!indexRunning()) throw new Error('event index not running');
         },
       },
     });

@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin-routes.js';
 import { vnptpayIpnRoute } from './routes/vnptpay-ipn-route.js';
 import { bankTransferRoutes } from './routes/bank-transfer-routes.js';
 import { transferAdminRoutes } from './routes/transfer-admin-routes.js';
+import { refundRoutes } from './routes/refund-routes.js';
 
 export interface PaymentsAppDeps {
   core: PaymentsCore;
@@ -68,6 +69,7 @@ export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> 
   bankTransferRoutes(app, { merchants: core.merchants, transfers: core.transfers, metrics: core.metrics });
   returnPages(app, { store: core.store, merchants: core.merchants, publicUrl: deps.publicUrl, vnpay: core.vnpay, momo: core.momo });
   transferAdminRoutes(app, { transfers: core.transfers });
+  refundRoutes(app, { store: core.store, refunds: core.refunds, idempotency: core.idempotency });
   adminRoutes(app, { reconciler: core.reconciler, store: core.store, settlement: core.settlement, clock: deps.clock });
   return app;
 }

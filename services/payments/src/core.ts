@@ -15,6 +15,8 @@ import { createIdempotencyStore, type IdempotencyStore } from './idempotency-sto
 import { createVnptpayAdapter, type VnptpayAdapter } from './providers/vnptpay-adapter.js';
 import { createVietqrAdapter } from './providers/vietqr-adapter.js';
 import { createTransferMatcher, type TransferMatcher } from './bank-transfers.js';
+import { createRefunds, type Refunds } from './refunds.js';
+import { createMomoRefundApi } from './providers/momo-refund.js';
 
 export interface PaymentsCoreDeps {
   config: Readonly<PaymentsConfig>;
@@ -40,6 +42,7 @@ export interface PaymentsCore {
   paygov: PaygovAdapter;
   vnptpay: VnptpayAdapter;
   transfers: TransferMatcher;
+  refunds: Refunds;
   merchants: MerchantRegistry;
   metrics: PaymentMetrics;
   idempotency: IdempotencyStore;
@@ -100,7 +103,18 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
   });
   const adapters = { vnpay, momo, paygov, vnptpay, vietqr: createVietqrAdapter() };
   const transfers = createTransferMatcher({ pool: d.pool, settlement, merchants: d.merchants, clock: d.clock, logger: d.logger });
+  const refunds = createRefunds({
+    pool: d.pool,
+    clock: d.clock,
+    logger: d.logger,
+    merchants: d.merchants,
+    // VNPAY's refund command is not wired (docs/payments.md): VNPAY refunds are recorded as manual.
+    apis: { momo: createMomoRefundApi({ baseUrl: c.MOMO_API_URL, timeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS, logger: d.logger }) },
+    onEventWritten: () => outbox.kick(),
+    checkIntervalSeconds: c.PAYMENTS_RECONCILE_INTERVAL_SECONDS,
+  });
   const reconciler = createReconciler({
+    reconcileRefunds: () => refunds.reconcile(),
     pool: d.pool,
     store,
     settlement,
@@ -128,5 +142,5 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
     firstCheckSeconds: c.PAYMENTS_RECONCILE_FIRST_CHECK_SECONDS,
   });
   const idempotency = createIdempotencyStore(d.pool, { ttlHours: c.PAYMENTS_IDEMPOTENCY_TTL_HOURS });
-  return { store, settlement, outbox, reconciler, creator, vnpay, momo, paygov, vnptpay, transfers, merchants: d.merchants, metrics, idempotency };
+  return { store, settlement, outbox, reconciler, creator, vnpay, momo, paygov, vnptpay, transfers, refunds, merchants: d.merchants, metrics, idempotency };
 }

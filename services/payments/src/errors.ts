@@ -25,6 +25,7 @@ export const PaymentErrorCodes = {
   idempotencyInProgress: 'LT_PAY_IDEMPOTENCY_IN_PROGRESS',
   badIdempotencyKey: 'LT_PAY_BAD_IDEMPOTENCY_KEY',
   demoSecretsRefused: 'LT_PAY_DEMO_SECRETS_REFUSED',
+  refundExceedsPaid: 'LT_PAY_REFUND_EXCEEDS_PAID',
 } as const;
 
 export type PaymentErrorCode = (typeof PaymentErrorCodes)[keyof typeof PaymentErrorCodes];

@@ -22,6 +22,8 @@ export interface ReconcilerOptions {
   concurrency: number;
   /** After expiry + this, a payment that never got a verified answer is no longer queried (it stays on the review list). */
   giveUpHours: number;
+  /** Refunds whose provider answer was lost are asked about in the same run (refunds.ts); returns how many changed. */
+  reconcileRefunds?: () => Promise<number>;
 }
 
 export interface ReconciliationSummary {
@@ -35,6 +37,8 @@ export interface ReconciliationSummary {
   unverifiable: number;
   review: number;
   errors: number;
+  /** Refunds moved to succeeded or failed by their provider's query in this run. */
+  refunds: number;
 }
 
 export interface Reconciler {
@@ -142,6 +146,7 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
         unverifiable: 0,
         review: 0,
         errors: 0,
+        refunds: 0,
       };
       const started = process.hrtime.bigint();
       const lockClient = await opts.pool.connect();
@@ -168,6 +173,8 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
             }
           };
           await Promise.all(Array.from({ length: Math.min(opts.concurrency, due.length) }, worker));
+          // Refunds are asked about in the scheduled run and in an all-agency operator's run.
+          if (opts.reconcileRefunds && (!o.agencies || o.agencies.includes('*'))) sum.refunds = await opts.reconcileRefunds();
         } finally {
           await lockClient.query("SELECT pg_advisory_unlock(hashtext('lienthong-payments-reconcile'))").catch(() => {});
         }

@@ -149,6 +149,10 @@ const M = {
   deadLettered: ['Vào hàng đợi lỗi', 'Dead-lettered'],
   paidAt: ['Thanh toán lúc', 'Paid at'],
   source: ['Nguồn', 'Source'],
+  indexDown: [
+    'Chỉ mục sự kiện chưa chạy (Kafka chưa sẵn sàng): dòng thời gian, thư lỗi và hoạt động gần đây có thể chưa đầy đủ.',
+    'The event index is not running (Kafka not available): timelines, dead letters and recent activity may be incomplete.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof M;

@@ -59,7 +59,7 @@ export function overviewRoutes(kit: PageKit): void {
       req,
       reply,
       (c) => t(c.lang, 'navOverview'),
-      async (c) => html`<section aria-labelledby="live-h"><h2 id="live-h">${t(c.lang, 'live')} <span class="dot" aria-hidden="true"></span></h2>
+      async (c) => html`${deps.indexRunning && !deps.indexRunning() ? html`<p class="notice warn" role="status" data-testid="index-down">${t(c.lang, 'indexDown')}</p>` : ''}<section aria-labelledby="live-h"><h2 id="live-h">${t(c.lang, 'live')} <span class="dot" aria-hidden="true"></span></h2>
 <div id="overview" data-sse="/su-kien" data-sse-swap="overview">${overviewFragment(deps.sampler.latest(), c.lang)}</div></section>
 <section aria-labelledby="act-h"><h2 id="act-h">${t(c.lang, 'recentActivity')}</h2>
 <div id="activity" data-sse-swap="activity">${activityFragment(await recentEvents(deps.pool, 20), c.lang)}</div></section>`,

@@ -13,6 +13,9 @@ import type { SettlementSource } from '../ledger/observation.js';
 export const PAYMENT_EVENT_SOURCE = 'urn:lienthong:payments';
 export const PAYMENT_SETTLED_TYPE = 'vn.lienthong.payment.settled';
 export const PAYMENT_EXPIRED_TYPE = 'vn.lienthong.payment.expired';
+export const PAYMENT_REFUNDED_TYPE = 'vn.lienthong.payment.refunded';
+/** schemas/events/payment-refunded.v1.json (schemaIds gains it when @lienthong/standard is regenerated). */
+export const PAYMENT_REFUNDED_SCHEMA = 'https://lienthong.gov.vn/schemas/events/payment-refunded.v1.json';
 export const PAYMENT_SETTLED_SCHEMA = schemaIds.paymentSettledEvent;
 export const PAYMENT_EXPIRED_SCHEMA = schemaIds.paymentExpiredEvent;
 
@@ -82,6 +85,61 @@ export function paymentExpiredEvent(
       expiresAt: p.expiresAt.toISOString(),
       expiredAt: info.expiredAt.toISOString(),
       reason: info.reason,
+    },
+  });
+}
+
+/** `data` of vn.lienthong.payment.refunded (schemas/events/payment-refunded.v1.json). */
+export interface PaymentRefundedEvent {
+  paymentId: string;
+  refundId: string;
+  MaHoSo: string;
+  agencyCode: string;
+  provider: PaymentRecord['provider'];
+  merchant: string;
+  orderRef: string;
+  amount: number;
+  paidAmount: number;
+  refundedTotal: number;
+  full: boolean;
+  currency: 'VND';
+  kind: 'provider' | 'manual';
+  reason: string;
+  reference?: string;
+  refundedAt: string;
+}
+
+/** A refund succeeded (provider API) or was recorded as paid back (manual); one event per refund. */
+export function paymentRefundedEvent(
+  p: PaymentRecord,
+  r: { refundId: string; amount: number; kind: 'provider' | 'manual'; reason: string; reference: string | null; providerTxnId: string | null },
+  at: Date,
+): CloudEvent<PaymentRefundedEvent> {
+  const reference = r.providerTxnId ?? r.reference;
+  return createEvent<PaymentRefundedEvent>({
+    id: `payment-${p.paymentId}-refund-${r.refundId}`,
+    source: PAYMENT_EVENT_SOURCE,
+    type: PAYMENT_REFUNDED_TYPE,
+    subject: p.paymentId,
+    dataschema: PAYMENT_REFUNDED_SCHEMA,
+    time: at,
+    data: {
+      paymentId: p.paymentId,
+      refundId: r.refundId,
+      MaHoSo: p.maHoSo,
+      agencyCode: p.agencyCode,
+      provider: p.provider,
+      merchant: p.merchant,
+      orderRef: p.orderRef,
+      amount: r.amount,
+      paidAmount: p.amount,
+      refundedTotal: p.refundedAmount,
+      full: p.refundedAmount === p.amount,
+      currency: 'VND',
+      kind: r.kind,
+      reason: r.reason,
+      ...(reference ? { reference: reference.slice(0, 200) } : {}),
+      refundedAt: at.toISOString(),
     },
   });
 }

@@ -55,3 +55,25 @@ export interface ProviderAdapter {
 }
 
 export type ProviderAdapters = Readonly<Record<Provider, ProviderAdapter | undefined>>;
+
+/** One refund sent to a provider: our ids, and what to refund. */
+export interface RefundAttempt {
+  refundId: string;
+  /** Our reference of the refund at the provider (MoMo: the new orderId). */
+  providerRef: string;
+  amount: number;
+  reason: string;
+}
+
+/** A provider's word on a refund: done, refused, or nothing verifiable (timeout, garbage): ask again later. */
+export type RefundAnswer =
+  | { state: 'succeeded'; providerTxnId: string; code: string }
+  | { state: 'failed'; code: string; message: string }
+  | { state: 'unknown'; reason: string };
+
+/** A provider's refund API (MoMo; VNPAY's refund command is not wired yet, docs/payments.md). */
+export interface RefundApi {
+  refund(payment: PaymentRecord, account: MerchantAccount, attempt: RefundAttempt): Promise<RefundAnswer>;
+  /** Recovers a refund whose answer was lost, by the provider's query. */
+  check(payment: PaymentRecord, account: MerchantAccount, attempt: RefundAttempt): Promise<RefundAnswer>;
+}

@@ -5,6 +5,7 @@ import { readMomoPeerSettings } from './config.js';
 import { createMomoStore, resetMomoStore } from './store.js';
 import { registerCreateRoute } from './create-route.js';
 import { registerQueryRoute } from './query-route.js';
+import { registerRefundRoute } from './refund-route.js';
 import { registerPayRoutes } from './pay-routes.js';
 import type { MomoPeerContext } from './context.js';
 import type { MomoPeerOptions } from './options.js';
@@ -17,7 +18,8 @@ export type { MomoPeerOptions, MomoPeerMerchant } from './options.js';
  * - `POST /v2/gateway/api/create` → signed payUrl (documented resultCodes on bad input; 20 on a bad signature).
  * - `GET|POST /pay/:token` — the pay page with Pay and Cancel; then ONE IPN (POST JSON to the request's
  *   ipnUrl, answer expected 204) and a 302 to redirectUrl with the signed result.
- * - `POST /v2/gateway/api/query` — the order's current resultCode.
+ * - `POST /v2/gateway/api/query` — the order's current resultCode and its refunds (`refundTrans[]`).
+ * - `POST /v2/gateway/api/refund` — partial or full refunds of a paid order (refund-route.ts).
  * - `POST /_admin/pay`; `/_admin/faults|transactions|notifications|requests|reset`.
  * State is in memory: this is a simulator.
  */
@@ -34,7 +36,7 @@ const momoPeer: FastifyPluginAsync<MomoPeerOptions> = async (app, opts) => {
       store,
       prefix: app.prefix,
     }),
-    routes: [registerCreateRoute, registerQueryRoute, registerPayRoutes],
+    routes: [registerCreateRoute, registerQueryRoute, registerRefundRoute, registerPayRoutes],
   });
 };
 

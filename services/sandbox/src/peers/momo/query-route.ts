@@ -3,6 +3,7 @@ import { MOMO_PATHS } from '@lienthong/momo';
 import { bounded, playApiFault } from '../payment-peer-kit/index.js';
 import { momoError } from './create-route.js';
 import { expireIfDue } from './finish.js';
+import { refundTransOf } from './refund-route.js';
 import type { MomoPeerContext } from './context.js';
 
 /**
@@ -34,7 +35,7 @@ export function handleQuery(ctx: MomoPeerContext, raw: unknown): Record<string, 
     transId: order.transId,
     payType: order.payType,
     resultCode: order.resultCode,
-    refundTrans: [],
+    refundTrans: refundTransOf(order),
     message: order.message,
     responseTime: now.getTime(),
   };
