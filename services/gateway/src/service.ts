@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { HubError, type ServiceDefinition } from '@lienthong/platform';
-import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
+import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig, topicNames } from '@lienthong/events';
 import { buildApp } from './app.js';
 import { gatewayConfigSchema } from './config.js';
 import { createIdempotencyStore } from './idempotency-store.js';
@@ -18,11 +18,8 @@ export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
   async start({ config, logger, metrics, pool, clients, onClose }) {
     if (!pool || !clients)
       throw new HubError('LT_CONFIG_INVALID', 'gateway: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
-    const kafka = createKafka({
-      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-      clientId: 'lienthong-gateway',
-      logger,
-    });
+    // Brokers, TLS and SASL from the shared Kafka settings (packages/events kafka.ts, docs/events.md).
+    const kafka = createKafka({ ...kafkaConnectionFromConfig(config), clientId: 'lienthong-gateway', logger });
     const admin = kafka.admin();
     await admin.connect();
     onClose({ name: 'kafka-admin', close: () => admin.disconnect() });

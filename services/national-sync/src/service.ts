@@ -1,5 +1,5 @@
 import { createDvcqgClient } from '@lienthong/dvcqg';
-import { catalogueSpecs, createEventProducer, createKafka, ensureTopics } from '@lienthong/events';
+import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig } from '@lienthong/events';
 import { HubError, type ServiceDefinition } from '@lienthong/platform';
 import { buildApp, migrationsDir } from './app.js';
 import { refuseSyncDemoSecrets, syncConfigSchema } from './config.js';
@@ -22,11 +22,8 @@ export const nationalSyncService: ServiceDefinition<typeof syncConfigSchema> = {
       throw new HubError('LT_CONFIG_INVALID', 'national-sync: DATABASE_URL and API_CLIENTS_FILE are required', {
         kind: 'internal',
       });
-    const kafka = createKafka({
-      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-      clientId: 'national-sync',
-      logger,
-    });
+    // Brokers, TLS and SASL from the shared Kafka settings (packages/events kafka.ts, docs/events.md).
+    const kafka = createKafka({ ...kafkaConnectionFromConfig(config), clientId: 'national-sync', logger });
     const admin = kafka.admin();
     await admin.connect();
     try {
