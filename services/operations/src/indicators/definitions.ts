@@ -66,7 +66,7 @@ export const dossierIndicators: DossierIndicator[] = [
     source: 'dossier.events.v1 (snapshots and progress steps); catalogue for dossiers without NgayHenTra',
     inferred: [
       'The citizen\'s supplement time moves the deadline in working minutes (the source subtracts it from the elapsed time).',
-      'Dossiers without any known deadline are left out of both counts (listed by GET /v1/dossiers?undetermined).',
+      'Dossiers without any known deadline (no NgayHenTra, procedure not in the catalogue) are left out of both counts; GET /v1/dossiers/:MaHoSo shows their deadline as null.',
       '"Received or processed in the period" is read as active at some time in the period.',
     ],
   },
