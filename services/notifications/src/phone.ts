@@ -6,8 +6,7 @@ import { createHmac } from 'node:crypto';
  */
 export function toMsisdn84(phone: string): string | undefined {
   const digits = phone.replace(/[\s.()-]/g, '');
-  let m = /^(?:\+?84|0)(\d{9})$/.exec(digits);
-  if (!m) m = /^(\d{9})$/.exec(digits);
+  const m = /^(?:\+?84|0)(\d{9})$/.exec(digits);
   return m ? `84${m[1]}` : undefined;
 }
 
