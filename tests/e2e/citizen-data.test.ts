@@ -26,7 +26,8 @@ const remember = (c: CongDan) => {
 };
 
 beforeAll(async () => {
-  ns = await createTestNamespace();
+  // Topic creation on a busy shared broker sometimes answers before its leaders are known: try again.
+  ns = await eventually(() => createTestNamespace(), { timeoutMs: 60_000, intervalMs: 1_000, what: 'test topics' });
   h = await startCitizenData({ logger: scan.logger('citizen-data'), namespace: ns, breaker: { failures: 3, openMs: 1_500 }, peerTimeoutMs: 1_000 });
   people = (await h.sandbox.citizens()).filter((p) => p.SoDinhDanh);
   businesses = (await h.sandbox.admin<{ items: Biz[] }>('GET', '/dkkd/_admin/businesses?limit=1000')).items;

@@ -1,7 +1,8 @@
-import { CircuitOpenError, createHttpClient, HttpStatusError, HubError, RetryExhaustedError, type HttpClient, type Logger } from '@lienthong/platform';
+import { createHttpClient, HubError, type HttpClient, type Logger } from '@lienthong/platform';
+import { peerTransportError, type PeerErrors } from './transport-error.js';
 import { validatePacket } from '@lienthong/standard';
 import { randomUUID } from 'node:crypto';
-import { CsdlError, CsdlErrorCodes as C } from './errors.js';
+import { CsdlError, CsdlErrorCodes as C, type CsdlErrorCode } from './errors.js';
 import { buildRequestEnvelope, DEFAULT_MA_TICH_HOP, DANCU_NS, QLDC_NS, type CsdlOperation, type SoapFields } from './soap.js';
 import { readReply } from './reply.js';
 import { readCongDan, unaccentedUpper, type CongDan } from './cong-dan.js';
@@ -202,30 +203,19 @@ export function createCsdlDanCuClient(opts: CsdlDanCuClientOptions): CsdlDanCuCl
   };
 }
 
-/** Transport failures → CsdlError: unavailable (503) for outages, timeouts, 5xx and an open circuit. */
-function transportError(thrown: unknown): unknown {
-  // One attempt per call: the retrier still wraps a retriable failure; what matters is that attempt's error.
-  const err = thrown instanceof RetryExhaustedError ? thrown.attempts[thrown.attempts.length - 1] : thrown;
-  if (err instanceof CsdlError) return err;
-  if (err instanceof CircuitOpenError) {
-    return new CsdlError(C.UNAVAILABLE, 'population database is unavailable (circuit open after repeated failures)', 'CSDL dân cư tạm thời không truy cập được (đã ngắt kết nối sau nhiều lỗi liên tiếp), vui lòng thử lại sau', { kind: 'unavailable', retriable: true, cause: err });
-  }
-  if (err instanceof HttpStatusError) {
-    if (err.status === 401) return new CsdlError(C.TOKEN_REFUSED, 'population database refused the token (HTTP 401)', 'CSDL dân cư từ chối token (HTTP 401)', { kind: 'upstream', peerCode: 'HTTP 401' });
-    // A SOAP Fault comes with HTTP 500 (SOAP 1.1 §6.2): read it for its code.
-    if (typeof err.body === 'string' && /Envelope/.test(err.body.slice(0, 2_000))) {
-      try {
-        readReply(err.body);
-      } catch (e) {
-        if (e instanceof CsdlError) return e;
-      }
+const csdlErrors: PeerErrors = {
+  name: { en: 'population database', vi: 'CSDL dân cư' },
+  codes: { unavailable: C.UNAVAILABLE, badReply: C.BAD_REPLY, tokenRefused: C.TOKEN_REFUSED, tooLarge: C.REPLY_TOO_LARGE },
+  make: (code, en, vi, opts) => new CsdlError(code as CsdlErrorCode, en, vi, opts),
+  // A SOAP Fault comes with HTTP 500 (SOAP 1.1 §6.2): read it for its code.
+  fromErrorBody(body) {
+    if (typeof body !== 'string' || !/Envelope/.test(body.slice(0, 2_000))) return undefined;
+    try {
+      readReply(body);
+    } catch (e) {
+      if (e instanceof CsdlError) return e;
     }
-    if (err.status >= 500) return new CsdlError(C.UNAVAILABLE, `population database unavailable (HTTP ${err.status})`, `CSDL dân cư tạm thời không truy cập được (HTTP ${err.status}), vui lòng thử lại sau`, { kind: 'unavailable', retriable: true, cause: err });
-    return new CsdlError(C.BAD_REPLY, `population database answered HTTP ${err.status}`, `CSDL dân cư trả về mã HTTP ${err.status}`, { kind: 'upstream', cause: err });
-  }
-  if (err instanceof HubError) {
-    if (err.code === 'LT_HTTP_RESPONSE_TOO_LARGE') return new CsdlError(C.REPLY_TOO_LARGE, 'population database reply exceeds the size cap', 'Phản hồi của CSDL dân cư vượt quá giới hạn kích thước', { kind: 'upstream', cause: err });
-    return new CsdlError(C.UNAVAILABLE, `population database unreachable (${err.code})`, 'CSDL dân cư không phản hồi, vui lòng thử lại sau', { kind: 'unavailable', retriable: true, cause: err });
-  }
-  return err;
-}
+    return undefined;
+  },
+};
+const transportError = (thrown: unknown) => peerTransportError(thrown, csdlErrors);

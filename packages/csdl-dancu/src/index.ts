@@ -23,3 +23,4 @@ export {
 } from './soap.js';
 export { parseXml, XmlRefused, child, childrenNamed, escapeXml, defaultXmlLimits, type XmlElement, type XmlLimits } from './xml.js';
 export { createTokenCache, type TokenCache, type FetchedToken } from './token-cache.js';
+export { peerTransportError, type PeerErrors } from './transport-error.js';

@@ -1,7 +1,7 @@
-import { CircuitOpenError, createHttpClient, HttpStatusError, HubError, RetryExhaustedError, type HttpClient, type Logger } from '@lienthong/platform';
-import { createTokenCache } from '@lienthong/csdl-dancu';
+import { createHttpClient, HubError, type HttpClient, type Logger } from '@lienthong/platform';
+import { createTokenCache, peerTransportError, type PeerErrors } from '@lienthong/csdl-dancu';
 import { isTaxCode } from '@lienthong/standard';
-import { DkkdError, DkkdErrorCodes as C } from './errors.js';
+import { DkkdError, DkkdErrorCodes as C, type DkkdErrorCode } from './errors.js';
 import { fromHcmEsb, fromNgsp, type DoanhNghiep } from './normalize.js';
 
 /** NGSP (national): token with Basic consumerKey:consumerSecret, then Bearer [code S8]. */
@@ -127,21 +127,9 @@ export function createDkkdClient(opts: DkkdClientOptions): DkkdClient {
   };
 }
 
-function transportError(thrown: unknown): unknown {
-  // One attempt per call: the retrier still wraps a retriable failure; what matters is that attempt's error.
-  const err = thrown instanceof RetryExhaustedError ? thrown.attempts[thrown.attempts.length - 1] : thrown;
-  if (err instanceof DkkdError) return err;
-  if (err instanceof CircuitOpenError) {
-    return new DkkdError(C.UNAVAILABLE, 'business registry is unavailable (circuit open after repeated failures)', 'CSDL đăng ký doanh nghiệp tạm thời không truy cập được (đã ngắt kết nối sau nhiều lỗi liên tiếp), vui lòng thử lại sau', { kind: 'unavailable', retriable: true, cause: err });
-  }
-  if (err instanceof HttpStatusError) {
-    if (err.status === 401) return new DkkdError(C.TOKEN_REFUSED, 'business registry refused the token (HTTP 401)', 'CSDL đăng ký doanh nghiệp từ chối token (HTTP 401)', { kind: 'upstream', peerCode: 'HTTP 401' });
-    if (err.status >= 500) return new DkkdError(C.UNAVAILABLE, `business registry unavailable (HTTP ${err.status})`, `CSDL đăng ký doanh nghiệp tạm thời không truy cập được (HTTP ${err.status}), vui lòng thử lại sau`, { kind: 'unavailable', retriable: true, cause: err });
-    return new DkkdError(C.BAD_REPLY, `business registry answered HTTP ${err.status}`, `CSDL đăng ký doanh nghiệp trả về mã HTTP ${err.status}`, { kind: 'upstream', cause: err });
-  }
-  if (err instanceof HubError) {
-    if (err.code === 'LT_HTTP_RESPONSE_TOO_LARGE') return new DkkdError(C.REPLY_TOO_LARGE, 'business registry reply exceeds the size cap', 'Phản hồi của CSDL đăng ký doanh nghiệp vượt quá giới hạn kích thước', { kind: 'upstream', cause: err });
-    return new DkkdError(C.UNAVAILABLE, `business registry unreachable (${err.code})`, 'CSDL đăng ký doanh nghiệp không phản hồi, vui lòng thử lại sau', { kind: 'unavailable', retriable: true, cause: err });
-  }
-  return err;
-}
+const dkkdErrors: PeerErrors = {
+  name: { en: 'business registry', vi: 'CSDL đăng ký doanh nghiệp' },
+  codes: { unavailable: C.UNAVAILABLE, badReply: C.BAD_REPLY, tokenRefused: C.TOKEN_REFUSED, tooLarge: C.REPLY_TOO_LARGE },
+  make: (code, en, vi, opts) => new DkkdError(code as DkkdErrorCode, en, vi, opts),
+};
+const transportError = (thrown: unknown) => peerTransportError(thrown, dkkdErrors);

@@ -21,9 +21,16 @@ export async function startSandbox(logger: Logger, config: Record<string, unknow
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${url}${path}`, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
-    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${url}${path}`, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+      // The sandbox sheds load (503 LT_HTTP_OVERLOADED) when the machine is busy; its admin API is safe to retry.
+      if (res.status === 503 && attempt < 10) {
+        await new Promise((r) => setTimeout(r, 300));
+        continue;
+      }
+      if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    }
   };
   return {
     app,
