@@ -409,9 +409,8 @@ try {
       continue;
     }
     const port = svc.port;
-    // kafkajs 2.2.4 schedules a timer with a negative delay; Node ≥ 23 warns about it on every start.
-    // Harmless (Node clamps it to 1 ms), so that one warning is silenced by name, no other.
-    const child = supervisor.run(svc.name, process.execPath, ['--disable-warning=TimeoutNegativeWarning', main], {
+    // No warning is silenced: kafkajs's negative-timer bug is fixed at install (infra/patches/).
+    const child = supervisor.run(svc.name, process.execPath, [main], {
       cwd: repoRoot,
       env: {
         ...process.env,

@@ -83,7 +83,7 @@ describe('notifications process: SIGKILL mid-send', () => {
   });
 
   const start = () => {
-    const p = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', 'services/notifications/dist/main.js'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['services/notifications/dist/main.js'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     p.stdout!.on('data', (d) => (output += d));
     p.stderr!.on('data', (d) => (output += d));
     procs.push(p);

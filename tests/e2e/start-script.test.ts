@@ -85,7 +85,7 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
       ports[s] = p;
     }
     writeFileSync(clientsFile, JSON.stringify({ clients: [{ id: 'demo', name: 'start-script test', keyHash: hashApiKey(key), agencies: ['*'] }] }));
-    proc = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', 'infra/scripts/start.mjs'], {
+    proc = spawn(process.execPath, ['infra/scripts/start.mjs'], {
       cwd: root,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

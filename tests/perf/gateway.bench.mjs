@@ -37,7 +37,7 @@ function dossier(n) {
 
 async function startServer(mode, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(here, 'gateway-server.mjs')], { env: { ...process.env, ...env, MODE: mode, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(here, 'gateway-server.mjs')], { env: { ...process.env, ...env, MODE: mode, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => d.toString().includes('READY') && resolve());
     child.once('exit', (c) => reject(new Error(`${mode} server exited ${c}`)));
