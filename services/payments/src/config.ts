@@ -8,6 +8,7 @@ import {
   type ConfigOf,
   type ConfigSchema,
 } from '@lienthong/platform';
+import { eventSigningConfigProperties } from '@lienthong/events';
 
 /**
  * Every environment variable the payments service reads (conventions §3). Merchant credentials are not
@@ -27,6 +28,9 @@ export const paymentsConfigSchema = {
         'base URL the providers reach this service at: IPN URLs and browser return URLs are built from it (no trailing slash)',
     },
     ...kafkaConfigProperties,
+    // Keys that sign payment.events.v1 records (the first signs); national-sync verifies with the same list.
+    // Optional so a development hub starts without it (service.ts warns); production sets it (issue 17 §2).
+    ...eventSigningConfigProperties,
     ...databaseConfigProperties,
     ...apiClientsConfigProperties,
     PAYMENTS_MERCHANTS_FILE: {

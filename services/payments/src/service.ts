@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type ServiceDefinition } from '@lienthong/platform';
-import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
+import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig, parseSigningKeys, topicNames } from '@lienthong/events';
 import { paymentsConfigSchema } from './config.js';
 import { describeMerchants, loadMerchants } from './merchants.js';
 import { createPaymentsCore } from './core.js';
@@ -28,12 +28,17 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
     const merchants = loadMerchants(config.PAYMENTS_MERCHANTS_FILE);
     logger.info({ merchants: describeMerchants(merchants) }, 'merchant accounts loaded');
 
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'lienthong-payments', logger });
+    // Brokers, TLS and SASL from the shared Kafka settings (packages/events kafka.ts).
+    const kafka = createKafka({ ...kafkaConnectionFromConfig(config), clientId: 'lienthong-payments', logger });
     const admin = kafka.admin();
     await admin.connect();
     ctx.onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
     await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
-    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-payments', metrics });
+    // Every record is signed (lt-signature, packages/events signature.ts) when EVENT_SIGNING_KEYS is set:
+    // national-sync accepts a fee settlement only from this producer.
+    const signingKeys = config.EVENT_SIGNING_KEYS ? parseSigningKeys(config.EVENT_SIGNING_KEYS) : undefined;
+    if (!signingKeys) logger.warn({ setting: 'EVENT_SIGNING_KEYS' }, 'payment events are published UNSIGNED: consumers that verify settlements refuse them');
+    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-payments', metrics, ...(signingKeys ? { signingKeys } : {}) });
     ctx.onClose({ name: 'producer', close: () => producer.disconnect() });
     // Not awaited into a failure: the outbox keeps settlements safe while Kafka is away, so the service may start without it.
     await producer.connect().catch((err) => logger.warn({ err }, 'Kafka not reachable yet; events wait in the outbox'));

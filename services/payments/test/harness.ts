@@ -22,7 +22,7 @@ import {
   type Pool,
   type Registry,
 } from '@lienthong/platform';
-import { createEventProducer, createKafka, topicNames, type EventProducer } from '@lienthong/events';
+import { createEventProducer, createKafka, parseSigningKeys, topicNames, type EventProducer } from '@lienthong/events';
 import { buildApp } from '../src/app.js';
 import { createPaymentsCore, type PaymentsCore } from '../src/core.js';
 import { loadPaymentsConfig, type PaymentsConfig } from '../src/config.js';
@@ -143,7 +143,9 @@ export async function createTestPayments(opts: {
   await runMigrations(pool, { service: 'payments', dir: migrationsDir });
   const registry = createMetricsRegistry('payments', { defaults: false });
   const kafka = createKafka({ brokers: testBrokers(), clientId: 'payments-test', logger });
-  const producer = opts.producer ?? createEventProducer({ kafka, logger, transactionalIdPrefix: 'payments-test' });
+  // EVENT_SIGNING_KEYS in `env` signs what the service publishes, as in production (service.ts).
+  const signingKeys = config.EVENT_SIGNING_KEYS ? parseSigningKeys(config.EVENT_SIGNING_KEYS) : undefined;
+  const producer = opts.producer ?? createEventProducer({ kafka, logger, transactionalIdPrefix: 'payments-test', ...(signingKeys ? { signingKeys } : {}) });
   const topic = topicNames(opts.namespace).paymentEvents;
   const clock = opts.clock ?? systemClock;
   const core = createPaymentsCore({ config, pool, producer, topic, merchants, logger, registry, clock });
