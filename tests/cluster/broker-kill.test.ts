@@ -1,0 +1,283 @@
+/**
+ * Issue 11 §3, on a real three-node KRaft cluster (RF 3, min.insync.replicas=2, acks=all):
+ *  1. kill -9 of one broker under steady ingest: provinces post dossiers to the gateway (buildApp, listening
+ *     on HTTP) while national-sync pushes them to the DVCQG sandbox. The node leading the dossier topic is
+ *     SIGKILLed mid-run and restarted; every 202 is in Kafka, every dossier's newest accepted state is at
+ *     the portal, no status goes backwards, and the restarted node catches up (all replicas in sync).
+ *  2. kill -9 of one of two national-sync processes (dist/main.js) in one consumer group: its partitions
+ *     move to the other, no dossier stays behind, nothing regresses.
+ * Prints the summary table (sent, accepted, at the portal, duplicates, regressions, lost) and asserts
+ * lost = 0. Runs only with FULL_FAULT_TEST=1 or through `npm run test:cluster` (tests/cluster/vitest.config.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { decodeEvent, topicNames } from '@lienthong/events';
+import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, readTopic } from '../helpers/index.js';
+import { createTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { dossierAt, gatewayProducer, maHoSoOf, startNationalSync, startSandbox, syncEnv, type RunningSync, type Sandbox } from '../../services/national-sync/test/harness.js';
+import { buildWorkload, ledgerConverged, publishWorkload, verifyConverged, watchForRegressions } from '../../services/national-sync/test/workload.js';
+import { clusterTestsEnabled, printSummary, startTestCluster, type Summary, type TestCluster } from './cluster-harness.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const DOSSIERS = Number(process.env.CLUSTER_TEST_DOSSIERS ?? 150);
+const STATES = ['2', '4', '9'] as const;
+const rank: Record<string, number> = { '2': 1, '4': 2, '9': 3 };
+const summaries: Summary[] = [];
+
+describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load', () => {
+  let cluster: TestCluster;
+  let savedBrokers: string | undefined;
+  let ns: string;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let portal: Sandbox;
+
+  beforeAll(async () => {
+    const t0 = Date.now();
+    cluster = await startTestCluster();
+    process.stdout.write(`[cluster-test] cluster ready on ${cluster.brokers} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    // Every helper below (namespace, readTopic, national-sync's env) reads KAFKA_BROKERS: point it at the cluster.
+    savedBrokers = process.env.KAFKA_BROKERS;
+    process.env.KAFKA_BROKERS = cluster.brokers;
+    ns = await createTestNamespace();
+    db = await createTestDatabase();
+    portal = await startSandbox();
+  }, 240_000);
+
+  afterAll(async () => {
+    if (summaries.length) printSummary(summaries);
+    await portal?.close();
+    if (ns) await deleteTestNamespace(ns).catch(() => {});
+    await db?.drop();
+    await cluster?.stop();
+    if (savedBrokers === undefined) delete process.env.KAFKA_BROKERS;
+    else process.env.KAFKA_BROKERS = savedBrokers;
+  }, 120_000);
+
+  it('topics are created with replication factor 3 by the broker default', async () => {
+    const rf = await cluster.replicationFactors(topicNames(ns).dossierEvents);
+    expect(rf.length).toBeGreaterThan(0);
+    expect(new Set(rf)).toEqual(new Set([3]));
+    expect(await cluster.underReplicated(ns)).toEqual([]);
+  });
+
+  it('a broker killed with SIGKILL under gateway posts and sync: no 202 lost, newest state at the portal, no regression, the broker catches up', { timeout: 600_000 }, async () => {
+    const started = Date.now();
+    const run = 10 + Math.floor(Math.random() * 40);
+    const dossiers = Array.from({ length: DOSSIERS }, (_, i) => maHoSoOf(i + 1, run));
+    let sync: RunningSync | undefined;
+    let gateway: TestGateway | undefined;
+    try {
+      sync = await startNationalSync(
+        syncEnv({ ns, databaseUrl: db.url, sandboxUrl: portal.url, extra: { NATIONAL_SYNC_GROUP_ID: `cluster-${randomSuffix()}` } }),
+        quietLogger('national-sync'),
+      );
+      gateway = await createTestGateway({ namespace: ns, databaseUrl: db.url, brokers: cluster.brokers.split(',') });
+      const url = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
+      const key = gateway.keys['motcua-h22']!;
+      const watch = watchForRegressions(portal);
+
+      // The province's one-stop system: each dossier goes 2 → 4 → 9, one POST per state, retried with the
+      // same Idempotency-Key until 202 (what a client does on a 503 or a dropped connection).
+      let sent = 0;
+      let accepted = 0;
+      let retries = 0;
+      const notAccepted: string[] = [];
+      const eventIds = new Map<string, string>(); // eventId → MaHoSo/status
+      const newest = new Map<string, string>(); // MaHoSo → newest accepted status
+      const post = async (m: string, status: string) => {
+        sent++;
+        for (let attempt = 1; attempt <= 40; attempt++) {
+          try {
+            const res = await fetch(`${url}/v1/dossiers`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': `${m}/${status}` },
+              body: JSON.stringify(dossierAt(m, status as '2')),
+              signal: AbortSignal.timeout(15_000),
+            });
+            const body = (await res.json()) as { accepted?: { eventId: string }[] };
+            if (res.status === 202) {
+              accepted++;
+              eventIds.set(body.accepted![0]!.eventId, `${m}/${status}`);
+              newest.set(m, status);
+              return;
+            }
+            expect([429, 500, 502, 503, 504]).toContain(res.status);
+          } catch (err) {
+            if ((err as Error).name === 'AssertionError') throw err;
+          }
+          retries++;
+          await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * attempt)));
+        }
+        notAccepted.push(`${m}/${status}`);
+      };
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < dossiers.length; i = next++) {
+          for (const s of STATES) {
+            await post(dossiers[i]!, s);
+            await new Promise((r) => setTimeout(r, 30));
+          }
+        }
+      };
+
+      // Kill the node that leads partition 0 of the dossier topic once a third of the posts are accepted.
+      let victim = 0;
+      let killedAt = 0;
+      const fault = (async () => {
+        await eventually(() => accepted >= DOSSIERS, { timeoutMs: 300_000, intervalMs: 100, what: 'a third of the posts accepted' });
+        victim = await cluster.leaderOf(topicNames(ns).dossierEvents, 0);
+        await cluster.kill(victim);
+        killedAt = accepted;
+        // Down for a while under load, then back on its kept data.
+        await new Promise((r) => setTimeout(r, 8_000));
+        await cluster.restart(victim);
+      })();
+      await Promise.all(Array.from({ length: 6 }, worker));
+      await fault;
+      expect(notAccepted).toEqual([]);
+
+      // Every 202 is in Kafka (read_committed), once per (MaHoSo, status) at most duplicates counted.
+      const records = await readTopic(topicNames(ns).dossierEvents, { timeoutMs: 120_000 });
+      const inKafka = new Map<string, number>();
+      const ids = new Set<string>();
+      for (const r of records) {
+        const e = decodeEvent(r.value) as unknown as { id: string; data: { MaHoSo: string; TrangThaiHoSo: string } };
+        ids.add(e.id);
+        const k = `${e.data.MaHoSo}/${e.data.TrangThaiHoSo}`;
+        inKafka.set(k, (inKafka.get(k) ?? 0) + 1);
+      }
+      const missingFromKafka = [...eventIds.keys()].filter((id) => !ids.has(id));
+      const kafkaDuplicates = [...inKafka.values()].reduce((a, n) => a + n - 1, 0);
+
+      // The portal converges to each dossier's newest accepted state.
+      await eventually(
+        async () => {
+          const st = await portal.stats();
+          if (st.dossiers < DOSSIERS) return false;
+          const behind = await Promise.all(dossiers.map(async (m) => (await portal.dossier(m))?.dossier?.TrangThaiHoSo === newest.get(m)));
+          return behind.every(Boolean);
+        },
+        { timeoutMs: 240_000, intervalMs: 2_000, what: 'every dossier at its newest state at the portal' },
+      );
+      const { regressions } = await watch.stop();
+      let atPortal = 0;
+      let portalWrites = 0;
+      let portalDuplicates = 0;
+      const lost: string[] = [...missingFromKafka.map((id) => `${eventIds.get(id)} (event ${id}) not in Kafka`)];
+      for (const m of dossiers) {
+        const d = await portal.dossier(m);
+        const held = rank[String(d?.dossier?.TrangThaiHoSo)] ?? 0;
+        for (const s of STATES) if (eventIds.size && held >= rank[s]!) atPortal++;
+        if (held < rank[newest.get(m)!]!) lost.push(`${m}: portal holds ${String(d?.dossier?.TrangThaiHoSo)}, newest accepted ${newest.get(m)}`);
+        portalWrites += d?.version ?? 0;
+        // Three distinct states per dossier: any accepted write beyond three re-sent something already held.
+        portalDuplicates += Math.max(0, (d?.version ?? 0) - STATES.length);
+      }
+
+      // The killed node came back and caught up: every partition of the namespace in sync on 3 replicas.
+      await eventually(async () => (await cluster.underReplicated(ns)).length === 0, { timeoutMs: 120_000, intervalMs: 1_000, what: 'all replicas back in sync' });
+
+      summaries.push({
+        scenario: `broker ${victim} kill -9 @${killedAt} accepted`,
+        sent,
+        accepted,
+        atPortal,
+        duplicates: kafkaDuplicates + portalDuplicates,
+        regressions: regressions.length,
+        lost: lost.length,
+        kafkaDup: kafkaDuplicates,
+        portalDup: portalDuplicates,
+        retries,
+        portalWrites,
+        seconds: Math.round((Date.now() - started) / 1000),
+      });
+      expect(lost.slice(0, 20)).toEqual([]);
+      expect(regressions.slice(0, 20)).toEqual([]);
+      expect(accepted).toBe(sent);
+      expect(atPortal).toBe(sent);
+      expect(victim).toBeGreaterThan(0);
+    } finally {
+      await gateway?.close();
+      await sync?.close();
+    }
+  });
+
+  it('one of two national-sync processes killed with SIGKILL: its partitions move to the other, every dossier converges, nothing regresses', { timeout: 600_000 }, async () => {
+    const started = Date.now();
+    execFileSync('npx', ['tsc', '-b', 'services/national-sync'], { cwd: root, stdio: 'pipe', timeout: 300_000 });
+    const groupId = `cluster-ns-${randomSuffix()}`;
+    const env = syncEnv({ ns, databaseUrl: db.url, sandboxUrl: portal.url, extra: { NATIONAL_SYNC_GROUP_ID: groupId, LOG_LEVEL: 'warn' } });
+    const procs: { proc: ChildProcess; out: () => string; exited: Promise<number | null> }[] = [];
+    const start = () => {
+      const proc = spawn(process.execPath, ['services/national-sync/dist/main.js'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      proc.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));
+      proc.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
+      const p = { proc, out: () => out, exited: new Promise<number | null>((r) => proc.on('exit', (code) => r(code))) };
+      procs.push(p);
+      return p;
+    };
+    const gw = await gatewayProducer(quietLogger());
+    const admin = cluster.kafka.admin();
+    await admin.connect();
+    try {
+      const [a, b] = [start(), start()];
+      // Both members hold partitions of the dossier topic before the kill.
+      const assigned = async () => {
+        const g = (await admin.describeGroups([groupId])).groups[0]!;
+        return g.state === 'Stable' ? g.members.length : 0;
+      };
+      await eventually(async () => (await assigned()) === 2, { timeoutMs: 90_000, intervalMs: 500, what: `both national-sync processes in the group\n${a.out()}\n${b.out()}` });
+
+      const w = buildWorkload(1_200, 60 + Math.floor(Math.random() * 25));
+      const watch = watchForRegressions(portal);
+      let killed: Promise<void> | undefined;
+      await publishWorkload(gw, topicNames(ns).dossierEvents, w, {
+        durationMs: 15_000,
+        onSent: (f) => {
+          if (f < 0.4 || killed) return;
+          killed = (async () => {
+            a.proc.kill('SIGKILL');
+            expect(await a.exited).toBeNull();
+          })();
+        },
+      });
+      await killed;
+      // The group rebalances (after the dead member's session times out) onto the survivor alone.
+      await eventually(async () => (await assigned()) === 1, { timeoutMs: 90_000, intervalMs: 1_000, what: 'the group down to one member' });
+      await eventually(() => ledgerConverged(db.url, w), { timeoutMs: 240_000, intervalMs: 1_000, what: `convergence on the survivor\n${b.out()}` });
+      const { regressions } = await watch.stop();
+      const problems = await verifyConverged(portal, db.url, w);
+      let portalDuplicates = 0;
+      let portalWrites = 0;
+      for (const m of w.dossiers) {
+        const version = (await portal.dossier(m))?.version ?? 0;
+        portalWrites += version;
+        portalDuplicates += Math.max(0, version - 3); // three upserts per dossier in the workload
+      }
+      summaries.push({
+        scenario: 'national-sync 1 of 2 kill -9',
+        sent: w.events,
+        accepted: w.events,
+        atPortal: w.events - problems.length,
+        duplicates: portalDuplicates,
+        regressions: regressions.length,
+        lost: problems.length,
+        kafkaDup: 0,
+        portalDup: portalDuplicates,
+        retries: 0,
+        portalWrites,
+        seconds: Math.round((Date.now() - started) / 1000),
+      });
+      expect(problems.slice(0, 20)).toEqual([]);
+      expect(regressions.slice(0, 20)).toEqual([]);
+      b.proc.kill('SIGTERM');
+      expect(await b.exited).toBe(0);
+    } finally {
+      for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGKILL');
+      await admin.disconnect();
+      await gw.disconnect();
+    }
+  });
+});
