@@ -123,7 +123,8 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
     const c = clients;
     steps.push({ name: 'api-clients', close: () => c.close() });
   }
-  onShutdown(logger, steps);
+  // With API clients, SIGHUP re-reads their file (reloadable-clients.ts) and must not stop the service.
+  onShutdown(logger, steps, { reloadOnHup: clients !== undefined });
 
   if (pool && def.migrationsDir) await migrateWhenReachable(pool, def.name, def.migrationsDir, logger);
 
