@@ -1,7 +1,9 @@
 // Issue 5 bench: (1) provider notifications handled per second and their p50/p99, with valid, duplicate and
-// forged VNPAY IPNs mixed, each one going through signature check, row lock and ledger transaction (and, for
-// the valid ones, the outbox and Kafka); (2) payment creation throughput through POST /v1/payments against
-// the sandbox over HTTP (MoMo: a create call to the sandbox; VNPAY: signed locally, for comparison).
+// forged notifications mixed, each one going through signature check, row lock and ledger transaction (and, for
+// the valid ones, the outbox and Kafka) — VNPAY IPNs (GET, HMAC-SHA512), VNPT Pay IPNs (POST JSON, SHA-256
+// SECURE_CODE; issue 14) and payOS bank-transfer webhooks (HMAC-SHA256 over sorted data, matched by payment
+// code and amount; issue 14), same mix for each; (2) payment creation throughput through POST /v1/payments
+// against the sandbox over HTTP (MoMo: a create call to the sandbox; VNPAY: signed locally, for comparison).
 // Everything runs in this process from the dist builds, on the real broker and Postgres. Figures only.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -20,8 +22,11 @@ import {
 } from '../../packages/platform/dist/index.js';
 import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '../../packages/events/dist/index.js';
 import { vnpayCanonicalString, vnpayHmac, formatVnpayDate } from '../../packages/vnpay/dist/index.js';
+import { computeSecureCode } from '../../packages/vnptpay/dist/index.js';
+import { payosSignature } from '../../packages/vietqr/dist/index.js';
 import { buildApp, createMerchantRegistry, createPaymentsCore, loadPaymentsConfig } from '../../services/payments/dist/index.js';
 import vnpayPeer from '../../services/sandbox/dist/peers/vnpay/index.js';
+import vnptpayPeer from '../../services/sandbox/dist/peers/vnptpay/index.js';
 import momoPeer from '../../services/sandbox/dist/peers/momo/index.js';
 import { percentile } from './load.mjs';
 import { freePort } from '../../infra/kafka/kafka.mjs';
@@ -36,7 +41,9 @@ const MIX = { valid: 0.4, duplicate: 0.4, forged: 0.2 };
 
 const VNPAY = { tmnCode: 'BENCH022', hashSecret: 'BENCH-VNPAY-SECRET-000000000000' };
 const MOMO = { partnerCode: 'MOMOBENCH', accessKey: 'bench-access-key', secretKey: 'bench-momo-secret-key-000000' };
-const merchants = { merchants: [{ id: 'bench-h22', name: 'Bench H22', agencies: ['*.H22'], vnpay: VNPAY, momo: MOMO }] };
+const VNPTPAY = { merchantServiceId: '470', secretKey: 'BENCH-VNPTPAY-SECRET-00000', apiKey: 'bench-vnptpay-api-key' };
+const VIETQR = { bin: '970416', accountNumber: '257678859', payos: { checksumKey: 'bench-payos-checksum-key' } };
+const merchants = { merchants: [{ id: 'bench-h22', name: 'Bench H22', agencies: ['*.H22'], vnpay: VNPAY, momo: MOMO, vnptpay: VNPTPAY, vietqr: VIETQR }] };
 
 function request(agent, port, method, urlPath, headers = {}, body) {
   return new Promise((resolve) => {
@@ -86,6 +93,21 @@ function signedIpn(txnRef, amountVnd, transactionNo, forged) {
   return `/v1/ipn/vnpay?${signed}&vnp_SecureHash=${hash}`;
 }
 
+/** A VNPT Pay IPN body signed as VNPT Pay signs it (the 10 fields, secret last) [VP3][VP4]. */
+function vnptpayIpn(orderRef, amount, txn, forged) {
+  const f = {
+    ACTION: 'PAYMENT', RESPONSE_CODE: '00', MERCHANT_SERVICE_ID: VNPTPAY.merchantServiceId, MERCHANT_ORDER_ID: orderRef, AMOUNT: String(amount),
+    CURRENCY_CODE: 'VND', VNPTPAY_TRANSACTION_ID: txn, PAYMENT_METHOD: 'VNPTPAY', PAY_DATE: '20251123100512', ADDITIONAL_INFO: '',
+  };
+  return JSON.stringify({ ...f, SECURE_CODE: computeSecureCode('ipn', f, forged ? 'NOT-THE-SECRET-FORGED' : VNPTPAY.secretKey) });
+}
+
+/** A payOS webhook for a transfer carrying `code` [PO1]. */
+function payosWebhook(code, amount, reference, forged) {
+  const data = { orderCode: 1, amount, description: `MBVCB.1.${code}.CT`, accountNumber: VIETQR.accountNumber, reference, code: '00', desc: 'success', currency: 'VND' };
+  return JSON.stringify({ code: '00', desc: 'success', success: true, data, signature: payosSignature(forged ? 'not-the-checksum-key' : VIETQR.payos.checksumKey, data) });
+}
+
 export async function run(log, { brokers, databaseUrl }) {
   const suffix = randomBytes(4).toString('hex');
   const ns = `bench-${suffix}.`;
@@ -111,6 +133,12 @@ export async function run(log, { brokers, databaseUrl }) {
     merchants: [{ ...VNPAY, ipnUrl: `http://127.0.0.1:${paymentsPort}/v1/ipn/vnpay` }],
   });
   await sandbox.register(momoPeer, { prefix: '/momo', logger, publicUrl: sandboxUrl, merchants: [MOMO] });
+  await sandbox.register(vnptpayPeer, {
+    prefix: '/vnptpay',
+    logger,
+    publicUrl: sandboxUrl,
+    merchants: [{ ...VNPTPAY, ipnUrl: `http://127.0.0.1:${paymentsPort}/v1/ipn/vnptpay` }],
+  });
   await sandbox.listen({ host: '127.0.0.1', port: sandboxPort });
 
   const config = loadPaymentsConfig({
@@ -122,12 +150,14 @@ export async function run(log, { brokers, databaseUrl }) {
     VNPAY_PAYMENT_URL: `${sandboxUrl}/vnpay/paymentv2/vpcpay.html`,
     VNPAY_API_URL: `${sandboxUrl}/vnpay/merchant_webapi/api/transaction`,
     MOMO_API_URL: `${sandboxUrl}/momo`,
+    VNPTPAY_INIT_URL: `${sandboxUrl}/vnptpay/rest/payment/v1.0.5/init`,
+    VNPTPAY_QUERY_URL: `${sandboxUrl}/vnptpay/rest/payment/v1.0.5/query_transaction`,
     PAYMENTS_RATE_LIMIT_PER_MINUTE: '100000000',
     LOG_LEVEL: 'silent',
   });
   const apiKey = generateApiKey();
   const clients = createApiClientRegistry({
-    clients: [{ id: 'bench', name: 'bench', keyHash: hashApiKey(apiKey), agencies: ['*'] }],
+    clients: [{ id: 'bench', name: 'bench', keyHash: hashApiKey(apiKey), agencies: ['*'], roles: ['submitter'] }],
   });
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'payments-bench', max: 20 });
   await runMigrations(pool, { service: 'payments', dir: path.resolve(here, '../../services/payments/migrations') });
@@ -144,7 +174,6 @@ export async function run(log, { brokers, databaseUrl }) {
     producer,
     topic: topicNames(ns).paymentEvents,
     merchants: createMerchantRegistry(merchants),
-    clients,
     logger,
     registry,
     clock: systemClock,
@@ -158,6 +187,7 @@ export async function run(log, { brokers, databaseUrl }) {
     readiness: {},
     bodyLimit: config.PAYMENTS_BODY_LIMIT_BYTES,
     rateLimitPerMinute: config.PAYMENTS_RATE_LIMIT_PER_MINUTE,
+    publicUrl: config.PAYMENTS_PUBLIC_URL,
   });
   core.outbox.start();
   await app.listen({ host: '127.0.0.1', port: paymentsPort });
@@ -207,57 +237,85 @@ export async function run(log, { brokers, databaseUrl }) {
       results[`create/${provider}`] = { ...summary(lat.create ?? [], SECONDS), failed };
     }
 
-    // (1) notifications: payments to notify about, created beforehand (VNPAY, local signing: fast).
+    // (1) notifications: payments to notify about, created beforehand, then the same mix for each channel.
     const want = Math.ceil(CONCURRENCY * SECONDS * 400 * MIX.valid);
     const cap = Number(process.env.BENCH_PAYMENTS ?? 10_000);
-    const n = Math.min(want, cap);
-    log(`  creating ${n} VNPAY payments to notify about…`);
-    const refs = [];
-    let made = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (made < n) {
-          made++;
-          const r = await request(agent, paymentsPort, 'POST', '/v1/payments', headers, body('vnpay'));
-          if (r.status === 201) refs.push(JSON.parse(r.text).orderRef);
-        }
-      }),
-    );
-    let next = 0;
-    const settledRefs = [];
+    async function prepare(provider, n) {
+      log(`  creating ${n} ${provider} payments to notify about…`);
+      const made = [];
+      let tried = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (tried < n) {
+            tried++;
+            const r = await request(agent, paymentsPort, 'POST', '/v1/payments', headers, body(provider));
+            if (r.status === 201) made.push(JSON.parse(r.text));
+          }
+        }),
+      );
+      return made;
+    }
     let txn = 50_000_000;
-    const pick = () => {
-      const x = Math.random();
-      if (x < MIX.forged) return 'forged';
-      if (x < MIX.forged + MIX.duplicate && settledRefs.length) return 'duplicate';
-      return 'valid';
-    };
-    log(
-      `  VNPAY IPNs mixed ${MIX.valid * 100}% valid / ${MIX.duplicate * 100}% duplicate / ${MIX.forged * 100}% forged, ${CONCURRENCY} in flight, up to ${SECONDS} s…`,
-    );
-    const t0 = Date.now();
-    const { lat, failed } = await closedLoop(SECONDS, async () => {
-      let kind = pick();
-      let url;
-      if (kind === 'valid') {
-        if (next >= refs.length) return undefined; // out of fresh payments: stop this worker
-        const ref = refs[next++];
-        url = signedIpn(ref, 50_000, String(txn++), false);
-        const r = await request(agent, paymentsPort, 'GET', url);
-        const ok = r.status === 200 && JSON.parse(r.text).RspCode === '00';
-        if (ok) settledRefs.push(url);
-        return { ok, kind, ms: r.ms };
+    /**
+     * One channel's round: `valid(payment)` is a first delivery that must settle, re-sent as the duplicates;
+     * `forged(payment)` must be refused. `send` returns whether the answer was the expected one.
+     */
+    async function notificationRound(label, payments, ch) {
+      let next = 0;
+      const delivered = [];
+      const pick = () => {
+        const x = Math.random();
+        if (x < MIX.forged) return 'forged';
+        if (x < MIX.forged + MIX.duplicate && delivered.length) return 'duplicate';
+        return 'valid';
+      };
+      log(`  ${label}: ${MIX.valid * 100}% valid / ${MIX.duplicate * 100}% duplicate / ${MIX.forged * 100}% forged, ${CONCURRENCY} in flight, up to ${SECONDS} s…`);
+      const t0 = Date.now();
+      const { lat, failed } = await closedLoop(SECONDS, async () => {
+        const kind = pick();
+        if (kind === 'valid') {
+          if (next >= payments.length) return undefined; // out of fresh payments: stop this worker
+          const req = ch.valid(payments[next++]);
+          const r = await request(agent, paymentsPort, req.method, req.path, req.headers, req.body);
+          const ok = ch.ok('valid', r);
+          if (ok) delivered.push(req);
+          return { ok, kind, ms: r.ms };
+        }
+        const req = kind === 'duplicate' ? delivered[Math.floor(Math.random() * delivered.length)] : ch.forged(payments[Math.floor(Math.random() * payments.length)]);
+        const r = await request(agent, paymentsPort, req.method, req.path, req.headers, req.body);
+        return { ok: ch.ok(kind, r), kind, ms: r.ms };
+      });
+      const elapsed = (Date.now() - t0) / 1000;
+      const all = [...(lat.valid ?? []), ...(lat.duplicate ?? []), ...(lat.forged ?? [])];
+      results[`${label}/all`] = { ...summary(all, elapsed), failed };
+      for (const k of ['valid', 'duplicate', 'forged']) results[`${label}/${k}`] = summary(lat[k] ?? [], elapsed);
+    }
+    const json = { 'content-type': 'application/json' };
+    const field = (r, name) => {
+      try {
+        return JSON.parse(r.text)[name];
+      } catch {
+        return undefined;
       }
-      if (kind === 'duplicate') url = settledRefs[Math.floor(Math.random() * settledRefs.length)];
-      else url = signedIpn(refs[Math.floor(Math.random() * refs.length)], 50_000, String(txn++), true);
-      const r = await request(agent, paymentsPort, 'GET', url);
-      const code = r.status === 200 ? JSON.parse(r.text).RspCode : undefined;
-      return { ok: code === (kind === 'duplicate' ? '02' : '97'), kind, ms: r.ms };
+    };
+
+    await notificationRound('ipn-vnpay', await prepare('vnpay', Math.min(want, cap)), {
+      valid: (p) => ({ method: 'GET', path: signedIpn(p.orderRef, 50_000, String(txn++), false) }),
+      forged: (p) => ({ method: 'GET', path: signedIpn(p.orderRef, 50_000, String(txn++), true) }),
+      ok: (kind, r) => r.status === 200 && field(r, 'RspCode') === { valid: '00', duplicate: '02', forged: '97' }[kind],
     });
-    const elapsed = (Date.now() - t0) / 1000;
-    const all = [...(lat.valid ?? []), ...(lat.duplicate ?? []), ...(lat.forged ?? [])];
-    results['ipn/all'] = { ...summary(all, elapsed), failed };
-    for (const k of ['valid', 'duplicate', 'forged']) results[`ipn/${k}`] = summary(lat[k] ?? [], elapsed);
+    const nOther = Math.min(want, Number(process.env.BENCH_PAYMENTS_OTHER ?? Math.ceil(cap / 2)));
+    await notificationRound('ipn-vnptpay', await prepare('vnptpay', nOther), {
+      valid: (p) => ({ method: 'POST', path: '/v1/ipn/vnptpay', headers: json, body: vnptpayIpn(p.orderRef, 50_000, String(txn++), false) }),
+      forged: (p) => ({ method: 'POST', path: '/v1/ipn/vnptpay', headers: json, body: vnptpayIpn(p.orderRef, 50_000, String(txn++), true) }),
+      ok: (kind, r) => r.status === 200 && field(r, 'RESPONSE_CODE') === { valid: '00', duplicate: '02', forged: '97' }[kind],
+    });
+    await notificationRound('webhook-payos', await prepare('vietqr', nOther), {
+      valid: (p) => ({ method: 'POST', path: '/v1/ipn/payos', headers: json, body: payosWebhook(p.vietqr.transferCode, 50_000, `FT${txn++}`, false) }),
+      forged: (p) => ({ method: 'POST', path: '/v1/ipn/payos', headers: json, body: payosWebhook(p.vietqr.transferCode, 50_000, `FT${txn++}`, true) }),
+      // A re-sent webhook is acknowledged again (200, outcome kept), a forged one refused (401).
+      ok: (kind, r) => (kind === 'forged' ? r.status === 401 : r.status === 200 && field(r, 'outcome') === 'settled'),
+    });
     const drained = await core.outbox.drain();
     const published = await pool.query('SELECT count(*)::int AS n, count(published_at)::int AS p FROM payment_outbox');
     results.outbox = { events: published.rows[0].n, published: published.rows[0].p, drainedAtEnd: drained };
