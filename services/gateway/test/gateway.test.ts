@@ -315,6 +315,8 @@ describe('operations endpoints', () => {
     const docs = await gw.app.inject({ method: 'GET', url: '/docs/json' });
     expect(docs.statusCode).toBe(200);
     expect(Object.keys(docs.json().paths)).toEqual(expect.arrayContaining(['/v1/dossiers', '/v1/dossiers/progress', '/v1/validate']));
+    // The auth plugin documents what it enforces: every keyed route says bearer.
+    for (const p of ['/v1/dossiers', '/v1/dossiers/progress', '/v1/validate']) expect(docs.json().paths[p].post.security, p).toEqual([{ bearer: [] }]);
     expect((await gw.app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
     const ready = await gw.app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
