@@ -103,4 +103,47 @@ describe('business registry peer and client', () => {
     expect(await ngsp.business('0999999999')).toBeNull();
     expect(await esb.business('0999999999')).toBeNull();
   });
+
+  it.each([
+    ['html', 'LT_DKKD_BAD_REPLY'],
+    ['truncated', 'LT_DKKD_BAD_REPLY'],
+    ['wrong-shape', 'LT_DKKD_BAD_REPLY'],
+    ['huge', 'LT_DKKD_REPLY_TOO_LARGE'],
+  ])('refuses a %s registry reply with %s', async (kind, code) => {
+    const ngsp = createDkkdClient({ route: { kind: 'ngsp', tokenUrl: `${sb.dkkdUrl}/ngsp/token`, adapterUrl: `${sb.dkkdUrl}/ngsp/api`, ...sandboxCredentials.ngsp }, timeoutMs: 2_000, maxReplyBytes: 1 << 20, breaker: { failureThreshold: 100, openMs: 500 } });
+    const list = (await sb.admin<{ items: Array<{ MainInformation: Record<string, string> }> }>('GET', '/dkkd/_admin/businesses?limit=1')).items;
+    await sb.admin('PUT', '/dkkd/_admin/faults', { malformed: kind });
+    try {
+      await expect(ngsp.business(list[0]!.MainInformation.ENTERPRISE_GDT_CODE!)).rejects.toMatchObject({ code });
+    } finally {
+      await sb.admin('PUT', '/dkkd/_admin/faults', {});
+    }
+  });
+
+  it('maps a registry outage and a renewed NGSP token', async () => {
+    const ngsp = createDkkdClient({ route: { kind: 'ngsp', tokenUrl: `${sb.dkkdUrl}/ngsp/token`, adapterUrl: `${sb.dkkdUrl}/ngsp/api`, ...sandboxCredentials.ngsp }, timeoutMs: 2_000, maxReplyBytes: 1 << 20, breaker: { failureThreshold: 100, openMs: 500 } });
+    expect(await ngsp.business('0999999999')).toBeNull();
+    await sb.admin('POST', '/dkkd/_admin/expire-tokens');
+    expect(await ngsp.business('0999999999')).toBeNull();
+    await sb.admin('PUT', '/dkkd/_admin/faults', { outage: true });
+    try {
+      await expect(ngsp.business('0999999999')).rejects.toMatchObject({ code: 'LT_DKKD_UNAVAILABLE', kind: 'unavailable' });
+    } finally {
+      await sb.admin('PUT', '/dkkd/_admin/faults', {});
+    }
+  });
+});
+
+describe('population DB timeouts', () => {
+  it('a call that hangs past the client timeout is unavailable (503), not a crash', async () => {
+    const c = csdl({ timeoutMs: 800 });
+    const p = people.find((x) => x.SoDinhDanh)!;
+    await c.lookup({ SoDinhDanh: p.SoDinhDanh!, HoVaTen: fullName(p) }, caller); // token first, outside the fault
+    await sb.admin('PUT', '/csdl-dancu/_admin/faults', { timeoutRate: 1 });
+    try {
+      await expect(c.lookup({ SoDinhDanh: p.SoDinhDanh!, HoVaTen: fullName(p) }, caller)).rejects.toMatchObject({ code: 'LT_CSDL_UNAVAILABLE', kind: 'unavailable' });
+    } finally {
+      await sb.admin('PUT', '/csdl-dancu/_admin/faults', {});
+    }
+  });
 });
