@@ -256,6 +256,19 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     );
     expect(await page.locator(`tr[data-payment="${paymentId}"]`).innerText()).toContain('75.000 ₫');
     await shot('payments');
+    // A partial refund made by hand at the bank, recorded through payments' refund API with a reason.
+    const row = page.locator(`tr[data-payment="${paymentId}"]`);
+    await row.getByText('Hoàn tiền', { exact: true }).first().click();
+    const form = row.locator('form[action$="/hoan-tien"]');
+    await form.getByLabel(/^Số tiền/).fill('25000');
+    await form.getByLabel('Cách hoàn').selectOption('manual');
+    await form.getByLabel(/Số chứng từ/).fill('UNC-2026-0001');
+    await form.getByLabel('Lý do').fill('Công dân nộp thừa lệ phí');
+    await form.getByRole('button', { name: 'Hoàn tiền' }).click();
+    await page.locator('.notice.ok').waitFor();
+    expect(await page.getByTestId(`refunded-${paymentId}`).innerText()).toContain('25.000 ₫');
+    const refundLog = (await consoleApp.pool.query(`SELECT reason, outcome FROM console_action WHERE action = 'payment-refund'`)).rows;
+    expect(refundLog).toEqual([{ reason: 'Công dân nộp thừa lệ phí', outcome: 'ok' }]);
   });
 
   it('opens deliveries, indicators (saying when operations is not there), overdue, and switches to English', async () => {

@@ -15,6 +15,7 @@ export interface BackendCall {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   key?: string;
+  headers?: Record<string, string>;
 }
 
 export interface Backends {
@@ -38,6 +39,7 @@ export function createBackends(urls: Partial<Record<ServiceName, string>>, timeo
       const headers: Record<string, string> = { accept: 'application/json' };
       if (init.key) headers.authorization = `Bearer ${init.key}`;
       if (init.body !== undefined) headers['content-type'] = 'application/json';
+      Object.assign(headers, init.headers ?? {});
       try {
         const res = await fetch(u, {
           method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),

@@ -149,6 +149,13 @@ const M = {
   deadLettered: ['Vào hàng đợi lỗi', 'Dead-lettered'],
   paidAt: ['Thanh toán lúc', 'Paid at'],
   source: ['Nguồn', 'Source'],
+  refund: ['Hoàn tiền', 'Refund'],
+  refunded: ['Đã hoàn', 'Refunded'],
+  refundFull: ['để trống = hoàn toàn bộ', 'empty = the whole amount'],
+  refundMode: ['Cách hoàn', 'How'],
+  refundProvider: ['Qua trung gian thanh toán', 'Through the provider'],
+  refundManual: ['Đã hoàn thủ công (ghi số chứng từ)', 'Done by hand (give the reference)'],
+  refundReference: ['Số chứng từ hoàn tiền (nếu hoàn thủ công)', 'Refund reference (manual refunds)'],
   indexDown: [
     'Chỉ mục sự kiện chưa chạy (Kafka chưa sẵn sàng): dòng thời gian, thư lỗi và hoạt động gần đây có thể chưa đầy đủ.',
     'The event index is not running (Kafka not available): timelines, dead letters and recent activity may be incomplete.',

@@ -20,6 +20,8 @@ export interface PaymentRow {
   updatedAt: Date;
   paidAt: Date | null;
   expiresAt: Date;
+  /** Refunded so far (payments' refunds, migration 003); 0 before that migration. */
+  refundedAmount: number;
 }
 
 export interface PaymentFilter {
@@ -39,7 +41,8 @@ export async function listPayments(pool: Pool, f: PaymentFilter): Promise<Paymen
   if (f.provider) where.push(`provider = $${args.push(f.provider)}`);
   try {
     const r = await pool.query(
-      `SELECT payment_id, ma_ho_so, agency_code, provider, amount, status, status_reason, review_reason, provider_txn_id, created_at, updated_at, paid_at, expires_at
+      `SELECT payment_id, ma_ho_so, agency_code, provider, amount, status, status_reason, review_reason, provider_txn_id, created_at, updated_at, paid_at, expires_at,
+              (to_jsonb(payments) ->> 'refunded_amount') AS refunded_amount
          FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC LIMIT $${args.push(f.limit)}`,
       args,
     );
@@ -57,6 +60,7 @@ export async function listPayments(pool: Pool, f: PaymentFilter): Promise<Paymen
       updatedAt: x.updated_at,
       paidAt: x.paid_at,
       expiresAt: x.expires_at,
+      refundedAmount: Number(x.refunded_amount ?? 0),
     }));
   } catch (err) {
     if ((err as { code?: string }).code === '42P01' || (err as { code?: string }).code === '42703') return undefined;

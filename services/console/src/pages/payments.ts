@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageKit } from '../app.js';
 import { html, qs, type Html } from '../lib/html.js';
@@ -9,6 +10,7 @@ import { csrfField, flash, reasonField, unavailable } from '../web/layout.js';
 import { InputReader, MA_HO_SO, UUID } from '../web/input.js';
 
 const STATUSES = ['created', 'pending', 'paid', 'failed', 'expired'] as const;
+// Refunds (payments' migration 003) keep the status `paid` and count refunded_amount.
 
 /**
  * Payments: the lists by status and the review list (amount mismatches, paid twice), read from payments'
@@ -38,9 +40,10 @@ ${rows === undefined ? unavailable(c.lang, 'payments') : ''}
 ${status ? html`<input type="hidden" name="status" value="${status}">` : ''}
 <div class="buttons"><button type="submit">${t(c.lang, 'filter')}</button></div></form>
 ${visible.length
-  ? html`<div class="table-wrap"><table data-testid="payments"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'provider')}</th><th scope="col">${t(c.lang, 'amount')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'review')}</th><th scope="col">${t(c.lang, 'created')}</th><th scope="col">${t(c.lang, 'paidAt')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead>
+  ? html`<div class="table-wrap"><table data-testid="payments"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'provider')}</th><th scope="col">${t(c.lang, 'amount')}</th><th scope="col">${t(c.lang, 'refunded')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'review')}</th><th scope="col">${t(c.lang, 'created')}</th><th scope="col">${t(c.lang, 'paidAt')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead>
 <tbody>${visible.map(
       (p) => html`<tr data-payment="${p.paymentId}"><td><a href="/ho-so/${encodeURIComponent(p.maHoSo)}">${p.maHoSo}</a></td><td>${p.provider}</td><td class="num">${fmtVnd(p.amount, c.lang)}</td>
+<td>${p.refundedAmount > 0 ? html`<small data-testid="refunded-${p.paymentId}">↩ ${fmtVnd(p.refundedAmount, c.lang)}</small>` : ''}</td>
 <td><span class="badge ${p.status === 'paid' ? 'ready' : p.status === 'failed' || p.status === 'expired' ? 'down' : 'not-ready'}" data-testid="status-${p.paymentId}">${p.status}</span></td><td>${p.reviewReason ?? ''}</td><td>${fmtTime(p.createdAt, c.lang)}</td><td>${fmtTime(p.paidAt, c.lang)}</td>
 ${canAct
   ? html`<td><details><summary>${t(c.lang, 'action')}</summary><form method="post" action="/thanh-toan/${p.paymentId}/xu-ly" class="stack">${csrfField(c)}
@@ -48,13 +51,47 @@ ${canAct
 <option value="settle">${t(c.lang, 'actSettle')}</option><option value="expire">${t(c.lang, 'actExpire')}</option><option value="fail">${t(c.lang, 'actFail')}</option><option value="clear_review">${t(c.lang, 'actClearReview')}</option></select>
 <label for="tx-${p.paymentId}">${t(c.lang, 'providerTxnId')}</label><input id="tx-${p.paymentId}" name="providerTxnId" maxlength="100">
 <label for="am-${p.paymentId}">${t(c.lang, 'amount')}</label><input id="am-${p.paymentId}" name="amount" inputmode="numeric" maxlength="12">
-${reasonField(c.lang, `r-${p.paymentId}`)}<button type="submit">${t(c.lang, 'submit')}</button></form></details></td>`
+${reasonField(c.lang, `r-${p.paymentId}`)}<button type="submit">${t(c.lang, 'submit')}</button></form></details>
+${p.status === 'paid' && p.refundedAmount < p.amount
+  ? html`<details><summary>${t(c.lang, 'refund')}</summary><form method="post" action="/thanh-toan/${p.paymentId}/hoan-tien" class="stack">${csrfField(c)}
+<input type="hidden" name="nonce" value="${randomUUID()}">
+<label for="ra-${p.paymentId}">${t(c.lang, 'amount')} (≤ ${fmtVnd(p.amount - p.refundedAmount, c.lang)}; ${t(c.lang, 'refundFull')})</label><input id="ra-${p.paymentId}" name="amount" inputmode="numeric" maxlength="12">
+<label for="rm-${p.paymentId}">${t(c.lang, 'refundMode')}</label><select id="rm-${p.paymentId}" name="mode"><option value="provider">${t(c.lang, 'refundProvider')}</option><option value="manual">${t(c.lang, 'refundManual')}</option></select>
+<label for="rr-${p.paymentId}">${t(c.lang, 'refundReference')}</label><input id="rr-${p.paymentId}" name="reference" maxlength="200">
+${reasonField(c.lang, `rf-${p.paymentId}`)}<button type="submit">${t(c.lang, 'refund')}</button></form></details>`
+  : ''}</td>`
   : ''}</tr>`,
     )}</tbody></table></div>`
   : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}`);
   }
 
   kit.route('GET', '/thanh-toan', { roles: READ_ROLES }, async (req, reply) => page(req, reply));
+
+  // A refund through payments' API (operator, the payment's agency, a reason). The form carries a nonce
+  // sent as Idempotency-Key: a double click or a resubmitted form is answered once by payments.
+  kit.route('POST', '/thanh-toan/:id/hoan-tien', { roles: OPERATOR }, async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    if (!UUID.test(id)) return kit.notFound(req, reply);
+    const body = new InputReader(req.body);
+    const nonce = body.str('nonce', { max: 36, pattern: UUID, required: true });
+    const amount = body.int('amount', 1, 999_999_999_999);
+    const mode = body.str('mode', { max: 10, pattern: /^(provider|manual)$/ });
+    const reference = body.str('reference', { max: 200, pattern: /^[\x20-\x7e]+$/ });
+    const reason = body.reason();
+    const op = req.operator!;
+    if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
+    if (!nonce || body.errors.length) return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: ${body.errors.join(', ')}`));
+    const r = await deps.backends.call('payments', `/v1/payments/${id}/refunds`, {
+      key: op.apiKey,
+      headers: { 'idempotency-key': `console-${nonce}` },
+      body: { reason, ...(amount !== undefined ? { amount } : {}), ...(mode ? { mode } : {}), ...(reference ? { reference } : {}) },
+    });
+    const outcome = r.ok ? 'ok' : r.unavailable ? 'failed' : 'refused';
+    await deps.actions.record({ clientId: op.client.id, action: 'payment-refund', target: `payment:${id}`, reason, outcome, detail: { amount: amount ?? 'full', mode: mode ?? 'provider', status: r.ok ? r.status : (r.status ?? null) } });
+    if (r.ok) return page(req, reply, flash('ok', t(req.lang, 'done')));
+    const msg = r.unavailable ? t(req.lang, 'serviceUnavailable') : backendMessage(r.body, req.lang);
+    return page(req, reply.status(r.unavailable ? 502 : r.status), flash('error', `${t(req.lang, 'failed')}: ${msg}`));
+  });
 
   kit.route('POST', '/thanh-toan/:id/xu-ly', { roles: OPERATOR }, async (req, reply) => {
     const id = (req.params as { id: string }).id;
