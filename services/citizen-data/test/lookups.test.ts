@@ -185,3 +185,21 @@ describe('refusals: audited, and nothing leaves the hub for the hub-side ones', 
     expect((await fetch(`${h.url}/v1/citizens/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
   });
 });
+
+describe('nothing is answered unaudited', () => {
+  it('when the audit row cannot be written the caller gets 503 and none of the data', async () => {
+    const p = withId();
+    await h.pool.query('ALTER TABLE citizen_audit RENAME TO citizen_audit_away');
+    try {
+      const r = await h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose() });
+      expect(r.status).toBe(503);
+      expect(r.body.error).toBe('LT_CITIZEN_AUDIT_UNAVAILABLE');
+      const text = JSON.stringify(r.body);
+      for (const v of [p.SoDinhDanh!, fullName(p), p.ThuongTru?.ChiTiet ?? 'none']) expect(text).not.toContain(v);
+    } finally {
+      await h.pool.query('ALTER TABLE citizen_audit_away RENAME TO citizen_audit');
+    }
+    const again = await h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose() });
+    expect(again.status).toBe(200);
+  });
+});
