@@ -113,7 +113,7 @@ export async function run(log, env = {}) {
     log(`  generated ${total.toLocaleString('en')} dossiers with INSERT … SELECT generate_series in ${((Date.now() - g0) / 1000).toFixed(1)} s`);
     const svc = createIndicatorService({ pool, schema: 'ops_big', populationCodes: [] });
     const now = Date.parse('2026-01-15T00:00:00Z');
-    for (const [label, from, to] of [['one province-month (March 2025)', '2025-03-01', '2025-03-31'], ['one province-year (all 1M in the period)', '2025-01-01', '2025-12-31']]) {
+    for (const [label, from, to] of [['one province-month (March 2025)', '2025-03-01', '2025-03-31'], [`one province-year (all ${total.toLocaleString('en')} in the period)`, '2025-01-01', '2025-12-31']]) {
       const period = parsePeriod(from, to, now);
       const times = [];
       let figs;

@@ -72,19 +72,18 @@ export function createReadModelStore(deps: {
     return terms;
   }
 
-  /** Locks the dossier's row, creating a stub (agency from MaHoSo) when its first event is not a snapshot. */
+  /**
+   * Locks the dossier's row, creating a stub (agency from MaHoSo) when its first event is not a snapshot:
+   * one statement (an upsert takes the row lock and returns the row), one round trip per event saved.
+   */
   async function lockRow(c: PoolClient, maHoSo: string): Promise<{ snap: SnapshotFacts | null; snapTime: Date | null; snapSeq: string | null; maTTHC: string | null }> {
-    const ins = await c.query(`INSERT INTO ${s}.dossier (ma_ho_so, agency_code) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING agency_code`, [
-      maHoSo,
-      agencyOfMaHoSo(maHoSo),
-    ]);
-    if (ins.rowCount && deps.onNewAgency) await deps.onNewAgency(agencyOfMaHoSo(maHoSo));
-    const row = (await c.query(`SELECT snap, snap_time, snap_seq, ma_tthc_national FROM ${s}.dossier WHERE ma_ho_so = $1 FOR UPDATE`, [maHoSo])).rows[0] as {
-      snap: SnapshotFacts | null;
-      snap_time: Date | null;
-      snap_seq: string | null;
-      ma_tthc_national: string | null;
-    };
+    const row = (await c.query(
+      `INSERT INTO ${s}.dossier AS d (ma_ho_so, agency_code) VALUES ($1, $2)
+       ON CONFLICT (ma_ho_so) DO UPDATE SET updated_at = d.updated_at
+       RETURNING d.snap, d.snap_time, d.snap_seq, d.ma_tthc_national, (xmax = 0) AS inserted`,
+      [maHoSo, agencyOfMaHoSo(maHoSo)],
+    )).rows[0] as { snap: SnapshotFacts | null; snap_time: Date | null; snap_seq: string | null; ma_tthc_national: string | null; inserted: boolean };
+    if (row.inserted && deps.onNewAgency) await deps.onNewAgency(agencyOfMaHoSo(maHoSo));
     return { snap: row.snap, snapTime: row.snap_time, snapSeq: row.snap_seq, maTTHC: row.ma_tthc_national };
   }
 
