@@ -53,14 +53,14 @@ const VSIC = [
   ['2592', 'Gia công cơ khí; xử lý và tráng phủ kim loại'],
 ] as const;
 const ADDRESSES = [
-  ['phường Ba Đình', 'Thành phố Hà Nội', '01'],
-  ['phường Cầu Giấy', 'Thành phố Hà Nội', '01'],
-  ['phường Sài Gòn', 'Thành phố Hồ Chí Minh', '03'],
-  ['phường Bàn Cờ', 'Thành phố Hồ Chí Minh', '03'],
-  ['phường Hải Châu', 'Thành phố Đà Nẵng', '04'],
-  ['phường Hạc Thành', 'tỉnh Thanh Hóa', '28'],
-  ['phường Buôn Ma Thuột', 'tỉnh Đắk Lắk', '40'],
-  ['phường Ninh Kiều', 'Thành phố Cần Thơ', '18'],
+  ['phường Ba Đình', 'Thành phố Hà Nội'],
+  ['phường Cầu Giấy', 'Thành phố Hà Nội'],
+  ['phường Sài Gòn', 'Thành phố Hồ Chí Minh'],
+  ['phường Bàn Cờ', 'Thành phố Hồ Chí Minh'],
+  ['phường Hải Châu', 'Thành phố Đà Nẵng'],
+  ['phường Hạc Thành', 'tỉnh Thanh Hóa'],
+  ['phường Buôn Ma Thuột', 'tỉnh Đắk Lắk'],
+  ['phường Ninh Kiều', 'Thành phố Cần Thơ'],
 ] as const;
 const STREETS = ['đường Lê Lợi', 'đường Trần Phú', 'phố Hàng Bài', 'đường Nguyễn Huệ', 'đường Hùng Vương', 'đường Điện Biên Phủ'];
 const REP_HO = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Vũ', 'Đặng', 'Bùi', 'Lò', 'Thạch', 'Nông'];
@@ -83,7 +83,7 @@ export function seedBusinesses(seed: number, count = 110): Map<string, SeedBusin
     const brand = pick(r, BRANDS);
     const trade = pick(r, TRADES);
     const name = prefix === 'Doanh nghiệp tư nhân' ? `${prefix} ${brand}` : `${prefix} ${trade} ${brand}`;
-    const [ward, city, prov] = pick(r, ADDRESSES);
+    const [ward, city] = pick(r, ADDRESSES);
     const roll = r();
     const status = roll < 0.72 ? 'active' : roll < 0.87 ? 'suspended' : 'dissolved';
     const foundedYear = 1995 + Math.floor(r() * 29);
@@ -110,7 +110,6 @@ export function seedBusinesses(seed: number, count = 110): Map<string, SeedBusin
       BusinessActivities: [{ CODE: main[0], NAME: main[1], IS_MAIN: true }, ...others.map(([CODE, NAME]) => ({ CODE, NAME, IS_MAIN: false }))],
       ...(status === 'suspended' ? { suspension: { from: '2025-01-15', to: '2026-01-14', reason: 'Tạm ngừng kinh doanh theo đề nghị của doanh nghiệp' } } : {}),
     };
-    void prov;
     out.set(mst, b);
     // About one in five has branches: tax code parent-001, -002…
     if (r() < 0.2) {
