@@ -115,6 +115,23 @@ describe('overdue at the right working minute', () => {
   });
 });
 
+describe('untrusted events', () => {
+  it('dead-letters malformed dossier events (non-retriable) and skips types that are not its own', async () => {
+    const bad = [
+      { ...snapshotEvent(item(ma('240601'), {}), iso('2024-06-01T08:00')), data: 'not an object' },
+      { ...snapshotEvent(item(ma('240601'), {}), iso('2024-06-01T08:00')), subject: 'other-subject' },
+      { ...snapshotEvent(item('../../etc', {}), iso('2024-06-01T08:00')) },
+      { ...snapshotEvent(item(ma('240601'), {}), iso('2024-06-01T08:00')), time: 'yesterday' },
+    ];
+    for (const e of bad) {
+      const err = await h.core.handle(e, { offset: '1' }).then(() => undefined, (x: unknown) => x);
+      expect(err, JSON.stringify(e.data).slice(0, 40)).toMatchObject({ code: 'LT_OPS_BAD_EVENT', retriable: false });
+    }
+    const other = { ...snapshotEvent(item(ma('240601'), {}), iso('2024-06-01T08:00')), type: 'vn.lienthong.dossier.something-else' };
+    expect(await h.core.handle(other, { offset: '2' })).toBe('ignored');
+  });
+});
+
 describe('exactly one event per dossier and deadline', () => {
   it('across a restart between recording and publishing, and with two instances scanning at once', async () => {
     const ids = Array.from({ length: 20 }, () => ma('240401'));
