@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEvent } from '@lienthong/events';
+import { validateEventData } from '@lienthong/standard';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, readTopic } from '../helpers/index.js';
 import { paymentsApi } from '../helpers/payments-api.js';
 import { createTestPayments, freePort, newMaHoSo, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
@@ -69,6 +70,8 @@ describe('refunds through MoMo', () => {
     const events = (await readTopic(svc.topic)).filter((rec) => rec.key === p.paymentId).map((rec) => decodeEvent(rec.value));
     expect(events.map((e) => e.type)).toEqual(['vn.lienthong.payment.settled', 'vn.lienthong.payment.refunded']);
     expect(events[1]!.data).toMatchObject({ amount: 60_000, refundedTotal: 60_000, full: true, kind: 'provider', provider: 'momo' });
+    // The event's data is what its schema says (schemas/events/payment-refunded.v1.json).
+    for (const e of events) expect(validateEventData(e.dataschema!, e.data).errors).toEqual([]);
     // Nothing left to refund.
     expect((await refund(p.paymentId, { reason: 'lần nữa' })).status).toBe(409);
   });

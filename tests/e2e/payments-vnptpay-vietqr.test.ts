@@ -7,6 +7,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
+import { validateEventData } from '@lienthong/standard';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually } from '../helpers/index.js';
 import { paymentsApi, type CreatedPayment } from '../helpers/payments-api.js';
 import { createTestPayments, freePort, H22_MERCHANT, newMaHoSo, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
@@ -38,7 +39,11 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  if (svc && settled.size) await api.settledEvents(settled);
+  if (svc && settled.size) {
+    // Exactly one settled event per settlement, each valid against schemas/events/payment-settled.v1.json
+    // (provider vnptpay or vietqr included).
+    for (const e of (await api.settledEvents(settled)).values()) expect(validateEventData(e.dataschema!, e.data).errors).toEqual([]);
+  }
   await sandbox?.close();
   await svc?.close();
   await db?.drop();

@@ -14,7 +14,7 @@ export const PAYMENT_EVENT_SOURCE = 'urn:lienthong:payments';
 export const PAYMENT_SETTLED_TYPE = 'vn.lienthong.payment.settled';
 export const PAYMENT_EXPIRED_TYPE = 'vn.lienthong.payment.expired';
 export const PAYMENT_REFUNDED_TYPE = 'vn.lienthong.payment.refunded';
-/** schemas/events/payment-refunded.v1.json (schemaIds gains it when @lienthong/standard is regenerated). */
+/** schemas/events/payment-refunded.v1.json (not yet named in @lienthong/standard's schemaIds). */
 export const PAYMENT_REFUNDED_SCHEMA = 'https://lienthong.gov.vn/schemas/events/payment-refunded.v1.json';
 export const PAYMENT_SETTLED_SCHEMA = schemaIds.paymentSettledEvent;
 export const PAYMENT_EXPIRED_SCHEMA = schemaIds.paymentExpiredEvent;
@@ -42,8 +42,7 @@ export function paymentSettledEvent(
       paymentId: p.paymentId,
       MaHoSo: p.maHoSo,
       agencyCode: p.agencyCode,
-      // schemas/events/common.v1.json lists vnptpay and vietqr; the generated type catches up when regenerated.
-      provider: p.provider as PaymentSettledEvent['provider'],
+      provider: p.provider,
       merchant: p.merchant,
       orderRef: p.orderRef,
       providerTxnId: info.providerTxnId,
@@ -76,7 +75,7 @@ export function paymentExpiredEvent(
       paymentId: p.paymentId,
       MaHoSo: p.maHoSo,
       agencyCode: p.agencyCode,
-      provider: p.provider as PaymentExpiredEvent['provider'],
+      provider: p.provider,
       merchant: p.merchant,
       orderRef: p.orderRef,
       amount: p.amount,
