@@ -10,9 +10,6 @@ import vnpostPeer, { configProperties as vnpostConfig } from './peers/vnpost/ind
 import zaloPeer, { configProperties as zaloConfig } from './peers/zalo/index.js';
 import smsViettelPeer, { configProperties as smsViettelConfig } from './peers/sms-viettel/index.js';
 import smsVnptPeer, { configProperties as smsVnptConfig } from './peers/sms-vnpt/index.js';
-import zaloPeer, { configProperties as zaloConfig } from './peers/zalo/index.js';
-import smsViettelPeer, { configProperties as smsViettelConfig } from './peers/sms-viettel/index.js';
-import smsVnptPeer, { configProperties as smsVnptConfig } from './peers/sms-vnpt/index.js';
 import type { PeerConfigProperties, SandboxPeer } from './peer.js';
 
 /** Every simulated national peer, each mounted under its own prefix (design.md, Ports). */
@@ -26,9 +23,6 @@ export const peers: ReadonlyArray<{ prefix: string; plugin: SandboxPeer; configP
   { prefix: '/dkkd', plugin: dkkdPeer, configProperties: dkkdConfig, what: 'Đăng ký doanh nghiệp (NGSP chiTietDoanhNghiep, TP.HCM ESB)' },
   { prefix: '/csdl-dancu', plugin: csdlDanCuPeer, configProperties: csdlDanCuConfig, what: 'CSDL quốc gia về dân cư (SOAP 1.1 behind an LGSP token)' },
   { prefix: '/vnpost', plugin: vnpostPeer, configProperties: vnpostConfig, what: 'VNPost: MyVNPost customer-partner API and the HCC/LGSP order route' },
-  { prefix: '/zalo', plugin: zaloPeer, configProperties: zaloConfig, what: 'Zalo ZNS (template message by phone, OAuth v4 refresh, delivery webhooks)' },
-  { prefix: '/sms-viettel', plugin: smsViettelPeer, configProperties: smsViettelConfig, what: 'Viettel SMS brandname (SOAP wsCpMt)' },
-  { prefix: '/sms-vnpt', plugin: smsVnptPeer, configProperties: smsVnptConfig, what: 'VNPT SMS brandname (JSON send_sms_list)' },
   { prefix: '/zalo', plugin: zaloPeer, configProperties: zaloConfig, what: 'Zalo ZNS (template message by phone, OAuth v4 refresh, delivery webhooks)' },
   { prefix: '/sms-viettel', plugin: smsViettelPeer, configProperties: smsViettelConfig, what: 'Viettel SMS brandname (SOAP wsCpMt)' },
   { prefix: '/sms-vnpt', plugin: smsVnptPeer, configProperties: smsVnptConfig, what: 'VNPT SMS brandname (JSON send_sms_list)' },
