@@ -103,6 +103,17 @@ function dataSecret(name, bytes = 32) {
   return secret;
 }
 
+/**
+ * The key payments signs payment.events.v1 records with and national-sync verifies them with
+ * (EVENT_SIGNING_KEYS, docs/events.md#signed-settlements): generated once into .data, never printed. A caller's
+ * EVENT_SIGNING_KEYS wins, for both services.
+ */
+function eventSigningKeys() {
+  const file = path.join(dataDir, 'event-signing-key');
+  if (!existsSync(file)) writeFileSync(file, `local:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 // The Zalo simulator keeps its token chain in memory, so each run starts a new chain: a fresh first refresh token
 // goes to the sandbox and into notifications' providers file, where a new token means a new grant (re-seeded).
 const zaloRefreshToken = `zalo-refresh-sandbox-${randomBytes(8).toString('hex')}`;
@@ -156,7 +167,8 @@ function services(env) {
         DVCQG_PASSWORD: process.env.DVCQG_PASSWORD ?? 'lienthong-sandbox',
         DVCQG_MADONVI: process.env.DVCQG_MADONVI ?? '000.00.00.H22',
         // A consumer group per topic namespace: hubs sharing a cluster under different namespaces never share a group.
-        ...unlessSet({ NATIONAL_SYNC_GROUP_ID: namespace ? `${namespace}national-sync` : undefined }),
+        // Fee settlements count only when signed with payments' key.
+        ...unlessSet({ NATIONAL_SYNC_GROUP_ID: namespace ? `${namespace}national-sync` : undefined, EVENT_SIGNING_KEYS: eventSigningKeys() }),
       },
     },
     {
@@ -169,6 +181,7 @@ function services(env) {
         PAYMENTS_MERCHANTS_FILE: env.merchantsFile,
         PAYMENTS_PUBLIC_URL: paymentsUrl,
         ...unlessSet({
+          EVENT_SIGNING_KEYS: eventSigningKeys(),
           VNPAY_PAYMENT_URL: `${sandboxUrl}/vnpay/paymentv2/vpcpay.html`,
           VNPAY_API_URL: `${sandboxUrl}/vnpay/merchant_webapi/api/transaction`,
           MOMO_API_URL: `${sandboxUrl}/momo`,
