@@ -1,5 +1,5 @@
 import { systemClock, type ServiceDefinition } from '@lienthong/platform';
-import { catalogueSpecs, createConsumerRunner, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
+import { catalogueSpecs, createConsumerRunner, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig, topicNames } from '@lienthong/events';
 import { operationsConfigSchema } from './config.js';
 import { loadCalendar } from './calendar/calendar.js';
 import { loadAgencyOverrides } from './registry/agency-registry.js';
@@ -22,7 +22,7 @@ export const operationsService: ServiceDefinition<typeof operationsConfigSchema>
     const overrides = loadAgencyOverrides(c.OPERATIONS_AGENCY_OVERRIDES_FILE || defaultAgencyOverridesFile);
     await ensureReadModel(pool, c.OPERATIONS_READ_SCHEMA);
 
-    const kafka = createKafka({ brokers: c.KAFKA_BROKERS.split(','), clientId: 'lienthong-operations', logger: ctx.logger });
+    const kafka = createKafka({ ...kafkaConnectionFromConfig(c), clientId: 'lienthong-operations', logger: ctx.logger });
     const admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, catalogueSpecs(c.KAFKA_TOPIC_NAMESPACE));

@@ -5,7 +5,7 @@
  * service at it: OPERATIONS_READ_SCHEMA=<fresh_schema> and restart (docs/operations.md).
  */
 import { createLogger, createPool, loadConfig, runMigrations, systemClock } from '@lienthong/platform';
-import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
+import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig, topicNames } from '@lienthong/events';
 import { operationsConfigSchema } from '../config.js';
 import { loadCalendar } from '../calendar/calendar.js';
 import { createReadModelStore } from './store.js';
@@ -24,7 +24,7 @@ const pool = createPool({ connectionString: c.DATABASE_URL, applicationName: 'li
 await runMigrations(pool, { service: 'operations', dir: migrationsDir, logger });
 const calendar = loadCalendar(c.OPERATIONS_CALENDAR_DIR || defaultCalendarDir);
 const registry = createAgencyRegistry({ pool, logger, overrides: loadAgencyOverrides(c.OPERATIONS_AGENCY_OVERRIDES_FILE || defaultAgencyOverridesFile) });
-const kafka = createKafka({ brokers: c.KAFKA_BROKERS.split(','), clientId: 'lienthong-operations-rebuild', logger });
+const kafka = createKafka({ ...kafkaConnectionFromConfig(c), clientId: 'lienthong-operations-rebuild', logger });
 const admin = kafka.admin();
 await admin.connect();
 await ensureTopics(admin, catalogueSpecs(c.KAFKA_TOPIC_NAMESPACE));
