@@ -14,6 +14,7 @@ import type { Backends } from './lib/backends.js';
 import type { OverviewSampler } from './overview/sampler.js';
 import type { LiveFeed } from './live/feed.js';
 import { openSse } from './live/sse.js';
+import type { GenericReplay } from './lib/replay.js';
 import { assetRoutes } from './pages/assets.js';
 import { signInRoutes } from './pages/sign-in.js';
 import { overviewRoutes } from './pages/overview.js';
@@ -44,6 +45,8 @@ export interface ConsoleDeps {
   indexRunning?: () => boolean;
   /** Consumer group of national-sync, whose dead letters its replay API takes back. */
   nationalSyncGroup: string;
+  /** packages/events' replay for every other group's dead letters (absent: those stay, marked "no replay"). */
+  genericReplay?: GenericReplay;
 }
 
 /** Helpers every page module gets: route registration with its access, rendering, the deps. */

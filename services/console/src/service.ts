@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { HubError, type ServiceDefinition } from '@lienthong/platform';
-import { catalogueSpecs, createKafka, ensureTopics } from '@lienthong/events';
+import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, replayDeadLetters } from '@lienthong/events';
+import type { GenericReplay } from './lib/replay.js';
 import { buildApp } from './app.js';
 import { consoleConfigSchema, type ConsoleConfig } from './config.js';
 import { createSessionStore } from './lib/sessions.js';
@@ -44,6 +45,7 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
     // The index follows Kafka: if the broker is unreachable at start, the console still serves every page
     // (they read the services) and the index starts when Kafka answers; the overview says it is not running.
     let indexRunning = () => false;
+    let genericReplay: GenericReplay | undefined;
     if (config.CONSOLE_INDEX_ENABLED) {
       const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'lienthong-console', logger });
       const index = createEventIndex({
@@ -55,6 +57,13 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
         onIndexed: (rows) => feed.publish(rows),
         onDeadLetter: () => feed.deadLettersChanged(),
       });
+      // Replays of every group but national-sync's republish through packages/events (one transaction each).
+      const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-console', lanes: 1 });
+      let producerUp = false;
+      genericReplay = async (o) => {
+        if (!producerUp) throw new Error('Kafka producer not connected yet');
+        return replayDeadLetters({ ...o, kafka, producer, logger, timeoutMs: 30_000 });
+      };
       let stopped = false;
       let retry: NodeJS.Timeout | undefined;
       const startIndex = async (): Promise<void> => {
@@ -66,7 +75,11 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
           } finally {
             await admin.disconnect();
           }
-          await index.start();
+          if (!producerUp) {
+            await producer.connect();
+            producerUp = true;
+          }
+          if (!index.running()) await index.start();
         } catch (err) {
           if (stopped) return;
           logger.warn({ err: { message: (err as Error).message } }, 'event index not started (Kafka?); retrying in 10 s');
@@ -82,6 +95,7 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
           stopped = true;
           if (retry) clearTimeout(retry);
           await index.stop();
+          if (producerUp) await producer.disconnect();
         },
       });
     }
@@ -105,6 +119,7 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
       cookieSecure: config.CONSOLE_COOKIE_SECURE,
       nationalSyncGroup: config.NATIONAL_SYNC_GROUP_ID,
       indexRunning: () => indexRunning(),
+      ...(genericReplay ? { genericReplay } : {}),
       readiness: {
         postgres: async () => {
           await pool.query('SELECT 1');

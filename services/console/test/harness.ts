@@ -15,6 +15,8 @@ import { createBackends, type ServiceName } from '../src/lib/backends.js';
 import { createOverviewSampler } from '../src/overview/sampler.js';
 import { createLiveFeed } from '../src/live/feed.js';
 import { createEventIndex, type EventIndex } from '../src/index/event-index.js';
+import { createEventProducer, replayDeadLetters, type EventProducer } from '@lienthong/events';
+import type { GenericReplay } from '../src/lib/replay.js';
 import { quietLogger, testKafka } from '../../../tests/helpers/index.js';
 
 export const TEST_SECRET = 'test-console-secret-0123456789abcdef-0123456789';
@@ -58,9 +60,16 @@ export async function startConsole(opts: {
   const sampler = createOverviewSampler({ backends, intervalMs: opts.scrapeIntervalMs ?? 1_000, logger });
   const feed = createLiveFeed();
   let index: EventIndex | undefined;
+  let producer: EventProducer | undefined;
+  let genericReplay: GenericReplay | undefined;
   if (opts.namespace !== undefined) {
+    const kafka = testKafka('console-index');
+    producer = createEventProducer({ kafka, logger, transactionalIdPrefix: `console-test-${opts.namespace}`, lanes: 1 });
+    await producer.connect();
+    const p = producer;
+    genericReplay = (o) => replayDeadLetters({ ...o, kafka, producer: p, logger });
     index = createEventIndex({
-      kafka: testKafka('console-index'),
+      kafka,
       pool,
       logger,
       namespace: opts.namespace,
@@ -84,6 +93,7 @@ export async function startConsole(opts: {
     secret: TEST_SECRET,
     cookieSecure: opts.cookieSecure ?? true,
     nationalSyncGroup: opts.nationalSyncGroup ?? 'national-sync',
+    ...(genericReplay ? { genericReplay } : {}),
   });
   let url: string | undefined;
   return {
@@ -100,6 +110,7 @@ export async function startConsole(opts: {
       await sampler.stop();
       await app.close();
       await index?.stop();
+      await producer?.disconnect();
       reloadable?.close();
       await pool.end();
     },

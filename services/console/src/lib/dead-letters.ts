@@ -18,6 +18,8 @@ export interface DeadLetterRow {
   lastAt: Date;
   state: 'open' | 'replaying' | 'replayed';
   replayedAt: Date | null;
+  /** Offset of the dead letter in its DLQ topic (what packages/events' replay reports). */
+  dlqOffset: string;
 }
 
 export interface DeadLetterFilter {
@@ -31,7 +33,7 @@ export interface DeadLetterFilter {
   ids?: string[];
 }
 
-const COLS = `id, dlq_topic, original_topic, consumer_group, event_id, event_type, ma_ho_so, agency, error_code, reason, portal_code, attempts, failures, first_at, last_at, state, replayed_at`;
+const COLS = `dlq_offset, id, dlq_topic, original_topic, consumer_group, event_id, event_type, ma_ho_so, agency, error_code, reason, portal_code, attempts, failures, first_at, last_at, state, replayed_at`;
 
 function toRow(x: Record<string, unknown>): DeadLetterRow {
   return {
@@ -52,6 +54,7 @@ function toRow(x: Record<string, unknown>): DeadLetterRow {
     lastAt: x.last_at as Date,
     state: x.state as DeadLetterRow['state'],
     replayedAt: x.replayed_at as Date | null,
+    dlqOffset: String(x.dlq_offset),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ReplayOptions, ReplayResult } from '@lienthong/events';
 import type { Backends } from './backends.js';
 import type { DeadLetterRow } from './dead-letters.js';
 
@@ -17,8 +18,16 @@ export interface ReplayOutcome {
  * `{maHoSo}` makes the dossier due with its newest snapshot and resets its refused steps; when the
  * ledger has no entry (the event was refused at ingest), `{maHoSo, deadLettersSince}` re-records the
  * dead letters of that dossier first. A 202 naming the dossier is the acknowledgement.
+ *
+ * Every other consumer group (the packages/events consumer runner: operations, notifications, payments'
+ * consumers…): packages/events `replayDeadLetters` republishes the dead letter to its original topic with
+ * `lt-replay-group: <that group>`, so only that group handles it and every other group skips it. The
+ * acknowledgement is Kafka committing the republished record (one transaction); the dead letters
+ * republished are matched to the console's rows by their DLQ offset.
  */
-export function createReplayer(deps: { backends: Backends; nationalSyncGroup: string }) {
+export type GenericReplay = (opts: Omit<ReplayOptions, 'kafka' | 'producer' | 'logger'>) => Promise<ReplayResult>;
+
+export function createReplayer(deps: { backends: Backends; nationalSyncGroup: string; generic?: GenericReplay }) {
   const isNationalSync = (dl: DeadLetterRow) => dl.originalTopic.endsWith('dossier.events.v1') && dl.consumerGroup === deps.nationalSyncGroup;
 
   async function replayNationalSync(maHoSo: string, since: Date, key: string): Promise<{ ok: boolean; message: string }> {
@@ -31,19 +40,48 @@ export function createReplayer(deps: { backends: Backends; nationalSyncGroup: st
     return { ok: false, message: r.unavailable ? `national-sync: ${r.error}` : `national-sync ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}` };
   }
 
+  /** The generic path: per (DLQ topic, group, key), the letters since the earliest selected one. */
+  async function replayGeneric(rows: DeadLetterRow[]): Promise<ReplayOutcome[]> {
+    const out: ReplayOutcome[] = [];
+    const groups = new Map<string, DeadLetterRow[]>();
+    for (const dl of rows) {
+      const k = JSON.stringify([dl.dlqTopic, dl.consumerGroup, dl.maHoSo]);
+      groups.set(k, [...(groups.get(k) ?? []), dl]);
+    }
+    for (const dls of groups.values()) {
+      const first = dls[0]!;
+      try {
+        const r = await deps.generic!({
+          dlqTopic: first.dlqTopic,
+          group: first.consumerGroup,
+          ...(first.maHoSo ? { key: first.maHoSo } : {}),
+          since: new Date(Math.min(...dls.map((d) => d.firstAt.getTime())) - 1_000),
+        });
+        const done = new Set(r.replayed.map((x) => x.dlqOffset));
+        for (const dl of dls) {
+          const ok = done.has(dl.dlqOffset);
+          out.push({ id: dl.id, acknowledged: ok, message: ok ? `republished to ${r.topic} for ${dl.consumerGroup}` : (r.skipped.find((x) => x.dlqOffset === dl.dlqOffset)?.why ?? 'not found in the dead-letter topic') });
+        }
+      } catch (err) {
+        for (const dl of dls) out.push({ id: dl.id, acknowledged: false, message: `replay failed: ${(err as Error).message.slice(0, 200)}` });
+      }
+    }
+    return out;
+  }
+
   return {
-    supports: (dl: DeadLetterRow) => isNationalSync(dl) && !!dl.maHoSo,
+    supports: (dl: DeadLetterRow) => (isNationalSync(dl) && !!dl.maHoSo) || (!isNationalSync(dl) && !!deps.generic && dl.consumerGroup !== 'unknown'),
     /** Replays the given dead letters (already claimed), one call per dossier. */
     async replay(rows: DeadLetterRow[], key: string): Promise<ReplayOutcome[]> {
       const out: ReplayOutcome[] = [];
       const byDossier = new Map<string, DeadLetterRow[]>();
+      const generic: DeadLetterRow[] = [];
       for (const dl of rows) {
-        if (!isNationalSync(dl) || !dl.maHoSo) {
-          out.push({ id: dl.id, acknowledged: false, message: `no replay API for consumer ${dl.consumerGroup} of ${dl.originalTopic}` });
-          continue;
-        }
-        byDossier.set(dl.maHoSo, [...(byDossier.get(dl.maHoSo) ?? []), dl]);
+        if (isNationalSync(dl) && dl.maHoSo) byDossier.set(dl.maHoSo, [...(byDossier.get(dl.maHoSo) ?? []), dl]);
+        else if (!isNationalSync(dl) && deps.generic && dl.consumerGroup !== 'unknown') generic.push(dl);
+        else out.push({ id: dl.id, acknowledged: false, message: `no replay for consumer ${dl.consumerGroup} of ${dl.originalTopic}` });
       }
+      out.push(...(await replayGeneric(generic)));
       for (const [maHoSo, dls] of byDossier) {
         const since = new Date(Math.min(...dls.map((d) => d.firstAt.getTime())));
         const r = await replayNationalSync(maHoSo, since, key);

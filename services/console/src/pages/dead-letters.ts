@@ -30,7 +30,7 @@ const stateKey = { open: 'stateOpen', replaying: 'stateReplaying', replayed: 'st
 export function deadLetterRoutes(kit: PageKit): void {
   const { deps } = kit;
   const store = createDeadLetterStore(deps.pool);
-  const replayer = createReplayer({ backends: deps.backends, nationalSyncGroup: deps.nationalSyncGroup });
+  const replayer = createReplayer({ backends: deps.backends, nationalSyncGroup: deps.nationalSyncGroup, ...(deps.genericReplay ? { generic: deps.genericReplay } : {}) });
 
   const filterHidden = (f: DeadLetterFilter) => html`${Object.entries({ reason_q: f.reason, agency: f.agency, maHoSo: f.maHoSo, topic: f.topic, from: f.from, to: f.to, replayed: f.includeReplayed ? '1' : undefined })
     .filter(([, v]) => v)

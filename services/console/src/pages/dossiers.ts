@@ -38,7 +38,7 @@ interface OpsDossier {
 export function dossierRoutes(kit: PageKit): void {
   const { deps } = kit;
   const deadLetters = createDeadLetterStore(deps.pool);
-  const replayer = createReplayer({ backends: deps.backends, nationalSyncGroup: deps.nationalSyncGroup });
+  const replayer = createReplayer({ backends: deps.backends, nationalSyncGroup: deps.nationalSyncGroup, ...(deps.genericReplay ? { generic: deps.genericReplay } : {}) });
 
   kit.route('GET', '/ho-so', { roles: READ_ROLES }, async (req, reply) => {
     const q = new InputReader(req.query);
