@@ -164,7 +164,11 @@ describe('apology letters', () => {
   let m: string;
   beforeAll(async () => {
     m = ma('240501');
-    await feed(h.core, [snapshotEvent(item(m, { NgayTiepNhan: d14('2024-05-06T08:00'), NgayHenTra: d14('2024-05-07T17:00') }), iso('2024-05-06T08:00'))], 600);
+    await feed(
+      h.core,
+      [snapshotEvent(item(m, { NgayTiepNhan: d14('2024-05-06T08:00'), NgayHenTra: d14('2024-05-07T17:00'), DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí', MaPhiLePhi: 'LP', Gia: '15000', HinhThucThu: '1' }] }), iso('2024-05-06T08:00'))],
+      600,
+    );
   });
   const post = (body: unknown, key = h.keys.operator, target = m) =>
     h.app.inject({ method: 'POST', url: `/v1/overdue/${target}/apology`, headers: { authorization: `Bearer ${key}` }, payload: body as object });
@@ -200,6 +204,7 @@ describe('apology letters', () => {
     expect(page.body).not.toContain('<b>hồ sơ');
     const dossier = await h.app.inject({ method: 'GET', url: `/v1/dossiers/${m}`, headers: { authorization: `Bearer ${h.keys.viewer}` } });
     expect(dossier.json().apologies).toEqual([expect.objectContaining({ apologyId, newDueDate: '2024-05-13' })]);
+    expect(dossier.json()).toMatchObject({ MaHoSo: m, agency, fees: [{ TenPhiLePhi: 'Lệ phí', Gia: 15000, HinhThucThu: '1' }], resultLinks: [] });
     const scoped = await h.app.inject({ method: 'GET', url: `/v1/dossiers/${m}`, headers: { authorization: `Bearer ${h.keys.scopedViewer}` } });
     expect(scoped.statusCode).toBe(403);
     await h.core.outbox.drain();

@@ -57,6 +57,10 @@ export interface SnapshotFacts {
   /** DanhSachLePhi present and every Gia = 0 (the 3.6 exclusion). */
   feesAllZero: boolean;
   feeCodes: string[];
+  /** The fee lines as synced (name, code, amount, HinhThucThu), at most 50. */
+  fees: { TenPhiLePhi: string; MaPhiLePhi: string; Gia: number; HinhThucThu: string }[];
+  /** Result file links (DuongDanTepTinKetQua), at most 20. */
+  resultLinks: string[];
   /** DuocThanhToanTrucTuyen as sent (1 on DVCQG, 2 own gateway, 0 none). */
   paidOnlineFlag: number | null;
   hasSubmittedFile: boolean;
@@ -105,6 +109,17 @@ export function snapshotFacts(d: Record<string, unknown>): SnapshotFacts {
     feeLines: fees.length,
     feesAllZero: fees.length > 0 && gia.every((g) => g === 0),
     feeCodes: fees.map((f) => str(f.MaPhiLePhi) ?? '').filter((c) => c !== ''),
+    fees: fees.slice(0, 50).map((f, i) => ({
+      TenPhiLePhi: (str(f.TenPhiLePhi) ?? '').slice(0, 300),
+      MaPhiLePhi: (str(f.MaPhiLePhi) ?? '').slice(0, 100),
+      Gia: gia[i]!,
+      HinhThucThu: (str(f.HinhThucThu) ?? '').slice(0, 10),
+    })),
+    resultLinks: results
+      .map((r) => str(r.DuongDanTepTinKetQua) ?? '')
+      .filter((l) => l.trim() !== '')
+      .slice(0, 20)
+      .map((l) => l.slice(0, 2_000)),
     paidOnlineFlag: int(d.DuocThanhToanTrucTuyen) ?? null,
     hasSubmittedFile: files.some((f) => nonEmpty(f.DuongDanTaiTepTin) || nonEmpty(f.TepDinhKemId)),
     hasResultFile: results.some((r) => nonEmpty(r.DuongDanTepTinKetQua)),

@@ -28,7 +28,7 @@ export function registerDossierRoutes(app: FastifyInstance, deps: { pool: Pool; 
            synced_at AS "syncedAt", start_at AS "startAt", end_at AS "endAt", end_status AS "endStatus", supp_count AS "supplementRounds",
            supp1_req AS "supplement1RequestedAt", supp1_done AS "supplement1DoneAt", supp2_req AS "supplement2RequestedAt",
            clock_stopped AS "clockStopped", due_base AS "deadline", due_at AS "deadlineAfterSupplement", overdue_at AS "overdueAt",
-           snap_time AS "snapshotAcceptedAt"
+           snap_time AS "snapshotAcceptedAt", COALESCE(snap->'fees', '[]') AS "fees", COALESCE(snap->'resultLinks', '[]') AS "resultLinks"
          FROM ${s}.dossier WHERE ma_ho_so = $1`,
         [m],
       )).rows[0];
