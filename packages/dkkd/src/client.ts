@@ -2,7 +2,7 @@ import { createHttpClient, HubError, type HttpClient, type Logger } from '@lient
 import { createTokenCache, peerTransportError, type PeerErrors } from '@lienthong/csdl-dancu';
 import { isTaxCode } from '@lienthong/standard';
 import { DkkdError, DkkdErrorCodes as C, type DkkdErrorCode } from './errors.js';
-import { fromHcmEsb, fromNgsp, type DoanhNghiep } from './normalize.js';
+import { fromHcmEsb, fromNgsp, fromThanhHoa, type DoanhNghiep } from './normalize.js';
 
 /** NGSP (national): token with Basic consumerKey:consumerSecret, then Bearer [code S8]. */
 export interface NgspRoute {
@@ -21,8 +21,14 @@ export interface HcmEsbRoute {
   credentials: { AccessKey: string; SecretKey: string; AppName: string; PartnerCode: string; PartnerCodeCus: string };
 }
 
+/** Thanh Hóa's provincial proxy: GET {url}?msdn= [code T5]; how the proxy authenticates is not in the sources [inf]: none is sent. */
+export interface ThanhHoaRoute {
+  kind: 'thanh-hoa';
+  url: string;
+}
+
 export interface DkkdClientOptions {
-  route: NgspRoute | HcmEsbRoute;
+  route: NgspRoute | HcmEsbRoute | ThanhHoaRoute;
   timeoutMs: number;
   maxReplyBytes: number;
   breaker: { failureThreshold: number; openMs: number };
@@ -37,7 +43,7 @@ export interface DkkdClient {
 }
 
 /**
- * The business-registry client (reference §10): one of two routes, token cached and renewed on the NGSP
+ * The business-registry client (reference §10): one of three routes (NGSP, TP.HCM ESB, Thanh Hóa's proxy), token cached and renewed on the NGSP
  * route, every reply normalized to schemas/dkkd/doanh-nghiep.v1.json. One attempt per call; a 401 renews
  * the token once; the breaker protects a failing registry.
  */
@@ -94,7 +100,7 @@ export function createDkkdClient(opts: DkkdClientOptions): DkkdClient {
 
   const normalize = (body: unknown, taxCode: string) => {
     try {
-      return route.kind === 'ngsp' ? fromNgsp(body, taxCode) : fromHcmEsb(body, taxCode);
+      return route.kind === 'ngsp' ? fromNgsp(body, taxCode) : route.kind === 'hcm-esb' ? fromHcmEsb(body, taxCode) : fromThanhHoa(body, taxCode);
     } catch (err) {
       if (err instanceof HubError) throw err;
       throw new DkkdError(C.BAD_REPLY, `business registry reply does not match the expected shape: ${(err as Error).message}`, 'Phản hồi của CSDL đăng ký doanh nghiệp không đúng cấu trúc', { kind: 'upstream', cause: err });
@@ -105,6 +111,9 @@ export function createDkkdClient(opts: DkkdClientOptions): DkkdClient {
     async business(taxCode) {
       if (!isTaxCode(taxCode)) {
         throw new HubError('LT_DKKD_TAX_CODE_INVALID', 'tax code must be 10 digits or 10-3 digits', { kind: 'invalid', messageVi: 'Mã số thuế phải gồm 10 chữ số hoặc 10-3 chữ số' });
+      }
+      if (route.kind === 'thanh-hoa') {
+        return normalize(json(await getText(route.url, {}, { msdn: taxCode })), taxCode);
       }
       if (route.kind === 'hcm-esb') {
         return normalize(json(await getText(route.url, { authorization: esbAuth }, { MaSoDoanhNghiep: taxCode })), taxCode);

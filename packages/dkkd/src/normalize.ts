@@ -81,3 +81,66 @@ export function fromHcmEsb(body: unknown, msdn: string): DoanhNghiep | null {
     msdn,
   );
 }
+
+const int = (v: unknown): number | undefined => {
+  const s = str(v);
+  return s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined;
+};
+const list = (v: unknown): Rec[] => (Array.isArray(v) ? v.filter(isRec) : isRec(v) ? [v] : []);
+const flag = (v: unknown): boolean | undefined => (v === true || v === 1 || v === '1' || v === 'True' || v === 'true' ? true : v === false || v === 0 || v === '0' || v === 'False' || v === 'false' ? false : undefined);
+
+/**
+ * Thanh Hóa's provincial proxy (apiDKKD chiTietDoanhNghiep) → DoanhNghiep [code T5]: `GetEntCert[0]` with
+ * Vietnamese keys; TinhTrangPhapLy[], DaiDienPhapLuat[].ThongTinCaNhan[], DiaChiTruSo[].DiaChi[] (Ma* as
+ * ints), NganhNgheKinhDoanh[]. The first legal status and the first address are the current ones [inf];
+ * DiaChiDayDu is composed from the address parts [inf]. An empty GetEntCert = not found [inf].
+ */
+export function fromThanhHoa(body: unknown, msdn: string): DoanhNghiep | null {
+  if (!isRec(body) || !Array.isArray(body.GetEntCert)) throw new DoanhNghiepInvalid('Thanh Hóa reply has no GetEntCert list');
+  const e = body.GetEntCert[0];
+  if (e === undefined) return null;
+  if (!isRec(e)) throw new DoanhNghiepInvalid('GetEntCert[0] is not an object');
+  const tt = list(e.TinhTrangPhapLy)[0];
+  const dc = list(list(e.DiaChiTruSo)[0]?.DiaChi)[0];
+  const full = dc ? [str(dc.SoNha), str(dc.DiaChi), str(dc.TenPhuongXa), str(dc.TenQuanHuyen), str(dc.TenTinhThanh), str(dc.QuocGia)].filter(Boolean).join(', ') : '';
+  return validated(
+    defined({
+      MaSoDoanhNghiep: str(e.MaSoDoanhNghiep) ?? msdn,
+      MaNoiBo: str(e.MaNoiBo),
+      SoGCNDKKD: str(e.SoGCNDKKD),
+      TenTiengViet: str(e.TenTiengViet),
+      TenNuocNgoai: str(e.TenNuocNgoai),
+      TenVietTat: str(e.TenVietTat),
+      MaLoaiHinhDN: str(e.MaLoaiHinhDN),
+      LoaiHinhDN: str(e.LoaiHinhDN),
+      TinhTrang: tt
+        ? defined({ Ma: str(tt.MaTinhTrangPhapLy), Ten: str(tt.TinhTrangPhapLy), NgayBatDauTamNgung: date(tt.NgayBatDauTamNgung), NgayKetThucTamNgung: date(tt.NgayKetThucTamNgung), LyDoTamNgung: str(tt.LyDoTamNgung) })
+        : undefined,
+      NgayDangKyLanDau: date(e.NgayDangKyLanDau),
+      NgayDangKyThayDoi: date(e.NgayDangKyThayDoi),
+      SoLanDangKyThayDoi: int(e.SoLanDangKyThayDoi),
+      DiaChiTruSo: dc
+        ? defined({
+            DiaChiDayDu: full || undefined,
+            SoNha: str(dc.SoNha),
+            MaPhuongXa: str(dc.MaPhuongXa),
+            TenPhuongXa: str(dc.TenPhuongXa),
+            MaQuanHuyen: str(dc.MaQuanHuyen),
+            TenQuanHuyen: str(dc.TenQuanHuyen),
+            MaTinhThanh: str(dc.MaTinhThanh),
+            TenTinhThanh: str(dc.TenTinhThanh),
+            MaQuocGia: str(dc.MaQuocGia),
+            QuocGia: str(dc.QuocGia),
+          })
+        : undefined,
+      NguoiDaiDien: list(e.DaiDienPhapLuat)
+        .flatMap((d) => list(d.ThongTinCaNhan))
+        .flatMap((p) =>
+          str(p.HoVaTen)
+            ? [defined({ HoVaTen: str(p.HoVaTen)!, LoaiGiayTo: str(p.LoaiGiayToChungThuc), MaLoaiGiayTo: str(p.MaLoaiGiayToChungThuc), SoGiayTo: str(p.SoGiayChungThuc), NgayCap: date(p.NgayCap), NoiCap: str(p.NoiCap), QuocTich: str(p.QuocTich), MaQuocTich: str(p.MaQuocTich) })]
+            : [],
+        ),
+      NganhNghe: list(e.NganhNgheKinhDoanh).flatMap((n) => (str(n.MaNganh) ? [defined({ MaNganh: str(n.MaNganh)!, TenNganh: str(n.TenNganh), LaNganhChinh: flag(n.LaNganhChinh) })] : [])),
+    }),
+  );
+}

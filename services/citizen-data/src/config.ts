@@ -38,7 +38,7 @@ export const citizenDataConfigSchema = {
     CSDL_APP_NAME: { type: 'string', minLength: 1, default: 'lienthong', description: 'population DB: LGSP AppName' },
     CSDL_PARTNER_CODE: { type: 'string', minLength: 1, description: 'population DB: LGSP PartnerCode (the province’s agency code)' },
     CSDL_PARTNER_CODE_CUS: { type: 'string', default: '', description: 'population DB: LGSP PartnerCodeCus (default: PartnerCode)' },
-    DKKD_ROUTE: { type: 'string', enum: ['ngsp', 'hcm-esb'], default: 'ngsp', description: 'business registry route: NGSP (national) or TP.HCM ESB' },
+    DKKD_ROUTE: { type: 'string', enum: ['ngsp', 'hcm-esb', 'thanh-hoa'], default: 'ngsp', description: 'business registry route: NGSP (national), TP.HCM ESB or Thanh Hóa’s proxy' },
     DKKD_TOKEN_URL: { type: 'string', pattern: '^https?://', description: 'business registry (NGSP): token endpoint' },
     DKKD_ADAPTER_URL: { type: 'string', pattern: '^https?://', description: 'business registry (NGSP): consumer adapter URL' },
     DKKD_CONSUMER_KEY: { type: 'string', minLength: 1, description: 'business registry (NGSP): consumer key' },
@@ -46,6 +46,7 @@ export const citizenDataConfigSchema = {
     DKKD_ESB_URL: { type: 'string', pattern: '^https?://', description: 'business registry (TP.HCM ESB): TraCuuThongTinDoanhNghiep URL' },
     DKKD_ESB_ACCESS_KEY: { type: 'string', minLength: 1, description: 'business registry (TP.HCM ESB): AccessKey' },
     DKKD_ESB_SECRET_KEY: { type: 'string', minLength: 1, secret: true, description: 'business registry (TP.HCM ESB): SecretKey' },
+    DKKD_THANHHOA_URL: { type: 'string', pattern: '^https?://', description: 'business registry (Thanh Hóa proxy): …/apiDKKD/DoanhNghiep/chiTietDoanhNghiep URL' },
   },
   required: [
     'DATABASE_URL',

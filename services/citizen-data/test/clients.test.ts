@@ -104,6 +104,20 @@ describe('business registry peer and client', () => {
     expect(await esb.business('0999999999')).toBeNull();
   });
 
+  it('answers Thanh Hóa’s proxy shape (GetEntCert, Vietnamese keys) with the same record and more detail', async () => {
+    const th = createDkkdClient({ route: { kind: 'thanh-hoa', url: `${sb.dkkdUrl}/thanhhoa/apiDKKD/DoanhNghiep/chiTietDoanhNghiep` }, timeoutMs: 2_000, maxReplyBytes: 1 << 20, breaker: { failureThreshold: 3, openMs: 500 } });
+    const ngsp = createDkkdClient({ route: { kind: 'ngsp', tokenUrl: `${sb.dkkdUrl}/ngsp/token`, adapterUrl: `${sb.dkkdUrl}/ngsp/api`, ...sandboxCredentials.ngsp }, timeoutMs: 2_000, maxReplyBytes: 1 << 20, breaker: { failureThreshold: 3, openMs: 500 } });
+    const list = (await sb.admin<{ items: Array<{ MainInformation: Record<string, string>; suspension?: { from: string; to: string; reason: string } }> }>('GET', '/dkkd/_admin/businesses?limit=10000')).items;
+    const suspended = list.find((b) => b.suspension)!;
+    const msdn = suspended.MainInformation.ENTERPRISE_GDT_CODE!;
+    const a = await ngsp.business(msdn);
+    const b = await th.business(msdn);
+    expect(b).toMatchObject({ MaSoDoanhNghiep: a!.MaSoDoanhNghiep, TenTiengViet: a!.TenTiengViet, LoaiHinhDN: a!.LoaiHinhDN, NgayDangKyLanDau: a!.NgayDangKyLanDau, NguoiDaiDien: a!.NguoiDaiDien!.map((n) => ({ ...n, QuocTich: 'Việt Nam' })), NganhNghe: a!.NganhNghe });
+    expect(b!.TinhTrang).toEqual({ Ma: '02', Ten: 'Tạm ngừng kinh doanh', NgayBatDauTamNgung: suspended.suspension!.from, NgayKetThucTamNgung: suspended.suspension!.to, LyDoTamNgung: suspended.suspension!.reason });
+    expect(b!.DiaChiTruSo!.DiaChiDayDu).toBe(a!.DiaChiTruSo!.DiaChiDayDu!.replace(/^(Số \d+) /, '$1, '));
+    expect(await th.business('0999999999')).toBeNull();
+  });
+
   it.each([
     ['html', 'LT_DKKD_BAD_REPLY'],
     ['truncated', 'LT_DKKD_BAD_REPLY'],

@@ -44,7 +44,7 @@ export interface HarnessOptions {
   ratePerMinute?: number;
   breaker?: { failures: number; openMs: number };
   peerTimeoutMs?: number;
-  dkkdRoute?: 'ngsp' | 'hcm-esb';
+  dkkdRoute?: 'ngsp' | 'hcm-esb' | 'thanh-hoa';
   outboxIntervalMs?: number;
 }
 
@@ -82,6 +82,7 @@ export async function startCitizenData(o: HarnessOptions): Promise<CitizenDataHa
     DKKD_ESB_URL: `${sandbox.dkkdUrl}/hcm/TraCuuThongTinDoanhNghiep`,
     DKKD_ESB_ACCESS_KEY: sandboxCredentials.esb.AccessKey,
     DKKD_ESB_SECRET_KEY: sandboxCredentials.esb.SecretKey,
+    DKKD_THANHHOA_URL: `${sandbox.dkkdUrl}/thanhhoa/apiDKKD/DoanhNghiep/chiTietDoanhNghiep`,
   } as unknown as CitizenDataConfig;
   const { csdl, dkkd } = createRegistryClients(config, o.logger);
   const licences = loadLicences(LICENCES_FILE);

@@ -205,7 +205,7 @@ describe('nothing is answered unaudited', () => {
 });
 
 it('serves its OpenAPI with every route, and health', async () => {
-  const docs = await (await fetch(`${h.url}/docs/json`)).json();
+  const docs = (await (await fetch(`${h.url}/docs/json`)).json()) as { paths: Record<string, unknown> };
   expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/v1/citizens/lookup', '/v1/citizens/verify', '/v1/citizens/household', '/v1/businesses/{taxCode}', '/v1/autofill', '/v1/audit/verify', '/v1/audit/search']));
   expect((await fetch(`${h.url}/health/ready`)).status).toBe(200);
 });

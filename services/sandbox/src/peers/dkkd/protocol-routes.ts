@@ -10,7 +10,7 @@ import type { SeedBusiness } from './seed.js';
 export interface DkkdCallRecord {
   id: number;
   at: string;
-  route: 'ngsp-token' | 'ngsp' | 'hcm-esb';
+  route: 'ngsp-token' | 'ngsp' | 'hcm-esb' | 'thanh-hoa';
   msdn?: string;
   outcome: string;
   httpStatus: number;
@@ -34,6 +34,35 @@ const MSDN = /^\d{10}(?:-\d{3})?$/;
 
 /** The NGSP record without the simulator's own bookkeeping. */
 const ngspData = (b: SeedBusiness) => ({ MainInformation: b.MainInformation, HOAdress: b.HOAdress, Representatives: b.Representatives.length === 1 ? b.Representatives[0] : b.Representatives, BusinessActivities: b.BusinessActivities });
+
+/**
+ * The record in the shape of Thanh Hóa's proxy, GetEntCert[0] [code T5]. The address is split from the full
+ * text; Ma* codes and ID documents the seed does not hold are left out; LaNganhChinh as 1/0 [inf].
+ */
+function thanhHoaRecord(b: SeedBusiness) {
+  // The seed writes addresses as "Số 12 đường Lê Lợi, phường Ba Đình, Thành phố Hà Nội, Việt Nam".
+  const [, soNha, duong, phuong, tinh, quocGia] = /^(Số \d+) (.+?), (.+?), (.+?), (.+)$/.exec(b.HOAdress.AddressFullText) ?? [];
+  return {
+    MaSoDoanhNghiep: b.MainInformation.ENTERPRISE_GDT_CODE,
+    TenTiengViet: b.MainInformation.NAME,
+    ...(b.MainInformation.NAME_F ? { TenNuocNgoai: b.MainInformation.NAME_F } : {}),
+    ...(b.MainInformation.SHORT_NAME ? { TenVietTat: b.MainInformation.SHORT_NAME } : {}),
+    LoaiHinhDN: b.MainInformation.ENTERPRISE_TYPE_NAME,
+    NgayDangKyLanDau: b.MainInformation.FOUNDING_DATE,
+    ...(b.MainInformation.LAST_AMEND_DATE ? { NgayDangKyThayDoi: b.MainInformation.LAST_AMEND_DATE } : {}),
+    SoLanDangKyThayDoi: b.MainInformation.NUMBER_CHANGES,
+    TinhTrangPhapLy: [
+      {
+        TinhTrangPhapLy: b.MainInformation.ENTERPRISE_STATUS_NAME,
+        MaTinhTrangPhapLy: b.MainInformation.ENTERPRISE_STATUS_ID,
+        ...(b.suspension ? { NgayBatDauTamNgung: `${b.suspension.from}T00:00:00`, NgayKetThucTamNgung: `${b.suspension.to}T00:00:00`, LyDoTamNgung: b.suspension.reason } : {}),
+      },
+    ],
+    DaiDienPhapLuat: [{ ThongTinCaNhan: b.Representatives.map((r) => ({ HoVaTen: r.FULL_NAME, QuocTich: 'Việt Nam' })) }],
+    DiaChiTruSo: [{ DiaChi: [{ SoNha: soNha, DiaChi: duong, TenPhuongXa: phuong, TenTinhThanh: tinh, QuocGia: quocGia }] }],
+    NganhNgheKinhDoanh: b.BusinessActivities.map((a) => ({ MaNganh: a.CODE, TenNganh: a.NAME, LaNganhChinh: a.IS_MAIN ? 1 : 0 })),
+  };
+}
 
 function hugeJson(bytes: number): Readable {
   const head = '{"Data":{"MainInformation":{"NAME":"';
@@ -59,7 +88,9 @@ function hugeJson(bytes: number): Readable {
  * The registry's routes: NGSP (POST /ngsp/token with Basic consumerKey:consumerSecret, then
  * GET /ngsp/api?category=chiTietDoanhNghiep&version=1.1&msdn= with Bearer [code S8]) and TP.HCM's ESB
  * (GET /hcm/TraCuuThongTinDoanhNghiep?MaSoDoanhNghiep= with Base64 JSON credentials in Authorization [X7]).
- * Not found: NGSP `{Data: null}`, ESB `ResultObject: null` [inf].
+ * Also Thanh Hóa's proxy (GET /thanhhoa/apiDKKD/DoanhNghiep/chiTietDoanhNghiep?msdn=, GetEntCert [code T5];
+ * its authentication is not in the sources, so none is asked [inf]).
+ * Not found: NGSP `{Data: null}`, ESB `ResultObject: null`, Thanh Hóa `GetEntCert: []` [inf].
  */
 export function registerProtocolRoutes(app: FastifyInstance, d: DkkdProtocolDeps): void {
   const send = (reply: FastifyReply, r: RawReply) => reply.status(r.status).type(r.contentType).send(r.body);
@@ -152,6 +183,21 @@ export function registerProtocolRoutes(app: FastifyInstance, d: DkkdProtocolDeps
     };
     const m = malformed(body);
     d.record({ route: 'hcm-esb', msdn, outcome: m ? `malformed:${d.faults().malformed}` : b ? 'ok' : 'not-found', httpStatus: 200 });
+    return m ? send(reply, m) : body;
+  });
+
+  app.get<{ Querystring: Record<string, unknown> }>('/thanhhoa/apiDKKD/DoanhNghiep/chiTietDoanhNghiep', async (req, reply) => {
+    const f = await faultFirst();
+    const msdn = typeof req.query.msdn === 'string' ? req.query.msdn.slice(0, 20) : undefined;
+    if (f) return d.record({ route: 'thanh-hoa', ...(msdn ? { msdn } : {}), outcome: f.outcome, httpStatus: f.reply.status }), send(reply, f.reply);
+    if (!msdn || !MSDN.test(msdn)) {
+      d.record({ route: 'thanh-hoa', ...(msdn ? { msdn } : {}), outcome: 'bad-request', httpStatus: 400 });
+      return reply.status(400).send({ GetEntCert: [], Message: 'Mã số doanh nghiệp không hợp lệ' });
+    }
+    const b = d.businesses.get(msdn);
+    const body = { GetEntCert: b ? [thanhHoaRecord(b)] : [] };
+    const m = malformed(body);
+    d.record({ route: 'thanh-hoa', msdn, outcome: m ? `malformed:${d.faults().malformed}` : b ? 'ok' : 'not-found', httpStatus: 200 });
     return m ? send(reply, m) : body;
   });
 }
