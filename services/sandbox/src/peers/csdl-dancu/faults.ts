@@ -1,4 +1,4 @@
-import { drawApiFault, type Random } from '../peer-kit/index.js';
+import { commonFaultProperties, drawApiFault, type Random } from '../peer-kit/index.js';
 
 /**
  * Run-time fault switches (PUT/PATCH /csdl-dancu/_admin/faults), applied to the token and SOAP routes,
@@ -31,13 +31,9 @@ export const faultsBodySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    latencyMs: { type: 'integer', minimum: 0, maximum: 120_000 },
-    errorRate: { type: 'number', minimum: 0, maximum: 1 },
-    timeoutRate: { type: 'number', minimum: 0, maximum: 1 },
-    outage: { type: 'boolean' },
+    ...commonFaultProperties,
     tokenTtlMs: { type: ['integer', 'null'], minimum: 1, maximum: 86_400_000 },
     malformed: { enum: ['html', 'truncated', 'xxe', 'billion-laughs', 'huge', 'wrong-namespace', 'soap-fault', 'not-soap', null] },
-    seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295 },
   },
 } as const;
 

@@ -1,3 +1,5 @@
+import { commonFaultProperties } from '../peer-kit/index.js';
+
 /** Run-time fault switches of the business registry (PUT/PATCH /dkkd/_admin/faults). */
 export interface DkkdFaults {
   latencyMs: number;
@@ -15,13 +17,9 @@ export const faultsBodySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    latencyMs: { type: 'integer', minimum: 0, maximum: 120_000 },
-    errorRate: { type: 'number', minimum: 0, maximum: 1 },
-    timeoutRate: { type: 'number', minimum: 0, maximum: 1 },
-    outage: { type: 'boolean' },
+    ...commonFaultProperties,
     tokenTtlMs: { type: ['integer', 'null'], minimum: 1, maximum: 86_400_000 },
     malformed: { enum: ['html', 'truncated', 'huge', 'wrong-shape', null] },
-    seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295 },
   },
 } as const;
 export type FaultsBody = Partial<DkkdFaults> & { seed?: number };
