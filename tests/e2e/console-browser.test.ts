@@ -272,6 +272,10 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     expect(await page.getByTestId(`refunded-${paymentId}`).innerText()).toContain('25.000 ₫');
     const refundLog = (await consoleApp.pool.query(`SELECT reason, outcome FROM console_action WHERE action = 'payment-refund'`)).rows;
     expect(refundLog).toEqual([{ reason: 'Công dân nộp thừa lệ phí', outcome: 'ok' }]);
+    // The dossier's timeline tells the payment's story, the provider's notification (IPN) included.
+    await page.goto(`${consoleUrl}/ho-so/${encodeURIComponent(m1)}`);
+    const story = await page.getByTestId('timeline').innerText();
+    expect(story).toMatch(/payments · ipn\s+Thanh toán · vnpay · paid/);
   }, 150_000);
 
   it('opens deliveries, indicators (saying when operations is not there), overdue, and switches to English', async () => {

@@ -79,3 +79,42 @@ export async function paymentCounts(pool: Pool): Promise<Record<string, number> 
     throw err;
   }
 }
+
+/** One entry of a payment's append-only history (payments' `payment_events`): transitions and the IPNs, queries and operator actions behind them. */
+export interface PaymentHistoryRow {
+  paymentId: string;
+  provider: string;
+  kind: string;
+  fromStatus: string | null;
+  toStatus: string;
+  source: string;
+  providerCode: string | null;
+  amount: number | null;
+  at: Date;
+}
+
+/** The history of every payment of a dossier, oldest first; undefined when payments' tables are not there. */
+export async function paymentHistoryOf(pool: Pool, maHoSo: string): Promise<PaymentHistoryRow[] | undefined> {
+  try {
+    const r = await pool.query(
+      `SELECT e.payment_id, p.provider, e.kind, e.from_status, e.to_status, e.source, e.provider_code, e.amount, e.recorded_at
+         FROM payment_events e JOIN payments p ON p.payment_id = e.payment_id
+        WHERE p.ma_ho_so = $1 ORDER BY e.recorded_at, e.event_id LIMIT 500`,
+      [maHoSo],
+    );
+    return r.rows.map((x) => ({
+      paymentId: x.payment_id,
+      provider: x.provider,
+      kind: x.kind,
+      fromStatus: x.from_status,
+      toStatus: x.to_status,
+      source: x.source,
+      providerCode: x.provider_code,
+      amount: x.amount === null ? null : Number(x.amount),
+      at: x.recorded_at,
+    }));
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01' || (err as { code?: string }).code === '42703') return undefined;
+    throw err;
+  }
+}

@@ -3,7 +3,7 @@ import type { PageKit } from '../app.js';
 import { html, type Html } from '../lib/html.js';
 import { fmtTime, fmtVnd, t } from '../lib/i18n.js';
 import { maskName } from '../lib/mask.js';
-import { listPayments } from '../lib/payments-read.js';
+import { listPayments, paymentHistoryOf } from '../lib/payments-read.js';
 import { createDeadLetterStore } from '../lib/dead-letters.js';
 import { backendMessage } from '../lib/backends.js';
 import { createReplayer } from '../lib/replay.js';
@@ -77,7 +77,7 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
     const agency = agencyOf(maHoSo);
     // Another agency's dossier answers as unknown: its existence is not this operator's business.
     if (!agency || !deps.clients.mayActFor(op.client, agency)) return kit.notFound(req, reply);
-    const [events, ledger, payments, dls, ops, lookups] = await Promise.all([
+    const [events, ledger, payments, dls, ops, lookups, payHistory] = await Promise.all([
       eventsOf(deps.pool, maHoSo),
       deps.backends.call<Record<string, unknown>>('national-sync', `/v1/dossiers/${encodeURIComponent(maHoSo)}/sync`, { key: op.apiKey }),
       listPayments(deps.pool, { maHoSo, limit: 50 }),
@@ -86,6 +86,7 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
       hasRole(op, 'auditor')
         ? deps.backends.call<{ items?: Record<string, unknown>[] }>('citizen-data', '/v1/audit/search', { key: op.apiKey, body: { MaHoSo: maHoSo, limit: 200 } })
         : Promise.resolve(undefined),
+      paymentHistoryOf(deps.pool, maHoSo),
     ]);
     const lang = req.lang;
     const items: TimelineItem[] = [];
@@ -104,6 +105,16 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
     }
     for (const p of payments ?? []) {
       items.push({ at: p.createdAt, source: 'payments', title: `${t(lang, 'payments')} · ${p.provider} · ${fmtVnd(p.amount, lang)}`, detail: html`<span class="kv"><b>${t(lang, 'status')}</b> <span data-testid="payment-status">${p.status}</span></span> ${p.paidAt ? html`<span class="kv"><b>${t(lang, 'paidAt')}</b> ${fmtTime(p.paidAt, lang)}</span>` : ''} ${p.reviewReason ? html`<span class="kv bad"><b>${t(lang, 'review')}</b> ${p.reviewReason}</span>` : ''}` });
+    }
+    // Each payment's history: created, the provider's notifications (IPN) and queries, operator actions.
+    for (const h of payHistory ?? []) {
+      items.push({
+        at: h.at,
+        source: `payments · ${h.source}`,
+        title: `${t(lang, 'payments')} · ${h.provider} · ${h.kind}`,
+        bad: /mismatch|second|disagree|failed|expired/.test(h.kind),
+        detail: html`<span class="kv"><b>${t(lang, 'status')}</b> ${h.fromStatus ?? '—'} → ${h.toStatus}</span> ${h.providerCode ? html`<span class="kv"><b>code</b> ${h.providerCode}</span>` : ''} ${h.amount !== null ? html`<span class="kv"><b>${t(lang, 'amount')}</b> ${fmtVnd(h.amount, lang)}</span>` : ''}`,
+      });
     }
     for (const d of dls) {
       items.push({ at: d.lastAt, source: d.dlqTopic, title: `${t(lang, 'deadLettered')} · ${d.consumerGroup}`, bad: d.state !== 'replayed', detail: html`<span class="kv"><b>${t(lang, 'errorCode')}</b> ${d.errorCode ?? '—'}</span> <span class="kv"><b>${t(lang, 'reason')}</b> ${d.reason ?? '—'}</span> <span class="kv"><b>${t(lang, 'status')}</b> ${d.state}</span>` });
