@@ -60,7 +60,16 @@ export function createJobs(d: { ctx: ServiceContext<OperationsConfig>; core: Ope
     ],
     start() {
       d.core.monitor.schedule(c.OPERATIONS_DEADLINE_CRON);
-      if (sync) schedule('operations-catalogue', c.OPERATIONS_CATALOGUE_CRON, () => sync.runOnce('nightly'));
+      if (sync) {
+        schedule('operations-catalogue', c.OPERATIONS_CATALOGUE_CRON, () => sync.runOnce('nightly'));
+        // An empty catalogue (a fresh install) is filled now rather than at the first nightly run.
+        const first = d.pool
+          .query('SELECT 1 FROM ops_procedure LIMIT 1')
+          .then((r) => (r.rowCount ? undefined : sync.runOnce('start')))
+          .catch((err) => log.warn({ err }, 'first catalogue sync failed; the nightly run will retry'));
+        inFlight.add(first);
+        void first.finally(() => inFlight.delete(first));
+      }
       if (client) {
         schedule('operations-ratings', c.OPERATIONS_RATINGS_CRON, async () => {
           const conn = await d.pool.connect();

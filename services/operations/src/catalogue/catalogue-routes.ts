@@ -34,7 +34,7 @@ export function registerCatalogueRoutes(app: FastifyInstance, deps: { pool: Pool
 
   app.get('/v1/catalogue/runs', { config: { access: { roles: READ_ROLES } } }, async () => ({
     runs: (await deps.pool.query(
-      `SELECT run_id AS "runId", trigger, started_at AS "startedAt", finished_at AS "finishedAt", status, procedures_listed AS "proceduresListed",
+      `SELECT run_id::int AS "runId", trigger, started_at AS "startedAt", finished_at AS "finishedAt", status, procedures_listed AS "proceduresListed",
          details_ok AS "detailsOk", details_failed AS "detailsFailed", agencies, errors FROM ops_catalogue_run ORDER BY run_id DESC LIMIT 50`,
     )).rows,
   }));

@@ -3,7 +3,7 @@ import { parsePeriod, type IndicatorService } from './compute.js';
 
 /**
  * Prometheus gauges of the live period (the current month, Vietnamese time) for the configured agencies
- * (or every level-2 unit of the registry): rate, numerator and denominator per indicator. Refreshed on a
+ * (or every current province-level unit: level 2 in the registry, or a province root seen in dossiers): rate, numerator and denominator per indicator. Refreshed on a
  * timer rather than at scrape time, so a scrape never waits for the database.
  */
 export function createIndicatorGauges(deps: { registry: Registry; pool: Pool; indicators: IndicatorService; clock: Clock; logger: Logger; agencies: string[] }) {
@@ -16,7 +16,11 @@ export function createIndicatorGauges(deps: { registry: Registry; pool: Pool; in
   async function refresh(): Promise<void> {
     const agencies = deps.agencies.length
       ? deps.agencies
-      : ((await deps.pool.query('SELECT code FROM ops_agency WHERE level = 2 AND successor IS NULL ORDER BY code LIMIT 50')).rows as { code: string }[]).map((r) => r.code);
+      : ((await deps.pool.query(
+          `SELECT code FROM (SELECT code FROM ops_agency WHERE level = 2 AND successor IS NULL
+             UNION SELECT DISTINCT ancestor FROM ops_agency_closure WHERE ancestor ~ '^000\\.00\\.00\\.[A-Z][0-9]{2}$') u
+           WHERE NOT EXISTS (SELECT 1 FROM ops_agency a WHERE a.code = u.code AND a.successor IS NOT NULL) ORDER BY code LIMIT 50`,
+        )).rows as { code: string }[]).map((r) => r.code);
     const now = deps.clock.now().getTime();
     const period = parsePeriod(undefined, undefined, now);
     for (const agency of agencies) {
