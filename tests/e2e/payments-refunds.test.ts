@@ -92,6 +92,41 @@ describe('refunds through MoMo', () => {
   });
 });
 
+describe('refunds through VNPAY', () => {
+  async function paidVnpay(amount: number) {
+    const p = await api.createPayment('vnpay', amount);
+    expect((await sandbox.admin('vnpay', 'POST', '/pay', { payUrl: p.payUrl })).status).toBe(200);
+    await eventually(async () => (await ledger(p.paymentId))?.status === 'paid', { what: 'VNPAY payment paid' });
+    return p;
+  }
+
+  it('part, then the rest, by the refund command (both type 03: only a refund of the whole amount at once is 02); the sandbox holds both', async () => {
+    const p = await paidVnpay(80_000);
+    const first = await refund(p.paymentId, { amount: 30_000, reason: 'Thu thừa lệ phí' });
+    expect(await first.json()).toMatchObject({ state: 'succeeded', kind: 'provider', amount: 30_000, refundedAmount: 30_000 });
+    const rest = await refund(p.paymentId, { reason: 'Hồ sơ bị từ chối' });
+    expect(await rest.json()).toMatchObject({ state: 'succeeded', amount: 50_000, refundedAmount: 80_000 });
+    const txn = (await sandbox.admin('vnpay', 'GET', '/transactions')).body.transactions.find((t: { txnRef: string }) => t.txnRef === p.orderRef);
+    expect(txn.refunds.map((r: { type: string; amountVnd: number }) => [r.type, r.amountVnd])).toEqual([
+      ['03', 30_000],
+      ['03', 50_000],
+    ]);
+  });
+
+  it('a lost refund answer (VNPAY timed out) stays pending; querydr shows no refund, so it fails and frees the amount for a retry', async () => {
+    const p = await paidVnpay(40_000);
+    await sandbox.admin('vnpay', 'POST', '/faults', { timeoutRate: 1 });
+    const r = await refund(p.paymentId, { reason: 'Nộp nhầm hồ sơ', amount: 40_000 });
+    expect(((await r.json()) as { state: string }).state).toBe('pending');
+    await sandbox.admin('vnpay', 'DELETE', '/faults');
+    // The timeout fault never reached the refund: VNPAY shows none, so reconciliation fails it and frees the amount.
+    expect((await api.reconcile()).refunds).toBe(1);
+    expect((await ledger(p.paymentId))?.refundedAmount).toBe(0);
+    const retry = await refund(p.paymentId, { reason: 'Nộp nhầm hồ sơ, lần 2' });
+    expect(await retry.json()).toMatchObject({ state: 'succeeded', amount: 40_000 });
+  });
+});
+
 describe('manual refunds and the over-refund constraint', () => {
   it('bank transfers have no refund API: a manual refund needs a reference; partial refunds add up, never past the amount', async () => {
     const p = await paidVietqr(50_000);

@@ -19,3 +19,4 @@ export * from './querydr.js';
 export * from './query-client.js';
 export * from './signer.js';
 export { hexSignatureEquals } from '@lienthong/protocol-kit';
+export * from './refund.js';

@@ -17,6 +17,7 @@ import { createVietqrAdapter } from './providers/vietqr-adapter.js';
 import { createTransferMatcher, type TransferMatcher } from './bank-transfers.js';
 import { createRefunds, type Refunds } from './refunds.js';
 import { createMomoRefundApi } from './providers/momo-refund.js';
+import { createVnpayRefundApi } from './providers/vnpay-refund.js';
 
 export interface PaymentsCoreDeps {
   config: Readonly<PaymentsConfig>;
@@ -108,8 +109,11 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
     clock: d.clock,
     logger: d.logger,
     merchants: d.merchants,
-    // VNPAY's refund command is not wired (docs/payments.md): VNPAY refunds are recorded as manual.
-    apis: { momo: createMomoRefundApi({ baseUrl: c.MOMO_API_URL, timeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS, logger: d.logger }) },
+    // Refund APIs where the provider has one (docs/payments.md §9); VNPT Pay, PayGov and bank transfers: manual.
+    apis: {
+      momo: createMomoRefundApi({ baseUrl: c.MOMO_API_URL, timeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS, logger: d.logger }),
+      vnpay: createVnpayRefundApi({ apiUrl: c.VNPAY_API_URL, serverIp: c.PAYMENTS_SERVER_IP, timeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS, clock: d.clock, logger: d.logger }),
+    },
     onEventWritten: () => outbox.kick(),
     checkIntervalSeconds: c.PAYMENTS_RECONCILE_INTERVAL_SECONDS,
   });

@@ -50,6 +50,7 @@ export async function startTestSandbox(opts: {
     ],
     ipnRetryIntervalMs: opts.ipnRetryIntervalMs ?? 150,
     ipnMaxAttempts: 10,
+    refundEnabled: true,
     notifyTimeoutMs: 3_000,
     timeoutHangMs: opts.timeoutHangMs ?? 5_000,
   });

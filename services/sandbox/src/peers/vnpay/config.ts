@@ -19,6 +19,11 @@ export const configProperties: PeerConfigProperties = {
   SANDBOX_VNPAY_IPN_MAX_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 100, default: 10, description: 'VNPAY sandbox: IPN calls per notification (VNPAY: 10 [V1])' },
   SANDBOX_VNPAY_NOTIFY_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 10_000, description: 'VNPAY sandbox: timeout of one IPN call [inf: VNPAY’s own timeout is not documented]' },
   SANDBOX_VNPAY_TIMEOUT_HANG_MS: { type: 'integer', minimum: 0, default: 30_000, description: 'VNPAY sandbox: how long a simulated API timeout holds the request before answering 504' },
+  SANDBOX_VNPAY_REFUND_ENABLED: {
+    type: 'boolean',
+    default: false,
+    description: "VNPAY sandbox: answer refund commands; false (default) answers 99 to every refund, as VNPAY's own sandbox does unless VNPAY enables refunds for the terminal [V5 #12]",
+  },
   SANDBOX_VNPAY_SEED: { type: 'integer', minimum: 0, default: 20_250_304, description: 'VNPAY sandbox: seed of the fault draws' },
   SANDBOX_VNPAY_LOG_SIZE: { type: 'integer', minimum: 10, default: 5_000, description: 'VNPAY sandbox: records kept for /_admin/notifications and /_admin/requests' },
 };
@@ -26,6 +31,7 @@ export const configProperties: PeerConfigProperties = {
 export interface VnpayPeerSettings extends PaymentPeerSettings<VnpayPeerMerchant> {
   ipnRetryIntervalMs: number;
   ipnMaxAttempts: number;
+  refundEnabled: boolean;
 }
 
 function checkMerchant(m: unknown, i: number): VnpayPeerMerchant {
@@ -43,6 +49,7 @@ export function readVnpayPeerSettings(opts: VnpayPeerOptions): VnpayPeerSettings
     merchants: Object.freeze(parseMerchantsJson(opts.merchants ?? read.raw('SANDBOX_VNPAY_MERCHANTS'), 'SANDBOX_VNPAY_MERCHANTS', checkMerchant)),
     ipnRetryIntervalMs: opts.ipnRetryIntervalMs ?? read.number('SANDBOX_VNPAY_IPN_RETRY_INTERVAL_MS'),
     ipnMaxAttempts: opts.ipnMaxAttempts ?? read.number('SANDBOX_VNPAY_IPN_MAX_ATTEMPTS'),
+    refundEnabled: opts.refundEnabled ?? read.raw('SANDBOX_VNPAY_REFUND_ENABLED') === true,
     notifyTimeoutMs: opts.notifyTimeoutMs ?? read.number('SANDBOX_VNPAY_NOTIFY_TIMEOUT_MS'),
     timeoutHangMs: opts.timeoutHangMs ?? read.number('SANDBOX_VNPAY_TIMEOUT_HANG_MS'),
     seed: opts.seed ?? read.number('SANDBOX_VNPAY_SEED'),

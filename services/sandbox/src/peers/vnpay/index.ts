@@ -16,7 +16,7 @@ export type { VnpayPeerOptions, VnpayPeerMerchant } from './options.js';
  * - `GET  /paymentv2/vpcpay.html?vnp_…` — the pay page (checks the signature and §1.2 fields), with Pay and Cancel.
  * - `POST /paymentv2/complete/:id` — the buttons; then the IPN (GET, per-terminal URL, 10 tries 5 min apart,
  *   compressible) and a 302 to vnp_ReturnUrl with the signed result.
- * - `POST /merchant_webapi/api/transaction` — querydr (and refund → 99), with the documented codes.
+ * - `POST /merchant_webapi/api/transaction` — querydr and refund (99 unless SANDBOX_VNPAY_REFUND_ENABLED), with the documented codes.
  * - `POST /_admin/pay` — pay programmatically; `/_admin/faults|transactions|notifications|requests|reset`.
  * State is in memory: this is a simulator.
  */

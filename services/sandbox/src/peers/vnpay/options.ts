@@ -26,5 +26,7 @@ export interface VnpayPeerOptions extends Partial<SandboxPeerOptions>, PaymentPe
   notifyTimeoutMs?: number;
   /** How long a simulated API timeout holds the request. */
   timeoutHangMs?: number;
+  /** Answer refund commands; default false: 99, as VNPAY's own sandbox does unless enabled [V5 #12]. */
+  refundEnabled?: boolean;
   seed?: number;
 }

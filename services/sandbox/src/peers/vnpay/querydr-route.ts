@@ -4,6 +4,8 @@ import {
   VNPAY_PATHS,
   VNPAY_QUERYDR_REQUEST_HASH_FIELDS,
   VNPAY_QUERYDR_RESPONSE_HASH_FIELDS,
+  VNPAY_REFUND_REQUEST_HASH_FIELDS,
+  VNPAY_REFUND_RESPONSE_HASH_FIELDS,
   hexSignatureEquals,
   parseVnpayDate,
   vnpayHmac,
@@ -38,8 +40,9 @@ function answerFor(merchant: VnpayPeerMerchant, body: Record<string, string>, co
       vnp_BankCode: txn.bankCode ?? (txn.status === 'paid' ? 'NCB' : ''),
       vnp_PayDate: txn.payDate ?? '',
       vnp_TransactionNo: txn.transactionNo ?? '0',
-      vnp_TransactionType: '01',
-      vnp_TransactionStatus: txn.transactionStatus ?? '01',
+      // After a refund, querydr shows it: type 02/03 and the refund's status [V6a] (05 processing, 06 sent to bank).
+      vnp_TransactionType: txn.refunds?.at(-1)?.type ?? '01',
+      vnp_TransactionStatus: txn.refunds?.at(-1)?.status ?? txn.transactionStatus ?? '01',
     });
   }
   return signed(merchant, f);
@@ -75,7 +78,10 @@ export function handleQueryDr(ctx: VnpayPeerContext, raw: unknown): Record<strin
   }
   const merchant = ctx.merchants.get(body.vnp_TmnCode ?? '');
   if (!merchant) return unsigned('02', 'Merchant is not valid');
-  if (body.vnp_Command === 'refund') return answerFor(merchant, body, '99', 'Refund is not enabled for this terminal (sandbox)');
+  if (body.vnp_Command === 'refund') {
+    if (!ctx.settings.refundEnabled) return answerFor(merchant, body, '99', 'Refund is not enabled for this terminal (sandbox)');
+    return handleRefund(ctx, merchant, body);
+  }
   if (body.vnp_Command !== 'querydr') return unsigned('03', 'Invalid vnp_Command');
   const expected = vnpayHmac(merchant.hashSecret, vnpayPipeData(VNPAY_QUERYDR_REQUEST_HASH_FIELDS, body));
   if (!hexSignatureEquals(expected, body.vnp_SecureHash)) return unsigned('97', 'Invalid Checksum');
@@ -95,4 +101,46 @@ export function handleQueryDr(ctx: VnpayPeerContext, raw: unknown): Record<strin
   // vnp_TransactionDate must be the payment's vnp_CreateDate [V3]; otherwise VNPAY does not find it.
   if (!txn || txn.createDate !== body.vnp_TransactionDate) return unsigned('91', 'Transaction not found');
   return answerFor(merchant, body, '00', 'QueryDR Success', txn);
+}
+
+/**
+ * `vnp_Command=refund` [V3][V4] (payments.md §1.8), when enabled: checksum over the refund fields (97), the
+ * payment by TmnCode + TxnRef + its create date (91), paid (95 otherwise), the amount within what is left
+ * (03 otherwise [inf]), one refund per vnp_RequestId (94). The refund is "sent to the bank" (06) at once:
+ * the simulator compresses VNPAY's asynchronous 05 → 06 [inf].
+ */
+function handleRefund(ctx: VnpayPeerContext, merchant: VnpayPeerMerchant, body: Record<string, string>): Record<string, string> {
+  const expected = vnpayHmac(merchant.hashSecret, vnpayPipeData(VNPAY_REFUND_REQUEST_HASH_FIELDS, body));
+  if (!hexSignatureEquals(expected, body.vnp_SecureHash)) return unsigned('97', 'Invalid Checksum');
+  const txn = ctx.store.byKey.get(`${merchant.tmnCode}:${body.vnp_TxnRef}`);
+  if (!txn || txn.createDate !== body.vnp_TransactionDate) return unsigned('91', 'Transaction not found');
+  const answer = (code: string, message: string, extra: Record<string, string> = {}) => {
+    const f: Record<string, string> = {
+      vnp_ResponseId: randomBytes(8).toString('hex'),
+      vnp_Command: 'refund',
+      vnp_ResponseCode: code,
+      vnp_Message: message,
+      vnp_TmnCode: merchant.tmnCode,
+      vnp_TxnRef: txn.txnRef,
+      vnp_Amount: body.vnp_Amount ?? '',
+      vnp_BankCode: txn.bankCode ?? 'NCB',
+      vnp_PayDate: body.vnp_CreateDate ?? '',
+      vnp_TransactionNo: '',
+      vnp_TransactionType: body.vnp_TransactionType ?? '',
+      vnp_TransactionStatus: '',
+      vnp_OrderInfo: body.vnp_OrderInfo ?? '',
+      ...extra,
+    };
+    return { ...f, vnp_SecureHash: vnpayHmac(merchant.hashSecret, vnpayPipeData(VNPAY_REFUND_RESPONSE_HASH_FIELDS, f)) };
+  };
+  if (txn.status !== 'paid') return answer('95', 'Original transaction is not successful');
+  const refunds = (txn.refunds ??= []);
+  if (refunds.some((r) => r.requestId === body.vnp_RequestId)) return answer('94', 'Duplicate request');
+  const amount = /^\d{3,15}$/.test(body.vnp_Amount ?? '') && body.vnp_Amount!.endsWith('00') ? Number(body.vnp_Amount) / 100 : NaN;
+  const left = txn.amountVnd - refunds.reduce((n, r) => n + r.amountVnd, 0);
+  const type = body.vnp_TransactionType;
+  if (!Number.isSafeInteger(amount) || amount < 1 || amount > left || (type !== '02' && type !== '03')) return answer('03', 'Invalid amount or transaction type');
+  const refund = { transactionNo: String(ctx.store.nextTransactionNo++), amountVnd: amount, type: type as '02' | '03', status: '06', requestId: body.vnp_RequestId ?? '' };
+  refunds.push(refund);
+  return answer('00', 'Refund success', { vnp_TransactionNo: refund.transactionNo, vnp_TransactionStatus: refund.status });
 }

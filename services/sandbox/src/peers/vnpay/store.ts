@@ -23,6 +23,8 @@ export interface VnpayTxn {
   bankTranNo?: string;
   cardType?: string;
   createdAt: string;
+  /** Refunds made of this payment (refund-route.ts); querydr then shows the last one's type and status. */
+  refunds?: { transactionNo: string; amountVnd: number; type: '02' | '03'; status: string; requestId: string }[];
 }
 
 export interface VnpayStore {
