@@ -43,6 +43,7 @@ export const consoleConfigSchema = {
     CONSOLE_SCRAPE_INTERVAL_MS: { type: 'integer', default: 5_000, minimum: 500, maximum: 60_000, description: 'how often /metrics and /health/ready of each service are read' },
     CONSOLE_BACKEND_TIMEOUT_MS: { type: 'integer', default: 4_000, minimum: 100, maximum: 60_000, description: 'timeout of every call to a service' },
     CONSOLE_INDEX_GROUP_ID: { type: 'string', default: 'console-index', minLength: 1, description: "consumer group of the console's event index" },
+    CONSOLE_INDEX_RETENTION_DAYS: { type: 'integer', default: 90, minimum: 1, maximum: 3650, description: "how long the event index keeps a row (dead letters are kept; the topics keep 14–30 days)" },
     CONSOLE_INDEX_ENABLED: { type: 'boolean', default: true, description: 'consume the hub topics into the console index (off: pages read only the services)' },
     NATIONAL_SYNC_GROUP_ID: { type: 'string', default: 'national-sync', minLength: 1, description: "national-sync's consumer group: its dead letters are replayed through its replay API" },
     GATEWAY_URL: url('the gateway', 'http://127.0.0.1:8080'),

@@ -37,6 +37,12 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
     const sessions = createSessionStore(pool, { secret: config.CONSOLE_SESSION_SECRET, ttlHours: config.CONSOLE_SESSION_HOURS, idleMinutes: config.CONSOLE_SESSION_IDLE_MINUTES });
     const purge = setInterval(() => {
       sessions.purgeExpired().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'session purge failed'));
+      pool
+        .query(`DELETE FROM console_event WHERE event_time < now() - make_interval(days => $1)`, [config.CONSOLE_INDEX_RETENTION_DAYS])
+        .then(
+          (r) => r.rowCount && logger.info({ purged: r.rowCount }, 'old index rows removed'),
+          (err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'index purge failed'),
+        );
     }, 3_600_000);
     purge.unref();
     onClose({ name: 'session-purge', close: () => clearInterval(purge) });
