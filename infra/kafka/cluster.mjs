@@ -19,7 +19,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureJars, freePort, isPortOpen, javaBase, pidAlive, repoRoot, waitReady } from './kafka.mjs';
+import { ensureJars, freePort, isPortOpen, javaBase, pidAlive, repoRoot, stopPid, waitReady } from './kafka.mjs';
 
 export const defaultClusterDir = path.join(repoRoot, '.data', 'kafka-cluster');
 export const NODES = 3;
@@ -212,17 +212,6 @@ export async function startCluster({ dataDir = defaultClusterDir, ports, control
   }
   if (!quiet) say(`cluster ready on ${brokers} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { brokers, ports, controllerPorts, dataDir, reused: false, stop: () => stopCluster({ dataDir, quiet }) };
-}
-
-async function stopPid(pid, quiet) {
-  if (!pidAlive(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 30_000;
-  while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  if (pidAlive(pid)) {
-    if (!quiet) say(`pid ${pid} did not stop in 30 s; killing it`);
-    process.kill(pid, 'SIGKILL');
-  }
 }
 
 /** Stop the nodes whose pid files are in `dataDir` (only processes this script started). */

@@ -250,7 +250,7 @@ export async function startKafka({
   return { brokers, pid: child.pid, reused: false, stop: () => stopPid(child.pid, quiet) };
 }
 
-async function stopPid(pid, quiet) {
+export async function stopPid(pid, quiet) {
   if (!pidAlive(pid)) return;
   process.kill(pid, 'SIGTERM'); // the broker's shutdown hook flushes and closes cleanly
   const deadline = Date.now() + 20_000;
