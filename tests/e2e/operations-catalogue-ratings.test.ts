@@ -7,13 +7,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDvcqgClient } from '@lienthong/dvcqg';
 import { quietLogger } from '../helpers/index.js';
-import { startSandbox, SANDBOX_PASSWORD, SANDBOX_USER, MADONVI, type Sandbox } from '../../services/national-sync/test/harness.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createLogger } from '@lienthong/platform';
+import dvcqgPeer from '../../services/sandbox/src/peers/dvcqg/index.js';
 import { createCatalogue } from '../../services/sandbox/src/peers/dvcqg/catalogue.js';
 import { at, createHarness, type Harness } from '../../services/operations/test/harness.js';
 import { createCatalogueSync } from '../../services/operations/src/catalogue/catalogue-sync.js';
 import { createMonthlyRatings } from '../../services/operations/src/ratings/ratings.js';
 
-let sandbox: Sandbox;
+const SANDBOX_USER = 'lienthong';
+const SANDBOX_PASSWORD = 'lienthong-sandbox';
+const MADONVI = '000.00.00.H99';
+
+/** The sandbox's simulated DVCQG in-process over real HTTP, with its admin API (faults, calls, ratings). */
+async function startSandbox(config: Record<string, unknown>) {
+  const app: FastifyInstance = Fastify();
+  await app.register(dvcqgPeer, { prefix: '/dvcqg', logger: createLogger({ name: 'sandbox', level: 'silent' }), config, publicUrl: 'http://127.0.0.1' });
+  const url = `${await app.listen({ port: 0, host: '127.0.0.1' })}/dvcqg`;
+  const admin = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(`${url}/_admin${p}`, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+  return {
+    url,
+    async faults(f: Record<string, unknown>) {
+      const r = await admin('PUT', '/faults', f);
+      if (r.status !== 200) throw new Error(`sandbox faults refused: ${JSON.stringify(r.body)}`);
+    },
+    calls: async (query = '') => (await admin('GET', `/calls${query}`)).body as { items: Array<Record<string, unknown>> },
+    close: () => app.close(),
+  };
+}
+
+let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let h: Harness;
 const logger = quietLogger('operations-e2e');
 const client = () => createDvcqgClient({ baseUrl: sandbox.url, username: SANDBOX_USER, password: SANDBOX_PASSWORD, madonvi: MADONVI, timeoutMs: 3_000, logger });
