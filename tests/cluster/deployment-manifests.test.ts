@@ -47,7 +47,20 @@ const provinceOverlay = {
     'national-sync': { env: { DVCQG_BASE_URL: 'https://api.dichvucong.gov.vn/dvcqg', DVCQG_MADONVI: '000.00.00.H22' } },
     operations: { env: { DVCQG_BASE_URL: 'https://api.dichvucong.gov.vn/dvcqg', DVCQG_MADONVI: '000.00.00.H22' } },
     inbound: { env: { DVCQG_BASE_URL: 'https://api.dichvucong.gov.vn/dvcqg', DVCQG_MADONVI: '000.00.00.H22' } },
-    payments: { env: { PAYMENTS_PUBLIC_URL: 'https://thanhtoan.hagiang.gov.vn', PAYMENTS_SERVER_IP: '203.0.113.10' } },
+    payments: {
+      env: {
+        PAYMENTS_PUBLIC_URL: 'https://thanhtoan.hagiang.gov.vn',
+        PAYMENTS_SERVER_IP: '203.0.113.10',
+        VNPAY_PAYMENT_URL: 'https://pay.vnpay.example/vpcpay.html',
+        VNPAY_API_URL: 'https://pay.vnpay.example/api/transaction',
+        MOMO_API_URL: 'https://payment.momo.example',
+        PAYGOV_INIT_URL: 'https://paygov.example/init',
+        PAYGOV_QUERY_URL: 'https://paygov.example/query',
+        VNPTPAY_INIT_URL: 'https://vnptpay.example/init',
+        VNPTPAY_QUERY_URL: 'https://vnptpay.example/query',
+      },
+    },
+    notifications: { env: { NOTIFICATIONS_ZALO_API_URL: 'https://openapi.zalo.example/v3.0/oa', NOTIFICATIONS_ZALO_OAUTH_URL: 'https://oauth.zaloapp.example/v4/oa' } },
     'citizen-data': { env: { CSDL_TOKEN_URL: 'https://csdl.example.gov.vn/token', CSDL_SERVICE_URL: 'https://csdl.example.gov.vn/api', CSDL_PARTNER_CODE: 'H22' } },
   },
 };
@@ -117,6 +130,11 @@ describe('infra/k8s: manifests rendered from values.yaml', () => {
       else expect([m.readOnly, typeof v.secret?.secretName]).toEqual([true, 'string']);
     }
     expect(plain.NODE_ENV).toBe('production');
+    // A default that points at this machine (the sandbox on 127.0.0.1:8090, a local URL) must be overridden.
+    for (const [k, p] of Object.entries(schema.properties)) {
+      if (k.endsWith('_HOST') || typeof p.default !== 'string' || !/127\.0\.0\.1|localhost|:8090\b/.test(p.default)) continue;
+      expect(given.has(k), `${svc}: ${k} defaults to ${p.default} and is not set`).toBe(true);
+    }
   });
 
   it('refuses values pointing at the sandbox or carrying a demo secret', () => {
