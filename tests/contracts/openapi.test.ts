@@ -11,6 +11,7 @@ import { createTestDatabase, createTestNamespace, deleteTestNamespace, quietLogg
 import { createTestGateway } from '../helpers/gateway.js';
 import { startNationalSync, startSandbox, syncEnv } from '../../services/national-sync/test/harness.js';
 import { createTestPayments } from '../../services/payments/test/harness.js';
+import { startCitizenData } from '../../services/citizen-data/test/harness.js';
 import { buildApp as buildSandboxApp } from '../../services/sandbox/src/app.js';
 import { loadSandboxConfig } from '../../services/sandbox/src/config.js';
 
@@ -58,6 +59,13 @@ const services: { name: string; start(env: Env): Promise<Started> }[] = [
     start: async ({ ns, databaseUrl }) => {
       const p = await createTestPayments({ namespace: ns, databaseUrl });
       return { app: p.app, close: () => p.close() };
+    },
+  },
+  {
+    name: 'citizen-data',
+    start: async () => {
+      const h = await startCitizenData({ logger: quietLogger('citizen-data') });
+      return { app: h.app, close: () => h.close() };
     },
   },
   {

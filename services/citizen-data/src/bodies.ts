@@ -15,15 +15,16 @@ const person = {
 } as const;
 const oneId = { oneOf: [{ required: ['SoDinhDanh'], not: { required: ['SoCMND'] } }, { required: ['SoCMND'], not: { required: ['SoDinhDanh'] } }] };
 
-export const validateLookupBody = ajv.compile({
+const lookupBody = {
   type: 'object',
   additionalProperties: false,
   required: ['HoVaTen'],
   properties: { ...person, purpose: {} },
   ...oneId,
-});
+} as const;
+export const validateLookupBody = ajv.compile(lookupBody);
 
-export const validateAutofillBody = ajv.compile({
+const autofillBody = {
   type: 'object',
   additionalProperties: false,
   required: ['applicant'],
@@ -46,9 +47,10 @@ export const validateAutofillBody = ajv.compile({
       ],
     },
   },
-});
+} as const;
+export const validateAutofillBody = ajv.compile(autofillBody);
 
-export const validateAuditSearch = ajv.compile({
+const auditSearchBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -61,7 +63,25 @@ export const validateAuditSearch = ajv.compile({
     to: { type: 'string', minLength: 10, maxLength: 40 },
     limit: { type: 'integer', minimum: 1, maximum: 1000 },
   },
-});
+} as const;
+export const validateAuditSearch = ajv.compile(auditSearchBody);
+
+const purposeDoc = {
+  type: 'object',
+  description: 'Why the look-up is made; the agency is the MaHoSo prefix (autofill: MaTTHC may sit beside purpose)',
+  required: ['MaHoSo', 'MaTTHC', 'officerId'],
+  properties: { MaHoSo: { type: 'string', examples: ['000.00.01.H22-251205-0001'] }, MaTTHC: { type: 'string', examples: ['1.001612'] }, officerId: { type: 'string', examples: ['cb.nguyenvana'] } },
+};
+/**
+ * Route schemas for the OpenAPI document only: the handlers validate (above) so that an invalid request
+ * is still audited, hence `noValidation` as the routes' validatorCompiler.
+ */
+export const openApiBodies = {
+  lookup: { ...lookupBody, properties: { ...lookupBody.properties, purpose: purposeDoc }, required: ['HoVaTen', 'purpose'] },
+  autofill: { ...autofillBody, properties: { ...autofillBody.properties, purpose: purposeDoc }, required: ['applicant', 'purpose'] },
+  auditSearch: auditSearchBody,
+};
+export const noValidation = () => () => true;
 
 /** ajv's errors as our details. Never echoes the offending value (it may be an ID). */
 export function detailsOf(errors: ErrorObject[] | null | undefined): ErrorDetail[] {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { assertAgencyScope, requireClient } from '@lienthong/platform';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditRow } from '../audit/chain.js';
-import { detailsOf, validateAuditSearch } from '../bodies.js';
+import { detailsOf, noValidation, openApiBodies, validateAuditSearch } from '../bodies.js';
 import { invalid } from '../errors.js';
 import type { SubjectType } from '../subject-hash.js';
 
@@ -19,7 +19,7 @@ const view = (r: AuditRow) => ({ ...r, at: r.at.toISOString() });
 export function registerAuditRoutes(app: FastifyInstance, deps: { audit: AuditLog; hashSubject: (t: SubjectType, id: string) => string }): void {
   app.get('/v1/audit/verify', { config: AUDITOR, schema: { summary: 'Recomputes the audit hash chain and names the first broken row', tags: ['audit'] } }, async () => deps.audit.verify());
 
-  app.post('/v1/audit/search', { config: AUDITOR, logLevel: 'warn', schema: { summary: 'Audit rows by subject ID (hashed on the way in), officer, agency, MaHoSo, time', tags: ['audit'] } }, async (req) => {
+  app.post('/v1/audit/search', { config: AUDITOR, logLevel: 'warn', schema: { summary: 'Audit rows by subject ID (hashed on the way in), officer, agency, MaHoSo, time', tags: ['audit'], body: openApiBodies.auditSearch }, validatorCompiler: noValidation }, async (req) => {
     const q = (req.body ?? {}) as Record<string, string | number | undefined>;
     if (!validateAuditSearch(q)) throw invalid('invalid audit search', 'Điều kiện tìm kiếm không hợp lệ', detailsOf(validateAuditSearch.errors));
     const date = (k: 'from' | 'to') => {

@@ -3,7 +3,7 @@ import { HubError } from '@lienthong/platform';
 import type { CsdlDanCuClient } from '@lienthong/csdl-dancu';
 import type { DkkdClient } from '@lienthong/dkkd';
 import { fillFromBusiness, fillFromCitizen, validateApplicantFields, type AutofillResult } from '../autofill.js';
-import { bodyProblems, validateAutofillBody } from '../bodies.js';
+import { bodyProblems, noValidation, openApiBodies, validateAutofillBody } from '../bodies.js';
 import type { Guard } from '../guard.js';
 import type { Licences } from '../licences.js';
 import { callerOf, notFound, personQuery, subjectOf } from './citizens.js';
@@ -14,7 +14,7 @@ import { callerOf, notFound, personQuery, subjectOf } from './citizens.js';
  * business registry, each with its provenance, validated with the standard's schema (docs/citizen-data.md).
  */
 export function registerAutofillRoute(app: FastifyInstance, deps: { guard: Guard; csdl: CsdlDanCuClient; dkkd: DkkdClient; licences: () => Licences }): void {
-  app.post('/v1/autofill', { config: { access: { roles: ['submitter'] } }, logLevel: 'warn', schema: { summary: 'DongBoHoSoMC applicant fields filled from the national registries, with provenance; audited', tags: ['autofill'] } }, async (req, reply) => {
+  app.post('/v1/autofill', { config: { access: { roles: ['submitter'] } }, logLevel: 'warn', schema: { summary: 'DongBoHoSoMC applicant fields filled from the national registries, with provenance; audited', tags: ['autofill'], body: openApiBodies.autofill }, validatorCompiler: noValidation }, async (req, reply) => {
     const b = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
     const applicant = (b.applicant && typeof b.applicant === 'object' && !Array.isArray(b.applicant) ? b.applicant : {}) as Record<string, unknown>;
     const contact = {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HubError } from '@lienthong/platform';
 import { parseMaTTHC } from '@lienthong/standard';
 import type { CsdlDanCuClient, CsdlPersonQuery } from '@lienthong/csdl-dancu';
-import { bodyProblems, validateLookupBody } from '../bodies.js';
+import { bodyProblems, noValidation, openApiBodies, validateLookupBody } from '../bodies.js';
 import { CitizenDataErrors } from '../errors.js';
 import type { Guard } from '../guard.js';
 import type { Purpose } from '../purpose.js';
@@ -36,7 +36,7 @@ const body = (req: { body: unknown }) => (req.body && typeof req.body === 'objec
 
 /** POST /v1/citizens/lookup, /verify, /household (the population DB, reference §9). */
 export function registerCitizenRoutes(app: FastifyInstance, deps: { guard: Guard; csdl: CsdlDanCuClient }): void {
-  app.post('/v1/citizens/lookup', { config: ACCESS, logLevel: QUIET, schema: { summary: 'A citizen from the population DB (TraCuuThongTinCongDan), for a named purpose; audited', tags: ['citizens'] } }, async (req, reply) => {
+  app.post('/v1/citizens/lookup', { config: ACCESS, logLevel: QUIET, schema: { summary: 'A citizen from the population DB (TraCuuThongTinCongDan), for a named purpose; audited', tags: ['citizens'], body: openApiBodies.lookup }, validatorCompiler: noValidation }, async (req, reply) => {
     const b = body(req);
     const r = await deps.guard({
       req,
@@ -54,7 +54,7 @@ export function registerCitizenRoutes(app: FastifyInstance, deps: { guard: Guard
     return { lookupId: r.lookupId, citizen: r.value, source: { system: 'CSDLQGDC', operation: 'TraCuuThongTinCongDan', retrievedAt: r.row.at.toISOString() } };
   });
 
-  app.post('/v1/citizens/verify', { config: ACCESS, logLevel: QUIET, schema: { summary: 'Whether the fields given match the population DB (XacThucThongTinCongDan): match / no match only; audited', tags: ['citizens'] } }, async (req, reply) => {
+  app.post('/v1/citizens/verify', { config: ACCESS, logLevel: QUIET, schema: { summary: 'Whether the fields given match the population DB (XacThucThongTinCongDan): match / no match only; audited', tags: ['citizens'], body: openApiBodies.lookup }, validatorCompiler: noValidation }, async (req, reply) => {
     const b = body(req);
     const r = await deps.guard({
       req,
@@ -72,7 +72,7 @@ export function registerCitizenRoutes(app: FastifyInstance, deps: { guard: Guard
     return { lookupId: r.lookupId, match: r.value };
   });
 
-  app.post('/v1/citizens/household', { config: ACCESS, logLevel: QUIET, schema: { summary: 'The household of a citizen (CungCapThongTinHoGiaDinh); audited', tags: ['citizens'] } }, async (req, reply) => {
+  app.post('/v1/citizens/household', { config: ACCESS, logLevel: QUIET, schema: { summary: 'The household of a citizen (CungCapThongTinHoGiaDinh); audited', tags: ['citizens'], body: openApiBodies.lookup }, validatorCompiler: noValidation }, async (req, reply) => {
     const b = body(req);
     const r = await deps.guard({
       req,
