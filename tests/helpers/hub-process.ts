@@ -17,7 +17,12 @@ import { freePort } from '../../services/payments/test/harness.js';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const hubServices = ['sandbox', 'gateway', 'national-sync', 'payments'] as const;
 export type HubService = (typeof hubServices)[number];
-const portVars: Record<HubService, string> = { sandbox: 'SANDBOX_PORT', gateway: 'GATEWAY_PORT', 'national-sync': 'NATIONAL_SYNC_PORT', payments: 'PAYMENTS_PORT' };
+const portVars: Record<HubService, string> = {
+  sandbox: 'SANDBOX_PORT',
+  gateway: 'GATEWAY_PORT',
+  'national-sync': 'NATIONAL_SYNC_PORT',
+  payments: 'PAYMENTS_PORT',
+};
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface HubProcess {
@@ -30,10 +35,26 @@ export interface HubProcess {
 
 /** Builds the four services, starts start.mjs with `env` (KAFKA_BROKERS, DATABASE_URL, …) and waits for "the hub is up". */
 export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
-  await promisify(execFile)('npx', ['tsc', '-b', ...hubServices.map((s) => `services/${s}`)], { cwd: repoRoot, timeout: 300_000 });
+  await promisify(execFile)('npx', ['tsc', '-b', ...hubServices.map((s) => `services/${s}`)], {
+    cwd: repoRoot,
+    timeout: 300_000,
+  });
   const key = generateApiKey();
   const clientsFile = path.join(tmpdir(), `lt-hub-clients-${randomSuffix()}.json`);
-  writeFileSync(clientsFile, JSON.stringify({ clients: [{ id: 'demo', name: 'fault test', keyHash: hashApiKey(key), agencies: ['*'], roles: ['submitter', 'operator', 'auditor', 'viewer'] }] }));
+  writeFileSync(
+    clientsFile,
+    JSON.stringify({
+      clients: [
+        {
+          id: 'demo',
+          name: 'fault test',
+          keyHash: hashApiKey(key),
+          agencies: ['*'],
+          roles: ['submitter', 'operator', 'auditor', 'viewer'],
+        },
+      ],
+    }),
+  );
   const ports = {} as Record<HubService, number>;
   const taken = new Set([8080, 8081, 8082, 8090]);
   for (const s of hubServices) {
@@ -87,7 +108,10 @@ export async function startHubProcess(env: Record<string, string>): Promise<HubP
   };
 }
 
-const template = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures/demo/dossier.json'), 'utf8')) as Record<string, unknown>;
+const template = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures/demo/dossier.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 /** The README's demo dossier under another MaHoSo. */
 export const demoDossier = (maHoSo: string): Record<string, unknown> => ({ ...template, MaHoSo: maHoSo });
@@ -99,9 +123,15 @@ export function hubClient(hub: HubProcess) {
     async postUntilAccepted(maHoSo: string, idempotencyKey: string): Promise<void> {
       const body = JSON.stringify(demoDossier(maHoSo));
       for (;;) {
-        const r = await fetch(`${hub.url('gateway')}/v1/dossiers`, { method: 'POST', headers: { ...hub.auth, 'idempotency-key': idempotencyKey }, body, signal: AbortSignal.timeout(20_000) }).catch(() => undefined);
+        const r = await fetch(`${hub.url('gateway')}/v1/dossiers`, {
+          method: 'POST',
+          headers: { ...hub.auth, 'idempotency-key': idempotencyKey },
+          body,
+          signal: AbortSignal.timeout(20_000),
+        }).catch(() => undefined);
         if (r?.status === 202) return;
-        if (r && r.status < 500 && r.status !== 409 && r.status !== 429) throw new Error(`${maHoSo}: HTTP ${r.status} ${await r.text()}`);
+        if (r && r.status < 500 && r.status !== 409 && r.status !== 429)
+          throw new Error(`${maHoSo}: HTTP ${r.status} ${await r.text()}`);
         await sleep(1_000);
       }
     },
@@ -110,7 +140,14 @@ export function hubClient(hub: HubProcess) {
         const r = await fetch(`${hub.url('payments')}/v1/payments`, {
           method: 'POST',
           headers: { ...hub.auth, 'idempotency-key': `pay-${maHoSo}` },
-          body: JSON.stringify({ MaHoSo: maHoSo, provider: 'vnpay', amount: 50000, fees: [{ TenPhiLePhi: 'Lệ phí cấp giấy phép', SoTien: 50000 }], payer: {}, returnUrl: 'https://motcua.example.vn/ket-qua' }),
+          body: JSON.stringify({
+            MaHoSo: maHoSo,
+            provider: 'vnpay',
+            amount: 50000,
+            fees: [{ TenPhiLePhi: 'Lệ phí cấp giấy phép', SoTien: 50000 }],
+            payer: {},
+            returnUrl: 'https://motcua.example.vn/ket-qua',
+          }),
           signal: AbortSignal.timeout(20_000),
         }).catch(() => undefined);
         if (r?.status === 201) return (await r.json()) as { paymentId: string; payUrl: string };
@@ -120,7 +157,11 @@ export function hubClient(hub: HubProcess) {
     },
     /** The citizen pays at the sandbox's VNPAY; its IPN then goes to payments (retried by the sandbox). */
     pay: (payUrl: string) =>
-      fetch(`${hub.url('sandbox')}/vnpay/_admin/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payUrl }) }).then((r) => r.status),
+      fetch(`${hub.url('sandbox')}/vnpay/_admin/pay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ payUrl }),
+      }).then((r) => r.status),
     async paymentStatus(paymentId: string): Promise<string | undefined> {
       const r = await fetch(`${hub.url('payments')}/v1/payments/${paymentId}`, { headers: hub.auth }).catch(() => undefined);
       return r?.status === 200 ? ((await r.json()) as { status: string }).status : undefined;

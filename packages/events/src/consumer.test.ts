@@ -1,15 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { HubError } from '@lienthong/platform';
-import { classifyFailure, createConsumerRunner, createEvent, createEventProducer, createKafka, dlqOf, topicNames, type CloudEvent } from './index.js';
-import { createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, readTopic, testBrokers } from '../../../tests/helpers/index.js';
+import {
+  classifyFailure,
+  createConsumerRunner,
+  createEvent,
+  createEventProducer,
+  createKafka,
+  dlqOf,
+  topicNames,
+  type CloudEvent,
+} from './index.js';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  quietLogger,
+  randomSuffix,
+  readTopic,
+  testBrokers,
+} from '../../../tests/helpers/index.js';
 
 const logger = quietLogger();
 const fastRetry = { maxAttempts: 3, minDelayMs: 10, maxDelayMs: 20, factor: 2, jitter: 0 };
 let ns: string;
 let topic: string;
 const kafka = () => createKafka({ brokers: testBrokers(), clientId: 'consumer-test', logger });
-const producer = createEventProducer({ kafka: createKafka({ brokers: testBrokers(), clientId: 'consumer-test-p', logger }), logger, transactionalIdPrefix: 'consumer-test' });
+const producer = createEventProducer({
+  kafka: createKafka({ brokers: testBrokers(), clientId: 'consumer-test-p', logger }),
+  logger,
+  transactionalIdPrefix: 'consumer-test',
+});
 
 const ev = (subject: string, data: unknown) =>
   createEvent({ source: 'urn:lienthong:test', type: 'vn.lienthong.dossier.upserted', subject, dataschema: 'x', data });
@@ -64,7 +85,10 @@ describe('consumer runner (real Kafka)', () => {
   it('commits only what succeeded: a restart of the group resumes after the last handled event', async () => {
     const subject = `R-${randomSuffix()}`;
     const groupId = `g-${randomSuffix()}`;
-    await producer.publish(topic, [1, 2, 3, 4].map((i) => ev(subject, i)));
+    await producer.publish(
+      topic,
+      [1, 2, 3, 4].map((i) => ev(subject, i)),
+    );
     const first: unknown[] = [];
     let stopAt3 = true;
     const makeRunner = (sink: unknown[]) =>
@@ -98,8 +122,14 @@ describe('consumer runner (real Kafka)', () => {
   it('never dead-letters an infrastructure failure: the partition waits (real pg errors) and resumes in order, other keys go on', async () => {
     const subject = `I-${randomSuffix()}`;
     const others = Array.from({ length: 10 }, (_, i) => `O${i}-${randomSuffix()}`);
-    await producer.publish(topic, [1, 2, 3].map((i) => ev(subject, i)));
-    await producer.publish(topic, others.map((o) => ev(o, 'other')));
+    await producer.publish(
+      topic,
+      [1, 2, 3].map((i) => ev(subject, i)),
+    );
+    await producer.publish(
+      topic,
+      others.map((o) => ev(o, 'other')),
+    );
     // A pool on a port where nothing listens: the handler meets a real ECONNREFUSED from pg, as during a
     // Postgres restart. Down for longer than the old policy (3 attempts) would have waited.
     const deadPool = new pg.Pool({ connectionString: 'postgres://x@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
@@ -149,7 +179,9 @@ describe('consumer runner (real Kafka)', () => {
     expect(seenWhileDown.every(([, p]) => p !== paused)).toBe(true);
     expect(seen).toEqual([]);
     down = false;
-    await eventually(() => seen.length === 3 && otherSeen.size === others.length, { what: 'the waiting events handled once the dependency is back' });
+    await eventually(() => seen.length === 3 && otherSeen.size === others.length, {
+      what: 'the waiting events handled once the dependency is back',
+    });
     await runner.stop();
     await deadPool.end();
     expect(seen).toEqual([1, 2, 3]);
@@ -160,15 +192,32 @@ describe('consumer runner (real Kafka)', () => {
   });
 
   it('classifies failures by cause, not by attempts', () => {
-    expect(classifyFailure(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe('wait');
-    expect(classifyFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe('wait');
+    expect(
+      classifyFailure(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })),
+    ).toBe('wait');
+    expect(classifyFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(
+      'wait',
+    );
     expect(classifyFailure(new Error('Connection terminated unexpectedly'))).toBe('wait');
     expect(classifyFailure(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe('wait');
     expect(classifyFailure(new HubError('LT_KAFKA_UNAVAILABLE', 'down', { retriable: true }))).toBe('wait');
-    const kafkaTimeout = Object.assign(new Error('Request Produce(key: 0, version: 7) timed out'), { name: 'KafkaJSRequestTimeoutError', retriable: true });
-    expect(classifyFailure(Object.assign(new Error('retries exceeded'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false, cause: kafkaTimeout }))).toBe('wait');
+    const kafkaTimeout = Object.assign(new Error('Request Produce(key: 0, version: 7) timed out'), {
+      name: 'KafkaJSRequestTimeoutError',
+      retriable: true,
+    });
+    expect(
+      classifyFailure(
+        Object.assign(new Error('retries exceeded'), {
+          name: 'KafkaJSNumberOfRetriesExceeded',
+          retriable: false,
+          cause: kafkaTimeout,
+        }),
+      ),
+    ).toBe('wait');
     expect(classifyFailure(new HubError('LT_SYNC_BAD_EVENT', 'data is not an object'))).toBe('dead-letter');
-    expect(classifyFailure(Object.assign(new Error('invalid input syntax for type uuid'), { code: '22P02' }))).toBe('dead-letter');
+    expect(classifyFailure(Object.assign(new Error('invalid input syntax for type uuid'), { code: '22P02' }))).toBe(
+      'dead-letter',
+    );
     expect(classifyFailure(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe('dead-letter');
     expect(classifyFailure(new TypeError('x is undefined'))).toBe('dead-letter');
   });

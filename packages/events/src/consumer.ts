@@ -33,7 +33,12 @@ export interface MessageContext {
 /** The backoff of a partition paused on an infrastructure failure. `maxAttempts` is ignored: it never gives up. */
 export type ConsumerBackoff = Pick<RetryPolicy, 'minDelayMs' | 'maxDelayMs' | 'factor' | 'jitter'> & { maxAttempts?: number };
 
-export const defaultConsumerBackoff: ConsumerBackoff = Object.freeze({ minDelayMs: 200, maxDelayMs: 15_000, factor: 2, jitter: 0.5 });
+export const defaultConsumerBackoff: ConsumerBackoff = Object.freeze({
+  minDelayMs: 200,
+  maxDelayMs: 15_000,
+  factor: 2,
+  jitter: 0.5,
+});
 
 export interface ConsumerRunnerOptions {
   kafka: Kafka;
@@ -107,16 +112,34 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
   let isRunning = false;
   let stopping = false;
   /** Partitions paused on an infrastructure failure, by `topic|partition`. */
-  const waits = new Map<string, { topic: string; partition: number; attempt: number; code: string; since: Date; timer?: NodeJS.Timeout }>();
+  const waits = new Map<
+    string,
+    { topic: string; partition: number; attempt: number; code: string; since: Date; timer?: NodeJS.Timeout }
+  >();
 
   const handled = opts.metrics
-    ? new Counter({ name: 'consumer_messages_total', help: 'messages handled, by outcome', labelNames: ['topic', 'outcome'], registers: [opts.metrics] })
+    ? new Counter({
+        name: 'consumer_messages_total',
+        help: 'messages handled, by outcome',
+        labelNames: ['topic', 'outcome'],
+        registers: [opts.metrics],
+      })
     : undefined;
   const lagGauge = opts.metrics
-    ? new Gauge({ name: 'consumer_lag_messages', help: 'messages behind the partition end, at the last batch', labelNames: ['topic', 'partition'], registers: [opts.metrics] })
+    ? new Gauge({
+        name: 'consumer_lag_messages',
+        help: 'messages behind the partition end, at the last batch',
+        labelNames: ['topic', 'partition'],
+        registers: [opts.metrics],
+      })
     : undefined;
   const pausedGauge = opts.metrics
-    ? new Gauge({ name: 'consumer_paused_partitions', help: 'partitions paused until a dependency (Postgres, Kafka) answers again', labelNames: ['topic'], registers: [opts.metrics] })
+    ? new Gauge({
+        name: 'consumer_paused_partitions',
+        help: 'partitions paused until a dependency (Postgres, Kafka) answers again',
+        labelNames: ['topic'],
+        registers: [opts.metrics],
+      })
     : undefined;
   const refreshPaused = () => {
     if (!pausedGauge) return;
@@ -148,7 +171,13 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
   }
 
   /** Dead-letters, unless writing the dead letter itself fails on the infrastructure: then wait. */
-  async function deadLetterOrWait(topic: string, m: KafkaMessage, partition: number, err: unknown, attempts: number): Promise<Outcome> {
+  async function deadLetterOrWait(
+    topic: string,
+    m: KafkaMessage,
+    partition: number,
+    err: unknown,
+    attempts: number,
+  ): Promise<Outcome> {
     try {
       await deadLetter(topic, m, partition, err, attempts);
       return { kind: 'done' };
@@ -205,14 +234,30 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
     const prev = waits.get(id);
     const attempt = (prev?.attempt ?? 0) + 1;
     const { code, message } = describeFailure(err);
-    const w = { topic, partition, attempt, code, since: prev?.since ?? new Date(), timer: undefined as NodeJS.Timeout | undefined };
+    const w = {
+      topic,
+      partition,
+      attempt,
+      code,
+      since: prev?.since ?? new Date(),
+      timer: undefined as NodeJS.Timeout | undefined,
+    };
     waits.set(id, w);
     refreshPaused();
     handled?.inc({ topic, outcome: 'waited' });
     const resume = pause();
     const schedule = (n: number) => {
       const delayMs = backoffDelay({ ...backoff, maxAttempts: Number.MAX_SAFE_INTEGER }, n, opts.random);
-      const line = { topic, partition, offset, attempt: n, delayMs, code, err: message, waitingSinceMs: Date.now() - w.since.getTime() };
+      const line = {
+        topic,
+        partition,
+        offset,
+        attempt: n,
+        delayMs,
+        code,
+        err: message,
+        waitingSinceMs: Date.now() - w.since.getTime(),
+      };
       // Loud on the first failure and then about every minute of backoff; debug in between.
       if (n === 1 || n % 5 === 0) log.warn(line, 'dependency unavailable; partition paused, nothing dead-lettered');
       else log.debug(line, 'dependency still unavailable; partition stays paused');
@@ -240,7 +285,14 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
   return {
     consumer,
     running: () => isRunning,
-    waiting: () => [...waits.values()].map((w) => ({ topic: w.topic, partition: w.partition, attempt: w.attempt, code: w.code, since: w.since.toISOString() })),
+    waiting: () =>
+      [...waits.values()].map((w) => ({
+        topic: w.topic,
+        partition: w.partition,
+        attempt: w.attempt,
+        code: w.code,
+        since: w.since.toISOString(),
+      })),
     async start() {
       stopping = false;
       await consumer.connect();
@@ -274,7 +326,10 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
             }
             if (waits.delete(id)) {
               refreshPaused();
-              log.warn({ topic: batch.topic, partition: batch.partition, offset: m.offset, attempts: attempt }, 'dependency back; partition resumed');
+              log.warn(
+                { topic: batch.topic, partition: batch.partition, offset: m.offset, attempts: attempt },
+                'dependency back; partition resumed',
+              );
             }
             resolveOffset(m.offset);
             await commitOffsetsIfNecessary();

@@ -32,7 +32,8 @@ function parseReason(h: Record<string, string>): DeadLetter['reason'] {
   return {
     originalTopic: h[H.dlqOriginalTopic],
     originalPartition: num(h[H.dlqOriginalPartition]),
-    originalOffset: h[H.dlqOriginalOffset] !== undefined && /^\d+$/.test(h[H.dlqOriginalOffset]!) ? h[H.dlqOriginalOffset] : undefined,
+    originalOffset:
+      h[H.dlqOriginalOffset] !== undefined && /^\d+$/.test(h[H.dlqOriginalOffset]!) ? h[H.dlqOriginalOffset] : undefined,
     code: h[H.dlqErrorCode],
     message: h[H.dlqReason],
     group: h[H.dlqGroup],
@@ -48,7 +49,12 @@ function parseReason(h: Record<string, string>): DeadLetter['reason'] {
  * covers transaction markers (they occupy offsets but are never delivered as messages). A throwaway
  * consumer group, so the read commits nothing that matters; it is deleted afterwards.
  */
-export async function readDeadLetters(kafka: Kafka, dlqTopic: string, sinceMs: number, opts: { logger: Logger; timeoutMs?: number }): Promise<DeadLetter[]> {
+export async function readDeadLetters(
+  kafka: Kafka,
+  dlqTopic: string,
+  sinceMs: number,
+  opts: { logger: Logger; timeoutMs?: number },
+): Promise<DeadLetter[]> {
   const admin = kafka.admin();
   await admin.connect();
   let ends: { partition: number; high: bigint }[];
@@ -90,7 +96,15 @@ export async function readDeadLetters(kafka: Kafka, dlqTopic: string, sinceMs: n
           const off = BigInt(m.offset);
           if (off < t.start || off >= t.high) continue;
           const headers = plainHeaders(m.headers);
-          out.push({ key: m.key?.toString() ?? null, value: m.value, headers, partition: batch.partition, offset: m.offset, timestampMs: Number(m.timestamp), reason: parseReason(headers) });
+          out.push({
+            key: m.key?.toString() ?? null,
+            value: m.value,
+            headers,
+            partition: batch.partition,
+            offset: m.offset,
+            timestampMs: Number(m.timestamp),
+            reason: parseReason(headers),
+          });
         }
       },
     });
@@ -101,7 +115,11 @@ export async function readDeadLetters(kafka: Kafka, dlqTopic: string, sinceMs: n
     const r = await Promise.race([finished.then(() => 'ok' as const), timedOut]);
     clearTimeout(timer);
     if (r === 'timeout') {
-      throw new HubError('LT_DLQ_READ_TIMEOUT', `reading ${dlqTopic} did not finish within ${timeoutMs} ms`, { kind: 'unavailable', retriable: true, messageVi: `đọc ${dlqTopic} không xong trong ${timeoutMs} ms` });
+      throw new HubError('LT_DLQ_READ_TIMEOUT', `reading ${dlqTopic} did not finish within ${timeoutMs} ms`, {
+        kind: 'unavailable',
+        retriable: true,
+        messageVi: `đọc ${dlqTopic} không xong trong ${timeoutMs} ms`,
+      });
     }
   } finally {
     await consumer.disconnect().catch(() => {});
@@ -109,7 +127,9 @@ export async function readDeadLetters(kafka: Kafka, dlqTopic: string, sinceMs: n
     await a
       .connect()
       .then(() => a.deleteGroups([groupId]))
-      .catch((err) => opts.logger.debug({ err: (err as Error).message, groupId }, 'could not delete the dead-letter reading group'))
+      .catch((err) =>
+        opts.logger.debug({ err: (err as Error).message, groupId }, 'could not delete the dead-letter reading group'),
+      )
       .finally(() => a.disconnect());
   }
   return out.sort((a, b) => a.partition - b.partition || (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
@@ -145,7 +165,21 @@ export interface ReplayResult {
 }
 
 /** Headers a replayed record must not carry over: the dead letter's own and an earlier replay's. */
-const droppedOnReplay = new Set<string>([H.dlqOriginalTopic, H.dlqOriginalPartition, H.dlqOriginalOffset, H.dlqErrorCode, H.dlqReason, H.dlqAttempts, H.dlqTime, H.dlqGroup, H.replayGroup, H.replayOriginalPartition, H.replayOriginalOffset, H.replayDlqOffset, H.replayTime]);
+const droppedOnReplay = new Set<string>([
+  H.dlqOriginalTopic,
+  H.dlqOriginalPartition,
+  H.dlqOriginalOffset,
+  H.dlqErrorCode,
+  H.dlqReason,
+  H.dlqAttempts,
+  H.dlqTime,
+  H.dlqGroup,
+  H.replayGroup,
+  H.replayOriginalPartition,
+  H.replayOriginalOffset,
+  H.replayDlqOffset,
+  H.replayTime,
+]);
 
 /**
  * Replays dead letters of any `<topic>.dlq` the hub writes (issue 17 §3) — for the consumer group that
@@ -167,12 +201,25 @@ const droppedOnReplay = new Set<string>([H.dlqOriginalTopic, H.dlqOriginalPartit
  */
 export async function replayDeadLetters(opts: ReplayOptions): Promise<ReplayResult> {
   if (!opts.dlqTopic.endsWith('.dlq')) {
-    throw new HubError('LT_DLQ_NOT_A_DLQ', `${opts.dlqTopic} is not a dead-letter topic (<topic>.dlq)`, { kind: 'invalid', messageVi: `${opts.dlqTopic} không phải chủ đề thư chết` });
+    throw new HubError('LT_DLQ_NOT_A_DLQ', `${opts.dlqTopic} is not a dead-letter topic (<topic>.dlq)`, {
+      kind: 'invalid',
+      messageVi: `${opts.dlqTopic} không phải chủ đề thư chết`,
+    });
   }
   const topic = opts.dlqTopic.slice(0, -'.dlq'.length);
   const log = opts.logger.child({ component: 'dlq-replay', dlqTopic: opts.dlqTopic });
-  const letters = await readDeadLetters(opts.kafka, opts.dlqTopic, opts.since.getTime(), { logger: log, timeoutMs: opts.timeoutMs });
-  const result: ReplayResult = { dlqTopic: opts.dlqTopic, topic, read: letters.length, replayed: [], skipped: [], dryRun: !!opts.dryRun };
+  const letters = await readDeadLetters(opts.kafka, opts.dlqTopic, opts.since.getTime(), {
+    logger: log,
+    timeoutMs: opts.timeoutMs,
+  });
+  const result: ReplayResult = {
+    dlqTopic: opts.dlqTopic,
+    topic,
+    read: letters.length,
+    replayed: [],
+    skipped: [],
+    dryRun: !!opts.dryRun,
+  };
   const records: { key: string | null; value: Buffer | null; headers: IHeaders }[] = [];
   const now = new Date().toISOString();
   for (const dl of letters) {
@@ -180,12 +227,18 @@ export async function replayDeadLetters(opts: ReplayOptions): Promise<ReplayResu
     if (opts.codes && !opts.codes.includes(dl.reason.code ?? '')) continue;
     if (opts.group !== undefined && dl.reason.group !== undefined && dl.reason.group !== opts.group) continue;
     if (dl.reason.originalTopic !== undefined && dl.reason.originalTopic !== topic) {
-      result.skipped.push({ dlqOffset: dl.offset, why: `dlq-original-topic is ${dl.reason.originalTopic.slice(0, 200)}, not ${topic}` });
+      result.skipped.push({
+        dlqOffset: dl.offset,
+        why: `dlq-original-topic is ${dl.reason.originalTopic.slice(0, 200)}, not ${topic}`,
+      });
       continue;
     }
     const group = dl.reason.group ?? opts.group;
     if (group === undefined) {
-      result.skipped.push({ dlqOffset: dl.offset, why: 'no dlq-group header: say which consumer group to replay it for (group)' });
+      result.skipped.push({
+        dlqOffset: dl.offset,
+        why: 'no dlq-group header: say which consumer group to replay it for (group)',
+      });
       continue;
     }
     const headers: IHeaders = {};
@@ -202,6 +255,9 @@ export async function replayDeadLetters(opts: ReplayOptions): Promise<ReplayResu
     // One transaction per 500: all of a chunk or none of it is visible to read_committed consumers.
     for (let i = 0; i < records.length; i += 500) await opts.producer.publishRecords(topic, records.slice(i, i + 500));
   }
-  log.info({ read: result.read, replayed: result.replayed.length, skipped: result.skipped.length, dryRun: result.dryRun }, 'dead letters replayed');
+  log.info(
+    { read: result.read, replayed: result.replayed.length, skipped: result.skipped.length, dryRun: result.dryRun },
+    'dead letters replayed',
+  );
   return result;
 }

@@ -3,7 +3,13 @@ import { createEvent, decodeEvent, encodeEvent } from './envelope.js';
 import { catalogueSpecs, dlqOf, topicNames } from './topics.js';
 
 describe('CloudEvents envelope', () => {
-  const e = createEvent({ source: 'urn:lienthong:gateway', type: 'vn.lienthong.dossier.upserted', subject: 'M-1', dataschema: 'https://x/s.json', data: { a: 1 } });
+  const e = createEvent({
+    source: 'urn:lienthong:gateway',
+    type: 'vn.lienthong.dossier.upserted',
+    subject: 'M-1',
+    dataschema: 'https://x/s.json',
+    data: { a: 1 },
+  });
   it('round-trips through Kafka bytes with every required attribute', () => {
     expect(decodeEvent(encodeEvent(e))).toEqual(e);
     expect(e).toMatchObject({ specversion: '1.0', datacontenttype: 'application/json' });
@@ -21,7 +27,9 @@ describe('CloudEvents envelope', () => {
     ['huge id', JSON.stringify({ ...e, id: 'x'.repeat(10_000) })],
     ['array', '[1,2]'],
   ])('refuses a %s record as LT_EVENT_MALFORMED (non-retriable)', (_n, value) => {
-    expect(() => decodeEvent(value as Buffer | string | null)).toThrowError(expect.objectContaining({ code: 'LT_EVENT_MALFORMED', retriable: false }));
+    expect(() => decodeEvent(value as Buffer | string | null)).toThrowError(
+      expect.objectContaining({ code: 'LT_EVENT_MALFORMED', retriable: false }),
+    );
   });
 });
 
@@ -29,7 +37,9 @@ describe('topic catalogue', () => {
   it('names every topic of the design and a dead-letter twin for each, under a namespace', () => {
     // The design's topics; services add theirs (deadlines, postal, inbound…) to the same catalogue.
     const names = Object.values(topicNames());
-    expect(names).toEqual(expect.arrayContaining(['dossier.events.v1', 'payment.events.v1', 'sync.outcomes.v1', 'citizen.audit.v1']));
+    expect(names).toEqual(
+      expect.arrayContaining(['dossier.events.v1', 'payment.events.v1', 'sync.outcomes.v1', 'citizen.audit.v1']),
+    );
     for (const n of names) expect(n).toMatch(/^[a-z]+(\.[a-z]+)*\.v\d+$/);
     const specs = catalogueSpecs('t-1.');
     for (const n of names) expect(specs.map((s) => s.name)).toEqual(expect.arrayContaining([`t-1.${n}`, dlqOf(`t-1.${n}`)]));

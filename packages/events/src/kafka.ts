@@ -73,8 +73,13 @@ function configError(message: string): HubError {
  * half-configured or would send a password in clear: SASL without both user and password, mutual TLS with
  * only a certificate or only a key, and PLAIN without TLS. The PEM files are read once, here.
  */
-export function kafkaConnectionFromConfig(config: KafkaConnectionConfig, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Pick<CreateKafkaOptions, 'brokers' | 'ssl' | 'sasl'> {
-  const brokers = config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+export function kafkaConnectionFromConfig(
+  config: KafkaConnectionConfig,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): Pick<CreateKafkaOptions, 'brokers' | 'ssl' | 'sasl'> {
+  const brokers = config.KAFKA_BROKERS.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (brokers.length === 0) throw configError('KAFKA_BROKERS lists no broker');
   const tls = config.KAFKA_SSL === true || config.KAFKA_SSL_CA_FILE !== undefined || config.KAFKA_SSL_CERT_FILE !== undefined;
   if ((config.KAFKA_SSL_CERT_FILE === undefined) !== (config.KAFKA_SSL_KEY_FILE === undefined)) {
@@ -103,8 +108,10 @@ export function kafkaConnectionFromConfig(config: KafkaConnectionConfig, readFil
     if (mechanism === undefined) throw configError('KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD given without KAFKA_SASL_MECHANISM');
     const username = config.KAFKA_SASL_USERNAME;
     const password = config.KAFKA_SASL_PASSWORD;
-    if (!username || !password) throw configError(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
-    if (mechanism === 'plain' && !tls) throw configError('KAFKA_SASL_MECHANISM=plain sends the password in clear: set KAFKA_SSL=true');
+    if (!username || !password)
+      throw configError(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
+    if (mechanism === 'plain' && !tls)
+      throw configError('KAFKA_SASL_MECHANISM=plain sends the password in clear: set KAFKA_SSL=true');
     sasl = { mechanism, username, password };
   }
   return { brokers, ...(ssl ? { ssl } : {}), ...(sasl ? { sasl } : {}) };

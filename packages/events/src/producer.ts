@@ -94,13 +94,23 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
   let timer: NodeJS.Timeout | undefined;
 
   const published = opts.metrics
-    ? new Counter({ name: 'kafka_published_messages_total', help: 'messages committed to Kafka', labelNames: ['topic'], registers: [opts.metrics] })
+    ? new Counter({
+        name: 'kafka_published_messages_total',
+        help: 'messages committed to Kafka',
+        labelNames: ['topic'],
+        registers: [opts.metrics],
+      })
     : undefined;
   const failures = opts.metrics
     ? new Counter({ name: 'kafka_publish_failures_total', help: 'failed Kafka transactions', registers: [opts.metrics] })
     : undefined;
   const txnSeconds = opts.metrics
-    ? new Histogram({ name: 'kafka_transaction_seconds', help: 'time to commit one producer transaction', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [opts.metrics] })
+    ? new Histogram({
+        name: 'kafka_transaction_seconds',
+        help: 'time to commit one producer transaction',
+        buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+        registers: [opts.metrics],
+      })
     : undefined;
 
   /** One transactional producer and the loop that drains the shared queue through it. */
@@ -109,7 +119,11 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     connecting: Promise<Producer> | undefined;
     running: Promise<void> | undefined;
   }
-  const lanes: Lane[] = Array.from({ length: laneCount }, () => ({ producer: undefined, connecting: undefined, running: undefined }));
+  const lanes: Lane[] = Array.from({ length: laneCount }, () => ({
+    producer: undefined,
+    connecting: undefined,
+    running: undefined,
+  }));
 
   async function getProducer(lane: Lane): Promise<Producer> {
     if (lane.producer) return lane.producer;
@@ -218,7 +232,11 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
   function enqueue(topic: string, messages: Message[]): Promise<void> {
     if (closed) {
       return Promise.reject(
-        new HubError('LT_KAFKA_CLOSED', 'producer is shutting down', { kind: 'unavailable', retriable: true, messageVi: 'đang dừng dịch vụ' }),
+        new HubError('LT_KAFKA_CLOSED', 'producer is shutting down', {
+          kind: 'unavailable',
+          retriable: true,
+          messageVi: 'đang dừng dịch vụ',
+        }),
       );
     }
     if (messages.length === 0) return Promise.resolve();
@@ -247,7 +265,10 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
       );
     },
     publishRecords(topic, records) {
-      return enqueue(topic, records.map((r) => ({ key: r.key, value: r.value, headers: withContentType(r) })));
+      return enqueue(
+        topic,
+        records.map((r) => ({ key: r.key, value: r.value, headers: withContentType(r) })),
+      );
     },
     healthy: () => ok,
     async disconnect() {

@@ -16,11 +16,26 @@ const usage = `usage: replay-dead-letters.mjs --topic <topic> --since <RFC 3339 
 Kafka from KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE and the KAFKA_SSL*/KAFKA_SASL* settings. Each letter goes back to
 <topic> for the group that refused it (other groups skip it); the result is printed as JSON.`;
 
-const cliSchema = { type: 'object', properties: { ...logConfigProperties, ...kafkaConfigProperties } } as const satisfies ConfigSchema;
+const cliSchema = {
+  type: 'object',
+  properties: { ...logConfigProperties, ...kafkaConfigProperties },
+} as const satisfies ConfigSchema;
 
 /** The generic dead-letter replay CLI (packages/events/bin/replay-dead-letters.mjs). Exit code: 0 done, 1 failed, 2 usage. */
-export async function runReplayDeadLettersCli(argv: string[], env: NodeJS.ProcessEnv = process.env, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
-  let values: { topic?: string; since?: string; group?: string; key?: string; code?: string[]; 'dry-run'?: boolean; help?: boolean };
+export async function runReplayDeadLettersCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+): Promise<number> {
+  let values: {
+    topic?: string;
+    since?: string;
+    group?: string;
+    key?: string;
+    code?: string[];
+    'dry-run'?: boolean;
+    help?: boolean;
+  };
   try {
     values = parseArgs({
       args: argv,

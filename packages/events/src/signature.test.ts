@@ -4,23 +4,43 @@ import { createEvent, encodeEvent, parseSigningKeys, signRecordValue, verifyReco
 const secret = (b: number) => Buffer.alloc(32, b).toString('base64');
 const oldKey = `old:${secret(1)}`;
 const newKey = `new:${secret(2)}`;
-const value = encodeEvent(createEvent({ source: 'urn:lienthong:payments', type: 'vn.lienthong.payment.settled', subject: 'p1', dataschema: 'x', data: { amount: 50000 } }));
+const value = encodeEvent(
+  createEvent({
+    source: 'urn:lienthong:payments',
+    type: 'vn.lienthong.payment.settled',
+    subject: 'p1',
+    dataschema: 'x',
+    data: { amount: 50000 },
+  }),
+);
 
 describe('record signatures (HMAC-SHA256, rotating keys)', () => {
   it('verifies what the first key signed, with any list that holds that key id', () => {
     const header = signRecordValue(value, parseSigningKeys(`${newKey},${oldKey}`));
     expect(header).toMatch(/^v1;kid=new;sig=[A-Za-z0-9_-]{43}$/);
-    expect(() => verifyRecordSignature({ value, headers: { 'lt-signature': header } }, parseSigningKeys(`${oldKey},${newKey}`))).not.toThrow();
+    expect(() =>
+      verifyRecordSignature({ value, headers: { 'lt-signature': header } }, parseSigningKeys(`${oldKey},${newKey}`)),
+    ).not.toThrow();
     // Rotation: a record signed with the old key is still accepted while consumers list it.
     const old = signRecordValue(value, parseSigningKeys(oldKey));
-    expect(() => verifyRecordSignature({ value, headers: { 'lt-signature': Buffer.from(old) } }, parseSigningKeys(`${newKey},${oldKey}`))).not.toThrow();
+    expect(() =>
+      verifyRecordSignature({ value, headers: { 'lt-signature': Buffer.from(old) } }, parseSigningKeys(`${newKey},${oldKey}`)),
+    ).not.toThrow();
   });
 
   it.each([
     ['no header', {}, /no lt-signature header/],
     ['a malformed header', { 'lt-signature': 'sha256=abc' }, /malformed/],
-    ['an unknown key id', { 'lt-signature': signRecordValue(value, parseSigningKeys(`other:${secret(3)}`)) }, /unknown key id other/],
-    ['a key with the right id and the wrong secret', { 'lt-signature': signRecordValue(value, parseSigningKeys(`new:${secret(9)}`)) }, /does not match/],
+    [
+      'an unknown key id',
+      { 'lt-signature': signRecordValue(value, parseSigningKeys(`other:${secret(3)}`)) },
+      /unknown key id other/,
+    ],
+    [
+      'a key with the right id and the wrong secret',
+      { 'lt-signature': signRecordValue(value, parseSigningKeys(`new:${secret(9)}`)) },
+      /does not match/,
+    ],
   ])('refuses %s with LT_EVENT_SIGNATURE_INVALID, not retriable', (_what, headers, reason) => {
     let err: unknown;
     try {
@@ -35,8 +55,12 @@ describe('record signatures (HMAC-SHA256, rotating keys)', () => {
   it('refuses a value changed after signing (amount raised) and everything when no key is configured', () => {
     const header = signRecordValue(value, parseSigningKeys(newKey));
     const tampered = Buffer.from(value.toString().replace('50000', '5000000'));
-    expect(() => verifyRecordSignature({ value: tampered, headers: { 'lt-signature': header } }, parseSigningKeys(newKey))).toThrow(/does not match/);
-    expect(() => verifyRecordSignature({ value, headers: { 'lt-signature': header } }, undefined)).toThrow(/no EVENT_SIGNING_KEYS/);
+    expect(() =>
+      verifyRecordSignature({ value: tampered, headers: { 'lt-signature': header } }, parseSigningKeys(newKey)),
+    ).toThrow(/does not match/);
+    expect(() => verifyRecordSignature({ value, headers: { 'lt-signature': header } }, undefined)).toThrow(
+      /no EVENT_SIGNING_KEYS/,
+    );
   });
 
   it('refuses short or malformed key specs without echoing the secret', () => {

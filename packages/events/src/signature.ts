@@ -38,15 +38,30 @@ export const eventSigningConfigProperties = {
 /** Parses `id:base64,id:base64…`; throws LT_CONFIG_INVALID naming the bad entry's position (never its value). */
 export function parseSigningKeys(spec: string): SigningKey[] {
   const keys: SigningKey[] = [];
-  const parts = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   parts.forEach((part, i) => {
     if (!KEY_SPEC.test(part)) {
-      throw new HubError('LT_CONFIG_INVALID', `EVENT_SIGNING_KEYS entry ${i + 1} is not "<id>:<base64 secret>"`, { kind: 'invalid', messageVi: `khóa ký sự kiện thứ ${i + 1} không đúng dạng` });
+      throw new HubError('LT_CONFIG_INVALID', `EVENT_SIGNING_KEYS entry ${i + 1} is not "<id>:<base64 secret>"`, {
+        kind: 'invalid',
+        messageVi: `khóa ký sự kiện thứ ${i + 1} không đúng dạng`,
+      });
     }
     const at = part.indexOf(':');
-    const secret = Buffer.from(part.slice(at + 1).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    const secret = Buffer.from(
+      part
+        .slice(at + 1)
+        .replace(/-/g, '+')
+        .replace(/_/g, '/'),
+      'base64',
+    );
     if (secret.length < 32) {
-      throw new HubError('LT_CONFIG_INVALID', `EVENT_SIGNING_KEYS entry ${i + 1} has fewer than 32 bytes of secret`, { kind: 'invalid', messageVi: `khóa ký sự kiện thứ ${i + 1} quá ngắn` });
+      throw new HubError('LT_CONFIG_INVALID', `EVENT_SIGNING_KEYS entry ${i + 1} has fewer than 32 bytes of secret`, {
+        kind: 'invalid',
+        messageVi: `khóa ký sự kiện thứ ${i + 1} quá ngắn`,
+      });
     }
     keys.push({ id: part.slice(0, at), secret });
   });
@@ -79,7 +94,10 @@ function refused(why: string): HubError {
  * reason) unless `headers` carry a valid signature of `value` by one of `keys`. With no keys configured every
  * record is refused: a consumer that must check signatures never accepts what it cannot check.
  */
-export function verifyRecordSignature(record: { value: Buffer | string | null; headers: IHeaders | undefined }, keys: readonly SigningKey[] | undefined): void {
+export function verifyRecordSignature(
+  record: { value: Buffer | string | null; headers: IHeaders | undefined },
+  keys: readonly SigningKey[] | undefined,
+): void {
   if (!keys || keys.length === 0) throw refused('no EVENT_SIGNING_KEYS configured, so no signature can be checked');
   const header = headerValue(record.headers, headerNames.signature);
   if (header === undefined) throw refused(`no ${headerNames.signature} header (not written by the signing producer)`);
@@ -90,5 +108,6 @@ export function verifyRecordSignature(record: { value: Buffer | string | null; h
   if (record.value === null) throw refused('record has no value');
   const expected = mac(key, record.value);
   const given = Buffer.from(m[2]!, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused(`signature does not match (key ${key.id})`);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw refused(`signature does not match (key ${key.id})`);
 }

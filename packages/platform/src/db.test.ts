@@ -44,7 +44,9 @@ describe('createPool: a lost connection never ends the process (real Postgres)',
 
       await terminate(heldPid);
       await terminate(idlePid);
-      await eventually(() => cap.lines().filter((l) => l.includes('postgres connection lost')).length >= 2, { what: 'both losses logged' });
+      await eventually(() => cap.lines().filter((l) => l.includes('postgres connection lost')).length >= 2, {
+        what: 'both losses logged',
+      });
 
       // The held client is broken: its next query fails with a connection error, and releasing it discards it.
       const err = await held.query('SELECT 1').catch((e: unknown) => e);
@@ -56,7 +58,10 @@ describe('createPool: a lost connection never ends the process (real Postgres)',
       expect(await withTransaction(pool, async (c) => (await c.query<{ n: number }>('SELECT 2 AS n')).rows[0]!.n)).toBe(2);
 
       expect(uncaught).toEqual([]);
-      const lost = cap.lines().filter((l) => l.includes('postgres connection lost')).map((l) => JSON.parse(l) as { pgError: { code?: string; message: string } });
+      const lost = cap
+        .lines()
+        .filter((l) => l.includes('postgres connection lost'))
+        .map((l) => JSON.parse(l) as { pgError: { code?: string; message: string } });
       for (const line of lost) expect(['code', 'message']).toEqual(expect.arrayContaining(Object.keys(line.pgError)));
       expect(lost.map((l) => l.pgError.code)).toContain('57P01');
       // By code and message: a short line, not the client object (≈ 8 KB before).
@@ -68,7 +73,10 @@ describe('createPool: a lost connection never ends the process (real Postgres)',
   });
 
   it('describeDbError keeps code and message only', () => {
-    const e = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', client: { huge: 'x'.repeat(10_000) } });
+    const e = Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+      client: { huge: 'x'.repeat(10_000) },
+    });
     expect(describeDbError(e)).toEqual({ code: '57P01', message: 'terminating connection due to administrator command' });
     expect(describeDbError('boom')).toEqual({ message: 'boom' });
   });

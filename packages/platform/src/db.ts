@@ -64,10 +64,7 @@ export function createPool(opts: CreatePoolOptions): pg.Pool {
  * `lienthong_migrations`. An advisory lock keeps two instances starting together from racing.
  * Each file runs in its own transaction, so a failed migration leaves nothing half-applied.
  */
-export async function runMigrations(
-  pool: pg.Pool,
-  opts: { service: string; dir: string; logger?: Logger },
-): Promise<string[]> {
+export async function runMigrations(pool: pg.Pool, opts: { service: string; dir: string; logger?: Logger }): Promise<string[]> {
   const files = readdirSync(opts.dir)
     .filter((f) => /^\d{3,}-[\w-]+\.sql$/.test(f))
     .sort();

@@ -6,7 +6,17 @@
  */
 
 /** Socket-level codes Node and pg report for a peer that is down, restarting or unreachable. */
-const socketCodes: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const socketCodes: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 
 /**
  * SQLSTATEs of a server that cannot serve right now, whatever the query (PostgreSQL, Appendix A "Error
@@ -24,7 +34,8 @@ const pgUnavailable = /^(08|57P0)/;
  */
 const pgTransient = /^(53|58|40001$|40P01$|55P03$|57014$|25006$)/;
 
-const pgMessages = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Client was closed and is not queryable|Cannot use a pool after calling end/i;
+const pgMessages =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Client was closed and is not queryable|Cannot use a pool after calling end/i;
 
 function codeOf(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
@@ -52,10 +63,13 @@ export function isConnectionError(err: unknown): boolean {
 
 /** A Postgres error that will go away by itself (see pgTransient), connection errors included. */
 export function isTransientDatabaseError(err: unknown): boolean {
-  return isConnectionError(err) || someInChain(err, (e) => {
-    const code = codeOf(e);
-    return !!code && /^[0-9A-Z]{5}$/.test(code) && pgTransient.test(code);
-  });
+  return (
+    isConnectionError(err) ||
+    someInChain(err, (e) => {
+      const code = codeOf(e);
+      return !!code && /^[0-9A-Z]{5}$/.test(code) && pgTransient.test(code);
+    })
+  );
 }
 
 /**
