@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createEvent, createEventProducer, createKafka, decodeEvent, topicNames, type EventProducer } from '@lienthong/events';
 import { generateApiKey, hashApiKey } from '@lienthong/platform';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, readTopic, testBrokers } from '../helpers/index.js';
-import { freePort } from '../../services/payments/test/harness.js';
+import { createServer } from 'node:net';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const demo = JSON.parse(readFileSync(path.join(root, 'tests/fixtures/demo/dossier.json'), 'utf8')) as Record<string, unknown>;
@@ -24,6 +24,18 @@ let ns: string;
 let port: number;
 let child: ChildProcess | undefined;
 let producer: EventProducer;
+
+/** A port free right now on loopback (the service needs a fixed one in its config). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port: p } = srv.address() as { port: number };
+      srv.close(() => resolve(p));
+    });
+  });
+}
 
 function startService(): ChildProcess {
   // No DVCQG credentials: the catalogue and ratings jobs stay off (they have their own tests).
