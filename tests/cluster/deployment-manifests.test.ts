@@ -167,6 +167,20 @@ describe('infra/k8s: manifests rendered from values.yaml', () => {
   });
 });
 
+describe('infra/docker-compose.cluster.yml: three brokers for the compose deployment', () => {
+  it('three KRaft nodes with distinct ids, one quorum, RF 3 and min ISR 2; the hub bootstraps from HUB_KAFKA_BROKERS; no port published', () => {
+    const c = parse(readFileSync(`${root}infra/docker-compose.cluster.yml`, 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, unknown>; ports?: string[] }> };
+    const nodes = ['kafka', 'kafka-2', 'kafka-3'].map((n) => c.services[n]!.environment!);
+    expect(nodes.map((e) => e.KAFKA_NODE_ID)).toEqual([1, 2, 3]);
+    expect(new Set(nodes.map((e) => e.KAFKA_CONTROLLER_QUORUM_VOTERS))).toEqual(new Set(['1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093']));
+    for (const e of nodes) expect([e.KAFKA_DEFAULT_REPLICATION_FACTOR, e.KAFKA_MIN_INSYNC_REPLICAS, e.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR]).toEqual([3, 2, 2]);
+    // The hub services take KAFKA_BROKERS from HUB_KAFKA_BROKERS (default: the single broker).
+    expect(readFileSync(`${root}infra/docker-compose.yml`, 'utf8')).toMatch(/^\s+KAFKA_BROKERS: \$\{HUB_KAFKA_BROKERS:-kafka:9092\}/m);
+    expect(readFileSync(`${root}infra/docker-compose.cluster.yml`, 'utf8')).toContain('HUB_KAFKA_BROKERS=kafka:9092,kafka-2:9092,kafka-3:9092');
+    for (const s of Object.values(c.services)) expect(s.ports ?? []).toEqual([]);
+  });
+});
+
 /** Metric names the code registers (prom-client `name: '…'` in packages and services). */
 function exportedMetrics(): Set<string> {
   const out = execFileSync('grep', ['-rhoE', "name: '[a-z][a-z0-9_]+'", 'packages', 'services', '--include=*.ts', '--exclude=*.test.ts', '--exclude-dir=node_modules', '--exclude-dir=dist'], { cwd: root, encoding: 'utf8' });
