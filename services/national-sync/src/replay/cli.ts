@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createKafka } from '@lienthong/events';
+import { createKafka, kafkaConnectionFromConfig } from '@lienthong/events';
 import { createLogger, createPool, loadConfig, type ConfigSchema } from '@lienthong/platform';
 import { topicNames, dlqOf } from '@lienthong/events';
 import { syncConfigSchema } from '../config.js';
@@ -20,12 +20,14 @@ const usage = `usage: replay.mjs (--ma-ho-so <MaHoSo> | --dead-letters-since <RF
 Either way the running service pushes the replayed dossiers; the result is printed as JSON.`;
 
 /** The settings the direct mode needs: a subset of the service's one schema. */
-const { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE } = syncConfigSchema.properties;
+const { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE, KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD } =
+  syncConfigSchema.properties;
 /** The part of national-sync's config the CLI reads (the same declarations, not a copy). */
 const cliSchema = {
   type: 'object',
   required: ['DATABASE_URL'],
-  properties: { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE },
+  // The service's Kafka security settings too (docs/events.md), so the CLI reaches a secured cluster.
+  properties: { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE, KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD },
 } as const satisfies ConfigSchema;
 
 /**
@@ -80,7 +82,7 @@ export async function runReplayCli(argv: string[], env: NodeJS.ProcessEnv = proc
   const config = loadConfig(cliSchema, env);
   const logger = createLogger({ name: 'national-sync-replay', level: env.LOG_LEVEL ?? 'warn' });
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'national-sync-replay', logger, max: 2 });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'national-sync-replay', logger });
+  const kafka = createKafka({ ...kafkaConnectionFromConfig(config), clientId: 'national-sync-replay', logger });
   try {
     const replayer = createReplayer({ pool, kafka, ingest: createLedgerIngest(pool), dlqTopic: dlqOf(topicNames(config.KAFKA_TOPIC_NAMESPACE).dossierEvents), logger });
     const result = since !== undefined ? await replayer.replayDeadLetters(new Date(since), maHoSo) : await replayer.replayDossier(maHoSo!);
