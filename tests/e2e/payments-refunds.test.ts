@@ -23,7 +23,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const port = await freePort();
   sandbox = await startTestSandbox({ paymentsUrl: `http://127.0.0.1:${port}`, timeoutHangMs: 3_000 });
-  svc = await createTestPayments({ namespace: ns, databaseUrl: db.url, port, env: { ...sandbox.env, PAYMENTS_CREATE_TIMEOUT_MS: '500' } });
+  svc = await createTestPayments({
+    namespace: ns,
+    databaseUrl: db.url,
+    port,
+    env: { ...sandbox.env, PAYMENTS_CREATE_TIMEOUT_MS: '500' },
+  });
   await svc.listen();
 });
 
@@ -39,7 +44,11 @@ afterAll(async () => {
 });
 
 const refund = (id: string, body: unknown, who = 'operator', headers: Record<string, string> = {}) =>
-  fetch(`${svc.baseUrl}/v1/payments/${id}/refunds`, { method: 'POST', headers: { ...api.auth(who), ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${svc.baseUrl}/v1/payments/${id}/refunds`, {
+    method: 'POST',
+    headers: { ...api.auth(who), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 async function paidMomo(amount: number) {
   const p = await api.createPayment('momo', amount);
@@ -58,18 +67,34 @@ describe('refunds through MoMo', () => {
   it('a full refund by the MoMo API: succeeded, in the ledger, at MoMo, and one payment.refunded event', async () => {
     const p = await paidMomo(60_000);
     const r = await refund(p.paymentId, { reason: 'Hồ sơ bị trả lại, hoàn lệ phí' });
-    const body = (await r.json()) as { state: string; amount: number; kind: string; providerTxnId: string; refundedAmount: number };
+    const body = (await r.json()) as {
+      state: string;
+      amount: number;
+      kind: string;
+      providerTxnId: string;
+      refundedAmount: number;
+    };
     expect(r.status, JSON.stringify(body)).toBe(201);
     expect(body).toMatchObject({ state: 'succeeded', amount: 60_000, kind: 'provider', refundedAmount: 60_000 });
     expect((await ledger(p.paymentId))?.refundedAmount).toBe(60_000);
     const kinds = (await svc.core.store.history(p.paymentId)).map((h) => h.kind);
     expect(kinds.slice(-2)).toEqual(['refund_requested', 'refunded']);
-    const atMomo = (await sandbox.admin('momo', 'GET', '/transactions')).body.transactions.find((t: { orderId: string }) => t.orderId === p.orderRef);
-    expect(atMomo.refunds).toEqual([expect.objectContaining({ amount: 60_000, resultCode: 0, transId: Number(body.providerTxnId) })]);
+    const atMomo = (await sandbox.admin('momo', 'GET', '/transactions')).body.transactions.find(
+      (t: { orderId: string }) => t.orderId === p.orderRef,
+    );
+    expect(atMomo.refunds).toEqual([
+      expect.objectContaining({ amount: 60_000, resultCode: 0, transId: Number(body.providerTxnId) }),
+    ]);
     await svc.core.outbox.drain();
     const events = (await readTopic(svc.topic)).filter((rec) => rec.key === p.paymentId).map((rec) => decodeEvent(rec.value));
     expect(events.map((e) => e.type)).toEqual(['vn.lienthong.payment.settled', 'vn.lienthong.payment.refunded']);
-    expect(events[1]!.data).toMatchObject({ amount: 60_000, refundedTotal: 60_000, full: true, kind: 'provider', provider: 'momo' });
+    expect(events[1]!.data).toMatchObject({
+      amount: 60_000,
+      refundedTotal: 60_000,
+      full: true,
+      kind: 'provider',
+      provider: 'momo',
+    });
     // The event's data is what its schema says (schemas/events/payment-refunded.v1.json).
     for (const e of events) expect(validateEventData(e.dataschema!, e.data).errors).toEqual([]);
     // Nothing left to refund.
@@ -85,7 +110,9 @@ describe('refunds through MoMo', () => {
     await sandbox.admin('momo', 'DELETE', '/faults');
     const sum = await api.reconcile();
     expect(sum.refunds).toBe(1);
-    const list = (await (await fetch(`${svc.baseUrl}/v1/payments/${p.paymentId}/refunds`, { headers: api.auth('operator') })).json()) as { refunds: { state: string }[]; refundedAmount: number };
+    const list = (await (
+      await fetch(`${svc.baseUrl}/v1/payments/${p.paymentId}/refunds`, { headers: api.auth('operator') })
+    ).json()) as { refunds: { state: string }[]; refundedAmount: number };
     expect(list.refunds.map((x) => x.state)).toEqual(['succeeded']);
     expect(list.refundedAmount).toBe(10_000);
     expect((await svc.core.store.history(p.paymentId)).find((h) => h.kind === 'refunded')?.source).toBe('reconciliation');
@@ -106,7 +133,9 @@ describe('refunds through VNPAY', () => {
     expect(await first.json()).toMatchObject({ state: 'succeeded', kind: 'provider', amount: 30_000, refundedAmount: 30_000 });
     const rest = await refund(p.paymentId, { reason: 'Hồ sơ bị từ chối' });
     expect(await rest.json()).toMatchObject({ state: 'succeeded', amount: 50_000, refundedAmount: 80_000 });
-    const txn = (await sandbox.admin('vnpay', 'GET', '/transactions')).body.transactions.find((t: { txnRef: string }) => t.txnRef === p.orderRef);
+    const txn = (await sandbox.admin('vnpay', 'GET', '/transactions')).body.transactions.find(
+      (t: { txnRef: string }) => t.txnRef === p.orderRef,
+    );
     expect(txn.refunds.map((r: { type: string; amountVnd: number }) => [r.type, r.amountVnd])).toEqual([
       ['03', 30_000],
       ['03', 50_000],
@@ -135,7 +164,12 @@ describe('manual refunds and the over-refund constraint', () => {
     expect(((await noRef.json()) as { details: { path: string }[] }).details[0]!.path).toBe('/reference');
     const first = await refund(p.paymentId, { amount: 20_000, reason: 'Nộp thừa', reference: 'VCB-FT2532700001' });
     expect(first.status).toBe(201);
-    expect(await first.json()).toMatchObject({ state: 'succeeded', kind: 'manual', reference: 'VCB-FT2532700001', refundedAmount: 20_000 });
+    expect(await first.json()).toMatchObject({
+      state: 'succeeded',
+      kind: 'manual',
+      reference: 'VCB-FT2532700001',
+      refundedAmount: 20_000,
+    });
     const over = await refund(p.paymentId, { amount: 30_001, reason: 'Quá số còn lại', reference: 'VCB-FT2532700002' });
     expect(over.status).toBe(409);
     expect(((await over.json()) as { error: string }).error).toBe('LT_PAY_REFUND_EXCEEDS_PAID');
@@ -145,7 +179,11 @@ describe('manual refunds and the over-refund constraint', () => {
 
   it('concurrent refunds of one payment: exactly as many succeed as fit, the rest are refused by the schema', async () => {
     const p = await paidVietqr(50_000);
-    const all = await Promise.all(Array.from({ length: 6 }, (_, i) => refund(p.paymentId, { amount: 20_000, reason: 'Hoàn song song', reference: `REF-${i}` })));
+    const all = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        refund(p.paymentId, { amount: 20_000, reason: 'Hoàn song song', reference: `REF-${i}` }),
+      ),
+    );
     const codes = all.map((r) => r.status).sort();
     expect(codes).toEqual([201, 201, 409, 409, 409, 409]);
     expect((await ledger(p.paymentId))?.refundedAmount).toBe(40_000);
@@ -162,7 +200,9 @@ describe('manual refunds and the over-refund constraint', () => {
     await expect(insert(10_001)).rejects.toMatchObject({ code: '23514', constraint: 'payments_refund_within_paid' });
     await insert(10_000);
     await expect(insert(1)).rejects.toMatchObject({ code: '23514' });
-    await expect(svc.pool.query('DELETE FROM payment_refunds WHERE payment_id = $1', [p.paymentId])).rejects.toThrow(/append-only/);
+    await expect(svc.pool.query('DELETE FROM payment_refunds WHERE payment_id = $1', [p.paymentId])).rejects.toThrow(
+      /append-only/,
+    );
     // An unpaid payment cannot carry a refund at all.
     const open = await api.createPayment('vietqr', 5_000);
     await expect(
@@ -179,7 +219,11 @@ describe('who may refund, and retries', () => {
   it('operator only, scoped on the stored agency; not a pending payment; reason required; Idempotency-Key replays', async () => {
     const p = await paidVietqr(8_000);
     expect((await refund(p.paymentId, { reason: 'không được', reference: 'R1' }, 'motcua-h22')).status).toBe(403);
-    const h56 = await fetch(`${svc.baseUrl}/v1/payments`, { method: 'POST', headers: api.auth('motcua-h56'), body: JSON.stringify(paymentBody(newMaHoSo('000.00.01.H56'))) });
+    const h56 = await fetch(`${svc.baseUrl}/v1/payments`, {
+      method: 'POST',
+      headers: api.auth('motcua-h56'),
+      body: JSON.stringify(paymentBody(newMaHoSo('000.00.01.H56'))),
+    });
     const h56Id = ((await h56.json()) as { paymentId: string }).paymentId;
     expect((await refund(h56Id, { reason: 'khác tỉnh', reference: 'R2' }, 'operator-h22')).status).toBe(403);
     expect((await refund(h56Id, { reason: 'chưa thanh toán', reference: 'R3' })).status).toBe(409);
@@ -194,7 +238,14 @@ describe('who may refund, and retries', () => {
 
   it('hostile bodies on the refund endpoint: 4xx, nothing recorded', async () => {
     const p = await paidVietqr(7_000);
-    for (const body of ['{"reason":', '[]', '{"reason":"hợp lệ","amount":1e400}', '{"reason":"hợp lệ","__proto__":{"x":1}}', '{"reason":"hợp lệ","amount":-5,"reference":"x"}', `{"reason":"${'x'.repeat(70_000)}"}`]) {
+    for (const body of [
+      '{"reason":',
+      '[]',
+      '{"reason":"hợp lệ","amount":1e400}',
+      '{"reason":"hợp lệ","__proto__":{"x":1}}',
+      '{"reason":"hợp lệ","amount":-5,"reference":"x"}',
+      `{"reason":"${'x'.repeat(70_000)}"}`,
+    ]) {
       const r = await refund(p.paymentId, body);
       expect(r.status, body.slice(0, 30)).toBeGreaterThanOrEqual(400);
       expect(r.status).toBeLessThan(500);

@@ -56,7 +56,9 @@ export function paymentsApi(svc: () => TestPayments): PaymentsApi {
       return (await res.json()) as ReconciliationSummary;
     },
     async paidEvents(paymentId) {
-      const r = await svc().pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [paymentId]);
+      const r = await svc().pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [
+        paymentId,
+      ]);
       return r.rows[0].n as number;
     },
     async settledEvents(paymentIds) {

@@ -43,7 +43,11 @@ const VNPAY = { tmnCode: 'BENCH022', hashSecret: 'BENCH-VNPAY-SECRET-00000000000
 const MOMO = { partnerCode: 'MOMOBENCH', accessKey: 'bench-access-key', secretKey: 'bench-momo-secret-key-000000' };
 const VNPTPAY = { merchantServiceId: '470', secretKey: 'BENCH-VNPTPAY-SECRET-00000', apiKey: 'bench-vnptpay-api-key' };
 const VIETQR = { bin: '970416', accountNumber: '257678859', payos: { checksumKey: 'bench-payos-checksum-key' } };
-const merchants = { merchants: [{ id: 'bench-h22', name: 'Bench H22', agencies: ['*.H22'], vnpay: VNPAY, momo: MOMO, vnptpay: VNPTPAY, vietqr: VIETQR }] };
+const merchants = {
+  merchants: [
+    { id: 'bench-h22', name: 'Bench H22', agencies: ['*.H22'], vnpay: VNPAY, momo: MOMO, vnptpay: VNPTPAY, vietqr: VIETQR },
+  ],
+};
 
 function request(agent, port, method, urlPath, headers = {}, body) {
   return new Promise((resolve) => {
@@ -96,16 +100,39 @@ function signedIpn(txnRef, amountVnd, transactionNo, forged) {
 /** A VNPT Pay IPN body signed as VNPT Pay signs it (the 10 fields, secret last) [VP3][VP4]. */
 function vnptpayIpn(orderRef, amount, txn, forged) {
   const f = {
-    ACTION: 'PAYMENT', RESPONSE_CODE: '00', MERCHANT_SERVICE_ID: VNPTPAY.merchantServiceId, MERCHANT_ORDER_ID: orderRef, AMOUNT: String(amount),
-    CURRENCY_CODE: 'VND', VNPTPAY_TRANSACTION_ID: txn, PAYMENT_METHOD: 'VNPTPAY', PAY_DATE: '20251123100512', ADDITIONAL_INFO: '',
+    ACTION: 'PAYMENT',
+    RESPONSE_CODE: '00',
+    MERCHANT_SERVICE_ID: VNPTPAY.merchantServiceId,
+    MERCHANT_ORDER_ID: orderRef,
+    AMOUNT: String(amount),
+    CURRENCY_CODE: 'VND',
+    VNPTPAY_TRANSACTION_ID: txn,
+    PAYMENT_METHOD: 'VNPTPAY',
+    PAY_DATE: '20251123100512',
+    ADDITIONAL_INFO: '',
   };
   return JSON.stringify({ ...f, SECURE_CODE: computeSecureCode('ipn', f, forged ? 'NOT-THE-SECRET-FORGED' : VNPTPAY.secretKey) });
 }
 
 /** A payOS webhook for a transfer carrying `code` [PO1]. */
 function payosWebhook(code, amount, reference, forged) {
-  const data = { orderCode: 1, amount, description: `MBVCB.1.${code}.CT`, accountNumber: VIETQR.accountNumber, reference, code: '00', desc: 'success', currency: 'VND' };
-  return JSON.stringify({ code: '00', desc: 'success', success: true, data, signature: payosSignature(forged ? 'not-the-checksum-key' : VIETQR.payos.checksumKey, data) });
+  const data = {
+    orderCode: 1,
+    amount,
+    description: `MBVCB.1.${code}.CT`,
+    accountNumber: VIETQR.accountNumber,
+    reference,
+    code: '00',
+    desc: 'success',
+    currency: 'VND',
+  };
+  return JSON.stringify({
+    code: '00',
+    desc: 'success',
+    success: true,
+    data,
+    signature: payosSignature(forged ? 'not-the-checksum-key' : VIETQR.payos.checksumKey, data),
+  });
 }
 
 export async function run(log, { brokers, databaseUrl }) {
@@ -269,7 +296,9 @@ export async function run(log, { brokers, databaseUrl }) {
         if (x < MIX.forged + MIX.duplicate && delivered.length) return 'duplicate';
         return 'valid';
       };
-      log(`  ${label}: ${MIX.valid * 100}% valid / ${MIX.duplicate * 100}% duplicate / ${MIX.forged * 100}% forged, ${CONCURRENCY} in flight, up to ${SECONDS} s…`);
+      log(
+        `  ${label}: ${MIX.valid * 100}% valid / ${MIX.duplicate * 100}% duplicate / ${MIX.forged * 100}% forged, ${CONCURRENCY} in flight, up to ${SECONDS} s…`,
+      );
       const t0 = Date.now();
       const { lat, failed } = await closedLoop(SECONDS, async () => {
         const kind = pick();
@@ -281,7 +310,10 @@ export async function run(log, { brokers, databaseUrl }) {
           if (ok) delivered.push(req);
           return { ok, kind, ms: r.ms };
         }
-        const req = kind === 'duplicate' ? delivered[Math.floor(Math.random() * delivered.length)] : ch.forged(payments[Math.floor(Math.random() * payments.length)]);
+        const req =
+          kind === 'duplicate'
+            ? delivered[Math.floor(Math.random() * delivered.length)]
+            : ch.forged(payments[Math.floor(Math.random() * payments.length)]);
         const r = await request(agent, paymentsPort, req.method, req.path, req.headers, req.body);
         return { ok: ch.ok(kind, r), kind, ms: r.ms };
       });
@@ -306,13 +338,33 @@ export async function run(log, { brokers, databaseUrl }) {
     });
     const nOther = Math.min(want, Number(process.env.BENCH_PAYMENTS_OTHER ?? Math.ceil(cap / 2)));
     await notificationRound('ipn-vnptpay', await prepare('vnptpay', nOther), {
-      valid: (p) => ({ method: 'POST', path: '/v1/ipn/vnptpay', headers: json, body: vnptpayIpn(p.orderRef, 50_000, String(txn++), false) }),
-      forged: (p) => ({ method: 'POST', path: '/v1/ipn/vnptpay', headers: json, body: vnptpayIpn(p.orderRef, 50_000, String(txn++), true) }),
+      valid: (p) => ({
+        method: 'POST',
+        path: '/v1/ipn/vnptpay',
+        headers: json,
+        body: vnptpayIpn(p.orderRef, 50_000, String(txn++), false),
+      }),
+      forged: (p) => ({
+        method: 'POST',
+        path: '/v1/ipn/vnptpay',
+        headers: json,
+        body: vnptpayIpn(p.orderRef, 50_000, String(txn++), true),
+      }),
       ok: (kind, r) => r.status === 200 && field(r, 'RESPONSE_CODE') === { valid: '00', duplicate: '02', forged: '97' }[kind],
     });
     await notificationRound('webhook-payos', await prepare('vietqr', nOther), {
-      valid: (p) => ({ method: 'POST', path: '/v1/ipn/payos', headers: json, body: payosWebhook(p.vietqr.transferCode, 50_000, `FT${txn++}`, false) }),
-      forged: (p) => ({ method: 'POST', path: '/v1/ipn/payos', headers: json, body: payosWebhook(p.vietqr.transferCode, 50_000, `FT${txn++}`, true) }),
+      valid: (p) => ({
+        method: 'POST',
+        path: '/v1/ipn/payos',
+        headers: json,
+        body: payosWebhook(p.vietqr.transferCode, 50_000, `FT${txn++}`, false),
+      }),
+      forged: (p) => ({
+        method: 'POST',
+        path: '/v1/ipn/payos',
+        headers: json,
+        body: payosWebhook(p.vietqr.transferCode, 50_000, `FT${txn++}`, true),
+      }),
       // A re-sent webhook is acknowledged again (200, outcome kept), a forged one refused (401).
       ok: (kind, r) => (kind === 'forged' ? r.status === 401 : r.status === 200 && field(r, 'outcome') === 'settled'),
     });

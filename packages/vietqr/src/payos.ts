@@ -16,13 +16,18 @@ export function payosDataString(data: Readonly<Record<string, unknown>>): string
 
 function payosValue(v: unknown): string {
   if (v === null || v === undefined || v === 'null' || v === 'undefined') return '';
-  if (Array.isArray(v)) return JSON.stringify(v.map((e) => (e && typeof e === 'object' ? sortKeys(e as Record<string, unknown>) : e)));
+  if (Array.isArray(v))
+    return JSON.stringify(v.map((e) => (e && typeof e === 'object' ? sortKeys(e as Record<string, unknown>) : e)));
   if (typeof v === 'object') return JSON.stringify(sortKeys(v as Record<string, unknown>));
   return String(v);
 }
 
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 }
 
 export function payosSignature(checksumKey: string, data: Readonly<Record<string, unknown>>): string {
@@ -52,16 +57,19 @@ export interface IncomingTransfer {
   occurredAt?: string;
 }
 
-export type TransferCheck = { ok: true; transfer: IncomingTransfer } | { ok: false; reason: 'malformed' | 'bad_signature'; message: string };
+export type TransferCheck =
+  { ok: true; transfer: IncomingTransfer } | { ok: false; reason: 'malformed' | 'bad_signature'; message: string };
 
 /**
  * Verifies a payOS webhook body `{code, desc, success, data, signature}` with the checksum key (constant
  * time) and reads the transfer. Paid iff the signature holds and `data.code` = `00` [PO1].
  */
 export function verifyPayosWebhook(body: unknown, checksumKey: string): TransferCheck {
-  if (!isRecord(body) || !isRecord(body.data)) return { ok: false, reason: 'malformed', message: 'payOS webhook needs an object data' };
+  if (!isRecord(body) || !isRecord(body.data))
+    return { ok: false, reason: 'malformed', message: 'payOS webhook needs an object data' };
   const d = body.data;
-  if (!hexSignatureEquals(payosSignature(checksumKey, d), body.signature)) return { ok: false, reason: 'bad_signature', message: 'signature does not match' };
+  if (!hexSignatureEquals(payosSignature(checksumKey, d), body.signature))
+    return { ok: false, reason: 'bad_signature', message: 'signature does not match' };
   const ref = typeof d.reference === 'string' || typeof d.reference === 'number' ? String(d.reference) : '';
   const amount = d.amount;
   if (!ref || ref.length > 100 || typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0)

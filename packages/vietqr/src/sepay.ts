@@ -10,20 +10,36 @@ import { secretEquals } from './hex.js';
  */
 export function verifySepayWebhook(authorization: unknown, body: unknown, apiKey: string): TransferCheck {
   const m = typeof authorization === 'string' ? /^Apikey (\S{1,512})$/i.exec(authorization) : null;
-  if (!m || !secretEquals(apiKey, m[1])) return { ok: false, reason: 'bad_signature', message: 'Authorization: Apikey does not match' };
+  if (!m || !secretEquals(apiKey, m[1]))
+    return { ok: false, reason: 'bad_signature', message: 'Authorization: Apikey does not match' };
   if (!isRecord(body)) return { ok: false, reason: 'malformed', message: 'not a JSON object' };
   const id = body.id;
   const amount = body.transferAmount;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0)
+  if (
+    typeof id !== 'number' ||
+    !Number.isSafeInteger(id) ||
+    id < 0 ||
+    typeof amount !== 'number' ||
+    !Number.isSafeInteger(amount) ||
+    amount < 0
+  )
     return { ok: false, reason: 'malformed', message: 'integer id and transferAmount are required' };
-  const text = [body.code, body.content, body.description].filter((x): x is string => typeof x === 'string').join(' ').slice(0, 1000);
+  const text = [body.code, body.content, body.description]
+    .filter((x): x is string => typeof x === 'string')
+    .join(' ')
+    .slice(0, 1000);
   return {
     ok: true,
     transfer: {
       providerTxnId: String(id),
       amount,
       text,
-      account: typeof body.subAccount === 'string' && body.subAccount ? body.subAccount : typeof body.accountNumber === 'string' ? body.accountNumber : '',
+      account:
+        typeof body.subAccount === 'string' && body.subAccount
+          ? body.subAccount
+          : typeof body.accountNumber === 'string'
+            ? body.accountNumber
+            : '',
       incoming: body.transferType === 'in',
       ...(typeof body.transactionDate === 'string' ? { occurredAt: body.transactionDate } : {}),
     },

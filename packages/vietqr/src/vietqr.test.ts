@@ -53,7 +53,8 @@ describe('VietQR payload against the reference vectors (§3, all verified there)
       purpose: 'Chuyen tien',
     });
     expect(parseVietQrPayload(`${PREFIX}5303704540410005802VN62150811Chuyen tien6304BBB5`)).toBeUndefined();
-    for (const bad of ['', 'x'.repeat(600), '0002016304ABCD', STATIC.replace('A000000727', 'A000000728')]) expect(parseVietQrPayload(bad)).toBeUndefined();
+    for (const bad of ['', 'x'.repeat(600), '0002016304ABCD', STATIC.replace('A000000727', 'A000000728')])
+      expect(parseVietQrPayload(bad)).toBeUndefined();
   });
 
   it('refuses what cannot be encoded: diacritics, a bad BIN, a fractional amount', () => {
@@ -65,7 +66,13 @@ describe('VietQR payload against the reference vectors (§3, all verified there)
 
 describe('the PNG decodes, with an independent decoder (jsqr + pngjs), to the same payload', () => {
   it('renders and reads back', async () => {
-    const payload = buildVietQrPayload({ bin: '970416', account: '257678859', amount: 50_000, purpose: 'LT7K3M9PQ2', billNumber: 'LT7K3M9PQ2' });
+    const payload = buildVietQrPayload({
+      bin: '970416',
+      account: '257678859',
+      amount: 50_000,
+      purpose: 'LT7K3M9PQ2',
+      billNumber: 'LT7K3M9PQ2',
+    });
     const png = PNG.sync.read(await renderVietQrPng(payload));
     const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(decoded?.data).toBe(payload);
@@ -133,9 +140,13 @@ describe('payOS signatures', () => {
       ok: true,
       transfer: { providerTxnId: 'FT25327000001', amount: 50_000, text: 'LT7K3M9PQ2', incoming: true },
     });
-    expect(verifyPayosWebhook({ ...body, data: { ...data, amount: 5_000 } }, 'k-payos-test')).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(verifyPayosWebhook({ ...body, data: { ...data, amount: 5_000 } }, 'k-payos-test')).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
     expect(verifyPayosWebhook(body, 'another-key')).toMatchObject({ ok: false, reason: 'bad_signature' });
-    for (const junk of [null, [], 'x', { data: [] }, { data: 'x' }]) expect(verifyPayosWebhook(junk, 'k')).toMatchObject({ ok: false, reason: 'malformed' });
+    for (const junk of [null, [], 'x', { data: [] }, { data: 'x' }])
+      expect(verifyPayosWebhook(junk, 'k')).toMatchObject({ ok: false, reason: 'malformed' });
   });
 });
 
@@ -161,7 +172,13 @@ describe('SePay webhook', () => {
     });
     expect(verifySepayWebhook('Apikey wrong', body, 'sepay-test-key')).toMatchObject({ ok: false, reason: 'bad_signature' });
     expect(verifySepayWebhook(undefined, body, 'sepay-test-key')).toMatchObject({ ok: false, reason: 'bad_signature' });
-    expect(verifySepayWebhook('Apikey sepay-test-key', { ...body, id: '1' }, 'sepay-test-key')).toMatchObject({ ok: false, reason: 'malformed' });
-    expect(verifySepayWebhook('Apikey sepay-test-key', { ...body, transferType: 'out' }, 'sepay-test-key')).toMatchObject({ ok: true, transfer: { incoming: false } });
+    expect(verifySepayWebhook('Apikey sepay-test-key', { ...body, id: '1' }, 'sepay-test-key')).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(verifySepayWebhook('Apikey sepay-test-key', { ...body, transferType: 'out' }, 'sepay-test-key')).toMatchObject({
+      ok: true,
+      transfer: { incoming: false },
+    });
   });
 });

@@ -29,8 +29,21 @@ describe('SECURE_CODE golden vectors (v1.0.5)', () => {
       clientIp: '203.0.113.7',
     });
     expect(Object.keys(msg)).toEqual([
-      'ACTION', 'VERSION', 'MERCHANT_SERVICE_ID', 'MERCHANT_ORDER_ID', 'AMOUNT', 'AMOUNT_DETAIL', 'SERVICE_ID', 'DEVICE',
-      'LOCALE', 'CURRENCY_CODE', 'PAYMENT_METHOD', 'DESCRIPTION', 'CREATE_DATE', 'CLIENT_IP', 'SECURE_CODE',
+      'ACTION',
+      'VERSION',
+      'MERCHANT_SERVICE_ID',
+      'MERCHANT_ORDER_ID',
+      'AMOUNT',
+      'AMOUNT_DETAIL',
+      'SERVICE_ID',
+      'DEVICE',
+      'LOCALE',
+      'CURRENCY_CODE',
+      'PAYMENT_METHOD',
+      'DESCRIPTION',
+      'CREATE_DATE',
+      'CLIENT_IP',
+      'SECURE_CODE',
     ]);
     expect(msg.DESCRIPTION).toBe('Thanh toan le phi ho so 000.00.01.H22-251123-0001');
     expect(msg.CREATE_DATE).toBe('20251123100000');
@@ -43,7 +56,12 @@ describe('SECURE_CODE golden vectors (v1.0.5)', () => {
   });
 
   it('IPN reply: 5 fields, secret last', () => {
-    const r = buildVnptpayIpnReply('ok', { merchantServiceId: '470', orderId: '0a1b2c3d4e5f' }, M.secretKey, new Date('2025-11-23T03:06:00Z'));
+    const r = buildVnptpayIpnReply(
+      'ok',
+      { merchantServiceId: '470', orderId: '0a1b2c3d4e5f' },
+      M.secretKey,
+      new Date('2025-11-23T03:06:00Z'),
+    );
     expect(r).toEqual({
       RESPONSE_CODE: '00',
       DESCRIPTION: 'Confirm Success',
@@ -80,16 +98,35 @@ describe('IPN in both transports', () => {
     expect(vnptpayHashInput('ipn', ipn, 'S')).toBe('PAYMENT|00|470|0a1b2c3d4e5f|50000|VND|98765432|VNPTPAY|20251123100512||S');
     for (const body of [ipn, { data: JSON.stringify(ipn) }]) {
       const c = verifyVnptpayIpn(body, secretOf);
-      expect(c).toMatchObject({ ok: true, orderId: '0a1b2c3d4e5f', verdict: { kind: 'paid', amount: 50_000, transactionId: '98765432' } });
+      expect(c).toMatchObject({
+        ok: true,
+        orderId: '0a1b2c3d4e5f',
+        verdict: { kind: 'paid', amount: 50_000, transactionId: '98765432' },
+      });
     }
   });
 
   it('refuses a wrong signature, a changed amount, an unknown merchant and malformed bodies', () => {
     expect(verifyVnptpayIpn({ ...ipn, AMOUNT: '5000' }, secretOf)).toMatchObject({ ok: false, reason: 'bad_signature' });
-    expect(verifyVnptpayIpn({ ...ipn, SECURE_CODE: 'f'.repeat(64) }, secretOf)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(verifyVnptpayIpn({ ...ipn, SECURE_CODE: 'f'.repeat(64) }, secretOf)).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
     expect(verifyVnptpayIpn({ ...ipn, SECURE_CODE: undefined }, secretOf)).toMatchObject({ ok: false, reason: 'bad_signature' });
-    expect(verifyVnptpayIpn({ ...ipn, MERCHANT_SERVICE_ID: '999' }, secretOf)).toMatchObject({ ok: false, reason: 'unknown_merchant' });
-    for (const bad of [null, 'x', [], { data: '{' }, { data: '[1]' }, { ...ipn, AMOUNT: { $gt: 1 } }, { __proto__x: 1 }, { data: 'x'.repeat(20_000) }])
+    expect(verifyVnptpayIpn({ ...ipn, MERCHANT_SERVICE_ID: '999' }, secretOf)).toMatchObject({
+      ok: false,
+      reason: 'unknown_merchant',
+    });
+    for (const bad of [
+      null,
+      'x',
+      [],
+      { data: '{' },
+      { data: '[1]' },
+      { ...ipn, AMOUNT: { $gt: 1 } },
+      { __proto__x: 1 },
+      { data: 'x'.repeat(20_000) },
+    ])
       expect(verifyVnptpayIpn(bad, secretOf)).toMatchObject({ ok: false, reason: 'malformed' });
   });
 
@@ -106,27 +143,60 @@ describe('answers', () => {
     const signed = { ...body, SECURE_CODE: computeResponseSecureCode(body, M.secretKey) };
     expect(readVnptpayInitReply(M, signed)).toEqual({ ok: true, redirectUrl: body.REDIRECT_URL, signatureVerified: true });
     expect(readVnptpayInitReply(M, { ...body, SECURE_CODE: '00' })).toMatchObject({ ok: true, signatureVerified: false });
-    expect(readVnptpayInitReply(M, { RESPONSE_CODE: '03', DESCRIPTION: 'exists' })).toEqual({ ok: false, code: '03', description: 'exists' });
+    expect(readVnptpayInitReply(M, { RESPONSE_CODE: '03', DESCRIPTION: 'exists' })).toEqual({
+      ok: false,
+      code: '03',
+      description: 'exists',
+    });
     expect(readVnptpayInitReply(M, { RESPONSE_CODE: '00', REDIRECT_URL: 'javascript:alert(1)' })).toMatchObject({ ok: false });
   });
 
   it('QUERY answer: only a verified answer decides; statuses as assumed [inf]', () => {
-    const base = { RESPONSE_CODE: '00', MERCHANT_SERVICE_ID: '470', MERCHANT_ORDER_ID: 'o1', VNPTPAY_TRANSACTION_ID: 't1', AMOUNT: '50000' };
+    const base = {
+      RESPONSE_CODE: '00',
+      MERCHANT_SERVICE_ID: '470',
+      MERCHANT_ORDER_ID: 'o1',
+      VNPTPAY_TRANSACTION_ID: 't1',
+      AMOUNT: '50000',
+    };
     const sign = (b: Record<string, string>) => ({ ...b, SECURE_CODE: computeResponseSecureCode(b, M.secretKey) });
     expect(readVnptpayQueryResponse(M, sign({ ...base, TRANSACTION_STATUS: '1' }), { orderId: 'o1' })).toEqual({
       kind: 'answer',
       verdict: { kind: 'paid', amount: 50_000, transactionId: 't1', code: '1' },
     });
-    expect(readVnptpayQueryResponse(M, sign({ ...base, TRANSACTION_STATUS: '0' }), { orderId: 'o1' })).toMatchObject({ verdict: { kind: 'pending' } });
-    expect(readVnptpayQueryResponse(M, sign({ ...base, TRANSACTION_STATUS: '7' }), { orderId: 'o1' })).toMatchObject({ verdict: { kind: 'unknown' } });
-    expect(readVnptpayQueryResponse(M, sign({ RESPONSE_CODE: '05' }), { orderId: 'o1' })).toMatchObject({ verdict: { kind: 'not_found' } });
-    expect(readVnptpayQueryResponse(M, { ...base, TRANSACTION_STATUS: '1', SECURE_CODE: 'ab' }, { orderId: 'o1' })).toMatchObject({ kind: 'no_answer' });
-    expect(readVnptpayQueryResponse(M, sign({ ...base, TRANSACTION_STATUS: '1' }), { orderId: 'o2' })).toMatchObject({ kind: 'no_answer' });
+    expect(readVnptpayQueryResponse(M, sign({ ...base, TRANSACTION_STATUS: '0' }), { orderId: 'o1' })).toMatchObject({
+      verdict: { kind: 'pending' },
+    });
+    expect(readVnptpayQueryResponse(M, sign({ ...base, TRANSACTION_STATUS: '7' }), { orderId: 'o1' })).toMatchObject({
+      verdict: { kind: 'unknown' },
+    });
+    expect(readVnptpayQueryResponse(M, sign({ RESPONSE_CODE: '05' }), { orderId: 'o1' })).toMatchObject({
+      verdict: { kind: 'not_found' },
+    });
+    expect(readVnptpayQueryResponse(M, { ...base, TRANSACTION_STATUS: '1', SECURE_CODE: 'ab' }, { orderId: 'o1' })).toMatchObject(
+      { kind: 'no_answer' },
+    );
+    expect(readVnptpayQueryResponse(M, sign({ ...base, TRANSACTION_STATUS: '1' }), { orderId: 'o2' })).toMatchObject({
+      kind: 'no_answer',
+    });
   });
 });
 
 function computeWith(fields: Record<string, string>): string {
   // An independent recomputation of the IPN hash for a variant (node:crypto, the order written out here).
-  const order = ['ACTION', 'RESPONSE_CODE', 'MERCHANT_SERVICE_ID', 'MERCHANT_ORDER_ID', 'AMOUNT', 'CURRENCY_CODE', 'VNPTPAY_TRANSACTION_ID', 'PAYMENT_METHOD', 'PAY_DATE', 'ADDITIONAL_INFO'];
-  return createHash('sha256').update([...order.map((k) => fields[k] ?? ''), M.secretKey].join('|')).digest('hex');
+  const order = [
+    'ACTION',
+    'RESPONSE_CODE',
+    'MERCHANT_SERVICE_ID',
+    'MERCHANT_ORDER_ID',
+    'AMOUNT',
+    'CURRENCY_CODE',
+    'VNPTPAY_TRANSACTION_ID',
+    'PAYMENT_METHOD',
+    'PAY_DATE',
+    'ADDITIONAL_INFO',
+  ];
+  return createHash('sha256')
+    .update([...order.map((k) => fields[k] ?? ''), M.secretKey].join('|'))
+    .digest('hex');
 }

@@ -47,7 +47,8 @@ export function validateVnptpayMerchant(m: VnptpayMerchant): VnptpayMerchant {
     details.push({ field: 'merchantServiceId', reason: 'must be 1-30 letters or digits' });
   const s = secretProblem(m.secretKey);
   if (s) details.push({ field: 'secretKey', reason: s });
-  if (typeof m.secretKey === 'string' && m.secretKey.includes('|')) details.push({ field: 'secretKey', reason: "must not contain '|'" });
+  if (typeof m.secretKey === 'string' && m.secretKey.includes('|'))
+    details.push({ field: 'secretKey', reason: "must not contain '|'" });
   const a = typeof m.apiKey === 'string' && m.apiKey.length >= 8 && m.apiKey.length <= 4096 && !/\s/.test(m.apiKey);
   if (!a) details.push({ field: 'apiKey', reason: 'must be 8-4096 characters without whitespace' });
   if (details.length) throw new VnptpayError('LT_VNPTPAY_INVALID_CONFIG', 'invalid VNPT Pay merchant', details);
@@ -58,7 +59,8 @@ export function validateVnptpayMerchant(m: VnptpayMerchant): VnptpayMerchant {
 export function buildVnptpayInit(m: VnptpayMerchant, r: VnptpayInitRequest): VnptpayMessage {
   const details: { field: string; reason: string }[] = [];
   if (!ORDER_ID.test(r.orderId)) details.push({ field: 'orderId', reason: 'must be 1-50 of [A-Za-z0-9_-]' });
-  if (!Number.isSafeInteger(r.amount) || r.amount < 1) details.push({ field: 'amount', reason: 'must be a positive integer (VND)' });
+  if (!Number.isSafeInteger(r.amount) || r.amount < 1)
+    details.push({ field: 'amount', reason: 'must be a positive integer (VND)' });
   if (!IPV.test(r.clientIp)) details.push({ field: 'clientIp', reason: 'must be an IP address' });
   const createDate = formatGmt7Stamp(r.createdAt);
   if (!createDate) details.push({ field: 'createdAt', reason: 'invalid date' });
@@ -83,9 +85,14 @@ export function buildVnptpayInit(m: VnptpayMerchant, r: VnptpayInitRequest): Vnp
 }
 
 /** QUERY: `CREATE_DATE` is the ORIGINAL create date of the order [VP1][VP4]. */
-export function buildVnptpayQuery(m: VnptpayMerchant, r: { orderId: string; createDate: string; version?: '1.0.5' | '1.0.6' }): VnptpayMessage {
+export function buildVnptpayQuery(
+  m: VnptpayMerchant,
+  r: { orderId: string; createDate: string; version?: '1.0.5' | '1.0.6' },
+): VnptpayMessage {
   if (!ORDER_ID.test(r.orderId) || !/^\d{14}$/.test(r.createDate))
-    throw new VnptpayError('LT_VNPTPAY_INVALID_INPUT', 'invalid VNPT Pay QUERY request', [{ field: 'orderId/createDate', reason: 'bad format' }]);
+    throw new VnptpayError('LT_VNPTPAY_INVALID_INPUT', 'invalid VNPT Pay QUERY request', [
+      { field: 'orderId/createDate', reason: 'bad format' },
+    ]);
   const values = {
     ACTION: 'QUERY',
     VERSION: r.version ?? '1.0.5',
@@ -97,8 +104,7 @@ export function buildVnptpayQuery(m: VnptpayMerchant, r: { orderId: string; crea
 }
 
 export type VnptpayInitOutcome =
-  | { ok: true; redirectUrl: string; signatureVerified: boolean }
-  | { ok: false; code: string; description: string };
+  { ok: true; redirectUrl: string; signatureVerified: boolean } | { ok: false; code: string; description: string };
 
 /**
  * Reads the INIT answer. The response hash rule is inferred from one integration (§1.3) [inf], so a
@@ -111,7 +117,11 @@ export function readVnptpayInitReply(m: VnptpayMerchant, body: unknown): Vnptpay
   if (code !== '00') return { ok: false, code: code || 'MISSING', description: str(body.DESCRIPTION).slice(0, 200) };
   const url = body.REDIRECT_URL;
   if (!isHttpUrl(url)) return { ok: false, code: 'MALFORMED', description: 'REDIRECT_URL missing or not a URL' };
-  return { ok: true, redirectUrl: url, signatureVerified: hexSignatureEquals(computeResponseSecureCode(body, m.secretKey), body.SECURE_CODE) };
+  return {
+    ok: true,
+    redirectUrl: url,
+    signatureVerified: hexSignatureEquals(computeResponseSecureCode(body, m.secretKey), body.SECURE_CODE),
+  };
 }
 
 /** A verified verdict about one order, provider-neutral enough for the payments adapter. */
@@ -160,18 +170,38 @@ export function verifyVnptpayIpn(body: unknown, secretOf: (merchantServiceId: st
   if (!f) return { ok: false, reason: 'malformed', message: 'not a VNPT Pay notification (JSON or form field data)' };
   const msid = f.MERCHANT_SERVICE_ID;
   const orderId = f.MERCHANT_ORDER_ID;
-  if (!msid || !orderId || !f.RESPONSE_CODE) return { ok: false, reason: 'malformed', message: 'MERCHANT_SERVICE_ID, MERCHANT_ORDER_ID and RESPONSE_CODE are required' };
+  if (!msid || !orderId || !f.RESPONSE_CODE)
+    return { ok: false, reason: 'malformed', message: 'MERCHANT_SERVICE_ID, MERCHANT_ORDER_ID and RESPONSE_CODE are required' };
   const secret = secretOf(msid);
-  if (!secret) return { ok: false, reason: 'unknown_merchant', message: 'unknown MERCHANT_SERVICE_ID', merchantServiceId: msid, orderId };
+  if (!secret)
+    return { ok: false, reason: 'unknown_merchant', message: 'unknown MERCHANT_SERVICE_ID', merchantServiceId: msid, orderId };
   if (!f.SECURE_CODE || !hexSignatureEquals(computeSecureCode('ipn', f, secret), f.SECURE_CODE))
     return { ok: false, reason: 'bad_signature', message: 'SECURE_CODE does not match', merchantServiceId: msid, orderId };
   const amount = /^[0-9]{1,15}$/.test(f.AMOUNT ?? '') ? Number(f.AMOUNT) : undefined;
   let verdict: VnptpayVerdict;
   if (f.RESPONSE_CODE === '00') {
-    if (amount === undefined || !f.VNPTPAY_TRANSACTION_ID) return { ok: false, reason: 'malformed', message: 'a paid IPN needs AMOUNT and VNPTPAY_TRANSACTION_ID', merchantServiceId: msid, orderId };
-    verdict = { kind: 'paid', amount, transactionId: f.VNPTPAY_TRANSACTION_ID, code: '00', ...(f.PAY_DATE ? { payDate: f.PAY_DATE } : {}) };
+    if (amount === undefined || !f.VNPTPAY_TRANSACTION_ID)
+      return {
+        ok: false,
+        reason: 'malformed',
+        message: 'a paid IPN needs AMOUNT and VNPTPAY_TRANSACTION_ID',
+        merchantServiceId: msid,
+        orderId,
+      };
+    verdict = {
+      kind: 'paid',
+      amount,
+      transactionId: f.VNPTPAY_TRANSACTION_ID,
+      code: '00',
+      ...(f.PAY_DATE ? { payDate: f.PAY_DATE } : {}),
+    };
   } else {
-    verdict = { kind: 'failed', code: f.RESPONSE_CODE, ...(amount !== undefined ? { amount } : {}), ...(f.VNPTPAY_TRANSACTION_ID ? { transactionId: f.VNPTPAY_TRANSACTION_ID } : {}) };
+    verdict = {
+      kind: 'failed',
+      code: f.RESPONSE_CODE,
+      ...(amount !== undefined ? { amount } : {}),
+      ...(f.VNPTPAY_TRANSACTION_ID ? { transactionId: f.VNPTPAY_TRANSACTION_ID } : {}),
+    };
   }
   return { ok: true, merchantServiceId: msid, orderId, verdict, fields: f };
 }
@@ -197,8 +227,7 @@ export function buildVnptpayIpnReply(
 }
 
 export type VnptpayQueryOutcome =
-  | { kind: 'answer'; verdict: VnptpayVerdict }
-  | { kind: 'no_answer'; reason: string; code?: string };
+  { kind: 'answer'; verdict: VnptpayVerdict } | { kind: 'no_answer'; reason: string; code?: string };
 
 /**
  * Reads a QUERY answer. Only a verified answer may change a payment: the response hash (all fields in
@@ -209,7 +238,8 @@ export function readVnptpayQueryResponse(m: VnptpayMerchant, body: unknown, expe
   const code = str(body.RESPONSE_CODE);
   if (!hexSignatureEquals(computeResponseSecureCode(body, m.secretKey), body.SECURE_CODE))
     return { kind: 'no_answer', reason: 'SECURE_CODE of the answer does not match', code };
-  if (str(body.MERCHANT_ORDER_ID) && str(body.MERCHANT_ORDER_ID) !== expect.orderId) return { kind: 'no_answer', reason: 'answer is about another order', code };
+  if (str(body.MERCHANT_ORDER_ID) && str(body.MERCHANT_ORDER_ID) !== expect.orderId)
+    return { kind: 'no_answer', reason: 'answer is about another order', code };
   if (code === '05') return { kind: 'answer', verdict: { kind: 'not_found', code } };
   if (code !== '00') return { kind: 'no_answer', reason: `RESPONSE_CODE ${code || 'missing'}`, code };
   const status = str(body.TRANSACTION_STATUS);

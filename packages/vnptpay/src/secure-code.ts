@@ -10,23 +10,62 @@ import { createHash } from 'node:crypto';
 export const VNPTPAY_HASH_FIELDS = Object.freeze({
   /** INIT v1.0.5 [VP1][VP2] (the Java client builds this exact string). */
   'init-1.0.5': Object.freeze([
-    'ACTION', 'VERSION', 'MERCHANT_SERVICE_ID', 'MERCHANT_ORDER_ID', 'AMOUNT', 'AMOUNT_DETAIL', 'SERVICE_ID', 'DEVICE',
-    'LOCALE', 'CURRENCY_CODE', 'PAYMENT_METHOD', 'DESCRIPTION', 'CREATE_DATE', 'CLIENT_IP',
+    'ACTION',
+    'VERSION',
+    'MERCHANT_SERVICE_ID',
+    'MERCHANT_ORDER_ID',
+    'AMOUNT',
+    'AMOUNT_DETAIL',
+    'SERVICE_ID',
+    'DEVICE',
+    'LOCALE',
+    'CURRENCY_CODE',
+    'PAYMENT_METHOD',
+    'DESCRIPTION',
+    'CREATE_DATE',
+    'CLIENT_IP',
   ] as const),
   /** pay_qrcode v1.0.6 [VP4]; MERCHANT_DATA is sent but not hashed. */
   'pay-qrcode-1.0.6': Object.freeze([
-    'ACTION', 'VERSION', 'MERCHANT_SERVICE_ID', 'MERCHANT_ORDER_ID', 'AMOUNT', 'PAYMENT_ACTION', 'SERVICE_CATEGORY',
-    'CHANNEL_ID', 'DEVICE', 'LOCALE', 'CURRENCY_CODE', 'PAYMENT_METHOD', 'DESCRIPTION', 'CREATE_DATE', 'CLIENT_IP',
+    'ACTION',
+    'VERSION',
+    'MERCHANT_SERVICE_ID',
+    'MERCHANT_ORDER_ID',
+    'AMOUNT',
+    'PAYMENT_ACTION',
+    'SERVICE_CATEGORY',
+    'CHANNEL_ID',
+    'DEVICE',
+    'LOCALE',
+    'CURRENCY_CODE',
+    'PAYMENT_METHOD',
+    'DESCRIPTION',
+    'CREATE_DATE',
+    'CLIENT_IP',
   ] as const),
   /** QUERY (1.0.5 query_transaction and 1.0.6 query) [VP1][VP4]. */
   query: Object.freeze(['ACTION', 'VERSION', 'MERCHANT_SERVICE_ID', 'MERCHANT_ORDER_ID', 'CREATE_DATE'] as const),
   /** IPN: these 10 values in this order; absent optional values hash as "" [VP3][VP4]. */
   ipn: Object.freeze([
-    'ACTION', 'RESPONSE_CODE', 'MERCHANT_SERVICE_ID', 'MERCHANT_ORDER_ID', 'AMOUNT', 'CURRENCY_CODE',
-    'VNPTPAY_TRANSACTION_ID', 'PAYMENT_METHOD', 'PAY_DATE', 'ADDITIONAL_INFO',
+    'ACTION',
+    'RESPONSE_CODE',
+    'MERCHANT_SERVICE_ID',
+    'MERCHANT_ORDER_ID',
+    'AMOUNT',
+    'CURRENCY_CODE',
+    'VNPTPAY_TRANSACTION_ID',
+    'PAYMENT_METHOD',
+    'PAY_DATE',
+    'ADDITIONAL_INFO',
   ] as const),
   /** Our signed IPN reply [VP4] (not [VP3]'s buggy extra empty element). */
-  'ipn-reply': Object.freeze(['RESPONSE_CODE', 'DESCRIPTION', 'MERCHANT_SERVICE_ID', 'MERCHANT_ORDER_ID', 'CREATE_DATE'] as const),
+  'ipn-reply': Object.freeze([
+    'RESPONSE_CODE',
+    'DESCRIPTION',
+    'MERCHANT_SERVICE_ID',
+    'MERCHANT_ORDER_ID',
+    'CREATE_DATE',
+  ] as const),
 });
 
 export type VnptpayHashKind = keyof typeof VNPTPAY_HASH_FIELDS;

@@ -31,7 +31,8 @@ export interface PaymentsAppDeps {
 export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> {
   const app = await createHttpServer({
     name: 'Liên Thông Hub payments',
-    description: 'Fees paid online through VNPAY, MoMo, PayGov, VNPT Pay and VietQR bank transfers: payment creation, provider notifications, reconciliation, refunds.',
+    description:
+      'Fees paid online through VNPAY, MoMo, PayGov, VNPT Pay and VietQR bank transfers: payment creation, provider notifications, reconciliation, refunds.',
     logger: deps.logger,
     metrics: deps.metrics,
     bodyLimit: deps.bodyLimit,
@@ -67,7 +68,13 @@ export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> 
   paygovConfirmRoute(app, { paygov: core.paygov, settlement: core.settlement, metrics: core.metrics });
   vnptpayIpnRoute(app, { vnptpay: core.vnptpay, settlement: core.settlement, metrics: core.metrics, clock: deps.clock });
   bankTransferRoutes(app, { merchants: core.merchants, transfers: core.transfers, metrics: core.metrics });
-  returnPages(app, { store: core.store, merchants: core.merchants, publicUrl: deps.publicUrl, vnpay: core.vnpay, momo: core.momo });
+  returnPages(app, {
+    store: core.store,
+    merchants: core.merchants,
+    publicUrl: deps.publicUrl,
+    vnpay: core.vnpay,
+    momo: core.momo,
+  });
   transferAdminRoutes(app, { transfers: core.transfers });
   refundRoutes(app, { store: core.store, refunds: core.refunds, idempotency: core.idempotency });
   adminRoutes(app, { reconciler: core.reconciler, store: core.store, settlement: core.settlement, clock: deps.clock });

@@ -11,9 +11,16 @@ export type TransferSource = 'payos' | 'sepay';
  * into the ledger; `amount_mismatch`, `late`, `unmatched`, `ambiguous` and `duplicate_payment` wait on the
  * transfer review list; `outgoing` is money leaving the account (ignored, kept).
  */
-export type TransferOutcome = 'settled' | 'duplicate_payment' | 'amount_mismatch' | 'late' | 'unmatched' | 'ambiguous' | 'outgoing';
+export type TransferOutcome =
+  'settled' | 'duplicate_payment' | 'amount_mismatch' | 'late' | 'unmatched' | 'ambiguous' | 'outgoing';
 
-export const TRANSFER_REVIEW_OUTCOMES: readonly TransferOutcome[] = ['amount_mismatch', 'late', 'unmatched', 'ambiguous', 'duplicate_payment'];
+export const TRANSFER_REVIEW_OUTCOMES: readonly TransferOutcome[] = [
+  'amount_mismatch',
+  'late',
+  'unmatched',
+  'ambiguous',
+  'duplicate_payment',
+];
 
 export interface TransferResult {
   outcome: TransferOutcome;
@@ -74,10 +81,21 @@ function mapRow(r: Record<string, unknown>): TransferRow {
  * webhook is a duplicate and one transfer can never settle two payments). Anything else is recorded and
  * listed for a human, never dropped and never settled.
  */
-export function createTransferMatcher(deps: { pool: Pool; settlement: Settlement; merchants: MerchantRegistry; clock: Clock; logger: Logger }): TransferMatcher {
+export function createTransferMatcher(deps: {
+  pool: Pool;
+  settlement: Settlement;
+  merchants: MerchantRegistry;
+  clock: Clock;
+  logger: Logger;
+}): TransferMatcher {
   const log = deps.logger.child({ component: 'bank-transfers' });
 
-  async function decide(merchant: string, t: IncomingTransfer, codes: string[], source: TransferSource): Promise<{ outcome: TransferOutcome; paymentId?: string; agencyCode?: string }> {
+  async function decide(
+    merchant: string,
+    t: IncomingTransfer,
+    codes: string[],
+    source: TransferSource,
+  ): Promise<{ outcome: TransferOutcome; paymentId?: string; agencyCode?: string }> {
     if (!t.incoming) return { outcome: 'outgoing' };
     if (codes.length === 0) return { outcome: 'unmatched' };
     const { rows } = await deps.pool.query(
@@ -121,13 +139,21 @@ export function createTransferMatcher(deps: { pool: Pool; settlement: Settlement
       let transferId: string;
       if (ins.rows[0]) transferId = String((ins.rows[0] as { transfer_id: string }).transfer_id);
       else {
-        const prior = (await deps.pool.query('SELECT * FROM bank_transfers WHERE source = $1 AND provider_txn_id = $2', [source, t.providerTxnId])).rows[0] as
-          | Record<string, unknown>
-          | undefined;
+        const prior = (
+          await deps.pool.query('SELECT * FROM bank_transfers WHERE source = $1 AND provider_txn_id = $2', [
+            source,
+            t.providerTxnId,
+          ])
+        ).rows[0] as Record<string, unknown> | undefined;
         if (!prior) throw new Error('bank transfer vanished between insert and select');
         // Decided before: acknowledge again, do nothing again. A row left `pending` by a crash is decided now
         // (the settlement itself is idempotent on the transfer id).
-        if (prior.outcome !== 'pending') return { outcome: prior.outcome as TransferOutcome, repeated: true, ...(prior.payment_id ? { paymentId: prior.payment_id as string } : {}) };
+        if (prior.outcome !== 'pending')
+          return {
+            outcome: prior.outcome as TransferOutcome,
+            repeated: true,
+            ...(prior.payment_id ? { paymentId: prior.payment_id as string } : {}),
+          };
         transferId = String(prior.transfer_id);
       }
       const d = await decide(merchant, t, codes, source);
@@ -137,7 +163,8 @@ export function createTransferMatcher(deps: { pool: Pool; settlement: Settlement
         d.paymentId ?? null,
         d.agencyCode ?? null,
       ]);
-      if (TRANSFER_REVIEW_OUTCOMES.includes(d.outcome)) log.warn({ source, transferId, outcome: d.outcome, paymentId: d.paymentId }, 'bank transfer needs review');
+      if (TRANSFER_REVIEW_OUTCOMES.includes(d.outcome))
+        log.warn({ source, transferId, outcome: d.outcome, paymentId: d.paymentId }, 'bank transfer needs review');
       else log.info({ source, transferId, outcome: d.outcome, paymentId: d.paymentId }, 'bank transfer handled');
       return { outcome: d.outcome, repeated: false, ...(d.paymentId ? { paymentId: d.paymentId } : {}) };
     },

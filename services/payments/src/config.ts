@@ -36,7 +36,8 @@ export const paymentsConfigSchema = {
     PAYMENTS_MERCHANTS_FILE: {
       type: 'string',
       minLength: 1,
-      description: 'per-agency merchant credentials JSON file (VNPAY, MoMo, PayGov, VNPT Pay, the VietQR account and its webhook keys); holds secrets',
+      description:
+        'per-agency merchant credentials JSON file (VNPAY, MoMo, PayGov, VNPT Pay, the VietQR account and its webhook keys); holds secrets',
     },
     VNPAY_PAYMENT_URL: {
       type: 'string',

@@ -112,7 +112,13 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
     // Refund APIs where the provider has one (docs/payments.md §9); VNPT Pay, PayGov and bank transfers: manual.
     apis: {
       momo: createMomoRefundApi({ baseUrl: c.MOMO_API_URL, timeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS, logger: d.logger }),
-      vnpay: createVnpayRefundApi({ apiUrl: c.VNPAY_API_URL, serverIp: c.PAYMENTS_SERVER_IP, timeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS, clock: d.clock, logger: d.logger }),
+      vnpay: createVnpayRefundApi({
+        apiUrl: c.VNPAY_API_URL,
+        serverIp: c.PAYMENTS_SERVER_IP,
+        timeoutMs: c.PAYMENTS_CREATE_TIMEOUT_MS,
+        clock: d.clock,
+        logger: d.logger,
+      }),
     },
     onEventWritten: () => outbox.kick(),
     checkIntervalSeconds: c.PAYMENTS_RECONCILE_INTERVAL_SECONDS,
@@ -146,5 +152,20 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
     firstCheckSeconds: c.PAYMENTS_RECONCILE_FIRST_CHECK_SECONDS,
   });
   const idempotency = createIdempotencyStore(d.pool, { ttlHours: c.PAYMENTS_IDEMPOTENCY_TTL_HOURS });
-  return { store, settlement, outbox, reconciler, creator, vnpay, momo, paygov, vnptpay, transfers, refunds, merchants: d.merchants, metrics, idempotency };
+  return {
+    store,
+    settlement,
+    outbox,
+    reconciler,
+    creator,
+    vnpay,
+    momo,
+    paygov,
+    vnptpay,
+    transfers,
+    refunds,
+    merchants: d.merchants,
+    metrics,
+    idempotency,
+  };
 }

@@ -9,7 +9,12 @@ const dir = mkdtempSync(path.join(tmpdir(), 'lt-demo-'));
 const copy = path.join(dir, 'renamed.json');
 writeFileSync(copy, readFileSync(DEMO_MERCHANTS_FILE));
 const real = path.join(dir, 'real.json');
-writeFileSync(real, JSON.stringify({ merchants: [{ id: 'x', name: 'x', agencies: ['*'], vnpay: { tmnCode: 'REAL0001', hashSecret: 'a-real-secret-value' } }] }));
+writeFileSync(
+  real,
+  JSON.stringify({
+    merchants: [{ id: 'x', name: 'x', agencies: ['*'], vnpay: { tmnCode: 'REAL0001', hashSecret: 'a-real-secret-value' } }],
+  }),
+);
 
 const config = (file: string, env: Record<string, string> = {}) =>
   loadPaymentsConfig({ DATABASE_URL: 'postgres://x', API_CLIENTS_FILE: 'x', PAYMENTS_MERCHANTS_FILE: file, ...env });
@@ -31,7 +36,9 @@ describe('the sandbox merchants file never serves a production start', () => {
 
   it('is refused when any provider URL is not the sandbox', () => {
     const c = config(DEMO_MERCHANTS_FILE, { VNPAY_API_URL: 'https://sandbox.vnpayment.vn/merchant_webapi/api/transaction' });
-    expect(() => refuseDemoMerchants(c, undefined)).toThrow(/VNPAY_API_URL is not the sandbox's \(https:\/\/sandbox\.vnpayment\.vn\)/);
+    expect(() => refuseDemoMerchants(c, undefined)).toThrow(
+      /VNPAY_API_URL is not the sandbox's \(https:\/\/sandbox\.vnpayment\.vn\)/,
+    );
   });
 
   it('a real merchants file starts anywhere', () => {

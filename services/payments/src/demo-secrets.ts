@@ -5,7 +5,12 @@ import { refuseDemoSecrets } from '@lienthong/platform';
 import type { PaymentsConfig } from './config.js';
 
 /** The sandbox's merchants file shipped with the repository (simulator credentials, never real). */
-export const DEMO_MERCHANTS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'demo', 'merchants.sandbox.json');
+export const DEMO_MERCHANTS_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'demo',
+  'merchants.sandbox.json',
+);
 
 /** Every secret-looking string of a merchants file (any key named like a secret), for comparison only. */
 function secretsOf(json: unknown, out = new Set<string>()): Set<string> {

@@ -55,12 +55,10 @@ export function createIdempotencyStore(pool: Pool, opts: { ttlHours: number; sta
         // A claim left by a crashed instance: the payment it guarded, if any, stays in the ledger as created
         // and reconciliation expires it; the retry makes a new attempt.
         if (row.expired || (row.state === 'in_progress' && row.stale)) {
-          await pool.query('DELETE FROM payment_idempotency WHERE client_id = $1 AND key = $2 AND request_hash = $3 AND state = $4', [
-            clientId,
-            key,
-            row.request_hash,
-            row.state,
-          ]);
+          await pool.query(
+            'DELETE FROM payment_idempotency WHERE client_id = $1 AND key = $2 AND request_hash = $3 AND state = $4',
+            [clientId, key, row.request_hash, row.state],
+          );
           continue;
         }
         if (row.request_hash !== hash) throw idempotencyMismatch();
@@ -76,10 +74,15 @@ export function createIdempotencyStore(pool: Pool, opts: { ttlHours: number; sta
       );
     },
     async release(clientId, key) {
-      await pool.query(`DELETE FROM payment_idempotency WHERE client_id = $1 AND key = $2 AND state = 'in_progress'`, [clientId, key]);
+      await pool.query(`DELETE FROM payment_idempotency WHERE client_id = $1 AND key = $2 AND state = 'in_progress'`, [
+        clientId,
+        key,
+      ]);
     },
     async purgeExpired() {
-      const r = await pool.query('DELETE FROM payment_idempotency WHERE created_at < now() - make_interval(hours => $1)', [opts.ttlHours]);
+      const r = await pool.query('DELETE FROM payment_idempotency WHERE created_at < now() - make_interval(hours => $1)', [
+        opts.ttlHours,
+      ]);
       return r.rowCount ?? 0;
     },
   };

@@ -177,7 +177,12 @@ const validateFile = ajv.compile({
               bin: code('^[0-9]{6}$'),
               accountNumber: code('^[0-9A-Za-z]{1,19}$'),
               accountName: { type: 'string', maxLength: 50, pattern: '^[\\x20-\\x7e]*$' },
-              payos: { type: 'object', required: ['checksumKey'], additionalProperties: false, properties: { checksumKey: secret } },
+              payos: {
+                type: 'object',
+                required: ['checksumKey'],
+                additionalProperties: false,
+                properties: { checksumKey: secret },
+              },
               sepay: { type: 'object', required: ['apiKey'], additionalProperties: false, properties: { apiKey: secret } },
             },
           },

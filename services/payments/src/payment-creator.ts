@@ -116,7 +116,8 @@ export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
       const orderRef = paymentId.replace(/-/g, '');
       // VietQR: the code the citizen's transfer text carries, drawn from the payment id's random bits; the
       // unique index refuses the (2^-40) repeat, which then fails this create with a 500 and no payment.
-      const transferCode = input.provider === 'vietqr' ? newPaymentCode(() => Buffer.from(orderRef.slice(0, 10), 'hex')) : undefined;
+      const transferCode =
+        input.provider === 'vietqr' ? newPaymentCode(() => Buffer.from(orderRef.slice(0, 10), 'hex')) : undefined;
       const payment = await deps.store.insertCreated({
         ...(transferCode ? { transferCode } : {}),
         paymentId,

@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type ServiceDefinition } from '@lienthong/platform';
-import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig, parseSigningKeys, topicNames } from '@lienthong/events';
+import {
+  catalogueSpecs,
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  kafkaConnectionFromConfig,
+  parseSigningKeys,
+  topicNames,
+} from '@lienthong/events';
 import { paymentsConfigSchema } from './config.js';
 import { describeMerchants, loadMerchants } from './merchants.js';
 import { createPaymentsCore } from './core.js';
@@ -37,8 +45,18 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
     // Every record is signed (lt-signature, packages/events signature.ts) when EVENT_SIGNING_KEYS is set:
     // national-sync accepts a fee settlement only from this producer.
     const signingKeys = config.EVENT_SIGNING_KEYS ? parseSigningKeys(config.EVENT_SIGNING_KEYS) : undefined;
-    if (!signingKeys) logger.warn({ setting: 'EVENT_SIGNING_KEYS' }, 'payment events are published UNSIGNED: consumers that verify settlements refuse them');
-    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-payments', metrics, ...(signingKeys ? { signingKeys } : {}) });
+    if (!signingKeys)
+      logger.warn(
+        { setting: 'EVENT_SIGNING_KEYS' },
+        'payment events are published UNSIGNED: consumers that verify settlements refuse them',
+      );
+    const producer = createEventProducer({
+      kafka,
+      logger,
+      transactionalIdPrefix: 'lienthong-payments',
+      metrics,
+      ...(signingKeys ? { signingKeys } : {}),
+    });
     ctx.onClose({ name: 'producer', close: () => producer.disconnect() });
     // Not awaited into a failure: the outbox keeps settlements safe while Kafka is away, so the service may start without it.
     await producer.connect().catch((err) => logger.warn({ err }, 'Kafka not reachable yet; events wait in the outbox'));
@@ -88,7 +106,11 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
     const purge = setInterval(() => {
       core.idempotency.purgeExpired().then(
         (n) => n && logger.info({ purged: n }, 'expired idempotency keys removed'),
-        (err) => logger.warn({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'idempotency purge failed'),
+        (err) =>
+          logger.warn(
+            { err: { code: (err as { code?: string }).code, message: (err as Error).message } },
+            'idempotency purge failed',
+          ),
       );
     }, 3_600_000);
     purge.unref();

@@ -69,7 +69,11 @@ describe('roles: operator routes need the operator role, scoped to the stored pa
     const refused = await post(`/v1/admin/payments/${id}/resolve`, 'operator-h22', expire);
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error).toBe('LT_AUTH_AGENCY_FORBIDDEN');
-    const history = await svc.app.inject({ method: 'GET', url: `/v1/admin/payments/${id}/history`, headers: headers('operator-h22') });
+    const history = await svc.app.inject({
+      method: 'GET',
+      url: `/v1/admin/payments/${id}/history`,
+      headers: headers('operator-h22'),
+    });
     expect(history.statusCode).toBe(403);
     expect((await svc.core.store.get(id))?.status).toBe('pending');
     // A client's own routes are not an operator's: the submitter cannot resolve its own payment.
@@ -83,7 +87,8 @@ describe('roles: operator routes need the operator role, scoped to the stored pa
     await svc.pool.query("UPDATE payments SET review_reason = 'test' WHERE agency_code LIKE '%.H56' OR agency_code LIKE '%.H22'");
     const h22 = await svc.app.inject({ method: 'GET', url: '/v1/admin/payments/review', headers: headers('operator-h22') });
     const all = await svc.app.inject({ method: 'GET', url: '/v1/admin/payments/review', headers: headers('operator') });
-    const agencies = (r: typeof h22) => new Set((r.json().payments as { agencyCode: string }[]).map((p) => p.agencyCode.split('.').pop()));
+    const agencies = (r: typeof h22) =>
+      new Set((r.json().payments as { agencyCode: string }[]).map((p) => p.agencyCode.split('.').pop()));
     expect(agencies(h22)).toEqual(new Set(['H22']));
     expect(agencies(all)).toEqual(new Set(['H22', 'H56']));
   });
@@ -92,7 +97,12 @@ describe('roles: operator routes need the operator role, scoped to the stored pa
     const page = await svc.app.inject({ method: 'GET', url: '/v1/return/paygov?MaThamChieu=unknown' });
     expect(page.statusCode).toBe(404);
     // An encoded path reaches the same route and the same decision.
-    const encoded = await svc.app.inject({ method: 'POST', url: '/%761/payments', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    const encoded = await svc.app.inject({
+      method: 'POST',
+      url: '/%761/payments',
+      headers: { 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(encoded.statusCode).toBe(401);
   });
 });

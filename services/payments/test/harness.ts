@@ -145,7 +145,9 @@ export async function createTestPayments(opts: {
   const kafka = createKafka({ brokers: testBrokers(), clientId: 'payments-test', logger });
   // EVENT_SIGNING_KEYS in `env` signs what the service publishes, as in production (service.ts).
   const signingKeys = config.EVENT_SIGNING_KEYS ? parseSigningKeys(config.EVENT_SIGNING_KEYS) : undefined;
-  const producer = opts.producer ?? createEventProducer({ kafka, logger, transactionalIdPrefix: 'payments-test', ...(signingKeys ? { signingKeys } : {}) });
+  const producer =
+    opts.producer ??
+    createEventProducer({ kafka, logger, transactionalIdPrefix: 'payments-test', ...(signingKeys ? { signingKeys } : {}) });
   const topic = topicNames(opts.namespace).paymentEvents;
   const clock = opts.clock ?? systemClock;
   const core = createPaymentsCore({ config, pool, producer, topic, merchants, logger, registry, clock });

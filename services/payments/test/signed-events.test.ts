@@ -30,7 +30,12 @@ describe('payment events carry the producer signature consumers verify (issue 17
       payload: JSON.stringify(paymentBody(newMaHoSo())),
     });
     const p = created.json() as { paymentId: string; orderRef: string };
-    const qs = await signedVnpayIpn({ tmnCode: H22_MERCHANT.vnpay.tmnCode, hashSecret: H22_MERCHANT.vnpay.hashSecret, txnRef: p.orderRef, amountVnd: 50_000 });
+    const qs = await signedVnpayIpn({
+      tmnCode: H22_MERCHANT.vnpay.tmnCode,
+      hashSecret: H22_MERCHANT.vnpay.hashSecret,
+      txnRef: p.orderRef,
+      amountVnd: 50_000,
+    });
     expect((await svc.app.inject({ method: 'GET', url: `/v1/ipn/vnpay?${qs}` })).json().RspCode).toBe('00');
     const refund = await svc.app.inject({
       method: 'POST',
@@ -41,12 +46,22 @@ describe('payment events carry the producer signature consumers verify (issue 17
     expect(refund.statusCode, refund.body).toBe(201);
     await svc.core.outbox.drain();
     const records = (await readTopic(svc.topic)).filter((r) => r.key === p.paymentId);
-    expect(records.map((r) => decodeEvent(r.value!).type)).toEqual(['vn.lienthong.payment.settled', 'vn.lienthong.payment.refunded']);
+    expect(records.map((r) => decodeEvent(r.value!).type)).toEqual([
+      'vn.lienthong.payment.settled',
+      'vn.lienthong.payment.refunded',
+    ]);
     const keys = parseSigningKeys(spec);
     for (const r of records) {
       expect(() => verifyRecordSignature({ value: r.value, headers: r.headers }, keys)).not.toThrow();
-      expect(() => verifyRecordSignature({ value: r.value!.replace('50000', '5000'), headers: r.headers }, keys)).toThrow(/signature/);
-      expect(() => verifyRecordSignature({ value: r.value, headers: r.headers }, parseSigningKeys(`k2025:${randomBytes(32).toString('base64')}`))).toThrow(/signature/);
+      expect(() => verifyRecordSignature({ value: r.value!.replace('50000', '5000'), headers: r.headers }, keys)).toThrow(
+        /signature/,
+      );
+      expect(() =>
+        verifyRecordSignature(
+          { value: r.value, headers: r.headers },
+          parseSigningKeys(`k2025:${randomBytes(32).toString('base64')}`),
+        ),
+      ).toThrow(/signature/);
     }
   });
 });

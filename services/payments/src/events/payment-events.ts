@@ -111,7 +111,14 @@ export interface PaymentRefundedEvent {
 /** A refund succeeded (provider API) or was recorded as paid back (manual); one event per refund. */
 export function paymentRefundedEvent(
   p: PaymentRecord,
-  r: { refundId: string; amount: number; kind: 'provider' | 'manual'; reason: string; reference: string | null; providerTxnId: string | null },
+  r: {
+    refundId: string;
+    amount: number;
+    kind: 'provider' | 'manual';
+    reason: string;
+    reference: string | null;
+    providerTxnId: string | null;
+  },
   at: Date,
 ): CloudEvent<PaymentRefundedEvent> {
   const reference = r.providerTxnId ?? r.reference;

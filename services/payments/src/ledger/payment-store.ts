@@ -5,7 +5,18 @@ import { mapPaymentRow, type PaymentRecord } from './payment-record.js';
 /** What creating a payment writes: the record's identity and terms, plus when reconciliation first looks. */
 export type NewPayment = Pick<
   PaymentRecord,
-  'paymentId' | 'maHoSo' | 'agencyCode' | 'clientId' | 'provider' | 'merchant' | 'orderRef' | 'amount' | 'fees' | 'returnUrl' | 'createdAt' | 'expiresAt'
+  | 'paymentId'
+  | 'maHoSo'
+  | 'agencyCode'
+  | 'clientId'
+  | 'provider'
+  | 'merchant'
+  | 'orderRef'
+  | 'amount'
+  | 'fees'
+  | 'returnUrl'
+  | 'createdAt'
+  | 'expiresAt'
 > & { firstCheckAt: Date; transferCode?: string };
 
 export interface PaymentEventRow {

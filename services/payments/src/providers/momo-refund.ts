@@ -12,7 +12,11 @@ import type { RefundAnswer, RefundApi, RefundAttempt } from './provider-adapter.
  * `refundTrans[]` lists the refunds by their orderId [M4].
  */
 export function createMomoRefundApi(opts: { baseUrl: string; timeoutMs: number; logger: Logger }): RefundApi {
-  const http: { create: HttpClient; query: HttpClient } = createProviderHttp('momo-refund', { createTimeoutMs: opts.timeoutMs, queryTimeoutMs: opts.timeoutMs, logger: opts.logger });
+  const http: { create: HttpClient; query: HttpClient } = createProviderHttp('momo-refund', {
+    createTimeoutMs: opts.timeoutMs,
+    queryTimeoutMs: opts.timeoutMs,
+    logger: opts.logger,
+  });
   const partnerOf = (a: MerchantAccount) => {
     if (!a.momo) throw new Error(`no MoMo partner for ${a.id}`);
     return a.momo;
@@ -28,7 +32,13 @@ export function createMomoRefundApi(opts: { baseUrl: string; timeoutMs: number; 
       const requestId = randomUUID();
       let body;
       try {
-        body = buildMomoRefund(partner, { orderId: a.providerRef, requestId, amountVnd: a.amount, transId: p.providerTxnId, description: `Hoan phi ho so ${p.maHoSo}` });
+        body = buildMomoRefund(partner, {
+          orderId: a.providerRef,
+          requestId,
+          amountVnd: a.amount,
+          transId: p.providerTxnId,
+          description: `Hoan phi ho so ${p.maHoSo}`,
+        });
       } catch (err) {
         return { state: 'failed', code: 'LT_MOMO_INVALID_INPUT', message: (err as Error).message };
       }

@@ -93,7 +93,12 @@ export async function postJsonForCreate(
 }
 
 /** POSTs JSON for a status query; throws the platform's HubError on trouble (the adapter turns it into "no answer"). */
-export async function postJsonForQuery(http: HttpClient, url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+export async function postJsonForQuery(
+  http: HttpClient,
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<unknown> {
   const res = await http.request<unknown>({
     method: 'POST',
     url,

@@ -16,7 +16,13 @@ export function createVietqrAdapter(): ProviderAdapter {
       const acct = req.account.vietqr;
       const code = req.payment.transferCode;
       if (!acct || !code) throw new Error(`no VietQR account or transfer code for ${req.account.id}`);
-      const payload = buildVietQrPayload({ bin: acct.bin, account: acct.accountNumber, amount: req.payment.amount, purpose: code, billNumber: code });
+      const payload = buildVietQrPayload({
+        bin: acct.bin,
+        account: acct.accountNumber,
+        amount: req.payment.amount,
+        purpose: code,
+        billNumber: code,
+      });
       const png = await renderVietQrPng(payload);
       return {
         // The citizen's page: shows the QR while pending, then what the ledger says.

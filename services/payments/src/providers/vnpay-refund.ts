@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { buildVnpayQueryDr, buildVnpayRefund, formatVnpayDate, readVnpayRefundResponse, verifyVnpayQueryDrResponse } from '@lienthong/vnpay';
+import {
+  buildVnpayQueryDr,
+  buildVnpayRefund,
+  formatVnpayDate,
+  readVnpayRefundResponse,
+  verifyVnpayQueryDrResponse,
+} from '@lienthong/vnpay';
 import type { Clock, Logger } from '@lienthong/platform';
 import type { MerchantAccount } from '../merchants.js';
 import type { PaymentRecord } from '../ledger/payment-record.js';
@@ -15,8 +21,18 @@ import type { RefundAnswer, RefundApi, RefundAttempt } from './provider-adapter.
  * sandbox answers 99 to every refund unless VNPAY enables it [V5 #12]: that is a `failed` refund here, and the
  * operator then records a manual one.
  */
-export function createVnpayRefundApi(opts: { apiUrl: string; serverIp: string; timeoutMs: number; clock: Clock; logger: Logger }): RefundApi {
-  const http = createProviderHttp('vnpay-refund', { createTimeoutMs: opts.timeoutMs, queryTimeoutMs: opts.timeoutMs, logger: opts.logger });
+export function createVnpayRefundApi(opts: {
+  apiUrl: string;
+  serverIp: string;
+  timeoutMs: number;
+  clock: Clock;
+  logger: Logger;
+}): RefundApi {
+  const http = createProviderHttp('vnpay-refund', {
+    createTimeoutMs: opts.timeoutMs,
+    queryTimeoutMs: opts.timeoutMs,
+    logger: opts.logger,
+  });
   const terminalOf = (a: MerchantAccount) => {
     if (!a.vnpay) throw new Error(`no VNPAY terminal for ${a.id}`);
     return a.vnpay;
@@ -82,7 +98,8 @@ export function createVnpayRefundApi(opts: { apiUrl: string; serverIp: string; t
         return unknown(err);
       }
       const out = verifyVnpayQueryDrResponse(t, answer, { txnRef: p.orderRef });
-      if (out.kind === 'no_answer' || out.kind === 'not_found') return { state: 'unknown', reason: out.kind === 'not_found' ? 'order not found' : out.message };
+      if (out.kind === 'no_answer' || out.kind === 'not_found')
+        return { state: 'unknown', reason: out.kind === 'not_found' ? 'order not found' : out.message };
       const type = out.response.transactionType;
       if (type === '02' || type === '03') return byStatus(out.response.transactionStatus ?? '', out.response.transactionNo, type);
       // The order shows no refund at all: VNPAY never took it [inf].

@@ -39,7 +39,12 @@ function toVerdict(v: VnptpayVerdict): Verdict {
     case 'paid':
       return { kind: 'paid', amount: v.amount, providerTxnId: v.transactionId, providerCode: v.code };
     case 'failed':
-      return { kind: 'failed', providerCode: v.code, ...(v.amount !== undefined ? { amount: v.amount } : {}), ...(v.transactionId ? { providerTxnId: v.transactionId } : {}) };
+      return {
+        kind: 'failed',
+        providerCode: v.code,
+        ...(v.amount !== undefined ? { amount: v.amount } : {}),
+        ...(v.transactionId ? { providerTxnId: v.transactionId } : {}),
+      };
     case 'pending':
       return { kind: 'pending', providerCode: v.code };
     case 'not_found':
@@ -53,7 +58,11 @@ function toVerdict(v: VnptpayVerdict): Verdict {
 export function createVnptpayAdapter(opts: VnptpayAdapterOptions): VnptpayAdapter {
   const byId = new Map<string, VnptpayMerchant>();
   for (const m of opts.merchants.merchants) if (m.vnptpay) byId.set(m.vnptpay.merchantServiceId, { ...m.vnptpay });
-  const http = createProviderHttp('vnptpay', { createTimeoutMs: opts.createTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs, logger: opts.logger });
+  const http = createProviderHttp('vnptpay', {
+    createTimeoutMs: opts.createTimeoutMs,
+    queryTimeoutMs: opts.queryTimeoutMs,
+    logger: opts.logger,
+  });
   const merchantOf = (account: MerchantAccount): VnptpayMerchant => {
     const m = account.vnptpay && byId.get(account.vnptpay.merchantServiceId);
     if (!m) throw new Error(`no VNPT Pay merchant service for ${account.id}`);
@@ -91,7 +100,11 @@ export function createVnptpayAdapter(opts: VnptpayAdapterOptions): VnptpayAdapte
         throw providerRefused('VNPT Pay', out.code);
       }
       // The answer's hash rule is inferred (§1.3): warn, do not refuse (the browser only goes to the URL).
-      if (!out.signatureVerified) opts.logger.warn({ provider: 'vnptpay', paymentId: req.payment.paymentId }, 'INIT answer signature did not verify (inferred rule); using REDIRECT_URL');
+      if (!out.signatureVerified)
+        opts.logger.warn(
+          { provider: 'vnptpay', paymentId: req.payment.paymentId },
+          'INIT answer signature did not verify (inferred rule); using REDIRECT_URL',
+        );
       return { payUrl: out.redirectUrl, providerData: { createDate: msg.CREATE_DATE as string }, providerCode: '00' };
     },
 
@@ -100,10 +113,19 @@ export function createVnptpayAdapter(opts: VnptpayAdapterOptions): VnptpayAdapte
       const createDate = payment.providerData.createDate ?? (formatGmt7Stamp(payment.createdAt) as string);
       let body: unknown;
       try {
-        body = await postJsonForQuery(http.query, opts.queryUrl, buildVnptpayQuery(m, { orderId: payment.orderRef, createDate }), bearer(m));
+        body = await postJsonForQuery(
+          http.query,
+          opts.queryUrl,
+          buildVnptpayQuery(m, { orderId: payment.orderRef, createDate }),
+          bearer(m),
+        );
       } catch (err) {
         const root = rootCause(err) as { code?: string; message?: string };
-        return { verified: false, reason: `QUERY failed: ${root.message ?? 'error'}`, code: root.code ?? 'LT_VNPTPAY_QUERY_FAILED' };
+        return {
+          verified: false,
+          reason: `QUERY failed: ${root.message ?? 'error'}`,
+          code: root.code ?? 'LT_VNPTPAY_QUERY_FAILED',
+        };
       }
       const out = readVnptpayQueryResponse(m, body, { orderId: payment.orderRef });
       if (out.kind === 'no_answer') return { verified: false, reason: out.reason, ...(out.code ? { code: out.code } : {}) };
@@ -112,8 +134,20 @@ export function createVnptpayAdapter(opts: VnptpayAdapterOptions): VnptpayAdapte
 
     verifyIpn(body: unknown) {
       const c = verifyVnptpayIpn(body, (id) => byId.get(id)?.secretKey);
-      if (!c.ok) return { ok: false, reason: c.reason, message: c.message, ...(c.merchantServiceId ? { merchantServiceId: c.merchantServiceId } : {}) };
-      return { ok: true, merchant: c.merchantServiceId, orderRef: c.orderId, verdict: toVerdict(c.verdict), merchantServiceId: c.merchantServiceId };
+      if (!c.ok)
+        return {
+          ok: false,
+          reason: c.reason,
+          message: c.message,
+          ...(c.merchantServiceId ? { merchantServiceId: c.merchantServiceId } : {}),
+        };
+      return {
+        ok: true,
+        merchant: c.merchantServiceId,
+        orderRef: c.orderId,
+        verdict: toVerdict(c.verdict),
+        merchantServiceId: c.merchantServiceId,
+      };
     },
 
     secretOf: (id) => byId.get(id)?.secretKey,

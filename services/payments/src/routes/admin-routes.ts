@@ -50,7 +50,7 @@ export function adminRoutes(
     '/v1/admin/payments/review',
     {
       schema: {
-        summary: 'Payments a human must look at (those of the operator\'s agencies)',
+        summary: "Payments a human must look at (those of the operator's agencies)",
         querystring: {
           type: 'object',
           additionalProperties: false,

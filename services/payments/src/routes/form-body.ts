@@ -12,7 +12,13 @@ export function registerFormParser(scope: FastifyInstance, bodyLimit = 32 * 1024
     let n = 0;
     for (const [k, v] of new URLSearchParams(body as string)) {
       if (++n > 50 || k in out || k.includes('\u0000') || v.includes('\u0000')) {
-        done(new HubError('LT_INPUT_BAD_FORM', 'form body with repeated, too many or NUL-bearing fields', { kind: 'invalid', messageVi: 'Biểu mẫu không hợp lệ' }), undefined);
+        done(
+          new HubError('LT_INPUT_BAD_FORM', 'form body with repeated, too many or NUL-bearing fields', {
+            kind: 'invalid',
+            messageVi: 'Biểu mẫu không hợp lệ',
+          }),
+          undefined,
+        );
         return;
       }
       out[k] = v;

@@ -107,7 +107,9 @@ export function paymentRoutes(
       } catch (err) {
         // Nothing the caller can pay was created (a refused or failed attempt is never payable): a retry
         // with the same key runs again.
-        await deps.idempotency.release(client.id, header).catch((e) => req.log.error({ err: e }, 'could not release idempotency claim'));
+        await deps.idempotency
+          .release(client.id, header)
+          .catch((e) => req.log.error({ err: e }, 'could not release idempotency claim'));
         throw err;
       }
       await deps.idempotency.complete(client.id, header, { statusCode: 201, body: created });

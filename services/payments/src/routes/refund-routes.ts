@@ -15,12 +15,16 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
  * Refunds of a paid payment (docs/payments.md, "Refunds"): operator role, on the stored payment's agency,
  * a reason always, `Idempotency-Key` honoured as on POST /v1/payments (a retried refund is never made twice).
  */
-export function refundRoutes(app: FastifyInstance, deps: { store: PaymentStore; refunds: Refunds; idempotency: IdempotencyStore }): void {
+export function refundRoutes(
+  app: FastifyInstance,
+  deps: { store: PaymentStore; refunds: Refunds; idempotency: IdempotencyStore },
+): void {
   app.post<{ Params: { id: string }; Body: RefundInput }>(
     '/v1/payments/:id/refunds',
     {
       schema: {
-        summary: 'Refund a paid payment, fully or partly: through the provider (MoMo) or recorded as a manual refund with its reference',
+        summary:
+          'Refund a paid payment, fully or partly: through the provider (MoMo) or recorded as a manual refund with its reference',
         params: idParams,
         body: {
           type: 'object',
@@ -44,13 +48,20 @@ export function refundRoutes(app: FastifyInstance, deps: { store: PaymentStore; 
       if (key !== undefined && (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))) throw badIdempotencyKey();
       if (key === undefined) return reply.status(201).send(await deps.refunds.request(op.id, p, req.body));
       const scoped = `refund:${key}`;
-      const claim = await deps.idempotency.claim(op.id, scoped, requestHash('POST', `/v1/payments/${p.paymentId}/refunds`, req.rawBody ?? req.body));
-      if (claim.kind === 'replay') return reply.status(claim.response.statusCode).header('idempotent-replayed', 'true').send(claim.response.body);
+      const claim = await deps.idempotency.claim(
+        op.id,
+        scoped,
+        requestHash('POST', `/v1/payments/${p.paymentId}/refunds`, req.rawBody ?? req.body),
+      );
+      if (claim.kind === 'replay')
+        return reply.status(claim.response.statusCode).header('idempotent-replayed', 'true').send(claim.response.body);
       let out;
       try {
         out = await deps.refunds.request(op.id, p, req.body);
       } catch (err) {
-        await deps.idempotency.release(op.id, scoped).catch((e) => req.log.error({ err: e }, 'could not release idempotency claim'));
+        await deps.idempotency
+          .release(op.id, scoped)
+          .catch((e) => req.log.error({ err: e }, 'could not release idempotency claim'));
         throw err;
       }
       await deps.idempotency.complete(op.id, scoped, { statusCode: 201, body: out });
@@ -66,7 +77,12 @@ export function refundRoutes(app: FastifyInstance, deps: { store: PaymentStore; 
       if (!p) throw paymentNotFound();
       assertAgencyScope(req, p.agencyCode, '/id');
       requireClient(req);
-      return { paymentId: p.paymentId, amount: p.amount, refundedAmount: p.refundedAmount, refunds: await deps.refunds.list(p.paymentId) };
+      return {
+        paymentId: p.paymentId,
+        amount: p.amount,
+        refundedAmount: p.refundedAmount,
+        refunds: await deps.refunds.list(p.paymentId),
+      };
     },
   );
 }

@@ -54,7 +54,12 @@ function backLink(p: PaymentRecord): string {
 
 const isOpenStatus = (s: PaymentRecord['status']) => s === 'created' || s === 'pending';
 
-async function renderPage(deps: ReturnPagesDeps, p: PaymentRecord | undefined, round: number, problem?: { vi: string; en: string }): Promise<string> {
+async function renderPage(
+  deps: ReturnPagesDeps,
+  p: PaymentRecord | undefined,
+  round: number,
+  problem?: { vi: string; en: string },
+): Promise<string> {
   const e = escapeHtml;
   const account = p ? deps.merchants.forAgency(p.agencyCode) : undefined;
   const agencyName = account?.display?.name ?? account?.name ?? '';
@@ -63,11 +68,20 @@ async function renderPage(deps: ReturnPagesDeps, p: PaymentRecord | undefined, r
   const open = p !== undefined && isOpenStatus(p.status);
   const refresh = p?.provider === 'vietqr' ? REFRESH.vietqr : REFRESH.default;
   const statusUrl = p ? `${deps.publicUrl}/v1/return/status/${p.paymentId}` : '';
-  const meta = open && round < refresh.rounds ? `<meta http-equiv="refresh" content="${refresh.seconds};url=${e(`${statusUrl}?r=${round + 1}`)}">` : '';
+  const meta =
+    open && round < refresh.rounds
+      ? `<meta http-equiv="refresh" content="${refresh.seconds};url=${e(`${statusUrl}?r=${round + 1}`)}">`
+      : '';
   let qr = '';
   if (open && p?.provider === 'vietqr' && p.transferCode && account?.vietqr) {
     const a = account.vietqr;
-    const payload = buildVietQrPayload({ bin: a.bin, account: a.accountNumber, amount: p.amount, purpose: p.transferCode, billNumber: p.transferCode });
+    const payload = buildVietQrPayload({
+      bin: a.bin,
+      account: a.accountNumber,
+      amount: p.amount,
+      purpose: p.transferCode,
+      billNumber: p.transferCode,
+    });
     const png = (await renderVietQrPng(payload, { width: 280 })).toString('base64');
     qr = `<section class="qr"><img alt="Mã VietQR" width="280" height="280" src="data:image/png;base64,${png}">
 <p>Quét mã bằng ứng dụng ngân hàng, hoặc chuyển khoản:</p>
@@ -76,7 +90,8 @@ ${a.accountName ? `<dt>Chủ tài khoản</dt><dd>${e(a.accountName)}</dd>` : ''
 <dt>Số tiền</dt><dd>${e(p.amount.toLocaleString('vi-VN'))} đ</dd><dt>Nội dung (bắt buộc)</dt><dd><b id="transfer-code">${e(p.transferCode)}</b></dd></dl>
 <p class="small">Chuyển đúng số tiền và giữ nguyên nội dung để hệ thống tự xác nhận.</p></section>`;
   }
-  const refunded = p && p.refundedAmount > 0 ? `<p>Đã hoàn / yêu cầu hoàn: <b>${e(p.refundedAmount.toLocaleString('vi-VN'))} đ</b></p>` : '';
+  const refunded =
+    p && p.refundedAmount > 0 ? `<p>Đã hoàn / yêu cầu hoàn: <b>${e(p.refundedAmount.toLocaleString('vi-VN'))} đ</b></p>` : '';
   const link = p ? backLink(p) : '';
   const title = st ?? problem ?? { vi: 'Không tìm thấy giao dịch', en: 'Payment not found', tone: 'bad' as const };
   const tone = st?.tone ?? 'bad';
@@ -131,7 +146,8 @@ const roundOf = (q: unknown): number => {
 export function returnPages(app: FastifyInstance, deps: ReturnPagesDeps): void {
   const show = async (reply: FastifyReply, p: PaymentRecord | undefined, round = 0) =>
     send(reply, p ? 200 : 404, await renderPage(deps, p, round));
-  const refuse = async (reply: FastifyReply, vi: string, en: string) => send(reply, 400, await renderPage(deps, undefined, 0, { vi, en }));
+  const refuse = async (reply: FastifyReply, vi: string, en: string) =>
+    send(reply, 400, await renderPage(deps, undefined, 0, { vi, en }));
   const byRef = (provider: Provider, merchant: string | undefined, orderRef: string) =>
     merchant ? deps.store.findByOrderRef(provider, merchant, orderRef) : deps.store.findByProviderRef(provider, orderRef);
 
@@ -160,7 +176,8 @@ export function returnPages(app: FastifyInstance, deps: ReturnPagesDeps): void {
   refPage('/v1/return/vnptpay', 'vnptpay', 'MERCHANT_ORDER_ID');
 
   const idPage = async (id: unknown, round: number, reply: FastifyReply) => {
-    if (typeof id !== 'string' || !new RegExp(UUID_PATTERN).test(id)) return refuse(reply, 'Mã giao dịch không hợp lệ', 'Bad payment id');
+    if (typeof id !== 'string' || !new RegExp(UUID_PATTERN).test(id))
+      return refuse(reply, 'Mã giao dịch không hợp lệ', 'Bad payment id');
     return show(reply, await deps.store.get(id), round);
   };
   // VietQR's "payment page" (the QR, then the result) and the refresh target of every page: by payment id
@@ -168,7 +185,9 @@ export function returnPages(app: FastifyInstance, deps: ReturnPagesDeps): void {
   app.get('/v1/return/vietqr', { schema: { hide: true }, config: RETURN_ACCESS }, async (req, reply) =>
     idPage((req.query as Record<string, unknown>).paymentId, roundOf(req.query), reply),
   );
-  app.get<{ Params: { id: string } }>('/v1/return/status/:id', { schema: { hide: true }, config: RETURN_ACCESS }, async (req, reply) =>
-    idPage(req.params.id, roundOf(req.query), reply),
+  app.get<{ Params: { id: string } }>(
+    '/v1/return/status/:id',
+    { schema: { hide: true }, config: RETURN_ACCESS },
+    async (req, reply) => idPage(req.params.id, roundOf(req.query), reply),
   );
 }

@@ -17,7 +17,11 @@ export function transferAdminRoutes(app: FastifyInstance, deps: { transfers: Tra
     {
       schema: {
         summary: 'Incoming bank transfers a human must look at',
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+        },
       },
       config: OPERATOR,
     },
@@ -30,7 +34,12 @@ export function transferAdminRoutes(app: FastifyInstance, deps: { transfers: Tra
       schema: {
         summary: 'Close a transfer review entry (refunded at the bank, settled by hand…) with a note',
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } },
-        body: { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { type: 'string', minLength: 5, maxLength: 2000 } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['note'],
+          properties: { note: { type: 'string', minLength: 5, maxLength: 2000 } },
+        },
       },
       config: OPERATOR,
     },
@@ -38,9 +47,12 @@ export function transferAdminRoutes(app: FastifyInstance, deps: { transfers: Tra
       const op = requireClient(req);
       const t = await deps.transfers.get(req.params.id);
       const visible = t && (op.agencies.includes('*') || (t.agencyCode !== null && clientMayActFor(op, t.agencyCode)));
-      if (!visible) return reply.status(404).send(errorBody('LT_PAY_NOT_FOUND', 'Không tìm thấy giao dịch chuyển khoản', 'no such transfer'));
+      if (!visible)
+        return reply.status(404).send(errorBody('LT_PAY_NOT_FOUND', 'Không tìm thấy giao dịch chuyển khoản', 'no such transfer'));
       if (!(await deps.transfers.markReviewed(t.transferId, req.body.note, op.id)))
-        return reply.status(409).send(errorBody('LT_PAY_CONFLICT', 'Giao dịch không ở danh sách cần xem xét', 'transfer is not under review'));
+        return reply
+          .status(409)
+          .send(errorBody('LT_PAY_CONFLICT', 'Giao dịch không ở danh sách cần xem xét', 'transfer is not under review'));
       return deps.transfers.get(t.transferId);
     },
   );

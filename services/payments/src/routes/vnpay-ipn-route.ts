@@ -38,7 +38,11 @@ export function vnpayIpnRoute(
     '/v1/ipn/vnpay',
     {
       schema: { summary: 'VNPAY IPN (server to server)', tags: ['notifications'] },
-      config: { access: { signed: 'vnp_SecureHash (HMAC-SHA512 with the terminal secret) checked by verifyCallback before anything else' } },
+      config: {
+        access: {
+          signed: 'vnp_SecureHash (HMAC-SHA512 with the terminal secret) checked by verifyCallback before anything else',
+        },
+      },
     },
     async (req, reply) => {
       const check = deps.vnpay.verifyCallback(req.query);

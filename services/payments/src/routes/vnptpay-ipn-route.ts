@@ -30,32 +30,62 @@ const replyOf: Record<NotificationOutcome, VnptpayIpnReplyKind> = {
  * `data` holds the JSON [VP3] — answered with the signed JSON reply [VP4]. Signature first (routed by
  * MERCHANT_SERVICE_ID), then order → amount → status inside Settlement.apply under the row lock.
  */
-export function vnptpayIpnRoute(app: FastifyInstance, deps: { vnptpay: VnptpayAdapter; settlement: Settlement; metrics: PaymentMetrics; clock: Clock }): void {
+export function vnptpayIpnRoute(
+  app: FastifyInstance,
+  deps: { vnptpay: VnptpayAdapter; settlement: Settlement; metrics: PaymentMetrics; clock: Clock },
+): void {
   void app.register(async (scope) => {
     registerFormParser(scope);
     scope.post(
       '/v1/ipn/vnptpay',
       {
         schema: { summary: 'VNPT Pay IPN (server to server; JSON or form field data)', tags: ['notifications'] },
-        config: { access: { signed: 'SECURE_CODE (SHA-256 over the 10 IPN fields and the merchant service secret) checked by verifyIpn first' } },
+        config: {
+          access: {
+            signed: 'SECURE_CODE (SHA-256 over the 10 IPN fields and the merchant service secret) checked by verifyIpn first',
+          },
+        },
       },
       async (req, reply) => {
         const check = deps.vnptpay.verifyIpn(req.body);
         const msid = 'merchantServiceId' in check ? check.merchantServiceId : undefined;
-        const about = check.ok ? { merchantServiceId: check.merchant, orderId: check.orderRef } : { ...(msid ? { merchantServiceId: msid } : {}) };
+        const about = check.ok
+          ? { merchantServiceId: check.merchant, orderId: check.orderRef }
+          : { ...(msid ? { merchantServiceId: msid } : {}) };
         const send = (outcome: NotificationOutcome) =>
-          reply.send(buildVnptpayIpnReply(replyOf[outcome], about, about.merchantServiceId ? deps.vnptpay.secretOf(about.merchantServiceId) : undefined, deps.clock.now()));
+          reply.send(
+            buildVnptpayIpnReply(
+              replyOf[outcome],
+              about,
+              about.merchantServiceId ? deps.vnptpay.secretOf(about.merchantServiceId) : undefined,
+              deps.clock.now(),
+            ),
+          );
         let outcome: NotificationOutcome;
         if (!check.ok) {
           outcome = check.reason === 'malformed' ? 'malformed' : 'bad_signature';
           deps.metrics.notifications.inc({ provider: 'vnptpay', outcome });
           req.log.warn({ provider: 'vnptpay', outcome, why: check.message }, 'notification refused');
           if (outcome === 'malformed')
-            return reply.status(400).send(errorBody('LT_PAY_MALFORMED_NOTIFICATION', 'Thông báo thanh toán không đúng định dạng', `not a VNPT Pay notification: ${check.message}`));
+            return reply
+              .status(400)
+              .send(
+                errorBody(
+                  'LT_PAY_MALFORMED_NOTIFICATION',
+                  'Thông báo thanh toán không đúng định dạng',
+                  `not a VNPT Pay notification: ${check.message}`,
+                ),
+              );
           return send(outcome);
         }
         try {
-          outcome = outcomeOf(await deps.settlement.apply({ provider: 'vnptpay', merchant: check.merchant, orderRef: check.orderRef }, check.verdict, 'ipn'));
+          outcome = outcomeOf(
+            await deps.settlement.apply(
+              { provider: 'vnptpay', merchant: check.merchant, orderRef: check.orderRef },
+              check.verdict,
+              'ipn',
+            ),
+          );
         } catch (err) {
           req.log.error({ err, provider: 'vnptpay' }, 'notification could not be applied');
           outcome = 'error';

@@ -30,13 +30,40 @@ export const configProperties: PeerConfigProperties = {
         sepay: { apiKey: 'lt-demo-sepay-api-key', webhookUrl: 'http://127.0.0.1:8082/v1/ipn/sepay' },
       },
     ]),
-    description: 'bank-transfer notifier sandbox: JSON array of accounts {bin, accountNumber, payos?: {checksumKey, webhookUrl}, sepay?: {apiKey, webhookUrl}} (simulator keys)',
+    description:
+      'bank-transfer notifier sandbox: JSON array of accounts {bin, accountNumber, payos?: {checksumKey, webhookUrl}, sepay?: {apiKey, webhookUrl}} (simulator keys)',
   },
-  SANDBOX_BANKTRANSFER_MAX_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 100, default: 8, description: 'bank-transfer sandbox: webhook calls until a 2xx (SePay: 1 + 7 retries [SE1])' },
-  SANDBOX_BANKTRANSFER_RETRY_INTERVAL_MS: { type: 'integer', minimum: 1, default: 60_000, description: 'bank-transfer sandbox: interval between webhook calls (SePay spaces them 1,1,2,3,5,8,13 min [SE1])' },
-  SANDBOX_BANKTRANSFER_NOTIFY_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 30_000, description: 'bank-transfer sandbox: timeout of one webhook call (SePay: 30 s [SE1])' },
-  SANDBOX_BANKTRANSFER_SEED: { type: 'integer', minimum: 0, default: 20_251_206, description: 'bank-transfer sandbox: seed of the fault draws' },
-  SANDBOX_BANKTRANSFER_LOG_SIZE: { type: 'integer', minimum: 10, default: 5_000, description: 'bank-transfer sandbox: records kept for the inspection API' },
+  SANDBOX_BANKTRANSFER_MAX_ATTEMPTS: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 8,
+    description: 'bank-transfer sandbox: webhook calls until a 2xx (SePay: 1 + 7 retries [SE1])',
+  },
+  SANDBOX_BANKTRANSFER_RETRY_INTERVAL_MS: {
+    type: 'integer',
+    minimum: 1,
+    default: 60_000,
+    description: 'bank-transfer sandbox: interval between webhook calls (SePay spaces them 1,1,2,3,5,8,13 min [SE1])',
+  },
+  SANDBOX_BANKTRANSFER_NOTIFY_TIMEOUT_MS: {
+    type: 'integer',
+    minimum: 100,
+    default: 30_000,
+    description: 'bank-transfer sandbox: timeout of one webhook call (SePay: 30 s [SE1])',
+  },
+  SANDBOX_BANKTRANSFER_SEED: {
+    type: 'integer',
+    minimum: 0,
+    default: 20_251_206,
+    description: 'bank-transfer sandbox: seed of the fault draws',
+  },
+  SANDBOX_BANKTRANSFER_LOG_SIZE: {
+    type: 'integer',
+    minimum: 10,
+    default: 5_000,
+    description: 'bank-transfer sandbox: records kept for the inspection API',
+  },
 };
 
 export interface BankTransferSettings extends PaymentPeerSettings<BankTransferAccount> {
@@ -51,11 +78,14 @@ const key = (v: unknown) => typeof v === 'string' && v.length >= 8;
 function checkAccount(a: unknown, i: number): BankTransferAccount {
   const o = (a ?? {}) as Record<string, unknown>;
   if (typeof o.bin !== 'string' || !/^[0-9]{6}$/.test(o.bin)) throw new Error(`bank account ${i}: bin must be 6 digits`);
-  if (typeof o.accountNumber !== 'string' || !/^[0-9A-Za-z]{1,19}$/.test(o.accountNumber)) throw new Error(`bank account ${i}: accountNumber must be 1-19 letters or digits`);
+  if (typeof o.accountNumber !== 'string' || !/^[0-9A-Za-z]{1,19}$/.test(o.accountNumber))
+    throw new Error(`bank account ${i}: accountNumber must be 1-19 letters or digits`);
   const payos = o.payos as Record<string, unknown> | undefined;
   const sepay = o.sepay as Record<string, unknown> | undefined;
-  if (payos && (!key(payos.checksumKey) || !isUrl(payos.webhookUrl))) throw new Error(`bank account ${i}: payos needs checksumKey (8+ chars) and webhookUrl`);
-  if (sepay && (!key(sepay.apiKey) || !isUrl(sepay.webhookUrl))) throw new Error(`bank account ${i}: sepay needs apiKey (8+ chars) and webhookUrl`);
+  if (payos && (!key(payos.checksumKey) || !isUrl(payos.webhookUrl)))
+    throw new Error(`bank account ${i}: payos needs checksumKey (8+ chars) and webhookUrl`);
+  if (sepay && (!key(sepay.apiKey) || !isUrl(sepay.webhookUrl)))
+    throw new Error(`bank account ${i}: sepay needs apiKey (8+ chars) and webhookUrl`);
   return Object.freeze({
     bin: o.bin,
     accountNumber: o.accountNumber,
@@ -67,7 +97,13 @@ function checkAccount(a: unknown, i: number): BankTransferAccount {
 export function readBankTransferSettings(opts: BankTransferPeerOptions): BankTransferSettings {
   const read = peerConfigReader(configProperties, opts.config);
   return Object.freeze({
-    merchants: Object.freeze(parseMerchantsJson(opts.accounts ?? read.raw('SANDBOX_BANKTRANSFER_ACCOUNTS'), 'SANDBOX_BANKTRANSFER_ACCOUNTS', checkAccount)),
+    merchants: Object.freeze(
+      parseMerchantsJson(
+        opts.accounts ?? read.raw('SANDBOX_BANKTRANSFER_ACCOUNTS'),
+        'SANDBOX_BANKTRANSFER_ACCOUNTS',
+        checkAccount,
+      ),
+    ),
     maxAttempts: opts.maxAttempts ?? read.number('SANDBOX_BANKTRANSFER_MAX_ATTEMPTS'),
     retryIntervalMs: opts.retryIntervalMs ?? read.number('SANDBOX_BANKTRANSFER_RETRY_INTERVAL_MS'),
     notifyTimeoutMs: opts.notifyTimeoutMs ?? read.number('SANDBOX_BANKTRANSFER_NOTIFY_TIMEOUT_MS'),

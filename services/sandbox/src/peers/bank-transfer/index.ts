@@ -2,7 +2,12 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { parseVietQrPayload, payosSignature } from '@lienthong/vietqr';
 import { registerPaymentPeer, type DeliveryPlan, type PaymentPeerBase } from '../payment-peer-kit/index.js';
 import { transactionNumberStart } from '../peer-kit/index.js';
-import { readBankTransferSettings, type BankTransferAccount, type BankTransferPeerOptions, type BankTransferSettings } from './config.js';
+import {
+  readBankTransferSettings,
+  type BankTransferAccount,
+  type BankTransferPeerOptions,
+  type BankTransferSettings,
+} from './config.js';
 
 export { configProperties } from './config.js';
 export type { BankTransferPeerOptions, BankTransferAccount } from './config.js';
@@ -90,7 +95,13 @@ function plan(ctx: Ctx, a: BankTransferAccount, t: SimulatedTransfer): DeliveryP
   // SePay's Apikey mode: the key travels in the Authorization header [SE1]; a forgery carries another key.
   return {
     key: `sepay:${t.id}`,
-    build: () => ({ method: 'POST', url: a.sepay!.webhookUrl, body, timeoutMs: s.notifyTimeoutMs, headers: { authorization: `Apikey ${a.sepay!.apiKey}` } }),
+    build: () => ({
+      method: 'POST',
+      url: a.sepay!.webhookUrl,
+      body,
+      timeoutMs: s.notifyTimeoutMs,
+      headers: { authorization: `Apikey ${a.sepay!.apiKey}` },
+    }),
     tamper: (n) => ({ ...n, headers: { authorization: 'Apikey forged-key-0000' } }),
     isFinal: (r) => r.status >= 200 && r.status < 300,
     maxAttempts: s.maxAttempts,
@@ -113,33 +124,52 @@ const transferSchema = {
 } as const;
 
 function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
-  app.post<{ Body: { via?: 'payos' | 'sepay'; payload?: string; accountNumber?: string; amount?: number; text?: string; direction?: 'in' | 'out' } }>(
-    '/_admin/transfer',
-    { schema: { body: transferSchema } },
-    async (req, reply) => {
-      const b = req.body;
-      let accountNumber = b.accountNumber;
-      let amount = b.amount;
-      let text = b.text;
-      if (b.payload) {
-        const qr = parseVietQrPayload(b.payload);
-        if (!qr) return reply.status(400).send({ error: 'LT_SANDBOX_BAD_QR', message: 'not a valid VietQR payload (structure or CRC)' });
-        accountNumber ??= qr.account;
-        amount ??= qr.amount;
-        // A banking app prefixes its own reference to the purpose, as real banks do [SE3].
-        text ??= `MBVCB.${ctx.next.id}.${qr.purpose ?? ''}.CT tu 0123456789`;
-      }
-      const a = ctx.settings.merchants.find((m) => m.accountNumber === accountNumber);
-      if (!a) return reply.status(404).send({ error: 'LT_SANDBOX_UNKNOWN_ACCOUNT', message: 'no such account in SANDBOX_BANKTRANSFER_ACCOUNTS' });
-      if (amount === undefined) return reply.status(400).send({ error: 'LT_SANDBOX_BAD_REQUEST', message: 'amount is required (or a payload with one)' });
-      const via = b.via ?? (a.payos ? 'payos' : 'sepay');
-      if (!a[via]) return reply.status(400).send({ error: 'LT_SANDBOX_BAD_REQUEST', message: `account has no ${via} notifier` });
-      const t: SimulatedTransfer = { id: ctx.next.id++, via, bin: a.bin, accountNumber: a.accountNumber, amount, text: text ?? '', direction: b.direction ?? 'in', at: gmt7(ctx.clock.now()) };
-      ctx.transfers.push(t);
-      ctx.deliverer.deliver(plan(ctx, a, t));
-      return reply.status(202).send({ transfer: t });
-    },
-  );
+  app.post<{
+    Body: {
+      via?: 'payos' | 'sepay';
+      payload?: string;
+      accountNumber?: string;
+      amount?: number;
+      text?: string;
+      direction?: 'in' | 'out';
+    };
+  }>('/_admin/transfer', { schema: { body: transferSchema } }, async (req, reply) => {
+    const b = req.body;
+    let accountNumber = b.accountNumber;
+    let amount = b.amount;
+    let text = b.text;
+    if (b.payload) {
+      const qr = parseVietQrPayload(b.payload);
+      if (!qr)
+        return reply.status(400).send({ error: 'LT_SANDBOX_BAD_QR', message: 'not a valid VietQR payload (structure or CRC)' });
+      accountNumber ??= qr.account;
+      amount ??= qr.amount;
+      // A banking app prefixes its own reference to the purpose, as real banks do [SE3].
+      text ??= `MBVCB.${ctx.next.id}.${qr.purpose ?? ''}.CT tu 0123456789`;
+    }
+    const a = ctx.settings.merchants.find((m) => m.accountNumber === accountNumber);
+    if (!a)
+      return reply
+        .status(404)
+        .send({ error: 'LT_SANDBOX_UNKNOWN_ACCOUNT', message: 'no such account in SANDBOX_BANKTRANSFER_ACCOUNTS' });
+    if (amount === undefined)
+      return reply.status(400).send({ error: 'LT_SANDBOX_BAD_REQUEST', message: 'amount is required (or a payload with one)' });
+    const via = b.via ?? (a.payos ? 'payos' : 'sepay');
+    if (!a[via]) return reply.status(400).send({ error: 'LT_SANDBOX_BAD_REQUEST', message: `account has no ${via} notifier` });
+    const t: SimulatedTransfer = {
+      id: ctx.next.id++,
+      via,
+      bin: a.bin,
+      accountNumber: a.accountNumber,
+      amount,
+      text: text ?? '',
+      direction: b.direction ?? 'in',
+      at: gmt7(ctx.clock.now()),
+    };
+    ctx.transfers.push(t);
+    ctx.deliverer.deliver(plan(ctx, a, t));
+    return reply.status(202).send({ transfer: t });
+  });
 }
 
 /**

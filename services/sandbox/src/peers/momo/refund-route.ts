@@ -34,24 +34,70 @@ export function registerRefundRoute(app: FastifyInstance, ctx: MomoPeerContext):
     const raw = req.body;
     const answer = (() => {
       if (fault === 'error') return momoError({}, 99, 'Unknown error', undefined, now.getTime());
-      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return momoError({}, 20, 'Bad format request', undefined, now.getTime());
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+        return momoError({}, 20, 'Bad format request', undefined, now.getTime());
       const b = raw as Record<string, unknown>;
       const signer = ctx.signers.get(typeof b.partnerCode === 'string' ? b.partnerCode : '');
       if (!signer) return momoError(b, 13, 'Merchant authentication failed', undefined, now.getTime());
-      if (typeof b.amount !== 'number' || typeof b.transId !== 'number' || typeof b.orderId !== 'string' || typeof b.requestId !== 'string' || typeof b.description !== 'string')
+      if (
+        typeof b.amount !== 'number' ||
+        typeof b.transId !== 'number' ||
+        typeof b.orderId !== 'string' ||
+        typeof b.requestId !== 'string' ||
+        typeof b.description !== 'string'
+      )
         return momoError(b, 20, 'Bad format request', undefined, now.getTime());
-      if (!signer.verify('refund', b as Record<string, string | number>, b.signature)) return momoError(b, 20, 'Bad format request', [{ field: 'signature', message: 'Signature is invalid' }], now.getTime());
+      if (!signer.verify('refund', b as Record<string, string | number>, b.signature))
+        return momoError(b, 20, 'Bad format request', [{ field: 'signature', message: 'Signature is invalid' }], now.getTime());
       const order = [...ctx.store.byKey.values()].find((o) => o.partnerCode === signer.partnerCode && o.transId === b.transId);
-      if (!order || order.status !== 'paid') return { ...momoError(b, 1088, 'Not refundable', undefined, now.getTime()), orderId: b.orderId, requestId: b.requestId };
+      if (!order || order.status !== 'paid')
+        return { ...momoError(b, 1088, 'Not refundable', undefined, now.getTime()), orderId: b.orderId, requestId: b.requestId };
       const all = [...ctx.store.byKey.values()].flatMap((o) => refundsOf(o));
-      if (all.some((r) => r.orderId === b.orderId)) return { ...momoError(b, 41, 'Duplicate orderId', undefined, now.getTime()), orderId: b.orderId, requestId: b.requestId };
-      const left = order.amountVnd - refundsOf(order).filter((r) => r.resultCode === 0).reduce((n, r) => n + r.amount, 0);
-      if (b.amount < 1_000 || b.amount > left) return { partnerCode: signer.partnerCode, orderId: b.orderId, requestId: b.requestId, amount: b.amount, transId: 0, resultCode: 1080, message: 'Refund failed: amount', responseTime: now.getTime() };
-      const rec: MomoRefundRecord = { orderId: b.orderId, amount: b.amount, resultCode: 0, transId: ctx.store.nextTransId++, createdTime: now.getTime() };
+      if (all.some((r) => r.orderId === b.orderId))
+        return { ...momoError(b, 41, 'Duplicate orderId', undefined, now.getTime()), orderId: b.orderId, requestId: b.requestId };
+      const left =
+        order.amountVnd -
+        refundsOf(order)
+          .filter((r) => r.resultCode === 0)
+          .reduce((n, r) => n + r.amount, 0);
+      if (b.amount < 1_000 || b.amount > left)
+        return {
+          partnerCode: signer.partnerCode,
+          orderId: b.orderId,
+          requestId: b.requestId,
+          amount: b.amount,
+          transId: 0,
+          resultCode: 1080,
+          message: 'Refund failed: amount',
+          responseTime: now.getTime(),
+        };
+      const rec: MomoRefundRecord = {
+        orderId: b.orderId,
+        amount: b.amount,
+        resultCode: 0,
+        transId: ctx.store.nextTransId++,
+        createdTime: now.getTime(),
+      };
       refundsOf(order).push(rec);
-      return { partnerCode: signer.partnerCode, orderId: b.orderId, requestId: b.requestId, amount: b.amount, transId: rec.transId, resultCode: 0, message: 'Thành công.', responseTime: now.getTime() };
+      return {
+        partnerCode: signer.partnerCode,
+        orderId: b.orderId,
+        requestId: b.requestId,
+        amount: b.amount,
+        transId: rec.transId,
+        resultCode: 0,
+        message: 'Thành công.',
+        responseTime: now.getTime(),
+      };
     })();
-    ctx.requests.add({ at: now.toISOString(), route: `POST ${MOMO_PATHS.refund}`, received: bounded(raw), status: fault === 'timeout' ? 504 : 200, answered: answer, ...(fault ? { fault } : {}) });
+    ctx.requests.add({
+      at: now.toISOString(),
+      route: `POST ${MOMO_PATHS.refund}`,
+      received: bounded(raw),
+      status: fault === 'timeout' ? 504 : 200,
+      answered: answer,
+      ...(fault ? { fault } : {}),
+    });
     if (fault === 'timeout') {
       const until = Date.now() + ctx.settings.timeoutHangMs;
       while (Date.now() < until && !ctx.isClosed()) await new Promise((r) => setTimeout(r, 50));

@@ -35,17 +35,60 @@ export const configProperties: PeerConfigProperties = {
     type: 'string',
     minLength: 2,
     default: JSON.stringify([
-      { merchantServiceId: '470', secretKey: 'lt-demo-vnptpay-secret-0001', apiKey: 'lt-demo-vnptpay-api-key', ipnUrl: 'http://127.0.0.1:8082/v1/ipn/vnptpay', returnUrl: 'http://127.0.0.1:8082/v1/return/vnptpay' },
+      {
+        merchantServiceId: '470',
+        secretKey: 'lt-demo-vnptpay-secret-0001',
+        apiKey: 'lt-demo-vnptpay-api-key',
+        ipnUrl: 'http://127.0.0.1:8082/v1/ipn/vnptpay',
+        returnUrl: 'http://127.0.0.1:8082/v1/return/vnptpay',
+      },
     ]),
-    description: 'VNPT Pay sandbox: JSON array of merchant services {merchantServiceId, secretKey, apiKey, ipnUrl, returnUrl?, ipnTransport?: json|form} (simulator credentials)',
+    description:
+      'VNPT Pay sandbox: JSON array of merchant services {merchantServiceId, secretKey, apiKey, ipnUrl, returnUrl?, ipnTransport?: json|form} (simulator credentials)',
   },
-  SANDBOX_VNPTPAY_IPN_MAX_ATTEMPTS: { type: 'integer', minimum: 1, maximum: 100, default: 5, description: 'VNPT Pay sandbox: IPN calls per payment until 00/02 [inf: no retry policy found]' },
-  SANDBOX_VNPTPAY_IPN_RETRY_INTERVAL_MS: { type: 'integer', minimum: 1, default: 60_000, description: 'VNPT Pay sandbox: interval between IPN calls [inf]' },
-  SANDBOX_VNPTPAY_NOTIFY_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 30_000, description: 'VNPT Pay sandbox: timeout of one IPN call [inf]' },
-  SANDBOX_VNPTPAY_PAY_URL_TTL_MS: { type: 'integer', minimum: 1_000, default: 900_000, description: 'VNPT Pay sandbox: REDIRECT_URL lifetime [inf]' },
-  SANDBOX_VNPTPAY_TIMEOUT_HANG_MS: { type: 'integer', minimum: 0, default: 60_000, description: 'VNPT Pay sandbox: how long a simulated API timeout holds the request' },
-  SANDBOX_VNPTPAY_SEED: { type: 'integer', minimum: 0, default: 20_251_205, description: 'VNPT Pay sandbox: seed of the fault draws' },
-  SANDBOX_VNPTPAY_LOG_SIZE: { type: 'integer', minimum: 10, default: 5_000, description: 'VNPT Pay sandbox: records kept for /_admin/notifications and /_admin/requests' },
+  SANDBOX_VNPTPAY_IPN_MAX_ATTEMPTS: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 5,
+    description: 'VNPT Pay sandbox: IPN calls per payment until 00/02 [inf: no retry policy found]',
+  },
+  SANDBOX_VNPTPAY_IPN_RETRY_INTERVAL_MS: {
+    type: 'integer',
+    minimum: 1,
+    default: 60_000,
+    description: 'VNPT Pay sandbox: interval between IPN calls [inf]',
+  },
+  SANDBOX_VNPTPAY_NOTIFY_TIMEOUT_MS: {
+    type: 'integer',
+    minimum: 100,
+    default: 30_000,
+    description: 'VNPT Pay sandbox: timeout of one IPN call [inf]',
+  },
+  SANDBOX_VNPTPAY_PAY_URL_TTL_MS: {
+    type: 'integer',
+    minimum: 1_000,
+    default: 900_000,
+    description: 'VNPT Pay sandbox: REDIRECT_URL lifetime [inf]',
+  },
+  SANDBOX_VNPTPAY_TIMEOUT_HANG_MS: {
+    type: 'integer',
+    minimum: 0,
+    default: 60_000,
+    description: 'VNPT Pay sandbox: how long a simulated API timeout holds the request',
+  },
+  SANDBOX_VNPTPAY_SEED: {
+    type: 'integer',
+    minimum: 0,
+    default: 20_251_205,
+    description: 'VNPT Pay sandbox: seed of the fault draws',
+  },
+  SANDBOX_VNPTPAY_LOG_SIZE: {
+    type: 'integer',
+    minimum: 10,
+    default: 5_000,
+    description: 'VNPT Pay sandbox: records kept for /_admin/notifications and /_admin/requests',
+  },
 };
 
 export interface VnptpayPeerSettings extends PaymentPeerSettings<VnptpayPeerMerchant> {
@@ -59,12 +102,17 @@ const isUrl = (v: unknown) => typeof v === 'string' && /^https?:\/\//.test(v);
 
 function checkMerchant(m: unknown, i: number): VnptpayPeerMerchant {
   const o = (m ?? {}) as Record<string, unknown>;
-  if (typeof o.merchantServiceId !== 'string' || !/^[A-Za-z0-9_-]{1,30}$/.test(o.merchantServiceId)) throw new Error(`VNPT Pay merchant ${i}: merchantServiceId must be 1-30 letters or digits`);
-  if (typeof o.secretKey !== 'string' || o.secretKey.length < 8 || o.secretKey.includes('|')) throw new Error(`VNPT Pay merchant ${i}: secretKey must be at least 8 characters without '|'`);
-  if (typeof o.apiKey !== 'string' || o.apiKey.length < 8) throw new Error(`VNPT Pay merchant ${i}: apiKey must be at least 8 characters`);
+  if (typeof o.merchantServiceId !== 'string' || !/^[A-Za-z0-9_-]{1,30}$/.test(o.merchantServiceId))
+    throw new Error(`VNPT Pay merchant ${i}: merchantServiceId must be 1-30 letters or digits`);
+  if (typeof o.secretKey !== 'string' || o.secretKey.length < 8 || o.secretKey.includes('|'))
+    throw new Error(`VNPT Pay merchant ${i}: secretKey must be at least 8 characters without '|'`);
+  if (typeof o.apiKey !== 'string' || o.apiKey.length < 8)
+    throw new Error(`VNPT Pay merchant ${i}: apiKey must be at least 8 characters`);
   if (!isUrl(o.ipnUrl)) throw new Error(`VNPT Pay merchant ${i}: ipnUrl must be an http(s) URL`);
-  if (o.returnUrl !== undefined && !isUrl(o.returnUrl)) throw new Error(`VNPT Pay merchant ${i}: returnUrl must be an http(s) URL`);
-  if (o.ipnTransport !== undefined && o.ipnTransport !== 'json' && o.ipnTransport !== 'form') throw new Error(`VNPT Pay merchant ${i}: ipnTransport must be json or form`);
+  if (o.returnUrl !== undefined && !isUrl(o.returnUrl))
+    throw new Error(`VNPT Pay merchant ${i}: returnUrl must be an http(s) URL`);
+  if (o.ipnTransport !== undefined && o.ipnTransport !== 'json' && o.ipnTransport !== 'form')
+    throw new Error(`VNPT Pay merchant ${i}: ipnTransport must be json or form`);
   return Object.freeze({
     merchantServiceId: o.merchantServiceId,
     secretKey: o.secretKey,
@@ -79,7 +127,9 @@ function checkMerchant(m: unknown, i: number): VnptpayPeerMerchant {
 export function readVnptpayPeerSettings(opts: VnptpayPeerOptions): VnptpayPeerSettings {
   const read = peerConfigReader(configProperties, opts.config);
   return Object.freeze({
-    merchants: Object.freeze(parseMerchantsJson(opts.merchants ?? read.raw('SANDBOX_VNPTPAY_MERCHANTS'), 'SANDBOX_VNPTPAY_MERCHANTS', checkMerchant)),
+    merchants: Object.freeze(
+      parseMerchantsJson(opts.merchants ?? read.raw('SANDBOX_VNPTPAY_MERCHANTS'), 'SANDBOX_VNPTPAY_MERCHANTS', checkMerchant),
+    ),
     ipnMaxAttempts: opts.ipnMaxAttempts ?? read.number('SANDBOX_VNPTPAY_IPN_MAX_ATTEMPTS'),
     ipnRetryIntervalMs: opts.ipnRetryIntervalMs ?? read.number('SANDBOX_VNPTPAY_IPN_RETRY_INTERVAL_MS'),
     notifyTimeoutMs: opts.notifyTimeoutMs ?? read.number('SANDBOX_VNPTPAY_NOTIFY_TIMEOUT_MS'),

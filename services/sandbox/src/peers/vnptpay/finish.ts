@@ -7,7 +7,8 @@ import type { VnptpayOrder, VnptpayPeerContext } from './store.js';
 export type VnptpayAction = 'pay' | 'cancel';
 
 export function expireIfDue(o: VnptpayOrder, now: Date): void {
-  if (o.status === 'pending' && now.getTime() > Date.parse(o.expiresAt)) Object.assign(o, { status: 'expired', responseCode: '01', transactionStatus: VNPTPAY_TRANSACTION_STATUS.failed });
+  if (o.status === 'pending' && now.getTime() > Date.parse(o.expiresAt))
+    Object.assign(o, { status: 'expired', responseCode: '01', transactionStatus: VNPTPAY_TRANSACTION_STATUS.failed });
 }
 
 /** pay → RESPONSE_CODE 00, status 1; cancel → 01, status 2 [inf]. False when already final. */
@@ -17,7 +18,8 @@ export function settleOrder(ctx: VnptpayPeerContext, o: VnptpayOrder, action: Vn
   if (o.status !== 'pending') return false;
   o.payDate = formatGmt7Stamp(now) as string;
   o.transactionId = String(ctx.store.nextTxn++);
-  if (action === 'pay') Object.assign(o, { status: 'paid', responseCode: '00', transactionStatus: VNPTPAY_TRANSACTION_STATUS.paid });
+  if (action === 'pay')
+    Object.assign(o, { status: 'paid', responseCode: '00', transactionStatus: VNPTPAY_TRANSACTION_STATUS.paid });
   else Object.assign(o, { status: 'failed', responseCode: '01', transactionStatus: VNPTPAY_TRANSACTION_STATUS.failed });
   return true;
 }
@@ -56,7 +58,12 @@ export function queryAnswer(m: VnptpayPeerMerchant, o: VnptpayOrder | undefined,
         TRANSACTION_STATUS: o.transactionStatus,
         ADDITIONAL_INFO: '',
       }
-    : { RESPONSE_CODE: '05', DESCRIPTION: 'Transaction not found', MERCHANT_SERVICE_ID: m.merchantServiceId, MERCHANT_ORDER_ID: orderId };
+    : {
+        RESPONSE_CODE: '05',
+        DESCRIPTION: 'Transaction not found',
+        MERCHANT_SERVICE_ID: m.merchantServiceId,
+        MERCHANT_ORDER_ID: orderId,
+      };
   return { ...f, SECURE_CODE: computeResponseSecureCode(f, m.secretKey) };
 }
 
@@ -77,8 +84,13 @@ function replyCode(a: NotificationAnswer): unknown {
  * [VP3] (per merchant). A reply with RESPONSE_CODE 00 or 02 ends it; anything else is retried [inf].
  * Tampering multiplies AMOUNT by ten after signing.
  */
-export function ipnPlan(m: VnptpayPeerMerchant, o: VnptpayOrder, s: { maxAttempts: number; intervalMs: number; timeoutMs: number }): DeliveryPlan {
-  const encode = (fields: Record<string, string>) => (m.ipnTransport === 'form' ? new URLSearchParams({ data: JSON.stringify(fields) }) : fields);
+export function ipnPlan(
+  m: VnptpayPeerMerchant,
+  o: VnptpayOrder,
+  s: { maxAttempts: number; intervalMs: number; timeoutMs: number },
+): DeliveryPlan {
+  const encode = (fields: Record<string, string>) =>
+    m.ipnTransport === 'form' ? new URLSearchParams({ data: JSON.stringify(fields) }) : fields;
   return {
     key: `${m.merchantServiceId}:${o.orderId}`,
     build: () => ({ method: 'POST', url: m.ipnUrl, body: encode(ipnFields(m, o)), timeoutMs: s.timeoutMs }),
@@ -89,11 +101,21 @@ export function ipnPlan(m: VnptpayPeerMerchant, o: VnptpayOrder, s: { maxAttempt
   };
 }
 
-export function finishOrder(ctx: VnptpayPeerContext, o: VnptpayOrder, action: VnptpayAction): { settled: boolean; returnUrl?: string } {
+export function finishOrder(
+  ctx: VnptpayPeerContext,
+  o: VnptpayOrder,
+  action: VnptpayAction,
+): { settled: boolean; returnUrl?: string } {
   const m = ctx.merchants.get(o.merchantServiceId)!;
   const settled = settleOrder(ctx, o, action);
   if (settled && o.status !== 'expired') {
-    ctx.deliverer.deliver(ipnPlan(m, o, { maxAttempts: ctx.settings.ipnMaxAttempts, intervalMs: ctx.settings.ipnRetryIntervalMs, timeoutMs: ctx.settings.notifyTimeoutMs }));
+    ctx.deliverer.deliver(
+      ipnPlan(m, o, {
+        maxAttempts: ctx.settings.ipnMaxAttempts,
+        intervalMs: ctx.settings.ipnRetryIntervalMs,
+        timeoutMs: ctx.settings.notifyTimeoutMs,
+      }),
+    );
   }
   if (!m.returnUrl) return { settled };
   const q = new URLSearchParams({ MERCHANT_ORDER_ID: o.orderId, RESPONSE_CODE: o.responseCode ?? '' });

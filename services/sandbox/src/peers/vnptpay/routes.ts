@@ -8,7 +8,10 @@ import type { VnptpayOrder, VnptpayPeerContext } from './store.js';
 import type { VnptpayPeerMerchant } from './config.js';
 
 /** Paths as the public integrations call them [VP1][VP2] (§1.1). */
-export const VNPTPAY_SANDBOX_PATHS = Object.freeze({ init: '/rest/payment/v1.0.5/init', query: '/rest/payment/v1.0.5/query_transaction' });
+export const VNPTPAY_SANDBOX_PATHS = Object.freeze({
+  init: '/rest/payment/v1.0.5/init',
+  query: '/rest/payment/v1.0.5/query_transaction',
+});
 
 const PROVIDER = 'VNPT Pay';
 const answer = (m: VnptpayPeerMerchant | undefined, code: string, description: string, extra: Record<string, string> = {}) => {
@@ -16,7 +19,8 @@ const answer = (m: VnptpayPeerMerchant | undefined, code: string, description: s
   return m ? { ...f, SECURE_CODE: computeResponseSecureCode(f, m.secretKey) } : f;
 };
 
-const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+const sameSecret = (a: string, b: string) =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** Every hashed field a bounded string (numbers sent as JSON numbers are accepted as their decimal text). */
 function strings(body: unknown, fields: readonly string[]): Record<string, string> | undefined {
@@ -47,8 +51,15 @@ function handleInit(ctx: VnptpayPeerContext, req: FastifyRequest): Record<string
   if (m === 'unauthorized') return answer(undefined, '07', 'Invalid API key');
   const v = strings(req.body, [...VNPTPAY_HASH_FIELDS['init-1.0.5'], 'SECURE_CODE']);
   if (!v || v.ACTION !== 'INIT' || v.VERSION !== '1.0.5') return answer(m, '02', 'Bad format');
-  if (!hexSignatureEquals(computeSecureCode('init-1.0.5', v, m.secretKey), v.SECURE_CODE)) return answer(m, '07', 'Invalid signature');
-  if (!/^[0-9]{1,12}$/.test(v.AMOUNT!) || Number(v.AMOUNT) < 1 || v.AMOUNT_DETAIL !== v.AMOUNT || !parseGmt7Stamp(v.CREATE_DATE) || !/^[A-Za-z0-9_-]{1,50}$/.test(v.MERCHANT_ORDER_ID!))
+  if (!hexSignatureEquals(computeSecureCode('init-1.0.5', v, m.secretKey), v.SECURE_CODE))
+    return answer(m, '07', 'Invalid signature');
+  if (
+    !/^[0-9]{1,12}$/.test(v.AMOUNT!) ||
+    Number(v.AMOUNT) < 1 ||
+    v.AMOUNT_DETAIL !== v.AMOUNT ||
+    !parseGmt7Stamp(v.CREATE_DATE) ||
+    !/^[A-Za-z0-9_-]{1,50}$/.test(v.MERCHANT_ORDER_ID!)
+  )
     return answer(m, '02', 'Bad format');
   const key = `${m.merchantServiceId}:${v.MERCHANT_ORDER_ID}`;
   if (ctx.store.byKey.has(key)) return answer(m, '03', 'Order id already exists');
@@ -91,11 +102,24 @@ export function registerVnptpayRoutes(app: FastifyInstance, ctx: VnptpayPeerCont
       const fault = ctx.faults.drawApiFault();
       const errorAnswer = (r: FastifyReply) => r.status(500).send(answer(undefined, '06', 'System error'));
       if (await playApiFault(reply, fault, { hangMs: ctx.settings.timeoutHangMs, errorAnswer, closed: ctx.isClosed })) {
-        ctx.requests.add({ at: ctx.clock.now().toISOString(), route: `POST ${path}`, received: bounded(req.body), status: reply.statusCode, answered: fault, ...(fault ? { fault } : {}) });
+        ctx.requests.add({
+          at: ctx.clock.now().toISOString(),
+          route: `POST ${path}`,
+          received: bounded(req.body),
+          status: reply.statusCode,
+          answered: fault,
+          ...(fault ? { fault } : {}),
+        });
         return reply;
       }
       const out = handle(req);
-      ctx.requests.add({ at: ctx.clock.now().toISOString(), route: `POST ${path}`, received: bounded(req.body), status: reply.statusCode, answered: out });
+      ctx.requests.add({
+        at: ctx.clock.now().toISOString(),
+        route: `POST ${path}`,
+        received: bounded(req.body),
+        status: reply.statusCode,
+        answered: out,
+      });
       return out;
     });
   guarded(VNPTPAY_SANDBOX_PATHS.init, (req) => handleInit(ctx, req));
@@ -108,7 +132,15 @@ export function registerVnptpayRoutes(app: FastifyInstance, ctx: VnptpayPeerCont
     expireIfDue(o, ctx.clock.now());
     if (o.status !== 'pending') return renderMessagePage(PROVIDER, 'Giao dịch đã kết thúc', `Trạng thái: ${o.status}`);
     const m = ctx.merchants.get(o.merchantServiceId)!;
-    return renderPayPage({ provider: PROVIDER, merchant: m.name ?? m.merchantServiceId, reference: o.orderId, amountVnd: o.amount, description: o.description, actionUrl: `${ctx.prefix}/pay/${o.token}`, expiresAt: o.expiresAt });
+    return renderPayPage({
+      provider: PROVIDER,
+      merchant: m.name ?? m.merchantServiceId,
+      reference: o.orderId,
+      amountVnd: o.amount,
+      description: o.description,
+      actionUrl: `${ctx.prefix}/pay/${o.token}`,
+      expiresAt: o.expiresAt,
+    });
   });
 
   app.post<{ Params: { token: string }; Body: { action?: string } }>('/pay/:token', async (req, reply) => {
@@ -116,7 +148,8 @@ export function registerVnptpayRoutes(app: FastifyInstance, ctx: VnptpayPeerCont
     reply.type('text/html; charset=utf-8');
     if (!o) return reply.status(404).send(renderMessagePage(PROVIDER, 'Không tìm thấy giao dịch', 'Unknown payment'));
     const action = req.body?.action;
-    if (action !== 'pay' && action !== 'cancel') return reply.status(400).send(renderMessagePage(PROVIDER, 'Yêu cầu không hợp lệ', 'action must be pay or cancel'));
+    if (action !== 'pay' && action !== 'cancel')
+      return reply.status(400).send(renderMessagePage(PROVIDER, 'Yêu cầu không hợp lệ', 'action must be pay or cancel'));
     const { settled, returnUrl } = finishOrder(ctx, o, action);
     if (settled && returnUrl) return reply.redirect(returnUrl, 302);
     return renderMessagePage(PROVIDER, settled ? 'Đã ghi nhận' : 'Giao dịch đã kết thúc', `Trạng thái: ${o.status}`, returnUrl);
@@ -145,7 +178,10 @@ export function registerVnptpayRoutes(app: FastifyInstance, ctx: VnptpayPeerCont
         const token = /\/pay\/([0-9a-f-]{36})(?:[?#]|$)/.exec(b.payUrl)?.[1];
         o = token ? ctx.store.byToken.get(token) : undefined;
       } else if (b.merchantServiceId && b.orderId) o = ctx.store.byKey.get(`${b.merchantServiceId}:${b.orderId}`);
-      else return reply.status(400).send({ error: 'LT_SANDBOX_BAD_REQUEST', message: 'give payUrl, or merchantServiceId and orderId' });
+      else
+        return reply
+          .status(400)
+          .send({ error: 'LT_SANDBOX_BAD_REQUEST', message: 'give payUrl, or merchantServiceId and orderId' });
       if (!o) return reply.status(404).send({ error: 'LT_SANDBOX_UNKNOWN_PAYMENT', message: 'no such payment' });
       const { settled, returnUrl } = finishOrder(ctx, o, b.action ?? 'pay');
       return reply.status(settled ? 200 : 409).send({ settled, payment: o, ...(returnUrl ? { returnUrl } : {}) });

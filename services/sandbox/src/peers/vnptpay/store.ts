@@ -29,7 +29,11 @@ export interface VnptpayStore {
   nextTxn: number;
 }
 
-export const createVnptpayStore = (): VnptpayStore => ({ byKey: new Map(), byToken: new Map(), nextTxn: transactionNumberStart() });
+export const createVnptpayStore = (): VnptpayStore => ({
+  byKey: new Map(),
+  byToken: new Map(),
+  nextTxn: transactionNumberStart(),
+});
 
 export function resetVnptpayStore(s: VnptpayStore): void {
   s.byKey.clear();
