@@ -121,9 +121,22 @@ describe('catalogue sync', () => {
       },
     });
     expect(r.statusCode).toBe(200);
-    expect(r.json().warnings.map((w: { path: string; code: string }) => [w.path, w.code])).toEqual([
-      ['/0/MaTTHC', 'LT_CATALOGUE_UNKNOWN_MATTHC'],
-      ['/2/DanhSachLePhi/0', 'LT_CATALOGUE_FEE_NOT_LISTED'],
+    expect(r.json().refuse).toBe(false);
+    expect(r.json().warnings.map((w: { path: string; code: string; level: string }) => [w.path, w.code, w.level])).toEqual([
+      ['/0/MaTTHC', 'LT_CATALOGUE_UNKNOWN_MATTHC', 'warning'],
+      ['/2/DanhSachLePhi/0', 'LT_CATALOGUE_FEE_NOT_LISTED', 'warning'],
+    ]);
+    // An agency configured to refuse (here *.H22, the harness's setting) gets errors instead of warnings.
+    const strict = await h.app.inject({
+      method: 'POST',
+      url: '/v1/catalogue/check',
+      headers: { authorization: `Bearer ${h.keys.submitter}` },
+      payload: { items: [{ MaHoSo: '000.00.01.H22-251123-0001', MaTTHC: '8.888888' }, { MaHoSo: '000.00.01.H99-251123-0001', MaTTHC: '8.888888' }] },
+    });
+    expect(strict.json().refuse).toBe(true);
+    expect(strict.json().warnings.map((w: { index: number; level: string }) => [w.index, w.level])).toEqual([
+      [0, 'error'],
+      [1, 'warning'],
     ]);
     const bad = await h.app.inject({ method: 'POST', url: '/v1/catalogue/check', headers: { authorization: `Bearer ${h.keys.submitter}` }, payload: { items: [] } });
     expect(bad.statusCode).toBe(400);

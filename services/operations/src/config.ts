@@ -47,6 +47,11 @@ export const operationsConfigSchema = {
     DVCQG_PASSWORD: { type: 'string', minLength: 1, secret: true, description: 'DVCQG adapter password; without it the catalogue sync and the monthly ratings do not run' },
     DVCQG_MADONVI: { type: 'string', default: '000.00.00.H22', description: "the province's unit code in every DVCQG envelope" },
     DVCQG_TIMEOUT_MS: { type: 'integer', default: 6_000, minimum: 100, maximum: 120_000, description: 'per-call timeout to DVCQG' },
+    OPERATIONS_CATALOGUE_REFUSE_AGENCIES: {
+      type: 'string',
+      default: '',
+      description: 'comma-separated agencies (exact, *.H22 or *) whose unknown MaTTHC / unlisted fee findings are errors (refuse) rather than warnings',
+    },
     OPERATIONS_CATALOGUE_CRON: { type: 'string', default: '30 2 * * *', description: 'nightly catalogue sync (LayDanhSachTTHC, LayThuTuc, LayDanhMucCoQuan)' },
     OPERATIONS_RATINGS_CRON: { type: 'string', default: '*/5 * * * *', description: 'monthly rating summaries: opens the previous month from the 1st on and retries unacknowledged ones' },
   },

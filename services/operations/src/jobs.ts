@@ -55,7 +55,8 @@ export function createJobs(d: { ctx: ServiceContext<OperationsConfig>; core: Ope
 
   return {
     routes: [
-      (app: FastifyInstance) => registerCatalogueRoutes(app, { pool: d.pool, sync }),
+      (app: FastifyInstance) =>
+        registerCatalogueRoutes(app, { pool: d.pool, sync, refuseAgencies: c.OPERATIONS_CATALOGUE_REFUSE_AGENCIES.split(',').map((x) => x.trim()).filter(Boolean) }),
       (app: FastifyInstance) => registerRatingRoutes(app, { pool: d.pool, clock: d.clock }),
     ],
     start() {

@@ -110,7 +110,7 @@ export async function createHarness(opts: { now: string; schema?: string; popula
     schema,
     calendar,
     clock,
-    extraRoutes: [(a) => registerCatalogueRoutes(a, { pool, sync: opts.catalogueSync?.({ pool, core, clock }) }), (a) => registerRatingRoutes(a, { pool, clock })],
+    extraRoutes: [(a) => registerCatalogueRoutes(a, { pool, sync: opts.catalogueSync?.({ pool, core, clock }), refuseAgencies: ['*.H22'] }), (a) => registerRatingRoutes(a, { pool, clock })],
   });
   return {
     pool,

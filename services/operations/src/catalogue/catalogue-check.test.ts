@@ -12,6 +12,16 @@ describe('catalogue warnings', () => {
   });
 });
 
+describe('refusing per agency', () => {
+  it('matches exact codes, a province suffix or everything', async () => {
+    const { refusesOnCatalogue } = await import('./catalogue-check.js');
+    expect(refusesOnCatalogue('000.00.01.H22', ['*.H22'])).toBe(true);
+    expect(refusesOnCatalogue('000.00.01.H99', ['*.H22', '000.00.02.H99'])).toBe(false);
+    expect(refusesOnCatalogue('000.00.02.H99', ['000.00.02.H99'])).toBe(true);
+    expect(refusesOnCatalogue('x', ['*'])).toBe(true);
+  });
+});
+
 describe('LayThuTuc reading', () => {
   it('keeps the largest legal time, its unit, the fees and the flags, and ignores junk', () => {
     const r = procedureFromDetail('1.000001', 'x', {

@@ -1,9 +1,11 @@
 import type { Pool } from '@lienthong/platform';
-import { nationalMaTTHC } from '../read-model/facts.js';
+import { agencyOfMaHoSo, nationalMaTTHC } from '../read-model/facts.js';
 
 /** A warning for the gateway's 202 and /v1/validate (issue 9 §6): never a refusal by itself. */
 export interface CatalogueWarning {
   index: number;
+  /** `warning` by default; `error` for an agency configured to refuse (OPERATIONS_CATALOGUE_REFUSE_AGENCIES). */
+  level: 'warning' | 'error';
   path: string;
   code: 'LT_CATALOGUE_UNKNOWN_MATTHC' | 'LT_CATALOGUE_FEE_NOT_LISTED';
   message: string;
@@ -27,6 +29,7 @@ export function catalogueWarnings(index: number, item: Record<string, unknown>, 
   if (!proc) {
     out.push({
       index,
+      level: 'warning',
       path: `/${index}/MaTTHC`,
       code: 'LT_CATALOGUE_UNKNOWN_MATTHC',
       message: `Mã thủ tục ${ma.slice(0, 60)} không có trong danh mục TTHC đã đồng bộ`,
@@ -46,6 +49,7 @@ export function catalogueWarnings(index: number, item: Record<string, unknown>, 
     if ((code && codes.has(code)) || amounts.has(gia)) return;
     out.push({
       index,
+      level: 'warning',
       path: `/${index}/DanhSachLePhi/${i}`,
       code: 'LT_CATALOGUE_FEE_NOT_LISTED',
       message: `Khoản phí ${gia} đồng không có trong danh sách phí, lệ phí của thủ tục ${proc.maTTHC}`,
@@ -55,8 +59,17 @@ export function catalogueWarnings(index: number, item: Record<string, unknown>, 
   return out;
 }
 
-/** The lookup the gateway calls (POST /v1/catalogue/check, or this function in-process). */
-export async function checkAgainstCatalogue(pool: Pool, items: Record<string, unknown>[]): Promise<CatalogueWarning[]> {
+/** Whether an agency is configured to refuse on catalogue findings: exact codes, `*.<suffix>` or `*`. */
+export function refusesOnCatalogue(agency: string, refuseAgencies: readonly string[]): boolean {
+  return refuseAgencies.some((a) => a === '*' || a === agency || (a.startsWith('*.') && agency.endsWith(a.slice(1))));
+}
+
+/**
+ * The lookup the gateway calls (POST /v1/catalogue/check, or this function in-process). A finding is a
+ * warning unless the dossier's agency (its MaHoSo prefix) is configured to refuse: then its level is
+ * `error`, and the gateway should refuse the item as it does a schema error.
+ */
+export async function checkAgainstCatalogue(pool: Pool, items: Record<string, unknown>[], refuseAgencies: readonly string[] = []): Promise<CatalogueWarning[]> {
   const codes = [...new Set(items.map((i) => nationalMaTTHC(typeof i.MaTTHC === 'string' ? i.MaTTHC : undefined)).filter((c): c is string => !!c))];
   const rows = codes.length
     ? ((await pool.query('SELECT ma_tthc, fees FROM ops_procedure WHERE ma_tthc = ANY($1::text[])', [codes])).rows as { ma_tthc: string; fees: CatalogueProcedure['fees'] }[])
@@ -64,6 +77,9 @@ export async function checkAgainstCatalogue(pool: Pool, items: Record<string, un
   const byCode = new Map(rows.map((r) => [r.ma_tthc, { maTTHC: r.ma_tthc, fees: r.fees }]));
   return items.flatMap((item, i) => {
     const n = nationalMaTTHC(typeof item.MaTTHC === 'string' ? item.MaTTHC : undefined);
-    return catalogueWarnings(i, item, n ? byCode.get(n) : undefined);
+    const found = catalogueWarnings(i, item, n ? byCode.get(n) : undefined);
+    const ma = typeof item.MaHoSo === 'string' ? item.MaHoSo : '';
+    const refuse = ma !== '' && refuseAgencies.length > 0 && refusesOnCatalogue(agencyOfMaHoSo(ma), refuseAgencies);
+    return refuse ? found.map((w) => ({ ...w, level: 'error' as const })) : found;
   });
 }

@@ -9,7 +9,7 @@ import { OpsError } from '../errors.js';
  * POST /v1/catalogue/check — warnings for dossier items (the gateway's lookup); POST /v1/catalogue/sync —
  * an on-demand sync (operator); GET /v1/catalogue/runs — the sync ledger; GET /v1/catalogue/procedures/:ma.
  */
-export function registerCatalogueRoutes(app: FastifyInstance, deps: { pool: Pool; sync: CatalogueSync | undefined }): void {
+export function registerCatalogueRoutes(app: FastifyInstance, deps: { pool: Pool; sync: CatalogueSync | undefined; refuseAgencies?: readonly string[] }): void {
   app.post<{ Body: { items: Record<string, unknown>[] } }>(
     '/v1/catalogue/check',
     {
@@ -23,7 +23,10 @@ export function registerCatalogueRoutes(app: FastifyInstance, deps: { pool: Pool
       },
       config: { access: { roles: ['submitter', 'operator', 'viewer'] } },
     },
-    async (req) => ({ warnings: await checkAgainstCatalogue(deps.pool, req.body.items) }),
+    async (req) => {
+      const warnings = await checkAgainstCatalogue(deps.pool, req.body.items, deps.refuseAgencies ?? []);
+      return { refuse: warnings.some((w) => w.level === 'error'), warnings };
+    },
   );
 
   app.post('/v1/catalogue/sync', { config: { access: { roles: ['operator'] } } }, async (_req, reply) => {
