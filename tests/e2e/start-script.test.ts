@@ -21,7 +21,20 @@ import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventuall
 import { freePort } from '../../services/payments/test/harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const services = ['sandbox', 'gateway', 'national-sync', 'payments'] as const;
+/** Every service `npm start` runs, with the variable that moves its port (the test puts each on a free one). */
+const portVars = {
+  sandbox: 'SANDBOX_PORT',
+  gateway: 'GATEWAY_PORT',
+  'national-sync': 'NATIONAL_SYNC_PORT',
+  payments: 'PAYMENTS_PORT',
+  'citizen-data': 'CITIZEN_DATA_PORT',
+  console: 'CONSOLE_PORT',
+  operations: 'OPERATIONS_PORT',
+  notifications: 'NOTIFICATIONS_PORT',
+  postal: 'POSTAL_PORT',
+  inbound: 'INBOUND_PORT',
+} as const;
+const services = Object.keys(portVars) as (keyof typeof portVars)[];
 
 /** Pids of every live process in process group `pgid` (Linux /proc; field 5 of stat, after the command's ')'). */
 function groupMembers(pgid: number): number[] {
@@ -66,7 +79,7 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
   let output = '';
   const key = generateApiKey();
   const clientsFile = path.join(tmpdir(), `lt-start-clients-${randomSuffix()}.json`);
-  const ports: Record<(typeof services)[number], number> = { sandbox: 0, gateway: 0, 'national-sync': 0, payments: 0 };
+  const ports = Object.fromEntries(services.map((s) => [s, 0])) as Record<(typeof services)[number], number>;
   const url = (s: (typeof services)[number]) => `http://127.0.0.1:${ports[s]}`;
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const maHoSo = `000.00.01.H22-251123-${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -77,14 +90,15 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
     await promisify(execFile)('npx', ['tsc', '-b', ...services.map((s) => `services/${s}`)], { cwd: root, timeout: 300_000 });
     ns = await createTestNamespace();
     db = await createTestDatabase();
-    const taken = new Set([8080, 8081, 8082, 8090]);
+    // Never a default port: a hub (or another test) running on this machine must not be hit.
+    const taken = new Set([8080, 8081, 8082, 8083, 8084, 8085, 8086, 8087, 8088, 8090]);
     for (const s of services) {
       let p = await freePort();
       while (taken.has(p)) p = await freePort();
       taken.add(p);
       ports[s] = p;
     }
-    writeFileSync(clientsFile, JSON.stringify({ clients: [{ id: 'demo', name: 'start-script test', keyHash: hashApiKey(key), agencies: ['*'] }] }));
+    writeFileSync(clientsFile, JSON.stringify({ clients: [{ id: 'demo', name: 'start-script test', keyHash: hashApiKey(key), agencies: ['*'], roles: ['submitter', 'operator', 'auditor', 'viewer'] }] }));
     proc = spawn(process.execPath, ['infra/scripts/start.mjs'], {
       cwd: root,
       detached: true,
@@ -94,10 +108,7 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
         KAFKA_BROKERS: testBrokers().join(','),
         DATABASE_URL: db.url,
         KAFKA_TOPIC_NAMESPACE: ns,
-        SANDBOX_PORT: String(ports.sandbox),
-        GATEWAY_PORT: String(ports.gateway),
-        NATIONAL_SYNC_PORT: String(ports['national-sync']),
-        PAYMENTS_PORT: String(ports.payments),
+        ...Object.fromEntries(services.map((s) => [portVars[s], String(ports[s])])),
         HUB_DEMO_API_KEY: key,
         API_CLIENTS_FILE: clientsFile,
         LOG_LEVEL: 'warn',
@@ -231,7 +242,7 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
   it('SIGINT stops every service it started and frees every port', async () => {
     const p = proc!;
     members = groupMembers(p.pid!);
-    // The script and its four services (npm is not involved: the script was started directly).
+    // The script and every service (npm is not involved: the script was started directly).
     expect(members.length).toBeGreaterThanOrEqual(1 + services.length);
     for (const s of services) expect(await listening(ports[s])).toBe(true);
     p.kill('SIGINT');
