@@ -19,6 +19,13 @@ export const operationsConfigSchema = {
     ...kafkaConfigProperties,
     ...listenConfigProperties('OPERATIONS', 8085),
     OPERATIONS_GROUP_ID: { type: 'string', default: 'operations', pattern: '^[\\w.-]{1,200}$', description: 'consumer group of the read model' },
+    OPERATIONS_CONSUMER_CONCURRENCY: {
+      type: 'integer',
+      default: 6,
+      minimum: 1,
+      maximum: 64,
+      description: 'partitions applied to the read model in parallel (order is kept per partition, so per dossier)',
+    },
     OPERATIONS_READ_SCHEMA: {
       type: 'string',
       default: 'ops_read',

@@ -58,6 +58,7 @@ export const operationsService: ServiceDefinition<typeof operationsConfigSchema>
         await core.handle(event, mctx);
       },
       retry: { maxAttempts: 8, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.3 },
+      partitionsConsumedConcurrently: c.OPERATIONS_CONSUMER_CONCURRENCY,
       metrics: ctx.metrics,
     });
     await consumer.start();
