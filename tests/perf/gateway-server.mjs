@@ -1,6 +1,11 @@
-// Child process of the gateway bench: serves either the real gateway (MODE=hub, from dist/) or the
-// baseline the issue asks for (MODE=baseline): a bare fastify route publishing the same bytes with
-// kafkajs (acks=all, idempotent), no auth, no validation, no idempotency store.
+// Child process of the gateway bench. MODE:
+// - `hub`: the real gateway (buildApp from dist/, auth, validation, idempotency in Postgres, Kafka).
+//   LOG_LEVEL (default warn) and PRODUCER (`txn`, the events package's transactional producer, default;
+//   `idempotent`, the lever probe of ./idempotent-producer.mjs) select the variants the levers compare.
+// - `ceiling`: the issue's 1-item ceiling — bare fastify answering a POST checked against the same body
+//   schema (the standard's compiled validator of DongBoHoSoMC items), no auth, no Postgres, no Kafka.
+// - `baseline`: issue 2's baseline — a bare fastify route publishing the same bytes with kafkajs
+//   (acks=all, idempotent), no auth, no validation, no idempotency store.
 import Fastify from 'fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -22,14 +27,28 @@ if (MODE === 'baseline') {
     return reply.status(202).send({ accepted: items.length });
   });
   await app.listen({ host: '127.0.0.1', port: Number(PORT) });
+} else if (MODE === 'ceiling') {
+  const { validateDossierBatch } = await import(path.join(root, 'packages/standard/dist/index.js'));
+  const app = Fastify({ bodyLimit: 5 * 1024 * 1024 });
+  app.post('/v1/dossiers', async (req, reply) => {
+    const r = validateDossierBatch(req.body, { maxItems: 500 });
+    if (!r.ok) return reply.status(400).send({ error: 'invalid', details: r.errors });
+    const items = Array.isArray(req.body) ? req.body : [req.body];
+    return reply.status(202).send({ accepted: items.map((i) => ({ MaHoSo: i.MaHoSo, eventId: randomUUID() })) });
+  });
+  await app.listen({ host: '127.0.0.1', port: Number(PORT) });
 } else {
   const platform = await import(path.join(root, 'packages/platform/dist/index.js'));
   const events = await import(path.join(root, 'packages/events/dist/index.js'));
   const { buildApp } = await import(path.join(root, 'services/gateway/dist/app.js'));
   const { createIdempotencyStore } = await import(path.join(root, 'services/gateway/dist/idempotency-store.js'));
-  const logger = platform.createLogger({ name: 'gateway-bench', level: 'warn' });
+  const logger = platform.createLogger({ name: 'gateway-bench', level: process.env.LOG_LEVEL ?? 'warn' }); // to stdout, which the bench reads and drops, as npm start's supervisor reads it
   const kafka = events.createKafka({ brokers: KAFKA_BROKERS.split(','), clientId: 'bench-hub', logger });
-  const producer = events.createEventProducer({ kafka, logger, transactionalIdPrefix: 'bench-hub' });
+  let producer;
+  if (process.env.PRODUCER === 'idempotent') {
+    const { createIdempotentProducer } = await import('./idempotent-producer.mjs');
+    producer = createIdempotentProducer({ kafka, encodeEvent: events.encodeEvent });
+  } else producer = events.createEventProducer({ kafka, logger, transactionalIdPrefix: 'bench-hub' });
   await producer.connect();
   const pool = platform.createPool({ connectionString: DATABASE_URL, applicationName: 'gateway-bench', max: 20 });
   await platform.runMigrations(pool, { service: 'gateway', dir: path.join(root, 'services/gateway/migrations') });

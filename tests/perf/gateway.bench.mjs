@@ -1,20 +1,29 @@
-// Issue 2 bench: ingest throughput and latency of POST /v1/dossiers to Kafka ack, 1-item and 100-item
-// requests, beside a baseline measured in the same run (a bare fastify route publishing the same bytes
-// with kafkajs, no auth or validation), then p50/p99 at half the hub's peak rate.
+// Gateway ingest bench (issues 2 and 16): POST /v1/dossiers to Kafka ack, 1-item and 100-item requests,
+// each beside the ceiling issue 16 names, measured in the same run:
+// - 1-item: bare fastify answering a POST checked against the same body schema, no Kafka (MODE=ceiling
+//   of gateway-server.mjs);
+// - 100-item: Kafka's own producer perf test (ProducerPerformance of kafka-tools, same broker, same record
+//   size as one event, acks=all, idempotent, linger 5 ms; kafka-producer-perf.mjs);
+// then p50/p99 of 1-item requests at half the hub's peak rate.
+// BENCH_LEVERS=idempotent,info adds hub variants (lever probes, same rounds): `idempotent` = an idempotent
+// lingering producer without transactions (idempotent-producer.mjs), `info` = request logs at info.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { closedLoop, openLoop } from './load.mjs';
+import { kafkaProducerPerf } from './kafka-producer-perf.mjs';
 import { freePort } from '../../infra/kafka/kafka.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const LEVERS = (process.env.BENCH_LEVERS ?? '').split(',').filter(Boolean);
+const variantEnv = { idempotent: { PRODUCER: 'idempotent' }, info: { LOG_LEVEL: 'info' } };
 
-function dossier(n) {
+export function dossier(n) {
   return {
     MaHoSo: `000.00.01.H22-251120-${String(n).padStart(7, '0')}`,
     MaTTHC: '1.001234',
@@ -37,7 +46,7 @@ function dossier(n) {
 
 async function startServer(mode, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(here, 'gateway-server.mjs')], { env: { ...process.env, ...env, MODE: mode, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(here, 'gateway-server.mjs')], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => d.toString().includes('READY') && resolve());
     child.once('exit', (c) => reject(new Error(`${mode} server exited ${c}`)));
@@ -45,12 +54,20 @@ async function startServer(mode, env) {
   return { port, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) };
 }
 
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+const range = (xs, d = 0) => `${f(Math.min(...xs), d)}–${f(Math.max(...xs), d)}`;
+
 export async function run(log, { brokers, databaseUrl }) {
   const ns = `bench-${randomBytes(4).toString('hex')}.`;
+  const topic = `${ns}dossier.events.v1`;
+  const perfTopic = `${ns}producer-perf`;
   const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: `${ns}dossier.events.v1`, numPartitions: 6 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }, { topic: perfTopic, numPartitions: 6 }], waitForLeaders: true });
+  const events = await import('../../packages/events/dist/index.js');
+  const recordSize = events.encodeEvent(events.createEvent({ source: 'urn:lienthong:gateway', type: 'vn.lienthong.dossier.upserted', subject: dossier(1).MaHoSo, dataschema: 'https://lienthong.gov.vn/schemas/dvcqg/dong-bo-ho-so-mc.item.v1.json', data: dossier(1) })).length;
   const apiKey = `lt_${randomBytes(32).toString('base64url')}`;
   const env = { KAFKA_BROKERS: brokers, NS: ns, DATABASE_URL: databaseUrl, API_KEY: apiKey };
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
@@ -59,54 +76,73 @@ export async function run(log, { brokers, databaseUrl }) {
     1: () => JSON.stringify(dossier(++seq)),
     100: () => JSON.stringify(Array.from({ length: 100 }, () => dossier(++seq))),
   };
-  // Baseline and hub are measured in alternating rounds, with both servers up, so that drift in the
-  // machine's load (this is a shared 2-core box) hits both alike; the medians and the range of the
-  // per-round ratios are reported.
-  const servers = { baseline: await startServer('baseline', env), hub: await startServer('hub', env) };
+  const hubs = ['hub', ...LEVERS.map((l) => `hub-${l}`)];
+  const servers = { ceiling: await startServer('ceiling', { ...env, MODE: 'ceiling' }) };
+  for (const h of hubs) servers[h] = await startServer(h, { ...env, MODE: 'hub', ...(variantEnv[h.slice(4)] ?? {}) });
+  // Ceiling and hub are measured in alternating rounds, with every server up, so that drift in the
+  // machine's load (a shared 2-core box) hits both alike; medians and the per-round ratios are reported.
   const rounds = {};
+  const kafkaPerf = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const size of [1, 100]) {
-      const order = round % 2 === 0 ? ['baseline', 'hub'] : ['hub', 'baseline'];
-      for (const mode of order) {
-        log(`  round ${round + 1}/${ROUNDS}: ${mode}, ${size}-item requests, ${CONCURRENCY} in flight, ${SECONDS} s…`);
-        const r = await closedLoop({ port: servers[mode].port, path: '/v1/dossiers', headers, makeBody: bodies[size], concurrency: CONCURRENCY, seconds: SECONDS });
-        (rounds[`${mode}/${size}`] ??= []).push({ ...r, eventsPerSecond: r.requestsPerSecond * size });
+    const order1 = round % 2 === 0 ? ['ceiling', ...hubs] : [...hubs, 'ceiling'];
+    for (const mode of order1) {
+      log(`  round ${round + 1}/${ROUNDS}: ${mode}, 1-item requests, ${CONCURRENCY} in flight, ${SECONDS} s…`);
+      const r = await closedLoop({ port: servers[mode].port, path: '/v1/dossiers', headers, makeBody: bodies[1], concurrency: CONCURRENCY, seconds: SECONDS });
+      (rounds[`${mode}/1`] ??= []).push({ ...r, eventsPerSecond: r.requestsPerSecond });
+    }
+    const order100 = round % 2 === 0 ? ['kafka-perf', ...hubs] : [...hubs, 'kafka-perf'];
+    for (const mode of order100) {
+      if (mode === 'kafka-perf') {
+        log(`  round ${round + 1}/${ROUNDS}: Kafka ProducerPerformance, ${recordSize}-byte records, acks=all, idempotent, linger 5 ms…`);
+        const r = await kafkaProducerPerf({ brokers, topic: perfTopic, recordSize, records: Number(process.env.BENCH_KAFKA_RECORDS ?? 150_000) });
+        log(`    ${r.line}`);
+        kafkaPerf.push(r);
+        continue;
       }
+      log(`  round ${round + 1}/${ROUNDS}: ${mode}, 100-item requests, ${CONCURRENCY} in flight, ${SECONDS} s…`);
+      const r = await closedLoop({ port: servers[mode].port, path: '/v1/dossiers', headers, makeBody: bodies[100], concurrency: CONCURRENCY, seconds: SECONDS });
+      (rounds[`${mode}/100`] ??= []).push({ ...r, eventsPerSecond: r.requestsPerSecond * 100 });
     }
   }
-  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  const results = {};
+  const results = { recordSize, kafkaPerf: kafkaPerf.map((r) => r.recordsPerSecond) };
   for (const [k, list] of Object.entries(rounds)) {
     results[k] = {
       eventsPerSecond: median(list.map((r) => r.eventsPerSecond)),
-      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
+      rounds: list.map((r) => Math.round(r.eventsPerSecond)),
       p50: median(list.map((r) => r.p50)),
       p99: median(list.map((r) => r.p99)),
       failed: list.reduce((n, r) => n + r.failed, 0),
     };
   }
-  const ratios = (size) => rounds[`hub/${size}`].map((h, i) => h.eventsPerSecond / rounds[`baseline/${size}`][i].eventsPerSecond);
-  const halfRate = results['hub/1'].requestsPerSecond / 2;
-  log(`  hub, 1-item requests at half its median peak rate (${halfRate.toFixed(0)} req/s), ${SECONDS} s…`);
-  results['hub/1@half'] = await openLoop({ port: servers.hub.port, path: '/v1/dossiers', headers, makeBody: bodies[1], rate: halfRate, seconds: SECONDS });
-  await servers.baseline.stop();
-  await servers.hub.stop();
-  await admin.deleteTopics({ topics: [`${ns}dossier.events.v1`] }).catch(() => {});
+  for (const h of hubs) {
+    const halfRate = results[`${h}/1`].eventsPerSecond / 2;
+    log(`  ${h}, 1-item requests at half its median peak rate (${halfRate.toFixed(0)} req/s), ${SECONDS} s…`);
+    results[`${h}/1@half`] = await openLoop({ port: servers[h].port, path: '/v1/dossiers', headers, makeBody: bodies[1], rate: halfRate, seconds: SECONDS });
+  }
+  for (const s of Object.values(servers)) await s.stop();
+  await admin.deleteTopics({ topics: [topic, perfTopic] }).catch(() => {});
   await admin.disconnect();
 
-  const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   log('');
-  log('gateway ingest (POST /v1/dossiers → Kafka ack)');
-  log(`  medians of ${ROUNDS} alternating rounds of ${SECONDS} s each`);
-  log('  request size | baseline events/s | hub events/s | ratio (rounds: min–max) | baseline p50/p99 ms | hub p50/p99 ms | hub failed');
-  for (const size of [1, 100]) {
-    const b = results[`baseline/${size}`];
-    const h = results[`hub/${size}`];
-    const rs = ratios(size);
-    const range = `${f(h.eventsPerSecond / b.eventsPerSecond, 2)} (${f(Math.min(...rs), 2)}–${f(Math.max(...rs), 2)})`;
-    log(`  ${String(size).padStart(12)} | ${f(b.eventsPerSecond).padStart(17)} | ${f(h.eventsPerSecond).padStart(12)} | ${range.padStart(23)} | ${`${f(b.p50, 1)}/${f(b.p99, 1)}`.padStart(19)} | ${`${f(h.p50, 1)}/${f(h.p99, 1)}`.padStart(14)} | ${h.failed}`);
+  log(`gateway ingest (POST /v1/dossiers → Kafka ack), medians of ${ROUNDS} alternating rounds of ${SECONDS} s, ${CONCURRENCY} in flight`);
+  log('  figure                    | ceiling/s (rounds)          | hub events/s (rounds)        | ratio (per round)   | hub p50/p99 ms | failed');
+  const c1 = rounds['ceiling/1'].map((r) => r.eventsPerSecond);
+  const c100 = results.kafkaPerf;
+  for (const h of hubs) {
+    for (const [size, ceil] of [[1, c1], [100, c100]]) {
+      const list = rounds[`${h}/${size}`].map((r) => r.eventsPerSecond);
+      const ratios = list.map((x, i) => x / ceil[i]);
+      const r = results[`${h}/${size}`];
+      log(
+        `  ${`${h} ${size}-item`.padEnd(25)} | ${`${f(median(ceil))} (${range(ceil)})`.padEnd(27)} | ${`${f(r.eventsPerSecond)} (${range(list)})`.padEnd(28)} | ${`${f(median(ratios), 2)} (${range(ratios, 2)})`.padEnd(19)} | ${`${f(r.p50, 1)}/${f(r.p99, 1)}`.padEnd(14)} | ${r.failed}`,
+      );
+    }
   }
-  const half = results['hub/1@half'];
-  log(`  hub at half peak: ${f(half.achievedRate)} req/s sent, ${half.ok} ok, ${half.failed} failed, p50 ${f(half.p50, 1)} ms, p99 ${f(half.p99, 1)} ms (target p99 < 50 ms)`);
+  log(`  1-item ceiling: bare fastify + the same schema check, no Kafka: p50/p99 ${f(results['ceiling/1'].p50, 1)}/${f(results['ceiling/1'].p99, 1)} ms (goal: hub ≥ 0.50 of it)`);
+  log(`  100-item ceiling: Kafka ProducerPerformance, ${recordSize}-byte records, acks=all, idempotent, linger 5 ms, 6 partitions (goal: hub ≥ 0.70 of it)`);
+  for (const h of hubs) {
+    const half = results[`${h}/1@half`];
+    log(`  ${h} at half peak: ${f(half.achievedRate)} req/s sent, ${half.ok} ok, ${half.failed} failed, p50 ${f(half.p50, 1)} ms, p99 ${f(half.p99, 1)} ms (goal p99 < 50 ms)`);
+  }
   return results;
 }
