@@ -150,6 +150,14 @@ function citizenDataKeys() {
   return unlessSet({ CITIZEN_DATA_SUBJECT_HASH_KEY: keys.subjectHashKey, CITIZEN_DATA_AUDIT_CHAIN_KEY: keys.auditChainKey });
 }
 
+/** notifications' receipts file: the sandbox's VNPT e-receipt and Viettel S-Invoice accounts at this run's sandbox URL. */
+function notificationsReceiptsFile() {
+  const file = path.join(dataDir, 'notifications-receipts.json');
+  const text = readFileSync(path.join(repoRoot, 'services/notifications/config/receipts.sandbox.json'), 'utf8').replaceAll('http://127.0.0.1:8090', sandboxUrl);
+  writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
 /** Services in start order: each with its port variable, port and the env it needs. */
 function services(env) {
   return [
@@ -251,6 +259,7 @@ function services(env) {
         ...unlessSet({
           NOTIFICATIONS_TEMPLATES_FILE: path.join(repoRoot, 'services/notifications/config/templates.sandbox.json'),
           NOTIFICATIONS_PROVIDERS_FILE: notificationsProvidersFile(),
+          NOTIFICATIONS_RECEIPTS_FILE: notificationsReceiptsFile(),
           NOTIFICATIONS_DATA_KEY: dataSecret('notifications-data-key'),
           NOTIFICATIONS_ZALO_API_URL: `${sandboxUrl}/zalo`,
           NOTIFICATIONS_ZALO_OAUTH_URL: `${sandboxUrl}/zalo/oauth`,

@@ -5,6 +5,8 @@ import type { ZaloOaAccount } from './providers.js';
 import { zaloWebhookRoute } from './zalo/webhook-route.js';
 import { ledgerRoutes } from './routes/ledger-routes.js';
 import { WEBHOOK_EVENT_TYPES } from './intake/classify.js';
+import { receiptRoutes } from './receipts/receipt-routes.js';
+import type { Receipts } from './receipts/receipts.js';
 
 export interface AppDeps {
   /** The service's fastify instance (platform createHttpServer: auth, errors, health, metrics, OpenAPI). */
@@ -13,6 +15,7 @@ export interface AppDeps {
   webhooks: Webhooks;
   zaloAccounts: Record<string, ZaloOaAccount>;
   clock: Clock;
+  receipts?: Receipts | undefined;
 }
 
 /** Registers the service's routes (conventions §1): the ledger, Zalo's delivery webhook, webhook subscriptions. */
@@ -21,5 +24,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ledgerRoutes, { pool: deps.pool });
   await app.register(zaloWebhookRoute, { pool: deps.pool, accounts: deps.zaloAccounts, clock: deps.clock });
   await app.register(webhookRoutes, deps.webhooks.routeOptions(WEBHOOK_EVENT_TYPES));
+  if (deps.receipts) await app.register(receiptRoutes, { pool: deps.pool, receipts: deps.receipts });
   return app;
 }

@@ -47,6 +47,18 @@ export const notificationsConfigSchema = {
       description: 'no message leaves in this window, Asia/Ho_Chi_Minh time (HH:MM-HH:MM, or off); messages wait until its end',
     },
     NOTIFICATIONS_PROVIDER_TIMEOUT_MS: { type: 'integer', default: 10_000, minimum: 100, maximum: 60_000, description: 'timeout of a call to Zalo or an SMS gateway' },
+    NOTIFICATIONS_RECEIPTS_FILE: {
+      type: 'string',
+      minLength: 1,
+      description: 'JSON receipts file (holds secrets): per agency the e-receipt provider account, pattern, serial and tax code; unset = no receipts',
+    },
+    NOTIFICATIONS_RECEIPT_RECHECK_MS: {
+      type: 'integer',
+      default: 90_000,
+      minimum: 100,
+      maximum: 3_600_000,
+      description: 'after a receipt call whose outcome is unknown, wait this long before looking the key up (Viettel asks ≥ 90 s)',
+    },
     NOTIFICATIONS_SEND_LEASE_MS: {
       type: 'integer',
       default: 60_000,

@@ -12,8 +12,10 @@ import { createTokenStore, type TokenStore } from './zalo/token-store.js';
 import { createSmsClient } from './sms/sms-client.js';
 import { createOutboxSender, type OutboxSender } from './outbox/sender.js';
 import { parseQuietHours } from './outbox/schedule.js';
+import { loadReceipts } from './receipts/receipts-config.js';
+import { createReceipts, type Receipts } from './receipts/receipts.js';
 
-export type CoreConfig = Pick<
+export type CoreConfig = { NOTIFICATIONS_RECEIPTS_FILE?: string | undefined } & Pick<
   NotificationsConfig,
   | 'KAFKA_TOPIC_NAMESPACE'
   | 'NOTIFICATIONS_GROUP_ID'
@@ -27,6 +29,7 @@ export type CoreConfig = Pick<
   | 'NOTIFICATIONS_PROVIDER_TIMEOUT_MS'
   | 'NOTIFICATIONS_SEND_POLL_MS'
   | 'NOTIFICATIONS_SEND_LEASE_MS'
+  | 'NOTIFICATIONS_RECEIPT_RECHECK_MS'
   | 'NOTIFICATIONS_RETRY_MAX_HOURS'
   | 'WEBHOOKS_SECRET_KEY'
   | 'WEBHOOKS_ALLOW_HTTP'
@@ -43,6 +46,8 @@ export interface NotificationsCore {
   sender: OutboxSender;
   webhooks: Webhooks;
   consumer: ConsumerRunner;
+  /** Electronic fee receipts, when NOTIFICATIONS_RECEIPTS_FILE is set. */
+  receipts: Receipts | undefined;
   pool: Pool;
   /** Starts the loops (after the token seed); stop() stops them in reverse order. */
   start(): Promise<void>;
@@ -102,6 +107,19 @@ export function createNotificationsCore(deps: {
     leaseMs: Math.max(cfg.NOTIFICATIONS_SEND_LEASE_MS, cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS + 1_000),
     pollMs: cfg.NOTIFICATIONS_SEND_POLL_MS,
   });
+  const receipts = cfg.NOTIFICATIONS_RECEIPTS_FILE
+    ? createReceipts({
+        pool: deps.pool,
+        box,
+        clock: deps.clock,
+        logger: deps.logger,
+        file: loadReceipts(cfg.NOTIFICATIONS_RECEIPTS_FILE),
+        timeoutMs: cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS,
+        recheckMs: cfg.NOTIFICATIONS_RECEIPT_RECHECK_MS,
+        pollMs: Math.max(200, cfg.NOTIFICATIONS_SEND_POLL_MS),
+        leaseMs: Math.max(cfg.NOTIFICATIONS_SEND_LEASE_MS, cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS + 1_000),
+      })
+    : undefined;
   const names = topicNames(cfg.KAFKA_TOPIC_NAMESPACE) as Record<string, string>;
   // dossier.deadline.v1 is in the catalogue once operations publishes it; its name is the design's either way.
   const deadlineTopic = names.dossierDeadline ?? `${cfg.KAFKA_TOPIC_NAMESPACE}dossier.deadline.v1`;
@@ -111,7 +129,7 @@ export function createNotificationsCore(deps: {
     groupId: cfg.NOTIFICATIONS_GROUP_ID,
     topics: [names.dossierEvents!, deadlineTopic, names.paymentEvents!, names.syncOutcomes!],
     producer: deps.producer,
-    handle: createIntakeHandler({ pool: deps.pool, box, phoneKey, templates: () => templates, webhooks, clock: deps.clock, logger: deps.logger, onQueued: () => sender.wake() }),
+    handle: createIntakeHandler({ pool: deps.pool, box, phoneKey, templates: () => templates, webhooks, clock: deps.clock, logger: deps.logger, onQueued: () => sender.wake(), ...(receipts ? { receipts } : {}) }),
     retry: { maxAttempts: 8, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.3 },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
@@ -122,11 +140,13 @@ export function createNotificationsCore(deps: {
     sender,
     webhooks,
     consumer,
+    receipts,
     pool: deps.pool,
     async start() {
       await tokens.seed();
       sender.start();
       webhooks.dispatcher.start();
+      receipts?.start();
       // Not awaited: joining the group can take a session timeout after a crash (the dead member is evicted
       // first), and the HTTP routes (Zalo's delivery webhooks) must answer meanwhile. The runner retries by itself.
       consumer.start().catch((err) => deps.logger.error({ err }, 'the event consumer could not start'));
@@ -134,6 +154,7 @@ export function createNotificationsCore(deps: {
     async stop() {
       await consumer.stop();
       await webhooks.dispatcher.stop();
+      await receipts?.stop();
       await sender.stop();
     },
   };

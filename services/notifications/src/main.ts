@@ -42,7 +42,7 @@ await runService({
         },
       },
     });
-    const app = await buildApp({ server, pool, webhooks: core.webhooks, zaloAccounts: core.providers.zalo, clock: systemClock });
+    const app = await buildApp({ server, pool, webhooks: core.webhooks, zaloAccounts: core.providers.zalo, clock: systemClock, receipts: core.receipts });
     await core.start();
     return { app, listen: { host: cfg.NOTIFICATIONS_HOST, port: cfg.NOTIFICATIONS_PORT } };
   },

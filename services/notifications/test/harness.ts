@@ -12,6 +12,8 @@ import { runWebhooksMigrations } from '@lienthong/webhooks';
 import zaloPeer from '../../sandbox/src/peers/zalo/index.js';
 import smsViettelPeer from '../../sandbox/src/peers/sms-viettel/index.js';
 import smsVnptPeer from '../../sandbox/src/peers/sms-vnpt/index.js';
+import vnptInvoicePeer from '../../sandbox/src/peers/vnpt-invoice/index.js';
+import viettelSinvoicePeer from '../../sandbox/src/peers/viettel-sinvoice/index.js';
 import { buildApp, createNotificationsCore, type CoreConfig, type NotificationsCore } from '../src/index.js';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, quietLogger, testBrokers } from '../../../tests/helpers/index.js';
 
@@ -27,12 +29,14 @@ export async function startPeers(logger: Logger): Promise<{ app: FastifyInstance
   await app.register(zaloPeer, { ...opts, prefix: '/zalo' });
   await app.register(smsViettelPeer, { ...opts, prefix: '/sms-viettel' });
   await app.register(smsVnptPeer, { ...opts, prefix: '/sms-vnpt' });
+  await app.register(vnptInvoicePeer, { ...opts, prefix: '/vnpt-invoice' });
+  await app.register(viettelSinvoicePeer, { ...opts, prefix: '/viettel-sinvoice' });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
 
 /** The sandbox providers and templates files rewritten for this run's sandbox URL (and optional template edits). */
-export function writeConfigFiles(sandboxUrl: string, edit?: (templates: { agencies: Record<string, Record<string, unknown>> }) => void): { templatesFile: string; providersFile: string } {
+export function writeConfigFiles(sandboxUrl: string, edit?: (templates: { agencies: Record<string, Record<string, unknown>> }) => void): { templatesFile: string; providersFile: string; receiptsFile: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'lt-notif-'));
   const providers = readFileSync(path.resolve(here, '..', 'config', 'providers.sandbox.json'), 'utf8').replaceAll('http://127.0.0.1:8090', sandboxUrl);
   const templates = JSON.parse(readFileSync(path.resolve(here, '..', 'config', 'templates.sandbox.json'), 'utf8'));
@@ -41,7 +45,9 @@ export function writeConfigFiles(sandboxUrl: string, edit?: (templates: { agenci
   const templatesFile = path.join(dir, 'templates.json');
   writeFileSync(providersFile, providers);
   writeFileSync(templatesFile, JSON.stringify(templates));
-  return { templatesFile, providersFile };
+  const receiptsFile = path.join(dir, 'receipts.json');
+  writeFileSync(receiptsFile, readFileSync(path.resolve(here, '..', 'config', 'receipts.sandbox.json'), 'utf8').replaceAll('http://127.0.0.1:8090', sandboxUrl));
+  return { templatesFile, providersFile, receiptsFile };
 }
 
 export interface Harness {
@@ -55,6 +61,7 @@ export interface Harness {
   publish(type: string, subject: string, data: unknown, opts?: { id?: string; topic?: 'dossierEvents' | 'paymentEvents' | 'syncOutcomes' | 'deadline' }): Promise<string>;
   zaloAdmin(path: string, body?: unknown): Promise<any>;
   smsMessages(vendor: 'viettel' | 'vnpt'): Promise<{ phone: string; content: string; requestId: string }[]>;
+  peer(path: string, body?: unknown): Promise<any>;
   messages(maHoSo: string): Promise<any[]>;
   close(): Promise<void>;
 }
@@ -70,7 +77,17 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
   const admin = kafka.admin();
   await admin.connect();
   const deadline = `${ns}dossier.deadline.v1`;
-  await ensureTopics(admin, [...catalogueSpecs(ns), { name: deadline, partitions: 3, retentionMs: 86_400_000, cleanupPolicy: 'delete', description: 'test' }, { name: `${deadline}.dlq`, partitions: 1, retentionMs: 86_400_000, cleanupPolicy: 'delete', description: 'test' }]);
+  const specs = [...catalogueSpecs(ns), { name: deadline, partitions: 3, retentionMs: 86_400_000, cleanupPolicy: 'delete' as const, description: 'test' }, { name: `${deadline}.dlq`, partitions: 1, retentionMs: 86_400_000, cleanupPolicy: 'delete' as const, description: 'test' }];
+  // A broker busy with other suites' topics may answer metadata before the new partitions are hosted: try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureTopics(admin, specs);
+      break;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
   await admin.disconnect();
   const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: `notif-test-${ns}` });
   await producer.connect();
@@ -81,6 +98,8 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
     NOTIFICATIONS_GROUP_ID: `${ns}notifications`,
     NOTIFICATIONS_TEMPLATES_FILE: files.templatesFile,
     NOTIFICATIONS_PROVIDERS_FILE: files.providersFile,
+    NOTIFICATIONS_RECEIPTS_FILE: files.receiptsFile,
+    NOTIFICATIONS_RECEIPT_RECHECK_MS: 90_000,
     NOTIFICATIONS_DATA_KEY: randomBytes(32).toString('hex'),
     NOTIFICATIONS_ZALO_API_URL: `${peers.url}/zalo`,
     NOTIFICATIONS_ZALO_OAUTH_URL: `${peers.url}/zalo/oauth`,
@@ -106,7 +125,7 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
     ],
   });
   const server = await createHttpServer({ name: 'notifications-test', logger, metrics: createMetricsRegistry('notifications_test'), auth: { clients } });
-  const app = await buildApp({ server, pool, webhooks: core.webhooks, zaloAccounts: core.providers.zalo, clock: o.clock });
+  const app = await buildApp({ server, pool, webhooks: core.webhooks, zaloAccounts: core.providers.zalo, clock: o.clock, receipts: core.receipts });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const appUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const zaloAdmin = async (p: string, body?: unknown) => {
@@ -131,6 +150,10 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
       return ev.id;
     },
     zaloAdmin,
+    async peer(p, body) {
+      const r = await fetch(`${peers.url}/${p}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return r.json();
+    },
     async smsMessages(vendor) {
       return ((await (await fetch(`${peers.url}/sms-${vendor}/_admin/messages`)).json()) as { messages: { phone: string; content: string; requestId: string }[] }).messages;
     },

@@ -10,6 +10,8 @@ import vnpostPeer, { configProperties as vnpostConfig } from './peers/vnpost/ind
 import zaloPeer, { configProperties as zaloConfig } from './peers/zalo/index.js';
 import smsViettelPeer, { configProperties as smsViettelConfig } from './peers/sms-viettel/index.js';
 import smsVnptPeer, { configProperties as smsVnptConfig } from './peers/sms-vnpt/index.js';
+import vnptInvoicePeer, { configProperties as vnptInvoiceConfig } from './peers/vnpt-invoice/index.js';
+import viettelSinvoicePeer, { configProperties as viettelSinvoiceConfig } from './peers/viettel-sinvoice/index.js';
 import type { PeerConfigProperties, SandboxPeer } from './peer.js';
 
 /** Every simulated national peer, each mounted under its own prefix (design.md, Ports). */
@@ -26,4 +28,6 @@ export const peers: ReadonlyArray<{ prefix: string; plugin: SandboxPeer; configP
   { prefix: '/zalo', plugin: zaloPeer, configProperties: zaloConfig, what: 'Zalo ZNS (template message by phone, OAuth v4 refresh, delivery webhooks)' },
   { prefix: '/sms-viettel', plugin: smsViettelPeer, configProperties: smsViettelConfig, what: 'Viettel SMS brandname (SOAP wsCpMt)' },
   { prefix: '/sms-vnpt', plugin: smsVnptPeer, configProperties: smsVnptConfig, what: 'VNPT SMS brandname (JSON send_sms_list)' },
+  { prefix: '/vnpt-invoice', plugin: vnptInvoicePeer, configProperties: vnptInvoiceConfig, what: 'VNPT e-receipt (SOAP ImportAndPublishInv, downloadInvPDFFkeyNoPay)' },
+  { prefix: '/viettel-sinvoice', plugin: viettelSinvoicePeer, configProperties: viettelSinvoiceConfig, what: 'Viettel S-Invoice (createInvoice, search by transactionUuid, PDF)' },
 ];

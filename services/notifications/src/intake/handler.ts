@@ -6,6 +6,8 @@ import { agencyTemplates, render, type NotificationKind, type Placeholder, type 
 import { phoneFingerprint, toMsisdn84 } from '../phone.js';
 import { classify, kindOfStatus, ONCE_PER_DOSSIER, statusLabel } from './classify.js';
 import type { MessagePayload } from '../outbox/payload.js';
+import type { Receipts } from '../receipts/receipts.js';
+import { PAYMENT_SETTLED } from './classify.js';
 
 export interface IntakeDeps {
   pool: Pool;
@@ -15,6 +17,8 @@ export interface IntakeDeps {
   webhooks: Pick<Webhooks, 'enqueue'>;
   clock: Clock;
   logger: Logger;
+  /** Electronic receipts: queues one per settled payment in the same transaction. */
+  receipts?: Pick<Receipts, 'queue'>;
   /** Wakes the outbox sender after a commit that queued messages. */
   onQueued?: () => void;
 }
@@ -53,6 +57,9 @@ export function createIntakeHandler(deps: IntakeDeps) {
       const kind: NotificationKind | undefined = intake.kind ?? (statusChanged ? kindOfStatus(intake.status!) : undefined);
       let n = 0;
       if (kind) n = await queueMessages(c, kind, intake.occurrence ?? (ONCE_PER_DOSSIER.has(kind) ? '' : event.id));
+      if (deps.receipts && event.type === PAYMENT_SETTLED) {
+        await deps.receipts.queue(c, event.id, (event.data ?? {}) as Record<string, unknown>, contact.name, undefined);
+      }
       if (intake.webhook) await deps.webhooks.enqueue(c, event as unknown as Parameters<Webhooks['enqueue']>[1], intake.agency);
       return n;
 
