@@ -61,7 +61,8 @@ export function registerInboundRoutes(app: FastifyInstance, deps: InboundRouteDe
           const fastifyCode = e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'LT_HTTP_BODY_TOO_LARGE' : e.code?.startsWith('FST_') ? 'LT_INBOUND_BAD_REQUEST' : e.code;
           const failed = { ...e, code: fastifyCode, kind: status === 413 ? 'too_large' : status === 415 ? 'invalid' : (err as { kind?: string }).kind ?? 'invalid', messageVi: e.messageVi ?? 'Gói tin không đọc được' };
           if (status >= 500 && status !== 503) req.log.error({ code: e.code }, 'inbound call failed');
-          return answer(kind, reply, '', undefined, failed);
+          // Sends the portal-format answer; fastify takes the reply as sent (nothing returned).
+          void answer(kind, reply, '', undefined, failed);
         },
       },
       async (req, reply) => {
