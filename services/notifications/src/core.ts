@@ -118,6 +118,9 @@ export function createNotificationsCore(deps: {
         recheckMs: cfg.NOTIFICATIONS_RECEIPT_RECHECK_MS,
         pollMs: Math.max(200, cfg.NOTIFICATIONS_SEND_POLL_MS),
         leaseMs: Math.max(cfg.NOTIFICATIONS_SEND_LEASE_MS, cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS + 1_000),
+        producer: deps.producer,
+        topic: (topicNames(cfg.KAFKA_TOPIC_NAMESPACE) as Record<string, string>).paymentEvents!,
+        webhooks,
       })
     : undefined;
   const names = topicNames(cfg.KAFKA_TOPIC_NAMESPACE) as Record<string, string>;

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../../tests/helpers/index.js';
+import { eventually, readTopic } from '../../../tests/helpers/index.js';
+import { topicNames } from '@lienthong/events';
 import { OPERATOR_KEY, PROVINCE_KEY, startHarness, type Harness } from './harness.js';
 
 const clock = { now: () => new Date() };
@@ -62,6 +63,14 @@ describe('electronic fee receipts', () => {
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(r.pdfSha256);
+    // payment.receipted is published on payment.events.v1, keyed by the payment id, once.
+    const receipted = await eventually(async () => {
+      const recs = (await readTopic(topicNames(h.ns).paymentEvents, { idleMs: 500, maxIdleMs: 1_500 })).map((x) => JSON.parse(String(x.value)));
+      const mine = recs.filter((e) => e.type === 'vn.lienthong.payment.receipted' && e.subject === paymentId);
+      return mine.length ? mine : undefined;
+    }, { what: 'payment.receipted on the topic' });
+    expect(receipted).toHaveLength(1);
+    expect(receipted[0].data).toMatchObject({ paymentId, MaHoSo: maHoSo, pattern: '1/001', serial: 'C26TLT', number: r.number, pdfSha256: r.pdfSha256, agencyTaxCode: '2800123456' });
   });
 
   it('Viettel S-Invoice: a create that times out is recovered by transactionUuid, never issued twice', async () => {

@@ -10,7 +10,7 @@ export const SYNC_SYNCED = 'vn.lienthong.sync.synced';
 export const SYNC_REJECTED = 'vn.lienthong.sync.rejected';
 
 /** Hub events provincial systems may subscribe to (design.md flow 6: synced or refused, paid, overdue). */
-export const WEBHOOK_EVENT_TYPES = [SYNC_SYNCED, SYNC_REJECTED, PAYMENT_SETTLED, DOSSIER_OVERDUE] as const;
+export const WEBHOOK_EVENT_TYPES = [SYNC_SYNCED, SYNC_REJECTED, PAYMENT_SETTLED, DOSSIER_OVERDUE, 'vn.lienthong.payment.receipted'] as const;
 
 /** TrangThaiHoSo → what the applicant is told; 1 (new) and 4 (in progress) are not announced [inf, §6 Đồng Nai]. */
 const KIND_OF_STATUS: Record<string, NotificationKind> = {

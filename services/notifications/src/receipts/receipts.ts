@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Clock, Logger, Pool } from '@lienthong/platform';
 import type { SecretBox } from '@lienthong/webhooks';
 import {
@@ -9,7 +9,12 @@ import {
   type ReceiptProvider,
   type ReceiptRequest,
 } from '@lienthong/e-receipt';
-import type { Queryable } from '@lienthong/webhooks';
+import type { Queryable, Webhooks } from '@lienthong/webhooks';
+import { createEvent, type CloudEvent, type EventProducer } from '@lienthong/events';
+
+export const PAYMENT_RECEIPTED = 'vn.lienthong.payment.receipted';
+/** [inf] The schema file is not written yet in schemas/ (packages/standard generates validators from it). */
+export const PAYMENT_RECEIPTED_SCHEMA_ID = 'https://lienthong.gov.vn/schemas/events/payment-receipted.v1.json';
 import { receiptAgency, type ReceiptsFile } from './receipts-config.js';
 
 interface SettledData {
@@ -32,7 +37,21 @@ type StoredRequest = Omit<ReceiptRequest, 'issuedAt' | 'key'> & { issuedAt: stri
  * provider call repeated after a crash or a timeout is recognised by the provider (VNPT `ERR:13`, Viettel returns
  * the same invoice for the same transactionUuid) and recovered by key before anything is issued again.
  */
-export function createReceipts(deps: { pool: Pool; box: SecretBox; clock: Clock; logger: Logger; file: ReceiptsFile; timeoutMs: number; recheckMs: number; pollMs: number; leaseMs: number }) {
+export function createReceipts(deps: {
+  pool: Pool;
+  box: SecretBox;
+  clock: Clock;
+  logger: Logger;
+  file: ReceiptsFile;
+  timeoutMs: number;
+  recheckMs: number;
+  pollMs: number;
+  leaseMs: number;
+  /** Where `payment.receipted` goes (payment.events.v1, key = payment id), and the webhook queue. */
+  producer?: Pick<EventProducer, 'publish'>;
+  topic?: string;
+  webhooks?: Pick<Webhooks, 'enqueue'>;
+}) {
   const log = deps.logger.child({ component: 'receipts' });
   const providers = new Map<string, ReceiptProvider>();
   const providerFor = (account: string, pattern: string, serial: string): ReceiptProvider => {
@@ -111,6 +130,40 @@ export function createReceipts(deps: { pool: Pool; box: SecretBox; clock: Clock;
     await deps.pool.query(`UPDATE receipts SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')}, lease_until = NULL, updated_at = $${keys.length + 2} WHERE payment_id = $1`, [id, ...Object.values(fields), deps.clock.now()]);
   }
 
+  function receiptedEvent(row: Record<string, unknown>): CloudEvent {
+    return createEvent({
+      source: 'urn:lienthong:notifications',
+      type: PAYMENT_RECEIPTED,
+      subject: String(row.payment_id),
+      dataschema: PAYMENT_RECEIPTED_SCHEMA_ID,
+      id: String(row.event_id),
+      time: row.issued_at as Date,
+      data: {
+        paymentId: row.payment_id,
+        MaHoSo: row.ma_ho_so,
+        agencyCode: row.agency,
+        agencyTaxCode: row.agency_tax_code,
+        provider: row.vendor,
+        providerKey: row.provider_key,
+        pattern: row.pattern,
+        serial: row.serial,
+        number: row.number,
+        amount: Number(row.amount),
+        pdfSha256: row.pdf_sha256,
+      },
+    });
+  }
+
+  /** Publishes payment.receipted for issued rows not yet published (after each issue, and on every pass). */
+  async function publishPending(): Promise<void> {
+    if (!deps.producer || !deps.topic) return;
+    const rows = (await deps.pool.query(`SELECT * FROM receipts WHERE status = 'issued' AND event_published_at IS NULL ORDER BY issued_at LIMIT 50`)).rows;
+    for (const row of rows) {
+      await deps.producer.publish(deps.topic, [receiptedEvent(row)]);
+      await deps.pool.query('UPDATE receipts SET event_published_at = $2 WHERE payment_id = $1', [row.payment_id, deps.clock.now()]);
+    }
+  }
+
   async function issued(m: Row, p: ReceiptProvider, r: Extract<IssueResult, { ok: true }>): Promise<void> {
     let pdf: Buffer | undefined;
     let note = r.note ?? null;
@@ -119,18 +172,26 @@ export function createReceipts(deps: { pool: Pool; box: SecretBox; clock: Clock;
     } catch (err) {
       note = `${note ? `${note}; ` : ''}PDF not fetched yet: ${(err as Error).message.slice(0, 200)}`;
     }
-    await save(m.payment_id, {
-      status: 'issued',
-      pattern: r.pattern,
-      serial: r.serial,
-      number: r.number,
-      issued_at: deps.clock.now(),
-      error_code: null,
-      error_message: null,
-      note,
-      pdf: pdf ?? null,
-      pdf_sha256: pdf ? createHash('sha256').update(pdf).digest('hex') : null,
-    });
+    const c = await deps.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const row = (
+        await c.query(
+          `UPDATE receipts SET status = 'issued', pattern = $2, serial = $3, number = $4, issued_at = $5, error_code = NULL, error_message = NULL, note = $6,
+             pdf = $7, pdf_sha256 = $8, request_sealed = NULL, event_id = $9, lease_until = NULL, updated_at = $5
+           WHERE payment_id = $1 RETURNING *`,
+          [m.payment_id, r.pattern, r.serial, r.number, deps.clock.now(), note, pdf ?? null, pdf ? createHash('sha256').update(pdf).digest('hex') : null, randomUUID()],
+        )
+      ).rows[0];
+      // Provinces subscribed to payment.receipted hear of it through the webhook outbox, in this transaction.
+      if (deps.webhooks && row) await deps.webhooks.enqueue(c, receiptedEvent(row) as unknown as Parameters<Webhooks['enqueue']>[1], String(row.agency));
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      c.release();
+    }
     log.info({ paymentId: m.payment_id, maHoSo: m.ma_ho_so, pattern: r.pattern, serial: r.serial, number: r.number }, 'receipt issued');
   }
 
@@ -176,6 +237,7 @@ export function createReceipts(deps: { pool: Pool; box: SecretBox; clock: Clock;
       // One at a time: a provider is never sent two calls for the same key, and calls are few.
       await process(m).catch((err) => log.error({ err, paymentId: m.payment_id }, 'receipt could not be processed; retried after the lease'));
     }
+    await publishPending().catch((err) => log.warn({ err }, 'payment.receipted not published yet; retried on the next pass'));
     return rows.length;
   }
   const loop = async () => {
