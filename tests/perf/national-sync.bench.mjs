@@ -148,6 +148,24 @@ export async function run(log = console.log) {
     results.throughput = { dossiers: throughputN, seconds: Number(elapsed.toFixed(2)), dossiersPerSecond: Math.round(throughputN / elapsed) };
     log(`  ${results.throughput.dossiersPerSecond} dossiers/s (${elapsed.toFixed(1)} s)`);
 
+    // 1b. Issue 16's ceiling, right after: the sandbox's own request rate with the portal client alone
+    // (@lienthong/dvcqg over HTTP, logged in once) sending the same DongBoHoSoMC batches (batch size and
+    // parallel pushers as national-sync's config), no Kafka, no ledger.
+    const ceilingItems = Array.from({ length: throughputN }, (_, i) => dossier(`000.00.09.H22-250702-${String(i + 1).padStart(6, '0')}`));
+    const batches = [];
+    for (let i = 0; i < ceilingItems.length; i += config.NATIONAL_SYNC_BATCH_SIZE) batches.push(ceilingItems.slice(i, i + config.NATIONAL_SYNC_BATCH_SIZE));
+    const c0 = Date.now();
+    let nextBatch = 0;
+    await Promise.all(
+      Array.from({ length: config.NATIONAL_SYNC_WORKERS }, async () => {
+        while (nextBatch < batches.length) await portal.dongBoHoSo(batches[nextBatch++], { isUpdating: false });
+      }),
+    );
+    const cElapsed = (Date.now() - c0) / 1000;
+    results.drainCeiling = { dossiersPerSecond: Math.round(throughputN / cElapsed), batchSize: config.NATIONAL_SYNC_BATCH_SIZE, parallel: config.NATIONAL_SYNC_WORKERS };
+    results.drainRatio = Number((results.throughput.dossiersPerSecond / results.drainCeiling.dossiersPerSecond).toFixed(2));
+    log(`  ceiling (portal client alone, ${config.NATIONAL_SYNC_WORKERS} × batches of ${config.NATIONAL_SYNC_BATCH_SIZE}): ${results.drainCeiling.dossiersPerSecond} dossiers/s → national-sync drain = ${results.drainRatio} of it (goal ≥ 2,000/s and ≥ 0.60)`);
+
     // 2. Latency at a steady rate: new dossiers, one event each, in 100 ms ticks.
     log(`national-sync bench: latency at ${rate} events/s for ${seconds} s`);
     const published = new Map();

@@ -21,7 +21,7 @@ import {
   systemClock,
 } from '../../packages/platform/dist/index.js';
 import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '../../packages/events/dist/index.js';
-import { vnpayCanonicalString, vnpayHmac, formatVnpayDate } from '../../packages/vnpay/dist/index.js';
+import { vnpayCanonicalString, vnpayHmac, formatVnpayDate, verifyVnpayCallback } from '../../packages/vnpay/dist/index.js';
 import { computeSecureCode } from '../../packages/vnptpay/dist/index.js';
 import { payosSignature } from '../../packages/vietqr/dist/index.js';
 import { buildApp, createMerchantRegistry, createPaymentsCore, loadPaymentsConfig } from '../../services/payments/dist/index.js';
@@ -287,7 +287,7 @@ export async function run(log, { brokers, databaseUrl }) {
      * One channel's round: `valid(payment)` is a first delivery that must settle, re-sent as the duplicates;
      * `forged(payment)` must be refused. `send` returns whether the answer was the expected one.
      */
-    async function notificationRound(label, payments, ch) {
+    async function notificationRound(label, payments, ch, port = paymentsPort) {
       let next = 0;
       const delivered = [];
       const pick = () => {
@@ -305,7 +305,7 @@ export async function run(log, { brokers, databaseUrl }) {
         if (kind === 'valid') {
           if (next >= payments.length) return undefined; // out of fresh payments: stop this worker
           const req = ch.valid(payments[next++]);
-          const r = await request(agent, paymentsPort, req.method, req.path, req.headers, req.body);
+          const r = await request(agent, port, req.method, req.path, req.headers, req.body);
           const ok = ch.ok('valid', r);
           if (ok) delivered.push(req);
           return { ok, kind, ms: r.ms };
@@ -314,7 +314,7 @@ export async function run(log, { brokers, databaseUrl }) {
           kind === 'duplicate'
             ? delivered[Math.floor(Math.random() * delivered.length)]
             : ch.forged(payments[Math.floor(Math.random() * payments.length)]);
-        const r = await request(agent, paymentsPort, req.method, req.path, req.headers, req.body);
+        const r = await request(agent, port, req.method, req.path, req.headers, req.body);
         return { ok: ch.ok(kind, r), kind, ms: r.ms };
       });
       const elapsed = (Date.now() - t0) / 1000;
@@ -331,11 +331,29 @@ export async function run(log, { brokers, databaseUrl }) {
       }
     };
 
-    await notificationRound('ipn-vnpay', await prepare('vnpay', Math.min(want, cap)), {
+    const vnpayChannel = {
       valid: (p) => ({ method: 'GET', path: signedIpn(p.orderRef, 50_000, String(txn++), false) }),
       forged: (p) => ({ method: 'GET', path: signedIpn(p.orderRef, 50_000, String(txn++), true) }),
       ok: (kind, r) => r.status === 200 && field(r, 'RspCode') === { valid: '00', duplicate: '02', forged: '97' }[kind],
-    });
+    };
+    // Issue 16's ceiling, same mix, same process, same load generator: a bare fastify route verifying the same
+    // VNPAY signature (the package's verifyVnpayCallback), no database, no Kafka (a duplicate is not known as
+    // one, so it answers 00 like a first delivery).
+    const ceiling = Fastify();
+    ceiling.get('/v1/ipn/vnpay', async (req) => ({ RspCode: verifyVnpayCallback(VNPAY, req.query).ok ? '00' : '97', Message: 'ok' }));
+    const ceilingPort = await freePort();
+    await ceiling.listen({ host: '127.0.0.1', port: ceilingPort });
+    try {
+      await notificationRound(
+        'ceiling-vnpay',
+        Array.from({ length: 200_000 }, (_, i) => ({ orderRef: `CEIL${i}` })),
+        { ...vnpayChannel, ok: (kind, r) => r.status === 200 && field(r, 'RspCode') === (kind === 'forged' ? '97' : '00') },
+        ceilingPort,
+      );
+    } finally {
+      await ceiling.close();
+    }
+    await notificationRound('ipn-vnpay', await prepare('vnpay', Math.min(want, cap)), vnpayChannel);
     const nOther = Math.min(want, Number(process.env.BENCH_PAYMENTS_OTHER ?? Math.ceil(cap / 2)));
     await notificationRound('ipn-vnptpay', await prepare('vnptpay', nOther), {
       valid: (p) => ({
@@ -394,5 +412,10 @@ export async function run(log, { brokers, databaseUrl }) {
     );
   }
   log(`  settled events in the outbox: ${results.outbox.events}, published: ${results.outbox.published}`);
+  const c = results['ceiling-vnpay/all'];
+  for (const ch of ['ipn-vnpay', 'ipn-vnptpay', 'webhook-payos']) {
+    const r = results[`${ch}/all`];
+    log(`  ${ch}: ${f(r.perSecond)}/s = ${f(r.perSecond / c.perSecond, 2)} of the ceiling (bare fastify + VNPAY signature check, no database: ${f(c.perSecond)}/s, p99 ${f(c.p99, 1)} ms); p99 ${f(r.p99, 1)} ms (goal ≥ 3,000/s, p99 < 30 ms)`);
+  }
   return results;
 }
