@@ -9,6 +9,7 @@ import { createCatalogueSync } from './catalogue/catalogue-sync.js';
 import { registerCatalogueRoutes } from './catalogue/catalogue-routes.js';
 import { createMonthlyRatings, registerRatingRoutes } from './ratings/ratings.js';
 import { createIndicatorGauges } from './indicators/gauges.js';
+import { checkSchemaName } from './read-model/schema.js';
 
 const RATINGS_LOCK = "hashtext('lienthong-operations-ratings')";
 
@@ -30,6 +31,7 @@ export function createJobs(d: { ctx: ServiceContext<OperationsConfig>; core: Ope
   const gauges = createIndicatorGauges({
     registry: d.ctx.metrics,
     pool: d.pool,
+    schema: checkSchemaName(c.OPERATIONS_READ_SCHEMA),
     indicators: d.core.indicators,
     clock: d.clock,
     logger: log,

@@ -157,10 +157,12 @@ describe('the hand-computed month', () => {
   it('exports the live period as Prometheus gauges', async () => {
     const registry = createMetricsRegistry('operations-test', { defaults: false });
     const clock = { now: () => new Date(at('2025-03-31T12:00')) }; // "live" = March 2025 here
-    const gauges = createIndicatorGauges({ registry, pool: h.pool, indicators: serviceOn(h.schema), clock, logger: quietLogger('gauges'), agencies: [H99] });
+    const gauges = createIndicatorGauges({ registry, pool: h.pool, schema: h.schema, indicators: serviceOn(h.schema), clock, logger: quietLogger('gauges'), agencies: [H99] });
     await gauges.refresh();
     const text = await registry.metrics();
     expect(text).toContain('indicator_denominator{indicator="1.4",agency="000.00.00.H99",service="operations-test"} 310');
+    // Overdue at 31 March 12:00: G2 (finished late: not overdue now), G5 (second request), G10 (due 20 March).
+    expect(text).toContain('overdue_dossiers{agency="000.00.00.H99",service="operations-test"} 30');
     expect(text).toMatch(/indicator_rate_percent\{indicator="4\.2",agency="000\.00\.00\.H99",service="operations-test"\} 72\.58/);
   });
 

@@ -1,16 +1,18 @@
 import { Gauge, type Clock, type Logger, type Pool, type Registry } from '@lienthong/platform';
 import { parsePeriod, type IndicatorService } from './compute.js';
+import { checkSchemaName } from '../read-model/schema.js';
 
 /**
  * Prometheus gauges of the live period (the current month, Vietnamese time) for the configured agencies
  * (or every current province-level unit: level 2 in the registry, or a province root seen in dossiers): rate, numerator and denominator per indicator. Refreshed on a
  * timer rather than at scrape time, so a scrape never waits for the database.
  */
-export function createIndicatorGauges(deps: { registry: Registry; pool: Pool; indicators: IndicatorService; clock: Clock; logger: Logger; agencies: string[] }) {
+export function createIndicatorGauges(deps: { registry: Registry; pool: Pool; schema: string; indicators: IndicatorService; clock: Clock; logger: Logger; agencies: string[] }) {
   const labels = ['indicator', 'agency'];
   const rate = new Gauge({ name: 'indicator_rate_percent', help: 'Decision 766 indicator rate of the current month (percent; 2.2 in its unit)', labelNames: labels, registers: [deps.registry] });
   const num = new Gauge({ name: 'indicator_numerator', help: 'numerator of the indicator, current month', labelNames: labels, registers: [deps.registry] });
   const den = new Gauge({ name: 'indicator_denominator', help: 'denominator of the indicator, current month', labelNames: labels, registers: [deps.registry] });
+  const overdue = new Gauge({ name: 'overdue_dossiers', help: 'dossiers overdue now (deadline passed, not ended), per agency rolled up', labelNames: ['agency'], registers: [deps.registry] });
   let timer: NodeJS.Timeout | undefined;
 
   async function refresh(): Promise<void> {
@@ -24,6 +26,12 @@ export function createIndicatorGauges(deps: { registry: Registry; pool: Pool; in
     const now = deps.clock.now().getTime();
     const period = parsePeriod(undefined, undefined, now);
     for (const agency of agencies) {
+      const o = (await deps.pool.query(
+        `SELECT count(*) AS n FROM ${checkSchemaName(deps.schema)}.dossier d WHERE d.agency_code IN (SELECT code FROM ops_agency_closure WHERE ancestor = $1)
+           AND d.overdue_at < $2 AND d.end_at IS NULL AND (d.trang_thai IS NULL OR d.trang_thai NOT IN (3, 7, 8, 9, 10))`,
+        [agency, new Date(now)],
+      )).rows[0] as { n: string };
+      overdue.set({ agency }, Number(o.n));
       for (const f of await deps.indicators.compute({ agency, period, nowMs: now })) {
         if (f.rate !== null) rate.set({ indicator: f.id, agency }, f.rate);
         else rate.remove({ indicator: f.id, agency });
