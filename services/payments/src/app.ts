@@ -12,6 +12,7 @@ import { vnptpayIpnRoute } from './routes/vnptpay-ipn-route.js';
 import { bankTransferRoutes } from './routes/bank-transfer-routes.js';
 import { transferAdminRoutes } from './routes/transfer-admin-routes.js';
 import { refundRoutes } from './routes/refund-routes.js';
+import type { createTaxNoticeObligations } from './obligations/tax-notices.js';
 
 export interface PaymentsAppDeps {
   core: PaymentsCore;
@@ -25,6 +26,8 @@ export interface PaymentsAppDeps {
   rateLimitPerMinute: number;
   /** PAYMENTS_PUBLIC_URL: the citizen's status page refreshes to it. */
   publicUrl: string;
+  /** Tax notices from the national portal, shown as obligations (GET /v1/payments/obligations). */
+  obligations?: ReturnType<typeof createTaxNoticeObligations>;
 }
 
 /** Builds the payments service (design.md flow 3) without listening: tests use app.inject() or listen on port 0. */
@@ -78,5 +81,6 @@ export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> 
   transferAdminRoutes(app, { transfers: core.transfers });
   refundRoutes(app, { store: core.store, refunds: core.refunds, idempotency: core.idempotency });
   adminRoutes(app, { reconciler: core.reconciler, store: core.store, settlement: core.settlement, clock: deps.clock });
+  deps.obligations?.routes(app);
   return app;
 }

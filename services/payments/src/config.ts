@@ -160,6 +160,18 @@ export const paymentsConfigSchema = {
       minimum: 1024,
       description: 'largest request body; 413 above',
     },
+    PAYMENTS_TAX_PAID_STATUSES: {
+      type: 'string',
+      default: '1',
+      pattern: '^-?\\d+(,-?\\d+)*$',
+      description: 'TrangThaiThanhToan values of a DVCQG tax notice that mean "paid" (comma-separated) [inf: the values are not public]',
+    },
+    PAYMENTS_INBOUND_GROUP_ID: {
+      type: 'string',
+      minLength: 1,
+      default: 'payments-tax-notices',
+      description: 'Kafka consumer group reading tax notices from national.inbound.v1',
+    },
     PAYMENTS_RATE_LIMIT_PER_MINUTE: {
       type: 'integer',
       default: 600,

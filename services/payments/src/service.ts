@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { systemClock, type ServiceDefinition } from '@lienthong/platform';
 import {
   catalogueSpecs,
+  createConsumerRunner,
   createEventProducer,
   createKafka,
   ensureTopics,
@@ -16,6 +17,7 @@ import { createPaymentsCore } from './core.js';
 import { buildApp } from './app.js';
 import { scheduleReconciliation } from './reconcile-schedule.js';
 import { refuseDemoMerchants } from './demo-secrets.js';
+import { createTaxNoticeObligations } from './obligations/tax-notices.js';
 
 const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
@@ -71,7 +73,9 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
       registry: metrics,
       clock: systemClock,
     });
+    const obligations = createTaxNoticeObligations({ pool, paidStatuses: config.PAYMENTS_TAX_PAID_STATUSES.split(',').map(Number) });
     const app = await buildApp({
+      obligations,
       core,
       clients,
       logger,
@@ -89,6 +93,22 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
       rateLimitPerMinute: config.PAYMENTS_RATE_LIMIT_PER_MINUTE,
       publicUrl: config.PAYMENTS_PUBLIC_URL,
     });
+
+    // Tax notices the portal sends (services/inbound → national.inbound.v1) become obligations on the dossier.
+    const taxNotices = createConsumerRunner({
+      kafka,
+      logger,
+      groupId: config.PAYMENTS_INBOUND_GROUP_ID,
+      topics: [topicNames(config.KAFKA_TOPIC_NAMESPACE).nationalInbound],
+      producer,
+      handle: async (event) => {
+        await obligations.handle(event);
+      },
+      retry: { maxAttempts: 10, minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 0.3 },
+      metrics,
+    });
+    void taxNotices.start().catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'tax-notice consumer did not start'));
+    ctx.onClose({ name: 'tax-notices', close: () => taxNotices.stop() });
 
     core.outbox.start();
     ctx.onClose({
