@@ -17,5 +17,6 @@ export * from './micro-batcher.js';
 export * from './auth/auth-plugin.js';
 export * from './auth/reloadable-clients.js';
 export * from './service/config-properties.js';
+export * from './http/tls.js';
 export * from './service/run-service.js';
 export * from './production-safety.js';

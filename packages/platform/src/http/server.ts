@@ -15,6 +15,7 @@ import { parseGuardedJson, defaultJsonGuardLimits, type JsonGuardLimits } from '
 import { Histogram, type Registry } from '../metrics.js';
 import { HubError } from '../errors.js';
 import { installAuth, type AuthOptions } from '../auth/auth-plugin.js';
+import type { HttpsOptions } from './tls.js';
 
 export type ReadinessCheck = () => Promise<void> | void;
 
@@ -38,6 +39,8 @@ export interface HttpServerOptions {
    * of every service; `false` only for the sandbox, whose peers authenticate with their own protocols.
    */
   auth: AuthOptions | false;
+  /** Serve HTTPS with these (http/tls.ts, from the TLS_* settings); absent = plain HTTP. */
+  https?: HttpsOptions;
 }
 
 const PUBLIC_OPS = { access: { public: 'operations endpoint (no data)' } } as const;
@@ -48,7 +51,9 @@ const PUBLIC_OPS = { access: { public: 'operations endpoint (no data)' } } as co
  * /metrics with a request-duration histogram. Services add their routes to it in their buildApp.
  */
 export async function createHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({
+  // With `https`, fastify serves TLS; its typings then name an https.Server, which the routes never see.
+  const app = Fastify({
+    ...(opts.https ? { https: opts.https } : {}),
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
     genReqId: (req) => {

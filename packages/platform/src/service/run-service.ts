@@ -5,6 +5,7 @@ import { createMetricsRegistry, type Registry } from '../metrics.js';
 import { createPool, runMigrations, type Pool } from '../db.js';
 import { onShutdown, type ShutdownStep } from '../shutdown.js';
 import { createHttpServer, type HttpServerOptions } from '../http/server.js';
+import { tlsOptionsFromConfig, type HttpsOptions } from '../http/tls.js';
 import { createReloadableApiClients, type ReloadableApiClients } from '../auth/reloadable-clients.js';
 import { HubError } from '../errors.js';
 import { isConnectionError } from '../infra-errors.js';
@@ -80,9 +81,11 @@ async function migrateWhenReachable(pool: Pool, name: string, dir: string, logge
  */
 export async function runService<S extends ConfigSchema>(def: ServiceDefinition<S>): Promise<void> {
   let config: ConfigOf<S>;
+  let https: HttpsOptions | undefined;
   try {
     config = loadConfig(def.configSchema);
     def.checkConfig?.(config);
+    https = tlsOptionsFromConfig(config as Record<string, unknown>);
   } catch (err) {
     process.stderr.write(`[${def.name}] ${(err as Error).message}\n`);
     process.exit(1);
@@ -136,11 +139,11 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
     pool,
     clients,
     async httpServer(opts) {
-      if (opts.auth === false) return createHttpServer({ ...opts, name: def.name, logger, metrics, auth: false });
+      if (opts.auth === false) return createHttpServer({ ...opts, name: def.name, logger, metrics, auth: false, https });
       if (!clients) {
         throw new HubError('LT_CONFIG_INVALID', `${def.name}: an HTTP service needs API_CLIENTS_FILE in its config schema`, { kind: 'internal' });
       }
-      return createHttpServer({ ...opts, name: def.name, logger, metrics, auth: { clients } });
+      return createHttpServer({ ...opts, name: def.name, logger, metrics, auth: { clients }, https });
     },
     onClose(step) {
       closers.push(step);
@@ -151,5 +154,5 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
   if (app && started.listen) {
     await app.listen(started.listen);
   }
-  logger.info({ listen: started.listen }, 'started');
+  logger.info({ listen: started.listen, https: https !== undefined, clientCertificates: https ? (https.rejectUnauthorized ? 'required' : https.requestCert ? 'optional' : 'no') : undefined }, 'started');
 }
