@@ -5,6 +5,7 @@ import type { OperationsCore } from './core.js';
 import { registerIndicatorRoutes } from './routes/indicator-routes.js';
 import { registerDossierRoutes } from './routes/dossier-routes.js';
 import { registerApologyRoutes } from './apology/apology-routes.js';
+import { registerAgencyRoutes } from './registry/agency-routes.js';
 
 export interface OperationsAppDeps {
   /** The platform's HTTP server (auth, errors, health, metrics, OpenAPI): ctx.httpServer, or createHttpServer in tests. */
@@ -24,6 +25,7 @@ export async function buildApp(deps: OperationsAppDeps): Promise<FastifyInstance
   registerIndicatorRoutes(app, { indicators: deps.core.indicators, clock: deps.clock });
   registerDossierRoutes(app, { pool: deps.pool, schema: deps.schema, clock: deps.clock });
   registerApologyRoutes(app, { pool: deps.pool, schema: deps.schema, clock: deps.clock, calendar: deps.calendar, onQueued: () => deps.core.outbox.kick() });
+  registerAgencyRoutes(app, { pool: deps.pool, registry: deps.core.registry });
   for (const r of deps.extraRoutes ?? []) r(app);
   await app.ready();
   return app;

@@ -152,6 +152,10 @@ describe('the hand-computed month', () => {
     expect(await received('000.03.00.H99')).toBe(65);
     expect(await received('000.00.00.H98')).toBe(30);
     expect(await received('000.00.01.H98')).toBe(30);
+    const rollup = await h.app.inject({ method: 'GET', url: '/v1/agencies/000.00.01.H98/rollup', headers: { authorization: `Bearer ${h.keys.viewer}` } });
+    expect(rollup.json().countsUnder).toEqual(['000.00.00.H98', '000.00.00.H99', '000.00.01.H99']);
+    const registry = (await h.app.inject({ method: 'GET', url: '/v1/agencies', headers: { authorization: `Bearer ${h.keys.viewer}` } })).json().agencies;
+    expect(registry.find((a: { code: string }) => a.code === '000.00.01.H98')).toMatchObject({ successor: '000.00.01.H99', validTo: '2025-06-30', source: 'override' });
   });
 
   it('exports the live period as Prometheus gauges', async () => {
