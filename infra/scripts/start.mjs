@@ -260,6 +260,7 @@ function services(env) {
           NOTIFICATIONS_TEMPLATES_FILE: path.join(repoRoot, 'services/notifications/config/templates.sandbox.json'),
           NOTIFICATIONS_PROVIDERS_FILE: notificationsProvidersFile(),
           NOTIFICATIONS_RECEIPTS_FILE: notificationsReceiptsFile(),
+          EVENT_SIGNING_KEYS: eventSigningKeys(),
           NOTIFICATIONS_DATA_KEY: dataSecret('notifications-data-key'),
           NOTIFICATIONS_ZALO_API_URL: `${sandboxUrl}/zalo`,
           NOTIFICATIONS_ZALO_OAUTH_URL: `${sandboxUrl}/zalo/oauth`,

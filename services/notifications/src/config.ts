@@ -8,6 +8,7 @@ import {
   type ConfigSchema,
 } from '@lienthong/platform';
 import { webhooksConfigProperties } from '@lienthong/webhooks';
+import { eventSigningConfigProperties } from '@lienthong/events';
 
 /** Every environment variable the notifications service reads (conventions §3). */
 export const notificationsConfigSchema = {
@@ -20,6 +21,7 @@ export const notificationsConfigSchema = {
     ...kafkaConfigProperties,
     ...listenConfigProperties('NOTIFICATIONS', 8086),
     ...webhooksConfigProperties,
+    ...eventSigningConfigProperties,
     NOTIFICATIONS_GROUP_ID: { type: 'string', minLength: 1, default: 'notifications', description: 'Kafka consumer group' },
     NOTIFICATIONS_TEMPLATES_FILE: {
       type: 'string',

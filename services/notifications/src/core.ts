@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { createConsumerRunner, topicNames, type ConsumerRunner, type EventProducer } from '@lienthong/events';
+import { createConsumerRunner, parseSigningKeys, topicNames, verifyRecordSignature, type ConsumerRunner, type EventProducer } from '@lienthong/events';
+import { PAYMENT_SETTLED } from './intake/classify.js';
 import type { Clock, Logger, Pool, Registry } from '@lienthong/platform';
 import { createSecretBox, createWebhooks, parseSecretKey, type WebhookSender, type Webhooks } from '@lienthong/webhooks';
 import type { NotificationsConfig } from './config.js';
@@ -15,7 +16,7 @@ import { parseQuietHours } from './outbox/schedule.js';
 import { loadReceipts } from './receipts/receipts-config.js';
 import { createReceipts, type Receipts } from './receipts/receipts.js';
 
-export type CoreConfig = { NOTIFICATIONS_RECEIPTS_FILE?: string | undefined } & Pick<
+export type CoreConfig = { NOTIFICATIONS_RECEIPTS_FILE?: string | undefined; EVENT_SIGNING_KEYS?: string | undefined } & Pick<
   NotificationsConfig,
   | 'KAFKA_TOPIC_NAMESPACE'
   | 'NOTIFICATIONS_GROUP_ID'
@@ -126,13 +127,22 @@ export function createNotificationsCore(deps: {
   const names = topicNames(cfg.KAFKA_TOPIC_NAMESPACE) as Record<string, string>;
   // dossier.deadline.v1 is in the catalogue once operations publishes it; its name is the design's either way.
   const deadlineTopic = names.dossierDeadline ?? `${cfg.KAFKA_TOPIC_NAMESPACE}dossier.deadline.v1`;
+  // A settlement makes a receipt and tells the citizen "paid": only the payments service may say so. Settlements are
+  // accepted only with payments' record signature when EVENT_SIGNING_KEYS is set (as national-sync does); a forged or
+  // unsigned one is dead-lettered (LT_EVENT_SIGNATURE_INVALID, not retriable).
+  const signingKeys = cfg.EVENT_SIGNING_KEYS ? parseSigningKeys(cfg.EVENT_SIGNING_KEYS) : undefined;
+  if (!signingKeys) deps.logger.warn({ setting: 'EVENT_SIGNING_KEYS' }, 'payment settlements are accepted WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments)');
+  const intake = createIntakeHandler({ pool: deps.pool, box, phoneKey, templates: () => templates, webhooks, clock: deps.clock, logger: deps.logger, onQueued: () => sender.wake(), ...(receipts ? { receipts } : {}) });
   const consumer = createConsumerRunner({
     kafka: deps.kafka,
     logger: deps.logger,
     groupId: cfg.NOTIFICATIONS_GROUP_ID,
     topics: [names.dossierEvents!, deadlineTopic, names.paymentEvents!, names.syncOutcomes!],
     producer: deps.producer,
-    handle: createIntakeHandler({ pool: deps.pool, box, phoneKey, templates: () => templates, webhooks, clock: deps.clock, logger: deps.logger, onQueued: () => sender.wake(), ...(receipts ? { receipts } : {}) }),
+    handle: async (event, ctx) => {
+      if (signingKeys && event.type === PAYMENT_SETTLED) verifyRecordSignature({ value: ctx.value, headers: ctx.headers }, signingKeys);
+      await intake(event, ctx);
+    },
     retry: { maxAttempts: 8, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.3 },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });

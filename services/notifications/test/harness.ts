@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { createApiClientRegistry, createHttpServer, createMetricsRegistry, hashApiKey, runMigrations, type Clock, type Logger } from '@lienthong/platform';
-import { createEvent, createEventProducer, createKafka, ensureTopics, catalogueSpecs, topicNames, type EventProducer } from '@lienthong/events';
+import { createEvent, createEventProducer, createKafka, ensureTopics, catalogueSpecs, parseSigningKeys, topicNames, type EventProducer } from '@lienthong/events';
 import { runWebhooksMigrations } from '@lienthong/webhooks';
 import zaloPeer from '../../sandbox/src/peers/zalo/index.js';
 import smsViettelPeer from '../../sandbox/src/peers/sms-viettel/index.js';
@@ -58,7 +58,7 @@ export interface Harness {
   sandboxUrl: string;
   producer: EventProducer;
   ns: string;
-  publish(type: string, subject: string, data: unknown, opts?: { id?: string; topic?: 'dossierEvents' | 'paymentEvents' | 'syncOutcomes' | 'deadline' }): Promise<string>;
+  publish(type: string, subject: string, data: unknown, opts?: { id?: string; topic?: 'dossierEvents' | 'paymentEvents' | 'syncOutcomes' | 'deadline'; unsigned?: boolean }): Promise<string>;
   zaloAdmin(path: string, body?: unknown): Promise<any>;
   smsMessages(vendor: 'viettel' | 'vnpt'): Promise<{ phone: string; content: string; requestId: string }[]>;
   peer(path: string, body?: unknown): Promise<any>;
@@ -89,8 +89,12 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
     }
   }
   await admin.disconnect();
-  const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: `notif-test-${ns}` });
+  // Signed like payments' records when the service is configured with EVENT_SIGNING_KEYS; `unsigned` for forgeries.
+  const signingKeys = o.config?.EVENT_SIGNING_KEYS ? parseSigningKeys(o.config.EVENT_SIGNING_KEYS) : undefined;
+  const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: `notif-test-${ns}`, ...(signingKeys ? { signingKeys } : {}) });
   await producer.connect();
+  const unsignedProducer = signingKeys ? createEventProducer({ kafka, logger, transactionalIdPrefix: `notif-test-u-${ns}` }) : producer;
+  if (unsignedProducer !== producer) await unsignedProducer.connect();
   const peers = await startPeers(logger);
   const files = writeConfigFiles(peers.url, o.editTemplates);
   const config: CoreConfig = {
@@ -146,7 +150,7 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
     async publish(type, subject, data, po = {}) {
       const topic = po.topic === 'deadline' ? deadline : names[po.topic ?? 'dossierEvents'];
       const ev = createEvent({ source: 'urn:lienthong:test', type, subject, dataschema: 'test', data, ...(po.id ? { id: po.id } : {}) });
-      await producer.publish(topic, [ev]);
+      await (po.unsigned ? unsignedProducer : producer).publish(topic, [ev]);
       return ev.id;
     },
     zaloAdmin,
@@ -165,6 +169,7 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
       await app.close();
       await peers.app.close();
       await producer.disconnect();
+      if (unsignedProducer !== producer) await unsignedProducer.disconnect();
       await pool.end();
       await deleteTestNamespace(ns).catch(() => {});
       await db.drop();

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, readTopic } from '../../../tests/helpers/index.js';
 import { topicNames } from '@lienthong/events';
@@ -8,7 +8,7 @@ const clock = { now: () => new Date() };
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ clock, config: { NOTIFICATIONS_PROVIDER_TIMEOUT_MS: 1_000, NOTIFICATIONS_RECEIPT_RECHECK_MS: 300 } });
+  h = await startHarness({ clock, config: { NOTIFICATIONS_PROVIDER_TIMEOUT_MS: 1_000, NOTIFICATIONS_RECEIPT_RECHECK_MS: 300, EVENT_SIGNING_KEYS: `k1:${randomBytes(32).toString('base64')}` } });
 });
 afterAll(async () => {
   await h?.close();
@@ -110,5 +110,18 @@ describe('electronic fee receipts', () => {
     const failed = await waitStatus(b, 'failed');
     expect(failed).toMatchObject({ errorCode: 'ERR:20', errorMessage: 'Mẫu số/ký hiệu không khớp hoặc chưa đăng ký', number: null });
     expect((await receipt('no-such-payment')).status).toBe(404);
+  });
+
+  it('a settlement without payments\' signature makes no receipt and no message (dead-lettered)', async () => {
+    const forged = randomUUID();
+    const maHoSo = `000.00.01.H22-251205-${Math.floor(Math.random() * 1e6)}`;
+    await h.publish('vn.lienthong.payment.settled', forged, settled(forged, maHoSo, '000.00.01.H22'), { topic: 'paymentEvents', unsigned: true });
+    const dlq = await eventually(async () => {
+      const recs = await readTopic(`${topicNames(h.ns).paymentEvents}.dlq`, { idleMs: 500, maxIdleMs: 1_500 });
+      return recs.filter((r) => String(r.value).includes(forged)).length ? recs : undefined;
+    }, { what: 'forged settlement dead-lettered' });
+    expect(dlq.length).toBeGreaterThan(0);
+    expect((await receipt(forged)).status).toBe(404);
+    expect(await h.messages(maHoSo)).toEqual([]);
   });
 });
