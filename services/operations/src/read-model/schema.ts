@@ -83,6 +83,20 @@ CREATE INDEX IF NOT EXISTS payment_dossier ON ${s}.payment (ma_ho_so);
 `;
 }
 
-export async function ensureReadModel(db: Pool | PoolClient, schema: string): Promise<void> {
-  await db.query(readModelDdl(schema));
+/**
+ * Creates the read model's schema and tables if missing. Under an advisory lock: two instances starting
+ * together would otherwise race on CREATE … IF NOT EXISTS (which is not safe against a concurrent create).
+ */
+export async function ensureReadModel(pool: Pool, schema: string): Promise<void> {
+  const c: PoolClient = await pool.connect();
+  try {
+    await c.query("SELECT pg_advisory_lock(hashtext('lienthong-operations-read-model-ddl'))");
+    try {
+      await c.query(readModelDdl(schema));
+    } finally {
+      await c.query("SELECT pg_advisory_unlock(hashtext('lienthong-operations-read-model-ddl'))");
+    }
+  } finally {
+    c.release();
+  }
 }
