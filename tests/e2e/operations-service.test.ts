@@ -100,10 +100,10 @@ describe('operations service (dist build)', () => {
     await producer.publish(topics.dossierEvents, [7, 8, 9, 10].map((n) => upserted(dossier(n))));
     child = startService();
     await ready();
-    await eventually(async () => (await get('/v1/overdue?agency=000.00.00.H22')).body.total === 10, { timeoutMs: 60_000, what: '10 overdue' });
+    await eventually(async () => (await get('/v1/overdue?agency=000.00.00.H22')).body.total === 10, { timeoutMs: 120_000, what: '10 overdue' });
     const overdueEvents = async () =>
       (await readTopic(topics.dossierDeadline)).map((r) => decodeEvent(r.value)).filter((e) => e.type === 'vn.lienthong.dossier.overdue');
-    await eventually(async () => (await overdueEvents()).length >= 10, { timeoutMs: 60_000, what: 'overdue events' });
+    await eventually(async () => (await overdueEvents()).length >= 10, { timeoutMs: 90_000, what: 'overdue events' });
     await new Promise((r) => setTimeout(r, 2_500)); // a few more scans: nothing new may appear
     const events = await overdueEvents();
     for (let n = 1; n <= 10; n++) expect(events.filter((e) => e.subject === dossier(n).MaHoSo), `dossier ${n}`).toHaveLength(1);
@@ -125,5 +125,5 @@ describe('operations service (dist build)', () => {
     child.kill('SIGTERM');
     const code = await new Promise((r) => child!.once('exit', (c) => r(c)));
     expect(code).toBe(0);
-  }, 240_000);
+  }, 360_000);
 });
