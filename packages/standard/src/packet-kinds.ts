@@ -66,6 +66,7 @@ const specs = {
   'event-sync-outcome': { schemaId: schemaIds.syncOutcomeEvent },
   'event-payment-settled': { schemaId: schemaIds.paymentSettledEvent },
   'event-payment-expired': { schemaId: schemaIds.paymentExpiredEvent },
+  'event-payment-refunded': { schemaId: schemaIds.paymentRefundedEvent },
   'event-citizen-lookup-audited': { schemaId: schemaIds.citizenLookupAuditedEvent },
   'event-dossier-deadline': { schemaId: schemaIds.dossierDeadlineEvent },
   'event-dossier-apology': { schemaId: schemaIds.dossierApologyEvent },

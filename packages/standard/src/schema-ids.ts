@@ -58,6 +58,7 @@ export const schemaIds = {
   syncOutcomeEvent: events('sync-outcome'),
   paymentSettledEvent: events('payment-settled'),
   paymentExpiredEvent: events('payment-expired'),
+  paymentRefundedEvent: events('payment-refunded'),
   citizenLookupAuditedEvent: events('citizen-lookup-audited'),
   dossierDeadlineEvent: events('dossier-deadline'),
   dossierApologyEvent: events('dossier-apology'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settledData, settledEvent } from '../../test/harness.js';
-import { feeSettlementOf } from './fee-settlement.js';
+import { feeRefundOf, feeSettlementOf } from './fee-settlement.js';
 
 const m = '000.00.01.H22-250702-000001';
 
@@ -29,5 +29,47 @@ describe('fee settlement (payment.events.v1 as services/payments publishes it)',
     );
     // Another agency of the same province is another agency too.
     expect(() => feeSettlementOf(settledEvent(settledData(m, new Date(), { agencyCode: '000.00.02.H22' })))).toThrow(/is not the agency of dossier/);
+  });
+});
+
+describe('fee refund (payment.refunded as services/payments publishes it)', () => {
+  const refunded = (full: boolean, overrides: Record<string, unknown> = {}) => ({
+    dataschema: 'https://lienthong.gov.vn/schemas/events/payment-refunded.v1.json',
+    data: {
+      paymentId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      refundId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+      MaHoSo: m,
+      agencyCode: '000.00.01.H22',
+      provider: 'vnpay',
+      merchant: 'h22',
+      orderRef: '0f8fad5bd9cb469fa16570867728950e',
+      amount: full ? 50000 : 20000,
+      paidAmount: 50000,
+      refundedTotal: full ? 50000 : 20000,
+      full,
+      currency: 'VND',
+      kind: 'provider',
+      reason: 'Nộp trùng lệ phí',
+      refundedAt: '2025-07-03T03:00:00.000Z',
+      ...overrides,
+    },
+  });
+
+  it('a full refund clears the paid-online flag and the paid fee lines, timed at the refund', () => {
+    expect(feeRefundOf(refunded(true))).toEqual({
+      maHoSo: m,
+      overlay: { DuocThanhToanTrucTuyen: '0', DanhSachLePhi: [] },
+      timeMs: Date.parse('2025-07-03T03:00:00.000Z'),
+    });
+  });
+
+  it('a partial refund changes nothing at the portal', () => {
+    expect(feeRefundOf(refunded(false))).toBeUndefined();
+  });
+
+  it('refuses another agency’s refund and what does not conform', () => {
+    expect(() => feeRefundOf(refunded(true, { agencyCode: '000.00.01.H56' }))).toThrow(/is not the agency of dossier/);
+    expect(() => feeRefundOf(refunded(true, { full: 'yes' }))).toThrow(/does not conform/);
+    expect(() => feeRefundOf({ ...refunded(true), dataschema: 'x' })).toThrow(/unknown dataschema/);
   });
 });
