@@ -326,6 +326,8 @@ function services(env) {
           CITIZEN_DATA_URL: `http://${host}:${portOf('CITIZEN_DATA_PORT', 8083)}`,
           OPERATIONS_URL: `http://${host}:${portOf('OPERATIONS_PORT', 8085)}`,
           NOTIFICATIONS_URL: `http://${host}:${portOf('NOTIFICATIONS_PORT', 8086)}`,
+          POSTAL_URL: `http://${host}:${ports.postal}`,
+          INBOUND_URL: `http://${host}:${ports.inbound}`,
           SANDBOX_URL: sandboxUrl,
           NATIONAL_SYNC_GROUP_ID: namespace ? `${namespace}national-sync` : undefined,
           CONSOLE_INDEX_GROUP_ID: namespace ? `${namespace}console-index` : undefined,

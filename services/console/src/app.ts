@@ -26,6 +26,9 @@ import { auditRoutes } from './pages/audit.js';
 import { indicatorRoutes } from './pages/indicators.js';
 import { overdueRoutes } from './pages/overdue.js';
 import { actionLogRoutes } from './pages/action-log.js';
+import { postalRoutes } from './pages/postal.js';
+import { inboundRoutes } from './pages/inbound.js';
+import { notificationRoutes } from './pages/notifications.js';
 
 /** What the console's pages need; `start` (main.ts) builds the real ones, tests build their own. */
 export interface ConsoleDeps {
@@ -194,6 +197,9 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     auditRoutes(kit);
     indicatorRoutes(kit);
     overdueRoutes(kit);
+    postalRoutes(kit);
+    inboundRoutes(kit);
+    notificationRoutes(kit);
     actionLogRoutes(kit);
   });
   return server;

@@ -52,6 +52,8 @@ export const consoleConfigSchema = {
     CITIZEN_DATA_URL: url('citizen-data', 'http://127.0.0.1:8083'),
     OPERATIONS_URL: url('operations', 'http://127.0.0.1:8085'),
     NOTIFICATIONS_URL: url('notifications', 'http://127.0.0.1:8086'),
+    POSTAL_URL: url('postal', 'http://127.0.0.1:8087'),
+    INBOUND_URL: url('inbound', 'http://127.0.0.1:8088'),
     SANDBOX_URL: url('the sandbox peers (development and demo only)'),
   },
 } as const satisfies ConfigSchema;

@@ -19,6 +19,8 @@ export function backendUrls(config: ConsoleConfig): Partial<Record<ServiceName, 
     'citizen-data': config.CITIZEN_DATA_URL,
     operations: config.OPERATIONS_URL,
     notifications: config.NOTIFICATIONS_URL,
+    postal: config.POSTAL_URL,
+    inbound: config.INBOUND_URL,
     ...(config.SANDBOX_URL ? { sandbox: config.SANDBOX_URL } : {}),
   };
 }

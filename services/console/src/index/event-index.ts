@@ -39,8 +39,10 @@ const str = (v: unknown, max = 200): string | null => (typeof v === 'string' && 
 /** The agency of a dossier is its MaHoSo prefix (architecture.md decision 3). */
 export const agencyOf = (maHoSo: string | null): string | null => (maHoSo && maHoSo.includes('-') ? maHoSo.slice(0, maHoSo.indexOf('-')) : null);
 
+type IndexedTopic = 'dossierEvents' | 'syncOutcomes' | 'paymentEvents' | 'nationalInbound';
+
 /** Only what a page shows: never the packet, never personal data beyond the applicant's name. */
-export function summarize(topicKey: 'dossierEvents' | 'syncOutcomes' | 'paymentEvents', e: CloudEvent): Omit<IndexedEvent, 'topic'> {
+export function summarize(topicKey: IndexedTopic, e: CloudEvent): Omit<IndexedEvent, 'topic'> {
   const d = (e.data && typeof e.data === 'object' ? e.data : {}) as Record<string, unknown>;
   const base = { eventId: e.id, type: e.type, subject: e.subject ?? '', time: new Date(e.time ?? Date.now()) };
   if (topicKey === 'dossierEvents') {
@@ -68,6 +70,22 @@ export function summarize(topicKey: 'dossierEvents' | 'syncOutcomes' | 'paymentE
       status: str(d.outcome, 30),
       owner: null,
       summary: pick(d, ['packet', 'outcome', 'attempts', 'portalErrorCode', 'portalMessage', 'errorCode', 'at', 'nextAttemptAt', 'nextRetryAt', 'durationMs', 'sourceEventId']),
+    };
+  }
+  if (topicKey === 'nationalInbound') {
+    // What the portal sent (services/inbound, schemas/events/inbound-packet.v1.json): the dossier's packets
+    // are keyed by MaHoSo; a citizen's question (subject HOIDAP-<id>) belongs to no dossier. The packet itself
+    // (applicant, contacts, attachments) is never indexed: kind, key and the procedure only.
+    const packet = (d.packet && typeof d.packet === 'object' ? d.packet : {}) as Record<string, unknown>;
+    const maHoSo = d.kind === 'question' ? null : (str(packet.MaHoSo) ?? str(e.subject));
+    return {
+      ...base,
+      maHoSo,
+      agency: str(d.agency, 50) ?? agencyOf(maHoSo),
+      procedure: str(packet.MaTTHC, 50),
+      status: str(d.kind, 20),
+      owner: null,
+      summary: pick(d, ['kind', 'refKey', 'receivedAt']),
     };
   }
   const maHoSo = str(d.MaHoSo);
@@ -119,10 +137,11 @@ export interface EventIndexOptions {
  */
 export function createEventIndex(opts: EventIndexOptions) {
   const names = topicNames(opts.namespace);
-  const byTopic = new Map<string, 'dossierEvents' | 'syncOutcomes' | 'paymentEvents'>([
+  const byTopic = new Map<string, IndexedTopic>([
     [names.dossierEvents, 'dossierEvents'],
     [names.syncOutcomes, 'syncOutcomes'],
     [names.paymentEvents, 'paymentEvents'],
+    [names.nationalInbound, 'nationalInbound'],
   ]);
   const dlqs = Object.values(names).map(dlqOf);
   const log = opts.logger.child({ component: 'event-index' });

@@ -3,7 +3,7 @@
  * operator (their own key, see sessions.ts). A service that is absent, times out or answers 5xx gives
  * `{ ok: false, unavailable: true }`, and the page says "dịch vụ chưa sẵn sàng" instead of failing.
  */
-export type ServiceName = 'gateway' | 'national-sync' | 'payments' | 'citizen-data' | 'operations' | 'notifications' | 'sandbox';
+export type ServiceName = 'gateway' | 'national-sync' | 'payments' | 'citizen-data' | 'operations' | 'notifications' | 'postal' | 'inbound' | 'sandbox';
 
 export type BackendResult<T = unknown> =
   | { ok: true; status: number; body: T }
@@ -84,4 +84,12 @@ export function backendMessage(body: unknown, lang: 'vi' | 'en'): string {
   const m = lang === 'en' ? (b.message_en ?? b.message) : (b.message ?? b.message_en);
   const code = typeof b.error === 'string' ? `${b.error}: ` : '';
   return `${code}${typeof m === 'string' ? m : ''}`.slice(0, 500) || 'error';
+}
+
+/** The action log's outcome of a call to a service: done, refused by the service, or the service not answering. */
+export const outcomeOf = (r: BackendResult): 'ok' | 'failed' | 'refused' => (r.ok ? 'ok' : r.unavailable ? 'failed' : 'refused');
+
+/** The HTTP status and the message a page shows for a call that did not succeed (502 when the service did not answer). */
+export function failureOf(r: Exclude<BackendResult, { ok: true }>, lang: 'vi' | 'en', unavailableText: string): { status: number; message: string } {
+  return r.unavailable ? { status: 502, message: unavailableText } : { status: r.status, message: backendMessage(r.body, lang) };
 }

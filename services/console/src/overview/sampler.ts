@@ -13,7 +13,7 @@ export interface ServiceSnapshot {
 }
 
 export interface FlowRow {
-  flow: 'ingest' | 'sync' | 'payments' | 'citizen' | 'deadlines';
+  flow: 'ingest' | 'sync' | 'payments' | 'citizen' | 'deadlines' | 'notifications' | 'postal' | 'inbound';
   service: ServiceName;
   available: boolean;
   perMinute: number | null;
@@ -36,7 +36,7 @@ export interface Overview {
   breakers: BreakerRow[];
 }
 
-const SERVICES: ServiceName[] = ['gateway', 'national-sync', 'payments', 'citizen-data', 'operations', 'notifications', 'sandbox'];
+const SERVICES: ServiceName[] = ['gateway', 'national-sync', 'payments', 'citizen-data', 'operations', 'notifications', 'postal', 'inbound', 'sandbox'];
 
 /** The counters each flow is measured by; a service without them falls back to its HTTP request counts. */
 const FLOW_DEFS: { flow: FlowRow['flow']; service: ServiceName; ok: (s: Sample[]) => number; bad: (s: Sample[]) => number; backlog?: (s: Sample[]) => number | null; lag?: (s: Sample[]) => number | null; marker?: string }[] = [
@@ -82,6 +82,9 @@ const FLOW_DEFS: { flow: FlowRow['flow']; service: ServiceName; ok: (s: Sample[]
     backlog: lagOf,
     lag: () => null,
   },
+  // Notifications, postal and inbound export no flow counters of their own (yet): their flows are measured by
+  // their HTTP requests (2xx/3xx vs 5xx) and their consumers' lag, the same fallback as above.
+  ...(['notifications', 'postal', 'inbound'] as const).map((svc) => ({ flow: svc, service: svc, ok: httpOk, bad: http5xx, backlog: lagOf, lag: () => null })),
 ];
 
 function httpOk(s: Sample[]): number {

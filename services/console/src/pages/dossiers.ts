@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageKit } from '../app.js';
-import { html, type Html } from '../lib/html.js';
+import { html, qs, type Html } from '../lib/html.js';
 import { fmtTime, fmtVnd, t } from '../lib/i18n.js';
 import { maskName } from '../lib/mask.js';
 import { listPayments, paymentHistoryOf } from '../lib/payments-read.js';
@@ -13,6 +13,8 @@ import { csrfField, flash, reasonField, unavailable } from '../web/layout.js';
 import { AGENCY, InputReader, MA_HO_SO, PROCEDURE, STATUS } from '../web/input.js';
 import { eventLabel, eventsOf, searchDossiers } from './queries.js';
 import { cell } from './generic.js';
+import { postalBadge, type PostalHistory, type PostalOrder } from './postal.js';
+import { messageBad, type LedgerMessage, type Receipt } from './notifications.js';
 
 /** One line of a dossier's timeline, from whichever store knows it. */
 interface TimelineItem {
@@ -77,7 +79,7 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
     const agency = agencyOf(maHoSo);
     // Another agency's dossier answers as unknown: its existence is not this operator's business.
     if (!agency || !deps.clients.mayActFor(op.client, agency)) return kit.notFound(req, reply);
-    const [events, ledger, payments, dls, ops, lookups, payHistory] = await Promise.all([
+    const [events, ledger, payments, dls, ops, lookups, payHistory, postal, messages] = await Promise.all([
       eventsOf(deps.pool, maHoSo),
       deps.backends.call<Record<string, unknown>>('national-sync', `/v1/dossiers/${encodeURIComponent(maHoSo)}/sync`, { key: op.apiKey }),
       listPayments(deps.pool, { maHoSo, limit: 50 }),
@@ -87,7 +89,16 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
         ? deps.backends.call<{ items?: Record<string, unknown>[] }>('citizen-data', '/v1/audit/search', { key: op.apiKey, body: { MaHoSo: maHoSo, limit: 200 } })
         : Promise.resolve(undefined),
       paymentHistoryOf(deps.pool, maHoSo),
+      deps.backends.call<{ orders?: PostalOrder[]; history?: PostalHistory[] }>('postal', `/v1/postal/orders/${encodeURIComponent(maHoSo)}`, { key: op.apiKey }),
+      deps.backends.call<{ messages?: LedgerMessage[] }>('notifications', '/v1/notifications', { key: op.apiKey, query: { MaHoSo: maHoSo } }),
     ]);
+    // The electronic receipt of each paid payment (notifications issues them after a verified settlement).
+    const receipts = await Promise.all(
+      (payments ?? [])
+        .filter((p) => p.status === 'paid')
+        .slice(0, 10)
+        .map(async (p) => ({ p, r: await deps.backends.call<Receipt>('notifications', `/v1/receipts/${encodeURIComponent(p.paymentId)}`, { key: op.apiKey }) })),
+    );
     const lang = req.lang;
     const items: TimelineItem[] = [];
     let owner: string | null = null;
@@ -97,7 +108,7 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
       const bad = e.type.startsWith('vn.lienthong.sync.') && /rejected|dead-lettered|retrying/.test(String(s.outcome ?? e.status));
       items.push({
         at: e.time,
-        source: e.topic.replace(/^.*?((dossier|sync|payment)\.)/, '$1'),
+        source: e.topic.replace(/^.*?((dossier|sync|payment|national)\.)/, '$1'),
         title: eventLabel(e, lang),
         bad,
         detail: html`${Object.entries(s).map(([k, v]) => html`<span class="kv"><b>${k}</b> ${cell(k, v, lang)}</span> `)}${e.status ? html`<span class="kv"><b>${t(lang, 'status')}</b> ${e.status}</span>` : ''}`,
@@ -141,6 +152,46 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
         detail: html`<span class="kv"><b>${t(lang, 'officer')}</b> ${String(x.officerId ?? '—')}</span> <span class="kv"><b>${t(lang, 'outcome')}</b> ${String(x.outcome ?? '—')}</span> <span class="kv"><b>client</b> ${String(x.clientId ?? '—')}</span>`,
       });
     }
+    // Results by post: the orders and every status VNPost reported (postal's own ledger).
+    const post = postal.ok ? postal.body : undefined;
+    for (const o of post?.orders ?? []) {
+      items.push({
+        at: new Date(o.created_at),
+        source: 'postal',
+        title: `${t(lang, 'postalOrder')} · ${o.route}`,
+        bad: o.flagged,
+        detail: html`<span class="kv"><b>${t(lang, 'postalState')}</b> <span class="badge ${postalBadge(o.state)}" data-testid="postal-order-state">${o.state}</span></span> ${o.item_code ? html`<span class="kv"><b>${t(lang, 'itemCode')}</b> ${o.item_code}</span>` : ''} ${o.flag_reason ? html`<span class="kv bad"><b>${t(lang, 'flagReason')}</b> ${o.flag_reason}</span>` : ''} <a href="/buu-chinh${qs({ state: o.state })}">${t(lang, 'navPostal')}</a>`,
+      });
+    }
+    for (const h of post?.history ?? []) {
+      items.push({
+        at: new Date(h.at),
+        source: `postal · ${h.source}`,
+        title: `${t(lang, 'postalStatus')} · ${h.status_name || h.vnpost_status}`,
+        bad: h.state !== null && postalBadge(h.state) === 'down',
+        detail: html`<span class="kv"><b>${t(lang, 'vnpostStatus')}</b> ${h.vnpost_status}</span> <span class="kv"><b>${t(lang, 'postalState')}</b> ${h.state ?? 'unknown'}</span>`,
+      });
+    }
+    // Messages to the applicant (Zalo/SMS), phone only as the ledger keeps it (last three digits).
+    for (const m of messages.ok ? (messages.body?.messages ?? []) : []) {
+      items.push({
+        at: new Date(m.createdAt),
+        source: 'notifications',
+        title: `${t(lang, 'message')} · ${m.channel} · ${m.kind}`,
+        bad: messageBad(m.status),
+        detail: html`<span class="kv"><b>${t(lang, 'status')}</b> <span data-testid="message-status">${m.status}</span></span> ${m.reason ? html`<span class="kv"><b>${t(lang, 'reason')}</b> ${m.reason}</span>` : ''} <span class="kv"><b>${t(lang, 'phone')}</b> ${m.phone}</span> <span class="kv"><b>${t(lang, 'attempts')}</b> ${m.attempts}</span>`,
+      });
+    }
+    for (const { p, r } of receipts) {
+      if (!r.ok) continue;
+      items.push({
+        at: new Date(r.body.issuedAt ?? r.body.createdAt),
+        source: 'notifications',
+        title: `${t(lang, 'receipt')} · ${r.body.provider} · ${fmtVnd(r.body.amount, lang)}`,
+        bad: r.body.status !== 'issued' && !!r.body.errorCode,
+        detail: html`<span class="kv"><b>${t(lang, 'status')}</b> ${r.body.status}</span> ${r.body.number ? html`<span class="kv"><b>số</b> ${r.body.pattern ?? ''} ${r.body.serial ?? ''} ${r.body.number}</span>` : ''} ${r.body.errorCode ? html`<span class="kv bad"><b>${t(lang, 'errorCode')}</b> ${r.body.errorCode}</span>` : ''} <a href="/thong-bao${qs({ paymentId: p.paymentId })}#receipt-h">${t(lang, 'receipt')}</a>`,
+      });
+    }
     items.sort((a, b) => a.at.getTime() - b.at.getTime());
     const reveal = opts.reveal === true;
 
@@ -162,6 +213,8 @@ ${ledgerView(c, ledger, maHoSo)}
 <section aria-labelledby="tl-h"><h2 id="tl-h">${t(c.lang, 'timeline')}</h2>
 ${payments === undefined ? unavailable(c.lang, 'payments') : ''}
 ${ops.ok || (!ops.unavailable && ops.status === 404) ? '' : unavailable(c.lang, 'operations')}
+${postal.ok || (!postal.unavailable && postal.status === 404) ? '' : unavailable(c.lang, 'postal')}
+${messages.ok || !messages.unavailable ? '' : unavailable(c.lang, 'notifications')}
 ${items.length
   ? html`<ol class="timeline" data-testid="timeline">${items.map((i) => html`<li class="${i.bad ? 'bad' : ''}"><time>${fmtTime(i.at, c.lang)}</time> <span class="src">${i.source}</span> <strong>${i.title}</strong><div>${i.detail}</div></li>`)}</ol>`
   : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}

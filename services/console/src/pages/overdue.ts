@@ -62,7 +62,8 @@ ${canAct && MA_HO_SO.test(x.MaHoSo)
 ${reasonField(c.lang, `ap-${x.MaHoSo}`)}<button type="submit">${t(c.lang, 'submit')}</button></form></details>`
   : ''}</td></tr>`,
 )}</tbody></table></div>`
-      : html`<p class="muted" data-testid="no-overdue">${t(c.lang, 'noResults')}</p>`}`);
+      : html`<p class="muted" data-testid="no-overdue">${t(c.lang, 'noResults')}</p>`}
+<p class="muted" data-testid="due-soon-missing">${t(c.lang, 'dueSoonMissing')}</p>`);
   }
 
   kit.route('GET', '/qua-han', { roles: READ_ROLES }, async (req, reply) => page(req, reply));

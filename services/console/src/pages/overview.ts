@@ -13,6 +13,9 @@ const FLOW_KEYS: Record<string, MessageKey> = {
   payments: 'flowPayments',
   citizen: 'flowCitizen',
   deadlines: 'flowDeadlines',
+  notifications: 'flowNotifications',
+  postal: 'flowPostal',
+  inbound: 'flowInbound',
 };
 
 const dur = (s: number | null, lang: Lang) => (s === null ? '—' : s < 120 ? `${fmtNumber(s, lang, 1)} s` : `${fmtNumber(s / 60, lang, 1)} ${lang === 'en' ? 'min' : 'phút'}`);

@@ -73,6 +73,7 @@ export function eventLabel(e: Pick<IndexedEvent, 'type' | 'status' | 'summary'>,
   if (e.type === 'vn.lienthong.dossier.upserted') return `${t(lang, 'gatewayAccepted')} · DongBoHoSoMC`;
   if (e.type === 'vn.lienthong.dossier.progressed') return `${t(lang, 'gatewayAccepted')} · CapNhatTienDoHoSoMC`;
   if (e.type.startsWith('vn.lienthong.sync.')) return `${t(lang, 'syncOutcome')} · ${String(e.summary.packet ?? '')}`;
+  if (e.type.startsWith('vn.lienthong.inbound.')) return `${t(lang, 'inboundPacket')} · ${e.type.split('.').pop()}`;
   if (e.type.startsWith('vn.lienthong.payment.')) return `${t(lang, 'paymentEvent')} · ${e.type.split('.').pop()}`;
   return e.type;
 }

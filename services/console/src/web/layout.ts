@@ -10,6 +10,9 @@ const NAV: { href: string; key: MessageKey; roles: ConsoleRole[] }[] = [
   { href: '/thanh-toan', key: 'navPayments', roles: ['viewer', 'operator', 'auditor'] },
   { href: '/chi-so-766', key: 'navIndicators', roles: ['viewer', 'operator', 'auditor'] },
   { href: '/qua-han', key: 'navOverdue', roles: ['viewer', 'operator', 'auditor'] },
+  { href: '/buu-chinh', key: 'navPostal', roles: ['viewer', 'operator', 'auditor'] },
+  { href: '/lien-thong-den', key: 'navInbound', roles: ['viewer', 'operator', 'auditor'] },
+  { href: '/thong-bao', key: 'navNotifications', roles: ['viewer', 'operator', 'auditor'] },
   { href: '/kiem-toan', key: 'navAudit', roles: ['auditor'] },
   { href: '/nhat-ky', key: 'navActions', roles: ['operator', 'auditor'] },
 ];
