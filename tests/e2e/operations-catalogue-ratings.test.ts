@@ -22,10 +22,18 @@ const MADONVI = '000.00.00.H99';
 /** The sandbox's simulated DVCQG in-process over real HTTP, with its admin API (faults, calls, ratings). */
 async function startSandbox(config: Record<string, unknown>) {
   const app: FastifyInstance = Fastify();
-  await app.register(dvcqgPeer, { prefix: '/dvcqg', logger: createLogger({ name: 'sandbox', level: 'silent' }), config, publicUrl: 'http://127.0.0.1' });
+  await app.register(dvcqgPeer, {
+    prefix: '/dvcqg',
+    logger: createLogger({ name: 'sandbox', level: 'silent' }),
+    config,
+    publicUrl: 'http://127.0.0.1',
+  });
   const url = `${await app.listen({ port: 0, host: '127.0.0.1' })}/dvcqg`;
   const admin = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${url}/_admin${p}`, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${url}/_admin${p}`, {
+      method,
+      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
     return { status: res.status, body: (await res.json()) as unknown };
   };
   return {
@@ -42,7 +50,15 @@ async function startSandbox(config: Record<string, unknown>) {
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let h: Harness;
 const logger = quietLogger('operations-e2e');
-const client = () => createDvcqgClient({ baseUrl: sandbox.url, username: SANDBOX_USER, password: SANDBOX_PASSWORD, madonvi: MADONVI, timeoutMs: 3_000, logger });
+const client = () =>
+  createDvcqgClient({
+    baseUrl: sandbox.url,
+    username: SANDBOX_USER,
+    password: SANDBOX_PASSWORD,
+    madonvi: MADONVI,
+    timeoutMs: 3_000,
+    logger,
+  });
 const seeded = createCatalogue();
 
 beforeAll(async () => {
@@ -82,13 +98,27 @@ describe('catalogue sync', () => {
       await sandbox.faults({});
       expect((await h.app.inject({ method: 'POST', url: '/v1/catalogue/sync', headers: op() })).json().status).toBe('ok');
     } else expect(run.status).toBe('ok');
-    expect(await count('SELECT count(*) AS n FROM ops_procedure WHERE detail_synced_at IS NOT NULL')).toBe(seeded.procedures.length);
+    expect(await count('SELECT count(*) AS n FROM ops_procedure WHERE detail_synced_at IS NOT NULL')).toBe(
+      seeded.procedures.length,
+    );
     const p = await h.app.inject({ method: 'GET', url: '/v1/catalogue/procedures/1.004873', headers: op() });
-    expect(p.json()).toMatchObject({ MaTTHC: '1.004873', legalDays: 3, workingDays: true, hasFee: true, requiresPaperResult: true, agencies: ['000.01.00.H99'] });
+    expect(p.json()).toMatchObject({
+      MaTTHC: '1.004873',
+      legalDays: 3,
+      workingDays: true,
+      hasFee: true,
+      requiresPaperResult: true,
+      agencies: ['000.01.00.H99'],
+    });
     expect(p.json().fees).toEqual([expect.objectContaining({ SOTIEN: 3000 })]);
-    expect(await count("SELECT count(*) AS n FROM ops_agency WHERE source = 'dvcqg'")).toBeGreaterThanOrEqual(seeded.agencies.length - 1);
+    expect(await count("SELECT count(*) AS n FROM ops_agency WHERE source = 'dvcqg'")).toBeGreaterThanOrEqual(
+      seeded.agencies.length - 1,
+    );
     // The override's successor survives the portal's list (which knows nothing of the 2025 merger).
-    expect((await h.pool.query("SELECT successor, source FROM ops_agency WHERE code = '000.00.00.H98'")).rows[0]).toEqual({ successor: '000.00.00.H99', source: 'override' });
+    expect((await h.pool.query("SELECT successor, source FROM ops_agency WHERE code = '000.00.00.H98'")).rows[0]).toEqual({
+      successor: '000.00.00.H99',
+      source: 'override',
+    });
     const calls = await sandbox.calls('?service=LayThuTuc&limit=1000');
     expect(calls.items.some((c) => String(c.outcome).startsWith('fault:'))).toBe(true);
   });
@@ -104,7 +134,10 @@ describe('catalogue sync', () => {
     expect(runs[0]).toMatchObject({ status: 'failed', trigger: 'on-demand' });
     expect(runs[0].errors[0].what).toBe('LayDanhSachTTHC');
     await sandbox.faults({});
-    expect((await h.app.inject({ method: 'POST', url: '/v1/catalogue/sync', headers: { authorization: `Bearer ${h.keys.viewer}` } })).statusCode).toBe(403);
+    expect(
+      (await h.app.inject({ method: 'POST', url: '/v1/catalogue/sync', headers: { authorization: `Bearer ${h.keys.viewer}` } }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it('warns the gateway of an unknown MaTTHC and of a fee not in the procedure list', async () => {
@@ -131,14 +164,24 @@ describe('catalogue sync', () => {
       method: 'POST',
       url: '/v1/catalogue/check',
       headers: { authorization: `Bearer ${h.keys.submitter}` },
-      payload: { items: [{ MaHoSo: '000.00.01.H22-251123-0001', MaTTHC: '8.888888' }, { MaHoSo: '000.00.01.H99-251123-0001', MaTTHC: '8.888888' }] },
+      payload: {
+        items: [
+          { MaHoSo: '000.00.01.H22-251123-0001', MaTTHC: '8.888888' },
+          { MaHoSo: '000.00.01.H99-251123-0001', MaTTHC: '8.888888' },
+        ],
+      },
     });
     expect(strict.json().refuse).toBe(true);
     expect(strict.json().warnings.map((w: { index: number; level: string }) => [w.index, w.level])).toEqual([
       [0, 'error'],
       [1, 'warning'],
     ]);
-    const bad = await h.app.inject({ method: 'POST', url: '/v1/catalogue/check', headers: { authorization: `Bearer ${h.keys.submitter}` }, payload: { items: [] } });
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/v1/catalogue/check',
+      headers: { authorization: `Bearer ${h.keys.submitter}` },
+      payload: { items: [] },
+    });
     expect(bad.statusCode).toBe(400);
     const hostile = await h.app.inject({
       method: 'POST',
@@ -151,7 +194,13 @@ describe('catalogue sync', () => {
 });
 
 describe('monthly ratings', () => {
-  const rate = (items: unknown[]) => h.app.inject({ method: 'POST', url: '/v1/ratings', headers: { authorization: `Bearer ${h.keys.submitter}` }, payload: { items } });
+  const rate = (items: unknown[]) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/v1/ratings',
+      headers: { authorization: `Bearer ${h.keys.submitter}` },
+      payload: { items },
+    });
 
   it('takes answers per dossier and question, refusing bad ones with their path', async () => {
     const q1 = 'Mức độ hài lòng về thời gian giải quyết';
@@ -164,7 +213,13 @@ describe('monthly ratings', () => {
       items.push({ MaHoSo: ma, question: q2, answer: 2, ratedAt: '2025-03-10T10:00:00+07:00' });
     }
     // Agency B (a commune): 4 dossiers, q1 answers 1,2,3,3 (25 / 25 / 50 %).
-    for (let i = 0; i < 4; i++) items.push({ MaHoSo: `000.03.00.H99-250312-${String(i + 1).padStart(4, '0')}`, question: q1, answer: [1, 2, 3, 3][i], ratedAt: '20250312090000' });
+    for (let i = 0; i < 4; i++)
+      items.push({
+        MaHoSo: `000.03.00.H99-250312-${String(i + 1).padStart(4, '0')}`,
+        question: q1,
+        answer: [1, 2, 3, 3][i],
+        ratedAt: '20250312090000',
+      });
     // An April answer belongs to the next month.
     items.push({ MaHoSo: '000.03.00.H99-250401-0001', question: q1, answer: 1, ratedAt: '20250401000500' });
     const r = await rate(items);
@@ -179,7 +234,13 @@ describe('monthly ratings', () => {
   });
 
   it('sends each agency-month once, retried through a portal outage until acknowledged', async () => {
-    const ratings = createMonthlyRatings({ pool: h.pool, client: client(), clock: h.clock, logger, retry: { maxAttempts: Infinity, minDelayMs: 60_000, maxDelayMs: 60_000, factor: 1, jitter: 0 } });
+    const ratings = createMonthlyRatings({
+      pool: h.pool,
+      client: client(),
+      clock: h.clock,
+      logger,
+      retry: { maxAttempts: Infinity, minDelayMs: 60_000, maxDelayMs: 60_000, factor: 1, jitter: 0 },
+    });
     await sandbox.faults({ outage: true });
     await ratings.tick(); // 1 April, 01:00: March is opened and the first send fails
     let subs = (await h.app.inject({ method: 'GET', url: '/v1/ratings/submissions', headers: op() })).json().submissions;
@@ -209,9 +270,20 @@ describe('monthly ratings', () => {
     const stored = ((await res.json()) as { items: { item: Record<string, unknown>; timesReceived: number }[] }).items;
     expect(stored.every((s) => s.timesReceived === 1)).toBe(true);
     const a1 = stored.find((s) => s.item.Madonvi === '000.00.01.H99' && String(s.item.NoiDung).includes('thời gian'))!.item;
-    expect(a1).toMatchObject({ NgayTongHop: '3-2025', TongSoNguoiDanhGia: 10, PhanTramDanhGiaRatHaiLong: '70%', PhanTramDanhGiaHaiLong: '20%', PhanTramDanhGiaChuaHaiLong: '10%' });
+    expect(a1).toMatchObject({
+      NgayTongHop: '3-2025',
+      TongSoNguoiDanhGia: 10,
+      PhanTramDanhGiaRatHaiLong: '70%',
+      PhanTramDanhGiaHaiLong: '20%',
+      PhanTramDanhGiaChuaHaiLong: '10%',
+    });
     const b1 = stored.find((s) => s.item.Madonvi === '000.03.00.H99')!.item;
-    expect(b1).toMatchObject({ TongSoNguoiDanhGia: 4, PhanTramDanhGiaRatHaiLong: '25%', PhanTramDanhGiaHaiLong: '25%', PhanTramDanhGiaChuaHaiLong: '50%' });
+    expect(b1).toMatchObject({
+      TongSoNguoiDanhGia: 4,
+      PhanTramDanhGiaRatHaiLong: '25%',
+      PhanTramDanhGiaHaiLong: '25%',
+      PhanTramDanhGiaChuaHaiLong: '50%',
+    });
     expect(stored).toHaveLength(3); // A: two questions, B: one; April's answer is not in March
   });
 });

@@ -24,7 +24,13 @@ export async function buildApp(deps: OperationsAppDeps): Promise<FastifyInstance
   const app = deps.server;
   registerIndicatorRoutes(app, { indicators: deps.core.indicators, clock: deps.clock });
   registerDossierRoutes(app, { pool: deps.pool, schema: deps.schema, clock: deps.clock });
-  registerApologyRoutes(app, { pool: deps.pool, schema: deps.schema, clock: deps.clock, calendar: deps.calendar, onQueued: () => deps.core.outbox.kick() });
+  registerApologyRoutes(app, {
+    pool: deps.pool,
+    schema: deps.schema,
+    clock: deps.clock,
+    calendar: deps.calendar,
+    onQueued: () => deps.core.outbox.kick(),
+  });
   registerAgencyRoutes(app, { pool: deps.pool, registry: deps.core.registry });
   for (const r of deps.extraRoutes ?? []) r(app);
   await app.ready();

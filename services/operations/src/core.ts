@@ -37,8 +37,20 @@ export interface OperationsCore {
 
 export function createOperationsCore(d: OperationsCoreDeps): OperationsCore {
   const registry = createAgencyRegistry({ pool: d.pool, logger: d.logger, overrides: d.agencyOverrides });
-  const store = createReadModelStore({ pool: d.pool, schema: d.schema, calendar: d.calendar, onNewAgency: (c) => registry.ensureCode(c) });
-  const outbox = createOutboxRelay({ pool: d.pool, producer: d.producer, topic: d.deadlineTopic, logger: d.logger, clock: d.clock, intervalMs: d.outboxIntervalMs });
+  const store = createReadModelStore({
+    pool: d.pool,
+    schema: d.schema,
+    calendar: d.calendar,
+    onNewAgency: (c) => registry.ensureCode(c),
+  });
+  const outbox = createOutboxRelay({
+    pool: d.pool,
+    producer: d.producer,
+    topic: d.deadlineTopic,
+    logger: d.logger,
+    clock: d.clock,
+    intervalMs: d.outboxIntervalMs,
+  });
   const monitor = createDeadlineMonitor({
     pool: d.pool,
     schema: d.schema,

@@ -19,14 +19,29 @@ const RATINGS_LOCK = "hashtext('lienthong-operations-ratings')";
  * the monthly ratings (advisory lock around each tick) and the indicator gauges; plus the routes of the
  * catalogue and ratings modules.
  */
-export function createJobs(d: { ctx: ServiceContext<OperationsConfig>; core: OperationsCore; pool: Pool; calendar: WorkingCalendar; clock: Clock }) {
+export function createJobs(d: {
+  ctx: ServiceContext<OperationsConfig>;
+  core: OperationsCore;
+  pool: Pool;
+  calendar: WorkingCalendar;
+  clock: Clock;
+}) {
   const c = d.ctx.config;
   const log = d.ctx.logger;
   const client = c.DVCQG_PASSWORD
-    ? createDvcqgClient({ baseUrl: c.DVCQG_BASE_URL, username: c.DVCQG_USERNAME, password: c.DVCQG_PASSWORD, madonvi: c.DVCQG_MADONVI, timeoutMs: c.DVCQG_TIMEOUT_MS, logger: log })
+    ? createDvcqgClient({
+        baseUrl: c.DVCQG_BASE_URL,
+        username: c.DVCQG_USERNAME,
+        password: c.DVCQG_PASSWORD,
+        madonvi: c.DVCQG_MADONVI,
+        timeoutMs: c.DVCQG_TIMEOUT_MS,
+        logger: log,
+      })
     : undefined;
   if (!client) log.warn('DVCQG_PASSWORD not set: catalogue sync and monthly ratings are off');
-  const sync = client ? createCatalogueSync({ pool: d.pool, client, registry: d.core.registry, store: d.core.store, logger: log, clock: d.clock }) : undefined;
+  const sync = client
+    ? createCatalogueSync({ pool: d.pool, client, registry: d.core.registry, store: d.core.store, logger: log, clock: d.clock })
+    : undefined;
   const ratings = createMonthlyRatings({ pool: d.pool, client, clock: d.clock, logger: log });
   const gauges = createIndicatorGauges({
     registry: d.ctx.metrics,
@@ -35,7 +50,9 @@ export function createJobs(d: { ctx: ServiceContext<OperationsConfig>; core: Ope
     indicators: d.core.indicators,
     clock: d.clock,
     logger: log,
-    agencies: c.OPERATIONS_GAUGE_AGENCIES.split(',').map((x) => x.trim()).filter(Boolean),
+    agencies: c.OPERATIONS_GAUGE_AGENCIES.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
   });
   const tasks: ScheduledTask[] = [];
   const inFlight = new Set<Promise<unknown>>();
@@ -58,7 +75,13 @@ export function createJobs(d: { ctx: ServiceContext<OperationsConfig>; core: Ope
   return {
     routes: [
       (app: FastifyInstance) =>
-        registerCatalogueRoutes(app, { pool: d.pool, sync, refuseAgencies: c.OPERATIONS_CATALOGUE_REFUSE_AGENCIES.split(',').map((x) => x.trim()).filter(Boolean) }),
+        registerCatalogueRoutes(app, {
+          pool: d.pool,
+          sync,
+          refuseAgencies: c.OPERATIONS_CATALOGUE_REFUSE_AGENCIES.split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+        }),
       (app: FastifyInstance) => registerRatingRoutes(app, { pool: d.pool, clock: d.clock }),
     ],
     start() {

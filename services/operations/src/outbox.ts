@@ -25,7 +25,14 @@ const LOCK = "hashtext('lienthong-operations-outbox')";
  * dying between Kafka's commit and the mark — carries the same CloudEvent id (derived from the dossier,
  * kind and deadline), so a consumer can drop it; docs/operations.md says so.
  */
-export function createOutboxRelay(opts: { pool: Pool; producer: EventProducer; topic: string; logger: Logger; clock: Clock; intervalMs: number }): OutboxRelay {
+export function createOutboxRelay(opts: {
+  pool: Pool;
+  producer: EventProducer;
+  topic: string;
+  logger: Logger;
+  clock: Clock;
+  intervalMs: number;
+}): OutboxRelay {
   const log = opts.logger.child({ component: 'outbox' });
   const policy: RetryPolicy = { maxAttempts: Infinity, minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 0.3 };
   let timer: NodeJS.Timeout | undefined;
@@ -42,7 +49,11 @@ export function createOutboxRelay(opts: { pool: Pool; producer: EventProducer; t
         await c.query('COMMIT');
         return { published: 0, more: false };
       }
-      const rows = (await c.query('SELECT outbox_id, event FROM ops_outbox WHERE published_at IS NULL ORDER BY outbox_id LIMIT 500 FOR UPDATE')).rows as {
+      const rows = (
+        await c.query(
+          'SELECT outbox_id, event FROM ops_outbox WHERE published_at IS NULL ORDER BY outbox_id LIMIT 500 FOR UPDATE',
+        )
+      ).rows as {
         outbox_id: string;
         event: CloudEvent;
       }[];
@@ -52,13 +63,22 @@ export function createOutboxRelay(opts: { pool: Pool; producer: EventProducer; t
       }
       const ids = rows.map((r) => r.outbox_id);
       try {
-        await opts.producer.publish(opts.topic, rows.map((r) => r.event));
+        await opts.producer.publish(
+          opts.topic,
+          rows.map((r) => r.event),
+        );
       } catch (err) {
-        await c.query('UPDATE ops_outbox SET attempts = attempts + 1, last_error = $2 WHERE outbox_id = ANY($1::bigint[])', [ids, String((err as Error).message).slice(0, 500)]);
+        await c.query('UPDATE ops_outbox SET attempts = attempts + 1, last_error = $2 WHERE outbox_id = ANY($1::bigint[])', [
+          ids,
+          String((err as Error).message).slice(0, 500),
+        ]);
         await c.query('COMMIT');
         throw err;
       }
-      await c.query('UPDATE ops_outbox SET published_at = $2, attempts = attempts + 1, last_error = NULL WHERE outbox_id = ANY($1::bigint[])', [ids, opts.clock.now()]);
+      await c.query(
+        'UPDATE ops_outbox SET published_at = $2, attempts = attempts + 1, last_error = NULL WHERE outbox_id = ANY($1::bigint[])',
+        [ids, opts.clock.now()],
+      );
       await c.query('COMMIT');
       log.debug({ published: rows.length }, 'deadline events published');
       return { published: rows.length, more: rows.length === 500 };

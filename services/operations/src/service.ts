@@ -1,5 +1,13 @@
 import { systemClock, type ServiceDefinition } from '@lienthong/platform';
-import { catalogueSpecs, createConsumerRunner, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig, topicNames } from '@lienthong/events';
+import {
+  catalogueSpecs,
+  createConsumerRunner,
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  kafkaConnectionFromConfig,
+  topicNames,
+} from '@lienthong/events';
 import { operationsConfigSchema } from './config.js';
 import { loadCalendar } from './calendar/calendar.js';
 import { loadAgencyOverrides } from './registry/agency-registry.js';
@@ -28,8 +36,15 @@ export const operationsService: ServiceDefinition<typeof operationsConfigSchema>
     await ensureTopics(admin, catalogueSpecs(c.KAFKA_TOPIC_NAMESPACE));
     await admin.disconnect();
     const topics = topicNames(c.KAFKA_TOPIC_NAMESPACE);
-    const producer = createEventProducer({ kafka, logger: ctx.logger, transactionalIdPrefix: 'lienthong-operations', metrics: ctx.metrics });
-    await producer.connect().catch((err) => ctx.logger.warn({ err }, 'Kafka not reachable yet; deadline events wait in the outbox'));
+    const producer = createEventProducer({
+      kafka,
+      logger: ctx.logger,
+      transactionalIdPrefix: 'lienthong-operations',
+      metrics: ctx.metrics,
+    });
+    await producer
+      .connect()
+      .catch((err) => ctx.logger.warn({ err }, 'Kafka not reachable yet; deadline events wait in the outbox'));
     ctx.onClose({ name: 'producer', close: () => producer.disconnect() });
 
     const core = createOperationsCore({
@@ -42,7 +57,9 @@ export const operationsService: ServiceDefinition<typeof operationsConfigSchema>
       producer,
       deadlineTopic: topics.dossierDeadline,
       agencyOverrides: overrides,
-      populationCodes: c.OPERATIONS_POPULATION_MACSDL.split(',').map((x) => x.trim()).filter(Boolean),
+      populationCodes: c.OPERATIONS_POPULATION_MACSDL.split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
       dueSoonWorkingHours: c.OPERATIONS_DUE_SOON_WORKING_HOURS,
       outboxIntervalMs: c.OPERATIONS_OUTBOX_INTERVAL_MS,
     });
@@ -72,14 +89,23 @@ export const operationsService: ServiceDefinition<typeof operationsConfigSchema>
     ctx.onClose({ name: 'jobs', close: () => jobs.stop() });
 
     const server = await ctx.httpServer({
-      description: 'Liên Thông Hub operations: read model, overdue dossiers, apology letters, catalogue, ratings, Decision 766 indicators',
+      description:
+        'Liên Thông Hub operations: read model, overdue dossiers, apology letters, catalogue, ratings, Decision 766 indicators',
       readiness: {
         postgres: async () => {
           await pool.query('SELECT 1');
         },
       },
     });
-    const app = await buildApp({ server, core, pool, schema: c.OPERATIONS_READ_SCHEMA, calendar, clock: systemClock, extraRoutes: jobs.routes });
+    const app = await buildApp({
+      server,
+      core,
+      pool,
+      schema: c.OPERATIONS_READ_SCHEMA,
+      calendar,
+      clock: systemClock,
+      extraRoutes: jobs.routes,
+    });
     return { app, listen: { host: c.OPERATIONS_HOST, port: c.OPERATIONS_PORT } };
   },
 };

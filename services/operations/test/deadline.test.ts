@@ -12,8 +12,12 @@ import { readTopic } from '../../../tests/helpers/index.js';
 import { at, createHarness, d14, feed, putProcedure, snapshotEvent, stepEvent, type Harness } from './harness.js';
 
 const ajv = new Ajv2020({ strict: false, validateFormats: false });
-const validateDeadline = ajv.compile(JSON.parse(readFileSync(new URL('../../../schemas/events/dossier-deadline.v1.json', import.meta.url), 'utf8')));
-const validateApology = ajv.compile(JSON.parse(readFileSync(new URL('../../../schemas/events/dossier-apology.v1.json', import.meta.url), 'utf8')));
+const validateDeadline = ajv.compile(
+  JSON.parse(readFileSync(new URL('../../../schemas/events/dossier-deadline.v1.json', import.meta.url), 'utf8')),
+);
+const validateApology = ajv.compile(
+  JSON.parse(readFileSync(new URL('../../../schemas/events/dossier-apology.v1.json', import.meta.url), 'utf8')),
+);
 
 let h: Harness;
 const iso = (local: string) => new Date(at(local)).toISOString();
@@ -22,7 +26,15 @@ let seq = 0;
 const ma = (day: string) => `${agency}-${day}-${String(++seq).padStart(4, '0')}`;
 
 function item(m: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return { MaHoSo: m, MaTTHC: '1.100001', TenTTHC: 'Cấp giấy phép thử nghiệm', KenhThucHien: '1', ChuHoSo: 'Nguyễn Văn <script>An</script>', TrangThaiHoSo: '2', ...fields };
+  return {
+    MaHoSo: m,
+    MaTTHC: '1.100001',
+    TenTTHC: 'Cấp giấy phép thử nghiệm',
+    KenhThucHien: '1',
+    ChuHoSo: 'Nguyễn Văn <script>An</script>',
+    TrangThaiHoSo: '2',
+    ...fields,
+  };
 }
 
 async function notices(m: string): Promise<{ kind: string }[]> {
@@ -45,7 +57,9 @@ describe('overdue at the right working minute', () => {
   it('across a weekend: no NgayHenTra, 1 working day from Friday 16:00 → due Monday 16:00, overdue at 16:01', async () => {
     const m = ma('240308');
     await feed(h.core, [snapshotEvent(item(m, { NgayTiepNhan: d14('2024-03-08T16:00') }), iso('2024-03-08T16:00'))]);
-    const row = (await h.pool.query(`SELECT due_at FROM ${h.schema}.dossier WHERE ma_ho_so = $1`, [m])).rows[0] as { due_at: Date };
+    const row = (await h.pool.query(`SELECT due_at FROM ${h.schema}.dossier WHERE ma_ho_so = $1`, [m])).rows[0] as {
+      due_at: Date;
+    };
     expect(row.due_at.toISOString()).toBe(iso('2024-03-11T16:00'));
     await scanAt('2024-03-09T12:00'); // Saturday
     await scanAt('2024-03-11T16:00');
@@ -56,7 +70,9 @@ describe('overdue at the right working minute', () => {
 
   it('across Tết: 2 working days from Friday 24/01/2025 10:00 → due Tuesday 04/02/2025 10:00', async () => {
     const m = ma('250124');
-    await feed(h.core, [snapshotEvent(item(m, { MaTTHC: '1.100002', NgayTiepNhan: d14('2025-01-24T10:00') }), iso('2025-01-24T10:00'))]);
+    await feed(h.core, [
+      snapshotEvent(item(m, { MaTTHC: '1.100002', NgayTiepNhan: d14('2025-01-24T10:00') }), iso('2025-01-24T10:00')),
+    ]);
     await scanAt('2025-01-31T12:00'); // mùng 3 Tết: nothing yet, not even due-soon (8 working hours → Monday 17:00)
     expect(await notices(m)).toEqual([]);
     await scanAt('2025-02-03T10:00'); // 8 working hours before the deadline
@@ -70,7 +86,10 @@ describe('overdue at the right working minute', () => {
   it('a supplement request stops the clock; when supplied, the working time left resumes (across a weekend)', async () => {
     const m = ma('240305');
     await feed(h.core, [
-      snapshotEvent(item(m, { NgayTiepNhan: d14('2024-03-05T08:00'), NgayHenTra: d14('2024-03-08T17:00') }), iso('2024-03-05T08:00')),
+      snapshotEvent(
+        item(m, { NgayTiepNhan: d14('2024-03-05T08:00'), NgayHenTra: d14('2024-03-08T17:00') }),
+        iso('2024-03-05T08:00'),
+      ),
       stepEvent(m, 5, '2024-03-07T16:00', 'Yêu cầu bổ sung'),
     ]);
     // Past NgayHenTra, but the request is open: the clock is stopped.
@@ -78,7 +97,8 @@ describe('overdue at the right working minute', () => {
     expect((await notices(m)).map((n) => n.kind)).not.toContain('overdue');
     // Supplied Monday 09:00: 540 working minutes were left (Thu 16–17, Fri) → Tuesday 10:00.
     await feed(h.core, [stepEvent(m, 4, '2024-03-11T09:00', 'Đã bổ sung')], 100);
-    const row = (await h.pool.query(`SELECT due_at, overdue_at, clock_stopped FROM ${h.schema}.dossier WHERE ma_ho_so = $1`, [m])).rows[0];
+    const row = (await h.pool.query(`SELECT due_at, overdue_at, clock_stopped FROM ${h.schema}.dossier WHERE ma_ho_so = $1`, [m]))
+      .rows[0];
     expect(row.clock_stopped).toBe(false);
     expect(row.due_at.toISOString()).toBe(iso('2024-03-12T10:00'));
     await scanAt('2024-03-12T10:00');
@@ -89,27 +109,48 @@ describe('overdue at the right working minute', () => {
 
   it('a second supplement request makes the dossier overdue at once', async () => {
     const m = ma('240311');
-    await feed(h.core, [
-      snapshotEvent(item(m, { NgayTiepNhan: d14('2024-03-11T08:00'), NgayHenTra: d14('2024-03-15T17:00') }), iso('2024-03-11T08:00')),
-      stepEvent(m, 5, '2024-03-11T09:00'),
-      stepEvent(m, 4, '2024-03-12T09:00'),
-      stepEvent(m, 5, '2024-03-13T09:00'),
-    ], 200);
+    await feed(
+      h.core,
+      [
+        snapshotEvent(
+          item(m, { NgayTiepNhan: d14('2024-03-11T08:00'), NgayHenTra: d14('2024-03-15T17:00') }),
+          iso('2024-03-11T08:00'),
+        ),
+        stepEvent(m, 5, '2024-03-11T09:00'),
+        stepEvent(m, 4, '2024-03-12T09:00'),
+        stepEvent(m, 5, '2024-03-13T09:00'),
+      ],
+      200,
+    );
     await scanAt('2024-03-13T09:01');
     expect((await notices(m)).map((n) => n.kind)).toContain('overdue');
     await h.core.outbox.drain();
     const events = (await readTopic(h.topics.dossierDeadline)).map((r) => decodeEvent(r.value));
     const ev = events.find((e) => e.subject === m && e.type === 'vn.lienthong.dossier.overdue')!;
-    expect(ev.data).toMatchObject({ MaHoSo: m, agencyCode: agency, kind: 'overdue', secondSupplementRequest: true, NgayHenTra: '20240315170000' });
-    for (const e of events.filter((x) => x.type.startsWith('vn.lienthong.dossier.'))) expect(validateDeadline(e.data), JSON.stringify(validateDeadline.errors)).toBe(true);
+    expect(ev.data).toMatchObject({
+      MaHoSo: m,
+      agencyCode: agency,
+      kind: 'overdue',
+      secondSupplementRequest: true,
+      NgayHenTra: '20240315170000',
+    });
+    for (const e of events.filter((x) => x.type.startsWith('vn.lienthong.dossier.')))
+      expect(validateDeadline(e.data), JSON.stringify(validateDeadline.errors)).toBe(true);
   });
 
   it('a dossier that ended is never overdue', async () => {
     const m = ma('240304');
-    await feed(h.core, [
-      snapshotEvent(item(m, { NgayTiepNhan: d14('2024-03-04T08:00'), NgayHenTra: d14('2024-03-05T17:00') }), iso('2024-03-04T08:00')),
-      stepEvent(m, 9, '2024-03-05T10:00'),
-    ], 300);
+    await feed(
+      h.core,
+      [
+        snapshotEvent(
+          item(m, { NgayTiepNhan: d14('2024-03-04T08:00'), NgayHenTra: d14('2024-03-05T17:00') }),
+          iso('2024-03-04T08:00'),
+        ),
+        stepEvent(m, 9, '2024-03-05T10:00'),
+      ],
+      300,
+    );
     await scanAt('2024-03-20T10:00');
     expect((await notices(m)).map((n) => n.kind)).not.toContain('overdue');
   });
@@ -124,10 +165,16 @@ describe('untrusted events', () => {
       { ...snapshotEvent(item(ma('240601'), {}), iso('2024-06-01T08:00')), time: 'yesterday' },
     ];
     for (const e of bad) {
-      const err = await h.core.handle(e, { offset: '1' }).then(() => undefined, (x: unknown) => x);
+      const err = await h.core.handle(e, { offset: '1' }).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
       expect(err, JSON.stringify(e.data).slice(0, 40)).toMatchObject({ code: 'LT_OPS_BAD_EVENT', retriable: false });
     }
-    const other = { ...snapshotEvent(item(ma('240601'), {}), iso('2024-06-01T08:00')), type: 'vn.lienthong.dossier.something-else' };
+    const other = {
+      ...snapshotEvent(item(ma('240601'), {}), iso('2024-06-01T08:00')),
+      type: 'vn.lienthong.dossier.something-else',
+    };
     expect(await h.core.handle(other, { offset: '2' })).toBe('ignored');
   });
 });
@@ -135,7 +182,16 @@ describe('untrusted events', () => {
 describe('exactly one event per dossier and deadline', () => {
   it('across a restart between recording and publishing, and with two instances scanning at once', async () => {
     const ids = Array.from({ length: 20 }, () => ma('240401'));
-    await feed(h.core, ids.map((m) => snapshotEvent(item(m, { NgayTiepNhan: d14('2024-04-01T08:00'), NgayHenTra: d14('2024-04-02T17:00') }), iso('2024-04-01T08:00'))), 400);
+    await feed(
+      h.core,
+      ids.map((m) =>
+        snapshotEvent(
+          item(m, { NgayTiepNhan: d14('2024-04-01T08:00'), NgayHenTra: d14('2024-04-02T17:00') }),
+          iso('2024-04-01T08:00'),
+        ),
+      ),
+      400,
+    );
     // Instance A records the transitions and dies before its outbox ran.
     const a = h.newCore();
     h.clock.set(new Date(at('2024-04-03T09:00')));
@@ -147,15 +203,30 @@ describe('exactly one event per dossier and deadline', () => {
     await b.outbox.drain();
     // Later: 10 more become overdue while both instances scan concurrently.
     const more = Array.from({ length: 10 }, () => ma('240402'));
-    await feed(h.core, more.map((m) => snapshotEvent(item(m, { NgayTiepNhan: d14('2024-04-02T08:00'), NgayHenTra: d14('2024-04-03T17:00') }), iso('2024-04-02T08:00'))), 500);
+    await feed(
+      h.core,
+      more.map((m) =>
+        snapshotEvent(
+          item(m, { NgayTiepNhan: d14('2024-04-02T08:00'), NgayHenTra: d14('2024-04-03T17:00') }),
+          iso('2024-04-02T08:00'),
+        ),
+      ),
+      500,
+    );
     h.clock.set(new Date(at('2024-04-04T09:00')));
     const [ra, rb] = await Promise.all([a.monitor.scanOnce(), b.monitor.scanOnce()]);
     expect(ra.overdue + rb.overdue).toBe(10);
     await Promise.all([a.outbox.drain(), b.outbox.drain()]);
     await h.core.monitor.scanOnce();
     await h.core.outbox.drain();
-    const events = (await readTopic(h.topics.dossierDeadline)).map((r) => decodeEvent(r.value)).filter((e) => e.type === 'vn.lienthong.dossier.overdue');
-    for (const m of [...ids, ...more]) expect(events.filter((e) => e.subject === m), m).toHaveLength(1);
+    const events = (await readTopic(h.topics.dossierDeadline))
+      .map((r) => decodeEvent(r.value))
+      .filter((e) => e.type === 'vn.lienthong.dossier.overdue');
+    for (const m of [...ids, ...more])
+      expect(
+        events.filter((e) => e.subject === m),
+        m,
+      ).toHaveLength(1);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
   });
 });
@@ -166,12 +237,26 @@ describe('apology letters', () => {
     m = ma('240501');
     await feed(
       h.core,
-      [snapshotEvent(item(m, { NgayTiepNhan: d14('2024-05-06T08:00'), NgayHenTra: d14('2024-05-07T17:00'), DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí', MaPhiLePhi: 'LP', Gia: '15000', HinhThucThu: '1' }] }), iso('2024-05-06T08:00'))],
+      [
+        snapshotEvent(
+          item(m, {
+            NgayTiepNhan: d14('2024-05-06T08:00'),
+            NgayHenTra: d14('2024-05-07T17:00'),
+            DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí', MaPhiLePhi: 'LP', Gia: '15000', HinhThucThu: '1' }],
+          }),
+          iso('2024-05-06T08:00'),
+        ),
+      ],
       600,
     );
   });
   const post = (body: unknown, key = h.keys.operator, target = m) =>
-    h.app.inject({ method: 'POST', url: `/v1/overdue/${target}/apology`, headers: { authorization: `Bearer ${key}` }, payload: body as object });
+    h.app.inject({
+      method: 'POST',
+      url: `/v1/overdue/${target}/apology`,
+      headers: { authorization: `Bearer ${key}` },
+      payload: body as object,
+    });
 
   it('refuses a dossier that is not overdue yet (409), a viewer (403), a past or malformed date (400)', async () => {
     h.clock.set(new Date(at('2024-05-07T10:00')));
@@ -185,12 +270,21 @@ describe('apology letters', () => {
     expect((await post({ reason: '', newDueDate: '2024-05-10' })).statusCode).toBe(400);
     expect((await post({ reason: 'x', newDueDate: '2024-05-10', extra: 1 })).statusCode).toBe(400);
     expect((await post({ reason: 'x', newDueDate: '2024-05-10' }, h.keys.operator, 'not-a-ma-ho-so')).statusCode).toBe(400);
-    expect((await post({ reason: 'x', newDueDate: '2024-05-10' }, h.keys.operator, `${agency}-240501-9999`)).statusCode).toBe(404);
+    expect((await post({ reason: 'x', newDueDate: '2024-05-10' }, h.keys.operator, `${agency}-240501-9999`)).statusCode).toBe(
+      404,
+    );
   });
 
   it('records the letter with the dossier, renders it escaped, and publishes it once', async () => {
     h.clock.set(new Date(at('2024-05-08T10:00')));
-    const r = await post({ reason: 'Cần xác minh thêm <b>hồ sơ</b> đất đai', newDueDate: '2024-05-13', letterNumber: '12', place: 'Sa Bàn', signerTitle: 'Giám đốc', signerName: 'Lê Văn C' });
+    const r = await post({
+      reason: 'Cần xác minh thêm <b>hồ sơ</b> đất đai',
+      newDueDate: '2024-05-13',
+      letterNumber: '12',
+      place: 'Sa Bàn',
+      signerTitle: 'Giám đốc',
+      signerName: 'Lê Văn C',
+    });
     expect(r.statusCode).toBe(201);
     const { apologyId, letterUrl, inferredFields } = r.json();
     expect(inferredFields).toContain('governingBody');
@@ -202,13 +296,28 @@ describe('apology letters', () => {
     expect(page.body).toContain('&lt;script&gt;');
     expect(page.body).not.toContain('<script>');
     expect(page.body).not.toContain('<b>hồ sơ');
-    const dossier = await h.app.inject({ method: 'GET', url: `/v1/dossiers/${m}`, headers: { authorization: `Bearer ${h.keys.viewer}` } });
+    const dossier = await h.app.inject({
+      method: 'GET',
+      url: `/v1/dossiers/${m}`,
+      headers: { authorization: `Bearer ${h.keys.viewer}` },
+    });
     expect(dossier.json().apologies).toEqual([expect.objectContaining({ apologyId, newDueDate: '2024-05-13' })]);
-    expect(dossier.json()).toMatchObject({ MaHoSo: m, agency, fees: [{ TenPhiLePhi: 'Lệ phí', Gia: 15000, HinhThucThu: '1' }], resultLinks: [] });
-    const scoped = await h.app.inject({ method: 'GET', url: `/v1/dossiers/${m}`, headers: { authorization: `Bearer ${h.keys.scopedViewer}` } });
+    expect(dossier.json()).toMatchObject({
+      MaHoSo: m,
+      agency,
+      fees: [{ TenPhiLePhi: 'Lệ phí', Gia: 15000, HinhThucThu: '1' }],
+      resultLinks: [],
+    });
+    const scoped = await h.app.inject({
+      method: 'GET',
+      url: `/v1/dossiers/${m}`,
+      headers: { authorization: `Bearer ${h.keys.scopedViewer}` },
+    });
     expect(scoped.statusCode).toBe(403);
     await h.core.outbox.drain();
-    const events = (await readTopic(h.topics.dossierDeadline)).map((x) => decodeEvent(x.value)).filter((e) => e.type === 'vn.lienthong.dossier.apology-issued');
+    const events = (await readTopic(h.topics.dossierDeadline))
+      .map((x) => decodeEvent(x.value))
+      .filter((e) => e.type === 'vn.lienthong.dossier.apology-issued');
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ MaHoSo: m, apologyId, newDueDate: '2024-05-13' });
     expect(validateApology(events[0]!.data), JSON.stringify(validateApology.errors)).toBe(true);

@@ -16,8 +16,22 @@ import {
   type Pool,
   type Role,
 } from '@lienthong/platform';
-import { createEvent, createEventProducer, createKafka, topicNames, type CloudEvent, type EventProducer } from '@lienthong/events';
-import { createTestDatabase, createTestNamespace, deleteTestNamespace, quietLogger, randomSuffix, testBrokers } from '../../../tests/helpers/index.js';
+import {
+  createEvent,
+  createEventProducer,
+  createKafka,
+  topicNames,
+  type CloudEvent,
+  type EventProducer,
+} from '@lienthong/events';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  deleteTestNamespace,
+  quietLogger,
+  randomSuffix,
+  testBrokers,
+} from '../../../tests/helpers/index.js';
 import { loadCalendar, type WorkingCalendar } from '../src/calendar/calendar.js';
 import { loadAgencyOverrides } from '../src/registry/agency-registry.js';
 import { ensureReadModel } from '../src/read-model/schema.js';
@@ -60,7 +74,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(opts: { now: string; schema?: string; populationCodes?: string[]; catalogueSync?: (d: { pool: Pool; core: OperationsCore; clock: ReturnType<typeof fixedClock> }) => CatalogueSync } ): Promise<Harness> {
+export async function createHarness(opts: {
+  now: string;
+  schema?: string;
+  populationCodes?: string[];
+  catalogueSync?: (d: { pool: Pool; core: OperationsCore; clock: ReturnType<typeof fixedClock> }) => CatalogueSync;
+}): Promise<Harness> {
   const logger = quietLogger('operations-test');
   const db = await createTestDatabase();
   const namespace = await createTestNamespace();
@@ -93,7 +112,13 @@ export async function createHarness(opts: { now: string; schema?: string; popula
 
   const keyOf = () => generateApiKey();
   const k = { viewer: keyOf(), operator: keyOf(), submitter: keyOf(), scopedViewer: keyOf() };
-  const client = (id: string, key: string, roles: Role[], agencies = ['*']) => ({ id, name: id, keyHash: hashApiKey(key), agencies, roles });
+  const client = (id: string, key: string, roles: Role[], agencies = ['*']) => ({
+    id,
+    name: id,
+    keyHash: hashApiKey(key),
+    agencies,
+    roles,
+  });
   const clients = createApiClientRegistry({
     clients: [
       client('viewer', k.viewer, ['viewer']),
@@ -102,7 +127,12 @@ export async function createHarness(opts: { now: string; schema?: string; popula
       client('scoped', k.scopedViewer, ['viewer'], ['*.H22']),
     ],
   });
-  const server = await createHttpServer({ name: 'operations', logger, metrics: createMetricsRegistry('operations-test'), auth: { clients } });
+  const server = await createHttpServer({
+    name: 'operations',
+    logger,
+    metrics: createMetricsRegistry('operations-test'),
+    auth: { clients },
+  });
   const app = await buildApp({
     server,
     core,
@@ -110,7 +140,10 @@ export async function createHarness(opts: { now: string; schema?: string; popula
     schema,
     calendar,
     clock,
-    extraRoutes: [(a) => registerCatalogueRoutes(a, { pool, sync: opts.catalogueSync?.({ pool, core, clock }), refuseAgencies: ['*.H22'] }), (a) => registerRatingRoutes(a, { pool, clock })],
+    extraRoutes: [
+      (a) => registerCatalogueRoutes(a, { pool, sync: opts.catalogueSync?.({ pool, core, clock }), refuseAgencies: ['*.H22'] }),
+      (a) => registerRatingRoutes(a, { pool, clock }),
+    ],
   });
   return {
     pool,
@@ -155,7 +188,13 @@ export function stepEvent(maHoSo: string, trangThai: number, local: string, note
     type: 'vn.lienthong.dossier.progressed',
     subject: maHoSo,
     dataschema: 'https://lienthong.gov.vn/schemas/dvcqg/cap-nhat-tien-do-ho-so-mc.item.v1.json',
-    data: { MaHoSo: maHoSo, NguoiXuLy: 'Chuyên viên', ThoiDiemXuLy: d14(local), NoiDungXuLy: note || `Trạng thái ${trangThai}`, TrangThai: String(trangThai) },
+    data: {
+      MaHoSo: maHoSo,
+      NguoiXuLy: 'Chuyên viên',
+      ThoiDiemXuLy: d14(local),
+      NoiDungXuLy: note || `Trạng thái ${trangThai}`,
+      TrangThai: String(trangThai),
+    },
     time: new Date(at(local)),
   });
 }
@@ -167,7 +206,14 @@ export function settledEvent(maHoSo: string, paymentId: string, flag: '1' | '2',
     type: 'vn.lienthong.payment.settled',
     subject: paymentId,
     dataschema: 'https://lienthong.gov.vn/schemas/events/payment-settled.v1.json',
-    data: { paymentId, MaHoSo: maHoSo, provider: flag === '1' ? 'paygov' : 'vnpay', amount: 50_000, DuocThanhToanTrucTuyen: flag, paidAt },
+    data: {
+      paymentId,
+      MaHoSo: maHoSo,
+      provider: flag === '1' ? 'paygov' : 'vnpay',
+      amount: 50_000,
+      DuocThanhToanTrucTuyen: flag,
+      paidAt,
+    },
     time: new Date(paidAt),
   });
 }

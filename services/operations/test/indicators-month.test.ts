@@ -80,20 +80,25 @@ let h: Harness;
 const fx = monthFixture();
 const allEvents: CloudEvent[] = [...fx.dossierEvents, ...fx.paymentEvents, ...fx.syncEvents];
 
-const table = (figs: IndicatorFigure[]) => Object.fromEntries(figs.map((f) => [f.id, { numerator: f.numerator, denominator: f.denominator, rate: f.rate, score: f.score }]));
+const table = (figs: IndicatorFigure[]) =>
+  Object.fromEntries(
+    figs.map((f) => [f.id, { numerator: f.numerator, denominator: f.denominator, rate: f.rate, score: f.score }]),
+  );
 const serviceOn = (schema: string) => createIndicatorService({ pool: h.pool, schema, populationCodes: ['99'] });
 const compute = (schema: string, agency = H99) => serviceOn(schema).compute({ agency, period, nowMs: NOW, maTTHC: '1.000001' });
 const derivedRows = async (schema: string) =>
-  (await h.pool.query(
-    `SELECT ma_ho_so, agency_code, kenh, trang_thai, ngay_tiep_nhan, due_base, due_at, overdue_at, end_at, end_status, supp_count, paid_flag, paid_settled, synced_at, resolution_wmin
+  (
+    await h.pool.query(
+      `SELECT ma_ho_so, agency_code, kenh, trang_thai, ngay_tiep_nhan, due_base, due_at, overdue_at, end_at, end_status, supp_count, paid_flag, paid_settled, synced_at, resolution_wmin
      FROM ${schema}.dossier ORDER BY ma_ho_so`,
-  )).rows;
+    )
+  ).rows;
 
 /** A deterministic shuffle (LCG) with some events delivered twice, as a redelivering consumer would. */
 function shuffledWithDuplicates(events: CloudEvent[]): [CloudEvent, number][] {
   const indexed = events.map((e, i) => [e, i] as [CloudEvent, number]);
   let x = 42;
-  const rnd = () => ((x = (x * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (x = (x * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const out = [...indexed, ...indexed.filter(() => rnd() < 0.3)];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
@@ -121,28 +126,65 @@ describe('the hand-computed month', () => {
   it('serves the same figures over HTTP, with the lists behind them', async () => {
     h.clock.set(new Date(NOW));
     const auth = { authorization: `Bearer ${h.keys.viewer}` };
-    const r = await h.app.inject({ method: 'GET', url: `/v1/indicators?agency=${H99}&from=2025-03-01&to=2025-03-31&maTTHC=1.000001`, headers: auth });
+    const r = await h.app.inject({
+      method: 'GET',
+      url: `/v1/indicators?agency=${H99}&from=2025-03-01&to=2025-03-31&maTTHC=1.000001`,
+      headers: auth,
+    });
     expect(r.statusCode).toBe(200);
     expect(table(r.json().indicators)).toEqual(expected);
     const list = async (id: string, set: string, pageSize = 500, page = 1) =>
-      (await h.app.inject({ method: 'GET', url: `/v1/indicators/${id}/dossiers?agency=${H99}&from=2025-03-01&to=2025-03-31&set=${set}&pageSize=${pageSize}&page=${page}`, headers: auth })).json();
+      (
+        await h.app.inject({
+          method: 'GET',
+          url: `/v1/indicators/${id}/dossiers?agency=${H99}&from=2025-03-01&to=2025-03-31&set=${set}&pageSize=${pageSize}&page=${page}`,
+          headers: auth,
+        })
+      ).json();
     expect((await list('2.1', 'denominator')).total).toBe(310);
     const overdue = await list('5.4', 'numerator');
-    expect(overdue.items.map((i: { MaHoSo: string }) => i.MaHoSo).sort()).toEqual([...fx.groups.G2!, ...fx.groups.G5!, ...fx.groups.G10!].sort());
+    expect(overdue.items.map((i: { MaHoSo: string }) => i.MaHoSo).sort()).toEqual(
+      [...fx.groups.G2!, ...fx.groups.G5!, ...fx.groups.G10!].sort(),
+    );
     const online = await list('3.3', 'numerator', 100, 2);
     expect(online.total).toBe(135);
     expect(online.items).toHaveLength(35);
     expect((await list('3.5', 'numerator')).items.map((i: { MaTTHC: string }) => i.MaTTHC)).toEqual(['1.000001', '1.000003']);
     // Bad input: unknown indicator, malformed agency or date, period inverted; agency outside the client's scope.
-    expect((await h.app.inject({ method: 'GET', url: `/v1/indicators/9.9/dossiers?agency=${H99}&set=numerator`, headers: auth })).statusCode).toBe(404);
+    expect(
+      (await h.app.inject({ method: 'GET', url: `/v1/indicators/9.9/dossiers?agency=${H99}&set=numerator`, headers: auth }))
+        .statusCode,
+    ).toBe(404);
     expect((await h.app.inject({ method: 'GET', url: '/v1/indicators?agency=H99%27%3B--', headers: auth })).statusCode).toBe(400);
-    const inverted = await h.app.inject({ method: 'GET', url: `/v1/indicators?agency=${H99}&from=2025-03-31&to=2025-03-01`, headers: auth });
+    const inverted = await h.app.inject({
+      method: 'GET',
+      url: `/v1/indicators?agency=${H99}&from=2025-03-31&to=2025-03-01`,
+      headers: auth,
+    });
     expect(inverted.statusCode).toBe(400);
     expect(inverted.json().details[0].path).toBe('/to');
-    expect((await h.app.inject({ method: 'GET', url: `/v1/indicators?agency=${H99}&from=2025-02-30`, headers: auth })).statusCode).toBe(400);
-    expect((await h.app.inject({ method: 'GET', url: `/v1/indicators?agency=${H99}`, headers: { authorization: `Bearer ${h.keys.scopedViewer}` } })).statusCode).toBe(403);
+    expect(
+      (await h.app.inject({ method: 'GET', url: `/v1/indicators?agency=${H99}&from=2025-02-30`, headers: auth })).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await h.app.inject({
+          method: 'GET',
+          url: `/v1/indicators?agency=${H99}`,
+          headers: { authorization: `Bearer ${h.keys.scopedViewer}` },
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await h.app.inject({ method: 'GET', url: `/v1/indicators?agency=${H99}` })).statusCode).toBe(401);
-    expect((await h.app.inject({ method: 'GET', url: `/v1/indicators?agency=${H99}`, headers: { authorization: `Bearer ${h.keys.submitter}` } })).statusCode).toBe(403);
+    expect(
+      (
+        await h.app.inject({
+          method: 'GET',
+          url: `/v1/indicators?agency=${H99}`,
+          headers: { authorization: `Bearer ${h.keys.submitter}` },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 
   it('rolls the merged units into their successors without losing or double-counting a dossier', async () => {
@@ -152,16 +194,34 @@ describe('the hand-computed month', () => {
     expect(await received('000.03.00.H99')).toBe(65);
     expect(await received('000.00.00.H98')).toBe(30);
     expect(await received('000.00.01.H98')).toBe(30);
-    const rollup = await h.app.inject({ method: 'GET', url: '/v1/agencies/000.00.01.H98/rollup', headers: { authorization: `Bearer ${h.keys.viewer}` } });
+    const rollup = await h.app.inject({
+      method: 'GET',
+      url: '/v1/agencies/000.00.01.H98/rollup',
+      headers: { authorization: `Bearer ${h.keys.viewer}` },
+    });
     expect(rollup.json().countsUnder).toEqual(['000.00.00.H98', '000.00.00.H99', '000.00.01.H99']);
-    const registry = (await h.app.inject({ method: 'GET', url: '/v1/agencies', headers: { authorization: `Bearer ${h.keys.viewer}` } })).json().agencies;
-    expect(registry.find((a: { code: string }) => a.code === '000.00.01.H98')).toMatchObject({ successor: '000.00.01.H99', validTo: '2025-06-30', source: 'override' });
+    const registry = (
+      await h.app.inject({ method: 'GET', url: '/v1/agencies', headers: { authorization: `Bearer ${h.keys.viewer}` } })
+    ).json().agencies;
+    expect(registry.find((a: { code: string }) => a.code === '000.00.01.H98')).toMatchObject({
+      successor: '000.00.01.H99',
+      validTo: '2025-06-30',
+      source: 'override',
+    });
   });
 
   it('exports the live period as Prometheus gauges', async () => {
     const registry = createMetricsRegistry('operations-test', { defaults: false });
     const clock = { now: () => new Date(at('2025-03-31T12:00')) }; // "live" = March 2025 here
-    const gauges = createIndicatorGauges({ registry, pool: h.pool, schema: h.schema, indicators: serviceOn(h.schema), clock, logger: quietLogger('gauges'), agencies: [H99] });
+    const gauges = createIndicatorGauges({
+      registry,
+      pool: h.pool,
+      schema: h.schema,
+      indicators: serviceOn(h.schema),
+      clock,
+      logger: quietLogger('gauges'),
+      agencies: [H99],
+    });
     await gauges.refresh();
     const text = await registry.metrics();
     expect(text).toContain('indicator_denominator{indicator="1.4",agency="000.00.00.H99",service="operations-test"} 310');
@@ -200,7 +260,16 @@ describe('the hand-computed month', () => {
     expect(table(await compute(schema))).toEqual(expected);
     // A second rebuild into the same, now filled, schema is refused.
     await expect(
-      rebuildReadModel({ kafka: createKafka({ brokers: testBrokers(), clientId: 'x', logger }), producer: h.producer, pool: h.pool, logger, schema, topics: [], store: createReadModelStore({ pool: h.pool, schema, calendar }), groupId: 'x' }),
+      rebuildReadModel({
+        kafka: createKafka({ brokers: testBrokers(), clientId: 'x', logger }),
+        producer: h.producer,
+        pool: h.pool,
+        logger,
+        schema,
+        topics: [],
+        store: createReadModelStore({ pool: h.pool, schema, calendar }),
+        groupId: 'x',
+      }),
     ).rejects.toThrow(/fresh/);
   }, 180_000);
 });

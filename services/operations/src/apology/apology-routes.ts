@@ -61,7 +61,10 @@ export function registerApologyRoutes(
 
   app.post<{ Params: { MaHoSo: string }; Body: ApologyBody }>(
     '/v1/overdue/:MaHoSo/apology',
-    { schema: { params: { type: 'object', properties: { MaHoSo: maHoSoParam } }, body: bodySchema }, config: { access: { roles: ['operator'] } } },
+    {
+      schema: { params: { type: 'object', properties: { MaHoSo: maHoSoParam } }, body: bodySchema },
+      config: { access: { roles: ['operator'] } },
+    },
     async (req, reply) => {
       const m = req.params.MaHoSo;
       const client = assertAgencyScope(req, agencyOfMaHoSo(m), '/MaHoSo');
@@ -72,23 +75,44 @@ export function registerApologyRoutes(
         throw badInput('LT_OPS_APOLOGY_INVALID', [{ path: '/newDueDate', en: 'not a real date', vi: 'ngày không hợp lệ' }]);
       }
       if (b.newDueDate <= localDate(now.getTime())) {
-        throw badInput('LT_OPS_APOLOGY_INVALID', [{ path: '/newDueDate', en: 'the new date must be after today', vi: 'ngày hẹn mới phải sau ngày hôm nay' }]);
+        throw badInput('LT_OPS_APOLOGY_INVALID', [
+          { path: '/newDueDate', en: 'the new date must be after today', vi: 'ngày hẹn mới phải sau ngày hôm nay' },
+        ]);
       }
       const warnings: string[] = [];
       if (!deps.calendar.isWorkingDay(b.newDueDate)) warnings.push(`${b.newDueDate} is not a working day in the calendar`);
 
       const result = await withTransaction(deps.pool, async (c) => {
-        const d = (await c.query(
-          `SELECT d.agency_code, d.snap, d.ngay_tiep_nhan, d.due_at, d.overdue_at, d.end_at, d.trang_thai, a.name AS agency_name, pa.name AS parent_name
+        const d = (
+          await c.query(
+            `SELECT d.agency_code, d.snap, d.ngay_tiep_nhan, d.due_at, d.overdue_at, d.end_at, d.trang_thai, a.name AS agency_name, pa.name AS parent_name
            FROM ${s}.dossier d LEFT JOIN ops_agency a ON a.code = d.agency_code LEFT JOIN ops_agency pa ON pa.code = a.parent
            WHERE d.ma_ho_so = $1 FOR UPDATE OF d`,
-          [m],
-        )).rows[0] as
-          | { agency_code: string; snap: { chuHoSo: string | null; tenTTHC: string | null; donViXuLy: string | null } | null; ngay_tiep_nhan: Date | null; due_at: Date | null; overdue_at: Date | null; end_at: Date | null; trang_thai: number | null; agency_name: string | null; parent_name: string | null }
+            [m],
+          )
+        ).rows[0] as
+          | {
+              agency_code: string;
+              snap: { chuHoSo: string | null; tenTTHC: string | null; donViXuLy: string | null } | null;
+              ngay_tiep_nhan: Date | null;
+              due_at: Date | null;
+              overdue_at: Date | null;
+              end_at: Date | null;
+              trang_thai: number | null;
+              agency_name: string | null;
+              parent_name: string | null;
+            }
           | undefined;
-        if (!d) throw new OpsError('LT_OPS_DOSSIER_NOT_FOUND', `dossier ${m} not seen`, { kind: 'not_found', messageVi: `chưa có hồ sơ ${m}` });
+        if (!d)
+          throw new OpsError('LT_OPS_DOSSIER_NOT_FOUND', `dossier ${m} not seen`, {
+            kind: 'not_found',
+            messageVi: `chưa có hồ sơ ${m}`,
+          });
         if (!d.overdue_at || d.overdue_at.getTime() >= now.getTime() || d.end_at) {
-          throw new OpsError('LT_OPS_NOT_OVERDUE', `dossier ${m} is not overdue`, { kind: 'conflict', messageVi: `hồ sơ ${m} chưa quá hạn hoặc đã kết thúc` });
+          throw new OpsError('LT_OPS_NOT_OVERDUE', `dossier ${m} is not overdue`, {
+            kind: 'conflict',
+            messageVi: `hồ sơ ${m} chưa quá hạn hoặc đã kết thúc`,
+          });
         }
         const inferred: string[] = [];
         const pick = (given: string | undefined, fallback: string | null | undefined, field: string, last: string) => {
@@ -159,10 +183,17 @@ export function registerApologyRoutes(
     async (req, reply) => {
       assertAgencyScope(req, agencyOfMaHoSo(req.params.MaHoSo), '/MaHoSo');
       requireClient(req);
-      const row = (await deps.pool.query('SELECT letter FROM ops_apology WHERE apology_id = $1 AND ma_ho_so = $2', [req.params.id, req.params.MaHoSo])).rows[0] as
-        | { letter: ApologyLetter }
-        | undefined;
-      if (!row) throw new OpsError('LT_OPS_DOSSIER_NOT_FOUND', 'no such apology letter', { kind: 'not_found', messageVi: 'không có phiếu xin lỗi này' });
+      const row = (
+        await deps.pool.query('SELECT letter FROM ops_apology WHERE apology_id = $1 AND ma_ho_so = $2', [
+          req.params.id,
+          req.params.MaHoSo,
+        ])
+      ).rows[0] as { letter: ApologyLetter } | undefined;
+      if (!row)
+        throw new OpsError('LT_OPS_DOSSIER_NOT_FOUND', 'no such apology letter', {
+          kind: 'not_found',
+          messageVi: 'không có phiếu xin lỗi này',
+        });
       return reply
         .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
         .header('x-content-type-options', 'nosniff')

@@ -30,10 +30,15 @@ export interface ApologyLetter {
 }
 
 const esc = (v: string) =>
-  v.replace(/[&<>"'`=\/]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;', '=': '&#61;', '/': '&#47;' })[c]!);
+  v.replace(
+    /[&<>"'`=\/]/g,
+    (c) =>
+      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;', '=': '&#61;', '/': '&#47;' })[c]!,
+  );
 
 /** dd/mm/yyyy from yyyy-mm-dd. */
-const vnDate = (d: string | null) => (d ? `ngày ${d.slice(8, 10)} tháng ${d.slice(5, 7)} năm ${d.slice(0, 4)}` : 'ngày …… tháng …… năm ……');
+const vnDate = (d: string | null) =>
+  d ? `ngày ${d.slice(8, 10)} tháng ${d.slice(5, 7)} năm ${d.slice(0, 4)}` : 'ngày …… tháng …… năm ……';
 
 /** A printable A4 page, Vietnamese, no script, no external resource. */
 export function renderApologyHtml(l: ApologyLetter): string {

@@ -22,7 +22,8 @@ describe('working-day calendar', () => {
   it('knows weekends, Tết, swapped days and make-up Saturdays', () => {
     expect(cal.isWorkingDay('2025-01-24')).toBe(true); // Friday before Tết Ất Tỵ
     expect(cal.isWorkingDay('2025-01-25')).toBe(false); // Saturday
-    for (const d of ['2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31']) expect(cal.isWorkingDay(d)).toBe(false);
+    for (const d of ['2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31'])
+      expect(cal.isWorkingDay(d)).toBe(false);
     expect(cal.isWorkingDay('2025-02-03')).toBe(true);
     expect(cal.isWorkingDay('2025-02-15')).toBe(true); // make-up Saturday
     expect(cal.isWorkingDay('2024-05-04')).toBe(true);
@@ -52,7 +53,10 @@ describe('working-day calendar', () => {
       note: 'x',
       weekend: [0, 6],
       workingHours: [['13:00', '12:00']],
-      daysOff: [{ date: '2030-01-05', name: 'Saturday', kind: 'holiday' }, { date: '2031-01-01', name: 'x', kind: 'holiday' }],
+      daysOff: [
+        { date: '2030-01-05', name: 'Saturday', kind: 'holiday' },
+        { date: '2031-01-01', name: 'x', kind: 'holiday' },
+      ],
       workingDays: [{ date: '2030-01-07', name: 'Monday', kind: 'make-up' }],
     };
     const p = checkYearFile(bad, '2030.json');

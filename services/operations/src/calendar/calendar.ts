@@ -112,14 +112,17 @@ export function checkYearFile(f: unknown, fileName: string): string[] {
     return new Date(t).getUTCDay();
   };
   for (const d of y.daysOff) {
-    if (weekend.has(check(d.date, 'day off'))) problems.push(`${fileName}: day off ${d.date} falls on a weekend (list its compensatory weekday instead)`);
+    if (weekend.has(check(d.date, 'day off')))
+      problems.push(`${fileName}: day off ${d.date} falls on a weekend (list its compensatory weekday instead)`);
   }
   for (const d of y.workingDays) {
-    if (!weekend.has(check(d.date, 'working day'))) problems.push(`${fileName}: make-up working day ${d.date} is not a weekend day`);
+    if (!weekend.has(check(d.date, 'working day')))
+      problems.push(`${fileName}: make-up working day ${d.date} is not a weekend day`);
   }
   let last = -1;
   for (const [a, b] of y.workingHours) {
-    if (toMinutes(a) >= toMinutes(b) || toMinutes(a) < last) problems.push(`${fileName}: working hours must be increasing, non-overlapping intervals`);
+    if (toMinutes(a) >= toMinutes(b) || toMinutes(a) < last)
+      problems.push(`${fileName}: working hours must be increasing, non-overlapping intervals`);
     last = toMinutes(b);
   }
   return problems;
@@ -131,13 +134,18 @@ export function checkYearFile(f: unknown, fileName: string): string[] {
  * added by dropping a file in (docs/operations.md).
  */
 export function createCalendar(files: CalendarYearFile[]): WorkingCalendar {
-  if (files.length === 0) throw new OpsError('LT_OPS_CALENDAR_INVALID', 'no calendar year loaded', { kind: 'internal', messageVi: 'chưa có lịch làm việc năm nào' });
+  if (files.length === 0)
+    throw new OpsError('LT_OPS_CALENDAR_INVALID', 'no calendar year loaded', {
+      kind: 'internal',
+      messageVi: 'chưa có lịch làm việc năm nào',
+    });
   const sorted = [...files].sort((a, b) => a.year - b.year);
   const byYear = new Map(sorted.map((f) => [f.year, f]));
   const newest = sorted[sorted.length - 1]!;
   const off = new Set(sorted.flatMap((f) => f.daysOff.map((d) => d.date)));
   const on = new Set(sorted.flatMap((f) => f.workingDays.map((d) => d.date)));
-  const intervalsOf = (year: number) => (byYear.get(year) ?? newest).workingHours.map(([a, b]) => [toMinutes(a), toMinutes(b)] as const);
+  const intervalsOf = (year: number) =>
+    (byYear.get(year) ?? newest).workingHours.map(([a, b]) => [toMinutes(a), toMinutes(b)] as const);
   const weekendOf = (year: number) => new Set((byYear.get(year) ?? { weekend: [0, 6] }).weekend);
   const minutesPerDay = intervalsOf(newest.year).reduce((s, [a, b]) => s + (b - a), 0);
   const dayCache = new Map<string, boolean>();
@@ -185,7 +193,10 @@ export function createCalendar(files: CalendarYearFile[]): WorkingCalendar {
         left -= e - lo;
       }
     }
-    throw new OpsError('LT_OPS_CALENDAR_RANGE', 'working time beyond ten years', { kind: 'invalid', messageVi: 'thời gian vượt quá 10 năm' });
+    throw new OpsError('LT_OPS_CALENDAR_RANGE', 'working time beyond ten years', {
+      kind: 'invalid',
+      messageVi: 'thời gian vượt quá 10 năm',
+    });
   }
 
   return {
@@ -200,7 +211,9 @@ export function createCalendar(files: CalendarYearFile[]): WorkingCalendar {
 
 /** Loads and validates every `<year>.json` of a folder; throws listing every problem (start fails). */
 export function loadCalendar(dir: string): WorkingCalendar {
-  const names = readdirSync(dir).filter((f) => /^\d{4}\.json$/.test(f)).sort();
+  const names = readdirSync(dir)
+    .filter((f) => /^\d{4}\.json$/.test(f))
+    .sort();
   const problems: string[] = [];
   const files: CalendarYearFile[] = [];
   for (const name of names) {
@@ -217,7 +230,10 @@ export function loadCalendar(dir: string): WorkingCalendar {
   }
   if (problems.length || files.length === 0) {
     const why = problems.length ? problems.join('; ') : `no <year>.json in ${dir}`;
-    throw new OpsError('LT_OPS_CALENDAR_INVALID', `working-day calendar invalid: ${why}`, { kind: 'internal', messageVi: `lịch làm việc không hợp lệ: ${why}` });
+    throw new OpsError('LT_OPS_CALENDAR_INVALID', `working-day calendar invalid: ${why}`, {
+      kind: 'internal',
+      messageVi: `lịch làm việc không hợp lệ: ${why}`,
+    });
   }
   return createCalendar(files);
 }

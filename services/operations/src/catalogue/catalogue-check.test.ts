@@ -6,9 +6,19 @@ import { summaryItems } from '../ratings/ratings.js';
 describe('catalogue warnings', () => {
   const proc = { maTTHC: '1.004873', fees: [{ MAPHILEPHI: 'LP-1', SOTIEN: 3000 }] };
   it('warns of an unknown procedure and of unlisted fees, never of zero fees', () => {
-    expect(catalogueWarnings(0, { MaTTHC: '9.999999' }, undefined)).toEqual([expect.objectContaining({ code: 'LT_CATALOGUE_UNKNOWN_MATTHC', path: '/0/MaTTHC' })]);
-    expect(catalogueWarnings(1, { MaTTHC: '1.004873', DanhSachLePhi: [{ Gia: '3000' }, { Gia: '0' }, { Gia: '5', MaPhiLePhi: 'LP-1' }] }, proc)).toEqual([]);
-    expect(catalogueWarnings(2, { MaTTHC: '1.004873', DanhSachLePhi: [null, { Gia: '7000' }] }, proc)).toEqual([expect.objectContaining({ code: 'LT_CATALOGUE_FEE_NOT_LISTED', path: '/2/DanhSachLePhi/1' })]);
+    expect(catalogueWarnings(0, { MaTTHC: '9.999999' }, undefined)).toEqual([
+      expect.objectContaining({ code: 'LT_CATALOGUE_UNKNOWN_MATTHC', path: '/0/MaTTHC' }),
+    ]);
+    expect(
+      catalogueWarnings(
+        1,
+        { MaTTHC: '1.004873', DanhSachLePhi: [{ Gia: '3000' }, { Gia: '0' }, { Gia: '5', MaPhiLePhi: 'LP-1' }] },
+        proc,
+      ),
+    ).toEqual([]);
+    expect(catalogueWarnings(2, { MaTTHC: '1.004873', DanhSachLePhi: [null, { Gia: '7000' }] }, proc)).toEqual([
+      expect.objectContaining({ code: 'LT_CATALOGUE_FEE_NOT_LISTED', path: '/2/DanhSachLePhi/1' }),
+    ]);
   });
 });
 
@@ -27,14 +37,31 @@ describe('LayThuTuc reading', () => {
     const r = procedureFromDetail('1.000001', 'x', {
       TENTTHC: 'Thủ tục',
       CACHTHUCTHUCHIEN: [
-        { KENH: '1', THOIGIAN: [{ THOIGIANGIAIQUYET: 3, DONVITINH: 'Ngày làm việc', PHILEPHI: [{ MAPHILEPHI: 'A', SOTIEN: 1000 }] }] },
-        { KENH: '2', THOIGIAN: [{ THOIGIANGIAIQUYET: '5', DONVITINH: 'Ngày', PHILEPHI: [{ MAPHILEPHI: 'A', SOTIEN: 1000 }, { SOTIEN: 'x' }] }] },
+        {
+          KENH: '1',
+          THOIGIAN: [{ THOIGIANGIAIQUYET: 3, DONVITINH: 'Ngày làm việc', PHILEPHI: [{ MAPHILEPHI: 'A', SOTIEN: 1000 }] }],
+        },
+        {
+          KENH: '2',
+          THOIGIAN: [
+            { THOIGIANGIAIQUYET: '5', DONVITINH: 'Ngày', PHILEPHI: [{ MAPHILEPHI: 'A', SOTIEN: 1000 }, { SOTIEN: 'x' }] },
+          ],
+        },
         'junk',
       ],
       KETQUATHUCHIEN: [{ MAKETQUA: 'K' }],
       COQUANTHUCHIEN: [{ MADONVI: '000.00.01.H99' }, { MADONVI: 'bad code!' }],
     });
-    expect(r).toMatchObject({ name: 'Thủ tục', legalDays: 5, unit: 'Ngày', workingDays: false, hasFee: true, requiresPaperResult: true, onlineChannel: true, agencies: ['000.00.01.H99'] });
+    expect(r).toMatchObject({
+      name: 'Thủ tục',
+      legalDays: 5,
+      unit: 'Ngày',
+      workingDays: false,
+      hasFee: true,
+      requiresPaperResult: true,
+      onlineChannel: true,
+      agencies: ['000.00.01.H99'],
+    });
     expect(r.fees).toEqual([{ MAPHILEPHI: 'A', SOTIEN: 1000, MOTA: '' }]);
   });
 });
@@ -42,6 +69,14 @@ describe('LayThuTuc reading', () => {
 describe('DongBoDanhGia summary', () => {
   it('writes shares as "N%" summing to 100, ChuaHaiLong as the remainder', () => {
     const [item] = summaryItems({ code: '000.00.01.H99', name: 'Sở' }, '2025-03', [{ question: 'Q', n1: 1, n2: 1, n3: 1 }]);
-    expect(item).toMatchObject({ NgayTongHop: '3-2025', TongSoNguoiDanhGia: 3, PhanTramDanhGiaRatHaiLong: '33%', PhanTramDanhGiaHaiLong: '33%', PhanTramDanhGiaChuaHaiLong: '34%', Madonvi: '000.00.01.H99', MaThuTuc: '' });
+    expect(item).toMatchObject({
+      NgayTongHop: '3-2025',
+      TongSoNguoiDanhGia: 3,
+      PhanTramDanhGiaRatHaiLong: '33%',
+      PhanTramDanhGiaHaiLong: '33%',
+      PhanTramDanhGiaChuaHaiLong: '34%',
+      Madonvi: '000.00.01.H99',
+      MaThuTuc: '',
+    });
   });
 });

@@ -23,7 +23,11 @@ export interface CatalogueProcedure {
  * - a DanhSachLePhi line with Gia > 0 matching neither a MAPHILEPHI nor an amount of the procedure's fees.
  * Zero-amount lines are never flagged (the 766 document treats Gia 0 as no fee).
  */
-export function catalogueWarnings(index: number, item: Record<string, unknown>, proc: CatalogueProcedure | undefined): CatalogueWarning[] {
+export function catalogueWarnings(
+  index: number,
+  item: Record<string, unknown>,
+  proc: CatalogueProcedure | undefined,
+): CatalogueWarning[] {
   const out: CatalogueWarning[] = [];
   const ma = typeof item.MaTTHC === 'string' ? item.MaTTHC : '';
   if (!proc) {
@@ -69,10 +73,21 @@ export function refusesOnCatalogue(agency: string, refuseAgencies: readonly stri
  * warning unless the dossier's agency (its MaHoSo prefix) is configured to refuse: then its level is
  * `error`, and the gateway should refuse the item as it does a schema error.
  */
-export async function checkAgainstCatalogue(pool: Pool, items: Record<string, unknown>[], refuseAgencies: readonly string[] = []): Promise<CatalogueWarning[]> {
-  const codes = [...new Set(items.map((i) => nationalMaTTHC(typeof i.MaTTHC === 'string' ? i.MaTTHC : undefined)).filter((c): c is string => !!c))];
+export async function checkAgainstCatalogue(
+  pool: Pool,
+  items: Record<string, unknown>[],
+  refuseAgencies: readonly string[] = [],
+): Promise<CatalogueWarning[]> {
+  const codes = [
+    ...new Set(
+      items.map((i) => nationalMaTTHC(typeof i.MaTTHC === 'string' ? i.MaTTHC : undefined)).filter((c): c is string => !!c),
+    ),
+  ];
   const rows = codes.length
-    ? ((await pool.query('SELECT ma_tthc, fees FROM ops_procedure WHERE ma_tthc = ANY($1::text[])', [codes])).rows as { ma_tthc: string; fees: CatalogueProcedure['fees'] }[])
+    ? ((await pool.query('SELECT ma_tthc, fees FROM ops_procedure WHERE ma_tthc = ANY($1::text[])', [codes])).rows as {
+        ma_tthc: string;
+        fees: CatalogueProcedure['fees'];
+      }[])
     : [];
   const byCode = new Map(rows.map((r) => [r.ma_tthc, { maTTHC: r.ma_tthc, fees: r.fees }]));
   return items.flatMap((item, i) => {

@@ -1,4 +1,12 @@
-import { backoffDelay, errorMessage, isRetriable, type Clock, type Logger, type Pool, type RetryPolicy } from '@lienthong/platform';
+import {
+  backoffDelay,
+  errorMessage,
+  isRetriable,
+  type Clock,
+  type Logger,
+  type Pool,
+  type RetryPolicy,
+} from '@lienthong/platform';
 import type { DvcqgClient } from '@lienthong/dvcqg';
 import type { AgencyRegistry } from '../registry/agency-registry.js';
 import type { ReadModelStore } from '../read-model/store.js';
@@ -17,7 +25,8 @@ export interface ProcedureRecord {
   agencies: string[];
 }
 
-const arr = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as Record<string, unknown>[]) : []);
+const arr = (v: unknown): Record<string, unknown>[] =>
+  Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as Record<string, unknown>[]) : [];
 const num = (v: unknown): number | undefined => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   return Number.isFinite(n) ? n : undefined;
@@ -46,7 +55,11 @@ export function procedureFromDetail(maTTHC: string, name: string, d: Record<stri
         const amount = num(f.SOTIEN);
         if (amount === undefined || amount < 0) continue;
         const code = typeof f.MAPHILEPHI === 'string' ? f.MAPHILEPHI.slice(0, 100) : '';
-        fees.set(`${code}|${amount}`, { MAPHILEPHI: code, SOTIEN: amount, MOTA: typeof f.MOTA === 'string' ? f.MOTA.slice(0, 500) : '' });
+        fees.set(`${code}|${amount}`, {
+          MAPHILEPHI: code,
+          SOTIEN: amount,
+          MOTA: typeof f.MOTA === 'string' ? f.MOTA.slice(0, 500) : '',
+        });
       }
     }
   }
@@ -123,13 +136,29 @@ export function createCatalogueSync(deps: {
       const lockClient = await deps.pool.connect();
       try {
         const got = (await lockClient.query(`SELECT pg_try_advisory_lock(${LOCK}) AS ok`)).rows[0] as { ok: boolean };
-        if (!got.ok) return { runId: 0, status: 'skipped', proceduresListed: 0, detailsOk: 0, detailsFailed: 0, agencies: 0, errors: [] };
+        if (!got.ok)
+          return { runId: 0, status: 'skipped', proceduresListed: 0, detailsOk: 0, detailsFailed: 0, agencies: 0, errors: [] };
         try {
           const started = deps.clock.now();
           const runId = Number(
-            ((await deps.pool.query('INSERT INTO ops_catalogue_run (trigger, started_at) VALUES ($1, $2) RETURNING run_id', [trigger.slice(0, 50), started])).rows[0] as { run_id: string }).run_id,
+            (
+              (
+                await deps.pool.query('INSERT INTO ops_catalogue_run (trigger, started_at) VALUES ($1, $2) RETURNING run_id', [
+                  trigger.slice(0, 50),
+                  started,
+                ])
+              ).rows[0] as { run_id: string }
+            ).run_id,
           );
-          const run: CatalogueRun = { runId, status: 'ok', proceduresListed: 0, detailsOk: 0, detailsFailed: 0, agencies: 0, errors: [] };
+          const run: CatalogueRun = {
+            runId,
+            status: 'ok',
+            proceduresListed: 0,
+            detailsOk: 0,
+            detailsFailed: 0,
+            agencies: 0,
+            errors: [],
+          };
           try {
             const list = (await withRetry(() => deps.client.layDanhSachTTHC())).filter(
               (p) => typeof p.MATTHC === 'string' && /^\d\.\d{6}$/.test(p.MATTHC) && typeof p.TENTTHC === 'string',
@@ -146,17 +175,36 @@ export function createCatalogueSync(deps: {
                 const p = list[next++]!;
                 try {
                   const detail = await withRetry(() => deps.client.layThuTuc(p.MATTHC));
-                  if (!detail) throw Object.assign(new Error('LayThuTuc answered no procedure'), { code: 'LT_OPS_PROCEDURE_UNKNOWN' });
+                  if (!detail)
+                    throw Object.assign(new Error('LayThuTuc answered no procedure'), { code: 'LT_OPS_PROCEDURE_UNKNOWN' });
                   const r = procedureFromDetail(p.MATTHC, p.TENTTHC, detail as Record<string, unknown>);
                   await deps.pool.query(
                     `UPDATE ops_procedure SET name = $2, legal_days = $3, unit = $4, working_days = $5, fees = $6, has_fee = $7,
                        requires_paper_result = $8, online_channel = $9, agencies = $10, detail = $11, detail_synced_at = $12 WHERE ma_tthc = $1`,
-                    [r.maTTHC, r.name, r.legalDays, r.unit, r.workingDays, JSON.stringify(r.fees), r.hasFee, r.requiresPaperResult, r.onlineChannel, r.agencies, JSON.stringify(detail), deps.clock.now()],
+                    [
+                      r.maTTHC,
+                      r.name,
+                      r.legalDays,
+                      r.unit,
+                      r.workingDays,
+                      JSON.stringify(r.fees),
+                      r.hasFee,
+                      r.requiresPaperResult,
+                      r.onlineChannel,
+                      r.agencies,
+                      JSON.stringify(detail),
+                      deps.clock.now(),
+                    ],
                   );
                   run.detailsOk++;
                 } catch (err) {
                   run.detailsFailed++;
-                  if (run.errors.length < 100) run.errors.push({ what: `LayThuTuc ${p.MATTHC}`, code: codeOf(err), message: errorMessage(err).slice(0, 300) });
+                  if (run.errors.length < 100)
+                    run.errors.push({
+                      what: `LayThuTuc ${p.MATTHC}`,
+                      code: codeOf(err),
+                      message: errorMessage(err).slice(0, 300),
+                    });
                 }
               }
             };
@@ -174,9 +222,28 @@ export function createCatalogueSync(deps: {
           }
           await deps.pool.query(
             `UPDATE ops_catalogue_run SET finished_at = $2, status = $3, procedures_listed = $4, details_ok = $5, details_failed = $6, agencies = $7, errors = $8 WHERE run_id = $1`,
-            [runId, deps.clock.now(), run.status, run.proceduresListed, run.detailsOk, run.detailsFailed, run.agencies, JSON.stringify(run.errors)],
+            [
+              runId,
+              deps.clock.now(),
+              run.status,
+              run.proceduresListed,
+              run.detailsOk,
+              run.detailsFailed,
+              run.agencies,
+              JSON.stringify(run.errors),
+            ],
           );
-          log.info({ runId, status: run.status, listed: run.proceduresListed, ok: run.detailsOk, failed: run.detailsFailed, agencies: run.agencies }, 'catalogue sync finished');
+          log.info(
+            {
+              runId,
+              status: run.status,
+              listed: run.proceduresListed,
+              ok: run.detailsOk,
+              failed: run.detailsFailed,
+              agencies: run.agencies,
+            },
+            'catalogue sync finished',
+          );
           return run;
         } finally {
           await lockClient.query(`SELECT pg_advisory_unlock(${LOCK})`).catch(() => {});

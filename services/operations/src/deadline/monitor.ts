@@ -25,7 +25,8 @@ export interface DeadlineEventData {
 }
 
 const VN_OFFSET_MS = 7 * 3_600_000;
-const to14 = (d: Date | null) => (d ? new Date(d.getTime() + VN_OFFSET_MS).toISOString().replace(/[-:T]/g, '').slice(0, 14) : null);
+const to14 = (d: Date | null) =>
+  d ? new Date(d.getTime() + VN_OFFSET_MS).toISOString().replace(/[-:T]/g, '').slice(0, 14) : null;
 
 /** The CloudEvent of a transition; its id is derived from dossier, kind and deadline (one per transition). */
 export function deadlineEvent(data: DeadlineEventData, at: Date): CloudEvent<DeadlineEventData> {
@@ -106,15 +107,20 @@ export function createDeadlineMonitor(deps: {
       const overdue = (await pick('overdue', 'd.overdue_at < $1')).rows as Candidate[];
       const dueSoon = (await pick('due-soon', 'd.overdue_at >= $1 AND d.overdue_at <= $2')).rows as Candidate[];
       const counts = { overdue: 0, dueSoon: 0 };
-      for (const [kind, list] of [['overdue', overdue], ['due-soon', dueSoon]] as const) {
+      for (const [kind, list] of [
+        ['overdue', overdue],
+        ['due-soon', dueSoon],
+      ] as const) {
         for (const r of list) {
           const ins = await c.query(
             `INSERT INTO ops_deadline_notice (ma_ho_so, kind, deadline, agency_code, detected_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
             [r.ma_ho_so, kind, r.due_at, r.agency_code, now],
           );
           if (!ins.rowCount) continue;
-          const late = kind === 'overdue' ? Math.round(deps.calendar.workingMinutesBetween(r.overdue_at.getTime(), now.getTime())) : 0;
-          const left = kind === 'due-soon' ? Math.round(deps.calendar.workingMinutesBetween(now.getTime(), r.overdue_at.getTime())) : 0;
+          const late =
+            kind === 'overdue' ? Math.round(deps.calendar.workingMinutesBetween(r.overdue_at.getTime(), now.getTime())) : 0;
+          const left =
+            kind === 'due-soon' ? Math.round(deps.calendar.workingMinutesBetween(now.getTime(), r.overdue_at.getTime())) : 0;
           await enqueueEvent(
             c,
             deadlineEvent(

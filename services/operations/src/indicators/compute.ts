@@ -18,10 +18,12 @@ const VN = '+07:00';
 export function parsePeriod(from: string | undefined, to: string | undefined, nowMs: number): Period {
   const local = new Date(nowMs + 7 * 3_600_000).toISOString().slice(0, 10);
   const f = from ?? `${local.slice(0, 7)}-01`;
-  const t = to ?? (() => {
-    const [y, m] = [Number(local.slice(0, 4)), Number(local.slice(5, 7))];
-    return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-  })();
+  const t =
+    to ??
+    (() => {
+      const [y, m] = [Number(local.slice(0, 4)), Number(local.slice(5, 7))];
+      return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+    })();
   const problems: { path: string; en: string; vi: string }[] = [];
   const check = (v: string, p: string) => {
     const ms = Date.parse(`${v}T00:00:00${VN}`);
@@ -32,8 +34,10 @@ export function parsePeriod(from: string | undefined, to: string | undefined, no
   };
   const startMs = check(f, '/from');
   const endMs = check(t, '/to') + 86_400_000;
-  if (!problems.length && endMs <= startMs) problems.push({ path: '/to', en: 'must not be before from', vi: 'không được trước ngày bắt đầu' });
-  if (!problems.length && endMs - startMs > 3 * 366 * 86_400_000) problems.push({ path: '/to', en: 'period longer than 3 years', vi: 'kỳ dài quá 3 năm' });
+  if (!problems.length && endMs <= startMs)
+    problems.push({ path: '/to', en: 'must not be before from', vi: 'không được trước ngày bắt đầu' });
+  if (!problems.length && endMs - startMs > 3 * 366 * 86_400_000)
+    problems.push({ path: '/to', en: 'period longer than 3 years', vi: 'kỳ dài quá 3 năm' });
   if (problems.length) {
     throw new OpsError('LT_OPS_BAD_QUERY', problems.map((p) => `${p.path} ${p.en}`).join('; '), {
       kind: 'invalid',
@@ -80,7 +84,9 @@ export interface IndicatorQuery {
 export interface IndicatorService {
   compute(q: IndicatorQuery): Promise<IndicatorFigure[]>;
   /** The dossiers (or, for 3.5, procedures) behind a numerator or a denominator, paged. */
-  items(q: IndicatorQuery & { id: string; set: 'numerator' | 'denominator'; page: number; pageSize: number }): Promise<{ total: number; items: Record<string, unknown>[] }>;
+  items(
+    q: IndicatorQuery & { id: string; set: 'numerator' | 'denominator'; page: number; pageSize: number },
+  ): Promise<{ total: number; items: Record<string, unknown>[] }>;
 }
 
 export function createIndicatorService(deps: { pool: Pool; schema: string; populationCodes: string[] }): IndicatorService {
@@ -99,7 +105,10 @@ export function createIndicatorService(deps: { pool: Pool; schema: string; popul
   ];
 
   const aggregateSql = `SELECT ${dossierIndicators
-    .map((ind, i) => `count(*) FILTER (WHERE ${ind.denominator}) AS den${i}, count(*) FILTER (WHERE (${ind.denominator}) AND (${ind.numerator})) AS num${i}`)
+    .map(
+      (ind, i) =>
+        `count(*) FILTER (WHERE ${ind.denominator}) AS den${i}, count(*) FILTER (WHERE (${ind.denominator}) AND (${ind.numerator})) AS num${i}`,
+    )
     .join(',\n')} ${base}`;
 
   const procedures35 = (which: 'x' | 'y') => `WITH scope AS (SELECT code FROM ops_agency_closure WHERE ancestor = $1),
@@ -156,8 +165,12 @@ export function createIndicatorService(deps: { pool: Pool; schema: string; popul
         note: 'numerator = overdue dossiers (2.1 denominator − 2.1 numerator); rate = 100 − overdue rate',
       });
       // 3.5: procedures, not dossiers.
-      const x = (await deps.pool.query(`SELECT count(*) AS n FROM (${procedures35('x')}) t`, params.slice(0, 3))).rows[0] as { n: string };
-      const y = (await deps.pool.query(`SELECT count(*) AS n FROM (${procedures35('y')}) t`, params.slice(0, 3))).rows[0] as { n: string };
+      const x = (await deps.pool.query(`SELECT count(*) AS n FROM (${procedures35('x')}) t`, params.slice(0, 3))).rows[0] as {
+        n: string;
+      };
+      const y = (await deps.pool.query(`SELECT count(*) AS n FROM (${procedures35('y')}) t`, params.slice(0, 3))).rows[0] as {
+        n: string;
+      };
       const r35 = pct(Number(x.n), Number(y.n));
       figures.set('3.5', {
         id: '3.5',
@@ -168,9 +181,12 @@ export function createIndicatorService(deps: { pool: Pool; schema: string; popul
         rate: r35,
         threshold: 80,
         score: scoreOf(r35, 80),
-        rule: 'Y: procedures of the agency (COQUANTHUCHIEN in the agency\'s units) with a non-zero fee in the catalogue now; X: those of Y with at least one dossier in the period (NgayTiepNhan, else NgayNopHoSo) whose DanhSachLePhi has a non-zero Gia.',
+        rule: "Y: procedures of the agency (COQUANTHUCHIEN in the agency's units) with a non-zero fee in the catalogue now; X: those of Y with at least one dossier in the period (NgayTiepNhan, else NgayNopHoSo) whose DanhSachLePhi has a non-zero Gia.",
         source: 'catalogue (LayThuTuc) + dossier.events.v1',
-        inferred: ['X is restricted to Y, so the rate never exceeds 100 %.', 'The agency\'s procedures are those whose COQUANTHUCHIEN names one of its units.'],
+        inferred: [
+          'X is restricted to Y, so the rate never exceeds 100 %.',
+          "The agency's procedures are those whose COQUANTHUCHIEN names one of its units.",
+        ],
       });
       // 2.2: one procedure only (the source shows it only when a procedure is selected).
       const f22: IndicatorFigure = {
@@ -187,11 +203,13 @@ export function createIndicatorService(deps: { pool: Pool; schema: string; popul
         inferred: ['Working days are counted with the working-day calendar at 480 working minutes a day.'],
       };
       if (q.maTTHC) {
-        const r = (await deps.pool.query(
-          `SELECT count(*) AS n, COALESCE(sum(d.resolution_wmin), 0) AS wmin, COALESCE(sum(d.resolution_ms), 0) AS ms, bool_and(COALESCE(p.working_days, true)) AS working
+        const r = (
+          await deps.pool.query(
+            `SELECT count(*) AS n, COALESCE(sum(d.resolution_wmin), 0) AS wmin, COALESCE(sum(d.resolution_ms), 0) AS ms, bool_and(COALESCE(p.working_days, true)) AS working
            ${base} AND ${RECEIVED} AND d.end_status IN (9, 10) AND d.resolution_wmin IS NOT NULL AND d.ma_tthc_national = $6`,
-          [...params, q.maTTHC],
-        )).rows[0] as { n: string; wmin: string; ms: string; working: boolean | null };
+            [...params, q.maTTHC],
+          )
+        ).rows[0] as { n: string; wmin: string; ms: string; working: boolean | null };
         const n = Number(r.n);
         const working = r.working ?? true;
         const total = working ? Number(r.wmin) / 480 : Number(r.ms) / 86_400_000;
@@ -215,17 +233,28 @@ export function createIndicatorService(deps: { pool: Pool; schema: string; popul
       const offset = (q.page - 1) * q.pageSize;
       if (q.id === '3.5') {
         const sql = procedures35(q.set === 'numerator' ? 'x' : 'y');
-        const total = Number(((await deps.pool.query(`SELECT count(*) AS n FROM (${sql}) t`, params.slice(0, 3))).rows[0] as { n: string }).n);
-        const rows = (await deps.pool.query(`${sql} ORDER BY 1 LIMIT $4 OFFSET $5`, [...params.slice(0, 3), q.pageSize, offset])).rows;
+        const total = Number(
+          ((await deps.pool.query(`SELECT count(*) AS n FROM (${sql}) t`, params.slice(0, 3))).rows[0] as { n: string }).n,
+        );
+        const rows = (await deps.pool.query(`${sql} ORDER BY 1 LIMIT $4 OFFSET $5`, [...params.slice(0, 3), q.pageSize, offset]))
+          .rows;
         return { total, items: rows };
       }
       const id = q.id === '5.4' ? '2.1' : q.id;
       const ind = dossierIndicators.find((i) => i.id === id);
-      if (!ind && q.id !== '2.2') throw new OpsError('LT_OPS_UNKNOWN_INDICATOR', `no indicator ${q.id}`, { kind: 'not_found', messageVi: `không có chỉ số ${q.id}` });
+      if (!ind && q.id !== '2.2')
+        throw new OpsError('LT_OPS_UNKNOWN_INDICATOR', `no indicator ${q.id}`, {
+          kind: 'not_found',
+          messageVi: `không có chỉ số ${q.id}`,
+        });
       let where: string;
       const extra: unknown[] = [];
       if (q.id === '2.2') {
-        if (!q.maTTHC) throw new OpsError('LT_OPS_BAD_QUERY', '2.2 needs maTTHC', { kind: 'invalid', messageVi: 'chỉ số 2.2 cần mã thủ tục (maTTHC)' });
+        if (!q.maTTHC)
+          throw new OpsError('LT_OPS_BAD_QUERY', '2.2 needs maTTHC', {
+            kind: 'invalid',
+            messageVi: 'chỉ số 2.2 cần mã thủ tục (maTTHC)',
+          });
         where = `${RECEIVED} AND d.end_status IN (9, 10) AND d.resolution_wmin IS NOT NULL AND d.ma_tthc_national = $6`;
         extra.push(q.maTTHC);
       } else if (q.id === '5.4') {
@@ -236,13 +265,17 @@ export function createIndicatorService(deps: { pool: Pool; schema: string; popul
       }
       const all = [...params, ...extra];
       const n = all.length;
-      const total = Number(((await deps.pool.query(`SELECT count(*) AS n ${base} AND ${where}`, all)).rows[0] as { n: string }).n);
-      const rows = (await deps.pool.query(
-        `SELECT d.ma_ho_so AS "MaHoSo", d.agency_code AS "agency", d.ma_tthc AS "MaTTHC", d.kenh AS "KenhThucHien", d.trang_thai AS "TrangThaiHoSo",
+      const total = Number(
+        ((await deps.pool.query(`SELECT count(*) AS n ${base} AND ${where}`, all)).rows[0] as { n: string }).n,
+      );
+      const rows = (
+        await deps.pool.query(
+          `SELECT d.ma_ho_so AS "MaHoSo", d.agency_code AS "agency", d.ma_tthc AS "MaTTHC", d.kenh AS "KenhThucHien", d.trang_thai AS "TrangThaiHoSo",
            d.ngay_tiep_nhan AS "receivedAt", d.due_at AS "dueAt", d.end_at AS "endAt", d.end_status AS "endStatus", d.supp_count AS "supplementRounds"
          ${base} AND ${where} ORDER BY d.ma_ho_so LIMIT $${n + 1} OFFSET $${n + 2}`,
-        [...all, q.pageSize, offset],
-      )).rows;
+          [...all, q.pageSize, offset],
+        )
+      ).rows;
       return { total, items: rows };
     },
   };

@@ -52,7 +52,9 @@ export const dossierIndicators: DossierIndicator[] = [
     threshold: null,
     rule: 'Dossiers received in the period that the portal acknowledged (a sync.outcomes.v1 "accepted" DongBoHoSoMC) ÷ dossiers received in the period that the hub saw.',
     source: 'sync.outcomes.v1 + dossier.events.v1',
-    inferred: ['The source divides by BCQG/DVCQG intake counts, which the hub does not have: this is the proxy the reference allows.'],
+    inferred: [
+      'The source divides by BCQG/DVCQG intake counts, which the hub does not have: this is the proxy the reference allows.',
+    ],
   },
   {
     id: '2.1',
@@ -61,11 +63,10 @@ export const dossierIndicators: DossierIndicator[] = [
     denominator: ACTIVE_21,
     numerator: ON_TIME_21,
     threshold: null,
-    rule:
-      'Denominator: dossiers received before the period end and not finished before its start (received or processed in the period), with a deadline (NgayHenTra, else NgayTiepNhan + the procedure\'s legal time from the catalogue). End = first terminal status by priority 9 > 10 > 8/refused > 7 (if received); unfinished → min(period end, now); one open supplement request → its time; a second request → late. On time when end ≤ deadline, the deadline moved by the citizen\'s time of a completed first round.',
+    rule: "Denominator: dossiers received before the period end and not finished before its start (received or processed in the period), with a deadline (NgayHenTra, else NgayTiepNhan + the procedure's legal time from the catalogue). End = first terminal status by priority 9 > 10 > 8/refused > 7 (if received); unfinished → min(period end, now); one open supplement request → its time; a second request → late. On time when end ≤ deadline, the deadline moved by the citizen's time of a completed first round.",
     source: 'dossier.events.v1 (snapshots and progress steps); catalogue for dossiers without NgayHenTra',
     inferred: [
-      'The citizen\'s supplement time moves the deadline in working minutes (the source subtracts it from the elapsed time).',
+      "The citizen's supplement time moves the deadline in working minutes (the source subtracts it from the elapsed time).",
       'Dossiers without any known deadline (no NgayHenTra, procedure not in the catalogue) are left out of both counts; GET /v1/dossiers/:MaHoSo shows their deadline as null.',
       '"Received or processed in the period" is read as active at some time in the period.',
     ],
@@ -77,9 +78,12 @@ export const dossierIndicators: DossierIndicator[] = [
     denominator: RECEIVED,
     numerator: `d.kenh = 2 AND (NOT ${PAPER} OR d.end_status NOT IN (9, 10) OR d.end_status IS NULL OR d.has_result_code_link)`,
     threshold: 50,
-    rule: 'KenhThucHien = 2 among dossiers received in the period (null counts as 1, in person); a finished dossier of a procedure requiring a paper result counts only with an electronic result (MaGiayToKetQua and DuongDanTepTinKetQua). The rate is then multiplied by the 1.4 rate, as the source\'s formula reads.',
+    rule: "KenhThucHien = 2 among dossiers received in the period (null counts as 1, in person); a finished dossier of a procedure requiring a paper result counts only with an electronic result (MaGiayToKetQua and DuongDanTepTinKetQua). The rate is then multiplied by the 1.4 rate, as the source's formula reads.",
     source: 'dossier.events.v1 + catalogue',
-    inferred: ['The electronic-result condition is applied to finished (9/10) dossiers only.', '"Requires a paper result" = the procedure lists a result (KETQUATHUCHIEN) in LayThuTuc.'],
+    inferred: [
+      'The electronic-result condition is applied to finished (9/10) dossiers only.',
+      '"Requires a paper result" = the procedure lists a result (KETQUATHUCHIEN) in LayThuTuc.',
+    ],
   },
   {
     id: '3.6',
@@ -90,7 +94,9 @@ export const dossierIndicators: DossierIndicator[] = [
     threshold: null,
     rule: 'Dossiers received in the period of fee-bearing procedures (catalogue), minus those whose synced fees are all Gia = 0; paid online = DuocThanhToanTrucTuyen 1 or 2, or a settled payment on payment.events.v1.',
     source: 'dossier.events.v1, payment.events.v1, catalogue',
-    inferred: ['A settlement seen on payment.events.v1 counts as paid online even before the snapshot says so (PayGov → 1, VNPAY/MoMo → 2).'],
+    inferred: [
+      'A settlement seen on payment.events.v1 counts as paid online even before the snapshot says so (PayGov → 1, VNPAY/MoMo → 2).',
+    ],
   },
   {
     id: '4.1',
@@ -123,7 +129,9 @@ export const dossierIndicators: DossierIndicator[] = [
     threshold: 80,
     rule: 'HoSoCoThanhPhanSoHoa = 1, or a TaiLieuNop item with DuocSoHoa = 1, among dossiers received in the period.',
     source: 'dossier.events.v1',
-    inferred: ['DuocSoHoa is the flag the source names for dossiers created on DVCQG; the hub accepts it from provincial packets too.'],
+    inferred: [
+      'DuocSoHoa is the flag the source names for dossiers created on DVCQG; the hub accepts it from provincial packets too.',
+    ],
   },
   {
     id: '4.4',
@@ -132,9 +140,9 @@ export const dossierIndicators: DossierIndicator[] = [
     denominator: RECEIVED,
     numerator: `d.from_citizen_store OR (d.has_result_file AND d.synced_at IS NOT NULL)`,
     threshold: null,
-    rule: 'A submitted file taken from the citizen\'s DVCQG store (DuocLayTuKhoDMQG = 1), or result links relayed to and acknowledged by the portal.',
+    rule: "A submitted file taken from the citizen's DVCQG store (DuocLayTuKhoDMQG = 1), or result links relayed to and acknowledged by the portal.",
     source: 'dossier.events.v1 + sync.outcomes.v1',
-    inferred: ['Whether DVCQG filed the links in the citizen\'s store is not visible to the hub.'],
+    inferred: ["Whether DVCQG filed the links in the citizen's store is not visible to the hub."],
   },
   {
     id: '4.5b',
@@ -145,7 +153,9 @@ export const dossierIndicators: DossierIndicator[] = [
     threshold: null,
     rule: 'TaiKhoanDuocXacThucVoiVNeID = 1, DuocLayTuKhoDMQG = 1, or a DSKetNoiCSDL MaCSDL of the population database.',
     source: 'dossier.events.v1',
-    inferred: ['The population database\'s MaCSDL is unknown (reference §7): configured by OPERATIONS_POPULATION_MACSDL, none by default.'],
+    inferred: [
+      "The population database's MaCSDL is unknown (reference §7): configured by OPERATIONS_POPULATION_MACSDL, none by default.",
+    ],
   },
 ];
 
@@ -155,7 +165,7 @@ export const overdue54 = {
   name: 'Satisfaction with procedure handling (overdue part only)',
   nameVi: 'Mức độ hài lòng (chỉ phần hồ sơ quá hạn)',
   threshold: 90,
-  rule: '100 % − overdue rate, the overdue rate being 2.1\'s late dossiers ÷ 2.1\'s denominator. The complaint/dislike part needs DVCQG and PAKN data and is taken as 0.',
+  rule: "100 % − overdue rate, the overdue rate being 2.1's late dossiers ÷ 2.1's denominator. The complaint/dislike part needs DVCQG and PAKN data and is taken as 0.",
   source: 'as 2.1',
   inferred: ['The complaint and dislike rate is not available to the hub and counted as 0: the figure is an upper bound.'],
 };

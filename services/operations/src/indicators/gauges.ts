@@ -7,30 +7,64 @@ import { checkSchemaName } from '../read-model/schema.js';
  * (or every current province-level unit: level 2 in the registry, or a province root seen in dossiers): rate, numerator and denominator per indicator. Refreshed on a
  * timer rather than at scrape time, so a scrape never waits for the database.
  */
-export function createIndicatorGauges(deps: { registry: Registry; pool: Pool; schema: string; indicators: IndicatorService; clock: Clock; logger: Logger; agencies: string[] }) {
+export function createIndicatorGauges(deps: {
+  registry: Registry;
+  pool: Pool;
+  schema: string;
+  indicators: IndicatorService;
+  clock: Clock;
+  logger: Logger;
+  agencies: string[];
+}) {
   const labels = ['indicator', 'agency'];
-  const rate = new Gauge({ name: 'indicator_rate_percent', help: 'Decision 766 indicator rate of the current month (percent; 2.2 in its unit)', labelNames: labels, registers: [deps.registry] });
-  const num = new Gauge({ name: 'indicator_numerator', help: 'numerator of the indicator, current month', labelNames: labels, registers: [deps.registry] });
-  const den = new Gauge({ name: 'indicator_denominator', help: 'denominator of the indicator, current month', labelNames: labels, registers: [deps.registry] });
-  const overdue = new Gauge({ name: 'overdue_dossiers', help: 'dossiers overdue now (deadline passed, not ended), per agency rolled up', labelNames: ['agency'], registers: [deps.registry] });
+  const rate = new Gauge({
+    name: 'indicator_rate_percent',
+    help: 'Decision 766 indicator rate of the current month (percent; 2.2 in its unit)',
+    labelNames: labels,
+    registers: [deps.registry],
+  });
+  const num = new Gauge({
+    name: 'indicator_numerator',
+    help: 'numerator of the indicator, current month',
+    labelNames: labels,
+    registers: [deps.registry],
+  });
+  const den = new Gauge({
+    name: 'indicator_denominator',
+    help: 'denominator of the indicator, current month',
+    labelNames: labels,
+    registers: [deps.registry],
+  });
+  const overdue = new Gauge({
+    name: 'overdue_dossiers',
+    help: 'dossiers overdue now (deadline passed, not ended), per agency rolled up',
+    labelNames: ['agency'],
+    registers: [deps.registry],
+  });
   let timer: NodeJS.Timeout | undefined;
 
   async function refresh(): Promise<void> {
     const agencies = deps.agencies.length
       ? deps.agencies
-      : ((await deps.pool.query(
-          `SELECT code FROM (SELECT code FROM ops_agency WHERE level = 2 AND successor IS NULL
+      : (
+          (
+            await deps.pool.query(
+              `SELECT code FROM (SELECT code FROM ops_agency WHERE level = 2 AND successor IS NULL
              UNION SELECT DISTINCT ancestor FROM ops_agency_closure WHERE ancestor ~ '^000\\.00\\.00\\.[A-Z][0-9]{2}$') u
            WHERE NOT EXISTS (SELECT 1 FROM ops_agency a WHERE a.code = u.code AND a.successor IS NOT NULL) ORDER BY code LIMIT 50`,
-        )).rows as { code: string }[]).map((r) => r.code);
+            )
+          ).rows as { code: string }[]
+        ).map((r) => r.code);
     const now = deps.clock.now().getTime();
     const period = parsePeriod(undefined, undefined, now);
     for (const agency of agencies) {
-      const o = (await deps.pool.query(
-        `SELECT count(*) AS n FROM ${checkSchemaName(deps.schema)}.dossier d WHERE d.agency_code IN (SELECT code FROM ops_agency_closure WHERE ancestor = $1)
+      const o = (
+        await deps.pool.query(
+          `SELECT count(*) AS n FROM ${checkSchemaName(deps.schema)}.dossier d WHERE d.agency_code IN (SELECT code FROM ops_agency_closure WHERE ancestor = $1)
            AND d.overdue_at < $2 AND d.end_at IS NULL AND (d.trang_thai IS NULL OR d.trang_thai NOT IN (3, 7, 8, 9, 10))`,
-        [agency, new Date(now)],
-      )).rows[0] as { n: string };
+          [agency, new Date(now)],
+        )
+      ).rows[0] as { n: string };
       overdue.set({ agency }, Number(o.n));
       for (const f of await deps.indicators.compute({ agency, period, nowMs: now })) {
         if (f.rate !== null) rate.set({ indicator: f.id, agency }, f.rate);

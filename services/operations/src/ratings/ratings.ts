@@ -1,5 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { assertAgencyScope, backoffDelay, errorMessage, type Clock, type Logger, type Pool, type RetryPolicy } from '@lienthong/platform';
+import {
+  assertAgencyScope,
+  backoffDelay,
+  errorMessage,
+  type Clock,
+  type Logger,
+  type Pool,
+  type RetryPolicy,
+} from '@lienthong/platform';
 import type { DvcqgClient } from '@lienthong/dvcqg';
 import { agencyOfMaHoSo, parseDateTime14 } from '../read-model/facts.js';
 import { badInput } from '../errors.js';
@@ -59,7 +67,13 @@ export interface MonthlyRatings {
  * once, and the same frozen items are what every retry sends. A retry after a lost answer may reach the
  * portal twice; the portal (like the sandbox, keyed by Madonvi, NgayTongHop and NoiDung) overwrites [inf].
  */
-export function createMonthlyRatings(deps: { pool: Pool; client: DvcqgClient | undefined; clock: Clock; logger: Logger; retry?: RetryPolicy }): MonthlyRatings {
+export function createMonthlyRatings(deps: {
+  pool: Pool;
+  client: DvcqgClient | undefined;
+  clock: Clock;
+  logger: Logger;
+  retry?: RetryPolicy;
+}): MonthlyRatings {
   const log = deps.logger.child({ component: 'ratings' });
   const policy = deps.retry ?? { maxAttempts: Infinity, minDelayMs: 30_000, maxDelayMs: 3_600_000, factor: 2, jitter: 0.2 };
   const self: MonthlyRatings = {
@@ -67,24 +81,28 @@ export function createMonthlyRatings(deps: { pool: Pool; client: DvcqgClient | u
       const start = new Date(Date.parse(`${month}-01T00:00:00+07:00`));
       const [y, m] = month.split('-').map(Number) as [number, number];
       const end = new Date(Date.UTC(y, m, 1) - VN);
-      const rows = (await deps.pool.query(
-        `SELECT r.agency_code, COALESCE(a.name, r.agency_code) AS name, r.question,
+      const rows = (
+        await deps.pool.query(
+          `SELECT r.agency_code, COALESCE(a.name, r.agency_code) AS name, r.question,
            count(*) FILTER (WHERE answer = 1) AS n1, count(*) FILTER (WHERE answer = 2) AS n2, count(*) FILTER (WHERE answer = 3) AS n3
          FROM ops_rating r LEFT JOIN ops_agency a ON a.code = r.agency_code
          WHERE r.rated_at >= $1 AND r.rated_at < $2 GROUP BY 1, 2, 3 ORDER BY 1, 3`,
-        [start, end],
-      )).rows as { agency_code: string; name: string; question: string; n1: string; n2: string; n3: string }[];
+          [start, end],
+        )
+      ).rows as { agency_code: string; name: string; question: string; n1: string; n2: string; n3: string }[];
       const byAgency = new Map<string, typeof rows>();
       for (const r of rows) byAgency.set(r.agency_code, [...(byAgency.get(r.agency_code) ?? []), r]);
       let opened = 0;
       for (const [code, list] of byAgency) {
-        const items = summaryItems({ code, name: list[0]!.name }, month, list.map((r) => ({ question: r.question, n1: Number(r.n1), n2: Number(r.n2), n3: Number(r.n3) })));
-        const r = await deps.pool.query('INSERT INTO ops_rating_submission (agency_code, month, items, next_attempt_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
-          code,
-          `${month}-01`,
-          JSON.stringify(items),
-          deps.clock.now(),
-        ]);
+        const items = summaryItems(
+          { code, name: list[0]!.name },
+          month,
+          list.map((r) => ({ question: r.question, n1: Number(r.n1), n2: Number(r.n2), n3: Number(r.n3) })),
+        );
+        const r = await deps.pool.query(
+          'INSERT INTO ops_rating_submission (agency_code, month, items, next_attempt_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+          [code, `${month}-01`, JSON.stringify(items), deps.clock.now()],
+        );
         opened += r.rowCount ?? 0;
       }
       return opened;
@@ -97,11 +115,13 @@ export function createMonthlyRatings(deps: { pool: Pool; client: DvcqgClient | u
         const c = await deps.pool.connect();
         try {
           await c.query('BEGIN');
-          const row = (await c.query(
-            `SELECT agency_code, to_char(month, 'YYYY-MM') AS month, items, attempts FROM ops_rating_submission
+          const row = (
+            await c.query(
+              `SELECT agency_code, to_char(month, 'YYYY-MM') AS month, items, attempts FROM ops_rating_submission
              WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY month, agency_code LIMIT 1 FOR UPDATE SKIP LOCKED`,
-            [deps.clock.now()],
-          )).rows[0] as { agency_code: string; month: string; items: object[]; attempts: number } | undefined;
+              [deps.clock.now()],
+            )
+          ).rows[0] as { agency_code: string; month: string; items: object[]; attempts: number } | undefined;
           if (!row) {
             await c.query('COMMIT');
             return { acknowledged, failed };
@@ -122,7 +142,10 @@ export function createMonthlyRatings(deps: { pool: Pool; client: DvcqgClient | u
               [row.agency_code, row.month, errorMessage(err).slice(0, 500), new Date(deps.clock.now().getTime() + wait)],
             );
             failed++;
-            log.warn({ agency: row.agency_code, month: row.month, attempts: row.attempts + 1, retryInMs: wait, err: errorMessage(err) }, 'monthly rating summary not acknowledged; will retry');
+            log.warn(
+              { agency: row.agency_code, month: row.month, attempts: row.attempts + 1, retryInMs: wait, err: errorMessage(err) },
+              'monthly rating summary not acknowledged; will retry',
+            );
           }
           await c.query('COMMIT');
         } catch (err) {
@@ -183,7 +206,11 @@ export function registerRatingRoutes(app: FastifyInstance, deps: { pool: Pool; c
       const at = items.map((it, i) => {
         const ms = /^\d{14}$/.test(it.ratedAt) ? parseDateTime14(it.ratedAt) : Date.parse(it.ratedAt);
         if (ms === undefined || Number.isNaN(ms) || ms > deps.clock.now().getTime() + 300_000) {
-          problems.push({ path: `/items/${i}/ratedAt`, en: 'not a date (yyyyMMddHHmmss or RFC 3339) or in the future', vi: 'không phải thời điểm hợp lệ hoặc ở tương lai' });
+          problems.push({
+            path: `/items/${i}/ratedAt`,
+            en: 'not a date (yyyyMMddHHmmss or RFC 3339) or in the future',
+            vi: 'không phải thời điểm hợp lệ hoặc ở tương lai',
+          });
         }
         return ms as number;
       });
@@ -195,16 +222,24 @@ export function registerRatingRoutes(app: FastifyInstance, deps: { pool: Pool; c
          SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::timestamptz[])
          ON CONFLICT (ma_ho_so, question) DO UPDATE SET answer = EXCLUDED.answer, rated_at = EXCLUDED.rated_at, received_at = now()
          WHERE ops_rating.rated_at < EXCLUDED.rated_at`,
-        [items.map((i) => i.MaHoSo), items.map((i) => i.question), items.map((i) => i.answer), items.map((i) => agencyOfMaHoSo(i.MaHoSo)), at.map((ms) => new Date(ms))],
+        [
+          items.map((i) => i.MaHoSo),
+          items.map((i) => i.question),
+          items.map((i) => i.answer),
+          items.map((i) => agencyOfMaHoSo(i.MaHoSo)),
+          at.map((ms) => new Date(ms)),
+        ],
       );
       return reply.status(202).send({ accepted: items.length, changed: r.rowCount });
     },
   );
 
   app.get('/v1/ratings/submissions', { config: { access: { roles: READ_ROLES } } }, async () => ({
-    submissions: (await deps.pool.query(
-      `SELECT agency_code AS agency, to_char(month, 'YYYY-MM') AS month, status, attempts, last_error AS "lastError", next_attempt_at AS "nextAttemptAt",
+    submissions: (
+      await deps.pool.query(
+        `SELECT agency_code AS agency, to_char(month, 'YYYY-MM') AS month, status, attempts, last_error AS "lastError", next_attempt_at AS "nextAttemptAt",
          acknowledged_at AS "acknowledgedAt", jsonb_array_length(items) AS questions FROM ops_rating_submission ORDER BY month DESC, agency_code LIMIT 500`,
-    )).rows,
+      )
+    ).rows,
   }));
 }

@@ -111,7 +111,8 @@ export function deriveDossier(input: {
   const clockStopped = !!r1 && r1[1] === null && !r2;
   let overdueAt: number | null = null;
   if (!end && dueAt !== null) {
-    if (r2) overdueAt = Math.min(r2[0], dueAt); // a second request makes the dossier overdue (2.1)
+    if (r2)
+      overdueAt = Math.min(r2[0], dueAt); // a second request makes the dossier overdue (2.1)
     else if (!clockStopped) overdueAt = dueAt;
   }
 

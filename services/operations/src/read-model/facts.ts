@@ -9,9 +9,14 @@ const VN_OFFSET_MS = 7 * 3_600_000;
 /** `yyyyMMddHHmmss` in Vietnamese local time → epoch ms; undefined for "" or anything else. */
 export function parseDateTime14(v: unknown): number | undefined {
   if (typeof v !== 'string' || !/^\d{14}$/.test(v)) return undefined;
-  const [y, mo, d, h, mi, s] = [v.slice(0, 4), v.slice(4, 6), v.slice(6, 8), v.slice(8, 10), v.slice(10, 12), v.slice(12, 14)].map(Number) as [
-    number, number, number, number, number, number,
-  ];
+  const [y, mo, d, h, mi, s] = [
+    v.slice(0, 4),
+    v.slice(4, 6),
+    v.slice(6, 8),
+    v.slice(8, 10),
+    v.slice(10, 12),
+    v.slice(12, 14),
+  ].map(Number) as [number, number, number, number, number, number];
   const ms = Date.UTC(y, mo - 1, d, h, mi, s) - VN_OFFSET_MS;
   const back = new Date(ms + VN_OFFSET_MS);
   if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
@@ -25,7 +30,9 @@ const int = (v: unknown): number | undefined => {
 };
 const flag1 = (v: unknown) => str(v) === '1';
 const list = (v: unknown): Record<string, unknown>[] =>
-  Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object' && !Array.isArray(x)) as Record<string, unknown>[]) : [];
+  Array.isArray(v)
+    ? (v.filter((x) => x !== null && typeof x === 'object' && !Array.isArray(x)) as Record<string, unknown>[])
+    : [];
 const nonEmpty = (v: unknown) => typeof v === 'string' && v.trim() !== '';
 const notDeleted = (f: Record<string, unknown>) => !/^(true|1)$/i.test(str(f.IsDeleted) ?? '');
 
@@ -127,7 +134,9 @@ export function snapshotFacts(d: Record<string, unknown>): SnapshotFacts {
     reuseFlag: flag1(d.HoSoCoThanhPhanSoHoa) || files.some((f) => flag1(f.DuocSoHoa)),
     fromCitizenStore: files.some((f) => flag1(f.DuocLayTuKhoDMQG)),
     vneid: flag1(d.TaiKhoanDuocXacThucVoiVNeID),
-    maCSDL: list(d.DSKetNoiCSDL).map((c) => str(c.MaCSDL) ?? '').filter((c) => c !== ''),
+    maCSDL: list(d.DSKetNoiCSDL)
+      .map((c) => str(c.MaCSDL) ?? '')
+      .filter((c) => c !== ''),
     supplementRounds: rounds,
     chuHoSo: str(d.ChuHoSo)?.slice(0, 300) ?? null,
     donViXuLy: str(d.DonViXuLy)?.slice(0, 300) ?? null,

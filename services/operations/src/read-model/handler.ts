@@ -12,7 +12,11 @@ export const SYNC_ACCEPTED = 'vn.lienthong.sync.accepted';
 const MA_HO_SO = /^[A-Za-z0-9.]{1,80}-\d{6}-\d{4,12}$/;
 
 function bad(event: CloudEvent, why: string): OpsError {
-  return new OpsError('LT_OPS_BAD_EVENT', `event ${event.id} (${event.type}): ${why}`, { kind: 'invalid', retriable: false, messageVi: `sự kiện không hợp lệ: ${why}` });
+  return new OpsError('LT_OPS_BAD_EVENT', `event ${event.id} (${event.type}): ${why}`, {
+    kind: 'invalid',
+    retriable: false,
+    messageVi: `sự kiện không hợp lệ: ${why}`,
+  });
 }
 
 function objectData(event: CloudEvent): Record<string, unknown> {
@@ -35,7 +39,12 @@ function maHoSoOf(event: CloudEvent, d: Record<string, unknown>, mustMatchSubjec
  */
 export function createReadModelHandler(deps: { store: ReadModelStore; metrics?: Registry }) {
   const counter = deps.metrics
-    ? new Counter({ name: 'read_model_events_total', help: 'events applied to the read model, by type and result', labelNames: ['type', 'result'], registers: [deps.metrics] })
+    ? new Counter({
+        name: 'read_model_events_total',
+        help: 'events applied to the read model, by type and result',
+        labelNames: ['type', 'result'],
+        registers: [deps.metrics],
+      })
     : undefined;
   return async function handle(event: CloudEvent, ctx: Pick<MessageContext, 'offset'>): Promise<ApplyResult> {
     let result: ApplyResult = 'ignored';
@@ -57,7 +66,10 @@ export function createReadModelHandler(deps: { store: ReadModelStore; metrics?: 
         case PAYMENT_EXPIRED: {
           const d = objectData(event);
           if (typeof d.paymentId !== 'string' || d.paymentId.length > 100) throw bad(event, 'paymentId missing');
-          const flag = typeof d.DuocThanhToanTrucTuyen === 'string' && /^[12]$/.test(d.DuocThanhToanTrucTuyen) ? Number(d.DuocThanhToanTrucTuyen) : undefined;
+          const flag =
+            typeof d.DuocThanhToanTrucTuyen === 'string' && /^[12]$/.test(d.DuocThanhToanTrucTuyen)
+              ? Number(d.DuocThanhToanTrucTuyen)
+              : undefined;
           result = await deps.store.applyPayment({
             paymentId: d.paymentId,
             maHoSo: maHoSoOf(event, d, false),
@@ -72,7 +84,8 @@ export function createReadModelHandler(deps: { store: ReadModelStore; metrics?: 
         case SYNC_ACCEPTED: {
           const d = objectData(event);
           const at = Date.parse(typeof d.at === 'string' ? d.at : event.time);
-          if (d.packet === 'DongBoHoSoMC' && !Number.isNaN(at)) result = await deps.store.applySyncAccepted(maHoSoOf(event, d, true), at);
+          if (d.packet === 'DongBoHoSoMC' && !Number.isNaN(at))
+            result = await deps.store.applySyncAccepted(maHoSoOf(event, d, true), at);
           break;
         }
         default:

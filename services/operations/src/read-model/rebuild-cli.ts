@@ -5,7 +5,14 @@
  * service at it: OPERATIONS_READ_SCHEMA=<fresh_schema> and restart (docs/operations.md).
  */
 import { createLogger, createPool, loadConfig, runMigrations, systemClock } from '@lienthong/platform';
-import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig, topicNames } from '@lienthong/events';
+import {
+  catalogueSpecs,
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  kafkaConnectionFromConfig,
+  topicNames,
+} from '@lienthong/events';
 import { operationsConfigSchema } from '../config.js';
 import { loadCalendar } from '../calendar/calendar.js';
 import { createReadModelStore } from './store.js';
@@ -23,7 +30,11 @@ const logger = createLogger({ name: 'operations-rebuild', level: c.LOG_LEVEL });
 const pool = createPool({ connectionString: c.DATABASE_URL, applicationName: 'lienthong-operations-rebuild', logger });
 await runMigrations(pool, { service: 'operations', dir: migrationsDir, logger });
 const calendar = loadCalendar(c.OPERATIONS_CALENDAR_DIR || defaultCalendarDir);
-const registry = createAgencyRegistry({ pool, logger, overrides: loadAgencyOverrides(c.OPERATIONS_AGENCY_OVERRIDES_FILE || defaultAgencyOverridesFile) });
+const registry = createAgencyRegistry({
+  pool,
+  logger,
+  overrides: loadAgencyOverrides(c.OPERATIONS_AGENCY_OVERRIDES_FILE || defaultAgencyOverridesFile),
+});
 const kafka = createKafka({ ...kafkaConnectionFromConfig(c), clientId: 'lienthong-operations-rebuild', logger });
 const admin = kafka.admin();
 await admin.connect();
@@ -43,7 +54,9 @@ try {
     store: createReadModelStore({ pool, schema, calendar, onNewAgency: (code) => registry.ensureCode(code) }),
     groupId: `${c.OPERATIONS_GROUP_ID}-rebuild-${schema}-${systemClock.now().getTime()}`,
   });
-  process.stdout.write(`rebuilt ${r.records} records into schema ${r.schema}; start the service with OPERATIONS_READ_SCHEMA=${r.schema}\n`);
+  process.stdout.write(
+    `rebuilt ${r.records} records into schema ${r.schema}; start the service with OPERATIONS_READ_SCHEMA=${r.schema}\n`,
+  );
 } finally {
   await producer.disconnect();
   await pool.end();

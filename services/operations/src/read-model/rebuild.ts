@@ -30,10 +30,15 @@ export interface RebuildOptions {
  */
 export async function rebuildReadModel(o: RebuildOptions): Promise<{ records: number; schema: string }> {
   const schema = checkSchemaName(o.schema);
-  const exists = (await o.pool.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, 'dossier'])).rowCount;
+  const exists = (
+    await o.pool.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, 'dossier'])
+  ).rowCount;
   if (exists) {
     const n = Number(((await o.pool.query(`SELECT count(*) AS n FROM ${schema}.dossier`)).rows[0] as { n: string }).n);
-    if (n > 0) throw new OpsError('LT_OPS_REBUILD_NOT_FRESH', `schema ${schema} already holds ${n} dossiers; rebuild into a fresh one`, { kind: 'conflict' });
+    if (n > 0)
+      throw new OpsError('LT_OPS_REBUILD_NOT_FRESH', `schema ${schema} already holds ${n} dossiers; rebuild into a fresh one`, {
+        kind: 'conflict',
+      });
   }
   await ensureReadModel(o.pool, schema);
   const admin = o.kafka.admin();
@@ -69,7 +74,8 @@ export async function rebuildReadModel(o: RebuildOptions): Promise<{ records: nu
       // take offsets too, so "within 2 of the end and quiet" also counts (the last marker is never delivered).
       const done = [...ends].every(([k, end]) => end === 0n || (position.get(k) ?? 0n) >= end - 1n);
       if (done) break;
-      if (Date.now() > deadline) throw new OpsError('LT_OPS_REBUILD_TIMEOUT', 'rebuild did not catch up in time', { kind: 'unavailable' });
+      if (Date.now() > deadline)
+        throw new OpsError('LT_OPS_REBUILD_TIMEOUT', 'rebuild did not catch up in time', { kind: 'unavailable' });
       await new Promise((r) => setTimeout(r, 200));
     }
     await new Promise((r) => setTimeout(r, 1_000)); // let the batch in hand finish and its offsets commit

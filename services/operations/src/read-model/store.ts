@@ -28,7 +28,15 @@ export type ApplyResult = 'applied' | 'duplicate' | 'stale' | 'ignored';
 export interface ReadModelStore {
   applySnapshot(maHoSo: string, data: Record<string, unknown>, v: EventVersion, eventId: string): Promise<ApplyResult>;
   applyStep(maHoSo: string, data: Record<string, unknown>, eventId: string): Promise<ApplyResult>;
-  applyPayment(p: { paymentId: string; maHoSo: string; status: 'settled' | 'expired'; provider?: string; paidFlag?: number; amount?: number; at?: string }): Promise<ApplyResult>;
+  applyPayment(p: {
+    paymentId: string;
+    maHoSo: string;
+    status: 'settled' | 'expired';
+    provider?: string;
+    paidFlag?: number;
+    amount?: number;
+    at?: string;
+  }): Promise<ApplyResult>;
   applySyncAccepted(maHoSo: string, atMs: number): Promise<ApplyResult>;
   /** Recomputes the derived columns of dossiers whose deadline depends on the catalogue (no NgayHenTra). */
   rederiveWithoutDeadline(): Promise<number>;
@@ -40,11 +48,18 @@ export interface ReadModelStore {
 export function stepKey(data: Record<string, unknown>): string {
   const canon = (v: unknown): unknown =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(v as object)
+            .sort()
+            .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+        )
       : Array.isArray(v)
         ? v.map(canon)
         : v;
-  return createHash('sha256').update(JSON.stringify(canon(data))).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify(canon(data)))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 const ts = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms));
@@ -64,8 +79,7 @@ export function createReadModelStore(deps: {
     const hit = procedureCache.get(maTTHC);
     if (hit && Date.now() - hit.at < 60_000) return hit.terms;
     const r = (await c.query('SELECT legal_days, working_days FROM ops_procedure WHERE ma_tthc = $1', [maTTHC])).rows[0] as
-      | { legal_days: number | null; working_days: boolean }
-      | undefined;
+      { legal_days: number | null; working_days: boolean } | undefined;
     const terms = r ? { legalDays: r.legal_days, workingDays: r.working_days } : null;
     if (procedureCache.size > 10_000) procedureCache.clear();
     procedureCache.set(maTTHC, { terms, at: Date.now() });
@@ -76,13 +90,24 @@ export function createReadModelStore(deps: {
    * Locks the dossier's row, creating a stub (agency from MaHoSo) when its first event is not a snapshot:
    * one statement (an upsert takes the row lock and returns the row), one round trip per event saved.
    */
-  async function lockRow(c: PoolClient, maHoSo: string): Promise<{ snap: SnapshotFacts | null; snapTime: Date | null; snapSeq: string | null; maTTHC: string | null }> {
-    const row = (await c.query(
-      `INSERT INTO ${s}.dossier AS d (ma_ho_so, agency_code) VALUES ($1, $2)
+  async function lockRow(
+    c: PoolClient,
+    maHoSo: string,
+  ): Promise<{ snap: SnapshotFacts | null; snapTime: Date | null; snapSeq: string | null; maTTHC: string | null }> {
+    const row = (
+      await c.query(
+        `INSERT INTO ${s}.dossier AS d (ma_ho_so, agency_code) VALUES ($1, $2)
        ON CONFLICT (ma_ho_so) DO UPDATE SET updated_at = d.updated_at
        RETURNING d.snap, d.snap_time, d.snap_seq, d.ma_tthc_national, (xmax = 0) AS inserted`,
-      [maHoSo, agencyOfMaHoSo(maHoSo)],
-    )).rows[0] as { snap: SnapshotFacts | null; snap_time: Date | null; snap_seq: string | null; ma_tthc_national: string | null; inserted: boolean };
+        [maHoSo, agencyOfMaHoSo(maHoSo)],
+      )
+    ).rows[0] as {
+      snap: SnapshotFacts | null;
+      snap_time: Date | null;
+      snap_seq: string | null;
+      ma_tthc_national: string | null;
+      inserted: boolean;
+    };
     if (row.inserted && deps.onNewAgency) await deps.onNewAgency(agencyOfMaHoSo(maHoSo));
     return { snap: row.snap, snapTime: row.snap_time, snapSeq: row.snap_seq, maTTHC: row.ma_tthc_national };
   }
@@ -208,7 +233,15 @@ export function createReadModelStore(deps: {
            ON CONFLICT (payment_id) DO UPDATE SET status = 'settled', provider = EXCLUDED.provider, paid_flag = EXCLUDED.paid_flag,
              amount = EXCLUDED.amount, at = EXCLUDED.at
            WHERE ${s}.payment.status = 'expired' AND EXCLUDED.status = 'settled'`,
-          [p.paymentId, p.maHoSo, p.status, p.provider ?? null, p.paidFlag ?? null, p.amount ?? null, p.at ? new Date(p.at) : null],
+          [
+            p.paymentId,
+            p.maHoSo,
+            p.status,
+            p.provider ?? null,
+            p.paidFlag ?? null,
+            p.amount ?? null,
+            p.at ? new Date(p.at) : null,
+          ],
         );
         if (!r.rowCount) return 'duplicate';
         await c.query(
@@ -232,9 +265,11 @@ export function createReadModelStore(deps: {
 
     async rederiveWithoutDeadline() {
       procedureCache.clear();
-      const ids = (await deps.pool.query(`SELECT ma_ho_so FROM ${s}.dossier WHERE ngay_hen_tra IS NULL AND end_at IS NULL AND snap IS NOT NULL`)).rows.map(
-        (r: { ma_ho_so: string }) => r.ma_ho_so,
-      );
+      const ids = (
+        await deps.pool.query(
+          `SELECT ma_ho_so FROM ${s}.dossier WHERE ngay_hen_tra IS NULL AND end_at IS NULL AND snap IS NOT NULL`,
+        )
+      ).rows.map((r: { ma_ho_so: string }) => r.ma_ho_so);
       for (const id of ids) await this.rederive(id);
       return ids.length;
     },

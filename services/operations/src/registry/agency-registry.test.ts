@@ -10,7 +10,9 @@ describe('agency roll-up', () => {
     ['B', { code: 'B', parent: 'A', successor: null }],
   ]);
   it('rolls an old commune into its successor and both provinces, and infers the province root', () => {
-    expect(ancestorsOf('000.01.01.H98', rows).sort()).toEqual(['000.00.00.H98', '000.00.00.H99', '000.01.00.H98', '000.01.01.H98', '000.03.00.H99'].sort());
+    expect(ancestorsOf('000.01.01.H98', rows).sort()).toEqual(
+      ['000.00.00.H98', '000.00.00.H99', '000.01.00.H98', '000.01.01.H98', '000.03.00.H99'].sort(),
+    );
     expect(inferredParent('000.00.05.H99')).toBe('000.00.00.H99');
     expect(inferredParent('000.00.00.H99')).toBeUndefined();
     expect(inferredParent('H56.14')).toBeUndefined();

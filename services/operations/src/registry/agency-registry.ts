@@ -55,12 +55,16 @@ export function loadAgencyOverrides(file: string): AgencyEntry[] {
   }
   if (!validateOverrides(parsed)) {
     const why = (validateOverrides.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-    throw new OpsError('LT_OPS_REGISTRY_INVALID', `agency overrides ${file}: ${why}`, { kind: 'internal', messageVi: `tệp bổ sung danh mục cơ quan không hợp lệ: ${why}` });
+    throw new OpsError('LT_OPS_REGISTRY_INVALID', `agency overrides ${file}: ${why}`, {
+      kind: 'internal',
+      messageVi: `tệp bổ sung danh mục cơ quan không hợp lệ: ${why}`,
+    });
   }
   const list = (parsed as { agencies: AgencyEntry[] }).agencies;
   const seen = new Set<string>();
   for (const a of list) {
-    if (seen.has(a.code)) throw new OpsError('LT_OPS_REGISTRY_INVALID', `agency overrides ${file}: ${a.code} listed twice`, { kind: 'internal' });
+    if (seen.has(a.code))
+      throw new OpsError('LT_OPS_REGISTRY_INVALID', `agency overrides ${file}: ${a.code} listed twice`, { kind: 'internal' });
     seen.add(a.code);
   }
   return list;
@@ -123,7 +127,15 @@ export function createAgencyRegistry(deps: { pool: Pool; logger: Logger; overrid
 
   async function upsert(entries: AgencyEntry[], source: 'override' | 'dvcqg'): Promise<void> {
     if (entries.length === 0) return;
-    const cols = entries.map((e) => [e.code, e.name, e.parent ?? null, e.level ?? null, e.validFrom ?? null, e.validTo ?? null, e.successor ?? null]);
+    const cols = entries.map((e) => [
+      e.code,
+      e.name,
+      e.parent ?? null,
+      e.level ?? null,
+      e.validFrom ?? null,
+      e.validTo ?? null,
+      e.successor ?? null,
+    ]);
     const col = (i: number) => cols.map((c) => c[i]);
     // An override row is only renamed by the portal; a portal row takes every field of an override.
     await deps.pool.query(
@@ -150,7 +162,11 @@ export function createAgencyRegistry(deps: { pool: Pool; logger: Logger; overrid
     async applyPortalList(list) {
       const entries = list
         .filter((a) => typeof a.MADONVI === 'string' && /^[A-Za-z0-9.]{1,64}$/.test(a.MADONVI))
-        .map((a) => ({ code: a.MADONVI, name: String(a.TENDONVI ?? a.MADONVI).slice(0, 300), level: /^\d$/.test(a.CAPDONVI ?? '') ? Number(a.CAPDONVI) : null }));
+        .map((a) => ({
+          code: a.MADONVI,
+          name: String(a.TENDONVI ?? a.MADONVI).slice(0, 300),
+          level: /^\d$/.test(a.CAPDONVI ?? '') ? Number(a.CAPDONVI) : null,
+        }));
       await upsert(entries, 'dvcqg');
       await registry.rebuildClosure();
       return entries.length;
@@ -184,10 +200,12 @@ export function createAgencyRegistry(deps: { pool: Pool; logger: Logger; overrid
       log.info({ agencies: byCode.size }, 'agency roll-up rebuilt');
     },
     async list() {
-      const rows = (await deps.pool.query(
-        `SELECT code, name, parent, level, to_char(valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(valid_to, 'YYYY-MM-DD') AS "validTo", successor, source
+      const rows = (
+        await deps.pool.query(
+          `SELECT code, name, parent, level, to_char(valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(valid_to, 'YYYY-MM-DD') AS "validTo", successor, source
          FROM ops_agency ORDER BY code`,
-      )).rows;
+        )
+      ).rows;
       return rows as AgencyEntry[];
     },
   };

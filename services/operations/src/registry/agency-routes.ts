@@ -13,9 +13,21 @@ export function registerAgencyRoutes(app: FastifyInstance, deps: { pool: Pool; r
     '/v1/agencies/:code/rollup',
     { schema: { params: { type: 'object', properties: { code: agencyParam } } }, config: { access: { roles: READ_ROLES } } },
     async (req) => {
-      const up = (await deps.pool.query('SELECT ancestor FROM ops_agency_closure WHERE code = $1 AND ancestor <> code ORDER BY ancestor', [req.params.code])).rows;
-      const down = (await deps.pool.query('SELECT code FROM ops_agency_closure WHERE ancestor = $1 AND ancestor <> code ORDER BY code', [req.params.code])).rows;
-      return { code: req.params.code, countsUnder: up.map((r: { ancestor: string }) => r.ancestor), includes: down.map((r: { code: string }) => r.code) };
+      const up = (
+        await deps.pool.query('SELECT ancestor FROM ops_agency_closure WHERE code = $1 AND ancestor <> code ORDER BY ancestor', [
+          req.params.code,
+        ])
+      ).rows;
+      const down = (
+        await deps.pool.query('SELECT code FROM ops_agency_closure WHERE ancestor = $1 AND ancestor <> code ORDER BY code', [
+          req.params.code,
+        ])
+      ).rows;
+      return {
+        code: req.params.code,
+        countsUnder: up.map((r: { ancestor: string }) => r.ancestor),
+        includes: down.map((r: { code: string }) => r.code),
+      };
     },
   );
 }

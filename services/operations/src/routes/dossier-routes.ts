@@ -19,8 +19,9 @@ export function registerDossierRoutes(app: FastifyInstance, deps: { pool: Pool; 
     async (req) => {
       const m = req.params.MaHoSo;
       assertAgencyScope(req, agencyOfMaHoSo(m), '/MaHoSo');
-      const d = (await deps.pool.query(
-        `SELECT ma_ho_so AS "MaHoSo", agency_code AS "agency", ma_tthc AS "MaTTHC", ten_tthc AS "TenTTHC", kenh AS "KenhThucHien",
+      const d = (
+        await deps.pool.query(
+          `SELECT ma_ho_so AS "MaHoSo", agency_code AS "agency", ma_tthc AS "MaTTHC", ten_tthc AS "TenTTHC", kenh AS "KenhThucHien",
            trang_thai AS "TrangThaiHoSo", ngay_nop AS "submittedAt", ngay_tiep_nhan AS "receivedAt", ngay_hen_tra AS "NgayHenTra",
            fee_total AS "feeTotal", fee_lines AS "feeLines", paid_flag AS "DuocThanhToanTrucTuyen", paid_settled AS "paidThroughHub",
            has_submitted_file AS "hasSubmittedFile", has_result_file AS "hasResultFile", has_result_code_link AS "hasElectronicResult",
@@ -30,24 +31,59 @@ export function registerDossierRoutes(app: FastifyInstance, deps: { pool: Pool; 
            clock_stopped AS "clockStopped", due_base AS "deadline", due_at AS "deadlineAfterSupplement", overdue_at AS "overdueAt",
            snap_time AS "snapshotAcceptedAt", COALESCE(snap->'fees', '[]') AS "fees", COALESCE(snap->'resultLinks', '[]') AS "resultLinks"
          FROM ${s}.dossier WHERE ma_ho_so = $1`,
-        [m],
-      )).rows[0];
-      if (!d) throw new OpsError('LT_OPS_DOSSIER_NOT_FOUND', `dossier ${m} not seen`, { kind: 'not_found', messageVi: `chưa có hồ sơ ${m}` });
-      const steps = (await deps.pool.query(`SELECT trang_thai AS "TrangThai", at AS "ThoiDiemXuLy" FROM ${s}.step WHERE ma_ho_so = $1 ORDER BY at, trang_thai`, [m])).rows;
-      const payments = (await deps.pool.query(`SELECT payment_id AS "paymentId", status, provider, paid_flag AS "DuocThanhToanTrucTuyen", amount, at FROM ${s}.payment WHERE ma_ho_so = $1 ORDER BY at`, [m])).rows;
-      const notices = (await deps.pool.query('SELECT kind, deadline, detected_at AS "detectedAt" FROM ops_deadline_notice WHERE ma_ho_so = $1 ORDER BY detected_at', [m])).rows;
-      const apologies = (await deps.pool.query(
-        `SELECT apology_id AS "apologyId", to_char(new_due_date, 'YYYY-MM-DD') AS "newDueDate", created_at AS "createdAt", letter->>'reason' AS reason FROM ops_apology WHERE ma_ho_so = $1 ORDER BY created_at`,
-        [m],
-      )).rows;
-      return { ...d, statusHistory: steps, payments, deadlineNotices: notices, apologies: apologies.map((a) => ({ ...a, letterUrl: `/v1/overdue/${m}/apology/${a.apologyId}` })) };
+          [m],
+        )
+      ).rows[0];
+      if (!d)
+        throw new OpsError('LT_OPS_DOSSIER_NOT_FOUND', `dossier ${m} not seen`, {
+          kind: 'not_found',
+          messageVi: `chưa có hồ sơ ${m}`,
+        });
+      const steps = (
+        await deps.pool.query(
+          `SELECT trang_thai AS "TrangThai", at AS "ThoiDiemXuLy" FROM ${s}.step WHERE ma_ho_so = $1 ORDER BY at, trang_thai`,
+          [m],
+        )
+      ).rows;
+      const payments = (
+        await deps.pool.query(
+          `SELECT payment_id AS "paymentId", status, provider, paid_flag AS "DuocThanhToanTrucTuyen", amount, at FROM ${s}.payment WHERE ma_ho_so = $1 ORDER BY at`,
+          [m],
+        )
+      ).rows;
+      const notices = (
+        await deps.pool.query(
+          'SELECT kind, deadline, detected_at AS "detectedAt" FROM ops_deadline_notice WHERE ma_ho_so = $1 ORDER BY detected_at',
+          [m],
+        )
+      ).rows;
+      const apologies = (
+        await deps.pool.query(
+          `SELECT apology_id AS "apologyId", to_char(new_due_date, 'YYYY-MM-DD') AS "newDueDate", created_at AS "createdAt", letter->>'reason' AS reason FROM ops_apology WHERE ma_ho_so = $1 ORDER BY created_at`,
+          [m],
+        )
+      ).rows;
+      return {
+        ...d,
+        statusHistory: steps,
+        payments,
+        deadlineNotices: notices,
+        apologies: apologies.map((a) => ({ ...a, letterUrl: `/v1/overdue/${m}/apology/${a.apologyId}` })),
+      };
     },
   );
 
   app.get<{ Querystring: { agency: string; page?: string; pageSize?: string } }>(
     '/v1/overdue',
     {
-      schema: { querystring: { type: 'object', additionalProperties: false, required: ['agency'], properties: { agency: agencyParam, page: pageParam, pageSize: pageSizeParam } } },
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['agency'],
+          properties: { agency: agencyParam, page: pageParam, pageSize: pageSizeParam },
+        },
+      },
       config: { access: { roles: READ_ROLES } },
     },
     async (req) => {
@@ -56,14 +92,18 @@ export function registerDossierRoutes(app: FastifyInstance, deps: { pool: Pool; 
       const now = deps.clock.now();
       const where = `FROM ${s}.dossier d WHERE d.agency_code IN (SELECT code FROM ops_agency_closure WHERE ancestor = $1)
         AND d.overdue_at < $2 AND d.end_at IS NULL AND (d.trang_thai IS NULL OR d.trang_thai NOT IN (3, 7, 8, 9, 10))`;
-      const total = Number(((await deps.pool.query(`SELECT count(*) AS n ${where}`, [req.query.agency, now])).rows[0] as { n: string }).n);
-      const items = (await deps.pool.query(
-        `SELECT d.ma_ho_so AS "MaHoSo", d.agency_code AS "agency", d.ma_tthc AS "MaTTHC", d.ngay_hen_tra AS "NgayHenTra", d.due_at AS "deadline",
+      const total = Number(
+        ((await deps.pool.query(`SELECT count(*) AS n ${where}`, [req.query.agency, now])).rows[0] as { n: string }).n,
+      );
+      const items = (
+        await deps.pool.query(
+          `SELECT d.ma_ho_so AS "MaHoSo", d.agency_code AS "agency", d.ma_tthc AS "MaTTHC", d.ngay_hen_tra AS "NgayHenTra", d.due_at AS "deadline",
            d.overdue_at AS "overdueAt", d.supp_count AS "supplementRounds",
            (SELECT count(*)::int FROM ops_apology a WHERE a.ma_ho_so = d.ma_ho_so) AS "apologies"
          ${where} ORDER BY d.overdue_at, d.ma_ho_so LIMIT $3 OFFSET $4`,
-        [req.query.agency, now, pageSize, (page - 1) * pageSize],
-      )).rows;
+          [req.query.agency, now, pageSize, (page - 1) * pageSize],
+        )
+      ).rows;
       return { agency: req.query.agency, at: now.toISOString(), total, page, pageSize, items };
     },
   );

@@ -34,7 +34,12 @@ export function registerIndicatorRoutes(app: FastifyInstance, deps: { indicators
       assertAgencyScope(req, req.query.agency, '/agency');
       const now = deps.clock.now().getTime();
       const period = parsePeriod(req.query.from, req.query.to, now);
-      const figures = await deps.indicators.compute({ agency: req.query.agency, period, nowMs: now, ...(req.query.maTTHC ? { maTTHC: req.query.maTTHC } : {}) });
+      const figures = await deps.indicators.compute({
+        agency: req.query.agency,
+        period,
+        nowMs: now,
+        ...(req.query.maTTHC ? { maTTHC: req.query.maTTHC } : {}),
+      });
       const qs = (id: string, set: string) =>
         `/v1/indicators/${id}/dossiers?agency=${encodeURIComponent(req.query.agency)}&from=${period.from}&to=${period.to}&set=${set}${req.query.maTTHC ? `&maTTHC=${req.query.maTTHC}` : ''}`;
       return {
@@ -45,13 +50,19 @@ export function registerIndicatorRoutes(app: FastifyInstance, deps: { indicators
         computedAt: new Date(now).toISOString(),
         indicators: figures.map((f) => ({
           ...f,
-          lists: f.id === '2.2' && !req.query.maTTHC ? null : { numerator: qs(f.id, 'numerator'), denominator: qs(f.id, 'denominator') },
+          lists:
+            f.id === '2.2' && !req.query.maTTHC
+              ? null
+              : { numerator: qs(f.id, 'numerator'), denominator: qs(f.id, 'denominator') },
         })),
       };
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: IndicatorQuerystring & { set: 'numerator' | 'denominator'; page?: string; pageSize?: string } }>(
+  app.get<{
+    Params: { id: string };
+    Querystring: IndicatorQuerystring & { set: 'numerator' | 'denominator'; page?: string; pageSize?: string };
+  }>(
     '/v1/indicators/:id/dossiers',
     {
       schema: {
@@ -60,14 +71,22 @@ export function registerIndicatorRoutes(app: FastifyInstance, deps: { indicators
           type: 'object',
           additionalProperties: false,
           required: ['agency', 'set'],
-          properties: { ...querystring.properties, set: { enum: ['numerator', 'denominator'] }, page: pageParam, pageSize: pageSizeParam },
+          properties: {
+            ...querystring.properties,
+            set: { enum: ['numerator', 'denominator'] },
+            page: pageParam,
+            pageSize: pageSizeParam,
+          },
         },
       },
       config: { access: { roles: READ_ROLES } },
     },
     async (req) => {
       if (!(indicatorIds as readonly string[]).includes(req.params.id)) {
-        throw new OpsError('LT_OPS_UNKNOWN_INDICATOR', `no indicator ${req.params.id}`, { kind: 'not_found', messageVi: `không có chỉ số ${req.params.id}` });
+        throw new OpsError('LT_OPS_UNKNOWN_INDICATOR', `no indicator ${req.params.id}`, {
+          kind: 'not_found',
+          messageVi: `không có chỉ số ${req.params.id}`,
+        });
       }
       assertAgencyScope(req, req.query.agency, '/agency');
       const now = deps.clock.now().getTime();
@@ -83,7 +102,16 @@ export function registerIndicatorRoutes(app: FastifyInstance, deps: { indicators
         pageSize,
         ...(req.query.maTTHC ? { maTTHC: req.query.maTTHC } : {}),
       });
-      return { indicator: req.params.id, set: req.query.set, agency: req.query.agency, from: period.from, to: period.to, page, pageSize, ...r };
+      return {
+        indicator: req.params.id,
+        set: req.query.set,
+        agency: req.query.agency,
+        from: period.from,
+        to: period.to,
+        page,
+        pageSize,
+        ...r,
+      };
     },
   );
 }
