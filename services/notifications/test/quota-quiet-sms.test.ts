@@ -45,7 +45,11 @@ describe('quiet hours, agency daily quota, SMS-only agency through VNPT', () => 
     clock.offsetMs = quietEnd - Date.now() + 60_000; // just after the quiet window
     const sent = await eventually(async () => ((await h.smsMessages('vnpt')).length === 1 ? h.smsMessages('vnpt') : undefined), { what: 'SMS after quiet hours' });
     expect(sent[0]).toMatchObject({ phone: '84977000001', content: `Hồ sơ ${a} (Đăng ký kết hôn) đã được tiếp nhận, hẹn trả 12/12/2025 08:00.` });
-    expect((await h.messages(a))[0]).toMatchObject({ channel: 'sms', status: 'sent', account: 'vnpt-sandbox' });
+    const [row] = await eventually(async () => {
+      const r = await h.messages(a);
+      return r[0]?.status === 'sent' ? r : undefined;
+    }, { what: 'ledger: sent' });
+    expect(row).toMatchObject({ channel: 'sms', status: 'sent', account: 'vnpt-sandbox', payload_sealed: null });
 
     const b = `000.00.01.H23-251205-${Math.floor(Math.random() * 1e6)}`;
     await h.publish('vn.lienthong.dossier.upserted', b, snapshot(b, '0977000002'));
