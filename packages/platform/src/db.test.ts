@@ -44,9 +44,14 @@ describe('createPool: a lost connection never ends the process (real Postgres)',
 
       await terminate(heldPid);
       await terminate(idlePid);
-      await eventually(() => cap.lines().filter((l) => l.includes('postgres connection lost')).length >= 2, {
-        what: 'both losses logged',
-      });
+      // Both losses are seen: the held client logged, and the pool dropped its dead idle client (until then a
+      // query may still pick it and fail with 57P01 — a transient the callers' retry or the consumer runner absorbs).
+      await eventually(
+        () => pool.idleCount === 0 && cap.lines().filter((l) => l.includes('postgres connection lost')).length >= 2,
+        {
+          what: 'both losses seen',
+        },
+      );
 
       // The held client is broken: its next query fails with a connection error, and releasing it discards it.
       const err = await held.query('SELECT 1').catch((e: unknown) => e);
