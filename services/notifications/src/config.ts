@@ -68,6 +68,13 @@ export const notificationsConfigSchema = {
       maximum: 600_000,
       description: 'how long a message being sent is reserved; after a crash another pass resends it (same idempotency key) once this has passed. Keep it above the provider timeout',
     },
+    NOTIFICATIONS_ZALO_STATUS_POLL_MS: {
+      type: 'integer',
+      default: 600_000,
+      minimum: 100,
+      maximum: 86_400_000,
+      description: 'a Zalo message without a delivery webhook this long after sending is polled (GET /message/status), then again every this long, for a day',
+    },
     NOTIFICATIONS_SEND_POLL_MS: { type: 'integer', default: 500, minimum: 10, maximum: 60_000, description: 'how often the outbox sender looks for due messages' },
     NOTIFICATIONS_RETRY_MAX_HOURS: { type: 'integer', default: 24, minimum: 1, maximum: 168, description: 'a message not sent after this long is marked failed' },
   },

@@ -112,6 +112,7 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
     NOTIFICATIONS_PROVIDER_TIMEOUT_MS: 3_000,
     NOTIFICATIONS_SEND_POLL_MS: 100,
     NOTIFICATIONS_SEND_LEASE_MS: 10_000,
+    NOTIFICATIONS_ZALO_STATUS_POLL_MS: 600_000,
     NOTIFICATIONS_RETRY_MAX_HOURS: 24,
     WEBHOOKS_SECRET_KEY: randomBytes(32).toString('hex'),
     WEBHOOKS_ALLOW_HTTP: true,

@@ -183,6 +183,32 @@ describe('notifications: channel fallbacks and platform-side failures', () => {
   });
 });
 
+describe('Zalo delivery without a webhook', () => {
+  it('polls GET /message/status and records the delivery, dropping the kept phone', async () => {
+    await h.zaloAdmin('faults', { dropWebhooks: true });
+    try {
+      const id = ma();
+      await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '2', '0903000300'));
+      const [row] = await eventually(async () => {
+        const r = await h.messages(id);
+        return r[0]?.status === 'sent' ? r : undefined;
+      }, { what: 'sent' });
+      expect(row.payload_sealed).not.toBeNull(); // the sealed phone, kept for the poll
+      await new Promise((r) => setTimeout(r, 300)); // the sandbox delivers after 50 ms
+      clock.offsetMs = 11 * 60_000; // past NOTIFICATIONS_ZALO_STATUS_POLL_MS (10 min)
+      const [done] = await eventually(async () => {
+        const r = await h.messages(id);
+        return r[0]?.status === 'delivered' ? r : undefined;
+      }, { what: 'delivered by polling' });
+      expect(done.payload_sealed).toBeNull();
+      expect(done.delivered_at).not.toBeNull();
+    } finally {
+      clock.offsetMs = 0;
+      await h.zaloAdmin('faults', { dropWebhooks: false });
+    }
+  });
+});
+
 describe('signed webhooks to provincial systems', () => {
   it('a sync outcome and a payment reach the subscribed province, signed; an operator sees the subscription', async () => {
     const http = await import('node:http');

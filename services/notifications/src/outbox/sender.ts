@@ -28,6 +28,10 @@ export interface OutboxSenderDeps {
   /** A claimed message is reserved this long (> the provider timeout); after a crash it is claimed again. */
   leaseMs: number;
   pollMs: number;
+  /** Zalo messages without a delivery webhook after this long are polled with GET /message/status… */
+  statusPollAfterMs?: number;
+  /** …at most once per this interval, for a day after sending (then the phone is dropped and it stays `sent`). */
+  statusPollEveryMs?: number;
   batchSize?: number;
   random?: () => number;
 }
@@ -128,12 +132,15 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       if (d.action === 'sent') {
         // Zalo's delivery webhook can arrive before we record the answer (or while a crashed process's answer was
         // lost): a delivery already seen for this msg_id makes the message delivered at once.
+        // A Zalo message keeps only the phone (sealed) until delivered, for the status poll; content is dropped.
+        const keep = m.channel === 'zalo' && p ? deps.box.seal(JSON.stringify({ phone: p.phone })) : null;
         await c.query(
-          `UPDATE notif_messages SET sent_at=$2, provider_msg_id=$3, payload_sealed=NULL, lease_until=NULL, reason=NULL, updated_at=$2,
-             status = CASE WHEN w.msg_id IS NULL THEN 'sent' ELSE 'delivered' END, delivered_at = w.delivery_time
+          `UPDATE notif_messages SET sent_at=$2, provider_msg_id=$3, lease_until=NULL, reason=NULL, updated_at=$2,
+             status = CASE WHEN w.msg_id IS NULL THEN 'sent' ELSE 'delivered' END, delivered_at = w.delivery_time,
+             payload_sealed = CASE WHEN w.msg_id IS NULL THEN $5 ELSE NULL END
            FROM (SELECT 1) one LEFT JOIN notif_zalo_webhooks w ON w.msg_id = $3 AND $4 = 'zalo'
            WHERE id=$1`,
-          [m.id, now, d.providerMsgId ?? null, m.channel],
+          [m.id, now, d.providerMsgId ?? null, m.channel, keep],
         );
       } else if (d.action === 'retry' && !expired) {
         await c.query(`UPDATE notif_messages SET status='queued', next_attempt_at=$2, lease_until=NULL, reason=$3, updated_at=$4 WHERE id=$1`, [m.id, new Date(now.getTime() + backoffMs(m.attempts)), d.reason, now]);
@@ -193,7 +200,51 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     await finish(m, d, p);
   }
 
+  /**
+   * Delivery truth when Zalo's webhook does not come (lost, our endpoint down): poll the status of messages sent a
+   * while ago and not yet delivered; after a day stop, drop the phone, and leave them `sent`.
+   */
+  let lastPoll = 0;
+  async function pollStatuses(): Promise<number> {
+    const after = deps.statusPollAfterMs ?? 10 * 60_000;
+    const every = deps.statusPollEveryMs ?? 10 * 60_000;
+    const now = deps.clock.now();
+    const since = now.getTime() - lastPoll;
+    if (since >= 0 && since < Math.min(every, after)) return 0; // (a clock set back polls at once)
+    lastPoll = now.getTime();
+    await deps.pool.query(
+      `UPDATE notif_messages SET payload_sealed = NULL, updated_at = $1 WHERE channel = 'zalo' AND status = 'sent' AND payload_sealed IS NOT NULL AND sent_at < $2`,
+      [now, new Date(now.getTime() - 86_400_000)],
+    );
+    const rows = (
+      await deps.pool.query<{ id: string; account: string; provider_msg_id: string; payload_sealed: string }>(
+        `SELECT id, account, provider_msg_id, payload_sealed FROM notif_messages
+         WHERE channel = 'zalo' AND status = 'sent' AND payload_sealed IS NOT NULL AND sent_at <= $1 AND (last_polled_at IS NULL OR last_polled_at <= $2)
+         ORDER BY sent_at LIMIT 50`,
+        [new Date(now.getTime() - after), new Date(now.getTime() - every)],
+      )
+    ).rows;
+    for (const r of rows) {
+      try {
+        const { phone } = JSON.parse(deps.box.open(r.payload_sealed)) as { phone: string };
+        const s = await deps.zns.status({ accessToken: await deps.tokens.accessToken(r.account), msgId: r.provider_msg_id, phone });
+        if (s.ok && s.deliveredAt) {
+          await deps.pool.query(
+            `UPDATE notif_messages SET status='delivered', delivered_at=$2, payload_sealed=NULL, last_polled_at=$3, updated_at=$3 WHERE id=$1 AND status='sent'`,
+            [r.id, s.deliveredAt, now],
+          );
+        } else {
+          await deps.pool.query('UPDATE notif_messages SET last_polled_at = $2 WHERE id = $1', [r.id, now]);
+        }
+      } catch (err) {
+        log.warn({ err, messageId: r.id }, 'Zalo status poll failed; tried again later');
+      }
+    }
+    return rows.length;
+  }
+
   async function tick(): Promise<number> {
+    await pollStatuses().catch((err) => log.warn({ err }, 'Zalo status poll pass failed'));
     const rows = await claim(deps.clock.now());
     await Promise.all(rows.map((m) => process(m).catch((err) => log.error({ err, messageId: m.id }, 'notification could not be processed; claimed again after the lease'))));
     return rows.length;
@@ -216,6 +267,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
 
   return {
     tick,
+    pollStatuses,
     start() {
       if (!stopped) return;
       stopped = false;

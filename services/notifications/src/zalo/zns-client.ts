@@ -58,6 +58,26 @@ export function createZnsClient(opts: { apiUrl: string; oauthUrl: string; timeou
       }
       return { ok: false, code: Number.isFinite(code) ? code : -100, message: String(body.message ?? '').slice(0, 200) };
     },
+    /** `GET /message/status?message_id&phone`: the delivery time once delivered (§1.2 [code Z9]). */
+    async status(r: { accessToken: string; msgId: string; phone: string }): Promise<{ ok: true; deliveredAt?: Date } | { ok: false; code: number; message: string }> {
+      const url = `${opts.apiUrl}/message/status?${new URLSearchParams({ message_id: r.msgId, phone: r.phone }).toString()}`;
+      let res: Response;
+      try {
+        res = await fetch(url, { headers: { access_token: r.accessToken }, signal: AbortSignal.timeout(opts.timeoutMs) });
+      } catch (err) {
+        throw providerUnavailable('Zalo message status', err);
+      }
+      let body: { error?: unknown; message?: unknown; data?: { delivery_time?: unknown } };
+      try {
+        body = (await res.json()) as typeof body;
+      } catch (err) {
+        throw providerUnavailable(`Zalo message status (HTTP ${res.status}, not JSON)`, err);
+      }
+      const code = Number(body.error);
+      if (code !== 0) return { ok: false, code: Number.isFinite(code) ? code : -100, message: String(body.message ?? '').slice(0, 200) };
+      const t = Number(body.data?.delivery_time);
+      return { ok: true, ...(Number.isFinite(t) && t > 0 ? { deliveredAt: new Date(t) } : {}) };
+    },
     /** OAuth v4 refresh: form body, header `secret_key` (§1.4). Errors are HTTP 200 with `error`. */
     async refresh(a: { appId: string; appSecret: string; refreshToken: string }): Promise<{ ok: true; accessToken: string; refreshToken: string; expiresInS: number } | { ok: false; code: number; message: string }> {
       const body = await post(
