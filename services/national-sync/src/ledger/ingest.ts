@@ -1,4 +1,4 @@
-import type { Pool } from '@lienthong/platform';
+import { createMicroBatcher, type Pool } from '@lienthong/platform';
 import type { CloudEvent } from '@lienthong/events';
 import { ledgerError } from '../errors.js';
 import type { Version } from '../version.js';
@@ -25,30 +25,78 @@ export interface LedgerIngest {
  * portal outage must not turn every incoming update into an immediate push. Either way the pusher
  * reads the newest snapshot when it gets to the dossier, so the newest state is what goes out.
  */
+interface Snapshot {
+  maHoSo: string;
+  json: string;
+  time: Date;
+  seq: string;
+}
+
 export function createLedgerIngest(pool: Pool): LedgerIngest {
   const dueExpr = `CASE WHEN d.state = 'retrying' AND d.due_at IS NOT NULL THEN d.due_at ELSE now() END`;
   const stateExpr = `CASE WHEN d.state = 'retrying' THEN 'retrying' ELSE 'pending' END`;
+
+  // The WHERE of ON CONFLICT is evaluated on the locked, latest row: of two concurrent writers the older
+  // version loses whichever commits first. Equal versions (a redelivery) are stale.
+  const upsertSnapshots = (items: readonly Snapshot[]) =>
+    pool.query<{ ma_ho_so: string }>(
+      `INSERT INTO sync_dossier AS d (ma_ho_so, snapshot_event, snapshot_time, snapshot_seq, snapshot_accepted_at, state, due_at)
+       SELECT m, e, t, s, now(), 'pending', now() FROM unnest($1::text[], $2::jsonb[], $3::timestamptz[], $4::bigint[]) AS i(m, e, t, s)
+       ON CONFLICT (ma_ho_so) DO UPDATE SET
+         snapshot_event = EXCLUDED.snapshot_event, snapshot_time = EXCLUDED.snapshot_time,
+         snapshot_seq = EXCLUDED.snapshot_seq, snapshot_accepted_at = now(),
+         state = ${stateExpr}, due_at = ${dueExpr}, updated_at = now()
+       WHERE d.snapshot_time IS NULL
+          OR (d.snapshot_time, d.snapshot_seq) < (EXCLUDED.snapshot_time, EXCLUDED.snapshot_seq)
+       RETURNING ma_ho_so`,
+      [items.map((i) => i.maHoSo), items.map((i) => i.json), items.map((i) => i.time), items.map((i) => i.seq)],
+    );
+  /**
+   * Snapshots recorded by the consumer's concurrent partitions in the same event-loop turn share one
+   * statement, so one commit (one WAL flush) instead of one each: ingest was what capped national-sync's
+   * drain (issue 16: the ledger's `synced` followed `ingested` within a cycle, and each 1-row commit
+   * waited for its own flush). One statement may not touch a row twice, so a dossier already in the batch
+   * (never from one partition, which hands over one record at a time; possibly from another consumer) is
+   * recorded by its own statement afterwards, in arrival order. A refused statement (a data error, e.g.
+   * a value jsonb does not take) is retried row by row, so only the record at fault gets the error and
+   * its neighbours from other partitions are recorded; an infrastructure failure fails them all (retriable).
+   */
+  const recordSnapshots = createMicroBatcher<Snapshot, SnapshotOutcome | Error>(async (items) => {
+    const seen = new Set<string>();
+    const first = items.filter((i) => !seen.has(i.maHoSo) && seen.add(i.maHoSo));
+    let results: Map<Snapshot, SnapshotOutcome | Error>;
+    try {
+      const recorded = new Set((await upsertSnapshots(first)).rows.map((r) => r.ma_ho_so));
+      results = new Map(first.map((i) => [i, recorded.has(i.maHoSo) ? 'recorded' : 'stale']));
+    } catch (err) {
+      const e = ledgerError(err, 'record snapshot');
+      if (e.retriable) throw e;
+      results = new Map();
+      for (const i of first) results.set(i, await recordOne(i));
+    }
+    for (const i of items) if (!results.has(i)) results.set(i, await recordOne(i));
+    // Each caller gets its own outcome, an Error being thrown to its caller only (recordSnapshot below).
+    return items.map((i) => results.get(i)!);
+  });
+  async function recordOne(i: Snapshot): Promise<SnapshotOutcome | Error> {
+    try {
+      const r = await upsertSnapshots([i]);
+      return r.rowCount === 1 ? 'recorded' : 'stale';
+    } catch (err) {
+      return ledgerError(err, 'record snapshot');
+    }
+  }
+
   return {
     async recordSnapshot(maHoSo, event, version) {
-      try {
-        // The WHERE of ON CONFLICT is evaluated on the locked, latest row: of two concurrent writers
-        // the older version loses whichever commits first. Equal versions (a redelivery) are stale.
-        const r = await pool.query(
-          `INSERT INTO sync_dossier AS d (ma_ho_so, snapshot_event, snapshot_time, snapshot_seq, snapshot_accepted_at, state, due_at)
-           VALUES ($1, $2, $3, $4, now(), 'pending', now())
-           ON CONFLICT (ma_ho_so) DO UPDATE SET
-             snapshot_event = EXCLUDED.snapshot_event, snapshot_time = EXCLUDED.snapshot_time,
-             snapshot_seq = EXCLUDED.snapshot_seq, snapshot_accepted_at = now(),
-             state = ${stateExpr}, due_at = ${dueExpr}, updated_at = now()
-           WHERE d.snapshot_time IS NULL
-              OR (d.snapshot_time, d.snapshot_seq) < (EXCLUDED.snapshot_time, EXCLUDED.snapshot_seq)
-           RETURNING ma_ho_so`,
-          [maHoSo, JSON.stringify(event), new Date(version.timeMs), version.seq.toString()],
-        );
-        return r.rowCount === 1 ? 'recorded' : 'stale';
-      } catch (err) {
-        throw ledgerError(err, 'record snapshot');
-      }
+      const outcome = await recordSnapshots({
+        maHoSo,
+        json: JSON.stringify(event),
+        time: new Date(version.timeMs),
+        seq: version.seq.toString(),
+      });
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
     },
 
     async recordStep(maHoSo, event, version) {
