@@ -147,6 +147,10 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
       { url: '/ho-so/000.00.01.H22-251123-0001/day-ngay', form: {}, action: 'push-now', target: 'dossier:000.00.01.H22-251123-0001' },
       { url: `/thanh-toan/${pay}/xu-ly`, form: { action: 'expire' }, action: 'payment-expire', target: `payment:${pay}` },
       { url: '/qua-han/000.00.01.H22-251123-0001/xin-loi', form: { newDueDate: '2030-01-15' }, action: 'apology-letter', target: 'dossier:000.00.01.H22-251123-0001' },
+      { url: '/buu-chinh/000.00.01.H22-251123-0001/huy', form: {}, action: 'postal-cancel', target: 'dossier:000.00.01.H22-251123-0001' },
+      { url: '/lien-thong-den/dinh-tuyen', form: { refKey: 'create:KM.251205.00001', agency: '000.00.01.H22' }, action: 'inbound-route', target: 'inbound:create:KM.251205.00001' },
+      { url: '/lien-thong-den/hoi-dap/HD123/day-lai', form: {}, action: 'qa-answer-push', target: 'question:HD123' },
+      { url: `/thong-bao/webhook/inbound/${pay}/gui-lai`, form: {}, action: 'webhook-redeliver', target: `webhook-delivery:${pay}` },
     ];
     const op = new TestBrowser(c.app);
     await op.signIn(keys.operator);
@@ -169,6 +173,20 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     expect(bad.statusCode).toBe(404);
     const badAction = await op.post(`/thanh-toan/${pay}/xu-ly`, { _csrf: await op.csrf('/'), action: 'delete_everything', reason: 'khách hàng khiếu nại' });
     expect(badAction.statusCode).toBe(400);
+  });
+
+  it('says "dịch vụ chưa sẵn sàng" on the postal, inbound and notifications pages when those services are absent, and renders the rest', async () => {
+    const b = new TestBrowser(c.app);
+    await b.signIn(keys.operator);
+    for (const [url, name] of [['/buu-chinh', 'postal'], ['/lien-thong-den', 'inbound'], ['/thong-bao?maHoSo=000.00.01.H22-251123-0001', 'notifications'], ['/thong-bao', 'inbound']] as const) {
+      const res = await b.get(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).toContain(`Dịch vụ ${name} chưa sẵn sàng`);
+    }
+    const timeline = await b.get('/ho-so/000.00.01.H22-251123-0001');
+    expect(timeline.body).toContain('Dịch vụ postal chưa sẵn sàng');
+    expect(timeline.body).toContain('Dịch vụ notifications chưa sẵn sàng');
+    expect((await b.get('/qua-han')).body).toContain('data-testid="due-soon-missing"');
   });
 
   it('keeps the action log append-only', async () => {
@@ -227,10 +245,10 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     const b = new TestBrowser(c.app);
     await b.signIn(keys.auditor);
     const hostile = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "' OR 1=1 --", '%00', 'a'.repeat(5000), '__proto__'];
-    const pages = ['/', '/ho-so', '/thu-loi', '/gui-dvcqg', '/thanh-toan', '/chi-so-766', '/chi-so-766/chi-tiet', '/qua-han', '/kiem-toan', '/nhat-ky'];
+    const pages = ['/', '/ho-so', '/thu-loi', '/gui-dvcqg', '/thanh-toan', '/chi-so-766', '/chi-so-766/chi-tiet', '/qua-han', '/kiem-toan', '/nhat-ky', '/buu-chinh', '/lien-thong-den', '/thong-bao'];
     for (const p of pages) {
       for (const h of hostile) {
-        const q = new URLSearchParams({ maHoSo: h, agency: h, status: h, from: h, reason_q: h, code: h, period: h, subjectId: h, who: h, outcome: h }).toString();
+        const q = new URLSearchParams({ maHoSo: h, agency: h, status: h, from: h, reason_q: h, code: h, period: h, subjectId: h, who: h, outcome: h, state: h, kind: h, svc: h, sub: h, delivery: h, paymentId: h }).toString();
         const res = await b.get(`${p}?${q}&agency=second`);
         expect(res.statusCode, `${p} ${h.slice(0, 20)}`).toBeLessThan(500);
         expect(res.body).not.toContain('<script>alert(1)');

@@ -34,7 +34,8 @@ interface QaAnswer {
   pushed_at: string | null;
 }
 
-const KINDS = ['create', 'amend', 'tax-notice', 'question'] as const;
+/** The kinds inbound's list filters by (its inboundKinds: the portal's calls). */
+const KINDS = ['create', 'amend', 'tax-notice'] as const;
 /** The refKeys inbound writes (`create:<MaHoSo>`, `amend:<MaHoSo>:<hash>`, `tax-notice:…`, `question:<id>`): printable, no spaces. */
 const REF_KEY = /^[\x21-\x7e]{1,400}$/;
 /** HOIDAPID as the portal sends it (a number or a short code). */
@@ -57,9 +58,11 @@ export function inboundRoutes(kit: PageKit): void {
     const op = req.operator!;
     const [unrouted, questions] = await Promise.all([
       deps.backends.call<{ packets?: InboundPacket[] }>('inbound', '/v1/inbound/packets', { key: op.apiKey, query: { routed: 'false', ...(kind ? { kind } : {}), limit: '500' } }),
-      deps.backends.call<{ packets?: InboundPacket[] }>('inbound', '/v1/inbound/packets', { key: op.apiKey, query: { kind: 'question', limit: String(MAX_QUESTIONS) } }),
+      // inbound's list filters by the portal's call kinds only (question is not one): questions are picked
+      // from its newest packets.
+      deps.backends.call<{ packets?: InboundPacket[] }>('inbound', '/v1/inbound/packets', { key: op.apiKey, query: { limit: '500' } }),
     ]);
-    const qs0 = questions.ok && Array.isArray(questions.body?.packets) ? questions.body.packets : [];
+    const qs0 = (questions.ok && Array.isArray(questions.body?.packets) ? questions.body.packets : []).filter((p) => p.kind === 'question').slice(0, MAX_QUESTIONS);
     // One answer look-up per question shown (at most MAX_QUESTIONS, in parallel, each with the backends' timeout).
     const answers = new Map<string, BackendResult<QaAnswer>>();
     await Promise.all(
