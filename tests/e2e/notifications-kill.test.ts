@@ -16,7 +16,7 @@ import pg from 'pg';
 import { catalogueSpecs, createEvent, createEventProducer, createKafka, ensureTopics, topicNames, type EventProducer } from '@lienthong/events';
 import { hashApiKey } from '@lienthong/platform';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, testBrokers } from '../helpers/index.js';
-import { startPeers, writeConfigFiles } from '../../services/notifications/test/harness.js';
+import { startPeers, withRetry, writeConfigFiles } from '../../services/notifications/test/harness.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -32,12 +32,12 @@ describe('notifications process: SIGKILL mid-send', () => {
   beforeAll(async () => {
     execFileSync('npx', ['tsc', '-b', 'services/notifications'], { cwd: root, stdio: 'pipe', timeout: 180_000 });
     const logger = quietLogger();
-    ns = await createTestNamespace();
+    ns = await withRetry(createTestNamespace);
     db = await createTestDatabase();
     const kafka = createKafka({ brokers: testBrokers(), clientId: 'notif-kill', logger });
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, catalogueSpecs(ns));
+    await withRetry(() => ensureTopics(admin, catalogueSpecs(ns)));
     await admin.disconnect();
     producer = createEventProducer({ kafka, logger, transactionalIdPrefix: `notif-kill-${ns}` });
     await producer.connect();

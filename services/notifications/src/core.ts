@@ -146,7 +146,12 @@ export function createNotificationsCore(deps: {
       if (signingKeys && event.type === PAYMENT_SETTLED) verifyRecordSignature({ value: ctx.value, headers: ctx.headers }, signingKeys);
       await intake(event, ctx);
     },
-    retry: { maxAttempts: 8, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.3 },
+    // Infrastructure failures (Postgres down) pause the partition and never dead-letter (packages/events
+    // failure-class.ts); the partition resumes once the database answers.
+    retry: { maxAttempts: Number.MAX_SAFE_INTEGER, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.3 },
+    probe: async () => {
+      await deps.pool.query('SELECT 1');
+    },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   return {

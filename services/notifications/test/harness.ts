@@ -50,6 +50,21 @@ export function writeConfigFiles(sandboxUrl: string, edit?: (templates: { agenci
   return { templatesFile, providersFile, receiptsFile };
 }
 
+/**
+ * A broker busy with other suites' topics may answer a topic creation's metadata check before the new partitions
+ * are hosted ("This server does not host this topic-partition"); creating is idempotent, so try again.
+ */
+export async function withRetry<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
 export interface Harness {
   pool: pg.Pool;
   core: NotificationsCore;
@@ -72,22 +87,13 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
   const pool = new pg.Pool({ connectionString: db.url, max: 8 });
   await runMigrations(pool, { service: 'notifications', dir: migrationsDir });
   await runWebhooksMigrations(pool);
-  const ns = await createTestNamespace();
+  const ns = await withRetry(createTestNamespace);
   const kafka = createKafka({ brokers: testBrokers(), clientId: 'notif-test', logger });
   const admin = kafka.admin();
   await admin.connect();
   const deadline = `${ns}dossier.deadline.v1`;
   const specs = [...catalogueSpecs(ns), { name: deadline, partitions: 3, retentionMs: 86_400_000, cleanupPolicy: 'delete' as const, description: 'test' }, { name: `${deadline}.dlq`, partitions: 1, retentionMs: 86_400_000, cleanupPolicy: 'delete' as const, description: 'test' }];
-  // A broker busy with other suites' topics may answer metadata before the new partitions are hosted: try again.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ensureTopics(admin, specs);
-      break;
-    } catch (err) {
-      if (attempt >= 5) throw err;
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  }
+  await withRetry(() => ensureTopics(admin, specs));
   await admin.disconnect();
   // Signed like payments' records when the service is configured with EVENT_SIGNING_KEYS; `unsigned` for forgeries.
   const signingKeys = o.config?.EVENT_SIGNING_KEYS ? parseSigningKeys(o.config.EVENT_SIGNING_KEYS) : undefined;
