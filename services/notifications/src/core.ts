@@ -152,6 +152,8 @@ export function createNotificationsCore(deps: {
     probe: async () => {
       await deps.pool.query('SELECT 1');
     },
+    // One transaction per event, in order per MaHoSo: every partition of dossier.events.v1 at once.
+    partitionsConsumedConcurrently: 6,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   return {
