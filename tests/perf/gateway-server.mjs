@@ -1,6 +1,6 @@
 // Child process of the gateway bench. MODE:
 // - `hub`: the real gateway (buildApp from dist/, auth, validation, idempotency in Postgres, Kafka).
-//   LOG_LEVEL (default warn) and PRODUCER (`txn`, the events package's transactional producer, default;
+//   LOG_LEVEL (default info, as npm start) and PRODUCER (`txn`, the events package's transactional producer, default;
 //   `idempotent`, the lever probe of ./idempotent-producer.mjs) select the variants the levers compare.
 // - `ceiling`: the issue's 1-item ceiling — bare fastify answering a POST checked against the same body
 //   schema (the standard's compiled validator of DongBoHoSoMC items), no auth, no Postgres, no Kafka.
@@ -42,7 +42,7 @@ if (MODE === 'baseline') {
   const events = await import(path.join(root, 'packages/events/dist/index.js'));
   const { buildApp } = await import(path.join(root, 'services/gateway/dist/app.js'));
   const { createIdempotencyStore } = await import(path.join(root, 'services/gateway/dist/idempotency-store.js'));
-  const logger = platform.createLogger({ name: 'gateway-bench', level: process.env.LOG_LEVEL ?? 'warn' }); // to stdout, which the bench reads and drops, as npm start's supervisor reads it
+  const logger = platform.createLogger({ name: 'gateway-bench', level: process.env.LOG_LEVEL ?? 'info' }); // to stdout, which the bench reads and drops, as npm start's supervisor reads it
   const kafka = events.createKafka({ brokers: KAFKA_BROKERS.split(','), clientId: 'bench-hub', logger });
   let producer;
   if (process.env.PRODUCER === 'idempotent') {

@@ -5,8 +5,10 @@
 // - 100-item: Kafka's own producer perf test (ProducerPerformance of kafka-tools, same broker, same record
 //   size as one event, acks=all, idempotent, linger 5 ms; kafka-producer-perf.mjs);
 // then p50/p99 of 1-item requests at half the hub's peak rate.
-// BENCH_LEVERS=idempotent,info adds hub variants (lever probes, same rounds): `idempotent` = an idempotent
-// lingering producer without transactions (idempotent-producer.mjs), `info` = request logs at info.
+// The hub logs at info, as npm start runs it. BENCH_LEVERS=idempotent,debug,warn adds hub variants (lever
+// probes, same rounds): `idempotent` = an idempotent lingering producer without transactions
+// (idempotent-producer.mjs); `debug` = LOG_LEVEL=debug, i.e. fastify's two lines per request on (what info
+// wrote before issue 16); `warn` = LOG_LEVEL=warn.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -21,7 +23,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const LEVERS = (process.env.BENCH_LEVERS ?? '').split(',').filter(Boolean);
-const variantEnv = { idempotent: { PRODUCER: 'idempotent' }, info: { LOG_LEVEL: 'info' } };
+/** BENCH_SIZES=1 measures 1-item requests only (a lever's before/after in more rounds). */
+const SIZES = (process.env.BENCH_SIZES ?? '1,100').split(',').map(Number);
+const variantEnv = { idempotent: { PRODUCER: 'idempotent' }, debug: { LOG_LEVEL: 'debug' }, warn: { LOG_LEVEL: 'warn' } };
 
 export function dossier(n) {
   return {
@@ -84,13 +88,14 @@ export async function run(log, { brokers, databaseUrl }) {
   const rounds = {};
   const kafkaPerf = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const order1 = round % 2 === 0 ? ['ceiling', ...hubs] : [...hubs, 'ceiling'];
+    // Odd rounds run in the reverse order, so that no server is always measured after another.
+    const order1 = round % 2 === 0 ? ['ceiling', ...hubs] : [...hubs].reverse().concat('ceiling');
     for (const mode of order1) {
       log(`  round ${round + 1}/${ROUNDS}: ${mode}, 1-item requests, ${CONCURRENCY} in flight, ${SECONDS} s…`);
       const r = await closedLoop({ port: servers[mode].port, path: '/v1/dossiers', headers, makeBody: bodies[1], concurrency: CONCURRENCY, seconds: SECONDS });
       (rounds[`${mode}/1`] ??= []).push({ ...r, eventsPerSecond: r.requestsPerSecond });
     }
-    const order100 = round % 2 === 0 ? ['kafka-perf', ...hubs] : [...hubs, 'kafka-perf'];
+    const order100 = !SIZES.includes(100) ? [] : round % 2 === 0 ? ['kafka-perf', ...hubs] : [...hubs].reverse().concat('kafka-perf');
     for (const mode of order100) {
       if (mode === 'kafka-perf') {
         log(`  round ${round + 1}/${ROUNDS}: Kafka ProducerPerformance, ${recordSize}-byte records, acks=all, idempotent, linger 5 ms…`);
@@ -129,7 +134,7 @@ export async function run(log, { brokers, databaseUrl }) {
   const c1 = rounds['ceiling/1'].map((r) => r.eventsPerSecond);
   const c100 = results.kafkaPerf;
   for (const h of hubs) {
-    for (const [size, ceil] of [[1, c1], [100, c100]]) {
+    for (const [size, ceil] of [[1, c1], [100, c100]].filter(([size]) => SIZES.includes(size))) {
       const list = rounds[`${h}/${size}`].map((r) => r.eventsPerSecond);
       const ratios = list.map((x, i) => x / ceil[i]);
       const r = results[`${h}/${size}`];

@@ -13,6 +13,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
 const log = (m) => process.stdout.write(`${m}\n`);
 
+// BENCH_KAFKAJS=original: the "before" of the kafkajs request-queue fix (kafkajs-original.mjs). The bench
+// runs again with a module hook that resolves kafkajs to an unpatched copy, in this process and in every
+// process it starts (NODE_OPTIONS is inherited); the shared node_modules stays patched.
+if (process.env.BENCH_KAFKAJS === 'original' && !process.env.LT_BENCH_KAFKAJS_DIR) {
+  const { originalKafkajsNodeOptions } = await import('./kafkajs-original.mjs');
+  const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} ${originalKafkajsNodeOptions()}`.trim();
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...only], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: nodeOptions } });
+  process.exit(r.status ?? 1);
+}
+
 const kafka = process.env.KAFKA_BROKERS ? { brokers: process.env.KAFKA_BROKERS, stop: async () => {} } : await startKafka({});
 const pg = await ensurePostgresDaemon({});
 const env = { brokers: kafka.brokers, databaseUrl: pg.url };
@@ -20,6 +31,7 @@ process.env.KAFKA_BROKERS = kafka.brokers;
 process.env.DATABASE_URL = pg.url;
 
 log(`bench on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), node ${process.version}; figures vary with machine load`);
+if (process.env.LT_BENCH_KAFKAJS_DIR) log(`kafkajs: the ORIGINAL request queue (unpatched copy in ${process.env.LT_BENCH_KAFKAJS_DIR}), for a before/after of infra/patches/kafkajs-request-queue.mjs`);
 const files = readdirSync(here).filter((f) => f.endsWith('.bench.mjs')).sort();
 let failed = 0;
 for (const file of files) {
