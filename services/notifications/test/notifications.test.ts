@@ -63,6 +63,11 @@ describe('notifications: dossier status → Zalo', () => {
     expect(ledger.messages.map((m: any) => [m.kind, m.phone])).toEqual([['dossier.received', '*******678'], ['dossier.result-ready', '*******678']]);
     const other = await fetch(`${h.appUrl}/v1/notifications?MaHoSo=000.00.01.H23-251205-0001`, { headers: { authorization: `Bearer ${PROVINCE_KEY}` } });
     expect(other.status).toBe(403);
+    const garbage = await fetch(`${h.appUrl}/v1/notifications?MaHoSo=${encodeURIComponent("x'; DROP TABLE notif_messages;--")}`, { headers: { authorization: `Bearer ${PROVINCE_KEY}` } });
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as any).details[0].path).toBe('/MaHoSo');
+    expect((await fetch(`${h.appUrl}/v1/notifications?MaHoSo=${id}`)).status).toBe(401);
+    expect((await fetch(`${h.appUrl}/v1/receipts/${'a'.repeat(100)}`, { headers: { authorization: `Bearer ${PROVINCE_KEY}` } })).status).toBe(400);
     // Neither the phone nor the name reached a log line.
     const logs = captured.text();
     expect(logs).not.toContain('912345678');
