@@ -201,6 +201,7 @@ const M = {
   servedBy: ['Dịch vụ', 'Served by'],
   webhookDeliveries: ['Các lần gửi webhook', 'Webhook deliveries'],
   redeliver: ['Gửi lại', 'Redeliver'],
+  receiverAnswer: ['Trả lời của bên nhận', 'Receiver’s answer'],
   attemptsLog: ['Các lần thử', 'Attempts'],
   duration: ['Thời lượng', 'Duration'],
   receipt: ['Biên lai điện tử', 'Electronic receipt'],

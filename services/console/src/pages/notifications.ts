@@ -174,7 +174,7 @@ ${!r.ok
     ? unavailable(c.lang, svc)
     : flash('error', backendMessage(r.body, c.lang))
   : rows.length
-    ? html`<div class="table-wrap"><table data-testid="webhook-deliveries"><thead><tr><th scope="col">${t(c.lang, 'created')}</th><th scope="col">${t(c.lang, 'event')}</th><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'attempts')}</th><th scope="col">${t(c.lang, 'answer')}</th><th scope="col">${t(c.lang, 'nextRetry')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead><tbody>
+    ? html`<div class="table-wrap"><table data-testid="webhook-deliveries"><thead><tr><th scope="col">${t(c.lang, 'created')}</th><th scope="col">${t(c.lang, 'event')}</th><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'attempts')}</th><th scope="col">${t(c.lang, 'receiverAnswer')}</th><th scope="col">${t(c.lang, 'nextRetry')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead><tbody>
 ${rows.map(
   (d) => html`<tr class="${d.status === 'failed' ? 'bad' : ''}" data-delivery="${d.id}"><td><a href="/thong-bao${qs({ svc, sub, delivery: d.id })}#delivery-h">${fmtTime(d.createdAt, c.lang)}</a></td><td>${d.eventType}${d.redeliveryOf ? html` <small>↻</small>` : ''}</td>
 <td>${MA_HO_SO.test(d.subject) ? html`<a href="/ho-so/${encodeURIComponent(d.subject)}">${d.subject}</a>` : d.subject}</td>
@@ -194,7 +194,7 @@ ${canAct ? html`<td>${redeliverForm(c, svc, d.id)}</td>` : ''}</tr>`,
     if (!r.ok) return html`<section aria-labelledby="delivery-h"><h2 id="delivery-h">${t(c.lang, 'attemptsLog')}</h2>${r.unavailable ? unavailable(c.lang, svc) : flash('error', backendMessage(r.body, c.lang))}</section>`;
     const d = r.body;
     return html`<section aria-labelledby="delivery-h"><h2 id="delivery-h">${t(c.lang, 'attemptsLog')} · ${d.eventType} · ${d.subject}</h2>
-<div class="table-wrap"><table data-testid="attempts"><thead><tr><th scope="col">#</th><th scope="col">${t(c.lang, 'time')}</th><th scope="col">${t(c.lang, 'duration')}</th><th scope="col">HTTP</th><th scope="col">${t(c.lang, 'lastError')}</th><th scope="col">${t(c.lang, 'answer')}</th></tr></thead><tbody>
+<div class="table-wrap"><table data-testid="attempts"><thead><tr><th scope="col">#</th><th scope="col">${t(c.lang, 'time')}</th><th scope="col">${t(c.lang, 'duration')}</th><th scope="col">HTTP</th><th scope="col">${t(c.lang, 'lastError')}</th><th scope="col">${t(c.lang, 'receiverAnswer')}</th></tr></thead><tbody>
 ${(d.attemptsLog ?? []).map((a) => html`<tr class="${a.statusCode !== null && a.statusCode < 300 ? '' : 'bad'}"><td>${a.attempt}</td><td>${fmtTime(a.startedAt, c.lang)}</td><td class="num">${fmtNumber(a.durationMs, c.lang)} ms</td><td>${a.statusCode ?? '—'}</td><td>${a.error ?? '—'}</td><td><code>${(a.responseExcerpt ?? '').slice(0, 512)}</code></td></tr>`)}
 </tbody></table></div>${canAct ? redeliverForm(c, svc, d.id) : ''}</section>`;
   }
