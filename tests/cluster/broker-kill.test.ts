@@ -1,11 +1,13 @@
 /**
  * Issue 11 §3, on a real three-node KRaft cluster (RF 3, min.insync.replicas=2, acks=all):
- *  1. kill -9 of one broker under steady ingest: provinces post dossiers to the gateway (buildApp, listening
+ *  1. kill -9 of one broker under steady ingest: provinces post dossiers to two gateway instances (buildApp, listening
  *     on HTTP) while national-sync pushes them to the DVCQG sandbox. The node leading the dossier topic is
  *     SIGKILLed mid-run and restarted; every 202 is in Kafka, every dossier's newest accepted state is at
  *     the portal, no status goes backwards, and the restarted node catches up (all replicas in sync).
  *  2. kill -9 of one of two national-sync processes (dist/main.js) in one consumer group: its partitions
  *     move to the other, no dossier stays behind, nothing regresses.
+ *  3. kill -9 of the national-sync process holding the reconciliation lock mid-run: the other one takes
+ *     the lock and runs the job; never two holders at once.
  * Prints the summary table (sent, accepted, at the portal, duplicates, regressions, lost) and asserts
  * lost = 0. Runs only with FULL_FAULT_TEST=1 or through `npm run test:cluster` (tests/cluster/vitest.config.ts).
  */
@@ -14,6 +16,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decodeEvent, topicNames } from '@lienthong/events';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, readTopic } from '../helpers/index.js';
+import { generateApiKey } from '@lienthong/platform';
 import { createTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { dossierAt, gatewayProducer, maHoSoOf, startNationalSync, startSandbox, syncEnv, type RunningSync, type Sandbox } from '../../services/national-sync/test/harness.js';
 import { buildWorkload, ledgerConverged, publishWorkload, verifyConverged, watchForRegressions } from '../../services/national-sync/test/workload.js';
@@ -94,15 +97,22 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
     const run = 10 + Math.floor(Math.random() * 40);
     const dossiers = Array.from({ length: DOSSIERS }, (_, i) => maHoSoOf(i + 1, run));
     let sync: RunningSync | undefined;
-    let gateway: TestGateway | undefined;
+    const gateways: TestGateway[] = [];
     try {
       sync = await startNationalSync(
         syncEnv({ ns, databaseUrl: db.url, sandboxUrl: portal.url, extra: { NATIONAL_SYNC_GROUP_ID: `cluster-${randomSuffix()}` } }),
         quietLogger('national-sync'),
       );
-      gateway = await createTestGateway({ namespace: ns, databaseUrl: db.url, brokers: cluster.brokers.split(',') });
-      const url = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
-      const key = gateway.keys['motcua-h22']!;
+      // Two gateway instances on one database (idempotency store) and the cluster; the province's system
+      // alternates between them, so a retry usually lands on the other instance (issue 11 §2).
+      const key = generateApiKey();
+      const urls: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const g = await createTestGateway({ namespace: ns, databaseUrl: db.url, brokers: cluster.brokers.split(','), clients: [{ id: 'motcua-h22', agencies: ['*.H22'], key }] });
+        gateways.push(g);
+        urls.push(await g.app.listen({ host: '127.0.0.1', port: 0 }));
+      }
+      let turn = 0;
       const watch = watchForRegressions(portal);
 
       // The province's one-stop system: each dossier goes 2 → 4 → 9, one POST per state, retried with the
@@ -117,7 +127,7 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
         sent++;
         for (let attempt = 1; attempt <= 40; attempt++) {
           try {
-            const res = await fetch(`${url}/v1/dossiers`, {
+            const res = await fetch(`${urls[turn++ % urls.length]}/v1/dossiers`, {
               method: 'POST',
               headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': `${m}/${status}` },
               body: JSON.stringify(dossierAt(m, status as '2')),
@@ -233,7 +243,7 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
       expect(atPortal).toBe(sent);
       expect(victim).toBeGreaterThan(0);
     } finally {
-      await gateway?.close();
+      for (const g of gateways) await g.close();
       await sync?.close();
     }
   });
