@@ -44,7 +44,7 @@ ${visible.length
 <tbody>${visible.map(
       (p) => html`<tr data-payment="${p.paymentId}"><td><a href="/ho-so/${encodeURIComponent(p.maHoSo)}">${p.maHoSo}</a></td><td>${p.provider}</td><td class="num">${fmtVnd(p.amount, c.lang)}</td>
 <td>${p.refundedAmount > 0 ? html`<small data-testid="refunded-${p.paymentId}">↩ ${fmtVnd(p.refundedAmount, c.lang)}</small>` : ''}</td>
-<td><span class="badge ${p.status === 'paid' ? 'ready' : p.status === 'failed' || p.status === 'expired' ? 'down' : 'not-ready'}" data-testid="status-${p.paymentId}">${p.status}</span></td><td>${p.reviewReason ?? ''}</td><td>${fmtTime(p.createdAt, c.lang)}</td><td>${fmtTime(p.paidAt, c.lang)}</td>
+<td><span class="badge ${p.status === 'paid' ? 'ready' : p.status === 'failed' || p.status === 'expired' ? 'down' : 'not-ready'}" data-testid="status-${p.paymentId}">${p.status}</span>${p.status === 'paid' ? html` <a href="/thong-bao${qs({ paymentId: p.paymentId })}#receipt-h">${t(c.lang, 'receipt')}</a>` : ''}</td><td>${p.reviewReason ?? ''}</td><td>${fmtTime(p.createdAt, c.lang)}</td><td>${fmtTime(p.paidAt, c.lang)}</td>
 ${canAct
   ? html`<td><details><summary>${t(c.lang, 'action')}</summary><form method="post" action="/thanh-toan/${p.paymentId}/xu-ly" class="stack">${csrfField(c)}
 <label for="a-${p.paymentId}">${t(c.lang, 'action')}</label><select id="a-${p.paymentId}" name="action" required>
