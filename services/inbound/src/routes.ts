@@ -88,7 +88,7 @@ export function registerInboundRoutes(app: FastifyInstance, deps: InboundRouteDe
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { routed: { enum: ['true', 'false'] }, kind: { enum: Object.keys(inboundKinds) }, limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' } },
+          properties: { routed: { enum: ['true', 'false'] }, kind: { enum: [...Object.keys(inboundKinds), 'question'] }, limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' } },
         },
       },
     },
