@@ -17,13 +17,20 @@ export interface OperationsAppDeps {
   clock: Clock;
   /** Extra routes (catalogue, ratings) registered by their modules. */
   extraRoutes?: ((app: FastifyInstance) => void)[];
+  /** The due-soon horizon in working hours (OPERATIONS_DUE_SOON_WORKING_HOURS), for GET /v1/due-soon. */
+  dueSoonWorkingHours?: number;
 }
 
 /** The operations HTTP API on the platform server (conventions §1); tests use app.inject(). */
 export async function buildApp(deps: OperationsAppDeps): Promise<FastifyInstance> {
   const app = deps.server;
   registerIndicatorRoutes(app, { indicators: deps.core.indicators, clock: deps.clock });
-  registerDossierRoutes(app, { pool: deps.pool, schema: deps.schema, clock: deps.clock });
+  registerDossierRoutes(app, {
+    pool: deps.pool,
+    schema: deps.schema,
+    clock: deps.clock,
+    dueSoon: { calendar: deps.calendar, workingHours: deps.dueSoonWorkingHours ?? 8 },
+  });
   registerApologyRoutes(app, {
     pool: deps.pool,
     schema: deps.schema,

@@ -105,6 +105,7 @@ export const operationsService: ServiceDefinition<typeof operationsConfigSchema>
       calendar,
       clock: systemClock,
       extraRoutes: jobs.routes,
+      dueSoonWorkingHours: c.OPERATIONS_DUE_SOON_WORKING_HOURS,
     });
     return { app, listen: { host: c.OPERATIONS_HOST, port: c.OPERATIONS_PORT } };
   },

@@ -156,6 +156,38 @@ describe('overdue at the right working minute', () => {
   });
 });
 
+describe('the due-soon list', () => {
+  it('lists the dossiers due within the horizon (8 working hours, across the weekend), soonest first, not the late ones', async () => {
+    const soon = ma('240315');
+    const later = ma('240315');
+    await feed(h.core, [
+      // due Monday 18/03 at 09:00 and at 16:00: both within 8 working hours of Friday 15/03 16:00
+      snapshotEvent(item(soon, { NgayTiepNhan: d14('2024-03-14T09:00'), NgayHenTra: d14('2024-03-18T09:00') }), iso('2024-03-14T09:00')),
+      snapshotEvent(item(later, { NgayTiepNhan: d14('2024-03-14T09:00'), NgayHenTra: d14('2024-03-19T16:00') }), iso('2024-03-14T09:00')),
+    ]);
+    h.clock.set(new Date(at('2024-03-15T16:00')));
+    const res = await h.app.inject({ method: 'GET', url: `/v1/due-soon?agency=${agency}`, headers: { authorization: `Bearer ${h.keys.viewer}` } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { items: { MaHoSo: string }[]; workingHours: number };
+    expect(body.workingHours).toBe(8);
+    const listed = body.items.map((i) => i.MaHoSo);
+    expect(listed).toContain(soon);
+    expect(listed).not.toContain(later); // 19/03 16:00 is 15 working hours away
+    h.clock.set(new Date(at('2024-03-19T09:00')));
+    const after = (await h.app.inject({ method: 'GET', url: `/v1/due-soon?agency=${agency}`, headers: { authorization: `Bearer ${h.keys.viewer}` } })).json() as {
+      items: { MaHoSo: string }[];
+    };
+    expect(after.items.map((i) => i.MaHoSo)).not.toContain(soon); // late now: on the overdue list instead
+    expect(after.items.map((i) => i.MaHoSo)).toContain(later); // 19/03 16:00 is within the day's working hours
+  });
+
+  it('scope and bad queries', async () => {
+    expect((await h.app.inject({ method: 'GET', url: `/v1/due-soon?agency=${agency}`, headers: { authorization: `Bearer ${h.keys.scopedViewer}` } })).statusCode).toBe(403);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/due-soon', headers: { authorization: `Bearer ${h.keys.viewer}` } })).statusCode).toBe(400);
+    expect((await h.app.inject({ method: 'GET', url: `/v1/due-soon?agency=${agency}` })).statusCode).toBe(401);
+  });
+});
+
 describe('untrusted events', () => {
   it('dead-letters malformed dossier events (non-retriable) and skips types that are not its own', async () => {
     const bad = [

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { assertAgencyScope, type Clock, type Pool } from '@lienthong/platform';
+import type { WorkingCalendar } from '../calendar/calendar.js';
 import { checkSchemaName } from '../read-model/schema.js';
 import { agencyOfMaHoSo } from '../read-model/facts.js';
 import { OpsError } from '../errors.js';
@@ -10,7 +11,10 @@ import { agencyParam, maHoSoParam, pageParam, pageSizeParam, paging, READ_ROLES 
  * rounds, fees and how they were paid, flags, deadline notices, apology letters); GET /v1/overdue — the
  * overdue dossiers of an agency now. Scope: the dossier's own agency (its MaHoSo prefix).
  */
-export function registerDossierRoutes(app: FastifyInstance, deps: { pool: Pool; schema: string; clock: Clock }): void {
+export function registerDossierRoutes(
+  app: FastifyInstance,
+  deps: { pool: Pool; schema: string; clock: Clock; dueSoon: { calendar: WorkingCalendar; workingHours: number } },
+): void {
   const s = checkSchemaName(deps.schema);
 
   app.get<{ Params: { MaHoSo: string } }>(
@@ -105,6 +109,44 @@ export function registerDossierRoutes(app: FastifyInstance, deps: { pool: Pool; 
         )
       ).rows;
       return { agency: req.query.agency, at: now.toISOString(), total, page, pageSize, items };
+    },
+  );
+
+  /**
+   * GET /v1/due-soon — dossiers of an agency that are not late yet but will be within the due-soon horizon
+   * (OPERATIONS_DUE_SOON_WORKING_HOURS working hours, counted on the working-day calendar), soonest first:
+   * the ones to act on today.
+   */
+  app.get<{ Querystring: { agency: string; page?: string; pageSize?: string } }>(
+    '/v1/due-soon',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['agency'],
+          properties: { agency: agencyParam, page: pageParam, pageSize: pageSizeParam },
+        },
+      },
+      config: { access: { roles: READ_ROLES } },
+    },
+    async (req) => {
+      assertAgencyScope(req, req.query.agency, '/agency');
+      const { page, pageSize } = paging(req.query);
+      const now = deps.clock.now();
+      const bound = new Date(deps.dueSoon.calendar.addWorkingMinutes(now.getTime(), deps.dueSoon.workingHours * 60));
+      const where = `FROM ${s}.dossier d WHERE d.agency_code IN (SELECT code FROM ops_agency_closure WHERE ancestor = $1)
+        AND d.overdue_at >= $2 AND d.overdue_at <= $3 AND d.end_at IS NULL AND (d.trang_thai IS NULL OR d.trang_thai NOT IN (3, 7, 8, 9, 10))`;
+      const total = Number(((await deps.pool.query(`SELECT count(*) AS n ${where}`, [req.query.agency, now, bound])).rows[0] as { n: string }).n);
+      const items = (
+        await deps.pool.query(
+          `SELECT d.ma_ho_so AS "MaHoSo", d.agency_code AS "agency", d.ma_tthc AS "MaTTHC", d.ngay_hen_tra AS "NgayHenTra", d.due_at AS "deadline",
+           d.overdue_at AS "overdueAt", d.supp_count AS "supplementRounds"
+         ${where} ORDER BY d.overdue_at, d.ma_ho_so LIMIT $4 OFFSET $5`,
+          [req.query.agency, now, bound, pageSize, (page - 1) * pageSize],
+        )
+      ).rows;
+      return { agency: req.query.agency, at: now.toISOString(), until: bound.toISOString(), workingHours: deps.dueSoon.workingHours, total, page, pageSize, items };
     },
   );
 }
