@@ -92,6 +92,9 @@ describe.skipIf(!existsSync(CHROMIUM))('console: 766 indicators, drill-down, ove
     const row = page.locator(`[data-testid="overdue"] tr:has-text("${late}")`);
     await row.waitFor();
     expect(await page.locator('[data-testid="overdue"]').innerText()).not.toContain(onTime);
+    // The due-soon section is there, read from operations (its table or its "no results" line).
+    expect(await page.getByRole('heading', { name: /Hồ sơ sắp đến hạn/ }).count()).toBe(1);
+    expect(await page.locator('[data-testid="due-soon"], [data-testid="no-due-soon"]').count()).toBe(1);
     writeFileSync(path.join(SHOTS, 'overdue.png'), await page.screenshot({ fullPage: true }));
     await row.locator('summary').click();
     const due = new Date(now + 7 * 3_600_000 + 7 * DAY).toISOString().slice(0, 10);

@@ -186,7 +186,7 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     const timeline = await b.get('/ho-so/000.00.01.H22-251123-0001');
     expect(timeline.body).toContain('Dịch vụ postal chưa sẵn sàng');
     expect(timeline.body).toContain('Dịch vụ notifications chưa sẵn sàng');
-    expect((await b.get('/qua-han')).body).toContain('data-testid="due-soon-missing"');
+    expect((await b.get('/qua-han')).body).toContain('Hồ sơ sắp đến hạn');
   });
 
   it('keeps the action log append-only', async () => {

@@ -205,10 +205,8 @@ const M = {
   attemptsLog: ['Các lần thử', 'Attempts'],
   duration: ['Thời lượng', 'Duration'],
   receipt: ['Biên lai điện tử', 'Electronic receipt'],
-  dueSoonMissing: [
-    'Danh sách hồ sơ sắp đến hạn: dịch vụ operations chưa có API (cảnh báo sắp đến hạn vẫn hiện trong dòng thời gian của hồ sơ).',
-    'Due-soon list: operations has no API for it yet (its due-soon notices still show in each dossier’s timeline).',
-  ],
+  dueSoon: ['Hồ sơ sắp đến hạn', 'Due soon'],
+  workingHours: ['giờ làm việc', 'working hours'],
   indexDown: [
     'Chỉ mục sự kiện chưa chạy (Kafka chưa sẵn sàng): dòng thời gian, thư lỗi và hoạt động gần đây có thể chưa đầy đủ.',
     'The event index is not running (Kafka not available): timelines, dead letters and recent activity may be incomplete.',

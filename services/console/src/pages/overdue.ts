@@ -24,7 +24,8 @@ interface OverdueItem {
  * Overdue dossiers per agency (operations: GET /v1/overdue?agency=), with the apology-letter form
  * (POST /v1/overdue/:MaHoSo/apology, operator, the reason typed becomes the letter's reason and the
  * console's action-log reason) and its printable page (operations renders the letter; the console passes
- * it through under operations' own restrictive CSP). Operations has no due-soon list yet: not shown.
+ * it through under operations' own restrictive CSP). Below it, the dossiers due soon (GET /v1/due-soon):
+ * the ones to act on before they become overdue.
  */
 export function overdueRoutes(kit: PageKit): void {
   const { deps } = kit;
@@ -37,6 +38,9 @@ export function overdueRoutes(kit: PageKit): void {
     ).rows.filter((a) => deps.clients.mayActFor(op.client, a.agency));
     const agency = agencyAfterPost ?? q.str('agency', { max: 40, pattern: AGENCY }) ?? seen[0]?.agency;
     const overdue = agency ? await deps.backends.call<{ total?: number; items?: OverdueItem[] }>('operations', '/v1/overdue', { key: op.apiKey, query: { agency, pageSize: '500' } }) : undefined;
+    const dueSoon = agency
+      ? await deps.backends.call<{ total?: number; workingHours?: number; items?: OverdueItem[] }>('operations', '/v1/due-soon', { key: op.apiKey, query: { agency, pageSize: '200' } })
+      : undefined;
     const canAct = hasRole(op, 'operator');
     const tomorrow = new Date(Date.now() + 7 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
     return kit.render(req, reply, (c) => t(c.lang, 'overdue'), (c) => html`
@@ -63,7 +67,18 @@ ${reasonField(c.lang, `ap-${x.MaHoSo}`)}<button type="submit">${t(c.lang, 'submi
   : ''}</td></tr>`,
 )}</tbody></table></div>`
       : html`<p class="muted" data-testid="no-overdue">${t(c.lang, 'noResults')}</p>`}
-<p class="muted" data-testid="due-soon-missing">${t(c.lang, 'dueSoonMissing')}</p>`);
+<h2>${t(c.lang, 'dueSoon')}${dueSoon?.ok && dueSoon.body.workingHours ? html` <span class="muted">(${fmtNumber(dueSoon.body.workingHours, c.lang)} ${t(c.lang, 'workingHours')})</span>` : ''}</h2>
+${!dueSoon
+  ? ''
+  : !dueSoon.ok
+    ? dueSoon.unavailable
+      ? unavailable(c.lang, 'operations')
+      : flash('error', backendMessage(dueSoon.body, c.lang))
+    : (dueSoon.body.items ?? []).length
+      ? html`<div class="table-wrap"><table data-testid="due-soon"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'procedure')}</th><th scope="col">${t(c.lang, 'dueAt')}</th></tr></thead><tbody>
+${(dueSoon.body.items ?? []).map((x) => html`<tr><td><a href="/ho-so/${encodeURIComponent(x.MaHoSo)}">${x.MaHoSo}</a></td><td>${x.MaTTHC ?? '—'}</td><td>${cell('deadline', x.deadline ?? x.NgayHenTra, c.lang)}</td></tr>`)}
+</tbody></table></div>`
+      : html`<p class="muted" data-testid="no-due-soon">${t(c.lang, 'noResults')}</p>`}`);
   }
 
   kit.route('GET', '/qua-han', { roles: READ_ROLES }, async (req, reply) => page(req, reply));
