@@ -14,7 +14,7 @@ import { schemaIds, validateEventData } from '@lienthong/standard';
 import { createIngest, type IngestKind } from '../../services/gateway/src/ingest.js';
 import { paymentExpiredEvent, paymentSettledEvent } from '../../services/payments/src/events/payment-events.js';
 import { mapPaymentRow } from '../../services/payments/src/ledger/payment-record.js';
-import { createMerchantRegistry } from '../../services/payments/src/merchants.js';
+import { createMerchantRegistry, merchantIdOf } from '../../services/payments/src/merchants.js';
 import type { FeeLine } from '../../services/payments/src/fees.js';
 import type { Provider } from '../../services/payments/src/provider.js';
 import type { SettlementSource } from '../../services/payments/src/ledger/observation.js';
@@ -38,7 +38,7 @@ describe('gateway: vn.lienthong.dossier.upserted / .progressed', () => {
   const producer = {
     publish: () => Promise.reject(new Error('prepare must not publish')),
   } as unknown as EventProducer;
-  const ingest = createIngest({ producer, clients, topic: 'dossier.events.v1', maxItems: 500 });
+  const ingest = createIngest({ producer, topic: 'dossier.events.v1', maxItems: 500 });
   const client = clients.clients[0]!;
 
   const fixtures = new URL('../fixtures/standard/', import.meta.url);
@@ -94,11 +94,9 @@ describe('payments: vn.lienthong.payment.settled / .expired', () => {
     JSON.parse(readFileSync(new URL('../../services/payments/demo/merchants.sandbox.json', import.meta.url), 'utf8')),
   );
   const account = merchants.forAgency('000.00.01.H22')!;
-  const merchantOf: Record<Provider, string> = {
-    vnpay: account.vnpay!.tmnCode,
-    momo: account.momo!.partnerCode,
-    paygov: account.paygov!.maDoiTac,
-  };
+  const merchantOf = Object.fromEntries(
+    (['vnpay', 'momo', 'paygov', 'vnptpay', 'vietqr'] as const).map((p) => [p, merchantIdOf(account, p)!]),
+  ) as Record<Provider, string>;
   const fees: FeeLine[] = [
     { TenPhiLePhi: 'Lệ phí cấp giấy phép xây dựng', LoaiPhiLePhi: '2', SoTien: 75_000 },
     { TenPhiLePhi: 'Phí thẩm định', MaPhiLePhi: 'TD01', LoaiPhiLePhi: '1', HinhThucThu: '1', SoTien: 25_000 },
@@ -185,14 +183,64 @@ describe('payments: vn.lienthong.payment.settled / .expired', () => {
 describe('national-sync: vn.lienthong.sync.<outcome>', () => {
   const now = new Date('2025-01-15T01:35:12.345Z');
   it.each([
-    [{ maHoSo: '000.00.01.H22-251120-0001', outcome: 'synced', service: 'DongBoHoSoMC', sourceEventId: randomUUID(), attempts: 1 }],
-    [{ maHoSo: '000.00.01.H22-251120-0002', outcome: 'synced', service: 'CapNhatTienDoHoSoMC', sourceEventId: randomUUID(), attempts: 3 }],
-    [{ maHoSo: '000.00.01.H22-251120-0003', outcome: 'rejected', service: 'DongBoHoSoMC', sourceEventId: randomUUID(), attempts: 1, errorCode: 'LT_DVCQG_REJECTED', portalCode: '-1', portalMessage: 'Mã TTHC không tồn tại' }],
-    [{ maHoSo: '000.00.01.H22-251120-0004', outcome: 'retrying', service: 'DongBoHoSoMC', attempts: 7, errorCode: 'LT_HTTP_TIMEOUT' }],
-    [{ maHoSo: '000.00.01.H22-251120-0005', outcome: 'rejected', service: 'CapNhatTienDoHoSoMC', sourceEventId: randomUUID(), attempts: 2, errorCode: 'LT_DVCQG_REJECTED', portalMessage: 'x'.repeat(5_000) }],
+    [
+      {
+        maHoSo: '000.00.01.H22-251120-0001',
+        outcome: 'synced',
+        service: 'DongBoHoSoMC',
+        sourceEventId: randomUUID(),
+        attempts: 1,
+      },
+    ],
+    [
+      {
+        maHoSo: '000.00.01.H22-251120-0002',
+        outcome: 'synced',
+        service: 'CapNhatTienDoHoSoMC',
+        sourceEventId: randomUUID(),
+        attempts: 3,
+      },
+    ],
+    [
+      {
+        maHoSo: '000.00.01.H22-251120-0003',
+        outcome: 'rejected',
+        service: 'DongBoHoSoMC',
+        sourceEventId: randomUUID(),
+        attempts: 1,
+        errorCode: 'LT_DVCQG_REJECTED',
+        portalCode: '-1',
+        portalMessage: 'Mã TTHC không tồn tại',
+      },
+    ],
+    [
+      {
+        maHoSo: '000.00.01.H22-251120-0004',
+        outcome: 'retrying',
+        service: 'DongBoHoSoMC',
+        attempts: 7,
+        errorCode: 'LT_HTTP_TIMEOUT',
+      },
+    ],
+    [
+      {
+        maHoSo: '000.00.01.H22-251120-0005',
+        outcome: 'rejected',
+        service: 'CapNhatTienDoHoSoMC',
+        sourceEventId: randomUUID(),
+        attempts: 2,
+        errorCode: 'LT_DVCQG_REJECTED',
+        portalMessage: 'x'.repeat(5_000),
+      },
+    ],
   ] as OutcomeInput[][])('%o validates against its dataschema and decodes', (input) => {
     const decoded = expectConformsOnTheWire(outcomeEvent(input, now));
-    expect(decoded).toMatchObject({ source: 'urn:lienthong:national-sync', type: `vn.lienthong.sync.${input.outcome}`, subject: input.maHoSo, dataschema: schemaIds.syncOutcomeEvent });
+    expect(decoded).toMatchObject({
+      source: 'urn:lienthong:national-sync',
+      type: `vn.lienthong.sync.${input.outcome}`,
+      subject: input.maHoSo,
+      dataschema: schemaIds.syncOutcomeEvent,
+    });
     expect((decoded.data as { errorCode?: string }).errorCode).toBe(input.errorCode);
   });
 });

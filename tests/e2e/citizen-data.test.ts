@@ -11,7 +11,11 @@ import { createLogScan } from '../helpers/log-scan.js';
 import { quietLogger } from '../helpers/logger.js';
 import { purpose, startCitizenData, MA_HO_SO, type CitizenDataHarness } from '../../services/citizen-data/test/harness.js';
 
-type Biz = { MainInformation: Record<string, string>; HOAdress: { AddressFullText: string }; Representatives: { FULL_NAME: string }[] };
+type Biz = {
+  MainInformation: Record<string, string>;
+  HOAdress: { AddressFullText: string };
+  Representatives: { FULL_NAME: string }[];
+};
 
 const scan = createLogScan();
 let ns: string;
@@ -22,13 +26,30 @@ let businesses: Biz[];
 const returned = new Set<string>();
 
 const remember = (c: CongDan) => {
-  for (const v of [c.SoDinhDanh, c.SoCMND, fullName(c), c.ThuDienTu, c.ThuongTru?.ChiTiet, c.NoiOHienTai?.ChiTiet, c.ChuHo?.HoVaTen, c.Cha?.HoVaTen, c.Me?.HoVaTen, c.VoChong?.HoVaTen]) if (v && v.length >= 4) returned.add(v);
+  for (const v of [
+    c.SoDinhDanh,
+    c.SoCMND,
+    fullName(c),
+    c.ThuDienTu,
+    c.ThuongTru?.ChiTiet,
+    c.NoiOHienTai?.ChiTiet,
+    c.ChuHo?.HoVaTen,
+    c.Cha?.HoVaTen,
+    c.Me?.HoVaTen,
+    c.VoChong?.HoVaTen,
+  ])
+    if (v && v.length >= 4) returned.add(v);
 };
 
 beforeAll(async () => {
   // Topic creation on a busy shared broker sometimes answers before its leaders are known: try again.
   ns = await eventually(() => createTestNamespace(), { timeoutMs: 60_000, intervalMs: 1_000, what: 'test topics' });
-  h = await startCitizenData({ logger: scan.logger('citizen-data'), namespace: ns, breaker: { failures: 3, openMs: 1_500 }, peerTimeoutMs: 1_000 });
+  h = await startCitizenData({
+    logger: scan.logger('citizen-data'),
+    namespace: ns,
+    breaker: { failures: 3, openMs: 1_500 },
+    peerTimeoutMs: 1_000,
+  });
   people = (await h.sandbox.citizens()).filter((p) => p.SoDinhDanh);
   businesses = (await h.sandbox.admin<{ items: Biz[] }>('GET', '/dkkd/_admin/businesses?limit=1000')).items;
 }, 120_000);
@@ -37,7 +58,8 @@ afterAll(async () => {
   if (ns) await deleteTestNamespace(ns);
 });
 
-const lookup = (p: CongDan, over: Record<string, unknown> = {}) => h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose(over) });
+const lookup = (p: CongDan, over: Record<string, unknown> = {}) =>
+  h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose(over) });
 
 describe('citizen-data end to end', () => {
   it('publishes every audited look-up to citizen.audit.v1, also those written while Kafka was away', async () => {
@@ -53,7 +75,10 @@ describe('citizen-data end to end', () => {
     const waiting = await h.pool.query('SELECT last_seq FROM citizen_audit_published');
     expect(Number(waiting.rows[0].last_seq)).toBe(0);
     const b = businesses[0]!;
-    const br = await h.call('GET', `/v1/businesses/${b.MainInformation.ENTERPRISE_GDT_CODE}?MaHoSo=${MA_HO_SO}&MaTTHC=1.001612&officerId=cb.nguyenvana`);
+    const br = await h.call(
+      'GET',
+      `/v1/businesses/${b.MainInformation.ENTERPRISE_GDT_CODE}?MaHoSo=${MA_HO_SO}&MaTTHC=1.001612&officerId=cb.nguyenvana`,
+    );
     expect(br.status).toBe(200);
     ids.push(br.body.lookupId);
     for (const r of b.Representatives) returned.add(r.FULL_NAME);
@@ -63,13 +88,18 @@ describe('citizen-data end to end', () => {
     expect(refused.status).toBe(403);
     h.outbox!.start();
     const topic = `${ns}citizen.audit.v1`;
-    const events = await eventually(async () => {
-      const recs = await readTopic(topic);
-      return recs.length >= 8 ? recs : undefined;
-    }, { timeoutMs: 30_000, what: 'audit events' });
+    const events = await eventually(
+      async () => {
+        const recs = await readTopic(topic);
+        return recs.length >= 8 ? recs : undefined;
+      },
+      { timeoutMs: 30_000, what: 'audit events' },
+    );
     const data = events.map((e) => JSON.parse(e.value!));
     expect(data.map((e) => e.id).slice(0, 7)).toEqual(ids);
-    expect(data.every((e) => e.type === 'vn.lienthong.citizen.looked-up' && e.subject === MA_HO_SO && e.data.MaHoSo === MA_HO_SO)).toBe(true);
+    expect(
+      data.every((e) => e.type === 'vn.lienthong.citizen.looked-up' && e.subject === MA_HO_SO && e.data.MaHoSo === MA_HO_SO),
+    ).toBe(true);
     expect(data.at(-1).data).toMatchObject({ result: 'denied', clientId: 'h22-motcua', officerId: 'cb.nguyenvana' });
     const rows = (await h.pool.query('SELECT lookup_id, subject_hash FROM citizen_audit ORDER BY seq')).rows;
     expect(data.map((e) => e.data.subjectHash)).toEqual(rows.map((r) => r.subject_hash));
@@ -129,10 +159,18 @@ describe('citizen-data end to end', () => {
 
   it('autofill and household answers pass the same checks', async () => {
     const p = people.find((x) => x.ThuDienTu) ?? people[3]!;
-    const r = await h.call('POST', '/v1/autofill', { MaTTHC: '1.001612', applicant: { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p) }, purpose: { MaHoSo: MA_HO_SO, officerId: 'cb.nguyenvana' } });
+    const r = await h.call('POST', '/v1/autofill', {
+      MaTTHC: '1.001612',
+      applicant: { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p) },
+      purpose: { MaHoSo: MA_HO_SO, officerId: 'cb.nguyenvana' },
+    });
     expect(r.status).toBe(200);
     remember(p);
-    const hh = await h.call('POST', '/v1/citizens/household', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose() });
+    const hh = await h.call('POST', '/v1/citizens/household', {
+      SoDinhDanh: p.SoDinhDanh,
+      HoVaTen: fullName(p),
+      purpose: purpose(),
+    });
     expect(hh.status).toBe(200);
     for (const m of hh.body.members as CongDan[]) remember(m);
     const v = await h.call('POST', '/v1/citizens/verify', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose() });

@@ -14,9 +14,25 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix } from '../helpers/index.js';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  quietLogger,
+  randomSuffix,
+} from '../helpers/index.js';
 import { createTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { dossierItem, maHoSoOf, startNationalSync, startSandbox, syncEnv, testKeys, type RunningSync, type Sandbox } from '../../services/national-sync/test/harness.js';
+import {
+  dossierItem,
+  maHoSoOf,
+  startNationalSync,
+  startSandbox,
+  syncEnv,
+  testKeys,
+  type RunningSync,
+  type Sandbox,
+} from '../../services/national-sync/test/harness.js';
 import { createTestPayments, freePort, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
 import { startTestSandbox, type TestSandbox } from '../../services/payments/test/sandbox-harness.js';
 import { startConsole, type TestConsole } from '../../services/console/test/harness.js';
@@ -76,9 +92,16 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     db = await createTestDatabase();
     portal = await startSandbox();
     const group = `national-sync-${ns}`;
-    sync = await startNationalSync(syncEnv({ ns, databaseUrl: db.url, sandboxUrl: portal.url, extra: { NATIONAL_SYNC_GROUP_ID: group } }), quietLogger('national-sync'));
+    sync = await startNationalSync(
+      syncEnv({ ns, databaseUrl: db.url, sandboxUrl: portal.url, extra: { NATIONAL_SYNC_GROUP_ID: group } }),
+      quietLogger('national-sync'),
+    );
     syncUrl = await sync.app.listen({ host: '127.0.0.1', port: 0 });
-    gateway = await createTestGateway({ namespace: ns, databaseUrl: db.url, clients: [{ id: PROVINCE, agencies: ['*.H22'], key: provinceKey }] });
+    gateway = await createTestGateway({
+      namespace: ns,
+      databaseUrl: db.url,
+      clients: [{ id: PROVINCE, agencies: ['*.H22'], key: provinceKey }],
+    });
     gatewayUrl = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
     const paymentsPort = await freePort();
     vnpay = await startTestSandbox({ paymentsUrl: `http://127.0.0.1:${paymentsPort}` });
@@ -101,14 +124,24 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
         { id: 'operator', key: testKeys.operator, roles: ['operator'] },
         { id: 'viewer', key: testKeys.viewer, roles: ['viewer'] },
       ],
-      urls: { gateway: gatewayUrl, 'national-sync': syncUrl, payments: payments.baseUrl, operations: 'http://127.0.0.1:9', 'citizen-data': 'http://127.0.0.1:9' },
+      urls: {
+        gateway: gatewayUrl,
+        'national-sync': syncUrl,
+        payments: payments.baseUrl,
+        operations: 'http://127.0.0.1:9',
+        'citizen-data': 'http://127.0.0.1:9',
+      },
       namespace: ns,
       nationalSyncGroup: group,
       scrapeIntervalMs: 500,
     });
     consoleUrl = await consoleApp.listen();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'vi-VN',
+      timezoneId: 'Asia/Ho_Chi_Minh',
+    });
     page = await context.newPage();
   });
 
@@ -159,7 +192,11 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
       const ctx = document.createElement('canvas').getContext('2d')!;
       ctx.font = '16px "Noto Sans", sans-serif';
       const tofu = ctx.measureText('\u{10FFFD}').width;
-      return { check: document.fonts.check('16px "Noto Sans"', 'Đồng bộ hồ sơ ỹ ặ ữ'), widths: [...'ĐồộữặỹẫỗƯơ'].map((ch) => ctx.measureText(ch).width), tofu };
+      return {
+        check: document.fonts.check('16px "Noto Sans"', 'Đồng bộ hồ sơ ỹ ặ ữ'),
+        widths: [...'ĐồộữặỹẫỗƯơ'].map((ch) => ctx.measureText(ch).width),
+        tofu,
+      };
     });
     expect(glyphs.check).toBe(true);
     expect(new Set(glyphs.widths).size).toBeGreaterThan(2); // tofu boxes would all be one width
@@ -172,7 +209,10 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__stay)).toBe(1);
     // The applicant is masked on the overview.
     expect(await page.locator('#activity').innerText()).not.toContain('Nguyễn Văn An');
-    await eventually(async () => (await page.locator('[data-testid="rate-ingest"]').innerText()) !== '0', { what: 'the ingest rate moving', timeoutMs: 20_000 });
+    await eventually(async () => (await page.locator('[data-testid="rate-ingest"]').innerText()) !== '0', {
+      what: 'the ingest rate moving',
+      timeoutMs: 20_000,
+    });
     await shot('overview');
   });
 
@@ -182,7 +222,12 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     await eventually(
       async () => {
         await page.reload();
-        return (await page.getByTestId('sync-state').innerText().catch(() => '')) === 'synced' && (await page.getByTestId('timeline').innerText()).includes('accepted');
+        return (
+          (await page
+            .getByTestId('sync-state')
+            .innerText()
+            .catch(() => '')) === 'synced' && (await page.getByTestId('timeline').innerText()).includes('accepted')
+        );
       },
       { what: 'the ledger saying synced and the outcome in the timeline', timeoutMs: 30_000, intervalMs: 500 },
     );
@@ -217,23 +262,39 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     await shot('replay-preview');
     // The reason is required: the browser refuses an empty one before anything is sent.
     await page.getByRole('button', { name: /Phát lại \(1\)/ }).click();
-    expect(await page.getByLabel('Lý do').evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
+    expect(
+      await page
+        .getByLabel('Lý do')
+        .evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing),
+    ).toBe(true);
     await page.getByLabel('Lý do').fill('Cổng đã sửa lỗi, gửi lại hồ sơ');
     await page.getByRole('button', { name: /Phát lại \(1\)/ }).click();
     await page.waitForURL(/\/thu-loi\/phat-lai/);
     expect(await page.locator('.notice.ok').innerText()).toContain('1 thư đã được consumer xác nhận');
     expect(await page.locator(`[data-testid="dead-letters"] tr:has-text("${m2}")`).count()).toBe(0);
 
-    await eventually(() => portal.dossier(m2).then((d) => d?.dossier ?? undefined), { what: 'the replayed dossier at the portal', timeoutMs: 30_000 });
+    await eventually(() => portal.dossier(m2).then((d) => d?.dossier ?? undefined), {
+      what: 'the replayed dossier at the portal',
+      timeoutMs: 30_000,
+    });
     await page.goto(`${consoleUrl}/ho-so/${encodeURIComponent(m2)}`);
     await eventually(
       async () => {
         await page.reload();
-        return (await page.getByTestId('sync-state').innerText().catch(() => '')) === 'synced';
+        return (
+          (await page
+            .getByTestId('sync-state')
+            .innerText()
+            .catch(() => '')) === 'synced'
+        );
       },
       { what: 'the ledger saying synced after the replay', timeoutMs: 30_000, intervalMs: 500 },
     );
-    const logged = (await consoleApp.pool.query(`SELECT client_id, reason, outcome FROM console_action WHERE action = 'replay-dead-letters-result'`)).rows;
+    const logged = (
+      await consoleApp.pool.query(
+        `SELECT client_id, reason, outcome FROM console_action WHERE action = 'replay-dead-letters-result'`,
+      )
+    ).rows;
     expect(logged).toEqual([{ client_id: 'operator', reason: 'Cổng đã sửa lỗi, gửi lại hồ sơ', outcome: 'ok' }]);
   });
 
@@ -250,7 +311,9 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     // what payments' ledger says, so the page is checked once the ledger says paid.
     await eventually(
       async () => {
-        const r = await fetch(`${payments.baseUrl}/v1/payments/${paymentId}`, { headers: { authorization: `Bearer ${provinceKey}` } });
+        const r = await fetch(`${payments.baseUrl}/v1/payments/${paymentId}`, {
+          headers: { authorization: `Bearer ${provinceKey}` },
+        });
         return ((await r.json()) as { status?: string }).status === 'paid';
       },
       { what: 'payments settling the fee', timeoutMs: 90_000, intervalMs: 300 },
@@ -270,7 +333,8 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     await form.getByRole('button', { name: 'Hoàn tiền' }).click();
     await page.locator('.notice.ok').waitFor();
     expect(await page.getByTestId(`refunded-${paymentId}`).innerText()).toContain('25.000 ₫');
-    const refundLog = (await consoleApp.pool.query(`SELECT reason, outcome FROM console_action WHERE action = 'payment-refund'`)).rows;
+    const refundLog = (await consoleApp.pool.query(`SELECT reason, outcome FROM console_action WHERE action = 'payment-refund'`))
+      .rows;
     expect(refundLog).toEqual([{ reason: 'Công dân nộp thừa lệ phí', outcome: 'ok' }]);
     // The dossier's timeline tells the payment's story, the provider's notification (IPN) included.
     await page.goto(`${consoleUrl}/ho-so/${encodeURIComponent(m1)}`);
@@ -310,6 +374,8 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     await page.getByRole('link', { name: 'Tiếng Việt' }).click();
     // Keyboard: the skip link is the first stop and moves focus to the content.
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent)).toBe('Bỏ qua, tới nội dung chính');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent)).toBe(
+      'Bỏ qua, tới nội dung chính',
+    );
   });
 });

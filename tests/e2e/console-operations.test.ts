@@ -53,7 +53,11 @@ describe.skipIf(!existsSync(CHROMIUM))('console: 766 indicators, drill-down, ove
     await ops.core.monitor.scanOnce();
     opsUrl = await ops.app.listen({ host: '127.0.0.1', port: 0 });
     db = await createTestDatabase();
-    c = await startConsole({ databaseUrl: db.url, operators: [{ id: 'operator', key: ops.keys.operator, roles: ['operator'] }], urls: { operations: opsUrl } });
+    c = await startConsole({
+      databaseUrl: db.url,
+      operators: [{ id: 'operator', key: ops.keys.operator, roles: ['operator'] }],
+      urls: { operations: opsUrl },
+    });
     url = await c.listen();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     page = await (await browser.newContext({ viewport: { width: 1024, height: 1366 }, locale: 'vi-VN' })).newPage(); // a tablet
@@ -109,7 +113,11 @@ describe.skipIf(!existsSync(CHROMIUM))('console: 766 indicators, drill-down, ove
     expect(letter).toContain(late);
     expect(letter).toContain('Chờ kết quả thẩm định của Sở Xây dựng');
     writeFileSync(path.join(SHOTS, 'apology-letter.png'), await page.screenshot({ fullPage: true }));
-    const logged = (await c.pool.query(`SELECT client_id, target, reason, outcome FROM console_action WHERE action = 'apology-letter'`)).rows;
-    expect(logged).toEqual([{ client_id: 'operator', target: `dossier:${late}`, reason: 'Chờ kết quả thẩm định của Sở Xây dựng', outcome: 'ok' }]);
+    const logged = (
+      await c.pool.query(`SELECT client_id, target, reason, outcome FROM console_action WHERE action = 'apology-letter'`)
+    ).rows;
+    expect(logged).toEqual([
+      { client_id: 'operator', target: `dossier:${late}`, reason: 'Chờ kết quả thẩm định của Sở Xây dựng', outcome: 'ok' },
+    ]);
   });
 });

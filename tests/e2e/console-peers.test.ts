@@ -45,18 +45,31 @@ describe.skipIf(!existsSync(CHROMIUM))('console: postal, inbound and notificatio
     await peers.createdOrder(failed, keys.submitter);
     await peers.walk(failed, [10, 15]);
     await peers.createdOrder(created, keys.submitter);
-    await peers.portalCreate({ MaSoThue: '0101234567', MaHoSo: km, MaTTHC: '1.999999', TenThuongNhan: 'Công ty Cổ phần Ánh Dương', DiaChiDoanhNghiep: { MaTinh: '99', DiaChiChiTiet: 'Không rõ' } });
+    await peers.portalCreate({
+      MaSoThue: '0101234567',
+      MaHoSo: km,
+      MaTTHC: '1.999999',
+      TenThuongNhan: 'Công ty Cổ phần Ánh Dương',
+      DiaChiDoanhNghiep: { MaTinh: '99', DiaChiChiTiet: 'Không rõ' },
+    });
     question = await peers.question('000.00.01.H22', 'Hồ sơ cấp phép cần mấy bản sao?');
     const answered = await fetch(`${peers.urls.inbound}/v1/qa/answers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keys.submitter}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ HOIDAPID: question, NGUOITRALOI: 'Chuyên viên', NGAYTRALOI: '05/12/2026', NOIDUNGTRALOI: 'Một bản.' }),
+      body: JSON.stringify({
+        HOIDAPID: question,
+        NGUOITRALOI: 'Chuyên viên',
+        NGAYTRALOI: '05/12/2026',
+        NOIDUNGTRALOI: 'Một bản.',
+      }),
     });
     expect(answered.status).toBe(202);
     c = await startConsole({ databaseUrl: db.url, operators, urls: peers.urls });
     url = await c.listen();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' })).newPage();
+    page = await (
+      await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' })
+    ).newPage();
     await page.goto(`${url}/dang-nhap`);
     await page.getByLabel('Khóa API').fill(keys.operator);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
@@ -85,8 +98,12 @@ describe.skipIf(!existsSync(CHROMIUM))('console: postal, inbound and notificatio
     await row.getByLabel('Lý do').fill('Công dân đến nhận trực tiếp tại quầy');
     await row.getByRole('button', { name: 'Hủy đơn bưu chính' }).click();
     await page.locator('.notice.ok').waitFor();
-    const log = (await c.pool.query(`SELECT client_id, target, reason, outcome FROM console_action WHERE action = 'postal-cancel'`)).rows;
-    expect(log).toEqual([{ client_id: 'operator', target: `dossier:${created}`, reason: 'Công dân đến nhận trực tiếp tại quầy', outcome: 'ok' }]);
+    const log = (
+      await c.pool.query(`SELECT client_id, target, reason, outcome FROM console_action WHERE action = 'postal-cancel'`)
+    ).rows;
+    expect(log).toEqual([
+      { client_id: 'operator', target: `dossier:${created}`, reason: 'Công dân đến nhận trực tiếp tại quầy', outcome: 'ok' },
+    ]);
     await page.goto(`${url}/buu-chinh?state=cancelled`);
     expect(await page.getByTestId(`postal-state-${created}`).innerText()).toBe('cancelled');
   });
@@ -107,7 +124,12 @@ describe.skipIf(!existsSync(CHROMIUM))('console: postal, inbound and notificatio
     const sub = await fetch(`${peers.urls.inbound}/v1/webhooks/subscriptions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keys.submitter}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ url: peers.receiverUrl, eventTypes: ['vn.lienthong.inbound.*'], agencies: ['*.H22'], description: 'Một cửa tỉnh H22' }),
+      body: JSON.stringify({
+        url: peers.receiverUrl,
+        eventTypes: ['vn.lienthong.inbound.*'],
+        agencies: ['*.H22'],
+        description: 'Một cửa tỉnh H22',
+      }),
     });
     expect(sub.status).toBe(201);
     const again = page.locator(`tr[data-ref="create:${km}"]`);
@@ -116,7 +138,9 @@ describe.skipIf(!existsSync(CHROMIUM))('console: postal, inbound and notificatio
     await again.getByLabel('Lý do').fill('Sở Công Thương tiếp nhận hồ sơ khuyến mại');
     await again.getByRole('button', { name: 'Định tuyến' }).click();
     expect(await page.locator('.notice.ok').innerText()).toContain('Đã định tuyến tới 000.00.02.H22: 1 lần gửi.');
-    await eventually(() => (peers.received.some((e) => e.subject === km) ? true : undefined), { what: 'the routed packet at the provincial system' });
+    await eventually(() => (peers.received.some((e) => e.subject === km) ? true : undefined), {
+      what: 'the routed packet at the provincial system',
+    });
 
     await page.getByRole('link', { name: 'Thông báo', exact: true }).click();
     await page.getByRole('link', { name: 'Một cửa tỉnh H22' }).click();

@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEvent, topicNames, type CloudEvent } from '@lienthong/events';
 import { generateApiKey } from '@lienthong/platform';
 import { validateEventData } from '@lienthong/standard';
-import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, readTopic } from '../helpers/index.js';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  quietLogger,
+  randomSuffix,
+  readTopic,
+} from '../helpers/index.js';
 import { createTestGateway, type TestGateway } from '../helpers/gateway.js';
 import {
   dossierItem,
@@ -45,10 +53,19 @@ describe('one dossier through the whole hub (gateway → national-sync → DVCQG
     db = await createTestDatabase();
     portal = await startSandbox();
     sync = await startNationalSync(
-      syncEnv({ ns, databaseUrl: db.url, sandboxUrl: portal.url, extra: { NATIONAL_SYNC_GROUP_ID: `hub-flow-${randomSuffix()}`, NATIONAL_SYNC_PAYMENTS: 'true' } }),
+      syncEnv({
+        ns,
+        databaseUrl: db.url,
+        sandboxUrl: portal.url,
+        extra: { NATIONAL_SYNC_GROUP_ID: `hub-flow-${randomSuffix()}`, NATIONAL_SYNC_PAYMENTS: 'true' },
+      }),
       quietLogger('national-sync'),
     );
-    gateway = await createTestGateway({ namespace: ns, databaseUrl: db.url, clients: [{ id: PROVINCE, agencies: ['*.H22'], key: provinceKey }] });
+    gateway = await createTestGateway({
+      namespace: ns,
+      databaseUrl: db.url,
+      clients: [{ id: PROVINCE, agencies: ['*.H22'], key: provinceKey }],
+    });
     gatewayUrl = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
     const paymentsPort = await freePort();
     vnpay = await startTestSandbox({ paymentsUrl: `http://127.0.0.1:${paymentsPort}` });
@@ -94,7 +111,10 @@ describe('one dossier through the whole hub (gateway → national-sync → DVCQG
     const dossierEventId: string = accepted.body.accepted[0].eventId;
 
     // (b) national-sync pushes it to the portal: the portal holds exactly what the province sent.
-    const held = await eventually(() => portal.dossier(m).then((d) => d?.dossier ?? undefined), { what: 'the dossier at the DVCQG sandbox', timeoutMs: 30_000 });
+    const held = await eventually(() => portal.dossier(m).then((d) => d?.dossier ?? undefined), {
+      what: 'the dossier at the DVCQG sandbox',
+      timeoutMs: 30_000,
+    });
     expect(held).toEqual(item);
 
     // (c) The province asks payments for a VNPAY payment of the fee; the sandbox pays it and sends the IPN over HTTP.
@@ -104,12 +124,18 @@ describe('one dossier through the whole hub (gateway → national-sync → DVCQG
     expect(payUrl.startsWith(`${vnpay.url}/vnpay/`)).toBe(true);
     const paid = await vnpay.admin('vnpay', 'POST', '/pay', { payUrl });
     expect(paid).toMatchObject({ status: 200, body: { settled: true } });
-    const payment = await eventually(async () => {
-      const r = await call(`${payments.baseUrl}/v1/payments/${paymentId}`);
-      return r.body?.status === 'paid' ? r.body : undefined;
-    }, { what: 'the payment paid through the IPN' });
+    const payment = await eventually(
+      async () => {
+        const r = await call(`${payments.baseUrl}/v1/payments/${paymentId}`);
+        return r.body?.status === 'paid' ? r.body : undefined;
+      },
+      { what: 'the payment paid through the IPN' },
+    );
     expect(payment).toMatchObject({ paymentId, MaHoSo: m, amount: 75_000 });
-    const ipns = (await vnpay.admin('vnpay', 'GET', '/notifications')).body.notifications as Array<{ outcome: string; response?: { RspCode?: string } }>;
+    const ipns = (await vnpay.admin('vnpay', 'GET', '/notifications')).body.notifications as Array<{
+      outcome: string;
+      response?: { RspCode?: string };
+    }>;
     expect(ipns.map((n) => [n.outcome, n.response?.RspCode])).toEqual([['sent', '00']]);
     expect((await payments.core.store.history(paymentId)).find((e) => e.kind === 'paid')?.source).toBe('ipn');
 
@@ -120,10 +146,12 @@ describe('one dossier through the whole hub (gateway → national-sync → DVCQG
     ];
     const withFee = await eventually(
       () => portal.dossier(m).then((d) => (d?.dossier?.DuocThanhToanTrucTuyen === '2' ? d.dossier : undefined)),
-      { what: 'the fee on the portal\'s copy of the dossier', timeoutMs: 40_000 },
+      { what: "the fee on the portal's copy of the dossier", timeoutMs: 40_000 },
     );
     expect(withFee).toEqual({ ...item, DuocThanhToanTrucTuyen: '2', DanhSachLePhi: feeLines });
-    const settled = (await readTopic(topics.paymentEvents)).map((r) => decodeEvent(r.value)).filter((e) => e.subject === paymentId);
+    const settled = (await readTopic(topics.paymentEvents))
+      .map((r) => decodeEvent(r.value))
+      .filter((e) => e.subject === paymentId);
     expect(settled.map((e) => e.type)).toEqual(['vn.lienthong.payment.settled']);
     expect(settled[0]!.data).toMatchObject({ MaHoSo: m, DanhSachLePhi: feeLines, DuocThanhToanTrucTuyen: '2', settledBy: 'ipn' });
     const metrics = (await sync.app.inject({ method: 'GET', url: '/metrics' })).body;
@@ -138,10 +166,15 @@ describe('one dossier through the whole hub (gateway → national-sync → DVCQG
       expect(r.body.accepted).toHaveLength(part.length);
       stepEventIds.push(...(r.body.accepted as Array<{ eventId: string }>).map((a) => a.eventId));
     }
-    const withSteps = await eventually(() => portal.dossier(m).then((d) => (d && d.progress.length === steps.length ? d : undefined)), { what: '23 steps at the portal', timeoutMs: 30_000 });
+    const withSteps = await eventually(
+      () => portal.dossier(m).then((d) => (d && d.progress.length === steps.length ? d : undefined)),
+      { what: '23 steps at the portal', timeoutMs: 30_000 },
+    );
     expect(withSteps.progress.map((p) => p.step)).toEqual(steps);
     expect(withSteps.progress.every((p) => p.timesReceived === 1)).toBe(true);
-    const stepCalls = (await portal.calls(`?service=CapNhatTienDoHoSoMC&maHoSo=${encodeURIComponent(m)}&limit=100`)).items.filter((c) => c.outcome === 'ok');
+    const stepCalls = (await portal.calls(`?service=CapNhatTienDoHoSoMC&maHoSo=${encodeURIComponent(m)}&limit=100`)).items.filter(
+      (c) => c.outcome === 'ok',
+    );
     expect(stepCalls.length).toBeGreaterThanOrEqual(3);
     expect(stepCalls.every((c) => (c.items as number) >= 1 && (c.items as number) <= 10)).toBe(true);
     expect(stepCalls.reduce((n, c) => n + (c.items as number), 0)).toBe(steps.length);
@@ -149,13 +182,20 @@ describe('one dossier through the whole hub (gateway → national-sync → DVCQG
     expect(withSteps.dossier).toEqual(withFee);
 
     // (f) sync.outcomes.v1: the dossier's snapshot (the event the gateway accepted) and every step synced.
-    const outcomes = await eventually(async () => {
-      const all = (await readTopic(topics.syncOutcomes)).map((r) => decodeEvent(r.value)).filter((e) => e.subject === m);
-      const stepsDone = new Set(all.filter((e) => (e.data as any).packet === 'CapNhatTienDoHoSoMC').map((e) => (e.data as any).sourceEventId));
-      return stepsDone.size === steps.length ? all : undefined;
-    }, { what: 'outcomes of the dossier and its steps', timeoutMs: 30_000 });
+    const outcomes = await eventually(
+      async () => {
+        const all = (await readTopic(topics.syncOutcomes)).map((r) => decodeEvent(r.value)).filter((e) => e.subject === m);
+        const stepsDone = new Set(
+          all.filter((e) => (e.data as any).packet === 'CapNhatTienDoHoSoMC').map((e) => (e.data as any).sourceEventId),
+        );
+        return stepsDone.size === steps.length ? all : undefined;
+      },
+      { what: 'outcomes of the dossier and its steps', timeoutMs: 30_000 },
+    );
     for (const e of outcomes) expect(validateEventData(e.dataschema, e.data).errors).toEqual([]);
-    const snapshot = outcomes.filter((e: CloudEvent) => e.type === 'vn.lienthong.sync.synced' && (e.data as any).packet === 'DongBoHoSoMC');
+    const snapshot = outcomes.filter(
+      (e: CloudEvent) => e.type === 'vn.lienthong.sync.synced' && (e.data as any).packet === 'DongBoHoSoMC',
+    );
     expect(snapshot.length).toBeGreaterThanOrEqual(1);
     expect(snapshot.at(-1)!.data).toMatchObject({ MaHoSo: m, outcome: 'accepted', sourceEventId: dossierEventId });
     const stepOutcomes = outcomes.filter((e) => (e.data as any).packet === 'CapNhatTienDoHoSoMC');
@@ -163,7 +203,9 @@ describe('one dossier through the whole hub (gateway → national-sync → DVCQG
     expect(new Set(stepOutcomes.map((e) => (e.data as any).sourceEventId))).toEqual(new Set(stepEventIds));
     expect(outcomes.filter((e) => e.type !== 'vn.lienthong.sync.synced')).toEqual([]);
 
-    const ledger = (await sync.app.inject({ method: 'GET', url: `/v1/dossiers/${encodeURIComponent(m)}/sync`, headers: operatorAuth })).json();
+    const ledger = (
+      await sync.app.inject({ method: 'GET', url: `/v1/dossiers/${encodeURIComponent(m)}/sync`, headers: operatorAuth })
+    ).json();
     expect(ledger).toMatchObject({ state: 'synced', portalStatus: '6', steps: { pending: 0, pushed: 23, rejected: 0 } });
   }, 180_000);
 });

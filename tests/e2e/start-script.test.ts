@@ -17,7 +17,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { generateApiKey, hashApiKey } from '@lienthong/platform';
-import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually, randomSuffix, testBrokers } from '../helpers/index.js';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  randomSuffix,
+  testBrokers,
+} from '../helpers/index.js';
 import { freePort } from '../../services/payments/test/harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -98,7 +105,20 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
       taken.add(p);
       ports[s] = p;
     }
-    writeFileSync(clientsFile, JSON.stringify({ clients: [{ id: 'demo', name: 'start-script test', keyHash: hashApiKey(key), agencies: ['*'], roles: ['submitter', 'operator', 'auditor', 'viewer'] }] }));
+    writeFileSync(
+      clientsFile,
+      JSON.stringify({
+        clients: [
+          {
+            id: 'demo',
+            name: 'start-script test',
+            keyHash: hashApiKey(key),
+            agencies: ['*'],
+            roles: ['submitter', 'operator', 'auditor', 'viewer'],
+          },
+        ],
+      }),
+    );
     proc = spawn(process.execPath, ['infra/scripts/start.mjs'], {
       cwd: root,
       detached: true,
@@ -118,10 +138,17 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
     p.stdout!.on('data', (b: Buffer) => (output += b.toString()));
     p.stderr!.on('data', (b: Buffer) => (output += b.toString()));
     exited = new Promise((resolve) => p.once('exit', (code, signal) => resolve({ code, signal })));
-    const up = eventually(() => output.includes('the hub is up'), { what: '"the hub is up"', timeoutMs: 180_000, intervalMs: 200 });
+    const up = eventually(() => output.includes('the hub is up'), {
+      what: '"the hub is up"',
+      timeoutMs: 180_000,
+      intervalMs: 200,
+    });
     up.catch(() => {});
     const first = await Promise.race([up.then(() => 'up' as const), exited]).catch((err: Error) => err);
-    if (first !== 'up') throw new Error(`start.mjs did not come up (${first instanceof Error ? first.message : `exited ${JSON.stringify(first)}`})\n--- its output ---\n${output.slice(-4_000)}`);
+    if (first !== 'up')
+      throw new Error(
+        `start.mjs did not come up (${first instanceof Error ? first.message : `exited ${JSON.stringify(first)}`})\n--- its output ---\n${output.slice(-4_000)}`,
+      );
   }, 420_000);
 
   afterAll(async () => {
@@ -175,7 +202,11 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
     const { paymentId, payUrl } = (await created.json()) as { paymentId: string; payUrl: string };
     // The pay URL points at this run's sandbox, not at the default :8090.
     expect(payUrl.startsWith(`${url('sandbox')}/vnpay/`)).toBe(true);
-    const paid = await fetch(`${url('sandbox')}/vnpay/_admin/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payUrl }) });
+    const paid = await fetch(`${url('sandbox')}/vnpay/_admin/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payUrl }),
+    });
     expect(paid.status).toBe(200);
     // Only the IPN settles a payment: "paid" means the sandbox reached payments on PAYMENTS_PORT.
     const payment = await eventually(
@@ -200,7 +231,9 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
       },
       { what: 'the fee on the portal', timeoutMs: 40_000 },
     );
-    expect(withFee.DanhSachLePhi).toEqual([{ TenPhiLePhi: 'Lệ phí cấp giấy phép', MaPhiLePhi: '1', HinhThucThu: '1', Gia: '50000', LoaiPhiLePhi: '1' }]);
+    expect(withFee.DanhSachLePhi).toEqual([
+      { TenPhiLePhi: 'Lệ phí cấp giấy phép', MaPhiLePhi: '1', HinhThucThu: '1', Gia: '50000', LoaiPhiLePhi: '1' },
+    ]);
   });
 
   it('supervises: a service killed with SIGKILL is announced, restarted with backoff, and serves again', async () => {
@@ -212,9 +245,12 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
         return false;
       }
     });
-    expect(gatewayPid, 'the gateway process in the script\'s group').toBeDefined();
+    expect(gatewayPid, "the gateway process in the script's group").toBeDefined();
     process.kill(gatewayPid!, 'SIGKILL');
-    await eventually(() => /!!! gateway STOPPED UNEXPECTEDLY \(signal SIGKILL\); restart #1 in \d+\.\d s/.test(output), { what: 'the loud announcement', timeoutMs: 10_000 });
+    await eventually(() => /!!! gateway STOPPED UNEXPECTEDLY \(signal SIGKILL\); restart #1 in \d+\.\d s/.test(output), {
+      what: 'the loud announcement',
+      timeoutMs: 10_000,
+    });
     const ready = await eventually(
       async () => {
         const r = await fetch(`${url('gateway')}/health/ready`).catch(() => undefined);
@@ -227,7 +263,10 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
     // Nothing else was stopped, and the restarted gateway takes dossiers again.
     expect(output).not.toMatch(/stopping…|could not start/);
     for (const s of services) expect(await listening(ports[s])).toBe(true);
-    const dossier = { ...JSON.parse(readFileSync(path.join(root, 'tests/fixtures/demo/dossier.json'), 'utf8')), MaHoSo: `${maHoSo.slice(0, -8)}${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}` };
+    const dossier = {
+      ...JSON.parse(readFileSync(path.join(root, 'tests/fixtures/demo/dossier.json'), 'utf8')),
+      MaHoSo: `${maHoSo.slice(0, -8)}${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+    };
     const res = await fetch(`${url('gateway')}/v1/dossiers`, { method: 'POST', headers: auth, body: JSON.stringify(dossier) });
     expect(res.status).toBe(202);
     await eventually(

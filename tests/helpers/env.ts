@@ -16,7 +16,10 @@ export function randomSuffix(): string {
 }
 
 /** Polls `fn` until it returns a truthy value or the time runs out (for eventually-consistent checks). */
-export async function eventually<T>(fn: () => Promise<T> | T, { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {}): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  fn: () => Promise<T> | T,
+  { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

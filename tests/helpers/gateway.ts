@@ -63,9 +63,22 @@ export async function createTestGateway(opts: {
   const keys: Record<string, string> = {};
   const clients: ApiClient[] = specs.map((s) => {
     keys[s.id] = s.key ?? generateApiKey();
-    return { id: s.id, name: s.id, keyHash: hashApiKey(keys[s.id]!), agencies: s.agencies, roles: s.roles ?? ['submitter'], rateLimitPerMinute: s.rateLimitPerMinute };
+    return {
+      id: s.id,
+      name: s.id,
+      keyHash: hashApiKey(keys[s.id]!),
+      agencies: s.agencies,
+      roles: s.roles ?? ['submitter'],
+      rateLimitPerMinute: s.rateLimitPerMinute,
+    };
   });
-  const kafka = createKafka({ brokers: opts.brokers ?? testBrokers(), clientId: 'test-gateway', logger, retries: 1, requestTimeoutMs: 3_000 });
+  const kafka = createKafka({
+    brokers: opts.brokers ?? testBrokers(),
+    clientId: 'test-gateway',
+    logger,
+    retries: 1,
+    requestTimeoutMs: 3_000,
+  });
   const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'test-gateway' });
   const pool = createPool({ connectionString: opts.databaseUrl, applicationName: 'test-gateway', max: 5 });
   await runMigrations(pool, { service: 'gateway', dir: gatewayMigrations });

@@ -51,7 +51,10 @@ export async function deleteTestNamespace(ns: string): Promise<void> {
  * once every partition that has data delivered a batch and nothing new came for `idleMs` (or after
  * `maxIdleMs` of silence for partitions holding only aborted records).
  */
-export async function readTopic(topic: string, { timeoutMs = 20_000, idleMs = 1_200, maxIdleMs = 4_000 } = {}): Promise<ReadRecord[]> {
+export async function readTopic(
+  topic: string,
+  { timeoutMs = 20_000, idleMs = 1_200, maxIdleMs = 4_000 } = {},
+): Promise<ReadRecord[]> {
   const kafka = testKafka('test-reader');
   const admin = kafka.admin();
   await admin.connect();

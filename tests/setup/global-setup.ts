@@ -21,7 +21,10 @@ async function dockerReachable(): Promise<boolean> {
   if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return false;
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
-    await Promise.race([getContainerRuntimeClient(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 5_000))]);
+    await Promise.race([
+      getContainerRuntimeClient(),
+      new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 5_000)),
+    ]);
     return true;
   } catch {
     return false;

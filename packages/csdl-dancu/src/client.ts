@@ -96,10 +96,20 @@ export function createCsdlDanCuClient(opts: CsdlDanCuClientOptions): CsdlDanCuCl
       try {
         body = JSON.parse(String(res)) as typeof body;
       } catch {
-        throw new CsdlError(C.TOKEN_REFUSED, 'LGSP token endpoint answered something other than JSON', 'Máy chủ cấp token LGSP trả về dữ liệu không hợp lệ', { kind: 'upstream' });
+        throw new CsdlError(
+          C.TOKEN_REFUSED,
+          'LGSP token endpoint answered something other than JSON',
+          'Máy chủ cấp token LGSP trả về dữ liệu không hợp lệ',
+          { kind: 'upstream' },
+        );
       }
       if (typeof body.access_token !== 'string' || body.access_token === '' || body.access_token.length > 4096) {
-        throw new CsdlError(C.TOKEN_REFUSED, 'LGSP token endpoint answered without access_token', 'Máy chủ cấp token LGSP không trả về token', { kind: 'upstream' });
+        throw new CsdlError(
+          C.TOKEN_REFUSED,
+          'LGSP token endpoint answered without access_token',
+          'Máy chủ cấp token LGSP không trả về token',
+          { kind: 'upstream' },
+        );
       }
       const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : undefined;
       return { token: body.access_token, ...(ttl ? { ttlMs: ttl } : {}) };
@@ -158,14 +168,19 @@ export function createCsdlDanCuClient(opts: CsdlDanCuClientOptions): CsdlDanCuCl
     };
     const v = validatePacket('citizen-lookup-request', flat);
     if (!v.ok) {
-      throw new HubError('LT_CSDL_REQUEST_INVALID', `population database request is invalid: ${v.errors.map((e) => `${e.path} ${e.code}`).join('; ')}`, {
-        kind: 'invalid',
-        messageVi: 'Yêu cầu tra cứu CSDL dân cư không hợp lệ',
-        details: v.errors.map((e) => ({ path: e.path, code: e.code, message: e.message, message_en: e.message_en })),
-      });
+      throw new HubError(
+        'LT_CSDL_REQUEST_INVALID',
+        `population database request is invalid: ${v.errors.map((e) => `${e.path} ${e.code}`).join('; ')}`,
+        {
+          kind: 'invalid',
+          messageVi: 'Yêu cầu tra cứu CSDL dân cư không hợp lệ',
+          details: v.errors.map((e) => ({ path: e.path, code: e.code, message: e.message, message_en: e.message_en })),
+        },
+      );
     }
     const fields: [string, string | SoapFields][] = [];
-    for (const k of ['MaYeuCau', 'MaDVC', 'MaTichHop', 'MaCanBo', 'SoDinhDanh', 'SoCMND', 'HoVaTen']) if (flat[k] !== undefined) fields.push([k, flat[k]!]);
+    for (const k of ['MaYeuCau', 'MaDVC', 'MaTichHop', 'MaCanBo', 'SoDinhDanh', 'SoCMND', 'HoVaTen'])
+      if (flat[k] !== undefined) fields.push([k, flat[k]!]);
     // NgayThangNamSinh wraps NgayThangNam [code S6].
     if (flat.NgayThangNam) fields.push(['NgayThangNamSinh', [['NgayThangNam', flat.NgayThangNam]]]);
     return fields;
@@ -174,12 +189,24 @@ export function createCsdlDanCuClient(opts: CsdlDanCuClientOptions): CsdlDanCuCl
   const records = (text: string): CongDan[] => {
     const collection = readReply(text);
     if (collection.name !== 'CongdanCollection') {
-      throw new CsdlError(C.BAD_REPLY, `population database replied <${collection.name.slice(0, 40)}>, expected CongdanCollection`, 'Phản hồi của CSDL dân cư không đúng cấu trúc', { kind: 'upstream' });
+      throw new CsdlError(
+        C.BAD_REPLY,
+        `population database replied <${collection.name.slice(0, 40)}>, expected CongdanCollection`,
+        'Phản hồi của CSDL dân cư không đúng cấu trúc',
+        { kind: 'upstream' },
+      );
     }
     try {
-      return childrenNamed(collection, 'CongDan').filter((c) => c.ns === DANCU_NS).map(readCongDan);
+      return childrenNamed(collection, 'CongDan')
+        .filter((c) => c.ns === DANCU_NS)
+        .map(readCongDan);
     } catch (err) {
-      throw new CsdlError(C.BAD_REPLY, `population database record does not match the CongDan schema: ${(err as Error).message}`, 'Bản ghi công dân trả về không đúng lược đồ', { kind: 'upstream', cause: err });
+      throw new CsdlError(
+        C.BAD_REPLY,
+        `population database record does not match the CongDan schema: ${(err as Error).message}`,
+        'Bản ghi công dân trả về không đúng lược đồ',
+        { kind: 'upstream', cause: err },
+      );
     }
   };
 
@@ -192,7 +219,12 @@ export function createCsdlDanCuClient(opts: CsdlDanCuClientOptions): CsdlDanCuCl
       const result = readReply(await call('XacThucThongTinCongDan', requestFields(q, caller)));
       const v = child(result, 'KetQua', DANCU_NS)?.text;
       if (result.name !== 'KetQuaXacThuc' || (v !== 'true' && v !== 'false')) {
-        throw new CsdlError(C.BAD_REPLY, 'population database verify reply has no KetQua true/false', 'Phản hồi xác thực của CSDL dân cư không hợp lệ', { kind: 'upstream' });
+        throw new CsdlError(
+          C.BAD_REPLY,
+          'population database verify reply has no KetQua true/false',
+          'Phản hồi xác thực của CSDL dân cư không hợp lệ',
+          { kind: 'upstream' },
+        );
       }
       return v === 'true';
     },

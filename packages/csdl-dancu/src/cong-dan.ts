@@ -48,7 +48,10 @@ export function congDanXml(c: CongDan): string {
     if (sub === null) out += `<${k}>${escapeXml(String(v))}</${k}>`;
     else {
       const o = v as Record<string, unknown>;
-      out += `<${k}>${sub.filter((s) => o[s] !== undefined).map((s) => `<${s}>${escapeXml(String(o[s]))}</${s}>`).join('')}</${k}>`;
+      out += `<${k}>${sub
+        .filter((s) => o[s] !== undefined)
+        .map((s) => `<${s}>${escapeXml(String(o[s]))}</${s}>`)
+        .join('')}</${k}>`;
     }
   }
   return `${out}</CongDan>`;

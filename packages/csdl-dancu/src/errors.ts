@@ -29,7 +29,12 @@ export type CsdlErrorCode = (typeof CsdlErrorCodes)[keyof typeof CsdlErrorCodes]
 export class CsdlError extends HubError {
   /** The peer's own error code ("004", "005", a faultcode), when it gave one. */
   readonly peerCode: string | undefined;
-  constructor(code: CsdlErrorCode, en: string, vi: string, opts: { kind: ErrorKind; retriable?: boolean; cause?: unknown; peerCode?: string }) {
+  constructor(
+    code: CsdlErrorCode,
+    en: string,
+    vi: string,
+    opts: { kind: ErrorKind; retriable?: boolean; cause?: unknown; peerCode?: string },
+  ) {
     super(code, en, { kind: opts.kind, retriable: opts.retriable ?? false, messageVi: vi, cause: opts.cause });
     this.name = 'CsdlError';
     this.peerCode = opts.peerCode;

@@ -3,7 +3,14 @@
  * envelopes, the hardened reply reader and the client the hub uses; the sandbox's simulated database
  * builds its replies with the same envelope code. Protocol notes: docs/citizen-data.md.
  */
-export { createCsdlDanCuClient, type CsdlDanCuClient, type CsdlDanCuClientOptions, type CsdlCaller, type CsdlPersonQuery, type LgspCredentials } from './client.js';
+export {
+  createCsdlDanCuClient,
+  type CsdlDanCuClient,
+  type CsdlDanCuClientOptions,
+  type CsdlCaller,
+  type CsdlPersonQuery,
+  type LgspCredentials,
+} from './client.js';
 export { CsdlError, CsdlErrorCodes, type CsdlErrorCode } from './errors.js';
 export { readReply } from './reply.js';
 export { congDanXml, congDanCollectionXml, readCongDan, fullName, unaccentedUpper, type CongDan } from './cong-dan.js';
@@ -21,6 +28,15 @@ export {
   type CsdlOperation,
   type SoapFields,
 } from './soap.js';
-export { parseXml, XmlRefused, child, childrenNamed, escapeXml, defaultXmlLimits, type XmlElement, type XmlLimits } from './xml.js';
+export {
+  parseXml,
+  XmlRefused,
+  child,
+  childrenNamed,
+  escapeXml,
+  defaultXmlLimits,
+  type XmlElement,
+  type XmlLimits,
+} from './xml.js';
 export { createTokenCache, type TokenCache, type FetchedToken } from './token-cache.js';
 export { peerTransportError, type PeerErrors } from './transport-error.js';

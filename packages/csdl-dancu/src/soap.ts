@@ -42,13 +42,16 @@ export function buildReplyEnvelope(bodyXml: string): string {
 
 /** A SOAP 1.1 Fault (sent with HTTP 500, SOAP 1.1 §6.2). */
 export function buildFaultEnvelope(faultcode: 'soap:Client' | 'soap:Server', faultstring: string): string {
-  return buildReplyEnvelope(`<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring></soap:Fault>`);
+  return buildReplyEnvelope(
+    `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring></soap:Fault>`,
+  );
 }
 
 /** The Body of a SOAP 1.1 envelope, or a description of why `root` is not one. */
 export function soapBody(root: XmlElement): { body: XmlElement } | { problem: string } {
   if (root.name !== 'Envelope') return { problem: `root element is <${root.name.slice(0, 40)}>, not a SOAP Envelope` };
-  if (root.ns !== SOAP_ENV_NS) return { problem: `Envelope namespace is "${root.ns.slice(0, 100)}", not SOAP 1.1 (${SOAP_ENV_NS})` };
+  if (root.ns !== SOAP_ENV_NS)
+    return { problem: `Envelope namespace is "${root.ns.slice(0, 100)}", not SOAP 1.1 (${SOAP_ENV_NS})` };
   const body = child(root, 'Body', SOAP_ENV_NS);
   if (!body) return { problem: 'SOAP Envelope without a Body' };
   return { body };

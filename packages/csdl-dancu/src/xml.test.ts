@@ -35,9 +35,17 @@ describe('safe XML', () => {
   });
   it('reads a reply only from a SOAP 1.1 envelope with the result in the population-DB namespace', () => {
     expect(readReply(buildReplyEnvelope(`<CongdanCollection xmlns="${DANCU_NS}"/>`)).name).toBe('CongdanCollection');
-    expect(() => readReply(`<Envelope xmlns="http://www.w3.org/2003/05/soap-envelope"><Body/></Envelope>`)).toThrow(/not SOAP 1.1/);
-    expect(() => readReply(`<e:Envelope xmlns:e="${SOAP_ENV_NS}"><e:Body><CongdanCollection xmlns="urn:x"/></e:Body></e:Envelope>`)).toThrow(/namespace/);
-    expect(() => readReply(buildReplyEnvelope(`<CongdanCollection xmlns="${DANCU_NS}"><MaLoi>004</MaLoi></CongdanCollection>`))).toThrow(expect.objectContaining({ code: 'LT_CSDL_PROCEDURE_NOT_LICENSED', peerCode: '004' }));
-    expect(() => readReply(buildReplyEnvelope(`<CongdanCollection xmlns="${DANCU_NS}"><MaLoi>099</MaLoi></CongdanCollection>`))).toThrow(expect.objectContaining({ code: 'LT_CSDL_PEER_ERROR', peerCode: '099' }));
+    expect(() => readReply(`<Envelope xmlns="http://www.w3.org/2003/05/soap-envelope"><Body/></Envelope>`)).toThrow(
+      /not SOAP 1.1/,
+    );
+    expect(() =>
+      readReply(`<e:Envelope xmlns:e="${SOAP_ENV_NS}"><e:Body><CongdanCollection xmlns="urn:x"/></e:Body></e:Envelope>`),
+    ).toThrow(/namespace/);
+    expect(() =>
+      readReply(buildReplyEnvelope(`<CongdanCollection xmlns="${DANCU_NS}"><MaLoi>004</MaLoi></CongdanCollection>`)),
+    ).toThrow(expect.objectContaining({ code: 'LT_CSDL_PROCEDURE_NOT_LICENSED', peerCode: '004' }));
+    expect(() =>
+      readReply(buildReplyEnvelope(`<CongdanCollection xmlns="${DANCU_NS}"><MaLoi>099</MaLoi></CongdanCollection>`)),
+    ).toThrow(expect.objectContaining({ code: 'LT_CSDL_PEER_ERROR', peerCode: '099' }));
   });
 });

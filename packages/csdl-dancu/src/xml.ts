@@ -61,7 +61,8 @@ type Node = Record<string, unknown>;
 
 /** Parses `text` into a tree with namespaces resolved; throws XmlRefused with the reason. */
 export function parseXml(text: string, limits: XmlLimits = defaultXmlLimits): XmlElement {
-  if (text.length > limits.maxChars) throw new XmlRefused('too-large', `XML of ${text.length} characters exceeds ${limits.maxChars}`);
+  if (text.length > limits.maxChars)
+    throw new XmlRefused('too-large', `XML of ${text.length} characters exceeds ${limits.maxChars}`);
   // An HTML error page (a proxy's, an application server's) is not hostile, just not what we asked for.
   if (/^\s*(<\?xml[^>]*>\s*)?<!DOCTYPE\s+html\s*>/i.test(text.slice(0, 200)) && !/<!\s*ENTITY/i.test(text)) {
     throw new XmlRefused('malformed', 'an HTML page, not XML');
@@ -95,7 +96,8 @@ export function parseXml(text: string, limits: XmlLimits = defaultXmlLimits): Xm
     const prefix = colon >= 0 ? qname.slice(0, colon) : '';
     const name = colon >= 0 ? qname.slice(colon + 1) : qname;
     const ns = local.get(prefix);
-    if (ns === undefined && prefix !== '') throw new XmlRefused('malformed', `undeclared namespace prefix ${prefix.slice(0, 20)}`);
+    if (ns === undefined && prefix !== '')
+      throw new XmlRefused('malformed', `undeclared namespace prefix ${prefix.slice(0, 20)}`);
     const children: XmlElement[] = [];
     let text = '';
     for (const c of (n[qname] ?? []) as Node[]) {

@@ -58,7 +58,12 @@ export function createDkkdClient(opts: DkkdClientOptions): DkkdClient {
     ...(opts.logger ? { logger: opts.logger } : {}),
   });
   const route = opts.route;
-  const getText = async (url: string, headers: Record<string, string>, params?: Record<string, string>, post?: string): Promise<string> => {
+  const getText = async (
+    url: string,
+    headers: Record<string, string>,
+    params?: Record<string, string>,
+    post?: string,
+  ): Promise<string> => {
     try {
       const res = await http.request<string>({
         method: post === undefined ? 'GET' : 'POST',
@@ -78,7 +83,12 @@ export function createDkkdClient(opts: DkkdClientOptions): DkkdClient {
     try {
       return JSON.parse(text);
     } catch {
-      throw new DkkdError(C.BAD_REPLY, 'business registry reply is not JSON', 'Phản hồi của CSDL đăng ký doanh nghiệp không phải JSON', { kind: 'upstream' });
+      throw new DkkdError(
+        C.BAD_REPLY,
+        'business registry reply is not JSON',
+        'Phản hồi của CSDL đăng ký doanh nghiệp không phải JSON',
+        { kind: 'upstream' },
+      );
     }
   };
   const tokens =
@@ -87,9 +97,21 @@ export function createDkkdClient(opts: DkkdClientOptions): DkkdClient {
           ...(opts.now ? { now: opts.now } : {}),
           fetch: async () => {
             const basic = Buffer.from(`${route.consumerKey}:${route.consumerSecret}`).toString('base64');
-            const body = json(await getText(route.tokenUrl, { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, undefined, 'grant_type=client_credentials')) as Record<string, unknown>;
+            const body = json(
+              await getText(
+                route.tokenUrl,
+                { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+                undefined,
+                'grant_type=client_credentials',
+              ),
+            ) as Record<string, unknown>;
             if (typeof body?.access_token !== 'string' || body.access_token === '' || body.access_token.length > 4096) {
-              throw new DkkdError(C.TOKEN_REFUSED, 'NGSP token endpoint answered without access_token', 'Máy chủ cấp token NGSP không trả về token', { kind: 'upstream' });
+              throw new DkkdError(
+                C.TOKEN_REFUSED,
+                'NGSP token endpoint answered without access_token',
+                'Máy chủ cấp token NGSP không trả về token',
+                { kind: 'upstream' },
+              );
             }
             const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : undefined;
             return { token: body.access_token, ...(ttl ? { ttlMs: ttl } : {}) };
@@ -100,17 +122,29 @@ export function createDkkdClient(opts: DkkdClientOptions): DkkdClient {
 
   const normalize = (body: unknown, taxCode: string) => {
     try {
-      return route.kind === 'ngsp' ? fromNgsp(body, taxCode) : route.kind === 'hcm-esb' ? fromHcmEsb(body, taxCode) : fromThanhHoa(body, taxCode);
+      return route.kind === 'ngsp'
+        ? fromNgsp(body, taxCode)
+        : route.kind === 'hcm-esb'
+          ? fromHcmEsb(body, taxCode)
+          : fromThanhHoa(body, taxCode);
     } catch (err) {
       if (err instanceof HubError) throw err;
-      throw new DkkdError(C.BAD_REPLY, `business registry reply does not match the expected shape: ${(err as Error).message}`, 'Phản hồi của CSDL đăng ký doanh nghiệp không đúng cấu trúc', { kind: 'upstream', cause: err });
+      throw new DkkdError(
+        C.BAD_REPLY,
+        `business registry reply does not match the expected shape: ${(err as Error).message}`,
+        'Phản hồi của CSDL đăng ký doanh nghiệp không đúng cấu trúc',
+        { kind: 'upstream', cause: err },
+      );
     }
   };
 
   return {
     async business(taxCode) {
       if (!isTaxCode(taxCode)) {
-        throw new HubError('LT_DKKD_TAX_CODE_INVALID', 'tax code must be 10 digits or 10-3 digits', { kind: 'invalid', messageVi: 'Mã số thuế phải gồm 10 chữ số hoặc 10-3 chữ số' });
+        throw new HubError('LT_DKKD_TAX_CODE_INVALID', 'tax code must be 10 digits or 10-3 digits', {
+          kind: 'invalid',
+          messageVi: 'Mã số thuế phải gồm 10 chữ số hoặc 10-3 chữ số',
+        });
       }
       if (route.kind === 'thanh-hoa') {
         return normalize(json(await getText(route.url, {}, { msdn: taxCode })), taxCode);
@@ -121,7 +155,11 @@ export function createDkkdClient(opts: DkkdClientOptions): DkkdClient {
       for (let attempt = 1; ; attempt++) {
         const token = await tokens!.get();
         try {
-          const text = await getText(route.adapterUrl, { authorization: `Bearer ${token}` }, { category: 'chiTietDoanhNghiep', version: '1.1', msdn: taxCode });
+          const text = await getText(
+            route.adapterUrl,
+            { authorization: `Bearer ${token}` },
+            { category: 'chiTietDoanhNghiep', version: '1.1', msdn: taxCode },
+          );
           return normalize(json(text), taxCode);
         } catch (err) {
           if (err instanceof DkkdError && err.peerCode === 'HTTP 401' && attempt === 1) {

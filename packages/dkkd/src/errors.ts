@@ -13,7 +13,12 @@ export const DkkdErrorCodes = {
 export type DkkdErrorCode = (typeof DkkdErrorCodes)[keyof typeof DkkdErrorCodes];
 
 export class DkkdError extends HubError {
-  constructor(code: DkkdErrorCode, en: string, vi: string, opts: { kind: ErrorKind; retriable?: boolean; cause?: unknown; peerCode?: string }) {
+  constructor(
+    code: DkkdErrorCode,
+    en: string,
+    vi: string,
+    opts: { kind: ErrorKind; retriable?: boolean; cause?: unknown; peerCode?: string },
+  ) {
     super(code, en, { kind: opts.kind, retriable: opts.retriable ?? false, messageVi: vi, cause: opts.cause });
     this.name = 'DkkdError';
     this.peerCode = opts.peerCode;

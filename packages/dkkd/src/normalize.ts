@@ -4,7 +4,8 @@ export type { DoanhNghiep };
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 /** Registry dates come as yyyy-MM-dd'T'HH:mm:ss [code S8]; only the date is meaningful [inf]. */
 const date = (v: unknown): string | undefined => {
   const s = str(v);
@@ -17,7 +18,13 @@ export class DoanhNghiepInvalid extends Error {}
 
 function validated(out: Rec): DoanhNghiep {
   const r = validatePacket('business', out);
-  if (!r.ok) throw new DoanhNghiepInvalid(`DoanhNghiep does not match the schema: ${r.errors.slice(0, 5).map((e) => `${e.path} ${e.code}`).join('; ')}`);
+  if (!r.ok)
+    throw new DoanhNghiepInvalid(
+      `DoanhNghiep does not match the schema: ${r.errors
+        .slice(0, 5)
+        .map((e) => `${e.path} ${e.code}`)
+        .join('; ')}`,
+    );
   return r.value as DoanhNghiep;
 }
 
@@ -33,7 +40,11 @@ export function fromNgsp(body: unknown, msdn: string): DoanhNghiep | null {
   if (data === null) return null;
   if (!isRec(data) || !isRec(data.MainInformation)) throw new DoanhNghiepInvalid('NGSP reply has no Data.MainInformation');
   const m = data.MainInformation;
-  const reps = Array.isArray(data.Representatives) ? data.Representatives : isRec(data.Representatives) ? [data.Representatives] : [];
+  const reps = Array.isArray(data.Representatives)
+    ? data.Representatives
+    : isRec(data.Representatives)
+      ? [data.Representatives]
+      : [];
   const acts = Array.isArray(data.BusinessActivities) ? data.BusinessActivities : [];
   const changes = str(m.NUMBER_CHANGES);
   return validated(
@@ -43,14 +54,37 @@ export function fromNgsp(body: unknown, msdn: string): DoanhNghiep | null {
       TenNuocNgoai: str(m.NAME_F),
       TenVietTat: str(m.SHORT_NAME),
       LoaiHinhDN: str(m.ENTERPRISE_TYPE_NAME),
-      TinhTrang: str(m.ENTERPRISE_STATUS_ID) || str(m.ENTERPRISE_STATUS_NAME) ? defined({ Ma: str(m.ENTERPRISE_STATUS_ID), Ten: str(m.ENTERPRISE_STATUS_NAME) }) : undefined,
+      TinhTrang:
+        str(m.ENTERPRISE_STATUS_ID) || str(m.ENTERPRISE_STATUS_NAME)
+          ? defined({ Ma: str(m.ENTERPRISE_STATUS_ID), Ten: str(m.ENTERPRISE_STATUS_NAME) })
+          : undefined,
       NgayDangKyLanDau: date(m.FOUNDING_DATE),
       NgayDangKyThayDoi: date(m.LAST_AMEND_DATE),
       SoLanDangKyThayDoi: changes !== undefined && /^\d+$/.test(changes) ? Number(changes) : undefined,
       MaSoThueNhapKhau: str(m.IMP_BUSINESS_CODE),
-      DiaChiTruSo: isRec(data.HOAdress) && str(data.HOAdress.AddressFullText) ? { DiaChiDayDu: str(data.HOAdress.AddressFullText) } : undefined,
+      DiaChiTruSo:
+        isRec(data.HOAdress) && str(data.HOAdress.AddressFullText)
+          ? { DiaChiDayDu: str(data.HOAdress.AddressFullText) }
+          : undefined,
       NguoiDaiDien: reps.filter(isRec).flatMap((r) => (str(r.FULL_NAME) ? [{ HoVaTen: str(r.FULL_NAME)! }] : [])),
-      NganhNghe: acts.filter(isRec).flatMap((a) => (str(a.CODE) ? [defined({ MaNganh: str(a.CODE)!, TenNganh: str(a.NAME), LaNganhChinh: a.IS_MAIN === true || a.IS_MAIN === 1 || a.IS_MAIN === '1' ? true : a.IS_MAIN === undefined ? undefined : false })] : [])),
+      NganhNghe: acts
+        .filter(isRec)
+        .flatMap((a) =>
+          str(a.CODE)
+            ? [
+                defined({
+                  MaNganh: str(a.CODE)!,
+                  TenNganh: str(a.NAME),
+                  LaNganhChinh:
+                    a.IS_MAIN === true || a.IS_MAIN === 1 || a.IS_MAIN === '1'
+                      ? true
+                      : a.IS_MAIN === undefined
+                        ? undefined
+                        : false,
+                }),
+              ]
+            : [],
+        ),
     }),
   );
 }
@@ -87,7 +121,12 @@ const int = (v: unknown): number | undefined => {
   return s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined;
 };
 const list = (v: unknown): Rec[] => (Array.isArray(v) ? v.filter(isRec) : isRec(v) ? [v] : []);
-const flag = (v: unknown): boolean | undefined => (v === true || v === 1 || v === '1' || v === 'True' || v === 'true' ? true : v === false || v === 0 || v === '0' || v === 'False' || v === 'false' ? false : undefined);
+const flag = (v: unknown): boolean | undefined =>
+  v === true || v === 1 || v === '1' || v === 'True' || v === 'true'
+    ? true
+    : v === false || v === 0 || v === '0' || v === 'False' || v === 'false'
+      ? false
+      : undefined;
 
 /**
  * Thanh Hóa's provincial proxy (apiDKKD chiTietDoanhNghiep) → DoanhNghiep [code T5]: `GetEntCert[0]` with
@@ -102,7 +141,11 @@ export function fromThanhHoa(body: unknown, msdn: string): DoanhNghiep | null {
   if (!isRec(e)) throw new DoanhNghiepInvalid('GetEntCert[0] is not an object');
   const tt = list(e.TinhTrangPhapLy)[0];
   const dc = list(list(e.DiaChiTruSo)[0]?.DiaChi)[0];
-  const full = dc ? [str(dc.SoNha), str(dc.DiaChi), str(dc.TenPhuongXa), str(dc.TenQuanHuyen), str(dc.TenTinhThanh), str(dc.QuocGia)].filter(Boolean).join(', ') : '';
+  const full = dc
+    ? [str(dc.SoNha), str(dc.DiaChi), str(dc.TenPhuongXa), str(dc.TenQuanHuyen), str(dc.TenTinhThanh), str(dc.QuocGia)]
+        .filter(Boolean)
+        .join(', ')
+    : '';
   return validated(
     defined({
       MaSoDoanhNghiep: str(e.MaSoDoanhNghiep) ?? msdn,
@@ -114,7 +157,13 @@ export function fromThanhHoa(body: unknown, msdn: string): DoanhNghiep | null {
       MaLoaiHinhDN: str(e.MaLoaiHinhDN),
       LoaiHinhDN: str(e.LoaiHinhDN),
       TinhTrang: tt
-        ? defined({ Ma: str(tt.MaTinhTrangPhapLy), Ten: str(tt.TinhTrangPhapLy), NgayBatDauTamNgung: date(tt.NgayBatDauTamNgung), NgayKetThucTamNgung: date(tt.NgayKetThucTamNgung), LyDoTamNgung: str(tt.LyDoTamNgung) })
+        ? defined({
+            Ma: str(tt.MaTinhTrangPhapLy),
+            Ten: str(tt.TinhTrangPhapLy),
+            NgayBatDauTamNgung: date(tt.NgayBatDauTamNgung),
+            NgayKetThucTamNgung: date(tt.NgayKetThucTamNgung),
+            LyDoTamNgung: str(tt.LyDoTamNgung),
+          })
         : undefined,
       NgayDangKyLanDau: date(e.NgayDangKyLanDau),
       NgayDangKyThayDoi: date(e.NgayDangKyThayDoi),
@@ -137,10 +186,25 @@ export function fromThanhHoa(body: unknown, msdn: string): DoanhNghiep | null {
         .flatMap((d) => list(d.ThongTinCaNhan))
         .flatMap((p) =>
           str(p.HoVaTen)
-            ? [defined({ HoVaTen: str(p.HoVaTen)!, LoaiGiayTo: str(p.LoaiGiayToChungThuc), MaLoaiGiayTo: str(p.MaLoaiGiayToChungThuc), SoGiayTo: str(p.SoGiayChungThuc), NgayCap: date(p.NgayCap), NoiCap: str(p.NoiCap), QuocTich: str(p.QuocTich), MaQuocTich: str(p.MaQuocTich) })]
+            ? [
+                defined({
+                  HoVaTen: str(p.HoVaTen)!,
+                  LoaiGiayTo: str(p.LoaiGiayToChungThuc),
+                  MaLoaiGiayTo: str(p.MaLoaiGiayToChungThuc),
+                  SoGiayTo: str(p.SoGiayChungThuc),
+                  NgayCap: date(p.NgayCap),
+                  NoiCap: str(p.NoiCap),
+                  QuocTich: str(p.QuocTich),
+                  MaQuocTich: str(p.MaQuocTich),
+                }),
+              ]
             : [],
         ),
-      NganhNghe: list(e.NganhNgheKinhDoanh).flatMap((n) => (str(n.MaNganh) ? [defined({ MaNganh: str(n.MaNganh)!, TenNganh: str(n.TenNganh), LaNganhChinh: flag(n.LaNganhChinh) })] : [])),
+      NganhNghe: list(e.NganhNgheKinhDoanh).flatMap((n) =>
+        str(n.MaNganh)
+          ? [defined({ MaNganh: str(n.MaNganh)!, TenNganh: str(n.TenNganh), LaNganhChinh: flag(n.LaNganhChinh) })]
+          : [],
+      ),
     }),
   );
 }

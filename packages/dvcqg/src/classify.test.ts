@@ -26,13 +26,21 @@ describe('classifyAnswer', () => {
   };
 
   it('"đã tồn tại" is ALREADY_EXISTS only for a create; a success code with it too [T2]', () => {
-    expect(thrown(() => classifyAnswer('DongBoHoSoMC', env('0', 'Hồ sơ H99-250702-0001 đã tồn tại'), items, true)).code).toBe('LT_DVCQG_ALREADY_EXISTS');
+    expect(thrown(() => classifyAnswer('DongBoHoSoMC', env('0', 'Hồ sơ H99-250702-0001 đã tồn tại'), items, true)).code).toBe(
+      'LT_DVCQG_ALREADY_EXISTS',
+    );
     expect(classifyAnswer('DongBoHoSoMC', env('0', 'Hồ sơ đã tồn tại'), items, false).code).toBe('0');
     expect(thrown(() => classifyAnswer('DongBoHoSoMC', env('-3', 'đã tồn tại'), items, false)).code).toBe('LT_DVCQG_REJECTED');
   });
 
   it('any other code is a permanent rejection carrying the portal words', () => {
     const e = thrown(() => classifyAnswer('CapNhatTienDoHoSoMC', env('-1', 'Hồ sơ H99-250702-0001 bị từ chối'), items, false));
-    expect(e).toMatchObject({ code: 'LT_DVCQG_REJECTED', retriable: false, portalCode: '-1', maHoSo: 'H99-250702-0001', service: 'CapNhatTienDoHoSoMC' });
+    expect(e).toMatchObject({
+      code: 'LT_DVCQG_REJECTED',
+      retriable: false,
+      portalCode: '-1',
+      maHoSo: 'H99-250702-0001',
+      service: 'CapNhatTienDoHoSoMC',
+    });
   });
 });

@@ -28,7 +28,12 @@ export function maHoSoNamedIn(message: string, items: readonly object[]): string
  * isUpdating false: only there does "đã tồn tại" mean "send it again as an update" [code T2] — TD
  * applies the rule even to error_code "0", so a success code with that message is ALREADY_EXISTS too.
  */
-export function classifyAnswer(service: string, env: PortalEnvelope, items: readonly object[], creating: boolean): PortalEnvelope {
+export function classifyAnswer(
+  service: string,
+  env: PortalEnvelope,
+  items: readonly object[],
+  creating: boolean,
+): PortalEnvelope {
   const maHoSo = maHoSoNamedIn(env.message, items);
   if (creating && isAlreadyExists(env.code, env.message)) {
     throw new DvcqgError(DvcqgErrorCodes.ALREADY_EXISTS, `DVCQG ${service}: dossier already exists (error_code ${env.code})`, {

@@ -28,7 +28,8 @@ const admin = async (method: 'GET' | 'PUT' | 'POST', url: string, payload?: obje
   const r = await app.inject({ method, url: `/dvcqg/_admin${url}`, ...(payload ? { payload } : {}) });
   return r.json();
 };
-const calls = async (q = '') => (await admin('GET', `/calls?limit=1000${q}`)).items as Array<{ service: string; outcome: string }>;
+const calls = async (q = '') =>
+  (await admin('GET', `/calls?limit=1000${q}`)).items as Array<{ service: string; outcome: string }>;
 const logins = async () => (await calls('&service=login')).length;
 async function caught(p: Promise<unknown>): Promise<DvcqgError> {
   try {
@@ -100,7 +101,10 @@ describe('session', () => {
       await c.traCuuHoSo(ma());
       clock.advance(15_000); // past renewAt, before expiry: renewed proactively, no expired answer seen
       await c.traCuuHoSo(ma());
-      const r = (await peer.inject({ url: '/dvcqg/_admin/calls?limit=100' })).json().items as Array<{ service: string; outcome: string }>;
+      const r = (await peer.inject({ url: '/dvcqg/_admin/calls?limit=100' })).json().items as Array<{
+        service: string;
+        outcome: string;
+      }>;
       expect(r.filter((x) => x.service === 'login')).toHaveLength(2);
       expect(r.some((x) => x.outcome === 'session-expired')).toBe(false);
     } finally {
@@ -163,7 +167,9 @@ describe('DongBoHoSoMC', () => {
 
   it('an invalid dossier is refused with the validation message, naming the dossier', async () => {
     const [good, bad] = [ma(), ma()];
-    const err = await caught(client().dongBoHoSo([sampleDossier(good), sampleDossier(bad, { NgayHenTra: '2025-07-03' })], { isUpdating: false }));
+    const err = await caught(
+      client().dongBoHoSo([sampleDossier(good), sampleDossier(bad, { NgayHenTra: '2025-07-03' })], { isUpdating: false }),
+    );
     expect(err.code).toBe('LT_DVCQG_REJECTED');
     expect(err.maHoSo).toBe(bad);
     expect(err.portalMessage).toMatch(/^Dữ liệu không hợp lệ \(hồ sơ [^)]+\): data\[1\]\.NgayHenTra/);
@@ -194,7 +200,9 @@ describe('CapNhatTienDoHoSoMC', () => {
     const c = client();
     const m = ma();
     await c.dongBoHoSo([sampleDossier(m)], { isUpdating: false });
-    const steps = Array.from({ length: 10 }, (_, i) => sampleStep(m, { ThoiDiemXuLy: `202507020${i}0000`, NoiDungXuLy: `Bước ${i + 1}` }));
+    const steps = Array.from({ length: 10 }, (_, i) =>
+      sampleStep(m, { ThoiDiemXuLy: `202507020${i}0000`, NoiDungXuLy: `Bước ${i + 1}` }),
+    );
     await c.capNhatTienDo(steps);
     expect((await admin('GET', `/dossiers/${m}`)).progress).toHaveLength(10);
     const before = (await calls()).length;
@@ -283,10 +291,19 @@ describe('faults and malformed answers', () => {
     const c = client();
     await c.traCuuHoSo(ma());
     await admin('PUT', '/faults', { outage: true });
-    const err = (await caught(c.traCuuHoSo(ma()))) as unknown as { code: string; status: number; retriable: boolean; body: string };
+    const err = (await caught(c.traCuuHoSo(ma()))) as unknown as {
+      code: string;
+      status: number;
+      retriable: boolean;
+      body: string;
+    };
     expect(err).toMatchObject({ code: 'LT_HTTP_STATUS', status: 503, retriable: true });
     expect(err.body.length).toBeLessThanOrEqual(201); // the proxy page is trimmed before it can reach a log
-    const login = (await caught(client().traCuuHoSo(ma()))) as unknown as { code: string; retriable: boolean; cause?: { status?: number } };
+    const login = (await caught(client().traCuuHoSo(ma()))) as unknown as {
+      code: string;
+      retriable: boolean;
+      cause?: { status?: number };
+    };
     expect(login).toMatchObject({ code: 'LT_DVCQG_LOGIN_FAILED', retriable: true });
     expect(login.cause?.status).toBe(503);
   });

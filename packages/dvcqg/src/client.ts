@@ -7,12 +7,7 @@ import { classifyAnswer } from './classify.js';
 import { createDvcqgTransport } from './transport.js';
 import { createSessionManager } from './session.js';
 import { DvcqgServices, MAX_PROGRESS_ITEMS, endpointOfService, type DvcqgService } from './services.js';
-import {
-  firstSchemaError,
-  validateAgencyList,
-  validateObjectList,
-  validateProcedureList,
-} from './response-schemas.js';
+import { firstSchemaError, validateAgencyList, validateObjectList, validateProcedureList } from './response-schemas.js';
 import type { PortalEnvelope } from './read-answer.js';
 import type { DvcqgAgency, DvcqgAnswer, DvcqgClient, DvcqgProcedureSummary } from './types.js';
 
@@ -109,7 +104,12 @@ export function createDvcqgClient(opts: DvcqgClientOptions): DvcqgClient {
     async dongBoHoSo(items, { isUpdating }) {
       const list = checkItems(DvcqgServices.DongBoHoSoMC, items);
       // "True"/"False" as strings, the way OpenCPS sends it [code S1]; scalars are strings (reference §2).
-      const env = await call(DvcqgServices.DongBoHoSoMC, { isUpdating: isUpdating ? 'True' : 'False', data: list }, list, !isUpdating);
+      const env = await call(
+        DvcqgServices.DongBoHoSoMC,
+        { isUpdating: isUpdating ? 'True' : 'False', data: list },
+        list,
+        !isUpdating,
+      );
       return answerOf(env);
     },
     async capNhatTienDo(items) {

@@ -18,5 +18,12 @@ export {
   SESSION_EXPIRED_PORTAL_CODE,
   SESSION_EXPIRED_MESSAGE,
 } from './portal-codes.js';
-export { DvcqgServices, endpointOfService, MAX_PROGRESS_ITEMS, defaultDvcqgPaths, type DvcqgService, type DvcqgEndpoint } from './services.js';
+export {
+  DvcqgServices,
+  endpointOfService,
+  MAX_PROGRESS_ITEMS,
+  defaultDvcqgPaths,
+  type DvcqgService,
+  type DvcqgEndpoint,
+} from './services.js';
 export { expiryOf } from './session.js';

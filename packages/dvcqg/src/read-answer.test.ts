@@ -13,14 +13,21 @@ function failure(text: unknown, ct?: string): DvcqgError {
 
 describe('readAnswer', () => {
   it('decodes the envelope, code as a string', () => {
-    expect(readAnswer('X', '{"error_code":0,"message":"ok","result":[1]}', 'application/json')).toMatchObject({ code: '0', message: 'ok', result: [1] });
+    expect(readAnswer('X', '{"error_code":0,"message":"ok","result":[1]}', 'application/json')).toMatchObject({
+      code: '0',
+      message: 'ok',
+      result: [1],
+    });
     expect(readAnswer('X', '{"error_code":"00","message":null}', undefined)).toMatchObject({ code: '00', message: '' });
   });
 
   it.each([
     ['', /empty body/],
     ['   ', /empty body/],
-    ['<html><head><title>Bảo trì</title></head></html>', /HTML page instead of JSON \(\d+ bytes, content-type text\/html, title "Bảo trì"\)/],
+    [
+      '<html><head><title>Bảo trì</title></head></html>',
+      /HTML page instead of JSON \(\d+ bytes, content-type text\/html, title "Bảo trì"\)/,
+    ],
     ['{"error_code":0', /body is not JSON/],
     ['[1,2]', /not a JSON object \(array\)/],
     ['42', /not a JSON object \(number\)/],

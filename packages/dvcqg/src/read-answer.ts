@@ -53,7 +53,8 @@ export function readAnswer(service: string, text: unknown, contentType: string |
   }
   if (!validateEnvelope(parsed)) {
     const body = parsed as Record<string, unknown>;
-    const what = body.error_code === undefined ? 'answer has no error_code' : `answer envelope: ${firstSchemaError(validateEnvelope)}`;
+    const what =
+      body.error_code === undefined ? 'answer has no error_code' : `answer envelope: ${firstSchemaError(validateEnvelope)}`;
     throw bad(service, what);
   }
   const body = parsed as Record<string, unknown>;

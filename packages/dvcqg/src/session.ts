@@ -43,7 +43,11 @@ export function expiryOf(body: Record<string, unknown>, nowMs: number, defaultTt
   return Math.min(at, nowMs + MAX_SESSION_MS);
 }
 
-function loginFailed(message: string, retriable: boolean, extra: { cause?: unknown; portalCode?: string; portalMessage?: string } = {}): DvcqgError {
+function loginFailed(
+  message: string,
+  retriable: boolean,
+  extra: { cause?: unknown; portalCode?: string; portalMessage?: string } = {},
+): DvcqgError {
   return new DvcqgError(DvcqgErrorCodes.LOGIN_FAILED, message, {
     retriable,
     kind: retriable ? 'upstream' : 'unauthorized',
@@ -77,7 +81,10 @@ export function createSessionManager(o: ResolvedDvcqgOptions, transport: DvcqgTr
     }
     if (!isPortalSuccess(env.code)) {
       // The portal answered and said no: wrong credentials or a locked account; retrying will not help.
-      throw loginFailed(`DVCQG login refused: error_code ${env.code}`, false, { portalCode: env.code, portalMessage: env.message });
+      throw loginFailed(`DVCQG login refused: error_code ${env.code}`, false, {
+        portalCode: env.code,
+        portalMessage: env.message,
+      });
     }
     if (!validateLoginAnswer(env.body) || typeof env.body.session !== 'string') {
       const what = env.body.session === undefined ? 'no session' : firstSchemaError(validateLoginAnswer);

@@ -94,10 +94,7 @@ export function createDvcqgTransport(o: ResolvedDvcqgOptions): DvcqgTransport {
       } catch (err) {
         // The earlier attempts were logged as they happened (onRetry).
         const last = unwrap(err);
-        o.logger.warn(
-          { service, code: (last as HubError).code, ms: Date.now() - started, err: last },
-          'dvcqg call failed',
-        );
+        o.logger.warn({ service, code: (last as HubError).code, ms: Date.now() - started, err: last }, 'dvcqg call failed');
         throw last;
       }
     },

@@ -13,13 +13,31 @@ describe('receipt helpers', () => {
     expect(() => amountInWords(-1)).toThrow();
   });
   it('parses VNPT results: OK with number, ERR codes with their meaning', () => {
-    expect(parseImportResult('OK:1/001;C26TLT-pay123_45')).toEqual({ ok: true, pattern: '1/001', serial: 'C26TLT', number: '45' });
-    expect(parseImportResult('ERR:13')).toMatchObject({ ok: false, code: 'ERR:13', duplicateKey: true, messageVi: 'Trùng khóa (fkey) đã phát hành' });
+    expect(parseImportResult('OK:1/001;C26TLT-pay123_45')).toEqual({
+      ok: true,
+      pattern: '1/001',
+      serial: 'C26TLT',
+      number: '45',
+    });
+    expect(parseImportResult('ERR:13')).toMatchObject({
+      ok: false,
+      code: 'ERR:13',
+      duplicateKey: true,
+      messageVi: 'Trùng khóa (fkey) đã phát hành',
+    });
     expect(parseImportResult('ERR:20')).toMatchObject({ ok: false, code: 'ERR:20', retriable: false });
     expect(parseImportResult(undefined)).toMatchObject({ ok: false, retriable: true });
   });
   it('keeps hostile payer text inside the CDATA document', () => {
-    const xml = vnptInvoiceXml({ key: 'k1', maHoSo: 'H22-1', payerName: 'A ]]></xmlInvData><username>x', issuedAt: new Date('2026-12-05T03:00:00Z'), paymentMethod: 'CK', lines: [{ code: '1.0001', name: 'Lệ phí', amount: 50_000 }], total: 50_000 });
+    const xml = vnptInvoiceXml({
+      key: 'k1',
+      maHoSo: 'H22-1',
+      payerName: 'A ]]></xmlInvData><username>x',
+      issuedAt: new Date('2026-12-05T03:00:00Z'),
+      paymentMethod: 'CK',
+      lines: [{ code: '1.0001', name: 'Lệ phí', amount: 50_000 }],
+      total: 50_000,
+    });
     expect(xml).toContain('<CusName>A ]]&gt;&lt;/xmlInvData&gt;&lt;username&gt;x</CusName>');
     expect(cdata('a]]>b')).toBe('<![CDATA[a]]]]><![CDATA[>b]]>');
   });

@@ -42,13 +42,34 @@ async function call(url: string, init: RequestInit, timeoutMs: number, what: str
 }
 
 /** VNPT e-receipt: `publishUrl` = …/PublishService.asmx, `portalUrl` = …/PortalService.asmx. */
-export function createVnptReceiptProvider(o: { publishUrl: string; portalUrl: string; credentials: VnptCredentials; pattern: string; serial: string; timeoutMs: number }): ReceiptProvider {
+export function createVnptReceiptProvider(o: {
+  publishUrl: string;
+  portalUrl: string;
+  credentials: VnptCredentials;
+  pattern: string;
+  serial: string;
+  timeoutMs: number;
+}): ReceiptProvider {
   const soapPost = (url: string, action: string, body: string, what: string) =>
-    call(url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"http://tempuri.org/${action}"` }, body }, o.timeoutMs, what);
+    call(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"http://tempuri.org/${action}"` },
+        body,
+      },
+      o.timeoutMs,
+      what,
+    );
   return {
     vendor: 'vnpt',
     async issue(r) {
-      const res = await soapPost(o.publishUrl, 'ImportAndPublishInv', importAndPublishInvEnvelope(o.credentials, o.pattern, o.serial, r), 'VNPT ImportAndPublishInv');
+      const res = await soapPost(
+        o.publishUrl,
+        'ImportAndPublishInv',
+        importAndPublishInvEnvelope(o.credentials, o.pattern, o.serial, r),
+        'VNPT ImportAndPublishInv',
+      );
       return parseImportResult(soapResult(res.text, 'ImportAndPublishInv'));
     },
     /**
@@ -56,13 +77,29 @@ export function createVnptReceiptProvider(o: { publishUrl: string; portalUrl: st
      * is then read from the provider's portal by an operator [inf]: the result carries number null and a note.
      */
     async lookup(key) {
-      const res = await soapPost(o.portalUrl, 'downloadInvPDFFkeyNoPay', downloadPdfEnvelope(o.credentials, key), 'VNPT downloadInvPDFFkeyNoPay');
+      const res = await soapPost(
+        o.portalUrl,
+        'downloadInvPDFFkeyNoPay',
+        downloadPdfEnvelope(o.credentials, key),
+        'VNPT downloadInvPDFFkeyNoPay',
+      );
       const t = soapResult(res.text, 'downloadInvPDFFkeyNoPay');
       if (!t || t.startsWith('ERR:')) return undefined;
-      return { ok: true, pattern: o.pattern, serial: o.serial, number: null, note: 'recovered by fkey: the number is read on the VNPT portal [inf]' };
+      return {
+        ok: true,
+        pattern: o.pattern,
+        serial: o.serial,
+        number: null,
+        note: 'recovered by fkey: the number is read on the VNPT portal [inf]',
+      };
     },
     async pdf(key) {
-      const res = await soapPost(o.portalUrl, 'downloadInvPDFFkeyNoPay', downloadPdfEnvelope(o.credentials, key), 'VNPT downloadInvPDFFkeyNoPay');
+      const res = await soapPost(
+        o.portalUrl,
+        'downloadInvPDFFkeyNoPay',
+        downloadPdfEnvelope(o.credentials, key),
+        'VNPT downloadInvPDFFkeyNoPay',
+      );
       const t = soapResult(res.text, 'downloadInvPDFFkeyNoPay');
       if (!t || t.startsWith('ERR:')) throw new Error(`VNPT PDF not available: ${t ?? 'unreadable answer'}`);
       return Buffer.from(t, 'base64');
@@ -93,7 +130,16 @@ export function createViettelReceiptProvider(o: { account: ViettelAccount; timeo
   return {
     vendor: 'viettel',
     async issue(r) {
-      const res = await call(`${base}/InvoiceAPI/InvoiceWS/createInvoice/${encodeURIComponent(a.supplierTaxCode)}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(createInvoiceBody(a, r)) }, o.timeoutMs, 'Viettel createInvoice');
+      const res = await call(
+        `${base}/InvoiceAPI/InvoiceWS/createInvoice/${encodeURIComponent(a.supplierTaxCode)}`,
+        {
+          method: 'POST',
+          headers: { authorization: auth, 'content-type': 'application/json' },
+          body: JSON.stringify(createInvoiceBody(a, r)),
+        },
+        o.timeoutMs,
+        'Viettel createInvoice',
+      );
       const body = await json(res, 'Viettel createInvoice');
       const ok = issued(body.result as Record<string, unknown> | undefined);
       if (ok && !body.errorCode) return ok;
@@ -102,16 +148,39 @@ export function createViettelReceiptProvider(o: { account: ViettelAccount; timeo
       return { ok: false, code: `VIETTEL:${code}`, message: desc || code, messageVi: desc || code, retriable: res.status >= 500 };
     },
     async lookup(key) {
-      const res = await call(`${base}/InvoiceAPI/InvoiceWS/searchInvoiceByTransactionUuid`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ supplierTaxCode: a.supplierTaxCode, transactionUuid: key }).toString() }, o.timeoutMs, 'Viettel searchInvoiceByTransactionUuid');
+      const res = await call(
+        `${base}/InvoiceAPI/InvoiceWS/searchInvoiceByTransactionUuid`,
+        {
+          method: 'POST',
+          headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ supplierTaxCode: a.supplierTaxCode, transactionUuid: key }).toString(),
+        },
+        o.timeoutMs,
+        'Viettel searchInvoiceByTransactionUuid',
+      );
       const body = await json(res, 'Viettel searchInvoiceByTransactionUuid');
-      const list = Array.isArray(body.result) ? (body.result as Record<string, unknown>[]) : body.result ? [body.result as Record<string, unknown>] : [];
+      const list = Array.isArray(body.result)
+        ? (body.result as Record<string, unknown>[])
+        : body.result
+          ? [body.result as Record<string, unknown>]
+          : [];
       return issued(list[0]);
     },
     async pdf(_key, inv) {
       const invoiceNo = `${a.invoiceSeries}${String(inv.number ?? '').padStart(7, '0')}`;
-      const res = await call(`${base}/InvoiceAPI/InvoiceUtilsWS/getInvoiceRepresentationFile`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ supplierTaxCode: a.supplierTaxCode, invoiceNo, templateCode: a.templateCode, fileType: 'PDF' }) }, o.timeoutMs, 'Viettel getInvoiceRepresentationFile');
+      const res = await call(
+        `${base}/InvoiceAPI/InvoiceUtilsWS/getInvoiceRepresentationFile`,
+        {
+          method: 'POST',
+          headers: { authorization: auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ supplierTaxCode: a.supplierTaxCode, invoiceNo, templateCode: a.templateCode, fileType: 'PDF' }),
+        },
+        o.timeoutMs,
+        'Viettel getInvoiceRepresentationFile',
+      );
       const body = await json(res, 'Viettel getInvoiceRepresentationFile');
-      if (typeof body.fileToBytes !== 'string') throw new Error(`Viettel PDF not available: ${String(body.description ?? body.errorCode ?? '')}`);
+      if (typeof body.fileToBytes !== 'string')
+        throw new Error(`Viettel PDF not available: ${String(body.description ?? body.errorCode ?? '')}`);
       return Buffer.from(body.fileToBytes, 'base64');
     },
   };

@@ -58,4 +58,5 @@ export function createInvoiceBody(a: ViettelAccount, r: ReceiptRequest): Record<
   };
 }
 
-export const basicAuth = (a: Pick<ViettelAccount, 'username' | 'password'>) => `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;
+export const basicAuth = (a: Pick<ViettelAccount, 'username' | 'password'>) =>
+  `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;

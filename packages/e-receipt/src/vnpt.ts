@@ -24,7 +24,11 @@ export const VNPT_ERRORS: Record<string, { en: string; vi: string; retriable: bo
   'ERR:6': { en: 'old number range exhausted / not available', vi: 'Dải số cũ đã hết hoặc không lấy được', retriable: false },
   'ERR:7': { en: 'user has no company', vi: 'Tài khoản không gắn với đơn vị', retriable: false },
   'ERR:13': { en: 'duplicate key (fkey already issued)', vi: 'Trùng khóa (fkey) đã phát hành', retriable: false },
-  'ERR:20': { en: 'pattern/serial mismatch or not registered', vi: 'Mẫu số/ký hiệu không khớp hoặc chưa đăng ký', retriable: false },
+  'ERR:20': {
+    en: 'pattern/serial mismatch or not registered',
+    vi: 'Mẫu số/ký hiệu không khớp hoặc chưa đăng ký',
+    retriable: false,
+  },
 };
 
 const soap = (op: string, fields: string) =>
@@ -35,7 +39,10 @@ const el = (name: string, value: string) => `<${name}>${xmlEscape(value)}</${nam
 /** The `<Invoices>` document carried in xmlInvData (one receipt; VAT 0: fees are VAT-free). */
 export function vnptInvoiceXml(r: ReceiptRequest): string {
   const products = r.lines
-    .map((l) => `<Product>${el('Code', l.code)}${el('ProdName', l.name)}${el('ProdUnit', 'Lần')}${el('ProdQuantity', '1')}${el('ProdPrice', String(l.amount))}${el('Total', String(l.amount))}${el('Amount', String(l.amount))}</Product>`)
+    .map(
+      (l) =>
+        `<Product>${el('Code', l.code)}${el('ProdName', l.name)}${el('ProdUnit', 'Lần')}${el('ProdQuantity', '1')}${el('ProdPrice', String(l.amount))}${el('Total', String(l.amount))}${el('Amount', String(l.amount))}</Product>`,
+    )
     .join('');
   return (
     `<Invoices><Inv>${el('key', r.key)}<Invoice>` +
@@ -58,7 +65,14 @@ export function vnptInvoiceXml(r: ReceiptRequest): string {
 export function importAndPublishInvEnvelope(c: VnptCredentials, pattern: string, serial: string, r: ReceiptRequest): string {
   return soap(
     'ImportAndPublishInv',
-    el('Account', c.account) + el('ACpass', c.acPass) + `<xmlInvData>${cdata(vnptInvoiceXml(r))}</xmlInvData>` + el('username', c.username) + el('password', c.password) + el('pattern', pattern) + el('serial', serial) + el('convert', '0'),
+    el('Account', c.account) +
+      el('ACpass', c.acPass) +
+      `<xmlInvData>${cdata(vnptInvoiceXml(r))}</xmlInvData>` +
+      el('username', c.username) +
+      el('password', c.password) +
+      el('pattern', pattern) +
+      el('serial', serial) +
+      el('convert', '0'),
   );
 }
 
@@ -84,14 +98,35 @@ export function soapResult(xml: string, op: string): string | undefined {
  * [inf: from the documented shape; keys here are payment ids without `_`].
  */
 export function parseImportResult(text: string | undefined): IssueResult {
-  if (!text) return { ok: false, code: 'LT_RECEIPT_PROTOCOL', message: 'unreadable answer', messageVi: 'Không đọc được kết quả', retriable: true };
+  if (!text)
+    return {
+      ok: false,
+      code: 'LT_RECEIPT_PROTOCOL',
+      message: 'unreadable answer',
+      messageVi: 'Không đọc được kết quả',
+      retriable: true,
+    };
   const t = text.trim();
   if (t.startsWith('ERR:')) {
     const code = t.split(/[^A-Z0-9:]/)[0]!;
     const known = VNPT_ERRORS[code];
-    return { ok: false, code, message: known?.en ?? t, messageVi: known?.vi ?? t, retriable: known?.retriable ?? false, ...(code === 'ERR:13' ? { duplicateKey: true } : {}) };
+    return {
+      ok: false,
+      code,
+      message: known?.en ?? t,
+      messageVi: known?.vi ?? t,
+      retriable: known?.retriable ?? false,
+      ...(code === 'ERR:13' ? { duplicateKey: true } : {}),
+    };
   }
   const m = /^OK:([^;]+);([^-]+)-(.+)_(\d{1,8})$/.exec(t.split(',')[0]!);
-  if (!m) return { ok: false, code: 'LT_RECEIPT_PROTOCOL', message: `unexpected answer ${t.slice(0, 80)}`, messageVi: 'Kết quả không đúng định dạng', retriable: false };
+  if (!m)
+    return {
+      ok: false,
+      code: 'LT_RECEIPT_PROTOCOL',
+      message: `unexpected answer ${t.slice(0, 80)}`,
+      messageVi: 'Kết quả không đúng định dạng',
+      retriable: false,
+    };
   return { ok: true, pattern: m[1]!, serial: m[2]!, number: m[4]! };
 }

@@ -25,7 +25,11 @@ export function validateMomoConfig(input: unknown): MomoSignerConfig {
     if (problem) problems.push({ field, reason: problem });
   }
   if (problems.length) {
-    throw new MomoError('LT_MOMO_INVALID_CONFIG', `invalid MoMo partner config: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`, problems);
+    throw new MomoError(
+      'LT_MOMO_INVALID_CONFIG',
+      `invalid MoMo partner config: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`,
+      problems,
+    );
   }
   return { partnerCode: cfg.partnerCode as string, accessKey: cfg.accessKey as string, secretKey: cfg.secretKey as string };
 }

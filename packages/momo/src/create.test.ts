@@ -18,7 +18,13 @@ describe('buildCreate — golden vector [M1]', () => {
       '&redirectUrl=https://hub.example.vn/v1/payments/return/momo' +
       '&requestId=req-250304-0001-1&requestType=captureWallet';
     expect(body.signature).toBe(hmac(raw));
-    expect(body).toMatchObject({ partnerCode: 'MOMOLT2025', amount: 50000, requestType: 'captureWallet', extraData: '', lang: 'vi' });
+    expect(body).toMatchObject({
+      partnerCode: 'MOMOLT2025',
+      amount: 50000,
+      requestType: 'captureWallet',
+      extraData: '',
+      lang: 'vi',
+    });
     expect(body).not.toHaveProperty('accessKey');
     // autoCapture is sent but not signed [M1]; the raw-string builder takes only signable values.
     const { autoCapture: _unsigned, ...signable } = body;
@@ -65,14 +71,23 @@ describe('verifyCreateResponse', () => {
   const expectFor = { orderId: CREATE.orderId, requestId: CREATE.requestId, amountVnd: 50_000 };
 
   it('accepts a signed success that echoes the request', () => {
-    expect(signer.verifyCreateResponse(answer(), expectFor)).toMatchObject({ ok: true, payUrl: 'https://test-payment.momo.vn/v2/gateway/pay?t=abc' });
+    expect(signer.verifyCreateResponse(answer(), expectFor)).toMatchObject({
+      ok: true,
+      payUrl: 'https://test-payment.momo.vn/v2/gateway/pay?t=abc',
+    });
   });
 
   it('rejects a tampered payUrl, an unsigned success and a wrong echo', () => {
-    expect(signer.verifyCreateResponse({ ...answer(), payUrl: 'https://evil.example/pay' }, expectFor)).toMatchObject({ ok: false, code: 'LT_MOMO_SIGNATURE_MISMATCH' });
+    expect(signer.verifyCreateResponse({ ...answer(), payUrl: 'https://evil.example/pay' }, expectFor)).toMatchObject({
+      ok: false,
+      code: 'LT_MOMO_SIGNATURE_MISMATCH',
+    });
     const { signature: _s, ...unsigned } = answer();
     expect(signer.verifyCreateResponse(unsigned, expectFor)).toMatchObject({ ok: false, code: 'LT_MOMO_SIGNATURE_MISSING' });
-    expect(signer.verifyCreateResponse(answer({ amount: 1000 }), expectFor)).toMatchObject({ ok: false, code: 'LT_MOMO_ECHO_MISMATCH' });
+    expect(signer.verifyCreateResponse(answer({ amount: 1000 }), expectFor)).toMatchObject({
+      ok: false,
+      code: 'LT_MOMO_ECHO_MISMATCH',
+    });
   });
 
   it('reports a refusal with its current-table entry', () => {
@@ -83,9 +98,12 @@ describe('verifyCreateResponse', () => {
     });
   });
 
-  it.each([null, 'x', [], {}, { resultCode: '0x' }, { resultCode: 0 }, { ...answer(), amount: { a: 1 } }])('refuses hostile answer %#', (b) => {
-    expect(signer.verifyCreateResponse(b, expectFor).ok).toBe(false);
-  });
+  it.each([null, 'x', [], {}, { resultCode: '0x' }, { resultCode: 0 }, { ...answer(), amount: { a: 1 } }])(
+    'refuses hostile answer %#',
+    (b) => {
+      expect(signer.verifyCreateResponse(b, expectFor).ok).toBe(false);
+    },
+  );
 });
 
 describe('createMomoSigner', () => {

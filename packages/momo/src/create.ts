@@ -68,14 +68,17 @@ export function buildMomoCreate(partner: Partner, req: MomoCreateRequest): MomoC
     bad('orderId', 'must match ^[0-9a-zA-Z]([-_.]*[0-9a-zA-Z]+)*$ and be at most 200 characters');
   }
   if (typeof req.requestId !== 'string' || !REQUEST_ID.test(req.requestId)) bad('requestId', 'must be 1-50 of 0-9 a-z A-Z _ . -');
-  if (typeof req.orderInfo !== 'string' || req.orderInfo.trim() === '' || req.orderInfo.length > 255) bad('orderInfo', 'must be 1-255 characters');
+  if (typeof req.orderInfo !== 'string' || req.orderInfo.trim() === '' || req.orderInfo.length > 255)
+    bad('orderInfo', 'must be 1-255 characters');
   if (!isHttpUrl(req.redirectUrl)) bad('redirectUrl', 'must be an http(s) URL');
   if (!isHttpUrl(req.ipnUrl)) bad('ipnUrl', 'must be an http(s) URL');
   const extraData = req.extraData ?? '';
-  if (typeof extraData !== 'string' || extraData.length > 1000 || !BASE64.test(extraData)) bad('extraData', 'must be base64, at most 1000 characters');
+  if (typeof extraData !== 'string' || extraData.length > 1000 || !BASE64.test(extraData))
+    bad('extraData', 'must be base64, at most 1000 characters');
   const lang = req.lang ?? 'vi';
   if (lang !== 'vi' && lang !== 'en') bad('lang', "must be 'vi' or 'en'");
-  if (req.referenceId !== undefined && (typeof req.referenceId !== 'string' || req.referenceId.length > 200)) bad('referenceId', 'at most 200 characters');
+  if (req.referenceId !== undefined && (typeof req.referenceId !== 'string' || req.referenceId.length > 200))
+    bad('referenceId', 'at most 200 characters');
   if (req.autoCapture !== undefined && typeof req.autoCapture !== 'boolean') bad('autoCapture', 'must be a boolean');
   const fields = {
     partnerCode: partner.partnerCode,
@@ -122,15 +125,25 @@ export function verifyMomoCreateResponse(
   }
   const r = readMomoBody(
     body,
-    { partnerCode: 'string', requestId: 'string', orderId: 'string', amount: 'integer', responseTime: 'integer', resultCode: 'integer', payUrl: 'string' },
+    {
+      partnerCode: 'string',
+      requestId: 'string',
+      orderId: 'string',
+      amount: 'integer',
+      responseTime: 'integer',
+      resultCode: 'integer',
+      payUrl: 'string',
+    },
     { signature: 'string', deeplink: 'string', qrCodeUrl: 'string' },
   );
   if (!r.ok) return { ok: false, code: 'LT_MOMO_MALFORMED', message: r.reason };
   const v = r.values;
   if (!v.signature) return { ok: false, code: 'LT_MOMO_SIGNATURE_MISSING', message: 'create answer is not signed' };
   const expected = momoHmac(partner.secretKey, momoRawString('createResponse', { ...v, accessKey: partner.accessKey }));
-  if (!hexSignatureEquals(expected, v.signature)) return { ok: false, code: 'LT_MOMO_SIGNATURE_MISMATCH', message: 'create answer signature does not match' };
-  if (v.partnerCode !== partner.partnerCode) return { ok: false, code: 'LT_MOMO_PARTNER_MISMATCH', message: 'answer is for another partner' };
+  if (!hexSignatureEquals(expected, v.signature))
+    return { ok: false, code: 'LT_MOMO_SIGNATURE_MISMATCH', message: 'create answer signature does not match' };
+  if (v.partnerCode !== partner.partnerCode)
+    return { ok: false, code: 'LT_MOMO_PARTNER_MISMATCH', message: 'answer is for another partner' };
   if (v.orderId !== expect.orderId || v.requestId !== expect.requestId || v.amount !== expect.amountVnd) {
     return { ok: false, code: 'LT_MOMO_ECHO_MISMATCH', message: 'answer does not echo our orderId/requestId/amount' };
   }

@@ -34,11 +34,17 @@ function ipn(over: Record<string, unknown> = {}): Record<string, unknown> {
 describe('verifyIpn', () => {
   it('accepts a signed IPN (golden) and reads it', () => {
     const r = signer.verifyIpn(ipn());
-    expect(r).toMatchObject({ ok: true, ipn: { amountVnd: 50000, transId: '4088878653', resultCode: 0, paid: true, result: { category: 'success' } } });
+    expect(r).toMatchObject({
+      ok: true,
+      ipn: { amountVnd: 50000, transId: '4088878653', resultCode: 0, paid: true, result: { category: 'success' } },
+    });
   });
 
   it('reads a failed payment as not paid', () => {
-    expect(signer.verifyIpn(ipn({ resultCode: 1006, message: 'Người dùng từ chối' }))).toMatchObject({ ok: true, ipn: { paid: false, result: { category: 'payment_failed' } } });
+    expect(signer.verifyIpn(ipn({ resultCode: 1006, message: 'Người dùng từ chối' }))).toMatchObject({
+      ok: true,
+      ipn: { paid: false, result: { category: 'payment_failed' } },
+    });
   });
 
   it('tolerates digit strings for Long fields', () => {
@@ -51,7 +57,10 @@ describe('verifyIpn', () => {
     ['resultCode flipped', { resultCode: 0, message: 'x' }],
     ['orderId swapped', { orderId: 'OTHER' }],
   ])('rejects %s after signing', (_n, change) => {
-    expect(signer.verifyIpn({ ...ipn({ resultCode: 1006 }), ...change })).toMatchObject({ ok: false, code: 'LT_MOMO_SIGNATURE_MISMATCH' });
+    expect(signer.verifyIpn({ ...ipn({ resultCode: 1006 }), ...change })).toMatchObject({
+      ok: false,
+      code: 'LT_MOMO_SIGNATURE_MISMATCH',
+    });
   });
 
   it('rejects missing signature, other partner, missing fields', () => {
@@ -64,10 +73,21 @@ describe('verifyIpn', () => {
 
   const b = ipn();
   it.each([
-    undefined, null, 'string', 7, [], [b],
-    { ...b, amount: 50000.5 }, { ...b, amount: [50000] }, { ...b, amount: 1e21 }, { ...b, resultCode: '0; drop' },
-    { ...b, orderInfo: 'x'.repeat(1_000_000) }, { ...b, signature: 'g'.repeat(64) }, { ...b, signature: 'a'.repeat(100_000) },
-    { ...b, message: { toString: 'x' } }, JSON.parse('{"__proto__": {"signature": "x"}}'),
+    undefined,
+    null,
+    'string',
+    7,
+    [],
+    [b],
+    { ...b, amount: 50000.5 },
+    { ...b, amount: [50000] },
+    { ...b, amount: 1e21 },
+    { ...b, resultCode: '0; drop' },
+    { ...b, orderInfo: 'x'.repeat(1_000_000) },
+    { ...b, signature: 'g'.repeat(64) },
+    { ...b, signature: 'a'.repeat(100_000) },
+    { ...b, message: { toString: 'x' } },
+    JSON.parse('{"__proto__": {"signature": "x"}}'),
   ])('refuses hostile body %#', (h) => {
     expect(signer.verifyIpn(h).ok).toBe(false);
   });

@@ -47,16 +47,18 @@ const OPTIONAL = { orderInfo: 'string', orderType: 'string', message: 'string', 
  * partnerCode/orderId/amount against its ledger [M2] and answers HTTP 204 with an empty body (MOMO_IPN_ACK_STATUS).
  */
 export function verifyMomoIpn(partner: Partner, body: unknown): MomoIpnResult {
-  const sig = (body !== null && typeof body === 'object' ? (body as Record<string, unknown>).signature : undefined);
+  const sig = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).signature : undefined;
   if (body !== null && typeof body === 'object' && !Array.isArray(body) && (sig === undefined || sig === '')) {
     return { ok: false, code: 'LT_MOMO_SIGNATURE_MISSING', message: 'signature is missing' };
   }
   const r = readMomoBody(body, REQUIRED, OPTIONAL);
   if (!r.ok) return { ok: false, code: 'LT_MOMO_MALFORMED', message: r.reason };
   const v = r.values;
-  if (v.partnerCode !== partner.partnerCode) return { ok: false, code: 'LT_MOMO_PARTNER_MISMATCH', message: 'IPN is for another partner' };
+  if (v.partnerCode !== partner.partnerCode)
+    return { ok: false, code: 'LT_MOMO_PARTNER_MISMATCH', message: 'IPN is for another partner' };
   const expected = momoHmac(partner.secretKey, momoRawString('ipn', { ...v, accessKey: partner.accessKey }));
-  if (!hexSignatureEquals(expected, v.signature)) return { ok: false, code: 'LT_MOMO_SIGNATURE_MISMATCH', message: 'signature does not match' };
+  if (!hexSignatureEquals(expected, v.signature))
+    return { ok: false, code: 'LT_MOMO_SIGNATURE_MISMATCH', message: 'signature does not match' };
   const amount = v.amount as number;
   if (amount < 0) return { ok: false, code: 'LT_MOMO_MALFORMED', message: 'amount is negative' };
   const resultCode = v.resultCode as number;

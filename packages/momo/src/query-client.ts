@@ -7,7 +7,9 @@ export type MomoJsonPoster = (url: string, body: unknown) => Promise<unknown>;
 
 export interface MomoQueryClient {
   /** Signs, sends, interprets. Transport errors become `no_answer` (LT_MOMO_QUERY_FAILED, `cause` kept). */
-  query(req: MomoQueryRequest): Promise<MomoQueryOutcome | { kind: 'no_answer'; code: 'LT_MOMO_QUERY_FAILED'; message: string; cause: unknown }>;
+  query(
+    req: MomoQueryRequest,
+  ): Promise<MomoQueryOutcome | { kind: 'no_answer'; code: 'LT_MOMO_QUERY_FAILED'; message: string; cause: unknown }>;
 }
 
 /** Reconciliation's view of MoMo: one call in, one outcome out. The only I/O is the poster passed in. */

@@ -23,8 +23,18 @@ describe('buildQuery — golden vector', () => {
 
 describe('readQueryResponse', () => {
   const ans = (over: Record<string, unknown> = {}) => ({
-    partnerCode: PARTNER.partnerCode, orderId: Q.orderId, requestId: Q.requestId, extraData: '', amount: 50000,
-    transId: 4088878653, payType: 'qr', resultCode: 0, refundTrans: [], message: 'Thành công.', responseTime: 1741064767000, ...over,
+    partnerCode: PARTNER.partnerCode,
+    orderId: Q.orderId,
+    requestId: Q.requestId,
+    extraData: '',
+    amount: 50000,
+    transId: 4088878653,
+    payType: 'qr',
+    resultCode: 0,
+    refundTrans: [],
+    message: 'Thành công.',
+    responseTime: 1741064767000,
+    ...over,
   });
 
   it('maps paid, pending, failed, review and refused', () => {
@@ -38,20 +48,36 @@ describe('readQueryResponse', () => {
   });
 
   it('binds the answer to the request and refuses hostile bodies', () => {
-    expect(signer.readQueryResponse(ans({ requestId: 'other' }), Q)).toMatchObject({ kind: 'no_answer', code: 'LT_MOMO_ECHO_MISMATCH' });
+    expect(signer.readQueryResponse(ans({ requestId: 'other' }), Q)).toMatchObject({
+      kind: 'no_answer',
+      code: 'LT_MOMO_ECHO_MISMATCH',
+    });
     expect(signer.readQueryResponse(ans({ partnerCode: 'X' }), Q)).toMatchObject({ code: 'LT_MOMO_PARTNER_MISMATCH' });
-    expect(signer.readQueryResponse(ans({ amount: undefined }), Q)).toMatchObject({ kind: 'no_answer', code: 'LT_MOMO_MALFORMED' });
-    for (const h of [null, [], 'x', ans({ resultCode: [0] }), ans({ amount: '5e4' })]) expect(signer.readQueryResponse(h, Q).kind).toBe('no_answer');
+    expect(signer.readQueryResponse(ans({ amount: undefined }), Q)).toMatchObject({
+      kind: 'no_answer',
+      code: 'LT_MOMO_MALFORMED',
+    });
+    for (const h of [null, [], 'x', ans({ resultCode: [0] }), ans({ amount: '5e4' })])
+      expect(signer.readQueryResponse(h, Q).kind).toBe('no_answer');
   });
 
   it('queries through an injected poster and survives transport failure', async () => {
-    const ok = createMomoQueryClient({ signer, baseUrl: 'http://127.0.0.1:1/momo', post: async (url, body) => {
-      expect(url).toBe('http://127.0.0.1:1/momo/v2/gateway/api/query');
-      expect(body).toMatchObject({ orderId: Q.orderId });
-      return ans();
-    } });
+    const ok = createMomoQueryClient({
+      signer,
+      baseUrl: 'http://127.0.0.1:1/momo',
+      post: async (url, body) => {
+        expect(url).toBe('http://127.0.0.1:1/momo/v2/gateway/api/query');
+        expect(body).toMatchObject({ orderId: Q.orderId });
+        return ans();
+      },
+    });
     expect((await ok.query(Q)).kind).toBe('paid');
-    const down = createMomoQueryClient({ signer, post: async () => { throw new Error('ECONNRESET'); } });
+    const down = createMomoQueryClient({
+      signer,
+      post: async () => {
+        throw new Error('ECONNRESET');
+      },
+    });
     expect(await down.query(Q)).toMatchObject({ kind: 'no_answer', code: 'LT_MOMO_QUERY_FAILED' });
   });
 });

@@ -28,8 +28,10 @@ export function buildMomoQuery(partner: Partner, req: MomoQueryRequest): MomoQue
     throw new MomoError('LT_MOMO_INVALID_INPUT', `invalid ${field}: ${reason}`, [{ field, reason }]);
   };
   if (req === null || typeof req !== 'object') bad('request', 'must be an object');
-  if (typeof req.orderId !== 'string' || req.orderId.length > 200 || !MOMO_ORDER_ID_PATTERN.test(req.orderId)) bad('orderId', 'invalid format');
-  if (typeof req.requestId !== 'string' || !/^[0-9a-zA-Z_.-]{1,50}$/.test(req.requestId)) bad('requestId', 'must be 1-50 of 0-9 a-z A-Z _ . -');
+  if (typeof req.orderId !== 'string' || req.orderId.length > 200 || !MOMO_ORDER_ID_PATTERN.test(req.orderId))
+    bad('orderId', 'invalid format');
+  if (typeof req.requestId !== 'string' || !/^[0-9a-zA-Z_.-]{1,50}$/.test(req.requestId))
+    bad('requestId', 'must be 1-50 of 0-9 a-z A-Z _ . -');
   const lang = req.lang ?? 'vi';
   if (lang !== 'vi' && lang !== 'en') bad('lang', "must be 'vi' or 'en'");
   const fields = { partnerCode: partner.partnerCode, requestId: req.requestId, orderId: req.orderId, lang };
@@ -63,7 +65,8 @@ export function readMomoQueryResponse(
   );
   if (!r.ok) return { kind: 'no_answer', code: 'LT_MOMO_MALFORMED', message: r.reason };
   const v = r.values;
-  if (v.partnerCode !== partner.partnerCode) return { kind: 'no_answer', code: 'LT_MOMO_PARTNER_MISMATCH', message: 'answer is for another partner' };
+  if (v.partnerCode !== partner.partnerCode)
+    return { kind: 'no_answer', code: 'LT_MOMO_PARTNER_MISMATCH', message: 'answer is for another partner' };
   if (v.orderId !== expect.orderId || v.requestId !== expect.requestId) {
     return { kind: 'no_answer', code: 'LT_MOMO_ECHO_MISMATCH', message: 'answer does not echo our orderId/requestId' };
   }

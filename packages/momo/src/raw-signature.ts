@@ -5,10 +5,44 @@ import { createHmac } from 'node:crypto';
  * `accessKey` is part of the string but not of the body.
  */
 export const MOMO_SIGNATURE_FIELDS = Object.freeze({
-  create: Object.freeze(['accessKey', 'amount', 'extraData', 'ipnUrl', 'orderId', 'orderInfo', 'partnerCode', 'redirectUrl', 'requestId', 'requestType'] as const),
-  createResponse: Object.freeze(['accessKey', 'amount', 'orderId', 'partnerCode', 'payUrl', 'requestId', 'responseTime', 'resultCode'] as const),
+  create: Object.freeze([
+    'accessKey',
+    'amount',
+    'extraData',
+    'ipnUrl',
+    'orderId',
+    'orderInfo',
+    'partnerCode',
+    'redirectUrl',
+    'requestId',
+    'requestType',
+  ] as const),
+  createResponse: Object.freeze([
+    'accessKey',
+    'amount',
+    'orderId',
+    'partnerCode',
+    'payUrl',
+    'requestId',
+    'responseTime',
+    'resultCode',
+  ] as const),
   /** IPN and redirect share this string [M1][M2]. */
-  ipn: Object.freeze(['accessKey', 'amount', 'extraData', 'message', 'orderId', 'orderInfo', 'orderType', 'partnerCode', 'payType', 'requestId', 'responseTime', 'resultCode', 'transId'] as const),
+  ipn: Object.freeze([
+    'accessKey',
+    'amount',
+    'extraData',
+    'message',
+    'orderId',
+    'orderInfo',
+    'orderType',
+    'partnerCode',
+    'payType',
+    'requestId',
+    'responseTime',
+    'resultCode',
+    'transId',
+  ] as const),
   query: Object.freeze(['accessKey', 'orderId', 'partnerCode', 'requestId'] as const),
   refund: Object.freeze(['accessKey', 'amount', 'description', 'orderId', 'partnerCode', 'requestId', 'transId'] as const),
 });

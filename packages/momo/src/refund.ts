@@ -19,12 +19,25 @@ export interface MomoRefundRequest {
 }
 
 export function buildMomoRefund(partner: Partner, r: MomoRefundRequest): Record<string, string | number> {
-  if (!/^[A-Za-z0-9_.:-]{1,50}$/.test(r.orderId) || !/^[A-Za-z0-9_.:-]{1,50}$/.test(r.requestId)) throw new RangeError('orderId/requestId: 1-50 of [A-Za-z0-9_.:-]');
-  if (!Number.isSafeInteger(r.amountVnd) || r.amountVnd < 1_000 || r.amountVnd > 50_000_000) throw new RangeError('MoMo refunds 1,000 to 50,000,000 VND');
+  if (!/^[A-Za-z0-9_.:-]{1,50}$/.test(r.orderId) || !/^[A-Za-z0-9_.:-]{1,50}$/.test(r.requestId))
+    throw new RangeError('orderId/requestId: 1-50 of [A-Za-z0-9_.:-]');
+  if (!Number.isSafeInteger(r.amountVnd) || r.amountVnd < 1_000 || r.amountVnd > 50_000_000)
+    throw new RangeError('MoMo refunds 1,000 to 50,000,000 VND');
   if (!/^[0-9]{1,20}$/.test(r.transId)) throw new RangeError('transId must be digits');
   const description = r.description.replace(/[^\x20-\x7e]/g, ' ').slice(0, 255);
-  const values = { partnerCode: partner.partnerCode, orderId: r.orderId, requestId: r.requestId, amount: r.amountVnd, transId: Number(r.transId), description };
-  return { ...values, lang: 'vi', signature: momoHmac(partner.secretKey, momoRawString('refund', { ...values, accessKey: partner.accessKey })) };
+  const values = {
+    partnerCode: partner.partnerCode,
+    orderId: r.orderId,
+    requestId: r.requestId,
+    amount: r.amountVnd,
+    transId: Number(r.transId),
+    description,
+  };
+  return {
+    ...values,
+    lang: 'vi',
+    signature: momoHmac(partner.secretKey, momoRawString('refund', { ...values, accessKey: partner.accessKey })),
+  };
 }
 
 export type MomoRefundOutcome =
@@ -37,8 +50,13 @@ export type MomoRefundOutcome =
  * = not refunded; anything else says nothing (no signature is documented on refund answers, §7, so like
  * the query the answer rests on TLS to MoMo's host and the echo of our ids).
  */
-export function readMomoRefundResponse(partner: Partner, body: unknown, expect: { orderId: string; requestId: string }): MomoRefundOutcome {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { kind: 'no_answer', message: 'not a JSON object' };
+export function readMomoRefundResponse(
+  partner: Partner,
+  body: unknown,
+  expect: { orderId: string; requestId: string },
+): MomoRefundOutcome {
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { kind: 'no_answer', message: 'not a JSON object' };
   const b = body as Record<string, unknown>;
   if (b.partnerCode !== partner.partnerCode || b.orderId !== expect.orderId || b.requestId !== expect.requestId)
     return { kind: 'no_answer', message: 'answer does not echo our partnerCode/orderId/requestId' };
@@ -48,7 +66,8 @@ export function readMomoRefundResponse(partner: Partner, body: unknown, expect: 
     if (b.transId === undefined || b.transId === null) return { kind: 'no_answer', message: 'success without transId' };
     return { kind: 'succeeded', transId: String(b.transId), resultCode: 0 };
   }
-  if (info.category === 'refund_error' || info.category === 'request_error') return { kind: 'failed', resultCode: b.resultCode, message: String(b.message ?? info.description) };
+  if (info.category === 'refund_error' || info.category === 'request_error')
+    return { kind: 'failed', resultCode: b.resultCode, message: String(b.message ?? info.description) };
   return { kind: 'no_answer', message: `resultCode ${b.resultCode}` };
 }
 
@@ -56,10 +75,14 @@ export function readMomoRefundResponse(partner: Partner, body: unknown, expect: 
  * The refund named by `refundOrderId` in a query answer's `refundTrans[]` [M4]: how a refund whose answer
  * was lost (timeout) is recovered. `absent` = MoMo lists no such refund on the payment.
  */
-export function findMomoRefund(queryAnswer: unknown, refundOrderId: string): { kind: 'succeeded'; transId: string } | { kind: 'failed'; resultCode: number } | { kind: 'absent' } | { kind: 'unreadable' } {
+export function findMomoRefund(
+  queryAnswer: unknown,
+  refundOrderId: string,
+): { kind: 'succeeded'; transId: string } | { kind: 'failed'; resultCode: number } | { kind: 'absent' } | { kind: 'unreadable' } {
   const list = (queryAnswer as { refundTrans?: unknown } | null)?.refundTrans;
   if (!Array.isArray(list)) return { kind: 'unreadable' };
-  const t = list.find((x) => (x as { orderId?: unknown } | null)?.orderId === refundOrderId) as { resultCode?: unknown; transId?: unknown } | undefined;
+  const t = list.find((x) => (x as { orderId?: unknown } | null)?.orderId === refundOrderId) as
+    { resultCode?: unknown; transId?: unknown } | undefined;
   if (!t) return { kind: 'absent' };
   if (t.resultCode === 0 && t.transId !== undefined) return { kind: 'succeeded', transId: String(t.transId) };
   return typeof t.resultCode === 'number' ? { kind: 'failed', resultCode: t.resultCode } : { kind: 'unreadable' };

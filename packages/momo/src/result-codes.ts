@@ -8,14 +8,7 @@
  * - system_error: MoMo-side trouble, retry later. refund_error: refund results. unknown: not in the table.
  */
 export type MomoResultCategory =
-  | 'success'
-  | 'authorized'
-  | 'pending'
-  | 'payment_failed'
-  | 'request_error'
-  | 'system_error'
-  | 'refund_error'
-  | 'unknown';
+  'success' | 'authorized' | 'pending' | 'payment_failed' | 'request_error' | 'system_error' | 'refund_error' | 'unknown';
 
 export interface MomoResultInfo {
   readonly code: number;

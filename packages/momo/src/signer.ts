@@ -1,8 +1,20 @@
 import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import { validateMomoConfig, type MomoSignerConfig } from './config.js';
-import { buildMomoCreate, verifyMomoCreateResponse, type MomoCreateBody, type MomoCreateOutcome, type MomoCreateRequest } from './create.js';
+import {
+  buildMomoCreate,
+  verifyMomoCreateResponse,
+  type MomoCreateBody,
+  type MomoCreateOutcome,
+  type MomoCreateRequest,
+} from './create.js';
 import { verifyMomoIpn, type MomoIpnResult } from './ipn.js';
-import { buildMomoQuery, readMomoQueryResponse, type MomoQueryBody, type MomoQueryOutcome, type MomoQueryRequest } from './query.js';
+import {
+  buildMomoQuery,
+  readMomoQueryResponse,
+  type MomoQueryBody,
+  type MomoQueryOutcome,
+  type MomoQueryRequest,
+} from './query.js';
 import { momoHmac, momoRawString, type MomoRawValue, type MomoSignatureKind } from './raw-signature.js';
 
 /** Everything one MoMo partner needs, keys closed over (not properties, so they cannot be logged by accident). */
@@ -34,7 +46,8 @@ export function createMomoSigner(config: MomoSignerConfig): MomoSigner {
   const partner = Object.freeze(validateMomoConfig(config));
   const rawString = (kind: MomoSignatureKind, values: Readonly<Record<string, MomoRawValue>>) =>
     momoRawString(kind, { ...values, accessKey: partner.accessKey });
-  const sign = (kind: MomoSignatureKind, values: Readonly<Record<string, MomoRawValue>>) => momoHmac(partner.secretKey, rawString(kind, values));
+  const sign = (kind: MomoSignatureKind, values: Readonly<Record<string, MomoRawValue>>) =>
+    momoHmac(partner.secretKey, rawString(kind, values));
   return Object.freeze({
     partnerCode: partner.partnerCode,
     buildCreate: (req: MomoCreateRequest) => buildMomoCreate(partner, req),
@@ -42,7 +55,8 @@ export function createMomoSigner(config: MomoSignerConfig): MomoSigner {
       verifyMomoCreateResponse(partner, body, expect),
     verifyIpn: (body: unknown) => verifyMomoIpn(partner, body),
     buildQuery: (req: MomoQueryRequest) => buildMomoQuery(partner, req),
-    readQueryResponse: (body: unknown, expect: { orderId: string; requestId: string }) => readMomoQueryResponse(partner, body, expect),
+    readQueryResponse: (body: unknown, expect: { orderId: string; requestId: string }) =>
+      readMomoQueryResponse(partner, body, expect),
     sign,
     verify: (kind: MomoSignatureKind, values: Readonly<Record<string, MomoRawValue>>, signature: unknown) =>
       hexSignatureEquals(sign(kind, values), signature),

@@ -24,7 +24,11 @@ export function validatePaygovConfig(input: unknown): PaygovSignerConfig {
   if (secret) problems.push({ field: 'secret', reason: secret });
   else if ((s as string).includes('|')) problems.push({ field: 'secret', reason: "must not contain '|', the chain separator" });
   if (problems.length) {
-    throw new PaygovError('LT_PAYGOV_INVALID_CONFIG', `invalid PayGov partner config: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`, problems);
+    throw new PaygovError(
+      'LT_PAYGOV_INVALID_CONFIG',
+      `invalid PayGov partner config: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`,
+      problems,
+    );
   }
   return { maDoiTac: cfg.maDoiTac as string, secret: s as string };
 }

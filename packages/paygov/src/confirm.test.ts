@@ -23,7 +23,18 @@ function confirm(over: Record<string, unknown> = {}): Record<string, unknown> {
     ThongTinGiaoDich: 'THANH TOAN HO SO H56.14-250304-0001',
     ...over,
   };
-  const chain = ['LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang', 'ThoiGianGD', 'ThongTinGiaoDich']
+  const chain = [
+    'LoaiBanTin',
+    'MaLoi',
+    'MaDoiTac',
+    'MaThamChieu',
+    'SoTien',
+    'MaTienTe',
+    'MaGiaoDich',
+    'MaNganHang',
+    'ThoiGianGD',
+    'ThongTinGiaoDich',
+  ]
     .map((k) => (c[k] === undefined ? '' : String(c[k])))
     .join('|');
   return { ...c, MaXacThuc: sha(`${chain}|${PARTNER.secret}`) };
@@ -48,7 +59,11 @@ describe('verifyConfirm', () => {
   ])('rejects a tampered %s with a "99" reply echoing MaXacThuc', (_n, change) => {
     const signed = confirm({ MaLoi: '01' });
     const r = signer.verifyConfirm({ ...signed, ...change });
-    expect(r).toMatchObject({ ok: false, code: 'LT_PAYGOV_SIGNATURE_MISMATCH', reply: { MaLoi: '99', MaXacThuc: signed.MaXacThuc } });
+    expect(r).toMatchObject({
+      ok: false,
+      code: 'LT_PAYGOV_SIGNATURE_MISMATCH',
+      reply: { MaLoi: '99', MaXacThuc: signed.MaXacThuc },
+    });
   });
 
   it('rejects missing hash, other partner, missing fields', () => {
@@ -61,8 +76,19 @@ describe('verifyConfirm', () => {
 
   const c = confirm();
   it.each([
-    undefined, null, 'x', 1, [], [c], { ...c, SoTien: 1.5 }, { ...c, SoTien: -1 }, { ...c, SoTien: [1] }, { ...c, MaLoi: { $ne: '' } },
-    { ...c, ThongTinGiaoDich: 'x'.repeat(1_000_000) }, { ...c, MaXacThuc: 'Z'.repeat(64) }, { ...c, MaXacThuc: 'a'.repeat(1000) },
+    undefined,
+    null,
+    'x',
+    1,
+    [],
+    [c],
+    { ...c, SoTien: 1.5 },
+    { ...c, SoTien: -1 },
+    { ...c, SoTien: [1] },
+    { ...c, MaLoi: { $ne: '' } },
+    { ...c, ThongTinGiaoDich: 'x'.repeat(1_000_000) },
+    { ...c, MaXacThuc: 'Z'.repeat(64) },
+    { ...c, MaXacThuc: 'a'.repeat(1000) },
   ])('refuses hostile body %#', (h) => {
     const r = signer.verifyConfirm(h);
     expect(r.ok).toBe(false);

@@ -40,9 +40,26 @@ export interface PaygovConfirmReply {
 
 export type PaygovConfirmResult =
   | { ok: true; confirm: PaygovConfirm }
-  | { ok: false; code: PaygovRejectionCode; message: string; /** Ready to send: MaLoi "99" echoing what could be read. */ reply: PaygovConfirmReply };
+  | {
+      ok: false;
+      code: PaygovRejectionCode;
+      message: string;
+      /** Ready to send: MaLoi "99" echoing what could be read. */ reply: PaygovConfirmReply;
+    };
 
-const FIELDS = ['LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang', 'ThoiGianGD', 'ThongTinGiaoDich', 'MaXacThuc'];
+const FIELDS = [
+  'LoaiBanTin',
+  'MaLoi',
+  'MaDoiTac',
+  'MaThamChieu',
+  'SoTien',
+  'MaTienTe',
+  'MaGiaoDich',
+  'MaNganHang',
+  'ThoiGianGD',
+  'ThongTinGiaoDich',
+  'MaXacThuc',
+];
 const REQUIRED = ['LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaXacThuc'];
 
 /**
@@ -55,7 +72,8 @@ export function buildPaygovConfirmReply(
   code: { MaLoi: string; MoTaLoi: string } = PAYGOV_CONFIRM_REPLY_CODES.success,
   moTaLoi?: string,
 ): PaygovConfirmReply {
-  const src = callback !== null && typeof callback === 'object' && !Array.isArray(callback) ? (callback as Record<string, unknown>) : {};
+  const src =
+    callback !== null && typeof callback === 'object' && !Array.isArray(callback) ? (callback as Record<string, unknown>) : {};
   const echo = (k: string): string => {
     const v = src[k];
     return typeof v === 'string' ? v.slice(0, 255) : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : '';

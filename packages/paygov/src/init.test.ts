@@ -28,7 +28,7 @@ describe('INIT — golden vector [T6]', () => {
     });
   });
 
-  it('formats ThoiGianGD in GMT+7 under any TZ, 24-hour (not TD\'s hh bug)', () => {
+  it("formats ThoiGianGD in GMT+7 under any TZ, 24-hour (not TD's hh bug)", () => {
     const late = { ...INIT, createdAt: new Date('2025-03-04T06:05:00Z') }; // 13:05 in Hanoi
     process.env.TZ = 'UTC';
     const a = signer.buildInit(late).ThoiGianGD;
@@ -44,7 +44,11 @@ describe('INIT — golden vector [T6]', () => {
     ['thongTinGiaoDich', 'a|b', 'LT_PAYGOV_INVALID_INPUT'],
     ['ip', '10.0.0', 'LT_PAYGOV_INVALID_INPUT'],
     ['receipt', { ...INIT.receipt, MaHoSo: '' }, 'LT_PAYGOV_INVALID_INPUT'],
-    ['receipt', { ...INIT.receipt, PhiLePhi: [{ LoaiPhiLePhi: 'Phi', MaPhiLePhi: 'x', TenPhiLePhi: 'y', amountVnd: -1 }] }, 'LT_PAYGOV_INVALID_AMOUNT'],
+    [
+      'receipt',
+      { ...INIT.receipt, PhiLePhi: [{ LoaiPhiLePhi: 'Phi', MaPhiLePhi: 'x', TenPhiLePhi: 'y', amountVnd: -1 }] },
+      'LT_PAYGOV_INVALID_AMOUNT',
+    ],
   ])('rejects %s = %j', (field, value, code) => {
     expect(() => signer.buildInit({ ...INIT, [field]: value } as never)).toThrow(expect.objectContaining({ code }));
   });
@@ -52,7 +56,10 @@ describe('INIT — golden vector [T6]', () => {
 
 describe('INIT reply', () => {
   it('reads UrlThanhToan from the JSON string in message [T6]', () => {
-    const r = signer.readInitReply({ error_code: '0', message: JSON.stringify({ UrlThanhToan: 'https://pay.example.gov.vn/p/1', MaThamChieu: 'x' }) });
+    const r = signer.readInitReply({
+      error_code: '0',
+      message: JSON.stringify({ UrlThanhToan: 'https://pay.example.gov.vn/p/1', MaThamChieu: 'x' }),
+    });
     expect(r).toMatchObject({ ok: true, urlThanhToan: 'https://pay.example.gov.vn/p/1' });
   });
 

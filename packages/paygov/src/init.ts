@@ -95,10 +95,34 @@ export interface PaygovInitMessage {
 
 export const PAYGOV_REFERENCE_PATTERN = /^[A-Za-z0-9_.-]{1,255}$/;
 const RECEIPT_SCALARS = [
-  'MaDichVu', 'MaDVC', 'TenDVC', 'MaTTHC', 'TenTTHC', 'MaDonVi', 'TenDonVi', 'MaHoSo', 'TKThuHuong', 'MaNHThuHuong',
-  'TenTKThuHuong', 'MaLoaiHinhThuPhat', 'TenLoaiHinhThuPhat', 'MaCoQuanQD', 'TenCoQuanQD', 'KhoBac', 'NgayQD', 'SoQD',
-  'ThoiGianViPham', 'DiaDiemViPham', 'TenNguoiViPham', 'TaiKhoanThuNSNN', 'NoiDungThanhToan', 'HoTenNguoiNop',
-  'SoCMNDNguoiNop', 'DiaChiNguoiNop', 'HuyenNguoiNop', 'TinhNguoiNop',
+  'MaDichVu',
+  'MaDVC',
+  'TenDVC',
+  'MaTTHC',
+  'TenTTHC',
+  'MaDonVi',
+  'TenDonVi',
+  'MaHoSo',
+  'TKThuHuong',
+  'MaNHThuHuong',
+  'TenTKThuHuong',
+  'MaLoaiHinhThuPhat',
+  'TenLoaiHinhThuPhat',
+  'MaCoQuanQD',
+  'TenCoQuanQD',
+  'KhoBac',
+  'NgayQD',
+  'SoQD',
+  'ThoiGianViPham',
+  'DiaDiemViPham',
+  'TenNguoiViPham',
+  'TaiKhoanThuNSNN',
+  'NoiDungThanhToan',
+  'HoTenNguoiNop',
+  'SoCMNDNguoiNop',
+  'DiaChiNguoiNop',
+  'HuyenNguoiNop',
+  'TinhNguoiNop',
 ] as const;
 
 function bad(field: string, reason: string): never {
@@ -107,7 +131,8 @@ function bad(field: string, reason: string): never {
 
 /** A hashed text field: non-empty, bounded, and without `|` — a `|` inside a value would shift the chain. */
 function hashedText(field: string, v: unknown, max: number): string {
-  if (typeof v !== 'string' || v.trim() === '' || v.length > max || v.includes('|')) bad(field, `must be 1-${max} characters without '|'`);
+  if (typeof v !== 'string' || v.trim() === '' || v.length > max || v.includes('|'))
+    bad(field, `must be 1-${max} characters without '|'`);
   return v;
 }
 
@@ -119,7 +144,9 @@ function receiptOf(r: PaygovReceiptInfo): Record<string, unknown> {
     if (typeof v !== 'string' || v.length > 1000) bad(`receipt.${k}`, 'must be a string of at most 1000 characters');
     out[k] = v;
   }
-  if (out.MaDichVu === '2') for (const k of ['MaDonVi', 'TenDonVi', 'MaHoSo'] as const) if (out[k] === '') bad(`receipt.${k}`, 'required when MaDichVu is "2" (§8)');
+  if (out.MaDichVu === '2')
+    for (const k of ['MaDonVi', 'TenDonVi', 'MaHoSo'] as const)
+      if (out[k] === '') bad(`receipt.${k}`, 'required when MaDichVu is "2" (§8)');
   const fees = r.PhiLePhi ?? [];
   const lines = r.DSKhoanNop ?? [];
   if (!Array.isArray(fees) || fees.length > 50) bad('receipt.PhiLePhi', 'must be an array of at most 50 lines');
@@ -130,14 +157,18 @@ function receiptOf(r: PaygovReceiptInfo): Record<string, unknown> {
     TenPhiLePhi: String(f.TenPhiLePhi ?? ''),
     SoTien: toSoTien(f.amountVnd, `receipt.PhiLePhi[${i}].amountVnd`),
   }));
-  out.DSKhoanNop = lines.map((l, i) => ({ NoiDung: String(l.NoiDung ?? ''), SoTien: toSoTien(l.amountVnd, `receipt.DSKhoanNop[${i}].amountVnd`) }));
+  out.DSKhoanNop = lines.map((l, i) => ({
+    NoiDung: String(l.NoiDung ?? ''),
+    SoTien: toSoTien(l.amountVnd, `receipt.DSKhoanNop[${i}].amountVnd`),
+  }));
   return out;
 }
 
 /** Builds and signs an INIT message [T6][S5] (§8). Pure. Throws PaygovError on bad input. */
 export function buildPaygovInit(partner: Partner, req: PaygovInitRequest): PaygovInitMessage {
   if (req === null || typeof req !== 'object') bad('request', 'must be an object');
-  if (typeof req.maThamChieu !== 'string' || !PAYGOV_REFERENCE_PATTERN.test(req.maThamChieu)) bad('maThamChieu', 'must be 1-255 of A-Z a-z 0-9 _ . -');
+  if (typeof req.maThamChieu !== 'string' || !PAYGOV_REFERENCE_PATTERN.test(req.maThamChieu))
+    bad('maThamChieu', 'must be 1-255 of A-Z a-z 0-9 _ . -');
   const soTien = toSoTien(req.amountVnd);
   const thongTinGiaoDich = hashedText('thongTinGiaoDich', req.thongTinGiaoDich, 500);
   if (typeof req.ip !== 'string' || isIP(req.ip) === 0) bad('ip', 'must be an IPv4 or IPv6 address');
@@ -164,28 +195,42 @@ export function buildPaygovInit(partner: Partner, req: PaygovInitRequest): Paygo
 /** What an INIT reply says. The reply is not signed in either source: its authenticity rests on TLS. */
 export type PaygovInitOutcome =
   | { ok: true; urlThanhToan: string; details: Readonly<Record<string, unknown>> }
-  | { ok: false; code: Extract<PaygovRejectionCode, 'LT_PAYGOV_REJECTED' | 'LT_PAYGOV_MALFORMED'>; message: string; errorCode?: string };
+  | {
+      ok: false;
+      code: Extract<PaygovRejectionCode, 'LT_PAYGOV_REJECTED' | 'LT_PAYGOV_MALFORMED'>;
+      message: string;
+      errorCode?: string;
+    };
 
 /**
  * Reads an INIT reply `{error_code: "0", message: "<JSON string with UrlThanhToan…>"}` [T6]. Any other
  * error_code is a refusal (TD marks the request failed). Never throws.
  */
 export function readPaygovInitReply(body: unknown): PaygovInitOutcome {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, code: 'LT_PAYGOV_MALFORMED', message: 'reply is not a JSON object' };
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { ok: false, code: 'LT_PAYGOV_MALFORMED', message: 'reply is not a JSON object' };
   const { error_code: errorCode, message } = body as Record<string, unknown>;
   const code = typeof errorCode === 'number' && Number.isSafeInteger(errorCode) ? String(errorCode) : errorCode;
-  if (typeof code !== 'string' || code.length > 20) return { ok: false, code: 'LT_PAYGOV_MALFORMED', message: 'error_code missing or not a string' };
+  if (typeof code !== 'string' || code.length > 20)
+    return { ok: false, code: 'LT_PAYGOV_MALFORMED', message: 'error_code missing or not a string' };
   if (code !== '0') {
-    return { ok: false, code: 'LT_PAYGOV_REJECTED', errorCode: code, message: typeof message === 'string' ? message.slice(0, 500) : '' };
+    return {
+      ok: false,
+      code: 'LT_PAYGOV_REJECTED',
+      errorCode: code,
+      message: typeof message === 'string' ? message.slice(0, 500) : '',
+    };
   }
-  if (typeof message !== 'string' || message.length > 65_536) return { ok: false, code: 'LT_PAYGOV_MALFORMED', message: 'message is not a bounded JSON string' };
+  if (typeof message !== 'string' || message.length > 65_536)
+    return { ok: false, code: 'LT_PAYGOV_MALFORMED', message: 'message is not a bounded JSON string' };
   let details: unknown;
   try {
     details = JSON.parse(message);
   } catch {
     return { ok: false, code: 'LT_PAYGOV_MALFORMED', message: 'message is not JSON' };
   }
-  if (details === null || typeof details !== 'object' || Array.isArray(details)) return { ok: false, code: 'LT_PAYGOV_MALFORMED', message: 'message is not a JSON object' };
+  if (details === null || typeof details !== 'object' || Array.isArray(details))
+    return { ok: false, code: 'LT_PAYGOV_MALFORMED', message: 'message is not a JSON object' };
   const url = (details as Record<string, unknown>).UrlThanhToan;
   if (!isHttpUrl(url)) return { ok: false, code: 'LT_PAYGOV_MALFORMED', message: 'UrlThanhToan missing or not an http(s) URL' };
   return { ok: true, urlThanhToan: url, details: Object.freeze({ ...(details as Record<string, unknown>) }) };

@@ -9,21 +9,51 @@ import { PaygovError } from './errors.js';
 export const PAYGOV_HASH_FIELDS = Object.freeze({
   /** Every scalar before MaXacThuc, in order [T6 DvcPaymentService.InitPayment]. */
   init: Object.freeze([
-    'LoaiBanTin', 'PhienBan', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'LoaiHinhThanhToan', 'MaKenhThanhToan',
-    'MaThietBi', 'NgonNgu', 'MaTienTe', 'MaNganHang', 'ThongTinGiaoDich', 'ThoiGianGD', 'Ip',
+    'LoaiBanTin',
+    'PhienBan',
+    'MaDoiTac',
+    'MaThamChieu',
+    'SoTien',
+    'LoaiHinhThanhToan',
+    'MaKenhThanhToan',
+    'MaThietBi',
+    'NgonNgu',
+    'MaTienTe',
+    'MaNganHang',
+    'ThongTinGiaoDich',
+    'ThoiGianGD',
+    'Ip',
   ] as const),
   /** QUERY and GET_BILL: the first five [T6][S5]. */
   query: Object.freeze(['LoaiBanTin', 'PhienBan', 'MaDoiTac', 'MaThamChieu', 'ThoiGianGD'] as const),
   /** Confirm callback, field order as TD and OpenCPS check it [T6 ConfirmDvcPaymentCommandHandler][S5]. */
   confirm: Object.freeze([
-    'LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang', 'ThoiGianGD', 'ThongTinGiaoDich',
+    'LoaiBanTin',
+    'MaLoi',
+    'MaDoiTac',
+    'MaThamChieu',
+    'SoTien',
+    'MaTienTe',
+    'MaGiaoDich',
+    'MaNganHang',
+    'ThoiGianGD',
+    'ThongTinGiaoDich',
   ] as const),
   /**
    * QUERY answer: "the confirm shape plus TrangThaiGD" (§8). Neither source verifies its hash; we assume the
    * confirm chain (inferred) — the one assumption to check against the operator's spec at onboarding.
    */
   queryResponse: Object.freeze([
-    'LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang', 'ThoiGianGD', 'ThongTinGiaoDich',
+    'LoaiBanTin',
+    'MaLoi',
+    'MaDoiTac',
+    'MaThamChieu',
+    'SoTien',
+    'MaTienTe',
+    'MaGiaoDich',
+    'MaNganHang',
+    'ThoiGianGD',
+    'ThongTinGiaoDich',
   ] as const),
 });
 
@@ -60,7 +90,9 @@ export function paygovHashInput(kind: PaygovHashKind, values: Readonly<Record<st
 
 /** Computes `MaXacThuc` for `kind`. */
 export function computeMaXacThuc(kind: PaygovHashKind, values: Readonly<Record<string, unknown>>, secret: string): string {
-  return createHash('sha256').update(paygovHashInput(kind, values, secret), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(paygovHashInput(kind, values, secret), 'utf8')
+    .digest('hex');
 }
 
 /** Strings verbatim, integers in decimal (SoTien is an int in the confirm [T6]), absent → "". */

@@ -6,14 +6,20 @@ export type PaygovJsonPoster = (url: string, body: unknown) => Promise<unknown>;
 
 export interface PaygovQueryClient {
   /** Signs, sends, verifies a QUERY. Transport errors become `no_answer` (LT_PAYGOV_QUERY_FAILED, `cause` kept). */
-  query(req: PaygovLookupRequest): Promise<PaygovQueryOutcome | { kind: 'no_answer'; code: 'LT_PAYGOV_QUERY_FAILED'; message: string; cause: unknown }>;
+  query(
+    req: PaygovLookupRequest,
+  ): Promise<PaygovQueryOutcome | { kind: 'no_answer'; code: 'LT_PAYGOV_QUERY_FAILED'; message: string; cause: unknown }>;
 }
 
 /**
  * Reconciliation's view of the platform. `queryUrl` has no default: the platform's URLs come from the
  * operator at onboarding (TD configures InitUrl / CheckConfirmUrl / InitReceiptUrl separately [T6]).
  */
-export function createPaygovQueryClient(opts: { signer: PaygovSigner; post: PaygovJsonPoster; queryUrl: string }): PaygovQueryClient {
+export function createPaygovQueryClient(opts: {
+  signer: PaygovSigner;
+  post: PaygovJsonPoster;
+  queryUrl: string;
+}): PaygovQueryClient {
   return {
     async query(req) {
       const body = opts.signer.buildQuery(req);

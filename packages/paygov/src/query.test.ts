@@ -28,16 +28,44 @@ describe('QUERY / GET_BILL — golden vectors [T6][S5]', () => {
 /** A QUERY answer signed with the (inferred) confirm chain. */
 function answer(over: Record<string, unknown> = {}): Record<string, unknown> {
   const a: Record<string, unknown> = {
-    LoaiBanTin: 'QUERY', MaLoi: '00', MoTaLoi: '', MaDoiTac: PARTNER.maDoiTac, MaThamChieu: REF, SoTien: 120000, MaTienTe: 'VND',
-    MaGiaoDich: 'PG1', MaNganHang: 'VCB', ThoiGianGD: '20250304121530', ThongTinGiaoDich: 'x', TrangThaiGD: '1', ...over,
+    LoaiBanTin: 'QUERY',
+    MaLoi: '00',
+    MoTaLoi: '',
+    MaDoiTac: PARTNER.maDoiTac,
+    MaThamChieu: REF,
+    SoTien: 120000,
+    MaTienTe: 'VND',
+    MaGiaoDich: 'PG1',
+    MaNganHang: 'VCB',
+    ThoiGianGD: '20250304121530',
+    ThongTinGiaoDich: 'x',
+    TrangThaiGD: '1',
+    ...over,
   };
-  const chain = ['LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang', 'ThoiGianGD', 'ThongTinGiaoDich'].map((k) => String(a[k] ?? '')).join('|');
+  const chain = [
+    'LoaiBanTin',
+    'MaLoi',
+    'MaDoiTac',
+    'MaThamChieu',
+    'SoTien',
+    'MaTienTe',
+    'MaGiaoDich',
+    'MaNganHang',
+    'ThoiGianGD',
+    'ThongTinGiaoDich',
+  ]
+    .map((k) => String(a[k] ?? ''))
+    .join('|');
   return { ...a, MaXacThuc: sha(`${chain}|${PARTNER.secret}`) };
 }
 
 describe('QUERY answer', () => {
   it('maps TrangThaiGD 1/3/4 and unknown values [T ui]', () => {
-    expect(signer.readQueryResponse(answer(), { maThamChieu: REF })).toMatchObject({ kind: 'paid', amountVnd: 120000, maGiaoDich: 'PG1' });
+    expect(signer.readQueryResponse(answer(), { maThamChieu: REF })).toMatchObject({
+      kind: 'paid',
+      amountVnd: 120000,
+      maGiaoDich: 'PG1',
+    });
     expect(signer.readQueryResponse(answer({ TrangThaiGD: '3' }), { maThamChieu: REF }).kind).toBe('pending');
     expect(signer.readQueryResponse(answer({ TrangThaiGD: '4' }), { maThamChieu: REF }).kind).toBe('failed');
     expect(signer.readQueryResponse(answer({ TrangThaiGD: '2' }), { maThamChieu: REF }).kind).toBe('needs_review');
@@ -45,20 +73,40 @@ describe('QUERY answer', () => {
 
   it('never reads an unverifiable answer as unpaid', () => {
     const { MaXacThuc: _m, ...unsigned } = answer({ TrangThaiGD: '4' });
-    expect(signer.readQueryResponse(unsigned, { maThamChieu: REF })).toMatchObject({ kind: 'no_answer', code: 'LT_PAYGOV_SIGNATURE_MISSING' });
-    expect(signer.readQueryResponse({ ...answer(), SoTien: 1 }, { maThamChieu: REF })).toMatchObject({ kind: 'no_answer', code: 'LT_PAYGOV_SIGNATURE_MISMATCH' });
+    expect(signer.readQueryResponse(unsigned, { maThamChieu: REF })).toMatchObject({
+      kind: 'no_answer',
+      code: 'LT_PAYGOV_SIGNATURE_MISSING',
+    });
+    expect(signer.readQueryResponse({ ...answer(), SoTien: 1 }, { maThamChieu: REF })).toMatchObject({
+      kind: 'no_answer',
+      code: 'LT_PAYGOV_SIGNATURE_MISMATCH',
+    });
     expect(signer.readQueryResponse(answer(), { maThamChieu: 'other' })).toMatchObject({ code: 'LT_PAYGOV_ECHO_MISMATCH' });
     expect(signer.readQueryResponse(answer({ MaLoi: '01' }), { maThamChieu: REF })).toMatchObject({ code: 'LT_PAYGOV_REJECTED' });
-    for (const h of [null, [], 'x', { ...answer(), MaLoi: ['00'] }]) expect(signer.readQueryResponse(h, { maThamChieu: REF }).kind).toBe('no_answer');
+    for (const h of [null, [], 'x', { ...answer(), MaLoi: ['00'] }])
+      expect(signer.readQueryResponse(h, { maThamChieu: REF }).kind).toBe('no_answer');
   });
 
   it('queries through an injected poster', async () => {
-    const client = createPaygovQueryClient({ signer, queryUrl: 'http://127.0.0.1:1/paygov/query', post: async (_u, body) => {
-      expect(body).toMatchObject({ LoaiBanTin: 'QUERY', MaThamChieu: REF });
-      return answer();
-    } });
+    const client = createPaygovQueryClient({
+      signer,
+      queryUrl: 'http://127.0.0.1:1/paygov/query',
+      post: async (_u, body) => {
+        expect(body).toMatchObject({ LoaiBanTin: 'QUERY', MaThamChieu: REF });
+        return answer();
+      },
+    });
     expect((await client.query({ maThamChieu: REF, thoiGianGD: '20250304120607' })).kind).toBe('paid');
-    const down = createPaygovQueryClient({ signer, queryUrl: 'http://x', post: async () => { throw new Error('down'); } });
-    expect(await down.query({ maThamChieu: REF, thoiGianGD: '20250304120607' })).toMatchObject({ kind: 'no_answer', code: 'LT_PAYGOV_QUERY_FAILED' });
+    const down = createPaygovQueryClient({
+      signer,
+      queryUrl: 'http://x',
+      post: async () => {
+        throw new Error('down');
+      },
+    });
+    expect(await down.query({ maThamChieu: REF, thoiGianGD: '20250304120607' })).toMatchObject({
+      kind: 'no_answer',
+      code: 'LT_PAYGOV_QUERY_FAILED',
+    });
   });
 });

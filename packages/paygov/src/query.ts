@@ -31,10 +31,17 @@ export function buildPaygovLookup(partner: Partner, type: 'QUERY' | 'GET_BILL', 
     throw new PaygovError('LT_PAYGOV_INVALID_INPUT', `invalid ${field}: ${reason}`, [{ field, reason }]);
   };
   if (req === null || typeof req !== 'object') bad('request', 'must be an object');
-  if (typeof req.maThamChieu !== 'string' || !PAYGOV_REFERENCE_PATTERN.test(req.maThamChieu)) bad('maThamChieu', 'must be 1-255 of A-Z a-z 0-9 _ . -');
+  if (typeof req.maThamChieu !== 'string' || !PAYGOV_REFERENCE_PATTERN.test(req.maThamChieu))
+    bad('maThamChieu', 'must be 1-255 of A-Z a-z 0-9 _ . -');
   const t = req.thoiGianGD instanceof Date ? formatPaygovTime(req.thoiGianGD) : req.thoiGianGD;
   if (parsePaygovTime(t) === undefined) bad('thoiGianGD', 'must be a Date or a yyyyMMddHHmmss stamp');
-  const fields = { LoaiBanTin: type, PhienBan: PAYGOV_DEFAULTS.PhienBan, MaDoiTac: partner.maDoiTac, MaThamChieu: req.maThamChieu, ThoiGianGD: t as string };
+  const fields = {
+    LoaiBanTin: type,
+    PhienBan: PAYGOV_DEFAULTS.PhienBan,
+    MaDoiTac: partner.maDoiTac,
+    MaThamChieu: req.maThamChieu,
+    ThoiGianGD: t as string,
+  };
   return Object.freeze({ ...fields, MaXacThuc: computeMaXacThuc('query', fields, partner.secret) });
 }
 
@@ -60,7 +67,21 @@ export type PaygovQueryOutcome =
   | { kind: 'needs_review'; reason: string; answer: PaygovQueryAnswer }
   | { kind: 'no_answer'; code: PaygovRejectionCode; message: string };
 
-const FIELDS = ['LoaiBanTin', 'MaLoi', 'MoTaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang', 'ThoiGianGD', 'ThongTinGiaoDich', 'TrangThaiGD', 'MaXacThuc'];
+const FIELDS = [
+  'LoaiBanTin',
+  'MaLoi',
+  'MoTaLoi',
+  'MaDoiTac',
+  'MaThamChieu',
+  'SoTien',
+  'MaTienTe',
+  'MaGiaoDich',
+  'MaNganHang',
+  'ThoiGianGD',
+  'ThongTinGiaoDich',
+  'TrangThaiGD',
+  'MaXacThuc',
+];
 
 /** Verifies and interprets a QUERY answer for `expect.maThamChieu`. Never throws. */
 export function readPaygovQueryResponse(partner: Partner, body: unknown, expect: { maThamChieu: string }): PaygovQueryOutcome {
@@ -73,8 +94,10 @@ export function readPaygovQueryResponse(partner: Partner, body: unknown, expect:
   if (!hexSignatureEquals(computeMaXacThuc('queryResponse', v, partner.secret), v.MaXacThuc)) {
     return { kind: 'no_answer', code: 'LT_PAYGOV_SIGNATURE_MISMATCH', message: 'answer MaXacThuc does not match' };
   }
-  if (v.MaDoiTac !== undefined && v.MaDoiTac !== partner.maDoiTac) return { kind: 'no_answer', code: 'LT_PAYGOV_PARTNER_MISMATCH', message: 'answer is for another partner' };
-  if (v.MaThamChieu !== expect.maThamChieu) return { kind: 'no_answer', code: 'LT_PAYGOV_ECHO_MISMATCH', message: 'answer is for another MaThamChieu' };
+  if (v.MaDoiTac !== undefined && v.MaDoiTac !== partner.maDoiTac)
+    return { kind: 'no_answer', code: 'LT_PAYGOV_PARTNER_MISMATCH', message: 'answer is for another partner' };
+  if (v.MaThamChieu !== expect.maThamChieu)
+    return { kind: 'no_answer', code: 'LT_PAYGOV_ECHO_MISMATCH', message: 'answer is for another MaThamChieu' };
   const answer: PaygovQueryAnswer = {
     maLoi: String(v.MaLoi),
     moTaLoi: String(v.MoTaLoi ?? ''),
@@ -85,10 +108,12 @@ export function readPaygovQueryResponse(partner: Partner, body: unknown, expect:
     maNganHang: String(v.MaNganHang ?? ''),
     thoiGianGD: String(v.ThoiGianGD ?? ''),
   };
-  if (answer.maLoi !== PAYGOV_MALOI_SUCCESS) return { kind: 'no_answer', code: 'LT_PAYGOV_REJECTED', message: `QUERY refused with MaLoi ${answer.maLoi}` };
+  if (answer.maLoi !== PAYGOV_MALOI_SUCCESS)
+    return { kind: 'no_answer', code: 'LT_PAYGOV_REJECTED', message: `QUERY refused with MaLoi ${answer.maLoi}` };
   switch (answer.trangThaiGD) {
     case '1':
-      if (answer.amountVnd === undefined) return { kind: 'no_answer', code: 'LT_PAYGOV_MALFORMED', message: 'paid answer without SoTien' };
+      if (answer.amountVnd === undefined)
+        return { kind: 'no_answer', code: 'LT_PAYGOV_MALFORMED', message: 'paid answer without SoTien' };
       return { kind: 'paid', amountVnd: answer.amountVnd, maGiaoDich: answer.maGiaoDich, answer };
     case '3':
       return { kind: 'pending', answer };

@@ -1,7 +1,19 @@
 import { hexSignatureEquals } from '@lienthong/protocol-kit';
 import { validatePaygovConfig, type PaygovSignerConfig } from './config.js';
-import { buildPaygovInit, readPaygovInitReply, type PaygovInitMessage, type PaygovInitOutcome, type PaygovInitRequest } from './init.js';
-import { buildPaygovLookup, readPaygovQueryResponse, type PaygovLookupMessage, type PaygovLookupRequest, type PaygovQueryOutcome } from './query.js';
+import {
+  buildPaygovInit,
+  readPaygovInitReply,
+  type PaygovInitMessage,
+  type PaygovInitOutcome,
+  type PaygovInitRequest,
+} from './init.js';
+import {
+  buildPaygovLookup,
+  readPaygovQueryResponse,
+  type PaygovLookupMessage,
+  type PaygovLookupRequest,
+  type PaygovQueryOutcome,
+} from './query.js';
 import { verifyPaygovConfirm, type PaygovConfirmResult } from './confirm.js';
 import { computeMaXacThuc, fieldWithSeparator, type PaygovHashKind } from './ma-xac-thuc.js';
 
@@ -32,7 +44,8 @@ export interface PaygovSigner {
  */
 export function createPaygovSigner(config: PaygovSignerConfig): PaygovSigner {
   const partner = Object.freeze(validatePaygovConfig(config));
-  const sign = (kind: PaygovHashKind, values: Readonly<Record<string, unknown>>) => computeMaXacThuc(kind, values, partner.secret);
+  const sign = (kind: PaygovHashKind, values: Readonly<Record<string, unknown>>) =>
+    computeMaXacThuc(kind, values, partner.secret);
   return Object.freeze({
     maDoiTac: partner.maDoiTac,
     buildInit: (req: PaygovInitRequest) => buildPaygovInit(partner, req),

@@ -30,11 +30,15 @@ describe('API client registry', () => {
     [`Bearer ${'a'.repeat(10_000)}`, 'Bearer'],
     ['Bearer \u0000', 'Bearer'],
   ])('refuses %j with a 401-kind error', (header, words) => {
-    expect(() => registry.authenticate(header)).toThrowError(expect.objectContaining({ kind: 'unauthorized', message: expect.stringContaining(words) }));
+    expect(() => registry.authenticate(header)).toThrowError(
+      expect.objectContaining({ kind: 'unauthorized', message: expect.stringContaining(words) }),
+    );
   });
 
   it('refuses a malformed clients file naming the problem', () => {
-    expect(() => createApiClientRegistry({ clients: [{ id: 'x', name: 'x', keyHash: 'plain', agencies: ['*'] }] })).toThrow(/keyHash/);
+    expect(() => createApiClientRegistry({ clients: [{ id: 'x', name: 'x', keyHash: 'plain', agencies: ['*'] }] })).toThrow(
+      /keyHash/,
+    );
     expect(() =>
       createApiClientRegistry({
         clients: [

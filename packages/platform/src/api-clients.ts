@@ -47,7 +47,11 @@ const validateFile = ajv.compile({
           id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
           name: { type: 'string', minLength: 1, maxLength: 200 },
           keyHash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
-          agencies: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(\\*|\\*\\.[A-Za-z0-9.]+|[A-Za-z0-9.]+)$' } },
+          agencies: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'string', pattern: '^(\\*|\\*\\.[A-Za-z0-9.]+|[A-Za-z0-9.]+)$' },
+          },
           roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...ROLES] } },
           rateLimitPerMinute: { type: 'integer', minimum: 1, maximum: 1_000_000 },
           /** Set to true to revoke a key without deleting its entry (kept for the audit trail). */
@@ -104,7 +108,8 @@ export function createApiClientRegistry(input: unknown): ApiClientRegistry {
   return {
     clients,
     authenticate(authorization) {
-      if (!authorization) throw unauthorized('missing Authorization header (Bearer <API key>)', 'Thiếu tiêu đề Authorization (Bearer <khóa API>)');
+      if (!authorization)
+        throw unauthorized('missing Authorization header (Bearer <API key>)', 'Thiếu tiêu đề Authorization (Bearer <khóa API>)');
       const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(authorization);
       if (!m) throw unauthorized('Authorization must be "Bearer <API key>"', 'Authorization phải có dạng "Bearer <khóa API>"');
       const presented = createHash('sha256').update(m[1]!, 'utf8').digest();
@@ -126,7 +131,10 @@ export function loadApiClients(path: string): ApiClientRegistry {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new HubError('LT_CONFIG_INVALID', `cannot read API clients file ${path}: ${(err as Error).message}`, { kind: 'internal', cause: err });
+    throw new HubError('LT_CONFIG_INVALID', `cannot read API clients file ${path}: ${(err as Error).message}`, {
+      kind: 'internal',
+      cause: err,
+    });
   }
   let parsed: unknown;
   try {

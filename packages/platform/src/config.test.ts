@@ -34,6 +34,8 @@ describe('config loading', () => {
     expect(describeConfig(schema, c)).toMatchObject({ TOKEN: '[secret]', PORT: 8080 });
   });
   it('refuses a schema giving a secret a default', () => {
-    expect(() => loadConfig({ type: 'object', properties: { S: { type: 'string', secret: true, default: 'x', description: 's' } } }, {})).toThrow(/secret S/);
+    expect(() =>
+      loadConfig({ type: 'object', properties: { S: { type: 'string', secret: true, default: 'x', description: 's' } } }, {}),
+    ).toThrow(/secret S/);
   });
 });

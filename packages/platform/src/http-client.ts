@@ -92,7 +92,12 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     breaker,
     request<T>(config: AxiosRequestConfig, o?: { retry?: RetryPolicy }) {
       const attempt = () =>
-        breaker ? breaker.run(() => once<T>(config), (e) => e instanceof HubError && e.retriable) : once<T>(config);
+        breaker
+          ? breaker.run(
+              () => once<T>(config),
+              (e) => e instanceof HubError && e.retriable,
+            )
+          : once<T>(config);
       return retry(`${opts.name} ${config.method ?? 'GET'} ${config.url ?? ''}`, o?.retry ?? opts.retry, attempt, {
         onRetry: ({ attempt: n, delayMs, err }) =>
           opts.logger?.warn({ peer: opts.name, attempt: n, delayMs, code: (err as HubError).code }, 'retrying call'),

@@ -12,7 +12,8 @@ export function createMicroBatcher<T, R>(flush: (items: T[]) => Promise<R[]>, op
   async function run(batch: typeof pending): Promise<void> {
     try {
       const results = await flush(batch.map((b) => b.item));
-      if (results.length !== batch.length) throw new Error(`micro-batcher: flush returned ${results.length} results for ${batch.length} items`);
+      if (results.length !== batch.length)
+        throw new Error(`micro-batcher: flush returned ${results.length} results for ${batch.length} items`);
       batch.forEach((b, i) => b.resolve(results[i]!));
     } catch (err) {
       for (const b of batch) b.reject(err);

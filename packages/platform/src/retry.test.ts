@@ -19,10 +19,15 @@ describe('retry', () => {
   it('retries retriable errors and keeps every cause when it gives up', async () => {
     sleeps.length = 0;
     let n = 0;
-    const err = await retry('peer', policy, async () => {
-      n++;
-      throw transient();
-    }, { sleep }).catch((e) => e);
+    const err = await retry(
+      'peer',
+      policy,
+      async () => {
+        n++;
+        throw transient();
+      },
+      { sleep },
+    ).catch((e) => e);
     expect(n).toBe(4);
     expect(err).toBeInstanceOf(RetryExhaustedError);
     expect((err as RetryExhaustedError).attempts).toHaveLength(4);
@@ -30,14 +35,28 @@ describe('retry', () => {
   });
   it('never retries permanent or programming errors', async () => {
     let n = 0;
-    await expect(retry('p', policy, async () => {
-      n++;
-      throw new TypeError('bug');
-    }, { sleep })).rejects.toBeInstanceOf(TypeError);
-    await expect(retry('p', policy, async () => {
-      n++;
-      throw new HubError('LT_P', 'permanent');
-    }, { sleep })).rejects.toMatchObject({ code: 'LT_P' });
+    await expect(
+      retry(
+        'p',
+        policy,
+        async () => {
+          n++;
+          throw new TypeError('bug');
+        },
+        { sleep },
+      ),
+    ).rejects.toBeInstanceOf(TypeError);
+    await expect(
+      retry(
+        'p',
+        policy,
+        async () => {
+          n++;
+          throw new HubError('LT_P', 'permanent');
+        },
+        { sleep },
+      ),
+    ).rejects.toMatchObject({ code: 'LT_P' });
     expect(n).toBe(2);
   });
   it('returns the first success', async () => {

@@ -95,16 +95,27 @@ describe('verifyCallback — tampered, forged, missing', () => {
 
   it('rejects a missing or empty signature', () => {
     const { vnp_SecureHash: _drop, ...unsigned } = ipn();
-    expect(signer.verifyCallback(unsigned)).toMatchObject({ ok: false, code: 'LT_VNPAY_SIGNATURE_MISSING', ipnReply: { RspCode: '97' } });
+    expect(signer.verifyCallback(unsigned)).toMatchObject({
+      ok: false,
+      code: 'LT_VNPAY_SIGNATURE_MISSING',
+      ipnReply: { RspCode: '97' },
+    });
     expect(signer.verifyCallback({ ...ipn(), vnp_SecureHash: '' })).toMatchObject({ code: 'LT_VNPAY_SIGNATURE_MISSING' });
   });
 
   it('rejects a call for another terminal', () => {
-    expect(signer.verifyCallback(ipn({ vnp_TmnCode: 'OTHER001' }))).toMatchObject({ ok: false, code: 'LT_VNPAY_TERMINAL_MISMATCH' });
+    expect(signer.verifyCallback(ipn({ vnp_TmnCode: 'OTHER001' }))).toMatchObject({
+      ok: false,
+      code: 'LT_VNPAY_TERMINAL_MISMATCH',
+    });
   });
 
   it('rejects signed but unusable fields with 99', () => {
-    expect(signer.verifyCallback(ipn({ vnp_Amount: '12345' }))).toMatchObject({ ok: false, code: 'LT_VNPAY_MALFORMED', ipnReply: { RspCode: '99' } });
+    expect(signer.verifyCallback(ipn({ vnp_Amount: '12345' }))).toMatchObject({
+      ok: false,
+      code: 'LT_VNPAY_MALFORMED',
+      ipnReply: { RspCode: '99' },
+    });
     expect(signer.verifyCallback(ipn({ vnp_TxnRef: '' }))).toMatchObject({ code: 'LT_VNPAY_MALFORMED' });
     expect(signer.verifyCallback(ipn({ vnp_ResponseCode: 'ok' }))).toMatchObject({ code: 'LT_VNPAY_MALFORMED' });
   });

@@ -51,8 +51,7 @@ const reject = (code: VnpayRejectionCode, message: string): VnpayCallbackResult 
   ok: false,
   code,
   message,
-  ipnReply:
-    code === 'LT_VNPAY_MALFORMED' ? VNPAY_IPN_REPLIES.unknownError : VNPAY_IPN_REPLIES.invalidSignature,
+  ipnReply: code === 'LT_VNPAY_MALFORMED' ? VNPAY_IPN_REPLIES.unknownError : VNPAY_IPN_REPLIES.invalidSignature,
 });
 
 /**
@@ -60,10 +59,7 @@ const reject = (code: VnpayRejectionCode, message: string): VnpayCallbackResult 
  * for one terminal. Never throws on hostile input. Order, as in the demos [V1]: shape → terminal →
  * checksum (constant time) → fields. The caller then checks the order and the amount, in that order.
  */
-export function verifyVnpayCallback(
-  terminal: { tmnCode: string; hashSecret: string },
-  query: unknown,
-): VnpayCallbackResult {
+export function verifyVnpayCallback(terminal: { tmnCode: string; hashSecret: string }, query: unknown): VnpayCallbackResult {
   const read = readFlatRecord(query, LIMITS);
   if (!read.ok) return reject('LT_VNPAY_MALFORMED', read.reason);
   const p = read.record;
@@ -81,7 +77,8 @@ export function verifyVnpayCallback(
   const amountVnd = fromVnpayAmount(p.vnp_Amount);
   if (!p.vnp_TxnRef) return reject('LT_VNPAY_MALFORMED', 'vnp_TxnRef is missing');
   if (amountVnd === undefined) return reject('LT_VNPAY_MALFORMED', 'vnp_Amount is not a whole VND amount × 100');
-  if (!p.vnp_ResponseCode || !CODE.test(p.vnp_ResponseCode)) return reject('LT_VNPAY_MALFORMED', 'vnp_ResponseCode is missing or malformed');
+  if (!p.vnp_ResponseCode || !CODE.test(p.vnp_ResponseCode))
+    return reject('LT_VNPAY_MALFORMED', 'vnp_ResponseCode is missing or malformed');
   const status = p.vnp_TransactionStatus || undefined;
   if (status !== undefined && !CODE.test(status)) return reject('LT_VNPAY_MALFORMED', 'vnp_TransactionStatus is malformed');
   const params: Record<string, string> = {};

@@ -4,10 +4,7 @@
  * can map a VnpayError to its own HubError without a lookup table; this package stays dependency-free
  * (the skeleton gives it no dependencies, and the reference recommends a small signer with none, §5).
  */
-export type VnpayErrorCode =
-  | 'LT_VNPAY_INVALID_CONFIG'
-  | 'LT_VNPAY_INVALID_AMOUNT'
-  | 'LT_VNPAY_INVALID_INPUT';
+export type VnpayErrorCode = 'LT_VNPAY_INVALID_CONFIG' | 'LT_VNPAY_INVALID_AMOUNT' | 'LT_VNPAY_INVALID_INPUT';
 
 export interface VnpayErrorDetail {
   /** Name of the offending option or field, e.g. `tmnCode`, `orderInfo`. */

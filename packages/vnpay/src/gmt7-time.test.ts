@@ -29,7 +29,16 @@ describe('GMT+7 stamps', () => {
   });
 
   it('refuses impossible or malformed stamps', () => {
-    for (const s of ['20240230120000', '20241301000000', '20240101246000', '2024010112000', 'x0240101120000', '', 20240101120000, null]) {
+    for (const s of [
+      '20240230120000',
+      '20241301000000',
+      '20240101246000',
+      '2024010112000',
+      'x0240101120000',
+      '',
+      20240101120000,
+      null,
+    ]) {
       expect(parseVnpayDate(s)).toBeUndefined();
     }
   });

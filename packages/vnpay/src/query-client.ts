@@ -18,7 +18,9 @@ export interface VnpayQueryClientOptions {
 
 export interface VnpayQueryClient {
   /** Signs, sends, verifies. Transport errors become `no_answer` (code LT_VNPAY_QUERY_FAILED, `cause` kept). */
-  queryDr(req: VnpayQueryDrRequest): Promise<VnpayQueryDrOutcome | { kind: 'no_answer'; code: 'LT_VNPAY_QUERY_FAILED'; message: string; cause: unknown }>;
+  queryDr(
+    req: VnpayQueryDrRequest,
+  ): Promise<VnpayQueryDrOutcome | { kind: 'no_answer'; code: 'LT_VNPAY_QUERY_FAILED'; message: string; cause: unknown }>;
 }
 
 /** Reconciliation's view of VNPAY: one call in, one outcome out, never a false "unpaid". */

@@ -71,10 +71,7 @@ export function vnpayPipeData(fields: readonly string[], values: Readonly<Record
 }
 
 /** Builds and signs a querydr body. Pure; the caller POSTs it (see createVnpayQueryClient). */
-export function buildVnpayQueryDr(
-  terminal: { tmnCode: string; hashSecret: string },
-  req: VnpayQueryDrRequest,
-): VnpayQueryDrBody {
+export function buildVnpayQueryDr(terminal: { tmnCode: string; hashSecret: string }, req: VnpayQueryDrRequest): VnpayQueryDrBody {
   const bad = (field: string, reason: string): never => {
     throw new VnpayError('LT_VNPAY_INVALID_INPUT', `invalid ${field}: ${reason}`, [{ field, reason }]);
   };
@@ -83,8 +80,7 @@ export function buildVnpayQueryDr(
   assertTxnRef(req.txnRef);
   assertVnpayOrderInfo(req.orderInfo);
   assertVnpayIp(req.ipAddr);
-  const transactionDate =
-    req.transactionDate instanceof Date ? formatVnpayDate(req.transactionDate) : req.transactionDate;
+  const transactionDate = req.transactionDate instanceof Date ? formatVnpayDate(req.transactionDate) : req.transactionDate;
   if (parseVnpayDate(transactionDate) === undefined) bad('transactionDate', 'must be a Date or a yyyyMMddHHmmss GMT+7 stamp');
   if (req.transactionNo !== undefined && !TRANSACTION_NO.test(req.transactionNo)) bad('transactionNo', 'must be 1-15 digits');
   const body: Record<string, string> = {
@@ -109,7 +105,13 @@ export function buildVnpayQueryDr(
  * or a broken proxy would send (§1.7).
  */
 export type VnpayQueryDrOutcome =
-  | { kind: 'paid'; amountVnd: number; transactionNo: string | undefined; payDate: string | undefined; response: VnpayQueryDrResponse }
+  | {
+      kind: 'paid';
+      amountVnd: number;
+      transactionNo: string | undefined;
+      payDate: string | undefined;
+      response: VnpayQueryDrResponse;
+    }
   /** `vnp_TransactionStatus` `01`: not completed yet; query again until the payment expires. */
   | { kind: 'pending'; response: VnpayQueryDrResponse }
   /** A final failure (`02` error; `08` timed out and `11` cancelled are inferred [V6d]). */
@@ -149,7 +151,11 @@ export function verifyVnpayQueryDrResponse(
   body: unknown,
   expect?: { txnRef?: string },
 ): VnpayQueryDrOutcome {
-  const none = (code: VnpayRejectionCode | 'LT_VNPAY_QUERY_REFUSED', message: string, responseCode?: string): VnpayQueryDrOutcome =>
+  const none = (
+    code: VnpayRejectionCode | 'LT_VNPAY_QUERY_REFUSED',
+    message: string,
+    responseCode?: string,
+  ): VnpayQueryDrOutcome =>
     responseCode === undefined ? { kind: 'no_answer', code, message } : { kind: 'no_answer', code, message, responseCode };
   const read = readFlatRecord(body, LIMITS);
   if (!read.ok) return none('LT_VNPAY_MALFORMED', read.reason);
@@ -157,7 +163,8 @@ export function verifyVnpayQueryDrResponse(
   const rc = /^\d{2}$/.test(p.vnp_ResponseCode ?? '') ? p.vnp_ResponseCode : undefined;
   if (!p.vnp_SecureHash) return none('LT_VNPAY_SIGNATURE_MISSING', 'answer is not signed', rc);
   const expected = vnpayHmac(terminal.hashSecret, vnpayPipeData(VNPAY_QUERYDR_RESPONSE_HASH_FIELDS, p));
-  if (!hexSignatureEquals(expected, p.vnp_SecureHash)) return none('LT_VNPAY_SIGNATURE_MISMATCH', 'answer signature does not match', rc);
+  if (!hexSignatureEquals(expected, p.vnp_SecureHash))
+    return none('LT_VNPAY_SIGNATURE_MISMATCH', 'answer signature does not match', rc);
   if (p.vnp_TmnCode !== terminal.tmnCode) return none('LT_VNPAY_TERMINAL_MISMATCH', 'answer is for another terminal', rc);
   if (rc === undefined) return none('LT_VNPAY_MALFORMED', 'vnp_ResponseCode missing or malformed');
   if (expect?.txnRef !== undefined && p.vnp_TxnRef !== expect.txnRef) {
@@ -187,7 +194,13 @@ export function verifyVnpayQueryDrResponse(
   if (type !== undefined && type !== '01') return { kind: 'needs_review', reason: `transaction type ${type} (refund)`, response };
   if (status === '00') {
     if (response.amountVnd === undefined) return none('LT_VNPAY_MALFORMED', 'paid answer without a valid vnp_Amount', rc);
-    return { kind: 'paid', amountVnd: response.amountVnd, transactionNo: response.transactionNo, payDate: response.payDate, response };
+    return {
+      kind: 'paid',
+      amountVnd: response.amountVnd,
+      transactionNo: response.transactionNo,
+      payDate: response.payDate,
+      response,
+    };
   }
   if (status === '01') return { kind: 'pending', response };
   if (status !== undefined && FAILED.has(status)) return { kind: 'failed', transactionStatus: status, response };

@@ -63,10 +63,14 @@ export interface VnpayRefundRequest {
 const ASCII_INFO = /^[A-Za-z0-9 .,:_-]{1,255}$/;
 
 /** Builds and signs a refund body. Throws RangeError on bad input (the adapter turns it into a failed refund). */
-export function buildVnpayRefund(terminal: { tmnCode: string; hashSecret: string }, r: VnpayRefundRequest): Readonly<Record<string, string>> {
+export function buildVnpayRefund(
+  terminal: { tmnCode: string; hashSecret: string },
+  r: VnpayRefundRequest,
+): Readonly<Record<string, string>> {
   if (!/^[A-Za-z0-9_-]{1,50}$/.test(r.requestId)) throw new RangeError('requestId: 1-50 of [A-Za-z0-9_-]');
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(r.txnRef)) throw new RangeError('txnRef');
-  if (!Number.isSafeInteger(r.amountVnd) || r.amountVnd < 1 || r.amountVnd * 100 > Number.MAX_SAFE_INTEGER) throw new RangeError('amountVnd');
+  if (!Number.isSafeInteger(r.amountVnd) || r.amountVnd < 1 || r.amountVnd * 100 > Number.MAX_SAFE_INTEGER)
+    throw new RangeError('amountVnd');
   if (!parseVnpayDate(r.transactionDate)) throw new RangeError('transactionDate must be yyyyMMddHHmmss');
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(r.createBy)) throw new RangeError('createBy');
   if (!ASCII_INFO.test(r.orderInfo)) throw new RangeError('orderInfo: letters, digits, space and .,:_- only');
@@ -86,7 +90,10 @@ export function buildVnpayRefund(terminal: { tmnCode: string; hashSecret: string
     vnp_IpAddr: r.ipAddr,
     vnp_OrderInfo: r.orderInfo,
   };
-  return Object.freeze({ ...f, vnp_SecureHash: vnpayHmac(terminal.hashSecret, vnpayPipeData(VNPAY_REFUND_REQUEST_HASH_FIELDS, f)) });
+  return Object.freeze({
+    ...f,
+    vnp_SecureHash: vnpayHmac(terminal.hashSecret, vnpayPipeData(VNPAY_REFUND_REQUEST_HASH_FIELDS, f)),
+  });
 }
 
 export type VnpayRefundOutcome =
@@ -98,7 +105,11 @@ export type VnpayRefundOutcome =
   | { kind: 'no_answer'; message: string; responseCode?: string };
 
 /** Verifies a refund answer (signature over the refund response fields, our terminal, our TxnRef). */
-export function readVnpayRefundResponse(terminal: { tmnCode: string; hashSecret: string }, body: unknown, expect: { txnRef: string }): VnpayRefundOutcome {
+export function readVnpayRefundResponse(
+  terminal: { tmnCode: string; hashSecret: string },
+  body: unknown,
+  expect: { txnRef: string },
+): VnpayRefundOutcome {
   const read = readFlatRecord(body, { maxKeys: 64, maxValueLength: 2048, allowNumbers: true });
   if (!read.ok) return { kind: 'no_answer', message: read.reason };
   const p = read.record;
@@ -107,10 +118,17 @@ export function readVnpayRefundResponse(terminal: { tmnCode: string; hashSecret:
   // VNPAY leaves some refusals unsigned [V6a]: a refusal changes nothing here (the amount is freed and the
   // operator sees why), so it is read without a signature; an acceptance must be signed.
   if (rc && rc !== '00' && !p.vnp_SecureHash) return { kind: 'refused', responseCode: rc, message: p.vnp_Message ?? '' };
-  if (!p.vnp_SecureHash || !hexSignatureEquals(vnpayHmac(terminal.hashSecret, vnpayPipeData(VNPAY_REFUND_RESPONSE_HASH_FIELDS, p)), p.vnp_SecureHash))
+  if (
+    !p.vnp_SecureHash ||
+    !hexSignatureEquals(vnpayHmac(terminal.hashSecret, vnpayPipeData(VNPAY_REFUND_RESPONSE_HASH_FIELDS, p)), p.vnp_SecureHash)
+  )
     return { kind: 'no_answer', message: 'answer signature missing or wrong', ...(rc ? { responseCode: rc } : {}) };
-  if (p.vnp_TmnCode !== terminal.tmnCode || p.vnp_TxnRef !== expect.txnRef) return { kind: 'no_answer', message: 'answer is for another terminal or order' };
-  if (rc !== '00') return rc ? { kind: 'refused', responseCode: rc, message: p.vnp_Message ?? '' } : { kind: 'no_answer', message: 'vnp_ResponseCode missing' };
+  if (p.vnp_TmnCode !== terminal.tmnCode || p.vnp_TxnRef !== expect.txnRef)
+    return { kind: 'no_answer', message: 'answer is for another terminal or order' };
+  if (rc !== '00')
+    return rc
+      ? { kind: 'refused', responseCode: rc, message: p.vnp_Message ?? '' }
+      : { kind: 'no_answer', message: 'vnp_ResponseCode missing' };
   const amountVnd = fromVnpayAmount(p.vnp_Amount);
   return {
     kind: 'accepted',

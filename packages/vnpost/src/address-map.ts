@@ -89,7 +89,8 @@ export function createAddressMapper(table: AddressMapTable, catalogue: readonly 
       }
       if (address.provinceName && address.communeName) {
         const hit = byName.get(`${nameKey(address.provinceName)}|${nameKey(address.communeName)}`);
-        if (hit) return { ProvinceCode: hit.provinceCode, DistrictCode: 'VNPOST', CommuneCode: hit.communeCode, via: 'catalogue' };
+        if (hit)
+          return { ProvinceCode: hit.provinceCode, DistrictCode: 'VNPOST', CommuneCode: hit.communeCode, via: 'catalogue' };
       }
       const what = address.communeCode ? `commune code ${address.communeCode}` : 'the commune';
       throw unmapped(

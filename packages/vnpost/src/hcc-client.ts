@@ -66,7 +66,10 @@ export function createHccClient(opts: HccClientOptions): HccClient {
     });
     const b = res.data;
     if (!isObj(b) || typeof b.access_token !== 'string' || b.access_token === '') {
-      throw new PostalError(PostalErrorCodes.AUTH_FAILED, 'VNPost HCC token: no access_token in the reply', { kind: 'upstream', messageVi: 'Không lấy được token VNPost (HCC)' });
+      throw new PostalError(PostalErrorCodes.AUTH_FAILED, 'VNPost HCC token: no access_token in the reply', {
+        kind: 'upstream',
+        messageVi: 'Không lấy được token VNPost (HCC)',
+      });
     }
     const ttl = typeof b.expires_in === 'number' && b.expires_in > 0 ? b.expires_in : 300;
     // Renew a minute early, so a token never expires in flight.
@@ -74,7 +77,10 @@ export function createHccClient(opts: HccClientOptions): HccClient {
     return token.value;
   };
 
-  const authed = async <T>(config: { method: 'GET' | 'POST'; url: string; data?: unknown; params?: Record<string, string> }, retry: RetryPolicy): Promise<T> => {
+  const authed = async <T>(
+    config: { method: 'GET' | 'POST'; url: string; data?: unknown; params?: Record<string, string> },
+    retry: RetryPolicy,
+  ): Promise<T> => {
     for (let renewed = false; ; renewed = true) {
       const t = await bearer();
       try {
@@ -113,20 +119,30 @@ export function createHccClient(opts: HccClientOptions): HccClient {
       };
       const reply = await authed<unknown>({ method: 'POST', url: opts.orderUrl, data: body }, once);
       const status = isObj(reply) ? String(reply.Status ?? '') : '';
-      if (status === '100' || status === '101') return { orderCode: order.orderCode, itemCode: null, originalId: null, status, totalFee: null };
+      if (status === '100' || status === '101')
+        return { orderCode: order.orderCode, itemCode: null, originalId: null, status, totalFee: null };
       const msg = isObj(reply) ? String(reply.Message ?? '').slice(0, 300) : 'unexpected reply';
-      throw new PostalError(PostalErrorCodes.REFUSED, `VNPost HCC refused order ${order.orderCode}: Status ${status || '?'} ${msg}`, {
-        kind: 'upstream',
-        retriable: false,
-        messageVi: `VNPost (HCC) từ chối đơn ${order.orderCode}: ${msg}`,
-      });
+      throw new PostalError(
+        PostalErrorCodes.REFUSED,
+        `VNPost HCC refused order ${order.orderCode}: Status ${status || '?'} ${msg}`,
+        {
+          kind: 'upstream',
+          retriable: false,
+          messageVi: `VNPost (HCC) từ chối đơn ${order.orderCode}: ${msg}`,
+        },
+      );
     },
     async tracking(lastId, pageSize = 100) {
       const params: Record<string, string> = { pagesize: String(pageSize) };
       if (lastId) params.lastId = lastId;
       const reply = await authed<unknown>({ method: 'GET', url: opts.trackingUrl, params }, reads);
-      const docs = isObj(reply) && isObj(reply._embedded) && Array.isArray(reply._embedded['rh:doc']) ? reply._embedded['rh:doc'] : null;
-      if (!docs) throw new PostalError(PostalErrorCodes.BAD_REPLY, 'VNPost HCC tracking: unexpected reply shape', { kind: 'upstream', retriable: true });
+      const docs =
+        isObj(reply) && isObj(reply._embedded) && Array.isArray(reply._embedded['rh:doc']) ? reply._embedded['rh:doc'] : null;
+      if (!docs)
+        throw new PostalError(PostalErrorCodes.BAD_REPLY, 'VNPost HCC tracking: unexpected reply shape', {
+          kind: 'upstream',
+          retriable: true,
+        });
       const events: HccTrackingEvent[] = [];
       let last = lastId;
       for (const d of docs) {

@@ -47,7 +47,12 @@ const reads: RetryPolicy = { maxAttempts: 3, minDelayMs: 200, maxDelayMs: 2_000,
 const once: RetryPolicy = { maxAttempts: 1, minDelayMs: 0, maxDelayMs: 0, factor: 1, jitter: 0 };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : null;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function badReply(what: string): PostalError {
@@ -99,7 +104,11 @@ export function createMyVnpostClient(opts: MyVnpostClientOptions): MyVnpostClien
 
   const fetchToken = async (): Promise<string> => {
     const res = await http.request<unknown>(
-      { method: 'POST', url: op('GetAccessToken'), data: { username: opts.username, password: opts.password, customerCode: opts.customerCode } },
+      {
+        method: 'POST',
+        url: op('GetAccessToken'),
+        data: { username: opts.username, password: opts.password, customerCode: opts.customerCode },
+      },
       { retry: reads },
     );
     const body = res.data;
@@ -111,13 +120,17 @@ export function createMyVnpostClient(opts: MyVnpostClientOptions): MyVnpostClien
       messageVi: `MyVNPost từ chối cấp token: ${why}`,
     });
   };
-  const currentToken = () => (token ??= fetchToken().catch((err: unknown) => {
-    token = undefined;
-    throw err;
-  }));
+  const currentToken = () =>
+    (token ??= fetchToken().catch((err: unknown) => {
+      token = undefined;
+      throw err;
+    }));
 
   /** One authenticated call; a 401/403 renews the token and tries once more [code N4, X3]. */
-  const call = async <T>(config: { method: 'GET' | 'POST'; url: string; data?: unknown; params?: Record<string, string> }, retry: RetryPolicy): Promise<T> => {
+  const call = async <T>(
+    config: { method: 'GET' | 'POST'; url: string; data?: unknown; params?: Record<string, string> },
+    retry: RetryPolicy,
+  ): Promise<T> => {
     for (let renewed = false; ; renewed = true) {
       const t = await currentToken();
       try {
@@ -192,7 +205,10 @@ export function createMyVnpostClient(opts: MyVnpostClientOptions): MyVnpostClien
       return orderRecordOf(reply, orderCode);
     },
     async statusHistory(itemCode) {
-      const reply = await call<unknown>({ method: 'GET', url: op('GetStatusHistoryOrder'), params: { type: '1', code: itemCode } }, reads);
+      const reply = await call<unknown>(
+        { method: 'GET', url: op('GetStatusHistoryOrder'), params: { type: '1', code: itemCode } },
+        reads,
+      );
       const data = isObj(reply) && Array.isArray(reply.data) ? reply.data : null;
       if (!data) throw badReply('GetStatusHistoryOrder');
       const entry = data.find((d) => isObj(d) && d.itemCode === itemCode) ?? data[0];
@@ -208,7 +224,11 @@ export function createMyVnpostClient(opts: MyVnpostClientOptions): MyVnpostClien
       const reply = await call<unknown>({ method: 'POST', url: op('orderCancel'), data: { OriginalId: originalId } }, once);
       if (!isObj(reply) || typeof reply.Type !== 'string') throw badReply('orderCancel');
       // Type 00 ok, 02 pending approval, anything else refused [code X4].
-      return { accepted: reply.Type === '00', pendingApproval: reply.Type === '02', message: String(reply.Message ?? '').slice(0, 300) };
+      return {
+        accepted: reply.Type === '00',
+        pendingApproval: reply.Type === '02',
+        message: String(reply.Message ?? '').slice(0, 300),
+      };
     },
     async communes() {
       const [provinces, communes] = await Promise.all([
@@ -217,7 +237,8 @@ export function createMyVnpostClient(opts: MyVnpostClientOptions): MyVnpostClien
       ]);
       if (!Array.isArray(provinces) || !Array.isArray(communes)) throw badReply('catalogue');
       const provinceName = new Map<string, string>();
-      for (const p of provinces) if (isObj(p) && str(p.provinceCode)) provinceName.set(str(p.provinceCode)!, String(p.provinceName ?? ''));
+      for (const p of provinces)
+        if (isObj(p) && str(p.provinceCode)) provinceName.set(str(p.provinceCode)!, String(p.provinceName ?? ''));
       const out: VnpostCommune[] = [];
       for (const c of communes) {
         if (!isObj(c)) continue;
@@ -225,7 +246,12 @@ export function createMyVnpostClient(opts: MyVnpostClientOptions): MyVnpostClien
         const prov = str(c.provinceCode) ?? str(c.districtCode);
         const code = str(c.communeCode);
         if (!prov || !code || !provinceName.has(prov)) continue;
-        out.push({ provinceCode: prov, provinceName: provinceName.get(prov)!, communeCode: code, communeName: String(c.communeName ?? '') });
+        out.push({
+          provinceCode: prov,
+          provinceName: provinceName.get(prov)!,
+          communeCode: code,
+          communeName: String(c.communeName ?? ''),
+        });
       }
       return out;
     },

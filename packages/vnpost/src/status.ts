@@ -2,7 +2,16 @@
  * Our postal states, the ones `postal.events.v1` publishes. `unknown` keeps a status code we cannot map:
  * it is recorded and flagged for operators, never dropped (issue 15).
  */
-export const POSTAL_STATES = ['created', 'picked-up', 'in-transit', 'delivered', 'failed', 'returned', 'cancelled', 'unknown'] as const;
+export const POSTAL_STATES = [
+  'created',
+  'picked-up',
+  'in-transit',
+  'delivered',
+  'failed',
+  'returned',
+  'cancelled',
+  'unknown',
+] as const;
 export type PostalState = (typeof POSTAL_STATES)[number];
 
 /** States after which VNPost will not move the order again (polling stops). */

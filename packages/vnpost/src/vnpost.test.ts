@@ -9,8 +9,22 @@ import { PostalErrorCodes } from './errors.js';
 describe('MyVNPost status codes', () => {
   it('maps every code the reference lists (vnpost.md §1) to a state or to "no parcel movement"', () => {
     const expected: Record<number, string | null> = {
-      0: 'created', 1: 'created', 5: 'failed', 6: 'picked-up', 8: 'failed', 9: 'cancelled', 10: 'in-transit', 12: 'in-transit',
-      14: 'delivered', 15: 'failed', 19: 'returned', 22: 'cancelled', 24: 'failed', 28: null, 29: null, [-8]: 'cancelled',
+      0: 'created',
+      1: 'created',
+      5: 'failed',
+      6: 'picked-up',
+      8: 'failed',
+      9: 'cancelled',
+      10: 'in-transit',
+      12: 'in-transit',
+      14: 'delivered',
+      15: 'failed',
+      19: 'returned',
+      22: 'cancelled',
+      24: 'failed',
+      28: null,
+      29: null,
+      [-8]: 'cancelled',
     };
     for (const [code, state] of Object.entries(expected)) expect(myvnpostState(Number(code))).toBe(state);
     for (const code of MYVNPOST_KNOWN_CODES) expect(myvnpostState(code)).not.toBe('unknown');
@@ -40,19 +54,27 @@ describe('MyVNPost webhook signature', () => {
   it('refuses a changed status, another key, and malformed input', () => {
     expect(verifyWebhook(publicKey, sig, '05/12/2026 10:00:00', 'EM123456789VN', 15)).toBe(false);
     expect(verifyWebhook(other.publicKey, sig, '05/12/2026 10:00:00', 'EM123456789VN', 14)).toBe(false);
-    for (const bad of [undefined, '', 42, 'x'.repeat(5000), '%%%not-base64%%%']) expect(verifyWebhook(publicKey, bad, '05/12/2026 10:00:00', 'EM123456789VN', 14)).toBe(false);
+    for (const bad of [undefined, '', 42, 'x'.repeat(5000), '%%%not-base64%%%'])
+      expect(verifyWebhook(publicKey, bad, '05/12/2026 10:00:00', 'EM123456789VN', 14)).toBe(false);
     expect(verifyWebhook(publicKey, sig, { toString: () => 'x' }, 'EM123456789VN', 14)).toBe(false);
   });
 });
 
 describe('address mapping', () => {
-  const mapper = createAddressMapper(
-    { units: { '00004': { province: '10', commune: '11022' } } },
-    [{ provinceCode: '70', provinceName: 'Thành phố Hồ Chí Minh', communeCode: '70103', communeName: 'Phường Sài Gòn' }],
-  );
+  const mapper = createAddressMapper({ units: { '00004': { province: '10', commune: '11022' } } }, [
+    { provinceCode: '70', provinceName: 'Thành phố Hồ Chí Minh', communeCode: '70103', communeName: 'Phường Sài Gòn' },
+  ]);
   it('maps by the table first, then by VNPost catalogue names, with district "VNPOST"', () => {
-    expect(mapper.map({ street: '1 Tràng Tiền', communeCode: '00004' })).toEqual({ ProvinceCode: '10', DistrictCode: 'VNPOST', CommuneCode: '11022', via: 'table' });
-    expect(mapper.map({ street: '2 Lê Lợi', provinceName: 'TP. Hồ Chí Minh', communeName: 'phường sài gòn' })).toMatchObject({ CommuneCode: '70103', via: 'catalogue' });
+    expect(mapper.map({ street: '1 Tràng Tiền', communeCode: '00004' })).toEqual({
+      ProvinceCode: '10',
+      DistrictCode: 'VNPOST',
+      CommuneCode: '11022',
+      via: 'table',
+    });
+    expect(mapper.map({ street: '2 Lê Lợi', provinceName: 'TP. Hồ Chí Minh', communeName: 'phường sài gòn' })).toMatchObject({
+      CommuneCode: '70103',
+      via: 'catalogue',
+    });
   });
   it('refuses an unmappable address with a clear error naming the field', () => {
     try {
@@ -74,7 +96,13 @@ describe('address mapping', () => {
 describe('MyVNPost reply shapes', () => {
   it('reads the record plain, wrapped in data, and nested as getOrder answers', () => {
     const rec = { saleOrderCode: 'H22-1', itemCode: 'EM1VN', originalID: 'O1', status: 1, totalFee: 25000 };
-    expect(orderRecordOf(rec, 'H22-1')).toEqual({ orderCode: 'H22-1', itemCode: 'EM1VN', originalId: 'O1', status: '1', totalFee: 25000 });
+    expect(orderRecordOf(rec, 'H22-1')).toEqual({
+      orderCode: 'H22-1',
+      itemCode: 'EM1VN',
+      originalId: 'O1',
+      status: '1',
+      totalFee: 25000,
+    });
     expect(orderRecordOf({ data: rec }, 'H22-1')?.itemCode).toBe('EM1VN');
     expect(orderRecordOf([{ results: [rec] }], 'H22-1')?.originalId).toBe('O1');
     expect(orderRecordOf([{ results: [] }], 'H22-1')).toBeNull();

@@ -12,7 +12,9 @@ export function webhookSigningString(sendDate: string, itemCode: string, status:
 }
 
 export function signWebhook(privateKey: KeyObject | string, sendDate: string, itemCode: string, status: string | number): string {
-  return createSign('RSA-SHA256').update(webhookSigningString(sendDate, itemCode, status), 'utf8').sign(privateKey, 'base64');
+  return createSign('RSA-SHA256')
+    .update(webhookSigningString(sendDate, itemCode, status), 'utf8')
+    .sign(privateKey, 'base64');
 }
 
 /** Whether `signature` (base64) is VNPost's over the first record; false on any malformed input. */
@@ -27,7 +29,9 @@ export function verifyWebhook(
   if (typeof sendDate !== 'string' || typeof itemCode !== 'string') return false;
   if (typeof status !== 'string' && typeof status !== 'number') return false;
   try {
-    return createVerify('RSA-SHA256').update(webhookSigningString(sendDate, itemCode, status), 'utf8').verify(publicKey, signature, 'base64');
+    return createVerify('RSA-SHA256')
+      .update(webhookSigningString(sendDate, itemCode, status), 'utf8')
+      .verify(publicKey, signature, 'base64');
   } catch {
     return false;
   }

@@ -18,8 +18,20 @@ export const webhooksConfigProperties = {
     default: '',
     description: 'comma-separated CIDRs allowed although private/loopback/link-local (e.g. 127.0.0.1/32 for the sandbox)',
   },
-  WEBHOOKS_TIMEOUT_MS: { type: 'integer', default: 10_000, minimum: 100, maximum: 60_000, description: 'timeout of one delivery POST' },
-  WEBHOOKS_RETRY_HOURS: { type: 'integer', default: 72, minimum: 24, maximum: 720, description: 'how long a delivery is retried before it is marked failed' },
+  WEBHOOKS_TIMEOUT_MS: {
+    type: 'integer',
+    default: 10_000,
+    minimum: 100,
+    maximum: 60_000,
+    description: 'timeout of one delivery POST',
+  },
+  WEBHOOKS_RETRY_HOURS: {
+    type: 'integer',
+    default: 72,
+    minimum: 24,
+    maximum: 720,
+    description: 'how long a delivery is retried before it is marked failed',
+  },
   WEBHOOKS_SECRET_OVERLAP_HOURS: {
     type: 'integer',
     default: 24,

@@ -113,7 +113,15 @@ export function createWebhookDispatcher(opts: WebhookDispatcherOptions): Webhook
           [d.id, giveUp ? 'failed' : 'pending', n, next, result.statusCode ?? null, result.error ?? null],
         );
         log[giveUp ? 'warn' : 'info'](
-          { deliveryId: d.id, subscriptionId: d.subscriptionId, eventType: d.eventType, attempt: n, status: result.statusCode, error: result.error, gaveUp: giveUp },
+          {
+            deliveryId: d.id,
+            subscriptionId: d.subscriptionId,
+            eventType: d.eventType,
+            attempt: n,
+            status: result.statusCode,
+            error: result.error,
+            gaveUp: giveUp,
+          },
           giveUp ? 'webhook delivery gave up' : 'webhook delivery failed; will retry',
         );
       }
@@ -130,7 +138,9 @@ export function createWebhookDispatcher(opts: WebhookDispatcherOptions): Webhook
     const claimed = await claim();
     await Promise.all(
       claimed.map((d) =>
-        attempt(d).catch((err) => log.error({ err, deliveryId: d.id }, 'webhook delivery could not be recorded; retried after the lease')),
+        attempt(d).catch((err) =>
+          log.error({ err, deliveryId: d.id }, 'webhook delivery could not be recorded; retried after the lease'),
+        ),
       ),
     );
     return claimed.length;
@@ -187,7 +197,10 @@ export async function listDeliveries(
   return r.rows.map(toDelivery);
 }
 
-export async function getDelivery(db: pg.Pool, id: string): Promise<(DeliveryRow & { attemptsLog: import('./store.js').AttemptRow[] }) | undefined> {
+export async function getDelivery(
+  db: pg.Pool,
+  id: string,
+): Promise<(DeliveryRow & { attemptsLog: import('./store.js').AttemptRow[] }) | undefined> {
   const r = await db.query('SELECT * FROM webhook_deliveries WHERE id = $1', [id]);
   if (!r.rows[0]) return undefined;
   const a = await db.query('SELECT * FROM webhook_delivery_attempts WHERE delivery_id = $1 ORDER BY attempt', [id]);

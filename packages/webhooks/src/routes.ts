@@ -25,8 +25,20 @@ const subscriptionBody = {
   additionalProperties: false,
   properties: {
     url: { type: 'string', minLength: 8, maxLength: 2048 },
-    eventTypes: { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', maxLength: 120, pattern: EVENT_TYPE_PATTERN } },
-    agencies: { type: 'array', minItems: 1, maxItems: 200, uniqueItems: true, items: { type: 'string', maxLength: 60, pattern: AGENCY_PATTERN } },
+    eventTypes: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 50,
+      uniqueItems: true,
+      items: { type: 'string', maxLength: 120, pattern: EVENT_TYPE_PATTERN },
+    },
+    agencies: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 200,
+      uniqueItems: true,
+      items: { type: 'string', maxLength: 60, pattern: AGENCY_PATTERN },
+    },
     description: { type: 'string', maxLength: 500 },
     active: { type: 'boolean' },
   },
@@ -60,7 +72,12 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRoutesOpt
       .filter(({ t }) => !known.some((k) => k === t || t === '*' || (t.endsWith('.*') && k.startsWith(t.slice(0, -1)))));
     if (unknown.length) {
       throw webhookErrors.invalid(
-        unknown.map(({ t, i }) => ({ path: `/eventTypes/${i}`, code: 'LT_WEBHOOK_UNKNOWN_EVENT_TYPE', message: `Loại sự kiện không có: ${t}`, message_en: `unknown event type ${t}` })),
+        unknown.map(({ t, i }) => ({
+          path: `/eventTypes/${i}`,
+          code: 'LT_WEBHOOK_UNKNOWN_EVENT_TYPE',
+          message: `Loại sự kiện không có: ${t}`,
+          message_en: `unknown event type ${t}`,
+        })),
       );
     }
   };
@@ -75,7 +92,13 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRoutesOpt
       const agencies = b.agencies ?? client.agencies;
       checkScope(client, agencies);
       await opts.guard.checkTarget(b.url!);
-      const { subscription, secret } = await opts.store.create({ clientId: client.id, url: b.url!, eventTypes: b.eventTypes!, agencies, description: b.description });
+      const { subscription, secret } = await opts.store.create({
+        clientId: client.id,
+        url: b.url!,
+        eventTypes: b.eventTypes!,
+        agencies,
+        description: b.description,
+      });
       return reply.status(201).send({ ...subscription, secret });
     },
   );
@@ -85,7 +108,11 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRoutesOpt
     return { subscriptions: await opts.store.list(hasRole(client, 'operator') ? {} : { clientId: client.id }) };
   });
 
-  app.get<{ Params: { id: string } }>('/v1/webhooks/subscriptions/:id', { config: MANAGE, schema: { params: idParams } }, async (req) => (await owned(req, req.params.id)).sub);
+  app.get<{ Params: { id: string } }>(
+    '/v1/webhooks/subscriptions/:id',
+    { config: MANAGE, schema: { params: idParams } },
+    async (req) => (await owned(req, req.params.id)).sub,
+  );
 
   app.patch<{ Params: { id: string }; Body: Body }>(
     '/v1/webhooks/subscriptions/:id',
@@ -102,17 +129,25 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRoutesOpt
     },
   );
 
-  app.delete<{ Params: { id: string } }>('/v1/webhooks/subscriptions/:id', { config: MANAGE, schema: { params: idParams } }, async (req, reply) => {
-    const { sub } = await owned(req, req.params.id);
-    await opts.store.remove(sub.id);
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: { id: string } }>(
+    '/v1/webhooks/subscriptions/:id',
+    { config: MANAGE, schema: { params: idParams } },
+    async (req, reply) => {
+      const { sub } = await owned(req, req.params.id);
+      await opts.store.remove(sub.id);
+      return reply.status(204).send();
+    },
+  );
 
-  app.post<{ Params: { id: string } }>('/v1/webhooks/subscriptions/:id/rotate-secret', { config: MANAGE, schema: { params: idParams } }, async (req) => {
-    const { sub } = await owned(req, req.params.id);
-    const r = (await opts.store.rotateSecret(sub.id, opts.secretOverlapMs))!;
-    return { ...r.subscription, secret: r.secret };
-  });
+  app.post<{ Params: { id: string } }>(
+    '/v1/webhooks/subscriptions/:id/rotate-secret',
+    { config: MANAGE, schema: { params: idParams } },
+    async (req) => {
+      const { sub } = await owned(req, req.params.id);
+      const r = (await opts.store.rotateSecret(sub.id, opts.secretOverlapMs))!;
+      return { ...r.subscription, secret: r.secret };
+    },
+  );
 
   app.get<{ Params: { id: string }; Querystring: { status?: string; limit?: number } }>(
     '/v1/webhooks/subscriptions/:id/deliveries',
@@ -123,7 +158,10 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRoutesOpt
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { status: { enum: ['pending', 'delivered', 'failed'] }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } },
+          properties: {
+            status: { enum: ['pending', 'delivered', 'failed'] },
+            limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
+          },
         },
       },
     },
@@ -134,21 +172,29 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookRoutesOpt
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/webhooks/deliveries/:id', { config: MANAGE, schema: { params: idParams } }, async (req) => {
-    const d = await getDelivery(opts.pool, req.params.id);
-    if (!d) throw webhookErrors.deliveryNotFound();
-    await owned(req, d.subscriptionId).catch(() => {
-      throw webhookErrors.deliveryNotFound();
-    });
-    return d;
-  });
+  app.get<{ Params: { id: string } }>(
+    '/v1/webhooks/deliveries/:id',
+    { config: MANAGE, schema: { params: idParams } },
+    async (req) => {
+      const d = await getDelivery(opts.pool, req.params.id);
+      if (!d) throw webhookErrors.deliveryNotFound();
+      await owned(req, d.subscriptionId).catch(() => {
+        throw webhookErrors.deliveryNotFound();
+      });
+      return d;
+    },
+  );
 
-  app.post<{ Params: { id: string } }>('/v1/webhooks/deliveries/:id/redeliver', { config: MANAGE, schema: { params: idParams } }, async (req, reply) => {
-    const d = await getDelivery(opts.pool, req.params.id);
-    if (!d) throw webhookErrors.deliveryNotFound();
-    await owned(req, d.subscriptionId).catch(() => {
-      throw webhookErrors.deliveryNotFound();
-    });
-    return reply.status(202).send(await opts.dispatcher.redeliver(d.id));
-  });
+  app.post<{ Params: { id: string } }>(
+    '/v1/webhooks/deliveries/:id/redeliver',
+    { config: MANAGE, schema: { params: idParams } },
+    async (req, reply) => {
+      const d = await getDelivery(opts.pool, req.params.id);
+      if (!d) throw webhookErrors.deliveryNotFound();
+      await owned(req, d.subscriptionId).catch(() => {
+        throw webhookErrors.deliveryNotFound();
+      });
+      return reply.status(202).send(await opts.dispatcher.redeliver(d.id));
+    },
+  );
 }

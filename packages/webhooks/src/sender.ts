@@ -71,7 +71,12 @@ export function createWebhookSender(opts: { guard: TargetGuard; timeoutMs: numbe
           const finish = () => {
             const status = res.statusCode ?? 0;
             const excerpt = Buffer.concat(chunks).toString('utf8').slice(0, 512);
-            done({ ok: status >= 200 && status < 300, statusCode: status, responseExcerpt: excerpt, ...(status >= 200 && status < 300 ? {} : { error: `HTTP ${status}` }) });
+            done({
+              ok: status >= 200 && status < 300,
+              statusCode: status,
+              responseExcerpt: excerpt,
+              ...(status >= 200 && status < 300 ? {} : { error: `HTTP ${status}` }),
+            });
           };
           res.on('end', finish);
           res.on('close', finish);
@@ -81,7 +86,9 @@ export function createWebhookSender(opts: { guard: TargetGuard; timeoutMs: numbe
       const timer = setTimeout(() => {
         r.destroy(new Error(`timed out after ${opts.timeoutMs} ms`));
       }, opts.timeoutMs);
-      r.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, error: `${err.code ?? 'ERR'}: ${err.message}`.slice(0, 500) }));
+      r.on('error', (err: NodeJS.ErrnoException) =>
+        done({ ok: false, error: `${err.code ?? 'ERR'}: ${err.message}`.slice(0, 500) }),
+      );
       r.end(req.body);
     });
 }

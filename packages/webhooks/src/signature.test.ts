@@ -9,7 +9,9 @@ describe('webhook signature', () => {
     const header = signatureHeader(['whsec_a'], 1_780_000_000, body);
     const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
     expect(m).not.toBeNull();
-    const expected = createHmac('sha256', 'whsec_a').update(Buffer.from(`${m![1]}.${body}`, 'utf8')).digest('hex');
+    const expected = createHmac('sha256', 'whsec_a')
+      .update(Buffer.from(`${m![1]}.${body}`, 'utf8'))
+      .digest('hex');
     expect(m![2]).toBe(expected);
   });
 
@@ -19,7 +21,10 @@ describe('webhook signature', () => {
     expect(verifySignature(header, body, ['new'], { nowSeconds: 1_100 }).ok).toBe(true);
     expect(verifySignature(header, body, ['other'], { nowSeconds: 1_100 })).toEqual({ ok: false, reason: 'no_match' });
     expect(verifySignature(header, body, ['new'], { nowSeconds: 1_301 })).toEqual({ ok: false, reason: 'stale' });
-    expect(verifySignature(header, body.replace('Cấp', 'Cap'), ['new'], { nowSeconds: 1_000 })).toEqual({ ok: false, reason: 'no_match' });
+    expect(verifySignature(header, body.replace('Cấp', 'Cap'), ['new'], { nowSeconds: 1_000 })).toEqual({
+      ok: false,
+      reason: 'no_match',
+    });
     expect(verifySignature('garbage', body, ['new'], { nowSeconds: 1_000 })).toEqual({ ok: false, reason: 'malformed' });
     expect(verifySignature(undefined, body, ['new'], { nowSeconds: 1_000 })).toEqual({ ok: false, reason: 'malformed' });
   });

@@ -17,11 +17,17 @@ describe('SSRF guard', () => {
     ['ftp://hooks.example.vn/x', /only https/],
     ['not a url', /absolute URL/],
   ])('refuses %s', async (url, why) => {
-    await expect(production.checkTarget(url)).rejects.toMatchObject({ code: 'LT_WEBHOOK_TARGET_REFUSED', message: expect.stringMatching(why) });
+    await expect(production.checkTarget(url)).rejects.toMatchObject({
+      code: 'LT_WEBHOOK_TARGET_REFUSED',
+      message: expect.stringMatching(why),
+    });
   });
 
   it('resolves names and refuses one that points at loopback (localhost)', async () => {
-    await expect(production.checkTarget('https://localhost:8443/hook')).rejects.toMatchObject({ code: 'LT_WEBHOOK_TARGET_REFUSED', message: expect.stringMatching(/resolves to a private/) });
+    await expect(production.checkTarget('https://localhost:8443/hook')).rejects.toMatchObject({
+      code: 'LT_WEBHOOK_TARGET_REFUSED',
+      message: expect.stringMatching(/resolves to a private/),
+    });
   });
 
   it('accepts a public https address literal', async () => {
@@ -37,7 +43,11 @@ describe('SSRF guard', () => {
 
   it('the send-time lookup refuses a name resolving to a blocked address (DNS re-checked at connect)', async () => {
     const err = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
-      (production.lookup as unknown as (h: string, o: object, cb: (e: NodeJS.ErrnoException | null) => void) => void)('localhost', { all: true }, resolve),
+      (production.lookup as unknown as (h: string, o: object, cb: (e: NodeJS.ErrnoException | null) => void) => void)(
+        'localhost',
+        { all: true },
+        resolve,
+      ),
     );
     expect(err?.code).toBe('LT_WEBHOOK_TARGET_REFUSED');
   });

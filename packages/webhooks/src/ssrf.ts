@@ -21,13 +21,33 @@ export interface TargetPolicy {
 
 const blocked = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-  ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32], ['64:ff9b::', 96], ['100::', 64],
-] as const) blocked.addSubnet(net, prefix, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['2001:db8::', 32],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv6');
 
 function allowList(policy: TargetPolicy): BlockList {
   const l = new BlockList();
@@ -66,7 +86,12 @@ export function createTargetGuard(policy: TargetPolicy): TargetGuard {
     return !blocked.check(n.address, n.family);
   };
   const checkUrl = (text: string, path = '/url'): URL => {
-    if (typeof text !== 'string' || text.length > 2048) throw webhookErrors.targetRefused('URL missing or longer than 2048 characters', 'Địa chỉ trống hoặc dài quá 2048 ký tự', path);
+    if (typeof text !== 'string' || text.length > 2048)
+      throw webhookErrors.targetRefused(
+        'URL missing or longer than 2048 characters',
+        'Địa chỉ trống hoặc dài quá 2048 ký tự',
+        path,
+      );
     let u: URL;
     try {
       u = new URL(text);
@@ -74,23 +99,45 @@ export function createTargetGuard(policy: TargetPolicy): TargetGuard {
       throw webhookErrors.targetRefused('not an absolute URL', 'Không phải địa chỉ URL tuyệt đối', path);
     }
     if (u.protocol !== 'https:' && !(policy.allowHttp && u.protocol === 'http:')) {
-      throw webhookErrors.targetRefused(policy.allowHttp ? 'only http(s) URLs' : 'only https URLs are accepted', policy.allowHttp ? 'Chỉ chấp nhận http(s)' : 'Chỉ chấp nhận địa chỉ https', path);
+      throw webhookErrors.targetRefused(
+        policy.allowHttp ? 'only http(s) URLs' : 'only https URLs are accepted',
+        policy.allowHttp ? 'Chỉ chấp nhận http(s)' : 'Chỉ chấp nhận địa chỉ https',
+        path,
+      );
     }
-    if (u.username || u.password) throw webhookErrors.targetRefused('credentials in the URL are not accepted', 'Không được đặt thông tin đăng nhập trong URL', path);
+    if (u.username || u.password)
+      throw webhookErrors.targetRefused(
+        'credentials in the URL are not accepted',
+        'Không được đặt thông tin đăng nhập trong URL',
+        path,
+      );
     const host = u.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && !addressAllowed(host)) throw webhookErrors.targetRefused(`address ${host} is private, loopback or reserved`, `Địa chỉ ${host} thuộc mạng nội bộ hoặc dành riêng`, path);
+    if (isIP(host) && !addressAllowed(host))
+      throw webhookErrors.targetRefused(
+        `address ${host} is private, loopback or reserved`,
+        `Địa chỉ ${host} thuộc mạng nội bộ hoặc dành riêng`,
+        path,
+      );
     return u;
   };
   const resolveAll = (host: string): Promise<LookupAddress[]> =>
-    new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (err, addrs) => (err ? reject(err) : resolve(addrs))));
+    new Promise((resolve, reject) =>
+      dnsLookup(host, { all: true, verbatim: true }, (err, addrs) => (err ? reject(err) : resolve(addrs))),
+    );
   const guardedLookup = ((hostname: string, options: unknown, callback: unknown) => {
-    const cb = (typeof options === 'function' ? options : callback) as (err: NodeJS.ErrnoException | null, a?: unknown, f?: number) => void;
+    const cb = (typeof options === 'function' ? options : callback) as (
+      err: NodeJS.ErrnoException | null,
+      a?: unknown,
+      f?: number,
+    ) => void;
     const opts = (typeof options === 'object' && options !== null ? options : {}) as { all?: boolean };
     resolveAll(hostname).then(
       (addrs) => {
         const ok = addrs.filter((a) => addressAllowed(a.address));
         if (ok.length === 0 || ok.length !== addrs.length) {
-          const e = Object.assign(new Error(`webhook target ${hostname} resolves to a private, loopback or reserved address`), { code: 'LT_WEBHOOK_TARGET_REFUSED' });
+          const e = Object.assign(new Error(`webhook target ${hostname} resolves to a private, loopback or reserved address`), {
+            code: 'LT_WEBHOOK_TARGET_REFUSED',
+          });
           return cb(e);
         }
         if (opts.all) cb(null, ok);
@@ -113,7 +160,12 @@ export function createTargetGuard(policy: TargetPolicy): TargetGuard {
         throw webhookErrors.targetRefused(`host ${host} does not resolve`, `Không phân giải được tên miền ${host}`, path);
       }
       const bad = addrs.find((a) => !addressAllowed(a.address));
-      if (bad) throw webhookErrors.targetRefused(`host ${host} resolves to a private, loopback or reserved address`, `Tên miền ${host} trỏ tới địa chỉ nội bộ hoặc dành riêng`, path);
+      if (bad)
+        throw webhookErrors.targetRefused(
+          `host ${host} resolves to a private, loopback or reserved address`,
+          `Tên miền ${host} trỏ tới địa chỉ nội bộ hoặc dành riêng`,
+          path,
+        );
       return u;
     },
     lookup: guardedLookup,

@@ -107,7 +107,10 @@ export interface SubscriptionStore {
   create(s: NewSubscription): Promise<{ subscription: Subscription; secret: string }>;
   get(id: string): Promise<Subscription | undefined>;
   list(filter: { clientId?: string }): Promise<Subscription[]>;
-  update(id: string, patch: Partial<Pick<Subscription, 'url' | 'eventTypes' | 'agencies' | 'description' | 'active'>>): Promise<Subscription | undefined>;
+  update(
+    id: string,
+    patch: Partial<Pick<Subscription, 'url' | 'eventTypes' | 'agencies' | 'description' | 'active'>>,
+  ): Promise<Subscription | undefined>;
   remove(id: string): Promise<boolean>;
   /** New secret; the previous one keeps signing (second `v1`) for `overlapMs`. */
   rotateSecret(id: string, overlapMs: number): Promise<{ subscription: Subscription; secret: string } | undefined>;
@@ -143,7 +146,16 @@ export function createSubscriptionStore(deps: { db: Queryable; box: SecretBox; c
         `UPDATE webhook_subscriptions SET url = COALESCE($2, url), event_types = COALESCE($3, event_types), agencies = COALESCE($4, agencies),
            description = CASE WHEN $5::boolean THEN $6 ELSE description END, active = COALESCE($7, active), updated_at = $8
          WHERE id = $1 RETURNING *`,
-        [id, p.url ?? null, p.eventTypes ?? null, p.agencies ?? null, p.description !== undefined, p.description ?? null, p.active ?? null, clock.now()],
+        [
+          id,
+          p.url ?? null,
+          p.eventTypes ?? null,
+          p.agencies ?? null,
+          p.description !== undefined,
+          p.description ?? null,
+          p.active ?? null,
+          clock.now(),
+        ],
       );
       return r.rows[0] ? toSubscription(r.rows[0]) : undefined;
     },
@@ -162,14 +174,24 @@ export function createSubscriptionStore(deps: { db: Queryable; box: SecretBox; c
       return r.rows[0] ? { subscription: toSubscription(r.rows[0]), secret } : undefined;
     },
     async signingSecrets(id) {
-      const r = await db.query<{ url: string; active: boolean; secret_sealed: string; previous_secret_sealed: string | null; previous_secret_expires_at: Date | null }>(
+      const r = await db.query<{
+        url: string;
+        active: boolean;
+        secret_sealed: string;
+        previous_secret_sealed: string | null;
+        previous_secret_expires_at: Date | null;
+      }>(
         'SELECT url, active, secret_sealed, previous_secret_sealed, previous_secret_expires_at FROM webhook_subscriptions WHERE id = $1',
         [id],
       );
       const row = r.rows[0];
       if (!row) return undefined;
       const secrets = [box.open(row.secret_sealed)];
-      if (row.previous_secret_sealed && row.previous_secret_expires_at && row.previous_secret_expires_at.getTime() > clock.now().getTime()) {
+      if (
+        row.previous_secret_sealed &&
+        row.previous_secret_expires_at &&
+        row.previous_secret_expires_at.getTime() > clock.now().getTime()
+      ) {
         secrets.push(box.open(row.previous_secret_sealed));
       }
       return { url: row.url, active: row.active, secrets };
@@ -198,7 +220,9 @@ export async function enqueueWebhookEvent(
   const subs = await db.query<{ id: string; event_types: string[]; agencies: string[] }>(
     'SELECT id, event_types, agencies FROM webhook_subscriptions WHERE active',
   );
-  const targets = subs.rows.filter((s) => eventTypeMatches(s.event_types, args.event.type) && agencyMatches(s.agencies, args.agency));
+  const targets = subs.rows.filter(
+    (s) => eventTypeMatches(s.event_types, args.event.type) && agencyMatches(s.agencies, args.agency),
+  );
   if (targets.length === 0) return 0;
   const now = args.clock.now();
   const body = JSON.stringify(args.event);
@@ -208,7 +232,18 @@ export async function enqueueWebhookEvent(
       `INSERT INTO webhook_deliveries (id, subscription_id, origin, event_id, event_type, subject, agency, body, status, next_attempt_at, give_up_at, created_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$9)
        ON CONFLICT (subscription_id, event_id) WHERE redelivery_of IS NULL DO NOTHING`,
-      [randomUUID(), s.id, args.origin, args.event.id, args.event.type, args.event.subject, args.agency, body, now, new Date(now.getTime() + args.policy.retryForMs)],
+      [
+        randomUUID(),
+        s.id,
+        args.origin,
+        args.event.id,
+        args.event.type,
+        args.event.subject,
+        args.agency,
+        body,
+        now,
+        new Date(now.getTime() + args.policy.retryForMs),
+      ],
     );
     queued += r.rowCount ?? 0;
   }

@@ -30,7 +30,10 @@ function receiver() {
   return {
     got,
     state,
-    listen: () => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`))),
+    listen: () =>
+      new Promise<string>((r) =>
+        server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`)),
+      ),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
@@ -103,7 +106,12 @@ beforeEach(async () => {
 
 describe('webhook deliveries', () => {
   it('POSTs the CloudEvent with a signature an independent implementation verifies; one delivery per event id', async () => {
-    const { subscription, secret } = await wh.store.create({ clientId: 'tinh-a', url, eventTypes: ['vn.lienthong.sync.*'], agencies: ['*.H22'] });
+    const { subscription, secret } = await wh.store.create({
+      clientId: 'tinh-a',
+      url,
+      eventTypes: ['vn.lienthong.sync.*'],
+      agencies: ['*.H22'],
+    });
     const e = event('ev-1', '000.00.01.H22-251123-0001');
     expect(await wh.enqueue(pool, e, '000.00.01.H22')).toBe(1);
     expect(await wh.enqueue(pool, e, '000.00.01.H22')).toBe(0); // the source event redelivered: queued once
@@ -119,12 +127,19 @@ describe('webhook deliveries', () => {
     expect(independentlyVerified(got.headers['lienthong-signature'], got.body, 'whsec_wrong')).toBe(false);
     const t = Number(/t=(\d+)/.exec(String(got.headers['lienthong-signature']))![1]);
     expect(t).toBe(Math.floor(clock.now().getTime() / 1000));
-    const rows = await pool.query('SELECT status, attempts FROM webhook_deliveries WHERE subscription_id = $1', [subscription.id]);
+    const rows = await pool.query('SELECT status, attempts FROM webhook_deliveries WHERE subscription_id = $1', [
+      subscription.id,
+    ]);
     expect(rows.rows).toEqual([{ status: 'delivered', attempts: 1 }]);
   });
 
   it('signs with both secrets during a rotation', async () => {
-    const { subscription, secret: oldSecret } = await wh.store.create({ clientId: 'tinh-a', url, eventTypes: ['*'], agencies: ['*'] });
+    const { subscription, secret: oldSecret } = await wh.store.create({
+      clientId: 'tinh-a',
+      url,
+      eventTypes: ['*'],
+      agencies: ['*'],
+    });
     const rotated = await wh.store.rotateSecret(subscription.id, 3_600_000);
     await wh.enqueue(pool, event('ev-r', 'S-1'), 'X');
     await drain();
@@ -140,7 +155,13 @@ describe('webhook deliveries', () => {
   it('retries across a 30-hour receiver outage (compressed clock), in order per dossier, with every attempt logged', async () => {
     await wh.store.create({ clientId: 'tinh-a', url, eventTypes: ['*'], agencies: ['*'] });
     rx.state.failing = true;
-    for (const [id, subj] of [['a1', 'HS-A'], ['b1', 'HS-B'], ['a2', 'HS-A'], ['a3', 'HS-A'], ['b2', 'HS-B']] as const) {
+    for (const [id, subj] of [
+      ['a1', 'HS-A'],
+      ['b1', 'HS-B'],
+      ['a2', 'HS-A'],
+      ['a3', 'HS-A'],
+      ['b2', 'HS-B'],
+    ] as const) {
       await wh.enqueue(pool, event(id, subj), 'X');
     }
     const started = clock.now().getTime();
@@ -151,13 +172,18 @@ describe('webhook deliveries', () => {
     }
     expect(rx.got).toHaveLength(0);
     // Only the head of each dossier's queue was attempted while the receiver was down.
-    const attempted = await pool.query<{ event_id: string; attempts: number; status: string }>('SELECT event_id, attempts, status FROM webhook_deliveries ORDER BY seq');
+    const attempted = await pool.query<{ event_id: string; attempts: number; status: string }>(
+      'SELECT event_id, attempts, status FROM webhook_deliveries ORDER BY seq',
+    );
     const byId = Object.fromEntries(attempted.rows.map((r) => [r.event_id, r]));
     expect(byId.a1!.attempts).toBeGreaterThan(10);
     expect(byId.a1!.status).toBe('pending'); // still retrying after 30 h (retry window 72 h)
     expect(byId.a2!.attempts).toBe(0);
     expect(byId.b2!.attempts).toBe(0);
-    const log = await pool.query('SELECT count(*)::int AS n FROM webhook_delivery_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.event_id = $1', ['a1']);
+    const log = await pool.query(
+      'SELECT count(*)::int AS n FROM webhook_delivery_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.event_id = $1',
+      ['a1'],
+    );
     expect(log.rows[0].n).toBe(byId.a1!.attempts);
     rx.state.failing = false;
     await drain(50, 60 * 60_000);
@@ -195,10 +221,24 @@ describe('webhook deliveries', () => {
     const r = await pool.query(`SELECT status, last_status, last_error FROM webhook_deliveries WHERE event_id = 'r1'`);
     expect(r.rows[0]).toMatchObject({ status: 'pending', last_status: 302 });
     // A subscription whose name resolves to loopback, sent by a production-policy dispatcher: refused at connect.
-    const prod = createWebhooks({ pool, logger, clock, origin: 'prod-test', secretKey: randomBytes(32).toString('hex'), allowHttp: true, allowedNetworks: '', timeoutMs: 2_000 });
+    const prod = createWebhooks({
+      pool,
+      logger,
+      clock,
+      origin: 'prod-test',
+      secretKey: randomBytes(32).toString('hex'),
+      allowHttp: true,
+      allowedNetworks: '',
+      timeoutMs: 2_000,
+    });
     await pool.query('DELETE FROM webhook_subscriptions');
     rx.state.redirectTo = '';
-    await prod.store.create({ clientId: 'tinh-a', url: url.replace('127.0.0.1', 'localhost'), eventTypes: ['*'], agencies: ['*'] });
+    await prod.store.create({
+      clientId: 'tinh-a',
+      url: url.replace('127.0.0.1', 'localhost'),
+      eventTypes: ['*'],
+      agencies: ['*'],
+    });
     await prod.enqueue(pool, event('r2', 'HS-R'), 'X');
     await prod.dispatcher.tick();
     const r2 = await pool.query(`SELECT status, last_error FROM webhook_deliveries WHERE event_id = 'r2'`);
@@ -208,7 +248,11 @@ describe('webhook deliveries', () => {
 });
 
 describe('subscription API', () => {
-  const keys = { a: 'lt_key_province_a_000000000000000000000000', b: 'lt_key_province_b_000000000000000000000000', op: 'lt_key_operator_0000000000000000000000000' };
+  const keys = {
+    a: 'lt_key_province_a_000000000000000000000000',
+    b: 'lt_key_province_b_000000000000000000000000',
+    op: 'lt_key_operator_0000000000000000000000000',
+  };
   let app: Awaited<ReturnType<typeof createHttpServer>>;
   beforeAll(async () => {
     const clients = createApiClientRegistry({
@@ -218,13 +262,26 @@ describe('subscription API', () => {
         { id: 'ops', name: 'Ops', keyHash: hashApiKey(keys.op), agencies: ['*'], roles: ['operator'] },
       ],
     });
-    app = await createHttpServer({ name: 'webhooks-test', logger, metrics: createMetricsRegistry('webhooks_test'), auth: { clients } });
-    await app.register(webhookRoutes, wh.routeOptions(['vn.lienthong.sync.synced', 'vn.lienthong.sync.rejected', 'vn.lienthong.payment.settled']));
+    app = await createHttpServer({
+      name: 'webhooks-test',
+      logger,
+      metrics: createMetricsRegistry('webhooks_test'),
+      auth: { clients },
+    });
+    await app.register(
+      webhookRoutes,
+      wh.routeOptions(['vn.lienthong.sync.synced', 'vn.lienthong.sync.rejected', 'vn.lienthong.payment.settled']),
+    );
     await app.ready();
   });
   afterAll(() => app.close());
   const call = (key: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
-    app.inject({ method, url: path, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+    app.inject({
+      method,
+      url: path,
+      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { payload: JSON.stringify(body) } : {}),
+    });
 
   it('a submitter manages its own subscriptions within its agencies; an operator sees all', async () => {
     const created = await call(keys.a, 'POST', '/v1/webhooks/subscriptions', { url, eventTypes: ['vn.lienthong.sync.*'] });
@@ -235,11 +292,20 @@ describe('subscription API', () => {
     expect((await call(keys.a, 'GET', `/v1/webhooks/subscriptions/${sub.id}`)).json()).not.toHaveProperty('secret');
     expect((await call(keys.b, 'GET', `/v1/webhooks/subscriptions/${sub.id}`)).statusCode).toBe(404);
     expect((await call(keys.b, 'GET', '/v1/webhooks/subscriptions')).json().subscriptions).toEqual([]);
-    expect((await call(keys.op, 'GET', '/v1/webhooks/subscriptions')).json().subscriptions.map((s: { id: string }) => s.id)).toContain(sub.id);
-    const forbidden = await call(keys.a, 'POST', '/v1/webhooks/subscriptions', { url, eventTypes: ['vn.lienthong.sync.synced'], agencies: ['000.00.01.H23'] });
+    expect(
+      (await call(keys.op, 'GET', '/v1/webhooks/subscriptions')).json().subscriptions.map((s: { id: string }) => s.id),
+    ).toContain(sub.id);
+    const forbidden = await call(keys.a, 'POST', '/v1/webhooks/subscriptions', {
+      url,
+      eventTypes: ['vn.lienthong.sync.synced'],
+      agencies: ['000.00.01.H23'],
+    });
     expect(forbidden.statusCode).toBe(403);
     expect(forbidden.json().details[0].path).toBe('/agencies/0');
-    const unknownType = await call(keys.a, 'POST', '/v1/webhooks/subscriptions', { url, eventTypes: ['vn.lienthong.dossier.deleted'] });
+    const unknownType = await call(keys.a, 'POST', '/v1/webhooks/subscriptions', {
+      url,
+      eventTypes: ['vn.lienthong.dossier.deleted'],
+    });
     expect(unknownType.statusCode).toBe(400);
     expect(unknownType.json().details[0].path).toBe('/eventTypes/0');
     const rotated = await call(keys.a, 'POST', `/v1/webhooks/subscriptions/${sub.id}/rotate-secret`);
@@ -250,12 +316,26 @@ describe('subscription API', () => {
   });
 
   it('refuses SSRF targets and hostile input with the error path', async () => {
-    for (const target of ['http://169.254.169.254/latest/meta-data', 'http://10.0.0.5/hook', 'http://[::1]:8080/x', 'http://localhost.:22/x', 'file:///etc/passwd', 'http://u:p@example.vn/x']) {
-      const r = await call(keys.a, 'POST', '/v1/webhooks/subscriptions', { url: target, eventTypes: ['vn.lienthong.sync.synced'] });
+    for (const target of [
+      'http://169.254.169.254/latest/meta-data',
+      'http://10.0.0.5/hook',
+      'http://[::1]:8080/x',
+      'http://localhost.:22/x',
+      'file:///etc/passwd',
+      'http://u:p@example.vn/x',
+    ]) {
+      const r = await call(keys.a, 'POST', '/v1/webhooks/subscriptions', {
+        url: target,
+        eventTypes: ['vn.lienthong.sync.synced'],
+      });
       expect(r.statusCode, target).toBe(400);
       expect(r.json().details[0].path, target).toBe('/url');
     }
-    const extra = await call(keys.a, 'POST', '/v1/webhooks/subscriptions', { url, eventTypes: ['vn.lienthong.sync.synced'], secret: 'mine' });
+    const extra = await call(keys.a, 'POST', '/v1/webhooks/subscriptions', {
+      url,
+      eventTypes: ['vn.lienthong.sync.synced'],
+      secret: 'mine',
+    });
     expect(extra.statusCode).toBe(400);
     const proto = await app.inject({
       method: 'POST',
@@ -270,7 +350,9 @@ describe('subscription API', () => {
   });
 
   it('lists deliveries with their attempts and redelivers on request', async () => {
-    const sub = (await call(keys.a, 'POST', '/v1/webhooks/subscriptions', { url, eventTypes: ['vn.lienthong.payment.settled'] })).json();
+    const sub = (
+      await call(keys.a, 'POST', '/v1/webhooks/subscriptions', { url, eventTypes: ['vn.lienthong.payment.settled'] })
+    ).json();
     await wh.enqueue(pool, event('p1', '000.00.01.H22-9', 'vn.lienthong.payment.settled'), '000.00.01.H22');
     await drain();
     const list = (await call(keys.a, 'GET', `/v1/webhooks/subscriptions/${sub.id}/deliveries`)).json().deliveries;

@@ -3,7 +3,13 @@ import type pg from 'pg';
 import { createSecretBox } from './secret-box.js';
 import { createTargetGuard, type TargetGuard } from './ssrf.js';
 import { createWebhookSender, type WebhookSender } from './sender.js';
-import { createSubscriptionStore, enqueueWebhookEvent, type Queryable, type SubscriptionStore, type WebhookEvent } from './store.js';
+import {
+  createSubscriptionStore,
+  enqueueWebhookEvent,
+  type Queryable,
+  type SubscriptionStore,
+  type WebhookEvent,
+} from './store.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from './dispatcher.js';
 import { defaultDeliveryRetryPolicy, type DeliveryRetryPolicy } from './backoff.js';
 import { parseNetworks } from './config.js';
@@ -41,7 +47,10 @@ export interface Webhooks {
 
 /** Builds the webhooks machinery of one service from its config (factories, conventions §2). */
 export function createWebhooks(o: WebhooksOptions): Webhooks {
-  const guard = createTargetGuard({ allowHttp: o.allowHttp, allowedNetworks: typeof o.allowedNetworks === 'string' ? parseNetworks(o.allowedNetworks) : o.allowedNetworks });
+  const guard = createTargetGuard({
+    allowHttp: o.allowHttp,
+    allowedNetworks: typeof o.allowedNetworks === 'string' ? parseNetworks(o.allowedNetworks) : o.allowedNetworks,
+  });
   const store = createSubscriptionStore({ db: o.pool, box: createSecretBox(o.secretKey), clock: o.clock });
   const policy: DeliveryRetryPolicy = { ...defaultDeliveryRetryPolicy, retryForMs: (o.retryHours ?? 72) * 3_600_000 };
   const dispatcher = createWebhookDispatcher({

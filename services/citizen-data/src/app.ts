@@ -36,7 +36,8 @@ export interface CitizenDataDeps {
 export async function buildApp(deps: CitizenDataDeps): Promise<FastifyInstance> {
   const app = await createHttpServer({
     name: 'citizen-data',
-    description: 'Population-DB and business-registry look-ups, bound to a purpose, licensed per procedure, audited in a hash chain; e-form autofill.',
+    description:
+      'Population-DB and business-registry look-ups, bound to a purpose, licensed per procedure, audited in a hash chain; e-form autofill.',
     logger: deps.logger,
     metrics: deps.metrics,
     bodyLimit: deps.bodyLimit ?? 64 * 1024,
@@ -46,7 +47,13 @@ export async function buildApp(deps: CitizenDataDeps): Promise<FastifyInstance> 
   const audit: AuditLog = deps.onAudited
     ? { ...deps.audit, append: async (e) => deps.audit.append(e).finally(() => deps.onAudited!()) }
     : deps.audit;
-  const guard = createGuard({ audit, licences: deps.licences, quota: deps.quota, hashSubject: deps.hashSubject, metrics: deps.metrics });
+  const guard = createGuard({
+    audit,
+    licences: deps.licences,
+    quota: deps.quota,
+    hashSubject: deps.hashSubject,
+    metrics: deps.metrics,
+  });
   registerCitizenRoutes(app, { guard, csdl: deps.csdl });
   registerBusinessRoutes(app, { guard, dkkd: deps.dkkd });
   registerAutofillRoute(app, { guard, csdl: deps.csdl, dkkd: deps.dkkd, licences: deps.licences });

@@ -70,8 +70,18 @@ const address = (a: CongDan['ThuongTru']) => a?.ChiTiet;
  * meanings inf]; DSKetNoiCSDL ← the population DB's MaCSDL from the licence file (unconfirmed code: inferred);
  * Email ← ThuDienTu, else what the applicant typed; SoDienThoai ← the applicant (the registry has no phone).
  */
-export function fillFromCitizen(c: CongDan, contact: ApplicantContact, licences: Licences, retrievedAt: string): Omit<AutofillResult, 'warnings'> {
-  const src = (from: string, extra: Partial<Provenance> = {}): Provenance => ({ source: 'csdl-dancu', from, retrievedAt, ...extra });
+export function fillFromCitizen(
+  c: CongDan,
+  contact: ApplicantContact,
+  licences: Licences,
+  retrievedAt: string,
+): Omit<AutofillResult, 'warnings'> {
+  const src = (from: string, extra: Partial<Provenance> = {}): Provenance => ({
+    source: 'csdl-dancu',
+    from,
+    retrievedAt,
+    ...extra,
+  });
   const fields: Record<string, unknown> = {};
   const provenance: Record<string, Provenance> = {};
   fields.ChuHoSo = fullName(c);
@@ -84,11 +94,18 @@ export function fillFromCitizen(c: CongDan, contact: ApplicantContact, licences:
     ...(c.SoDinhDanh ? [{ LoaiDinhDanh: '1', SoDinhDanh: c.SoDinhDanh }] : []),
     ...(c.SoCMND ? [{ LoaiDinhDanh: '2', SoDinhDanh: c.SoCMND }] : []),
   ];
-  provenance.DinhDanhCHS = src('CongDan.SoDinhDanh/SoCMND', { inferred: true, note: 'LoaiDinhDanh 1 = 12-digit ID, 2 = 9-digit CMND as TD sends them; the meanings are inferred' });
+  provenance.DinhDanhCHS = src('CongDan.SoDinhDanh/SoCMND', {
+    inferred: true,
+    note: 'LoaiDinhDanh 1 = 12-digit ID, 2 = 9-digit CMND as TD sends them; the meanings are inferred',
+  });
   const db = licences.nationalDatabase('csdl-dancu');
   if (db) {
     fields.DSKetNoiCSDL = [{ MaCSDL: db.MaCSDL }];
-    provenance.DSKetNoiCSDL = { source: 'hub', ...(db.confirmed ? {} : { inferred: true as const }), note: `MaCSDL ${db.MaCSDL} from the licence file${db.confirmed ? '' : ' (unconfirmed code)'}` };
+    provenance.DSKetNoiCSDL = {
+      source: 'hub',
+      ...(db.confirmed ? {} : { inferred: true as const }),
+      note: `MaCSDL ${db.MaCSDL} from the licence file${db.confirmed ? '' : ' (unconfirmed code)'}`,
+    };
   }
   if (c.ThuDienTu) {
     fields.Email = c.ThuDienTu;
@@ -104,7 +121,7 @@ export function fillFromCitizen(c: CongDan, contact: ApplicantContact, licences:
   const eForm: Record<string, string> = {};
   const eFormProvenance: Record<string, Provenance> = {};
   const put = (k: string, v: string | undefined, from: string) => {
-    if (v) (eForm[k] = v), (eFormProvenance[k] = src(from));
+    if (v) ((eForm[k] = v), (eFormProvenance[k] = src(from)));
   };
   put('NgaySinh', c.NgayThangNamSinh?.NgayThangNam, 'CongDan.NgayThangNamSinh.NgayThangNam');
   if (!c.NgayThangNamSinh?.NgayThangNam) put('NamSinh', c.NgayThangNamSinh?.Nam, 'CongDan.NgayThangNamSinh.Nam');
@@ -124,7 +141,12 @@ export function fillFromCitizen(c: CongDan, contact: ApplicantContact, licences:
  * "2" (doanh nghiệp); DSKetNoiCSDL only when the licence file gives the registry a MaCSDL (none is known);
  * Email/SoDienThoai ← the applicant (the NGSP record has neither).
  */
-export function fillFromBusiness(b: DoanhNghiep, contact: ApplicantContact, licences: Licences, retrievedAt: string): Omit<AutofillResult, 'warnings'> {
+export function fillFromBusiness(
+  b: DoanhNghiep,
+  contact: ApplicantContact,
+  licences: Licences,
+  retrievedAt: string,
+): Omit<AutofillResult, 'warnings'> {
   const src = (from: string): Provenance => ({ source: 'dkkd', from, retrievedAt });
   const fields: Record<string, unknown> = { ChuHoSo: b.TenTiengViet, LoaiDoiTuong: '2', SoGiayToChuHoSo: b.MaSoDoanhNghiep };
   const provenance: Record<string, Provenance> = {
@@ -135,17 +157,25 @@ export function fillFromBusiness(b: DoanhNghiep, contact: ApplicantContact, lice
   const db = licences.nationalDatabase('dkkd');
   if (db) {
     fields.DSKetNoiCSDL = [{ MaCSDL: db.MaCSDL }];
-    provenance.DSKetNoiCSDL = { source: 'hub', ...(db.confirmed ? {} : { inferred: true as const }), note: `MaCSDL ${db.MaCSDL} from the licence file` };
+    provenance.DSKetNoiCSDL = {
+      source: 'hub',
+      ...(db.confirmed ? {} : { inferred: true as const }),
+      note: `MaCSDL ${db.MaCSDL} from the licence file`,
+    };
   }
-  if (contact.Email) (fields.Email = contact.Email), (provenance.Email = { source: 'applicant' });
-  if (contact.SoDienThoai) (fields.SoDienThoai = contact.SoDienThoai), (provenance.SoDienThoai = { source: 'applicant' });
+  if (contact.Email) ((fields.Email = contact.Email), (provenance.Email = { source: 'applicant' }));
+  if (contact.SoDienThoai) ((fields.SoDienThoai = contact.SoDienThoai), (provenance.SoDienThoai = { source: 'applicant' }));
   const eForm: Record<string, string | string[]> = {};
   const eFormProvenance: Record<string, Provenance> = {};
   const put = (k: string, v: string | string[] | undefined, from: string) => {
-    if (v !== undefined && v.length > 0) (eForm[k] = v), (eFormProvenance[k] = src(from));
+    if (v !== undefined && v.length > 0) ((eForm[k] = v), (eFormProvenance[k] = src(from)));
   };
   put('DiaChiTruSo', b.DiaChiTruSo?.DiaChiDayDu, 'DoanhNghiep.DiaChiTruSo.DiaChiDayDu');
-  put('NguoiDaiDien', b.NguoiDaiDien?.map((n) => n.HoVaTen), 'DoanhNghiep.NguoiDaiDien[].HoVaTen');
+  put(
+    'NguoiDaiDien',
+    b.NguoiDaiDien?.map((n) => n.HoVaTen),
+    'DoanhNghiep.NguoiDaiDien[].HoVaTen',
+  );
   put('LoaiHinhDN', b.LoaiHinhDN, 'DoanhNghiep.LoaiHinhDN');
   put('TinhTrang', b.TinhTrang?.Ten, 'DoanhNghiep.TinhTrang.Ten');
   put('NgayDangKyLanDau', b.NgayDangKyLanDau, 'DoanhNghiep.NgayDangKyLanDau');

@@ -13,7 +13,12 @@ const person = {
   HoVaTen: { type: 'string', minLength: 1, maxLength: 200 },
   NgayThangNam: { type: 'string', pattern: '^[0-9]{8}$' },
 } as const;
-const oneId = { oneOf: [{ required: ['SoDinhDanh'], not: { required: ['SoCMND'] } }, { required: ['SoCMND'], not: { required: ['SoDinhDanh'] } }] };
+const oneId = {
+  oneOf: [
+    { required: ['SoDinhDanh'], not: { required: ['SoCMND'] } },
+    { required: ['SoCMND'], not: { required: ['SoDinhDanh'] } },
+  ],
+};
 
 const lookupBody = {
   type: 'object',
@@ -70,7 +75,11 @@ const purposeDoc = {
   type: 'object',
   description: 'Why the look-up is made; the agency is the MaHoSo prefix (autofill: MaTTHC may sit beside purpose)',
   required: ['MaHoSo', 'MaTTHC', 'officerId'],
-  properties: { MaHoSo: { type: 'string', examples: ['000.00.01.H22-251205-0001'] }, MaTTHC: { type: 'string', examples: ['1.001612'] }, officerId: { type: 'string', examples: ['cb.nguyenvana'] } },
+  properties: {
+    MaHoSo: { type: 'string', examples: ['000.00.01.H22-251205-0001'] },
+    MaTTHC: { type: 'string', examples: ['1.001612'] },
+    officerId: { type: 'string', examples: ['cb.nguyenvana'] },
+  },
 };
 /**
  * Route schemas for the OpenAPI document only: the handlers validate (above) so that an invalid request
@@ -78,7 +87,11 @@ const purposeDoc = {
  */
 export const openApiBodies = {
   lookup: { ...lookupBody, properties: { ...lookupBody.properties, purpose: purposeDoc }, required: ['HoVaTen', 'purpose'] },
-  autofill: { ...autofillBody, properties: { ...autofillBody.properties, purpose: purposeDoc }, required: ['applicant', 'purpose'] },
+  autofill: {
+    ...autofillBody,
+    properties: { ...autofillBody.properties, purpose: purposeDoc },
+    required: ['applicant', 'purpose'],
+  },
   auditSearch: auditSearchBody,
 };
 export const noValidation = () => () => true;
@@ -86,9 +99,19 @@ export const noValidation = () => () => true;
 /** ajv's errors as our details. Never echoes the offending value (it may be an ID). */
 export function detailsOf(errors: ErrorObject[] | null | undefined): ErrorDetail[] {
   return (errors ?? []).map((e) => {
-    const extra = e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : e.keyword === 'required' ? `/${(e.params as { missingProperty: string }).missingProperty}` : '';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? `/${(e.params as { additionalProperty: string }).additionalProperty}`
+        : e.keyword === 'required'
+          ? `/${(e.params as { missingProperty: string }).missingProperty}`
+          : '';
     const path = `${e.instancePath}${extra}`;
-    return { path, code: `LT_CITIZEN_${e.keyword.toUpperCase()}`, message: `Giá trị không hợp lệ tại ${path || '/'} (${e.keyword})`, message_en: `${path || '/'} ${e.message ?? 'is invalid'}` };
+    return {
+      path,
+      code: `LT_CITIZEN_${e.keyword.toUpperCase()}`,
+      message: `Giá trị không hợp lệ tại ${path || '/'} (${e.keyword})`,
+      message_en: `${path || '/'} ${e.message ?? 'is invalid'}`,
+    };
   });
 }
 

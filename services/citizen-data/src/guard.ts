@@ -1,5 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { clientMayActFor, HubError, requireClient, assertAgencyScope, Counter, type ErrorDetail, type Registry } from '@lienthong/platform';
+import {
+  clientMayActFor,
+  HubError,
+  requireClient,
+  assertAgencyScope,
+  Counter,
+  type ErrorDetail,
+  type Registry,
+} from '@lienthong/platform';
 import { CsdlError } from '@lienthong/csdl-dancu';
 import { DkkdError } from '@lienthong/dkkd';
 import type { AuditLog } from './audit/audit-log.js';
@@ -51,9 +59,16 @@ export interface GuardedLookup<T> {
  */
 export function createGuard(deps: GuardDeps) {
   const now = deps.now ?? Date.now;
-  const counter = new Counter({ name: 'citizen_data_lookups_total', help: 'look-ups by operation and outcome (no personal data in labels)', labelNames: ['operation', 'outcome'], registers: [deps.metrics] });
+  const counter = new Counter({
+    name: 'citizen_data_lookups_total',
+    help: 'look-ups by operation and outcome (no personal data in labels)',
+    labelNames: ['operation', 'outcome'],
+    registers: [deps.metrics],
+  });
 
-  return async function guarded<T>(g: GuardedLookup<T>): Promise<{ value: T; outcome: CallOutcome<T>['outcome']; lookupId: string; row: AuditRow }> {
+  return async function guarded<T>(
+    g: GuardedLookup<T>,
+  ): Promise<{ value: T; outcome: CallOutcome<T>['outcome']; lookupId: string; row: AuditRow }> {
     const client = requireClient(g.req);
     const started = now();
     const p = checkPurpose(g.purpose, g.maTTHCFallback);
@@ -69,7 +84,14 @@ export function createGuard(deps: GuardDeps) {
     };
     const record = (outcome: AuditRow['outcome'], extra: { reason?: string; peerCode?: string; fields?: string[] } = {}) => {
       counter.inc({ operation: base.operation, outcome });
-      return deps.audit.append({ ...base, outcome, reason: extra.reason ?? null, peerCode: extra.peerCode ?? null, fields: extra.fields ?? [], latencyMs: Math.max(0, Math.round(now() - started)) });
+      return deps.audit.append({
+        ...base,
+        outcome,
+        reason: extra.reason ?? null,
+        peerCode: extra.peerCode ?? null,
+        fields: extra.fields ?? [],
+        latencyMs: Math.max(0, Math.round(now() - started)),
+      });
     };
     const refuse = async (err: HubError): Promise<never> => {
       await record('refused', { reason: err.code });
@@ -87,7 +109,13 @@ export function createGuard(deps: GuardDeps) {
       );
     }
     if (g.problems.length > 0) {
-      return refuse(new HubError(CitizenDataErrors.INVALID, 'the request is invalid', { kind: 'invalid', messageVi: 'Yêu cầu không hợp lệ', details: g.problems }));
+      return refuse(
+        new HubError(CitizenDataErrors.INVALID, 'the request is invalid', {
+          kind: 'invalid',
+          messageVi: 'Yêu cầu không hợp lệ',
+          details: g.problems,
+        }),
+      );
     }
     if (!clientMayActFor(client, p.agency)) {
       try {
@@ -101,7 +129,14 @@ export function createGuard(deps: GuardDeps) {
         new HubError(CitizenDataErrors.NOT_LICENSED, `procedure ${p.purpose.MaTTHC} is not licensed for ${g.operation}`, {
           kind: 'forbidden',
           messageVi: `Thủ tục ${p.purpose.MaTTHC} chưa được cấp quyền cho thao tác ${g.operation}`,
-          details: [{ path: '/purpose/MaTTHC', code: CitizenDataErrors.NOT_LICENSED, message: `Thủ tục ${p.purpose.MaTTHC} chưa được cấp quyền khai thác (${g.operation})`, message_en: `procedure ${p.purpose.MaTTHC} is not licensed for ${g.operation}` }],
+          details: [
+            {
+              path: '/purpose/MaTTHC',
+              code: CitizenDataErrors.NOT_LICENSED,
+              message: `Thủ tục ${p.purpose.MaTTHC} chưa được cấp quyền khai thác (${g.operation})`,
+              message_en: `procedure ${p.purpose.MaTTHC} is not licensed for ${g.operation}`,
+            },
+          ],
         }),
       );
     }
@@ -119,7 +154,10 @@ export function createGuard(deps: GuardDeps) {
       const peer = err instanceof CsdlError || err instanceof DkkdError;
       const peerCode = peer ? (err as CsdlError).peerCode : undefined;
       const refusedByPeer = peer && (err as HubError).kind === 'forbidden';
-      await record(refusedByPeer ? 'refused' : 'error', { reason: err instanceof HubError ? err.code : 'LT_INTERNAL', ...(peerCode ? { peerCode } : {}) });
+      await record(refusedByPeer ? 'refused' : 'error', {
+        reason: err instanceof HubError ? err.code : 'LT_INTERNAL',
+        ...(peerCode ? { peerCode } : {}),
+      });
       throw err;
     }
     const row = await record(result.outcome, { fields: result.fields });

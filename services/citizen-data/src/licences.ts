@@ -45,7 +45,11 @@ const validate = ajv.compile<LicenceFile>({
         type: 'object',
         additionalProperties: false,
         required: ['agency'],
-        properties: { agency: { type: 'string', minLength: 1, maxLength: 50 }, perMinute: { type: 'integer', minimum: 1 }, perDay: { type: 'integer', minimum: 1 } },
+        properties: {
+          agency: { type: 'string', minLength: 1, maxLength: 50 },
+          perMinute: { type: 'integer', minimum: 1 },
+          perDay: { type: 'integer', minimum: 1 },
+        },
       },
     },
     nationalDatabases: {
@@ -54,7 +58,12 @@ const validate = ajv.compile<LicenceFile>({
         type: 'object',
         additionalProperties: false,
         required: ['source', 'MaCSDL', 'confirmed'],
-        properties: { source: { enum: ['csdl-dancu', 'dkkd'] }, MaCSDL: { type: 'string', pattern: '^[0-9]{1,10}$' }, confirmed: { type: 'boolean' }, note: { type: 'string', maxLength: 1000 } },
+        properties: {
+          source: { enum: ['csdl-dancu', 'dkkd'] },
+          MaCSDL: { type: 'string', pattern: '^[0-9]{1,10}$' },
+          confirmed: { type: 'boolean' },
+          note: { type: 'string', maxLength: 1000 },
+        },
       },
     },
   },
@@ -69,7 +78,11 @@ export interface Licences {
 
 export function createLicences(file: unknown): Licences {
   if (!validate(file)) {
-    throw new HubError('LT_CONFIG_INVALID', `licence file is invalid: ${(validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`, { kind: 'internal' });
+    throw new HubError(
+      'LT_CONFIG_INVALID',
+      `licence file is invalid: ${(validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`,
+      { kind: 'internal' },
+    );
   }
   const table = new Map<string, Set<Operation>>();
   for (const l of file.licences) table.set(l.MaTTHC, new Set([...(table.get(l.MaTTHC) ?? []), ...l.operations]));
@@ -90,7 +103,10 @@ export function loadLicences(path: string): Licences {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new HubError('LT_CONFIG_INVALID', `cannot read licence file ${path}: ${(err as Error).message}`, { kind: 'internal', cause: err });
+    throw new HubError('LT_CONFIG_INVALID', `cannot read licence file ${path}: ${(err as Error).message}`, {
+      kind: 'internal',
+      cause: err,
+    });
   }
   return createLicences(parsed);
 }

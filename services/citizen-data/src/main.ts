@@ -28,9 +28,17 @@ await runService({
       .then(() => ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE)))
       .catch((err) => logger.warn({ err }, 'Kafka not reachable at start; audit events wait in the outbox'));
     const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-citizen-data', metrics });
-    await producer.connect().catch((err) => logger.warn({ err }, 'Kafka producer not connected yet; audit events wait in the outbox'));
+    await producer
+      .connect()
+      .catch((err) => logger.warn({ err }, 'Kafka producer not connected yet; audit events wait in the outbox'));
     const audit = createAuditLog({ pool, chainKey: config.CITIZEN_DATA_AUDIT_CHAIN_KEY });
-    const outbox = createAuditOutbox({ pool, producer, topic: topicNames(config.KAFKA_TOPIC_NAMESPACE).citizenAudit, logger, intervalMs: config.CITIZEN_DATA_OUTBOX_INTERVAL_MS });
+    const outbox = createAuditOutbox({
+      pool,
+      producer,
+      topic: topicNames(config.KAFKA_TOPIC_NAMESPACE).citizenAudit,
+      logger,
+      intervalMs: config.CITIZEN_DATA_OUTBOX_INTERVAL_MS,
+    });
     const hashSubject = createSubjectHasher(config.CITIZEN_DATA_SUBJECT_HASH_KEY);
     const app = await buildApp({
       clients: ctx.clients!,
@@ -40,7 +48,11 @@ await runService({
       dkkd,
       audit,
       licences: () => licences,
-      quota: createAgencyQuota({ perMinute: config.CITIZEN_DATA_RATE_PER_MINUTE, perDay: config.CITIZEN_DATA_DAILY_QUOTA, overrides: (a) => licences.quotaOf(a) }),
+      quota: createAgencyQuota({
+        perMinute: config.CITIZEN_DATA_RATE_PER_MINUTE,
+        perDay: config.CITIZEN_DATA_DAILY_QUOTA,
+        overrides: (a) => licences.quotaOf(a),
+      }),
       hashSubject,
       onAudited: () => outbox.kick(),
       // Ready = the audit log can be written: without it no look-up may be answered.

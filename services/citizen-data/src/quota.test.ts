@@ -4,7 +4,12 @@ import { createAgencyQuota } from './quota.js';
 describe('per-agency quota', () => {
   it('refills per minute, counts per Vietnam day, and keeps agencies apart', () => {
     let t = Date.parse('2026-12-05T16:58:00Z'); // 23:58 in Vietnam
-    const q = createAgencyQuota({ perMinute: 2, perDay: 3, overrides: (a) => (a === 'big' ? { perMinute: 100 } : {}), now: () => t });
+    const q = createAgencyQuota({
+      perMinute: 2,
+      perDay: 3,
+      overrides: (a) => (a === 'big' ? { perMinute: 100 } : {}),
+      now: () => t,
+    });
     q.take('a');
     q.take('a');
     expect(() => q.take('a')).toThrow(expect.objectContaining({ code: 'LT_CITIZEN_RATE_LIMITED', retryAfterS: 30 }));

@@ -13,7 +13,12 @@ export interface AgencyQuota {
 const VN_OFFSET_MS = 7 * 3_600_000;
 const dayOf = (ms: number) => Math.floor((ms + VN_OFFSET_MS) / 86_400_000);
 
-export function createAgencyQuota(opts: { perMinute: number; perDay: number; overrides: (agency: string) => { perMinute?: number; perDay?: number }; now?: () => number }): AgencyQuota {
+export function createAgencyQuota(opts: {
+  perMinute: number;
+  perDay: number;
+  overrides: (agency: string) => { perMinute?: number; perDay?: number };
+  now?: () => number;
+}): AgencyQuota {
   const now = opts.now ?? Date.now;
   const state = new Map<string, { tokens: number; at: number; day: number; used: number }>();
   return {

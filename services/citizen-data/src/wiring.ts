@@ -25,7 +25,8 @@ export function createRegistryClients(config: CitizenDataConfig, logger: Logger)
   });
   const need = (k: keyof CitizenDataConfig): string => {
     const v = config[k];
-    if (typeof v !== 'string' || v === '') throw new HubError('LT_CONFIG_INVALID', `DKKD_ROUTE=${config.DKKD_ROUTE} needs ${k}`, { kind: 'internal' });
+    if (typeof v !== 'string' || v === '')
+      throw new HubError('LT_CONFIG_INVALID', `DKKD_ROUTE=${config.DKKD_ROUTE} needs ${k}`, { kind: 'internal' });
     return v;
   };
   const dkkd = createDkkdClient({
@@ -34,8 +35,24 @@ export function createRegistryClients(config: CitizenDataConfig, logger: Logger)
       config.DKKD_ROUTE === 'thanh-hoa'
         ? { kind: 'thanh-hoa', url: need('DKKD_THANHHOA_URL') }
         : config.DKKD_ROUTE === 'hcm-esb'
-        ? { kind: 'hcm-esb', url: need('DKKD_ESB_URL'), credentials: { AccessKey: need('DKKD_ESB_ACCESS_KEY'), SecretKey: need('DKKD_ESB_SECRET_KEY'), AppName: config.CSDL_APP_NAME, PartnerCode: config.CSDL_PARTNER_CODE, PartnerCodeCus: config.CSDL_PARTNER_CODE_CUS || config.CSDL_PARTNER_CODE } }
-        : { kind: 'ngsp', tokenUrl: need('DKKD_TOKEN_URL'), adapterUrl: need('DKKD_ADAPTER_URL'), consumerKey: need('DKKD_CONSUMER_KEY'), consumerSecret: need('DKKD_CONSUMER_SECRET') },
+          ? {
+              kind: 'hcm-esb',
+              url: need('DKKD_ESB_URL'),
+              credentials: {
+                AccessKey: need('DKKD_ESB_ACCESS_KEY'),
+                SecretKey: need('DKKD_ESB_SECRET_KEY'),
+                AppName: config.CSDL_APP_NAME,
+                PartnerCode: config.CSDL_PARTNER_CODE,
+                PartnerCodeCus: config.CSDL_PARTNER_CODE_CUS || config.CSDL_PARTNER_CODE,
+              },
+            }
+          : {
+              kind: 'ngsp',
+              tokenUrl: need('DKKD_TOKEN_URL'),
+              adapterUrl: need('DKKD_ADAPTER_URL'),
+              consumerKey: need('DKKD_CONSUMER_KEY'),
+              consumerSecret: need('DKKD_CONSUMER_SECRET'),
+            },
   });
   return { csdl, dkkd };
 }

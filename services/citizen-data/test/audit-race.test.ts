@@ -19,7 +19,21 @@ afterAll(async () => {
 
 it('three instances appending at once keep one unbroken chain (the seq key settles the races)', async () => {
   const logs = pools.map((pool) => createAuditLog({ pool, chainKey: CHAIN_KEY }));
-  const entry = (i: number) => ({ clientId: `c${i % 3}`, agency: '000.00.01.H22', officerId: 'cb.a', maHoSo: '000.00.01.H22-251205-0001', maTTHC: '1.001612', operation: 'citizen.lookup', subjectType: 'citizen' as const, subjectHash: 'a'.repeat(64), fields: ['HoVaTen'], outcome: 'found' as const, reason: null, peerCode: null, latencyMs: i });
+  const entry = (i: number) => ({
+    clientId: `c${i % 3}`,
+    agency: '000.00.01.H22',
+    officerId: 'cb.a',
+    maHoSo: '000.00.01.H22-251205-0001',
+    maTTHC: '1.001612',
+    operation: 'citizen.lookup',
+    subjectType: 'citizen' as const,
+    subjectHash: 'a'.repeat(64),
+    fields: ['HoVaTen'],
+    outcome: 'found' as const,
+    reason: null,
+    peerCode: null,
+    latencyMs: i,
+  });
   const rows = await Promise.all(Array.from({ length: 300 }, (_, i) => logs[i % 3]!.append(entry(i))));
   expect(new Set(rows.map((r) => r.seq)).size).toBe(300);
   expect(Math.max(...rows.map((r) => r.seq))).toBe(300);

@@ -17,18 +17,29 @@ beforeAll(async () => {
   // Eight look-ups by two officers, about three people, plus two refusals.
   for (let i = 0; i < 8; i++) {
     const p = people[i % 3]!;
-    const r = await h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose({ officerId: i % 2 ? 'cb.tranthib' : 'cb.nguyenvana' }) });
+    const r = await h.call('POST', '/v1/citizens/lookup', {
+      SoDinhDanh: p.SoDinhDanh,
+      HoVaTen: fullName(p),
+      purpose: purpose({ officerId: i % 2 ? 'cb.tranthib' : 'cb.nguyenvana' }),
+    });
     expect(r.status).toBe(200);
   }
   await h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: people[0]!.SoDinhDanh, HoVaTen: 'X' });
-  await h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: people[0]!.SoDinhDanh, HoVaTen: 'X', purpose: purpose({ MaTTHC: '1.999999' }) });
+  await h.call('POST', '/v1/citizens/lookup', {
+    SoDinhDanh: people[0]!.SoDinhDanh,
+    HoVaTen: 'X',
+    purpose: purpose({ MaTTHC: '1.999999' }),
+  });
 });
 afterAll(() => h.close());
 
 /** Runs the CLI against the test database: exit code and its JSON line. */
 function cli(): Promise<{ code: number; out: any }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin], { env: { ...process.env, DATABASE_URL: h.dbUrl, CITIZEN_DATA_AUDIT_CHAIN_KEY: CHAIN_KEY }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin], {
+      env: { ...process.env, DATABASE_URL: h.dbUrl, CITIZEN_DATA_AUDIT_CHAIN_KEY: CHAIN_KEY },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
@@ -67,7 +78,9 @@ describe('audit log', () => {
     const s = (body: unknown, key = h.keys.auditor) => h.call('POST', '/v1/audit/search', body, key);
     const bySubject = await s({ subjectId: people[0]!.SoDinhDanh });
     // Lookups 0, 3, 6 and both refusals named people[0].
-    expect(bySubject.body.items.map((r: { seq: number }) => r.seq).sort((a: number, b: number) => a - b)).toEqual([1, 4, 7, 9, 10]);
+    expect(bySubject.body.items.map((r: { seq: number }) => r.seq).sort((a: number, b: number) => a - b)).toEqual([
+      1, 4, 7, 9, 10,
+    ]);
     expect(JSON.stringify(bySubject.body)).not.toContain(people[0]!.SoDinhDanh);
     expect((await s({ officerId: 'cb.tranthib' })).body.items).toHaveLength(4);
     expect((await s({ agency: '000.00.01.H22', MaHoSo: MA_HO_SO })).body.items).toHaveLength(9);

@@ -1,7 +1,16 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { createApiClientRegistry, createMetricsRegistry, createPool, generateApiKey, hashApiKey, runMigrations, type Logger, type Pool } from '@lienthong/platform';
+import {
+  createApiClientRegistry,
+  createMetricsRegistry,
+  createPool,
+  generateApiKey,
+  hashApiKey,
+  runMigrations,
+  type Logger,
+  type Pool,
+} from '@lienthong/platform';
 import { createEventProducer, createKafka, topicNames, type EventProducer } from '@lienthong/events';
 import { buildApp } from '../src/app.js';
 import { createAuditLog, type AuditLog } from '../src/audit/audit-log.js';
@@ -59,7 +68,13 @@ export async function startCitizenData(o: HarnessOptions): Promise<CitizenDataHa
     clients: [
       { id: 'h22-motcua', name: 'H22 one-stop system', keyHash: hashApiKey(keys.province), agencies: ['*.H22'] },
       { id: 'thanh-tra', name: 'Inspectorate', keyHash: hashApiKey(keys.auditor), agencies: ['*'], roles: ['auditor'] },
-      { id: 'thanh-tra-h22', name: 'H22 inspectorate', keyHash: hashApiKey(keys.limitedAuditor), agencies: ['*.H22'], roles: ['auditor'] },
+      {
+        id: 'thanh-tra-h22',
+        name: 'H22 inspectorate',
+        keyHash: hashApiKey(keys.limitedAuditor),
+        agencies: ['*.H22'],
+        roles: ['auditor'],
+      },
     ],
   });
   const config = {
@@ -93,7 +108,13 @@ export async function startCitizenData(o: HarnessOptions): Promise<CitizenDataHa
     const kafka = createKafka({ brokers: testBrokers(), clientId: 'citizen-data-test', logger: o.logger });
     producer = createEventProducer({ kafka, logger: o.logger, transactionalIdPrefix: `citizen-data-test-${o.namespace}` });
     await producer.connect();
-    outbox = createAuditOutbox({ pool, producer, topic: topicNames(o.namespace).citizenAudit, logger: o.logger, intervalMs: o.outboxIntervalMs ?? 200 });
+    outbox = createAuditOutbox({
+      pool,
+      producer,
+      topic: topicNames(o.namespace).citizenAudit,
+      logger: o.logger,
+      intervalMs: o.outboxIntervalMs ?? 200,
+    });
     outbox.start();
   }
   const app = await buildApp({
@@ -147,4 +168,9 @@ export async function startCitizenData(o: HarnessOptions): Promise<CitizenDataHa
 }
 
 /** The purpose of a look-up in the harness's province. */
-export const purpose = (over: Record<string, unknown> = {}) => ({ MaHoSo: MA_HO_SO, MaTTHC: '1.001612', officerId: 'cb.nguyenvana', ...over });
+export const purpose = (over: Record<string, unknown> = {}) => ({
+  MaHoSo: MA_HO_SO,
+  MaTTHC: '1.001612',
+  officerId: 'cb.nguyenvana',
+  ...over,
+});

@@ -5,7 +5,11 @@ import { FOREIGN_MA_HO_SO, MA_HO_SO, purpose, startCitizenData, type CitizenData
 
 let h: CitizenDataHarness;
 let people: CongDan[];
-type Biz = { MainInformation: Record<string, string>; HOAdress: { AddressFullText: string }; Representatives: { FULL_NAME: string }[] };
+type Biz = {
+  MainInformation: Record<string, string>;
+  HOAdress: { AddressFullText: string };
+  Representatives: { FULL_NAME: string }[];
+};
 let businesses: Biz[];
 
 beforeAll(async () => {
@@ -22,17 +26,37 @@ const withId = () => people.find((p) => p.SoDinhDanh && p.NgayThangNamSinh?.Ngay
 describe('POST /v1/citizens/lookup', () => {
   it('answers the seeded citizen field for field and audits it (subject hashed, fields named, never the ID)', async () => {
     const p = withId();
-    const r = await h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), NgayThangNam: p.NgayThangNamSinh!.NgayThangNam, purpose: purpose() });
+    const r = await h.call('POST', '/v1/citizens/lookup', {
+      SoDinhDanh: p.SoDinhDanh,
+      HoVaTen: fullName(p),
+      NgayThangNam: p.NgayThangNamSinh!.NgayThangNam,
+      purpose: purpose(),
+    });
     expect(r.status).toBe(200);
     expect(r.body.citizen).toEqual(p);
     expect(r.body.source).toMatchObject({ system: 'CSDLQGDC', operation: 'TraCuuThongTinCongDan' });
     const row = await lastRow();
-    expect(row).toMatchObject({ lookup_id: r.body.lookupId, client_id: 'h22-motcua', agency: '000.00.01.H22', officer_id: 'cb.nguyenvana', ma_ho_so: MA_HO_SO, ma_tthc: '1.001612', operation: 'citizen.lookup', outcome: 'found', subject_type: 'citizen' });
+    expect(row).toMatchObject({
+      lookup_id: r.body.lookupId,
+      client_id: 'h22-motcua',
+      agency: '000.00.01.H22',
+      officer_id: 'cb.nguyenvana',
+      ma_ho_so: MA_HO_SO,
+      ma_tthc: '1.001612',
+      operation: 'citizen.lookup',
+      outcome: 'found',
+      subject_type: 'citizen',
+    });
     expect(row.subject_hash).toMatch(/^[0-9a-f]{64}$/);
     expect([...row.fields].sort()).toEqual(Object.keys(p).sort());
     expect(JSON.stringify(row)).not.toContain(p.SoDinhDanh);
     const call = (await soapCalls()).at(-1)!;
-    expect(call).toMatchObject({ operation: 'TraCuuThongTinCongDan', MaDVC: '1.001612', MaCanBo: 'cb.nguyenvana', outcome: 'ok' });
+    expect(call).toMatchObject({
+      operation: 'TraCuuThongTinCongDan',
+      MaDVC: '1.001612',
+      MaCanBo: 'cb.nguyenvana',
+      outcome: 'ok',
+    });
   });
 
   it('finds a person known only by a 9-digit old ID', async () => {
@@ -43,7 +67,11 @@ describe('POST /v1/citizens/lookup', () => {
   });
 
   it('answers 404 for nobody, audited as not-found', async () => {
-    const r = await h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: '001099000000', HoVaTen: 'Không Có Ai', purpose: purpose() });
+    const r = await h.call('POST', '/v1/citizens/lookup', {
+      SoDinhDanh: '001099000000',
+      HoVaTen: 'Không Có Ai',
+      purpose: purpose(),
+    });
     expect(r.status).toBe(404);
     expect(r.body.error).toBe('LT_CITIZEN_NOT_FOUND');
     expect(await lastRow()).toMatchObject({ outcome: 'not-found', fields: [] });
@@ -51,7 +79,11 @@ describe('POST /v1/citizens/lookup', () => {
 
   it('a provincial MaTTHC is licensed as its national code and sent as MaDVC', async () => {
     const p = withId();
-    const r = await h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose({ MaTTHC: '1.001612.000.00.00.H22' }) });
+    const r = await h.call('POST', '/v1/citizens/lookup', {
+      SoDinhDanh: p.SoDinhDanh,
+      HoVaTen: fullName(p),
+      purpose: purpose({ MaTTHC: '1.001612.000.00.00.H22' }),
+    });
     expect(r.status).toBe(200);
     expect((await soapCalls()).at(-1)).toMatchObject({ MaDVC: '1.001612' });
   });
@@ -60,11 +92,21 @@ describe('POST /v1/citizens/lookup', () => {
 describe('POST /v1/citizens/verify', () => {
   it('answers match / no match and nothing else', async () => {
     const p = withId();
-    const yes = await h.call('POST', '/v1/citizens/verify', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), NgayThangNam: p.NgayThangNamSinh!.NgayThangNam, purpose: purpose() });
+    const yes = await h.call('POST', '/v1/citizens/verify', {
+      SoDinhDanh: p.SoDinhDanh,
+      HoVaTen: fullName(p),
+      NgayThangNam: p.NgayThangNamSinh!.NgayThangNam,
+      purpose: purpose(),
+    });
     expect(yes.status).toBe(200);
     expect(Object.keys(yes.body).sort()).toEqual(['lookupId', 'match']);
     expect(yes.body.match).toBe(true);
-    const no = await h.call('POST', '/v1/citizens/verify', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), NgayThangNam: '19000101', purpose: purpose() });
+    const no = await h.call('POST', '/v1/citizens/verify', {
+      SoDinhDanh: p.SoDinhDanh,
+      HoVaTen: fullName(p),
+      NgayThangNam: '19000101',
+      purpose: purpose(),
+    });
     expect(no.body).toEqual({ lookupId: no.body.lookupId, match: false });
     expect(await lastRow()).toMatchObject({ operation: 'citizen.verify', outcome: 'no-match' });
   });
@@ -73,7 +115,11 @@ describe('POST /v1/citizens/verify', () => {
 describe('POST /v1/citizens/household', () => {
   it('returns the household with its head', async () => {
     const p = people.find((x) => x.SoDinhDanh && people.filter((y) => y.SoSoHoKhau === x.SoSoHoKhau).length > 1)!;
-    const r = await h.call('POST', '/v1/citizens/household', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose() });
+    const r = await h.call('POST', '/v1/citizens/household', {
+      SoDinhDanh: p.SoDinhDanh,
+      HoVaTen: fullName(p),
+      purpose: purpose(),
+    });
     expect(r.status).toBe(200);
     expect(r.body.members).toEqual(people.filter((y) => y.SoSoHoKhau === p.SoSoHoKhau));
     expect(r.body.members.filter((m: CongDan) => m.ChuHo?.QuanHe === '01')).toHaveLength(1);
@@ -98,7 +144,9 @@ describe('GET /v1/businesses/{taxCode}', () => {
       });
     }
     const branch = businesses.find((x) => x.MainInformation.ENTERPRISE_GDT_CODE!.includes('-'))!;
-    expect((await h.call('GET', `/v1/businesses/${branch.MainInformation.ENTERPRISE_GDT_CODE}${q}`)).body.business.MaSoDoanhNghiep).toBe(branch.MainInformation.ENTERPRISE_GDT_CODE);
+    expect(
+      (await h.call('GET', `/v1/businesses/${branch.MainInformation.ENTERPRISE_GDT_CODE}${q}`)).body.business.MaSoDoanhNghiep,
+    ).toBe(branch.MainInformation.ENTERPRISE_GDT_CODE);
     expect((await h.call('GET', `/v1/businesses/0999999999${q}`)).status).toBe(404);
     expect(await lastRow()).toMatchObject({ operation: 'business.lookup', subject_type: 'business', outcome: 'not-found' });
   });
@@ -107,13 +155,20 @@ describe('GET /v1/businesses/{taxCode}', () => {
 describe('POST /v1/autofill', () => {
   it('fills the DongBoHoSoMC applicant fields from the population DB with provenance and the national-DB flags', async () => {
     const p = people.find((x) => x.SoDinhDanh && x.SoCMND && x.NgayThangNamSinh?.NgayThangNam) ?? withId();
-    const r = await h.call('POST', '/v1/autofill', { MaTTHC: '1.001612', applicant: { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), SoDienThoai: '0912345678' }, purpose: { MaHoSo: MA_HO_SO, officerId: 'cb.nguyenvana' } });
+    const r = await h.call('POST', '/v1/autofill', {
+      MaTTHC: '1.001612',
+      applicant: { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), SoDienThoai: '0912345678' },
+      purpose: { MaHoSo: MA_HO_SO, officerId: 'cb.nguyenvana' },
+    });
     expect(r.status).toBe(200);
     expect(r.body.fields).toEqual({
       ChuHoSo: fullName(p),
       LoaiDoiTuong: '1',
       SoGiayToChuHoSo: p.SoDinhDanh,
-      DinhDanhCHS: [{ LoaiDinhDanh: '1', SoDinhDanh: p.SoDinhDanh }, ...(p.SoCMND ? [{ LoaiDinhDanh: '2', SoDinhDanh: p.SoCMND }] : [])],
+      DinhDanhCHS: [
+        { LoaiDinhDanh: '1', SoDinhDanh: p.SoDinhDanh },
+        ...(p.SoCMND ? [{ LoaiDinhDanh: '2', SoDinhDanh: p.SoCMND }] : []),
+      ],
       DSKetNoiCSDL: [{ MaCSDL: '7' }],
       ...(p.ThuDienTu ? { Email: p.ThuDienTu } : {}),
       SoDienThoai: '0912345678',
@@ -122,22 +177,39 @@ describe('POST /v1/autofill', () => {
     expect(r.body.provenance.SoDienThoai).toEqual({ source: 'applicant' });
     expect(r.body.provenance.DSKetNoiCSDL).toMatchObject({ source: 'hub', inferred: true });
     expect(r.body.provenance.DinhDanhCHS).toMatchObject({ inferred: true });
-    expect(r.body.eForm).toMatchObject({ NgaySinh: p.NgayThangNamSinh!.NgayThangNam, DiaChiThuongTru: p.ThuongTru!.ChiTiet, DanToc: p.DanToc });
+    expect(r.body.eForm).toMatchObject({
+      NgaySinh: p.NgayThangNamSinh!.NgayThangNam,
+      DiaChiThuongTru: p.ThuongTru!.ChiTiet,
+      DanToc: p.DanToc,
+    });
     expect(await lastRow()).toMatchObject({ operation: 'autofill/citizen.lookup', outcome: 'found', ma_tthc: '1.001612' });
   });
 
   it('fills from the business registry and warns about a suspended business', async () => {
     const b = businesses.find((x) => x.MainInformation.ENTERPRISE_STATUS_ID === '02')!;
-    const r = await h.call('POST', '/v1/autofill', { MaTTHC: '1.001612', applicant: { taxCode: b.MainInformation.ENTERPRISE_GDT_CODE, Email: 'lienhe@example.vn' }, purpose: { MaHoSo: MA_HO_SO, officerId: 'cb.nguyenvana' } });
+    const r = await h.call('POST', '/v1/autofill', {
+      MaTTHC: '1.001612',
+      applicant: { taxCode: b.MainInformation.ENTERPRISE_GDT_CODE, Email: 'lienhe@example.vn' },
+      purpose: { MaHoSo: MA_HO_SO, officerId: 'cb.nguyenvana' },
+    });
     expect(r.status).toBe(200);
-    expect(r.body.fields).toEqual({ ChuHoSo: b.MainInformation.NAME, LoaiDoiTuong: '2', SoGiayToChuHoSo: b.MainInformation.ENTERPRISE_GDT_CODE, Email: 'lienhe@example.vn' });
+    expect(r.body.fields).toEqual({
+      ChuHoSo: b.MainInformation.NAME,
+      LoaiDoiTuong: '2',
+      SoGiayToChuHoSo: b.MainInformation.ENTERPRISE_GDT_CODE,
+      Email: 'lienhe@example.vn',
+    });
     expect(r.body.eForm.TinhTrang).toBe('Tạm ngừng kinh doanh');
     expect(r.body.warnings.map((w: { code: string }) => w.code)).toContain('LT_CITIZEN_BUSINESS_NOT_ACTIVE');
   });
 
   it('refuses a MaTTHC that contradicts the purpose', async () => {
     const p = withId();
-    const r = await h.call('POST', '/v1/autofill', { MaTTHC: '1.001612', applicant: { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p) }, purpose: purpose({ MaTTHC: '1.004227' }) });
+    const r = await h.call('POST', '/v1/autofill', {
+      MaTTHC: '1.001612',
+      applicant: { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p) },
+      purpose: purpose({ MaTTHC: '1.004227' }),
+    });
     expect(r.status).toBe(400);
     expect(r.body.details.map((d: { path: string }) => d.path)).toContain('/purpose/MaTTHC');
   });
@@ -148,10 +220,28 @@ describe('refusals: audited, and nothing leaves the hub for the hub-side ones', 
   const body = (extra: Record<string, unknown>) => ({ SoDinhDanh: p().SoDinhDanh, HoVaTen: fullName(p()), ...extra });
   it.each([
     ['no purpose', {}, 400, 'LT_CITIZEN_PURPOSE_MISSING', '/purpose'],
-    ['a purpose without officer', { purpose: { MaHoSo: MA_HO_SO, MaTTHC: '1.001612' } }, 400, 'LT_CITIZEN_PURPOSE_INVALID', '/purpose/officerId'],
+    [
+      'a purpose without officer',
+      { purpose: { MaHoSo: MA_HO_SO, MaTTHC: '1.001612' } },
+      400,
+      'LT_CITIZEN_PURPOSE_INVALID',
+      '/purpose/officerId',
+    ],
     ['a foreign agency', { purpose: purpose({ MaHoSo: FOREIGN_MA_HO_SO }) }, 403, 'LT_AUTH_AGENCY_FORBIDDEN', '/purpose/MaHoSo'],
-    ['a procedure not licensed here', { purpose: purpose({ MaTTHC: '1.999999' }) }, 403, 'LT_CITIZEN_PROCEDURE_NOT_LICENSED', '/purpose/MaTTHC'],
-    ['verify-only procedure asking for a look-up', { purpose: purpose({ MaTTHC: '2.000488' }) }, 403, 'LT_CITIZEN_PROCEDURE_NOT_LICENSED', '/purpose/MaTTHC'],
+    [
+      'a procedure not licensed here',
+      { purpose: purpose({ MaTTHC: '1.999999' }) },
+      403,
+      'LT_CITIZEN_PROCEDURE_NOT_LICENSED',
+      '/purpose/MaTTHC',
+    ],
+    [
+      'verify-only procedure asking for a look-up',
+      { purpose: purpose({ MaTTHC: '2.000488' }) },
+      403,
+      'LT_CITIZEN_PROCEDURE_NOT_LICENSED',
+      '/purpose/MaTTHC',
+    ],
   ])('%s → %s %s', async (_what, extra, status, code, path) => {
     const before = (await soapCalls()).length;
     const r = await h.call('POST', '/v1/citizens/lookup', body(extra));
@@ -182,7 +272,15 @@ describe('refusals: audited, and nothing leaves the hub for the hub-side ones', 
 
   it('needs the submitter role (an auditor key cannot look up) and a key', async () => {
     expect((await h.call('POST', '/v1/citizens/lookup', body({ purpose: purpose() }), h.keys.auditor)).status).toBe(403);
-    expect((await fetch(`${h.url}/v1/citizens/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${h.url}/v1/citizens/lookup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(401);
   });
 });
 
@@ -191,7 +289,11 @@ describe('nothing is answered unaudited', () => {
     const p = withId();
     await h.pool.query('ALTER TABLE citizen_audit RENAME TO citizen_audit_away');
     try {
-      const r = await h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose() });
+      const r = await h.call('POST', '/v1/citizens/lookup', {
+        SoDinhDanh: p.SoDinhDanh,
+        HoVaTen: fullName(p),
+        purpose: purpose(),
+      });
       expect(r.status).toBe(503);
       expect(r.body.error).toBe('LT_CITIZEN_AUDIT_UNAVAILABLE');
       const text = JSON.stringify(r.body);
@@ -199,13 +301,27 @@ describe('nothing is answered unaudited', () => {
     } finally {
       await h.pool.query('ALTER TABLE citizen_audit_away RENAME TO citizen_audit');
     }
-    const again = await h.call('POST', '/v1/citizens/lookup', { SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: purpose() });
+    const again = await h.call('POST', '/v1/citizens/lookup', {
+      SoDinhDanh: p.SoDinhDanh,
+      HoVaTen: fullName(p),
+      purpose: purpose(),
+    });
     expect(again.status).toBe(200);
   });
 });
 
 it('serves its OpenAPI with every route, and health', async () => {
   const docs = (await (await fetch(`${h.url}/docs/json`)).json()) as { paths: Record<string, unknown> };
-  expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/v1/citizens/lookup', '/v1/citizens/verify', '/v1/citizens/household', '/v1/businesses/{taxCode}', '/v1/autofill', '/v1/audit/verify', '/v1/audit/search']));
+  expect(Object.keys(docs.paths)).toEqual(
+    expect.arrayContaining([
+      '/v1/citizens/lookup',
+      '/v1/citizens/verify',
+      '/v1/citizens/household',
+      '/v1/businesses/{taxCode}',
+      '/v1/autofill',
+      '/v1/audit/verify',
+      '/v1/audit/search',
+    ]),
+  );
   expect((await fetch(`${h.url}/health/ready`)).status).toBe(200);
 });

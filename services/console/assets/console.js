@@ -14,9 +14,13 @@
     if (!src || typeof EventSource === 'undefined') return;
     var es = new EventSource(src.getAttribute('data-sse'));
     ['overview', 'activity'].forEach(function (name) {
-      es.addEventListener(name, function (e) { swap(name, e.data); });
+      es.addEventListener(name, function (e) {
+        swap(name, e.data);
+      });
     });
-    window.addEventListener('pagehide', function () { es.close(); });
+    window.addEventListener('pagehide', function () {
+      es.close();
+    });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', connect);
   else connect();

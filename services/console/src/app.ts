@@ -7,7 +7,14 @@ import { CONSOLE_ROLES, type ConsoleAccess, type ViewContext, viewContext } from
 import { layout } from './web/layout.js';
 import { html } from './lib/html.js';
 import { t, type Lang } from './lib/i18n.js';
-import { createHttpServer, type ApiClientRegistry, type Logger, type Pool, type ReadinessCheck, type Registry } from '@lienthong/platform';
+import {
+  createHttpServer,
+  type ApiClientRegistry,
+  type Logger,
+  type Pool,
+  type ReadinessCheck,
+  type Registry,
+} from '@lienthong/platform';
 import type { SessionStore } from './lib/sessions.js';
 import type { ActionLog } from './lib/action-log.js';
 import type { Backends } from './lib/backends.js';
@@ -60,7 +67,13 @@ export interface PageKit {
   notFound(req: FastifyRequest, reply: FastifyReply): FastifyReply;
   /** Opens a server-sent-events stream (ended when the console closes). */
   sse(req: FastifyRequest, reply: FastifyReply): ReturnType<typeof openSse>;
-  render(req: FastifyRequest, reply: FastifyReply, title: (c: ViewContext) => string, body: (c: ViewContext) => ReturnType<typeof html> | Promise<ReturnType<typeof html>>, opts?: { status?: number; scripts?: string[]; printable?: boolean }): Promise<FastifyReply>;
+  render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    title: (c: ViewContext) => string,
+    body: (c: ViewContext) => ReturnType<typeof html> | Promise<ReturnType<typeof html>>,
+    opts?: { status?: number; scripts?: string[]; printable?: boolean },
+  ): Promise<FastifyReply>;
 }
 
 export const SESSION_COOKIE = 'lt_console_sid';
@@ -107,7 +120,8 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     app.decorateRequest('lang', 'vi');
 
     app.addHook('onRoute', (r) => {
-      if (!r.config?.console) throw new Error(`console route ${String(r.method)} ${r.url} declares no config.console: deny by default`);
+      if (!r.config?.console)
+        throw new Error(`console route ${String(r.method)} ${r.url} declares no config.console: deny by default`);
     });
 
     app.addHook('onRequest', async (req, reply) => {
@@ -123,7 +137,8 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
         if (s) {
           try {
             const client = deps.clients.authenticate(`Bearer ${s.apiKey}`);
-            if (client.roles.some((r) => (CONSOLE_ROLES as readonly string[]).includes(r))) req.operator = { client, apiKey: s.apiKey, sessionIdHash: s.idHash };
+            if (client.roles.some((r) => (CONSOLE_ROLES as readonly string[]).includes(r)))
+              req.operator = { client, apiKey: s.apiKey, sessionIdHash: s.idHash };
           } catch {
             // The key was revoked or removed from the clients file: the session ends now.
             await deps.sessions.end(unsigned.value);
@@ -135,10 +150,16 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
         if (req.method === 'GET' && !req.headers['hx-request'] && req.headers.accept !== 'text/event-stream') {
           return reply.redirect(`/dang-nhap?back=${encodeURIComponent(req.url.slice(0, 500))}`, 303);
         }
-        return reply.status(401).type('text/html; charset=utf-8').send(errorPage(req, reply, 401, t(req.lang, 'signInTitle')).value);
+        return reply
+          .status(401)
+          .type('text/html; charset=utf-8')
+          .send(errorPage(req, reply, 401, t(req.lang, 'signInTitle')).value);
       }
       if (!access.roles.some((r) => req.operator!.client.roles.includes(r))) {
-        return reply.status(403).type('text/html; charset=utf-8').send(errorPage(req, reply, 403, t(req.lang, 'forbiddenRole')).value);
+        return reply
+          .status(403)
+          .type('text/html; charset=utf-8')
+          .send(errorPage(req, reply, 403, t(req.lang, 'forbiddenRole')).value);
       }
       reply.header('cache-control', 'no-store');
     });
@@ -146,8 +167,15 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
       if (status >= 500) req.log.error({ err }, 'console page failed');
-      const msg = err.code?.startsWith('FST_CSRF') ? t(req.lang, 'csrfFailed') : status === 413 || status === 415 || status === 400 ? t(req.lang, 'invalidInput') : t(req.lang, 'errorTitle');
-      return reply.status(status).type('text/html; charset=utf-8').send(errorPage(req, reply, status, msg).value);
+      const msg = err.code?.startsWith('FST_CSRF')
+        ? t(req.lang, 'csrfFailed')
+        : status === 413 || status === 415 || status === 400
+          ? t(req.lang, 'invalidInput')
+          : t(req.lang, 'errorTitle');
+      return reply
+        .status(status)
+        .type('text/html; charset=utf-8')
+        .send(errorPage(req, reply, status, msg).value);
     });
 
     // Open event streams would keep the server from closing: they end first.
@@ -159,7 +187,10 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
     const kit: PageKit = {
       deps,
       notFound(req, reply) {
-        return reply.status(404).type('text/html; charset=utf-8').send(errorPage(req, reply, 404, t(req.lang, 'notFound')).value);
+        return reply
+          .status(404)
+          .type('text/html; charset=utf-8')
+          .send(errorPage(req, reply, 404, t(req.lang, 'notFound')).value);
       },
       sse(req, reply) {
         const s = openSse(req, reply);
@@ -168,7 +199,10 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
         return s;
       },
       route(method, url, access, handler) {
-        const access0 = 'anonymous' in access ? { public: access.anonymous } : { signed: 'console session cookie (signed; server-side session; roles checked by the console session hook)' };
+        const access0 =
+          'anonymous' in access
+            ? { public: access.anonymous }
+            : { signed: 'console session cookie (signed; server-side session; roles checked by the console session hook)' };
         app.route({
           method,
           url,
@@ -213,5 +247,9 @@ function errorPage(req: FastifyRequest, reply: FastifyReply, status: number, mes
   } catch {
     c = { lang, operator: req.operator ?? null, csrf: '', path: '', url: '/' };
   }
-  return layout(c, `${status} · ${t(lang, 'errorTitle')}`, html`<p class="notice error" role="alert" data-testid="error">${message}</p><p><a href="/">${t(lang, 'back')}</a></p>`);
+  return layout(
+    c,
+    `${status} · ${t(lang, 'errorTitle')}`,
+    html`<p class="notice error" role="alert" data-testid="error">${message}</p><p><a href="/">${t(lang, 'back')}</a></p>`,
+  );
 }

@@ -35,12 +35,21 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
   configSchema: consoleConfigSchema,
   migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
   async start({ config, logger, metrics, pool, clients, onClose }) {
-    if (!pool || !clients) throw new HubError('LT_CONFIG_INVALID', 'console: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
-    const sessions = createSessionStore(pool, { secret: config.CONSOLE_SESSION_SECRET, ttlHours: config.CONSOLE_SESSION_HOURS, idleMinutes: config.CONSOLE_SESSION_IDLE_MINUTES });
+    if (!pool || !clients)
+      throw new HubError('LT_CONFIG_INVALID', 'console: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
+    const sessions = createSessionStore(pool, {
+      secret: config.CONSOLE_SESSION_SECRET,
+      ttlHours: config.CONSOLE_SESSION_HOURS,
+      idleMinutes: config.CONSOLE_SESSION_IDLE_MINUTES,
+    });
     const purge = setInterval(() => {
-      sessions.purgeExpired().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'session purge failed'));
+      sessions
+        .purgeExpired()
+        .catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'session purge failed'));
       pool
-        .query(`DELETE FROM console_event WHERE event_time < now() - make_interval(days => $1)`, [config.CONSOLE_INDEX_RETENTION_DAYS])
+        .query(`DELETE FROM console_event WHERE event_time < now() - make_interval(days => $1)`, [
+          config.CONSOLE_INDEX_RETENTION_DAYS,
+        ])
         .then(
           (r) => r.rowCount && logger.info({ purged: r.rowCount }, 'old index rows removed'),
           (err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'index purge failed'),
@@ -55,7 +64,11 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
     let indexRunning = () => false;
     let genericReplay: GenericReplay | undefined;
     if (config.CONSOLE_INDEX_ENABLED) {
-      const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'lienthong-console', logger });
+      const kafka = createKafka({
+        brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+        clientId: 'lienthong-console',
+        logger,
+      });
       const index = createEventIndex({
         kafka,
         pool,

@@ -7,7 +7,16 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { createApiClientRegistry, createMetricsRegistry, createReloadableApiClients, createPool, hashApiKey, runMigrations, type Pool, type Role } from '@lienthong/platform';
+import {
+  createApiClientRegistry,
+  createMetricsRegistry,
+  createReloadableApiClients,
+  createPool,
+  hashApiKey,
+  runMigrations,
+  type Pool,
+  type Role,
+} from '@lienthong/platform';
 import { buildApp } from '../src/app.js';
 import { createSessionStore } from '../src/lib/sessions.js';
 import { createActionLog } from '../src/lib/action-log.js';
@@ -49,12 +58,24 @@ export async function startConsole(opts: {
 }): Promise<TestConsole> {
   const logger = quietLogger('console');
   const pool = createPool({ connectionString: opts.databaseUrl, applicationName: 'console-test', logger });
-  await runMigrations(pool, { service: 'console', dir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations'), logger });
-  const reloadable = opts.clientsFile ? createReloadableApiClients({ path: opts.clientsFile, logger, pollIntervalMs: 100 }) : undefined;
+  await runMigrations(pool, {
+    service: 'console',
+    dir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations'),
+    logger,
+  });
+  const reloadable = opts.clientsFile
+    ? createReloadableApiClients({ path: opts.clientsFile, logger, pollIntervalMs: 100 })
+    : undefined;
   const clients =
     reloadable ??
     createApiClientRegistry({
-      clients: opts.operators.map((o) => ({ id: o.id, name: o.id, keyHash: hashApiKey(o.key), agencies: o.agencies ?? ['*'], roles: o.roles })),
+      clients: opts.operators.map((o) => ({
+        id: o.id,
+        name: o.id,
+        keyHash: hashApiKey(o.key),
+        agencies: o.agencies ?? ['*'],
+        roles: o.roles,
+      })),
     });
   const backends = createBackends(opts.urls ?? {}, 4_000);
   const sampler = createOverviewSampler({ backends, intervalMs: opts.scrapeIntervalMs ?? 1_000, logger });

@@ -23,7 +23,14 @@ import {
   systemClock,
   type Pool,
 } from '@lienthong/platform';
-import { createEvent, createEventProducer, createKafka, topicNames, type CloudEvent, type EventProducer } from '@lienthong/events';
+import {
+  createEvent,
+  createEventProducer,
+  createKafka,
+  topicNames,
+  type CloudEvent,
+  type EventProducer,
+} from '@lienthong/events';
 import { createWebhooks, runWebhooksMigrations, type Webhooks } from '@lienthong/webhooks';
 import { createAddressMapper, createMyVnpostClient } from '@lienthong/vnpost';
 import { createDvcqgClient } from '@lienthong/dvcqg';
@@ -64,7 +71,11 @@ export interface Peers {
 }
 
 async function json(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
 }
@@ -74,9 +85,21 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
   const pool = createPool({ connectionString: opts.databaseUrl, applicationName: 'console-peers-test', max: 8 });
   for (const s of ['postal', 'inbound', 'notifications']) await runMigrations(pool, { service: s, dir: migrations(s) });
   await runWebhooksMigrations(pool);
-  const clients = createApiClientRegistry({ clients: opts.operators.map((o) => ({ id: o.id, name: o.id, keyHash: hashApiKey(o.key), agencies: o.agencies ?? ['*'], roles: o.roles })) });
+  const clients = createApiClientRegistry({
+    clients: opts.operators.map((o) => ({
+      id: o.id,
+      name: o.id,
+      keyHash: hashApiKey(o.key),
+      agencies: o.agencies ?? ['*'],
+      roles: o.roles,
+    })),
+  });
   const kafka = createKafka({ brokers: testBrokers(), clientId: 'console-peers-test', logger });
-  const producer: EventProducer = createEventProducer({ kafka, logger, transactionalIdPrefix: `console-peers-${opts.namespace}` });
+  const producer: EventProducer = createEventProducer({
+    kafka,
+    logger,
+    transactionalIdPrefix: `console-peers-${opts.namespace}`,
+  });
   await producer.connect();
   const topics = topicNames(opts.namespace);
 
@@ -102,16 +125,47 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writeFileSync(path.join(keyDir, 'vnpost.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
   const sandbox: FastifyInstance = Fastify({ loggerInstance: quietLogger('sandbox') as FastifyBaseLogger });
-  await sandbox.register(vnpostPeer, { prefix: '/vnpost', logger: quietLogger('sandbox'), config: { SANDBOX_VNPOST_STEP_MS: 0, SANDBOX_VNPOST_PRIVATE_KEY_FILE: path.join(keyDir, 'vnpost.pem') }, publicUrl: 'http://127.0.0.1' });
-  await sandbox.register(dvcqgPeer, { prefix: '/dvcqg', logger: quietLogger('sandbox'), config: {}, publicUrl: 'http://127.0.0.1' });
+  await sandbox.register(vnpostPeer, {
+    prefix: '/vnpost',
+    logger: quietLogger('sandbox'),
+    config: { SANDBOX_VNPOST_STEP_MS: 0, SANDBOX_VNPOST_PRIVATE_KEY_FILE: path.join(keyDir, 'vnpost.pem') },
+    publicUrl: 'http://127.0.0.1',
+  });
+  await sandbox.register(dvcqgPeer, {
+    prefix: '/dvcqg',
+    logger: quietLogger('sandbox'),
+    config: {},
+    publicUrl: 'http://127.0.0.1',
+  });
   const sandboxUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
 
-  const webhookOpts = { pool, logger, clock: systemClock, secretKey: randomBytes(32).toString('hex'), allowHttp: true, allowedNetworks: '127.0.0.1/32', timeoutMs: 2_000, pollMs: 100 };
+  const webhookOpts = {
+    pool,
+    logger,
+    clock: systemClock,
+    secretKey: randomBytes(32).toString('hex'),
+    allowHttp: true,
+    allowedNetworks: '127.0.0.1/32',
+    timeoutMs: 2_000,
+    pollMs: 100,
+  };
   const inboundHooks: Webhooks = createWebhooks({ ...webhookOpts, origin: 'inbound' });
   const notifHooks: Webhooks = createWebhooks({ ...webhookOpts, origin: 'notifications' });
 
-  const myvnpost = createMyVnpostClient({ baseUrl: `${sandboxUrl}/vnpost`, operationPrefix: '/customer-partner', username: 'lienthong', password: 'lienthong-sandbox', customerCode: 'C000000001', timeoutMs: 2_000 });
-  const sender = { name: 'Trung tâm Phục vụ hành chính công tỉnh', phone: '02193866666', address: 'Số 1 Nguyễn Trãi', communeCode: '01234' };
+  const myvnpost = createMyVnpostClient({
+    baseUrl: `${sandboxUrl}/vnpost`,
+    operationPrefix: '/customer-partner',
+    username: 'lienthong',
+    password: 'lienthong-sandbox',
+    customerCode: 'C000000001',
+    timeoutMs: 2_000,
+  });
+  const sender = {
+    name: 'Trung tâm Phục vụ hành chính công tỉnh',
+    phone: '02193866666',
+    address: 'Số 1 Nguyễn Trãi',
+    communeCode: '01234',
+  };
   const postal = await buildPostal({
     logger,
     metrics: createMetricsRegistry('postal-console-test'),
@@ -120,7 +174,9 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
     producer,
     topic: topics.postalEvents,
     agencies: createAgencyDirectory({ agencies: { '*.H22': { route: 'myvnpost', sender, serviceCode: 'CTN009' } } }),
-    mapper: createAddressMapper({ units: { '00004': { province: '10', commune: '11022' }, '01234': { province: '31', commune: '31101' } } }),
+    mapper: createAddressMapper({
+      units: { '00004': { province: '10', commune: '11022' }, '01234': { province: '31', commune: '31101' } },
+    }),
     myvnpost,
   });
   const postalUrl = await postal.app.listen({ port: 0, host: '127.0.0.1' });
@@ -128,7 +184,14 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
   const portalToken = `portal-${randomBytes(12).toString('hex')}`;
   const inbound = await buildInbound({
     logger,
-    dvcqg: createDvcqgClient({ baseUrl: `${sandboxUrl}/dvcqg`, username: 'lienthong', password: 'lienthong-sandbox', madonvi: '000.00.00.H22', timeoutMs: 2_000, logger }),
+    dvcqg: createDvcqgClient({
+      baseUrl: `${sandboxUrl}/dvcqg`,
+      username: 'lienthong',
+      password: 'lienthong-sandbox',
+      madonvi: '000.00.00.H22',
+      timeoutMs: 2_000,
+      logger,
+    }),
     metrics: createMetricsRegistry('inbound-console-test'),
     clients,
     pool,
@@ -143,18 +206,33 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
   const inboundUrl = await inbound.app.listen({ port: 0, host: '127.0.0.1' });
   inboundHooks.dispatcher.start();
 
-  const server = await createHttpServer({ name: 'notifications', logger, metrics: createMetricsRegistry('notifications-console-test'), auth: { clients } });
+  const server = await createHttpServer({
+    name: 'notifications',
+    logger,
+    metrics: createMetricsRegistry('notifications-console-test'),
+    auth: { clients },
+  });
   const notifications = await buildNotifications({ server, pool, webhooks: notifHooks, zaloAccounts: {}, clock: systemClock });
   const notificationsUrl = await notifications.listen({ port: 0, host: '127.0.0.1' });
 
-  const api = (base: string, key: string, method: string, p: string, body?: unknown) => json(`${base}${p}`, method, body, { authorization: `Bearer ${key}` });
+  const api = (base: string, key: string, method: string, p: string, body?: unknown) =>
+    json(`${base}${p}`, method, body, { authorization: `Bearer ${key}` });
   const drain = async () => {
     while ((await postal.createDue()) > 0) {
       /* every due order */
     }
   };
   const deliver = async (type: 'upserted' | 'progressed', data: Record<string, unknown>) =>
-    postal.handleDossierEvent(createEvent({ source: 'urn:lienthong:gateway', type: `vn.lienthong.dossier.${type}`, subject: String(data.MaHoSo), dataschema: 'https://lienthong.gov.vn/schemas/dvcqg/x.json', data }), { log: logger });
+    postal.handleDossierEvent(
+      createEvent({
+        source: 'urn:lienthong:gateway',
+        type: `vn.lienthong.dossier.${type}`,
+        subject: String(data.MaHoSo),
+        dataschema: 'https://lienthong.gov.vn/schemas/dvcqg/x.json',
+        data,
+      }),
+      { log: logger },
+    );
 
   return {
     pool,
@@ -169,7 +247,10 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
       await deliver('upserted', dossierItem(1, { MaHoSo: maHoSo, HinhThuc: '1', TrangThaiHoSo: '9' }));
     },
     async createdOrder(maHoSo, submitterKey) {
-      const reg = await api(postalUrl, submitterKey, 'POST', '/v1/postal/recipients', { MaHoSo: maHoSo, receiver: { name: 'Lò Thị Mai', phone: '0987654321', address: { street: 'Số 5 ngõ 12 Đội Cấn', communeCode: '00004' } } });
+      const reg = await api(postalUrl, submitterKey, 'POST', '/v1/postal/recipients', {
+        MaHoSo: maHoSo,
+        receiver: { name: 'Lò Thị Mai', phone: '0987654321', address: { street: 'Số 5 ngõ 12 Đội Cấn', communeCode: '00004' } },
+      });
       if (reg.status !== 201) throw new Error(`recipient refused: ${JSON.stringify(reg.body)}`);
       const ord = await api(postalUrl, submitterKey, 'POST', '/v1/postal/orders', { MaHoSo: maHoSo });
       if (ord.status !== 202) throw new Error(`order refused: ${JSON.stringify(ord.body)}`);
@@ -181,9 +262,13 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
       await postal.pollStatuses();
     },
     async portalCreate(packet) {
-      const res = await json(`${inboundUrl}/nps/createdossierfromdvcqg`, 'POST', packet, { authorization: `Bearer ${portalToken}` });
+      const res = await json(`${inboundUrl}/nps/createdossierfromdvcqg`, 'POST', packet, {
+        authorization: `Bearer ${portalToken}`,
+      });
       if (res.body?.error_code !== 0) throw new Error(`portal call refused: ${JSON.stringify(res.body)}`);
-      const row = await pool.query<{ event: CloudEvent }>(`SELECT event FROM inbound_packets WHERE ref_key = $1`, [`create:${String(packet.MaHoSo)}`]);
+      const row = await pool.query<{ event: CloudEvent }>(`SELECT event FROM inbound_packets WHERE ref_key = $1`, [
+        `create:${String(packet.MaHoSo)}`,
+      ]);
       // What the router (a consumer of national.inbound.v1) does with the published event.
       await inbound.routeEvent(row.rows[0]!.event);
       return `create:${String(packet.MaHoSo)}`;

@@ -28,7 +28,11 @@ const P = code(4); // a dossier the portal sent (inbound), with messages
 const KM = `KM.CONSOLE.${run}`; // a portal registration no agency claims
 
 const actions = async (c: TestConsole, action: string) =>
-  (await c.pool.query(`SELECT client_id, target, reason, outcome, detail FROM console_action WHERE action = $1 ORDER BY id`, [action])).rows;
+  (
+    await c.pool.query(`SELECT client_id, target, reason, outcome, detail FROM console_action WHERE action = $1 ORDER BY id`, [
+      action,
+    ])
+  ).rows;
 
 describe('console: postal, inbound and notifications pages against the real services', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -80,7 +84,9 @@ describe('console: postal, inbound and notifications pages against the real serv
 
   it('cancels an order as the operator, with CSRF and a reason, logged; a refusal by postal is shown and logged too', async () => {
     const url = `/buu-chinh/${C}/huy`;
-    expect((await viewer.post(url, { _csrf: await viewer.csrf('/'), reason: 'công dân đến nhận trực tiếp' })).statusCode).toBe(403);
+    expect((await viewer.post(url, { _csrf: await viewer.csrf('/'), reason: 'công dân đến nhận trực tiếp' })).statusCode).toBe(
+      403,
+    );
     expect((await op.post(url, { reason: 'công dân đến nhận trực tiếp' })).statusCode).toBe(403);
     const token = await op.csrf('/buu-chinh');
     const noReason = await op.post(url, { _csrf: token, reason: 'x' });
@@ -100,7 +106,10 @@ describe('console: postal, inbound and notifications pages against the real serv
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain('Chỉ hủy được đơn MyVNPost');
     // Another agency's dossier answers as unknown before anything is sent.
-    expect((await h22.post(`/buu-chinh/${code(5, '000.00.01.H10')}/huy`, { _csrf: await h22.csrf('/'), reason: 'lý do đầy đủ ở đây' })).statusCode).toBe(404);
+    expect(
+      (await h22.post(`/buu-chinh/${code(5, '000.00.01.H10')}/huy`, { _csrf: await h22.csrf('/'), reason: 'lý do đầy đủ ở đây' }))
+        .statusCode,
+    ).toBe(404);
     expect((await op.post('/buu-chinh/%3Cscript%3E/huy', { _csrf: token, reason: 'lý do đầy đủ ở đây' })).statusCode).toBe(404);
     const log = await actions(c, 'postal-cancel');
     expect(log.map((r) => ({ client_id: r.client_id, target: r.target, reason: r.reason, outcome: r.outcome }))).toEqual([
@@ -110,7 +119,13 @@ describe('console: postal, inbound and notifications pages against the real serv
   });
 
   it('lists portal packets nobody is subscribed for and routes one as the operator (scope checked by inbound), then it is delivered', async () => {
-    const packet = (MaHoSo: string) => ({ MaSoThue: '0101234567', MaHoSo, MaTTHC: '1.999999', TenThuongNhan: 'Công ty Cổ phần Ánh Dương', DiaChiDoanhNghiep: { MaTinh: '99', DiaChiChiTiet: 'Không rõ' } });
+    const packet = (MaHoSo: string) => ({
+      MaSoThue: '0101234567',
+      MaHoSo,
+      MaTTHC: '1.999999',
+      TenThuongNhan: 'Công ty Cổ phần Ánh Dương',
+      DiaChiDoanhNghiep: { MaTinh: '99', DiaChiChiTiet: 'Không rõ' },
+    });
     const refKey = await peers.portalCreate(packet(KM));
     await peers.portalCreate(packet(P));
     const page = await viewer.get('/lien-thong-den');
@@ -124,21 +139,38 @@ describe('console: postal, inbound and notifications pages against the real serv
 
     const token = await op.csrf('/lien-thong-den');
     expect((await op.post('/lien-thong-den/dinh-tuyen', { _csrf: token, refKey, agency: '000.00.02.H22' })).statusCode).toBe(400);
-    const scoped = await h22.post('/lien-thong-den/dinh-tuyen', { _csrf: await h22.csrf('/lien-thong-den'), refKey, agency: '000.00.01.H10', reason: 'chuyển Sở Công Thương' });
+    const scoped = await h22.post('/lien-thong-den/dinh-tuyen', {
+      _csrf: await h22.csrf('/lien-thong-den'),
+      refKey,
+      agency: '000.00.01.H10',
+      reason: 'chuyển Sở Công Thương',
+    });
     expect(scoped.statusCode).toBe(403);
     expect(scoped.body).toContain('Không thực hiện được');
 
     const sub = await fetch(`${peers.urls.inbound}/v1/webhooks/subscriptions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keys.submitter}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ url: peers.receiverUrl, eventTypes: ['vn.lienthong.inbound.*'], agencies: ['*.H22'], description: 'Một cửa H22' }),
+      body: JSON.stringify({
+        url: peers.receiverUrl,
+        eventTypes: ['vn.lienthong.inbound.*'],
+        agencies: ['*.H22'],
+        description: 'Một cửa H22',
+      }),
     });
     expect(sub.status).toBe(201);
-    const routed = await op.post('/lien-thong-den/dinh-tuyen', { _csrf: token, refKey, agency: '000.00.02.H22', reason: 'Sở Công Thương tiếp nhận' });
+    const routed = await op.post('/lien-thong-den/dinh-tuyen', {
+      _csrf: token,
+      refKey,
+      agency: '000.00.02.H22',
+      reason: 'Sở Công Thương tiếp nhận',
+    });
     expect(routed.statusCode).toBe(200);
     expect(routed.body).toContain('Đã định tuyến tới 000.00.02.H22: 1 lần gửi.');
     expect(routed.body).not.toContain(`data-ref="${refKey}"`);
-    await eventually(() => (peers.received.some((e) => e.subject === KM) ? true : undefined), { what: 'the routed packet at the provincial receiver' });
+    await eventually(() => (peers.received.some((e) => e.subject === KM) ? true : undefined), {
+      what: 'the routed packet at the provincial receiver',
+    });
     const log = await actions(c, 'inbound-route');
     expect(log.map((r) => [r.client_id, r.target, r.reason, r.outcome])).toEqual([
       ['op-h22', `inbound:${refKey}`, 'chuyển Sở Công Thương', 'refused'],
@@ -155,7 +187,12 @@ describe('console: postal, inbound and notifications pages against the real serv
     const answer = await fetch(`${peers.urls.inbound}/v1/qa/answers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keys.submitter}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ HOIDAPID: id, NGUOITRALOI: 'Chuyên viên Sở Xây dựng', NGAYTRALOI: '05/12/2026', NOIDUNGTRALOI: 'Đơn đề nghị và bản vẽ thiết kế.' }),
+      body: JSON.stringify({
+        HOIDAPID: id,
+        NGUOITRALOI: 'Chuyên viên Sở Xây dựng',
+        NGAYTRALOI: '05/12/2026',
+        NOIDUNGTRALOI: 'Đơn đề nghị và bản vẽ thiết kế.',
+      }),
     });
     expect(answer.status).toBe(202);
     const pending = await op.get('/lien-thong-den');
@@ -166,8 +203,13 @@ describe('console: postal, inbound and notifications pages against the real serv
     const token = await op.csrf('/lien-thong-den');
     expect((await op.post(url, { _csrf: token })).statusCode).toBe(400);
     expect((await op.post(url, { _csrf: token, reason: 'cổng đã hoạt động lại' })).statusCode).toBe(200);
-    expect((await op.post('/lien-thong-den/hoi-dap/%22%3E%3Cb%3E/day-lai', { _csrf: token, reason: 'cổng đã hoạt động lại' })).statusCode).toBe(404);
-    expect((await actions(c, 'qa-answer-push')).map((r) => [r.client_id, r.target, r.reason, r.outcome])).toEqual([['van-hanh', `question:${id}`, 'cổng đã hoạt động lại', 'ok']]);
+    expect(
+      (await op.post('/lien-thong-den/hoi-dap/%22%3E%3Cb%3E/day-lai', { _csrf: token, reason: 'cổng đã hoạt động lại' }))
+        .statusCode,
+    ).toBe(404);
+    expect((await actions(c, 'qa-answer-push')).map((r) => [r.client_id, r.target, r.reason, r.outcome])).toEqual([
+      ['van-hanh', `question:${id}`, 'cổng đã hoạt động lại', 'ok'],
+    ]);
     await peers.inbound.qa!.pushDue();
     const pushed = await op.get('/lien-thong-den');
     expect(pushed.body).toContain(`data-testid="answer-${id}">pushed<`);
@@ -182,22 +224,48 @@ describe('console: postal, inbound and notifications pages against the real serv
     expect(subs.body).toMatch(/<td>notifications, inbound<\/td>|<td>inbound, notifications<\/td>/);
     const [, svc, sub] = m!;
     const list = await op.get(`/thong-bao?svc=${svc}&sub=${sub}`);
-    const d = new RegExp(`data-delivery="([0-9a-f-]{36})"><td><a href="[^"]*">[^<]*</a></td><td>vn.lienthong.inbound.dossier-created</td>\\s*<td>${KM.replace(/\./g, '\\.')}</td>`).exec(list.body);
+    const d = new RegExp(
+      `data-delivery="([0-9a-f-]{36})"><td><a href="[^"]*">[^<]*</a></td><td>vn.lienthong.inbound.dossier-created</td>\\s*<td>${KM.replace(/\./g, '\\.')}</td>`,
+    ).exec(list.body);
     expect(d, 'the delivery of the routed packet').not.toBeNull();
     const deliveryId = d![1]!;
-    await eventually(async () => ((await op.get(`/thong-bao?svc=${svc}&sub=${sub}&status=delivered`)).body.includes(`data-delivery="${deliveryId}"`) ? true : undefined), { what: 'delivered' });
+    await eventually(
+      async () =>
+        (await op.get(`/thong-bao?svc=${svc}&sub=${sub}&status=delivered`)).body.includes(`data-delivery="${deliveryId}"`)
+          ? true
+          : undefined,
+      { what: 'delivered' },
+    );
     const detail = await op.get(`/thong-bao?svc=${svc}&sub=${sub}&delivery=${deliveryId}`);
     expect(detail.body).toMatch(/data-testid="attempts">[\s\S]*<td>1<\/td>[\s\S]*<td>204<\/td>/);
 
     const url = `/thong-bao/webhook/${svc}/${deliveryId}/gui-lai`;
-    expect((await viewer.post(url, { _csrf: await viewer.csrf('/'), reason: 'hệ thống một cửa mất dữ liệu' })).statusCode).toBe(403);
+    expect((await viewer.post(url, { _csrf: await viewer.csrf('/'), reason: 'hệ thống một cửa mất dữ liệu' })).statusCode).toBe(
+      403,
+    );
     const token = await op.csrf('/thong-bao');
     expect((await op.post(url, { _csrf: token, reason: '' })).statusCode).toBe(400);
     const redone = await op.post(url, { _csrf: token, reason: 'hệ thống một cửa mất dữ liệu' });
     expect(redone.statusCode).toBe(200);
-    await eventually(() => (peers.received.filter((e) => e.subject === KM).length === 2 ? true : undefined), { what: 'the redelivered packet' });
-    expect((await op.post(`/thong-bao/webhook/inbound/${randomUUID()}/gui-lai`, { _csrf: token, reason: 'hệ thống một cửa mất dữ liệu' })).statusCode).toBe(404);
-    expect((await op.post(`/thong-bao/webhook/gateway/${deliveryId}/gui-lai`, { _csrf: token, reason: 'hệ thống một cửa mất dữ liệu' })).statusCode).toBe(404);
+    await eventually(() => (peers.received.filter((e) => e.subject === KM).length === 2 ? true : undefined), {
+      what: 'the redelivered packet',
+    });
+    expect(
+      (
+        await op.post(`/thong-bao/webhook/inbound/${randomUUID()}/gui-lai`, {
+          _csrf: token,
+          reason: 'hệ thống một cửa mất dữ liệu',
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await op.post(`/thong-bao/webhook/gateway/${deliveryId}/gui-lai`, {
+          _csrf: token,
+          reason: 'hệ thống một cửa mất dữ liệu',
+        })
+      ).statusCode,
+    ).toBe(404);
     expect((await actions(c, 'webhook-redeliver')).map((r) => [r.client_id, r.target, r.outcome])).toEqual([
       ['van-hanh', `webhook-delivery:${deliveryId}`, 'ok'],
       ['van-hanh', expect.stringMatching(/^webhook-delivery:[0-9a-f-]{36}$/), 'refused'],
@@ -207,8 +275,8 @@ describe('console: postal, inbound and notifications pages against the real serv
     const asViewer = await viewer.get('/thong-bao');
     expect(asViewer.statusCode).toBe(200);
     expect(asViewer.body).not.toContain('data-testid="subscriptions"');
-    expect(asViewer.body).toContain("notifications: LT_AUTH_ROLE_REQUIRED");
-    expect(asViewer.body).toContain("inbound: LT_AUTH_ROLE_REQUIRED");
+    expect(asViewer.body).toContain('notifications: LT_AUTH_ROLE_REQUIRED');
+    expect(asViewer.body).toContain('inbound: LT_AUTH_ROLE_REQUIRED');
   });
 
   it("shows one dossier's message ledger with the phone only as the ledger keeps it; another agency's is refused by notifications", async () => {
@@ -238,10 +306,16 @@ describe('console: postal, inbound and notifications pages against the real serv
     expect(b.body).toMatch(/postal · poll<\/span> <strong>Bưu chính · /);
     expect(b.body).not.toContain('Dịch vụ postal chưa sẵn sàng');
     expect(b.body).not.toContain('Dịch vụ notifications chưa sẵn sàng');
-    await eventually(async () => ((await viewer.get(`/ho-so/${encodeURIComponent(P)}`)).body.includes('Gói tin từ Cổng DVCQG · dossier-created') ? true : undefined), {
-      what: 'the inbound packet in the timeline (event index)',
-      timeoutMs: 30_000,
-    });
+    await eventually(
+      async () =>
+        (await viewer.get(`/ho-so/${encodeURIComponent(P)}`)).body.includes('Gói tin từ Cổng DVCQG · dossier-created')
+          ? true
+          : undefined,
+      {
+        what: 'the inbound packet in the timeline (event index)',
+        timeoutMs: 30_000,
+      },
+    );
     const p = await viewer.get(`/ho-so/${encodeURIComponent(P)}`);
     expect(p.body).toContain('Tin nhắn · zalo · dossier.received');
     expect(p.body).toContain('Tin nhắn · sms · dossier.received');
@@ -252,7 +326,11 @@ describe('console: postal, inbound and notifications pages against the real serv
     await eventually(
       async () => {
         const home = await viewer.get('/');
-        return ['postal', 'inbound', 'notifications'].every((s) => home.body.includes(`<th scope="row">${s}</th><td><span class="badge ready">`)) && home.body.includes('data-flow="postal"') ? true : undefined;
+        return ['postal', 'inbound', 'notifications'].every((s) =>
+          home.body.includes(`<th scope="row">${s}</th><td><span class="badge ready">`),
+        ) && home.body.includes('data-flow="postal"')
+          ? true
+          : undefined;
       },
       { what: 'the three services ready on the overview', timeoutMs: 20_000 },
     );
@@ -266,7 +344,16 @@ describe('console: postal, inbound and notifications pages against the real serv
     const hostile = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "' OR 1=1 --", 'a'.repeat(5000), '__proto__'];
     for (const p of ['/buu-chinh', '/lien-thong-den', '/thong-bao']) {
       for (const h of hostile) {
-        const q = new URLSearchParams({ state: h, kind: h, maHoSo: h, paymentId: h, svc: h, sub: h, delivery: h, status: h }).toString();
+        const q = new URLSearchParams({
+          state: h,
+          kind: h,
+          maHoSo: h,
+          paymentId: h,
+          svc: h,
+          sub: h,
+          delivery: h,
+          status: h,
+        }).toString();
         const res = await op.get(`${p}?${q}&state=second&svc=inbound`);
         expect(res.statusCode, `${p} ${h.slice(0, 20)}`).toBe(200);
         expect(res.body).not.toContain('<script>alert(1)');
@@ -275,9 +362,16 @@ describe('console: postal, inbound and notifications pages against the real serv
       }
     }
     const token = await op.csrf('/lien-thong-den');
-    const bad = await op.post('/lien-thong-den/dinh-tuyen', { _csrf: token, refKey: 'a b<script>', reason: 'lý do đầy đủ ở đây' });
+    const bad = await op.post('/lien-thong-den/dinh-tuyen', {
+      _csrf: token,
+      refKey: 'a b<script>',
+      reason: 'lý do đầy đủ ở đây',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).not.toContain('<script>');
-    expect((await op.post('/lien-thong-den/dinh-tuyen', { _csrf: token, refKey: ['x', 'y'], reason: 'lý do đầy đủ ở đây' })).statusCode).toBe(400);
+    expect(
+      (await op.post('/lien-thong-den/dinh-tuyen', { _csrf: token, refKey: ['x', 'y'], reason: 'lý do đầy đủ ở đây' }))
+        .statusCode,
+    ).toBe(400);
   });
 });

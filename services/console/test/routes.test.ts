@@ -13,7 +13,13 @@ import { createTestDatabase, eventually } from '../../../tests/helpers/index.js'
 import { startConsole, TestBrowser, type TestConsole } from './harness.js';
 import { hashSessionId } from '../src/lib/sessions.js';
 
-const keys = { viewer: generateApiKey(), operator: generateApiKey(), auditor: generateApiKey(), submitter: generateApiKey(), h22op: generateApiKey() };
+const keys = {
+  viewer: generateApiKey(),
+  operator: generateApiKey(),
+  auditor: generateApiKey(),
+  submitter: generateApiKey(),
+  h22op: generateApiKey(),
+};
 
 describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -69,7 +75,8 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     expect(set).toMatch(/SameSite=Strict/);
     const signed = decodeURIComponent(b.cookies.get('lt_console_sid')!);
     const id = signed.slice(0, signed.lastIndexOf('.'));
-    const rows = (await c.pool.query('SELECT id_hash, client_id, key_sealed FROM console_session WHERE client_id = $1', ['vien'])).rows;
+    const rows = (await c.pool.query('SELECT id_hash, client_id, key_sealed FROM console_session WHERE client_id = $1', ['vien']))
+      .rows;
     expect(rows.map((r) => r.id_hash)).toContain(hashSessionId(id));
     expect(JSON.stringify(rows)).not.toContain(id);
     expect(JSON.stringify(rows)).not.toContain(keys.viewer);
@@ -114,23 +121,44 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain('Cổng từ chối: &lt;b&gt;mã&lt;/b&gt;');
     expect(list.body).not.toContain('name="ids"');
-    const refused = await viewer.post('/thu-loi/phat-lai', { _csrf: await viewer.csrf('/thu-loi'), ids: '1', expected: '1', reason: 'thử lại sau khi sửa' });
+    const refused = await viewer.post('/thu-loi/phat-lai', {
+      _csrf: await viewer.csrf('/thu-loi'),
+      ids: '1',
+      expected: '1',
+      reason: 'thử lại sau khi sửa',
+    });
     expect(refused.statusCode).toBe(403);
 
     const op = new TestBrowser(c.app);
     await op.signIn(keys.operator);
     const id = String((await c.pool.query(`SELECT id FROM console_dead_letter`)).rows[0].id);
-    const preview = await op.post('/thu-loi/xem-truoc', { _csrf: await op.csrf('/thu-loi'), mode: 'filter', agency: '000.00.01.H22' });
+    const preview = await op.post('/thu-loi/xem-truoc', {
+      _csrf: await op.csrf('/thu-loi'),
+      mode: 'filter',
+      agency: '000.00.01.H22',
+    });
     expect(preview.statusCode).toBe(200);
     expect(preview.body).toContain('Sẽ phát lại 1 thư lỗi');
-    const noReason = await op.post('/thu-loi/phat-lai', { _csrf: await op.csrf('/thu-loi'), ids: id, expected: '1', reason: '  ' });
+    const noReason = await op.post('/thu-loi/phat-lai', {
+      _csrf: await op.csrf('/thu-loi'),
+      ids: id,
+      expected: '1',
+      reason: '  ',
+    });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.body).toContain('Cần nhập lý do');
     expect((await c.pool.query(`SELECT count(*)::int AS n FROM console_action WHERE action LIKE 'replay%'`)).rows[0].n).toBe(0);
 
-    const tried = await op.post('/thu-loi/phat-lai', { _csrf: await op.csrf('/thu-loi'), ids: id, expected: '1', reason: 'cổng đã sửa lỗi mã thủ tục' });
+    const tried = await op.post('/thu-loi/phat-lai', {
+      _csrf: await op.csrf('/thu-loi'),
+      ids: id,
+      expected: '1',
+      reason: 'cổng đã sửa lỗi mã thủ tục',
+    });
     expect(tried.statusCode).toBe(502);
-    const rows = (await c.pool.query(`SELECT client_id, action, reason, outcome FROM console_action WHERE action LIKE 'replay%' ORDER BY id`)).rows;
+    const rows = (
+      await c.pool.query(`SELECT client_id, action, reason, outcome FROM console_action WHERE action LIKE 'replay%' ORDER BY id`)
+    ).rows;
     expect(rows).toEqual([
       { client_id: 'van-hanh', action: 'replay-dead-letters', reason: 'cổng đã sửa lỗi mã thủ tục', outcome: 'ok' },
       { client_id: 'van-hanh', action: 'replay-dead-letters-result', reason: 'cổng đã sửa lỗi mã thủ tục', outcome: 'failed' },
@@ -144,13 +172,38 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     const vt = await viewer.csrf('/');
     const pay = '0b8e5b6e-7f2a-4a43-9e53-2b2f0c1d9a10';
     const actions: { url: string; form: Record<string, string>; action: string; target: string }[] = [
-      { url: '/ho-so/000.00.01.H22-251123-0001/day-ngay', form: {}, action: 'push-now', target: 'dossier:000.00.01.H22-251123-0001' },
+      {
+        url: '/ho-so/000.00.01.H22-251123-0001/day-ngay',
+        form: {},
+        action: 'push-now',
+        target: 'dossier:000.00.01.H22-251123-0001',
+      },
       { url: `/thanh-toan/${pay}/xu-ly`, form: { action: 'expire' }, action: 'payment-expire', target: `payment:${pay}` },
-      { url: '/qua-han/000.00.01.H22-251123-0001/xin-loi', form: { newDueDate: '2030-01-15' }, action: 'apology-letter', target: 'dossier:000.00.01.H22-251123-0001' },
-      { url: '/buu-chinh/000.00.01.H22-251123-0001/huy', form: {}, action: 'postal-cancel', target: 'dossier:000.00.01.H22-251123-0001' },
-      { url: '/lien-thong-den/dinh-tuyen', form: { refKey: 'create:KM.251205.00001', agency: '000.00.01.H22' }, action: 'inbound-route', target: 'inbound:create:KM.251205.00001' },
+      {
+        url: '/qua-han/000.00.01.H22-251123-0001/xin-loi',
+        form: { newDueDate: '2030-01-15' },
+        action: 'apology-letter',
+        target: 'dossier:000.00.01.H22-251123-0001',
+      },
+      {
+        url: '/buu-chinh/000.00.01.H22-251123-0001/huy',
+        form: {},
+        action: 'postal-cancel',
+        target: 'dossier:000.00.01.H22-251123-0001',
+      },
+      {
+        url: '/lien-thong-den/dinh-tuyen',
+        form: { refKey: 'create:KM.251205.00001', agency: '000.00.01.H22' },
+        action: 'inbound-route',
+        target: 'inbound:create:KM.251205.00001',
+      },
       { url: '/lien-thong-den/hoi-dap/HD123/day-lai', form: {}, action: 'qa-answer-push', target: 'question:HD123' },
-      { url: `/thong-bao/webhook/inbound/${pay}/gui-lai`, form: {}, action: 'webhook-redeliver', target: `webhook-delivery:${pay}` },
+      {
+        url: `/thong-bao/webhook/inbound/${pay}/gui-lai`,
+        form: {},
+        action: 'webhook-redeliver',
+        target: `webhook-delivery:${pay}`,
+      },
     ];
     const op = new TestBrowser(c.app);
     await op.signIn(keys.operator);
@@ -161,24 +214,41 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
       const noReason = await op.post(a.url, { _csrf: token, ...a.form });
       expect(noReason.statusCode, a.url).toBe(400);
       expect(noReason.body).toContain('Cần nhập lý do');
-      expect((await c.pool.query(`SELECT count(*)::int AS n FROM console_action WHERE action = $1`, [a.action])).rows[0].n).toBe(0);
+      expect((await c.pool.query(`SELECT count(*)::int AS n FROM console_action WHERE action = $1`, [a.action])).rows[0].n).toBe(
+        0,
+      );
       const done = await op.post(a.url, { _csrf: token, ...a.form, reason: 'khách hàng khiếu nại' });
       // The backing service is absent here: the page says so, and the attempt is in the log.
       expect(done.statusCode, a.url).toBe(502);
       expect(done.body).toMatch(/dịch vụ chưa sẵn sàng|Không thực hiện được/);
-      const logged = (await c.pool.query(`SELECT client_id, target, reason, outcome FROM console_action WHERE action = $1`, [a.action])).rows;
+      const logged = (
+        await c.pool.query(`SELECT client_id, target, reason, outcome FROM console_action WHERE action = $1`, [a.action])
+      ).rows;
       expect(logged).toEqual([{ client_id: 'van-hanh', target: a.target, reason: 'khách hàng khiếu nại', outcome: 'failed' }]);
     }
-    const bad = await op.post('/thanh-toan/not-a-uuid/xu-ly', { _csrf: await op.csrf('/'), action: 'expire', reason: 'khách hàng khiếu nại' });
+    const bad = await op.post('/thanh-toan/not-a-uuid/xu-ly', {
+      _csrf: await op.csrf('/'),
+      action: 'expire',
+      reason: 'khách hàng khiếu nại',
+    });
     expect(bad.statusCode).toBe(404);
-    const badAction = await op.post(`/thanh-toan/${pay}/xu-ly`, { _csrf: await op.csrf('/'), action: 'delete_everything', reason: 'khách hàng khiếu nại' });
+    const badAction = await op.post(`/thanh-toan/${pay}/xu-ly`, {
+      _csrf: await op.csrf('/'),
+      action: 'delete_everything',
+      reason: 'khách hàng khiếu nại',
+    });
     expect(badAction.statusCode).toBe(400);
   });
 
   it('says "dịch vụ chưa sẵn sàng" on the postal, inbound and notifications pages when those services are absent, and renders the rest', async () => {
     const b = new TestBrowser(c.app);
     await b.signIn(keys.operator);
-    for (const [url, name] of [['/buu-chinh', 'postal'], ['/lien-thong-den', 'inbound'], ['/thong-bao?maHoSo=000.00.01.H22-251123-0001', 'notifications'], ['/thong-bao', 'inbound']] as const) {
+    for (const [url, name] of [
+      ['/buu-chinh', 'postal'],
+      ['/lien-thong-den', 'inbound'],
+      ['/thong-bao?maHoSo=000.00.01.H22-251123-0001', 'notifications'],
+      ['/thong-bao', 'inbound'],
+    ] as const) {
       const res = await b.get(url);
       expect(res.statusCode, url).toBe(200);
       expect(res.body, url).toContain(`Dịch vụ ${name} chưa sẵn sàng`);
@@ -204,18 +274,28 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     expect(page.body).toContain('dịch vụ chưa sẵn sàng');
     const search = await viewer.get('/ho-so?agency=000.00.01.H22');
     expect(search.body).not.toContain('Nguyễn Văn An');
-    const refused = await viewer.post('/ho-so/000.00.01.H22-251123-0001/hien', { _csrf: await viewer.csrf('/ho-so'), reason: 'xác minh khiếu nại' });
+    const refused = await viewer.post('/ho-so/000.00.01.H22-251123-0001/hien', {
+      _csrf: await viewer.csrf('/ho-so'),
+      reason: 'xác minh khiếu nại',
+    });
     expect(refused.statusCode).toBe(403);
 
     const auditor = new TestBrowser(c.app);
     await auditor.signIn(keys.auditor);
     const token = await auditor.csrf('/ho-so/000.00.01.H22-251123-0001');
     expect((await auditor.post('/ho-so/000.00.01.H22-251123-0001/hien', { _csrf: token, reason: 'abc' })).statusCode).toBe(400);
-    const shown = await auditor.post('/ho-so/000.00.01.H22-251123-0001/hien', { _csrf: token, reason: 'xác minh khiếu nại số 12' });
+    const shown = await auditor.post('/ho-so/000.00.01.H22-251123-0001/hien', {
+      _csrf: token,
+      reason: 'xác minh khiếu nại số 12',
+    });
     expect(shown.statusCode).toBe(200);
     expect(shown.body).toContain('Nguyễn Văn An');
-    const logged = (await c.pool.query(`SELECT client_id, target, reason FROM console_action WHERE action = 'reveal-personal-data'`)).rows;
-    expect(logged).toEqual([{ client_id: 'kiem-toan', target: 'dossier:000.00.01.H22-251123-0001', reason: 'xác minh khiếu nại số 12' }]);
+    const logged = (
+      await c.pool.query(`SELECT client_id, target, reason FROM console_action WHERE action = 'reveal-personal-data'`)
+    ).rows;
+    expect(logged).toEqual([
+      { client_id: 'kiem-toan', target: 'dossier:000.00.01.H22-251123-0001', reason: 'xác minh khiếu nại số 12' },
+    ]);
   });
 
   it("hides another agency's dossiers from an operator scoped to one province", async () => {
@@ -244,11 +324,49 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
   it('renders every page with hostile query strings: values escaped or dropped, never a 500', async () => {
     const b = new TestBrowser(c.app);
     await b.signIn(keys.auditor);
-    const hostile = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "' OR 1=1 --", '%00', 'a'.repeat(5000), '__proto__'];
-    const pages = ['/', '/ho-so', '/thu-loi', '/gui-dvcqg', '/thanh-toan', '/chi-so-766', '/chi-so-766/chi-tiet', '/qua-han', '/kiem-toan', '/nhat-ky', '/buu-chinh', '/lien-thong-den', '/thong-bao'];
+    const hostile = [
+      '<script>alert(1)</script>',
+      '"><img src=x onerror=alert(1)>',
+      "' OR 1=1 --",
+      '%00',
+      'a'.repeat(5000),
+      '__proto__',
+    ];
+    const pages = [
+      '/',
+      '/ho-so',
+      '/thu-loi',
+      '/gui-dvcqg',
+      '/thanh-toan',
+      '/chi-so-766',
+      '/chi-so-766/chi-tiet',
+      '/qua-han',
+      '/kiem-toan',
+      '/nhat-ky',
+      '/buu-chinh',
+      '/lien-thong-den',
+      '/thong-bao',
+    ];
     for (const p of pages) {
       for (const h of hostile) {
-        const q = new URLSearchParams({ maHoSo: h, agency: h, status: h, from: h, reason_q: h, code: h, period: h, subjectId: h, who: h, outcome: h, state: h, kind: h, svc: h, sub: h, delivery: h, paymentId: h }).toString();
+        const q = new URLSearchParams({
+          maHoSo: h,
+          agency: h,
+          status: h,
+          from: h,
+          reason_q: h,
+          code: h,
+          period: h,
+          subjectId: h,
+          who: h,
+          outcome: h,
+          state: h,
+          kind: h,
+          svc: h,
+          sub: h,
+          delivery: h,
+          paymentId: h,
+        }).toString();
         const res = await b.get(`${p}?${q}&agency=second`);
         expect(res.statusCode, `${p} ${h.slice(0, 20)}`).toBeLessThan(500);
         expect(res.body).not.toContain('<script>alert(1)');
@@ -266,11 +384,26 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     const token = await b.csrf('/thu-loi');
     const big = await b.post('/thu-loi/xem-truoc', { _csrf: token, mode: 'filter', reason_q: 'x'.repeat(300_000) });
     expect(big.statusCode).toBe(413);
-    const proto = await b.post('/thu-loi/xem-truoc', { _csrf: token, mode: 'selected', ids: ['1', '__proto__'], ['__proto__']: 'x', constructor: 'y' });
+    const proto = await b.post('/thu-loi/xem-truoc', {
+      _csrf: token,
+      mode: 'selected',
+      ids: ['1', '__proto__'],
+      ['__proto__']: 'x',
+      constructor: 'y',
+    });
     expect(proto.statusCode).toBe(400);
-    const many = await b.post('/thu-loi/xem-truoc', { _csrf: token, mode: 'selected', ids: Array.from({ length: 501 }, (_, i) => String(i + 1)) });
+    const many = await b.post('/thu-loi/xem-truoc', {
+      _csrf: token,
+      mode: 'selected',
+      ids: Array.from({ length: 501 }, (_, i) => String(i + 1)),
+    });
     expect(many.statusCode).toBe(400);
-    const json = await c.app.inject({ method: 'POST', url: '/thu-loi/phat-lai', payload: { ids: ['1'] }, headers: { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const json = await c.app.inject({
+      method: 'POST',
+      url: '/thu-loi/phat-lai',
+      payload: { ids: ['1'] },
+      headers: { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     expect(json.statusCode).toBe(403);
   });
 
@@ -297,7 +430,21 @@ describe('console sessions follow the clients file', () => {
     const file = path.join(dir, 'api-clients.json');
     const key = generateApiKey();
     const write = (revoked: boolean) =>
-      writeFileSync(file, JSON.stringify({ clients: [{ id: 'ca-truc', name: 'Ca trực', keyHash: hashApiKey(key), agencies: ['*'], roles: ['viewer'], ...(revoked ? { revoked: true } : {}) }] }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          clients: [
+            {
+              id: 'ca-truc',
+              name: 'Ca trực',
+              keyHash: hashApiKey(key),
+              agencies: ['*'],
+              roles: ['viewer'],
+              ...(revoked ? { revoked: true } : {}),
+            },
+          ],
+        }),
+      );
     write(false);
     const c = await startConsole({ databaseUrl: db.url, operators: [], clientsFile: file });
     try {
@@ -305,7 +452,11 @@ describe('console sessions follow the clients file', () => {
       expect((await b.signIn(key)).statusCode).toBe(303);
       expect((await b.get('/')).statusCode).toBe(200);
       write(true);
-      await eventually(async () => (await b.get('/')).statusCode === 303, { what: 'the revoked key signed out', timeoutMs: 10_000, intervalMs: 100 });
+      await eventually(async () => (await b.get('/')).statusCode === 303, {
+        what: 'the revoked key signed out',
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
       const ended = (await c.pool.query(`SELECT ended_at FROM console_session WHERE client_id = 'ca-truc'`)).rows;
       expect(ended).toHaveLength(1);
       expect(ended[0].ended_at).not.toBeNull();

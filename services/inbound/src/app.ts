@@ -34,7 +34,11 @@ export interface InboundService {
   /** Handler of national.inbound.v1 for the consumer runner: queues deliveries to subscribers. */
   routeEvent: (event: CloudEvent) => Promise<number>;
   /** Q&A work (when a portal client is configured): one poll of the portal's questions, one push pass of answers. */
-  qa?: { poll: () => Promise<{ seen: number; published: number }>; pushDue: () => Promise<number>; onKick: (fn: () => void) => void };
+  qa?: {
+    poll: () => Promise<{ seen: number; published: number }>;
+    pushDue: () => Promise<number>;
+    onKick: (fn: () => void) => void;
+  };
 }
 
 /** Event types a provincial system may subscribe to here. */
@@ -44,7 +48,8 @@ export const inboundEventTypes = [...Object.values(inboundKinds).map((k) => k.ty
 export async function buildApp(deps: InboundDeps): Promise<InboundService> {
   const app = await createHttpServer({
     name: 'inbound',
-    description: 'Calls from the national portal to the province (promotion dossiers, amendments, tax notices), answered once durable on Kafka and delivered to the subscribed provincial system.',
+    description:
+      'Calls from the national portal to the province (promotion dossiers, amendments, tax notices), answered once durable on Kafka and delivered to the subscribed provincial system.',
     logger: deps.logger,
     metrics: deps.metrics,
     auth: { clients: deps.clients },
@@ -57,7 +62,14 @@ export async function buildApp(deps: InboundDeps): Promise<InboundService> {
   const router = createInboundRouter({ pool: deps.pool, webhooks: deps.webhooks, logger: deps.logger });
   registerInboundRoutes(app, {
     pool: deps.pool,
-    receive: createReceiver({ pool: deps.pool, producer: deps.producer, topic: deps.topic, route: createRouter(deps.routing), maxAttachmentBytes: deps.maxAttachmentBytes, logger: deps.logger }),
+    receive: createReceiver({
+      pool: deps.pool,
+      producer: deps.producer,
+      topic: deps.topic,
+      route: createRouter(deps.routing),
+      maxAttachmentBytes: deps.maxAttachmentBytes,
+      logger: deps.logger,
+    }),
     checkPortal: createPortalAuth(deps.portal),
     router,
   });

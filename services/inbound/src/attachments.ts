@@ -22,7 +22,14 @@ function tooLarge(path: string, maxBytes: number): HubError {
   return new HubError(InboundErrorCodes.ATTACHMENT_TOO_LARGE, `attachment at ${path} is larger than ${maxBytes} bytes`, {
     kind: 'too_large',
     messageVi: `Tệp đính kèm tại ${path} vượt quá ${maxBytes} byte`,
-    details: [{ path, code: InboundErrorCodes.ATTACHMENT_TOO_LARGE, message: `Tệp vượt quá ${maxBytes} byte`, message_en: `larger than ${maxBytes} bytes` }],
+    details: [
+      {
+        path,
+        code: InboundErrorCodes.ATTACHMENT_TOO_LARGE,
+        message: `Tệp vượt quá ${maxBytes} byte`,
+        message_en: `larger than ${maxBytes} bytes`,
+      },
+    ],
   });
 }
 
@@ -48,7 +55,10 @@ function decode(text: string, path: string, maxBytes: number): Buffer {
  * Kafka records stay small, and no consumer ever handles the bytes unless it asks for them. The hub never
  * parses, executes or renders an attachment.
  */
-export function extractAttachments(packet: Record<string, unknown>, maxBytes: number): { packet: Record<string, unknown>; files: ExtractedAttachment[] } {
+export function extractAttachments(
+  packet: Record<string, unknown>,
+  maxBytes: number,
+): { packet: Record<string, unknown>; files: ExtractedAttachment[] } {
   const out: Record<string, unknown> = { ...packet };
   const files: ExtractedAttachment[] = [];
   const take = (text: string, name: string, path: string, isText: boolean): AttachmentRef => {
@@ -78,7 +88,15 @@ export function extractAttachments(packet: Record<string, unknown>, maxBytes: nu
 /** Stores the files once each (content-addressed) and links them to the packet, in the caller's transaction. */
 export async function storeAttachments(c: PoolClient, refKey: string, files: readonly ExtractedAttachment[]): Promise<void> {
   for (const f of files) {
-    await c.query('INSERT INTO inbound_attachments (sha256, size, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [f.sha256, f.bytes.length, f.bytes]);
-    await c.query('INSERT INTO inbound_packet_attachments (ref_key, sha256, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [refKey, f.sha256, f.name.slice(0, 1000)]);
+    await c.query('INSERT INTO inbound_attachments (sha256, size, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [
+      f.sha256,
+      f.bytes.length,
+      f.bytes,
+    ]);
+    await c.query('INSERT INTO inbound_packet_attachments (ref_key, sha256, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+      refKey,
+      f.sha256,
+      f.name.slice(0, 1000),
+    ]);
   }
 }

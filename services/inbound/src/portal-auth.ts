@@ -23,13 +23,18 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
  */
 export function createPortalAuth(opts: PortalAuthOptions) {
   if (!opts.token && opts.allowedNetworks.length === 0) {
-    throw new HubError('LT_CONFIG_INVALID', 'inbound: set INBOUND_PORTAL_TOKEN or INBOUND_ALLOWED_NETWORKS (or both): the portal’s calls must be authenticated', { kind: 'internal' });
+    throw new HubError(
+      'LT_CONFIG_INVALID',
+      'inbound: set INBOUND_PORTAL_TOKEN or INBOUND_ALLOWED_NETWORKS (or both): the portal’s calls must be authenticated',
+      { kind: 'internal' },
+    );
   }
   const allowed = new BlockList();
   for (const cidr of opts.allowedNetworks) {
     const [addr, bits] = cidr.split('/');
     const type = isIPv6(addr ?? '') ? 'ipv6' : 'ipv4';
-    if (!addr || !(isIPv4(addr) || isIPv6(addr))) throw new HubError('LT_CONFIG_INVALID', `inbound: not a network: ${cidr}`, { kind: 'internal' });
+    if (!addr || !(isIPv4(addr) || isIPv6(addr)))
+      throw new HubError('LT_CONFIG_INVALID', `inbound: not a network: ${cidr}`, { kind: 'internal' });
     allowed.addSubnet(addr, Number(bits ?? (type === 'ipv6' ? 128 : 32)), type);
   }
   const expected = opts.token ? digest(opts.token) : undefined;
@@ -38,7 +43,10 @@ export function createPortalAuth(opts: PortalAuthOptions) {
       const ip = req.ip.startsWith('::ffff:') ? req.ip.slice(7) : req.ip;
       const ok = isIPv4(ip) ? allowed.check(ip, 'ipv4') : isIPv6(ip) ? allowed.check(ip, 'ipv6') : false;
       if (!ok) {
-        throw new HubError(InboundErrorCodes.FORBIDDEN_ADDRESS, 'caller address is not in the portal allow-list', { kind: 'forbidden', messageVi: 'Địa chỉ gọi không nằm trong danh sách được phép' });
+        throw new HubError(InboundErrorCodes.FORBIDDEN_ADDRESS, 'caller address is not in the portal allow-list', {
+          kind: 'forbidden',
+          messageVi: 'Địa chỉ gọi không nằm trong danh sách được phép',
+        });
       }
     }
     if (expected) {
@@ -46,7 +54,10 @@ export function createPortalAuth(opts: PortalAuthOptions) {
       const value = Array.isArray(raw) ? raw[0] : raw;
       const given = opts.header === 'authorization' ? /^Bearer (.{1,512})$/.exec(value ?? '')?.[1] : value;
       if (!given || !timingSafeEqual(digest(given), expected)) {
-        throw new HubError(InboundErrorCodes.UNAUTHENTICATED, 'missing or wrong portal token', { kind: 'unauthorized', messageVi: 'Thiếu hoặc sai mã xác thực của Cổng DVCQG' });
+        throw new HubError(InboundErrorCodes.UNAUTHENTICATED, 'missing or wrong portal token', {
+          kind: 'unauthorized',
+          messageVi: 'Thiếu hoặc sai mã xác thực của Cổng DVCQG',
+        });
       }
     }
   };

@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
-import { assertAgencyScope, backoffDelay, HubError, isRetriable, withTransaction, type Logger, type Pool, type RetryPolicy } from '@lienthong/platform';
+import {
+  assertAgencyScope,
+  backoffDelay,
+  HubError,
+  isRetriable,
+  withTransaction,
+  type Logger,
+  type Pool,
+  type RetryPolicy,
+} from '@lienthong/platform';
 import { createEvent, type EventProducer } from '@lienthong/events';
 import type { DvcqgClient } from '@lienthong/dvcqg';
 import { InboundErrorCodes } from './errors.js';
@@ -68,15 +77,24 @@ export function createQa(deps: { pool: Pool; producer: EventProducer; topic: str
     for (const a of due.rows) {
       try {
         await deps.dvcqg.dongBoKetQuaHoiDap([a.item]);
-        await deps.pool.query(`UPDATE qa_answers SET state = 'pushed', pushed_at = now(), last_error = NULL WHERE hoidap_id = $1`, [a.hoidap_id]);
+        await deps.pool.query(
+          `UPDATE qa_answers SET state = 'pushed', pushed_at = now(), last_error = NULL WHERE hoidap_id = $1`,
+          [a.hoidap_id],
+        );
       } catch (err) {
         const code = (err as { code?: string }).code ?? 'LT_QA_PUSH_FAILED';
         const msg = `${code}: ${(err as Error).message}`.slice(0, 500);
         if (isRetriable(err)) {
           const wait = backoffDelay(retryPolicy, a.attempts);
-          await deps.pool.query(`UPDATE qa_answers SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE hoidap_id = $1`, [a.hoidap_id, wait / 1000, msg]);
+          await deps.pool.query(
+            `UPDATE qa_answers SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE hoidap_id = $1`,
+            [a.hoidap_id, wait / 1000, msg],
+          );
         } else {
-          await deps.pool.query(`UPDATE qa_answers SET state = 'refused', last_error = $2 WHERE hoidap_id = $1`, [a.hoidap_id, msg]);
+          await deps.pool.query(`UPDATE qa_answers SET state = 'refused', last_error = $2 WHERE hoidap_id = $1`, [
+            a.hoidap_id,
+            msg,
+          ]);
           log.warn({ hoidapId: a.hoidap_id, code }, 'portal refused an answer; kept for operators');
         }
       }
@@ -85,7 +103,11 @@ export function createQa(deps: { pool: Pool; producer: EventProducer; topic: str
   }
 
   function registerRoutes(app: FastifyInstance, kick: () => void): void {
-    const notFound = (id: string) => new HubError(InboundErrorCodes.NOT_FOUND, `no portal question ${id}`, { kind: 'not_found', messageVi: `Không có câu hỏi ${id} từ Cổng DVCQG` });
+    const notFound = (id: string) =>
+      new HubError(InboundErrorCodes.NOT_FOUND, `no portal question ${id}`, {
+        kind: 'not_found',
+        messageVi: `Không có câu hỏi ${id} từ Cổng DVCQG`,
+      });
     app.post(
       '/v1/qa/answers',
       {
@@ -109,22 +131,38 @@ export function createQa(deps: { pool: Pool; producer: EventProducer; topic: str
       },
       async (req, reply) => {
         const b = req.body as Record<string, string>;
-        const q = await deps.pool.query<{ agency: string | null }>(`SELECT agency FROM inbound_packets WHERE ref_key = $1 AND state = 'published'`, [`question:${b.HOIDAPID}`]);
+        const q = await deps.pool.query<{ agency: string | null }>(
+          `SELECT agency FROM inbound_packets WHERE ref_key = $1 AND state = 'published'`,
+          [`question:${b.HOIDAPID}`],
+        );
         const question = q.rows[0];
         if (!question) throw notFound(b.HOIDAPID!);
         // Scope on the question's own agency (MADONVI from the portal), never on the caller's claim.
         const client = assertAgencyScope(req, question.agency ?? '(none)', '/HOIDAPID');
-        const item = { HOIDAPID: b.HOIDAPID, MADONVI: question.agency, NGUOITRALOI: b.NGUOITRALOI, CHUCVUNGUOITRALOI: b.CHUCVUNGUOITRALOI ?? '', NGAYTRALOI: b.NGAYTRALOI, NOIDUNGTRALOI: b.NOIDUNGTRALOI };
+        const item = {
+          HOIDAPID: b.HOIDAPID,
+          MADONVI: question.agency,
+          NGUOITRALOI: b.NGUOITRALOI,
+          CHUCVUNGUOITRALOI: b.CHUCVUNGUOITRALOI ?? '',
+          NGAYTRALOI: b.NGAYTRALOI,
+          NOIDUNGTRALOI: b.NOIDUNGTRALOI,
+        };
         const ins = await deps.pool.query(
           `INSERT INTO qa_answers (hoidap_id, agency, item, state, submitted_by) VALUES ($1, $2, $3, 'pending', $4) ON CONFLICT (hoidap_id) DO NOTHING`,
           [b.HOIDAPID, question.agency, JSON.stringify(item), client.id],
         );
         if (ins.rowCount === 0) {
-          const prev = await deps.pool.query<{ item: unknown; state: string }>('SELECT item, state FROM qa_answers WHERE hoidap_id = $1', [b.HOIDAPID]);
+          const prev = await deps.pool.query<{ item: unknown; state: string }>(
+            'SELECT item, state FROM qa_answers WHERE hoidap_id = $1',
+            [b.HOIDAPID],
+          );
           // jsonb does not keep key order: compare the entries, sorted.
           const same = (x: unknown) => JSON.stringify(Object.entries((x ?? {}) as object).sort(([a], [b]) => (a < b ? -1 : 1)));
           if (same(prev.rows[0]?.item) !== same(item)) {
-            throw new HubError('LT_QA_ALREADY_ANSWERED', `question ${b.HOIDAPID} already has another answer`, { kind: 'conflict', messageVi: `Câu hỏi ${b.HOIDAPID} đã có câu trả lời khác` });
+            throw new HubError('LT_QA_ALREADY_ANSWERED', `question ${b.HOIDAPID} already has another answer`, {
+              kind: 'conflict',
+              messageVi: `Câu hỏi ${b.HOIDAPID} đã có câu trả lời khác`,
+            });
           }
           return reply.status(200).send({ HOIDAPID: b.HOIDAPID, state: prev.rows[0]!.state, replayed: true });
         }
@@ -134,10 +172,18 @@ export function createQa(deps: { pool: Pool; producer: EventProducer; topic: str
     );
     app.get(
       '/v1/qa/answers/:HOIDAPID',
-      { config: { access: { roles: ['submitter', 'viewer', 'operator'] } }, schema: { params: { type: 'object', required: ['HOIDAPID'], properties: { HOIDAPID: { type: 'string', maxLength: 100 } } } } },
+      {
+        config: { access: { roles: ['submitter', 'viewer', 'operator'] } },
+        schema: {
+          params: { type: 'object', required: ['HOIDAPID'], properties: { HOIDAPID: { type: 'string', maxLength: 100 } } },
+        },
+      },
       async (req) => {
         const { HOIDAPID } = req.params as { HOIDAPID: string };
-        const r = await deps.pool.query<{ agency: string }>('SELECT hoidap_id, agency, state, attempts, last_error, created_at, pushed_at FROM qa_answers WHERE hoidap_id = $1', [HOIDAPID]);
+        const r = await deps.pool.query<{ agency: string }>(
+          'SELECT hoidap_id, agency, state, attempts, last_error, created_at, pushed_at FROM qa_answers WHERE hoidap_id = $1',
+          [HOIDAPID],
+        );
         if (!r.rows[0]) throw notFound(HOIDAPID);
         assertAgencyScope(req, r.rows[0].agency, '/HOIDAPID');
         return r.rows[0];
@@ -150,7 +196,12 @@ export function createQa(deps: { pool: Pool; producer: EventProducer; topic: str
         schema: {
           summary: 'Push a refused or waiting answer again now',
           params: { type: 'object', required: ['HOIDAPID'], properties: { HOIDAPID: { type: 'string', maxLength: 100 } } },
-          body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 3, maxLength: 500 } } },
+          body: {
+            type: 'object',
+            required: ['reason'],
+            additionalProperties: false,
+            properties: { reason: { type: 'string', minLength: 3, maxLength: 500 } },
+          },
         },
       },
       async (req) => {
@@ -158,7 +209,10 @@ export function createQa(deps: { pool: Pool; producer: EventProducer; topic: str
         const r = await deps.pool.query<{ agency: string }>('SELECT agency FROM qa_answers WHERE hoidap_id = $1', [HOIDAPID]);
         if (!r.rows[0]) throw notFound(HOIDAPID);
         const client = assertAgencyScope(req, r.rows[0].agency, '/HOIDAPID');
-        await deps.pool.query(`UPDATE qa_answers SET state = 'pending', next_attempt_at = now() WHERE hoidap_id = $1 AND state <> 'pushed'`, [HOIDAPID]);
+        await deps.pool.query(
+          `UPDATE qa_answers SET state = 'pending', next_attempt_at = now() WHERE hoidap_id = $1 AND state <> 'pushed'`,
+          [HOIDAPID],
+        );
         req.log.info({ hoidapId: HOIDAPID, client: client.id }, 'answer push requested by an operator');
         kick();
         return { HOIDAPID, state: 'pending' };

@@ -9,7 +9,11 @@ export const INBOUND_EVENT_SCHEMA = 'https://lienthong.gov.vn/schemas/events/inb
 
 /** The inbound calls of reference §6, with the packet kind that validates each and the event it becomes. */
 export const inboundKinds = {
-  create: { packetKind: 'dvcqg-inbound-create', type: 'vn.lienthong.inbound.dossier-created', operation: 'createdossierfromdvcqg' },
+  create: {
+    packetKind: 'dvcqg-inbound-create',
+    type: 'vn.lienthong.inbound.dossier-created',
+    operation: 'createdossierfromdvcqg',
+  },
   amend: { packetKind: 'dvcqg-inbound-amend', type: 'vn.lienthong.inbound.dossier-amended', operation: 'nhanhsdvcqg' },
   'tax-notice': { packetKind: 'dvcqg-inbound-tax-notice', type: 'vn.lienthong.inbound.tax-notice', operation: 'nhantbthuedvcqg' },
 } as const satisfies Record<string, { packetKind: PacketKind; type: string; operation: string }>;
@@ -28,7 +32,11 @@ const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 /** JSON with sorted keys: the same packet always hashes the same, whatever the sender's key order. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -70,11 +78,17 @@ export function createReceiver(deps: ReceiverDeps) {
     const spec = inboundKinds[kind];
     const v = validatePacket(spec.packetKind, body);
     if (!v.ok) {
-      throw new HubError(InboundErrorCodes.INVALID_PACKET, `${spec.operation}: the packet does not conform to the national standard`, {
-        kind: 'invalid',
-        messageVi: `${spec.operation}: gói tin không đúng chuẩn`,
-        details: v.errors.slice(0, 50).map((e) => ({ path: e.path, code: e.code, message: e.message, message_en: e.message_en })),
-      });
+      throw new HubError(
+        InboundErrorCodes.INVALID_PACKET,
+        `${spec.operation}: the packet does not conform to the national standard`,
+        {
+          kind: 'invalid',
+          messageVi: `${spec.operation}: gói tin không đúng chuẩn`,
+          details: v.errors
+            .slice(0, 50)
+            .map((e) => ({ path: e.path, code: e.code, message: e.message, message_en: e.message_en })),
+        },
+      );
     }
     const packet = v.value as Record<string, unknown>;
     const maHoSo = String(packet.MaHoSo);
@@ -89,7 +103,14 @@ export function createReceiver(deps: ReceiverDeps) {
       type: spec.type,
       subject: maHoSo,
       dataschema: INBOUND_EVENT_SCHEMA,
-      data: { kind, refKey, agency, receivedAt: new Date().toISOString(), packet: stripped, ...(warnings.length ? { warnings } : {}) },
+      data: {
+        kind,
+        refKey,
+        agency,
+        receivedAt: new Date().toISOString(),
+        packet: stripped,
+        ...(warnings.length ? { warnings } : {}),
+      },
     });
     const result = await withTransaction(deps.pool, async (c) => {
       const row = await c.query<{ state: string }>(
@@ -102,12 +123,16 @@ export function createReceiver(deps: ReceiverDeps) {
       try {
         await deps.producer.publish(deps.topic, [event]);
       } catch (err) {
-        throw new HubError(InboundErrorCodes.UNAVAILABLE, 'Kafka did not acknowledge the inbound packet; nothing was recorded, retry', {
-          kind: 'unavailable',
-          retriable: true,
-          cause: err,
-          messageVi: 'Hệ thống tạm thời chưa ghi nhận được gói tin, vui lòng gửi lại',
-        });
+        throw new HubError(
+          InboundErrorCodes.UNAVAILABLE,
+          'Kafka did not acknowledge the inbound packet; nothing was recorded, retry',
+          {
+            kind: 'unavailable',
+            retriable: true,
+            cause: err,
+            messageVi: 'Hệ thống tạm thời chưa ghi nhận được gói tin, vui lòng gửi lại',
+          },
+        );
       }
       await c.query(`UPDATE inbound_packets SET state = 'published', published_at = now() WHERE ref_key = $1`, [refKey]);
       return 'accepted' as const;

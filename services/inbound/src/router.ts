@@ -29,7 +29,8 @@ export function createInboundRouter(deps: { pool: Pool; webhooks: Pick<Webhooks,
          RETURNING deliveries`,
         [refKey, queued, String(data.kind ?? 'unknown'), event.subject, agency, event.id, JSON.stringify(event)],
       );
-      if ((total.rows[0]?.deliveries ?? 0) === 0) log.warn({ maHoSo: event.subject, agency }, 'inbound packet has no subscriber; kept for operators');
+      if ((total.rows[0]?.deliveries ?? 0) === 0)
+        log.warn({ maHoSo: event.subject, agency }, 'inbound packet has no subscriber; kept for operators');
       return queued;
     });
   }

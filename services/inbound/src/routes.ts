@@ -21,7 +21,17 @@ const maHoSoOf = (body: unknown) => {
 
 const statusOf = (err: unknown): number => {
   const kind = (err as { kind?: string }).kind;
-  return kind === 'invalid' ? 400 : kind === 'unauthorized' ? 401 : kind === 'forbidden' ? 403 : kind === 'too_large' ? 413 : kind === 'unavailable' ? 503 : 500;
+  return kind === 'invalid'
+    ? 400
+    : kind === 'unauthorized'
+      ? 401
+      : kind === 'forbidden'
+        ? 403
+        : kind === 'too_large'
+          ? 413
+          : kind === 'unavailable'
+            ? 503
+            : 500;
 };
 
 /**
@@ -35,15 +45,30 @@ function answer(kind: InboundKind, reply: FastifyReply, maHoSo: string, outcome:
   const status = err ? statusOf(err) : 200;
   const e = err as { message?: string; messageVi?: string; code?: string; details?: unknown[] } | undefined;
   if (kind === 'tax-notice') {
-    return reply.status(status).send(
-      err
-        ? { status: 0, message: `${maHoSo}| ${e?.messageVi ?? 'Lỗi'}`, description: JSON.stringify({ code: e?.code, details: e?.details ?? [] }).slice(0, 4000) }
-        : { status: outcome!.result === 'duplicate' ? 2 : 1, message: `${maHoSo}| ${outcome!.result === 'duplicate' ? 'duplicate refId' : 'Tiếp nhận thành công'}`, description: outcome!.eventId },
-    );
+    return reply
+      .status(status)
+      .send(
+        err
+          ? {
+              status: 0,
+              message: `${maHoSo}| ${e?.messageVi ?? 'Lỗi'}`,
+              description: JSON.stringify({ code: e?.code, details: e?.details ?? [] }).slice(0, 4000),
+            }
+          : {
+              status: outcome!.result === 'duplicate' ? 2 : 1,
+              message: `${maHoSo}| ${outcome!.result === 'duplicate' ? 'duplicate refId' : 'Tiếp nhận thành công'}`,
+              description: outcome!.eventId,
+            },
+      );
   }
-  if (err) return reply.status(status).send({ error_code: -1, message: `${maHoSo}| ${e?.messageVi ?? 'Lỗi'}`, error: e?.code, details: e?.details ?? [] });
+  if (err)
+    return reply
+      .status(status)
+      .send({ error_code: -1, message: `${maHoSo}| ${e?.messageVi ?? 'Lỗi'}`, error: e?.code, details: e?.details ?? [] });
   return reply.send(
-    outcome!.result === 'duplicate' ? { error_code: 1, message: `${maHoSo}| duplicate refId` } : { error_code: 0, message: `${maHoSo}| Tiếp nhận thành công` },
+    outcome!.result === 'duplicate'
+      ? { error_code: 1, message: `${maHoSo}| duplicate refId` }
+      : { error_code: 0, message: `${maHoSo}| Tiếp nhận thành công` },
   );
 }
 
@@ -52,14 +77,31 @@ export function registerInboundRoutes(app: FastifyInstance, deps: InboundRouteDe
     app.post(
       `/nps/${spec.operation}`,
       {
-        config: { access: { signed: 'the national portal: shared token and/or address allow-list, checked in the handler (portal-auth.ts)' } },
+        config: {
+          access: {
+            signed: 'the national portal: shared token and/or address allow-list, checked in the handler (portal-auth.ts)',
+          },
+        },
         schema: { summary: `${spec.operation}: inbound call from DVCQG (reference §6)`, tags: ['inbound'] },
         // Errors raised before the handler (bad or hostile JSON, body too large) answer in the portal's format too.
         errorHandler: (err, req, reply) => {
-          const status = typeof (err as { statusCode?: number }).statusCode === 'number' ? (err as { statusCode: number }).statusCode : statusOf(err);
+          const status =
+            typeof (err as { statusCode?: number }).statusCode === 'number'
+              ? (err as { statusCode: number }).statusCode
+              : statusOf(err);
           const e = err as { code?: string; messageVi?: string; message: string; details?: unknown[] };
-          const fastifyCode = e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'LT_HTTP_BODY_TOO_LARGE' : e.code?.startsWith('FST_') ? 'LT_INBOUND_BAD_REQUEST' : e.code;
-          const failed = { ...e, code: fastifyCode, kind: status === 413 ? 'too_large' : status === 415 ? 'invalid' : (err as { kind?: string }).kind ?? 'invalid', messageVi: e.messageVi ?? 'Gói tin không đọc được' };
+          const fastifyCode =
+            e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+              ? 'LT_HTTP_BODY_TOO_LARGE'
+              : e.code?.startsWith('FST_')
+                ? 'LT_INBOUND_BAD_REQUEST'
+                : e.code;
+          const failed = {
+            ...e,
+            code: fastifyCode,
+            kind: status === 413 ? 'too_large' : status === 415 ? 'invalid' : ((err as { kind?: string }).kind ?? 'invalid'),
+            messageVi: e.messageVi ?? 'Gói tin không đọc được',
+          };
           if (status >= 500 && status !== 503) req.log.error({ code: e.code }, 'inbound call failed');
           // Sends the portal-format answer; fastify takes the reply as sent (nothing returned).
           void answer(kind, reply, '', undefined, failed);
@@ -88,7 +130,11 @@ export function registerInboundRoutes(app: FastifyInstance, deps: InboundRouteDe
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { routed: { enum: ['true', 'false'] }, kind: { enum: [...Object.keys(inboundKinds), 'question'] }, limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' } },
+          properties: {
+            routed: { enum: ['true', 'false'] },
+            kind: { enum: [...Object.keys(inboundKinds), 'question'] },
+            limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' },
+          },
         },
       },
     },
@@ -116,17 +162,32 @@ export function registerInboundRoutes(app: FastifyInstance, deps: InboundRouteDe
           type: 'object',
           required: ['refKey', 'reason'],
           additionalProperties: false,
-          properties: { refKey: { type: 'string', minLength: 1, maxLength: 400 }, agency: { type: 'string', pattern: '^[A-Za-z0-9.]{1,40}$' }, reason: { type: 'string', minLength: 3, maxLength: 500 } },
+          properties: {
+            refKey: { type: 'string', minLength: 1, maxLength: 400 },
+            agency: { type: 'string', pattern: '^[A-Za-z0-9.]{1,40}$' },
+            reason: { type: 'string', minLength: 3, maxLength: 500 },
+          },
         },
       },
     },
     async (req) => {
       const b = req.body as { refKey: string; agency?: string; reason: string };
-      const r = await deps.pool.query<{ agency: string | null; event: CloudEvent<Record<string, unknown>> }>('SELECT agency, event FROM inbound_packets WHERE ref_key = $1 AND state = $2', [b.refKey, 'published']);
+      const r = await deps.pool.query<{ agency: string | null; event: CloudEvent<Record<string, unknown>> }>(
+        'SELECT agency, event FROM inbound_packets WHERE ref_key = $1 AND state = $2',
+        [b.refKey, 'published'],
+      );
       const row = r.rows[0];
-      if (!row) throw new HubError(InboundErrorCodes.NOT_FOUND, `no inbound packet ${b.refKey}`, { kind: 'not_found', messageVi: `Không có gói tin ${b.refKey}` });
+      if (!row)
+        throw new HubError(InboundErrorCodes.NOT_FOUND, `no inbound packet ${b.refKey}`, {
+          kind: 'not_found',
+          messageVi: `Không có gói tin ${b.refKey}`,
+        });
       const agency = b.agency ?? row.agency;
-      if (!agency) throw new HubError(InboundErrorCodes.INVALID_PACKET, 'this packet has no agency: give one', { kind: 'invalid', messageVi: 'Gói tin chưa xác định được cơ quan: hãy chỉ định' });
+      if (!agency)
+        throw new HubError(InboundErrorCodes.INVALID_PACKET, 'this packet has no agency: give one', {
+          kind: 'invalid',
+          messageVi: 'Gói tin chưa xác định được cơ quan: hãy chỉ định',
+        });
       const client = assertAgencyScope(req, agency, '/agency');
       if (row.agency && row.agency !== agency) assertAgencyScope(req, row.agency, '/refKey');
       if (b.agency) await deps.pool.query('UPDATE inbound_packets SET agency = $2 WHERE ref_key = $1', [b.refKey, agency]);
@@ -140,7 +201,10 @@ export function registerInboundRoutes(app: FastifyInstance, deps: InboundRouteDe
     '/v1/inbound/attachments/:sha256',
     {
       config: { access: { roles: ['submitter', 'operator'] } },
-      schema: { summary: 'An attachment of an inbound packet, as bytes (never rendered)', params: { type: 'object', required: ['sha256'], properties: { sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } } } },
+      schema: {
+        summary: 'An attachment of an inbound packet, as bytes (never rendered)',
+        params: { type: 'object', required: ['sha256'], properties: { sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } } },
+      },
     },
     async (req, reply) => {
       const { sha256 } = req.params as { sha256: string };
@@ -150,7 +214,11 @@ export function registerInboundRoutes(app: FastifyInstance, deps: InboundRouteDe
         [sha256],
       );
       const mine = owners.rows.find((o) => (o.agency ? clientMayActFor(client, o.agency) : client.agencies.includes('*')));
-      if (!mine) throw new HubError(InboundErrorCodes.NOT_FOUND, 'no such attachment for this client', { kind: 'not_found', messageVi: 'Không có tệp đính kèm này' });
+      if (!mine)
+        throw new HubError(InboundErrorCodes.NOT_FOUND, 'no such attachment for this client', {
+          kind: 'not_found',
+          messageVi: 'Không có tệp đính kèm này',
+        });
       const f = await deps.pool.query<{ content: Buffer }>('SELECT content FROM inbound_attachments WHERE sha256 = $1', [sha256]);
       // Bytes only: octet-stream, attachment disposition, no sniffing: the hub never renders what the portal sent.
       return reply

@@ -38,7 +38,10 @@ export function createRouter(table: unknown): (packet: Record<string, unknown>) 
     const tthc = typeof packet.MaTTHC === 'string' ? t.byMaTTHC?.[packet.MaTTHC] : undefined;
     if (tthc) return tthc;
     const addr = packet.DiaChiDoanhNghiep as { MaTinh?: unknown } | undefined;
-    const province = addr && (typeof addr.MaTinh === 'string' || typeof addr.MaTinh === 'number') ? t.byProvince?.[String(addr.MaTinh)] : undefined;
+    const province =
+      addr && (typeof addr.MaTinh === 'string' || typeof addr.MaTinh === 'number')
+        ? t.byProvince?.[String(addr.MaTinh)]
+        : undefined;
     return province ?? t.default;
   };
 }

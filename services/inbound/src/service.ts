@@ -1,6 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { HubError, systemClock, type ServiceDefinition } from '@lienthong/platform';
-import { catalogueSpecs, createConsumerRunner, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
+import {
+  catalogueSpecs,
+  createConsumerRunner,
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  topicNames,
+} from '@lienthong/events';
 import { createWebhooks, parseNetworks, runWebhooksMigrations } from '@lienthong/webhooks';
 import { readFileSync } from 'node:fs';
 import cron from 'node-cron';
@@ -22,15 +29,21 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
     // The sandbox portal's password never serves a production start (issue 17 §2).
     refuseDemoSecrets({
       nodeEnv: process.env.NODE_ENV,
-      demoSecrets: config.DVCQG_PASSWORD === 'lienthong-sandbox' ? [{ setting: 'DVCQG_PASSWORD', what: 'the sandbox portal password' }] : [],
+      demoSecrets:
+        config.DVCQG_PASSWORD === 'lienthong-sandbox' ? [{ setting: 'DVCQG_PASSWORD', what: 'the sandbox portal password' }] : [],
       peerUrls: config.DVCQG_BASE_URL ? [{ setting: 'DVCQG_BASE_URL', url: config.DVCQG_BASE_URL }] : [],
     });
   },
   async start({ config, logger, metrics, pool, clients, onClose }) {
-    if (!pool || !clients) throw new HubError('LT_CONFIG_INVALID', 'inbound: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
+    if (!pool || !clients)
+      throw new HubError('LT_CONFIG_INVALID', 'inbound: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
     await runWebhooksMigrations(pool, logger);
     const routing = config.INBOUND_ROUTING_FILE ? JSON.parse(readFileSync(config.INBOUND_ROUTING_FILE, 'utf8')) : {};
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'lienthong-inbound', logger });
+    const kafka = createKafka({
+      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      clientId: 'lienthong-inbound',
+      logger,
+    });
     const admin = kafka.admin();
     await admin.connect();
     onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
@@ -54,7 +67,14 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
     });
     const dvcqg =
       config.DVCQG_BASE_URL && config.DVCQG_USERNAME && config.DVCQG_PASSWORD && config.DVCQG_MADONVI
-        ? createDvcqgClient({ baseUrl: config.DVCQG_BASE_URL, username: config.DVCQG_USERNAME, password: config.DVCQG_PASSWORD, madonvi: config.DVCQG_MADONVI, timeoutMs: config.DVCQG_TIMEOUT_MS, logger })
+        ? createDvcqgClient({
+            baseUrl: config.DVCQG_BASE_URL,
+            username: config.DVCQG_USERNAME,
+            password: config.DVCQG_PASSWORD,
+            madonvi: config.DVCQG_MADONVI,
+            timeoutMs: config.DVCQG_TIMEOUT_MS,
+            logger,
+          })
         : undefined;
     const svc = await buildApp({
       ...(dvcqg ? { dvcqg } : {}),
@@ -96,7 +116,9 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
       retry: { maxAttempts: 10, minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 0.3 },
       metrics,
     });
-    void consumer.start().catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'inbound router did not start'));
+    void consumer
+      .start()
+      .catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'inbound router did not start'));
     onClose({ name: 'consumer', close: () => consumer.stop() });
     if (svc.qa) {
       const qa = svc.qa;
@@ -116,8 +138,20 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
       };
       qa.onKick(() => void push());
       const pushTimer = setInterval(() => void push(), 5_000);
-      const poll = cron.schedule(config.INBOUND_QA_POLL_CRON, () => void qa.poll().catch((err: unknown) => logger.warn({ code: (err as { code?: string }).code }, 'portal question poll failed')));
-      onClose({ name: 'qa', close: async () => { clearInterval(pushTimer); await poll.stop(); } });
+      const poll = cron.schedule(
+        config.INBOUND_QA_POLL_CRON,
+        () =>
+          void qa
+            .poll()
+            .catch((err: unknown) => logger.warn({ code: (err as { code?: string }).code }, 'portal question poll failed')),
+      );
+      onClose({
+        name: 'qa',
+        close: async () => {
+          clearInterval(pushTimer);
+          await poll.stop();
+        },
+      });
     }
     return { app: svc.app, listen: { host: config.INBOUND_HOST, port: config.INBOUND_PORT } };
   },

@@ -19,7 +19,14 @@ import {
   systemClock,
   type Pool,
 } from '@lienthong/platform';
-import { createConsumerRunner, createEventProducer, createKafka, topicNames, type ConsumerRunner, type EventProducer } from '@lienthong/events';
+import {
+  createConsumerRunner,
+  createEventProducer,
+  createKafka,
+  topicNames,
+  type ConsumerRunner,
+  type EventProducer,
+} from '@lienthong/events';
 import { createWebhooks, runWebhooksMigrations, type Webhooks } from '@lienthong/webhooks';
 import { validatePacket } from '@lienthong/standard';
 import { createDvcqgClient } from '@lienthong/dvcqg';
@@ -65,13 +72,22 @@ const clients = createApiClientRegistry({
 });
 
 async function originate(body: Record<string, unknown>) {
-  const res = await fetch(`${sandboxUrl}/dvcqg/_admin/originate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await res.json()) as { sent: { status: number | null; answer: any; error?: string; maHoSo: string; attempt: number }[] };
+  const res = await fetch(`${sandboxUrl}/dvcqg/_admin/originate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as {
+    sent: { status: number | null; answer: any; error?: string; maHoSo: string; attempt: number }[];
+  };
 }
 async function call(path: string, key: string | undefined, init: { method?: string; body?: unknown } = {}) {
   const res = await fetch(`${inboundUrl}${path}`, {
     method: init.method ?? 'GET',
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const buf = Buffer.from(await res.arrayBuffer());
@@ -83,7 +99,8 @@ async function call(path: string, key: string | undefined, init: { method?: stri
   }
   return { status: res.status, body: json, bytes: buf, headers: res.headers };
 }
-const records = async (maHoSo?: string) => (await readTopic(topicNames(ns).nationalInbound)).filter((r) => !maHoSo || r.key === maHoSo);
+const records = async (maHoSo?: string) =>
+  (await readTopic(topicNames(ns).nationalInbound)).filter((r) => !maHoSo || r.key === maHoSo);
 const deliveriesFor = (maHoSo: string) => received.filter((r) => JSON.parse(r.body).subject === maHoSo);
 
 beforeAll(async () => {
@@ -119,12 +136,24 @@ beforeAll(async () => {
     pollMs: 100,
   });
   sandbox = Fastify({ loggerInstance: quietLogger('sandbox') as FastifyBaseLogger });
-  await sandbox.register(dvcqgPeer, { prefix: '/dvcqg', logger: quietLogger('sandbox'), config: {}, publicUrl: 'http://127.0.0.1' });
+  await sandbox.register(dvcqgPeer, {
+    prefix: '/dvcqg',
+    logger: quietLogger('sandbox'),
+    config: {},
+    publicUrl: 'http://127.0.0.1',
+  });
   await sandbox.listen({ port: 0, host: '127.0.0.1' });
   sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
   svc = await buildApp({
     logger: logs.logger,
-    dvcqg: createDvcqgClient({ baseUrl: `${sandboxUrl}/dvcqg`, username: 'lienthong', password: 'lienthong-sandbox', madonvi: '000.00.00.H22', timeoutMs: 2_000, logger: quietLogger('dvcqg') }),
+    dvcqg: createDvcqgClient({
+      baseUrl: `${sandboxUrl}/dvcqg`,
+      username: 'lienthong',
+      password: 'lienthong-sandbox',
+      madonvi: '000.00.00.H22',
+      timeoutMs: 2_000,
+      logger: quietLogger('dvcqg'),
+    }),
     metrics: createMetricsRegistry('inbound-test'),
     clients,
     pool,
@@ -139,7 +168,11 @@ beforeAll(async () => {
   await svc.app.listen({ port: 0, host: '127.0.0.1' });
   inboundUrl = `http://127.0.0.1:${(svc.app.server.address() as { port: number }).port}`;
   webhooks.dispatcher.start();
-  await fetch(`${sandboxUrl}/dvcqg/_admin/inbound-target`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: inboundUrl, token: TOKEN }) });
+  await fetch(`${sandboxUrl}/dvcqg/_admin/inbound-target`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: inboundUrl, token: TOKEN }),
+  });
 
   router = createConsumerRunner({
     kafka,
@@ -154,7 +187,6 @@ beforeAll(async () => {
     retry: { maxAttempts: 5, minDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitter: 0.2 },
   });
   await router.start();
-
 
   const sub = await call('/v1/webhooks/subscriptions', submitterKey, {
     method: 'POST',
@@ -187,7 +219,11 @@ describe('inbound: each kind from the portal reaches the subscribed provincial s
     const recs = await records(maHoSo);
     expect(recs).toHaveLength(1);
     const event = JSON.parse(recs[0]!.value!);
-    expect(event).toMatchObject({ type: 'vn.lienthong.inbound.dossier-created', subject: maHoSo, data: { kind: 'create', agency: '000.00.01.H22' } });
+    expect(event).toMatchObject({
+      type: 'vn.lienthong.inbound.dossier-created',
+      subject: maHoSo,
+      data: { kind: 'create', agency: '000.00.01.H22' },
+    });
     expect(event.data.packet.TepDonDangKy.attachment).toMatchObject({ size: 4096, name: 'don-dang-ky-khuyen-mai.pdf' });
     expect(JSON.stringify(event)).not.toMatch(/JVBERi0/); // no Base64 PDF bytes on Kafka
 
@@ -199,7 +235,11 @@ describe('inbound: each kind from the portal reaches the subscribed provincial s
     const v1 = [...header.matchAll(/v1=([0-9a-f]{64})/g)].map((m) => m[1]);
     expect(v1).toContain(createHmac('sha256', secret).update(`${t}.${d.body}`).digest('hex'));
     const delivered = JSON.parse(d.body);
-    expect(delivered.data.packet).toMatchObject({ MaHoSo: maHoSo, TenThuongNhan: 'Công ty TNHH Thương mại Sao Mai', MaTTHC: '1.000123' });
+    expect(delivered.data.packet).toMatchObject({
+      MaHoSo: maHoSo,
+      TenThuongNhan: 'Công ty TNHH Thương mại Sao Mai',
+      MaTTHC: '1.000123',
+    });
 
     const ref = delivered.data.packet.TepDonDangKy.attachment;
     const file = await call(`/v1/inbound/attachments/${ref.sha256}`, submitterKey);
@@ -261,7 +301,11 @@ describe('inbound: refusals publish nothing', () => {
   it('a wrong or missing token: 401, nothing published', async () => {
     const { sent } = await originate({ kind: 'create', token: 'wrong-token-wrong-token', maHoSo: 'KM.TOKEN.1' });
     expect(sent[0]).toMatchObject({ status: 401, answer: { error_code: -1 } });
-    const anonymous = await fetch(`${inboundUrl}/nps/createdossierfromdvcqg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"MaHoSo":"KM.TOKEN.2"}' });
+    const anonymous = await fetch(`${inboundUrl}/nps/createdossierfromdvcqg`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"MaHoSo":"KM.TOKEN.2"}',
+    });
     expect(anonymous.status).toBe(401);
     expect(await records('KM.TOKEN.1')).toHaveLength(0);
   });
@@ -293,8 +337,16 @@ describe('inbound: refusals publish nothing', () => {
   });
 
   it('hostile bodies get a clear answer and the service keeps running', async () => {
-    for (const body of ['{"MaHoSo":', '{"__proto__":{"x":1},"MaHoSo":"a"}', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]']) {
-      const res = await fetch(`${inboundUrl}/nps/nhanhsdvcqg`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+    for (const body of [
+      '{"MaHoSo":',
+      '{"__proto__":{"x":1},"MaHoSo":"a"}',
+      '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]',
+    ]) {
+      const res = await fetch(`${inboundUrl}/nps/nhanhsdvcqg`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body,
+      });
       expect(res.status).toBe(400);
     }
     expect((await fetch(`${inboundUrl}/health/live`)).status).toBe(200);
@@ -316,13 +368,19 @@ describe('inbound: nobody subscribed', () => {
       body: JSON.stringify(packet),
     });
     expect(await res.json()).toMatchObject({ error_code: 0 });
-    const list = await eventually(async () => {
-      const l = await call('/v1/inbound/packets?routed=false', operatorKey);
-      return l.body.packets.find((p: { ma_ho_so: string }) => p.ma_ho_so === 'KM.UNROUTED.1');
-    }, { what: 'unrouted packet listed' });
+    const list = await eventually(
+      async () => {
+        const l = await call('/v1/inbound/packets?routed=false', operatorKey);
+        return l.body.packets.find((p: { ma_ho_so: string }) => p.ma_ho_so === 'KM.UNROUTED.1');
+      },
+      { what: 'unrouted packet listed' },
+    );
     expect(list).toMatchObject({ agency: null, routed: false, state: 'published' });
     expect((await call('/v1/inbound/packets?routed=false', submitterKey)).status).toBe(403);
-    const routed = await call('/v1/inbound/packets/route', operatorKey, { method: 'POST', body: { refKey: list.ref_key, agency: '000.00.02.H22', reason: 'Sở Công Thương tiếp nhận' } });
+    const routed = await call('/v1/inbound/packets/route', operatorKey, {
+      method: 'POST',
+      body: { refKey: list.ref_key, agency: '000.00.02.H22', reason: 'Sở Công Thương tiếp nhận' },
+    });
     expect(routed.body).toMatchObject({ queued: 1, agency: '000.00.02.H22' });
     await eventually(() => (deliveriesFor('KM.UNROUTED.1').length === 1 ? true : undefined), { what: 'delivery after routing' });
   });
@@ -335,23 +393,48 @@ describe('inbound: nobody subscribed', () => {
 
 describe('inbound: citizens’ questions from the portal, and the answers back', () => {
   const sandboxAdmin = (method: string, path: string, body?: unknown) =>
-    fetch(`${sandboxUrl}/dvcqg/_admin${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
+    fetch(`${sandboxUrl}/dvcqg/_admin${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then((r) => r.json() as Promise<any>);
 
   it('a question is published once and delivered to the agency’s provincial system; its answer reaches the portal through failures', async () => {
-    const { added } = await sandboxAdmin('POST', '/qa/questions', { MADONVI: '000.00.01.H22', NOIDUNG: 'Thủ tục cấp giấy phép xây dựng cần những giấy tờ gì?' });
+    const { added } = await sandboxAdmin('POST', '/qa/questions', {
+      MADONVI: '000.00.01.H22',
+      NOIDUNG: 'Thủ tục cấp giấy phép xây dựng cần những giấy tờ gì?',
+    });
     const id = added[0];
     expect(await svc.qa!.poll()).toMatchObject({ published: 1 });
     expect(await svc.qa!.poll()).toMatchObject({ published: 0 }); // the same question again: nothing new
     await eventually(() => (deliveriesFor(`HOIDAP-${id}`).length === 1 ? true : undefined), { what: 'question delivered' });
     const q = JSON.parse(deliveriesFor(`HOIDAP-${id}`)[0]!.body);
-    expect(q).toMatchObject({ type: 'vn.lienthong.inbound.question', data: { agency: '000.00.01.H22', packet: { HOIDAPID: id, NOIDUNG: 'Thủ tục cấp giấy phép xây dựng cần những giấy tờ gì?' } } });
+    expect(q).toMatchObject({
+      type: 'vn.lienthong.inbound.question',
+      data: {
+        agency: '000.00.01.H22',
+        packet: { HOIDAPID: id, NOIDUNG: 'Thủ tục cấp giấy phép xây dựng cần những giấy tờ gì?' },
+      },
+    });
 
-    const answer = { HOIDAPID: id, NGUOITRALOI: 'Phòng Cấp phép', CHUCVUNGUOITRALOI: 'Trưởng phòng', NGAYTRALOI: '05/12/2026', NOIDUNGTRALOI: 'Hồ sơ gồm đơn đề nghị, bản vẽ thiết kế và giấy tờ về quyền sử dụng đất.' };
-    expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, NGAYTRALOI: '2026-12-05' } })).status).toBe(400);
-    expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, HOIDAPID: 'HD-NONE' } })).status).toBe(404);
+    const answer = {
+      HOIDAPID: id,
+      NGUOITRALOI: 'Phòng Cấp phép',
+      CHUCVUNGUOITRALOI: 'Trưởng phòng',
+      NGAYTRALOI: '05/12/2026',
+      NOIDUNGTRALOI: 'Hồ sơ gồm đơn đề nghị, bản vẽ thiết kế và giấy tờ về quyền sử dụng đất.',
+    };
+    expect(
+      (await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, NGAYTRALOI: '2026-12-05' } })).status,
+    ).toBe(400);
+    expect(
+      (await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, HOIDAPID: 'HD-NONE' } })).status,
+    ).toBe(404);
     expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: answer })).status).toBe(202);
     expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: answer })).body).toMatchObject({ replayed: true });
-    expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, NOIDUNGTRALOI: 'khác' } })).status).toBe(409);
+    expect(
+      (await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, NOIDUNGTRALOI: 'khác' } })).status,
+    ).toBe(409);
 
     await sandboxAdmin('PATCH', '/faults', { errorRate: 0.5, seed: 7 });
     for (let i = 0; i < 30; i++) {
@@ -370,9 +453,15 @@ describe('inbound: citizens’ questions from the portal, and the answers back',
   });
 
   it('an agency cannot answer another agency’s question', async () => {
-    const { added } = await sandboxAdmin('POST', '/qa/questions', { MADONVI: '000.00.01.H56', NOIDUNG: 'Hỏi về lệ phí trước bạ' });
+    const { added } = await sandboxAdmin('POST', '/qa/questions', {
+      MADONVI: '000.00.01.H56',
+      NOIDUNG: 'Hỏi về lệ phí trước bạ',
+    });
     await svc.qa!.poll();
-    const r = await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { HOIDAPID: added[0], NGUOITRALOI: 'X', NGAYTRALOI: '05/12/2026', NOIDUNGTRALOI: 'Y' } });
+    const r = await call('/v1/qa/answers', submitterKey, {
+      method: 'POST',
+      body: { HOIDAPID: added[0], NGUOITRALOI: 'X', NGAYTRALOI: '05/12/2026', NOIDUNGTRALOI: 'Y' },
+    });
     expect(r).toMatchObject({ status: 403, body: { error: 'LT_AUTH_AGENCY_FORBIDDEN' } });
   });
 });

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { createConsumerRunner, parseSigningKeys, topicNames, verifyRecordSignature, type ConsumerRunner, type EventProducer } from '@lienthong/events';
+import {
+  createConsumerRunner,
+  parseSigningKeys,
+  topicNames,
+  verifyRecordSignature,
+  type ConsumerRunner,
+  type EventProducer,
+} from '@lienthong/events';
 import { PAYMENT_SETTLED } from './intake/classify.js';
 import type { Clock, Logger, Pool, Registry } from '@lienthong/platform';
 import { createSecretBox, createWebhooks, parseSecretKey, type WebhookSender, type Webhooks } from '@lienthong/webhooks';
@@ -73,7 +80,10 @@ export function createNotificationsCore(deps: {
 }): NotificationsCore {
   const cfg = deps.config;
   const providers = loadProviders(cfg.NOTIFICATIONS_PROVIDERS_FILE);
-  const templates = loadTemplates(cfg.NOTIFICATIONS_TEMPLATES_FILE, { zalo: new Set(Object.keys(providers.zalo)), sms: new Set(Object.keys(providers.sms)) });
+  const templates = loadTemplates(cfg.NOTIFICATIONS_TEMPLATES_FILE, {
+    zalo: new Set(Object.keys(providers.zalo)),
+    sms: new Set(Object.keys(providers.sms)),
+  });
   const dataKey = parseSecretKey(cfg.NOTIFICATIONS_DATA_KEY);
   const box = createSecretBox(cfg.NOTIFICATIONS_DATA_KEY);
   // A separate key for the phone hash, derived so that the sealing key itself never keys a published value.
@@ -91,8 +101,19 @@ export function createNotificationsCore(deps: {
     secretOverlapHours: cfg.WEBHOOKS_SECRET_OVERLAP_HOURS,
     ...(deps.webhookSend ? { send: deps.webhookSend } : {}),
   });
-  const zns = createZnsClient({ apiUrl: cfg.NOTIFICATIONS_ZALO_API_URL, oauthUrl: cfg.NOTIFICATIONS_ZALO_OAUTH_URL, timeoutMs: cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS });
-  const tokens = createTokenStore({ pool: deps.pool, box, zns, accounts: providers.zalo, clock: deps.clock, logger: deps.logger });
+  const zns = createZnsClient({
+    apiUrl: cfg.NOTIFICATIONS_ZALO_API_URL,
+    oauthUrl: cfg.NOTIFICATIONS_ZALO_OAUTH_URL,
+    timeoutMs: cfg.NOTIFICATIONS_PROVIDER_TIMEOUT_MS,
+  });
+  const tokens = createTokenStore({
+    pool: deps.pool,
+    box,
+    zns,
+    accounts: providers.zalo,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
   const sender = createOutboxSender({
     pool: deps.pool,
     box,
@@ -134,8 +155,22 @@ export function createNotificationsCore(deps: {
   // accepted only with payments' record signature when EVENT_SIGNING_KEYS is set (as national-sync does); a forged or
   // unsigned one is dead-lettered (LT_EVENT_SIGNATURE_INVALID, not retriable).
   const signingKeys = cfg.EVENT_SIGNING_KEYS ? parseSigningKeys(cfg.EVENT_SIGNING_KEYS) : undefined;
-  if (!signingKeys) deps.logger.warn({ setting: 'EVENT_SIGNING_KEYS' }, 'payment settlements are accepted WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments)');
-  const intake = createIntakeHandler({ pool: deps.pool, box, phoneKey, templates: () => templates, webhooks, clock: deps.clock, logger: deps.logger, onQueued: () => sender.wake(), ...(receipts ? { receipts } : {}) });
+  if (!signingKeys)
+    deps.logger.warn(
+      { setting: 'EVENT_SIGNING_KEYS' },
+      'payment settlements are accepted WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments)',
+    );
+  const intake = createIntakeHandler({
+    pool: deps.pool,
+    box,
+    phoneKey,
+    templates: () => templates,
+    webhooks,
+    clock: deps.clock,
+    logger: deps.logger,
+    onQueued: () => sender.wake(),
+    ...(receipts ? { receipts } : {}),
+  });
   const consumer = createConsumerRunner({
     kafka: deps.kafka,
     logger: deps.logger,
@@ -143,7 +178,8 @@ export function createNotificationsCore(deps: {
     topics: [names.dossierEvents!, deadlineTopic, names.paymentEvents!, names.syncOutcomes!],
     producer: deps.producer,
     handle: async (event, ctx) => {
-      if (signingKeys && event.type === PAYMENT_SETTLED) verifyRecordSignature({ value: ctx.value, headers: ctx.headers }, signingKeys);
+      if (signingKeys && event.type === PAYMENT_SETTLED)
+        verifyRecordSignature({ value: ctx.value, headers: ctx.headers }, signingKeys);
       await intake(event, ctx);
     },
     // Infrastructure failures (Postgres down) pause the partition and never dead-letter (packages/events

@@ -19,8 +19,20 @@ export class NotifyError extends HubError {
   }
 }
 
-export const configInvalid = (code: typeof NotifyErrorCodes.TEMPLATES_INVALID | typeof NotifyErrorCodes.PROVIDERS_INVALID, file: string, details: ErrorDetail[]) =>
-  new NotifyError(code, `${file}: ${details.map((d) => `${d.path || '/'} ${d.message_en}`).join('; ')}`, { kind: 'internal', details });
+export const configInvalid = (
+  code: typeof NotifyErrorCodes.TEMPLATES_INVALID | typeof NotifyErrorCodes.PROVIDERS_INVALID,
+  file: string,
+  details: ErrorDetail[],
+) =>
+  new NotifyError(code, `${file}: ${details.map((d) => `${d.path || '/'} ${d.message_en}`).join('; ')}`, {
+    kind: 'internal',
+    details,
+  });
 
 export const providerUnavailable = (what: string, cause?: unknown) =>
-  new NotifyError(NotifyErrorCodes.PROVIDER_UNAVAILABLE, `${what} unavailable`, { kind: 'unavailable', retriable: true, cause, messageVi: `${what} không phản hồi` });
+  new NotifyError(NotifyErrorCodes.PROVIDER_UNAVAILABLE, `${what} unavailable`, {
+    kind: 'unavailable',
+    retriable: true,
+    cause,
+    messageVi: `${what} không phản hồi`,
+  });

@@ -24,14 +24,36 @@ await runService({
     if (!specs.some((s) => s.name === `${cfg.KAFKA_TOPIC_NAMESPACE}dossier.deadline.v1`)) {
       const name = `${cfg.KAFKA_TOPIC_NAMESPACE}dossier.deadline.v1`;
       specs.push({ name, partitions: 3, retentionMs: 90 * 86_400_000, cleanupPolicy: 'delete', description: 'deadline events' });
-      specs.push({ name: `${name}.dlq`, partitions: 1, retentionMs: 90 * 86_400_000, cleanupPolicy: 'delete', description: 'dead letters' });
+      specs.push({
+        name: `${name}.dlq`,
+        partitions: 1,
+        retentionMs: 90 * 86_400_000,
+        cleanupPolicy: 'delete',
+        description: 'dead letters',
+      });
     }
     await ensureTopics(admin, specs);
     await admin.disconnect();
-    const producer = createEventProducer({ kafka, logger: ctx.logger, transactionalIdPrefix: 'lienthong-notifications', metrics: ctx.metrics });
+    const producer = createEventProducer({
+      kafka,
+      logger: ctx.logger,
+      transactionalIdPrefix: 'lienthong-notifications',
+      metrics: ctx.metrics,
+    });
     await producer.connect();
-    const core = createNotificationsCore({ config: cfg, pool, kafka, producer, logger: ctx.logger, clock: systemClock, metrics: ctx.metrics });
-    ctx.logger.info({ providers: describeProviders(core.providers), agencies: Object.keys(core.templates.agencies) }, 'templates and providers loaded');
+    const core = createNotificationsCore({
+      config: cfg,
+      pool,
+      kafka,
+      producer,
+      logger: ctx.logger,
+      clock: systemClock,
+      metrics: ctx.metrics,
+    });
+    ctx.logger.info(
+      { providers: describeProviders(core.providers), agencies: Object.keys(core.templates.agencies) },
+      'templates and providers loaded',
+    );
     ctx.onClose({ name: 'producer', close: () => producer.disconnect() });
     ctx.onClose({ name: 'notifications', close: () => core.stop() });
     const server = await ctx.httpServer({
@@ -42,7 +64,14 @@ await runService({
         },
       },
     });
-    const app = await buildApp({ server, pool, webhooks: core.webhooks, zaloAccounts: core.providers.zalo, clock: systemClock, receipts: core.receipts });
+    const app = await buildApp({
+      server,
+      pool,
+      webhooks: core.webhooks,
+      zaloAccounts: core.providers.zalo,
+      clock: systemClock,
+      receipts: core.receipts,
+    });
     await core.start();
     return { app, listen: { host: cfg.NOTIFICATIONS_HOST, port: cfg.NOTIFICATIONS_PORT } };
   },

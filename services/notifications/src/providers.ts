@@ -55,7 +55,12 @@ const validate = ajv.compile({
   properties: {
     zalo: {
       type: 'object',
-      additionalProperties: { type: 'object', required: ['appId', 'appSecret', 'oaSecretKey', 'refreshToken'], additionalProperties: false, properties: { appId: s, appSecret: s, oaSecretKey: s, refreshToken: s } },
+      additionalProperties: {
+        type: 'object',
+        required: ['appId', 'appSecret', 'oaSecretKey', 'refreshToken'],
+        additionalProperties: false,
+        properties: { appId: s, appSecret: s, oaSecretKey: s, refreshToken: s },
+      },
     },
     sms: {
       type: 'object',
@@ -65,15 +70,32 @@ const validate = ajv.compile({
             type: 'object',
             required: ['vendor', 'url', 'user', 'password', 'cpCode', 'brandname'],
             additionalProperties: false,
-            properties: { vendor: { const: 'viettel' }, url, user: s, password: s, cpCode: s, brandname: s, contentType: { enum: ['0', '1', 'F'], default: '0' } },
+            properties: {
+              vendor: { const: 'viettel' },
+              url,
+              user: s,
+              password: s,
+              cpCode: s,
+              brandname: s,
+              contentType: { enum: ['0', '1', 'F'], default: '0' },
+            },
           },
           {
             type: 'object',
             required: ['vendor', 'url', 'apiUser', 'apiPass', 'labelId', 'contractId', 'templateId'],
             additionalProperties: false,
             properties: {
-              vendor: { const: 'vnpt' }, url, apiUser: s, apiPass: s, labelId: s, contractId: s, templateId: s,
-              username: { ...s, default: 'lienthong' }, agentId: { ...s, default: '0' }, contractTypeId: { enum: ['1', '2'], default: '1' }, dataCoding: { enum: ['0', '8'], default: '0' },
+              vendor: { const: 'vnpt' },
+              url,
+              apiUser: s,
+              apiPass: s,
+              labelId: s,
+              contractId: s,
+              templateId: s,
+              username: { ...s, default: 'lienthong' },
+              agentId: { ...s, default: '0' },
+              contractTypeId: { enum: ['1', '2'], default: '1' },
+              dataCoding: { enum: ['0', '8'], default: '0' },
             },
           },
         ],
@@ -88,14 +110,26 @@ export function loadProviders(path: string): ProvidersFile {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw configInvalid(NotifyErrorCodes.PROVIDERS_INVALID, path, [{ path: '', code: NotifyErrorCodes.PROVIDERS_INVALID, message: 'không đọc được tệp JSON', message_en: (err as Error).message }]);
+    throw configInvalid(NotifyErrorCodes.PROVIDERS_INVALID, path, [
+      {
+        path: '',
+        code: NotifyErrorCodes.PROVIDERS_INVALID,
+        message: 'không đọc được tệp JSON',
+        message_en: (err as Error).message,
+      },
+    ]);
   }
   if (!validate(parsed)) {
     // Secrets never reach the message: ajv reports paths and rules, not values.
     throw configInvalid(
       NotifyErrorCodes.PROVIDERS_INVALID,
       path,
-      (validate.errors ?? []).map((e) => ({ path: e.instancePath, code: NotifyErrorCodes.PROVIDERS_INVALID, message: e.message ?? 'không hợp lệ', message_en: e.message ?? 'invalid' })),
+      (validate.errors ?? []).map((e) => ({
+        path: e.instancePath,
+        code: NotifyErrorCodes.PROVIDERS_INVALID,
+        message: e.message ?? 'không hợp lệ',
+        message_en: e.message ?? 'invalid',
+      })),
     );
   }
   withDefaults(parsed);

@@ -35,13 +35,17 @@ describe('templates file', () => {
   });
 
   it('an exact agency code wins over the longest matching *.suffix; an agency without an entry gets none', () => {
-    const f = { agencies: { '*.H22': { dailyQuota: 1, events: {} }, '000.00.01.H22': { dailyQuota: 2, events: {} } } } as TemplatesFile;
+    const f = {
+      agencies: { '*.H22': { dailyQuota: 1, events: {} }, '000.00.01.H22': { dailyQuota: 2, events: {} } },
+    } as TemplatesFile;
     expect(agencyTemplates(f, '000.00.01.H22')?.dailyQuota).toBe(2);
     expect(agencyTemplates(f, '000.00.02.H22')?.dailyQuota).toBe(1);
     expect(agencyTemplates(f, '000.00.01.H23')).toBeUndefined();
   });
 
   it('renders placeholders keeping Vietnamese as written; a missing value is empty', () => {
-    expect(render('Ông/Bà {ChuHoSo}: hồ sơ {MaHoSo} — {NgayHenTraMoi}.', { ChuHoSo: 'Đặng Thị Ngọc Ánh', MaHoSo: 'H22-1' })).toBe('Ông/Bà Đặng Thị Ngọc Ánh: hồ sơ H22-1 — .');
+    expect(render('Ông/Bà {ChuHoSo}: hồ sơ {MaHoSo} — {NgayHenTraMoi}.', { ChuHoSo: 'Đặng Thị Ngọc Ánh', MaHoSo: 'H22-1' })).toBe(
+      'Ông/Bà Đặng Thị Ngọc Ánh: hồ sơ H22-1 — .',
+    );
   });
 });

@@ -22,7 +22,17 @@ export const NOTIFICATION_KINDS = [
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Placeholders a template may use; values come from the dossier (or the payment) at the time of the event. */
-export const PLACEHOLDERS = ['MaHoSo', 'TenTTHC', 'ChuHoSo', 'NgayTiepNhan', 'NgayHenTra', 'NgayHenTraMoi', 'TrangThai', 'SoTien', 'TenCoQuan'] as const;
+export const PLACEHOLDERS = [
+  'MaHoSo',
+  'TenTTHC',
+  'ChuHoSo',
+  'NgayTiepNhan',
+  'NgayHenTra',
+  'NgayHenTraMoi',
+  'TrangThai',
+  'SoTien',
+  'TenCoQuan',
+] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 export interface ZaloTemplate {
@@ -86,10 +96,21 @@ const validate = ajv.compile({
                   additionalProperties: false,
                   properties: {
                     templateId: { type: 'string', pattern: '^\\d{1,20}$' },
-                    data: { type: 'object', minProperties: 1, maxProperties: 30, propertyNames: { pattern: '^[a-z0-9_]{1,50}$' }, additionalProperties: { type: 'string', minLength: 1, maxLength: 400 } },
+                    data: {
+                      type: 'object',
+                      minProperties: 1,
+                      maxProperties: 30,
+                      propertyNames: { pattern: '^[a-z0-9_]{1,50}$' },
+                      additionalProperties: { type: 'string', minLength: 1, maxLength: 400 },
+                    },
                   },
                 },
-                sms: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', minLength: 1, maxLength: 612 } } },
+                sms: {
+                  type: 'object',
+                  required: ['text'],
+                  additionalProperties: false,
+                  properties: { text: { type: 'string', minLength: 1, maxLength: 612 } },
+                },
               },
             },
           },
@@ -104,24 +125,51 @@ const PLACEHOLDER_RE = /\{([^{}]*)\}/g;
 /** Every problem of a templates file: schema, unknown placeholders, accounts missing from the providers file. */
 export function checkTemplates(input: unknown, accounts: { zalo: ReadonlySet<string>; sms: ReadonlySet<string> }): ErrorDetail[] {
   if (!validate(input)) {
-    return (validate.errors ?? []).map((e) => ({ path: e.instancePath, code: NotifyErrorCodes.TEMPLATES_INVALID, message: e.message ?? 'không hợp lệ', message_en: e.message ?? 'invalid' }));
+    return (validate.errors ?? []).map((e) => ({
+      path: e.instancePath,
+      code: NotifyErrorCodes.TEMPLATES_INVALID,
+      message: e.message ?? 'không hợp lệ',
+      message_en: e.message ?? 'invalid',
+    }));
   }
   const details: ErrorDetail[] = [];
-  const bad = (path: string, en: string, vi: string) => details.push({ path, code: NotifyErrorCodes.TEMPLATES_INVALID, message: vi, message_en: en });
+  const bad = (path: string, en: string, vi: string) =>
+    details.push({ path, code: NotifyErrorCodes.TEMPLATES_INVALID, message: vi, message_en: en });
   for (const [agency, a] of Object.entries((input as TemplatesFile).agencies)) {
     const base = `/agencies/${agency}`;
-    if (a.zaloOa && !accounts.zalo.has(a.zaloOa)) bad(`${base}/zaloOa`, `Zalo OA ${a.zaloOa} is not in the providers file`, `OA Zalo ${a.zaloOa} không có trong tệp nhà cung cấp`);
-    if (a.smsAccount && !accounts.sms.has(a.smsAccount)) bad(`${base}/smsAccount`, `SMS account ${a.smsAccount} is not in the providers file`, `Tài khoản SMS ${a.smsAccount} không có trong tệp nhà cung cấp`);
+    if (a.zaloOa && !accounts.zalo.has(a.zaloOa))
+      bad(
+        `${base}/zaloOa`,
+        `Zalo OA ${a.zaloOa} is not in the providers file`,
+        `OA Zalo ${a.zaloOa} không có trong tệp nhà cung cấp`,
+      );
+    if (a.smsAccount && !accounts.sms.has(a.smsAccount))
+      bad(
+        `${base}/smsAccount`,
+        `SMS account ${a.smsAccount} is not in the providers file`,
+        `Tài khoản SMS ${a.smsAccount} không có trong tệp nhà cung cấp`,
+      );
     for (const [kind, t] of Object.entries(a.events)) {
-      if (t?.zalo && !a.zaloOa) bad(`${base}/events/${kind}/zalo`, 'a Zalo template needs zaloOa on the agency', 'Mẫu Zalo cần khai báo zaloOa cho cơ quan');
-      if (t?.sms && !a.smsAccount) bad(`${base}/events/${kind}/sms`, 'an SMS template needs smsAccount on the agency', 'Mẫu SMS cần khai báo smsAccount cho cơ quan');
+      if (t?.zalo && !a.zaloOa)
+        bad(
+          `${base}/events/${kind}/zalo`,
+          'a Zalo template needs zaloOa on the agency',
+          'Mẫu Zalo cần khai báo zaloOa cho cơ quan',
+        );
+      if (t?.sms && !a.smsAccount)
+        bad(
+          `${base}/events/${kind}/sms`,
+          'an SMS template needs smsAccount on the agency',
+          'Mẫu SMS cần khai báo smsAccount cho cơ quan',
+        );
       const texts: [string, string][] = [
         ...Object.entries(t?.zalo?.data ?? {}).map(([k, v]) => [`${base}/events/${kind}/zalo/data/${k}`, v] as [string, string]),
         ...(t?.sms ? [[`${base}/events/${kind}/sms/text`, t.sms.text] as [string, string]] : []),
       ];
       for (const [path, s] of texts) {
         for (const m of s.matchAll(PLACEHOLDER_RE)) {
-          if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!)) bad(path, `unknown placeholder {${m[1]}}`, `Tham số không có: {${m[1]}}`);
+          if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!))
+            bad(path, `unknown placeholder {${m[1]}}`, `Tham số không có: {${m[1]}}`);
         }
         if (/[{}]/.test(s.replace(PLACEHOLDER_RE, ''))) bad(path, 'unbalanced { or }', 'Dấu { } không khớp');
       }
@@ -135,7 +183,14 @@ export function loadTemplates(path: string, accounts: { zalo: ReadonlySet<string
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw configInvalid(NotifyErrorCodes.TEMPLATES_INVALID, path, [{ path: '', code: NotifyErrorCodes.TEMPLATES_INVALID, message: 'không đọc được tệp JSON', message_en: (err as Error).message }]);
+    throw configInvalid(NotifyErrorCodes.TEMPLATES_INVALID, path, [
+      {
+        path: '',
+        code: NotifyErrorCodes.TEMPLATES_INVALID,
+        message: 'không đọc được tệp JSON',
+        message_en: (err as Error).message,
+      },
+    ]);
   }
   const problems = checkTemplates(parsed, accounts);
   if (problems.length) throw configInvalid(NotifyErrorCodes.TEMPLATES_INVALID, path, problems);

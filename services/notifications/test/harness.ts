@@ -6,8 +6,25 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
-import { createApiClientRegistry, createHttpServer, createMetricsRegistry, hashApiKey, runMigrations, type Clock, type Logger } from '@lienthong/platform';
-import { createEvent, createEventProducer, createKafka, ensureTopics, catalogueSpecs, parseSigningKeys, topicNames, type EventProducer } from '@lienthong/events';
+import {
+  createApiClientRegistry,
+  createHttpServer,
+  createMetricsRegistry,
+  hashApiKey,
+  runMigrations,
+  type Clock,
+  type Logger,
+} from '@lienthong/platform';
+import {
+  createEvent,
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  catalogueSpecs,
+  parseSigningKeys,
+  topicNames,
+  type EventProducer,
+} from '@lienthong/events';
 import { runWebhooksMigrations } from '@lienthong/webhooks';
 import zaloPeer from '../../sandbox/src/peers/zalo/index.js';
 import smsViettelPeer from '../../sandbox/src/peers/sms-viettel/index.js';
@@ -15,7 +32,13 @@ import smsVnptPeer from '../../sandbox/src/peers/sms-vnpt/index.js';
 import vnptInvoicePeer from '../../sandbox/src/peers/vnpt-invoice/index.js';
 import viettelSinvoicePeer from '../../sandbox/src/peers/viettel-sinvoice/index.js';
 import { buildApp, createNotificationsCore, type CoreConfig, type NotificationsCore } from '../src/index.js';
-import { createTestDatabase, createTestNamespace, deleteTestNamespace, quietLogger, testBrokers } from '../../../tests/helpers/index.js';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  deleteTestNamespace,
+  quietLogger,
+  testBrokers,
+} from '../../../tests/helpers/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const migrationsDir = path.resolve(here, '..', 'migrations');
@@ -24,7 +47,12 @@ export const OPERATOR_KEY = 'lt_test_operator_key_000000000000000000000';
 
 /** The sandbox peers this service talks to (Zalo, Viettel and VNPT SMS), on a loopback port. */
 export async function startPeers(logger: Logger): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await createHttpServer({ name: 'sandbox-test', logger, metrics: createMetricsRegistry('sandbox_test'), auth: false });
+  const app = await createHttpServer({
+    name: 'sandbox-test',
+    logger,
+    metrics: createMetricsRegistry('sandbox_test'),
+    auth: false,
+  });
   const opts = { logger, config: { SANDBOX_ZALO_DELIVERY_DELAY_MS: 50 }, publicUrl: 'http://127.0.0.1' };
   await app.register(zaloPeer, { ...opts, prefix: '/zalo' });
   await app.register(smsViettelPeer, { ...opts, prefix: '/sms-viettel' });
@@ -36,9 +64,15 @@ export async function startPeers(logger: Logger): Promise<{ app: FastifyInstance
 }
 
 /** The sandbox providers and templates files rewritten for this run's sandbox URL (and optional template edits). */
-export function writeConfigFiles(sandboxUrl: string, edit?: (templates: { agencies: Record<string, Record<string, unknown>> }) => void): { templatesFile: string; providersFile: string; receiptsFile: string } {
+export function writeConfigFiles(
+  sandboxUrl: string,
+  edit?: (templates: { agencies: Record<string, Record<string, unknown>> }) => void,
+): { templatesFile: string; providersFile: string; receiptsFile: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'lt-notif-'));
-  const providers = readFileSync(path.resolve(here, '..', 'config', 'providers.sandbox.json'), 'utf8').replaceAll('http://127.0.0.1:8090', sandboxUrl);
+  const providers = readFileSync(path.resolve(here, '..', 'config', 'providers.sandbox.json'), 'utf8').replaceAll(
+    'http://127.0.0.1:8090',
+    sandboxUrl,
+  );
   const templates = JSON.parse(readFileSync(path.resolve(here, '..', 'config', 'templates.sandbox.json'), 'utf8'));
   edit?.(templates);
   const providersFile = path.join(dir, 'providers.json');
@@ -46,7 +80,13 @@ export function writeConfigFiles(sandboxUrl: string, edit?: (templates: { agenci
   writeFileSync(providersFile, providers);
   writeFileSync(templatesFile, JSON.stringify(templates));
   const receiptsFile = path.join(dir, 'receipts.json');
-  writeFileSync(receiptsFile, readFileSync(path.resolve(here, '..', 'config', 'receipts.sandbox.json'), 'utf8').replaceAll('http://127.0.0.1:8090', sandboxUrl));
+  writeFileSync(
+    receiptsFile,
+    readFileSync(path.resolve(here, '..', 'config', 'receipts.sandbox.json'), 'utf8').replaceAll(
+      'http://127.0.0.1:8090',
+      sandboxUrl,
+    ),
+  );
   return { templatesFile, providersFile, receiptsFile };
 }
 
@@ -73,7 +113,12 @@ export interface Harness {
   sandboxUrl: string;
   producer: EventProducer;
   ns: string;
-  publish(type: string, subject: string, data: unknown, opts?: { id?: string; topic?: 'dossierEvents' | 'paymentEvents' | 'syncOutcomes' | 'deadline'; unsigned?: boolean }): Promise<string>;
+  publish(
+    type: string,
+    subject: string,
+    data: unknown,
+    opts?: { id?: string; topic?: 'dossierEvents' | 'paymentEvents' | 'syncOutcomes' | 'deadline'; unsigned?: boolean },
+  ): Promise<string>;
   zaloAdmin(path: string, body?: unknown): Promise<any>;
   smsMessages(vendor: 'viettel' | 'vnpt'): Promise<{ phone: string; content: string; requestId: string }[]>;
   peer(path: string, body?: unknown): Promise<any>;
@@ -81,7 +126,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(o: { clock: Clock; logger?: Logger; config?: Partial<CoreConfig>; editTemplates?: Parameters<typeof writeConfigFiles>[1] }): Promise<Harness> {
+export async function startHarness(o: {
+  clock: Clock;
+  logger?: Logger;
+  config?: Partial<CoreConfig>;
+  editTemplates?: Parameters<typeof writeConfigFiles>[1];
+}): Promise<Harness> {
   const logger = o.logger ?? quietLogger();
   const db = await createTestDatabase();
   const pool = new pg.Pool({ connectionString: db.url, max: 8 });
@@ -92,14 +142,25 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
   const admin = kafka.admin();
   await admin.connect();
   const deadline = `${ns}dossier.deadline.v1`;
-  const specs = [...catalogueSpecs(ns), { name: deadline, partitions: 3, retentionMs: 86_400_000, cleanupPolicy: 'delete' as const, description: 'test' }, { name: `${deadline}.dlq`, partitions: 1, retentionMs: 86_400_000, cleanupPolicy: 'delete' as const, description: 'test' }];
+  const specs = [
+    ...catalogueSpecs(ns),
+    { name: deadline, partitions: 3, retentionMs: 86_400_000, cleanupPolicy: 'delete' as const, description: 'test' },
+    { name: `${deadline}.dlq`, partitions: 1, retentionMs: 86_400_000, cleanupPolicy: 'delete' as const, description: 'test' },
+  ];
   await withRetry(() => ensureTopics(admin, specs));
   await admin.disconnect();
   // Signed like payments' records when the service is configured with EVENT_SIGNING_KEYS; `unsigned` for forgeries.
   const signingKeys = o.config?.EVENT_SIGNING_KEYS ? parseSigningKeys(o.config.EVENT_SIGNING_KEYS) : undefined;
-  const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: `notif-test-${ns}`, ...(signingKeys ? { signingKeys } : {}) });
+  const producer = createEventProducer({
+    kafka,
+    logger,
+    transactionalIdPrefix: `notif-test-${ns}`,
+    ...(signingKeys ? { signingKeys } : {}),
+  });
   await producer.connect();
-  const unsignedProducer = signingKeys ? createEventProducer({ kafka, logger, transactionalIdPrefix: `notif-test-u-${ns}` }) : producer;
+  const unsignedProducer = signingKeys
+    ? createEventProducer({ kafka, logger, transactionalIdPrefix: `notif-test-u-${ns}` })
+    : producer;
   if (unsignedProducer !== producer) await unsignedProducer.connect();
   const peers = await startPeers(logger);
   const files = writeConfigFiles(peers.url, o.editTemplates);
@@ -135,12 +196,27 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
       { id: 'ops', name: 'Ops', keyHash: hashApiKey(OPERATOR_KEY), agencies: ['*'], roles: ['operator'] },
     ],
   });
-  const server = await createHttpServer({ name: 'notifications-test', logger, metrics: createMetricsRegistry('notifications_test'), auth: { clients } });
-  const app = await buildApp({ server, pool, webhooks: core.webhooks, zaloAccounts: core.providers.zalo, clock: o.clock, receipts: core.receipts });
+  const server = await createHttpServer({
+    name: 'notifications-test',
+    logger,
+    metrics: createMetricsRegistry('notifications_test'),
+    auth: { clients },
+  });
+  const app = await buildApp({
+    server,
+    pool,
+    webhooks: core.webhooks,
+    zaloAccounts: core.providers.zalo,
+    clock: o.clock,
+    receipts: core.receipts,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const appUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const zaloAdmin = async (p: string, body?: unknown) => {
-    const r = await fetch(`${peers.url}/zalo/_admin/${p}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(
+      `${peers.url}/zalo/_admin/${p}`,
+      body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     return r.json();
   };
   await zaloAdmin('faults', { webhookUrl: `${appUrl}/v1/zalo/webhook` });
@@ -156,17 +232,31 @@ export async function startHarness(o: { clock: Clock; logger?: Logger; config?: 
     ns,
     async publish(type, subject, data, po = {}) {
       const topic = po.topic === 'deadline' ? deadline : names[po.topic ?? 'dossierEvents'];
-      const ev = createEvent({ source: 'urn:lienthong:test', type, subject, dataschema: 'test', data, ...(po.id ? { id: po.id } : {}) });
+      const ev = createEvent({
+        source: 'urn:lienthong:test',
+        type,
+        subject,
+        dataschema: 'test',
+        data,
+        ...(po.id ? { id: po.id } : {}),
+      });
       await (po.unsigned ? unsignedProducer : producer).publish(topic, [ev]);
       return ev.id;
     },
     zaloAdmin,
     async peer(p, body) {
-      const r = await fetch(`${peers.url}/${p}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(
+        `${peers.url}/${p}`,
+        body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      );
       return r.json();
     },
     async smsMessages(vendor) {
-      return ((await (await fetch(`${peers.url}/sms-${vendor}/_admin/messages`)).json()) as { messages: { phone: string; content: string; requestId: string }[] }).messages;
+      return (
+        (await (await fetch(`${peers.url}/sms-${vendor}/_admin/messages`)).json()) as {
+          messages: { phone: string; content: string; requestId: string }[];
+        }
+      ).messages;
     },
     async messages(maHoSo) {
       return (await pool.query('SELECT * FROM notif_messages WHERE ma_ho_so = $1 ORDER BY seq', [maHoSo])).rows;

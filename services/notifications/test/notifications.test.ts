@@ -21,7 +21,8 @@ const snapshot = (maHoSo: string, status: string, phone = PHONE) => ({
   NgayHenTra: '20251219170000',
   TrangThaiHoSo: status,
 });
-const zaloFor = async (maHoSoOrPhone: { phone?: string }) => (await h.zaloAdmin(`messages${maHoSoOrPhone.phone ? `?phone=${maHoSoOrPhone.phone}` : ''}`)).messages as any[];
+const zaloFor = async (maHoSoOrPhone: { phone?: string }) =>
+  (await h.zaloAdmin(`messages${maHoSoOrPhone.phone ? `?phone=${maHoSoOrPhone.phone}` : ''}`)).messages as any[];
 const zaloOf = async (maHoSo: string) => (await zaloFor({})).filter((m) => m.templateData.ma_ho_so === maHoSo);
 
 beforeAll(async () => {
@@ -35,39 +36,82 @@ describe('notifications: dossier status → Zalo', () => {
   it('a status change produces the agency template at Zalo, with Vietnamese intact; the ledger goes sent → delivered without the phone', async () => {
     const id = ma();
     await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '2'));
-    const [msg] = await eventually(async () => ((await zaloOf(id)).length ? zaloOf(id) : undefined), { what: 'ZNS message at the sandbox' });
+    const [msg] = await eventually(async () => ((await zaloOf(id)).length ? zaloOf(id) : undefined), {
+      what: 'ZNS message at the sandbox',
+    });
     expect(msg).toMatchObject({
       phone: ZPHONE,
       templateId: '310001',
-      templateData: { ten_nguoi_dan: 'Nguyễn Thị Hồng Nhung', ma_ho_so: id, ten_thu_tuc: 'Cấp giấy phép xây dựng nhà ở riêng lẻ', trang_thai: 'Tiếp nhận thành công', ngay_hen_tra: '19/12/2025 17:00' },
+      templateData: {
+        ten_nguoi_dan: 'Nguyễn Thị Hồng Nhung',
+        ma_ho_so: id,
+        ten_thu_tuc: 'Cấp giấy phép xây dựng nhà ở riêng lẻ',
+        trang_thai: 'Tiếp nhận thành công',
+        ngay_hen_tra: '19/12/2025 17:00',
+      },
     });
     expect(msg.trackingId).toMatch(/^[0-9a-f]{32}$/);
-    const [row] = await eventually(async () => {
-      const rows = await h.messages(id);
-      return rows[0]?.status === 'delivered' ? rows : undefined;
-    }, { what: 'delivery webhook applied' });
-    expect(row).toMatchObject({ channel: 'zalo', kind: 'dossier.received', phone_last3: '678', provider_msg_id: msg.msgId, payload_sealed: null });
+    const [row] = await eventually(
+      async () => {
+        const rows = await h.messages(id);
+        return rows[0]?.status === 'delivered' ? rows : undefined;
+      },
+      { what: 'delivery webhook applied' },
+    );
+    expect(row).toMatchObject({
+      channel: 'zalo',
+      kind: 'dossier.received',
+      phone_last3: '678',
+      provider_msg_id: msg.msgId,
+      payload_sealed: null,
+    });
     expect(row.phone_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.phone_hash).not.toBe(createHash('sha256').update(ZPHONE).digest('hex'));
     // The same snapshot again (no status change) and a step to 4 (not announced) send nothing more.
     await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '2'));
-    await h.publish('vn.lienthong.dossier.progressed', id, { MaHoSo: id, NguoiXuLy: 'Cán bộ', ThoiDiemXuLy: '20251206090000', NoiDungXuLy: 'Thẩm định', TrangThai: '4' });
+    await h.publish('vn.lienthong.dossier.progressed', id, {
+      MaHoSo: id,
+      NguoiXuLy: 'Cán bộ',
+      ThoiDiemXuLy: '20251206090000',
+      NoiDungXuLy: 'Thẩm định',
+      TrangThai: '4',
+    });
     // then 9 (result ready) is announced with its own template
-    await h.publish('vn.lienthong.dossier.progressed', id, { MaHoSo: id, NguoiXuLy: 'Cán bộ', ThoiDiemXuLy: '20251210090000', NoiDungXuLy: 'Xong', TrangThai: '9' });
-    const after = await eventually(async () => ((await zaloOf(id)).length === 2 ? zaloOf(id) : undefined), { what: 'result-ready message' });
+    await h.publish('vn.lienthong.dossier.progressed', id, {
+      MaHoSo: id,
+      NguoiXuLy: 'Cán bộ',
+      ThoiDiemXuLy: '20251210090000',
+      NoiDungXuLy: 'Xong',
+      TrangThai: '9',
+    });
+    const after = await eventually(async () => ((await zaloOf(id)).length === 2 ? zaloOf(id) : undefined), {
+      what: 'result-ready message',
+    });
     expect(after.map((m) => m.templateId)).toEqual(['310001', '310005']);
     expect(after[1].templateData.trang_thai).toBe('Đã xử lý xong');
     // The ledger API: the province sees its dossier with the phone masked; another agency's client would get 403.
-    const res = await fetch(`${h.appUrl}/v1/notifications?MaHoSo=${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${PROVINCE_KEY}` } });
+    const res = await fetch(`${h.appUrl}/v1/notifications?MaHoSo=${encodeURIComponent(id)}`, {
+      headers: { authorization: `Bearer ${PROVINCE_KEY}` },
+    });
     const ledger = (await res.json()) as any;
-    expect(ledger.messages.map((m: any) => [m.kind, m.phone])).toEqual([['dossier.received', '*******678'], ['dossier.result-ready', '*******678']]);
-    const other = await fetch(`${h.appUrl}/v1/notifications?MaHoSo=000.00.01.H23-251205-0001`, { headers: { authorization: `Bearer ${PROVINCE_KEY}` } });
+    expect(ledger.messages.map((m: any) => [m.kind, m.phone])).toEqual([
+      ['dossier.received', '*******678'],
+      ['dossier.result-ready', '*******678'],
+    ]);
+    const other = await fetch(`${h.appUrl}/v1/notifications?MaHoSo=000.00.01.H23-251205-0001`, {
+      headers: { authorization: `Bearer ${PROVINCE_KEY}` },
+    });
     expect(other.status).toBe(403);
-    const garbage = await fetch(`${h.appUrl}/v1/notifications?MaHoSo=${encodeURIComponent("x'; DROP TABLE notif_messages;--")}`, { headers: { authorization: `Bearer ${PROVINCE_KEY}` } });
+    const garbage = await fetch(`${h.appUrl}/v1/notifications?MaHoSo=${encodeURIComponent("x'; DROP TABLE notif_messages;--")}`, {
+      headers: { authorization: `Bearer ${PROVINCE_KEY}` },
+    });
     expect(garbage.status).toBe(400);
     expect(((await garbage.json()) as any).details[0].path).toBe('/MaHoSo');
     expect((await fetch(`${h.appUrl}/v1/notifications?MaHoSo=${id}`)).status).toBe(401);
-    expect((await fetch(`${h.appUrl}/v1/receipts/${'a'.repeat(100)}`, { headers: { authorization: `Bearer ${PROVINCE_KEY}` } })).status).toBe(400);
+    expect(
+      (await fetch(`${h.appUrl}/v1/receipts/${'a'.repeat(100)}`, { headers: { authorization: `Bearer ${PROVINCE_KEY}` } }))
+        .status,
+    ).toBe(400);
     // Neither the phone nor the name reached a log line.
     const logs = captured.text();
     expect(logs).not.toContain('912345678');
@@ -78,12 +122,35 @@ describe('notifications: dossier status → Zalo', () => {
   it('each event kind gets its own template; overdue (deadline topic) and payment.settled too; none for an unconfigured agency', async () => {
     const id = ma();
     await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '5'));
-    await h.publish('vn.lienthong.dossier.overdue', id, { MaHoSo: id, agencyCode: '000.00.01.H22', NgayHenTra: '20251219170000', TrangThaiHoSo: '4', detectedAt: new Date().toISOString(), NgayHenTraMoi: '20251226170000' }, { topic: 'deadline' });
-    await h.publish('vn.lienthong.payment.settled', id, { paymentId: 'pay-1', MaHoSo: id, agencyCode: '000.00.01.H22', amount: 150000 }, { topic: 'paymentEvents' });
-    const got = await eventually(async () => ((await zaloOf(id)).length === 3 ? zaloOf(id) : undefined), { what: 'three messages' });
+    await h.publish(
+      'vn.lienthong.dossier.overdue',
+      id,
+      {
+        MaHoSo: id,
+        agencyCode: '000.00.01.H22',
+        NgayHenTra: '20251219170000',
+        TrangThaiHoSo: '4',
+        detectedAt: new Date().toISOString(),
+        NgayHenTraMoi: '20251226170000',
+      },
+      { topic: 'deadline' },
+    );
+    await h.publish(
+      'vn.lienthong.payment.settled',
+      id,
+      { paymentId: 'pay-1', MaHoSo: id, agencyCode: '000.00.01.H22', amount: 150000 },
+      { topic: 'paymentEvents' },
+    );
+    const got = await eventually(async () => ((await zaloOf(id)).length === 3 ? zaloOf(id) : undefined), {
+      what: 'three messages',
+    });
     const byTemplate = Object.fromEntries(got.map((m) => [m.templateId, m.templateData]));
     expect(byTemplate['310003']).toMatchObject({ trang_thai: 'Yêu cầu bổ sung hồ sơ' });
-    expect(byTemplate['310007']).toMatchObject({ ngay_hen_tra_cu: '19/12/2025 17:00', ngay_hen_tra_moi: '26/12/2025 17:00', loi_nhan: 'Trung tâm Phục vụ hành chính công tỉnh xin lỗi Ông/Bà vì hồ sơ chậm so với ngày hẹn.' });
+    expect(byTemplate['310007']).toMatchObject({
+      ngay_hen_tra_cu: '19/12/2025 17:00',
+      ngay_hen_tra_moi: '26/12/2025 17:00',
+      loi_nhan: 'Trung tâm Phục vụ hành chính công tỉnh xin lỗi Ông/Bà vì hồ sơ chậm so với ngày hẹn.',
+    });
     expect(byTemplate['310008']).toMatchObject({ so_tien: '150.000', trang_thai: 'Thanh toán thành công' });
 
     const foreign = ma('000.00.01.H23');
@@ -112,18 +179,24 @@ describe('notifications: channel fallbacks and platform-side failures', () => {
     await h.zaloAdmin('faults', { noAccountPhones: ['84903000118'] });
     const id = ma();
     await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '2', phone));
-    const sms = await eventually(async () => {
-      const l = (await h.smsMessages('viettel')).filter((m) => m.phone === '84903000118');
-      return l.length ? l : undefined;
-    }, { what: 'fallback SMS' });
+    const sms = await eventually(
+      async () => {
+        const l = (await h.smsMessages('viettel')).filter((m) => m.phone === '84903000118');
+        return l.length ? l : undefined;
+      },
+      { what: 'fallback SMS' },
+    );
     const mine = sms.filter((m) => m.phone === '84903000118');
     expect(mine).toHaveLength(1);
     // The brandname is registered unaccented (ContentType 0): the text is the template without diacritics.
     expect(mine[0]!.content).toBe(`Ho so ${id} da duoc tiep nhan. Ngay hen tra: 19/12/2025 17:00`);
-    const rows = await eventually(async () => {
-      const r = await h.messages(id);
-      return r.length === 2 && r[1].status === 'sent' ? r : undefined;
-    }, { what: 'ledger rows' });
+    const rows = await eventually(
+      async () => {
+        const r = await h.messages(id);
+        return r.length === 2 && r[1].status === 'sent' ? r : undefined;
+      },
+      { what: 'ledger rows' },
+    );
     expect(rows[0]).toMatchObject({ channel: 'zalo', status: 'failed', reason: 'zalo -118: Zalo account not existed' });
     expect(rows[1]).toMatchObject({ channel: 'sms', status: 'sent', fallback_of: rows[0].id, account: 'viettel-sandbox' });
     expect(await zaloFor({ phone: '84903000118' })).toEqual([]);
@@ -152,12 +225,22 @@ describe('notifications: channel fallbacks and platform-side failures', () => {
     const smsBefore = (await h.smsMessages('viettel')).length;
     const id = ma();
     await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '2', '0903000115'));
-    const [row] = await eventually(async () => {
-      const r = await h.messages(id);
-      return r[0]?.reason?.includes('-115') ? r : undefined;
-    }, { what: 'quota reschedule' });
+    const [row] = await eventually(
+      async () => {
+        const r = await h.messages(id);
+        return r[0]?.reason?.includes('-115') ? r : undefined;
+      },
+      { what: 'quota reschedule' },
+    );
     expect(row.status).toBe('queued');
-    const vnMidnight = new Date(Date.UTC(new Date(Date.now() + 7 * 3.6e6).getUTCFullYear(), new Date(Date.now() + 7 * 3.6e6).getUTCMonth(), new Date(Date.now() + 7 * 3.6e6).getUTCDate() + 1) - 7 * 3.6e6);
+    const vnMidnight = new Date(
+      Date.UTC(
+        new Date(Date.now() + 7 * 3.6e6).getUTCFullYear(),
+        new Date(Date.now() + 7 * 3.6e6).getUTCMonth(),
+        new Date(Date.now() + 7 * 3.6e6).getUTCDate() + 1,
+      ) -
+        7 * 3.6e6,
+    );
     expect(new Date(row.next_attempt_at).toISOString()).toBe(vnMidnight.toISOString());
     expect((await h.smsMessages('viettel')).length).toBe(smsBefore);
     await h.zaloAdmin('faults', { quotaRemaining: 100 });
@@ -170,17 +253,32 @@ describe('notifications: channel fallbacks and platform-side failures', () => {
   });
 
   it('Zalo delivery webhooks: a bad signature is refused (401), a duplicate is applied once', async () => {
-    const body = JSON.stringify({ app_id: '3105954820364872121', event_name: 'user_received_message', message: { msg_id: 'forged', delivery_time: String(Date.now()) }, timestamp: String(Date.now()) });
-    const forged = await fetch(`${h.appUrl}/v1/zalo/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-zevent-signature': 'mac=' + 'a'.repeat(64) }, body });
+    const body = JSON.stringify({
+      app_id: '3105954820364872121',
+      event_name: 'user_received_message',
+      message: { msg_id: 'forged', delivery_time: String(Date.now()) },
+      timestamp: String(Date.now()),
+    });
+    const forged = await fetch(`${h.appUrl}/v1/zalo/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-zevent-signature': 'mac=' + 'a'.repeat(64) },
+      body,
+    });
     expect(forged.status).toBe(401);
     expect(((await forged.json()) as any).error).toBe('LT_NOTIFY_ZALO_SIGNATURE');
-    const garbage = await fetch(`${h.appUrl}/v1/zalo/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"app_id":' });
+    const garbage = await fetch(`${h.appUrl}/v1/zalo/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"app_id":',
+    });
     expect(garbage.status).toBe(400);
     await h.zaloAdmin('faults', { duplicateWebhooks: true });
     const id = ma();
     await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '2', '0903000200'));
     const [m] = await eventually(async () => ((await zaloOf(id)).length ? zaloOf(id) : undefined), { what: 'message' });
-    await eventually(async () => (await h.zaloAdmin('webhooks')).webhooks.filter((w: any) => w.msgId === m.msgId).length === 2, { what: 'two webhooks' });
+    await eventually(async () => (await h.zaloAdmin('webhooks')).webhooks.filter((w: any) => w.msgId === m.msgId).length === 2, {
+      what: 'two webhooks',
+    });
     const seen = await h.pool.query('SELECT count(*)::int AS n FROM notif_zalo_webhooks WHERE msg_id = $1', [m.msgId]);
     expect(seen.rows[0].n).toBe(1);
     expect((await h.messages(id))[0].status).toBe('delivered');
@@ -194,17 +292,23 @@ describe('Zalo delivery without a webhook', () => {
     try {
       const id = ma();
       await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '2', '0903000300'));
-      const [row] = await eventually(async () => {
-        const r = await h.messages(id);
-        return r[0]?.status === 'sent' ? r : undefined;
-      }, { what: 'sent' });
+      const [row] = await eventually(
+        async () => {
+          const r = await h.messages(id);
+          return r[0]?.status === 'sent' ? r : undefined;
+        },
+        { what: 'sent' },
+      );
       expect(row.payload_sealed).not.toBeNull(); // the sealed phone, kept for the poll
       await new Promise((r) => setTimeout(r, 300)); // the sandbox delivers after 50 ms
       clock.offsetMs = 11 * 60_000; // past NOTIFICATIONS_ZALO_STATUS_POLL_MS (10 min)
-      const [done] = await eventually(async () => {
-        const r = await h.messages(id);
-        return r[0]?.status === 'delivered' ? r : undefined;
-      }, { what: 'delivered by polling' });
+      const [done] = await eventually(
+        async () => {
+          const r = await h.messages(id);
+          return r[0]?.status === 'delivered' ? r : undefined;
+        },
+        { what: 'delivered by polling' },
+      );
       expect(done.payload_sealed).toBeNull();
       expect(done.delivered_at).not.toBeNull();
     } finally {
@@ -237,11 +341,31 @@ describe('signed webhooks to provincial systems', () => {
       expect(created.status).toBe(201);
       const sub = (await created.json()) as any;
       const id = ma();
-      await h.publish('vn.lienthong.sync.synced', id, { MaHoSo: id, packet: 'DongBoHoSoMC', outcome: 'synced', attempts: 1, at: new Date().toISOString() }, { topic: 'syncOutcomes' });
-      await h.publish('vn.lienthong.sync.retrying', id, { MaHoSo: id, packet: 'DongBoHoSoMC', outcome: 'retrying', attempts: 1, at: new Date().toISOString() }, { topic: 'syncOutcomes' });
-      await h.publish('vn.lienthong.payment.settled', id, { paymentId: 'p-9', MaHoSo: id, agencyCode: '000.00.01.H22', amount: 50000 }, { topic: 'paymentEvents' });
+      await h.publish(
+        'vn.lienthong.sync.synced',
+        id,
+        { MaHoSo: id, packet: 'DongBoHoSoMC', outcome: 'synced', attempts: 1, at: new Date().toISOString() },
+        { topic: 'syncOutcomes' },
+      );
+      await h.publish(
+        'vn.lienthong.sync.retrying',
+        id,
+        { MaHoSo: id, packet: 'DongBoHoSoMC', outcome: 'retrying', attempts: 1, at: new Date().toISOString() },
+        { topic: 'syncOutcomes' },
+      );
+      await h.publish(
+        'vn.lienthong.payment.settled',
+        id,
+        { paymentId: 'p-9', MaHoSo: id, agencyCode: '000.00.01.H22', amount: 50000 },
+        { topic: 'paymentEvents' },
+      );
       const foreign = ma('000.00.01.H23');
-      await h.publish('vn.lienthong.sync.synced', foreign, { MaHoSo: foreign, packet: 'DongBoHoSoMC', outcome: 'synced', attempts: 1, at: new Date().toISOString() }, { topic: 'syncOutcomes' });
+      await h.publish(
+        'vn.lienthong.sync.synced',
+        foreign,
+        { MaHoSo: foreign, packet: 'DongBoHoSoMC', outcome: 'synced', attempts: 1, at: new Date().toISOString() },
+        { topic: 'syncOutcomes' },
+      );
       await eventually(async () => got.length >= 2, { what: 'two webhook deliveries' });
       await new Promise((r) => setTimeout(r, 1_000));
       expect(got.map((g) => JSON.parse(g.body).type)).toEqual(['vn.lienthong.sync.synced', 'vn.lienthong.payment.settled']);
@@ -252,7 +376,9 @@ describe('signed webhooks to provincial systems', () => {
         expect(createHmac('sha256', sub.secret).update(`${t}.${g.body}`).digest('hex')).toBe(v1);
         expect(JSON.parse(g.body).subject).toBe(id);
       }
-      const all = (await (await fetch(`${h.appUrl}/v1/webhooks/subscriptions`, { headers: { authorization: `Bearer ${OPERATOR_KEY}` } })).json()) as any;
+      const all = (await (
+        await fetch(`${h.appUrl}/v1/webhooks/subscriptions`, { headers: { authorization: `Bearer ${OPERATOR_KEY}` } })
+      ).json()) as any;
       expect(all.subscriptions.map((s: any) => s.id)).toContain(sub.id);
     } finally {
       rx.close();

@@ -8,7 +8,14 @@ const clock = { now: () => new Date() };
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ clock, config: { NOTIFICATIONS_PROVIDER_TIMEOUT_MS: 1_000, NOTIFICATIONS_RECEIPT_RECHECK_MS: 300, EVENT_SIGNING_KEYS: `k1:${randomBytes(32).toString('base64')}` } });
+  h = await startHarness({
+    clock,
+    config: {
+      NOTIFICATIONS_PROVIDER_TIMEOUT_MS: 1_000,
+      NOTIFICATIONS_RECEIPT_RECHECK_MS: 300,
+      EVENT_SIGNING_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    },
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -33,52 +40,109 @@ const receipt = async (paymentId: string, key = OPERATOR_KEY) => {
   return { status: r.status, body: (await r.json()) as any };
 };
 const waitStatus = (paymentId: string, status: string) =>
-  eventually(async () => {
-    const r = await receipt(paymentId);
-    return r.body.status === status ? r.body : undefined;
-  }, { what: `receipt ${status}` });
+  eventually(
+    async () => {
+      const r = await receipt(paymentId);
+      return r.body.status === status ? r.body : undefined;
+    },
+    { what: `receipt ${status}` },
+  );
 
 describe('electronic fee receipts', () => {
   it('one VNPT receipt per settlement across duplicate events (IPN redelivered, reconciliation), with its PDF', async () => {
     const maHoSo = `000.00.01.H22-251205-${Math.floor(Math.random() * 1e6)}`;
-    await h.publish('vn.lienthong.dossier.upserted', maHoSo, { MaHoSo: maHoSo, TenTTHC: 'Cấp phép', ChuHoSo: 'Võ Thị Sáu', SoDienThoai: '0912000999', TrangThaiHoSo: '6' });
+    await h.publish('vn.lienthong.dossier.upserted', maHoSo, {
+      MaHoSo: maHoSo,
+      TenTTHC: 'Cấp phép',
+      ChuHoSo: 'Võ Thị Sáu',
+      SoDienThoai: '0912000999',
+      TrangThaiHoSo: '6',
+    });
     // Dossier and payment events travel on different topics: wait until the applicant is known (else the receipt
     // names "Người nộp hồ sơ <MaHoSo>", see docs/notifications.md).
-    await eventually(async () => (await h.pool.query('SELECT 1 FROM notif_dossiers WHERE ma_ho_so = $1', [maHoSo])).rowCount === 1, { what: 'dossier recorded' });
+    await eventually(
+      async () => (await h.pool.query('SELECT 1 FROM notif_dossiers WHERE ma_ho_so = $1', [maHoSo])).rowCount === 1,
+      { what: 'dossier recorded' },
+    );
     const paymentId = randomUUID();
     const ev = `settled-${paymentId}`;
-    await h.publish('vn.lienthong.payment.settled', paymentId, settled(paymentId, maHoSo, '000.00.01.H22'), { topic: 'paymentEvents', id: ev });
-    await h.publish('vn.lienthong.payment.settled', paymentId, settled(paymentId, maHoSo, '000.00.01.H22'), { topic: 'paymentEvents', id: ev });
-    await h.publish('vn.lienthong.payment.settled', paymentId, { ...settled(paymentId, maHoSo, '000.00.01.H22'), settledBy: 'reconciliation' }, { topic: 'paymentEvents' });
+    await h.publish('vn.lienthong.payment.settled', paymentId, settled(paymentId, maHoSo, '000.00.01.H22'), {
+      topic: 'paymentEvents',
+      id: ev,
+    });
+    await h.publish('vn.lienthong.payment.settled', paymentId, settled(paymentId, maHoSo, '000.00.01.H22'), {
+      topic: 'paymentEvents',
+      id: ev,
+    });
+    await h.publish(
+      'vn.lienthong.payment.settled',
+      paymentId,
+      { ...settled(paymentId, maHoSo, '000.00.01.H22'), settledBy: 'reconciliation' },
+      { topic: 'paymentEvents' },
+    );
     const r = await waitStatus(paymentId, 'issued');
-    expect(r).toMatchObject({ MaHoSo: maHoSo, provider: 'vnpt', providerKey: paymentId, agencyTaxCode: '2800123456', pattern: '1/001', serial: 'C26TLT', amount: 150_000, hasPdf: true });
+    expect(r).toMatchObject({
+      MaHoSo: maHoSo,
+      provider: 'vnpt',
+      providerKey: paymentId,
+      agencyTaxCode: '2800123456',
+      pattern: '1/001',
+      serial: 'C26TLT',
+      amount: 150_000,
+      hasPdf: true,
+    });
     expect(r.number).toMatch(/^\d{1,8}$/);
     await new Promise((res) => setTimeout(res, 800));
     const atPeer = ((await h.peer('vnpt-invoice/_admin/receipts')).receipts as any[]).filter((x) => x.fkey === paymentId);
     expect(atPeer).toHaveLength(1);
-    expect(atPeer[0]).toMatchObject({ cusCode: maHoSo, cusName: 'Võ Thị Sáu', total: '150000', amountInWords: 'Một trăm năm mươi nghìn đồng', number: Number(r.number) });
+    expect(atPeer[0]).toMatchObject({
+      cusCode: maHoSo,
+      cusName: 'Võ Thị Sáu',
+      total: '150000',
+      amountInWords: 'Một trăm năm mươi nghìn đồng',
+      number: Number(r.number),
+    });
     expect(atPeer[0].products.map((p: any) => p.name)).toEqual(['Lệ phí cấp giấy phép xây dựng', 'Phí thẩm định']);
-    const pdf = await fetch(`${h.appUrl}/v1/receipts/${paymentId}?format=pdf`, { headers: { authorization: `Bearer ${PROVINCE_KEY}` } });
+    const pdf = await fetch(`${h.appUrl}/v1/receipts/${paymentId}?format=pdf`, {
+      headers: { authorization: `Bearer ${PROVINCE_KEY}` },
+    });
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(r.pdfSha256);
     // payment.receipted is published on payment.events.v1, keyed by the payment id, once.
-    const receipted = await eventually(async () => {
-      const recs = (await readTopic(topicNames(h.ns).paymentEvents, { idleMs: 500, maxIdleMs: 1_500 })).map((x) => JSON.parse(String(x.value)));
-      const mine = recs.filter((e) => e.type === 'vn.lienthong.payment.receipted' && e.subject === paymentId);
-      return mine.length ? mine : undefined;
-    }, { what: 'payment.receipted on the topic' });
+    const receipted = await eventually(
+      async () => {
+        const recs = (await readTopic(topicNames(h.ns).paymentEvents, { idleMs: 500, maxIdleMs: 1_500 })).map((x) =>
+          JSON.parse(String(x.value)),
+        );
+        const mine = recs.filter((e) => e.type === 'vn.lienthong.payment.receipted' && e.subject === paymentId);
+        return mine.length ? mine : undefined;
+      },
+      { what: 'payment.receipted on the topic' },
+    );
     expect(receipted).toHaveLength(1);
-    expect(receipted[0].data).toMatchObject({ paymentId, MaHoSo: maHoSo, pattern: '1/001', serial: 'C26TLT', number: r.number, pdfSha256: r.pdfSha256, agencyTaxCode: '2800123456' });
+    expect(receipted[0].data).toMatchObject({
+      paymentId,
+      MaHoSo: maHoSo,
+      pattern: '1/001',
+      serial: 'C26TLT',
+      number: r.number,
+      pdfSha256: r.pdfSha256,
+      agencyTaxCode: '2800123456',
+    });
   });
 
   it('Viettel S-Invoice: a create that times out is recovered by transactionUuid, never issued twice', async () => {
     await h.peer('viettel-sinvoice/_admin/faults', { hangAfterIssueMs: 2_500 });
     const paymentId = randomUUID();
     const maHoSo = `000.00.01.H23-251205-${Math.floor(Math.random() * 1e6)}`;
-    await h.publish('vn.lienthong.payment.settled', paymentId, settled(paymentId, maHoSo, '000.00.01.H23', 200_000), { topic: 'paymentEvents' });
-    await eventually(async () => (await receipt(paymentId)).body.status === 'uncertain', { what: 'outcome unknown after the timeout' });
+    await h.publish('vn.lienthong.payment.settled', paymentId, settled(paymentId, maHoSo, '000.00.01.H23', 200_000), {
+      topic: 'paymentEvents',
+    });
+    await eventually(async () => (await receipt(paymentId)).body.status === 'uncertain', {
+      what: 'outcome unknown after the timeout',
+    });
     await h.peer('viettel-sinvoice/_admin/faults', { hangAfterIssueMs: 0 });
     const r = await waitStatus(paymentId, 'issued');
     expect(r).toMatchObject({ provider: 'viettel', pattern: '1/001', serial: 'K26TLT', hasPdf: true });
@@ -108,18 +172,28 @@ describe('electronic fee receipts', () => {
     const b = randomUUID();
     await h.publish('vn.lienthong.payment.settled', b, settled(b, maHoSo, '000.00.01.H22'), { topic: 'paymentEvents' });
     const failed = await waitStatus(b, 'failed');
-    expect(failed).toMatchObject({ errorCode: 'ERR:20', errorMessage: 'Mẫu số/ký hiệu không khớp hoặc chưa đăng ký', number: null });
+    expect(failed).toMatchObject({
+      errorCode: 'ERR:20',
+      errorMessage: 'Mẫu số/ký hiệu không khớp hoặc chưa đăng ký',
+      number: null,
+    });
     expect((await receipt('no-such-payment')).status).toBe(404);
   });
 
-  it('a settlement without payments\' signature makes no receipt and no message (dead-lettered)', async () => {
+  it("a settlement without payments' signature makes no receipt and no message (dead-lettered)", async () => {
     const forged = randomUUID();
     const maHoSo = `000.00.01.H22-251205-${Math.floor(Math.random() * 1e6)}`;
-    await h.publish('vn.lienthong.payment.settled', forged, settled(forged, maHoSo, '000.00.01.H22'), { topic: 'paymentEvents', unsigned: true });
-    const dlq = await eventually(async () => {
-      const recs = await readTopic(`${topicNames(h.ns).paymentEvents}.dlq`, { idleMs: 500, maxIdleMs: 1_500 });
-      return recs.filter((r) => String(r.value).includes(forged)).length ? recs : undefined;
-    }, { what: 'forged settlement dead-lettered' });
+    await h.publish('vn.lienthong.payment.settled', forged, settled(forged, maHoSo, '000.00.01.H22'), {
+      topic: 'paymentEvents',
+      unsigned: true,
+    });
+    const dlq = await eventually(
+      async () => {
+        const recs = await readTopic(`${topicNames(h.ns).paymentEvents}.dlq`, { idleMs: 500, maxIdleMs: 1_500 });
+        return recs.filter((r) => String(r.value).includes(forged)).length ? recs : undefined;
+      },
+      { what: 'forged settlement dead-lettered' },
+    );
     expect(dlq.length).toBeGreaterThan(0);
     expect((await receipt(forged)).status).toBe(404);
     expect(await h.messages(maHoSo)).toEqual([]);

@@ -162,11 +162,21 @@ describe('the due-soon list', () => {
     const later = ma('240315');
     await feed(h.core, [
       // due Monday 18/03 at 09:00 and at 16:00: both within 8 working hours of Friday 15/03 16:00
-      snapshotEvent(item(soon, { NgayTiepNhan: d14('2024-03-14T09:00'), NgayHenTra: d14('2024-03-18T09:00') }), iso('2024-03-14T09:00')),
-      snapshotEvent(item(later, { NgayTiepNhan: d14('2024-03-14T09:00'), NgayHenTra: d14('2024-03-19T16:00') }), iso('2024-03-14T09:00')),
+      snapshotEvent(
+        item(soon, { NgayTiepNhan: d14('2024-03-14T09:00'), NgayHenTra: d14('2024-03-18T09:00') }),
+        iso('2024-03-14T09:00'),
+      ),
+      snapshotEvent(
+        item(later, { NgayTiepNhan: d14('2024-03-14T09:00'), NgayHenTra: d14('2024-03-19T16:00') }),
+        iso('2024-03-14T09:00'),
+      ),
     ]);
     h.clock.set(new Date(at('2024-03-15T16:00')));
-    const res = await h.app.inject({ method: 'GET', url: `/v1/due-soon?agency=${agency}`, headers: { authorization: `Bearer ${h.keys.viewer}` } });
+    const res = await h.app.inject({
+      method: 'GET',
+      url: `/v1/due-soon?agency=${agency}`,
+      headers: { authorization: `Bearer ${h.keys.viewer}` },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json() as { items: { MaHoSo: string }[]; workingHours: number };
     expect(body.workingHours).toBe(8);
@@ -174,7 +184,13 @@ describe('the due-soon list', () => {
     expect(listed).toContain(soon);
     expect(listed).not.toContain(later); // 19/03 16:00 is 15 working hours away
     h.clock.set(new Date(at('2024-03-19T09:00')));
-    const after = (await h.app.inject({ method: 'GET', url: `/v1/due-soon?agency=${agency}`, headers: { authorization: `Bearer ${h.keys.viewer}` } })).json() as {
+    const after = (
+      await h.app.inject({
+        method: 'GET',
+        url: `/v1/due-soon?agency=${agency}`,
+        headers: { authorization: `Bearer ${h.keys.viewer}` },
+      })
+    ).json() as {
       items: { MaHoSo: string }[];
     };
     expect(after.items.map((i) => i.MaHoSo)).not.toContain(soon); // late now: on the overdue list instead
@@ -182,8 +198,19 @@ describe('the due-soon list', () => {
   });
 
   it('scope and bad queries', async () => {
-    expect((await h.app.inject({ method: 'GET', url: `/v1/due-soon?agency=${agency}`, headers: { authorization: `Bearer ${h.keys.scopedViewer}` } })).statusCode).toBe(403);
-    expect((await h.app.inject({ method: 'GET', url: '/v1/due-soon', headers: { authorization: `Bearer ${h.keys.viewer}` } })).statusCode).toBe(400);
+    expect(
+      (
+        await h.app.inject({
+          method: 'GET',
+          url: `/v1/due-soon?agency=${agency}`,
+          headers: { authorization: `Bearer ${h.keys.scopedViewer}` },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/v1/due-soon', headers: { authorization: `Bearer ${h.keys.viewer}` } }))
+        .statusCode,
+    ).toBe(400);
     expect((await h.app.inject({ method: 'GET', url: `/v1/due-soon?agency=${agency}` })).statusCode).toBe(401);
   });
 });

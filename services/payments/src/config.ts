@@ -164,7 +164,8 @@ export const paymentsConfigSchema = {
       type: 'string',
       default: '1',
       pattern: '^-?\\d+(,-?\\d+)*$',
-      description: 'TrangThaiThanhToan values of a DVCQG tax notice that mean "paid" (comma-separated) [inf: the values are not public]',
+      description:
+        'TrangThaiThanhToan values of a DVCQG tax notice that mean "paid" (comma-separated) [inf: the values are not public]',
     },
     PAYMENTS_INBOUND_GROUP_ID: {
       type: 'string',

@@ -73,7 +73,10 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
       registry: metrics,
       clock: systemClock,
     });
-    const obligations = createTaxNoticeObligations({ pool, paidStatuses: config.PAYMENTS_TAX_PAID_STATUSES.split(',').map(Number) });
+    const obligations = createTaxNoticeObligations({
+      pool,
+      paidStatuses: config.PAYMENTS_TAX_PAID_STATUSES.split(',').map(Number),
+    });
     const app = await buildApp({
       obligations,
       core,
@@ -107,7 +110,9 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
       retry: { maxAttempts: 10, minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 0.3 },
       metrics,
     });
-    void taxNotices.start().catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'tax-notice consumer did not start'));
+    void taxNotices
+      .start()
+      .catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'tax-notice consumer did not start'));
     ctx.onClose({ name: 'tax-notices', close: () => taxNotices.stop() });
 
     core.outbox.start();

@@ -20,7 +20,14 @@ import type { FastifyInstance } from 'fastify';
 import { createReceiver } from '../../inbound/src/receive.js';
 import { createRouter } from '../../inbound/src/routing.js';
 import { createTaxNoticeObligations } from '../src/obligations/tax-notices.js';
-import { createTestDatabase, createTestNamespace, deleteTestNamespace, quietLogger, readTopic, testBrokers } from '../../../tests/helpers/index.js';
+import {
+  createTestDatabase,
+  createTestNamespace,
+  deleteTestNamespace,
+  quietLogger,
+  readTopic,
+  testBrokers,
+} from '../../../tests/helpers/index.js';
 
 const key = generateApiKey();
 const foreign = generateApiKey();
@@ -32,12 +39,24 @@ let app: FastifyInstance;
 const obligations = () => createTaxNoticeObligations({ pool, paidStatuses: [1] });
 
 async function notice(maHoSo: string, status: number, extra: Record<string, unknown> = {}) {
-  const receive = createReceiver({ pool, producer, topic: topicNames(ns).nationalInbound, route: createRouter({}), maxAttachmentBytes: 1 << 20, logger: quietLogger() });
+  const receive = createReceiver({
+    pool,
+    producer,
+    topic: topicNames(ns).nationalInbound,
+    route: createRouter({}),
+    maxAttachmentBytes: 1 << 20,
+    logger: quietLogger(),
+  });
   await receive('tax-notice', {
     MaHoSo: maHoSo,
     HoTenNguoiNopTien: 'Nguyễn Văn Bình',
     MaSoThue: '8012345678',
-    ThongTinThanhToan: { MaThongBaoThue: `TB-${maHoSo}`, ThoiGianThanhToan: '20270115', SoTien: '1500000', NoiDungThanhToan: 'Lệ phí trước bạ nhà đất' },
+    ThongTinThanhToan: {
+      MaThongBaoThue: `TB-${maHoSo}`,
+      ThoiGianThanhToan: '20270115',
+      SoTien: '1500000',
+      NoiDungThanhToan: 'Lệ phí trước bạ nhà đất',
+    },
     TrangThaiThanhToan: status,
     UrlFileChungTu: '',
     ...extra,
@@ -52,7 +71,11 @@ beforeAll(async () => {
   await runMigrations(pool, { service: 'payments', dir: fileURLToPath(new URL('../migrations/', import.meta.url)) });
   await runMigrations(pool, { service: 'inbound', dir: fileURLToPath(new URL('../../inbound/migrations/', import.meta.url)) });
   ns = await createTestNamespace();
-  producer = createEventProducer({ kafka: createKafka({ brokers: testBrokers(), clientId: 'obligations-test', logger: quietLogger() }), logger: quietLogger(), transactionalIdPrefix: `obl-${ns}` });
+  producer = createEventProducer({
+    kafka: createKafka({ brokers: testBrokers(), clientId: 'obligations-test', logger: quietLogger() }),
+    logger: quietLogger(),
+    transactionalIdPrefix: `obl-${ns}`,
+  });
   await producer.connect();
   app = await createHttpServer({
     name: 'obligations-test',
@@ -78,7 +101,12 @@ afterAll(async () => {
   if (ns) await deleteTestNamespace(ns);
 });
 
-const get = (maHoSo: string, k = key) => app.inject({ method: 'GET', url: `/v1/payments/obligations?MaHoSo=${encodeURIComponent(maHoSo)}`, headers: { authorization: `Bearer ${k}` } });
+const get = (maHoSo: string, k = key) =>
+  app.inject({
+    method: 'GET',
+    url: `/v1/payments/obligations?MaHoSo=${encodeURIComponent(maHoSo)}`,
+    headers: { authorization: `Bearer ${k}` },
+  });
 
 describe('tax notices as payment obligations', () => {
   it('a notice makes one obligation (owed), redelivery changes nothing, the portal’s "paid" settles it with its proof', async () => {
@@ -88,14 +116,28 @@ describe('tax notices as payment obligations', () => {
     expect(await obligations().handle(owed)).toBe('duplicate');
     let r = (await get(m)).json();
     expect(r.obligations).toEqual([
-      expect.objectContaining({ reference: `TB-${m}`, amount: 1500000, status: 'owed', portal_status: 0, description: 'Lệ phí trước bạ nhà đất', proof_url: null }),
+      expect.objectContaining({
+        reference: `TB-${m}`,
+        amount: 1500000,
+        status: 'owed',
+        portal_status: 0,
+        description: 'Lệ phí trước bạ nhà đất',
+        proof_url: null,
+      }),
     ]);
     const paid = await notice(m, 1, { UrlFileChungTu: 'https://thuedientu.gdt.gov.vn/chung-tu/123.pdf' });
     expect(await obligations().handle(paid)).toBe('recorded');
     r = (await get(m)).json();
     expect(r.obligations).toHaveLength(1);
-    expect(r.obligations[0]).toMatchObject({ status: 'paid', portal_status: 1, proof_url: 'https://thuedientu.gdt.gov.vn/chung-tu/123.pdf' });
-    const history = await pool.query('SELECT portal_status FROM payment_obligation_history WHERE reference = $1 ORDER BY received_at', [`TB-${m}`]);
+    expect(r.obligations[0]).toMatchObject({
+      status: 'paid',
+      portal_status: 1,
+      proof_url: 'https://thuedientu.gdt.gov.vn/chung-tu/123.pdf',
+    });
+    const history = await pool.query(
+      'SELECT portal_status FROM payment_obligation_history WHERE reference = $1 ORDER BY received_at',
+      [`TB-${m}`],
+    );
     expect(history.rows.map((h) => h.portal_status)).toEqual([0, 1]);
   });
 
@@ -109,9 +151,16 @@ describe('tax notices as payment obligations', () => {
   });
 
   it('other inbound kinds are not obligations; scope is the dossier’s own agency; bad queries are refused', async () => {
-    expect(await obligations().handle({ ...(await notice('000.00.01.H22-270110-0103', 0)), type: 'vn.lienthong.inbound.dossier-created' })).toBe('skipped');
+    expect(
+      await obligations().handle({
+        ...(await notice('000.00.01.H22-270110-0103', 0)),
+        type: 'vn.lienthong.inbound.dossier-created',
+      }),
+    ).toBe('skipped');
     expect((await get('000.00.01.H22-270110-0101', foreign)).statusCode).toBe(403);
     expect((await get('x')).statusCode).toBe(400);
-    expect((await app.inject({ method: 'GET', url: '/v1/payments/obligations?MaHoSo=000.00.01.H22-270110-0101' })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'GET', url: '/v1/payments/obligations?MaHoSo=000.00.01.H22-270110-0101' })).statusCode,
+    ).toBe(401);
   });
 });

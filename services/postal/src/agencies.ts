@@ -67,7 +67,9 @@ export function createAgencyDirectory(input: unknown): AgencyPostalDirectory {
     settingsFor(agency) {
       const exact = entries.find(([k]) => k === agency);
       if (exact) return exact[1];
-      const province = entries.filter(([k]) => k.startsWith('*.') && agency.endsWith(k.slice(1))).sort((a, b) => b[0].length - a[0].length)[0];
+      const province = entries
+        .filter(([k]) => k.startsWith('*.') && agency.endsWith(k.slice(1)))
+        .sort((a, b) => b[0].length - a[0].length)[0];
       return province?.[1] ?? entries.find(([k]) => k === '*')?.[1];
     },
   };
@@ -77,6 +79,9 @@ export function loadJsonFile(path: string, what: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new HubError('LT_CONFIG_INVALID', `cannot read ${what} ${path}: ${(err as Error).message}`, { kind: 'internal', cause: err });
+    throw new HubError('LT_CONFIG_INVALID', `cannot read ${what} ${path}: ${(err as Error).message}`, {
+      kind: 'internal',
+      cause: err,
+    });
   }
 }

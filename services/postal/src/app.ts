@@ -50,8 +50,20 @@ export async function buildApp(deps: PostalDeps): Promise<PostalService> {
     readiness: deps.readiness ?? {},
   });
   const handleDossierEvent = createDossierIntake({ pool: deps.pool, agencies: deps.agencies });
-  const creator = createOrderCreator({ pool: deps.pool, agencies: deps.agencies, mapper: deps.mapper, logger: deps.logger, ...(deps.myvnpost ? { myvnpost: deps.myvnpost } : {}), ...(deps.hcc ? { hcc: deps.hcc } : {}) });
-  const updater = createStatusUpdater({ pool: deps.pool, logger: deps.logger, ...(deps.myvnpost ? { myvnpost: deps.myvnpost } : {}), ...(deps.hcc ? { hcc: deps.hcc } : {}) });
+  const creator = createOrderCreator({
+    pool: deps.pool,
+    agencies: deps.agencies,
+    mapper: deps.mapper,
+    logger: deps.logger,
+    ...(deps.myvnpost ? { myvnpost: deps.myvnpost } : {}),
+    ...(deps.hcc ? { hcc: deps.hcc } : {}),
+  });
+  const updater = createStatusUpdater({
+    pool: deps.pool,
+    logger: deps.logger,
+    ...(deps.myvnpost ? { myvnpost: deps.myvnpost } : {}),
+    ...(deps.hcc ? { hcc: deps.hcc } : {}),
+  });
   const publishOutbox = createOutboxRelay({ pool: deps.pool, producer: deps.producer, topic: deps.topic, logger: deps.logger });
   let kicked: () => void = () => {};
   const want = (maHoSo: string, agency: string) => wantOrder(deps.pool, deps.agencies, maHoSo, agency);

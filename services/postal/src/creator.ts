@@ -1,5 +1,12 @@
 import { backoffDelay, isRetriable, withTransaction, type Logger, type Pool, type RetryPolicy } from '@lienthong/platform';
-import type { AddressMapper, HccClient, MappedAddress, MyVnpostClient, PostalOrderInput, PostalOrderRecord } from '@lienthong/vnpost';
+import type {
+  AddressMapper,
+  HccClient,
+  MappedAddress,
+  MyVnpostClient,
+  PostalOrderInput,
+  PostalOrderRecord,
+} from '@lienthong/vnpost';
 import type { AgencyPostalDirectory } from './agencies.js';
 import { enqueueEvent, type PostalOrderRow } from './ledger.js';
 
@@ -42,7 +49,8 @@ export function createOrderCreator(deps: OrderCreatorDeps) {
     for (let page = 0; page < 50; page++) {
       const { events, lastId } = await deps.hcc!.tracking(cursor, 500);
       const hit = events.find((e) => e.orderCode === row.ma_ho_so);
-      if (hit) return { orderCode: row.ma_ho_so, itemCode: hit.itemCode, originalId: null, status: hit.step.statusCode, totalFee: null };
+      if (hit)
+        return { orderCode: row.ma_ho_so, itemCode: hit.itemCode, originalId: null, status: hit.step.statusCode, totalFee: null };
       if (events.length === 0 || lastId === cursor) return null;
       cursor = lastId;
     }
@@ -59,16 +67,28 @@ export function createOrderCreator(deps: OrderCreatorDeps) {
       );
       return;
     }
-    const rec = await deps.pool.query<{ receiver: PostalOrderInput['receiver']; mapped: MappedAddress }>('SELECT receiver, mapped FROM postal_recipients WHERE ma_ho_so = $1', [row.ma_ho_so]);
+    const rec = await deps.pool.query<{ receiver: PostalOrderInput['receiver']; mapped: MappedAddress }>(
+      'SELECT receiver, mapped FROM postal_recipients WHERE ma_ho_so = $1',
+      [row.ma_ho_so],
+    );
     const recipient = rec.rows[0];
     if (!recipient) {
-      await deps.pool.query(`UPDATE postal_orders SET state = 'needs-address', updated_at = now() WHERE ma_ho_so = $1 AND result_key = $2`, [row.ma_ho_so, row.result_key]);
+      await deps.pool.query(
+        `UPDATE postal_orders SET state = 'needs-address', updated_at = now() WHERE ma_ho_so = $1 AND result_key = $2`,
+        [row.ma_ho_so, row.result_key],
+      );
       return;
     }
     const sender = deps.mapper.map({ street: settings.sender.address, communeCode: settings.sender.communeCode }, '/sender');
     const input: PostalOrderInput = {
       orderCode: row.ma_ho_so,
-      sender: { name: settings.sender.name, phone: settings.sender.phone, address: settings.sender.address, provinceCode: sender.ProvinceCode, communeCode: sender.CommuneCode },
+      sender: {
+        name: settings.sender.name,
+        phone: settings.sender.phone,
+        address: settings.sender.address,
+        provinceCode: sender.ProvinceCode,
+        communeCode: sender.CommuneCode,
+      },
       receiver: { ...recipient.receiver, provinceCode: recipient.mapped.ProvinceCode, communeCode: recipient.mapped.CommuneCode },
       content: `Kết quả giải quyết hồ sơ ${row.ma_ho_so}`,
       weightGrams: settings.weightGrams,
@@ -81,7 +101,10 @@ export function createOrderCreator(deps: OrderCreatorDeps) {
       created =
         row.route === 'myvnpost'
           ? await deps.myvnpost!.createOrder(input, { receiver: recipient.mapped, sender })
-          : await deps.hcc!.createOrder(input, { sender: Number(sender.ProvinceCode), receiver: Number(recipient.mapped.ProvinceCode) });
+          : await deps.hcc!.createOrder(input, {
+              sender: Number(sender.ProvinceCode),
+              receiver: Number(recipient.mapped.ProvinceCode),
+            });
     }
     const order = created;
     await withTransaction(deps.pool, async (c) => {
@@ -103,7 +126,10 @@ export function createOrderCreator(deps: OrderCreatorDeps) {
         at: new Date().toISOString(),
       });
     });
-    log.info({ maHoSo: row.ma_ho_so, route: row.route, adopted }, adopted ? 'postal order found at VNPost and recorded' : 'postal order created');
+    log.info(
+      { maHoSo: row.ma_ho_so, route: row.route, adopted },
+      adopted ? 'postal order found at VNPost and recorded' : 'postal order created',
+    );
   };
 
   /** One pass: claims up to `limit` due orders and creates them. Resolves with how many were handled. */
@@ -128,7 +154,10 @@ export function createOrderCreator(deps: OrderCreatorDeps) {
             `UPDATE postal_orders SET next_attempt_at = now() + make_interval(secs => $3), last_error = $4, updated_at = now() WHERE ma_ho_so = $1 AND result_key = $2`,
             [row.ma_ho_so, row.result_key, delay / 1000, `${code}: ${message}`],
           );
-          log.warn({ maHoSo: row.ma_ho_so, code, attempts: row.attempts, retryInMs: delay }, 'postal order not created yet; will retry');
+          log.warn(
+            { maHoSo: row.ma_ho_so, code, attempts: row.attempts, retryInMs: delay },
+            'postal order not created yet; will retry',
+          );
         } else {
           await deps.pool.query(
             `UPDATE postal_orders SET state = 'create-failed', flagged = true, flag_reason = $3, last_error = $3, updated_at = now() WHERE ma_ho_so = $1 AND result_key = $2`,

@@ -30,7 +30,13 @@ export async function wantOrder(pool: Pool, agencies: AgencyPostalDirectory, maH
     await c.query(
       `INSERT INTO postal_orders (ma_ho_so, result_key, agency, route, state) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (ma_ho_so, result_key) DO NOTHING`,
-      [maHoSo, DEFAULT_RESULT_KEY, agency, s?.route ?? 'myvnpost', !s ? 'no-route' : recipient.rowCount ? 'pending' : 'needs-address'],
+      [
+        maHoSo,
+        DEFAULT_RESULT_KEY,
+        agency,
+        s?.route ?? 'myvnpost',
+        !s ? 'no-route' : recipient.rowCount ? 'pending' : 'needs-address',
+      ],
     );
   });
 }

@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { HubError, type ServiceDefinition } from '@lienthong/platform';
-import { catalogueSpecs, createConsumerRunner, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
+import {
+  catalogueSpecs,
+  createConsumerRunner,
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  topicNames,
+} from '@lienthong/events';
 import { createAddressMapper, createHccClient, createMyVnpostClient, type AddressMapTable } from '@lienthong/vnpost';
 import { createAgencyDirectory, loadJsonFile } from './agencies.js';
 import { buildApp } from './app.js';
@@ -19,9 +26,12 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
   configSchema: postalConfigSchema,
   migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
   async start({ config, logger, metrics, pool, clients, onClose }) {
-    if (!pool || !clients) throw new HubError('LT_CONFIG_INVALID', 'postal: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
+    if (!pool || !clients)
+      throw new HubError('LT_CONFIG_INVALID', 'postal: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
     const agencies = createAgencyDirectory(loadJsonFile(config.POSTAL_AGENCIES_FILE, 'postal agencies file'));
-    const table = (config.POSTAL_ADDRESS_MAP_FILE ? loadJsonFile(config.POSTAL_ADDRESS_MAP_FILE, 'address map') : { units: {} }) as AddressMapTable;
+    const table = (
+      config.POSTAL_ADDRESS_MAP_FILE ? loadJsonFile(config.POSTAL_ADDRESS_MAP_FILE, 'address map') : { units: {} }
+    ) as AddressMapTable;
     const mapper = createAddressMapper(table);
     const myvnpost =
       config.MYVNPOST_BASE_URL && config.MYVNPOST_USERNAME && config.MYVNPOST_PASSWORD && config.MYVNPOST_CUSTOMER_CODE
@@ -36,7 +46,11 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
           })
         : undefined;
     const hcc =
-      config.VNPOST_HCC_TOKEN_URL && config.VNPOST_HCC_ORDER_URL && config.VNPOST_HCC_TRACKING_URL && config.VNPOST_HCC_KEY && config.VNPOST_HCC_SECRET
+      config.VNPOST_HCC_TOKEN_URL &&
+      config.VNPOST_HCC_ORDER_URL &&
+      config.VNPOST_HCC_TRACKING_URL &&
+      config.VNPOST_HCC_KEY &&
+      config.VNPOST_HCC_SECRET
         ? createHccClient({
             tokenUrl: config.VNPOST_HCC_TOKEN_URL,
             orderUrl: config.VNPOST_HCC_ORDER_URL,
@@ -48,9 +62,15 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
             logger,
           })
         : undefined;
-    const webhookPublicKey = config.MYVNPOST_WEBHOOK_PUBLIC_KEY_FILE ? createPublicKey(readFileSync(config.MYVNPOST_WEBHOOK_PUBLIC_KEY_FILE, 'utf8')) : undefined;
+    const webhookPublicKey = config.MYVNPOST_WEBHOOK_PUBLIC_KEY_FILE
+      ? createPublicKey(readFileSync(config.MYVNPOST_WEBHOOK_PUBLIC_KEY_FILE, 'utf8'))
+      : undefined;
 
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'lienthong-postal', logger });
+    const kafka = createKafka({
+      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      clientId: 'lienthong-postal',
+      logger,
+    });
     const admin = kafka.admin();
     await admin.connect();
     onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
@@ -96,7 +116,9 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
       metrics,
     });
     // In the background: a rebalance after a crash can outlast fastify's start (as in national-sync).
-    void consumer.start().catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'postal consumer did not start'));
+    void consumer
+      .start()
+      .catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'postal consumer did not start'));
     onClose({ name: 'consumer', close: () => consumer.stop() });
 
     // The work loop: create due orders, publish the outbox; woken early by events and API calls.
@@ -114,7 +136,10 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
           /* drain the outbox */
         }
       } catch (err) {
-        logger.warn({ code: (err as { code?: string }).code, message: (err as Error).message }, 'postal work pass failed; next pass retries');
+        logger.warn(
+          { code: (err as { code?: string }).code, message: (err as Error).message },
+          'postal work pass failed; next pass retries',
+        );
       } finally {
         running = false;
       }
@@ -125,7 +150,14 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
     };
     schedule();
     svc.onKick(() => void pass());
-    const poll = cron.schedule(config.POSTAL_POLL_CRON, () => void svc.pollStatuses().then(() => pass()).catch((err: unknown) => logger.warn({ message: (err as Error).message }, 'status poll failed')));
+    const poll = cron.schedule(
+      config.POSTAL_POLL_CRON,
+      () =>
+        void svc
+          .pollStatuses()
+          .then(() => pass())
+          .catch((err: unknown) => logger.warn({ message: (err as Error).message }, 'status poll failed')),
+    );
     const refresh = cron.schedule(config.POSTAL_CATALOGUE_CRON, () => {
       if (!myvnpost) return;
       myvnpost.communes().then(
@@ -140,7 +172,11 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
       // The catalogue at start, without blocking it: a VNPost outage must not stop the service.
       myvnpost.communes().then(
         (list) => mapper.setCatalogue(list),
-        (err: unknown) => logger.warn({ message: (err as Error).message }, 'VNPost catalogue not loaded at start; the mapping table alone serves'),
+        (err: unknown) =>
+          logger.warn(
+            { message: (err as Error).message },
+            'VNPost catalogue not loaded at start; the mapping table alone serves',
+          ),
       );
     }
     onClose({

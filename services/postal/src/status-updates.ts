@@ -1,5 +1,13 @@
 import { withTransaction, type Logger, type Pool } from '@lienthong/platform';
-import { FINAL_STATES, hccState, myvnpostState, type HccClient, type MyVnpostClient, type PostalState, type PostalStatusStep } from '@lienthong/vnpost';
+import {
+  FINAL_STATES,
+  hccState,
+  myvnpostState,
+  type HccClient,
+  type MyVnpostClient,
+  type PostalState,
+  type PostalStatusStep,
+} from '@lienthong/vnpost';
 import { enqueueEvent, type PostalOrderRow } from './ledger.js';
 
 export interface StatusUpdaterDeps {
@@ -32,7 +40,10 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
       const found =
         'itemCode' in key
           ? await c.query<PostalOrderRow>('SELECT * FROM postal_orders WHERE item_code = $1 FOR UPDATE', [key.itemCode])
-          : await c.query<PostalOrderRow>('SELECT * FROM postal_orders WHERE ma_ho_so = $1 AND result_key = $2 FOR UPDATE', [key.maHoSo, key.resultKey]);
+          : await c.query<PostalOrderRow>('SELECT * FROM postal_orders WHERE ma_ho_so = $1 AND result_key = $2 FOR UPDATE', [
+              key.maHoSo,
+              key.resultKey,
+            ]);
       const row = found.rows[0];
       if (!row) return 'no-order';
       const at = step.at ?? new Date().toISOString();
@@ -43,14 +54,22 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
         [row.ma_ho_so, row.result_key, step.statusCode, step.statusName, state, at, source],
       );
       if (ins.rowCount === 0) return 'duplicate';
-      const base = { MaHoSo: row.ma_ho_so, resultKey: row.result_key, agency: row.agency, route: row.route, itemCode: row.item_code, vnpostStatus: step.statusCode, statusName: step.statusName, at };
+      const base = {
+        MaHoSo: row.ma_ho_so,
+        resultKey: row.result_key,
+        agency: row.agency,
+        route: row.route,
+        itemCode: row.item_code,
+        vnpostStatus: step.statusCode,
+        statusName: step.statusName,
+        at,
+      };
       if (state === null) return 'kept';
       if (state === 'unknown') {
-        await c.query(`UPDATE postal_orders SET flagged = true, flag_reason = $3, updated_at = now() WHERE ma_ho_so = $1 AND result_key = $2`, [
-          row.ma_ho_so,
-          row.result_key,
-          `unknown VNPost status ${step.statusCode} (${step.statusName})`.slice(0, 300),
-        ]);
+        await c.query(
+          `UPDATE postal_orders SET flagged = true, flag_reason = $3, updated_at = now() WHERE ma_ho_so = $1 AND result_key = $2`,
+          [row.ma_ho_so, row.result_key, `unknown VNPost status ${step.statusCode} (${step.statusName})`.slice(0, 300)],
+        );
         await enqueueEvent(c, { ...base, state: 'unknown' });
         log.warn({ maHoSo: row.ma_ho_so, vnpostStatus: step.statusCode }, 'unknown VNPost status kept and flagged');
         return 'flagged';
@@ -69,8 +88,11 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
     });
   }
 
-  const applyMyVnpost = (key: { itemCode: string } | { maHoSo: string; resultKey: string }, step: PostalStatusStep, source: 'webhook' | 'poll') =>
-    apply(key, step, (code) => myvnpostState(code), source);
+  const applyMyVnpost = (
+    key: { itemCode: string } | { maHoSo: string; resultKey: string },
+    step: PostalStatusStep,
+    source: 'webhook' | 'poll',
+  ) => apply(key, step, (code) => myvnpostState(code), source);
 
   /**
    * Polls VNPost for every open order (webhooks can be lost or never configured). One instance at a time
@@ -92,7 +114,9 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
             try {
               const steps = await deps.myvnpost.statusHistory(row.item_code!);
               orders++;
-              for (const s of steps) if ((await applyMyVnpost({ maHoSo: row.ma_ho_so, resultKey: row.result_key }, s, 'poll')) !== 'duplicate') reports++;
+              for (const s of steps)
+                if ((await applyMyVnpost({ maHoSo: row.ma_ho_so, resultKey: row.result_key }, s, 'poll')) !== 'duplicate')
+                  reports++;
             } catch (err) {
               log.warn({ maHoSo: row.ma_ho_so, code: (err as { code?: string }).code }, 'status poll failed for one order');
             }
@@ -106,11 +130,18 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
             for (const e of events) {
               const r = await apply({ maHoSo: e.orderCode, resultKey: 'ket-qua' }, e.step, (code) => hccState(code), 'poll');
               if (r !== 'duplicate' && r !== 'no-order') reports++;
-              if (e.itemCode) await deps.pool.query('UPDATE postal_orders SET item_code = COALESCE(item_code, $2) WHERE ma_ho_so = $1', [e.orderCode, e.itemCode]);
+              if (e.itemCode)
+                await deps.pool.query('UPDATE postal_orders SET item_code = COALESCE(item_code, $2) WHERE ma_ho_so = $1', [
+                  e.orderCode,
+                  e.itemCode,
+                ]);
             }
             if (lastId && lastId !== cursor) {
               cursor = lastId;
-              await deps.pool.query(`INSERT INTO postal_cursors (name, value) VALUES ('hcc-tracking', $1) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`, [cursor]);
+              await deps.pool.query(
+                `INSERT INTO postal_cursors (name, value) VALUES ('hcc-tracking', $1) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+                [cursor],
+              );
             }
             if (events.length < 500) break;
           }

@@ -59,7 +59,11 @@ const logs = captureLogger('postal');
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 const maHoSo = (n: number, agency = H22) => `${agency}-251201-${String(n).padStart(4, '0')}`;
-const receiver = (communeCode = '00004') => ({ name: 'Lò Thị Mai', phone: '0987654321', address: { street: 'Số 5 ngõ 12 Đội Cấn', communeCode } });
+const receiver = (communeCode = '00004') => ({
+  name: 'Lò Thị Mai',
+  phone: '0987654321',
+  address: { street: 'Số 5 ngõ 12 Đội Cấn', communeCode },
+});
 
 async function api(method: string, url: string, key: string | undefined, body?: unknown) {
   const res = await fetch(`${postalUrl}${url}`, {
@@ -141,17 +145,42 @@ beforeAll(async () => {
     customerCode: 'C000000001',
     timeoutMs: 1_000,
   });
-  const mapper = createAddressMapper({ units: { '00004': { province: '10', commune: '11022' }, '01234': { province: '31', commune: '31101' } } });
+  const mapper = createAddressMapper({
+    units: { '00004': { province: '10', commune: '11022' }, '01234': { province: '31', commune: '31101' } },
+  });
   mapper.setCatalogue(await myvnpost.communes());
-  const sender = { name: 'Trung tâm Phục vụ hành chính công tỉnh', phone: '02193866666', address: 'Số 1 Nguyễn Trãi', communeCode: '01234' };
+  const sender = {
+    name: 'Trung tâm Phục vụ hành chính công tỉnh',
+    phone: '02193866666',
+    address: 'Số 1 Nguyễn Trãi',
+    communeCode: '01234',
+  };
   svc = await buildApp({
     logger: logs.logger,
     metrics: createMetricsRegistry('postal-test'),
     clients: createApiClientRegistry({
       clients: [
-        { id: 'h22-motcua', name: 'Một cửa H22', keyHash: hashApiKey(submitterKey), agencies: ['*.H22', '*.H56'], roles: ['submitter'] },
-        { id: 'h22-ops', name: 'Vận hành H22', keyHash: hashApiKey(operatorKey), agencies: ['*.H22', '*.H56'], roles: ['operator', 'viewer'] },
-        { id: 'h99-motcua', name: 'Một cửa H99', keyHash: hashApiKey(foreignKey), agencies: ['*.H99'], roles: ['submitter', 'viewer'] },
+        {
+          id: 'h22-motcua',
+          name: 'Một cửa H22',
+          keyHash: hashApiKey(submitterKey),
+          agencies: ['*.H22', '*.H56'],
+          roles: ['submitter'],
+        },
+        {
+          id: 'h22-ops',
+          name: 'Vận hành H22',
+          keyHash: hashApiKey(operatorKey),
+          agencies: ['*.H22', '*.H56'],
+          roles: ['operator', 'viewer'],
+        },
+        {
+          id: 'h99-motcua',
+          name: 'Một cửa H99',
+          keyHash: hashApiKey(foreignKey),
+          agencies: ['*.H99'],
+          roles: ['submitter', 'viewer'],
+        },
       ],
     }),
     pool,
@@ -203,9 +232,19 @@ describe('postal: one order per dossier and result', () => {
     const atVnpost = await admin('GET', `/orders?saleOrderCode=${code}`);
     expect(atVnpost.count).toBe(1);
     const sent = atVnpost.orders[0].body.informationOrder;
-    expect(sent).toMatchObject({ saleOrderCode: code, receiverName: 'Lò Thị Mai', receiverDistrictCode: 'VNPOST', receiverCommuneCode: '11022', senderCommuneCode: '31101' });
+    expect(sent).toMatchObject({
+      saleOrderCode: code,
+      receiverName: 'Lò Thị Mai',
+      receiverDistrictCode: 'VNPOST',
+      receiverCommuneCode: '11022',
+      senderCommuneCode: '31101',
+    });
     const row = await orderRow(code);
-    expect(row).toMatchObject({ state: 'created', item_code: atVnpost.orders[0].itemCode, original_id: atVnpost.orders[0].originalID });
+    expect(row).toMatchObject({
+      state: 'created',
+      item_code: atVnpost.orders[0].itemCode,
+      original_id: atVnpost.orders[0].originalID,
+    });
   });
 
   it('a dossier not sent by post (HinhThuc 0) gets no order', async () => {
@@ -245,24 +284,35 @@ describe('postal: status from VNPost', () => {
     expect(states).toEqual(['created', 'picked-up', 'in-transit', 'delivered']);
     const history = await api('GET', `/v1/postal/orders/${code}`, submitterKey);
     expect(history.status).toBe(200);
-    expect(history.body.history.map((h: { vnpost_status: string }) => h.vnpost_status)).toEqual(expect.arrayContaining(['6', '10', '11', '12', '14']));
+    expect(history.body.history.map((h: { vnpost_status: string }) => h.vnpost_status)).toEqual(
+      expect.arrayContaining(['6', '10', '11', '12', '14']),
+    );
   });
 
   it('a replayed webhook changes nothing; a forged, malformed or hostile one is refused with a clear answer', async () => {
     const code = maHoSo(1);
     const row = await orderRow(code);
     const sendDate = '05/12/2026 10:00:00';
-    const body = { data: [{ itemCode: row.item_code, status: 14, saleOrderCode: code }], sendDate, signature: signWebhook(privateKey, sendDate, row.item_code, 14) };
+    const body = {
+      data: [{ itemCode: row.item_code, status: 14, saleOrderCode: code }],
+      sendDate,
+      signature: signWebhook(privateKey, sendDate, row.item_code, 14),
+    };
     expect((await api('POST', '/v1/postal/webhooks/myvnpost', undefined, body)).status).toBe(200);
     expect((await api('POST', '/v1/postal/webhooks/myvnpost', undefined, body)).status).toBe(200);
-    const forged = await api('POST', '/v1/postal/webhooks/myvnpost', undefined, { ...body, data: [{ ...body.data[0], status: 19 }] });
+    const forged = await api('POST', '/v1/postal/webhooks/myvnpost', undefined, {
+      ...body,
+      data: [{ ...body.data[0], status: 19 }],
+    });
     expect(forged).toMatchObject({ status: 401, body: { success: false } });
     expect((await api('POST', '/v1/postal/webhooks/myvnpost', undefined, { data: 'x' })).status).toBe(400);
     expect((await api('POST', '/v1/postal/webhooks/myvnpost', undefined, '{"data":[{"__proto__":{"x":1}}]}')).status).toBe(400);
     expect((await api('POST', '/v1/postal/webhooks/myvnpost', undefined, '{"data":[')).status).toBe(400);
     expect((await orderRow(code)).state).toBe('delivered');
     await drain();
-    const delivered = (await readTopic(topicNames(ns).postalEvents)).filter((r) => r.key === code && JSON.parse(r.value!).data.state === 'delivered');
+    const delivered = (await readTopic(topicNames(ns).postalEvents)).filter(
+      (r) => r.key === code && JSON.parse(r.value!).data.state === 'delivered',
+    );
     expect(delivered).toHaveLength(1);
   });
 
@@ -282,7 +332,9 @@ describe('postal: status from VNPost', () => {
     const flagged = await api('GET', '/v1/postal/orders?flagged=true', operatorKey);
     expect(flagged.body.orders.map((o: { ma_ho_so: string }) => o.ma_ho_so)).toContain(code);
     await drain();
-    const states = (await readTopic(topicNames(ns).postalEvents)).filter((r) => r.key === code).map((r) => JSON.parse(r.value!).data.state);
+    const states = (await readTopic(topicNames(ns).postalEvents))
+      .filter((r) => r.key === code)
+      .map((r) => JSON.parse(r.value!).data.state);
     expect(states).toEqual(['created', 'in-transit', 'failed', 'returned']);
   });
 
@@ -300,7 +352,9 @@ describe('postal: status from VNPost', () => {
     const kept = await pool.query('SELECT vnpost_status, state FROM postal_status_history WHERE ma_ho_so = $1', [code]);
     expect(kept.rows).toContainEqual({ vnpost_status: '77', state: 'unknown' });
     await drain();
-    const states = (await readTopic(topicNames(ns).postalEvents)).filter((r) => r.key === code).map((r) => JSON.parse(r.value!).data.state);
+    const states = (await readTopic(topicNames(ns).postalEvents))
+      .filter((r) => r.key === code)
+      .map((r) => JSON.parse(r.value!).data.state);
     expect(states).toContain('unknown');
   });
 
@@ -332,7 +386,10 @@ describe('postal: refusals', () => {
   it('by catalogue names when the table has no entry', async () => {
     const r = await api('POST', '/v1/postal/recipients', submitterKey, {
       MaHoSo: maHoSo(8),
-      receiver: { ...receiver(), address: { street: '12 Lê Lợi', provinceName: 'TP. Hồ Chí Minh', communeName: 'Phường Bến Thành' } },
+      receiver: {
+        ...receiver(),
+        address: { street: '12 Lê Lợi', provinceName: 'TP. Hồ Chí Minh', communeName: 'Phường Bến Thành' },
+      },
     });
     expect(r.status).toBe(201);
     expect(r.body.mapped).toMatchObject({ ProvinceCode: '70', CommuneCode: '70215', via: 'catalogue' });

@@ -8,15 +8,26 @@ import { quietLogger } from '../../../tests/helpers/index.js';
 let app: FastifyInstance;
 beforeAll(async () => {
   const config = loadSandboxConfig({});
-  app = await buildApp({ logger: quietLogger(), metrics: createMetricsRegistry('sandbox', { defaults: false }), config, publicUrl: 'http://127.0.0.1:8090' });
+  app = await buildApp({
+    logger: quietLogger(),
+    metrics: createMetricsRegistry('sandbox', { defaults: false }),
+    config,
+    publicUrl: 'http://127.0.0.1:8090',
+  });
 });
 afterAll(() => app.close());
 
 describe('sandbox app', () => {
   it('mounts every peer under its prefix and lists them', async () => {
     const res = await app.inject({ method: 'GET', url: '/' });
-    expect(res.json().peers.map((p: { prefix: string }) => p.prefix)).toEqual(expect.arrayContaining(['/dvcqg', '/vnpay', '/momo', '/paygov']));
-    const login = await app.inject({ method: 'POST', url: '/dvcqg/auth', payload: { username: 'lienthong', password: 'lienthong-sandbox' } });
+    expect(res.json().peers.map((p: { prefix: string }) => p.prefix)).toEqual(
+      expect.arrayContaining(['/dvcqg', '/vnpay', '/momo', '/paygov']),
+    );
+    const login = await app.inject({
+      method: 'POST',
+      url: '/dvcqg/auth',
+      payload: { username: 'lienthong', password: 'lienthong-sandbox' },
+    });
     expect(login.json().error_code).toBe(0);
   });
   it('serves health, metrics and OpenAPI like every service', async () => {

@@ -87,7 +87,8 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
 
 /** The authenticated client of a `roles` route (throws 401 on a route that has none). */
 export function requireClient(req: FastifyRequest): ApiClient {
-  if (!req.apiClient) throw new HubError('LT_AUTH_UNAUTHORIZED', 'not authenticated', { kind: 'unauthorized', messageVi: 'Chưa xác thực' });
+  if (!req.apiClient)
+    throw new HubError('LT_AUTH_UNAUTHORIZED', 'not authenticated', { kind: 'unauthorized', messageVi: 'Chưa xác thực' });
   return req.apiClient;
 }
 
@@ -103,14 +104,19 @@ export function hasRole(client: ApiClient, role: Role): boolean {
 export function assertAgencyScope(req: FastifyRequest, agencyCode: string, path = ''): ApiClient {
   const client = requireClient(req);
   if (!clientMayActFor(client, agencyCode)) {
-    throw forbidden('LT_AUTH_AGENCY_FORBIDDEN', `client ${client.id} may not act for agency ${agencyCode}`, `Khách hàng ${client.id} không được phép thao tác cho cơ quan ${agencyCode}`, [
-      {
-        path,
-        code: 'LT_AUTH_AGENCY_FORBIDDEN',
-        message: `Cơ quan ${agencyCode} nằm ngoài phạm vi được cấp`,
-        message_en: `agency ${agencyCode} is outside the client's scope`,
-      },
-    ]);
+    throw forbidden(
+      'LT_AUTH_AGENCY_FORBIDDEN',
+      `client ${client.id} may not act for agency ${agencyCode}`,
+      `Khách hàng ${client.id} không được phép thao tác cho cơ quan ${agencyCode}`,
+      [
+        {
+          path,
+          code: 'LT_AUTH_AGENCY_FORBIDDEN',
+          message: `Cơ quan ${agencyCode} nằm ngoài phạm vi được cấp`,
+          message_en: `agency ${agencyCode} is outside the client's scope`,
+        },
+      ],
+    );
   }
   return client;
 }
@@ -123,14 +129,19 @@ export function assertAgencyScope(req: FastifyRequest, agencyCode: string, path 
 export function assertAllAgencies(req: FastifyRequest, path = ''): ApiClient {
   const client = requireClient(req);
   if (!client.agencies.includes('*')) {
-    throw forbidden('LT_AUTH_AGENCY_FORBIDDEN', `client ${client.id} may not act across agencies (needs "*")`, `Khách hàng ${client.id} không được thao tác trên mọi cơ quan (cần phạm vi "*")`, [
-      {
-        path,
-        code: 'LT_AUTH_AGENCY_FORBIDDEN',
-        message: 'Thao tác này áp dụng cho mọi cơ quan: cần phạm vi "*"',
-        message_en: 'this operation spans every agency: it needs the scope "*"',
-      },
-    ]);
+    throw forbidden(
+      'LT_AUTH_AGENCY_FORBIDDEN',
+      `client ${client.id} may not act across agencies (needs "*")`,
+      `Khách hàng ${client.id} không được thao tác trên mọi cơ quan (cần phạm vi "*")`,
+      [
+        {
+          path,
+          code: 'LT_AUTH_AGENCY_FORBIDDEN',
+          message: 'Thao tác này áp dụng cho mọi cơ quan: cần phạm vi "*"',
+          message_en: 'this operation spans every agency: it needs the scope "*"',
+        },
+      ],
+    );
   }
   return client;
 }

@@ -26,10 +26,22 @@ const statusOfKind: Record<ErrorKind, number> = {
 /** Fastify's own errors, mapped to our codes and both languages. */
 const fastifyCodes: Record<string, { code: string; vi: string; en: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'LT_HTTP_BODY_TOO_LARGE', vi: 'Nội dung yêu cầu quá lớn', en: 'request body too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'LT_HTTP_UNSUPPORTED_MEDIA_TYPE', vi: 'Chỉ chấp nhận application/json', en: 'only application/json is accepted' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'LT_HTTP_BAD_CONTENT_LENGTH', vi: 'Content-Length không khớp', en: 'Content-Length does not match the body' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'LT_HTTP_UNSUPPORTED_MEDIA_TYPE',
+    vi: 'Chỉ chấp nhận application/json',
+    en: 'only application/json is accepted',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'LT_HTTP_BAD_CONTENT_LENGTH',
+    vi: 'Content-Length không khớp',
+    en: 'Content-Length does not match the body',
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'LT_HTTP_EMPTY_BODY', vi: 'Thiếu nội dung JSON', en: 'empty JSON body' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'LT_INPUT_BAD_JSON', vi: 'Nội dung không phải JSON hợp lệ', en: 'body is not valid JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'LT_INPUT_BAD_JSON',
+    vi: 'Nội dung không phải JSON hợp lệ',
+    en: 'body is not valid JSON',
+  },
   FST_ERR_VALIDATION: { code: 'LT_HTTP_BAD_REQUEST', vi: 'Yêu cầu không hợp lệ', en: 'invalid request' },
 };
 
@@ -77,6 +89,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       .send(errorBody(fe.code ? `LT_HTTP_${fe.code.replace(/^FST_ERR_/, '')}` : 'LT_HTTP_ERROR', fe.message, fe.message));
   });
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send(errorBody('LT_HTTP_NOT_FOUND', `Không có ${req.method} ${req.url.split('?')[0]}`, `no route ${req.method} ${req.url.split('?')[0]}`)),
+    reply
+      .status(404)
+      .send(
+        errorBody(
+          'LT_HTTP_NOT_FOUND',
+          `Không có ${req.method} ${req.url.split('?')[0]}`,
+          `no route ${req.method} ${req.url.split('?')[0]}`,
+        ),
+      ),
   );
 }

@@ -140,7 +140,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
         // The answer is public: it names the failing check, never the raw error (hosts, users, SQL); the
         // log has the code and message for the operator.
         results[name] = 'unavailable';
-        req.log.warn({ check: name, err: { code: (err as { code?: unknown }).code, message: (err as Error).message } }, 'readiness check failed');
+        req.log.warn(
+          { check: name, err: { code: (err as { code?: unknown }).code, message: (err as Error).message } },
+          'readiness check failed',
+        );
       }
     }
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: results });

@@ -23,17 +23,61 @@ const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir,
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate (a provincial system), both signed by the CA. */
 function makeCertificates() {
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Test Province CA');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Test Province CA',
+  );
   for (const [name, cn, ext] of [
     ['server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
     ['client', 'motcua-h22', 'extendedKeyUsage=clientAuth'],
   ] as const) {
     openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
     writeFileSync(f(`${name}.ext`), `${ext}\n`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    );
   }
   // A certificate from another CA: not a provincial system.
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'stranger.key', '-out', 'stranger.pem', '-days', '2', '-subj', '/CN=stranger');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'stranger.key',
+    '-out',
+    'stranger.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=stranger',
+  );
 }
 
 const key = generateApiKey();
@@ -44,10 +88,17 @@ async function serve(env: Record<string, unknown>): Promise<number> {
     name: 't',
     logger: createLogger({ name: 't', level: 'silent' }),
     metrics: createMetricsRegistry('t', { defaults: false }),
-    auth: { clients: createApiClientRegistry({ clients: [{ id: 'motcua-h22', name: 'p', keyHash: hashApiKey(key), agencies: ['*'], roles: ['submitter'] }] }) },
+    auth: {
+      clients: createApiClientRegistry({
+        clients: [{ id: 'motcua-h22', name: 'p', keyHash: hashApiKey(key), agencies: ['*'], roles: ['submitter'] }],
+      }),
+    },
     https: tlsOptionsFromConfig(env),
   });
-  app.get('/v1/whoami', { config: { access: { roles: ['submitter'] } } }, async (req) => ({ client: req.apiClient?.id, tls: (req.raw.socket as { encrypted?: boolean }).encrypted === true }));
+  app.get('/v1/whoami', { config: { access: { roles: ['submitter'] } } }, async (req) => ({
+    client: req.apiClient?.id,
+    tls: (req.raw.socket as { encrypted?: boolean }).encrypted === true,
+  }));
   apps.push(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   return (app.server.address() as { port: number }).port;
@@ -91,7 +142,10 @@ describe('HTTPS from certificate files (TLS_* settings)', () => {
     const port = await serve({ TLS_CERT_FILE: f('server.pem'), TLS_KEY_FILE: f('server.key') });
     expect(await get(port, { ca: true })).toEqual({ status: 200, body: { client: 'motcua-h22', tls: true } });
     await expect(get(port, {})).rejects.toThrow(/self-signed|unable to verify|certificate/i);
-    const plain = await fetch(`http://127.0.0.1:${port}/v1/whoami`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(5_000) }).then(
+    const plain = await fetch(`http://127.0.0.1:${port}/v1/whoami`, {
+      headers: { authorization: `Bearer ${key}` },
+      signal: AbortSignal.timeout(5_000),
+    }).then(
       (r) => r.status,
       () => 'no answer',
     );
@@ -99,7 +153,12 @@ describe('HTTPS from certificate files (TLS_* settings)', () => {
   });
 
   it('with TLS_REQUIRE_CLIENT_CERT: a provincial system with a certificate of the CA gets in, without one or with another CA’s it is refused at the handshake', async () => {
-    const port = await serve({ TLS_CERT_FILE: f('server.pem'), TLS_KEY_FILE: f('server.key'), TLS_CLIENT_CA_FILE: f('ca.pem'), TLS_REQUIRE_CLIENT_CERT: true });
+    const port = await serve({
+      TLS_CERT_FILE: f('server.pem'),
+      TLS_KEY_FILE: f('server.key'),
+      TLS_CLIENT_CA_FILE: f('ca.pem'),
+      TLS_REQUIRE_CLIENT_CERT: true,
+    });
     expect(await get(port, { ca: true, client: 'client' })).toEqual({ status: 200, body: { client: 'motcua-h22', tls: true } });
     await expect(get(port, { ca: true })).rejects.toThrow();
     await expect(get(port, { ca: true, client: 'stranger' })).rejects.toThrow();
@@ -123,15 +182,30 @@ describe('HTTPS from certificate files (TLS_* settings)', () => {
     };
     expect(refused({ TLS_CERT_FILE: f('server.pem') })).toMatch(/^LT_CONFIG_INVALID TLS_CERT_FILE and TLS_KEY_FILE go together/);
     expect(refused({ TLS_CLIENT_CA_FILE: f('ca.pem') })).toMatch(/^LT_CONFIG_INVALID .*need TLS_CERT_FILE/);
-    expect(refused({ TLS_CERT_FILE: f('server.pem'), TLS_KEY_FILE: f('server.key'), TLS_REQUIRE_CLIENT_CERT: true })).toMatch(/needs TLS_CLIENT_CA_FILE/);
-    expect(refused({ TLS_CERT_FILE: f('missing.pem'), TLS_KEY_FILE: f('server.key') })).toMatch(/TLS_CERT_FILE: cannot read .*ENOENT/);
-    expect(refused({ TLS_CERT_FILE: f('server.ext'), TLS_KEY_FILE: f('server.key') })).toMatch(/TLS_CERT_FILE: .* is not a PEM file/);
+    expect(refused({ TLS_CERT_FILE: f('server.pem'), TLS_KEY_FILE: f('server.key'), TLS_REQUIRE_CLIENT_CERT: true })).toMatch(
+      /needs TLS_CLIENT_CA_FILE/,
+    );
+    expect(refused({ TLS_CERT_FILE: f('missing.pem'), TLS_KEY_FILE: f('server.key') })).toMatch(
+      /TLS_CERT_FILE: cannot read .*ENOENT/,
+    );
+    expect(refused({ TLS_CERT_FILE: f('server.ext'), TLS_KEY_FILE: f('server.key') })).toMatch(
+      /TLS_CERT_FILE: .* is not a PEM file/,
+    );
   });
 
   it('the settings load from the environment through a schema that spreads tlsConfigProperties', () => {
     const schema = { type: 'object', properties: { ...tlsConfigProperties } } as const satisfies ConfigSchema;
-    const config = loadConfig(schema, { TLS_CERT_FILE: f('server.pem'), TLS_KEY_FILE: f('server.key'), TLS_CLIENT_CA_FILE: f('ca.pem'), TLS_REQUIRE_CLIENT_CERT: 'true' });
+    const config = loadConfig(schema, {
+      TLS_CERT_FILE: f('server.pem'),
+      TLS_KEY_FILE: f('server.key'),
+      TLS_CLIENT_CA_FILE: f('ca.pem'),
+      TLS_REQUIRE_CLIENT_CERT: 'true',
+    });
     const o = tlsOptionsFromConfig(config as Record<string, unknown>)!;
-    expect([o.requestCert, o.rejectUnauthorized, o.ca?.toString().startsWith('-----BEGIN CERTIFICATE')]).toEqual([true, true, true]);
+    expect([o.requestCert, o.rejectUnauthorized, o.ca?.toString().startsWith('-----BEGIN CERTIFICATE')]).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 });

@@ -9,10 +9,26 @@ import { HubError } from '../errors.js';
  * the instances (docs/operations-runbook.md).
  */
 export const tlsConfigProperties = {
-  TLS_CERT_FILE: { type: 'string', minLength: 1, description: 'PEM certificate (with its chain) to serve HTTPS; with TLS_KEY_FILE. Unset = plain HTTP' },
-  TLS_KEY_FILE: { type: 'string', minLength: 1, description: 'PEM private key of TLS_CERT_FILE (a file path: the key itself is never in the environment)' },
-  TLS_CLIENT_CA_FILE: { type: 'string', minLength: 1, description: 'PEM CA(s) whose client certificates are accepted (mutual TLS with provincial systems)' },
-  TLS_REQUIRE_CLIENT_CERT: { type: 'boolean', default: false, description: 'refuse TLS connections without a client certificate signed by TLS_CLIENT_CA_FILE' },
+  TLS_CERT_FILE: {
+    type: 'string',
+    minLength: 1,
+    description: 'PEM certificate (with its chain) to serve HTTPS; with TLS_KEY_FILE. Unset = plain HTTP',
+  },
+  TLS_KEY_FILE: {
+    type: 'string',
+    minLength: 1,
+    description: 'PEM private key of TLS_CERT_FILE (a file path: the key itself is never in the environment)',
+  },
+  TLS_CLIENT_CA_FILE: {
+    type: 'string',
+    minLength: 1,
+    description: 'PEM CA(s) whose client certificates are accepted (mutual TLS with provincial systems)',
+  },
+  TLS_REQUIRE_CLIENT_CERT: {
+    type: 'boolean',
+    default: false,
+    description: 'refuse TLS connections without a client certificate signed by TLS_CLIENT_CA_FILE',
+  },
 } as const satisfies Record<string, ConfigProperty>;
 
 export interface HttpsOptions {
@@ -34,19 +50,32 @@ export function tlsOptionsFromConfig(config: Record<string, unknown>): HttpsOpti
   const ca = config.TLS_CLIENT_CA_FILE as string | undefined;
   const require = config.TLS_REQUIRE_CLIENT_CERT === true;
   if (cert === undefined && key === undefined) {
-    if (ca !== undefined || require) throw configError('TLS_CLIENT_CA_FILE/TLS_REQUIRE_CLIENT_CERT need TLS_CERT_FILE and TLS_KEY_FILE', 'xác thực chứng thư máy khách cần TLS_CERT_FILE và TLS_KEY_FILE');
+    if (ca !== undefined || require)
+      throw configError(
+        'TLS_CLIENT_CA_FILE/TLS_REQUIRE_CLIENT_CERT need TLS_CERT_FILE and TLS_KEY_FILE',
+        'xác thực chứng thư máy khách cần TLS_CERT_FILE và TLS_KEY_FILE',
+      );
     return undefined;
   }
-  if (cert === undefined || key === undefined) throw configError('TLS_CERT_FILE and TLS_KEY_FILE go together', 'TLS_CERT_FILE và TLS_KEY_FILE phải đi cùng nhau');
-  if (require && ca === undefined) throw configError('TLS_REQUIRE_CLIENT_CERT=true needs TLS_CLIENT_CA_FILE', 'TLS_REQUIRE_CLIENT_CERT=true cần TLS_CLIENT_CA_FILE');
+  if (cert === undefined || key === undefined)
+    throw configError('TLS_CERT_FILE and TLS_KEY_FILE go together', 'TLS_CERT_FILE và TLS_KEY_FILE phải đi cùng nhau');
+  if (require && ca === undefined)
+    throw configError(
+      'TLS_REQUIRE_CLIENT_CERT=true needs TLS_CLIENT_CA_FILE',
+      'TLS_REQUIRE_CLIENT_CERT=true cần TLS_CLIENT_CA_FILE',
+    );
   const read = (setting: string, file: string): Buffer => {
     let pem: Buffer;
     try {
       pem = readFileSync(file);
     } catch (err) {
-      throw configError(`${setting}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `${setting}: không đọc được tệp`);
+      throw configError(
+        `${setting}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        `${setting}: không đọc được tệp`,
+      );
     }
-    if (!pem.includes('-----BEGIN ')) throw configError(`${setting}: ${file} is not a PEM file`, `${setting}: tệp không phải định dạng PEM`);
+    if (!pem.includes('-----BEGIN '))
+      throw configError(`${setting}: ${file} is not a PEM file`, `${setting}: tệp không phải định dạng PEM`);
     return pem;
   };
   return {

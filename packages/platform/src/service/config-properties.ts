@@ -26,7 +26,12 @@ export const apiClientsConfigProperties = {
 } as const satisfies Record<string, ConfigProperty>;
 
 export const kafkaConfigProperties = {
-  KAFKA_BROKERS: { type: 'string', minLength: 1, default: '127.0.0.1:9092', description: 'comma-separated Kafka bootstrap servers' },
+  KAFKA_BROKERS: {
+    type: 'string',
+    minLength: 1,
+    default: '127.0.0.1:9092',
+    description: 'comma-separated Kafka bootstrap servers',
+  },
   KAFKA_TOPIC_NAMESPACE: {
     type: 'string',
     default: '',
@@ -34,11 +39,27 @@ export const kafkaConfigProperties = {
     description: 'prefix of every topic name (tests, shared clusters)',
   },
   // Transport security (issue 17 §2), read by kafkaConnectionFromConfig in packages/events (kafka.ts).
-  KAFKA_SSL: { type: 'boolean', default: false, description: 'TLS to the brokers (certificates checked against the system CAs or KAFKA_SSL_CA_FILE)' },
-  KAFKA_SSL_CA_FILE: { type: 'string', minLength: 1, description: "PEM file of the CA(s) that signed the brokers' certificates (implies KAFKA_SSL)" },
-  KAFKA_SSL_CERT_FILE: { type: 'string', minLength: 1, description: 'PEM client certificate for mutual TLS (with KAFKA_SSL_KEY_FILE)' },
+  KAFKA_SSL: {
+    type: 'boolean',
+    default: false,
+    description: 'TLS to the brokers (certificates checked against the system CAs or KAFKA_SSL_CA_FILE)',
+  },
+  KAFKA_SSL_CA_FILE: {
+    type: 'string',
+    minLength: 1,
+    description: "PEM file of the CA(s) that signed the brokers' certificates (implies KAFKA_SSL)",
+  },
+  KAFKA_SSL_CERT_FILE: {
+    type: 'string',
+    minLength: 1,
+    description: 'PEM client certificate for mutual TLS (with KAFKA_SSL_KEY_FILE)',
+  },
   KAFKA_SSL_KEY_FILE: { type: 'string', minLength: 1, description: 'PEM private key of KAFKA_SSL_CERT_FILE' },
-  KAFKA_SASL_MECHANISM: { type: 'string', enum: ['scram-sha-512', 'scram-sha-256', 'plain'], description: 'SASL authentication (scram-sha-512 recommended; plain only over TLS)' },
+  KAFKA_SASL_MECHANISM: {
+    type: 'string',
+    enum: ['scram-sha-512', 'scram-sha-256', 'plain'],
+    description: 'SASL authentication (scram-sha-512 recommended; plain only over TLS)',
+  },
   KAFKA_SASL_USERNAME: { type: 'string', minLength: 1, description: 'SASL user' },
   KAFKA_SASL_PASSWORD: { type: 'string', minLength: 1, secret: true, description: 'SASL password' },
 } as const satisfies Record<string, ConfigProperty>;

@@ -67,7 +67,10 @@ async function migrateWhenReachable(pool: Pool, name: string, dir: string, logge
       // A migration that fails on its SQL is a programming error: retrying cannot help.
       if (/^migration /.test((err as Error).message) && !isConnectionError(err)) throw err;
       const wait = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
-      logger.warn({ attempt, code, message: (err as Error).message, retryInMs: wait }, 'postgres not reachable at start; waiting');
+      logger.warn(
+        { attempt, code, message: (err as Error).message, retryInMs: wait },
+        'postgres not reachable at start; waiting',
+      );
       await delay(wait);
     }
   }
@@ -116,7 +119,12 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
 
   let pool: Pool | undefined;
   if (typeof env.DATABASE_URL === 'string') {
-    pool = createPool({ connectionString: env.DATABASE_URL, applicationName: `lienthong-${def.name}`, logger, max: def.poolMax?.(config) });
+    pool = createPool({
+      connectionString: env.DATABASE_URL,
+      applicationName: `lienthong-${def.name}`,
+      logger,
+      max: def.poolMax?.(config),
+    });
     const p = pool;
     steps.push({ name: 'postgres', close: () => p.end() });
   }
@@ -141,7 +149,9 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
     async httpServer(opts) {
       if (opts.auth === false) return createHttpServer({ ...opts, name: def.name, logger, metrics, auth: false, https });
       if (!clients) {
-        throw new HubError('LT_CONFIG_INVALID', `${def.name}: an HTTP service needs API_CLIENTS_FILE in its config schema`, { kind: 'internal' });
+        throw new HubError('LT_CONFIG_INVALID', `${def.name}: an HTTP service needs API_CLIENTS_FILE in its config schema`, {
+          kind: 'internal',
+        });
       }
       return createHttpServer({ ...opts, name: def.name, logger, metrics, auth: { clients }, https });
     },
@@ -154,5 +164,12 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
   if (app && started.listen) {
     await app.listen(started.listen);
   }
-  logger.info({ listen: started.listen, https: https !== undefined, clientCertificates: https ? (https.rejectUnauthorized ? 'required' : https.requestCert ? 'optional' : 'no') : undefined }, 'started');
+  logger.info(
+    {
+      listen: started.listen,
+      https: https !== undefined,
+      clientCertificates: https ? (https.rejectUnauthorized ? 'required' : https.requestCert ? 'optional' : 'no') : undefined,
+    },
+    'started',
+  );
 }

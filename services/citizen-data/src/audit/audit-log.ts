@@ -30,7 +30,8 @@ export interface AuditLog {
   search(q: AuditSearch): Promise<AuditRow[]>;
 }
 
-const COLUMNS = 'seq, lookup_id, at, client_id, agency, officer_id, ma_ho_so, ma_tthc, operation, subject_type, subject_hash, fields, outcome, reason, peer_code, latency_ms, prev_hash, hash';
+const COLUMNS =
+  'seq, lookup_id, at, client_id, agency, officer_id, ma_ho_so, ma_tthc, operation, subject_type, subject_hash, fields, outcome, reason, peer_code, latency_ms, prev_hash, hash';
 
 export function rowOf(r: Record<string, unknown>): AuditRow {
   return {
@@ -70,7 +71,8 @@ export function createAuditLog(opts: { pool: Pool; chainKey: string; now?: () =>
   let head: { seq: number; hash: string } | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   const readHead = async () => {
-    const r = (await opts.pool.query('SELECT seq, hash FROM citizen_audit ORDER BY seq DESC LIMIT 1')).rows[0] as { seq: string; hash: string } | undefined;
+    const r = (await opts.pool.query('SELECT seq, hash FROM citizen_audit ORDER BY seq DESC LIMIT 1')).rows[0] as
+      { seq: string; hash: string } | undefined;
     head = r ? { seq: Number(r.seq), hash: r.hash } : { seq: 0, hash: GENESIS_HASH };
     return head;
   };
@@ -89,7 +91,26 @@ export function createAuditLog(opts: { pool: Pool; chainKey: string; now?: () =>
     }
     const params: unknown[] = [];
     const tuples = rows.map((r) => {
-      const vals = [r.seq, r.lookupId, r.at, r.clientId, r.agency, r.officerId, r.maHoSo, r.maTTHC, r.operation, r.subjectType, r.subjectHash, r.fields, r.outcome, r.reason, r.peerCode, r.latencyMs, r.prevHash, r.hash];
+      const vals = [
+        r.seq,
+        r.lookupId,
+        r.at,
+        r.clientId,
+        r.agency,
+        r.officerId,
+        r.maHoSo,
+        r.maTTHC,
+        r.operation,
+        r.subjectType,
+        r.subjectHash,
+        r.fields,
+        r.outcome,
+        r.reason,
+        r.peerCode,
+        r.latencyMs,
+        r.prevHash,
+        r.hash,
+      ];
       const start = params.length;
       params.push(...vals);
       return `(${vals.map((_, i) => `$${start + i + 1}`).join(', ')})`;
@@ -104,18 +125,24 @@ export function createAuditLog(opts: { pool: Pool; chainKey: string; now?: () =>
         try {
           return await insertOnce(entries);
         } catch (err) {
-          const raced = (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'citizen_audit_pkey';
+          const raced =
+            (err as { code?: string; constraint?: string }).code === '23505' &&
+            (err as { constraint?: string }).constraint === 'citizen_audit_pkey';
           if (raced && attempt < 20) {
             await readHead().catch(() => (head = undefined));
             continue;
           }
           head = undefined;
-          throw new HubError(CitizenDataErrors.AUDIT_UNAVAILABLE, 'the audit log cannot be written; nothing is answered unaudited', {
-            kind: 'unavailable',
-            retriable: true,
-            cause: err,
-            messageVi: 'Không ghi được nhật ký kiểm toán; yêu cầu không được thực hiện, vui lòng thử lại sau',
-          });
+          throw new HubError(
+            CitizenDataErrors.AUDIT_UNAVAILABLE,
+            'the audit log cannot be written; nothing is answered unaudited',
+            {
+              kind: 'unavailable',
+              retriable: true,
+              cause: err,
+              messageVi: 'Không ghi được nhật ký kiểm toán; yêu cầu không được thực hiện, vui lòng thử lại sau',
+            },
+          );
         }
       }
     };
@@ -131,7 +158,9 @@ export function createAuditLog(opts: { pool: Pool; chainKey: string; now?: () =>
       const v = createChainVerifier(opts.chainKey);
       let after = 0;
       for (;;) {
-        const { rows } = await opts.pool.query(`SELECT ${COLUMNS} FROM citizen_audit WHERE seq > $1 ORDER BY seq LIMIT 2000`, [after]);
+        const { rows } = await opts.pool.query(`SELECT ${COLUMNS} FROM citizen_audit WHERE seq > $1 ORDER BY seq LIMIT 2000`, [
+          after,
+        ]);
         if (rows.length === 0) break;
         for (const raw of rows) {
           const broken = v.feed(rowOf(raw as Record<string, unknown>));
@@ -140,7 +169,12 @@ export function createAuditLog(opts: { pool: Pool; chainKey: string; now?: () =>
         after = Number((rows[rows.length - 1] as { seq: string }).seq);
       }
       // Rows already published but gone from the table: the tail was deleted.
-      const published = Number(((await opts.pool.query('SELECT last_seq FROM citizen_audit_published WHERE id = 1')).rows[0] as { last_seq?: string } | undefined)?.last_seq ?? 0);
+      const published = Number(
+        (
+          (await opts.pool.query('SELECT last_seq FROM citizen_audit_published WHERE id = 1')).rows[0] as
+            { last_seq?: string } | undefined
+        )?.last_seq ?? 0,
+      );
       if (published >= v.nextSeq) {
         return {
           ok: false,

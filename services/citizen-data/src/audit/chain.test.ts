@@ -6,7 +6,24 @@ function chain(n: number): AuditRow[] {
   const rows: AuditRow[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
-    const base = { seq, lookupId: `id-${seq}`, at: new Date(1_764_900_000_000 + seq), clientId: 'c', agency: 'a', officerId: 'o', maHoSo: 'm', maTTHC: 't', operation: 'citizen.lookup', subjectType: 'citizen' as const, subjectHash: 'f'.repeat(64), fields: ['HoVaTen'], outcome: 'found' as const, reason: null, peerCode: null, latencyMs: seq };
+    const base = {
+      seq,
+      lookupId: `id-${seq}`,
+      at: new Date(1_764_900_000_000 + seq),
+      clientId: 'c',
+      agency: 'a',
+      officerId: 'o',
+      maHoSo: 'm',
+      maTTHC: 't',
+      operation: 'citizen.lookup',
+      subjectType: 'citizen' as const,
+      subjectHash: 'f'.repeat(64),
+      fields: ['HoVaTen'],
+      outcome: 'found' as const,
+      reason: null,
+      peerCode: null,
+      latencyMs: seq,
+    };
     const hash = chainHash(KEY, prev, base);
     rows.push({ ...base, prevHash: prev, hash });
     prev = hash;

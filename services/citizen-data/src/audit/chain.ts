@@ -52,7 +52,9 @@ export function canonical(r: Omit<AuditRow, 'prevHash' | 'hash'>): string {
 
 /** hash(row) = HMAC-SHA-256(chain key, prev_hash ‖ "\n" ‖ canonical(row)). */
 export function chainHash(key: string, prevHash: string, r: Omit<AuditRow, 'prevHash' | 'hash'>): string {
-  return createHmac('sha256', key).update(`${prevHash}\n${canonical(r)}`, 'utf8').digest('hex');
+  return createHmac('sha256', key)
+    .update(`${prevHash}\n${canonical(r)}`, 'utf8')
+    .digest('hex');
 }
 
 /** The first place the chain breaks, or null when it is whole. */
@@ -94,10 +96,22 @@ export function createChainVerifier(key: string) {
         };
       }
       if (chainHash(key, r.prevHash, r) !== r.hash) {
-        return { seq: r.seq, lookupId: r.lookupId, problem: 'altered', message: `row ${r.seq} was altered: its content no longer matches its hash`, message_vi: `Bản ghi ${r.seq} đã bị sửa: nội dung không còn khớp mã băm` };
+        return {
+          seq: r.seq,
+          lookupId: r.lookupId,
+          problem: 'altered',
+          message: `row ${r.seq} was altered: its content no longer matches its hash`,
+          message_vi: `Bản ghi ${r.seq} đã bị sửa: nội dung không còn khớp mã băm`,
+        };
       }
       if (r.prevHash !== prev) {
-        return { seq: r.seq, lookupId: r.lookupId, problem: 'relinked', message: `row ${r.seq} does not follow row ${r.seq - 1}: the chain was re-linked`, message_vi: `Bản ghi ${r.seq} không nối tiếp bản ghi ${r.seq - 1}: chuỗi đã bị nối lại` };
+        return {
+          seq: r.seq,
+          lookupId: r.lookupId,
+          problem: 'relinked',
+          message: `row ${r.seq} does not follow row ${r.seq - 1}: the chain was re-linked`,
+          message_vi: `Bản ghi ${r.seq} không nối tiếp bản ghi ${r.seq - 1}: chuỗi đã bị nối lại`,
+        };
       }
       prev = r.hash;
       expected = r.seq + 1;

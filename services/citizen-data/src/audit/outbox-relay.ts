@@ -63,7 +63,14 @@ export interface AuditOutbox {
  * and leave, in order, once it is back. A crash between Kafka's commit and the cursor update re-sends
  * events with the same id (the lookupId), which consumers drop.
  */
-export function createAuditOutbox(opts: { pool: Pool; producer: EventProducer; topic: string; logger: Logger; intervalMs: number; onUnpublishable?: (n: number) => void }): AuditOutbox {
+export function createAuditOutbox(opts: {
+  pool: Pool;
+  producer: EventProducer;
+  topic: string;
+  logger: Logger;
+  intervalMs: number;
+  onUnpublishable?: (n: number) => void;
+}): AuditOutbox {
   const log = opts.logger.child({ component: 'audit-outbox' });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -78,8 +85,13 @@ export function createAuditOutbox(opts: { pool: Pool; producer: EventProducer; t
         await c.query('COMMIT');
         return { passed: 0, more: false };
       }
-      const last = Number(((await c.query('SELECT last_seq FROM citizen_audit_published WHERE id = 1 FOR UPDATE')).rows[0] as { last_seq: string }).last_seq);
-      const rows = (await c.query('SELECT * FROM citizen_audit WHERE seq > $1 ORDER BY seq LIMIT 500', [last])).rows.map((r) => rowOf(r as Record<string, unknown>));
+      const last = Number(
+        ((await c.query('SELECT last_seq FROM citizen_audit_published WHERE id = 1 FOR UPDATE')).rows[0] as { last_seq: string })
+          .last_seq,
+      );
+      const rows = (await c.query('SELECT * FROM citizen_audit WHERE seq > $1 ORDER BY seq LIMIT 500', [last])).rows.map((r) =>
+        rowOf(r as Record<string, unknown>),
+      );
       if (rows.length === 0) {
         await c.query('COMMIT');
         return { passed: 0, more: false };
@@ -88,7 +100,9 @@ export function createAuditOutbox(opts: { pool: Pool; producer: EventProducer; t
       const publishable = events.filter((e): e is CloudEvent => e !== undefined);
       if (publishable.length > 0) await opts.producer.publish(opts.topic, publishable);
       if (publishable.length < rows.length) opts.onUnpublishable?.(rows.length - publishable.length);
-      await c.query('UPDATE citizen_audit_published SET last_seq = $1, updated_at = now() WHERE id = 1', [rows[rows.length - 1]!.seq]);
+      await c.query('UPDATE citizen_audit_published SET last_seq = $1, updated_at = now() WHERE id = 1', [
+        rows[rows.length - 1]!.seq,
+      ]);
       await c.query('COMMIT');
       return { passed: rows.length, more: rows.length === 500 };
     } catch (err) {
@@ -114,7 +128,10 @@ export function createAuditOutbox(opts: { pool: Pool; producer: EventProducer; t
       },
       (err) => {
         const delay = backoffDelay(POLICY, ++failures);
-        log.warn({ err: { code: (err as { code?: unknown }).code, message: (err as Error).message }, failures, retryInMs: delay }, 'audit events not published yet; they wait in the audit table');
+        log.warn(
+          { err: { code: (err as { code?: unknown }).code, message: (err as Error).message }, failures, retryInMs: delay },
+          'audit events not published yet; they wait in the audit table',
+        );
         schedule(delay);
       },
     );

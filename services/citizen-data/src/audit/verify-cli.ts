@@ -6,7 +6,10 @@ import { createAuditLog } from './audit-log.js';
  * (CITIZEN_DATA_AUDIT_CHAIN_KEY) and names the first broken row. Exit 0 = whole, 1 = broken, 2 = could not
  * check. Prints one JSON line (no personal data: the log holds none in clear).
  */
-export async function runAuditVerifyCli(env: NodeJS.ProcessEnv = process.env, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+export async function runAuditVerifyCli(
+  env: NodeJS.ProcessEnv = process.env,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+): Promise<number> {
   const url = env.DATABASE_URL;
   const key = env.CITIZEN_DATA_AUDIT_CHAIN_KEY;
   if (!url || !key || key.length < 32) {
@@ -18,7 +21,8 @@ export async function runAuditVerifyCli(env: NodeJS.ProcessEnv = process.env, ou
   try {
     const r = await createAuditLog({ pool, chainKey: key }).verify();
     out(`${JSON.stringify(r)}\n`);
-    if (!r.ok && r.firstBroken) process.stderr.write(`audit chain broken at row ${r.firstBroken.seq}: ${r.firstBroken.message}\n`);
+    if (!r.ok && r.firstBroken)
+      process.stderr.write(`audit chain broken at row ${r.firstBroken.seq}: ${r.firstBroken.message}\n`);
     return r.ok ? 0 : 1;
   } catch (err) {
     out(`${JSON.stringify({ ok: false, error: (err as Error).message })}\n`);

@@ -13,55 +13,90 @@ import { callerOf, notFound, personQuery, subjectOf } from './citizens.js';
  * SoDienThoai?}, purpose}` → the DongBoHoSoMC applicant fields filled from the population DB or the
  * business registry, each with its provenance, validated with the standard's schema (docs/citizen-data.md).
  */
-export function registerAutofillRoute(app: FastifyInstance, deps: { guard: Guard; csdl: CsdlDanCuClient; dkkd: DkkdClient; licences: () => Licences }): void {
-  app.post('/v1/autofill', { config: { access: { roles: ['submitter'] } }, logLevel: 'warn', schema: { summary: 'DongBoHoSoMC applicant fields filled from the national registries, with provenance; audited', tags: ['autofill'], body: openApiBodies.autofill }, validatorCompiler: noValidation }, async (req, reply) => {
-    const b = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
-    const applicant = (b.applicant && typeof b.applicant === 'object' && !Array.isArray(b.applicant) ? b.applicant : {}) as Record<string, unknown>;
-    const contact = {
-      ...(typeof applicant.Email === 'string' ? { Email: applicant.Email } : {}),
-      ...(typeof applicant.SoDienThoai === 'string' ? { SoDienThoai: applicant.SoDienThoai } : {}),
-    };
-    const problems = bodyProblems(validateAutofillBody(b), validateAutofillBody.errors);
-    const isBusiness = typeof applicant.taxCode === 'string';
-    const taxOk = isBusiness && /^[0-9]{10}(-[0-9]{3})?$/.test(applicant.taxCode as string);
-    const subject = isBusiness ? (taxOk ? { type: 'business' as const, id: applicant.taxCode as string } : undefined) : subjectOf(applicant);
-    const r = await deps.guard({
-      req,
-      reply,
-      operation: isBusiness ? 'business.lookup' : 'citizen.lookup',
-      auditOperation: isBusiness ? 'autofill/business.lookup' : 'autofill/citizen.lookup',
-      purpose: b.purpose,
-      maTTHCFallback: b.MaTTHC,
-      ...(subject ? { subject } : {}),
-      problems,
-      call: async (p) => {
-        const at = new Date().toISOString();
-        let filled: Omit<AutofillResult, 'warnings'> | null;
-        if (isBusiness) {
-          const biz = await deps.dkkd.business(applicant.taxCode as string);
-          filled = biz ? fillFromBusiness(biz, contact, deps.licences(), at) : null;
-        } else {
-          const c = await deps.csdl.lookup(personQuery(applicant), callerOf(p));
-          filled = c ? fillFromCitizen(c, contact, deps.licences(), at) : null;
-        }
-        if (!filled) return { value: null, outcome: 'not-found', fields: [] };
-        return { value: filled, outcome: 'found', fields: [...Object.keys(filled.fields), ...Object.keys(filled.eForm).map((k) => `eForm.${k}`)] };
+export function registerAutofillRoute(
+  app: FastifyInstance,
+  deps: { guard: Guard; csdl: CsdlDanCuClient; dkkd: DkkdClient; licences: () => Licences },
+): void {
+  app.post(
+    '/v1/autofill',
+    {
+      config: { access: { roles: ['submitter'] } },
+      logLevel: 'warn',
+      schema: {
+        summary: 'DongBoHoSoMC applicant fields filled from the national registries, with provenance; audited',
+        tags: ['autofill'],
+        body: openApiBodies.autofill,
       },
-    });
-    if (!r.value) throw notFound();
-    const purpose = b.purpose as { MaHoSo: string; MaTTHC?: string };
-    const v = validateApplicantFields(r.value.fields, purpose.MaHoSo, (purpose.MaTTHC ?? b.MaTTHC) as string);
-    if (v.errors.length > 0) {
-      // A registry value the standard refuses (too long, wrong shape): the form must not be pre-filled with it.
-      throw new HubError('LT_CITIZEN_AUTOFILL_INVALID', 'the registry data does not fit the DongBoHoSoMC applicant fields', { kind: 'upstream', messageVi: 'Dữ liệu từ CSDL quốc gia không phù hợp với các trường người nộp của DongBoHoSoMC', details: v.errors });
-    }
-    const warnings = [...v.warnings];
-    if (isBusiness) {
-      const status = (r.value.eForm.TinhTrang as string | undefined) ?? '';
-      if (status && !/đang hoạt động/i.test(status)) {
-        warnings.push({ path: '/eForm/TinhTrang', code: 'LT_CITIZEN_BUSINESS_NOT_ACTIVE', message: `Doanh nghiệp đang ở tình trạng "${status}"`, message_en: `the business is not active ("${status}")` });
+      validatorCompiler: noValidation,
+    },
+    async (req, reply) => {
+      const b = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
+      const applicant = (
+        b.applicant && typeof b.applicant === 'object' && !Array.isArray(b.applicant) ? b.applicant : {}
+      ) as Record<string, unknown>;
+      const contact = {
+        ...(typeof applicant.Email === 'string' ? { Email: applicant.Email } : {}),
+        ...(typeof applicant.SoDienThoai === 'string' ? { SoDienThoai: applicant.SoDienThoai } : {}),
+      };
+      const problems = bodyProblems(validateAutofillBody(b), validateAutofillBody.errors);
+      const isBusiness = typeof applicant.taxCode === 'string';
+      const taxOk = isBusiness && /^[0-9]{10}(-[0-9]{3})?$/.test(applicant.taxCode as string);
+      const subject = isBusiness
+        ? taxOk
+          ? { type: 'business' as const, id: applicant.taxCode as string }
+          : undefined
+        : subjectOf(applicant);
+      const r = await deps.guard({
+        req,
+        reply,
+        operation: isBusiness ? 'business.lookup' : 'citizen.lookup',
+        auditOperation: isBusiness ? 'autofill/business.lookup' : 'autofill/citizen.lookup',
+        purpose: b.purpose,
+        maTTHCFallback: b.MaTTHC,
+        ...(subject ? { subject } : {}),
+        problems,
+        call: async (p) => {
+          const at = new Date().toISOString();
+          let filled: Omit<AutofillResult, 'warnings'> | null;
+          if (isBusiness) {
+            const biz = await deps.dkkd.business(applicant.taxCode as string);
+            filled = biz ? fillFromBusiness(biz, contact, deps.licences(), at) : null;
+          } else {
+            const c = await deps.csdl.lookup(personQuery(applicant), callerOf(p));
+            filled = c ? fillFromCitizen(c, contact, deps.licences(), at) : null;
+          }
+          if (!filled) return { value: null, outcome: 'not-found', fields: [] };
+          return {
+            value: filled,
+            outcome: 'found',
+            fields: [...Object.keys(filled.fields), ...Object.keys(filled.eForm).map((k) => `eForm.${k}`)],
+          };
+        },
+      });
+      if (!r.value) throw notFound();
+      const purpose = b.purpose as { MaHoSo: string; MaTTHC?: string };
+      const v = validateApplicantFields(r.value.fields, purpose.MaHoSo, (purpose.MaTTHC ?? b.MaTTHC) as string);
+      if (v.errors.length > 0) {
+        // A registry value the standard refuses (too long, wrong shape): the form must not be pre-filled with it.
+        throw new HubError('LT_CITIZEN_AUTOFILL_INVALID', 'the registry data does not fit the DongBoHoSoMC applicant fields', {
+          kind: 'upstream',
+          messageVi: 'Dữ liệu từ CSDL quốc gia không phù hợp với các trường người nộp của DongBoHoSoMC',
+          details: v.errors,
+        });
       }
-    }
-    return { lookupId: r.lookupId, MaTTHC: purpose.MaTTHC ?? b.MaTTHC, ...r.value, warnings };
-  });
+      const warnings = [...v.warnings];
+      if (isBusiness) {
+        const status = (r.value.eForm.TinhTrang as string | undefined) ?? '';
+        if (status && !/đang hoạt động/i.test(status)) {
+          warnings.push({
+            path: '/eForm/TinhTrang',
+            code: 'LT_CITIZEN_BUSINESS_NOT_ACTIVE',
+            message: `Doanh nghiệp đang ở tình trạng "${status}"`,
+            message_en: `the business is not active ("${status}")`,
+          });
+        }
+      }
+      return { lookupId: r.lookupId, MaTTHC: purpose.MaTTHC ?? b.MaTTHC, ...r.value, warnings };
+    },
+  );
 }

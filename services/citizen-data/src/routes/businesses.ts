@@ -12,11 +12,21 @@ import { notFound } from './citizens.js';
 export function registerBusinessRoutes(app: FastifyInstance, deps: { guard: Guard; dkkd: DkkdClient }): void {
   app.get<{ Params: { taxCode: string }; Querystring: Record<string, unknown> }>(
     '/v1/businesses/:taxCode',
-    { config: { access: { roles: ['submitter'] } }, logLevel: 'warn', schema: { summary: 'A business from the registry, for a named purpose (query MaHoSo, MaTTHC, officerId); audited', tags: ['businesses'] } },
+    {
+      config: { access: { roles: ['submitter'] } },
+      logLevel: 'warn',
+      schema: {
+        summary: 'A business from the registry, for a named purpose (query MaHoSo, MaTTHC, officerId); audited',
+        tags: ['businesses'],
+      },
+    },
     async (req, reply) => {
       const taxCode = req.params.taxCode;
       const q = req.query;
-      const purpose = q.MaHoSo === undefined && q.MaTTHC === undefined && q.officerId === undefined ? undefined : { MaHoSo: q.MaHoSo, MaTTHC: q.MaTTHC, officerId: q.officerId };
+      const purpose =
+        q.MaHoSo === undefined && q.MaTTHC === undefined && q.officerId === undefined
+          ? undefined
+          : { MaHoSo: q.MaHoSo, MaTTHC: q.MaTTHC, officerId: q.officerId };
       const valid = isTaxCode(taxCode);
       const r = await deps.guard({
         req,
@@ -24,7 +34,16 @@ export function registerBusinessRoutes(app: FastifyInstance, deps: { guard: Guar
         operation: 'business.lookup',
         purpose,
         ...(valid ? { subject: { type: 'business' as const, id: taxCode } } : {}),
-        problems: valid ? [] : [{ path: '/taxCode', code: 'LT_CITIZEN_PATTERN', message: 'Mã số thuế phải gồm 10 chữ số hoặc 10-3 chữ số', message_en: 'the tax code must be 10 digits or 10-3 digits' }],
+        problems: valid
+          ? []
+          : [
+              {
+                path: '/taxCode',
+                code: 'LT_CITIZEN_PATTERN',
+                message: 'Mã số thuế phải gồm 10 chữ số hoặc 10-3 chữ số',
+                message_en: 'the tax code must be 10 digits or 10-3 digits',
+              },
+            ],
         call: async () => {
           const b = await deps.dkkd.business(taxCode);
           return b ? { value: b, outcome: 'found', fields: Object.keys(b) } : { value: null, outcome: 'not-found', fields: [] };

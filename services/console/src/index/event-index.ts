@@ -11,9 +11,19 @@ import { validateDossierBatch, validateProgressBatch } from '@lienthong/standard
  */
 function warningsOf(type: string, data: unknown): string | undefined {
   try {
-    const r = type === 'vn.lienthong.dossier.upserted' ? validateDossierBatch(data) : type === 'vn.lienthong.dossier.progressed' ? validateProgressBatch(data) : undefined;
+    const r =
+      type === 'vn.lienthong.dossier.upserted'
+        ? validateDossierBatch(data)
+        : type === 'vn.lienthong.dossier.progressed'
+          ? validateProgressBatch(data)
+          : undefined;
     const w = r?.warnings ?? [];
-    return w.length ? w.slice(0, 20).map((x) => `${x.code} ${x.path}`).join('; ') : undefined;
+    return w.length
+      ? w
+          .slice(0, 20)
+          .map((x) => `${x.code} ${x.path}`)
+          .join('; ')
+      : undefined;
   } catch {
     return undefined;
   }
@@ -37,7 +47,8 @@ export interface IndexedEvent {
 const str = (v: unknown, max = 200): string | null => (typeof v === 'string' && v.length > 0 ? v.slice(0, max) : null);
 
 /** The agency of a dossier is its MaHoSo prefix (architecture.md decision 3). */
-export const agencyOf = (maHoSo: string | null): string | null => (maHoSo && maHoSo.includes('-') ? maHoSo.slice(0, maHoSo.indexOf('-')) : null);
+export const agencyOf = (maHoSo: string | null): string | null =>
+  maHoSo && maHoSo.includes('-') ? maHoSo.slice(0, maHoSo.indexOf('-')) : null;
 
 type IndexedTopic = 'dossierEvents' | 'syncOutcomes' | 'paymentEvents' | 'nationalInbound';
 
@@ -55,7 +66,19 @@ export function summarize(topicKey: IndexedTopic, e: CloudEvent): Omit<IndexedEv
       status: str(d.TrangThaiHoSo, 10),
       owner: str(d.ChuHoSo) ?? str(d.HoTenNguoiNop),
       summary: {
-        ...pick(d, ['TenTTHC', 'NgayTiepNhan', 'NgayHenTra', 'NgayKetThucXuLy', 'MaTrangThai', 'TrangThaiHoSo', 'TrangThai', 'NoiDungXuLy', 'ThoiDiemXuLy', 'PhongBanXuLy', 'DonViXuLy']),
+        ...pick(d, [
+          'TenTTHC',
+          'NgayTiepNhan',
+          'NgayHenTra',
+          'NgayKetThucXuLy',
+          'MaTrangThai',
+          'TrangThaiHoSo',
+          'TrangThai',
+          'NoiDungXuLy',
+          'ThoiDiemXuLy',
+          'PhongBanXuLy',
+          'DonViXuLy',
+        ]),
         ...(warningsOf(e.type, e.data) ? { warnings: warningsOf(e.type, e.data) } : {}),
       },
     };
@@ -69,7 +92,19 @@ export function summarize(topicKey: IndexedTopic, e: CloudEvent): Omit<IndexedEv
       procedure: null,
       status: str(d.outcome, 30),
       owner: null,
-      summary: pick(d, ['packet', 'outcome', 'attempts', 'portalErrorCode', 'portalMessage', 'errorCode', 'at', 'nextAttemptAt', 'nextRetryAt', 'durationMs', 'sourceEventId']),
+      summary: pick(d, [
+        'packet',
+        'outcome',
+        'attempts',
+        'portalErrorCode',
+        'portalMessage',
+        'errorCode',
+        'at',
+        'nextAttemptAt',
+        'nextRetryAt',
+        'durationMs',
+        'sourceEventId',
+      ]),
     };
   }
   if (topicKey === 'nationalInbound') {
@@ -105,14 +140,20 @@ function pick(d: Record<string, unknown>, keys: string[]): Record<string, unknow
   for (const k of keys) {
     const v = d[k];
     if (v === undefined || v === null) continue;
-    out[k] = typeof v === 'string' ? v.slice(0, 1_000) : typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v).slice(0, 1_000);
+    out[k] =
+      typeof v === 'string'
+        ? v.slice(0, 1_000)
+        : typeof v === 'number' || typeof v === 'boolean'
+          ? v
+          : JSON.stringify(v).slice(0, 1_000);
   }
   return out;
 }
 
 function headersOf(m: KafkaMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) out[k] = (Array.isArray(v) ? v[0] : v)?.toString() ?? '';
+  for (const [k, v] of Object.entries(m.headers ?? {}))
+    if (v !== undefined) out[k] = (Array.isArray(v) ? v[0] : v)?.toString() ?? '';
   return out;
 }
 
@@ -145,7 +186,12 @@ export function createEventIndex(opts: EventIndexOptions) {
   ]);
   const dlqs = Object.values(names).map(dlqOf);
   const log = opts.logger.child({ component: 'event-index' });
-  const consumer = opts.kafka.consumer({ groupId: opts.groupId, sessionTimeout: 30_000, maxWaitTimeInMs: 500, readUncommitted: false });
+  const consumer = opts.kafka.consumer({
+    groupId: opts.groupId,
+    sessionTimeout: 30_000,
+    maxWaitTimeInMs: 500,
+    readUncommitted: false,
+  });
   let started = false;
 
   async function indexEvents(topic: string, partition: number, messages: KafkaMessage[]): Promise<IndexedEvent[]> {
@@ -164,7 +210,21 @@ export function createEventIndex(opts: EventIndexOptions) {
       const s = summarize(key, e);
       rows.push({ topic, ...s });
       const p = values.length;
-      values.push(topic, partition, m.offset, s.eventId, s.type, s.subject, s.maHoSo, s.agency, s.procedure, s.status, s.owner, JSON.stringify(s.summary), s.time.toISOString());
+      values.push(
+        topic,
+        partition,
+        m.offset,
+        s.eventId,
+        s.type,
+        s.subject,
+        s.maHoSo,
+        s.agency,
+        s.procedure,
+        s.status,
+        s.owner,
+        JSON.stringify(s.summary),
+        s.time.toISOString(),
+      );
       tuples.push(`(${Array.from({ length: 13 }, (_, i) => `$${p + i + 1}`).join(',')})`);
     }
     if (tuples.length) {
@@ -187,10 +247,13 @@ export function createEventIndex(opts: EventIndexOptions) {
         e = undefined;
       }
       const originalTopic = h['dlq-original-topic'] ?? topic.replace(/\.dlq$/, '');
-      const eventId = e?.id ?? h['ce-id'] ?? `${originalTopic}:${h['dlq-original-partition'] ?? '?'}:${h['dlq-original-offset'] ?? m.offset}`;
+      const eventId =
+        e?.id ?? h['ce-id'] ?? `${originalTopic}:${h['dlq-original-partition'] ?? '?'}:${h['dlq-original-offset'] ?? m.offset}`;
       const d = (e?.data && typeof e.data === 'object' ? e.data : {}) as Record<string, unknown>;
-      const maHoSo = str(d.MaHoSo) ?? (e?.type.startsWith('vn.lienthong.dossier.') ? str(e.subject) : null) ?? str(m.key?.toString());
-      const at = h['dlq-time'] && !Number.isNaN(Date.parse(h['dlq-time'])) ? new Date(h['dlq-time']) : new Date(Number(m.timestamp));
+      const maHoSo =
+        str(d.MaHoSo) ?? (e?.type.startsWith('vn.lienthong.dossier.') ? str(e.subject) : null) ?? str(m.key?.toString());
+      const at =
+        h['dlq-time'] && !Number.isNaN(Date.parse(h['dlq-time'])) ? new Date(h['dlq-time']) : new Date(Number(m.timestamp));
       const attempts = Number.parseInt(h['dlq-attempts'] ?? '1', 10);
       // A newer dead letter of the same event (it failed again after a replay) reopens the row with the
       // new failure; an older one (re-read after a restart) changes nothing.

@@ -35,12 +35,30 @@ export function createActionLog(pool: Pool) {
       if (filter.clientId) where.push(`client_id = $${args.push(filter.clientId)}`);
       if (filter.action) where.push(`action = $${args.push(filter.action)}`);
       if (filter.target) where.push(`target = $${args.push(filter.target)}`);
-      const r = await pool.query<{ id: string; at: Date; client_id: string; action: string; target: string; reason: string; outcome: ActionEntry['outcome']; detail: Record<string, unknown> }>(
+      const r = await pool.query<{
+        id: string;
+        at: Date;
+        client_id: string;
+        action: string;
+        target: string;
+        reason: string;
+        outcome: ActionEntry['outcome'];
+        detail: Record<string, unknown>;
+      }>(
         `SELECT id, at, client_id, action, target, reason, outcome, detail FROM console_action
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${args.push(filter.limit)}`,
         args,
       );
-      return r.rows.map((x) => ({ id: x.id, at: x.at, clientId: x.client_id, action: x.action, target: x.target, reason: x.reason, outcome: x.outcome, detail: x.detail }));
+      return r.rows.map((x) => ({
+        id: x.id,
+        at: x.at,
+        clientId: x.client_id,
+        action: x.action,
+        target: x.target,
+        reason: x.reason,
+        outcome: x.outcome,
+        detail: x.detail,
+      }));
     },
   };
 }

@@ -3,7 +3,8 @@
  * operator (their own key, see sessions.ts). A service that is absent, times out or answers 5xx gives
  * `{ ok: false, unavailable: true }`, and the page says "dịch vụ chưa sẵn sàng" instead of failing.
  */
-export type ServiceName = 'gateway' | 'national-sync' | 'payments' | 'citizen-data' | 'operations' | 'notifications' | 'postal' | 'inbound' | 'sandbox';
+export type ServiceName =
+  'gateway' | 'national-sync' | 'payments' | 'citizen-data' | 'operations' | 'notifications' | 'postal' | 'inbound' | 'sandbox';
 
 export type BackendResult<T = unknown> =
   | { ok: true; status: number; body: T }
@@ -56,18 +57,26 @@ export function createBackends(urls: Partial<Record<ServiceName, string>>, timeo
         } catch {
           body = undefined;
         }
-        if (res.status >= 500 || (res.status === 404 && body === undefined)) return { ok: false, unavailable: true, status: res.status, error: `HTTP ${res.status}` };
+        if (res.status >= 500 || (res.status === 404 && body === undefined))
+          return { ok: false, unavailable: true, status: res.status, error: `HTTP ${res.status}` };
         if (res.status >= 400) return { ok: false, unavailable: false, status: res.status, body };
         return { ok: true, status: res.status, body: body as T };
       } catch (err) {
-        return { ok: false, unavailable: true, error: (err as Error).name === 'TimeoutError' ? 'timeout' : (err as Error).message };
+        return {
+          ok: false,
+          unavailable: true,
+          error: (err as Error).name === 'TimeoutError' ? 'timeout' : (err as Error).message,
+        };
       }
     },
     async text(service, path, key) {
       const b = base(service);
       if (!b) return undefined;
       try {
-        const res = await fetch(b + path, { signal: AbortSignal.timeout(timeoutMs), ...(key ? { headers: { authorization: `Bearer ${key}` } } : {}) });
+        const res = await fetch(b + path, {
+          signal: AbortSignal.timeout(timeoutMs),
+          ...(key ? { headers: { authorization: `Bearer ${key}` } } : {}),
+        });
         if (!res.ok) return undefined;
         const text = await res.text();
         return text.length > MAX_BODY ? undefined : text;
@@ -90,6 +99,10 @@ export function backendMessage(body: unknown, lang: 'vi' | 'en'): string {
 export const outcomeOf = (r: BackendResult): 'ok' | 'failed' | 'refused' => (r.ok ? 'ok' : r.unavailable ? 'failed' : 'refused');
 
 /** The HTTP status and the message a page shows for a call that did not succeed (502 when the service did not answer). */
-export function failureOf(r: Exclude<BackendResult, { ok: true }>, lang: 'vi' | 'en', unavailableText: string): { status: number; message: string } {
+export function failureOf(
+  r: Exclude<BackendResult, { ok: true }>,
+  lang: 'vi' | 'en',
+  unavailableText: string,
+): { status: number; message: string } {
   return r.unavailable ? { status: 502, message: unavailableText } : { status: r.status, message: backendMessage(r.body, lang) };
 }

@@ -62,7 +62,10 @@ function whereOf(f: DeadLetterFilter): { sql: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
   if (!f.includeReplayed) where.push(`state <> 'replayed'`);
-  if (f.reason) where.push(`(reason ILIKE $${args.push(`%${f.reason.replace(/[%_\\]/g, (c) => `\\${c}`)}%`)} OR error_code = $${args.length})`);
+  if (f.reason)
+    where.push(
+      `(reason ILIKE $${args.push(`%${f.reason.replace(/[%_\\]/g, (c) => `\\${c}`)}%`)} OR error_code = $${args.length})`,
+    );
   if (f.agency) where.push(`agency = $${args.push(f.agency)}`);
   if (f.maHoSo) where.push(`ma_ho_so = $${args.push(f.maHoSo)}`);
   if (f.topic) where.push(`dlq_topic = $${args.push(f.topic)}`);
@@ -76,7 +79,10 @@ export function createDeadLetterStore(pool: Pool) {
   return {
     async list(f: DeadLetterFilter, limit: number): Promise<DeadLetterRow[]> {
       const w = whereOf(f);
-      const r = await pool.query(`SELECT ${COLS} FROM console_dead_letter ${w.sql} ORDER BY last_at DESC, id DESC LIMIT $${w.args.length + 1}`, [...w.args, limit]);
+      const r = await pool.query(
+        `SELECT ${COLS} FROM console_dead_letter ${w.sql} ORDER BY last_at DESC, id DESC LIMIT $${w.args.length + 1}`,
+        [...w.args, limit],
+      );
       return r.rows.map(toRow);
     },
     async count(f: DeadLetterFilter): Promise<number> {
@@ -100,11 +106,16 @@ export function createDeadLetterStore(pool: Pool) {
     },
     /** The consumer acknowledged the replay: the dead letter leaves the list (kept as history). */
     async acknowledged(ids: string[]): Promise<void> {
-      await pool.query(`UPDATE console_dead_letter SET state = 'replayed', replayed_at = now() WHERE id = ANY($1::bigint[]) AND state = 'replaying'`, [ids.map(Number)]);
+      await pool.query(
+        `UPDATE console_dead_letter SET state = 'replayed', replayed_at = now() WHERE id = ANY($1::bigint[]) AND state = 'replaying'`,
+        [ids.map(Number)],
+      );
     },
     /** The replay was not acknowledged: the dead letter stays, open, as it was. */
     async release(ids: string[]): Promise<void> {
-      await pool.query(`UPDATE console_dead_letter SET state = 'open' WHERE id = ANY($1::bigint[]) AND state = 'replaying'`, [ids.map(Number)]);
+      await pool.query(`UPDATE console_dead_letter SET state = 'open' WHERE id = ANY($1::bigint[]) AND state = 'replaying'`, [
+        ids.map(Number),
+      ]);
     },
   };
 }

@@ -33,7 +33,10 @@ const M = {
   roles: ['Vai trò', 'Roles'],
   language: ['English', 'Tiếng Việt'],
   serviceUnavailable: ['dịch vụ chưa sẵn sàng', 'service not available'],
-  serviceUnavailableLong: ['Dịch vụ {name} chưa sẵn sàng hoặc không trả lời: trang này hiển thị phần có được.', 'The {name} service is not available or did not answer: this page shows what it could.'],
+  serviceUnavailableLong: [
+    'Dịch vụ {name} chưa sẵn sàng hoặc không trả lời: trang này hiển thị phần có được.',
+    'The {name} service is not available or did not answer: this page shows what it could.',
+  ],
   updatedAt: ['cập nhật lúc', 'updated at'],
   live: ['Trực tiếp', 'Live'],
   flow: ['Luồng', 'Flow'],
@@ -81,7 +84,10 @@ const M = {
   lastError: ['Lỗi gần nhất', 'Last error'],
   pushNow: ['Đẩy ngay', 'Push now'],
   reason: ['Lý do', 'Reason'],
-  reasonHelp: ['Bắt buộc, ít nhất 5 ký tự; được ghi vào nhật ký thao tác.', 'Required, at least 5 characters; recorded in the action log.'],
+  reasonHelp: [
+    'Bắt buộc, ít nhất 5 ký tự; được ghi vào nhật ký thao tác.',
+    'Required, at least 5 characters; recorded in the action log.',
+  ],
   reasonRequired: ['Cần nhập lý do (ít nhất 5 ký tự).', 'A reason is required (at least 5 characters).'],
   forbiddenRole: ['Bạn không có vai trò cần thiết cho thao tác này.', 'You do not have the role this action needs.'],
   done: ['Đã thực hiện.', 'Done.'],
@@ -95,9 +101,18 @@ const M = {
   replay: ['Phát lại', 'Replay'],
   replaySelected: ['Phát lại các thư đã chọn', 'Replay the selected'],
   replayFiltered: ['Phát lại tất cả theo bộ lọc', 'Replay all matching the filter'],
-  replayPreview: ['Sẽ phát lại {n} thư lỗi tới đúng consumer đã lỗi. Nhập lý do để xác nhận.', '{n} dead letters will be replayed to the consumer that failed only. Type a reason to confirm.'],
-  replayAcked: ['{n} thư đã được consumer xác nhận phát lại và rời danh sách.', '{n} dead letters were acknowledged by their consumer and left the list.'],
-  replayUnsupported: ['Consumer này chưa có API phát lại: thư được giữ nguyên.', 'This consumer has no replay API yet: the dead letter stays.'],
+  replayPreview: [
+    'Sẽ phát lại {n} thư lỗi tới đúng consumer đã lỗi. Nhập lý do để xác nhận.',
+    '{n} dead letters will be replayed to the consumer that failed only. Type a reason to confirm.',
+  ],
+  replayAcked: [
+    '{n} thư đã được consumer xác nhận phát lại và rời danh sách.',
+    '{n} dead letters were acknowledged by their consumer and left the list.',
+  ],
+  replayUnsupported: [
+    'Consumer này chưa có API phát lại: thư được giữ nguyên.',
+    'This consumer has no replay API yet: the dead letter stays.',
+  ],
   stateOpen: ['chờ xử lý', 'open'],
   stateReplaying: ['đang phát lại', 'replaying'],
   stateReplayed: ['đã phát lại', 'replayed'],
@@ -141,7 +156,10 @@ const M = {
   actions: ['Nhật ký thao tác của cán bộ', 'Operator action log'],
   who: ['Người thực hiện', 'Who'],
   target: ['Đối tượng', 'Target'],
-  csrfFailed: ['Phiên biểu mẫu hết hạn (CSRF). Hãy tải lại trang và thử lại.', 'The form expired (CSRF). Reload the page and try again.'],
+  csrfFailed: [
+    'Phiên biểu mẫu hết hạn (CSRF). Hãy tải lại trang và thử lại.',
+    'The form expired (CSRF). Reload the page and try again.',
+  ],
   notFound: ['Không tìm thấy trang.', 'Page not found.'],
   errorTitle: ['Có lỗi', 'Something went wrong'],
   invalidInput: ['Dữ liệu nhập không hợp lệ', 'Invalid input'],
@@ -250,8 +268,12 @@ export function fmtNationalTime(v: string): string {
 
 export function fmtNumber(n: number | null | undefined, lang: Lang = 'vi', digits = 0): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
-  return new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(n);
+  return new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'vi-VN', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: 0,
+  }).format(n);
 }
 
 /** Integer VND as "75.000 ₫". */
-export const fmtVnd = (n: number | null | undefined, lang: Lang = 'vi') => (n === null || n === undefined ? '—' : `${fmtNumber(n, lang)} ₫`);
+export const fmtVnd = (n: number | null | undefined, lang: Lang = 'vi') =>
+  n === null || n === undefined ? '—' : `${fmtNumber(n, lang)} ₫`;

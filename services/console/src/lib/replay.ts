@@ -28,16 +28,27 @@ export interface ReplayOutcome {
 export type GenericReplay = (opts: Omit<ReplayOptions, 'kafka' | 'producer' | 'logger'>) => Promise<ReplayResult>;
 
 export function createReplayer(deps: { backends: Backends; nationalSyncGroup: string; generic?: GenericReplay }) {
-  const isNationalSync = (dl: DeadLetterRow) => dl.originalTopic.endsWith('dossier.events.v1') && dl.consumerGroup === deps.nationalSyncGroup;
+  const isNationalSync = (dl: DeadLetterRow) =>
+    dl.originalTopic.endsWith('dossier.events.v1') && dl.consumerGroup === deps.nationalSyncGroup;
 
   async function replayNationalSync(maHoSo: string, since: Date, key: string): Promise<{ ok: boolean; message: string }> {
-    let r = await deps.backends.call<{ dossiers?: { maHoSo: string }[] }>('national-sync', '/v1/admin/replay', { body: { maHoSo }, key });
+    let r = await deps.backends.call<{ dossiers?: { maHoSo: string }[] }>('national-sync', '/v1/admin/replay', {
+      body: { maHoSo },
+      key,
+    });
     if (!r.ok && !r.unavailable && r.status === 404) {
-      r = await deps.backends.call('national-sync', '/v1/admin/replay', { body: { maHoSo, deadLettersSince: new Date(since.getTime() - 1_000).toISOString() }, key });
+      r = await deps.backends.call('national-sync', '/v1/admin/replay', {
+        body: { maHoSo, deadLettersSince: new Date(since.getTime() - 1_000).toISOString() },
+        key,
+      });
     }
-    if (r.ok && r.status === 202 && (r.body.dossiers ?? []).some((d) => d?.maHoSo === maHoSo)) return { ok: true, message: 'national-sync 202' };
+    if (r.ok && r.status === 202 && (r.body.dossiers ?? []).some((d) => d?.maHoSo === maHoSo))
+      return { ok: true, message: 'national-sync 202' };
     if (r.ok) return { ok: false, message: `national-sync ${r.status}: dossier not replayed` };
-    return { ok: false, message: r.unavailable ? `national-sync: ${r.error}` : `national-sync ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}` };
+    return {
+      ok: false,
+      message: r.unavailable ? `national-sync: ${r.error}` : `national-sync ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`,
+    };
   }
 
   /** The generic path: per (DLQ topic, group, key), the letters since the earliest selected one. */
@@ -60,17 +71,25 @@ export function createReplayer(deps: { backends: Backends; nationalSyncGroup: st
         const done = new Set(r.replayed.map((x) => x.dlqOffset));
         for (const dl of dls) {
           const ok = done.has(dl.dlqOffset);
-          out.push({ id: dl.id, acknowledged: ok, message: ok ? `republished to ${r.topic} for ${dl.consumerGroup}` : (r.skipped.find((x) => x.dlqOffset === dl.dlqOffset)?.why ?? 'not found in the dead-letter topic') });
+          out.push({
+            id: dl.id,
+            acknowledged: ok,
+            message: ok
+              ? `republished to ${r.topic} for ${dl.consumerGroup}`
+              : (r.skipped.find((x) => x.dlqOffset === dl.dlqOffset)?.why ?? 'not found in the dead-letter topic'),
+          });
         }
       } catch (err) {
-        for (const dl of dls) out.push({ id: dl.id, acknowledged: false, message: `replay failed: ${(err as Error).message.slice(0, 200)}` });
+        for (const dl of dls)
+          out.push({ id: dl.id, acknowledged: false, message: `replay failed: ${(err as Error).message.slice(0, 200)}` });
       }
     }
     return out;
   }
 
   return {
-    supports: (dl: DeadLetterRow) => (isNationalSync(dl) && !!dl.maHoSo) || (!isNationalSync(dl) && !!deps.generic && dl.consumerGroup !== 'unknown'),
+    supports: (dl: DeadLetterRow) =>
+      (isNationalSync(dl) && !!dl.maHoSo) || (!isNationalSync(dl) && !!deps.generic && dl.consumerGroup !== 'unknown'),
     /** Replays the given dead letters (already claimed), one call per dossier. */
     async replay(rows: DeadLetterRow[], key: string): Promise<ReplayOutcome[]> {
       const out: ReplayOutcome[] = [];
@@ -79,7 +98,12 @@ export function createReplayer(deps: { backends: Backends; nationalSyncGroup: st
       for (const dl of rows) {
         if (isNationalSync(dl) && dl.maHoSo) byDossier.set(dl.maHoSo, [...(byDossier.get(dl.maHoSo) ?? []), dl]);
         else if (!isNationalSync(dl) && deps.generic && dl.consumerGroup !== 'unknown') generic.push(dl);
-        else out.push({ id: dl.id, acknowledged: false, message: `no replay for consumer ${dl.consumerGroup} of ${dl.originalTopic}` });
+        else
+          out.push({
+            id: dl.id,
+            acknowledged: false,
+            message: `no replay for consumer ${dl.consumerGroup} of ${dl.originalTopic}`,
+          });
       }
       out.push(...(await replayGeneric(generic)));
       for (const [maHoSo, dls] of byDossier) {

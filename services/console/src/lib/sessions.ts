@@ -33,7 +33,9 @@ const ID_RE = /^[A-Za-z0-9_-]{43}$/;
 export const hashSessionId = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex');
 
 function sealingKey(secret: string, id: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.from(id, 'utf8'), Buffer.from('lienthong-console-session-key'), 32));
+  return Buffer.from(
+    hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.from(id, 'utf8'), Buffer.from('lienthong-console-session-key'), 32),
+  );
 }
 
 export function seal(secret: string, id: string, plain: string): string {
@@ -81,10 +83,14 @@ export function createSessionStore(pool: Pool, opts: { secret: string; ttlHours:
     },
     async end(id) {
       if (!ID_RE.test(id)) return;
-      await pool.query(`UPDATE console_session SET ended_at = now() WHERE id_hash = $1 AND ended_at IS NULL`, [hashSessionId(id)]);
+      await pool.query(`UPDATE console_session SET ended_at = now() WHERE id_hash = $1 AND ended_at IS NULL`, [
+        hashSessionId(id),
+      ]);
     },
     async purgeExpired() {
-      const r = await pool.query(`DELETE FROM console_session WHERE expires_at < now() - interval '1 day' OR ended_at < now() - interval '1 day'`);
+      const r = await pool.query(
+        `DELETE FROM console_session WHERE expires_at < now() - interval '1 day' OR ended_at < now() - interval '1 day'`,
+      );
       return r.rowCount ?? 0;
     },
   };

@@ -33,7 +33,10 @@ export function openSse(req: FastifyRequest, reply: FastifyReply) {
   return {
     send(event: string, fragment: Html): void {
       if (closed) return;
-      const data = fragment.value.split(/\r?\n/).map((l) => `data: ${l}`).join('\n');
+      const data = fragment.value
+        .split(/\r?\n/)
+        .map((l) => `data: ${l}`)
+        .join('\n');
       res.write(`id: ${++id}\nevent: ${event}\n${data}\n\n`);
     },
     onClose(fn: () => void): void {

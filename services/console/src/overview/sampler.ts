@@ -36,10 +36,28 @@ export interface Overview {
   breakers: BreakerRow[];
 }
 
-const SERVICES: ServiceName[] = ['gateway', 'national-sync', 'payments', 'citizen-data', 'operations', 'notifications', 'postal', 'inbound', 'sandbox'];
+const SERVICES: ServiceName[] = [
+  'gateway',
+  'national-sync',
+  'payments',
+  'citizen-data',
+  'operations',
+  'notifications',
+  'postal',
+  'inbound',
+  'sandbox',
+];
 
 /** The counters each flow is measured by; a service without them falls back to its HTTP request counts. */
-const FLOW_DEFS: { flow: FlowRow['flow']; service: ServiceName; ok: (s: Sample[]) => number; bad: (s: Sample[]) => number; backlog?: (s: Sample[]) => number | null; lag?: (s: Sample[]) => number | null; marker?: string }[] = [
+const FLOW_DEFS: {
+  flow: FlowRow['flow'];
+  service: ServiceName;
+  ok: (s: Sample[]) => number;
+  bad: (s: Sample[]) => number;
+  backlog?: (s: Sample[]) => number | null;
+  lag?: (s: Sample[]) => number | null;
+  marker?: string;
+}[] = [
   {
     flow: 'ingest',
     service: 'gateway',
@@ -53,23 +71,34 @@ const FLOW_DEFS: { flow: FlowRow['flow']; service: ServiceName; ok: (s: Sample[]
     marker: 'national_sync_outcomes_total',
     ok: (s) => sum(s, 'national_sync_outcomes_total', { outcome: /^(synced|accepted)$/ }),
     bad: (s) => sum(s, 'national_sync_outcomes_total', { outcome: /^(rejected|retrying|dead-lettered)$/ }),
-    backlog: (s) => (has(s, 'national_sync_backlog') ? sum(s, 'national_sync_backlog', { kind: /^(due|steps)$/ }) + sum(s, 'consumer_lag_messages') : null),
+    backlog: (s) =>
+      has(s, 'national_sync_backlog')
+        ? sum(s, 'national_sync_backlog', { kind: /^(due|steps)$/ }) + sum(s, 'consumer_lag_messages')
+        : null,
     lag: (s) => (has(s, 'national_sync_oldest_unsynced_seconds') ? sum(s, 'national_sync_oldest_unsynced_seconds') : null),
   },
   {
     flow: 'payments',
     service: 'payments',
     marker: 'payments_created_total',
-    ok: (s) => sum(s, 'payments_created_total', { outcome: /^(ok|created|success)$/ }) + sum(s, 'payments_settlements_total', { outcome: /^(applied|paid)$/ }),
-    bad: (s) => sum(s, 'payments_created_total', { outcome: /^(?!ok$|created$|success$)/ }) + sum(s, 'payments_notifications_total', { outcome: /(invalid|bad|mismatch|refused|error)/ }),
+    ok: (s) =>
+      sum(s, 'payments_created_total', { outcome: /^(ok|created|success)$/ }) +
+      sum(s, 'payments_settlements_total', { outcome: /^(applied|paid)$/ }),
+    bad: (s) =>
+      sum(s, 'payments_created_total', { outcome: /^(?!ok$|created$|success$)/ }) +
+      sum(s, 'payments_notifications_total', { outcome: /(invalid|bad|mismatch|refused|error)/ }),
     backlog: (s) => (has(s, 'consumer_lag_messages') ? sum(s, 'consumer_lag_messages') : null),
   },
   {
     // citizen-data counts look-ups by outcome (services/citizen-data/src/guard.ts): refused and error are failures.
     flow: 'citizen',
     service: 'citizen-data',
-    ok: (s) => (has(s, 'citizen_data_lookups_total') ? sum(s, 'citizen_data_lookups_total', { outcome: /^(found|not-found|match|no-match)$/ }) : httpOk(s)),
-    bad: (s) => (has(s, 'citizen_data_lookups_total') ? sum(s, 'citizen_data_lookups_total', { outcome: /^(refused|error)$/ }) : http5xx(s)),
+    ok: (s) =>
+      has(s, 'citizen_data_lookups_total')
+        ? sum(s, 'citizen_data_lookups_total', { outcome: /^(found|not-found|match|no-match)$/ })
+        : httpOk(s),
+    bad: (s) =>
+      has(s, 'citizen_data_lookups_total') ? sum(s, 'citizen_data_lookups_total', { outcome: /^(refused|error)$/ }) : http5xx(s),
     backlog: lagOf,
     lag: () => null,
   },
@@ -77,14 +106,23 @@ const FLOW_DEFS: { flow: FlowRow['flow']; service: ServiceName; ok: (s: Sample[]
     // operations applies dossier, sync and payment events to its read model (read_model_events_total).
     flow: 'deadlines',
     service: 'operations',
-    ok: (s) => (has(s, 'read_model_events_total') ? sum(s, 'read_model_events_total', { result: /^(applied|recorded|ok)$/ }) : httpOk(s)),
-    bad: (s) => (has(s, 'read_model_events_total') ? sum(s, 'read_model_events_total', { result: /^(failed|error|invalid)$/ }) : http5xx(s)),
+    ok: (s) =>
+      has(s, 'read_model_events_total') ? sum(s, 'read_model_events_total', { result: /^(applied|recorded|ok)$/ }) : httpOk(s),
+    bad: (s) =>
+      has(s, 'read_model_events_total') ? sum(s, 'read_model_events_total', { result: /^(failed|error|invalid)$/ }) : http5xx(s),
     backlog: lagOf,
     lag: () => null,
   },
   // Notifications, postal and inbound export no flow counters of their own (yet): their flows are measured by
   // their HTTP requests (2xx/3xx vs 5xx) and their consumers' lag, the same fallback as above.
-  ...(['notifications', 'postal', 'inbound'] as const).map((svc) => ({ flow: svc, service: svc, ok: httpOk, bad: http5xx, backlog: lagOf, lag: () => null })),
+  ...(['notifications', 'postal', 'inbound'] as const).map((svc) => ({
+    flow: svc,
+    service: svc,
+    ok: httpOk,
+    bad: http5xx,
+    backlog: lagOf,
+    lag: () => null,
+  })),
 ];
 
 function httpOk(s: Sample[]): number {
@@ -145,7 +183,16 @@ export function createOverviewSampler(opts: { backends: Backends; intervalMs: nu
       const snap = snaps.find((s) => s.service === def.service);
       const samples = snap?.samples;
       if (!samples) {
-        flows.push({ flow: def.flow, service: def.service, available: false, perMinute: null, failuresPerMinute: null, backlog: null, lagSeconds: null, series: [] });
+        flows.push({
+          flow: def.flow,
+          service: def.service,
+          available: false,
+          perMinute: null,
+          failuresPerMinute: null,
+          backlog: null,
+          lagSeconds: null,
+          series: [],
+        });
         continue;
       }
       ok[def.flow] = def.ok(samples);
@@ -176,10 +223,23 @@ export function createOverviewSampler(opts: { backends: Backends; intervalMs: nu
     const breakers: BreakerRow[] = [];
     for (const s of snaps) {
       for (const x of s.samples ?? []) {
-        if (/_circuit_open$/.test(x.name)) breakers.push({ service: s.service, name: x.labels.breaker ?? x.labels.peer ?? (x.name === 'national_sync_circuit_open' ? 'DVCQG' : x.name.replace(/_circuit_open$/, '')), open: x.value > 0 });
+        if (/_circuit_open$/.test(x.name))
+          breakers.push({
+            service: s.service,
+            name:
+              x.labels.breaker ??
+              x.labels.peer ??
+              (x.name === 'national_sync_circuit_open' ? 'DVCQG' : x.name.replace(/_circuit_open$/, '')),
+            open: x.value > 0,
+          });
       }
     }
-    latest = { at: new Date(t), flows, services: snaps.map((s) => ({ service: s.service, health: s.health, checks: s.checks })), breakers };
+    latest = {
+      at: new Date(t),
+      flows,
+      services: snaps.map((s) => ({ service: s.service, health: s.health, checks: s.checks })),
+      breakers,
+    };
     for (const l of listeners) l(latest);
     return latest;
   }

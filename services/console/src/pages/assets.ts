@@ -14,7 +14,10 @@ const own = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..
  */
 const ASSETS: Record<string, { file: string; type: string }> = {
   'htmx.min.js': { file: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
-  'uPlot.iife.min.js': { file: path.join(path.dirname(require.resolve('uplot')), 'uPlot.iife.min.js'), type: 'text/javascript; charset=utf-8' },
+  'uPlot.iife.min.js': {
+    file: path.join(path.dirname(require.resolve('uplot')), 'uPlot.iife.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
   'uPlot.min.css': { file: path.join(path.dirname(require.resolve('uplot')), 'uPlot.min.css'), type: 'text/css; charset=utf-8' },
   'console.css': { file: path.join(own, 'console.css'), type: 'text/css; charset=utf-8' },
   'console.js': { file: path.join(own, 'console.js'), type: 'text/javascript; charset=utf-8' },

@@ -39,10 +39,17 @@ export function auditRoutes(kit: PageKit): void {
       limit: 200,
     };
     const [found, chain] = await Promise.all([
-      deps.backends.call<{ items?: Record<string, unknown>[] }>('citizen-data', '/v1/audit/search', { key: op.apiKey, body: query }),
+      deps.backends.call<{ items?: Record<string, unknown>[] }>('citizen-data', '/v1/audit/search', {
+        key: op.apiKey,
+        body: query,
+      }),
       deps.backends.call<Record<string, unknown>>('citizen-data', '/v1/audit/verify', { key: op.apiKey }),
     ]);
-    return kit.render(req, reply, (c) => t(c.lang, 'audit'), (c) => html`
+    return kit.render(
+      req,
+      reply,
+      (c) => t(c.lang, 'audit'),
+      (c) => html`
 ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
 ${found.ok || chain.ok ? '' : unavailable(c.lang, 'citizen-data')}
 ${chain.ok ? html`<p class="notice ${chain.body.ok === false ? 'error' : 'ok'}" data-testid="chain">${t(c.lang, 'chain')}: ${chain.body.ok === false ? t(c.lang, 'chainBroken') : t(c.lang, 'chainOk')} <span class="kv"><b>checked</b> ${String(chain.body.checked ?? '—')}</span> ${chain.body.firstBroken ? html`<span class="kv bad"><b>firstBroken</b> ${JSON.stringify(chain.body.firstBroken)}</span>` : ''}</p>` : ''}
@@ -55,13 +62,20 @@ ${chain.ok ? html`<p class="notice ${chain.body.ok === false ? 'error' : 'ok'}" 
 <div><label for="a-t">${t(c.lang, 'to')}</label><input id="a-t" name="to" type="date" value="${to ?? ''}"></div>
 <div class="buttons"><button type="submit">${t(c.lang, 'search')}</button></div></form>
 ${subjectId ? html`<p class="muted">${t(c.lang, 'subjectId')}: ${maskId(subjectId)}</p>` : ''}
-${found.ok
-  ? rowsOf(found.body).length
-    ? genericTable(rowsOf(found.body), c.lang, { testid: 'audit', max: 14, hide: ['subjectHash', 'prevHash', 'hash', 'fields'] })
-    : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
-  : found.unavailable
-    ? ''
-    : flash('error', backendMessage(found.body, c.lang))}`);
+${
+  found.ok
+    ? rowsOf(found.body).length
+      ? genericTable(rowsOf(found.body), c.lang, {
+          testid: 'audit',
+          max: 14,
+          hide: ['subjectHash', 'prevHash', 'hash', 'fields'],
+        })
+      : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+    : found.unavailable
+      ? ''
+      : flash('error', backendMessage(found.body, c.lang))
+}`,
+    );
   };
   kit.route('GET', '/kiem-toan', { roles: AUDITOR }, handler);
   kit.route('POST', '/kiem-toan', { roles: AUDITOR }, handler);

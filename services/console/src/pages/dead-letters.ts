@@ -30,11 +30,24 @@ const stateKey = { open: 'stateOpen', replaying: 'stateReplaying', replayed: 'st
 export function deadLetterRoutes(kit: PageKit): void {
   const { deps } = kit;
   const store = createDeadLetterStore(deps.pool);
-  const replayer = createReplayer({ backends: deps.backends, nationalSyncGroup: deps.nationalSyncGroup, ...(deps.genericReplay ? { generic: deps.genericReplay } : {}) });
+  const replayer = createReplayer({
+    backends: deps.backends,
+    nationalSyncGroup: deps.nationalSyncGroup,
+    ...(deps.genericReplay ? { generic: deps.genericReplay } : {}),
+  });
 
-  const filterHidden = (f: DeadLetterFilter) => html`${Object.entries({ reason_q: f.reason, agency: f.agency, maHoSo: f.maHoSo, topic: f.topic, from: f.from, to: f.to, replayed: f.includeReplayed ? '1' : undefined })
-    .filter(([, v]) => v)
-    .map(([k, v]) => html`<input type="hidden" name="${k}" value="${String(v)}">`)}`;
+  const filterHidden = (f: DeadLetterFilter) =>
+    html`${Object.entries({
+      reason_q: f.reason,
+      agency: f.agency,
+      maHoSo: f.maHoSo,
+      topic: f.topic,
+      from: f.from,
+      to: f.to,
+      replayed: f.includeReplayed ? '1' : undefined,
+    })
+      .filter(([, v]) => v)
+      .map(([k, v]) => html`<input type="hidden" name="${k}" value="${String(v)}">`)}`;
 
   function table(c: ViewContext, rows: DeadLetterRow[], selectable: boolean): Html {
     return html`<div class="table-wrap"><table data-testid="dead-letters"><thead><tr>
@@ -54,10 +67,16 @@ ${selectable ? html`<td><input type="checkbox" name="ids" value="${r.id}" id="dl
   async function listPage(req: FastifyRequest, reply: FastifyReply, message?: Html) {
     const { f, errors } = readFilter(req.query);
     const op = req.operator!;
-    const rows = (await store.list(f, 1000)).filter((r) => !r.agency || deps.clients.mayActFor(op.client, r.agency)).slice(0, 200);
+    const rows = (await store.list(f, 1000))
+      .filter((r) => !r.agency || deps.clients.mayActFor(op.client, r.agency))
+      .slice(0, 200);
     const topics = await store.topics();
     const canReplay = hasRole(op, 'operator');
-    return kit.render(req, reply, (c) => t(c.lang, 'deadLetters'), (c) => html`
+    return kit.render(
+      req,
+      reply,
+      (c) => t(c.lang, 'deadLetters'),
+      (c) => html`
 ${message ?? ''}
 ${errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${errors.join(', ')}`) : ''}
 <p>${topics.map((x) => html`<a class="chip" href="/thu-loi${qs({ topic: x.topic })}">${x.topic} <b>${x.open}</b></a> `)}</p>
@@ -71,14 +90,17 @@ ${errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${errors.join(',
   <div class="check"><input id="q-rp" name="replayed" value="1" type="checkbox" ${f.includeReplayed ? 'checked' : ''}><label for="q-rp">${t(c.lang, 'showReplayed')}</label></div>
   <div class="buttons"><button type="submit">${t(c.lang, 'filter')}</button></div>
 </form>
-${rows.length
-  ? canReplay
-    ? html`<form method="post" action="/thu-loi/xem-truoc">${csrfField(c)}${filterHidden(f)}
+${
+  rows.length
+    ? canReplay
+      ? html`<form method="post" action="/thu-loi/xem-truoc">${csrfField(c)}${filterHidden(f)}
 ${table(c, rows, true)}
 <div class="buttons"><button type="submit" name="mode" value="selected">${t(c.lang, 'replaySelected')}</button>
 <button type="submit" name="mode" value="filter">${t(c.lang, 'replayFiltered')}</button></div></form>`
-    : table(c, rows, false)
-  : html`<p class="muted" data-testid="no-dead-letters">${t(c.lang, 'noResults')}</p>`}`);
+      : table(c, rows, false)
+    : html`<p class="muted" data-testid="no-dead-letters">${t(c.lang, 'noResults')}</p>`
+}`,
+    );
   }
 
   kit.route('GET', '/thu-loi', { roles: READ_ROLES }, async (req, reply) => listPage(req, reply));
@@ -90,22 +112,37 @@ ${table(c, rows, true)}
     const ids = body.list('ids', { max: 20, pattern: /^\d{1,18}$/, maxItems: MAX_REPLAY });
     const { f, errors } = readFilter(req.body);
     if (!mode || errors.length || body.errors.length || (mode === 'selected' && ids.length === 0)) {
-      return listPage(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: ${[...errors, ...body.errors, ...(ids.length ? [] : ['ids'])].join(', ')}`));
+      return listPage(
+        req,
+        reply.status(400),
+        flash(
+          'error',
+          `${t(req.lang, 'invalidInput')}: ${[...errors, ...body.errors, ...(ids.length ? [] : ['ids'])].join(', ')}`,
+        ),
+      );
     }
     const op = req.operator!;
-    const rows = (await store.list(mode === 'selected' ? { ids, includeReplayed: false } : f, MAX_REPLAY))
-      .filter((r) => r.state === 'open' && (!r.agency || deps.clients.mayActFor(op.client, r.agency)));
-    return kit.render(req, reply, (c) => `${t(c.lang, 'replay')} · ${t(c.lang, 'deadLetters')}`, (c) => html`
+    const rows = (await store.list(mode === 'selected' ? { ids, includeReplayed: false } : f, MAX_REPLAY)).filter(
+      (r) => r.state === 'open' && (!r.agency || deps.clients.mayActFor(op.client, r.agency)),
+    );
+    return kit.render(
+      req,
+      reply,
+      (c) => `${t(c.lang, 'replay')} · ${t(c.lang, 'deadLetters')}`,
+      (c) => html`
 <p class="notice warn" role="status" data-testid="replay-preview">${t(c.lang, 'replayPreview', { n: rows.length })}</p>
 ${table(c, rows, false)}
-${rows.length
-  ? html`<form method="post" action="/thu-loi/phat-lai" class="stack card narrow">${csrfField(c)}
+${
+  rows.length
+    ? html`<form method="post" action="/thu-loi/phat-lai" class="stack card narrow">${csrfField(c)}
 ${rows.map((r) => html`<input type="hidden" name="ids" value="${r.id}">`)}
 <input type="hidden" name="expected" value="${rows.length}">
 ${reasonField(c.lang, 'replay-reason')}
 <button type="submit">${t(c.lang, 'replay')} (${rows.length})</button></form>`
-  : ''}
-<p><a href="/thu-loi">${t(c.lang, 'back')}</a></p>`);
+    : ''
+}
+<p><a href="/thu-loi">${t(c.lang, 'back')}</a></p>`,
+    );
   });
 
   // Step 2: replay exactly the previewed set, to the consumer that failed; acknowledged ones leave the list.
@@ -117,9 +154,15 @@ ${reasonField(c.lang, 'replay-reason')}
     const op = req.operator!;
     if (!reason) return listPage(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
     if (ids.length === 0 || expected !== ids.length || body.errors.length) {
-      return listPage(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: ${[...body.errors, 'ids'].join(', ')}`));
+      return listPage(
+        req,
+        reply.status(400),
+        flash('error', `${t(req.lang, 'invalidInput')}: ${[...body.errors, 'ids'].join(', ')}`),
+      );
     }
-    const visible = (await store.list({ ids, includeReplayed: false }, MAX_REPLAY)).filter((r) => !r.agency || deps.clients.mayActFor(op.client, r.agency));
+    const visible = (await store.list({ ids, includeReplayed: false }, MAX_REPLAY)).filter(
+      (r) => !r.agency || deps.clients.mayActFor(op.client, r.agency),
+    );
     const actionId = await deps.actions.record({
       clientId: op.client.id,
       action: 'replay-dead-letters',
@@ -128,7 +171,10 @@ ${reasonField(c.lang, 'replay-reason')}
       outcome: 'ok',
       detail: { ids, requested: ids.length },
     });
-    const claimed = await store.claim(visible.map((r) => r.id), actionId);
+    const claimed = await store.claim(
+      visible.map((r) => r.id),
+      actionId,
+    );
     const outcomes = await replayer.replay(claimed, op.apiKey);
     const acked = outcomes.filter((o) => o.acknowledged).map((o) => o.id);
     const refused = outcomes.filter((o) => !o.acknowledged);
@@ -141,7 +187,11 @@ ${reasonField(c.lang, 'replay-reason')}
       target: `action:${actionId}`,
       reason,
       outcome: refused.length === 0 ? 'ok' : acked.length ? 'partial' : 'failed',
-      detail: { acknowledged: acked, notAcknowledged: refused.map((o) => ({ id: o.id, message: o.message })), skipped: ids.length - claimed.length },
+      detail: {
+        acknowledged: acked,
+        notAcknowledged: refused.map((o) => ({ id: o.id, message: o.message })),
+        skipped: ids.length - claimed.length,
+      },
     });
     deps.feed.deadLettersChanged();
     const msg = html`${acked.length ? flash('ok', t(req.lang, 'replayAcked', { n: acked.length })) : ''}${refused.length ? flash('error', `${t(req.lang, 'failed')} (${refused.length}): ${[...new Set(refused.map((o) => o.message))].join('; ')}`) : ''}`;

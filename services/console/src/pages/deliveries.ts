@@ -32,22 +32,40 @@ export function deliveryRoutes(kit: PageKit): void {
     if (maHoSo) where.push(`ma_ho_so = $${args.push(maHoSo)}`);
     const op = req.operator!;
     const rows = (
-      await deps.pool.query<OutcomeRow>(`SELECT ma_ho_so, event_time, summary, status FROM console_event WHERE ${where.join(' AND ')} ORDER BY event_time DESC, "offset" DESC LIMIT 300`, args)
-    ).rows.filter((r) => { const a = agencyOf(r.ma_ho_so); return !a || deps.clients.mayActFor(op.client, a); }).slice(0, 200);
+      await deps.pool.query<OutcomeRow>(
+        `SELECT ma_ho_so, event_time, summary, status FROM console_event WHERE ${where.join(' AND ')} ORDER BY event_time DESC, "offset" DESC LIMIT 300`,
+        args,
+      )
+    ).rows
+      .filter((r) => {
+        const a = agencyOf(r.ma_ho_so);
+        return !a || deps.clients.mayActFor(op.client, a);
+      })
+      .slice(0, 200);
     const stats = (
-      await deps.pool.query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM console_event WHERE topic LIKE '%sync.outcomes.v1' AND event_time > now() - interval '1 hour' GROUP BY status`)
+      await deps.pool.query<{ status: string; n: string }>(
+        `SELECT status, count(*) AS n FROM console_event WHERE topic LIKE '%sync.outcomes.v1' AND event_time > now() - interval '1 hour' GROUP BY status`,
+      )
     ).rows;
     const retrying = [...new Set(rows.filter((r) => r.status === 'retrying').map((r) => r.ma_ho_so))].slice(0, 20);
     const due = new Map<string, string | null>();
     await Promise.all(
       retrying.map(async (m) => {
-        const r = await deps.backends.call<{ due?: string | null; state?: string }>('national-sync', `/v1/dossiers/${encodeURIComponent(m)}/sync`, { key: op.apiKey });
+        const r = await deps.backends.call<{ due?: string | null; state?: string }>(
+          'national-sync',
+          `/v1/dossiers/${encodeURIComponent(m)}/sync`,
+          { key: op.apiKey },
+        );
         if (r.ok && r.body.state === 'retrying') due.set(m, r.body.due ?? null);
       }),
     );
     const total = stats.reduce((s, x) => s + Number(x.n), 0);
     const ok = stats.filter((x) => x.status === 'accepted').reduce((s, x) => s + Number(x.n), 0);
-    return kit.render(req, reply, (c) => t(c.lang, 'deliveries'), (c) => html`
+    return kit.render(
+      req,
+      reply,
+      (c) => t(c.lang, 'deliveries'),
+      (c) => html`
 ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
 <p class="stats">DVCQG · 60′: ${stats.map((s) => html`<a class="chip" href="/gui-dvcqg${qs({ outcome: s.status })}">${s.status} <b>${fmtNumber(Number(s.n), c.lang)}</b></a> `)}
 ${total ? html`· ${fmtNumber((ok / total) * 100, c.lang, 1)} % accepted` : ''}</p>
@@ -55,16 +73,24 @@ ${total ? html`· ${fmtNumber((ok / total) * 100, c.lang, 1)} % accepted` : ''}<
 <div><label for="d-o">${t(c.lang, 'outcome')}</label><select id="d-o" name="outcome"><option value="">—</option>${['accepted', 'retrying', 'rejected', 'dead-lettered', 'skipped-stale'].map((o) => html`<option value="${o}" ${o === outcome ? 'selected' : ''}>${o}</option>`)}</select></div>
 <div><label for="d-m">${t(c.lang, 'maHoSo')}</label><input id="d-m" name="maHoSo" value="${maHoSo ?? ''}" maxlength="100"></div>
 <div class="buttons"><button type="submit">${t(c.lang, 'filter')}</button></div></form>
-${rows.length
-  ? html`<div class="table-wrap"><table data-testid="deliveries"><thead><tr><th scope="col">${t(c.lang, 'time')}</th><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'packet')}</th><th scope="col">${t(c.lang, 'outcome')}</th><th scope="col">${t(c.lang, 'attempts')}</th><th scope="col">${t(c.lang, 'answer')}</th><th scope="col">${t(c.lang, 'nextRetry')}</th>${hasRole(c.operator, 'operator') ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead>
+${
+  rows.length
+    ? html`<div class="table-wrap"><table data-testid="deliveries"><thead><tr><th scope="col">${t(c.lang, 'time')}</th><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'packet')}</th><th scope="col">${t(c.lang, 'outcome')}</th><th scope="col">${t(c.lang, 'attempts')}</th><th scope="col">${t(c.lang, 'answer')}</th><th scope="col">${t(c.lang, 'nextRetry')}</th>${hasRole(c.operator, 'operator') ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead>
 <tbody>${rows.map((r) => {
-      const s = r.summary;
-      return html`<tr class="${r.status === 'accepted' ? '' : 'bad'}"><td>${fmtTime(r.event_time, c.lang)}</td><td><a href="/ho-so/${encodeURIComponent(r.ma_ho_so)}">${r.ma_ho_so}</a></td><td>${String(s.packet ?? '—')}</td>
+        const s = r.summary;
+        return html`<tr class="${r.status === 'accepted' ? '' : 'bad'}"><td>${fmtTime(r.event_time, c.lang)}</td><td><a href="/ho-so/${encodeURIComponent(r.ma_ho_so)}">${r.ma_ho_so}</a></td><td>${String(s.packet ?? '—')}</td>
 <td><span class="badge ${r.status === 'accepted' ? 'ready' : 'down'}">${r.status ?? '—'}</span></td><td class="num">${String(s.attempts ?? '—')}</td>
-<td>${[s.portalErrorCode, s.errorCode, s.portalMessage].filter((x) => x !== undefined).map(String).join(' · ') || '—'}</td>
+<td>${
+          [s.portalErrorCode, s.errorCode, s.portalMessage]
+            .filter((x) => x !== undefined)
+            .map(String)
+            .join(' · ') || '—'
+        }</td>
 <td>${r.status === 'retrying' ? fmtTime(due.get(r.ma_ho_so) ?? null, c.lang) : '—'}</td>
 ${hasRole(c.operator, 'operator') ? html`<td><a href="/ho-so/${encodeURIComponent(r.ma_ho_so)}#ledger-h">${t(c.lang, 'pushNow')}</a></td>` : ''}</tr>`;
-    })}</tbody></table></div>`
-  : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}`);
+      })}</tbody></table></div>`
+    : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+}`,
+    );
   });
 }

@@ -40,7 +40,11 @@ interface OpsDossier {
 export function dossierRoutes(kit: PageKit): void {
   const { deps } = kit;
   const deadLetters = createDeadLetterStore(deps.pool);
-  const replayer = createReplayer({ backends: deps.backends, nationalSyncGroup: deps.nationalSyncGroup, ...(deps.genericReplay ? { generic: deps.genericReplay } : {}) });
+  const replayer = createReplayer({
+    backends: deps.backends,
+    nationalSyncGroup: deps.nationalSyncGroup,
+    ...(deps.genericReplay ? { generic: deps.genericReplay } : {}),
+  });
 
   kit.route('GET', '/ho-so', { roles: READ_ROLES }, async (req, reply) => {
     const q = new InputReader(req.query);
@@ -52,12 +56,29 @@ export function dossierRoutes(kit: PageKit): void {
       from: q.date('from'),
       to: q.date('to'),
     };
-    if (f.maHoSo && MA_HO_SO.test(f.maHoSo) && q.errors.length === 0 && !f.agency && !f.procedure && !f.status && !f.from && !f.to && req.query && (req.query as Record<string, unknown>).go === '1') {
+    if (
+      f.maHoSo &&
+      MA_HO_SO.test(f.maHoSo) &&
+      q.errors.length === 0 &&
+      !f.agency &&
+      !f.procedure &&
+      !f.status &&
+      !f.from &&
+      !f.to &&
+      req.query &&
+      (req.query as Record<string, unknown>).go === '1'
+    ) {
       return reply.redirect(`/ho-so/${encodeURIComponent(f.maHoSo)}`, 303);
     }
     const op = req.operator!;
-    const rows = (await searchDossiers(deps.pool, f, 200)).filter((r) => !r.agency || deps.clients.mayActFor(op.client, r.agency)).slice(0, 100);
-    return kit.render(req, reply, (c) => t(c.lang, 'navDossiers'), (c) => html`
+    const rows = (await searchDossiers(deps.pool, f, 200))
+      .filter((r) => !r.agency || deps.clients.mayActFor(op.client, r.agency))
+      .slice(0, 100);
+    return kit.render(
+      req,
+      reply,
+      (c) => t(c.lang, 'navDossiers'),
+      (c) => html`
 ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
 <form method="get" action="/ho-so" class="filters" role="search" hx-get="/ho-so" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">
   <div><label for="f-ma">${t(c.lang, 'maHoSo')}</label><input id="f-ma" name="maHoSo" value="${f.maHoSo ?? ''}" maxlength="100"></div>
@@ -68,36 +89,61 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
   <div><label for="f-to">${t(c.lang, 'to')}</label><input id="f-to" name="to" type="date" value="${f.to ?? ''}"></div>
   <div class="buttons"><button type="submit">${t(c.lang, 'search')}</button></div>
 </form>
-<div id="results" aria-live="polite">${rows.length
-  ? html`<div class="table-wrap"><table data-testid="dossiers"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'agency')}</th><th scope="col">${t(c.lang, 'procedure')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'owner')}</th><th scope="col">${t(c.lang, 'time')}</th></tr></thead>
+<div id="results" aria-live="polite">${
+        rows.length
+          ? html`<div class="table-wrap"><table data-testid="dossiers"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'agency')}</th><th scope="col">${t(c.lang, 'procedure')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'owner')}</th><th scope="col">${t(c.lang, 'time')}</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr><td><a href="/ho-so/${encodeURIComponent(r.maHoSo ?? '')}">${r.maHoSo}</a></td><td>${r.agency ?? '—'}</td><td>${r.procedure ?? '—'}</td><td>${r.status ?? '—'}</td><td>${maskName(r.owner)}</td><td>${fmtTime(r.time, c.lang)}</td></tr>`)}</tbody></table></div>`
-  : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}</div>`);
+          : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+      }</div>`,
+    );
   });
 
-  async function timelinePage(req: FastifyRequest, reply: FastifyReply, maHoSo: string, opts: { reveal?: boolean; message?: Html } = {}) {
+  async function timelinePage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    maHoSo: string,
+    opts: { reveal?: boolean; message?: Html } = {},
+  ) {
     const op = req.operator!;
     const agency = agencyOf(maHoSo);
     // Another agency's dossier answers as unknown: its existence is not this operator's business.
     if (!agency || !deps.clients.mayActFor(op.client, agency)) return kit.notFound(req, reply);
     const [events, ledger, payments, dls, ops, lookups, payHistory, postal, messages] = await Promise.all([
       eventsOf(deps.pool, maHoSo),
-      deps.backends.call<Record<string, unknown>>('national-sync', `/v1/dossiers/${encodeURIComponent(maHoSo)}/sync`, { key: op.apiKey }),
+      deps.backends.call<Record<string, unknown>>('national-sync', `/v1/dossiers/${encodeURIComponent(maHoSo)}/sync`, {
+        key: op.apiKey,
+      }),
       listPayments(deps.pool, { maHoSo, limit: 50 }),
       deadLetters.list({ maHoSo, includeReplayed: true }, 50),
       deps.backends.call<OpsDossier>('operations', `/v1/dossiers/${encodeURIComponent(maHoSo)}`, { key: op.apiKey }),
       hasRole(op, 'auditor')
-        ? deps.backends.call<{ items?: Record<string, unknown>[] }>('citizen-data', '/v1/audit/search', { key: op.apiKey, body: { MaHoSo: maHoSo, limit: 200 } })
+        ? deps.backends.call<{ items?: Record<string, unknown>[] }>('citizen-data', '/v1/audit/search', {
+            key: op.apiKey,
+            body: { MaHoSo: maHoSo, limit: 200 },
+          })
         : Promise.resolve(undefined),
       paymentHistoryOf(deps.pool, maHoSo),
-      deps.backends.call<{ orders?: PostalOrder[]; history?: PostalHistory[] }>('postal', `/v1/postal/orders/${encodeURIComponent(maHoSo)}`, { key: op.apiKey }),
-      deps.backends.call<{ messages?: LedgerMessage[] }>('notifications', '/v1/notifications', { key: op.apiKey, query: { MaHoSo: maHoSo } }),
+      deps.backends.call<{ orders?: PostalOrder[]; history?: PostalHistory[] }>(
+        'postal',
+        `/v1/postal/orders/${encodeURIComponent(maHoSo)}`,
+        { key: op.apiKey },
+      ),
+      deps.backends.call<{ messages?: LedgerMessage[] }>('notifications', '/v1/notifications', {
+        key: op.apiKey,
+        query: { MaHoSo: maHoSo },
+      }),
     ]);
     // The electronic receipt of each paid payment (notifications issues them after a verified settlement).
     const receipts = await Promise.all(
       (payments ?? [])
         .filter((p) => p.status === 'paid')
         .slice(0, 10)
-        .map(async (p) => ({ p, r: await deps.backends.call<Receipt>('notifications', `/v1/receipts/${encodeURIComponent(p.paymentId)}`, { key: op.apiKey }) })),
+        .map(async (p) => ({
+          p,
+          r: await deps.backends.call<Receipt>('notifications', `/v1/receipts/${encodeURIComponent(p.paymentId)}`, {
+            key: op.apiKey,
+          }),
+        })),
     );
     const lang = req.lang;
     const items: TimelineItem[] = [];
@@ -105,7 +151,8 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
     for (const e of events) {
       if (e.owner) owner = e.owner;
       const s = e.summary;
-      const bad = e.type.startsWith('vn.lienthong.sync.') && /rejected|dead-lettered|retrying/.test(String(s.outcome ?? e.status));
+      const bad =
+        e.type.startsWith('vn.lienthong.sync.') && /rejected|dead-lettered|retrying/.test(String(s.outcome ?? e.status));
       items.push({
         at: e.time,
         source: e.topic.replace(/^.*?((dossier|sync|payment|national)\.)/, '$1'),
@@ -115,7 +162,12 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
       });
     }
     for (const p of payments ?? []) {
-      items.push({ at: p.createdAt, source: 'payments', title: `${t(lang, 'payments')} · ${p.provider} · ${fmtVnd(p.amount, lang)}`, detail: html`<span class="kv"><b>${t(lang, 'status')}</b> <span data-testid="payment-status">${p.status}</span></span> ${p.paidAt ? html`<span class="kv"><b>${t(lang, 'paidAt')}</b> ${fmtTime(p.paidAt, lang)}</span>` : ''} ${p.reviewReason ? html`<span class="kv bad"><b>${t(lang, 'review')}</b> ${p.reviewReason}</span>` : ''}` });
+      items.push({
+        at: p.createdAt,
+        source: 'payments',
+        title: `${t(lang, 'payments')} · ${p.provider} · ${fmtVnd(p.amount, lang)}`,
+        detail: html`<span class="kv"><b>${t(lang, 'status')}</b> <span data-testid="payment-status">${p.status}</span></span> ${p.paidAt ? html`<span class="kv"><b>${t(lang, 'paidAt')}</b> ${fmtTime(p.paidAt, lang)}</span>` : ''} ${p.reviewReason ? html`<span class="kv bad"><b>${t(lang, 'review')}</b> ${p.reviewReason}</span>` : ''}`,
+      });
     }
     // Each payment's history: created, the provider's notifications (IPN) and queries, operator actions.
     for (const h of payHistory ?? []) {
@@ -128,12 +180,24 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
       });
     }
     for (const d of dls) {
-      items.push({ at: d.lastAt, source: d.dlqTopic, title: `${t(lang, 'deadLettered')} · ${d.consumerGroup}`, bad: d.state !== 'replayed', detail: html`<span class="kv"><b>${t(lang, 'errorCode')}</b> ${d.errorCode ?? '—'}</span> <span class="kv"><b>${t(lang, 'reason')}</b> ${d.reason ?? '—'}</span> <span class="kv"><b>${t(lang, 'status')}</b> ${d.state}</span>` });
+      items.push({
+        at: d.lastAt,
+        source: d.dlqTopic,
+        title: `${t(lang, 'deadLettered')} · ${d.consumerGroup}`,
+        bad: d.state !== 'replayed',
+        detail: html`<span class="kv"><b>${t(lang, 'errorCode')}</b> ${d.errorCode ?? '—'}</span> <span class="kv"><b>${t(lang, 'reason')}</b> ${d.reason ?? '—'}</span> <span class="kv"><b>${t(lang, 'status')}</b> ${d.state}</span>`,
+      });
     }
     // operations' read model: deadline notices and apology letters (its own store, GET /v1/dossiers/:MaHoSo).
     const o = ops.ok ? ops.body : undefined;
     for (const n of o?.deadlineNotices ?? []) {
-      items.push({ at: new Date(n.detectedAt), source: 'operations', title: `${t(lang, 'navOverdue')} · ${n.kind}`, bad: /overdue/.test(n.kind), detail: html`<span class="kv"><b>${t(lang, 'dueAt')}</b> ${cell('deadline', n.deadline, lang)}</span>` });
+      items.push({
+        at: new Date(n.detectedAt),
+        source: 'operations',
+        title: `${t(lang, 'navOverdue')} · ${n.kind}`,
+        bad: /overdue/.test(n.kind),
+        detail: html`<span class="kv"><b>${t(lang, 'dueAt')}</b> ${cell('deadline', n.deadline, lang)}</span>`,
+      });
     }
     for (const a of o?.apologies ?? []) {
       items.push({
@@ -195,7 +259,11 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
     items.sort((a, b) => a.at.getTime() - b.at.getTime());
     const reveal = opts.reveal === true;
 
-    return kit.render(req, reply, (c) => `${t(c.lang, 'navDossiers')} ${maHoSo}`, (c) => html`
+    return kit.render(
+      req,
+      reply,
+      (c) => `${t(c.lang, 'navDossiers')} ${maHoSo}`,
+      (c) => html`
 ${opts.message ?? ''}
 <section class="card" aria-label="${maHoSo}">
 <dl class="facts">
@@ -203,9 +271,11 @@ ${opts.message ?? ''}
   ${o ? html`<dt>${t(c.lang, 'dueAt')}</dt><dd>${cell('deadline', o.deadlineAfterSupplement ?? o.deadline ?? o.NgayHenTra, c.lang)}${o.overdueAt ? html` · <span class="bad">${t(c.lang, 'navOverdue')} ${cell('overdueAt', o.overdueAt, c.lang)}</span>` : ''}</dd>` : ''}
   <dt>${t(c.lang, 'owner')}</dt><dd data-testid="owner">${owner ? (reveal ? owner : maskName(owner)) : '—'} ${reveal ? html`<small>(${t(c.lang, 'revealed')})</small>` : ''}</dd>
 </dl>
-${owner && !reveal && hasRole(c.operator, ...REVEAL_ROLES)
-  ? html`<details><summary>${t(c.lang, 'reveal')}</summary><form method="post" action="/ho-so/${encodeURIComponent(maHoSo)}/hien" class="stack">${csrfField(c)}${reasonField(c.lang, 'reveal-reason')}<button type="submit">${t(c.lang, 'reveal')}</button></form></details>`
-  : ''}
+${
+  owner && !reveal && hasRole(c.operator, ...REVEAL_ROLES)
+    ? html`<details><summary>${t(c.lang, 'reveal')}</summary><form method="post" action="/ho-so/${encodeURIComponent(maHoSo)}/hien" class="stack">${csrfField(c)}${reasonField(c.lang, 'reveal-reason')}<button type="submit">${t(c.lang, 'reveal')}</button></form></details>`
+    : ''
+}
 </section>
 <section aria-labelledby="ledger-h"><h2 id="ledger-h">${t(c.lang, 'ledger')}</h2>
 ${ledgerView(c, ledger, maHoSo)}
@@ -215,13 +285,20 @@ ${payments === undefined ? unavailable(c.lang, 'payments') : ''}
 ${ops.ok || (!ops.unavailable && ops.status === 404) ? '' : unavailable(c.lang, 'operations')}
 ${postal.ok || (!postal.unavailable && postal.status === 404) ? '' : unavailable(c.lang, 'postal')}
 ${messages.ok || !messages.unavailable ? '' : unavailable(c.lang, 'notifications')}
-${items.length
-  ? html`<ol class="timeline" data-testid="timeline">${items.map((i) => html`<li class="${i.bad ? 'bad' : ''}"><time>${fmtTime(i.at, c.lang)}</time> <span class="src">${i.source}</span> <strong>${i.title}</strong><div>${i.detail}</div></li>`)}</ol>`
-  : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}
-</section>`);
+${
+  items.length
+    ? html`<ol class="timeline" data-testid="timeline">${items.map((i) => html`<li class="${i.bad ? 'bad' : ''}"><time>${fmtTime(i.at, c.lang)}</time> <span class="src">${i.source}</span> <strong>${i.title}</strong><div>${i.detail}</div></li>`)}</ol>`
+    : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+}
+</section>`,
+    );
   }
 
-  function ledgerView(c: ViewContext, ledger: Awaited<ReturnType<typeof deps.backends.call<Record<string, unknown>>>>, maHoSo: string): Html {
+  function ledgerView(
+    c: ViewContext,
+    ledger: Awaited<ReturnType<typeof deps.backends.call<Record<string, unknown>>>>,
+    maHoSo: string,
+  ): Html {
     const push = hasRole(c.operator, 'operator')
       ? html`<details><summary>${t(c.lang, 'pushNow')}</summary><form method="post" action="/ho-so/${encodeURIComponent(maHoSo)}/day-ngay" class="stack">${csrfField(c)}${reasonField(c.lang, 'push-reason')}<button type="submit">${t(c.lang, 'pushNow')}</button></form></details>`
       : '';
@@ -230,7 +307,8 @@ ${items.length
       return ledger.unavailable ? unavailable(c.lang, 'national-sync') : flash('error', backendMessage(ledger.body, c.lang));
     }
     const l = ledger.body;
-    const v = (k: string) => (l[k] === null || l[k] === undefined ? '—' : typeof l[k] === 'object' ? JSON.stringify(l[k]) : String(l[k]));
+    const v = (k: string) =>
+      l[k] === null || l[k] === undefined ? '—' : typeof l[k] === 'object' ? JSON.stringify(l[k]) : String(l[k]);
     return html`<dl class="facts" data-testid="ledger">
 <dt>${t(c.lang, 'status')}</dt><dd data-testid="sync-state">${v('state')}</dd>
 <dt>${t(c.lang, 'portalHolds')}</dt><dd>${v('portalVersion')} · ${v('portalStatus')} · ${fmtTime(l.portalSyncedAt as string | null, c.lang)}</dd>
@@ -258,7 +336,13 @@ ${items.length
     const body = new InputReader(req.body);
     const reason = body.reason();
     if (!reason) return timelinePage(req, reply.status(400), m, { message: flash('error', t(req.lang, 'reasonRequired')) });
-    await deps.actions.record({ clientId: req.operator!.client.id, action: 'reveal-personal-data', target: `dossier:${m}`, reason, outcome: 'ok' });
+    await deps.actions.record({
+      clientId: req.operator!.client.id,
+      action: 'reveal-personal-data',
+      target: `dossier:${m}`,
+      reason,
+      outcome: 'ok',
+    });
     return timelinePage(req, reply, m, { reveal: true, message: flash('ok', t(req.lang, 'revealed')) });
   });
 
@@ -271,7 +355,16 @@ ${items.length
     const agency = agencyOf(m);
     if (!agency || !deps.clients.mayActFor(req.operator!.client, agency)) return kit.notFound(req, reply);
     const r = await replayer.pushNow(m, req.operator!.apiKey);
-    await deps.actions.record({ clientId: req.operator!.client.id, action: 'push-now', target: `dossier:${m}`, reason, outcome: r.ok ? 'ok' : 'failed', detail: { result: r.message } });
-    return timelinePage(req, r.ok ? reply : reply.status(502), m, { message: r.ok ? flash('ok', t(req.lang, 'done')) : flash('error', `${t(req.lang, 'failed')}: ${r.message}`) });
+    await deps.actions.record({
+      clientId: req.operator!.client.id,
+      action: 'push-now',
+      target: `dossier:${m}`,
+      reason,
+      outcome: r.ok ? 'ok' : 'failed',
+      detail: { result: r.message },
+    });
+    return timelinePage(req, r.ok ? reply : reply.status(502), m, {
+      message: r.ok ? flash('ok', t(req.lang, 'done')) : flash('error', `${t(req.lang, 'failed')}: ${r.message}`),
+    });
   });
 }

@@ -2,7 +2,10 @@ import { html, type Html } from '../lib/html.js';
 import { fmtNationalTime, fmtNumber, fmtTime, type Lang } from '../lib/i18n.js';
 
 /** The first array of objects in a service's answer (`items`, `entries`, `indicators`, … or the body itself). */
-export function rowsOf(body: unknown, keys: string[] = ['items', 'entries', 'indicators', 'dossiers', 'rows', 'results', 'data']): Record<string, unknown>[] {
+export function rowsOf(
+  body: unknown,
+  keys: string[] = ['items', 'entries', 'indicators', 'dossiers', 'rows', 'results', 'data'],
+): Record<string, unknown>[] {
   if (Array.isArray(body)) return body.filter((x) => x && typeof x === 'object') as Record<string, unknown>[];
   if (body && typeof body === 'object') {
     for (const k of keys) {
@@ -28,9 +31,15 @@ export function cell(k: string, v: unknown, lang: Lang): Html | string {
 }
 
 /** A table of a service's rows, columns in the order the first row gives them (at most `max`). */
-export function genericTable(rows: Record<string, unknown>[], lang: Lang, opts: { testid: string; max?: number; link?: (r: Record<string, unknown>) => string | undefined; hide?: string[] }): Html {
+export function genericTable(
+  rows: Record<string, unknown>[],
+  lang: Lang,
+  opts: { testid: string; max?: number; link?: (r: Record<string, unknown>) => string | undefined; hide?: string[] },
+): Html {
   if (!rows.length) return html``;
-  const cols = [...new Set(rows.slice(0, 20).flatMap((r) => Object.keys(r)))].filter((c) => !(opts.hide ?? []).includes(c)).slice(0, opts.max ?? 10);
+  const cols = [...new Set(rows.slice(0, 20).flatMap((r) => Object.keys(r)))]
+    .filter((c) => !(opts.hide ?? []).includes(c))
+    .slice(0, opts.max ?? 10);
   return html`<div class="table-wrap"><table data-testid="${opts.testid}"><thead><tr>${cols.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
 <tbody>${rows.slice(0, 500).map((r) => {
     const href = opts.link?.(r);

@@ -57,22 +57,38 @@ export function inboundRoutes(kit: PageKit): void {
     const kind = q.str('kind', { max: 20, pattern: new RegExp(`^(${KINDS.join('|')})$`) });
     const op = req.operator!;
     const [unrouted, questions] = await Promise.all([
-      deps.backends.call<{ packets?: InboundPacket[] }>('inbound', '/v1/inbound/packets', { key: op.apiKey, query: { routed: 'false', ...(kind ? { kind } : {}), limit: '500' } }),
+      deps.backends.call<{ packets?: InboundPacket[] }>('inbound', '/v1/inbound/packets', {
+        key: op.apiKey,
+        query: { routed: 'false', ...(kind ? { kind } : {}), limit: '500' },
+      }),
       // inbound's list filters by the portal's call kinds only (question is not one): questions are picked
       // from its newest packets.
-      deps.backends.call<{ packets?: InboundPacket[] }>('inbound', '/v1/inbound/packets', { key: op.apiKey, query: { limit: '500' } }),
+      deps.backends.call<{ packets?: InboundPacket[] }>('inbound', '/v1/inbound/packets', {
+        key: op.apiKey,
+        query: { limit: '500' },
+      }),
     ]);
-    const qs0 = (questions.ok && Array.isArray(questions.body?.packets) ? questions.body.packets : []).filter((p) => p.kind === 'question').slice(0, MAX_QUESTIONS);
+    const qs0 = (questions.ok && Array.isArray(questions.body?.packets) ? questions.body.packets : [])
+      .filter((p) => p.kind === 'question')
+      .slice(0, MAX_QUESTIONS);
     // One answer look-up per question shown (at most MAX_QUESTIONS, in parallel, each with the backends' timeout).
     const answers = new Map<string, BackendResult<QaAnswer>>();
     await Promise.all(
       qs0.map(async (p) => {
         const id = p.ref_key.replace(/^question:/, '');
-        if (HOIDAP_ID.test(id)) answers.set(p.ref_key, await deps.backends.call<QaAnswer>('inbound', `/v1/qa/answers/${encodeURIComponent(id)}`, { key: op.apiKey }));
+        if (HOIDAP_ID.test(id))
+          answers.set(
+            p.ref_key,
+            await deps.backends.call<QaAnswer>('inbound', `/v1/qa/answers/${encodeURIComponent(id)}`, { key: op.apiKey }),
+          );
       }),
     );
     const canAct = hasRole(op, 'operator');
-    return kit.render(req, reply, (c) => t(c.lang, 'inbound'), (c) => html`
+    return kit.render(
+      req,
+      reply,
+      (c) => t(c.lang, 'inbound'),
+      (c) => html`
 ${message ?? ''}
 ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
 ${!unrouted.ok && unrouted.unavailable ? unavailable(c.lang, 'inbound') : ''}
@@ -82,28 +98,35 @@ ${!unrouted.ok && unrouted.unavailable ? unavailable(c.lang, 'inbound') : ''}
 ${unrouted.ok ? packetsTable(c, unrouted.body?.packets ?? [], canAct) : unrouted.unavailable ? '' : flash('error', backendMessage(unrouted.body, c.lang))}
 </section>
 <section aria-labelledby="qa-h"><h2 id="qa-h">${t(c.lang, 'questions')}</h2>
-${questions.ok
-  ? qs0.length
-    ? html`<div class="table-wrap"><table data-testid="questions"><thead><tr><th scope="col">HOIDAPID</th><th scope="col">${t(c.lang, 'agency')}</th><th scope="col">${t(c.lang, 'receivedAt')}</th><th scope="col">${t(c.lang, 'answerState')}</th><th scope="col">${t(c.lang, 'attempts')}</th><th scope="col">${t(c.lang, 'lastError')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead><tbody>
+${
+  questions.ok
+    ? qs0.length
+      ? html`<div class="table-wrap"><table data-testid="questions"><thead><tr><th scope="col">HOIDAPID</th><th scope="col">${t(c.lang, 'agency')}</th><th scope="col">${t(c.lang, 'receivedAt')}</th><th scope="col">${t(c.lang, 'answerState')}</th><th scope="col">${t(c.lang, 'attempts')}</th><th scope="col">${t(c.lang, 'lastError')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead><tbody>
 ${qs0.map((p) => questionRow(c, p, answers.get(p.ref_key), canAct))}</tbody></table></div>`
-    : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
-  : questions.unavailable
-    ? ''
-    : flash('error', backendMessage(questions.body, c.lang))}
-</section>`);
+      : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+    : questions.unavailable
+      ? ''
+      : flash('error', backendMessage(questions.body, c.lang))
+}
+</section>`,
+    );
   }
 
   function packetsTable(c: ViewContext, packets: InboundPacket[], canAct: boolean): Html {
     if (!packets.length) return html`<p class="muted" data-testid="no-unrouted">${t(c.lang, 'noResults')}</p>`;
     return html`<p>${t(c.lang, 'total')}: <b data-testid="unrouted-total">${fmtNumber(packets.length, c.lang)}</b></p>
 <div class="table-wrap"><table data-testid="unrouted"><thead><tr><th scope="col">${t(c.lang, 'receivedAt')}</th><th scope="col">${t(c.lang, 'kind')}</th><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'agency')}</th><th scope="col">${t(c.lang, 'refKey')}</th><th scope="col">${t(c.lang, 'attempts')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead><tbody>
-${packets.map((p, i) => html`<tr data-ref="${p.ref_key}"><td>${fmtTime(p.received_at, c.lang)}</td><td>${p.kind}</td>
+${packets.map(
+  (p, i) => html`<tr data-ref="${p.ref_key}"><td>${fmtTime(p.received_at, c.lang)}</td><td>${p.kind}</td>
 <td>${p.kind !== 'question' && MA_HO_SO.test(p.ma_ho_so) ? html`<a href="/ho-so/${encodeURIComponent(p.ma_ho_so)}#tl-h">${p.ma_ho_so}</a>` : p.ma_ho_so}</td><td>${p.agency ?? '—'}</td><td><code>${p.ref_key.slice(0, 120)}</code></td><td class="num">${fmtNumber(p.attempts, c.lang)}</td>
-${canAct
-  ? html`<td><details><summary>${t(c.lang, 'route')}</summary><form method="post" action="/lien-thong-den/dinh-tuyen" class="stack">${csrfField(c)}<input type="hidden" name="refKey" value="${p.ref_key}">
+${
+  canAct
+    ? html`<td><details><summary>${t(c.lang, 'route')}</summary><form method="post" action="/lien-thong-den/dinh-tuyen" class="stack">${csrfField(c)}<input type="hidden" name="refKey" value="${p.ref_key}">
 <label for="ra-${i}">${t(c.lang, 'routeAgency')}</label><input id="ra-${i}" name="agency" maxlength="40" value="" pattern="[A-Za-z0-9.]{1,40}">
 ${reasonField(c.lang, `rr-${i}`)}<button type="submit">${t(c.lang, 'route')}</button></form></details></td>`
-  : ''}</tr>`)}</tbody></table></div>`;
+    : ''
+}</tr>`,
+)}</tbody></table></div>`;
   }
 
   function questionRow(c: ViewContext, p: InboundPacket, a: BackendResult<QaAnswer> | undefined, canAct: boolean): Html {
@@ -113,11 +136,15 @@ ${reasonField(c.lang, `rr-${i}`)}<button type="submit">${t(c.lang, 'route')}</bu
     return html`<tr data-question="${id}"><td>${id}</td><td>${p.agency ?? '—'}</td><td>${fmtTime(p.received_at, c.lang)}</td>
 <td><span class="badge ${answered?.state === 'pushed' ? 'ready' : answered?.state === 'refused' ? 'down' : 'not-ready'}" data-testid="answer-${id}">${state}</span>${answered?.pushed_at ? html` <small>${fmtTime(answered.pushed_at, c.lang)}</small>` : ''}</td>
 <td class="num">${answered ? fmtNumber(answered.attempts, c.lang) : '—'}</td><td>${answered?.last_error ?? '—'}</td>
-${canAct
-  ? html`<td>${answered && answered.state !== 'pushed' && HOIDAP_ID.test(id)
-      ? html`<details><summary>${t(c.lang, 'pushAgain')}</summary><form method="post" action="/lien-thong-den/hoi-dap/${encodeURIComponent(id)}/day-lai" class="stack">${csrfField(c)}${reasonField(c.lang, `qa-${id}`)}<button type="submit">${t(c.lang, 'pushAgain')}</button></form></details>`
-      : ''}</td>`
-  : ''}</tr>`;
+${
+  canAct
+    ? html`<td>${
+        answered && answered.state !== 'pushed' && HOIDAP_ID.test(id)
+          ? html`<details><summary>${t(c.lang, 'pushAgain')}</summary><form method="post" action="/lien-thong-den/hoi-dap/${encodeURIComponent(id)}/day-lai" class="stack">${csrfField(c)}${reasonField(c.lang, `qa-${id}`)}<button type="submit">${t(c.lang, 'pushAgain')}</button></form></details>`
+          : ''
+      }</td>`
+    : ''
+}</tr>`;
   }
 
   function answerState(lang: Lang, a: BackendResult<QaAnswer> | undefined): string {
@@ -135,19 +162,32 @@ ${canAct
     const agency = body.str('agency', { max: 40, pattern: AGENCY });
     const reason = body.reason();
     if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
-    if (!refKey || body.errors.length) return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: ${body.errors.join(', ')}`));
+    if (!refKey || body.errors.length)
+      return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: ${body.errors.join(', ')}`));
     const op = req.operator!;
     // inbound checks the operator's scope on the agency routed to and on the packet's own agency.
-    const r = await deps.backends.call<{ agency?: string; queued?: number }>('inbound', '/v1/inbound/packets/route', { key: op.apiKey, body: { refKey, reason, ...(agency ? { agency } : {}) } });
+    const r = await deps.backends.call<{ agency?: string; queued?: number }>('inbound', '/v1/inbound/packets/route', {
+      key: op.apiKey,
+      body: { refKey, reason, ...(agency ? { agency } : {}) },
+    });
     await deps.actions.record({
       clientId: op.client.id,
       action: 'inbound-route',
       target: `inbound:${refKey}`,
       reason,
       outcome: outcomeOf(r),
-      detail: { status: r.status ?? null, ...(agency ? { agency } : {}), ...(r.ok ? { queued: r.body?.queued ?? null, routedTo: r.body?.agency ?? null } : {}) },
+      detail: {
+        status: r.status ?? null,
+        ...(agency ? { agency } : {}),
+        ...(r.ok ? { queued: r.body?.queued ?? null, routedTo: r.body?.agency ?? null } : {}),
+      },
     });
-    if (r.ok) return page(req, reply, flash('ok', t(req.lang, 'routedTo', { agency: String(r.body?.agency ?? agency ?? '—'), n: Number(r.body?.queued ?? 0) })));
+    if (r.ok)
+      return page(
+        req,
+        reply,
+        flash('ok', t(req.lang, 'routedTo', { agency: String(r.body?.agency ?? agency ?? '—'), n: Number(r.body?.queued ?? 0) })),
+      );
     const f = failureOf(r, req.lang, t(req.lang, 'serviceUnavailable'));
     return page(req, reply.status(f.status), flash('error', `${t(req.lang, 'failed')}: ${f.message}`));
   });
@@ -158,8 +198,18 @@ ${canAct
     const reason = new InputReader(req.body).reason();
     if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
     const op = req.operator!;
-    const r = await deps.backends.call('inbound', `/v1/qa/answers/${encodeURIComponent(id)}/push`, { key: op.apiKey, body: { reason } });
-    await deps.actions.record({ clientId: op.client.id, action: 'qa-answer-push', target: `question:${id}`, reason, outcome: outcomeOf(r), detail: { status: r.status ?? null } });
+    const r = await deps.backends.call('inbound', `/v1/qa/answers/${encodeURIComponent(id)}/push`, {
+      key: op.apiKey,
+      body: { reason },
+    });
+    await deps.actions.record({
+      clientId: op.client.id,
+      action: 'qa-answer-push',
+      target: `question:${id}`,
+      reason,
+      outcome: outcomeOf(r),
+      detail: { status: r.status ?? null },
+    });
     if (r.ok) return page(req, reply, flash('ok', t(req.lang, 'done')));
     const f = failureOf(r, req.lang, t(req.lang, 'serviceUnavailable'));
     return page(req, reply.status(f.status), flash('error', `${t(req.lang, 'failed')}: ${f.message}`));

@@ -56,7 +56,8 @@ function currentMonth(): string {
   return new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7);
 }
 
-const pct = (v: number | null, lang: Lang, unit?: string) => (v === null ? 'N/A' : `${fmtNumber(v, lang, 2)}${unit ? ` ${unit}` : ' %'}`);
+const pct = (v: number | null, lang: Lang, unit?: string) =>
+  v === null ? 'N/A' : `${fmtNumber(v, lang, 2)}${unit ? ` ${unit}` : ' %'}`;
 
 function delta(now: number | null, before: number | null | undefined, lang: Lang): Html {
   if (now === null || before === null || before === undefined) return html`<span class="muted">—</span>`;
@@ -86,13 +87,25 @@ export function indicatorRoutes(kit: PageKit): void {
     const range = periodRange(period);
     const [now, before] = agency
       ? await Promise.all([
-          deps.backends.call<{ indicators?: Figure[]; computedAt?: string }>('operations', '/v1/indicators', { key: op.apiKey, query: { agency, from: range.from, to: range.to } }),
-          deps.backends.call<{ indicators?: Figure[] }>('operations', '/v1/indicators', { key: op.apiKey, query: { agency, from: range.prevFrom, to: range.prevTo } }),
+          deps.backends.call<{ indicators?: Figure[]; computedAt?: string }>('operations', '/v1/indicators', {
+            key: op.apiKey,
+            query: { agency, from: range.from, to: range.to },
+          }),
+          deps.backends.call<{ indicators?: Figure[] }>('operations', '/v1/indicators', {
+            key: op.apiKey,
+            query: { agency, from: range.prevFrom, to: range.prevTo },
+          }),
         ])
       : [undefined, undefined];
     const figures = now?.ok ? (now.body.indicators ?? []) : [];
     const prev = new Map((before?.ok ? (before.body.indicators ?? []) : []).map((f) => [f.id, f]));
-    const chart = figures.filter((f) => f.score !== null || prev.get(f.id)?.score != null).map((f) => ({ id: f.id, [period]: f.score, [req.lang === 'en' ? 'previous' : 'kỳ trước']: prev.get(f.id)?.score ?? null }));
+    const chart = figures
+      .filter((f) => f.score !== null || prev.get(f.id)?.score != null)
+      .map((f) => ({
+        id: f.id,
+        [period]: f.score,
+        [req.lang === 'en' ? 'previous' : 'kỳ trước']: prev.get(f.id)?.score ?? null,
+      }));
     const groups = [...new Set(figures.map((f) => f.id.split('.')[0]!))].sort();
     return kit.render(
       req,
@@ -105,24 +118,30 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
 <div><label for="i-p">${t(c.lang, 'period')} (2026-11 · 2026-Q4 · 2026-H2 · 2026)</label><input id="i-p" name="period" value="${period}" maxlength="10"></div>
 <div class="buttons"><button type="submit">${t(c.lang, 'filter')}</button></div></form>
 <p>${seen.map((a) => html`<a class="chip${a.agency === agency ? ' on' : ''}" href="/chi-so-766${qs({ agency: a.agency, period })}">${a.agency}</a> `)}</p>
-${!agency
-  ? html`<p class="muted">${t(c.lang, 'noResults')}</p>`
-  : now && !now.ok
-    ? now.unavailable
-      ? unavailable(c.lang, 'operations')
-      : flash('error', backendMessage(now.body, c.lang))
-    : html`<p class="muted">${agency} · ${range.from} → ${range.to} · ${t(c.lang, 'change')}: ${range.prevFrom} → ${range.prevTo}</p>
+${
+  !agency
+    ? html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+    : now && !now.ok
+      ? now.unavailable
+        ? unavailable(c.lang, 'operations')
+        : flash('error', backendMessage(now.body, c.lang))
+      : html`<p class="muted">${agency} · ${range.from} → ${range.to} · ${t(c.lang, 'change')}: ${range.prevFrom} → ${range.prevTo}</p>
 ${chart.length ? html`<div class="chart" data-chart="${JSON.stringify(chart)}" role="img" aria-label="${t(c.lang, 'score')}: ${chart.map((x) => `${x.id} ${x[period]}`).join(', ')}"></div>` : ''}
 ${groups.map(
   (g) => html`<h2>${g}. ${GROUPS[g] ? GROUPS[g]![c.lang === 'en' ? 1 : 0] : ''}</h2>
 <div class="table-wrap"><table data-testid="indicators"><thead><tr><th scope="col">#</th><th scope="col">${t(c.lang, 'navIndicators')}</th><th scope="col">${t(c.lang, 'numerator')}</th><th scope="col">${t(c.lang, 'denominator')}</th><th scope="col">%</th><th scope="col">${t(c.lang, 'score')} (0–100)</th><th scope="col">${t(c.lang, 'change')}</th></tr></thead>
-<tbody>${figures.filter((f) => f.id.split('.')[0] === g).map((f) => {
-    const link = (set: 'numerator' | 'denominator', v: number | null) =>
-      f.lists && ID.test(f.id) && v !== null ? html`<a href="/chi-so-766/chi-tiet${qs({ id: f.id, agency, from: range.from, to: range.to, set })}">${fmtNumber(v, c.lang)}</a>` : fmtNumber(v, c.lang);
-    return html`<tr data-indicator="${f.id}"><td>${f.id}</td><td>${c.lang === 'en' ? f.name : f.nameVi}${f.inferred?.length ? html` <small class="muted" title="${f.inferred.join(' ')}">(${t(c.lang, 'inferred')})</small>` : ''}</td>
+<tbody>${figures
+    .filter((f) => f.id.split('.')[0] === g)
+    .map((f) => {
+      const link = (set: 'numerator' | 'denominator', v: number | null) =>
+        f.lists && ID.test(f.id) && v !== null
+          ? html`<a href="/chi-so-766/chi-tiet${qs({ id: f.id, agency, from: range.from, to: range.to, set })}">${fmtNumber(v, c.lang)}</a>`
+          : fmtNumber(v, c.lang);
+      return html`<tr data-indicator="${f.id}"><td>${f.id}</td><td>${c.lang === 'en' ? f.name : f.nameVi}${f.inferred?.length ? html` <small class="muted" title="${f.inferred.join(' ')}">(${t(c.lang, 'inferred')})</small>` : ''}</td>
 <td class="num">${link('numerator', f.numerator)}</td><td class="num">${link('denominator', f.denominator)}</td><td class="num">${pct(f.rate, c.lang, f.unit)}</td><td class="num">${f.score === null ? 'N/A' : fmtNumber(f.score, c.lang, 2)}</td><td class="num">${delta(f.score, prev.get(f.id)?.score, c.lang)}</td></tr>`;
-  })}</tbody></table></div>`,
-)}`}`,
+    })}</tbody></table></div>`,
+)}`
+}`,
       { scripts: ['/assets/uPlot.iife.min.js', '/assets/charts.js'] },
     );
   });
@@ -136,23 +155,39 @@ ${groups.map(
     const set = q.str('set', { max: 12, pattern: /^(numerator|denominator)$/ }) ?? 'numerator';
     const page = q.int('page', 1, 100_000) ?? 1;
     if (!id || !agency) return kit.notFound(req, reply);
-    const r = await deps.backends.call<{ total?: number; items?: unknown[] }>('operations', `/v1/indicators/${encodeURIComponent(id)}/dossiers`, {
-      key: req.operator!.apiKey,
-      query: { agency, from, to, set, page: String(page), pageSize: '100' },
-    });
+    const r = await deps.backends.call<{ total?: number; items?: unknown[] }>(
+      'operations',
+      `/v1/indicators/${encodeURIComponent(id)}/dossiers`,
+      {
+        key: req.operator!.apiKey,
+        query: { agency, from, to, set, page: String(page), pageSize: '100' },
+      },
+    );
     const rows = r.ok ? rowsOf(r.body) : [];
     const maOf = (x: Record<string, unknown>) => (typeof x.MaHoSo === 'string' ? x.MaHoSo : undefined);
-    return kit.render(req, reply, (c) => `${t(c.lang, 'navIndicators')} ${id} · ${t(c.lang, set === 'numerator' ? 'numerator' : 'denominator')}`, (c) => html`
+    return kit.render(
+      req,
+      reply,
+      (c) => `${t(c.lang, 'navIndicators')} ${id} · ${t(c.lang, set === 'numerator' ? 'numerator' : 'denominator')}`,
+      (c) => html`
 <p>${(['numerator', 'denominator'] as const).map((s) => html`<a class="chip${s === set ? ' on' : ''}" href="/chi-so-766/chi-tiet${qs({ id, agency, from, to, set: s })}">${t(c.lang, s)}</a> `)}
 ${r.ok ? html`<span class="muted">${t(c.lang, 'total')}: <b data-testid="drill-total">${fmtNumber(r.body.total ?? rows.length, c.lang)}</b></span>` : ''}</p>
-${r.ok
-  ? rows.length
-    ? genericTable(rows, c.lang, { testid: 'indicator-dossiers', max: 10, hide: ['ChuHoSo', 'owner', 'SoDienThoai', 'Email'], link: (x) => (maOf(x) ? `/ho-so/${encodeURIComponent(maOf(x)!)}` : undefined) })
-    : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
-  : r.unavailable
-    ? unavailable(c.lang, 'operations')
-    : flash('error', backendMessage(r.body, c.lang))}
+${
+  r.ok
+    ? rows.length
+      ? genericTable(rows, c.lang, {
+          testid: 'indicator-dossiers',
+          max: 10,
+          hide: ['ChuHoSo', 'owner', 'SoDienThoai', 'Email'],
+          link: (x) => (maOf(x) ? `/ho-so/${encodeURIComponent(maOf(x)!)}` : undefined),
+        })
+      : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+    : r.unavailable
+      ? unavailable(c.lang, 'operations')
+      : flash('error', backendMessage(r.body, c.lang))
+}
 ${r.ok && (r.body.total ?? 0) > page * 100 ? html`<p><a href="/chi-so-766/chi-tiet${qs({ id, agency, from, to, set, page: page + 1 })}">→ ${page + 1}</a></p>` : ''}
-<p><a href="/chi-so-766${qs({ agency })}">${t(c.lang, 'back')}</a></p>`);
+<p><a href="/chi-so-766${qs({ agency })}">${t(c.lang, 'back')}</a></p>`,
+    );
   });
 }

@@ -70,7 +70,14 @@ interface Delivery {
   lastError: string | null;
   createdAt: string;
   deliveredAt: string | null;
-  attemptsLog?: { attempt: number; startedAt: string; durationMs: number; statusCode: number | null; error: string | null; responseExcerpt: string | null }[];
+  attemptsLog?: {
+    attempt: number;
+    startedAt: string;
+    durationMs: number;
+    statusCode: number | null;
+    error: string | null;
+    responseExcerpt: string | null;
+  }[];
 }
 
 /** The services that serve packages/webhooks' routes (`/v1/webhooks/...`). */
@@ -86,7 +93,9 @@ function ledgerTable(c: ViewContext, messages: LedgerMessage[]): Html {
   if (!messages.length) return html`<p class="muted" data-testid="no-messages">${t(c.lang, 'noResults')}</p>`;
   return html`<div class="table-wrap"><table data-testid="messages"><thead><tr><th scope="col">${t(c.lang, 'created')}</th><th scope="col">${t(c.lang, 'kind')}</th><th scope="col">${t(c.lang, 'channel')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'reason')}</th><th scope="col">${t(c.lang, 'attempts')}</th><th scope="col">${t(c.lang, 'phone')}</th><th scope="col">${t(c.lang, 'time')}</th></tr></thead><tbody>
 ${messages.map(
-  (m) => html`<tr class="${messageBad(m.status) ? 'bad' : ''}"><td>${fmtTime(m.createdAt, c.lang)}</td><td>${m.kind}</td><td>${m.channel}${m.fallbackOf ? html` <small>(fallback)</small>` : ''}</td>
+  (
+    m,
+  ) => html`<tr class="${messageBad(m.status) ? 'bad' : ''}"><td>${fmtTime(m.createdAt, c.lang)}</td><td>${m.kind}</td><td>${m.channel}${m.fallbackOf ? html` <small>(fallback)</small>` : ''}</td>
 <td><span class="badge ${m.status === 'delivered' || m.status === 'sent' ? 'ready' : m.status === 'failed' ? 'down' : 'not-ready'}">${m.status}</span></td><td>${m.reason ?? '—'}</td><td class="num">${fmtNumber(m.attempts, c.lang)}</td>
 <td><code>${m.phone}</code></td><td>${fmtTime(m.deliveredAt ?? m.sentAt, c.lang)}</td></tr>`,
 )}</tbody></table></div>`;
@@ -115,10 +124,27 @@ export function notificationRoutes(kit: PageKit): void {
     const op = req.operator!;
     const key = op.apiKey;
     const [ledger, receipt, subs, deliveries, delivery] = await Promise.all([
-      maHoSo ? deps.backends.call<{ messages?: LedgerMessage[] }>('notifications', '/v1/notifications', { key, query: { MaHoSo: maHoSo } }) : undefined,
-      paymentId ? deps.backends.call<Receipt>('notifications', `/v1/receipts/${encodeURIComponent(paymentId)}`, { key }) : undefined,
-      Promise.all(WEBHOOK_SERVICES.map(async (s) => [s, await deps.backends.call<{ subscriptions?: Subscription[] }>(s, '/v1/webhooks/subscriptions', { key })] as const)),
-      svc && sub ? deps.backends.call<{ deliveries?: Delivery[] }>(svc, `/v1/webhooks/subscriptions/${sub}/deliveries`, { key, query: { limit: '200', ...(status ? { status } : {}) } }) : undefined,
+      maHoSo
+        ? deps.backends.call<{ messages?: LedgerMessage[] }>('notifications', '/v1/notifications', {
+            key,
+            query: { MaHoSo: maHoSo },
+          })
+        : undefined,
+      paymentId
+        ? deps.backends.call<Receipt>('notifications', `/v1/receipts/${encodeURIComponent(paymentId)}`, { key })
+        : undefined,
+      Promise.all(
+        WEBHOOK_SERVICES.map(
+          async (s) =>
+            [s, await deps.backends.call<{ subscriptions?: Subscription[] }>(s, '/v1/webhooks/subscriptions', { key })] as const,
+        ),
+      ),
+      svc && sub
+        ? deps.backends.call<{ deliveries?: Delivery[] }>(svc, `/v1/webhooks/subscriptions/${sub}/deliveries`, {
+            key,
+            query: { limit: '200', ...(status ? { status } : {}) },
+          })
+        : undefined,
       svc && deliveryId ? deps.backends.call<Delivery>(svc, `/v1/webhooks/deliveries/${deliveryId}`, { key }) : undefined,
     ]);
     const merged = new Map<string, { s: Subscription; servedBy: WebhookService[] }>();
@@ -130,7 +156,11 @@ export function notificationRoutes(kit: PageKit): void {
       }
     }
     const canAct = hasRole(op, 'operator');
-    return kit.render(req, reply, (c) => t(c.lang, 'notifications'), (c) => html`
+    return kit.render(
+      req,
+      reply,
+      (c) => t(c.lang, 'notifications'),
+      (c) => html`
 ${message ?? ''}
 ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
 <section aria-labelledby="ledger-h"><h2 id="ledger-h">${t(c.lang, 'ledgerOfDossier')}</h2>
@@ -143,18 +173,24 @@ ${receipt === undefined ? '' : receipt.ok ? receiptFacts(c, receipt.body) : rece
 </section>
 <section aria-labelledby="subs-h"><h2 id="subs-h">${t(c.lang, 'subscriptions')}</h2>
 ${subs.map(([s, r]) => (r.ok ? '' : r.unavailable ? unavailable(c.lang, s) : flash('error', `${s}: ${backendMessage(r.body, c.lang)}`)))}
-${merged.size
-  ? html`<div class="table-wrap"><table data-testid="subscriptions"><thead><tr><th scope="col">${t(c.lang, 'subscription')}</th><th scope="col">client</th><th scope="col">URL</th><th scope="col">${t(c.lang, 'eventTypes')}</th><th scope="col">${t(c.lang, 'agency')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'servedBy')}</th></tr></thead><tbody>
+${
+  merged.size
+    ? html`<div class="table-wrap"><table data-testid="subscriptions"><thead><tr><th scope="col">${t(c.lang, 'subscription')}</th><th scope="col">client</th><th scope="col">URL</th><th scope="col">${t(c.lang, 'eventTypes')}</th><th scope="col">${t(c.lang, 'agency')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'servedBy')}</th></tr></thead><tbody>
 ${[...merged.values()].map(
-  ({ s, servedBy }) => html`<tr${s.id === sub ? html` class="on"` : ''}><td><a href="/thong-bao${qs({ svc: servedBy[0], sub: s.id })}#deliveries-h">${s.description ?? s.id.slice(0, 8)}</a></td><td>${s.clientId}</td><td><code>${s.url.slice(0, 200)}</code></td>
+  ({
+    s,
+    servedBy,
+  }) => html`<tr${s.id === sub ? html` class="on"` : ''}><td><a href="/thong-bao${qs({ svc: servedBy[0], sub: s.id })}#deliveries-h">${s.description ?? s.id.slice(0, 8)}</a></td><td>${s.clientId}</td><td><code>${s.url.slice(0, 200)}</code></td>
 <td>${s.eventTypes.join(', ')}</td><td>${s.agencies.join(', ')}</td><td>${s.active ? '✓' : '✗'}</td><td>${servedBy.join(', ')}</td></tr>`,
 )}</tbody></table></div>`
-  : subs.some(([, r]) => r.ok)
-    ? html`<p class="muted">${t(c.lang, 'noResults')}</p>`
-    : ''}
+    : subs.some(([, r]) => r.ok)
+      ? html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+      : ''
+}
 </section>
 ${svc && sub && deliveries ? deliveriesView(c, svc, sub, status, deliveries, canAct) : ''}
-${svc && delivery ? deliveryView(c, svc, delivery, canAct) : ''}`);
+${svc && delivery ? deliveryView(c, svc, delivery, canAct) : ''}`,
+    );
   }
 
   function receiptFacts(c: ViewContext, r: Receipt): Html {
@@ -165,24 +201,35 @@ ${svc && delivery ? deliveryView(c, svc, delivery, canAct) : ''}`);
 <dt>${t(c.lang, 'time')}</dt><dd>${fmtTime(r.issuedAt ?? r.createdAt, c.lang)}</dd></dl>`;
   }
 
-  function deliveriesView(c: ViewContext, svc: WebhookService, sub: string, status: string | undefined, r: BackendResult<{ deliveries?: Delivery[] }>, canAct: boolean): Html {
+  function deliveriesView(
+    c: ViewContext,
+    svc: WebhookService,
+    sub: string,
+    status: string | undefined,
+    r: BackendResult<{ deliveries?: Delivery[] }>,
+    canAct: boolean,
+  ): Html {
     const rows = r.ok && Array.isArray(r.body?.deliveries) ? r.body.deliveries : [];
     return html`<section aria-labelledby="deliveries-h"><h2 id="deliveries-h">${t(c.lang, 'webhookDeliveries')}</h2>
 <p>${['', 'pending', 'delivered', 'failed'].map((s) => html`<a class="chip${(status ?? '') === s ? ' on' : ''}" href="/thong-bao${qs({ svc, sub, status: s })}#deliveries-h">${s || t(c.lang, 'total')}</a> `)}</p>
-${!r.ok
-  ? r.unavailable
-    ? unavailable(c.lang, svc)
-    : flash('error', backendMessage(r.body, c.lang))
-  : rows.length
-    ? html`<div class="table-wrap"><table data-testid="webhook-deliveries"><thead><tr><th scope="col">${t(c.lang, 'created')}</th><th scope="col">${t(c.lang, 'event')}</th><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'attempts')}</th><th scope="col">${t(c.lang, 'receiverAnswer')}</th><th scope="col">${t(c.lang, 'nextRetry')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead><tbody>
+${
+  !r.ok
+    ? r.unavailable
+      ? unavailable(c.lang, svc)
+      : flash('error', backendMessage(r.body, c.lang))
+    : rows.length
+      ? html`<div class="table-wrap"><table data-testid="webhook-deliveries"><thead><tr><th scope="col">${t(c.lang, 'created')}</th><th scope="col">${t(c.lang, 'event')}</th><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'attempts')}</th><th scope="col">${t(c.lang, 'receiverAnswer')}</th><th scope="col">${t(c.lang, 'nextRetry')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead><tbody>
 ${rows.map(
-  (d) => html`<tr class="${d.status === 'failed' ? 'bad' : ''}" data-delivery="${d.id}"><td><a href="/thong-bao${qs({ svc, sub, delivery: d.id })}#delivery-h">${fmtTime(d.createdAt, c.lang)}</a></td><td>${d.eventType}${d.redeliveryOf ? html` <small>↻</small>` : ''}</td>
+  (
+    d,
+  ) => html`<tr class="${d.status === 'failed' ? 'bad' : ''}" data-delivery="${d.id}"><td><a href="/thong-bao${qs({ svc, sub, delivery: d.id })}#delivery-h">${fmtTime(d.createdAt, c.lang)}</a></td><td>${d.eventType}${d.redeliveryOf ? html` <small>↻</small>` : ''}</td>
 <td>${MA_HO_SO.test(d.subject) ? html`<a href="/ho-so/${encodeURIComponent(d.subject)}">${d.subject}</a>` : d.subject}</td>
 <td><span class="badge ${d.status === 'delivered' ? 'ready' : d.status === 'failed' ? 'down' : 'not-ready'}">${d.status}</span></td><td class="num">${fmtNumber(d.attempts, c.lang)}</td>
 <td>${[d.lastStatus === null ? null : String(d.lastStatus), d.lastError].filter(Boolean).join(' · ') || '—'}</td><td>${d.status === 'pending' ? fmtTime(d.nextAttemptAt, c.lang) : '—'}</td>
 ${canAct ? html`<td>${redeliverForm(c, svc, d.id)}</td>` : ''}</tr>`,
 )}</tbody></table></div>`
-    : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}
+      : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+}
 </section>`;
   }
 
@@ -191,7 +238,8 @@ ${canAct ? html`<td>${redeliverForm(c, svc, d.id)}</td>` : ''}</tr>`,
   }
 
   function deliveryView(c: ViewContext, svc: WebhookService, r: BackendResult<Delivery>, canAct: boolean): Html {
-    if (!r.ok) return html`<section aria-labelledby="delivery-h"><h2 id="delivery-h">${t(c.lang, 'attemptsLog')}</h2>${r.unavailable ? unavailable(c.lang, svc) : flash('error', backendMessage(r.body, c.lang))}</section>`;
+    if (!r.ok)
+      return html`<section aria-labelledby="delivery-h"><h2 id="delivery-h">${t(c.lang, 'attemptsLog')}</h2>${r.unavailable ? unavailable(c.lang, svc) : flash('error', backendMessage(r.body, c.lang))}</section>`;
     const d = r.body;
     return html`<section aria-labelledby="delivery-h"><h2 id="delivery-h">${t(c.lang, 'attemptsLog')} · ${d.eventType} · ${d.subject}</h2>
 <div class="table-wrap"><table data-testid="attempts"><thead><tr><th scope="col">#</th><th scope="col">${t(c.lang, 'time')}</th><th scope="col">${t(c.lang, 'duration')}</th><th scope="col">HTTP</th><th scope="col">${t(c.lang, 'lastError')}</th><th scope="col">${t(c.lang, 'receiverAnswer')}</th></tr></thead><tbody>
@@ -208,7 +256,11 @@ ${(d.attemptsLog ?? []).map((a) => html`<tr class="${a.statusCode !== null && a.
     if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
     const op = req.operator!;
     // The owner or an operator may redeliver: packages/webhooks checks it on the delivery's subscription.
-    const r = await deps.backends.call<{ id?: string }>(svc as WebhookService, `/v1/webhooks/deliveries/${id}/redeliver`, { key: op.apiKey, method: 'POST', body: {} });
+    const r = await deps.backends.call<{ id?: string }>(svc as WebhookService, `/v1/webhooks/deliveries/${id}/redeliver`, {
+      key: op.apiKey,
+      method: 'POST',
+      body: {},
+    });
     await deps.actions.record({
       clientId: op.client.id,
       action: 'webhook-redeliver',

@@ -18,7 +18,8 @@ const FLOW_KEYS: Record<string, MessageKey> = {
   inbound: 'flowInbound',
 };
 
-const dur = (s: number | null, lang: Lang) => (s === null ? '—' : s < 120 ? `${fmtNumber(s, lang, 1)} s` : `${fmtNumber(s / 60, lang, 1)} ${lang === 'en' ? 'min' : 'phút'}`);
+const dur = (s: number | null, lang: Lang) =>
+  s === null ? '—' : s < 120 ? `${fmtNumber(s, lang, 1)} s` : `${fmtNumber(s / 60, lang, 1)} ${lang === 'en' ? 'min' : 'phút'}`;
 
 /** The live part of the overview: flows, services and breakers, with the time of the scrape. */
 export function overviewFragment(o: Overview, lang: Lang): Html {
@@ -29,29 +30,36 @@ export function overviewFragment(o: Overview, lang: Lang): Html {
 <tbody>${o.flows.map(
     (f) => html`<tr data-flow="${f.flow}">
 <th scope="row">${t(lang, FLOW_KEYS[f.flow]!)}</th>
-${f.available
-  ? html`<td class="num" data-testid="rate-${f.flow}">${fmtNumber(f.perMinute, lang, 1)}</td><td class="num${(f.failuresPerMinute ?? 0) > 0 ? ' bad' : ''}">${fmtNumber(f.failuresPerMinute, lang, 1)}</td><td class="num">${fmtNumber(f.backlog, lang)}</td><td class="num">${dur(f.lagSeconds, lang)}</td>
+${
+  f.available
+    ? html`<td class="num" data-testid="rate-${f.flow}">${fmtNumber(f.perMinute, lang, 1)}</td><td class="num${(f.failuresPerMinute ?? 0) > 0 ? ' bad' : ''}">${fmtNumber(f.failuresPerMinute, lang, 1)}</td><td class="num">${fmtNumber(f.backlog, lang)}</td><td class="num">${dur(f.lagSeconds, lang)}</td>
 <td><span class="spark" data-series="${JSON.stringify(f.series)}" role="img" aria-label="${f.series.join(', ')}"></span></td>`
-  : html`<td colspan="5" class="muted">${t(lang, 'serviceUnavailable')} (${f.service})</td>`}
+    : html`<td colspan="5" class="muted">${t(lang, 'serviceUnavailable')} (${f.service})</td>`
+}
 </tr>`,
   )}</tbody></table></div>
 <h2>${t(lang, 'services')}</h2>
 <div class="table-wrap"><table data-testid="services"><thead><tr><th scope="col">${t(lang, 'service')}</th><th scope="col">${t(lang, 'health')}</th><th scope="col">checks</th></tr></thead>
 <tbody>${o.services.map(
-    (s) => html`<tr><th scope="row">${s.service}</th><td><span class="badge ${s.health}">${t(lang, s.health === 'ready' ? 'ready' : s.health === 'down' ? 'down' : 'notReady')}</span></td>
+    (
+      s,
+    ) => html`<tr><th scope="row">${s.service}</th><td><span class="badge ${s.health}">${t(lang, s.health === 'ready' ? 'ready' : s.health === 'down' ? 'down' : 'notReady')}</span></td>
 <td>${Object.entries(s.checks).map(([k, v]) => html`<span class="chk">${k}: ${v}</span> `)}</td></tr>`,
   )}</tbody></table></div>
 <h2>${t(lang, 'breaker')}</h2>
-${o.breakers.length
-  ? html`<ul class="breakers">${o.breakers.map((b) => html`<li><span class="badge ${b.open ? 'down' : 'ready'}">${t(lang, b.open ? 'breakerOpen' : 'breakerClosed')}</span> ${b.service} · ${b.name}</li>`)}</ul>`
-  : html`<p class="muted">—</p>`}`;
+${
+  o.breakers.length
+    ? html`<ul class="breakers">${o.breakers.map((b) => html`<li><span class="badge ${b.open ? 'down' : 'ready'}">${t(lang, b.open ? 'breakerOpen' : 'breakerClosed')}</span> ${b.service} · ${b.name}</li>`)}</ul>`
+    : html`<p class="muted">—</p>`
+}`;
 }
 
 export function activityFragment(rows: IndexedEvent[], lang: Lang): Html {
   if (!rows.length) return html`<p class="muted">${t(lang, 'noResults')}</p>`;
   return html`<div class="table-wrap"><table data-testid="activity"><thead><tr><th scope="col">${t(lang, 'time')}</th><th scope="col">${t(lang, 'event')}</th><th scope="col">${t(lang, 'maHoSo')}</th><th scope="col">${t(lang, 'status')}</th><th scope="col">${t(lang, 'owner')}</th></tr></thead>
 <tbody>${rows.map(
-    (r) => html`<tr><td>${fmtTime(r.time, lang)}</td><td>${eventLabel(r, lang)}</td><td>${r.maHoSo ? html`<a href="/ho-so/${encodeURIComponent(r.maHoSo)}">${r.maHoSo}</a>` : '—'}</td><td>${r.status ?? '—'}</td><td>${maskName(r.owner)}</td></tr>`,
+    (r) =>
+      html`<tr><td>${fmtTime(r.time, lang)}</td><td>${eventLabel(r, lang)}</td><td>${r.maHoSo ? html`<a href="/ho-so/${encodeURIComponent(r.maHoSo)}">${r.maHoSo}</a>` : '—'}</td><td>${r.status ?? '—'}</td><td>${maskName(r.owner)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -62,7 +70,9 @@ export function overviewRoutes(kit: PageKit): void {
       req,
       reply,
       (c) => t(c.lang, 'navOverview'),
-      async (c) => html`${deps.indexRunning && !deps.indexRunning() ? html`<p class="notice warn" role="status" data-testid="index-down">${t(c.lang, 'indexDown')}</p>` : ''}<section aria-labelledby="live-h"><h2 id="live-h">${t(c.lang, 'live')} <span class="dot" aria-hidden="true"></span></h2>
+      async (
+        c,
+      ) => html`${deps.indexRunning && !deps.indexRunning() ? html`<p class="notice warn" role="status" data-testid="index-down">${t(c.lang, 'indexDown')}</p>` : ''}<section aria-labelledby="live-h"><h2 id="live-h">${t(c.lang, 'live')} <span class="dot" aria-hidden="true"></span></h2>
 <div id="overview" data-sse="/su-kien" data-sse-swap="overview">${overviewFragment(deps.sampler.latest(), c.lang)}</div></section>
 <section aria-labelledby="act-h"><h2 id="act-h">${t(c.lang, 'recentActivity')}</h2>
 <div id="activity" data-sse-swap="activity">${activityFragment(await recentEvents(deps.pool, 20), c.lang)}</div></section>`,

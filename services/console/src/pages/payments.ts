@@ -26,12 +26,21 @@ export function paymentRoutes(kit: PageKit): void {
     const maHoSo = q.str('maHoSo', { max: 100, pattern: MA_HO_SO });
     const op = req.operator!;
     const [rows, counts] = await Promise.all([
-      listPayments(deps.pool, { ...(status && status !== 'review' ? { status } : {}), review: status === 'review', ...(maHoSo ? { maHoSo } : {}), limit: 300 }),
+      listPayments(deps.pool, {
+        ...(status && status !== 'review' ? { status } : {}),
+        review: status === 'review',
+        ...(maHoSo ? { maHoSo } : {}),
+        limit: 300,
+      }),
       paymentCounts(deps.pool),
     ]);
     const visible = (rows ?? []).filter((p) => deps.clients.mayActFor(op.client, p.agencyCode)).slice(0, 200);
     const canAct = hasRole(op, 'operator') && op.client.agencies.includes('*');
-    return kit.render(req, reply, (c) => t(c.lang, 'payments'), (c) => html`
+    return kit.render(
+      req,
+      reply,
+      (c) => t(c.lang, 'payments'),
+      (c) => html`
 ${message ?? ''}
 ${rows === undefined ? unavailable(c.lang, 'payments') : ''}
 <p>${[...STATUSES, 'review'].map((s) => html`<a class="chip${s === status ? ' on' : ''}" href="/thanh-toan${qs({ status: s })}">${s === 'review' ? t(c.lang, 'review') : s} <b>${fmtNumber(counts?.[s] ?? 0, c.lang)}</b></a> `)}</p>
@@ -39,30 +48,39 @@ ${rows === undefined ? unavailable(c.lang, 'payments') : ''}
 <div><label for="p-m">${t(c.lang, 'maHoSo')}</label><input id="p-m" name="maHoSo" value="${maHoSo ?? ''}" maxlength="100"></div>
 ${status ? html`<input type="hidden" name="status" value="${status}">` : ''}
 <div class="buttons"><button type="submit">${t(c.lang, 'filter')}</button></div></form>
-${visible.length
-  ? html`<div class="table-wrap"><table data-testid="payments"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'provider')}</th><th scope="col">${t(c.lang, 'amount')}</th><th scope="col">${t(c.lang, 'refunded')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'review')}</th><th scope="col">${t(c.lang, 'created')}</th><th scope="col">${t(c.lang, 'paidAt')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead>
+${
+  visible.length
+    ? html`<div class="table-wrap"><table data-testid="payments"><thead><tr><th scope="col">${t(c.lang, 'maHoSo')}</th><th scope="col">${t(c.lang, 'provider')}</th><th scope="col">${t(c.lang, 'amount')}</th><th scope="col">${t(c.lang, 'refunded')}</th><th scope="col">${t(c.lang, 'status')}</th><th scope="col">${t(c.lang, 'review')}</th><th scope="col">${t(c.lang, 'created')}</th><th scope="col">${t(c.lang, 'paidAt')}</th>${canAct ? html`<th scope="col">${t(c.lang, 'action')}</th>` : ''}</tr></thead>
 <tbody>${visible.map(
-      (p) => html`<tr data-payment="${p.paymentId}"><td><a href="/ho-so/${encodeURIComponent(p.maHoSo)}">${p.maHoSo}</a></td><td>${p.provider}</td><td class="num">${fmtVnd(p.amount, c.lang)}</td>
+        (
+          p,
+        ) => html`<tr data-payment="${p.paymentId}"><td><a href="/ho-so/${encodeURIComponent(p.maHoSo)}">${p.maHoSo}</a></td><td>${p.provider}</td><td class="num">${fmtVnd(p.amount, c.lang)}</td>
 <td>${p.refundedAmount > 0 ? html`<small data-testid="refunded-${p.paymentId}">↩ ${fmtVnd(p.refundedAmount, c.lang)}</small>` : ''}</td>
 <td><span class="badge ${p.status === 'paid' ? 'ready' : p.status === 'failed' || p.status === 'expired' ? 'down' : 'not-ready'}" data-testid="status-${p.paymentId}">${p.status}</span>${p.status === 'paid' ? html` <a href="/thong-bao${qs({ paymentId: p.paymentId })}#receipt-h">${t(c.lang, 'receipt')}</a>` : ''}</td><td>${p.reviewReason ?? ''}</td><td>${fmtTime(p.createdAt, c.lang)}</td><td>${fmtTime(p.paidAt, c.lang)}</td>
-${canAct
-  ? html`<td><details><summary>${t(c.lang, 'action')}</summary><form method="post" action="/thanh-toan/${p.paymentId}/xu-ly" class="stack">${csrfField(c)}
+${
+  canAct
+    ? html`<td><details><summary>${t(c.lang, 'action')}</summary><form method="post" action="/thanh-toan/${p.paymentId}/xu-ly" class="stack">${csrfField(c)}
 <label for="a-${p.paymentId}">${t(c.lang, 'action')}</label><select id="a-${p.paymentId}" name="action" required>
 <option value="settle">${t(c.lang, 'actSettle')}</option><option value="expire">${t(c.lang, 'actExpire')}</option><option value="fail">${t(c.lang, 'actFail')}</option><option value="clear_review">${t(c.lang, 'actClearReview')}</option></select>
 <label for="tx-${p.paymentId}">${t(c.lang, 'providerTxnId')}</label><input id="tx-${p.paymentId}" name="providerTxnId" maxlength="100">
 <label for="am-${p.paymentId}">${t(c.lang, 'amount')}</label><input id="am-${p.paymentId}" name="amount" inputmode="numeric" maxlength="12">
 ${reasonField(c.lang, `r-${p.paymentId}`)}<button type="submit">${t(c.lang, 'submit')}</button></form></details>
-${p.status === 'paid' && p.refundedAmount < p.amount
-  ? html`<details><summary>${t(c.lang, 'refund')}</summary><form method="post" action="/thanh-toan/${p.paymentId}/hoan-tien" class="stack">${csrfField(c)}
+${
+  p.status === 'paid' && p.refundedAmount < p.amount
+    ? html`<details><summary>${t(c.lang, 'refund')}</summary><form method="post" action="/thanh-toan/${p.paymentId}/hoan-tien" class="stack">${csrfField(c)}
 <input type="hidden" name="nonce" value="${randomUUID()}">
 <label for="ra-${p.paymentId}">${t(c.lang, 'amount')} (≤ ${fmtVnd(p.amount - p.refundedAmount, c.lang)}; ${t(c.lang, 'refundFull')})</label><input id="ra-${p.paymentId}" name="amount" inputmode="numeric" maxlength="12">
 <label for="rm-${p.paymentId}">${t(c.lang, 'refundMode')}</label><select id="rm-${p.paymentId}" name="mode"><option value="provider">${t(c.lang, 'refundProvider')}</option><option value="manual">${t(c.lang, 'refundManual')}</option></select>
 <label for="rr-${p.paymentId}">${t(c.lang, 'refundReference')}</label><input id="rr-${p.paymentId}" name="reference" maxlength="200">
 ${reasonField(c.lang, `rf-${p.paymentId}`)}<button type="submit">${t(c.lang, 'refund')}</button></form></details>`
-  : ''}</td>`
-  : ''}</tr>`,
-    )}</tbody></table></div>`
-  : html`<p class="muted">${t(c.lang, 'noResults')}</p>`}`);
+    : ''
+}</td>`
+    : ''
+}</tr>`,
+      )}</tbody></table></div>`
+    : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+}`,
+    );
   }
 
   kit.route('GET', '/thanh-toan', { roles: READ_ROLES }, async (req, reply) => page(req, reply));
@@ -80,14 +98,27 @@ ${reasonField(c.lang, `rf-${p.paymentId}`)}<button type="submit">${t(c.lang, 're
     const reason = body.reason();
     const op = req.operator!;
     if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
-    if (!nonce || body.errors.length) return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: ${body.errors.join(', ')}`));
+    if (!nonce || body.errors.length)
+      return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: ${body.errors.join(', ')}`));
     const r = await deps.backends.call('payments', `/v1/payments/${id}/refunds`, {
       key: op.apiKey,
       headers: { 'idempotency-key': `console-${nonce}` },
-      body: { reason, ...(amount !== undefined ? { amount } : {}), ...(mode ? { mode } : {}), ...(reference ? { reference } : {}) },
+      body: {
+        reason,
+        ...(amount !== undefined ? { amount } : {}),
+        ...(mode ? { mode } : {}),
+        ...(reference ? { reference } : {}),
+      },
     });
     const outcome = r.ok ? 'ok' : r.unavailable ? 'failed' : 'refused';
-    await deps.actions.record({ clientId: op.client.id, action: 'payment-refund', target: `payment:${id}`, reason, outcome, detail: { amount: amount ?? 'full', mode: mode ?? 'provider', status: r.ok ? r.status : (r.status ?? null) } });
+    await deps.actions.record({
+      clientId: op.client.id,
+      action: 'payment-refund',
+      target: `payment:${id}`,
+      reason,
+      outcome,
+      detail: { amount: amount ?? 'full', mode: mode ?? 'provider', status: r.ok ? r.status : (r.status ?? null) },
+    });
     if (r.ok) return page(req, reply, flash('ok', t(req.lang, 'done')));
     const msg = r.unavailable ? t(req.lang, 'serviceUnavailable') : backendMessage(r.body, req.lang);
     return page(req, reply.status(r.unavailable ? 502 : r.status), flash('error', `${t(req.lang, 'failed')}: ${msg}`));
@@ -103,13 +134,21 @@ ${reasonField(c.lang, `rf-${p.paymentId}`)}<button type="submit">${t(c.lang, 're
     const reason = body.reason();
     const op = req.operator!;
     if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
-    if (!action || body.errors.length) return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: ${body.errors.join(', ')}`));
+    if (!action || body.errors.length)
+      return page(req, reply.status(400), flash('error', `${t(req.lang, 'invalidInput')}: ${body.errors.join(', ')}`));
     const r = await deps.backends.call('payments', `/v1/admin/payments/${id}/resolve`, {
       key: op.apiKey,
       body: { action, note: reason, ...(providerTxnId ? { providerTxnId } : {}), ...(amount !== undefined ? { amount } : {}) },
     });
     const outcome = r.ok ? 'ok' : r.unavailable ? 'failed' : 'refused';
-    await deps.actions.record({ clientId: op.client.id, action: `payment-${action}`, target: `payment:${id}`, reason, outcome, detail: { status: r.ok ? r.status : (r.status ?? null) } });
+    await deps.actions.record({
+      clientId: op.client.id,
+      action: `payment-${action}`,
+      target: `payment:${id}`,
+      reason,
+      outcome,
+      detail: { status: r.ok ? r.status : (r.status ?? null) },
+    });
     if (r.ok) return page(req, reply, flash('ok', t(req.lang, 'done')));
     const msg = r.unavailable ? t(req.lang, 'serviceUnavailable') : backendMessage(r.body, req.lang);
     return page(req, reply.status(r.unavailable ? 502 : r.status), flash('error', `${t(req.lang, 'failed')}: ${msg}`));

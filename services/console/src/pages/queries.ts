@@ -33,12 +33,17 @@ const toEvent = (r: Row): IndexedEvent => ({
 const COLS = 'topic, event_id, type, subject, ma_ho_so, agency, procedure, status, owner, summary, event_time';
 
 export async function recentEvents(pool: Pool, limit: number): Promise<IndexedEvent[]> {
-  const r = await pool.query<Row>(`SELECT ${COLS} FROM console_event ORDER BY event_time DESC, indexed_at DESC LIMIT $1`, [limit]);
+  const r = await pool.query<Row>(`SELECT ${COLS} FROM console_event ORDER BY event_time DESC, indexed_at DESC LIMIT $1`, [
+    limit,
+  ]);
   return r.rows.map(toEvent);
 }
 
 export async function eventsOf(pool: Pool, maHoSo: string): Promise<IndexedEvent[]> {
-  const r = await pool.query<Row>(`SELECT ${COLS} FROM console_event WHERE ma_ho_so = $1 ORDER BY event_time, "offset" LIMIT 2000`, [maHoSo]);
+  const r = await pool.query<Row>(
+    `SELECT ${COLS} FROM console_event WHERE ma_ho_so = $1 ORDER BY event_time, "offset" LIMIT 2000`,
+    [maHoSo],
+  );
   return r.rows.map(toEvent);
 }
 

@@ -23,7 +23,12 @@ export function signInRoutes(kit: PageKit): void {
     const q = new InputReader(req.query);
     const back = safeBack(q.str('back', { max: 500 }));
     if (req.operator) return reply.redirect(back, 303);
-    return kit.render(req, reply, (c) => t(c.lang, 'signInTitle'), (c) => signInForm(c, back));
+    return kit.render(
+      req,
+      reply,
+      (c) => t(c.lang, 'signInTitle'),
+      (c) => signInForm(c, back),
+    );
   });
 
   function signInForm(c: ViewContext, back: string, error?: string) {
@@ -45,7 +50,13 @@ export function signInRoutes(kit: PageKit): void {
     const now = Date.now();
     const a = attempts.get(req.ip);
     if (a && a.until > now && a.n >= ATTEMPTS_PER_MINUTE) {
-      return kit.render(req, reply, (c) => t(c.lang, 'signInTitle'), (c) => signInForm(c, back, t(c.lang, 'signInFailed')), { status: 429 });
+      return kit.render(
+        req,
+        reply,
+        (c) => t(c.lang, 'signInTitle'),
+        (c) => signInForm(c, back, t(c.lang, 'signInFailed')),
+        { status: 429 },
+      );
     }
     attempts.set(req.ip, a && a.until > now ? { n: a.n + 1, until: a.until } : { n: 1, until: now + 60_000 });
     let client;
@@ -56,7 +67,13 @@ export function signInRoutes(kit: PageKit): void {
     }
     if (!client || !key || !client.roles.some((r) => (CONSOLE_ROLES as readonly string[]).includes(r))) {
       req.log.info({ signIn: 'refused', known: !!client }, 'console sign-in refused');
-      return kit.render(req, reply, (c) => t(c.lang, 'signInTitle'), (c) => signInForm(c, back, t(c.lang, 'signInFailed')), { status: 401 });
+      return kit.render(
+        req,
+        reply,
+        (c) => t(c.lang, 'signInTitle'),
+        (c) => signInForm(c, back, t(c.lang, 'signInFailed')),
+        { status: 401 },
+      );
     }
     const id = await deps.sessions.create(client.id, key);
     await deps.actions.record({ clientId: client.id, action: 'sign-in', target: 'console', reason: 'sign-in', outcome: 'ok' });
@@ -71,7 +88,13 @@ export function signInRoutes(kit: PageKit): void {
     const raw = req.cookies[SESSION_COOKIE];
     const u = raw ? reply.unsignCookie(raw) : undefined;
     if (u?.valid && u.value) await deps.sessions.end(u.value);
-    await deps.actions.record({ clientId: req.operator!.client.id, action: 'sign-out', target: 'console', reason: 'sign-out', outcome: 'ok' });
+    await deps.actions.record({
+      clientId: req.operator!.client.id,
+      action: 'sign-out',
+      target: 'console',
+      reason: 'sign-out',
+      outcome: 'ok',
+    });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.clearCookie('lt_csrf', { path: '/' });
     return reply.redirect('/dang-nhap', 303);
@@ -80,7 +103,13 @@ export function signInRoutes(kit: PageKit): void {
   kit.route('GET', '/ngon-ngu', { anonymous: 'language preference (a cookie, no data)' }, async (req, reply) => {
     const q = new InputReader(req.query);
     const l = q.str('l', { max: 2, pattern: /^(vi|en)$/ }) ?? 'vi';
-    reply.setCookie(LANG_COOKIE, l, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.cookieSecure, maxAge: 365 * 24 * 3600 });
+    reply.setCookie(LANG_COOKIE, l, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.cookieSecure,
+      maxAge: 365 * 24 * 3600,
+    });
     return reply.redirect(safeBack(q.str('back', { max: 500 })), 303);
   });
 }

@@ -47,5 +47,11 @@ export function hasRole(op: Operator | null, ...roles: ConsoleRole[]): boolean {
 
 export function viewContext(req: FastifyRequest, reply: FastifyReply): ViewContext {
   const userInfo = req.operator?.sessionIdHash ?? 'anonymous';
-  return { lang: req.lang, operator: req.operator, csrf: reply.generateCsrf({ userInfo }), path: req.routeOptions.url ?? req.url, url: req.method === 'GET' ? req.url : (req.routeOptions.url?.split('/:')[0] ?? '/') };
+  return {
+    lang: req.lang,
+    operator: req.operator,
+    csrf: reply.generateCsrf({ userInfo }),
+    path: req.routeOptions.url ?? req.url,
+    url: req.method === 'GET' ? req.url : (req.routeOptions.url?.split('/:')[0] ?? '/'),
+  };
 }

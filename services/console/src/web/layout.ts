@@ -23,7 +23,12 @@ function langToggle(c: ViewContext): Html {
 }
 
 /** The page shell: skip link, navigation for the operator's roles, the sign-out form (POST + CSRF). */
-export function layout(c: ViewContext, title: string, body: Renderable, opts: { scripts?: string[]; printable?: boolean } = {}): Html {
+export function layout(
+  c: ViewContext,
+  title: string,
+  body: Renderable,
+  opts: { scripts?: string[]; printable?: boolean } = {},
+): Html {
   const nav = c.operator
     ? html`<nav aria-label="${t(c.lang, 'appName')}"><ul>${NAV.filter((n) => hasRole(c.operator, ...n.roles)).map(
         (n) => html`<li><a href="${n.href}"${c.path === n.href ? html` aria-current="page"` : ''}>${t(c.lang, n.key)}</a></li>`,

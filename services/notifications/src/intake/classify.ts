@@ -10,7 +10,13 @@ export const SYNC_SYNCED = 'vn.lienthong.sync.synced';
 export const SYNC_REJECTED = 'vn.lienthong.sync.rejected';
 
 /** Hub events provincial systems may subscribe to (design.md flow 6: synced or refused, paid, overdue). */
-export const WEBHOOK_EVENT_TYPES = [SYNC_SYNCED, SYNC_REJECTED, PAYMENT_SETTLED, DOSSIER_OVERDUE, 'vn.lienthong.payment.receipted'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  SYNC_SYNCED,
+  SYNC_REJECTED,
+  PAYMENT_SETTLED,
+  DOSSIER_OVERDUE,
+  'vn.lienthong.payment.receipted',
+] as const;
 
 /** TrangThaiHoSo → what the applicant is told; 1 (new) and 4 (in progress) are not announced [inf, §6 Đồng Nai]. */
 const KIND_OF_STATUS: Record<string, NotificationKind> = {
@@ -29,11 +35,26 @@ export const kindOfStatus = (status: string): NotificationKind | undefined => KI
  * Kinds that can only happen once per dossier are deduplicated per dossier (a replayed old snapshot never
  * announces "received" twice); the others per occurrence (each supplement request, each payment, each missed date).
  */
-export const ONCE_PER_DOSSIER: ReadonlySet<NotificationKind> = new Set(['dossier.received', 'dossier.not-accepted', 'dossier.withdrawn', 'dossier.stopped', 'dossier.result-ready', 'dossier.result-returned']);
+export const ONCE_PER_DOSSIER: ReadonlySet<NotificationKind> = new Set([
+  'dossier.received',
+  'dossier.not-accepted',
+  'dossier.withdrawn',
+  'dossier.stopped',
+  'dossier.result-ready',
+  'dossier.result-returned',
+]);
 
 const LABELS: Record<string, string> = {
-  '1': 'Mới đăng ký', '2': 'Được tiếp nhận', '3': 'Không được tiếp nhận', '4': 'Đang xử lý', '5': 'Yêu cầu bổ sung giấy tờ',
-  '6': 'Yêu cầu thực hiện nghĩa vụ tài chính', '7': 'Công dân yêu cầu rút hồ sơ', '8': 'Dừng xử lý', '9': 'Đã xử lý xong', '10': 'Đã trả kết quả',
+  '1': 'Mới đăng ký',
+  '2': 'Được tiếp nhận',
+  '3': 'Không được tiếp nhận',
+  '4': 'Đang xử lý',
+  '5': 'Yêu cầu bổ sung giấy tờ',
+  '6': 'Yêu cầu thực hiện nghĩa vụ tài chính',
+  '7': 'Công dân yêu cầu rút hồ sơ',
+  '8': 'Dừng xử lý',
+  '9': 'Đã xử lý xong',
+  '10': 'Đã trả kết quả',
 };
 
 /** yyyyMMddHHmmss (GMT+7, the standard's form) → dd/MM/yyyy HH:mm as citizens read it; '' when absent. */
@@ -41,7 +62,8 @@ export function displayDate(d14: unknown): string {
   if (typeof d14 !== 'string' || !/^\d{14}$/.test(d14)) return '';
   return `${d14.slice(6, 8)}/${d14.slice(4, 6)}/${d14.slice(0, 4)} ${d14.slice(8, 10)}:${d14.slice(10, 12)}`;
 }
-const displayAmount = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? new Intl.NumberFormat('vi-VN').format(n) : '');
+const displayAmount = (n: unknown) =>
+  typeof n === 'number' && Number.isFinite(n) ? new Intl.NumberFormat('vi-VN').format(n) : '';
 
 /** What an event means for notifications, as a pure function of the event (the handler adds stored state). */
 export interface Intake {
@@ -105,7 +127,14 @@ export function classify(event: CloudEvent): Intake | undefined {
       };
     }
     case PAYMENT_SETTLED:
-      return { maHoSo, agency, kind: 'payment.settled', occurrence: str(d.paymentId) ?? event.id, context: { SoTien: displayAmount(d.amount) }, webhook: true };
+      return {
+        maHoSo,
+        agency,
+        kind: 'payment.settled',
+        occurrence: str(d.paymentId) ?? event.id,
+        context: { SoTien: displayAmount(d.amount) },
+        webhook: true,
+      };
     case SYNC_SYNCED:
     case SYNC_REJECTED:
       return { maHoSo, agency, context: {}, webhook: true };

@@ -44,7 +44,9 @@ export function createIntakeHandler(deps: IntakeDeps) {
           [intake.maHoSo],
         )
       ).rows[0];
-      let contact = prev?.contact_sealed ? (JSON.parse(deps.box.open(prev.contact_sealed)) as { phone?: string; name?: string }) : {};
+      let contact = prev?.contact_sealed
+        ? (JSON.parse(deps.box.open(prev.contact_sealed)) as { phone?: string; name?: string })
+        : {};
       if (intake.contact) contact = { ...contact, ...intake.contact };
       const context = { ...(prev?.context ?? {}), ...intake.context };
       const statusChanged = intake.status !== undefined && intake.status !== prev?.last_status;
@@ -52,7 +54,14 @@ export function createIntakeHandler(deps: IntakeDeps) {
       await c.query(
         `INSERT INTO notif_dossiers (ma_ho_so, agency, last_status, contact_sealed, context, updated_at) VALUES ($1,$2,$3,$4,$5,$6)
          ON CONFLICT (ma_ho_so) DO UPDATE SET last_status = EXCLUDED.last_status, contact_sealed = EXCLUDED.contact_sealed, context = EXCLUDED.context, updated_at = EXCLUDED.updated_at`,
-        [intake.maHoSo, intake.agency, lastStatus, contact.phone || contact.name ? deps.box.seal(JSON.stringify(contact)) : null, context, now],
+        [
+          intake.maHoSo,
+          intake.agency,
+          lastStatus,
+          contact.phone || contact.name ? deps.box.seal(JSON.stringify(contact)) : null,
+          context,
+          now,
+        ],
       );
       const kind: NotificationKind | undefined = intake.kind ?? (statusChanged ? kindOfStatus(intake.status!) : undefined);
       let n = 0;
@@ -85,7 +94,14 @@ export function createIntakeHandler(deps: IntakeDeps) {
         const smsText = t.sms ? render(t.sms.text, values) : undefined;
         const channel = t.zalo ? 'zalo' : 'sms';
         const payload: MessagePayload = t.zalo
-          ? { phone: msisdn, zalo: { templateId: t.zalo.templateId, data: Object.fromEntries(Object.entries(t.zalo.data).map(([key, v]) => [key, render(v, values)])) }, ...(smsText ? { smsText } : {}) }
+          ? {
+              phone: msisdn,
+              zalo: {
+                templateId: t.zalo.templateId,
+                data: Object.fromEntries(Object.entries(t.zalo.data).map(([key, v]) => [key, render(v, values)])),
+              },
+              ...(smsText ? { smsText } : {}),
+            }
           : { phone: msisdn, smsText: smsText! };
         const fp = phoneFingerprint(deps.phoneKey, msisdn);
         const r = await client.query(

@@ -10,6 +10,9 @@ describe('channel policy', () => {
     expect(decideZns({ ok: false, code: -100, message: 'Unknown' }).action).toBe('retry');
     expect(decideZns({ ok: false, code: -109, message: 'Template ID is invalid' }).action).toBe('failed');
     expect(decideZns({ ok: true, msgId: 'm1' })).toEqual({ action: 'sent', providerMsgId: 'm1' });
-    expect(decideSms({ ok: false, reason: 'viettel: Check template: CONTENT_NOT_MATCH_TEMPLATE' })).toEqual({ action: 'failed', reason: 'viettel: Check template: CONTENT_NOT_MATCH_TEMPLATE' });
+    expect(decideSms({ ok: false, reason: 'viettel: Check template: CONTENT_NOT_MATCH_TEMPLATE' })).toEqual({
+      action: 'failed',
+      reason: 'viettel: Check template: CONTENT_NOT_MATCH_TEMPLATE',
+    });
   });
 });

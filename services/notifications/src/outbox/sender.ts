@@ -69,7 +69,8 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   let running: Promise<number> | undefined;
   let wakeRequested = false;
 
-  const backoffMs = (attempts: number) => Math.min(3_600_000, 5_000 * 2 ** Math.max(0, attempts - 1)) * (0.8 + 0.2 * (deps.random ?? Math.random)());
+  const backoffMs = (attempts: number) =>
+    Math.min(3_600_000, 5_000 * 2 ** Math.max(0, attempts - 1)) * (0.8 + 0.2 * (deps.random ?? Math.random)());
 
   async function claim(now: Date): Promise<Row[]> {
     const r = await deps.pool.query<Row>(
@@ -104,7 +105,13 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     if (!p.zalo) return { action: 'failed', reason: 'no Zalo content' };
     const acct = deps.providers.zalo[m.account];
     if (!acct) return { action: 'failed', reason: `Zalo OA ${m.account} not configured` };
-    const req = { phone: p.phone, templateId: p.zalo.templateId, templateData: p.zalo.data, trackingId: m.id.replace(/-/g, ''), ...(deps.znsMode ? { mode: deps.znsMode } : {}) };
+    const req = {
+      phone: p.phone,
+      templateId: p.zalo.templateId,
+      templateData: p.zalo.data,
+      trackingId: m.id.replace(/-/g, ''),
+      ...(deps.znsMode ? { mode: deps.znsMode } : {}),
+    };
     let token = await deps.tokens.accessToken(m.account);
     let r = await deps.zns.send({ ...req, accessToken: token });
     if (!r.ok && r.code === ZNS_TOKEN_INVALID) {
@@ -143,12 +150,21 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
           [m.id, now, d.providerMsgId ?? null, m.channel, keep],
         );
       } else if (d.action === 'retry' && !expired) {
-        await c.query(`UPDATE notif_messages SET status='queued', next_attempt_at=$2, lease_until=NULL, reason=$3, updated_at=$4 WHERE id=$1`, [m.id, new Date(now.getTime() + backoffMs(m.attempts)), d.reason, now]);
+        await c.query(
+          `UPDATE notif_messages SET status='queued', next_attempt_at=$2, lease_until=NULL, reason=$3, updated_at=$4 WHERE id=$1`,
+          [m.id, new Date(now.getTime() + backoffMs(m.attempts)), d.reason, now],
+        );
       } else if (d.action === 'next-day' && !expired) {
-        await c.query(`UPDATE notif_messages SET status='queued', next_attempt_at=$2, lease_until=NULL, reason=$3, updated_at=$4 WHERE id=$1`, [m.id, notBeforeQuiet(nextVnDayStart(now), deps.quiet), d.reason, now]);
+        await c.query(
+          `UPDATE notif_messages SET status='queued', next_attempt_at=$2, lease_until=NULL, reason=$3, updated_at=$4 WHERE id=$1`,
+          [m.id, notBeforeQuiet(nextVnDayStart(now), deps.quiet), d.reason, now],
+        );
       } else {
         const reason = d.action === 'retry' || d.action === 'next-day' ? `gave up: ${d.reason}` : d.reason;
-        await c.query(`UPDATE notif_messages SET status='failed', payload_sealed=NULL, lease_until=NULL, reason=$2, updated_at=$3 WHERE id=$1`, [m.id, reason, now]);
+        await c.query(
+          `UPDATE notif_messages SET status='failed', payload_sealed=NULL, lease_until=NULL, reason=$2, updated_at=$3 WHERE id=$1`,
+          [m.id, reason, now],
+        );
         const sms = agencyTemplates(deps.templates(), m.agency)?.smsAccount;
         if (d.action === 'fallback-sms' && p?.smsText && sms) {
           const fb: MessagePayload = { phone: p.phone, smsText: p.smsText };
@@ -156,11 +172,28 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
             `INSERT INTO notif_messages (id, dedupe_key, source_event_id, kind, ma_ho_so, agency, channel, account, phone_hash, phone_last3, payload_sealed, status,
                next_attempt_at, quota_day, fallback_of, created_at, updated_at)
              VALUES ($1,$2,$3,$4,$5,$6,'sms',$7,$8,$9,$10,'queued',$11,$12::date,$13,$11,$11) ON CONFLICT (dedupe_key) DO NOTHING`,
-            [randomUUID(), createHash('sha256').update(`${m.dedupe_key}\u0000sms-fallback`).digest('hex'), m.source_event_id, m.kind, m.ma_ho_so, m.agency, sms, m.phone_hash, m.phone_last3,
-              deps.box.seal(JSON.stringify(fb)), now, m.quota_day, m.id],
+            [
+              randomUUID(),
+              createHash('sha256').update(`${m.dedupe_key}\u0000sms-fallback`).digest('hex'),
+              m.source_event_id,
+              m.kind,
+              m.ma_ho_so,
+              m.agency,
+              sms,
+              m.phone_hash,
+              m.phone_last3,
+              deps.box.seal(JSON.stringify(fb)),
+              now,
+              m.quota_day,
+              m.id,
+            ],
           );
         }
-        if (d.action === 'failed') log.error({ messageId: m.id, maHoSo: m.ma_ho_so, channel: m.channel, reason }, 'notification failed: operator attention');
+        if (d.action === 'failed')
+          log.error(
+            { messageId: m.id, maHoSo: m.ma_ho_so, channel: m.channel, reason },
+            'notification failed: operator attention',
+          );
       }
       await c.query('COMMIT');
     } catch (err) {
@@ -169,21 +202,34 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     } finally {
       c.release();
     }
-    log.info({ messageId: m.id, maHoSo: m.ma_ho_so, kind: m.kind, channel: m.channel, action: d.action, ...(d.action !== 'sent' ? { reason: d.reason } : {}) }, 'notification attempt');
+    log.info(
+      {
+        messageId: m.id,
+        maHoSo: m.ma_ho_so,
+        kind: m.kind,
+        channel: m.channel,
+        action: d.action,
+        ...(d.action !== 'sent' ? { reason: d.reason } : {}),
+      },
+      'notification attempt',
+    );
   }
 
   async function process(m: Row): Promise<void> {
     const now = deps.clock.now();
     const after = notBeforeQuiet(now, deps.quiet);
     if (after.getTime() > now.getTime()) {
-      await deps.pool.query(`UPDATE notif_messages SET status='queued', attempts=attempts-1, next_attempt_at=$2, lease_until=NULL, reason='quiet hours' WHERE id=$1`, [m.id, after]);
+      await deps.pool.query(
+        `UPDATE notif_messages SET status='queued', attempts=attempts-1, next_attempt_at=$2, lease_until=NULL, reason='quiet hours' WHERE id=$1`,
+        [m.id, after],
+      );
       return;
     }
     if (!(await reserveQuota(m, now))) {
-      await deps.pool.query(`UPDATE notif_messages SET status='queued', attempts=attempts-1, next_attempt_at=$2, lease_until=NULL, reason='agency daily quota used up' WHERE id=$1`, [
-        m.id,
-        notBeforeQuiet(nextVnDayStart(now), deps.quiet),
-      ]);
+      await deps.pool.query(
+        `UPDATE notif_messages SET status='queued', attempts=attempts-1, next_attempt_at=$2, lease_until=NULL, reason='agency daily quota used up' WHERE id=$1`,
+        [m.id, notBeforeQuiet(nextVnDayStart(now), deps.quiet)],
+      );
       return;
     }
     if (!m.payload_sealed) {
@@ -227,7 +273,11 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     for (const r of rows) {
       try {
         const { phone } = JSON.parse(deps.box.open(r.payload_sealed)) as { phone: string };
-        const s = await deps.zns.status({ accessToken: await deps.tokens.accessToken(r.account), msgId: r.provider_msg_id, phone });
+        const s = await deps.zns.status({
+          accessToken: await deps.tokens.accessToken(r.account),
+          msgId: r.provider_msg_id,
+          phone,
+        });
         if (s.ok && s.deliveredAt) {
           await deps.pool.query(
             `UPDATE notif_messages SET status='delivered', delivered_at=$2, payload_sealed=NULL, last_polled_at=$3, updated_at=$3 WHERE id=$1 AND status='sent'`,
@@ -246,7 +296,13 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   async function tick(): Promise<number> {
     await pollStatuses().catch((err) => log.warn({ err }, 'Zalo status poll pass failed'));
     const rows = await claim(deps.clock.now());
-    await Promise.all(rows.map((m) => process(m).catch((err) => log.error({ err, messageId: m.id }, 'notification could not be processed; claimed again after the lease'))));
+    await Promise.all(
+      rows.map((m) =>
+        process(m).catch((err) =>
+          log.error({ err, messageId: m.id }, 'notification could not be processed; claimed again after the lease'),
+        ),
+      ),
+    );
     return rows.length;
   }
 

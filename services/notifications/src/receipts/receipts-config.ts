@@ -47,8 +47,33 @@ const validate = new Ajv({ allErrors: true, strict: false, useDefaults: true }).
       type: 'object',
       additionalProperties: {
         oneOf: [
-          { type: 'object', additionalProperties: false, required: ['vendor', 'publishUrl', 'portalUrl', 'account', 'acPass', 'username', 'password'], properties: { vendor: { const: 'vnpt' }, publishUrl: url, portalUrl: url, account: s, acPass: s, username: s, password: s } },
-          { type: 'object', additionalProperties: false, required: ['vendor', 'baseUrl', 'username', 'password', 'supplierTaxCode'], properties: { vendor: { const: 'viettel' }, baseUrl: url, username: s, password: s, supplierTaxCode: s, invoiceType: { ...s, default: '01BLP' } } },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['vendor', 'publishUrl', 'portalUrl', 'account', 'acPass', 'username', 'password'],
+            properties: {
+              vendor: { const: 'vnpt' },
+              publishUrl: url,
+              portalUrl: url,
+              account: s,
+              acPass: s,
+              username: s,
+              password: s,
+            },
+          },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['vendor', 'baseUrl', 'username', 'password', 'supplierTaxCode'],
+            properties: {
+              vendor: { const: 'viettel' },
+              baseUrl: url,
+              username: s,
+              password: s,
+              supplierTaxCode: s,
+              invoiceType: { ...s, default: '01BLP' },
+            },
+          },
         ],
       },
     },
@@ -59,7 +84,13 @@ const validate = new Ajv({ allErrors: true, strict: false, useDefaults: true }).
         type: 'object',
         additionalProperties: false,
         required: ['account', 'taxCode', 'unitName', 'pattern', 'serial'],
-        properties: { account: s, taxCode: { type: 'string', pattern: '^\\d{10}(-\\d{3})?$' }, unitName: s, pattern: { type: 'string', minLength: 1, maxLength: 20 }, serial: { type: 'string', pattern: '^[A-Za-z0-9]{1,25}$' } },
+        properties: {
+          account: s,
+          taxCode: { type: 'string', pattern: '^\\d{10}(-\\d{3})?$' },
+          unitName: s,
+          pattern: { type: 'string', minLength: 1, maxLength: 20 },
+          serial: { type: 'string', pattern: '^[A-Za-z0-9]{1,25}$' },
+        },
       },
     },
   },
@@ -70,15 +101,40 @@ export function loadReceipts(path: string): ReceiptsFile {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw configInvalid(NotifyErrorCodes.PROVIDERS_INVALID, path, [{ path: '', code: NotifyErrorCodes.PROVIDERS_INVALID, message: 'không đọc được tệp JSON', message_en: (err as Error).message }]);
+    throw configInvalid(NotifyErrorCodes.PROVIDERS_INVALID, path, [
+      {
+        path: '',
+        code: NotifyErrorCodes.PROVIDERS_INVALID,
+        message: 'không đọc được tệp JSON',
+        message_en: (err as Error).message,
+      },
+    ]);
   }
   if (!validate(parsed)) {
-    throw configInvalid(NotifyErrorCodes.PROVIDERS_INVALID, path, (validate.errors ?? []).map((e) => ({ path: e.instancePath, code: NotifyErrorCodes.PROVIDERS_INVALID, message: e.message ?? 'không hợp lệ', message_en: e.message ?? 'invalid' })));
+    throw configInvalid(
+      NotifyErrorCodes.PROVIDERS_INVALID,
+      path,
+      (validate.errors ?? []).map((e) => ({
+        path: e.instancePath,
+        code: NotifyErrorCodes.PROVIDERS_INVALID,
+        message: e.message ?? 'không hợp lệ',
+        message_en: e.message ?? 'invalid',
+      })),
+    );
   }
   const f = parsed as ReceiptsFile;
   const missing = Object.entries(f.agencies).filter(([, a]) => !f.accounts[a.account]);
   if (missing.length) {
-    throw configInvalid(NotifyErrorCodes.PROVIDERS_INVALID, path, missing.map(([k, a]) => ({ path: `/agencies/${k}/account`, code: NotifyErrorCodes.PROVIDERS_INVALID, message: `Tài khoản ${a.account} không có`, message_en: `account ${a.account} is not in accounts` })));
+    throw configInvalid(
+      NotifyErrorCodes.PROVIDERS_INVALID,
+      path,
+      missing.map(([k, a]) => ({
+        path: `/agencies/${k}/account`,
+        code: NotifyErrorCodes.PROVIDERS_INVALID,
+        message: `Tài khoản ${a.account} không có`,
+        message_en: `account ${a.account} is not in accounts`,
+      })),
+    );
   }
   return f;
 }
@@ -87,6 +143,7 @@ export function loadReceipts(path: string): ReceiptsFile {
 export function receiptAgency(f: ReceiptsFile, agency: string): ReceiptAgency | undefined {
   if (f.agencies[agency]) return f.agencies[agency];
   let best: [string, ReceiptAgency] | undefined;
-  for (const [k, v] of Object.entries(f.agencies)) if (k.startsWith('*.') && agency.endsWith(k.slice(1)) && (!best || k.length > best[0].length)) best = [k, v];
+  for (const [k, v] of Object.entries(f.agencies))
+    if (k.startsWith('*.') && agency.endsWith(k.slice(1)) && (!best || k.length > best[0].length)) best = [k, v];
   return best?.[1];
 }

@@ -61,26 +61,55 @@ export function createReceipts(deps: {
       const a = deps.file.accounts[account]!;
       p =
         a.vendor === 'vnpt'
-          ? createVnptReceiptProvider({ publishUrl: a.publishUrl, portalUrl: a.portalUrl, credentials: { account: a.account, acPass: a.acPass, username: a.username, password: a.password }, pattern, serial, timeoutMs: deps.timeoutMs })
-          : createViettelReceiptProvider({ account: { baseUrl: a.baseUrl, username: a.username, password: a.password, supplierTaxCode: a.supplierTaxCode, invoiceType: a.invoiceType, templateCode: pattern, invoiceSeries: serial }, timeoutMs: deps.timeoutMs });
+          ? createVnptReceiptProvider({
+              publishUrl: a.publishUrl,
+              portalUrl: a.portalUrl,
+              credentials: { account: a.account, acPass: a.acPass, username: a.username, password: a.password },
+              pattern,
+              serial,
+              timeoutMs: deps.timeoutMs,
+            })
+          : createViettelReceiptProvider({
+              account: {
+                baseUrl: a.baseUrl,
+                username: a.username,
+                password: a.password,
+                supplierTaxCode: a.supplierTaxCode,
+                invoiceType: a.invoiceType,
+                templateCode: pattern,
+                invoiceSeries: serial,
+              },
+              timeoutMs: deps.timeoutMs,
+            });
       providers.set(k, p);
     }
     return p;
   };
 
   /** In the consumer's transaction: queue the receipt of a settled payment (no-op for an agency without receipts). */
-  async function queue(c: Queryable, eventId: string, data: SettledData, payerName: string | undefined, procedureCode: string | undefined): Promise<boolean> {
+  async function queue(
+    c: Queryable,
+    eventId: string,
+    data: SettledData,
+    payerName: string | undefined,
+    procedureCode: string | undefined,
+  ): Promise<boolean> {
     const paymentId = typeof data.paymentId === 'string' ? data.paymentId : undefined;
     const maHoSo = typeof data.MaHoSo === 'string' ? data.MaHoSo : undefined;
     const agency = typeof data.agencyCode === 'string' ? data.agencyCode : undefined;
-    const amount = typeof data.amount === 'number' && Number.isSafeInteger(data.amount) && data.amount > 0 ? data.amount : undefined;
+    const amount =
+      typeof data.amount === 'number' && Number.isSafeInteger(data.amount) && data.amount > 0 ? data.amount : undefined;
     if (!paymentId || !maHoSo || !agency || !amount) return false;
     const a = receiptAgency(deps.file, agency);
     if (!a) return false;
     const fees = Array.isArray(data.fees) ? data.fees : [];
     const lines = fees
       .filter((f) => typeof f?.SoTien === 'number' && f.SoTien > 0)
-      .map((f, i) => ({ code: typeof f.MaPhiLePhi === 'string' && f.MaPhiLePhi ? f.MaPhiLePhi : (procedureCode ?? `PHI${i + 1}`), name: typeof f.TenPhiLePhi === 'string' ? f.TenPhiLePhi : 'Phí, lệ phí', amount: f.SoTien as number }));
+      .map((f, i) => ({
+        code: typeof f.MaPhiLePhi === 'string' && f.MaPhiLePhi ? f.MaPhiLePhi : (procedureCode ?? `PHI${i + 1}`),
+        name: typeof f.TenPhiLePhi === 'string' ? f.TenPhiLePhi : 'Phí, lệ phí',
+        amount: f.SoTien as number,
+      }));
     const request: StoredRequest = {
       maHoSo,
       ...(procedureCode ? { procedureCode } : {}),
@@ -95,7 +124,20 @@ export function createReceipts(deps: {
       `INSERT INTO receipts (payment_id, ma_ho_so, agency, agency_tax_code, vendor, account, provider_key, pattern, serial, amount, request_sealed, status,
          next_attempt_at, source_event_id, created_at, updated_at)
        VALUES ($1,$2,$3,$4,$5,$6,$1,$7,$8,$9,$10,'pending',$11,$12,$11,$11) ON CONFLICT (payment_id) DO NOTHING`,
-      [paymentId, maHoSo, agency, a.taxCode, deps.file.accounts[a.account]!.vendor, a.account, a.pattern, a.serial, amount, deps.box.seal(JSON.stringify(request)), now, eventId],
+      [
+        paymentId,
+        maHoSo,
+        agency,
+        a.taxCode,
+        deps.file.accounts[a.account]!.vendor,
+        a.account,
+        a.pattern,
+        a.serial,
+        amount,
+        deps.box.seal(JSON.stringify(request)),
+        now,
+        eventId,
+      ],
     );
     return (r.rowCount ?? 0) > 0;
   }
@@ -127,7 +169,10 @@ export function createReceipts(deps: {
 
   async function save(id: string, fields: Record<string, unknown>): Promise<void> {
     const keys = Object.keys(fields);
-    await deps.pool.query(`UPDATE receipts SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')}, lease_until = NULL, updated_at = $${keys.length + 2} WHERE payment_id = $1`, [id, ...Object.values(fields), deps.clock.now()]);
+    await deps.pool.query(
+      `UPDATE receipts SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')}, lease_until = NULL, updated_at = $${keys.length + 2} WHERE payment_id = $1`,
+      [id, ...Object.values(fields), deps.clock.now()],
+    );
   }
 
   function receiptedEvent(row: Record<string, unknown>): CloudEvent {
@@ -157,10 +202,17 @@ export function createReceipts(deps: {
   /** Publishes payment.receipted for issued rows not yet published (after each issue, and on every pass). */
   async function publishPending(): Promise<void> {
     if (!deps.producer || !deps.topic) return;
-    const rows = (await deps.pool.query(`SELECT * FROM receipts WHERE status = 'issued' AND event_published_at IS NULL ORDER BY issued_at LIMIT 50`)).rows;
+    const rows = (
+      await deps.pool.query(
+        `SELECT * FROM receipts WHERE status = 'issued' AND event_published_at IS NULL ORDER BY issued_at LIMIT 50`,
+      )
+    ).rows;
     for (const row of rows) {
       await deps.producer.publish(deps.topic, [receiptedEvent(row)]);
-      await deps.pool.query('UPDATE receipts SET event_published_at = $2 WHERE payment_id = $1', [row.payment_id, deps.clock.now()]);
+      await deps.pool.query('UPDATE receipts SET event_published_at = $2 WHERE payment_id = $1', [
+        row.payment_id,
+        deps.clock.now(),
+      ]);
     }
   }
 
@@ -180,11 +232,22 @@ export function createReceipts(deps: {
           `UPDATE receipts SET status = 'issued', pattern = $2, serial = $3, number = $4, issued_at = $5, error_code = NULL, error_message = NULL, note = $6,
              pdf = $7, pdf_sha256 = $8, request_sealed = NULL, event_id = $9, lease_until = NULL, updated_at = $5
            WHERE payment_id = $1 RETURNING *`,
-          [m.payment_id, r.pattern, r.serial, r.number, deps.clock.now(), note, pdf ?? null, pdf ? createHash('sha256').update(pdf).digest('hex') : null, randomUUID()],
+          [
+            m.payment_id,
+            r.pattern,
+            r.serial,
+            r.number,
+            deps.clock.now(),
+            note,
+            pdf ?? null,
+            pdf ? createHash('sha256').update(pdf).digest('hex') : null,
+            randomUUID(),
+          ],
         )
       ).rows[0];
       // Provinces subscribed to payment.receipted hear of it through the webhook outbox, in this transaction.
-      if (deps.webhooks && row) await deps.webhooks.enqueue(c, receiptedEvent(row) as unknown as Parameters<Webhooks['enqueue']>[1], String(row.agency));
+      if (deps.webhooks && row)
+        await deps.webhooks.enqueue(c, receiptedEvent(row) as unknown as Parameters<Webhooks['enqueue']>[1], String(row.agency));
       await c.query('COMMIT');
     } catch (err) {
       await c.query('ROLLBACK').catch(() => {});
@@ -192,7 +255,10 @@ export function createReceipts(deps: {
     } finally {
       c.release();
     }
-    log.info({ paymentId: m.payment_id, maHoSo: m.ma_ho_so, pattern: r.pattern, serial: r.serial, number: r.number }, 'receipt issued');
+    log.info(
+      { paymentId: m.payment_id, maHoSo: m.ma_ho_so, pattern: r.pattern, serial: r.serial, number: r.number },
+      'receipt issued',
+    );
   }
 
   async function process(m: Row): Promise<void> {
@@ -212,15 +278,29 @@ export function createReceipts(deps: {
         if (found?.ok) return await issued(m, p, { ...found, note: `${r.code} on issue; ${found.note ?? 'recovered by key'}` });
       }
       if (r.retriable && m.attempts < 10) {
-        await save(m.payment_id, { status: 'pending', error_code: r.code, error_message: r.messageVi, next_attempt_at: new Date(deps.clock.now().getTime() + Math.min(3_600_000, 10_000 * 2 ** m.attempts)) });
+        await save(m.payment_id, {
+          status: 'pending',
+          error_code: r.code,
+          error_message: r.messageVi,
+          next_attempt_at: new Date(deps.clock.now().getTime() + Math.min(3_600_000, 10_000 * 2 ** m.attempts)),
+        });
         return;
       }
       await save(m.payment_id, { status: 'failed', error_code: r.code, error_message: r.messageVi, request_sealed: null });
-      log.error({ paymentId: m.payment_id, maHoSo: m.ma_ho_so, code: r.code, reason: r.message }, 'receipt refused by the provider: operator attention');
+      log.error(
+        { paymentId: m.payment_id, maHoSo: m.ma_ho_so, code: r.code, reason: r.message },
+        'receipt refused by the provider: operator attention',
+      );
     } catch (err) {
       if (err instanceof ReceiptUncertainError) {
         // Viettel: never two creates for one transactionUuid at once, and ≥ 90 s before re-sending [doc R4].
-        await save(m.payment_id, { status: 'uncertain', error_code: err.code, error_message: err.message.slice(0, 300), last_call_at: deps.clock.now(), next_attempt_at: new Date(deps.clock.now().getTime() + deps.recheckMs) });
+        await save(m.payment_id, {
+          status: 'uncertain',
+          error_code: err.code,
+          error_message: err.message.slice(0, 300),
+          last_call_at: deps.clock.now(),
+          next_attempt_at: new Date(deps.clock.now().getTime() + deps.recheckMs),
+        });
         log.warn({ paymentId: m.payment_id, maHoSo: m.ma_ho_so }, 'receipt call outcome unknown; recovering by key later');
         return;
       }
@@ -235,7 +315,9 @@ export function createReceipts(deps: {
     const rows = await claim();
     for (const m of rows) {
       // One at a time: a provider is never sent two calls for the same key, and calls are few.
-      await process(m).catch((err) => log.error({ err, paymentId: m.payment_id }, 'receipt could not be processed; retried after the lease'));
+      await process(m).catch((err) =>
+        log.error({ err, paymentId: m.payment_id }, 'receipt could not be processed; retried after the lease'),
+      );
     }
     await publishPending().catch((err) => log.warn({ err }, 'payment.receipted not published yet; retried on the next pass'));
     return rows.length;
@@ -268,10 +350,23 @@ export function createReceipts(deps: {
     },
     /** Fetches and stores the PDF of an issued receipt that has none yet. */
     async fetchPdf(paymentId: string): Promise<Buffer | undefined> {
-      const r = (await deps.pool.query('SELECT account, provider_key, pattern, serial, number FROM receipts WHERE payment_id = $1 AND status = $2', [paymentId, 'issued'])).rows[0];
+      const r = (
+        await deps.pool.query(
+          'SELECT account, provider_key, pattern, serial, number FROM receipts WHERE payment_id = $1 AND status = $2',
+          [paymentId, 'issued'],
+        )
+      ).rows[0];
       if (!r) return undefined;
-      const pdf = await providerFor(r.account, r.pattern, r.serial).pdf(r.provider_key, { pattern: r.pattern, serial: r.serial, number: r.number });
-      await deps.pool.query('UPDATE receipts SET pdf = $2, pdf_sha256 = $3 WHERE payment_id = $1 AND pdf IS NULL', [paymentId, pdf, createHash('sha256').update(pdf).digest('hex')]);
+      const pdf = await providerFor(r.account, r.pattern, r.serial).pdf(r.provider_key, {
+        pattern: r.pattern,
+        serial: r.serial,
+        number: r.number,
+      });
+      await deps.pool.query('UPDATE receipts SET pdf = $2, pdf_sha256 = $3 WHERE payment_id = $1 AND pdf IS NULL', [
+        paymentId,
+        pdf,
+        createHash('sha256').update(pdf).digest('hex'),
+      ]);
       return pdf;
     },
   };

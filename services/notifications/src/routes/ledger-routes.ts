@@ -11,7 +11,14 @@ export async function ledgerRoutes(app: FastifyInstance, opts: { pool: Pool }): 
     '/v1/notifications',
     {
       config: { access: { roles: ['submitter', 'operator', 'viewer'] } },
-      schema: { querystring: { type: 'object', required: ['MaHoSo'], additionalProperties: false, properties: { MaHoSo: { type: 'string', minLength: 5, maxLength: 100 } } } },
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['MaHoSo'],
+          additionalProperties: false,
+          properties: { MaHoSo: { type: 'string', minLength: 5, maxLength: 100 } },
+        },
+      },
     },
     async (req) => {
       const agency = agencyCodeOfMaHoSo(req.query.MaHoSo);
@@ -19,7 +26,14 @@ export async function ledgerRoutes(app: FastifyInstance, opts: { pool: Pool }): 
         throw new HubError('LT_NOTIFY_BAD_MAHOSO', 'MaHoSo has no agency prefix', {
           kind: 'invalid',
           messageVi: 'Mã hồ sơ không hợp lệ',
-          details: [{ path: '/MaHoSo', code: 'LT_NOTIFY_BAD_MAHOSO', message: 'Mã hồ sơ không hợp lệ', message_en: 'MaHoSo has no agency prefix' }],
+          details: [
+            {
+              path: '/MaHoSo',
+              code: 'LT_NOTIFY_BAD_MAHOSO',
+              message: 'Mã hồ sơ không hợp lệ',
+              message_en: 'MaHoSo has no agency prefix',
+            },
+          ],
         });
       }
       assertAgencyScope(req, agency, '/MaHoSo');

@@ -3,7 +3,15 @@ import { XMLParser } from 'fast-xml-parser';
 import { unaccent, viettelEnvelope, xmlEscape } from './sms-client.js';
 import { toMsisdn84 } from '../phone.js';
 
-const account = { vendor: 'viettel' as const, url: 'http://x', user: 'u', password: 'p&<', cpCode: 'CP', brandname: 'DVC', contentType: '1' as const };
+const account = {
+  vendor: 'viettel' as const,
+  url: 'http://x',
+  user: 'u',
+  password: 'p&<',
+  cpCode: 'CP',
+  brandname: 'DVC',
+  contentType: '1' as const,
+};
 
 describe('Viettel wsCpMt envelope', () => {
   it('keeps hostile dossier text as text: no element injection, control characters dropped', () => {
@@ -17,7 +25,18 @@ describe('Viettel wsCpMt envelope', () => {
     expect(call.Password).toBe('p&<');
     expect(xmlEscape('<a>&')).toBe('&lt;a&gt;&amp;');
     expect(xml).not.toContain('\u0001');
-    expect(Object.keys(call)).toEqual(['User', 'Password', 'CPCode', 'RequestID', 'UserID', 'ReceiverID', 'ServiceID', 'CommandCode', 'Content', 'ContentType']);
+    expect(Object.keys(call)).toEqual([
+      'User',
+      'Password',
+      'CPCode',
+      'RequestID',
+      'UserID',
+      'ReceiverID',
+      'ServiceID',
+      'CommandCode',
+      'Content',
+      'ContentType',
+    ]);
   });
   it('unaccents for ContentType 0 brandnames', () => {
     expect(unaccent('Hồ sơ đã được tiếp nhận. Đến nhận kết quả')).toBe('Ho so da duoc tiep nhan. Den nhan ket qua');

@@ -13,15 +13,21 @@ export interface SmsRequest {
 
 /** XML text escaping: the five predefined entities; control characters (not allowed in XML 1.0) are dropped. */
 export function xmlEscape(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+  );
 }
 
 /** Vietnamese without diacritics, for gateways and brandnames registered unaccented (ContentType 0 / DATACODING 0). */
 export function unaccent(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D');
 }
 
 /**
@@ -31,8 +37,16 @@ export function unaccent(s: string): string {
 export function viettelEnvelope(a: ViettelSmsAccount, r: SmsRequest): string {
   const content = a.contentType === '1' ? r.text : unaccent(r.text);
   const fields: [string, string][] = [
-    ['User', a.user], ['Password', a.password], ['CPCode', a.cpCode], ['RequestID', r.requestId], ['UserID', r.phone], ['ReceiverID', r.phone],
-    ['ServiceID', a.brandname], ['CommandCode', 'bulksms'], ['Content', content], ['ContentType', a.contentType],
+    ['User', a.user],
+    ['Password', a.password],
+    ['CPCode', a.cpCode],
+    ['RequestID', r.requestId],
+    ['UserID', r.phone],
+    ['ReceiverID', r.phone],
+    ['ServiceID', a.brandname],
+    ['CommandCode', 'bulksms'],
+    ['Content', content],
+    ['ContentType', a.contentType],
   ];
   return (
     '<?xml version="1.0" encoding="UTF-8"?>' +
@@ -54,15 +68,22 @@ export function createSmsClient(opts: { timeoutMs: number }) {
     }
     const text = await res.text();
     // SOAP faults come back as 500 with a body; a 502/503/504 without one is an outage.
-    if (res.status >= 502 || res.status === 429 || (res.status >= 500 && !text.includes('Envelope'))) throw providerUnavailable(`${what} (HTTP ${res.status})`);
+    if (res.status >= 502 || res.status === 429 || (res.status >= 500 && !text.includes('Envelope')))
+      throw providerUnavailable(`${what} (HTTP ${res.status})`);
     return text;
   };
 
   async function viettel(a: ViettelSmsAccount, r: SmsRequest): Promise<SmsResult> {
-    const text = await call(a.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body: viettelEnvelope(a, r) }, 'Viettel SMS');
+    const text = await call(
+      a.url,
+      { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body: viettelEnvelope(a, r) },
+      'Viettel SMS',
+    );
     let ret: { result?: unknown; message?: unknown } | undefined;
     try {
-      const doc = xml.parse(text) as { Envelope?: { Body?: { wsCpMtResponse?: { return?: { result?: unknown; message?: unknown } } } } };
+      const doc = xml.parse(text) as {
+        Envelope?: { Body?: { wsCpMtResponse?: { return?: { result?: unknown; message?: unknown } } } };
+      };
       ret = doc.Envelope?.Body?.wsCpMtResponse?.return;
     } catch {
       ret = undefined;
@@ -79,12 +100,28 @@ export function createSmsClient(opts: { timeoutMs: number }) {
     const content = a.dataCoding === '8' ? r.text : unaccent(r.text);
     const body = {
       RQST: {
-        name: 'send_sms_list', REQID: r.requestId, LABELID: a.labelId, CONTRACTTYPEID: a.contractTypeId, CONTRACTID: a.contractId, TEMPLATEID: a.templateId,
-        PARAMS: [{ NUM: '1', CONTENT: content }], SCHEDULETIME: '', MOBILELIST: r.phone, ISTELCOSUB: '0', AGENTID: a.agentId, APIUSER: a.apiUser, APIPASS: a.apiPass,
-        USERNAME: a.username, DATACODING: a.dataCoding,
+        name: 'send_sms_list',
+        REQID: r.requestId,
+        LABELID: a.labelId,
+        CONTRACTTYPEID: a.contractTypeId,
+        CONTRACTID: a.contractId,
+        TEMPLATEID: a.templateId,
+        PARAMS: [{ NUM: '1', CONTENT: content }],
+        SCHEDULETIME: '',
+        MOBILELIST: r.phone,
+        ISTELCOSUB: '0',
+        AGENTID: a.agentId,
+        APIUSER: a.apiUser,
+        APIPASS: a.apiPass,
+        USERNAME: a.username,
+        DATACODING: a.dataCoding,
       },
     };
-    const text = await call(a.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, 'VNPT SMS');
+    const text = await call(
+      a.url,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      'VNPT SMS',
+    );
     let rply: { ERROR?: unknown; ERROR_DESC?: unknown } | undefined;
     try {
       rply = (JSON.parse(text) as { RPLY?: { ERROR?: unknown; ERROR_DESC?: unknown } }).RPLY;

@@ -16,7 +16,14 @@ const EARLY_MS = 5 * 60_000; // refresh ~5 min before expiry [code Z4]
  * and an admin must grant again (new refreshToken in the providers file, which re-seeds). Nothing avoids it but
  * a provider that accepts the old token once more.
  */
-export function createTokenStore(deps: { pool: Pool; box: SecretBox; zns: ZnsClient; accounts: Record<string, ZaloOaAccount>; clock: Clock; logger: Logger }) {
+export function createTokenStore(deps: {
+  pool: Pool;
+  box: SecretBox;
+  zns: ZnsClient;
+  accounts: Record<string, ZaloOaAccount>;
+  clock: Clock;
+  logger: Logger;
+}) {
   const inflight = new Map<string, Promise<string>>();
   const seedHash = (t: string) => createHash('sha256').update(t).digest('hex');
 
@@ -41,12 +48,23 @@ export function createTokenStore(deps: { pool: Pool; box: SecretBox; zns: ZnsCli
           return current; // refreshed by someone else while we waited for the lock
         }
       }
-      const r = await deps.zns.refresh({ appId: acct.appId, appSecret: acct.appSecret, refreshToken: deps.box.open(row.refresh_token_sealed) });
+      const r = await deps.zns.refresh({
+        appId: acct.appId,
+        appSecret: acct.appSecret,
+        refreshToken: deps.box.open(row.refresh_token_sealed),
+      });
       if (!r.ok) {
         await c.query('UPDATE notif_zalo_tokens SET last_error = $2 WHERE oa = $1', [oa, `${r.code} ${r.message}`]);
         await c.query('COMMIT');
-        deps.logger.error({ oa, code: r.code }, 'Zalo refused the refresh token: an OA admin must grant again (new refreshToken in the providers file)');
-        throw new NotifyError(NotifyErrorCodes.ZALO_REFRESH_REFUSED, `Zalo refused the refresh of OA ${oa}: ${r.code} ${r.message}`, { kind: 'upstream', retriable: true });
+        deps.logger.error(
+          { oa, code: r.code },
+          'Zalo refused the refresh token: an OA admin must grant again (new refreshToken in the providers file)',
+        );
+        throw new NotifyError(
+          NotifyErrorCodes.ZALO_REFRESH_REFUSED,
+          `Zalo refused the refresh of OA ${oa}: ${r.code} ${r.message}`,
+          { kind: 'upstream', retriable: true },
+        );
       }
       await c.query(
         `UPDATE notif_zalo_tokens SET access_token_sealed = $2, access_expires_at = $3, refresh_token_sealed = $4, refresh_count = refresh_count + 1,
@@ -87,8 +105,17 @@ export function createTokenStore(deps: { pool: Pool; box: SecretBox; zns: ZnsCli
     },
     /** A valid access token, refreshed first when missing or within 5 minutes of expiry. */
     async accessToken(oa: string): Promise<string> {
-      const row = (await deps.pool.query<{ access_token_sealed: string | null; access_expires_at: Date | null }>('SELECT access_token_sealed, access_expires_at FROM notif_zalo_tokens WHERE oa = $1', [oa])).rows[0];
-      if (row?.access_token_sealed && row.access_expires_at && row.access_expires_at.getTime() - EARLY_MS > deps.clock.now().getTime()) {
+      const row = (
+        await deps.pool.query<{ access_token_sealed: string | null; access_expires_at: Date | null }>(
+          'SELECT access_token_sealed, access_expires_at FROM notif_zalo_tokens WHERE oa = $1',
+          [oa],
+        )
+      ).rows[0];
+      if (
+        row?.access_token_sealed &&
+        row.access_expires_at &&
+        row.access_expires_at.getTime() - EARLY_MS > deps.clock.now().getTime()
+      ) {
         return deps.box.open(row.access_token_sealed);
       }
       return singleFlight(oa, undefined);

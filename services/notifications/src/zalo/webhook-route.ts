@@ -10,41 +10,73 @@ import type { ZaloOaAccount } from '../providers.js';
  * prefixed `mac=`; `timestamp` from the body (notifications-receipts.md §1.5 [code Z7; 2nd Z6]). Which secret is
  * used is contradicted by one source (an n8n node uses the app secret with HMAC) — test on a real event [inf].
  */
-export function zaloSignatureValid(header: unknown, rawBody: string, appId: string, timestamp: string, oaSecretKey: string): boolean {
+export function zaloSignatureValid(
+  header: unknown,
+  rawBody: string,
+  appId: string,
+  timestamp: string,
+  oaSecretKey: string,
+): boolean {
   if (typeof header !== 'string') return false;
   const given = header.trim().replace(/^mac=/i, '').toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(given)) return false;
-  const expected = createHash('sha256').update(appId + rawBody + timestamp + oaSecretKey, 'utf8').digest();
+  const expected = createHash('sha256')
+    .update(appId + rawBody + timestamp + oaSecretKey, 'utf8')
+    .digest();
   return timingSafeEqual(expected, Buffer.from(given, 'hex'));
 }
 
 const signatureRefused = () =>
-  new NotifyError(NotifyErrorCodes.WEBHOOK_SIGNATURE, 'Zalo webhook signature invalid', { kind: 'unauthorized', messageVi: 'Chữ ký webhook Zalo không hợp lệ' });
+  new NotifyError(NotifyErrorCodes.WEBHOOK_SIGNATURE, 'Zalo webhook signature invalid', {
+    kind: 'unauthorized',
+    messageVi: 'Chữ ký webhook Zalo không hợp lệ',
+  });
 
 /**
  * Zalo's delivery webhook. A ZNS delivery is `user_received_message` with `message.delivery_time`; the same
  * event name without it is an OA chat receipt and is ignored (§1.5). Deduplicated on msg_id; answers 200 fast.
  */
-export async function zaloWebhookRoute(app: FastifyInstance, opts: { pool: Pool; accounts: Record<string, ZaloOaAccount>; clock: Clock }): Promise<void> {
+export async function zaloWebhookRoute(
+  app: FastifyInstance,
+  opts: { pool: Pool; accounts: Record<string, ZaloOaAccount>; clock: Clock },
+): Promise<void> {
   const byAppId = new Map<string, ZaloOaAccount[]>();
   for (const a of Object.values(opts.accounts)) byAppId.set(a.appId, [...(byAppId.get(a.appId) ?? []), a]);
 
   app.post(
     '/v1/zalo/webhook',
-    { config: { access: { signed: 'X-ZEvent-Signature: SHA-256(app_id + raw body + timestamp + OA secret key), checked against every OA of the app_id' } }, schema: { hide: true } },
+    {
+      config: {
+        access: {
+          signed:
+            'X-ZEvent-Signature: SHA-256(app_id + raw body + timestamp + OA secret key), checked against every OA of the app_id',
+        },
+      },
+      schema: { hide: true },
+    },
     async (req, reply) => {
-      const body = (req.body ?? {}) as { app_id?: unknown; timestamp?: unknown; event_name?: unknown; message?: { msg_id?: unknown; delivery_time?: unknown } };
+      const body = (req.body ?? {}) as {
+        app_id?: unknown;
+        timestamp?: unknown;
+        event_name?: unknown;
+        message?: { msg_id?: unknown; delivery_time?: unknown };
+      };
       const raw = (req as unknown as { rawBody?: string }).rawBody ?? '';
       const appId = typeof body.app_id === 'string' ? body.app_id : '';
       const ts = typeof body.timestamp === 'string' || typeof body.timestamp === 'number' ? String(body.timestamp) : '';
       const candidates = byAppId.get(appId) ?? [];
-      if (!candidates.some((a) => zaloSignatureValid(req.headers['x-zevent-signature'], raw, appId, ts, a.oaSecretKey))) throw signatureRefused();
+      if (!candidates.some((a) => zaloSignatureValid(req.headers['x-zevent-signature'], raw, appId, ts, a.oaSecretKey)))
+        throw signatureRefused();
       const msgId = typeof body.message?.msg_id === 'string' ? body.message.msg_id : undefined;
       const deliveryMs = Number(body.message?.delivery_time);
-      if (body.event_name !== 'user_received_message' || !msgId || !Number.isFinite(deliveryMs)) return reply.send({ error: 0, message: 'ignored' });
+      if (body.event_name !== 'user_received_message' || !msgId || !Number.isFinite(deliveryMs))
+        return reply.send({ error: 0, message: 'ignored' });
       const now = opts.clock.now();
       const deliveredAt = new Date(deliveryMs);
-      const first = await opts.pool.query('INSERT INTO notif_zalo_webhooks (msg_id, received_at, delivery_time) VALUES ($1,$2,$3) ON CONFLICT (msg_id) DO NOTHING', [msgId, now, deliveredAt]);
+      const first = await opts.pool.query(
+        'INSERT INTO notif_zalo_webhooks (msg_id, received_at, delivery_time) VALUES ($1,$2,$3) ON CONFLICT (msg_id) DO NOTHING',
+        [msgId, now, deliveredAt],
+      );
       if ((first.rowCount ?? 0) > 0) {
         await opts.pool.query(
           `UPDATE notif_messages SET status='delivered', delivered_at=$2, payload_sealed=NULL, lease_until=NULL, updated_at=$3

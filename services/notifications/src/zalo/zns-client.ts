@@ -45,7 +45,13 @@ export function createZnsClient(opts: { apiUrl: string; oauthUrl: string; timeou
           method: 'POST',
           // The token goes in a header named access_token, not Authorization [code Z4, Z9].
           headers: { 'content-type': 'application/json', access_token: r.accessToken },
-          body: JSON.stringify({ phone: r.phone, template_id: r.templateId, template_data: r.templateData, tracking_id: r.trackingId, ...(r.mode ? { mode: r.mode } : {}) }),
+          body: JSON.stringify({
+            phone: r.phone,
+            template_id: r.templateId,
+            template_data: r.templateData,
+            tracking_id: r.trackingId,
+            ...(r.mode ? { mode: r.mode } : {}),
+          }),
         },
         'Zalo ZNS',
       );
@@ -59,7 +65,11 @@ export function createZnsClient(opts: { apiUrl: string; oauthUrl: string; timeou
       return { ok: false, code: Number.isFinite(code) ? code : -100, message: String(body.message ?? '').slice(0, 200) };
     },
     /** `GET /message/status?message_id&phone`: the delivery time once delivered (§1.2 [code Z9]). */
-    async status(r: { accessToken: string; msgId: string; phone: string }): Promise<{ ok: true; deliveredAt?: Date } | { ok: false; code: number; message: string }> {
+    async status(r: {
+      accessToken: string;
+      msgId: string;
+      phone: string;
+    }): Promise<{ ok: true; deliveredAt?: Date } | { ok: false; code: number; message: string }> {
       const url = `${opts.apiUrl}/message/status?${new URLSearchParams({ message_id: r.msgId, phone: r.phone }).toString()}`;
       let res: Response;
       try {
@@ -74,12 +84,19 @@ export function createZnsClient(opts: { apiUrl: string; oauthUrl: string; timeou
         throw providerUnavailable(`Zalo message status (HTTP ${res.status}, not JSON)`, err);
       }
       const code = Number(body.error);
-      if (code !== 0) return { ok: false, code: Number.isFinite(code) ? code : -100, message: String(body.message ?? '').slice(0, 200) };
+      if (code !== 0)
+        return { ok: false, code: Number.isFinite(code) ? code : -100, message: String(body.message ?? '').slice(0, 200) };
       const t = Number(body.data?.delivery_time);
       return { ok: true, ...(Number.isFinite(t) && t > 0 ? { deliveredAt: new Date(t) } : {}) };
     },
     /** OAuth v4 refresh: form body, header `secret_key` (§1.4). Errors are HTTP 200 with `error`. */
-    async refresh(a: { appId: string; appSecret: string; refreshToken: string }): Promise<{ ok: true; accessToken: string; refreshToken: string; expiresInS: number } | { ok: false; code: number; message: string }> {
+    async refresh(a: {
+      appId: string;
+      appSecret: string;
+      refreshToken: string;
+    }): Promise<
+      { ok: true; accessToken: string; refreshToken: string; expiresInS: number } | { ok: false; code: number; message: string }
+    > {
       const body = await post(
         `${opts.oauthUrl}/v4/oa/access_token`,
         {
@@ -91,9 +108,18 @@ export function createZnsClient(opts: { apiUrl: string; oauthUrl: string; timeou
       );
       if (typeof body.access_token === 'string' && typeof body.refresh_token === 'string') {
         const exp = Number(body.expires_in);
-        return { ok: true, accessToken: body.access_token, refreshToken: body.refresh_token, expiresInS: Number.isFinite(exp) && exp > 0 ? exp : 90_000 };
+        return {
+          ok: true,
+          accessToken: body.access_token,
+          refreshToken: body.refresh_token,
+          expiresInS: Number.isFinite(exp) && exp > 0 ? exp : 90_000,
+        };
       }
-      return { ok: false, code: Number(body.error ?? -1), message: String(body.error_name ?? body.error_description ?? 'refresh refused').slice(0, 200) };
+      return {
+        ok: false,
+        code: Number(body.error ?? -1),
+        message: String(body.error_name ?? body.error_description ?? 'refresh refused').slice(0, 200),
+      };
     },
   };
 }

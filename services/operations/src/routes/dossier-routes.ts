@@ -137,7 +137,9 @@ export function registerDossierRoutes(
       const bound = new Date(deps.dueSoon.calendar.addWorkingMinutes(now.getTime(), deps.dueSoon.workingHours * 60));
       const where = `FROM ${s}.dossier d WHERE d.agency_code IN (SELECT code FROM ops_agency_closure WHERE ancestor = $1)
         AND d.overdue_at >= $2 AND d.overdue_at <= $3 AND d.end_at IS NULL AND (d.trang_thai IS NULL OR d.trang_thai NOT IN (3, 7, 8, 9, 10))`;
-      const total = Number(((await deps.pool.query(`SELECT count(*) AS n ${where}`, [req.query.agency, now, bound])).rows[0] as { n: string }).n);
+      const total = Number(
+        ((await deps.pool.query(`SELECT count(*) AS n ${where}`, [req.query.agency, now, bound])).rows[0] as { n: string }).n,
+      );
       const items = (
         await deps.pool.query(
           `SELECT d.ma_ho_so AS "MaHoSo", d.agency_code AS "agency", d.ma_tthc AS "MaTTHC", d.ngay_hen_tra AS "NgayHenTra", d.due_at AS "deadline",
@@ -146,7 +148,16 @@ export function registerDossierRoutes(
           [req.query.agency, now, bound, pageSize, (page - 1) * pageSize],
         )
       ).rows;
-      return { agency: req.query.agency, at: now.toISOString(), until: bound.toISOString(), workingHours: deps.dueSoon.workingHours, total, page, pageSize, items };
+      return {
+        agency: req.query.agency,
+        at: now.toISOString(),
+        until: bound.toISOString(),
+        workingHours: deps.dueSoon.workingHours,
+        total,
+        page,
+        pageSize,
+        items,
+      };
     },
   );
 }

@@ -19,7 +19,8 @@ const SOURCE = 'dvcqg-tax-notice';
  * the tax status: nothing is pushed back to it.
  */
 export function createTaxNoticeObligations(deps: { pool: Pool; paidStatuses: readonly number[] }) {
-  const statusOf = (s: number | null): 'owed' | 'paid' | 'reported' => (s === null ? 'reported' : deps.paidStatuses.includes(s) ? 'paid' : s === 0 ? 'owed' : 'reported');
+  const statusOf = (s: number | null): 'owed' | 'paid' | 'reported' =>
+    s === null ? 'reported' : deps.paidStatuses.includes(s) ? 'paid' : s === 0 ? 'owed' : 'reported';
 
   /** Consumer handler of national.inbound.v1: tax notices only; other inbound kinds are not ours. */
   async function handle(event: CloudEvent): Promise<'recorded' | 'duplicate' | 'skipped'> {
@@ -29,10 +30,13 @@ export function createTaxNoticeObligations(deps: { pool: Pool; paidStatuses: rea
     if (!p || typeof p.MaHoSo !== 'string') return 'skipped';
     const info = (p.ThongTinThanhToan ?? {}) as Record<string, unknown>;
     const reference = typeof info.MaThongBaoThue === 'string' && info.MaThongBaoThue ? info.MaThongBaoThue : `${p.MaHoSo}`;
-    const amountText = typeof info.SoTien === 'number' ? String(info.SoTien) : typeof info.SoTien === 'string' ? info.SoTien.trim() : '';
+    const amountText =
+      typeof info.SoTien === 'number' ? String(info.SoTien) : typeof info.SoTien === 'string' ? info.SoTien.trim() : '';
     const amount = /^\d{1,15}$/.test(amountText) ? Number(amountText) : null;
-    const portalStatus = typeof p.TrangThaiThanhToan === 'number' && Number.isInteger(p.TrangThaiThanhToan) ? p.TrangThaiThanhToan : null;
-    const proof = typeof p.UrlFileChungTu === 'string' && /^https?:\/\//.test(p.UrlFileChungTu) ? p.UrlFileChungTu.slice(0, 2000) : null;
+    const portalStatus =
+      typeof p.TrangThaiThanhToan === 'number' && Number.isInteger(p.TrangThaiThanhToan) ? p.TrangThaiThanhToan : null;
+    const proof =
+      typeof p.UrlFileChungTu === 'string' && /^https?:\/\//.test(p.UrlFileChungTu) ? p.UrlFileChungTu.slice(0, 2000) : null;
     const agency = (typeof data?.agency === 'string' && data.agency) || agencyCodeOfMaHoSo(p.MaHoSo) || 'unknown';
     const description = typeof info.NoiDungThanhToan === 'string' ? info.NoiDungThanhToan.slice(0, 2000) : null;
     return withTransaction(deps.pool, async (c) => {
@@ -78,7 +82,10 @@ export function createTaxNoticeObligations(deps: { pool: Pool; paidStatuses: rea
         const { MaHoSo } = req.query as { MaHoSo: string };
         const agency = agencyCodeOfMaHoSo(MaHoSo);
         if (!agency) {
-          throw new HubError('LT_PAY_BAD_MAHOSO', `MaHoSo ${MaHoSo} carries no agency code`, { kind: 'invalid', messageVi: `Mã hồ sơ ${MaHoSo} không chứa mã cơ quan` });
+          throw new HubError('LT_PAY_BAD_MAHOSO', `MaHoSo ${MaHoSo} carries no agency code`, {
+            kind: 'invalid',
+            messageVi: `Mã hồ sơ ${MaHoSo} không chứa mã cơ quan`,
+          });
         }
         assertAgencyScope(req, agency, '/MaHoSo');
         const rows = await deps.pool.query(

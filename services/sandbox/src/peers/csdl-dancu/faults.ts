@@ -33,7 +33,9 @@ export const faultsBodySchema = {
   properties: {
     ...commonFaultProperties,
     tokenTtlMs: { type: ['integer', 'null'], minimum: 1, maximum: 86_400_000 },
-    malformed: { enum: ['html', 'truncated', 'xxe', 'billion-laughs', 'huge', 'wrong-namespace', 'soap-fault', 'not-soap', null] },
+    malformed: {
+      enum: ['html', 'truncated', 'xxe', 'billion-laughs', 'huge', 'wrong-namespace', 'soap-fault', 'not-soap', null],
+    },
   },
 } as const;
 

@@ -1,5 +1,12 @@
 import { Readable } from 'node:stream';
-import { buildFaultEnvelope, buildReplyEnvelope, congDanCollectionXml, DANCU_NS, SOAP_ENV_NS, type CongDan } from '@lienthong/csdl-dancu';
+import {
+  buildFaultEnvelope,
+  buildReplyEnvelope,
+  congDanCollectionXml,
+  DANCU_NS,
+  SOAP_ENV_NS,
+  type CongDan,
+} from '@lienthong/csdl-dancu';
 import type { CsdlFaults } from './faults.js';
 
 export interface RawReply {
@@ -11,9 +18,21 @@ export interface RawReply {
 const page = (title: string, text: string) =>
   `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p><hr><address>nginx</address></body></html>`;
 
-export const outagePage = (): RawReply => ({ status: 503, contentType: 'text/html; charset=utf-8', body: page('503 Service Temporarily Unavailable', 'Trục LGSP đang tạm ngừng phục vụ.') });
-export const serverErrorPage = (status: 500 | 502 | 503): RawReply => ({ status, contentType: 'text/html; charset=utf-8', body: page(`${status} Error`, 'Lỗi hệ thống, vui lòng thử lại sau.') });
-export const gatewayTimeoutPage = (): RawReply => ({ status: 504, contentType: 'text/html; charset=utf-8', body: page('504 Gateway Time-out', 'Hệ thống không phản hồi kịp.') });
+export const outagePage = (): RawReply => ({
+  status: 503,
+  contentType: 'text/html; charset=utf-8',
+  body: page('503 Service Temporarily Unavailable', 'Trục LGSP đang tạm ngừng phục vụ.'),
+});
+export const serverErrorPage = (status: 500 | 502 | 503): RawReply => ({
+  status,
+  contentType: 'text/html; charset=utf-8',
+  body: page(`${status} Error`, 'Lỗi hệ thống, vui lòng thử lại sau.'),
+});
+export const gatewayTimeoutPage = (): RawReply => ({
+  status: 504,
+  contentType: 'text/html; charset=utf-8',
+  body: page('504 Gateway Time-out', 'Hệ thống không phản hồi kịp.'),
+});
 
 const XML = 'text/xml; charset=utf-8';
 
@@ -24,7 +43,11 @@ const XML = 'text/xml; charset=utf-8';
 export function malformedReply(kind: NonNullable<CsdlFaults['malformed']>, sample: CongDan[], hugeBytes: number): RawReply {
   switch (kind) {
     case 'html':
-      return { status: 200, contentType: 'text/html; charset=utf-8', body: page('Lỗi hệ thống', 'Hệ thống đang bảo trì. Vui lòng quay lại sau.') };
+      return {
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: page('Lỗi hệ thống', 'Hệ thống đang bảo trì. Vui lòng quay lại sau.'),
+      };
     case 'not-soap':
       return { status: 200, contentType: 'application/json', body: '{"error_code":"-1","message":"Lỗi kết nối"}' };
     case 'truncated': {
@@ -48,9 +71,20 @@ export function malformedReply(kind: NonNullable<CsdlFaults['malformed']>, sampl
       };
     }
     case 'wrong-namespace':
-      return { status: 200, contentType: XML, body: buildReplyEnvelope(congDanCollectionXml(sample).replace(DANCU_NS, 'http://evil.example/dancu')) };
+      return {
+        status: 200,
+        contentType: XML,
+        body: buildReplyEnvelope(congDanCollectionXml(sample).replace(DANCU_NS, 'http://evil.example/dancu')),
+      };
     case 'soap-fault':
-      return { status: 500, contentType: XML, body: buildFaultEnvelope('soap:Server', 'System.NullReferenceException: Object reference not set to an instance of an object.') };
+      return {
+        status: 500,
+        contentType: XML,
+        body: buildFaultEnvelope(
+          'soap:Server',
+          'System.NullReferenceException: Object reference not set to an instance of an object.',
+        ),
+      };
     case 'huge':
       return { status: 200, contentType: XML, body: hugeStream(hugeBytes) };
   }
@@ -66,13 +100,13 @@ function hugeStream(bytes: number): Readable {
   let done = false;
   return new Readable({
     read() {
-      if (!started) return (started = true), void this.push(head);
+      if (!started) return ((started = true), void this.push(head));
       if (left > 0) {
         const n = Math.min(left, chunk.length);
         left -= n;
         return void this.push(n === chunk.length ? chunk : chunk.slice(0, n));
       }
-      if (!done) return (done = true), void this.push(tail);
+      if (!done) return ((done = true), void this.push(tail));
       this.push(null);
     },
   });

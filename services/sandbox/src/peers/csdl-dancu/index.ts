@@ -34,10 +34,18 @@ const csdlDanCuPeer: FastifyPluginAsync<CsdlPeerOptions> = async (app, opts) => 
   // SOAP arrives as application/xml [code S6] or text/xml (SOAP 1.1); the token request as a form; the
   // admin API as JSON (the host app's parser). Scoped to this peer's plugin.
   const asText = (_req: unknown, body: string | Buffer, done: (e: Error | null, b?: unknown) => void) => done(null, String(body));
-  app.addContentTypeParser(['application/xml', 'text/xml', 'application/soap+xml'], { parseAs: 'string', bodyLimit: 256 * 1024 }, asText);
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  app.addContentTypeParser(
+    ['application/xml', 'text/xml', 'application/soap+xml'],
+    { parseAs: 'string', bodyLimit: 256 * 1024 },
+    asText,
+  );
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
 
   registerProtocolRoutes(app, { store, cfg, faults: () => faults, licences: () => licences, random: () => random, now, sleep });
   await app.register(

@@ -35,7 +35,10 @@ export const licenceTableSchema = {
         required: ['MaDVC', 'operations'],
         properties: {
           MaDVC: { type: 'string', minLength: 1, maxLength: 100 },
-          operations: { type: 'array', items: { enum: ['TraCuuThongTinCongDan', 'XacThucThongTinCongDan', 'CungCapThongTinHoGiaDinh'] } },
+          operations: {
+            type: 'array',
+            items: { enum: ['TraCuuThongTinCongDan', 'XacThucThongTinCongDan', 'CungCapThongTinHoGiaDinh'] },
+          },
         },
       },
     },

@@ -27,27 +27,201 @@ interface Province {
 }
 
 const P: Record<string, Province> = {
-  hn: { code: '01', name: 'Thành phố Hà Nội', wards: [['00004', 'phường Ba Đình'], ['00127', 'phường Ngọc Hà'], ['09574', 'phường Hà Đông'], ['00244', 'phường Cầu Giấy']], streets: ['phố Hoàng Hoa Thám', 'phố Kim Mã', 'ngõ 68 Cầu Giấy', 'phố Quang Trung'] },
-  hcm: { code: '79', name: 'Thành phố Hồ Chí Minh', wards: [['26734', 'phường Sài Gòn'], ['27043', 'phường Bàn Cờ'], ['26956', 'phường Gia Định'], ['27463', 'phường Chợ Lớn']], streets: ['đường Nguyễn Thị Minh Khai', 'đường Lê Văn Sỹ', 'đường Phan Đăng Lưu', 'đường Trần Hưng Đạo'] },
-  dn: { code: '48', name: 'Thành phố Đà Nẵng', wards: [['20194', 'phường Hải Châu'], ['20257', 'phường Thanh Khê']], streets: ['đường Bạch Đằng', 'đường Nguyễn Văn Linh'] },
-  th: { code: '38', name: 'tỉnh Thanh Hóa', wards: [['14758', 'phường Hạc Thành'], ['15820', 'xã Quan Sơn']], streets: ['đường Bà Triệu', 'phố Lê Hoàn', 'thôn Bản Chanh'] },
-  db: { code: '11', name: 'tỉnh Điện Biên', wards: [['03127', 'phường Điện Biên Phủ'], ['03250', 'xã Mường Pồn']], streets: ['bản Huổi Phạ', 'bản Na Pen', 'tổ dân phố 5'] },
-  lc: { code: '15', name: 'tỉnh Lào Cai', wards: [['02635', 'phường Sa Pa'], ['02710', 'xã Bắc Hà']], streets: ['thôn Lao Chải', 'thôn Tả Van', 'đường Xuân Viên'] },
-  sl: { code: '14', name: 'tỉnh Sơn La', wards: [['03646', 'phường Tô Hiệu'], ['04030', 'xã Mộc Châu']], streets: ['bản Hụm', 'bản Áng', 'đường Chu Văn Thịnh'] },
-  cb: { code: '04', name: 'tỉnh Cao Bằng', wards: [['01273', 'phường Thục Phán'], ['01360', 'xã Trùng Khánh']], streets: ['xóm Nà Đoỏng', 'phố Kim Đồng'] },
-  dl: { code: '66', name: 'tỉnh Đắk Lắk', wards: [['24121', 'phường Buôn Ma Thuột'], ['24400', 'xã Buôn Đôn']], streets: ['buôn Ako Dhông', 'buôn Kô Tam', 'đường Y Jút'] },
-  gl: { code: '64', name: 'tỉnh Gia Lai', wards: [['23575', 'phường Pleiku'], ['23700', 'xã Ia Grai']], streets: ['làng Plei Ốp', 'làng Ia Nueng'] },
-  ct: { code: '92', name: 'Thành phố Cần Thơ', wards: [['31117', 'phường Ninh Kiều'], ['31504', 'xã Kế Sách']], streets: ['ấp Chông Nô', 'đường 30 Tháng 4'] },
-  vl: { code: '86', name: 'tỉnh Vĩnh Long', wards: [['29500', 'phường Trà Vinh'], ['29650', 'xã Trà Cú']], streets: ['ấp Ba Se', 'ấp Sóc Chuối'] },
-  kh: { code: '56', name: 'tỉnh Khánh Hòa', wards: [['22738', 'phường Phan Rang'], ['22900', 'xã Phước Dân']], streets: ['thôn Hữu Đức', 'thôn Phước Thiện'] },
-  pt: { code: '25', name: 'tỉnh Phú Thọ', wards: [['07900', 'phường Hòa Bình'], ['08100', 'xã Mai Châu']], streets: ['xóm Lác', 'xóm Mường Khến'] },
+  hn: {
+    code: '01',
+    name: 'Thành phố Hà Nội',
+    wards: [
+      ['00004', 'phường Ba Đình'],
+      ['00127', 'phường Ngọc Hà'],
+      ['09574', 'phường Hà Đông'],
+      ['00244', 'phường Cầu Giấy'],
+    ],
+    streets: ['phố Hoàng Hoa Thám', 'phố Kim Mã', 'ngõ 68 Cầu Giấy', 'phố Quang Trung'],
+  },
+  hcm: {
+    code: '79',
+    name: 'Thành phố Hồ Chí Minh',
+    wards: [
+      ['26734', 'phường Sài Gòn'],
+      ['27043', 'phường Bàn Cờ'],
+      ['26956', 'phường Gia Định'],
+      ['27463', 'phường Chợ Lớn'],
+    ],
+    streets: ['đường Nguyễn Thị Minh Khai', 'đường Lê Văn Sỹ', 'đường Phan Đăng Lưu', 'đường Trần Hưng Đạo'],
+  },
+  dn: {
+    code: '48',
+    name: 'Thành phố Đà Nẵng',
+    wards: [
+      ['20194', 'phường Hải Châu'],
+      ['20257', 'phường Thanh Khê'],
+    ],
+    streets: ['đường Bạch Đằng', 'đường Nguyễn Văn Linh'],
+  },
+  th: {
+    code: '38',
+    name: 'tỉnh Thanh Hóa',
+    wards: [
+      ['14758', 'phường Hạc Thành'],
+      ['15820', 'xã Quan Sơn'],
+    ],
+    streets: ['đường Bà Triệu', 'phố Lê Hoàn', 'thôn Bản Chanh'],
+  },
+  db: {
+    code: '11',
+    name: 'tỉnh Điện Biên',
+    wards: [
+      ['03127', 'phường Điện Biên Phủ'],
+      ['03250', 'xã Mường Pồn'],
+    ],
+    streets: ['bản Huổi Phạ', 'bản Na Pen', 'tổ dân phố 5'],
+  },
+  lc: {
+    code: '15',
+    name: 'tỉnh Lào Cai',
+    wards: [
+      ['02635', 'phường Sa Pa'],
+      ['02710', 'xã Bắc Hà'],
+    ],
+    streets: ['thôn Lao Chải', 'thôn Tả Van', 'đường Xuân Viên'],
+  },
+  sl: {
+    code: '14',
+    name: 'tỉnh Sơn La',
+    wards: [
+      ['03646', 'phường Tô Hiệu'],
+      ['04030', 'xã Mộc Châu'],
+    ],
+    streets: ['bản Hụm', 'bản Áng', 'đường Chu Văn Thịnh'],
+  },
+  cb: {
+    code: '04',
+    name: 'tỉnh Cao Bằng',
+    wards: [
+      ['01273', 'phường Thục Phán'],
+      ['01360', 'xã Trùng Khánh'],
+    ],
+    streets: ['xóm Nà Đoỏng', 'phố Kim Đồng'],
+  },
+  dl: {
+    code: '66',
+    name: 'tỉnh Đắk Lắk',
+    wards: [
+      ['24121', 'phường Buôn Ma Thuột'],
+      ['24400', 'xã Buôn Đôn'],
+    ],
+    streets: ['buôn Ako Dhông', 'buôn Kô Tam', 'đường Y Jút'],
+  },
+  gl: {
+    code: '64',
+    name: 'tỉnh Gia Lai',
+    wards: [
+      ['23575', 'phường Pleiku'],
+      ['23700', 'xã Ia Grai'],
+    ],
+    streets: ['làng Plei Ốp', 'làng Ia Nueng'],
+  },
+  ct: {
+    code: '92',
+    name: 'Thành phố Cần Thơ',
+    wards: [
+      ['31117', 'phường Ninh Kiều'],
+      ['31504', 'xã Kế Sách'],
+    ],
+    streets: ['ấp Chông Nô', 'đường 30 Tháng 4'],
+  },
+  vl: {
+    code: '86',
+    name: 'tỉnh Vĩnh Long',
+    wards: [
+      ['29500', 'phường Trà Vinh'],
+      ['29650', 'xã Trà Cú'],
+    ],
+    streets: ['ấp Ba Se', 'ấp Sóc Chuối'],
+  },
+  kh: {
+    code: '56',
+    name: 'tỉnh Khánh Hòa',
+    wards: [
+      ['22738', 'phường Phan Rang'],
+      ['22900', 'xã Phước Dân'],
+    ],
+    streets: ['thôn Hữu Đức', 'thôn Phước Thiện'],
+  },
+  pt: {
+    code: '25',
+    name: 'tỉnh Phú Thọ',
+    wards: [
+      ['07900', 'phường Hòa Bình'],
+      ['08100', 'xã Mai Châu'],
+    ],
+    streets: ['xóm Lác', 'xóm Mường Khến'],
+  },
 };
 
-const KINH_HO = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý', 'Trịnh', 'Đinh'];
+const KINH_HO = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+  'Lý',
+  'Trịnh',
+  'Đinh',
+];
 const KINH_DEM_M = ['Văn', 'Hữu', 'Đức', 'Minh', 'Quốc', 'Thanh', 'Công', 'Xuân', 'Gia'];
 const KINH_DEM_F = ['Thị', 'Ngọc', 'Thu', 'Thanh', 'Mai', 'Hoài', 'Kim', 'Phương'];
-const KINH_TEN_M = ['An', 'Bình', 'Cường', 'Dũng', 'Đạt', 'Hải', 'Hùng', 'Huy', 'Khánh', 'Long', 'Nam', 'Phúc', 'Quân', 'Sơn', 'Thắng', 'Tuấn', 'Việt', 'Vinh'];
-const KINH_TEN_F = ['Anh', 'Châu', 'Dung', 'Giang', 'Hà', 'Hạnh', 'Hiền', 'Hoa', 'Hương', 'Lan', 'Linh', 'Mai', 'Nga', 'Nhung', 'Phương', 'Thảo', 'Trang', 'Vy', 'Yến'];
+const KINH_TEN_M = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Đạt',
+  'Hải',
+  'Hùng',
+  'Huy',
+  'Khánh',
+  'Long',
+  'Nam',
+  'Phúc',
+  'Quân',
+  'Sơn',
+  'Thắng',
+  'Tuấn',
+  'Việt',
+  'Vinh',
+];
+const KINH_TEN_F = [
+  'Anh',
+  'Châu',
+  'Dung',
+  'Giang',
+  'Hà',
+  'Hạnh',
+  'Hiền',
+  'Hoa',
+  'Hương',
+  'Lan',
+  'Linh',
+  'Mai',
+  'Nga',
+  'Nhung',
+  'Phương',
+  'Thảo',
+  'Trang',
+  'Vy',
+  'Yến',
+];
 
 function pick<T>(r: Random, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)]!;
@@ -66,15 +240,75 @@ function ethnicGroups(r: Random): Ethnic[] {
     kinh,
     kinh,
     // Hmông: clan name, then A (men) / Thị (women) as middle name.
-    { code: '08', provinces: [P.db!, P.lc!], male: () => [pick(r, ['Giàng', 'Vàng', 'Sùng', 'Thào', 'Mùa', 'Lầu', 'Hờ']), 'A', pick(r, ['Páo', 'Dính', 'Sử', 'Chứ', 'Lử', 'Của', 'Pó'])], female: () => [pick(r, ['Giàng', 'Vàng', 'Sùng', 'Thào', 'Mùa']), 'Thị', pick(r, ['Dợ', 'Mỷ', 'Pằng', 'Chua', 'Sua'])] },
+    {
+      code: '08',
+      provinces: [P.db!, P.lc!],
+      male: () => [
+        pick(r, ['Giàng', 'Vàng', 'Sùng', 'Thào', 'Mùa', 'Lầu', 'Hờ']),
+        'A',
+        pick(r, ['Páo', 'Dính', 'Sử', 'Chứ', 'Lử', 'Của', 'Pó']),
+      ],
+      female: () => [pick(r, ['Giàng', 'Vàng', 'Sùng', 'Thào', 'Mùa']), 'Thị', pick(r, ['Dợ', 'Mỷ', 'Pằng', 'Chua', 'Sua'])],
+    },
     // Ê Đê: the personal name first with Y (men) / H' (women), the clan name last.
-    { code: '12', provinces: [P.dl!], male: () => ['Y', pick(r, ['Moan', 'Nguyên', 'Jút', 'Bih', 'Ngông', 'Khăm']), pick(r, ['Êban', 'Niê', 'Knul', 'Mlô', 'Byă', 'Ktla'])], female: () => ["H'", pick(r, ['Hen', 'Ly', 'Bơ', 'Rin', 'Yơn', 'Xíu']), pick(r, ['Niê', 'Mlô', 'Êban', 'Ayũn', 'Knul'])] },
-    { code: '03', provinces: [P.sl!, P.db!, P.th!], male: () => [pick(r, ['Lò', 'Cầm', 'Lường', 'Quàng', 'Tòng', 'Vi']), 'Văn', pick(r, ['Ún', 'Xôm', 'Pọm', 'Biên', 'Chum', 'Khằm'])], female: () => [pick(r, ['Lò', 'Cầm', 'Lường', 'Quàng', 'Tòng']), 'Thị', pick(r, ['Pấng', 'Ánh', 'Hiên', 'Xuân', 'Ơn'])] },
-    { code: '02', provinces: [P.cb!], male: () => [pick(r, ['Nông', 'Hoàng', 'Lục', 'Bế', 'Đàm']), 'Văn', pick(r, ['Dền', 'Slình', 'Pác', 'Tài', 'Kiên'])], female: () => [pick(r, ['Nông', 'Hoàng', 'Lục', 'Bế']), 'Thị', pick(r, ['Slao', 'Nhị', 'Pha', 'Hiền'])] },
-    { code: '05', provinces: [P.ct!, P.vl!], male: () => [pick(r, ['Thạch', 'Danh', 'Sơn', 'Kim', 'Lâm']), pick(r, ['Sa', 'Sóc', 'Ô', 'Sà']), pick(r, ['Rây', 'Kha', 'Phone', 'Rươne', 'Sóc'])], female: () => [pick(r, ['Thạch', 'Sơn', 'Kim', 'Danh']), 'Thị', pick(r, ['Cha Ni', 'Sa Ry', 'Srây Mau', 'Sóc Na'])] },
-    { code: '17', provinces: [P.kh!], male: () => [pick(r, ['Đàng', 'Quảng', 'Thuận', 'Lưu', 'Châu']), pick(r, ['Năng', 'Văn', 'Đức']), pick(r, ['Thọ', 'Sến', 'Phú', 'Hòa'])], female: () => [pick(r, ['Đàng', 'Quảng', 'Thuận', 'Lưu']), 'Thị', pick(r, ['Hoa', 'Bích', 'Sang', 'Thu'])] },
-    { code: '10', provinces: [P.gl!], male: () => [pick(r, ['Rơ Châm', 'Ksor', 'Siu', 'Rah Lan', 'Nay']), 'Y', pick(r, ['Sươn', 'Blơn', 'Hyuh', 'Thiêng'])], female: () => [pick(r, ['Rơ Châm', 'Ksor', 'Siu', 'Nay']), '', `H'${pick(r, ['Bơ', 'Lăng', 'Yuh', 'Nhí'])}`] },
-    { code: '06', provinces: [P.pt!], male: () => [pick(r, ['Bùi', 'Quách', 'Đinh', 'Hà']), 'Văn', pick(r, ['Hưng', 'Khến', 'Cời', 'Lực'])], female: () => [pick(r, ['Bùi', 'Quách', 'Đinh']), 'Thị', pick(r, ['Đính', 'Lừm', 'Thơm', 'Nọi'])] },
+    {
+      code: '12',
+      provinces: [P.dl!],
+      male: () => [
+        'Y',
+        pick(r, ['Moan', 'Nguyên', 'Jút', 'Bih', 'Ngông', 'Khăm']),
+        pick(r, ['Êban', 'Niê', 'Knul', 'Mlô', 'Byă', 'Ktla']),
+      ],
+      female: () => ["H'", pick(r, ['Hen', 'Ly', 'Bơ', 'Rin', 'Yơn', 'Xíu']), pick(r, ['Niê', 'Mlô', 'Êban', 'Ayũn', 'Knul'])],
+    },
+    {
+      code: '03',
+      provinces: [P.sl!, P.db!, P.th!],
+      male: () => [
+        pick(r, ['Lò', 'Cầm', 'Lường', 'Quàng', 'Tòng', 'Vi']),
+        'Văn',
+        pick(r, ['Ún', 'Xôm', 'Pọm', 'Biên', 'Chum', 'Khằm']),
+      ],
+      female: () => [pick(r, ['Lò', 'Cầm', 'Lường', 'Quàng', 'Tòng']), 'Thị', pick(r, ['Pấng', 'Ánh', 'Hiên', 'Xuân', 'Ơn'])],
+    },
+    {
+      code: '02',
+      provinces: [P.cb!],
+      male: () => [pick(r, ['Nông', 'Hoàng', 'Lục', 'Bế', 'Đàm']), 'Văn', pick(r, ['Dền', 'Slình', 'Pác', 'Tài', 'Kiên'])],
+      female: () => [pick(r, ['Nông', 'Hoàng', 'Lục', 'Bế']), 'Thị', pick(r, ['Slao', 'Nhị', 'Pha', 'Hiền'])],
+    },
+    {
+      code: '05',
+      provinces: [P.ct!, P.vl!],
+      male: () => [
+        pick(r, ['Thạch', 'Danh', 'Sơn', 'Kim', 'Lâm']),
+        pick(r, ['Sa', 'Sóc', 'Ô', 'Sà']),
+        pick(r, ['Rây', 'Kha', 'Phone', 'Rươne', 'Sóc']),
+      ],
+      female: () => [pick(r, ['Thạch', 'Sơn', 'Kim', 'Danh']), 'Thị', pick(r, ['Cha Ni', 'Sa Ry', 'Srây Mau', 'Sóc Na'])],
+    },
+    {
+      code: '17',
+      provinces: [P.kh!],
+      male: () => [
+        pick(r, ['Đàng', 'Quảng', 'Thuận', 'Lưu', 'Châu']),
+        pick(r, ['Năng', 'Văn', 'Đức']),
+        pick(r, ['Thọ', 'Sến', 'Phú', 'Hòa']),
+      ],
+      female: () => [pick(r, ['Đàng', 'Quảng', 'Thuận', 'Lưu']), 'Thị', pick(r, ['Hoa', 'Bích', 'Sang', 'Thu'])],
+    },
+    {
+      code: '10',
+      provinces: [P.gl!],
+      male: () => [pick(r, ['Rơ Châm', 'Ksor', 'Siu', 'Rah Lan', 'Nay']), 'Y', pick(r, ['Sươn', 'Blơn', 'Hyuh', 'Thiêng'])],
+      female: () => [pick(r, ['Rơ Châm', 'Ksor', 'Siu', 'Nay']), '', `H'${pick(r, ['Bơ', 'Lăng', 'Yuh', 'Nhí'])}`],
+    },
+    {
+      code: '06',
+      provinces: [P.pt!],
+      male: () => [pick(r, ['Bùi', 'Quách', 'Đinh', 'Hà']), 'Văn', pick(r, ['Hưng', 'Khến', 'Cời', 'Lực'])],
+      female: () => [pick(r, ['Bùi', 'Quách', 'Đinh']), 'Thị', pick(r, ['Đính', 'Lừm', 'Thơm', 'Nọi'])],
+    },
   ];
 }
 
@@ -95,14 +329,14 @@ function personalId(r: Random, province: string, year: number, female: boolean, 
   for (;;) {
     const century = year >= 2000 ? 2 : 0;
     const id = `0${province}${century + (female ? 1 : 0)}${pad(year % 100, 2)}${pad(Math.floor(r() * 1_000_000), 6)}`;
-    if (!used.has(id)) return used.add(id), id;
+    if (!used.has(id)) return (used.add(id), id);
   }
 }
 
 function oldId(r: Random, used: Set<string>): string {
   for (;;) {
     const id = `${pick(r, ['0', '1', '2', '3'])}${pad(Math.floor(r() * 100_000_000), 8)}`;
-    if (!used.has(id)) return used.add(id), id;
+    if (!used.has(id)) return (used.add(id), id);
   }
 }
 
@@ -146,13 +380,23 @@ export function seedPopulation(seed: number, minCitizens = 240): PopulationSeed 
         TonGiao: '00',
         QuocTich: 'VN',
         SoSoHoKhau: soSoHoKhau,
-        NgayThangNamSinh: yearOnly ? { Nam: String(year) } : { Nam: String(year), NgayThangNam: `${year}${pad(month, 2)}${pad(day, 2)}` },
+        NgayThangNamSinh: yearOnly
+          ? { Nam: String(year) }
+          : { Nam: String(year), NgayThangNam: `${year}${pad(month, 2)}${pad(day, 2)}` },
         TinhTrangHonNhan: year > 2000 ? '1' : pick(r, ['1', '2', '2', '2', '3']),
         NhomMau: pick(r, ['00', '01', '02', '03', '04', '04']),
         NoiDangKyKhaiSinh: { MaTinhThanh: prov.code, ChiTiet: `${wardName}, ${prov.name}`, QuocGia: 'VN' },
         QueQuan: { MaTinhThanh: prov.code, ChiTiet: prov.name, QuocGia: 'VN' },
         ThuongTru: address,
-        NoiOHienTai: r() < 0.85 ? address : { ...address, ChiTiet: `Số ${1 + Math.floor(r() * 90)}, ${pick(r, P.hn!.streets)}, ${P.hn!.wards[0]![1]}, ${P.hn!.name}`, MaTinhThanh: '01', MaPhuongXa: P.hn!.wards[0]![0] },
+        NoiOHienTai:
+          r() < 0.85
+            ? address
+            : {
+                ...address,
+                ChiTiet: `Số ${1 + Math.floor(r() * 90)}, ${pick(r, P.hn!.streets)}, ${P.hn!.wards[0]![1]}, ${P.hn!.name}`,
+                MaTinhThanh: '01',
+                MaPhuongXa: P.hn!.wards[0]![0],
+              },
         ...(r() < 0.4 ? { ThuDienTu: `congdan${hh}.${members.length + 1}@example.vn` } : {}),
         ...extra,
       };
@@ -178,7 +422,10 @@ export function seedPopulation(seed: number, minCitizens = 240): PopulationSeed 
       head.VoChong = relative(spouse);
       spouse.VoChong = relative(head);
     }
-    const headRef = { HoVaTen: fullNameOf(head), ...(head.SoDinhDanh ? { SoDinhDanh: head.SoDinhDanh } : { SoCMND: head.SoCMND! }) };
+    const headRef = {
+      HoVaTen: fullNameOf(head),
+      ...(head.SoDinhDanh ? { SoDinhDanh: head.SoDinhDanh } : { SoCMND: head.SoCMND! }),
+    };
     for (const m of members) m.ChuHo = { ...m.ChuHo, ...headRef };
     citizens.push(...members);
     households.set(soSoHoKhau, ids);
@@ -187,4 +434,9 @@ export function seedPopulation(seed: number, minCitizens = 240): PopulationSeed 
 }
 
 const fullNameOf = (c: CongDan) => [c.HoVaTen.Ho, c.HoVaTen.ChuDem, c.HoVaTen.Ten].filter(Boolean).join(' ');
-const relative = (c: CongDan) => ({ HoVaTen: fullNameOf(c), QuocTich: 'VN', ...(c.SoDinhDanh ? { SoDinhDanh: c.SoDinhDanh } : {}), ...(c.SoCMND ? { SoCMND: c.SoCMND } : {}) });
+const relative = (c: CongDan) => ({
+  HoVaTen: fullNameOf(c),
+  QuocTich: 'VN',
+  ...(c.SoDinhDanh ? { SoDinhDanh: c.SoDinhDanh } : {}),
+  ...(c.SoCMND ? { SoCMND: c.SoCMND } : {}),
+});

@@ -67,7 +67,12 @@ export function createCsdlStore(opts: { seed: number; population: number; callLo
     },
     recentCalls(limit: number, filter: { operation?: string; MaDVC?: string; outcome?: string }): CsdlCallRecord[] {
       return calls
-        .filter((c) => (!filter.operation || c.operation === filter.operation) && (!filter.MaDVC || c.MaDVC === filter.MaDVC) && (!filter.outcome || c.outcome === filter.outcome))
+        .filter(
+          (c) =>
+            (!filter.operation || c.operation === filter.operation) &&
+            (!filter.MaDVC || c.MaDVC === filter.MaDVC) &&
+            (!filter.outcome || c.outcome === filter.outcome),
+        )
         .slice(-limit);
     },
     counts: () => ({ citizens: citizens.length, households: households.size, calls: calls.length, tokens: tokens.size }),

@@ -11,7 +11,14 @@ export interface DkkdFaults {
   malformed: 'html' | 'truncated' | 'huge' | 'wrong-shape' | null;
 }
 
-export const defaultFaults: Readonly<DkkdFaults> = Object.freeze({ latencyMs: 0, errorRate: 0, timeoutRate: 0, outage: false, tokenTtlMs: null, malformed: null });
+export const defaultFaults: Readonly<DkkdFaults> = Object.freeze({
+  latencyMs: 0,
+  errorRate: 0,
+  timeoutRate: 0,
+  outage: false,
+  tokenTtlMs: null,
+  malformed: null,
+});
 
 export const faultsBodySchema = {
   type: 'object',

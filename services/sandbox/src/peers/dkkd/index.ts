@@ -30,9 +30,13 @@ const dkkdPeer: FastifyPluginAsync<SandboxPeerOptions & { now?: () => number }> 
   let calls: DkkdCallRecord[] = [];
   let nextCall = 1;
   const sleep = closingSleep(app);
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
 
   registerProtocolRoutes(app, {
     businesses,
@@ -54,7 +58,15 @@ const dkkdPeer: FastifyPluginAsync<SandboxPeerOptions & { now?: () => number }> 
       admin.get('/faults', async () => view());
       const apply = (merge: boolean) => async (req: { body: unknown }, reply: import('fastify').FastifyReply) => {
         const body = req.body ?? {};
-        if (!validateFaults(body)) return refuse(reply, 400, 'LT_SANDBOX_FAULTS_INVALID', 'Cấu hình lỗi giả lập không hợp lệ', 'invalid fault switches', validateFaults.errors ?? []);
+        if (!validateFaults(body))
+          return refuse(
+            reply,
+            400,
+            'LT_SANDBOX_FAULTS_INVALID',
+            'Cấu hình lỗi giả lập không hợp lệ',
+            'invalid fault switches',
+            validateFaults.errors ?? [],
+          );
         const { seed: s, ...switches } = body;
         faults = { ...(merge ? faults : defaultFaults), ...switches };
         if (s !== undefined) random = seededRandom((seed = s));
@@ -66,13 +78,23 @@ const dkkdPeer: FastifyPluginAsync<SandboxPeerOptions & { now?: () => number }> 
       admin.get<{ Querystring: Record<string, unknown> }>('/businesses', async (req, reply) => {
         const limit = intParam(req.query.limit, 50, 10_000);
         const offset = intParam(req.query.offset, 0, 1_000_000);
-        if (limit === undefined || offset === undefined) return refuse(reply, 400, 'LT_SANDBOX_BAD_QUERY', 'limit/offset không hợp lệ', 'invalid limit/offset');
+        if (limit === undefined || offset === undefined)
+          return refuse(reply, 400, 'LT_SANDBOX_BAD_QUERY', 'limit/offset không hợp lệ', 'invalid limit/offset');
         const all = [...businesses.values()];
         return { total: all.length, items: all.slice(offset, offset + limit) };
       });
       admin.get<{ Params: { msdn: string } }>('/businesses/:msdn', async (req, reply) => {
         const b = businesses.get(req.params.msdn);
-        return b ?? refuse(reply, 404, 'LT_SANDBOX_BUSINESS_UNKNOWN', 'Không có doanh nghiệp này trong CSDL giả lập', 'no such business in the simulated registry');
+        return (
+          b ??
+          refuse(
+            reply,
+            404,
+            'LT_SANDBOX_BUSINESS_UNKNOWN',
+            'Không có doanh nghiệp này trong CSDL giả lập',
+            'no such business in the simulated registry',
+          )
+        );
       });
       admin.get<{ Querystring: Record<string, unknown> }>('/calls', async (req, reply) => {
         const limit = intParam(req.query.limit, 50, 10_000);

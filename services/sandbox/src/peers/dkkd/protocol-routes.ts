@@ -33,7 +33,12 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const MSDN = /^\d{10}(?:-\d{3})?$/;
 
 /** The NGSP record without the simulator's own bookkeeping. */
-const ngspData = (b: SeedBusiness) => ({ MainInformation: b.MainInformation, HOAdress: b.HOAdress, Representatives: b.Representatives.length === 1 ? b.Representatives[0] : b.Representatives, BusinessActivities: b.BusinessActivities });
+const ngspData = (b: SeedBusiness) => ({
+  MainInformation: b.MainInformation,
+  HOAdress: b.HOAdress,
+  Representatives: b.Representatives.length === 1 ? b.Representatives[0] : b.Representatives,
+  BusinessActivities: b.BusinessActivities,
+});
 
 /**
  * The record in the shape of Thanh Hóa's proxy, GetEntCert[0] [code T5]. The address is split from the full
@@ -55,7 +60,13 @@ function thanhHoaRecord(b: SeedBusiness) {
       {
         TinhTrangPhapLy: b.MainInformation.ENTERPRISE_STATUS_NAME,
         MaTinhTrangPhapLy: b.MainInformation.ENTERPRISE_STATUS_ID,
-        ...(b.suspension ? { NgayBatDauTamNgung: `${b.suspension.from}T00:00:00`, NgayKetThucTamNgung: `${b.suspension.to}T00:00:00`, LyDoTamNgung: b.suspension.reason } : {}),
+        ...(b.suspension
+          ? {
+              NgayBatDauTamNgung: `${b.suspension.from}T00:00:00`,
+              NgayKetThucTamNgung: `${b.suspension.to}T00:00:00`,
+              LyDoTamNgung: b.suspension.reason,
+            }
+          : {}),
       },
     ],
     DaiDienPhapLuat: [{ ThongTinCaNhan: b.Representatives.map((r) => ({ HoVaTen: r.FULL_NAME, QuocTich: 'Việt Nam' })) }],
@@ -72,13 +83,13 @@ function hugeJson(bytes: number): Readable {
   let stage = 0;
   return new Readable({
     read() {
-      if (stage === 0) return (stage = 1), void this.push(head);
+      if (stage === 0) return ((stage = 1), void this.push(head));
       if (left > 0) {
         const n = Math.min(left, chunk.length);
         left -= n;
         return void this.push(chunk.slice(0, n));
       }
-      if (stage === 1) return (stage = 2), void this.push(tail);
+      if (stage === 1) return ((stage = 2), void this.push(tail));
       this.push(null);
     },
   });
@@ -111,7 +122,12 @@ export function registerProtocolRoutes(app: FastifyInstance, d: DkkdProtocolDeps
     const m = d.faults().malformed;
     if (!m) return undefined;
     const text = JSON.stringify(body);
-    if (m === 'html') return { status: 200, contentType: 'text/html; charset=utf-8', body: '<!DOCTYPE html><html><body><h1>Lỗi hệ thống</h1></body></html>' };
+    if (m === 'html')
+      return {
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: '<!DOCTYPE html><html><body><h1>Lỗi hệ thống</h1></body></html>',
+      };
     if (m === 'truncated') return { status: 200, contentType: JSON_TYPE, body: text.slice(0, Math.floor(text.length / 2)) };
     if (m === 'wrong-shape') return { status: 200, contentType: JSON_TYPE, body: '{"result":[],"error_code":0}' };
     return { status: 200, contentType: JSON_TYPE, body: hugeJson(d.cfg.hugeBytes) };
@@ -119,11 +135,16 @@ export function registerProtocolRoutes(app: FastifyInstance, d: DkkdProtocolDeps
 
   app.post('/ngsp/token', async (req: FastifyRequest, reply) => {
     const f = await faultFirst();
-    if (f) return d.record({ route: 'ngsp-token', outcome: f.outcome, httpStatus: f.reply.status }), send(reply, f.reply);
+    if (f) return (d.record({ route: 'ngsp-token', outcome: f.outcome, httpStatus: f.reply.status }), send(reply, f.reply));
     const auth = req.headers.authorization ?? '';
     const decoded = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString('utf8') : '';
     const i = decoded.indexOf(':');
-    if (i < 0 || !same(decoded.slice(0, i), d.cfg.consumerKey) || !same(decoded.slice(i + 1), d.cfg.consumerSecret) || (req.body as Record<string, unknown> | undefined)?.grant_type !== 'client_credentials') {
+    if (
+      i < 0 ||
+      !same(decoded.slice(0, i), d.cfg.consumerKey) ||
+      !same(decoded.slice(i + 1), d.cfg.consumerSecret) ||
+      (req.body as Record<string, unknown> | undefined)?.grant_type !== 'client_credentials'
+    ) {
       d.record({ route: 'ngsp-token', outcome: 'token-refused', httpStatus: 401 });
       return reply.status(401).send({ error: 'invalid_client', error_description: 'Client Authentication failed.' });
     }
@@ -136,12 +157,18 @@ export function registerProtocolRoutes(app: FastifyInstance, d: DkkdProtocolDeps
   app.get<{ Querystring: Record<string, unknown> }>('/ngsp/api', async (req, reply) => {
     const f = await faultFirst();
     const msdn = typeof req.query.msdn === 'string' ? req.query.msdn.slice(0, 20) : undefined;
-    if (f) return d.record({ route: 'ngsp', ...(msdn ? { msdn } : {}), outcome: f.outcome, httpStatus: f.reply.status }), send(reply, f.reply);
+    if (f)
+      return (
+        d.record({ route: 'ngsp', ...(msdn ? { msdn } : {}), outcome: f.outcome, httpStatus: f.reply.status }),
+        send(reply, f.reply)
+      );
     const auth = req.headers.authorization ?? '';
     const exp = auth.startsWith('Bearer ') ? d.tokens.get(auth.slice(7)) : undefined;
     if (exp === undefined || exp <= d.now()) {
       d.record({ route: 'ngsp', ...(msdn ? { msdn } : {}), outcome: 'token-invalid', httpStatus: 401 });
-      return reply.status(401).send({ fault: { code: 900901, message: 'Invalid Credentials', description: 'Access token expired or invalid' } });
+      return reply
+        .status(401)
+        .send({ fault: { code: 900901, message: 'Invalid Credentials', description: 'Access token expired or invalid' } });
     }
     if (req.query.category !== 'chiTietDoanhNghiep' || !msdn || !MSDN.test(msdn)) {
       d.record({ route: 'ngsp', ...(msdn ? { msdn } : {}), outcome: 'bad-request', httpStatus: 400 });
@@ -157,21 +184,48 @@ export function registerProtocolRoutes(app: FastifyInstance, d: DkkdProtocolDeps
   app.get<{ Querystring: Record<string, unknown> }>('/hcm/TraCuuThongTinDoanhNghiep', async (req, reply) => {
     const f = await faultFirst();
     const msdn = typeof req.query.MaSoDoanhNghiep === 'string' ? req.query.MaSoDoanhNghiep.slice(0, 20) : undefined;
-    if (f) return d.record({ route: 'hcm-esb', ...(msdn ? { msdn } : {}), outcome: f.outcome, httpStatus: f.reply.status }), send(reply, f.reply);
+    if (f)
+      return (
+        d.record({ route: 'hcm-esb', ...(msdn ? { msdn } : {}), outcome: f.outcome, httpStatus: f.reply.status }),
+        send(reply, f.reply)
+      );
     let ok = false;
     try {
-      const c = JSON.parse(Buffer.from(String(req.headers.authorization ?? ''), 'base64').toString('utf8')) as Record<string, unknown>;
-      ok = typeof c.AccessKey === 'string' && typeof c.SecretKey === 'string' && same(c.AccessKey, d.cfg.esbAccessKey) && same(c.SecretKey, d.cfg.esbSecretKey);
+      const c = JSON.parse(Buffer.from(String(req.headers.authorization ?? ''), 'base64').toString('utf8')) as Record<
+        string,
+        unknown
+      >;
+      ok =
+        typeof c.AccessKey === 'string' &&
+        typeof c.SecretKey === 'string' &&
+        same(c.AccessKey, d.cfg.esbAccessKey) &&
+        same(c.SecretKey, d.cfg.esbSecretKey);
     } catch {
       ok = false;
     }
     if (!ok) {
       d.record({ route: 'hcm-esb', ...(msdn ? { msdn } : {}), outcome: 'token-refused', httpStatus: 401 });
-      return reply.status(401).send({ StatusCode: 401, Status: 'UNAUTHORIZED', ThrowException: true, Description: 'Thông tin xác thực không hợp lệ', ResultObject: null });
+      return reply
+        .status(401)
+        .send({
+          StatusCode: 401,
+          Status: 'UNAUTHORIZED',
+          ThrowException: true,
+          Description: 'Thông tin xác thực không hợp lệ',
+          ResultObject: null,
+        });
     }
     if (!msdn || !MSDN.test(msdn)) {
       d.record({ route: 'hcm-esb', ...(msdn ? { msdn } : {}), outcome: 'bad-request', httpStatus: 400 });
-      return reply.status(400).send({ StatusCode: 400, Status: 'BAD_REQUEST', ThrowException: true, Description: 'Mã số doanh nghiệp không hợp lệ', ResultObject: null });
+      return reply
+        .status(400)
+        .send({
+          StatusCode: 400,
+          Status: 'BAD_REQUEST',
+          ThrowException: true,
+          Description: 'Mã số doanh nghiệp không hợp lệ',
+          ResultObject: null,
+        });
     }
     const b = d.businesses.get(msdn);
     const body = {
@@ -179,17 +233,33 @@ export function registerProtocolRoutes(app: FastifyInstance, d: DkkdProtocolDeps
       Status: 'SUCCESS',
       ThrowException: false,
       Description: b ? 'Thành công' : 'Không tìm thấy doanh nghiệp',
-      ResultObject: b ? { ...b.MainInformation, HO_ADDRESS_FULLTEXT: b.HOAdress.AddressFullText, REPRESENTATIVES: b.Representatives, BUSINESS_ACTIVITIES: b.BusinessActivities } : null,
+      ResultObject: b
+        ? {
+            ...b.MainInformation,
+            HO_ADDRESS_FULLTEXT: b.HOAdress.AddressFullText,
+            REPRESENTATIVES: b.Representatives,
+            BUSINESS_ACTIVITIES: b.BusinessActivities,
+          }
+        : null,
     };
     const m = malformed(body);
-    d.record({ route: 'hcm-esb', msdn, outcome: m ? `malformed:${d.faults().malformed}` : b ? 'ok' : 'not-found', httpStatus: 200 });
+    d.record({
+      route: 'hcm-esb',
+      msdn,
+      outcome: m ? `malformed:${d.faults().malformed}` : b ? 'ok' : 'not-found',
+      httpStatus: 200,
+    });
     return m ? send(reply, m) : body;
   });
 
   app.get<{ Querystring: Record<string, unknown> }>('/thanhhoa/apiDKKD/DoanhNghiep/chiTietDoanhNghiep', async (req, reply) => {
     const f = await faultFirst();
     const msdn = typeof req.query.msdn === 'string' ? req.query.msdn.slice(0, 20) : undefined;
-    if (f) return d.record({ route: 'thanh-hoa', ...(msdn ? { msdn } : {}), outcome: f.outcome, httpStatus: f.reply.status }), send(reply, f.reply);
+    if (f)
+      return (
+        d.record({ route: 'thanh-hoa', ...(msdn ? { msdn } : {}), outcome: f.outcome, httpStatus: f.reply.status }),
+        send(reply, f.reply)
+      );
     if (!msdn || !MSDN.test(msdn)) {
       d.record({ route: 'thanh-hoa', ...(msdn ? { msdn } : {}), outcome: 'bad-request', httpStatus: 400 });
       return reply.status(400).send({ GetEntCert: [], Message: 'Mã số doanh nghiệp không hợp lệ' });
@@ -197,7 +267,12 @@ export function registerProtocolRoutes(app: FastifyInstance, d: DkkdProtocolDeps
     const b = d.businesses.get(msdn);
     const body = { GetEntCert: b ? [thanhHoaRecord(b)] : [] };
     const m = malformed(body);
-    d.record({ route: 'thanh-hoa', msdn, outcome: m ? `malformed:${d.faults().malformed}` : b ? 'ok' : 'not-found', httpStatus: 200 });
+    d.record({
+      route: 'thanh-hoa',
+      msdn,
+      outcome: m ? `malformed:${d.faults().malformed}` : b ? 'ok' : 'not-found',
+      httpStatus: 200,
+    });
     return m ? send(reply, m) : body;
   });
 }

@@ -37,11 +37,44 @@ const TYPES = [
   ['Công ty cổ phần', 'Công ty Cổ phần'],
   ['Doanh nghiệp tư nhân', 'Doanh nghiệp tư nhân'],
 ] as const;
-const TRADES = ['Thương mại Dịch vụ', 'Xây dựng', 'Đầu tư Phát triển', 'Công nghệ Thông tin', 'Vận tải', 'Thực phẩm', 'Nông sản', 'Du lịch', 'Giáo dục', 'Cơ khí'];
-const BRANDS = ['Minh Phát', 'Hòa Bình Xanh', 'Tân Phú', 'Hùng Cường', 'Sao Mai', 'Phương Nam', 'Bình An', 'Đại Việt', 'Hoàng Long', 'Thành Đạt', 'Ánh Dương', 'Kim Ngân', 'Trường Sơn', 'Cửu Long', 'Tây Nguyên', 'Hạ Long', 'Mê Kông', 'An Khang'];
+const TRADES = [
+  'Thương mại Dịch vụ',
+  'Xây dựng',
+  'Đầu tư Phát triển',
+  'Công nghệ Thông tin',
+  'Vận tải',
+  'Thực phẩm',
+  'Nông sản',
+  'Du lịch',
+  'Giáo dục',
+  'Cơ khí',
+];
+const BRANDS = [
+  'Minh Phát',
+  'Hòa Bình Xanh',
+  'Tân Phú',
+  'Hùng Cường',
+  'Sao Mai',
+  'Phương Nam',
+  'Bình An',
+  'Đại Việt',
+  'Hoàng Long',
+  'Thành Đạt',
+  'Ánh Dương',
+  'Kim Ngân',
+  'Trường Sơn',
+  'Cửu Long',
+  'Tây Nguyên',
+  'Hạ Long',
+  'Mê Kông',
+  'An Khang',
+];
 const VSIC = [
   ['4620', 'Bán buôn nông, lâm sản nguyên liệu (trừ gỗ, tre, nứa) và động vật sống'],
-  ['4711', 'Bán lẻ lương thực, thực phẩm, đồ uống, thuốc lá, thuốc lào chiếm tỷ trọng lớn trong các cửa hàng kinh doanh tổng hợp'],
+  [
+    '4711',
+    'Bán lẻ lương thực, thực phẩm, đồ uống, thuốc lá, thuốc lào chiếm tỷ trọng lớn trong các cửa hàng kinh doanh tổng hợp',
+  ],
   ['6201', 'Lập trình máy vi tính'],
   ['4101', 'Xây dựng nhà để ở'],
   ['5610', 'Nhà hàng và các dịch vụ ăn uống phục vụ lưu động'],
@@ -67,7 +100,11 @@ const REP_HO = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Vũ', 'Đặng', 'Bùi',
 const REP_DEM = ['Văn', 'Thị', 'Minh', 'Thanh', 'Quốc', 'Ngọc'];
 const REP_TEN = ['Hải', 'Lan', 'Tuấn', 'Hương', 'Dũng', 'Mai', 'Khôi', 'Trinh', 'Sơn', 'Yến'];
 
-const STATUS = { active: ['01', 'Đang hoạt động'], suspended: ['02', 'Tạm ngừng kinh doanh'], dissolved: ['03', 'Đã giải thể'] } as const;
+const STATUS = {
+  active: ['01', 'Đang hoạt động'],
+  suspended: ['02', 'Tạm ngừng kinh doanh'],
+  dissolved: ['03', 'Đã giải thể'],
+} as const;
 
 /** `count` parent businesses (and their branches), the same for a seed. */
 export function seedBusinesses(seed: number, count = 110): Map<string, SeedBusiness> {
@@ -94,21 +131,44 @@ export function seedBusinesses(seed: number, count = 110): Map<string, SeedBusin
     const b: SeedBusiness = {
       MainInformation: {
         NAME: name.toUpperCase(),
-        ...(prefix !== 'Doanh nghiệp tư nhân' ? { SHORT_NAME: `${brand.toUpperCase()} ${prefix === 'Công ty Cổ phần' ? 'JSC' : 'CO., LTD'}` } : {}),
-        ...(r() < 0.5 ? { NAME_F: `${brand.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'D')} ${trade.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'D')} Company Limited`.toUpperCase() } : {}),
+        ...(prefix !== 'Doanh nghiệp tư nhân'
+          ? { SHORT_NAME: `${brand.toUpperCase()} ${prefix === 'Công ty Cổ phần' ? 'JSC' : 'CO., LTD'}` }
+          : {}),
+        ...(r() < 0.5
+          ? {
+              NAME_F: `${brand
+                .normalize('NFD')
+                .replace(/[\u0300-\u036f]/g, '')
+                .replace(/[đĐ]/g, 'D')} ${trade
+                .normalize('NFD')
+                .replace(/[\u0300-\u036f]/g, '')
+                .replace(/[đĐ]/g, 'D')} Company Limited`.toUpperCase(),
+            }
+          : {}),
         ENTERPRISE_GDT_CODE: mst,
         ...(r() < 0.2 ? { IMP_BUSINESS_CODE: mst } : {}),
         ENTERPRISE_STATUS_ID: STATUS[status][0],
         ENTERPRISE_STATUS_NAME: STATUS[status][1],
         ENTERPRISE_TYPE_NAME: typeName,
         FOUNDING_DATE: founded,
-        ...(changes > 0 ? { LAST_AMEND_DATE: `${Math.min(2025, foundedYear + 1 + Math.floor(r() * 5))}-${pad(1 + Math.floor(r() * 12), 2)}-${pad(1 + Math.floor(r() * 28), 2)}T00:00:00` } : {}),
+        ...(changes > 0
+          ? {
+              LAST_AMEND_DATE: `${Math.min(2025, foundedYear + 1 + Math.floor(r() * 5))}-${pad(1 + Math.floor(r() * 12), 2)}-${pad(1 + Math.floor(r() * 28), 2)}T00:00:00`,
+            }
+          : {}),
         NUMBER_CHANGES: changes,
       },
       HOAdress: { AddressFullText: `Số ${1 + Math.floor(r() * 300)} ${pick(r, STREETS)}, ${ward}, ${city}, Việt Nam` },
-      Representatives: Array.from({ length: r() < 0.2 ? 2 : 1 }, () => ({ FULL_NAME: `${pick(r, REP_HO)} ${pick(r, REP_DEM)} ${pick(r, REP_TEN)}`.toUpperCase() })),
-      BusinessActivities: [{ CODE: main[0], NAME: main[1], IS_MAIN: true }, ...others.map(([CODE, NAME]) => ({ CODE, NAME, IS_MAIN: false }))],
-      ...(status === 'suspended' ? { suspension: { from: '2025-01-15', to: '2026-01-14', reason: 'Tạm ngừng kinh doanh theo đề nghị của doanh nghiệp' } } : {}),
+      Representatives: Array.from({ length: r() < 0.2 ? 2 : 1 }, () => ({
+        FULL_NAME: `${pick(r, REP_HO)} ${pick(r, REP_DEM)} ${pick(r, REP_TEN)}`.toUpperCase(),
+      })),
+      BusinessActivities: [
+        { CODE: main[0], NAME: main[1], IS_MAIN: true },
+        ...others.map(([CODE, NAME]) => ({ CODE, NAME, IS_MAIN: false })),
+      ],
+      ...(status === 'suspended'
+        ? { suspension: { from: '2025-01-15', to: '2026-01-14', reason: 'Tạm ngừng kinh doanh theo đề nghị của doanh nghiệp' } }
+        : {}),
     };
     out.set(mst, b);
     // About one in five has branches: tax code parent-001, -002…
@@ -118,8 +178,16 @@ export function seedBusinesses(seed: number, count = 110): Map<string, SeedBusin
         const code = `${mst}-${pad(k, 3)}`;
         out.set(code, {
           ...b,
-          MainInformation: { ...b.MainInformation, NAME: `CHI NHÁNH ${k} - ${b.MainInformation.NAME}`, ENTERPRISE_GDT_CODE: code, ENTERPRISE_TYPE_NAME: 'Chi nhánh', NUMBER_CHANGES: 0 },
-          HOAdress: { AddressFullText: `Số ${1 + Math.floor(r() * 300)} ${pick(r, STREETS)}, ${pick(r, ADDRESSES)[0]}, ${city}, Việt Nam` },
+          MainInformation: {
+            ...b.MainInformation,
+            NAME: `CHI NHÁNH ${k} - ${b.MainInformation.NAME}`,
+            ENTERPRISE_GDT_CODE: code,
+            ENTERPRISE_TYPE_NAME: 'Chi nhánh',
+            NUMBER_CHANGES: 0,
+          },
+          HOAdress: {
+            AddressFullText: `Số ${1 + Math.floor(r() * 300)} ${pick(r, STREETS)}, ${pick(r, ADDRESSES)[0]}, ${city}, Việt Nam`,
+          },
         });
       }
     }

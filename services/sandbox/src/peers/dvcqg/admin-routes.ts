@@ -47,7 +47,14 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
         message: e.message ?? 'không hợp lệ',
         message_en: e.message ?? 'invalid',
       }));
-      return refuse(reply, 400, 'LT_SANDBOX_FAULTS_INVALID', 'Cấu hình lỗi giả lập không hợp lệ', 'invalid fault switches', details);
+      return refuse(
+        reply,
+        400,
+        'LT_SANDBOX_FAULTS_INVALID',
+        'Cấu hình lỗi giả lập không hợp lệ',
+        'invalid fault switches',
+        details,
+      );
     }
     const { seed, ...switches } = body;
     // PUT replaces the whole set (omitted = off), PATCH changes only what it names.
@@ -62,7 +69,13 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   app.get<{ Params: { maHoSo: string } }>('/dossiers/:maHoSo', async (req, reply) => {
     const r = deps.store.getDossier(req.params.maHoSo);
     if (!r) {
-      return refuse(reply, 404, 'LT_SANDBOX_DOSSIER_UNKNOWN', `Cổng DVCQG giả lập chưa nhận hồ sơ ${req.params.maHoSo.slice(0, 100)}`, 'the simulated portal has never seen this dossier');
+      return refuse(
+        reply,
+        404,
+        'LT_SANDBOX_DOSSIER_UNKNOWN',
+        `Cổng DVCQG giả lập chưa nhận hồ sơ ${req.params.maHoSo.slice(0, 100)}`,
+        'the simulated portal has never seen this dossier',
+      );
     }
     return r;
   });
@@ -70,7 +83,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   app.get<{ Querystring: Record<string, unknown> }>('/dossiers', async (req, reply) => {
     const limit = intParam(req.query.limit, 100, 1, 10_000);
     const offset = intParam(req.query.offset, 0, 0, 100_000_000);
-    if (limit === undefined || offset === undefined) return refuse(reply, 400, 'LT_SANDBOX_BAD_QUERY', 'limit/offset không hợp lệ', 'invalid limit/offset');
+    if (limit === undefined || offset === undefined)
+      return refuse(reply, 400, 'LT_SANDBOX_BAD_QUERY', 'limit/offset không hợp lệ', 'invalid limit/offset');
     const all = deps.store.listDossiers().filter((d) => d.dossier !== null);
     return {
       total: all.length,
@@ -86,7 +100,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
 
   app.get<{ Querystring: Record<string, unknown> }>('/calls', async (req, reply) => {
     const limit = intParam(req.query.limit, 50, 1, 10_000);
-    if (limit === undefined) return refuse(reply, 400, 'LT_SANDBOX_BAD_QUERY', 'limit phải từ 1 đến 10000', 'limit must be 1..10000');
+    if (limit === undefined)
+      return refuse(reply, 400, 'LT_SANDBOX_BAD_QUERY', 'limit phải từ 1 đến 10000', 'limit must be 1..10000');
     const filter = {
       ...(strParam(req.query.service) ? { service: strParam(req.query.service)! } : {}),
       ...(strParam(req.query.maHoSo) ? { maHoSo: strParam(req.query.maHoSo)! } : {}),

@@ -95,7 +95,9 @@ export function createCatalogue(): Catalogue {
   const details = new Map<string, ProcedureDetail>();
   for (const p of proceduresSeed) details.set(p[0], expand(p));
   const procedures = Object.freeze(proceduresSeed.map(([MATTHC, TENTTHC]) => Object.freeze({ MATTHC, TENTTHC })));
-  const agencies = Object.freeze(agenciesSeed.map(([MADONVI, TENDONVI, CAPDONVI]) => Object.freeze({ MADONVI, TENDONVI, CAPDONVI })));
+  const agencies = Object.freeze(
+    agenciesSeed.map(([MADONVI, TENDONVI, CAPDONVI]) => Object.freeze({ MADONVI, TENDONVI, CAPDONVI })),
+  );
   return {
     procedures,
     agencies,

@@ -13,8 +13,10 @@ const known: Record<string, { status: number; vi: string }> = {
 function classify(err: FastifyError | HubError | Error): { status: number; vi: string; code: string } {
   const fe = err as FastifyError;
   if (fe.code && known[fe.code]) return { ...known[fe.code]!, code: fe.code };
-  if (err instanceof HubError && err.kind === 'invalid') return { status: 400, vi: `Dữ liệu gửi lên không hợp lệ: ${err.messageVi}`, code: err.code };
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return { status: fe.statusCode, vi: 'Yêu cầu không hợp lệ', code: fe.code ?? 'bad-request' };
+  if (err instanceof HubError && err.kind === 'invalid')
+    return { status: 400, vi: `Dữ liệu gửi lên không hợp lệ: ${err.messageVi}`, code: err.code };
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)
+    return { status: fe.statusCode, vi: 'Yêu cầu không hợp lệ', code: fe.code ?? 'bad-request' };
   return { status: 500, vi: 'Lỗi hệ thống', code: 'internal' };
 }
 
@@ -50,6 +52,13 @@ export function adminErrorHandler(log: Logger) {
     const c = classify(err);
     if (c.status >= 500) log.error({ err }, 'dvcqg sandbox admin: request failed');
     const details = err instanceof HubError ? err.details : [];
-    return reply.status(c.status).send({ error: c.status >= 500 ? 'LT_INTERNAL' : `LT_SANDBOX_${c.code}`, message: c.vi, message_en: c.status >= 500 ? 'internal error' : err.message, details });
+    return reply
+      .status(c.status)
+      .send({
+        error: c.status >= 500 ? 'LT_INTERNAL' : `LT_SANDBOX_${c.code}`,
+        message: c.vi,
+        message_en: c.status >= 500 ? 'internal error' : err.message,
+        details,
+      });
   };
 }

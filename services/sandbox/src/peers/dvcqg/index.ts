@@ -85,7 +85,11 @@ const dvcqgPeer: FastifyPluginAsync<DvcqgPeerOptions> = async (app, opts) => {
       });
       const inbound = (k: string) => (typeof opts.config?.[k] === 'string' ? (opts.config[k] as string) : undefined);
       registerQaAdmin(scope, { store });
-      registerOriginator(scope, { url: inbound('SANDBOX_DVCQG_INBOUND_URL'), token: inbound('SANDBOX_DVCQG_INBOUND_TOKEN') }, now);
+      registerOriginator(
+        scope,
+        { url: inbound('SANDBOX_DVCQG_INBOUND_URL'), token: inbound('SANDBOX_DVCQG_INBOUND_TOKEN') },
+        now,
+      );
     },
     { prefix: '/_admin' },
   );

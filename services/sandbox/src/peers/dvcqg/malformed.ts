@@ -20,7 +20,11 @@ export const outagePage = (): RawAnswer => ({
 
 /** 5xx of the errorRate fault: the statuses a portal behind a proxy actually returns. */
 export function serverErrorPage(status: 500 | 502 | 503): RawAnswer {
-  const titles = { 500: '500 Internal Server Error', 502: '502 Bad Gateway', 503: '503 Service Temporarily Unavailable' } as const;
+  const titles = {
+    500: '500 Internal Server Error',
+    502: '502 Bad Gateway',
+    503: '503 Service Temporarily Unavailable',
+  } as const;
   return { status, contentType: 'text/html; charset=utf-8', body: page(titles[status], 'Lỗi hệ thống, vui lòng thử lại sau.') };
 }
 
@@ -37,15 +41,27 @@ let hugeCache: { bytes: number; body: Buffer } | undefined;
  * The answer of the `malformed` fault. All come with HTTP 200, which is what makes them dangerous: a
  * client that trusts the status would treat them as success.
  */
-export function malformedAnswer(kind: NonNullable<DvcqgFaults['malformed']>, envelope: Record<string, unknown>, hugeBytes: number): RawAnswer {
+export function malformedAnswer(
+  kind: NonNullable<DvcqgFaults['malformed']>,
+  envelope: Record<string, unknown>,
+  hugeBytes: number,
+): RawAnswer {
   switch (kind) {
     case 'html':
       // An application server's error page served with 200 (seen behind misconfigured proxies).
-      return { status: 200, contentType: 'text/html; charset=utf-8', body: page('Lỗi hệ thống - Cổng Dịch vụ công quốc gia', 'Hệ thống đang bảo trì. Vui lòng quay lại sau.') };
+      return {
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: page('Lỗi hệ thống - Cổng Dịch vụ công quốc gia', 'Hệ thống đang bảo trì. Vui lòng quay lại sau.'),
+      };
     case 'non-json': {
       // A JSON answer cut short, labelled as JSON.
       const text = JSON.stringify(envelope);
-      return { status: 200, contentType: 'application/json; charset=utf-8', body: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
+      return {
+        status: 200,
+        contentType: 'application/json; charset=utf-8',
+        body: text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+      };
     }
     case 'no-error-code': {
       const { error_code: _dropped, ...rest } = envelope;

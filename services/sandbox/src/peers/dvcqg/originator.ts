@@ -68,7 +68,12 @@ function packetOf(kind: Kind, maHoSo: string, attachmentBytes: number, seq: numb
     MaHoSo: maHoSo,
     HoTenNguoiNopTien: 'Nguyễn Văn Bình',
     MaSoThue: '8012345678',
-    ThongTinThanhToan: { MaThongBaoThue: `TB-${maHoSo}`, ThoiGianThanhToan: '20270115', SoTien: '1500000', NoiDungThanhToan: 'Lệ phí trước bạ nhà đất' },
+    ThongTinThanhToan: {
+      MaThongBaoThue: `TB-${maHoSo}`,
+      ThoiGianThanhToan: '20270115',
+      SoTien: '1500000',
+      NoiDungThanhToan: 'Lệ phí trước bạ nhà đất',
+    },
     TrangThaiThanhToan: 0,
     UrlFileChungTu: '',
     FileThongBaoThue: `<ThongBaoThue><MA_HSO>${maHoSo}</MA_HSO><SO_TIEN>1500000</SO_TIEN></ThongBaoThue>`,
@@ -91,8 +96,12 @@ export function registerOriginator(app: FastifyInstance, cfg: OriginatorConfig, 
       timeoutMs?: unknown;
       token?: unknown;
     };
-    if (typeof b.kind !== 'string' || !(b.kind in operations)) return reply.status(400).send({ error: `kind must be one of ${Object.keys(operations).join(', ')}` });
-    if (!target.url) return reply.status(409).send({ error: 'no hub inbound URL configured (SANDBOX_DVCQG_INBOUND_URL or POST /_admin/inbound-target)' });
+    if (typeof b.kind !== 'string' || !(b.kind in operations))
+      return reply.status(400).send({ error: `kind must be one of ${Object.keys(operations).join(', ')}` });
+    if (!target.url)
+      return reply
+        .status(409)
+        .send({ error: 'no hub inbound URL configured (SANDBOX_DVCQG_INBOUND_URL or POST /_admin/inbound-target)' });
     const kind = b.kind as Kind;
     const count = Math.min(100, Math.max(1, Number(b.count ?? 1) || 1));
     const attachmentBytes = Math.min(64 * 1024 * 1024, Math.max(16, Number(b.attachmentBytes ?? 1024) || 1024));
@@ -101,8 +110,14 @@ export function registerOriginator(app: FastifyInstance, cfg: OriginatorConfig, 
     const results: Sent[] = [];
     for (let i = 0; i < count; i++) {
       seq++;
-      const maHoSo = typeof b.maHoSo === 'string' && count === 1 ? b.maHoSo : `KM.${new Date(now()).toISOString().slice(2, 10).replace(/-/g, '')}.${String(seq).padStart(5, '0')}`;
-      const packet = b.malformed === true ? { MaHoSo: maHoSo, MaTTHC: 'not-a-code', TepDonDangKy: '***not base64***' } : packetOf(kind, maHoSo, attachmentBytes, seq);
+      const maHoSo =
+        typeof b.maHoSo === 'string' && count === 1
+          ? b.maHoSo
+          : `KM.${new Date(now()).toISOString().slice(2, 10).replace(/-/g, '')}.${String(seq).padStart(5, '0')}`;
+      const packet =
+        b.malformed === true
+          ? { MaHoSo: maHoSo, MaTTHC: 'not-a-code', TepDonDangKy: '***not base64***' }
+          : packetOf(kind, maHoSo, attachmentBytes, seq);
       const body = JSON.stringify(packet);
       // A duplicate is the very same call again; a timeout is retried once with the same body (the portal's retry).
       const sends = b.duplicate === true ? 2 : 1;

@@ -28,14 +28,22 @@ export interface ServiceContext {
 /** A handler takes the whole flat envelope (session, madonvi, service checked already) [code S1]. */
 export type ServiceHandler = (ctx: ServiceContext, body: Record<string, unknown>) => ServiceOutcome;
 
-export const ok = (message: string, result: unknown, base: Pick<ServiceOutcome, 'maHoSo' | 'items'> & { isUpdating?: boolean }): ServiceOutcome => ({
+export const ok = (
+  message: string,
+  result: unknown,
+  base: Pick<ServiceOutcome, 'maHoSo' | 'items'> & { isUpdating?: boolean },
+): ServiceOutcome => ({
   status: 'ok',
   message,
   result,
   ...base,
 });
 
-export const fail = (message: string, base: Partial<Pick<ServiceOutcome, 'maHoSo' | 'items' | 'isUpdating'>> = {}, status: 'error' | 'exists' | 'session' = 'error'): ServiceOutcome => ({
+export const fail = (
+  message: string,
+  base: Partial<Pick<ServiceOutcome, 'maHoSo' | 'items' | 'isUpdating'>> = {},
+  status: 'error' | 'exists' | 'session' = 'error',
+): ServiceOutcome => ({
   status,
   message,
   maHoSo: base.maHoSo ?? [],

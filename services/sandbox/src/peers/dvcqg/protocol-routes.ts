@@ -47,7 +47,8 @@ export interface ProtocolDeps extends ServiceContext {
  */
 function envelopeOf(o: ServiceOutcome, f: DvcqgFaults): Record<string, unknown> {
   const failure = { error: PORTAL_ERROR_CODE, exists: ALREADY_EXISTS_PORTAL_CODE, session: SESSION_EXPIRED_PORTAL_CODE } as const;
-  const code = o.status === 'ok' ? f.successCode : typeof f.successCode === 'number' ? Number(failure[o.status]) : failure[o.status];
+  const code =
+    o.status === 'ok' ? f.successCode : typeof f.successCode === 'number' ? Number(failure[o.status]) : failure[o.status];
   return {
     error_code: code,
     message: o.message,
@@ -64,7 +65,10 @@ function serviceOf(endpoint: Endpoint, body: Record<string, unknown> | undefined
 
 /** Session, madonvi and service of an envelope [code S1]; the handler does the rest. */
 function dispatch(deps: ProtocolDeps, endpoint: Exclude<Endpoint, 'auth'>, body: Record<string, unknown>): ServiceOutcome {
-  const named = { maHoSo: maHoSoOf(Array.isArray(body.data) ? body.data : []), items: Array.isArray(body.data) ? body.data.length : 0 };
+  const named = {
+    maHoSo: maHoSoOf(Array.isArray(body.data) ? body.data : []),
+    items: Array.isArray(body.data) ? body.data.length : 0,
+  };
   if (typeof body.session !== 'string' || !deps.store.sessionAlive(body.session, deps.faults().sessionTtlMs)) {
     return fail(SESSION_EXPIRED_MESSAGE, named, 'session');
   }
@@ -96,7 +100,10 @@ export function registerProtocolRoutes(app: FastifyInstance, deps: ProtocolDeps)
     const started = Date.now();
     const id = deps.store.nextCallId();
     const f = deps.faults();
-    const body = req.body !== null && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : undefined;
+    const body =
+      req.body !== null && typeof req.body === 'object' && !Array.isArray(req.body)
+        ? (req.body as Record<string, unknown>)
+        : undefined;
     const service = serviceOf(endpoint, body);
     const record = (c: Partial<CallRecord> & Pick<CallRecord, 'outcome' | 'httpStatus'>) =>
       deps.store.recordCall({
@@ -106,7 +113,9 @@ export function registerProtocolRoutes(app: FastifyInstance, deps: ProtocolDeps)
         service,
         ...(typeof body?.madonvi === 'string' ? { madonvi: body.madonvi.slice(0, 64) } : {}),
         items: Array.isArray(body?.data) ? body.data.length : 0,
-        maHoSo: body ? maHoSoOf(Array.isArray(body.data) ? body.data : typeof body.mahoso === 'string' ? [{ MaHoSo: body.mahoso }] : []) : [],
+        maHoSo: body
+          ? maHoSoOf(Array.isArray(body.data) ? body.data : typeof body.mahoso === 'string' ? [{ MaHoSo: body.mahoso }] : [])
+          : [],
         errorCode: null,
         message: '',
         durationMs: Date.now() - started,
@@ -127,7 +136,9 @@ export function registerProtocolRoutes(app: FastifyInstance, deps: ProtocolDeps)
     }
     if (!body) {
       record({ outcome: 'bad-request', httpStatus: 400, errorCode: PORTAL_ERROR_CODE, message: 'body is not a JSON object' });
-      return reply.status(400).send({ error_code: Number(PORTAL_ERROR_CODE), message: 'Dữ liệu gửi lên phải là một đối tượng JSON' });
+      return reply
+        .status(400)
+        .send({ error_code: Number(PORTAL_ERROR_CODE), message: 'Dữ liệu gửi lên phải là một đối tượng JSON' });
     }
 
     const outcome = endpoint === 'auth' ? login(deps, body, deps.now()) : dispatch(deps, endpoint, body);
@@ -139,7 +150,14 @@ export function registerProtocolRoutes(app: FastifyInstance, deps: ProtocolDeps)
       ...(outcome.maHoSo.length ? { maHoSo: outcome.maHoSo } : {}),
       items: outcome.items,
     };
-    const verdict = outcome.status === 'ok' ? 'ok' : outcome.status === 'session' ? 'session-expired' : outcome.status === 'exists' ? 'already-exists' : 'refused';
+    const verdict =
+      outcome.status === 'ok'
+        ? 'ok'
+        : outcome.status === 'session'
+          ? 'session-expired'
+          : outcome.status === 'exists'
+            ? 'already-exists'
+            : 'refused';
 
     if (fault === 'timeout') {
       await deps.sleep(deps.cfg.timeoutHangMs);

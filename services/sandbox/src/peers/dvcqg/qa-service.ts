@@ -47,7 +47,8 @@ const DATE = /^(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])\/\d{4}$/;
 
 export const dongBoKetQuaHoiDapGuiTuDVCQG: ServiceHandler = (ctx, body) => {
   const data = body.data;
-  if (!Array.isArray(data) || data.length === 0 || data.length > 100) return fail('Trường data phải là danh sách 1–100 câu trả lời');
+  if (!Array.isArray(data) || data.length === 0 || data.length > 100)
+    return fail('Trường data phải là danh sách 1–100 câu trả lời');
   const s = stateOf(ctx);
   for (let i = 0; i < data.length; i++) {
     const d = data[i] as Record<string, unknown> | null;
@@ -55,7 +56,8 @@ export const dongBoKetQuaHoiDapGuiTuDVCQG: ServiceHandler = (ctx, body) => {
     const id = String(d.HOIDAPID ?? '');
     if (!s.questions.has(id)) return fail(`data[${i}].HOIDAPID ${id.slice(0, 40)} không tồn tại`);
     if (typeof d.NOIDUNGTRALOI !== 'string' || d.NOIDUNGTRALOI.trim() === '') return fail(`data[${i}].NOIDUNGTRALOI trống`);
-    if (typeof d.NGAYTRALOI !== 'string' || !DATE.test(d.NGAYTRALOI)) return fail(`data[${i}].NGAYTRALOI phải có dạng dd/MM/yyyy`);
+    if (typeof d.NGAYTRALOI !== 'string' || !DATE.test(d.NGAYTRALOI))
+      return fail(`data[${i}].NGAYTRALOI phải có dạng dd/MM/yyyy`);
     if (typeof d.NGUOITRALOI !== 'string' || d.NGUOITRALOI.trim() === '') return fail(`data[${i}].NGUOITRALOI trống`);
     if (d.MADONVI !== s.questions.get(id)!.MADONVI) return fail(`data[${i}].MADONVI không khớp đơn vị nhận câu hỏi`);
   }
@@ -76,7 +78,8 @@ export function registerQaAdmin(app: FastifyInstance, ctx: Pick<ServiceContext, 
     const added: Question[] = [];
     for (const raw of list.slice(0, 100)) {
       const q = (raw ?? {}) as Record<string, unknown>;
-      if (typeof q.MADONVI !== 'string' || typeof q.NOIDUNG !== 'string') return reply.status(400).send({ error: 'each question needs MADONVI and NOIDUNG' });
+      if (typeof q.MADONVI !== 'string' || typeof q.NOIDUNG !== 'string')
+        return reply.status(400).send({ error: 'each question needs MADONVI and NOIDUNG' });
       seq++;
       const question: Question = {
         HOIDAPID: typeof q.HOIDAPID === 'string' ? q.HOIDAPID : `HD${Date.now().toString(36).toUpperCase()}${seq}`,

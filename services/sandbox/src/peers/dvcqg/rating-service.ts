@@ -7,8 +7,10 @@ function checkItem(d: unknown, i: number): string | undefined {
   if (d === null || typeof d !== 'object' || Array.isArray(d)) return `data[${i}] không phải đối tượng`;
   const o = d as Record<string, unknown>;
   // NgayTongHop is "M-yyyy" [code S1]; a zero-padded month is tolerated.
-  if (typeof o.NgayTongHop !== 'string' || !/^(0?[1-9]|1[0-2])-\d{4}$/.test(o.NgayTongHop)) return `data[${i}].NgayTongHop phải có dạng M-yyyy`;
-  if (typeof o.NoiDung !== 'string' || o.NoiDung.trim() === '' || o.NoiDung.length > 2_000) return `data[${i}].NoiDung trống hoặc quá dài`;
+  if (typeof o.NgayTongHop !== 'string' || !/^(0?[1-9]|1[0-2])-\d{4}$/.test(o.NgayTongHop))
+    return `data[${i}].NgayTongHop phải có dạng M-yyyy`;
+  if (typeof o.NoiDung !== 'string' || o.NoiDung.trim() === '' || o.NoiDung.length > 2_000)
+    return `data[${i}].NoiDung trống hoặc quá dài`;
   if (typeof o.Madonvi !== 'string' || o.Madonvi.trim() === '' || o.Madonvi.length > 64) return `data[${i}].Madonvi trống`;
   const n = typeof o.TongSoNguoiDanhGia === 'string' ? Number(o.TongSoNguoiDanhGia) : o.TongSoNguoiDanhGia;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) return `data[${i}].TongSoNguoiDanhGia phải là số nguyên không âm`;

@@ -161,7 +161,15 @@ export function createStore(opts: { callLogSize: number; now: () => number }) {
       if (calls.length > opts.callLogSize * 2) calls = calls.slice(calls.length - opts.callLogSize);
       for (const m of c.maHoSo) {
         const r = recordOf(m);
-        r.history.push({ id: c.id, at: c.at, service: c.service, outcome: c.outcome, errorCode: c.errorCode, message: c.message, ...(c.isUpdating === undefined ? {} : { isUpdating: c.isUpdating }) });
+        r.history.push({
+          id: c.id,
+          at: c.at,
+          service: c.service,
+          outcome: c.outcome,
+          errorCode: c.errorCode,
+          message: c.message,
+          ...(c.isUpdating === undefined ? {} : { isUpdating: c.isUpdating }),
+        });
         if (r.history.length > HISTORY_MAX) r.history.splice(0, r.history.length - HISTORY_MAX);
       }
     },

@@ -32,7 +32,8 @@ export function checkBasic(data: unknown[]): string | undefined {
     const d = data[i];
     if (d === null || typeof d !== 'object' || Array.isArray(d)) return `Dữ liệu không hợp lệ: data[${i}] không phải đối tượng`;
     const m = (d as Record<string, unknown>).MaHoSo;
-    if (typeof m !== 'string' || m.trim() === '' || m.length > 100) return `Dữ liệu không hợp lệ: data[${i}].MaHoSo trống hoặc sai định dạng`;
+    if (typeof m !== 'string' || m.trim() === '' || m.length > 100)
+      return `Dữ liệu không hợp lệ: data[${i}].MaHoSo trống hoặc sai định dạng`;
   }
   return undefined;
 }

@@ -6,7 +6,13 @@ import type { MomoPeerContext } from './context.js';
 import type { MomoOrder } from './store.js';
 
 /** A MoMo error answer: resultCode + message, plus `subErrors` for format problems [M1][M5 #39]. Unsigned. */
-export function momoError(body: Record<string, unknown>, resultCode: number, message: string, subErrors?: { field: string; message: string }[], now = Date.now()) {
+export function momoError(
+  body: Record<string, unknown>,
+  resultCode: number,
+  message: string,
+  subErrors?: { field: string; message: string }[],
+  now = Date.now(),
+) {
   const echo = (k: string) => (typeof body[k] === 'string' || typeof body[k] === 'number' ? body[k] : undefined);
   return {
     partnerCode: echo('partnerCode'),
@@ -20,7 +26,17 @@ export function momoError(body: Record<string, unknown>, resultCode: number, mes
   };
 }
 
-const STRING_FIELDS = ['partnerCode', 'requestId', 'orderId', 'orderInfo', 'redirectUrl', 'ipnUrl', 'requestType', 'extraData', 'signature'] as const;
+const STRING_FIELDS = [
+  'partnerCode',
+  'requestId',
+  'orderId',
+  'orderInfo',
+  'redirectUrl',
+  'ipnUrl',
+  'requestType',
+  'extraData',
+  'signature',
+] as const;
 
 /**
  * `POST /v2/gateway/api/create` [M1]: checks in MoMo's order — partner (13), format (20, with subErrors),
@@ -30,7 +46,8 @@ const STRING_FIELDS = ['partnerCode', 'requestId', 'orderId', 'orderInfo', 'redi
  */
 export function handleCreate(ctx: MomoPeerContext, raw: unknown): Record<string, unknown> {
   const now = ctx.clock.now();
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return momoError({}, 20, 'Bad format request', [{ field: 'body', message: 'must be a JSON object' }], now.getTime());
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return momoError({}, 20, 'Bad format request', [{ field: 'body', message: 'must be a JSON object' }], now.getTime());
   const body = raw as Record<string, unknown>;
   const signer = ctx.signers.get(typeof body.partnerCode === 'string' ? body.partnerCode : '');
   if (!signer) return momoError(body, 13, 'Merchant authentication failed', undefined, now.getTime());
@@ -39,21 +56,30 @@ export function handleCreate(ctx: MomoPeerContext, raw: unknown): Record<string,
     const v = body[f];
     const optional = f === 'extraData';
     if (v === undefined && optional) continue;
-    if (typeof v !== 'string' || (!optional && v === '') || v.length > 2048) sub.push({ field: f, message: 'is required and must be a string' });
+    if (typeof v !== 'string' || (!optional && v === '') || v.length > 2048)
+      sub.push({ field: f, message: 'is required and must be a string' });
   }
   if (typeof body.amount !== 'number') sub.push({ field: 'amount', message: 'is required and must be a number' });
   if (sub.length) return momoError(body, 20, 'Bad format request', sub, now.getTime());
   const values = { ...body, extraData: body.extraData ?? '' } as unknown as Record<string, string | number>;
   if (!signer.verify('create', values, body.signature)) {
-    return momoError(body, 20, 'Bad format request', [{ field: 'signature', message: `Signature is invalid. Raw signature expected: ${signer.rawString('create', values)}` }], now.getTime());
+    return momoError(
+      body,
+      20,
+      'Bad format request',
+      [{ field: 'signature', message: `Signature is invalid. Raw signature expected: ${signer.rawString('create', values)}` }],
+      now.getTime(),
+    );
   }
-  if (!isMomoRequestType(body.requestType)) return momoError(body, 20, 'Bad format request', [{ field: 'requestType', message: 'unsupported' }], now.getTime());
+  if (!isMomoRequestType(body.requestType))
+    return momoError(body, 20, 'Bad format request', [{ field: 'requestType', message: 'unsupported' }], now.getTime());
   const amount = body.amount as number;
   if (!Number.isSafeInteger(amount)) return momoError(body, 21, 'Invalid amount', undefined, now.getTime());
   const { min, max } = MOMO_AMOUNT_LIMITS[body.requestType];
   if (amount < min || amount > max) return momoError(body, 22, `Amount out of range (${min} - ${max})`, undefined, now.getTime());
   const orderId = body.orderId as string;
-  if (orderId.length > 200 || !MOMO_ORDER_ID_PATTERN.test(orderId)) return momoError(body, 42, 'Invalid orderId', undefined, now.getTime());
+  if (orderId.length > 200 || !MOMO_ORDER_ID_PATTERN.test(orderId))
+    return momoError(body, 42, 'Invalid orderId', undefined, now.getTime());
   const requestKey = `${signer.partnerCode}:${body.requestId as string}`;
   if (ctx.store.requestIds.has(requestKey)) return momoError(body, 40, 'Duplicated requestId', undefined, now.getTime());
   ctx.store.requestIds.add(requestKey);
@@ -108,11 +134,24 @@ export function registerCreateRoute(app: FastifyInstance, ctx: MomoPeerContext):
   app.post(MOMO_PATHS.create, async (req, reply) => {
     const fault = ctx.faults.drawApiFault();
     if (await playApiFault(reply, fault, { hangMs: ctx.settings.timeoutHangMs, errorAnswer, closed: ctx.isClosed })) {
-      ctx.requests.add({ at: ctx.clock.now().toISOString(), route: `POST ${MOMO_PATHS.create}`, received: bounded(req.body), status: reply.statusCode, answered: fault, ...(fault ? { fault } : {}) });
+      ctx.requests.add({
+        at: ctx.clock.now().toISOString(),
+        route: `POST ${MOMO_PATHS.create}`,
+        received: bounded(req.body),
+        status: reply.statusCode,
+        answered: fault,
+        ...(fault ? { fault } : {}),
+      });
       return reply;
     }
     const answer = handleCreate(ctx, req.body);
-    ctx.requests.add({ at: ctx.clock.now().toISOString(), route: `POST ${MOMO_PATHS.create}`, received: bounded(req.body), status: 200, answered: answer });
+    ctx.requests.add({
+      at: ctx.clock.now().toISOString(),
+      route: `POST ${MOMO_PATHS.create}`,
+      received: bounded(req.body),
+      status: 200,
+      answered: answer,
+    });
     return answer;
   });
 }

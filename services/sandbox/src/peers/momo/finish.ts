@@ -22,9 +22,21 @@ export function settleOrder(ctx: MomoPeerContext, order: MomoOrder, action: Momo
   if (order.status !== 'pending') return false;
   order.responseTime = now.getTime();
   order.payType = 'qr';
-  if (action.kind === 'pay') Object.assign(order, { status: 'paid', resultCode: 0, message: 'Thành công.', transId: ctx.store.nextTransId++ });
-  else if (action.kind === 'cancel') Object.assign(order, { status: 'declined', resultCode: 1006, message: 'Giao dịch thất bại do người dùng đã từ chối xác nhận thanh toán.' });
-  else Object.assign(order, { status: 'failed', resultCode: action.resultCode, message: 'Giao dịch thất bại.', transId: ctx.store.nextTransId++ });
+  if (action.kind === 'pay')
+    Object.assign(order, { status: 'paid', resultCode: 0, message: 'Thành công.', transId: ctx.store.nextTransId++ });
+  else if (action.kind === 'cancel')
+    Object.assign(order, {
+      status: 'declined',
+      resultCode: 1006,
+      message: 'Giao dịch thất bại do người dùng đã từ chối xác nhận thanh toán.',
+    });
+  else
+    Object.assign(order, {
+      status: 'failed',
+      resultCode: action.resultCode,
+      message: 'Giao dịch thất bại.',
+      transId: ctx.store.nextTransId++,
+    });
   return true;
 }
 

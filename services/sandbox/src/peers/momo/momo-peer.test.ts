@@ -36,7 +36,8 @@ const createBody = (over: Record<string, unknown> = {}) =>
     ipnUrl: 'https://hub.test/v1/payments/ipn/momo',
     ...over,
   });
-const create = async (app: FastifyInstance, body: unknown) => (await app.inject({ method: 'POST', url: '/momo/v2/gateway/api/create', payload: body as object })).json();
+const create = async (app: FastifyInstance, body: unknown) =>
+  (await app.inject({ method: 'POST', url: '/momo/v2/gateway/api/create', payload: body as object })).json();
 
 describe('MoMo peer — create', () => {
   it('answers a signed payUrl that the hub can verify', async () => {
@@ -45,7 +46,9 @@ describe('MoMo peer — create', () => {
     const answer = await create(app, body);
     expect(answer.resultCode).toBe(0);
     expect(answer.payUrl).toMatch(/^http:\/\/sandbox\.test\/momo\/pay\/[0-9a-f-]{36}$/);
-    expect(signer.verifyCreateResponse(answer, { orderId: body.orderId, requestId: body.requestId, amountVnd: 50_000 })).toMatchObject({ ok: true });
+    expect(
+      signer.verifyCreateResponse(answer, { orderId: body.orderId, requestId: body.requestId, amountVnd: 50_000 }),
+    ).toMatchObject({ ok: true });
   });
 
   it('answers resultCode 20 on a bad signature, quoting the expected raw string [M5 #39]', async () => {
@@ -81,7 +84,13 @@ describe('MoMo peer — create', () => {
 
   it('survives hostile bodies', async () => {
     const app = await build();
-    for (const body of [[1], { partnerCode: ['MOMOLT2025'] }, { ...createBody(), amount: '50000' }, { ...createBody(), orderInfo: 'x'.repeat(100_000) }, { ...createBody(), signature: { a: 1 } }]) {
+    for (const body of [
+      [1],
+      { partnerCode: ['MOMOLT2025'] },
+      { ...createBody(), amount: '50000' },
+      { ...createBody(), orderInfo: 'x'.repeat(100_000) },
+      { ...createBody(), signature: { a: 1 } },
+    ]) {
       const res = await app.inject({ method: 'POST', url: '/momo/v2/gateway/api/create', payload: body });
       expect(res.statusCode).toBe(200);
       expect([13, 20]).toContain(res.json().resultCode);
@@ -99,7 +108,12 @@ describe('MoMo peer — pay, IPN, query', () => {
     const page = await app.inject({ method: 'GET', url: path });
     expect(page.body).toContain('id="pay"');
     expect(page.body).toContain('id="cancel"');
-    const res = await app.inject({ method: 'POST', url: path, payload: 'action=pay', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: path,
+      payload: 'action=pay',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.statusCode).toBe(302);
     const redirect = new URL(res.headers.location as string);
     expect(redirect.origin + redirect.pathname).toBe('https://hub.test/v1/payments/return/momo');
@@ -107,7 +121,10 @@ describe('MoMo peer — pay, IPN, query', () => {
     expect(signer.verify('ipn', redirectFields, redirectFields.signature)).toBe(true);
     await until(() => hub.calls.length === 1);
     expect(hub.calls[0]).toMatchObject({ method: 'POST', url: 'https://hub.test/v1/payments/ipn/momo' });
-    expect(signer.verifyIpn(hub.calls[0]!.body)).toMatchObject({ ok: true, ipn: { paid: true, amountVnd: 50_000, orderId: body.orderId } });
+    expect(signer.verifyIpn(hub.calls[0]!.body)).toMatchObject({
+      ok: true,
+      ipn: { paid: true, amountVnd: 50_000, orderId: body.orderId },
+    });
     const log = (await app.inject({ method: 'GET', url: '/momo/_admin/notifications' })).json().notifications;
     expect(log).toMatchObject([{ outcome: 'sent', status: 204 }]);
   });
@@ -126,15 +143,40 @@ describe('MoMo peer — pay, IPN, query', () => {
     const app = await build({ notify: fakeHub().notify });
     const body = createBody();
     await create(app, body);
-    const q = (requestId: string) => app.inject({ method: 'POST', url: '/momo/v2/gateway/api/query', payload: signer.buildQuery({ orderId: body.orderId, requestId }) }).then((r) => r.json());
-    expect(signer.readQueryResponse(await q('q1'), { orderId: body.orderId, requestId: 'q1' })).toMatchObject({ kind: 'pending', result: { code: 1000 } });
-    await app.inject({ method: 'POST', url: '/momo/_admin/pay', payload: { partnerCode: PARTNER.partnerCode, orderId: body.orderId } });
-    expect(signer.readQueryResponse(await q('q2'), { orderId: body.orderId, requestId: 'q2' })).toMatchObject({ kind: 'paid', amountVnd: 50_000 });
+    const q = (requestId: string) =>
+      app
+        .inject({
+          method: 'POST',
+          url: '/momo/v2/gateway/api/query',
+          payload: signer.buildQuery({ orderId: body.orderId, requestId }),
+        })
+        .then((r) => r.json());
+    expect(signer.readQueryResponse(await q('q1'), { orderId: body.orderId, requestId: 'q1' })).toMatchObject({
+      kind: 'pending',
+      result: { code: 1000 },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/momo/_admin/pay',
+      payload: { partnerCode: PARTNER.partnerCode, orderId: body.orderId },
+    });
+    expect(signer.readQueryResponse(await q('q2'), { orderId: body.orderId, requestId: 'q2' })).toMatchObject({
+      kind: 'paid',
+      amountVnd: 50_000,
+    });
 
     const other = createBody();
     await create(app, other);
-    await app.inject({ method: 'POST', url: '/momo/_admin/pay', payload: { partnerCode: PARTNER.partnerCode, orderId: other.orderId, action: 'cancel' } });
-    const r = await app.inject({ method: 'POST', url: '/momo/v2/gateway/api/query', payload: signer.buildQuery({ orderId: other.orderId, requestId: 'q3' }) });
+    await app.inject({
+      method: 'POST',
+      url: '/momo/_admin/pay',
+      payload: { partnerCode: PARTNER.partnerCode, orderId: other.orderId, action: 'cancel' },
+    });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/momo/v2/gateway/api/query',
+      payload: signer.buildQuery({ orderId: other.orderId, requestId: 'q3' }),
+    });
     expect(r.json().resultCode).toBe(1006);
   });
 
@@ -142,7 +184,10 @@ describe('MoMo peer — pay, IPN, query', () => {
     const app = await build();
     const q = signer.buildQuery({ orderId: 'NOT-THERE', requestId: 'q1' });
     expect((await app.inject({ method: 'POST', url: '/momo/v2/gateway/api/query', payload: q })).json().resultCode).toBe(42);
-    expect((await app.inject({ method: 'POST', url: '/momo/v2/gateway/api/query', payload: { ...q, orderId: 'OTHER' } })).json().resultCode).toBe(20);
+    expect(
+      (await app.inject({ method: 'POST', url: '/momo/v2/gateway/api/query', payload: { ...q, orderId: 'OTHER' } })).json()
+        .resultCode,
+    ).toBe(20);
   });
 
   it('expires the payUrl (1005)', async () => {
@@ -162,7 +207,11 @@ describe('MoMo peer — faults', () => {
   it('tampers, duplicates and loses IPNs; errors and hangs the API', async () => {
     const hub = fakeHub();
     const app = await build({ notify: hub.notify });
-    await app.inject({ method: 'POST', url: '/momo/_admin/faults', payload: { tamperNotifications: true, duplicateNotifications: 1 } });
+    await app.inject({
+      method: 'POST',
+      url: '/momo/_admin/faults',
+      payload: { tamperNotifications: true, duplicateNotifications: 1 },
+    });
     const { payUrl } = await create(app, createBody());
     await app.inject({ method: 'POST', url: '/momo/_admin/pay', payload: { payUrl } });
     await until(() => hub.calls.length === 2);
@@ -177,6 +226,8 @@ describe('MoMo peer — faults', () => {
     await app.inject({ method: 'PUT', url: '/momo/_admin/faults', payload: { errorRate: 1 } });
     expect((await create(app, createBody())).resultCode).toBe(99);
     await app.inject({ method: 'PUT', url: '/momo/_admin/faults', payload: { timeoutRate: 1 } });
-    expect((await app.inject({ method: 'POST', url: '/momo/v2/gateway/api/create', payload: createBody() })).statusCode).toBe(504);
+    expect((await app.inject({ method: 'POST', url: '/momo/v2/gateway/api/create', payload: createBody() })).statusCode).toBe(
+      504,
+    );
   });
 });

@@ -7,7 +7,11 @@ import type { MomoOrder } from './store.js';
 const PROVIDER = 'MoMo';
 
 /** Settles, sends the one IPN, and returns the browser redirect. Shared by the page and `POST /_admin/pay`. */
-export function finishOrder(ctx: MomoPeerContext, order: MomoOrder, action: MomoAction): { settled: boolean; redirectUrl: string } {
+export function finishOrder(
+  ctx: MomoPeerContext,
+  order: MomoOrder,
+  action: MomoAction,
+): { settled: boolean; redirectUrl: string } {
   const signer = ctx.signers.get(order.partnerCode)!;
   const settled = settleOrder(ctx, order, action);
   if (settled) ctx.deliverer.deliver(ipnPlan(signer, order, ctx.settings.notifyTimeoutMs));
@@ -42,7 +46,8 @@ export function registerPayRoutes(app: FastifyInstance, ctx: MomoPeerContext): v
     reply.type('text/html; charset=utf-8');
     if (!order) return reply.status(404).send(renderMessagePage(PROVIDER, 'Không tìm thấy giao dịch', 'Unknown payment'));
     expireIfDue(order, ctx.clock.now());
-    if (order.status !== 'pending') return renderMessagePage(PROVIDER, 'Giao dịch đã kết thúc', `${order.resultCode}: ${order.message}`);
+    if (order.status !== 'pending')
+      return renderMessagePage(PROVIDER, 'Giao dịch đã kết thúc', `${order.resultCode}: ${order.message}`);
     const m = ctx.settings.merchants.find((x) => x.partnerCode === order.partnerCode);
     return renderPayPage({
       provider: PROVIDER,
@@ -60,9 +65,11 @@ export function registerPayRoutes(app: FastifyInstance, ctx: MomoPeerContext): v
     reply.type('text/html; charset=utf-8');
     if (!order) return reply.status(404).send(renderMessagePage(PROVIDER, 'Không tìm thấy giao dịch', 'Unknown payment'));
     const action = req.body?.action;
-    if (action !== 'pay' && action !== 'cancel') return reply.status(400).send(renderMessagePage(PROVIDER, 'Yêu cầu không hợp lệ', 'action must be pay or cancel'));
+    if (action !== 'pay' && action !== 'cancel')
+      return reply.status(400).send(renderMessagePage(PROVIDER, 'Yêu cầu không hợp lệ', 'action must be pay or cancel'));
     const { settled, redirectUrl } = finishOrder(ctx, order, { kind: action });
-    if (!settled) return renderMessagePage(PROVIDER, 'Giao dịch đã kết thúc', `${order.resultCode}: ${order.message}`, redirectUrl);
+    if (!settled)
+      return renderMessagePage(PROVIDER, 'Giao dịch đã kết thúc', `${order.resultCode}: ${order.message}`, redirectUrl);
     return reply.redirect(redirectUrl, 302);
   });
 

@@ -13,15 +13,31 @@ import type { MomoPeerContext } from './context.js';
  */
 export function handleQuery(ctx: MomoPeerContext, raw: unknown): Record<string, unknown> {
   const now = ctx.clock.now();
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return momoError({}, 20, 'Bad format request', [{ field: 'body', message: 'must be a JSON object' }], now.getTime());
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return momoError({}, 20, 'Bad format request', [{ field: 'body', message: 'must be a JSON object' }], now.getTime());
   const body = raw as Record<string, unknown>;
   const signer = ctx.signers.get(typeof body.partnerCode === 'string' ? body.partnerCode : '');
   if (!signer) return momoError(body, 13, 'Merchant authentication failed', undefined, now.getTime());
-  const sub = ['requestId', 'orderId', 'signature'].filter((f) => typeof body[f] !== 'string' || body[f] === '' || (body[f] as string).length > 2048);
-  if (sub.length) return momoError(body, 20, 'Bad format request', sub.map((field) => ({ field, message: 'is required and must be a string' })), now.getTime());
+  const sub = ['requestId', 'orderId', 'signature'].filter(
+    (f) => typeof body[f] !== 'string' || body[f] === '' || (body[f] as string).length > 2048,
+  );
+  if (sub.length)
+    return momoError(
+      body,
+      20,
+      'Bad format request',
+      sub.map((field) => ({ field, message: 'is required and must be a string' })),
+      now.getTime(),
+    );
   const values = body as Record<string, string>;
   if (!signer.verify('query', values, body.signature)) {
-    return momoError(body, 20, 'Bad format request', [{ field: 'signature', message: `Signature is invalid. Raw signature expected: ${signer.rawString('query', values)}` }], now.getTime());
+    return momoError(
+      body,
+      20,
+      'Bad format request',
+      [{ field: 'signature', message: `Signature is invalid. Raw signature expected: ${signer.rawString('query', values)}` }],
+      now.getTime(),
+    );
   }
   const order = ctx.store.byKey.get(`${signer.partnerCode}:${values.orderId}`);
   if (!order) return momoError(body, 42, 'Invalid orderId or orderId is not found', undefined, now.getTime());
@@ -46,11 +62,24 @@ export function registerQueryRoute(app: FastifyInstance, ctx: MomoPeerContext): 
   app.post(MOMO_PATHS.query, async (req, reply) => {
     const fault = ctx.faults.drawApiFault();
     if (await playApiFault(reply, fault, { hangMs: ctx.settings.timeoutHangMs, errorAnswer, closed: ctx.isClosed })) {
-      ctx.requests.add({ at: ctx.clock.now().toISOString(), route: `POST ${MOMO_PATHS.query}`, received: bounded(req.body), status: reply.statusCode, answered: fault, ...(fault ? { fault } : {}) });
+      ctx.requests.add({
+        at: ctx.clock.now().toISOString(),
+        route: `POST ${MOMO_PATHS.query}`,
+        received: bounded(req.body),
+        status: reply.statusCode,
+        answered: fault,
+        ...(fault ? { fault } : {}),
+      });
       return reply;
     }
     const answer = handleQuery(ctx, req.body);
-    ctx.requests.add({ at: ctx.clock.now().toISOString(), route: `POST ${MOMO_PATHS.query}`, received: bounded(req.body), status: 200, answered: answer });
+    ctx.requests.add({
+      at: ctx.clock.now().toISOString(),
+      route: `POST ${MOMO_PATHS.query}`,
+      received: bounded(req.body),
+      status: 200,
+      answered: answer,
+    });
     return answer;
   });
 }

@@ -38,8 +38,12 @@ export function handleInit(ctx: PaygovPeerContext, raw: unknown): Record<string,
   if (!partner.signer.verify('init', v, v.MaXacThuc)) return E.badHash;
   const receipt = asRecord(body.ThongTinBienLai);
   const amountOk = /^\d{1,15}$/.test(v.SoTien!) && Number(v.SoTien) > 0;
-  const receiptOk = !!receipt && (receipt.MaDichVu !== '2' || ['MaDonVi', 'TenDonVi', 'MaHoSo'].every((k) => typeof receipt[k] === 'string' && receipt[k] !== ''));
-  if (!amountOk || !receiptOk || !PAYGOV_REFERENCE_PATTERN.test(v.MaThamChieu!) || !parsePaygovTime(v.ThoiGianGD)) return E.badMessage;
+  const receiptOk =
+    !!receipt &&
+    (receipt.MaDichVu !== '2' ||
+      ['MaDonVi', 'TenDonVi', 'MaHoSo'].every((k) => typeof receipt[k] === 'string' && receipt[k] !== ''));
+  if (!amountOk || !receiptOk || !PAYGOV_REFERENCE_PATTERN.test(v.MaThamChieu!) || !parsePaygovTime(v.ThoiGianGD))
+    return E.badMessage;
   const key = `${partner.merchant.maDoiTac}:${v.MaThamChieu}`;
   if (ctx.store.byKey.has(key)) return E.duplicateReference;
   const now = ctx.clock.now();
@@ -64,7 +68,10 @@ export function handleInit(ctx: PaygovPeerContext, raw: unknown): Record<string,
 }
 
 /** QUERY / GET_BILL: MaXacThuc over the first five fields [T6][S5]; then the payment. */
-type LookUp = { error: Record<string, string> } | { notFound: Record<string, string> } | { p: PaygovPayment; partner: { signer: PaygovSigner } };
+type LookUp =
+  | { error: Record<string, string> }
+  | { notFound: Record<string, string> }
+  | { p: PaygovPayment; partner: { signer: PaygovSigner } };
 
 function lookUp(ctx: PaygovPeerContext, raw: unknown, type: 'QUERY' | 'GET_BILL'): LookUp {
   const body = asRecord(raw);
@@ -76,7 +83,13 @@ function lookUp(ctx: PaygovPeerContext, raw: unknown, type: 'QUERY' | 'GET_BILL'
   if (!partner.signer.verify('query', v, v.MaXacThuc)) return { error: Q.badHash };
   const p = ctx.store.byKey.get(`${partner.merchant.maDoiTac}:${v.MaThamChieu}`);
   if (!p) {
-    const f = { LoaiBanTin: type, ...Q.notFound, MaDoiTac: partner.merchant.maDoiTac, MaThamChieu: v.MaThamChieu!, ThoiGianGD: v.ThoiGianGD! };
+    const f = {
+      LoaiBanTin: type,
+      ...Q.notFound,
+      MaDoiTac: partner.merchant.maDoiTac,
+      MaThamChieu: v.MaThamChieu!,
+      ThoiGianGD: v.ThoiGianGD!,
+    };
     return { notFound: { ...f, MaXacThuc: partner.signer.sign('queryResponse', f) } };
   }
   return { p, partner };
@@ -88,7 +101,11 @@ export function handleQuery(ctx: PaygovPeerContext, raw: unknown): Record<string
   if ('notFound' in r) return r.notFound;
   expireIfDue(r.p, ctx.clock.now());
   // The confirm shape plus TrangThaiGD and MoTaLoi (§8); hashed with the confirm chain [inf].
-  return { ...confirmFields(r.partner.signer, r.p, 'QUERY'), MoTaLoi: r.p.status === 'paid' ? 'Thành công' : '', TrangThaiGD: r.p.trangThaiGD };
+  return {
+    ...confirmFields(r.partner.signer, r.p, 'QUERY'),
+    MoTaLoi: r.p.status === 'paid' ? 'Thành công' : '',
+    TrangThaiGD: r.p.trangThaiGD,
+  };
 }
 
 /** A tiny valid PDF standing in for the receipt (GET_BILL returns the receipt's PDF bytes [T6]). */
@@ -119,11 +136,24 @@ export function registerApiRoutes(app: FastifyInstance, ctx: PaygovPeerContext):
       const fault = ctx.faults.drawApiFault();
       const errorAnswer = (r: FastifyReply) => r.status(500).send(errorBody);
       if (await playApiFault(reply, fault, { hangMs: ctx.settings.timeoutHangMs, errorAnswer, closed: ctx.isClosed })) {
-        ctx.requests.add({ at: ctx.clock.now().toISOString(), route: `POST ${path}`, received: bounded(req.body), status: reply.statusCode, answered: fault, ...(fault ? { fault } : {}) });
+        ctx.requests.add({
+          at: ctx.clock.now().toISOString(),
+          route: `POST ${path}`,
+          received: bounded(req.body),
+          status: reply.statusCode,
+          answered: fault,
+          ...(fault ? { fault } : {}),
+        });
         return reply;
       }
       const answer = await handle(req.body, reply);
-      ctx.requests.add({ at: ctx.clock.now().toISOString(), route: `POST ${path}`, received: bounded(req.body), status: reply.statusCode, answered: Buffer.isBuffer(answer) ? `[pdf ${answer.length} bytes]` : answer });
+      ctx.requests.add({
+        at: ctx.clock.now().toISOString(),
+        route: `POST ${path}`,
+        received: bounded(req.body),
+        status: reply.statusCode,
+        answered: Buffer.isBuffer(answer) ? `[pdf ${answer.length} bytes]` : answer,
+      });
       return answer;
     });
   guarded(PAYGOV_SANDBOX_PATHS.init, (raw) => handleInit(ctx, raw), E.other);

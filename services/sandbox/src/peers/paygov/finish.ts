@@ -7,7 +7,8 @@ import type { PaygovPayment } from './store.js';
 export type PaygovAction = 'pay' | 'cancel';
 
 export function expireIfDue(p: PaygovPayment, now: Date): void {
-  if (p.status === 'pending' && now.getTime() > Date.parse(p.expiresAt)) Object.assign(p, { status: 'expired', maLoi: '01', trangThaiGD: '4' });
+  if (p.status === 'pending' && now.getTime() > Date.parse(p.expiresAt))
+    Object.assign(p, { status: 'expired', maLoi: '01', trangThaiGD: '4' });
 }
 
 /** pay → MaLoi "00", TrangThaiGD "1"; cancel → MaLoi "01" [inf], TrangThaiGD "4". False when already final. */
@@ -57,10 +58,20 @@ function maLoiOf(a: NotificationAnswer): unknown {
  * (the value the platform sends is not in either source). A reply with MaLoi "00" ends it; otherwise it is
  * retried up to the configured attempts (no policy is documented). Tampering multiplies SoTien by ten.
  */
-export function confirmPlan(merchant: PaygovPeerMerchant, signer: PaygovSigner, p: PaygovPayment, s: { maxAttempts: number; intervalMs: number; timeoutMs: number }): DeliveryPlan {
+export function confirmPlan(
+  merchant: PaygovPeerMerchant,
+  signer: PaygovSigner,
+  p: PaygovPayment,
+  s: { maxAttempts: number; intervalMs: number; timeoutMs: number },
+): DeliveryPlan {
   return {
     key: p.key,
-    build: () => ({ method: 'POST', url: merchant.confirmUrl, body: confirmFields(signer, p, 'CONFIRM'), timeoutMs: s.timeoutMs }),
+    build: () => ({
+      method: 'POST',
+      url: merchant.confirmUrl,
+      body: confirmFields(signer, p, 'CONFIRM'),
+      timeoutMs: s.timeoutMs,
+    }),
     tamper: (n) => ({ ...n, body: { ...(n.body as Record<string, unknown>), SoTien: p.amountVnd * 10 } }),
     isFinal: (a) => a.status === 200 && maLoiOf(a) === '00',
     maxAttempts: s.maxAttempts,

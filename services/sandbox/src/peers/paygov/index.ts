@@ -30,7 +30,12 @@ const paygovPeer: FastifyPluginAsync<PaygovPeerOptions> = async (app, opts) => {
     context: (base): PaygovPeerContext => ({
       ...base,
       settings,
-      merchants: new Map(settings.merchants.map((m) => [m.maDoiTac, { merchant: m, signer: createPaygovSigner({ maDoiTac: m.maDoiTac, secret: m.secret }) }])),
+      merchants: new Map(
+        settings.merchants.map((m) => [
+          m.maDoiTac,
+          { merchant: m, signer: createPaygovSigner({ maDoiTac: m.maDoiTac, secret: m.secret }) },
+        ]),
+      ),
       store,
       prefix: app.prefix,
     }),

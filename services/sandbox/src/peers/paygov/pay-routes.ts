@@ -10,11 +10,21 @@ const PROVIDER = 'Cổng thanh toán DVCQG (PayGov)';
  * Settles, starts the confirm callback, and says where the browser goes: the partner's configured return
  * URL with the reference and MaLoi (display only; the shape is a stand-in, none is documented), or nowhere.
  */
-export function finishPayment(ctx: PaygovPeerContext, p: PaygovPayment, action: PaygovAction): { settled: boolean; returnUrl?: string } {
+export function finishPayment(
+  ctx: PaygovPeerContext,
+  p: PaygovPayment,
+  action: PaygovAction,
+): { settled: boolean; returnUrl?: string } {
   const { merchant, signer } = ctx.merchants.get(p.maDoiTac)!;
   const settled = settlePayment(ctx, p, action);
   if (settled && p.status !== 'expired') {
-    ctx.deliverer.deliver(confirmPlan(merchant, signer, p, { maxAttempts: ctx.settings.confirmMaxAttempts, intervalMs: ctx.settings.confirmRetryIntervalMs, timeoutMs: ctx.settings.notifyTimeoutMs }));
+    ctx.deliverer.deliver(
+      confirmPlan(merchant, signer, p, {
+        maxAttempts: ctx.settings.confirmMaxAttempts,
+        intervalMs: ctx.settings.confirmRetryIntervalMs,
+        timeoutMs: ctx.settings.notifyTimeoutMs,
+      }),
+    );
   }
   if (!merchant.returnUrl) return { settled };
   const q = new URLSearchParams({ MaThamChieu: p.maThamChieu, MaLoi: p.maLoi ?? '' });
@@ -57,7 +67,8 @@ export function registerPayRoutes(app: FastifyInstance, ctx: PaygovPeerContext):
     reply.type('text/html; charset=utf-8');
     if (!p) return reply.status(404).send(renderMessagePage(PROVIDER, 'Không tìm thấy giao dịch', 'Unknown payment'));
     const action = req.body?.action;
-    if (action !== 'pay' && action !== 'cancel') return reply.status(400).send(renderMessagePage(PROVIDER, 'Yêu cầu không hợp lệ', 'action must be pay or cancel'));
+    if (action !== 'pay' && action !== 'cancel')
+      return reply.status(400).send(renderMessagePage(PROVIDER, 'Yêu cầu không hợp lệ', 'action must be pay or cancel'));
     const { settled, returnUrl } = finishPayment(ctx, p, action);
     if (settled && returnUrl) return reply.redirect(returnUrl, 302);
     return renderMessagePage(PROVIDER, settled ? 'Đã ghi nhận' : 'Giao dịch đã kết thúc', `Trạng thái: ${p.status}`, returnUrl);
@@ -75,7 +86,9 @@ export function registerPayRoutes(app: FastifyInstance, ctx: PaygovPeerContext):
       } else if (b.maDoiTac && b.maThamChieu) {
         p = ctx.store.byKey.get(`${b.maDoiTac}:${b.maThamChieu}`);
       } else {
-        return reply.status(400).send({ error: 'LT_SANDBOX_BAD_REQUEST', message: 'give urlThanhToan, or maDoiTac and maThamChieu' });
+        return reply
+          .status(400)
+          .send({ error: 'LT_SANDBOX_BAD_REQUEST', message: 'give urlThanhToan, or maDoiTac and maThamChieu' });
       }
       if (!p) return reply.status(404).send({ error: 'LT_SANDBOX_UNKNOWN_PAYMENT', message: 'no such payment' });
       const { settled, returnUrl } = finishPayment(ctx, p, b.action ?? 'pay');

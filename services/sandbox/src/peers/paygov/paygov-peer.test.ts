@@ -6,7 +6,11 @@ import type { NotificationAnswer, OutboundNotification } from '../payment-peer-k
 import { createTestApps, until } from '../payment-peer-kit/test-support.js';
 
 const PARTNER = { maDoiTac: '000.00.01.H56', secret: 'paygov-partner-secret-0001' };
-const MERCHANT = { ...PARTNER, confirmUrl: 'https://hub.test/v1/payments/confirm/paygov', returnUrl: 'https://hub.test/v1/payments/return/paygov' };
+const MERCHANT = {
+  ...PARTNER,
+  confirmUrl: 'https://hub.test/v1/payments/confirm/paygov',
+  returnUrl: 'https://hub.test/v1/payments/return/paygov',
+};
 const signer = createPaygovSigner(PARTNER);
 
 const apps = createTestApps();
@@ -27,7 +31,14 @@ function fakeHub(answer?: (n: OutboundNotification, i: number) => NotificationAn
 }
 
 const build = (opts: Partial<PaygovPeerOptions> = {}) =>
-  apps.peer(paygovPeer, { prefix: '/paygov', merchants: [MERCHANT], publicUrl: 'http://sandbox.test', timeoutHangMs: 50, confirmRetryIntervalMs: 20, ...opts });
+  apps.peer(paygovPeer, {
+    prefix: '/paygov',
+    merchants: [MERCHANT],
+    publicUrl: 'http://sandbox.test',
+    timeoutHangMs: 50,
+    confirmRetryIntervalMs: 20,
+    ...opts,
+  });
 
 let seq = 0;
 const initMsg = (over: Partial<Parameters<typeof signer.buildInit>[0]> = {}) =>
@@ -40,7 +51,8 @@ const initMsg = (over: Partial<Parameters<typeof signer.buildInit>[0]> = {}) =>
     receipt: { MaDonVi: '000.00.14.H56', TenDonVi: 'Sở Tư pháp', MaHoSo: 'H56.14-250304-0001' },
     ...over,
   });
-const post = async (app: FastifyInstance, path: string, body: unknown) => app.inject({ method: 'POST', url: `/paygov${path}`, payload: body as object });
+const post = async (app: FastifyInstance, path: string, body: unknown) =>
+  app.inject({ method: 'POST', url: `/paygov${path}`, payload: body as object });
 
 describe('PayGov peer — INIT, pay, confirm', () => {
   it('INIT answers UrlThanhToan inside the JSON message [T6]', async () => {
@@ -59,8 +71,14 @@ describe('PayGov peer — INIT, pay, confirm', () => {
     expect((await post(app, '/init', m)).json().error_code).toBe('0');
     expect((await post(app, '/init', m)).json()).toMatchObject({ error_code: '4' });
     const noDossier = initMsg();
-    expect((await post(app, '/init', { ...noDossier, ThongTinBienLai: { ...noDossier.ThongTinBienLai, MaHoSo: '' } })).json()).toMatchObject({ error_code: '1' });
-    for (const junk of [[1], { LoaiBanTin: 'INIT', MaDoiTac: PARTNER.maDoiTac, SoTien: 5 }, { ...m, ThongTinGiaoDich: 'x'.repeat(50_000) }]) {
+    expect(
+      (await post(app, '/init', { ...noDossier, ThongTinBienLai: { ...noDossier.ThongTinBienLai, MaHoSo: '' } })).json(),
+    ).toMatchObject({ error_code: '1' });
+    for (const junk of [
+      [1],
+      { LoaiBanTin: 'INIT', MaDoiTac: PARTNER.maDoiTac, SoTien: 5 },
+      { ...m, ThongTinGiaoDich: 'x'.repeat(50_000) },
+    ]) {
       expect(['1', '3']).toContain((await post(app, '/init', junk)).json().error_code);
     }
   });
@@ -71,7 +89,12 @@ describe('PayGov peer — INIT, pay, confirm', () => {
     const init = signer.readInitReply((await post(app, '/init', initMsg())).json());
     const path = (init.ok ? init.urlThanhToan : '').replace('http://sandbox.test', '');
     expect((await app.inject({ method: 'GET', url: path })).body).toContain('id="pay"');
-    const res = await app.inject({ method: 'POST', url: path, payload: 'action=pay', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: path,
+      payload: 'action=pay',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toMatch(/^https:\/\/hub\.test\/v1\/payments\/return\/paygov\?MaThamChieu=.+&MaLoi=00$/);
     await until(() => hub.calls.length === 1);
@@ -82,7 +105,10 @@ describe('PayGov peer — INIT, pay, confirm', () => {
   });
 
   it('retries the confirm when configured and the hub does not answer 00', async () => {
-    const hub = fakeHub((n, i) => ({ status: 200, body: buildPaygovConfirmReply(n.body, i < 2 ? PAYGOV_CONFIRM_REPLY_CODES.otherError : PAYGOV_CONFIRM_REPLY_CODES.success) }));
+    const hub = fakeHub((n, i) => ({
+      status: 200,
+      body: buildPaygovConfirmReply(n.body, i < 2 ? PAYGOV_CONFIRM_REPLY_CODES.otherError : PAYGOV_CONFIRM_REPLY_CODES.success),
+    }));
     const app = await build({ notify: hub.notify, confirmMaxAttempts: 3 });
     const init = signer.readInitReply((await post(app, '/init', initMsg())).json());
     await post(app, '/_admin/pay', { urlThanhToan: init.ok ? init.urlThanhToan : '' });
@@ -105,7 +131,11 @@ describe('PayGov peer — INIT, pay, confirm', () => {
     await post(app, '/init', m2);
     await post(app, '/_admin/pay', { maDoiTac: PARTNER.maDoiTac, maThamChieu: m2.MaThamChieu });
     await until(() => hub.calls.length === 2);
-    expect(signer.verifyConfirm(hub.calls[1]!.body)).toMatchObject({ ok: false, code: 'LT_PAYGOV_SIGNATURE_MISMATCH', reply: { MaLoi: '99' } });
+    expect(signer.verifyConfirm(hub.calls[1]!.body)).toMatchObject({
+      ok: false,
+      code: 'LT_PAYGOV_SIGNATURE_MISMATCH',
+      reply: { MaLoi: '99' },
+    });
   });
 });
 
@@ -117,7 +147,10 @@ describe('PayGov peer — QUERY and GET_BILL', () => {
     const q = signer.buildQuery({ maThamChieu: m.MaThamChieu, thoiGianGD: m.ThoiGianGD });
     expect(signer.readQueryResponse((await post(app, '/query', q)).json(), { maThamChieu: m.MaThamChieu }).kind).toBe('pending');
     await post(app, '/_admin/pay', { maDoiTac: PARTNER.maDoiTac, maThamChieu: m.MaThamChieu });
-    expect(signer.readQueryResponse((await post(app, '/query', q)).json(), { maThamChieu: m.MaThamChieu })).toMatchObject({ kind: 'paid', amountVnd: 120_000 });
+    expect(signer.readQueryResponse((await post(app, '/query', q)).json(), { maThamChieu: m.MaThamChieu })).toMatchObject({
+      kind: 'paid',
+      amountVnd: 120_000,
+    });
   });
 
   it('QUERY refusals never read as unpaid', async () => {
@@ -125,7 +158,10 @@ describe('PayGov peer — QUERY and GET_BILL', () => {
     const q = signer.buildQuery({ maThamChieu: 'unknownref', thoiGianGD: '20250304120607' });
     const nf = (await post(app, '/query', q)).json();
     expect(nf.MaLoi).toBe('01');
-    expect(signer.readQueryResponse(nf, { maThamChieu: 'unknownref' })).toMatchObject({ kind: 'no_answer', code: 'LT_PAYGOV_REJECTED' });
+    expect(signer.readQueryResponse(nf, { maThamChieu: 'unknownref' })).toMatchObject({
+      kind: 'no_answer',
+      code: 'LT_PAYGOV_REJECTED',
+    });
     const bad = (await post(app, '/query', { ...q, MaXacThuc: '0'.repeat(64) })).json();
     expect(bad.MaLoi).toBe('02');
     expect(signer.readQueryResponse(bad, { maThamChieu: 'unknownref' }).kind).toBe('no_answer');
@@ -147,7 +183,9 @@ describe('PayGov peer — QUERY and GET_BILL', () => {
     const app = await build({ faults: { errorRate: 1 } });
     expect((await post(app, '/init', initMsg())).statusCode).toBe(500);
     await post(app, '/_admin/faults', { errorRate: 0, timeoutRate: 1 });
-    expect((await post(app, '/query', signer.buildQuery({ maThamChieu: 'x', thoiGianGD: '20250304120607' }))).statusCode).toBe(504);
+    expect((await post(app, '/query', signer.buildQuery({ maThamChieu: 'x', thoiGianGD: '20250304120607' }))).statusCode).toBe(
+      504,
+    );
     const list = (await app.inject({ method: 'GET', url: '/paygov/_admin/requests' })).json().requests;
     expect(list.map((r: { fault?: string }) => r.fault)).toEqual(['error', 'timeout']);
   });

@@ -27,8 +27,12 @@ export function registerAdminRoutes(app: FastifyInstance, state: AdminState): vo
     // default removes them silently; a typo in a fault name must not pass as "no fault").
     preValidation: async (req: FastifyRequest, reply: FastifyReply) => {
       const body = req.body;
-      const unknown = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body).filter((k) => !known.has(k)) : [];
-      if (unknown.length) return reply.status(400).send({ error: 'LT_SANDBOX_UNKNOWN_FAULT', message: `unknown fault switch(es): ${unknown.join(', ')}`, details: [] });
+      const unknown =
+        body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body).filter((k) => !known.has(k)) : [];
+      if (unknown.length)
+        return reply
+          .status(400)
+          .send({ error: 'LT_SANDBOX_UNKNOWN_FAULT', message: `unknown fault switch(es): ${unknown.join(', ')}`, details: [] });
     },
   };
   app.get('/_admin/faults', async () => state.faults.get());

@@ -29,7 +29,12 @@ export interface Deliverer {
  * concurrently with each attempt) and tampered notifications, and retries on the peer's schedule until an
  * answer is final or attempts run out. Every call and non-call is journaled.
  */
-export function createDeliverer(deps: { notifier: Notifier; faults: FaultSwitches; journal: Journal<NotificationRecord>; logger: FastifyBaseLogger }): Deliverer {
+export function createDeliverer(deps: {
+  notifier: Notifier;
+  faults: FaultSwitches;
+  journal: Journal<NotificationRecord>;
+  logger: FastifyBaseLogger;
+}): Deliverer {
   const timers = new Set<NodeJS.Timeout>();
   const inflight = new Set<Promise<unknown>>();
   let nextId = 1;
@@ -49,7 +54,15 @@ export function createDeliverer(deps: { notifier: Notifier; faults: FaultSwitche
     const n = tamper ? plan.tamper(base) : base;
     const started = Date.now();
     const rec: NotificationRecord = {
-      id: nextId++, at: new Date().toISOString(), key: plan.key, attempt, copy, method: n.method, url: n.url, tampered: tamper, outcome: 'sent',
+      id: nextId++,
+      at: new Date().toISOString(),
+      key: plan.key,
+      attempt,
+      copy,
+      method: n.method,
+      url: n.url,
+      tampered: tamper,
+      outcome: 'sent',
       ...(n.body === undefined ? {} : { body: n.body }),
     };
     try {
@@ -67,7 +80,9 @@ export function createDeliverer(deps: { notifier: Notifier; faults: FaultSwitche
   const attempt = (plan: DeliveryPlan, n: number) => {
     if (closed) return;
     const f = deps.faults.get();
-    const copies = Array.from({ length: 1 + f.duplicateNotifications }, (_, copy) => sendCopy(plan, n, copy, f.tamperNotifications));
+    const copies = Array.from({ length: 1 + f.duplicateNotifications }, (_, copy) =>
+      sendCopy(plan, n, copy, f.tamperNotifications),
+    );
     const all = Promise.all(copies).then((finals) => {
       if (!finals.some(Boolean) && n < plan.maxAttempts) later(plan.intervalMs, () => attempt(plan, n + 1));
     });
@@ -80,7 +95,17 @@ export function createDeliverer(deps: { notifier: Notifier; faults: FaultSwitche
       if (closed) return;
       if (deps.faults.drawLost()) {
         const n = plan.build();
-        deps.journal.add({ id: nextId++, at: new Date().toISOString(), key: plan.key, attempt: 0, copy: 0, method: n.method, url: n.url, tampered: false, outcome: 'lost' });
+        deps.journal.add({
+          id: nextId++,
+          at: new Date().toISOString(),
+          key: plan.key,
+          attempt: 0,
+          copy: 0,
+          method: n.method,
+          url: n.url,
+          tampered: false,
+          outcome: 'lost',
+        });
         return;
       }
       later(deps.faults.get().delayMs, () => attempt(plan, 1));

@@ -46,7 +46,12 @@ export function createHttpNotifier(): Notifier {
   };
   return async (n) => {
     try {
-      const res = await clientFor(n.timeoutMs).request({ method: n.method, url: n.url, data: n.body, ...(n.headers ? { headers: n.headers } : {}) });
+      const res = await clientFor(n.timeoutMs).request({
+        method: n.method,
+        url: n.url,
+        data: n.body,
+        ...(n.headers ? { headers: n.headers } : {}),
+      });
       return { status: res.status, body: res.data };
     } catch (caught) {
       // With one attempt the retrier still wraps a retriable failure; the attempt's own error is what happened.

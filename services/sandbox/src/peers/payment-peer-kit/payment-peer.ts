@@ -57,12 +57,17 @@ export interface PaymentPeerSpec<C extends PaymentPeerBase> {
  * form-body parser of the pay page, the peer's routes, the `/_admin` API whose reset starts a fresh
  * deliverer, and an onClose hook so scheduled notification retries never outlive the app (tests, shutdown).
  */
-export function registerPaymentPeer<C extends PaymentPeerBase>(app: FastifyInstance, opts: PaymentPeerCommonOptions & { logger?: FastifyBaseLogger }, spec: PaymentPeerSpec<C>): void {
+export function registerPaymentPeer<C extends PaymentPeerBase>(
+  app: FastifyInstance,
+  opts: PaymentPeerCommonOptions & { logger?: FastifyBaseLogger },
+  spec: PaymentPeerSpec<C>,
+): void {
   const logger = opts.logger ?? app.log;
   const faults = createFaultSwitches(opts.faults, spec.settings.seed);
   const notifications = createJournal<NotificationRecord>(spec.settings.logSize);
   const requests = createJournal<RequestRecord>(spec.settings.logSize);
-  const newDeliverer = () => createDeliverer({ notifier: opts.notify ?? createHttpNotifier(), faults, journal: notifications, logger });
+  const newDeliverer = () =>
+    createDeliverer({ notifier: opts.notify ?? createHttpNotifier(), faults, journal: notifications, logger });
   let current = newDeliverer();
   let closed = false;
   const deliverer: Deliverer = {
@@ -70,7 +75,15 @@ export function registerPaymentPeer<C extends PaymentPeerBase>(app: FastifyInsta
     idle: () => current.idle(),
     close: () => current.close(),
   };
-  const ctx = spec.context({ faults, deliverer, notifications, requests, clock: opts.clock ?? systemClock, logger, isClosed: () => closed });
+  const ctx = spec.context({
+    faults,
+    deliverer,
+    notifications,
+    requests,
+    clock: opts.clock ?? systemClock,
+    logger,
+    isClosed: () => closed,
+  });
 
   registerFormBodyParser(app);
   for (const register of spec.routes) register(app, ctx);

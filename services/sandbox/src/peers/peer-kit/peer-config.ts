@@ -12,7 +12,10 @@ export interface PeerConfigReader {
  * Reads a peer's keys from the sandbox's validated config, falling back to the defaults the peer declared
  * in its `configProperties`, so a test can register a peer with `config: {}` or none at all.
  */
-export function peerConfigReader(properties: PeerConfigProperties, config: Readonly<Record<string, unknown>> | undefined): PeerConfigReader {
+export function peerConfigReader(
+  properties: PeerConfigProperties,
+  config: Readonly<Record<string, unknown>> | undefined,
+): PeerConfigReader {
   const raw = (key: string): unknown => {
     const fallback = properties[key]!.default;
     const v = config?.[key];

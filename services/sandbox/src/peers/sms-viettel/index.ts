@@ -5,10 +5,25 @@ import { peerConfigReader } from '../peer-kit/index.js';
 import { createSmsJournal } from '../sms-kit/index.js';
 
 export const configProperties: PeerConfigProperties = {
-  SANDBOX_SMS_VIETTEL_USER: { type: 'string', minLength: 1, default: 'lienthong', description: 'Viettel SMS sandbox: User (simulator credential)' },
-  SANDBOX_SMS_VIETTEL_PASSWORD: { type: 'string', minLength: 1, default: 'viettel-sandbox', description: 'Viettel SMS sandbox: Password (simulator credential)' },
+  SANDBOX_SMS_VIETTEL_USER: {
+    type: 'string',
+    minLength: 1,
+    default: 'lienthong',
+    description: 'Viettel SMS sandbox: User (simulator credential)',
+  },
+  SANDBOX_SMS_VIETTEL_PASSWORD: {
+    type: 'string',
+    minLength: 1,
+    default: 'viettel-sandbox',
+    description: 'Viettel SMS sandbox: Password (simulator credential)',
+  },
   SANDBOX_SMS_VIETTEL_CPCODE: { type: 'string', minLength: 1, default: 'LIENTHONG', description: 'Viettel SMS sandbox: CPCode' },
-  SANDBOX_SMS_VIETTEL_BRANDNAME: { type: 'string', minLength: 1, default: 'DVC-TINH', description: 'Viettel SMS sandbox: the declared ServiceID (brandname)' },
+  SANDBOX_SMS_VIETTEL_BRANDNAME: {
+    type: 'string',
+    minLength: 1,
+    default: 'DVC-TINH',
+    description: 'Viettel SMS sandbox: the declared ServiceID (brandname)',
+  },
 };
 
 const xml = new XMLParser({ removeNSPrefix: true, parseTagValue: false, processEntities: true, htmlEntities: false });
@@ -47,10 +62,13 @@ const viettelPeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts) =>
       call = undefined;
     }
     if (!call || typeof call !== 'object') return reply.status(500).send(soapReturn('0', 'Check information error'));
-    const f = (k: string) => (typeof call![k] === 'string' ? (call![k] as string) : call![k] === undefined ? '' : String(call![k]));
-    if (!f('User') || !f('Password') || !f('CPCode')) return soapReturn('0', 'Authenticate: Cp_code|UserName|Password: NULL_OR_BLANK');
+    const f = (k: string) =>
+      typeof call![k] === 'string' ? (call![k] as string) : call![k] === undefined ? '' : String(call![k]);
+    if (!f('User') || !f('Password') || !f('CPCode'))
+      return soapReturn('0', 'Authenticate: Cp_code|UserName|Password: NULL_OR_BLANK');
     if (f('CPCode') !== cfg.cpCode) return soapReturn('0', 'Authenticate: CP_CODE_NOT_FOUND');
-    if (journal.authFault() || f('User') !== cfg.user || f('Password') !== cfg.password) return soapReturn('0', 'Authenticate: WRONG_INFORMATION_AUTHENTICATE');
+    if (journal.authFault() || f('User') !== cfg.user || f('Password') !== cfg.password)
+      return soapReturn('0', 'Authenticate: WRONG_INFORMATION_AUTHENTICATE');
     if (!f('RequestID')) return soapReturn('0', 'Check RequestID: NULL_OR_BLANK');
     if (!/^\d{1,20}$/.test(f('RequestID'))) return soapReturn('0', 'Check RequestID: REQUEST_ID_NOT_NUMBER');
     if (!f('UserID') || !f('ReceiverID')) return soapReturn('0', 'Check UserID|ReceiverID: NULL_OR_BLANK');
@@ -59,11 +77,21 @@ const viettelPeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts) =>
     if (f('ServiceID') !== cfg.brand) return soapReturn('0', 'Check ServiceID: ALIAS_INVALID:TELCO=VT');
     if (f('CommandCode') !== 'bulksms') return soapReturn('0', 'Check CommandCode: NULL_OR_BLANK');
     if (!f('Content')) return soapReturn('0', 'Check Content: NULL_OR_BLANK');
-    if (Buffer.byteLength(f('Content')) > MAX_CONTENT_BYTES) return soapReturn('0', `Check Content: MAXLENGTH_LIMIT_${MAX_CONTENT_BYTES}_BYTE`);
-    if (journal.state.messages.some((m) => m.vendor === 'viettel' && m.requestId === f('RequestID') && m.phone === f('ReceiverID'))) {
+    if (Buffer.byteLength(f('Content')) > MAX_CONTENT_BYTES)
+      return soapReturn('0', `Check Content: MAXLENGTH_LIMIT_${MAX_CONTENT_BYTES}_BYTE`);
+    if (
+      journal.state.messages.some((m) => m.vendor === 'viettel' && m.requestId === f('RequestID') && m.phone === f('ReceiverID'))
+    ) {
       return soapReturn('0', 'Check ServiceID: DUPLICATE MESSAGE');
     }
-    journal.state.messages.push({ vendor: 'viettel', requestId: f('RequestID'), phone: f('ReceiverID'), brandname: f('ServiceID'), content: f('Content'), at: Date.now() });
+    journal.state.messages.push({
+      vendor: 'viettel',
+      requestId: f('RequestID'),
+      phone: f('ReceiverID'),
+      brandname: f('ServiceID'),
+      content: f('Content'),
+      at: Date.now(),
+    });
     return soapReturn('1', 'Insert MT_QUEUE: OK');
   });
 };

@@ -6,9 +6,24 @@ import { registerFormBodyParser } from '../payment-peer-kit/form-body.js';
 import { simplePdf } from '../vnpt-invoice/pdf.js';
 
 export const configProperties: PeerConfigProperties = {
-  SANDBOX_VIETTEL_SINVOICE_USERNAME: { type: 'string', minLength: 1, default: '0100109106-997', description: 'Viettel S-Invoice sandbox: Basic-auth user (MST-suffix account)' },
-  SANDBOX_VIETTEL_SINVOICE_PASSWORD: { type: 'string', minLength: 1, default: 'sinvoice-sandbox', description: 'Viettel S-Invoice sandbox: Basic-auth password (simulator credential)' },
-  SANDBOX_VIETTEL_SINVOICE_TAX_CODE: { type: 'string', minLength: 1, default: '0100109106-997', description: 'Viettel S-Invoice sandbox: the supplier tax code accepted' },
+  SANDBOX_VIETTEL_SINVOICE_USERNAME: {
+    type: 'string',
+    minLength: 1,
+    default: '0100109106-997',
+    description: 'Viettel S-Invoice sandbox: Basic-auth user (MST-suffix account)',
+  },
+  SANDBOX_VIETTEL_SINVOICE_PASSWORD: {
+    type: 'string',
+    minLength: 1,
+    default: 'sinvoice-sandbox',
+    description: 'Viettel S-Invoice sandbox: Basic-auth password (simulator credential)',
+  },
+  SANDBOX_VIETTEL_SINVOICE_TAX_CODE: {
+    type: 'string',
+    minLength: 1,
+    default: '0100109106-997',
+    description: 'Viettel S-Invoice sandbox: the supplier tax code accepted',
+  },
 };
 
 interface SimInvoice {
@@ -31,7 +46,11 @@ interface SimInvoice {
  */
 const viettelPeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts) => {
   const { raw } = peerConfigReader(configProperties, opts.config);
-  const cfg = { user: String(raw('SANDBOX_VIETTEL_SINVOICE_USERNAME')), pass: String(raw('SANDBOX_VIETTEL_SINVOICE_PASSWORD')), taxCode: String(raw('SANDBOX_VIETTEL_SINVOICE_TAX_CODE')) };
+  const cfg = {
+    user: String(raw('SANDBOX_VIETTEL_SINVOICE_USERNAME')),
+    pass: String(raw('SANDBOX_VIETTEL_SINVOICE_PASSWORD')),
+    taxCode: String(raw('SANDBOX_VIETTEL_SINVOICE_TAX_CODE')),
+  };
   registerFormBodyParser(app);
   let invoices: SimInvoice[] = [];
   let faults = { hangAfterIssueMs: 0, nextErrorCode: '' };
@@ -43,16 +62,33 @@ const viettelPeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts) =>
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
   const api = '/services/einvoiceapplication/api/InvoiceAPI';
-  const result = (i: SimInvoice) => ({ supplierTaxCode: cfg.taxCode, invoiceNo: i.invoiceNo, transactionID: i.transactionUuid, reservationCode: i.invoiceNo.slice(-6), codeOfTax: '' });
+  const result = (i: SimInvoice) => ({
+    supplierTaxCode: cfg.taxCode,
+    invoiceNo: i.invoiceNo,
+    transactionID: i.transactionUuid,
+    reservationCode: i.invoiceNo.slice(-6),
+    codeOfTax: '',
+  });
 
   app.post(`${api}/InvoiceWS/createInvoice/:taxCode`, async (req, reply) => {
     calls.create++;
     if (!authOk(req)) return reply.status(401).send({ errorCode: 'UNAUTHORIZED', description: 'Basic authentication failed' });
-    if ((req.params as { taxCode: string }).taxCode !== cfg.taxCode) return reply.status(400).send({ errorCode: 'SUPPLIER_TAX_CODE_INVALID', description: 'supplierTaxCode không hợp lệ', result: null });
-    const b = (req.body ?? {}) as { generalInvoiceInfo?: Record<string, unknown>; buyerInfo?: Record<string, unknown>; itemInfo?: Record<string, unknown>[]; summarizeInfo?: Record<string, unknown> };
+    if ((req.params as { taxCode: string }).taxCode !== cfg.taxCode)
+      return reply
+        .status(400)
+        .send({ errorCode: 'SUPPLIER_TAX_CODE_INVALID', description: 'supplierTaxCode không hợp lệ', result: null });
+    const b = (req.body ?? {}) as {
+      generalInvoiceInfo?: Record<string, unknown>;
+      buyerInfo?: Record<string, unknown>;
+      itemInfo?: Record<string, unknown>[];
+      summarizeInfo?: Record<string, unknown>;
+    };
     const g = b.generalInvoiceInfo ?? {};
     const uuid = typeof g.transactionUuid === 'string' ? g.transactionUuid : '';
-    if (uuid.length < 10 || uuid.length > 36) return reply.status(400).send({ errorCode: 'TRANSACTION_UUID_INVALID', description: 'transactionUuid phải dài 10–36 ký tự', result: null });
+    if (uuid.length < 10 || uuid.length > 36)
+      return reply
+        .status(400)
+        .send({ errorCode: 'TRANSACTION_UUID_INVALID', description: 'transactionUuid phải dài 10–36 ký tự', result: null });
     const prior = invoices.find((i) => i.transactionUuid === uuid);
     if (prior) return { errorCode: null, description: null, result: result(prior) };
     if (faults.nextErrorCode) {
@@ -60,8 +96,19 @@ const viettelPeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts) =>
       faults.nextErrorCode = '';
       return reply.status(400).send({ errorCode: code, description: `Lỗi mô phỏng: ${code}`, result: null });
     }
-    if (typeof g.templateCode !== 'string' || typeof g.invoiceSeries !== 'string' || !Array.isArray(b.itemInfo) || b.itemInfo.length === 0) {
-      return reply.status(400).send({ errorCode: 'INVOICE_DATA_INVALID', description: 'Thiếu templateCode, invoiceSeries hoặc itemInfo', result: null });
+    if (
+      typeof g.templateCode !== 'string' ||
+      typeof g.invoiceSeries !== 'string' ||
+      !Array.isArray(b.itemInfo) ||
+      b.itemInfo.length === 0
+    ) {
+      return reply
+        .status(400)
+        .send({
+          errorCode: 'INVOICE_DATA_INVALID',
+          description: 'Thiếu templateCode, invoiceSeries hoặc itemInfo',
+          result: null,
+        });
     }
     const n = (counters.get(`${g.templateCode}|${g.invoiceSeries}`) ?? 0) + 1;
     counters.set(`${g.templateCode}|${g.invoiceSeries}`, n);
@@ -95,7 +142,13 @@ const viettelPeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts) =>
     const b = (req.body ?? {}) as { invoiceNo?: string; fileType?: string };
     const inv = invoices.find((i) => i.invoiceNo === b.invoiceNo);
     if (!inv) return reply.status(400).send({ errorCode: 'INVOICE_NOT_FOUND', description: 'Không tìm thấy hóa đơn' });
-    const pdf = simplePdf([`BIEN LAI THU PHI, LE PHI (Viettel S-Invoice sandbox)`, `Mau ${inv.templateCode}  So ${inv.invoiceNo}`, `Nguoi nop: ${inv.buyerName}`, ...inv.items.map((i) => `${i.itemName}: ${i.unitPrice} dong`), `Tong: ${inv.total} dong (${inv.totalInWords})`]);
+    const pdf = simplePdf([
+      `BIEN LAI THU PHI, LE PHI (Viettel S-Invoice sandbox)`,
+      `Mau ${inv.templateCode}  So ${inv.invoiceNo}`,
+      `Nguoi nop: ${inv.buyerName}`,
+      ...inv.items.map((i) => `${i.itemName}: ${i.unitPrice} dong`),
+      `Tong: ${inv.total} dong (${inv.totalInWords})`,
+    ]);
     return { errorCode: null, description: null, fileName: `${inv.invoiceNo}.pdf`, fileToBytes: pdf.toString('base64') };
   });
 

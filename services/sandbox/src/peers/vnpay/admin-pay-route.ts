@@ -40,11 +40,13 @@ export function registerAdminPayRoute(app: FastifyInstance, ctx: VnpayPeerContex
         return reply.status(400).send({ error: 'LT_SANDBOX_BAD_PAY_URL', message: 'payUrl is not a URL' });
       }
       const opened = openPayUrl(ctx, query);
-      if (!opened.ok) return reply.status(400).send({ error: 'LT_SANDBOX_PAY_URL_REFUSED', code: opened.code, message: opened.message });
+      if (!opened.ok)
+        return reply.status(400).send({ error: 'LT_SANDBOX_PAY_URL_REFUSED', code: opened.code, message: opened.message });
       txn = opened.txn;
     } else if (b.tmnCode && b.txnRef) {
       txn = ctx.store.byKey.get(`${b.tmnCode}:${b.txnRef}`);
-      if (!txn) return reply.status(404).send({ error: 'LT_SANDBOX_UNKNOWN_TXN', message: 'no such order; open its payUrl first' });
+      if (!txn)
+        return reply.status(404).send({ error: 'LT_SANDBOX_UNKNOWN_TXN', message: 'no such order; open its payUrl first' });
     } else {
       return reply.status(400).send({ error: 'LT_SANDBOX_BAD_REQUEST', message: 'give payUrl, or tmnCode and txnRef' });
     }

@@ -19,7 +19,14 @@ export function settleTxn(store: VnpayStore, txn: VnpayTxn, outcome: VnpayOutcom
     Object.assign(txn, { status: 'expired', responseCode: '11', transactionStatus: '02', transactionNo: '0' });
   } else if (outcome.kind === 'pay') {
     const no = String(store.nextTransactionNo++);
-    Object.assign(txn, { status: 'paid', responseCode: '00', transactionStatus: '00', transactionNo: no, bankTranNo: `VNP${no}`, cardType: 'ATM' });
+    Object.assign(txn, {
+      status: 'paid',
+      responseCode: '00',
+      transactionStatus: '00',
+      transactionNo: no,
+      bankTranNo: `VNP${no}`,
+      cardType: 'ATM',
+    });
   } else if (outcome.kind === 'cancel') {
     Object.assign(txn, { status: 'cancelled', responseCode: '24', transactionStatus: '02', transactionNo: '0' });
   } else {
@@ -70,10 +77,18 @@ function rspCode(answer: NotificationAnswer): unknown {
  * codes, non-200, timeout) is retried up to `maxAttempts`, `intervalMs` apart — 10 × 5 min at VNPAY [V1].
  * Tampering raises vnp_Amount tenfold after signing.
  */
-export function ipnPlan(merchant: VnpayPeerMerchant, txn: VnpayTxn, s: { maxAttempts: number; intervalMs: number; timeoutMs: number }): DeliveryPlan {
+export function ipnPlan(
+  merchant: VnpayPeerMerchant,
+  txn: VnpayTxn,
+  s: { maxAttempts: number; intervalMs: number; timeoutMs: number },
+): DeliveryPlan {
   return {
     key: txn.key,
-    build: () => ({ method: 'GET', url: withCallbackQuery(merchant.ipnUrl, callbackParams(merchant, txn)), timeoutMs: s.timeoutMs }),
+    build: () => ({
+      method: 'GET',
+      url: withCallbackQuery(merchant.ipnUrl, callbackParams(merchant, txn)),
+      timeoutMs: s.timeoutMs,
+    }),
     tamper: (n) => ({ ...n, url: n.url.replace(/([?&]vnp_Amount=)(\d+)/, (_m, k: string, v: string) => `${k}${v}0`) }),
     isFinal: (a) => a.status === 200 && isFinalVnpayIpnReply(rspCode(a)),
     maxAttempts: s.maxAttempts,

@@ -26,7 +26,12 @@ const vnpayPeer: FastifyPluginAsync<VnpayPeerOptions> = async (app, opts) => {
   registerPaymentPeer(app, opts, {
     settings,
     store: { transactions: () => [...store.byKey.values()], reset: () => resetStore(store) },
-    context: (base): VnpayPeerContext => ({ ...base, settings, merchants: new Map(settings.merchants.map((m) => [m.tmnCode, m])), store }),
+    context: (base): VnpayPeerContext => ({
+      ...base,
+      settings,
+      merchants: new Map(settings.merchants.map((m) => [m.tmnCode, m])),
+      store,
+    }),
     routes: [registerPaymentRoutes, registerQueryDrRoute, registerAdminPayRoute],
   });
 };

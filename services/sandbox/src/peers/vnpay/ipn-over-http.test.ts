@@ -10,7 +10,11 @@ import vnpayPeer from './index.js';
 import { createTestApps, until } from '../payment-peer-kit/test-support.js';
 
 const SECRET = 'SECRETSECRETSECRETSECRETSECRET12';
-const signer = createVnpaySigner({ tmnCode: 'LTHUB001', hashSecret: SECRET, paymentUrl: 'http://sandbox.test/vnpay/paymentv2/vpcpay.html' });
+const signer = createVnpaySigner({
+  tmnCode: 'LTHUB001',
+  hashSecret: SECRET,
+  paymentUrl: 'http://sandbox.test/vnpay/paymentv2/vpcpay.html',
+});
 
 const apps = createTestApps();
 afterEach(apps.closeAll);
@@ -47,7 +51,16 @@ const pay = (app: FastifyInstance, txnRef: string) =>
   app.inject({
     method: 'POST',
     url: '/vnpay/_admin/pay',
-    payload: { payUrl: signer.buildPayUrl({ amountVnd: 75_000, txnRef, orderInfo: 'Le phi', ipAddr: '203.0.113.9', returnUrl: 'https://hub.test/return', createdAt: new Date() }).url },
+    payload: {
+      payUrl: signer.buildPayUrl({
+        amountVnd: 75_000,
+        txnRef,
+        orderInfo: 'Le phi',
+        ipAddr: '203.0.113.9',
+        returnUrl: 'https://hub.test/return',
+        createdAt: new Date(),
+      }).url,
+    },
   });
 
 describe('VNPAY IPN over real HTTP', () => {
@@ -56,8 +69,14 @@ describe('VNPAY IPN over real HTTP', () => {
     const app = await sandbox(hub.url);
     expect((await pay(app, 'HTTP-1')).statusCode).toBe(200);
     await until(() => hub.seen.length === 1, UNTIL_MS);
-    expect(signer.verifyCallback(hub.seen[0])).toMatchObject({ ok: true, callback: { txnRef: 'HTTP-1', amountVnd: 75_000, paid: true } });
-    await until(async () => (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications.length === 1, UNTIL_MS);
+    expect(signer.verifyCallback(hub.seen[0])).toMatchObject({
+      ok: true,
+      callback: { txnRef: 'HTTP-1', amountVnd: 75_000, paid: true },
+    });
+    await until(
+      async () => (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications.length === 1,
+      UNTIL_MS,
+    );
     const [n] = (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications;
     expect(n).toMatchObject({ outcome: 'sent', status: 200, response: { RspCode: '00', Message: 'Confirm Success' } });
   });
@@ -81,8 +100,14 @@ describe('VNPAY IPN over real HTTP', () => {
     const app = await sandbox(hub.url);
     await pay(app, 'HTTP-500');
     await until(() => hub.seen.length === 2, UNTIL_MS);
-    await until(async () => (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications.length === 2, UNTIL_MS);
+    await until(
+      async () => (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications.length === 2,
+      UNTIL_MS,
+    );
     const list = (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications;
-    expect(list.map((n: { outcome: string; status?: number }) => [n.outcome, n.status])).toEqual([['sent', 500], ['sent', 200]]);
+    expect(list.map((n: { outcome: string; status?: number }) => [n.outcome, n.status])).toEqual([
+      ['sent', 500],
+      ['sent', 200],
+    ]);
   });
 });

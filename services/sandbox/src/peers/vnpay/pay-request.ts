@@ -20,7 +20,21 @@ export interface PayUrlRefusal {
 
 export type PayUrlCheck = { ok: true; txn: VnpayTxn; merchant: VnpayPeerMerchant } | { ok: false; refusal: PayUrlRefusal };
 
-const REQUIRED = ['vnp_Version', 'vnp_Command', 'vnp_TmnCode', 'vnp_Amount', 'vnp_CreateDate', 'vnp_CurrCode', 'vnp_IpAddr', 'vnp_Locale', 'vnp_OrderInfo', 'vnp_OrderType', 'vnp_ReturnUrl', 'vnp_ExpireDate', 'vnp_TxnRef'];
+const REQUIRED = [
+  'vnp_Version',
+  'vnp_Command',
+  'vnp_TmnCode',
+  'vnp_Amount',
+  'vnp_CreateDate',
+  'vnp_CurrCode',
+  'vnp_IpAddr',
+  'vnp_Locale',
+  'vnp_OrderInfo',
+  'vnp_OrderType',
+  'vnp_ReturnUrl',
+  'vnp_ExpireDate',
+  'vnp_TxnRef',
+];
 
 /**
  * Checks a pay URL as VNPAY would: terminal, signature (sorted, form-encoded `vnp_*`, empty dropped,
@@ -44,7 +58,8 @@ export function checkPayUrl(query: unknown, merchants: ReadonlyMap<string, Vnpay
   if ('vnp_SecureHashType' in p) return refuse('03', 'vnp_SecureHashType không được gửi ở phiên bản 2.1.0');
   const missing = REQUIRED.filter((k) => !p[k]);
   if (missing.length) return refuse('03', `Thiếu tham số: ${missing.join(', ')}`);
-  if (p.vnp_Version !== '2.1.0' || p.vnp_Command !== 'pay' || p.vnp_CurrCode !== 'VND') return refuse('03', 'Sai vnp_Version, vnp_Command hoặc vnp_CurrCode');
+  if (p.vnp_Version !== '2.1.0' || p.vnp_Command !== 'pay' || p.vnp_CurrCode !== 'VND')
+    return refuse('03', 'Sai vnp_Version, vnp_Command hoặc vnp_CurrCode');
   const amountVnd = fromVnpayAmount(p.vnp_Amount);
   if (amountVnd === undefined || (p.vnp_Amount as string).length > 12) return refuse('03', 'vnp_Amount không hợp lệ');
   if (amountVnd < VNPAY_AMOUNT_LIMITS.minVnd || amountVnd >= VNPAY_AMOUNT_LIMITS.maxVndExclusive) {
@@ -54,7 +69,8 @@ export function checkPayUrl(query: unknown, merchants: ReadonlyMap<string, Vnpay
   const created = parseVnpayDate(p.vnp_CreateDate);
   const expires = parseVnpayDate(p.vnp_ExpireDate);
   if (!created || !expires || expires <= created) return refuse('03', 'vnp_CreateDate / vnp_ExpireDate không hợp lệ');
-  if (!VNPAY_ORDER_INFO_PATTERN.test(p.vnp_OrderInfo as string)) return refuse('03', 'vnp_OrderInfo không được có dấu hoặc ký tự đặc biệt');
+  if (!VNPAY_ORDER_INFO_PATTERN.test(p.vnp_OrderInfo as string))
+    return refuse('03', 'vnp_OrderInfo không được có dấu hoặc ký tự đặc biệt');
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(p.vnp_TxnRef as string)) return refuse('03', 'vnp_TxnRef không hợp lệ');
   if (isIP(p.vnp_IpAddr as string) === 0) return refuse('03', 'vnp_IpAddr không hợp lệ');
   if (!/^https?:\/\//.test(p.vnp_ReturnUrl as string)) return refuse('03', 'vnp_ReturnUrl không hợp lệ');

@@ -12,18 +12,31 @@ const PROVIDER = 'VNPAY';
  * Settles a transaction, starts its IPN and returns the browser's Return URL (display only at the
  * merchant [V1] §1.4). Shared by the page buttons and `POST /_admin/pay`.
  */
-export function finishPayment(ctx: VnpayPeerContext, txn: VnpayTxn, outcome: VnpayOutcome): { settled: boolean; returnUrl: string } {
+export function finishPayment(
+  ctx: VnpayPeerContext,
+  txn: VnpayTxn,
+  outcome: VnpayOutcome,
+): { settled: boolean; returnUrl: string } {
   const merchant = ctx.merchants.get(txn.tmnCode)!;
   const settled = settleTxn(ctx.store, txn, outcome, ctx.clock.now());
   // Paying after expiry is refused at the page: the Return URL says 11; no IPN (no money moved) [inf].
   if (settled && txn.status !== 'expired') {
-    ctx.deliverer.deliver(ipnPlan(merchant, txn, { maxAttempts: ctx.settings.ipnMaxAttempts, intervalMs: ctx.settings.ipnRetryIntervalMs, timeoutMs: ctx.settings.notifyTimeoutMs }));
+    ctx.deliverer.deliver(
+      ipnPlan(merchant, txn, {
+        maxAttempts: ctx.settings.ipnMaxAttempts,
+        intervalMs: ctx.settings.ipnRetryIntervalMs,
+        timeoutMs: ctx.settings.notifyTimeoutMs,
+      }),
+    );
   }
   return { settled, returnUrl: withCallbackQuery(txn.returnUrl, callbackParams(merchant, txn)) };
 }
 
 /** Registers (or re-finds) the order a pay URL describes; shared by the page and `POST /_admin/pay`. */
-export function openPayUrl(ctx: VnpayPeerContext, query: unknown): { ok: true; txn: VnpayTxn } | { ok: false; code: string; message: string } {
+export function openPayUrl(
+  ctx: VnpayPeerContext,
+  query: unknown,
+): { ok: true; txn: VnpayTxn } | { ok: false; code: string; message: string } {
   const check = checkPayUrl(query, ctx.merchants, ctx.clock.now());
   if (!check.ok) return { ok: false, ...check.refusal };
   const existing = ctx.store.byKey.get(check.txn.key);
@@ -40,7 +53,13 @@ export function openPayUrl(ctx: VnpayPeerContext, query: unknown): { ok: true; t
 export function registerPaymentRoutes(app: FastifyInstance, ctx: VnpayPeerContext): void {
   app.get(VNPAY_PATHS.payment, async (req, reply) => {
     const opened = openPayUrl(ctx, req.query);
-    ctx.requests.add({ at: ctx.clock.now().toISOString(), route: `GET ${VNPAY_PATHS.payment}`, received: bounded(req.query), status: opened.ok ? 200 : 400, answered: opened.ok ? { txnRef: opened.txn.txnRef } : opened });
+    ctx.requests.add({
+      at: ctx.clock.now().toISOString(),
+      route: `GET ${VNPAY_PATHS.payment}`,
+      received: bounded(req.query),
+      status: opened.ok ? 200 : 400,
+      answered: opened.ok ? { txnRef: opened.txn.txnRef } : opened,
+    });
     reply.type('text/html; charset=utf-8');
     if (!opened.ok) return reply.status(400).send(renderMessagePage(PROVIDER, `Lỗi ${opened.code}`, opened.message));
     const txn = opened.txn;
@@ -62,7 +81,8 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: VnpayPeerContex
     reply.type('text/html; charset=utf-8');
     if (!txn) return reply.status(404).send(renderMessagePage(PROVIDER, 'Không tìm thấy giao dịch', 'Unknown transaction'));
     const action = req.body?.action;
-    if (action !== 'pay' && action !== 'cancel') return reply.status(400).send(renderMessagePage(PROVIDER, 'Yêu cầu không hợp lệ', 'action must be pay or cancel'));
+    if (action !== 'pay' && action !== 'cancel')
+      return reply.status(400).send(renderMessagePage(PROVIDER, 'Yêu cầu không hợp lệ', 'action must be pay or cancel'));
     const { settled, returnUrl } = finishPayment(ctx, txn, { kind: action });
     if (!settled) return renderMessagePage(PROVIDER, 'Giao dịch đã xử lý', `Trạng thái: ${txn.status}`, returnUrl);
     return reply.redirect(returnUrl, 302);

@@ -23,7 +23,13 @@ function signed(merchant: VnpayPeerMerchant, fields: Record<string, string>): Re
   return { ...fields, vnp_SecureHash: vnpayHmac(merchant.hashSecret, vnpayPipeData(VNPAY_QUERYDR_RESPONSE_HASH_FIELDS, fields)) };
 }
 
-function answerFor(merchant: VnpayPeerMerchant, body: Record<string, string>, code: string, message: string, txn?: VnpayTxn): Record<string, string> {
+function answerFor(
+  merchant: VnpayPeerMerchant,
+  body: Record<string, string>,
+  code: string,
+  message: string,
+  txn?: VnpayTxn,
+): Record<string, string> {
   const f: Record<string, string> = {
     vnp_ResponseId: randomBytes(8).toString('hex'),
     vnp_Command: 'querydr',
@@ -57,7 +63,14 @@ export function registerQueryDrRoute(app: FastifyInstance, ctx: VnpayPeerContext
   const errorAnswer = (reply: FastifyReply) => reply.send(unsigned('99', 'Unknown error'));
   app.post(VNPAY_PATHS.api, async (req, reply) => {
     const log = (status: number, answered: unknown, fault?: 'error' | 'timeout') =>
-      ctx.requests.add({ at: ctx.clock.now().toISOString(), route: `POST ${VNPAY_PATHS.api}`, received: bounded(req.body), status, answered, ...(fault ? { fault } : {}) });
+      ctx.requests.add({
+        at: ctx.clock.now().toISOString(),
+        route: `POST ${VNPAY_PATHS.api}`,
+        received: bounded(req.body),
+        status,
+        answered,
+        ...(fault ? { fault } : {}),
+      });
     const fault = ctx.faults.drawApiFault();
     if (await playApiFault(reply, fault, { hangMs: ctx.settings.timeoutHangMs, errorAnswer, closed: ctx.isClosed })) {
       log(reply.statusCode, fault === 'error' ? unsigned('99', 'Unknown error') : 'timeout', fault);
@@ -136,11 +149,19 @@ function handleRefund(ctx: VnpayPeerContext, merchant: VnpayPeerMerchant, body: 
   if (txn.status !== 'paid') return answer('95', 'Original transaction is not successful');
   const refunds = (txn.refunds ??= []);
   if (refunds.some((r) => r.requestId === body.vnp_RequestId)) return answer('94', 'Duplicate request');
-  const amount = /^\d{3,15}$/.test(body.vnp_Amount ?? '') && body.vnp_Amount!.endsWith('00') ? Number(body.vnp_Amount) / 100 : NaN;
+  const amount =
+    /^\d{3,15}$/.test(body.vnp_Amount ?? '') && body.vnp_Amount!.endsWith('00') ? Number(body.vnp_Amount) / 100 : NaN;
   const left = txn.amountVnd - refunds.reduce((n, r) => n + r.amountVnd, 0);
   const type = body.vnp_TransactionType;
-  if (!Number.isSafeInteger(amount) || amount < 1 || amount > left || (type !== '02' && type !== '03')) return answer('03', 'Invalid amount or transaction type');
-  const refund = { transactionNo: String(ctx.store.nextTransactionNo++), amountVnd: amount, type: type as '02' | '03', status: '06', requestId: body.vnp_RequestId ?? '' };
+  if (!Number.isSafeInteger(amount) || amount < 1 || amount > left || (type !== '02' && type !== '03'))
+    return answer('03', 'Invalid amount or transaction type');
+  const refund = {
+    transactionNo: String(ctx.store.nextTransactionNo++),
+    amountVnd: amount,
+    type: type as '02' | '03',
+    status: '06',
+    requestId: body.vnp_RequestId ?? '',
+  };
   refunds.push(refund);
   return answer('00', 'Refund success', { vnp_TransactionNo: refund.transactionNo, vnp_TransactionStatus: refund.status });
 }

@@ -5,7 +5,11 @@ import vnpayPeer, { type VnpayPeerOptions } from './index.js';
 import type { NotificationAnswer, OutboundNotification } from '../payment-peer-kit/index.js';
 import { createTestApps, until } from '../payment-peer-kit/test-support.js';
 
-const MERCHANT = { tmnCode: 'LTHUB001', hashSecret: 'SECRETSECRETSECRETSECRETSECRET12', ipnUrl: 'http://hub.test/v1/payments/ipn/vnpay?agency=H56' };
+const MERCHANT = {
+  tmnCode: 'LTHUB001',
+  hashSecret: 'SECRETSECRETSECRETSECRETSECRET12',
+  ipnUrl: 'http://hub.test/v1/payments/ipn/vnpay?agency=H56',
+};
 const signer: VnpaySigner = createVnpaySigner({ ...MERCHANT, paymentUrl: 'http://sandbox.test/vnpay/paymentv2/vpcpay.html' });
 
 const apps = createTestApps();
@@ -57,8 +61,24 @@ describe('VNPAY peer — pay page and IPN', () => {
     const r1 = await app.inject({ method: 'GET', url: tampered });
     expect(r1.statusCode).toBe(400);
     expect(r1.body).toContain('97');
-    const other = createVnpaySigner({ tmnCode: 'OTHER001', hashSecret: MERCHANT.hashSecret, paymentUrl: 'http://sandbox.test/vnpay/paymentv2/vpcpay.html' });
-    const r2 = await app.inject({ method: 'GET', url: pathOf(other.buildPayUrl({ amountVnd: 10_000, txnRef: 'X1', orderInfo: 'x', ipAddr: '10.0.0.1', returnUrl: 'https://hub.test/r', createdAt: new Date() }).url) });
+    const other = createVnpaySigner({
+      tmnCode: 'OTHER001',
+      hashSecret: MERCHANT.hashSecret,
+      paymentUrl: 'http://sandbox.test/vnpay/paymentv2/vpcpay.html',
+    });
+    const r2 = await app.inject({
+      method: 'GET',
+      url: pathOf(
+        other.buildPayUrl({
+          amountVnd: 10_000,
+          txnRef: 'X1',
+          orderInfo: 'x',
+          ipAddr: '10.0.0.1',
+          returnUrl: 'https://hub.test/r',
+          createdAt: new Date(),
+        }).url,
+      ),
+    });
     expect(r2.body).toContain('02');
   });
 
@@ -67,16 +87,27 @@ describe('VNPAY peer — pay page and IPN', () => {
     const app = await build({ notify: m.notify });
     const page = await app.inject({ method: 'GET', url: pathOf(payUrl().url) });
     const action = /action="([^"]+)"/.exec(page.body)![1]!;
-    const res = await app.inject({ method: 'POST', url: action, payload: 'action=pay', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: action,
+      payload: 'action=pay',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.statusCode).toBe(302);
     const back = new URL(res.headers.location as string);
     expect(back.origin + back.pathname).toBe('https://hub.test/v1/payments/return/vnpay');
-    expect(signer.verifyCallback(Object.fromEntries(back.searchParams))).toMatchObject({ ok: true, callback: { paid: true, amountVnd: 150_000 } });
+    expect(signer.verifyCallback(Object.fromEntries(back.searchParams))).toMatchObject({
+      ok: true,
+      callback: { paid: true, amountVnd: 150_000 },
+    });
     await until(() => m.calls.length === 1);
     const ipn = new URL(m.calls[0]!.url);
     expect(m.calls[0]!.method).toBe('GET');
     expect(ipn.searchParams.get('agency')).toBe('H56'); // the merchant's own parameter survives
-    expect(signer.verifyCallback(Object.fromEntries(ipn.searchParams))).toMatchObject({ ok: true, callback: { paid: true, responseCode: '00', transactionStatus: '00' } });
+    expect(signer.verifyCallback(Object.fromEntries(ipn.searchParams))).toMatchObject({
+      ok: true,
+      callback: { paid: true, responseCode: '00', transactionStatus: '00' },
+    });
     const log = (await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json();
     expect(log.notifications).toMatchObject([{ attempt: 1, outcome: 'sent', status: 200, response: { RspCode: '00' } }]);
   });
@@ -84,10 +115,17 @@ describe('VNPAY peer — pay page and IPN', () => {
   it('cancels: ResponseCode 24, TransactionStatus 02, not paid', async () => {
     const m = fakeMerchant();
     const app = await build({ notify: m.notify });
-    const res = await app.inject({ method: 'POST', url: '/vnpay/_admin/pay', payload: { payUrl: payUrl().url, action: 'cancel' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/vnpay/_admin/pay',
+      payload: { payUrl: payUrl().url, action: 'cancel' },
+    });
     expect(res.json()).toMatchObject({ settled: true, transaction: { status: 'cancelled', responseCode: '24' } });
     await until(() => m.calls.length === 1);
-    expect(signer.verifyCallback(Object.fromEntries(new URL(m.calls[0]!.url).searchParams))).toMatchObject({ ok: true, callback: { paid: false, responseCode: '24' } });
+    expect(signer.verifyCallback(Object.fromEntries(new URL(m.calls[0]!.url).searchParams))).toMatchObject({
+      ok: true,
+      callback: { paid: false, responseCode: '24' },
+    });
   });
 
   it('settles once: paying twice answers 409 and sends no second IPN', async () => {
@@ -102,7 +140,10 @@ describe('VNPAY peer — pay page and IPN', () => {
   });
 
   it('retries on the documented schedule until 00/02, at most ipnMaxAttempts [V1]', async () => {
-    const m = fakeMerchant((_n, i) => ({ status: 200, body: i < 3 ? { RspCode: '99', Message: 'Unknown error' } : { RspCode: '02', Message: 'Order already confirmed' } }));
+    const m = fakeMerchant((_n, i) => ({
+      status: 200,
+      body: i < 3 ? { RspCode: '99', Message: 'Unknown error' } : { RspCode: '02', Message: 'Order already confirmed' },
+    }));
     const app = await build({ notify: m.notify, ipnMaxAttempts: 10, ipnRetryIntervalMs: 25 });
     await app.inject({ method: 'POST', url: '/vnpay/_admin/pay', payload: { payUrl: payUrl().url } });
     await until(() => m.calls.length === 3);
@@ -138,13 +179,19 @@ describe('VNPAY peer — notification faults', () => {
     await app.inject({ method: 'POST', url: '/vnpay/_admin/pay', payload: { payUrl: payUrl().url } });
     await new Promise((r) => setTimeout(r, 60));
     expect(m.calls).toHaveLength(0);
-    expect((await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications).toMatchObject([{ outcome: 'lost' }]);
+    expect((await app.inject({ method: 'GET', url: '/vnpay/_admin/notifications' })).json().notifications).toMatchObject([
+      { outcome: 'lost' },
+    ]);
   });
 
   it('duplicates, delays and tampers, switched at run time', async () => {
     const m = fakeMerchant();
     const app = await build({ notify: m.notify });
-    const set = await app.inject({ method: 'POST', url: '/vnpay/_admin/faults', payload: { duplicateNotifications: 2, delayMs: 40 } });
+    const set = await app.inject({
+      method: 'POST',
+      url: '/vnpay/_admin/faults',
+      payload: { duplicateNotifications: 2, delayMs: 40 },
+    });
     expect(set.json()).toMatchObject({ duplicateNotifications: 2, delayMs: 40, tamperNotifications: false });
     const t0 = Date.now();
     await app.inject({ method: 'POST', url: '/vnpay/_admin/pay', payload: { payUrl: payUrl().url } });
@@ -156,7 +203,10 @@ describe('VNPAY peer — notification faults', () => {
     m.calls.length = 0;
     await app.inject({ method: 'POST', url: '/vnpay/_admin/pay', payload: { payUrl: payUrl().url } });
     await until(() => m.calls.length >= 1);
-    expect(signer.verifyCallback(Object.fromEntries(new URL(m.calls[0]!.url).searchParams))).toMatchObject({ ok: false, code: 'LT_VNPAY_SIGNATURE_MISMATCH' });
+    expect(signer.verifyCallback(Object.fromEntries(new URL(m.calls[0]!.url).searchParams))).toMatchObject({
+      ok: false,
+      code: 'LT_VNPAY_SIGNATURE_MISMATCH',
+    });
   });
 
   it('validates the fault body', async () => {
@@ -168,10 +218,18 @@ describe('VNPAY peer — notification faults', () => {
 });
 
 describe('VNPAY peer — querydr', () => {
-  const query = async (app: FastifyInstance, body: unknown) => (await app.inject({ method: 'POST', url: '/vnpay/merchant_webapi/api/transaction', payload: body as object })).json();
+  const query = async (app: FastifyInstance, body: unknown) =>
+    (await app.inject({ method: 'POST', url: '/vnpay/merchant_webapi/api/transaction', payload: body as object })).json();
   let rid = 0;
   const qd = (txnRef: string, createDate: string) =>
-    signer.buildQueryDr({ requestId: `R${Date.now()}${++rid}`, txnRef, orderInfo: 'Truy van', transactionDate: createDate, createdAt: new Date(), ipAddr: '10.0.0.5' });
+    signer.buildQueryDr({
+      requestId: `R${Date.now()}${++rid}`,
+      txnRef,
+      orderInfo: 'Truy van',
+      transactionDate: createDate,
+      createdAt: new Date(),
+      ipAddr: '10.0.0.5',
+    });
 
   it('answers pending then paid, signed and verifiable', async () => {
     const app = await build({ notify: fakeMerchant().notify });
@@ -180,7 +238,10 @@ describe('VNPAY peer — querydr', () => {
     const ref = p.params.vnp_TxnRef!;
     expect(signer.verifyQueryDrResponse(await query(app, qd(ref, p.createDate)), { txnRef: ref }).kind).toBe('pending');
     await app.inject({ method: 'POST', url: '/vnpay/_admin/pay', payload: { tmnCode: MERCHANT.tmnCode, txnRef: ref } });
-    expect(signer.verifyQueryDrResponse(await query(app, qd(ref, p.createDate)), { txnRef: ref })).toMatchObject({ kind: 'paid', amountVnd: 150_000 });
+    expect(signer.verifyQueryDrResponse(await query(app, qd(ref, p.createDate)), { txnRef: ref })).toMatchObject({
+      kind: 'paid',
+      amountVnd: 150_000,
+    });
   });
 
   it('answers the documented codes on bad input', async () => {
@@ -188,7 +249,10 @@ describe('VNPAY peer — querydr', () => {
     const p = payUrl();
     await app.inject({ method: 'GET', url: pathOf(p.url) });
     const good = qd(p.params.vnp_TxnRef!, p.createDate);
-    expect(await query(app, { ...good, vnp_SecureHash: '0'.repeat(128) })).toEqual({ vnp_ResponseCode: '97', vnp_Message: 'Invalid Checksum' });
+    expect(await query(app, { ...good, vnp_SecureHash: '0'.repeat(128) })).toEqual({
+      vnp_ResponseCode: '97',
+      vnp_Message: 'Invalid Checksum',
+    });
     expect((await query(app, qd('NOPE', p.createDate))).vnp_ResponseCode).toBe('91');
     expect(await query(app, { ...good, vnp_TmnCode: 'OTHER001' })).toMatchObject({ vnp_ResponseCode: '02' });
     const once = qd(p.params.vnp_TxnRef!, p.createDate);
@@ -201,12 +265,21 @@ describe('VNPAY peer — querydr', () => {
 
   it('survives hostile bodies', async () => {
     const app = await build();
-    for (const body of [[1, 2], { vnp_TmnCode: ['LTHUB001'] }, { vnp_TmnCode: MERCHANT.tmnCode, vnp_TxnRef: 'x'.repeat(100_000) }, { a: { b: { c: 1 } } }, {}]) {
+    for (const body of [
+      [1, 2],
+      { vnp_TmnCode: ['LTHUB001'] },
+      { vnp_TmnCode: MERCHANT.tmnCode, vnp_TxnRef: 'x'.repeat(100_000) },
+      { a: { b: { c: 1 } } },
+      {},
+    ]) {
       const res = await app.inject({ method: 'POST', url: '/vnpay/merchant_webapi/api/transaction', payload: body });
       expect(res.statusCode).toBe(200);
       expect(['02', '03']).toContain(res.json().vnp_ResponseCode);
     }
-    const junk = await app.inject({ method: 'GET', url: `/vnpay/paymentv2/vpcpay.html?vnp_TmnCode=LTHUB001&vnp_TmnCode=X&vnp_SecureHash=${'a'.repeat(5000)}` });
+    const junk = await app.inject({
+      method: 'GET',
+      url: `/vnpay/paymentv2/vpcpay.html?vnp_TmnCode=LTHUB001&vnp_TmnCode=X&vnp_SecureHash=${'a'.repeat(5000)}`,
+    });
     expect(junk.statusCode).toBe(400);
   });
 
@@ -215,7 +288,11 @@ describe('VNPAY peer — querydr', () => {
     expect(await query(app, qd('X', '20250304120607'))).toEqual({ vnp_ResponseCode: '99', vnp_Message: 'Unknown error' });
     await app.inject({ method: 'PUT', url: '/vnpay/_admin/faults', payload: { timeoutRate: 1 } });
     const t0 = Date.now();
-    const res = await app.inject({ method: 'POST', url: '/vnpay/merchant_webapi/api/transaction', payload: qd('X', '20250304120607') });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/vnpay/merchant_webapi/api/transaction',
+      payload: qd('X', '20250304120607'),
+    });
     expect(res.statusCode).toBe(504);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
     const reqs = (await app.inject({ method: 'GET', url: '/vnpay/_admin/requests' })).json().requests;
@@ -236,7 +313,9 @@ describe('VNPAY peer — inspection', () => {
 
   it('refuses a bad merchant list at registration', async () => {
     const app = Fastify();
-    await expect(app.register(vnpayPeer, { prefix: '/vnpay', merchants: [{ tmnCode: 'bad', hashSecret: 'x', ipnUrl: 'nope' }] }).ready()).rejects.toThrow(/tmnCode/);
+    await expect(
+      app.register(vnpayPeer, { prefix: '/vnpay', merchants: [{ tmnCode: 'bad', hashSecret: 'x', ipnUrl: 'nope' }] }).ready(),
+    ).rejects.toThrow(/tmnCode/);
     await app.close();
   });
 

@@ -5,11 +5,36 @@ import { peerConfigReader } from '../peer-kit/index.js';
 import { simplePdf } from './pdf.js';
 
 export const configProperties: PeerConfigProperties = {
-  SANDBOX_VNPT_INVOICE_ACCOUNT: { type: 'string', minLength: 1, default: 'lienthongadmin', description: 'VNPT e-receipt sandbox: issuing staff Account (simulator credential)' },
-  SANDBOX_VNPT_INVOICE_ACPASS: { type: 'string', minLength: 1, default: 'vnpt-ac-sandbox', description: 'VNPT e-receipt sandbox: ACpass (simulator credential)' },
-  SANDBOX_VNPT_INVOICE_USERNAME: { type: 'string', minLength: 1, default: 'lienthongservice', description: 'VNPT e-receipt sandbox: service username' },
-  SANDBOX_VNPT_INVOICE_PASSWORD: { type: 'string', minLength: 1, default: 'vnpt-service-sandbox', description: 'VNPT e-receipt sandbox: service password (simulator credential)' },
-  SANDBOX_VNPT_INVOICE_SERIES: { type: 'string', minLength: 1, default: '1/001;C26TLT', description: 'VNPT e-receipt sandbox: registered pattern;serial pairs, comma-separated' },
+  SANDBOX_VNPT_INVOICE_ACCOUNT: {
+    type: 'string',
+    minLength: 1,
+    default: 'lienthongadmin',
+    description: 'VNPT e-receipt sandbox: issuing staff Account (simulator credential)',
+  },
+  SANDBOX_VNPT_INVOICE_ACPASS: {
+    type: 'string',
+    minLength: 1,
+    default: 'vnpt-ac-sandbox',
+    description: 'VNPT e-receipt sandbox: ACpass (simulator credential)',
+  },
+  SANDBOX_VNPT_INVOICE_USERNAME: {
+    type: 'string',
+    minLength: 1,
+    default: 'lienthongservice',
+    description: 'VNPT e-receipt sandbox: service username',
+  },
+  SANDBOX_VNPT_INVOICE_PASSWORD: {
+    type: 'string',
+    minLength: 1,
+    default: 'vnpt-service-sandbox',
+    description: 'VNPT e-receipt sandbox: service password (simulator credential)',
+  },
+  SANDBOX_VNPT_INVOICE_SERIES: {
+    type: 'string',
+    minLength: 1,
+    default: '1/001;C26TLT',
+    description: 'VNPT e-receipt sandbox: registered pattern;serial pairs, comma-separated',
+  },
 };
 
 interface SimReceipt {
@@ -25,7 +50,13 @@ interface SimReceipt {
   at: number;
 }
 
-const xml = new XMLParser({ removeNSPrefix: true, parseTagValue: false, processEntities: true, htmlEntities: false, isArray: (name) => name === 'Inv' || name === 'Product' });
+const xml = new XMLParser({
+  removeNSPrefix: true,
+  parseTagValue: false,
+  processEntities: true,
+  htmlEntities: false,
+  isArray: (name) => name === 'Inv' || name === 'Product',
+});
 const soapAnswer = (op: string, result: string) =>
   `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><${op}Response xmlns="http://tempuri.org/"><${op}Result>${result.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)}</${op}Result></${op}Response></soap:Body></soap:Envelope>`;
 
@@ -49,7 +80,11 @@ const vnptInvoicePeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts
   let faults = { hangAfterIssueMs: 0, nextError: '' };
   let calls = 0;
   const counters = new Map<string, number>();
-  app.addContentTypeParser(['text/xml', 'application/soap+xml'], { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_r, body, done) => done(null, body));
+  app.addContentTypeParser(
+    ['text/xml', 'application/soap+xml'],
+    { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 },
+    (_r, body, done) => done(null, body),
+  );
   const bodyOf = (text: unknown, op: string): Record<string, unknown> | undefined => {
     try {
       const doc = xml.parse(String(text ?? '')) as { Envelope?: { Body?: Record<string, Record<string, unknown>> } };
@@ -66,7 +101,13 @@ const vnptInvoicePeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts
     const b = bodyOf(req.body, 'ImportAndPublishInv');
     if (!b) return reply.status(500).send(soapAnswer('ImportAndPublishInv', 'ERR:3'));
     const answer = (r: string) => soapAnswer('ImportAndPublishInv', r);
-    if (s(b.Account) !== cfg.account || s(b.ACpass) !== cfg.acPass || s(b.username) !== cfg.username || s(b.password) !== cfg.password) return answer('ERR:1');
+    if (
+      s(b.Account) !== cfg.account ||
+      s(b.ACpass) !== cfg.acPass ||
+      s(b.username) !== cfg.username ||
+      s(b.password) !== cfg.password
+    )
+      return answer('ERR:1');
     if (faults.nextError) {
       const e = faults.nextError;
       faults.nextError = '';
@@ -89,8 +130,22 @@ const vnptInvoicePeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts
     const counterKey = `${pattern};${serial}`;
     const number = (counters.get(counterKey) ?? 0) + 1;
     counters.set(counterKey, number);
-    const products = ((invoice.Products as { Product?: Record<string, unknown>[] } | undefined)?.Product ?? []).map((p) => ({ name: s(p.ProdName), amount: s(p.Amount) }));
-    receipts.push({ fkey: key, pattern, serial, number, cusCode: s(invoice.CusCode), cusName: s(invoice.CusName), total: s(invoice.Total), amountInWords: s(invoice.AmountInWords), products, at: Date.now() });
+    const products = ((invoice.Products as { Product?: Record<string, unknown>[] } | undefined)?.Product ?? []).map((p) => ({
+      name: s(p.ProdName),
+      amount: s(p.Amount),
+    }));
+    receipts.push({
+      fkey: key,
+      pattern,
+      serial,
+      number,
+      cusCode: s(invoice.CusCode),
+      cusName: s(invoice.CusName),
+      total: s(invoice.Total),
+      amountInWords: s(invoice.AmountInWords),
+      products,
+      at: Date.now(),
+    });
     if (faults.hangAfterIssueMs > 0) await new Promise((r) => setTimeout(r, faults.hangAfterIssueMs).unref());
     return answer(`OK:${pattern};${serial}-${key}_${number}`);
   });
@@ -104,7 +159,14 @@ const vnptInvoicePeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts
     if (s(b.userName) !== cfg.username || s(b.userPass) !== cfg.password) return answer('ERR:1');
     const r = receipts.find((x) => x.fkey === s(b.fkey));
     if (!r) return answer('ERR:6');
-    const pdf = simplePdf([`BIEN LAI THU PHI, LE PHI (VNPT sandbox)`, `Mau so ${r.pattern}  Ky hieu ${r.serial}  So ${String(r.number).padStart(7, '0')}`, `Ma ho so: ${r.cusCode}`, `Nguoi nop: ${r.cusName}`, ...r.products.map((p) => `${p.name}: ${p.amount} dong`), `Tong: ${r.total} dong (${r.amountInWords})`]);
+    const pdf = simplePdf([
+      `BIEN LAI THU PHI, LE PHI (VNPT sandbox)`,
+      `Mau so ${r.pattern}  Ky hieu ${r.serial}  So ${String(r.number).padStart(7, '0')}`,
+      `Ma ho so: ${r.cusCode}`,
+      `Nguoi nop: ${r.cusName}`,
+      ...r.products.map((p) => `${p.name}: ${p.amount} dong`),
+      `Tong: ${r.total} dong (${r.amountInWords})`,
+    ]);
     return answer(pdf.toString('base64'));
   });
 

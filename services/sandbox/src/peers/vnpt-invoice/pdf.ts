@@ -3,7 +3,14 @@
  * provider's signed receipt PDF. Valid enough for a viewer; carries no signature.
  */
 export function simplePdf(lines: string[]): Buffer {
-  const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^\x20-\x7e]/g, '?').replace(/[()\\]/g, (c) => `\\${c}`);
+  const ascii = (s: string) =>
+    s
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/đ/g, 'd')
+      .replace(/Đ/g, 'D')
+      .replace(/[^\x20-\x7e]/g, '?')
+      .replace(/[()\\]/g, (c) => `\\${c}`);
   const text = lines.map((l, i) => `BT /F1 11 Tf 50 ${780 - i * 18} Td (${ascii(l)}) Tj ET`).join('\n');
   const objs = [
     '<< /Type /Catalog /Pages 2 0 R >>',

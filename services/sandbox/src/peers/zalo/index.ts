@@ -37,7 +37,16 @@ interface Faults {
   /** Accepted sends answer only after this delay (the message is already recorded: "accepted, answer lost"). */
   latencyMs: number;
 }
-const noFaults = (): Faults => ({ outage: false, noAccountPhones: [], cannotReceivePhones: [], dropWebhooks: false, duplicateWebhooks: false, badSignature: false, failNext: 0, latencyMs: 0 });
+const noFaults = (): Faults => ({
+  outage: false,
+  noAccountPhones: [],
+  cannotReceivePhones: [],
+  dropWebhooks: false,
+  duplicateWebhooks: false,
+  badSignature: false,
+  failNext: 0,
+  latencyMs: 0,
+});
 
 export interface ZaloPeerOptions extends SandboxPeerOptions {
   now?: () => number;
@@ -104,7 +113,9 @@ const zaloPeer: FastifyPluginAsync<ZaloPeerOptions> = async (app, opts) => {
       message: { msg_id: m.msgId, delivery_time: String(m.deliveredAt) },
       timestamp,
     });
-    const mac = createHash('sha256').update(cfg.appId + body + timestamp + (faults.badSignature ? 'wrong' : cfg.oaSecret)).digest('hex');
+    const mac = createHash('sha256')
+      .update(cfg.appId + body + timestamp + (faults.badSignature ? 'wrong' : cfg.oaSecret))
+      .digest('hex');
     const copies = faults.duplicateWebhooks ? 2 : 1;
     const url = webhookUrl;
     for (let i = 0; i < copies; i++) {
@@ -112,7 +123,12 @@ const zaloPeer: FastifyPluginAsync<ZaloPeerOptions> = async (app, opts) => {
       // [inf: Zalo's schedule is not documented].
       for (let attempt = 1; attempt <= 8; attempt++) {
         try {
-          const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-zevent-signature': `mac=${mac}` }, body, signal: AbortSignal.timeout(5_000) });
+          const r = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-zevent-signature': `mac=${mac}` },
+            body,
+            signal: AbortSignal.timeout(5_000),
+          });
           webhooks.push({ at: now(), msgId: m.msgId, status: r.status });
           if (r.ok) {
             m.webhooksSent++;
@@ -128,7 +144,8 @@ const zaloPeer: FastifyPluginAsync<ZaloPeerOptions> = async (app, opts) => {
   };
 
   app.addHook('onRequest', async (req, reply) => {
-    if (faults.outage && !req.url.includes('/_admin')) return reply.status(503).send({ error: -1, message: 'Service Unavailable' });
+    if (faults.outage && !req.url.includes('/_admin'))
+      return reply.status(503).send({ error: -1, message: 'Service Unavailable' });
   });
 
   app.post('/oauth/v4/oa/access_token', async (req, reply) => {
@@ -136,11 +153,23 @@ const zaloPeer: FastifyPluginAsync<ZaloPeerOptions> = async (app, opts) => {
     const secret = req.headers.secret_key;
     if (typeof secret !== 'string' || !sameSecret(secret, cfg.appSecret) || body.app_id !== cfg.appId) {
       tokenLog.push({ at: now(), outcome: 'bad_secret' });
-      return reply.send({ error: -14014, error_name: 'Invalid app secret', error_description: 'secret_key or app_id is invalid' });
+      return reply.send({
+        error: -14014,
+        error_name: 'Invalid app secret',
+        error_description: 'secret_key or app_id is invalid',
+      });
     }
-    if (body.grant_type !== 'refresh_token' || typeof body.refresh_token !== 'string' || !sameSecret(body.refresh_token, refreshToken)) {
+    if (
+      body.grant_type !== 'refresh_token' ||
+      typeof body.refresh_token !== 'string' ||
+      !sameSecret(body.refresh_token, refreshToken)
+    ) {
       tokenLog.push({ at: now(), outcome: 'reused' });
-      return reply.send({ error: -14020, error_name: 'Invalid refresh token', error_description: 'refresh token is invalid, used or expired' });
+      return reply.send({
+        error: -14020,
+        error_name: 'Invalid refresh token',
+        error_description: 'refresh token is invalid, used or expired',
+      });
     }
     refreshSeq++;
     refreshToken = `zalo-refresh-sandbox-${refreshSeq}-${randomBytes(8).toString('hex')}`;
@@ -152,7 +181,13 @@ const zaloPeer: FastifyPluginAsync<ZaloPeerOptions> = async (app, opts) => {
 
   app.post('/message/template', async (req, reply) => {
     if (!accessOk(req)) return err(reply, -124, 'Access token is invalid');
-    const b = (req.body ?? {}) as { phone?: unknown; template_id?: unknown; template_data?: unknown; tracking_id?: unknown; mode?: unknown };
+    const b = (req.body ?? {}) as {
+      phone?: unknown;
+      template_id?: unknown;
+      template_data?: unknown;
+      tracking_id?: unknown;
+      mode?: unknown;
+    };
     if (faults.failNext > 0) {
       faults.failNext--;
       return err(reply, -100, 'Unknown error');
@@ -160,13 +195,20 @@ const zaloPeer: FastifyPluginAsync<ZaloPeerOptions> = async (app, opts) => {
     if (typeof b.phone !== 'string' || !/^84\d{9}$/.test(b.phone)) return err(reply, -108, 'Phone number is invalid');
     if (typeof b.template_id !== 'string' || !/^\d{1,20}$/.test(b.template_id)) return err(reply, -109, 'Template ID is invalid');
     const data = b.template_data;
-    if (!data || typeof data !== 'object' || Array.isArray(data) || Object.keys(data).length === 0) return err(reply, -111, 'Template data is empty');
-    if (Object.values(data).some((v) => typeof v !== 'string' || v.length > 400)) return err(reply, -112, 'Template data is invalid');
-    if (b.tracking_id !== undefined && (typeof b.tracking_id !== 'string' || !/^[A-Za-z0-9_-]{1,48}$/.test(b.tracking_id))) return err(reply, -112, 'tracking_id is invalid');
+    if (!data || typeof data !== 'object' || Array.isArray(data) || Object.keys(data).length === 0)
+      return err(reply, -111, 'Template data is empty');
+    if (Object.values(data).some((v) => typeof v !== 'string' || v.length > 400))
+      return err(reply, -112, 'Template data is invalid');
+    if (b.tracking_id !== undefined && (typeof b.tracking_id !== 'string' || !/^[A-Za-z0-9_-]{1,48}$/.test(b.tracking_id)))
+      return err(reply, -112, 'tracking_id is invalid');
     const trackingId = b.tracking_id as string | undefined;
     const prior = trackingId ? messages.find((m) => m.trackingId === trackingId) : undefined;
     if (prior) {
-      return reply.send({ error: 0, message: 'Success', data: { msg_id: prior.msgId, sent_time: String(prior.sentTime), sending_mode: '1', quota: quotaNow() } });
+      return reply.send({
+        error: 0,
+        message: 'Success',
+        data: { msg_id: prior.msgId, sent_time: String(prior.sentTime), sending_mode: '1', quota: quotaNow() },
+      });
     }
     if (faults.noAccountPhones.includes(b.phone)) return err(reply, -118, 'Zalo account not existed');
     if (faults.cannotReceivePhones.includes(b.phone)) return err(reply, -119, 'Account can not receive message');
@@ -192,7 +234,11 @@ const zaloPeer: FastifyPluginAsync<ZaloPeerOptions> = async (app, opts) => {
     }, cfg.deliveryDelayMs);
     timers.add(timer);
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
-    return reply.send({ error: 0, message: 'Success', data: { msg_id: m.msgId, sent_time: String(m.sentTime), sending_mode: '1', quota: quotaNow() } });
+    return reply.send({
+      error: 0,
+      message: 'Success',
+      data: { msg_id: m.msgId, sent_time: String(m.sentTime), sending_mode: '1', quota: quotaNow() },
+    });
   });
 
   app.get('/message/status', async (req, reply) => {
@@ -200,7 +246,11 @@ const zaloPeer: FastifyPluginAsync<ZaloPeerOptions> = async (app, opts) => {
     const q = req.query as { message_id?: string; phone?: string };
     const m = messages.find((x) => x.msgId === q.message_id && x.phone === q.phone);
     if (!m) return err(reply, -107, 'Message ID is invalid');
-    return reply.send({ error: 0, message: 'Success', data: { ...(m.deliveredAt ? { delivery_time: String(m.deliveredAt) } : {}), message: m.deliveredAt ? 'Delivered' : 'Sent' } });
+    return reply.send({
+      error: 0,
+      message: 'Success',
+      data: { ...(m.deliveredAt ? { delivery_time: String(m.deliveredAt) } : {}), message: m.deliveredAt ? 'Delivered' : 'Sent' },
+    });
   });
 
   app.get('/message/quota', async (req, reply) => {
@@ -211,13 +261,23 @@ const zaloPeer: FastifyPluginAsync<ZaloPeerOptions> = async (app, opts) => {
   // Inspection and fault switches.
   app.get('/_admin/messages', async (req) => {
     const q = req.query as { phone?: string; trackingId?: string };
-    return { messages: messages.filter((m) => (!q.phone || m.phone === q.phone) && (!q.trackingId || m.trackingId === q.trackingId)) };
+    return {
+      messages: messages.filter((m) => (!q.phone || m.phone === q.phone) && (!q.trackingId || m.trackingId === q.trackingId)),
+    };
   });
-  app.get('/_admin/tokens', async () => ({ refreshes: refreshSeq, log: tokenLog, validAccessTokens: [...accessTokens.values()].filter((e) => e > now()).length }));
+  app.get('/_admin/tokens', async () => ({
+    refreshes: refreshSeq,
+    log: tokenLog,
+    validAccessTokens: [...accessTokens.values()].filter((e) => e > now()).length,
+  }));
   app.get('/_admin/webhooks', async () => ({ webhookUrl, webhooks }));
   app.get('/_admin/faults', async () => ({ faults, quota: quotaNow() }));
   app.post('/_admin/faults', async (req) => {
-    const b = (req.body ?? {}) as Partial<Faults> & { webhookUrl?: string; quotaRemaining?: number; expireAccessTokens?: boolean };
+    const b = (req.body ?? {}) as Partial<Faults> & {
+      webhookUrl?: string;
+      quotaRemaining?: number;
+      expireAccessTokens?: boolean;
+    };
     faults = {
       ...faults,
       ...(typeof b.outage === 'boolean' ? { outage: b.outage } : {}),
