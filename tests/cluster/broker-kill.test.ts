@@ -8,6 +8,8 @@
  *     move to the other, no dossier stays behind, nothing regresses.
  *  3. kill -9 of the national-sync process holding the reconciliation lock mid-run: the other one takes
  *     the lock and runs the job; never two holders at once.
+ *  4. two payments instances on one ledger: payments created on both, their IPNs lost, both reconcile at
+ *     once: each payment settles once and publishes one event.
  * Prints the summary table (sent, accepted, at the portal, duplicates, regressions, lost) and asserts
  * lost = 0. Runs only with FULL_FAULT_TEST=1 or through `npm run test:cluster` (tests/cluster/vitest.config.ts).
  */
@@ -20,6 +22,9 @@ import { generateApiKey } from '@lienthong/platform';
 import { createTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { dossierAt, gatewayProducer, maHoSoOf, startNationalSync, startSandbox, syncEnv, type RunningSync, type Sandbox } from '../../services/national-sync/test/harness.js';
 import { buildWorkload, ledgerConverged, publishWorkload, verifyConverged, watchForRegressions } from '../../services/national-sync/test/workload.js';
+import { createTestPayments, freePort, newMaHoSo, paymentBody, type TestPayments } from '../../services/payments/test/harness.js';
+import { startTestSandbox, type TestSandbox } from '../../services/payments/test/sandbox-harness.js';
+import type { ReconciliationSummary } from '../../services/payments/src/reconciler.js';
 import { clusterTestsEnabled, printSummary, startTestCluster, type Summary, type TestCluster } from './cluster-harness.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,9 +48,12 @@ function spawnSync(env: Record<string, string>): SyncProcess {
   return { proc, out: () => out, exited: new Promise<number | null>((r) => proc.on('exit', (code) => r(code))) };
 }
 
-/** The OS pid of the process owning the local end of a TCP connection (iproute2's ss). */
-function pidOfLocalPort(port: number): number | undefined {
-  const line = execFileSync('ss', ['-tnpH', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' });
+/**
+ * The OS pid of the process owning the client end of a connection to the server on `serverPort` from local
+ * port `port` (iproute2's ss). Both ports are needed: Linux reuses an ephemeral port for other destinations.
+ */
+function pidOfLocalPort(port: number, serverPort: number): number | undefined {
+  const line = execFileSync('ss', ['-tnpH', 'state', 'established', `( sport = :${port} and dport = :${serverPort} )`], { encoding: 'utf8' });
   const m = /pid=(\d+)/.exec(line);
   return m ? Number(m[1]) : undefined;
 }
@@ -333,6 +341,7 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
       extra: { NATIONAL_SYNC_GROUP_ID: groupId, LOG_LEVEL: 'info', NATIONAL_SYNC_RECONCILE_CRON: '*/2 * * * * *', NATIONAL_SYNC_RECONCILE_LIMIT: '40' },
     });
     const pg = await import('pg');
+    const pgPort = Number(new URL(db.url).port || 5432);
     const client = new pg.default.Client({ connectionString: db.url });
     await client.connect();
     const holders = async () =>
@@ -358,7 +367,7 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
       const leaderPid = await eventually(
         async () => {
           const [port] = await holders();
-          return port ? pidOfLocalPort(port) : undefined;
+          return port ? pidOfLocalPort(port, pgPort) : undefined;
         },
         { timeoutMs: 90_000, intervalMs: 200, what: `a reconciliation run holding the lock\n${procs[0]!.out().slice(-2_000)}` },
       );
@@ -369,14 +378,18 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
       leader!.proc.kill('SIGKILL');
       expect(await leader!.exited).toBeNull();
       // Postgres drops the dead session and its lock; the survivor's next tick takes it and completes a run.
-      const newHolder = await eventually(
+      // (Until Postgres has noticed the dead session, the lock may still be its: wait for the survivor's.)
+      const seen = new Set<number>();
+      await eventually(
         async () => {
           const [port] = await holders();
-          return port ? pidOfLocalPort(port) : undefined;
+          const pid = port ? pidOfLocalPort(port, pgPort) : undefined;
+          if (pid) seen.add(pid);
+          return pid === survivor.proc.pid;
         },
-        { timeoutMs: 60_000, intervalMs: 200, what: 'the lock taken again after the kill' },
+        { timeoutMs: 60_000, intervalMs: 200, what: `the lock taken by the survivor (${survivor.proc.pid}) after the kill` },
       );
-      expect(newHolder).toBe(survivor.proc.pid);
+      expect(seen.has(leaderPid), 'the killed process never holds the lock again').toBe(false);
       await eventually(() => (survivor.out().match(/"ran":true/g) ?? []).length > before, { timeoutMs: 90_000, intervalMs: 500, what: `a completed run on the survivor\n${survivor.out().slice(-2_000)}` });
       expect(maxHolders).toBe(1);
       await portal.faults({});
@@ -404,6 +417,81 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
       await portal.faults({});
       for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGKILL');
       await client.end();
+    }
+  });
+  it('two payments instances: payments created on both, IPNs lost, both reconcile at the same time: each settles once, one event each', { timeout: 300_000 }, async () => {
+    const started = Date.now();
+    const key = generateApiKey();
+    const clients = [
+      { id: 'motcua-h22', agencies: ['*.H22'], key },
+      { id: 'operator', agencies: ['*'], roles: ['operator' as const], key: generateApiKey() },
+    ];
+    const portA = await freePort();
+    const vnpay: TestSandbox = await startTestSandbox({ paymentsUrl: `http://127.0.0.1:${portA}` });
+    const instances: TestPayments[] = [];
+    try {
+      for (const port of [portA, await freePort()]) {
+        const p = await createTestPayments({ namespace: ns, databaseUrl: db.url, port, env: vnpay.env, clients });
+        await p.listen();
+        instances.push(p);
+      }
+      const N = 12;
+      await vnpay.admin('vnpay', 'POST', '/faults', { lostNotifications: 1 });
+      const ids: string[] = [];
+      for (let i = 0; i < N; i++) {
+        const svc = instances[i % 2]!;
+        const res = await fetch(`${svc.baseUrl}/v1/payments`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(paymentBody(newMaHoSo(), 'vnpay', 50_000)) });
+        const text = await res.text();
+        expect(res.status, text).toBe(201);
+        const created = JSON.parse(text) as { paymentId: string; payUrl: string };
+        await vnpay.admin('vnpay', 'POST', '/pay', { payUrl: created.payUrl });
+        ids.push(created.paymentId);
+      }
+      await vnpay.admin('vnpay', 'DELETE', '/faults');
+      // Both instances reconcile at once, twice: the run lock lets one at a time do the work.
+      const reconcile = async (svc: TestPayments) => {
+        const res = await fetch(`${svc.baseUrl}/v1/admin/reconcile`, { method: 'POST', headers: { authorization: `Bearer ${clients[1]!.key}`, 'content-type': 'application/json' }, body: '{"all":true}' });
+        expect(res.status).toBe(200);
+        return (await res.json()) as ReconciliationSummary;
+      };
+      const runs = [...(await Promise.all(instances.map(reconcile))), ...(await Promise.all(instances.map(reconcile)))];
+      expect(runs.every((r) => r.errors === 0)).toBe(true);
+      const settledByRuns = runs.reduce((n, r) => n + r.settled, 0);
+      const paid: number[] = [];
+      for (const id of ids) {
+        const r = await instances[0]!.pool.query("SELECT count(*)::int AS n FROM payment_events WHERE payment_id = $1 AND kind = 'paid'", [id]);
+        paid.push(r.rows[0].n as number);
+      }
+      // Each payment's settled event on payment.events.v1 (outboxes of both instances drained).
+      await Promise.all(instances.map((i) => i.core.outbox.drain()));
+      const records = await readTopic(instances[0]!.topic, { timeoutMs: 60_000 });
+      const offsets = new Set<string>();
+      const settledEvents = new Map<string, number>();
+      for (const r of records) {
+        if (offsets.has(`${r.partition}:${r.offset}`) || !r.key || !ids.includes(r.key)) continue;
+        offsets.add(`${r.partition}:${r.offset}`);
+        if (decodeEvent(r.value).type === 'vn.lienthong.payment.settled') settledEvents.set(r.key, (settledEvents.get(r.key) ?? 0) + 1);
+      }
+      summaries.push({
+        scenario: 'payments ×2, both reconciling',
+        sent: N,
+        accepted: paid.filter((n) => n >= 1).length,
+        atPortal: settledEvents.size,
+        duplicates: paid.reduce((a, n) => a + Math.max(0, n - 1), 0) + [...settledEvents.values()].reduce((a, n) => a + n - 1, 0),
+        regressions: 0,
+        lost: ids.filter((id) => !settledEvents.has(id)).length,
+        kafkaDup: [...settledEvents.values()].reduce((a, n) => a + n - 1, 0),
+        portalDup: 0,
+        retries: 0,
+        portalWrites: settledByRuns,
+        seconds: Math.round((Date.now() - started) / 1000),
+      });
+      expect(paid).toEqual(ids.map(() => 1));
+      expect(settledByRuns).toBe(N);
+      expect(ids.map((id) => settledEvents.get(id) ?? 0)).toEqual(ids.map(() => 1));
+    } finally {
+      for (const i of instances) await i.close();
+      await vnpay.close();
     }
   });
 });
