@@ -62,6 +62,14 @@ export interface ConsumerRunnerOptions {
   probe?: () => Promise<void>;
   /** Partitions processed in parallel (order is kept within a partition, so per key). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Records of one partition handled at once, when their keys differ (default 1: one at a time). Order per key
+   * holds: a wave of concurrent records stops at the first key already in it. Offsets are still resolved in
+   * order, up to the first record that must wait; records after it that were already handled are handled again
+   * when the partition resumes (as after a crash: handlers are idempotent). Issue 16: national-sync's ingest was
+   * bound by one ledger round trip per record per partition; with waves, concurrent records share a statement.
+   */
+  keyConcurrency?: number;
   fromBeginning?: boolean;
   /** Resolved offsets are committed at least this often (ms) … */
   commitIntervalMs?: number;
@@ -100,6 +108,7 @@ type Outcome = { kind: 'done' } | { kind: 'wait'; err: unknown };
  */
 export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunner {
   const log = opts.logger.child({ component: 'consumer', groupId: opts.groupId });
+  const keyConcurrency = Math.max(1, opts.keyConcurrency ?? 1);
   const backoff = { maxAttempts: Number.MAX_SAFE_INTEGER, ...defaultConsumerBackoff, ...(opts.retry ?? {}) };
   const consumer = opts.kafka.consumer({
     groupId: opts.groupId,
@@ -316,22 +325,37 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
         partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
         eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning: alive, isStale, pause }) => {
           const id = `${batch.topic}|${batch.partition}`;
-          for (const m of batch.messages) {
+          const messages = batch.messages;
+          let i = 0;
+          waves: while (i < messages.length) {
             if (!alive() || isStale() || stopping) break;
             const attempt = (waits.get(id)?.attempt ?? 0) + 1;
-            const outcome = await processOne(batch.topic, batch.partition, m, attempt);
-            if (outcome.kind === 'wait') {
-              if (!stopping) waitOn(batch.topic, batch.partition, m.offset, outcome.err, pause);
-              break; // leave it unresolved: the resumed fetch (or the next owner) starts from it
+            // A wave: the next records with distinct keys (one record when keyConcurrency is 1).
+            const wave = [messages[i]!];
+            const keys = new Set([messages[i]!.key?.toString()]);
+            while (wave.length < keyConcurrency && i + wave.length < messages.length) {
+              const k = messages[i + wave.length]!.key?.toString();
+              if (k === undefined || keys.has(k)) break;
+              keys.add(k);
+              wave.push(messages[i + wave.length]!);
             }
-            if (waits.delete(id)) {
-              refreshPaused();
-              log.warn(
-                { topic: batch.topic, partition: batch.partition, offset: m.offset, attempts: attempt },
-                'dependency back; partition resumed',
-              );
+            const outcomes = await Promise.all(wave.map((m) => processOne(batch.topic, batch.partition, m, attempt)));
+            for (const [n, outcome] of outcomes.entries()) {
+              const m = wave[n]!;
+              if (outcome.kind === 'wait') {
+                if (!stopping) waitOn(batch.topic, batch.partition, m.offset, outcome.err, pause);
+                break waves; // leave it unresolved: the resumed fetch (or the next owner) starts from it
+              }
+              if (waits.delete(id)) {
+                refreshPaused();
+                log.warn(
+                  { topic: batch.topic, partition: batch.partition, offset: m.offset, attempts: attempt },
+                  'dependency back; partition resumed',
+                );
+              }
+              resolveOffset(m.offset);
             }
-            resolveOffset(m.offset);
+            i += wave.length;
             await commitOffsetsIfNecessary();
             await heartbeat();
           }

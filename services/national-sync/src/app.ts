@@ -148,6 +148,9 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
       // A paused partition resumes only once the ledger answers.
       probe: ledgerProbe,
       partitionsConsumedConcurrently: 6,
+      // Records of different dossiers in one partition are recorded together (their snapshots in one statement,
+      // ledger/ingest.ts): one ledger round trip per record per partition bounded the drain (issue 16).
+      keyConcurrency: cfg.NATIONAL_SYNC_INGEST_CONCURRENCY,
       metrics: registry,
     }),
   ];

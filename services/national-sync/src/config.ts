@@ -59,6 +59,13 @@ export const syncConfigSchema = {
       description: 'steps per CapNhatTienDoHoSoMC call (the portal takes 10 at most)',
     },
     NATIONAL_SYNC_WORKERS: { type: 'integer', minimum: 1, maximum: 64, default: 4, description: 'push cycles run in parallel' },
+    NATIONAL_SYNC_INGEST_CONCURRENCY: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 256,
+      default: 16,
+      description: 'events of one partition recorded at once when their dossiers differ (order per dossier kept; 1 = one at a time)',
+    },
     NATIONAL_SYNC_POLL_MS: {
       type: 'integer',
       minimum: 10,
