@@ -125,6 +125,5 @@ export function childrenNamed(el: XmlElement | undefined, name: string): XmlElem
 }
 
 /** Escapes text for element content and attribute values. */
-export function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
+/** Text for the SOAP envelopes: one escaping for every protocol package (packages/protocol-kit). */
+export { xmlEscape as escapeXml } from '@lienthong/protocol-kit';

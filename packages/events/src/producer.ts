@@ -279,7 +279,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
         timer = undefined;
         if (queue.length > 0 && !lanes[0]!.running) lanes[0]!.running = runLane(lanes[0]!);
       }
-      while (lanes.some((l) => l.running)) await Promise.all(lanes.map((l) => l.running));
+      while (lanes.some((l) => l.running !== undefined)) await Promise.all(lanes.map((l) => l.running));
       await Promise.all(lanes.map((lane) => reset(lane)));
     },
   };

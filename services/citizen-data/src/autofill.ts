@@ -121,7 +121,10 @@ export function fillFromCitizen(
   const eForm: Record<string, string> = {};
   const eFormProvenance: Record<string, Provenance> = {};
   const put = (k: string, v: string | undefined, from: string) => {
-    if (v) ((eForm[k] = v), (eFormProvenance[k] = src(from)));
+    if (v) {
+      eForm[k] = v;
+      eFormProvenance[k] = src(from);
+    }
   };
   put('NgaySinh', c.NgayThangNamSinh?.NgayThangNam, 'CongDan.NgayThangNamSinh.NgayThangNam');
   if (!c.NgayThangNamSinh?.NgayThangNam) put('NamSinh', c.NgayThangNamSinh?.Nam, 'CongDan.NgayThangNamSinh.Nam');
@@ -163,12 +166,21 @@ export function fillFromBusiness(
       note: `MaCSDL ${db.MaCSDL} from the licence file`,
     };
   }
-  if (contact.Email) ((fields.Email = contact.Email), (provenance.Email = { source: 'applicant' }));
-  if (contact.SoDienThoai) ((fields.SoDienThoai = contact.SoDienThoai), (provenance.SoDienThoai = { source: 'applicant' }));
+  if (contact.Email) {
+    fields.Email = contact.Email;
+    provenance.Email = { source: 'applicant' };
+  }
+  if (contact.SoDienThoai) {
+    fields.SoDienThoai = contact.SoDienThoai;
+    provenance.SoDienThoai = { source: 'applicant' };
+  }
   const eForm: Record<string, string | string[]> = {};
   const eFormProvenance: Record<string, Provenance> = {};
   const put = (k: string, v: string | string[] | undefined, from: string) => {
-    if (v !== undefined && v.length > 0) ((eForm[k] = v), (eFormProvenance[k] = src(from)));
+    if (v !== undefined && v.length > 0) {
+      eForm[k] = v;
+      eFormProvenance[k] = src(from);
+    }
   };
   put('DiaChiTruSo', b.DiaChiTruSo?.DiaChiDayDu, 'DoanhNghiep.DiaChiTruSo.DiaChiDayDu');
   put(

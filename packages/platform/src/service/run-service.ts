@@ -99,7 +99,7 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
   const metrics = createMetricsRegistry(def.name);
 
   const closers: ShutdownStep[] = [];
-  let app: FastifyInstance | undefined;
+  let app: FastifyInstance | undefined = undefined; // set once start() returned; read by the shutdown step
   const steps: ShutdownStep[] = [
     { name: 'http', close: () => app?.close() },
     {

@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
+import { xmlEscape } from '@lienthong/protocol-kit';
 import { providerUnavailable } from '../errors.js';
 import type { SmsAccount, VnptSmsAccount, ViettelSmsAccount } from '../providers.js';
 
@@ -11,15 +12,7 @@ export interface SmsRequest {
   requestId: string;
 }
 
-/** XML text escaping: the five predefined entities; control characters (not allowed in XML 1.0) are dropped. */
-export function xmlEscape(s: string): string {
-  return (
-    s
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-      .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
-  );
-}
+export { xmlEscape };
 
 /** Vietnamese without diacritics, for gateways and brandnames registered unaccented (ContentType 0 / DATACODING 0). */
 export function unaccent(s: string): string {
