@@ -62,9 +62,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     },
     requestTimeout: opts.requestTimeoutMs ?? 30_000,
     // fastify's two lines per request ('incoming request', 'request completed') only when the service logs at
-    // debug: at info they cost the gateway 10–20% of its 1-item throughput (issue 16, `npm run bench -- gateway`
-    // with BENCH_LEVERS). Refusals (4xx, 'request refused') and failures (5xx) are still logged by the error
-    // handler, and every request is counted with its duration in /metrics (http_request_duration_seconds).
+    // debug. Issue 16 measured them (`npm run bench -- gateway` with BENCH_LEVERS=debug) at up to ~20% of the
+    // gateway's 1-item throughput in one run and within the noise in another, on a shared 2-core box: two JSON
+    // lines per request are pure cost at thousands of requests/s. Refusals (4xx, 'request refused') and failures
+    // (5xx) are still logged by the error handler, and every request is counted with its duration in /metrics.
     disableRequestLogging: () => !opts.logger.isLevelEnabled('debug'),
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
