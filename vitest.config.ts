@@ -16,6 +16,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // CI also writes a JSON report, from which .ci/run prints its closing 'N passed, N failed' line.
-    reporters: process.env.VITEST_JSON_REPORT ? ['default', ['json', { outputFile: process.env.VITEST_JSON_REPORT }]] : ['default'],
+    reporters: process.env.VITEST_JSON_REPORT
+      ? ['default', ['json', { outputFile: process.env.VITEST_JSON_REPORT }]]
+      : ['default'],
   },
 });

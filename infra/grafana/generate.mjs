@@ -12,19 +12,31 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 const common = (s) => [
   ['Requests by status', `sum by (status) (rate(http_request_duration_seconds_count{service="${s}"}[5m]))`, 'reqps'],
-  ['p95 latency by route', `histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket{service="${s}"}[5m])))`, 's'],
+  [
+    'p95 latency by route',
+    `histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket{service="${s}"}[5m])))`,
+    's',
+  ],
   ['Resident memory by instance', `process_resident_memory_bytes{service="${s}"}`, 'bytes'],
   ['Event loop lag p99', `nodejs_eventloop_lag_p99_seconds{service="${s}"}`, 's'],
 ];
 const producer = (s) => [
   ['Kafka messages published', `sum by (topic) (rate(kafka_published_messages_total{service="${s}"}[5m]))`, 'ops'],
   ['Kafka transaction failures', `sum(rate(kafka_publish_failures_total{service="${s}"}[5m]))`, 'ops'],
-  ['Kafka transaction p95', `histogram_quantile(0.95, sum by (le) (rate(kafka_transaction_seconds_bucket{service="${s}"}[5m])))`, 's'],
+  [
+    'Kafka transaction p95',
+    `histogram_quantile(0.95, sum by (le) (rate(kafka_transaction_seconds_bucket{service="${s}"}[5m])))`,
+    's',
+  ],
 ];
 const consumer = (s) => [
   ['Consumer lag by topic', `sum by (topic) (consumer_lag_messages{service="${s}"})`, 'short'],
   ['Messages handled by outcome', `sum by (topic, outcome) (rate(consumer_messages_total{service="${s}"}[5m]))`, 'ops'],
-  ['Dead-lettered (1h)', `sum by (topic) (increase(consumer_messages_total{service="${s}",outcome="dead_lettered"}[1h]))`, 'short'],
+  [
+    'Dead-lettered (1h)',
+    `sum by (topic) (increase(consumer_messages_total{service="${s}",outcome="dead_lettered"}[1h]))`,
+    'short',
+  ],
   ['Paused partitions', `sum by (topic) (consumer_paused_partitions{service="${s}"})`, 'short'],
 ];
 
@@ -39,8 +51,16 @@ const services = {
     ['Backlog by kind', 'max by (kind) (national_sync_backlog)', 'short'],
     ['Circuit breaker open (by instance)', 'national_sync_circuit_open', 'short'],
     ['Push outcomes', 'sum by (outcome, service) (rate(national_sync_outcomes_total[5m]))', 'ops'],
-    ['Lag accepted → portal p95', 'histogram_quantile(0.95, sum by (le, service) (rate(national_sync_lag_seconds_bucket[5m])))', 's'],
-    ['Portal call p95 by result', 'histogram_quantile(0.95, sum by (le, result) (rate(national_sync_portal_call_seconds_bucket[5m])))', 's'],
+    [
+      'Lag accepted → portal p95',
+      'histogram_quantile(0.95, sum by (le, service) (rate(national_sync_lag_seconds_bucket[5m])))',
+      's',
+    ],
+    [
+      'Portal call p95 by result',
+      'histogram_quantile(0.95, sum by (le, result) (rate(national_sync_portal_call_seconds_bucket[5m])))',
+      's',
+    ],
     ['Events ingested by result', 'sum by (type, result) (rate(national_sync_ingested_total[5m]))', 'ops'],
     ['Reconciliation results (1h)', 'sum by (result) (increase(national_sync_reconciled_total[1h]))', 'short'],
     ...consumer('national-sync'),
@@ -50,7 +70,11 @@ const services = {
     ['Payments created by provider and outcome', 'sum by (provider, outcome) (rate(payments_created_total[5m]))', 'ops'],
     ['Provider notifications by outcome', 'sum by (provider, outcome) (rate(payments_notifications_total[5m]))', 'ops'],
     ['Settlements by outcome and source', 'sum by (outcome, source) (rate(payments_settlements_total[5m]))', 'ops'],
-    ['Needing an operator (1h): conflict, mismatch, second transaction, review', 'sum by (provider, outcome) (increase(payments_settlements_total{outcome=~"conflict|amount_mismatch|second_transaction|review"}[1h]))', 'short'],
+    [
+      'Needing an operator (1h): conflict, mismatch, second transaction, review',
+      'sum by (provider, outcome) (increase(payments_settlements_total{outcome=~"conflict|amount_mismatch|second_transaction|review"}[1h]))',
+      'short',
+    ],
     ['Outbox backlog', 'max(payments_outbox_backlog)', 'short'],
     ['Reconciliation runs (1h)', 'sum by (result) (increase(payments_reconciliation_runs_total[1h]))', 'short'],
     ['Reconciliation checks by outcome', 'sum by (provider, outcome) (rate(payments_reconciliation_checks_total[15m]))', 'ops'],
@@ -59,7 +83,11 @@ const services = {
   ],
   'citizen-data': [
     ['Look-ups by operation and outcome', 'sum by (operation, outcome) (rate(citizen_data_lookups_total[5m]))', 'ops'],
-    ['Look-up errors share', 'sum(rate(citizen_data_lookups_total{outcome="error"}[10m])) / sum(rate(citizen_data_lookups_total[10m]))', 'percentunit'],
+    [
+      'Look-up errors share',
+      'sum(rate(citizen_data_lookups_total{outcome="error"}[10m])) / sum(rate(citizen_data_lookups_total[10m]))',
+      'percentunit',
+    ],
     ...producer('citizen-data'),
   ],
   console: [...consumer('console')],

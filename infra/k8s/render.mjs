@@ -48,7 +48,8 @@ export function render(values) {
   const docs = [];
   const unset = [];
   const refuse = (where, v) => {
-    if (typeof v === 'string' && SANDBOX.test(v)) throw new Error(`${where} = ${JSON.stringify(v)} points at the sandbox or a demo value: not for production`);
+    if (typeof v === 'string' && SANDBOX.test(v))
+      throw new Error(`${where} = ${JSON.stringify(v)} points at the sandbox or a demo value: not for production`);
   };
   const common = values.common ?? {};
   for (const [k, v] of Object.entries(common.env ?? {})) refuse(`common.env.${k}`, v);
@@ -73,7 +74,12 @@ export function render(values) {
     // Inside the pod the service listens on every interface of the pod network, on its port.
     plain[`${envPrefix}_HOST`] = '0.0.0.0';
     plain[`${envPrefix}_PORT`] = String(svc.port);
-    docs.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: full, namespace: ns, labels: labels(full) }, data: plain });
+    docs.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: full, namespace: ns, labels: labels(full) },
+      data: plain,
+    });
 
     const secretEnv = { ...(common.secretEnv ?? {}), ...(svc.secretEnv ?? {}) };
     const files = { ...(common.files ?? {}), ...(svc.files ?? {}) };
@@ -100,13 +106,24 @@ export function render(values) {
         template: {
           metadata: {
             labels: labels(full),
-            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(svc.port), 'prometheus.io/path': '/metrics' },
+            annotations: {
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': String(svc.port),
+              'prometheus.io/path': '/metrics',
+            },
           },
           spec: {
             terminationGracePeriodSeconds: values.pod?.terminationGracePeriodSeconds ?? 40,
             securityContext: values.pod?.securityContext,
             // Spread the replicas over nodes so one node's loss leaves the service up.
-            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels(full) } }],
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: labels(full) },
+              },
+            ],
             containers: [
               {
                 name: name,
@@ -116,7 +133,10 @@ export function render(values) {
                 ports: [{ name: 'http', containerPort: svc.port, protocol: 'TCP' }],
                 envFrom: [{ configMapRef: { name: 'lienthong-common' } }, { configMapRef: { name: full } }],
                 env: [
-                  ...Object.entries(secretEnv).map(([k, s]) => ({ name: k, valueFrom: { secretKeyRef: { name: s.secret, key: s.key } } })),
+                  ...Object.entries(secretEnv).map(([k, s]) => ({
+                    name: k,
+                    valueFrom: { secretKeyRef: { name: s.secret, key: s.key } },
+                  })),
                   ...fileEnv,
                 ],
                 volumeMounts: mounts,
@@ -124,7 +144,11 @@ export function render(values) {
                 livenessProbe: probe('/health/live', { periodSeconds: 10, failureThreshold: 3 }),
                 readinessProbe: probe('/health/ready', { periodSeconds: 5, failureThreshold: 2 }),
                 startupProbe: probe('/health/live', { periodSeconds: 2, failureThreshold: 60 }),
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
               },
             ],
             volumes,

@@ -10,7 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { loadValues, render } from './render.mjs';
 
-const base = process.env.KUBERNETES_MODELS ? pathToFileURL(path.resolve(process.env.KUBERNETES_MODELS)).href : 'kubernetes-models';
+const base = process.env.KUBERNETES_MODELS
+  ? pathToFileURL(path.resolve(process.env.KUBERNETES_MODELS)).href
+  : 'kubernetes-models';
 
 /** Validates each document; returns the problems ("Kind/name: message"). */
 export async function validateDocs(docs) {

@@ -116,7 +116,11 @@ function format({ id, dataDir, cid, quiet }) {
   const dir = nodeDir(dataDir, id);
   if (existsSync(path.join(dir, 'logs', 'meta.properties'))) return;
   if (!quiet) say(`formatting node ${id} in ${path.relative(repoRoot, dir) || dir}`);
-  const r = spawnSync('java', ['-Xmx256m', ...javaBase(), 'kafka.tools.StorageTool', 'format', '-t', cid, '-c', path.join(dir, 'server.properties'), '-g'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'java',
+    ['-Xmx256m', ...javaBase(), 'kafka.tools.StorageTool', 'format', '-t', cid, '-c', path.join(dir, 'server.properties'), '-g'],
+    { encoding: 'utf8' },
+  );
   if (r.error) throw new Error(`could not run java (${r.error.message}); install Java 17+`);
   if (r.status !== 0) throw new Error(`Kafka storage format of node ${id} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
@@ -126,7 +130,16 @@ function spawnNode({ id, dataDir }) {
   const out = openSync(path.join(dir, 'broker.log'), 'w');
   const child = spawn(
     'java',
-    ['-Xms128m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:+ExitOnOutOfMemoryError', ...javaBase(), 'kafka.Kafka', path.join(dir, 'server.properties')],
+    [
+      '-Xms128m',
+      '-Xmx512m',
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      '-XX:+ExitOnOutOfMemoryError',
+      ...javaBase(),
+      'kafka.Kafka',
+      path.join(dir, 'server.properties'),
+    ],
     { detached: true, stdio: ['ignore', out, out] },
   );
   closeSync(out);
@@ -173,11 +186,18 @@ export function brokersString(ports) {
  * (2 of 3) exists.
  * @returns {Promise<{brokers: string, ports: number[], controllerPorts: number[], dataDir: string, reused: boolean, stop: () => Promise<void>}>}
  */
-export async function startCluster({ dataDir = defaultClusterDir, ports, controllerPorts, timeoutMs = 120_000, quiet = false } = {}) {
+export async function startCluster({
+  dataDir = defaultClusterDir,
+  ports,
+  controllerPorts,
+  timeoutMs = 120_000,
+  quiet = false,
+} = {}) {
   const saved = readJson(path.join(dataDir, 'cluster.json'));
   if (!ports) ({ ports, controllerPorts } = saved?.ports ? saved : defaultPorts());
   if (!controllerPorts) throw new Error('controllerPorts must be given with ports');
-  if (ports.includes(9092) || controllerPorts.includes(9093)) throw new Error('the cluster never uses 9092/9093: those are the shared single broker');
+  if (ports.includes(9092) || controllerPorts.includes(9093))
+    throw new Error('the cluster never uses 9092/9093: those are the shared single broker');
   const brokers = brokersString(ports);
   const open = await Promise.all(ports.map((p) => isPortOpen(p)));
   const mine = ports.map((_, i) => nodePid({ dataDir, id: i + 1 }));

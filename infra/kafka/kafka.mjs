@@ -30,7 +30,8 @@ function say(msg) {
 /** Download the broker's jars from Maven Central unless they are already there. Prints Maven's progress. */
 export function ensureJars({ quiet = false } = {}) {
   if (existsSync(brokerJar)) return;
-  if (!quiet) say(`fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central into infra/kafka/lib (first run only, ~70 MB)…`);
+  if (!quiet)
+    say(`fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central into infra/kafka/lib (first run only, ~70 MB)…`);
   const mvn = process.platform === 'win32' ? 'mvn.cmd' : 'mvn';
   const started = Date.now();
   const r = spawnSync(
@@ -163,9 +164,7 @@ export async function waitReady({ logFile, port, pid, timeoutMs }) {
     if (sawStarted && (await isPortOpen(port))) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(
-    `the Kafka broker on 127.0.0.1:${port} was not ready after ${timeoutMs / 1000} s; see ${logFile}`,
-  );
+  throw new Error(`the Kafka broker on 127.0.0.1:${port} was not ready after ${timeoutMs / 1000} s; see ${logFile}`);
 }
 
 /**

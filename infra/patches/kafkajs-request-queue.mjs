@@ -31,7 +31,10 @@ function locate() {
   try {
     const require = createRequire(path.join(process.cwd(), 'package.json'));
     const pkg = require.resolve('kafkajs/package.json');
-    return { file: path.join(path.dirname(pkg), 'src/network/requestQueue/index.js'), version: JSON.parse(readFileSync(pkg, 'utf8')).version };
+    return {
+      file: path.join(path.dirname(pkg), 'src/network/requestQueue/index.js'),
+      version: JSON.parse(readFileSync(pkg, 'utf8')).version,
+    };
   } catch {
     return undefined;
   }
@@ -49,7 +52,9 @@ if (text.includes(MARK)) {
 }
 if (!text.includes(ORIGINAL)) {
   // A kafkajs release that changed this code: fail loudly rather than run unpatched unknowingly.
-  console.error(`[patch] kafkajs ${found.version}: the request-queue code to patch was not found in ${found.file}; check whether upstream fixed #1751 and update infra/patches/kafkajs-request-queue.mjs`);
+  console.error(
+    `[patch] kafkajs ${found.version}: the request-queue code to patch was not found in ${found.file}; check whether upstream fixed #1751 and update infra/patches/kafkajs-request-queue.mjs`,
+  );
   process.exit(1);
 }
 writeFileSync(found.file, text.replace(ORIGINAL, PATCHED));

@@ -78,7 +78,11 @@ export async function ensurePostgresDaemon({ quiet = false, timeoutMs = 120_000 
   mkdirSync(path.dirname(embeddedDataDir), { recursive: true });
   const logFile = path.join(repoRoot, '.data', 'postgres.log');
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve'], { detached: true, stdio: ['ignore', out, out], env: { ...process.env, DATABASE_URL: '' } });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve'], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, DATABASE_URL: '' },
+  });
   closeSync(out);
   child.unref();
   writeFileSync(pidFile, String(child.pid));

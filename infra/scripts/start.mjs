@@ -45,14 +45,28 @@ const unlessSet = (vars) => Object.fromEntries(Object.entries(vars).filter(([k, 
  */
 function sandboxMerchants(merchantsFile) {
   const { merchants = [] } = JSON.parse(readFileSync(merchantsFile, 'utf8'));
-  const vnpay = merchants.filter((m) => m.vnpay).map((m) => ({ tmnCode: m.vnpay.tmnCode, hashSecret: m.vnpay.hashSecret, ipnUrl: `${paymentsUrl}/v1/ipn/vnpay` }));
-  const momo = merchants.filter((m) => m.momo).map((m) => ({ partnerCode: m.momo.partnerCode, accessKey: m.momo.accessKey, secretKey: m.momo.secretKey }));
+  const vnpay = merchants
+    .filter((m) => m.vnpay)
+    .map((m) => ({ tmnCode: m.vnpay.tmnCode, hashSecret: m.vnpay.hashSecret, ipnUrl: `${paymentsUrl}/v1/ipn/vnpay` }));
+  const momo = merchants
+    .filter((m) => m.momo)
+    .map((m) => ({ partnerCode: m.momo.partnerCode, accessKey: m.momo.accessKey, secretKey: m.momo.secretKey }));
   const paygov = merchants
     .filter((m) => m.paygov)
-    .map((m) => ({ maDoiTac: m.paygov.maDoiTac, secret: m.paygov.secretKey, confirmUrl: `${paymentsUrl}/v1/ipn/paygov`, returnUrl: `${paymentsUrl}/v1/return/paygov` }));
+    .map((m) => ({
+      maDoiTac: m.paygov.maDoiTac,
+      secret: m.paygov.secretKey,
+      confirmUrl: `${paymentsUrl}/v1/ipn/paygov`,
+      returnUrl: `${paymentsUrl}/v1/return/paygov`,
+    }));
   const vnptpay = merchants
     .filter((m) => m.vnptpay)
-    .map((m) => ({ ...m.vnptpay, ipnUrl: `${paymentsUrl}/v1/ipn/vnptpay`, returnUrl: `${paymentsUrl}/v1/return/vnptpay`, ipnTransport: 'form' }));
+    .map((m) => ({
+      ...m.vnptpay,
+      ipnUrl: `${paymentsUrl}/v1/ipn/vnptpay`,
+      returnUrl: `${paymentsUrl}/v1/return/vnptpay`,
+      ipnTransport: 'form',
+    }));
   const bankAccounts = merchants
     .filter((m) => m.vietqr)
     .map(({ vietqr: q }) => ({
@@ -153,7 +167,10 @@ function citizenDataKeys() {
 /** notifications' receipts file: the sandbox's VNPT e-receipt and Viettel S-Invoice accounts at this run's sandbox URL. */
 function notificationsReceiptsFile() {
   const file = path.join(dataDir, 'notifications-receipts.json');
-  const text = readFileSync(path.join(repoRoot, 'services/notifications/config/receipts.sandbox.json'), 'utf8').replaceAll('http://127.0.0.1:8090', sandboxUrl);
+  const text = readFileSync(path.join(repoRoot, 'services/notifications/config/receipts.sandbox.json'), 'utf8').replaceAll(
+    'http://127.0.0.1:8090',
+    sandboxUrl,
+  );
   writeFileSync(file, text, { mode: 0o600 });
   return file;
 }
@@ -161,7 +178,17 @@ function notificationsReceiptsFile() {
 /** Services in start order: each with its port variable, port and the env it needs. */
 function services(env) {
   return [
-    { name: 'sandbox', portVar: 'SANDBOX_PORT', port: ports.sandbox, env: { ...sandboxMerchants(env.merchantsFile), ...vnpostSandboxEnv(), ...notificationsSandboxEnv(), ...inboundSandboxEnv() } },
+    {
+      name: 'sandbox',
+      portVar: 'SANDBOX_PORT',
+      port: ports.sandbox,
+      env: {
+        ...sandboxMerchants(env.merchantsFile),
+        ...vnpostSandboxEnv(),
+        ...notificationsSandboxEnv(),
+        ...inboundSandboxEnv(),
+      },
+    },
     { name: 'gateway', portVar: 'GATEWAY_PORT', port: ports.gateway, env: { API_CLIENTS_FILE: env.apiClientsFile } },
     {
       name: 'national-sync',
@@ -176,7 +203,10 @@ function services(env) {
         DVCQG_MADONVI: process.env.DVCQG_MADONVI ?? '000.00.00.H22',
         // A consumer group per topic namespace: hubs sharing a cluster under different namespaces never share a group.
         // Fee settlements count only when signed with payments' key.
-        ...unlessSet({ NATIONAL_SYNC_GROUP_ID: namespace ? `${namespace}national-sync` : undefined, EVENT_SIGNING_KEYS: eventSigningKeys() }),
+        ...unlessSet({
+          NATIONAL_SYNC_GROUP_ID: namespace ? `${namespace}national-sync` : undefined,
+          EVENT_SIGNING_KEYS: eventSigningKeys(),
+        }),
       },
     },
     {
@@ -418,10 +448,14 @@ try {
     const keyHash = `sha256:${createHash('sha256').update(key).digest('hex')}`;
     // One demo client holds every role (the shared auth model: submitter, operator, auditor, viewer) for every agency.
     const roles = ['submitter', 'operator', 'auditor', 'viewer'];
-    writeFileSync(apiClientsFile, JSON.stringify({ clients: [{ id: 'demo', name: 'Demo one-stop system', keyHash, agencies: ['*'], roles }] }, null, 2));
+    writeFileSync(
+      apiClientsFile,
+      JSON.stringify({ clients: [{ id: 'demo', name: 'Demo one-stop system', keyHash, agencies: ['*'], roles }] }, null, 2),
+    );
   }
 
-  const merchantsFile = process.env.PAYMENTS_MERCHANTS_FILE || path.join(repoRoot, 'services/payments/demo/merchants.sandbox.json');
+  const merchantsFile =
+    process.env.PAYMENTS_MERCHANTS_FILE || path.join(repoRoot, 'services/payments/demo/merchants.sandbox.json');
   if (namespace) say(`topic namespace ${namespace}`);
   const urls = [];
   // HUB_SERVICES=sandbox,gateway,… starts only those (a smaller hub for a demo or a fault test); default all.
@@ -452,13 +486,17 @@ try {
   }
 
   say('the hub is up:');
-  for (const [name, url] of urls) say(`  ${name.padEnd(14)} ${url}   (OpenAPI ${url}/docs/json, health ${url}/health/ready, metrics ${url}/metrics)`);
+  for (const [name, url] of urls)
+    say(`  ${name.padEnd(14)} ${url}   (OpenAPI ${url}/docs/json, health ${url}/health/ready, metrics ${url}/metrics)`);
   say(`  Kafka          ${brokers}`);
   say(`  Postgres       ${pg.url.replace(/:[^:@/]*@/, ':***@')}`);
   say(`demo API key: ${key}${keyFile ? `   (saved in ${path.relative(repoRoot, keyFile)})` : ' (from HUB_DEMO_API_KEY)'}`);
   const keyArg = keyFile ? `$(cat ${path.relative(repoRoot, keyFile)})` : '$HUB_DEMO_API_KEY';
-  say(`try:  curl -s -X POST http://${host}:${ports.gateway}/v1/dossiers -H "authorization: Bearer ${keyArg}" -H "content-type: application/json" -d @tests/fixtures/demo/dossier.json`);
-  if (urls.some(([name]) => name === 'console')) say(`operator console: http://${host}:${ports.console}/  (sign in with the demo API key above)`);
+  say(
+    `try:  curl -s -X POST http://${host}:${ports.gateway}/v1/dossiers -H "authorization: Bearer ${keyArg}" -H "content-type: application/json" -d @tests/fixtures/demo/dossier.json`,
+  );
+  if (urls.some(([name]) => name === 'console'))
+    say(`operator console: http://${host}:${ports.console}/  (sign in with the demo API key above)`);
   say('Ctrl-C stops everything this command started.');
 } catch (err) {
   say(`could not start: ${err.message}`);

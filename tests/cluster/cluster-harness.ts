@@ -36,7 +36,12 @@ export async function startTestCluster(): Promise<TestCluster> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lt-kafka-cluster-'));
   const { ports, controllerPorts } = (await freePorts()) as { ports: number[]; controllerPorts: number[] };
   const c = (await startCluster({ dataDir, ports, controllerPorts, quiet: true })) as { brokers: string };
-  const kafka = new Kafka({ clientId: 'cluster-test', brokers: c.brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+  const kafka = new Kafka({
+    clientId: 'cluster-test',
+    brokers: c.brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8 },
+  });
   const metadata = async (topics?: string[]) => {
     const admin = kafka.admin();
     await admin.connect();
@@ -73,7 +78,9 @@ export async function startTestCluster(): Promise<TestCluster> {
       const m = await metadata();
       return m.topics
         .filter((t) => t.name.startsWith(prefix))
-        .flatMap((t) => t.partitions.filter((p) => p.isr.length < 3).map((p) => `${t.name}[${p.partitionId}] isr=${p.isr.join(',')}`));
+        .flatMap((t) =>
+          t.partitions.filter((p) => p.isr.length < 3).map((p) => `${t.name}[${p.partitionId}] isr=${p.isr.join(',')}`),
+        );
     },
     async replicationFactors(topic) {
       const m = await metadata([topic]);
@@ -107,7 +114,11 @@ export function printSummary(rows: Summary[]): string {
   const all = [...cols, ...extra];
   const width = all.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
   const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(width[i]!)).join(' | ')} |`;
-  const text = [line(all), `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map((r) => line(all.map((c) => String(r[c] ?? ''))))].join('\n');
+  const text = [
+    line(all),
+    `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map((r) => line(all.map((c) => String(r[c] ?? '')))),
+  ].join('\n');
   process.stdout.write(`\n${text}\n\n`);
   return text;
 }

@@ -60,8 +60,19 @@ const provinceOverlay = {
         VNPTPAY_QUERY_URL: 'https://vnptpay.example/query',
       },
     },
-    notifications: { env: { NOTIFICATIONS_ZALO_API_URL: 'https://openapi.zalo.example/v3.0/oa', NOTIFICATIONS_ZALO_OAUTH_URL: 'https://oauth.zaloapp.example/v4/oa' } },
-    'citizen-data': { env: { CSDL_TOKEN_URL: 'https://csdl.example.gov.vn/token', CSDL_SERVICE_URL: 'https://csdl.example.gov.vn/api', CSDL_PARTNER_CODE: 'H22' } },
+    notifications: {
+      env: {
+        NOTIFICATIONS_ZALO_API_URL: 'https://openapi.zalo.example/v3.0/oa',
+        NOTIFICATIONS_ZALO_OAUTH_URL: 'https://oauth.zaloapp.example/v4/oa',
+      },
+    },
+    'citizen-data': {
+      env: {
+        CSDL_TOKEN_URL: 'https://csdl.example.gov.vn/token',
+        CSDL_SERVICE_URL: 'https://csdl.example.gov.vn/api',
+        CSDL_PARTNER_CODE: 'H22',
+      },
+    },
   },
 };
 
@@ -81,73 +92,91 @@ describe('infra/k8s: manifests rendered from values.yaml', () => {
     expect(bare).toContain('services.payments.env.PAYMENTS_PUBLIC_URL');
   });
 
-  it.each(Object.keys(schemas))('%s: Deployment with probes, resources, rolling update without downtime, Service and PDB on the same pods', (svc) => {
-    const name = `lienthong-${svc}`;
-    const dep = byKind('Deployment', name)!;
-    expect(dep, name).toBeDefined();
-    const prefix = svc.toUpperCase().replace(/-/g, '_');
-    const port = Number(schemas[svc]!.properties[`${prefix}_PORT`]!.default);
-    const c = dep.spec.template.spec.containers[0];
-    expect(c.command).toEqual(['node', `services/${svc}/dist/main.js`]);
-    expect(c.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
-    expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
-    expect(c.resources.requests.cpu).toBeTruthy();
-    expect(c.resources.limits.memory).toBeTruthy();
-    expect(dep.spec.replicas).toBeGreaterThanOrEqual(2);
-    expect(dep.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
-    const labels = dep.spec.template.metadata.labels;
-    expect(dep.spec.selector.matchLabels).toEqual(labels);
-    expect(byKind('Service', name)!.spec.selector).toEqual(labels);
-    const pdb = byKind('PodDisruptionBudget', name)!;
-    expect(pdb.spec.selector.matchLabels).toEqual(labels);
-    expect(pdb.spec.minAvailable).toBeLessThan(dep.spec.replicas);
-  });
+  it.each(Object.keys(schemas))(
+    '%s: Deployment with probes, resources, rolling update without downtime, Service and PDB on the same pods',
+    (svc) => {
+      const name = `lienthong-${svc}`;
+      const dep = byKind('Deployment', name)!;
+      expect(dep, name).toBeDefined();
+      const prefix = svc.toUpperCase().replace(/-/g, '_');
+      const port = Number(schemas[svc]!.properties[`${prefix}_PORT`]!.default);
+      const c = dep.spec.template.spec.containers[0];
+      expect(c.command).toEqual(['node', `services/${svc}/dist/main.js`]);
+      expect(c.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+      expect(c.resources.requests.cpu).toBeTruthy();
+      expect(c.resources.limits.memory).toBeTruthy();
+      expect(dep.spec.replicas).toBeGreaterThanOrEqual(2);
+      expect(dep.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+      const labels = dep.spec.template.metadata.labels;
+      expect(dep.spec.selector.matchLabels).toEqual(labels);
+      expect(byKind('Service', name)!.spec.selector).toEqual(labels);
+      const pdb = byKind('PodDisruptionBudget', name)!;
+      expect(pdb.spec.selector.matchLabels).toEqual(labels);
+      expect(pdb.spec.minAvailable).toBeLessThan(dep.spec.replicas);
+    },
+  );
 
-  it.each(Object.keys(schemas))('%s: every required setting is given, secrets only from Kubernetes Secrets, no unknown setting', (svc) => {
-    const schema = schemas[svc]!;
-    const name = `lienthong-${svc}`;
-    const c = byKind('Deployment', name)!.spec.template.spec.containers[0];
-    const own = byKind('ConfigMap', name)!.data!;
-    const plain = { ...common.data, ...own };
-    const env = c.env as { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
-    const given = new Set([...Object.keys(plain), ...env.map((e) => e.name)]);
-    for (const r of schema.required ?? []) expect(given.has(r), `${svc} needs ${r}`).toBe(true);
-    for (const k of given) if (k !== 'NODE_ENV') expect(schema.properties[k], `${svc}: ${k} is not a setting of the service`).toBeDefined();
-    for (const [k, p] of Object.entries(schema.properties)) {
-      if (!p.secret) continue;
-      expect(plain[k], `${svc}: secret ${k} in a ConfigMap`).toBeUndefined();
-      const e = env.find((x) => x.name === k);
-      if (e) {
-        expect(e.value, `${svc}: secret ${k} as a literal`).toBeUndefined();
-        expect(e.valueFrom?.secretKeyRef.name).toMatch(/^lienthong-/);
+  it.each(Object.keys(schemas))(
+    '%s: every required setting is given, secrets only from Kubernetes Secrets, no unknown setting',
+    (svc) => {
+      const schema = schemas[svc]!;
+      const name = `lienthong-${svc}`;
+      const c = byKind('Deployment', name)!.spec.template.spec.containers[0];
+      const own = byKind('ConfigMap', name)!.data!;
+      const plain = { ...common.data, ...own };
+      const env = c.env as { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
+      const given = new Set([...Object.keys(plain), ...env.map((e) => e.name)]);
+      for (const r of schema.required ?? []) expect(given.has(r), `${svc} needs ${r}`).toBe(true);
+      for (const k of given)
+        if (k !== 'NODE_ENV') expect(schema.properties[k], `${svc}: ${k} is not a setting of the service`).toBeDefined();
+      for (const [k, p] of Object.entries(schema.properties)) {
+        if (!p.secret) continue;
+        expect(plain[k], `${svc}: secret ${k} in a ConfigMap`).toBeUndefined();
+        const e = env.find((x) => x.name === k);
+        if (e) {
+          expect(e.value, `${svc}: secret ${k} as a literal`).toBeUndefined();
+          expect(e.valueFrom?.secretKeyRef.name).toMatch(/^lienthong-/);
+        }
       }
-    }
-    // Files (API clients, merchants, …) come from Secret volumes, read-only.
-    for (const m of c.volumeMounts as { name: string; readOnly?: boolean; mountPath: string }[]) {
-      const v = byKind('Deployment', name)!.spec.template.spec.volumes.find((x: { name: string }) => x.name === m.name);
-      if (m.mountPath === '/tmp') expect(v.emptyDir).toBeDefined();
-      else expect([m.readOnly, typeof v.secret?.secretName]).toEqual([true, 'string']);
-    }
-    expect(plain.NODE_ENV).toBe('production');
-    // A default that points at this machine (the sandbox on 127.0.0.1:8090, a local URL) must be overridden.
-    for (const [k, p] of Object.entries(schema.properties)) {
-      if (k.endsWith('_HOST') || typeof p.default !== 'string' || !/127\.0\.0\.1|localhost|:8090\b/.test(p.default)) continue;
-      expect(given.has(k), `${svc}: ${k} defaults to ${p.default} and is not set`).toBe(true);
-    }
-  });
+      // Files (API clients, merchants, …) come from Secret volumes, read-only.
+      for (const m of c.volumeMounts as { name: string; readOnly?: boolean; mountPath: string }[]) {
+        const v = byKind('Deployment', name)!.spec.template.spec.volumes.find((x: { name: string }) => x.name === m.name);
+        if (m.mountPath === '/tmp') expect(v.emptyDir).toBeDefined();
+        else expect([m.readOnly, typeof v.secret?.secretName]).toEqual([true, 'string']);
+      }
+      expect(plain.NODE_ENV).toBe('production');
+      // A default that points at this machine (the sandbox on 127.0.0.1:8090, a local URL) must be overridden.
+      for (const [k, p] of Object.entries(schema.properties)) {
+        if (k.endsWith('_HOST') || typeof p.default !== 'string' || !/127\.0\.0\.1|localhost|:8090\b/.test(p.default)) continue;
+        expect(given.has(k), `${svc}: ${k} defaults to ${p.default} and is not set`).toBe(true);
+      }
+    },
+  );
 
   it('refuses values pointing at the sandbox or carrying a demo secret', () => {
-    expect(() => rendered(mergeValues(provinceOverlay, { services: { 'national-sync': { env: { DVCQG_BASE_URL: 'http://sandbox:8090/dvcqg' } } } }))).toThrow(/sandbox or a demo value/);
-    expect(() => rendered(mergeValues(provinceOverlay, { common: { env: { KAFKA_BROKERS: '127.0.0.1:9092' } } }))).toThrow(/sandbox or a demo value/);
-    expect(() => rendered(mergeValues(provinceOverlay, { services: { operations: { env: { DVCQG_PASSWORD: 'lienthong-sandbox' } } } }))).toThrow(/sandbox or a demo value/);
+    expect(() =>
+      rendered(
+        mergeValues(provinceOverlay, { services: { 'national-sync': { env: { DVCQG_BASE_URL: 'http://sandbox:8090/dvcqg' } } } }),
+      ),
+    ).toThrow(/sandbox or a demo value/);
+    expect(() => rendered(mergeValues(provinceOverlay, { common: { env: { KAFKA_BROKERS: '127.0.0.1:9092' } } }))).toThrow(
+      /sandbox or a demo value/,
+    );
+    expect(() =>
+      rendered(mergeValues(provinceOverlay, { services: { operations: { env: { DVCQG_PASSWORD: 'lienthong-sandbox' } } } })),
+    ).toThrow(/sandbox or a demo value/);
   });
 
   it('the CLI renders, and --strict refuses while a setting is left empty', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'k8s-values-'));
     const overlay = path.join(dir, 'province.yaml');
     writeFileSync(overlay, JSON.stringify(provinceOverlay));
-    const ok = spawnSync(process.execPath, ['infra/k8s/render.mjs', '--values', overlay, '--strict'], { cwd: root, encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, ['infra/k8s/render.mjs', '--values', overlay, '--strict'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(ok.status).toBe(0);
     expect(ok.stdout.split(/^---$/m)).toHaveLength(docs.length);
     const strict = spawnSync(process.execPath, ['infra/k8s/render.mjs', '--strict'], { cwd: root, encoding: 'utf8' });
@@ -157,46 +186,88 @@ describe('infra/k8s: manifests rendered from values.yaml', () => {
 
   // Schema validation needs the npm package kubernetes-models (not a hub dependency): KUBERNETES_MODELS
   // points at an installed copy (see infra/k8s/validate.mjs).
-  it.skipIf(!process.env.KUBERNETES_MODELS)('every document validates against the Kubernetes API schemas (kubernetes-models)', async () => {
-    // @ts-expect-error plain ESM script without types
-    const { validateDocs } = await import('../../infra/k8s/validate.mjs');
-    expect(await validateDocs(docs)).toEqual([]);
-    const broken = structuredClone(docs.find((d) => d.kind === 'Deployment')!);
-    broken.spec.template.spec.containers[0].ports[0].containerPort = 'eighty';
-    expect((await validateDocs([broken]))[0]).toMatch(/containerPort must be integer/);
-  });
+  it.skipIf(!process.env.KUBERNETES_MODELS)(
+    'every document validates against the Kubernetes API schemas (kubernetes-models)',
+    async () => {
+      // @ts-expect-error plain ESM script without types
+      const { validateDocs } = await import('../../infra/k8s/validate.mjs');
+      expect(await validateDocs(docs)).toEqual([]);
+      const broken = structuredClone(docs.find((d) => d.kind === 'Deployment')!);
+      broken.spec.template.spec.containers[0].ports[0].containerPort = 'eighty';
+      expect((await validateDocs([broken]))[0]).toMatch(/containerPort must be integer/);
+    },
+  );
 });
 
 describe('infra/docker-compose.cluster.yml: three brokers for the compose deployment', () => {
   it('three KRaft nodes with distinct ids, one quorum, RF 3 and min ISR 2; the hub bootstraps from HUB_KAFKA_BROKERS; no port published', () => {
-    const c = parse(readFileSync(`${root}infra/docker-compose.cluster.yml`, 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, unknown>; ports?: string[] }> };
+    const c = parse(readFileSync(`${root}infra/docker-compose.cluster.yml`, 'utf8'), { merge: true }) as {
+      services: Record<string, { environment?: Record<string, unknown>; ports?: string[] }>;
+    };
     const nodes = ['kafka', 'kafka-2', 'kafka-3'].map((n) => c.services[n]!.environment!);
     expect(nodes.map((e) => e.KAFKA_NODE_ID)).toEqual([1, 2, 3]);
-    expect(new Set(nodes.map((e) => e.KAFKA_CONTROLLER_QUORUM_VOTERS))).toEqual(new Set(['1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093']));
-    for (const e of nodes) expect([e.KAFKA_DEFAULT_REPLICATION_FACTOR, e.KAFKA_MIN_INSYNC_REPLICAS, e.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR]).toEqual([3, 2, 2]);
+    expect(new Set(nodes.map((e) => e.KAFKA_CONTROLLER_QUORUM_VOTERS))).toEqual(
+      new Set(['1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093']),
+    );
+    for (const e of nodes)
+      expect([e.KAFKA_DEFAULT_REPLICATION_FACTOR, e.KAFKA_MIN_INSYNC_REPLICAS, e.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR]).toEqual([
+        3, 2, 2,
+      ]);
     // The hub services take KAFKA_BROKERS from HUB_KAFKA_BROKERS (default: the single broker).
-    expect(readFileSync(`${root}infra/docker-compose.yml`, 'utf8')).toMatch(/^\s+KAFKA_BROKERS: \$\{HUB_KAFKA_BROKERS:-kafka:9092\}/m);
-    expect(readFileSync(`${root}infra/docker-compose.cluster.yml`, 'utf8')).toContain('HUB_KAFKA_BROKERS=kafka:9092,kafka-2:9092,kafka-3:9092');
+    expect(readFileSync(`${root}infra/docker-compose.yml`, 'utf8')).toMatch(
+      /^\s+KAFKA_BROKERS: \$\{HUB_KAFKA_BROKERS:-kafka:9092\}/m,
+    );
+    expect(readFileSync(`${root}infra/docker-compose.cluster.yml`, 'utf8')).toContain(
+      'HUB_KAFKA_BROKERS=kafka:9092,kafka-2:9092,kafka-3:9092',
+    );
     for (const s of Object.values(c.services)) expect(s.ports ?? []).toEqual([]);
   });
 });
 
 /** Metric names the code registers (prom-client `name: '…'` in packages and services). */
 function exportedMetrics(): Set<string> {
-  const out = execFileSync('grep', ['-rhoE', "name: '[a-z][a-z0-9_]+'", 'packages', 'services', '--include=*.ts', '--exclude=*.test.ts', '--exclude-dir=node_modules', '--exclude-dir=dist'], { cwd: root, encoding: 'utf8' });
-  const names = new Set(out.split('\n').map((l) => /'([^']+)'/.exec(l)?.[1]).filter((x): x is string => !!x));
+  const out = execFileSync(
+    'grep',
+    [
+      '-rhoE',
+      "name: '[a-z][a-z0-9_]+'",
+      'packages',
+      'services',
+      '--include=*.ts',
+      '--exclude=*.test.ts',
+      '--exclude-dir=node_modules',
+      '--exclude-dir=dist',
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  const names = new Set(
+    out
+      .split('\n')
+      .map((l) => /'([^']+)'/.exec(l)?.[1])
+      .filter((x): x is string => !!x),
+  );
   // prom-client's default process metrics (collectDefaultMetrics) and Prometheus' own `up`.
-  for (const d of ['up', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes']) names.add(d);
+  for (const d of [
+    'up',
+    'process_cpu_seconds_total',
+    'process_resident_memory_bytes',
+    'nodejs_eventloop_lag_p99_seconds',
+    'nodejs_heap_size_used_bytes',
+  ])
+    names.add(d);
   return names;
 }
 const base = (m: string) => m.replace(/_(bucket|count|sum)$/, '');
-const IDENT = /\b([a-z][a-z0-9_]*_(?:total|seconds|bytes|messages|partitions|backlog|open|percent|numerator|denominator|count|bucket|sum)|up)\b/g;
+const IDENT =
+  /\b([a-z][a-z0-9_]*_(?:total|seconds|bytes|messages|partitions|backlog|open|percent|numerator|denominator|count|bucket|sum)|up)\b/g;
 
 describe('infra/prometheus and infra/grafana use the metrics the services export', () => {
   const exported = exportedMetrics();
 
   it('every metric in the alert rules is exported by some service', () => {
-    const rules = parse(readFileSync(`${root}infra/prometheus/alerts.yml`, 'utf8')) as { groups: { rules: { alert: string; expr: string; annotations: { runbook: string } }[] }[] };
+    const rules = parse(readFileSync(`${root}infra/prometheus/alerts.yml`, 'utf8')) as {
+      groups: { rules: { alert: string; expr: string; annotations: { runbook: string } }[] }[];
+    };
     const all = rules.groups.flatMap((g) => g.rules);
     expect(all.length).toBeGreaterThan(10);
     for (const r of all) {
@@ -208,8 +279,18 @@ describe('infra/prometheus and infra/grafana use the metrics the services export
 
   it('every alert links a section of docs/operations-runbook.md that exists', () => {
     const runbook = readFileSync(`${root}docs/operations-runbook.md`, 'utf8');
-    const anchors = new Set([...runbook.matchAll(/^#+\s+(.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
-    const rules = parse(readFileSync(`${root}infra/prometheus/alerts.yml`, 'utf8')) as { groups: { rules: { alert: string; annotations: { runbook: string } }[] }[] };
+    const anchors = new Set(
+      [...runbook.matchAll(/^#+\s+(.+)$/gm)].map((m) =>
+        m[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
+    const rules = parse(readFileSync(`${root}infra/prometheus/alerts.yml`, 'utf8')) as {
+      groups: { rules: { alert: string; annotations: { runbook: string } }[] }[];
+    };
     for (const r of rules.groups.flatMap((g) => g.rules)) {
       const anchor = r.annotations.runbook.split('#')[1]!;
       expect(anchors.has(anchor), `${r.alert} → #${anchor}`).toBe(true);
@@ -221,11 +302,15 @@ describe('infra/prometheus and infra/grafana use the metrics the services export
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     for (const svc of Object.keys(schemas)) expect(files, svc).toContain(`${svc}.json`);
     for (const f of files) {
-      const d = JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as { uid: string; panels: { title: string; targets?: { expr: string }[] }[] };
+      const d = JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as {
+        uid: string;
+        panels: { title: string; targets?: { expr: string }[] }[];
+      };
       expect(d.panels.length, f).toBeGreaterThan(3);
       for (const p of d.panels) {
         for (const t of p.targets ?? []) {
-          for (const m of [...t.expr.matchAll(IDENT)].map((x) => base(x[1]!))) expect(exported.has(m), `${f} "${p.title}": ${m}`).toBe(true);
+          for (const m of [...t.expr.matchAll(IDENT)].map((x) => base(x[1]!)))
+            expect(exported.has(m), `${f} "${p.title}": ${m}`).toBe(true);
         }
       }
     }

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fullName, type CongDan } from '@lienthong/csdl-dancu';
 import { createTestNamespace, deleteTestNamespace, eventually, readTopic } from '../helpers/index.js';
 import { createLogScan } from '../helpers/log-scan.js';
-import { quietLogger } from '../helpers/logger.js';
 import { purpose, startCitizenData, MA_HO_SO, type CitizenDataHarness } from '../../services/citizen-data/test/harness.js';
 
 type Biz = {

@@ -7,7 +7,6 @@
 // builds). Figures only, never a verdict.
 import http from 'node:http';
 import pg from 'pg';
-import { Kafka, logLevel } from 'kafkajs';
 import { createApiClientRegistry, createLogger, createMetricsRegistry, createPool, generateApiKey, hashApiKey, runMigrations } from '../../packages/platform/dist/index.js';
 import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '../../packages/events/dist/index.js';
 import { createCsdlDanCuClient, fullName } from '../../packages/csdl-dancu/dist/index.js';

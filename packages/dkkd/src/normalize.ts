@@ -67,24 +67,18 @@ export function fromNgsp(body: unknown, msdn: string): DoanhNghiep | null {
           ? { DiaChiDayDu: str(data.HOAdress.AddressFullText) }
           : undefined,
       NguoiDaiDien: reps.filter(isRec).flatMap((r) => (str(r.FULL_NAME) ? [{ HoVaTen: str(r.FULL_NAME)! }] : [])),
-      NganhNghe: acts
-        .filter(isRec)
-        .flatMap((a) =>
-          str(a.CODE)
-            ? [
-                defined({
-                  MaNganh: str(a.CODE)!,
-                  TenNganh: str(a.NAME),
-                  LaNganhChinh:
-                    a.IS_MAIN === true || a.IS_MAIN === 1 || a.IS_MAIN === '1'
-                      ? true
-                      : a.IS_MAIN === undefined
-                        ? undefined
-                        : false,
-                }),
-              ]
-            : [],
-        ),
+      NganhNghe: acts.filter(isRec).flatMap((a) =>
+        str(a.CODE)
+          ? [
+              defined({
+                MaNganh: str(a.CODE)!,
+                TenNganh: str(a.NAME),
+                LaNganhChinh:
+                  a.IS_MAIN === true || a.IS_MAIN === 1 || a.IS_MAIN === '1' ? true : a.IS_MAIN === undefined ? undefined : false,
+              }),
+            ]
+          : [],
+      ),
     }),
   );
 }

@@ -7,7 +7,7 @@
 export function xmlEscape(s: string): string {
   return (
     s
-      // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
+      // exactly the characters XML 1.0 forbids
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
       .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
   );

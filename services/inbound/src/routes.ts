@@ -45,21 +45,19 @@ function answer(kind: InboundKind, reply: FastifyReply, maHoSo: string, outcome:
   const status = err ? statusOf(err) : 200;
   const e = err as { message?: string; messageVi?: string; code?: string; details?: unknown[] } | undefined;
   if (kind === 'tax-notice') {
-    return reply
-      .status(status)
-      .send(
-        err
-          ? {
-              status: 0,
-              message: `${maHoSo}| ${e?.messageVi ?? 'Lỗi'}`,
-              description: JSON.stringify({ code: e?.code, details: e?.details ?? [] }).slice(0, 4000),
-            }
-          : {
-              status: outcome!.result === 'duplicate' ? 2 : 1,
-              message: `${maHoSo}| ${outcome!.result === 'duplicate' ? 'duplicate refId' : 'Tiếp nhận thành công'}`,
-              description: outcome!.eventId,
-            },
-      );
+    return reply.status(status).send(
+      err
+        ? {
+            status: 0,
+            message: `${maHoSo}| ${e?.messageVi ?? 'Lỗi'}`,
+            description: JSON.stringify({ code: e?.code, details: e?.details ?? [] }).slice(0, 4000),
+          }
+        : {
+            status: outcome!.result === 'duplicate' ? 2 : 1,
+            message: `${maHoSo}| ${outcome!.result === 'duplicate' ? 'duplicate refId' : 'Tiếp nhận thành công'}`,
+            description: outcome!.eventId,
+          },
+    );
   }
   if (err)
     return reply

@@ -205,27 +205,23 @@ export function registerProtocolRoutes(app: FastifyInstance, d: DkkdProtocolDeps
     }
     if (!ok) {
       d.record({ route: 'hcm-esb', ...(msdn ? { msdn } : {}), outcome: 'token-refused', httpStatus: 401 });
-      return reply
-        .status(401)
-        .send({
-          StatusCode: 401,
-          Status: 'UNAUTHORIZED',
-          ThrowException: true,
-          Description: 'Thông tin xác thực không hợp lệ',
-          ResultObject: null,
-        });
+      return reply.status(401).send({
+        StatusCode: 401,
+        Status: 'UNAUTHORIZED',
+        ThrowException: true,
+        Description: 'Thông tin xác thực không hợp lệ',
+        ResultObject: null,
+      });
     }
     if (!msdn || !MSDN.test(msdn)) {
       d.record({ route: 'hcm-esb', ...(msdn ? { msdn } : {}), outcome: 'bad-request', httpStatus: 400 });
-      return reply
-        .status(400)
-        .send({
-          StatusCode: 400,
-          Status: 'BAD_REQUEST',
-          ThrowException: true,
-          Description: 'Mã số doanh nghiệp không hợp lệ',
-          ResultObject: null,
-        });
+      return reply.status(400).send({
+        StatusCode: 400,
+        Status: 'BAD_REQUEST',
+        ThrowException: true,
+        Description: 'Mã số doanh nghiệp không hợp lệ',
+        ResultObject: null,
+      });
     }
     const b = d.businesses.get(msdn);
     const body = {

@@ -52,13 +52,11 @@ export function adminErrorHandler(log: Logger) {
     const c = classify(err);
     if (c.status >= 500) log.error({ err }, 'dvcqg sandbox admin: request failed');
     const details = err instanceof HubError ? err.details : [];
-    return reply
-      .status(c.status)
-      .send({
-        error: c.status >= 500 ? 'LT_INTERNAL' : `LT_SANDBOX_${c.code}`,
-        message: c.vi,
-        message_en: c.status >= 500 ? 'internal error' : err.message,
-        details,
-      });
+    return reply.status(c.status).send({
+      error: c.status >= 500 ? 'LT_INTERNAL' : `LT_SANDBOX_${c.code}`,
+      message: c.vi,
+      message_en: c.status >= 500 ? 'internal error' : err.message,
+      details,
+    });
   };
 }

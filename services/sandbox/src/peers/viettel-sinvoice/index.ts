@@ -102,13 +102,11 @@ const viettelPeer: FastifyPluginAsync<SandboxPeerOptions> = async (app, opts) =>
       !Array.isArray(b.itemInfo) ||
       b.itemInfo.length === 0
     ) {
-      return reply
-        .status(400)
-        .send({
-          errorCode: 'INVOICE_DATA_INVALID',
-          description: 'Thiếu templateCode, invoiceSeries hoặc itemInfo',
-          result: null,
-        });
+      return reply.status(400).send({
+        errorCode: 'INVOICE_DATA_INVALID',
+        description: 'Thiếu templateCode, invoiceSeries hoặc itemInfo',
+        result: null,
+      });
     }
     const n = (counters.get(`${g.templateCode}|${g.invoiceSeries}`) ?? 0) + 1;
     counters.set(`${g.templateCode}|${g.invoiceSeries}`, n);
