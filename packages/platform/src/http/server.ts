@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -66,7 +66,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     // gateway's 1-item throughput in one run and within the noise in another, on a shared 2-core box: two JSON
     // lines per request are pure cost at thousands of requests/s. Refusals (4xx, 'request refused') and failures
     // (5xx) are still logged by the error handler, and every request is counted with its duration in /metrics.
-    disableRequestLogging: () => !opts.logger.isLevelEnabled('debug'),
+    logController: new LogController({ disableRequestLogging: () => !opts.logger.isLevelEnabled('debug') }),
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
   });
