@@ -2,7 +2,8 @@
  * Issue 17 §6: every HTTP service's OpenAPI document (GET /docs/json) is valid OpenAPI, checked by an independent
  * validator (@seriousme/openapi-schema-validator, which validates against the official OpenAPI JSON schemas) rather
  * than by the library that generated it. A new service adds one entry to `services` below: a name and how to start
- * it (buildApp harness) returning something that answers inject().
+ * it (buildApp harness) returning something that answers inject(). Operations, notifications, postal, inbound and the
+ * console run the same check from their own tests (tests/helpers/openapi.ts), where their harness already is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';

@@ -4,3 +4,4 @@ export * from './postgres.js';
 export * from './logger.js';
 export * from './dossiers.js';
 export * from './log-scan.js';
+export * from './openapi.js';

@@ -12,6 +12,7 @@ import { generateApiKey, hashApiKey } from '@lienthong/platform';
 import { createTestDatabase, eventually } from '../../../tests/helpers/index.js';
 import { startConsole, TestBrowser, type TestConsole } from './harness.js';
 import { hashSessionId } from '../src/lib/sessions.js';
+import { expectValidOpenApi } from '../../../tests/helpers/openapi.js';
 
 const keys = {
   viewer: generateApiKey(),
@@ -257,6 +258,10 @@ describe('console routes: sign-in, roles, CSRF, reasons, hostile input', () => {
     expect(timeline.body).toContain('Dịch vụ postal chưa sẵn sàng');
     expect(timeline.body).toContain('Dịch vụ notifications chưa sẵn sàng');
     expect((await b.get('/qua-han')).body).toContain('Hồ sơ sắp đến hạn');
+  });
+
+  it('serves an OpenAPI document an independent validator accepts', async () => {
+    await expectValidOpenApi(c.app);
   });
 
   it('keeps the action log append-only', async () => {

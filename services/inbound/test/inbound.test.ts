@@ -41,6 +41,7 @@ import {
   quietLogger,
   readTopic,
   testBrokers,
+  expectValidOpenApi,
 } from '../../../tests/helpers/index.js';
 
 const TOKEN = `portal-${randomBytes(16).toString('hex')}`;
@@ -463,5 +464,11 @@ describe('inbound: citizens’ questions from the portal, and the answers back',
       body: { HOIDAPID: added[0], NGUOITRALOI: 'X', NGAYTRALOI: '05/12/2026', NOIDUNGTRALOI: 'Y' },
     });
     expect(r).toMatchObject({ status: 403, body: { error: 'LT_AUTH_AGENCY_FORBIDDEN' } });
+  });
+});
+
+describe('inbound: OpenAPI', () => {
+  it('serves a document an independent OpenAPI validator accepts', async () => {
+    await expectValidOpenApi(svc.app);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { eventually, captureLogger } from '../../../tests/helpers/index.js';
 import { OPERATOR_KEY, PROVINCE_KEY, startHarness, type Harness } from './harness.js';
+import { expectValidOpenApi } from '../../../tests/helpers/openapi.js';
 
 const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
 const captured = captureLogger('notifications-test', 'debug');
@@ -383,5 +384,11 @@ describe('signed webhooks to provincial systems', () => {
     } finally {
       rx.close();
     }
+  });
+});
+
+describe('notifications: OpenAPI', () => {
+  it('serves a document an independent OpenAPI validator accepts', async () => {
+    await expectValidOpenApi(h.app);
   });
 });

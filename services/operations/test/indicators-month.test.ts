@@ -57,6 +57,7 @@ import { createReadModelHandler } from '../src/read-model/handler.js';
 import { rebuildReadModel } from '../src/read-model/rebuild.js';
 import { at, calendar, createHarness, feed, putProcedure, type Harness } from './harness.js';
 import { monthFixture, procedures } from './month-fixture.js';
+import { expectValidOpenApi } from '../../../tests/helpers/openapi.js';
 
 const expected: Record<string, { numerator: number; denominator: number; rate: number | null; score: number | null }> = {
   '1.4': { numerator: 140, denominator: 310, rate: 45.16, score: null },
@@ -272,4 +273,10 @@ describe('the hand-computed month', () => {
       }),
     ).rejects.toThrow(/fresh/);
   }, 180_000);
+});
+
+describe('operations: OpenAPI', () => {
+  it('serves a document an independent OpenAPI validator accepts', async () => {
+    await expectValidOpenApi(h.app);
+  });
 });

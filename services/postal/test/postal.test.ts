@@ -36,6 +36,7 @@ import {
   quietLogger,
   readTopic,
   testBrokers,
+  expectValidOpenApi,
 } from '../../../tests/helpers/index.js';
 
 const H22 = '000.00.01.H22';
@@ -427,5 +428,11 @@ describe('postal: refusals', () => {
   it('no personal data of the recipient in any log line', () => {
     const text = logs.text();
     for (const value of ['Lò Thị Mai', '0987654321', 'Đội Cấn']) expect(text).not.toContain(value);
+  });
+});
+
+describe('postal: OpenAPI', () => {
+  it('serves a document an independent OpenAPI validator accepts', async () => {
+    await expectValidOpenApi(svc.app);
   });
 });
