@@ -24,6 +24,8 @@ export interface PostalDeps {
   hcc?: HccClient;
   webhookPublicKey?: KeyObject;
   readiness?: Record<string, () => Promise<void>>;
+  /** POSTAL_CLAIM_LEASE_SECONDS (default 60). */
+  leaseSeconds?: number;
 }
 
 export interface PostalService {
@@ -51,6 +53,7 @@ export async function buildApp(deps: PostalDeps): Promise<PostalService> {
   });
   const handleDossierEvent = createDossierIntake({ pool: deps.pool, agencies: deps.agencies });
   const creator = createOrderCreator({
+    ...(deps.leaseSeconds ? { leaseSeconds: deps.leaseSeconds } : {}),
     pool: deps.pool,
     agencies: deps.agencies,
     mapper: deps.mapper,

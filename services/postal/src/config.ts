@@ -53,6 +53,13 @@ export const postalConfigSchema = {
       default: '30 2 * * *',
       description: 'node-cron schedule of the VNPost catalogue refresh',
     },
+    POSTAL_CLAIM_LEASE_SECONDS: {
+      type: 'integer',
+      minimum: 2,
+      maximum: 3600,
+      default: 60,
+      description: 'how long a claimed order is hidden from other workers (must outlast one VNPost call: > VNPOST_TIMEOUT_MS)',
+    },
     VNPOST_TIMEOUT_MS: {
       type: 'integer',
       minimum: 100,

@@ -25,6 +25,19 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
   name: 'postal',
   configSchema: postalConfigSchema,
   migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
+  checkConfig(config) {
+    // A lease shorter than a VNPost call would let a second worker take an order whose create is still in flight.
+    if (config.POSTAL_CLAIM_LEASE_SECONDS * 1000 <= config.VNPOST_TIMEOUT_MS + 1_000) {
+      throw new HubError(
+        'LT_CONFIG_INVALID',
+        'POSTAL_CLAIM_LEASE_SECONDS must outlast one VNPost call: more than VNPOST_TIMEOUT_MS + 1 s',
+        {
+          kind: 'internal',
+          messageVi: 'POSTAL_CLAIM_LEASE_SECONDS phải dài hơn thời gian chờ một lần gọi VNPost',
+        },
+      );
+    }
+  },
   async start({ config, logger, metrics, pool, clients, onClose }) {
     if (!pool || !clients)
       throw new HubError('LT_CONFIG_INVALID', 'postal: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
@@ -81,6 +94,7 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
     onClose({ name: 'producer', close: () => producer.disconnect() });
 
     const svc = await buildApp({
+      leaseSeconds: config.POSTAL_CLAIM_LEASE_SECONDS,
       logger,
       metrics,
       clients,
