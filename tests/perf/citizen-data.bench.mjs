@@ -7,12 +7,28 @@
 // builds). Figures only, never a verdict.
 import http from 'node:http';
 import pg from 'pg';
-import { createApiClientRegistry, createLogger, createMetricsRegistry, createPool, generateApiKey, hashApiKey, runMigrations } from '../../packages/platform/dist/index.js';
+import {
+  createApiClientRegistry,
+  createLogger,
+  createMetricsRegistry,
+  createPool,
+  generateApiKey,
+  hashApiKey,
+  runMigrations,
+} from '../../packages/platform/dist/index.js';
 import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '../../packages/events/dist/index.js';
 import { createCsdlDanCuClient, fullName } from '../../packages/csdl-dancu/dist/index.js';
 import { spawn } from 'node:child_process';
 import { freePort } from '../../infra/kafka/kafka.mjs';
-import { buildApp, createAgencyQuota, createAuditLog, createAuditOutbox, createSubjectHasher, loadLicences, createRegistryClients } from '../../services/citizen-data/dist/index.js';
+import {
+  buildApp,
+  createAgencyQuota,
+  createAuditLog,
+  createAuditOutbox,
+  createSubjectHasher,
+  loadLicences,
+  createRegistryClients,
+} from '../../services/citizen-data/dist/index.js';
 import { percentile } from './load.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +38,13 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const LATENCY_MS = Number(process.env.BENCH_PEER_LATENCY_MS ?? 50);
-const LGSP = { AccessKey: 'lienthong-lgsp', SecretKey: 'lienthong-lgsp-sandbox', AppName: 'bench', PartnerCode: '000.00.00.H22', PartnerCodeCus: '000.00.00.H22' };
+const LGSP = {
+  AccessKey: 'lienthong-lgsp',
+  SecretKey: 'lienthong-lgsp-sandbox',
+  AppName: 'bench',
+  PartnerCode: '000.00.00.H22',
+  PartnerCodeCus: '000.00.00.H22',
+};
 const MA_HO_SO = '000.00.01.H22-251205-0001';
 
 async function loop(fn, seconds) {
@@ -33,7 +55,10 @@ async function loop(fn, seconds) {
   const worker = async () => {
     while (Date.now() < end) {
       const t0 = process.hrtime.bigint();
-      const ok = await fn(i++).then((r) => r, () => false);
+      const ok = await fn(i++).then(
+        (r) => r,
+        () => false,
+      );
       if (ok) lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
       else failed++;
     }
@@ -45,10 +70,20 @@ async function loop(fn, seconds) {
 
 function post(agent, port, urlPath, headers, body) {
   return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve(false));
     req.end(body);
@@ -59,16 +94,28 @@ export async function run(log, env) {
   const logger = createLogger({ name: 'bench', level: 'error' });
   // The peer runs in its own process, as a remote national system would: it does not take the hub's event loop.
   const sandboxPort = await freePort();
-  const sandbox = spawn(process.execPath, [path.resolve(here, '../../services/sandbox/dist/main.js')], { env: { ...process.env, SANDBOX_PORT: String(sandboxPort), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const sandbox = spawn(process.execPath, [path.resolve(here, '../../services/sandbox/dist/main.js')], {
+    env: { ...process.env, SANDBOX_PORT: String(sandboxPort), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   for (let i = 0; ; i++) {
-    const up = await fetch(`${sandboxUrl}/health/ready`).then((r) => r.ok, () => false);
+    const up = await fetch(`${sandboxUrl}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (i > 300) throw new Error('the sandbox did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
-  await fetch(`${sandboxUrl}/csdl-dancu/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: LATENCY_MS }) });
-  const people = (await (await fetch(`${sandboxUrl}/csdl-dancu/_admin/citizens?limit=10000`)).json()).items.filter((p) => p.SoDinhDanh);
+  await fetch(`${sandboxUrl}/csdl-dancu/_admin/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs: LATENCY_MS }),
+  });
+  const people = (await (await fetch(`${sandboxUrl}/csdl-dancu/_admin/citizens?limit=10000`)).json()).items.filter(
+    (p) => p.SoDinhDanh,
+  );
 
   const dbName = `lt_bench_cd_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: env.databaseUrl });
@@ -77,7 +124,11 @@ export async function run(log, env) {
   const dbUrl = new URL(env.databaseUrl);
   dbUrl.pathname = `/${dbName}`;
   const pool = createPool({ connectionString: dbUrl.toString(), applicationName: 'bench-citizen-data', logger });
-  await runMigrations(pool, { service: 'citizen-data', dir: path.resolve(here, '../../services/citizen-data/migrations'), logger });
+  await runMigrations(pool, {
+    service: 'citizen-data',
+    dir: path.resolve(here, '../../services/citizen-data/migrations'),
+    logger,
+  });
   const ns = `bench-cd-${Date.now().toString(36)}.`;
   const kafka = createKafka({ brokers: env.brokers.split(','), clientId: 'bench-citizen-data', logger });
   const kadmin = kafka.admin();
@@ -87,7 +138,9 @@ export async function run(log, env) {
   await producer.connect();
 
   const key = generateApiKey();
-  const clients = createApiClientRegistry({ clients: [{ id: 'bench', name: 'bench', keyHash: hashApiKey(key), agencies: ['*.H22'] }] });
+  const clients = createApiClientRegistry({
+    clients: [{ id: 'bench', name: 'bench', keyHash: hashApiKey(key), agencies: ['*.H22'] }],
+  });
   const config = {
     CITIZEN_DATA_PEER_TIMEOUT_MS: 10_000,
     CITIZEN_DATA_MAX_REPLY_BYTES: 2 * 1024 * 1024,
@@ -125,13 +178,29 @@ export async function run(log, env) {
   const port = app.server.address().port;
 
   // The baseline: the same client, straight to the peer — no purpose, licence, quota, audit or HTTP hop.
-  const direct = createCsdlDanCuClient({ tokenUrl: config.CSDL_TOKEN_URL, serviceUrl: config.CSDL_SERVICE_URL, credentials: LGSP, timeoutMs: 10_000, maxReplyBytes: 2 * 1024 * 1024, breaker: { failureThreshold: 1000, openMs: 1000 } });
+  const direct = createCsdlDanCuClient({
+    tokenUrl: config.CSDL_TOKEN_URL,
+    serviceUrl: config.CSDL_SERVICE_URL,
+    credentials: LGSP,
+    timeoutMs: 10_000,
+    maxReplyBytes: 2 * 1024 * 1024,
+    breaker: { failureThreshold: 1000, openMs: 1000 },
+  });
   const caller = { MaDVC: '1.001612', MaCanBo: 'cb.bench' };
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const headers = { authorization: `Bearer ${key}` };
-  const bodies = people.map((p) => JSON.stringify({ SoDinhDanh: p.SoDinhDanh, HoVaTen: fullName(p), purpose: { MaHoSo: MA_HO_SO, MaTTHC: '1.001612', officerId: 'cb.bench' } }));
+  const bodies = people.map((p) =>
+    JSON.stringify({
+      SoDinhDanh: p.SoDinhDanh,
+      HoVaTen: fullName(p),
+      purpose: { MaHoSo: MA_HO_SO, MaTTHC: '1.001612', officerId: 'cb.bench' },
+    }),
+  );
   const modes = {
-    baseline: (i) => direct.lookup({ SoDinhDanh: people[i % people.length].SoDinhDanh, HoVaTen: fullName(people[i % people.length]) }, caller).then((c) => c !== null),
+    baseline: (i) =>
+      direct
+        .lookup({ SoDinhDanh: people[i % people.length].SoDinhDanh, HoVaTen: fullName(people[i % people.length]) }, caller)
+        .then((c) => c !== null),
     hub: (i) => post(agent, port, '/v1/citizens/lookup', headers, bodies[i % bodies.length]),
   };
   try {
@@ -147,10 +216,14 @@ export async function run(log, env) {
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     for (const mode of ['baseline', 'hub']) {
       const r = rounds[mode];
-      log(`  ${mode.padEnd(8)} ${med(r.map((x) => x.perSecond)).toFixed(0)} look-ups/s  p50 ${med(r.map((x) => x.p50)).toFixed(1)} ms  p99 ${med(r.map((x) => x.p99)).toFixed(1)} ms  failed ${r.reduce((s, x) => s + x.failed, 0)}`);
+      log(
+        `  ${mode.padEnd(8)} ${med(r.map((x) => x.perSecond)).toFixed(0)} look-ups/s  p50 ${med(r.map((x) => x.p50)).toFixed(1)} ms  p99 ${med(r.map((x) => x.p99)).toFixed(1)} ms  failed ${r.reduce((s, x) => s + x.failed, 0)}`,
+      );
     }
     const ratios = rounds.hub.map((h, i) => h.perSecond / rounds.baseline[i].perSecond);
-    log(`  hub / baseline throughput: ${(med(ratios) * 100).toFixed(0)} % (rounds ${ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')}); aim ≥ 80 %`);
+    log(
+      `  hub / baseline throughput: ${(med(ratios) * 100).toFixed(0)} % (rounds ${ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')}); aim ≥ 80 %`,
+    );
     const audited = Number((await pool.query('SELECT count(*) AS n FROM citizen_audit')).rows[0].n);
     const v = await createAuditLog({ pool, chainKey: 'bench-audit-chain-key-0123456789abcdef' }).verify();
     log(`  audit rows written ${audited}; chain verified: ${v.ok} (${v.checked} rows)`);

@@ -23,7 +23,11 @@ if (MODE === 'baseline') {
   const app = Fastify({ bodyLimit: 5 * 1024 * 1024 });
   app.post('/v1/dossiers', async (req, reply) => {
     const items = Array.isArray(req.body) ? req.body : [req.body];
-    await producer.send({ topic, acks: -1, messages: items.map((i) => ({ key: i.MaHoSo, value: JSON.stringify({ id: randomUUID(), data: i }) })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: items.map((i) => ({ key: i.MaHoSo, value: JSON.stringify({ id: randomUUID(), data: i }) })),
+    });
     return reply.status(202).send({ accepted: items.length });
   });
   await app.listen({ host: '127.0.0.1', port: Number(PORT) });
@@ -57,7 +61,9 @@ if (MODE === 'baseline') {
     metrics: platform.createMetricsRegistry('gateway', { defaults: false }),
     producer,
     idempotency: createIdempotencyStore(pool, { ttlHours: 24 }),
-    clients: platform.createApiClientRegistry({ clients: [{ id: 'bench', name: 'bench', keyHash: platform.hashApiKey(API_KEY), agencies: ['*'] }] }),
+    clients: platform.createApiClientRegistry({
+      clients: [{ id: 'bench', name: 'bench', keyHash: platform.hashApiKey(API_KEY), agencies: ['*'] }],
+    }),
     dossierTopic: topic,
     kafkaReady: async () => {},
     dbReady: async () => {},

@@ -50,7 +50,10 @@ export function dossier(n) {
 
 async function startServer(mode, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(here, 'gateway-server.mjs')], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(here, 'gateway-server.mjs')], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => d.toString().includes('READY') && resolve());
     child.once('exit', (c) => reject(new Error(`${mode} server exited ${c}`)));
@@ -69,9 +72,23 @@ export async function run(log, { brokers, databaseUrl }) {
   const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }, { topic: perfTopic, numPartitions: 6 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [
+      { topic, numPartitions: 6 },
+      { topic: perfTopic, numPartitions: 6 },
+    ],
+    waitForLeaders: true,
+  });
   const events = await import('../../packages/events/dist/index.js');
-  const recordSize = events.encodeEvent(events.createEvent({ source: 'urn:lienthong:gateway', type: 'vn.lienthong.dossier.upserted', subject: dossier(1).MaHoSo, dataschema: 'https://lienthong.gov.vn/schemas/dvcqg/dong-bo-ho-so-mc.item.v1.json', data: dossier(1) })).length;
+  const recordSize = events.encodeEvent(
+    events.createEvent({
+      source: 'urn:lienthong:gateway',
+      type: 'vn.lienthong.dossier.upserted',
+      subject: dossier(1).MaHoSo,
+      dataschema: 'https://lienthong.gov.vn/schemas/dvcqg/dong-bo-ho-so-mc.item.v1.json',
+      data: dossier(1),
+    }),
+  ).length;
   const apiKey = `lt_${randomBytes(32).toString('base64url')}`;
   const env = { KAFKA_BROKERS: brokers, NS: ns, DATABASE_URL: databaseUrl, API_KEY: apiKey };
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
@@ -92,20 +109,45 @@ export async function run(log, { brokers, databaseUrl }) {
     const order1 = round % 2 === 0 ? ['ceiling', ...hubs] : [...hubs].reverse().concat('ceiling');
     for (const mode of order1) {
       log(`  round ${round + 1}/${ROUNDS}: ${mode}, 1-item requests, ${CONCURRENCY} in flight, ${SECONDS} s…`);
-      const r = await closedLoop({ port: servers[mode].port, path: '/v1/dossiers', headers, makeBody: bodies[1], concurrency: CONCURRENCY, seconds: SECONDS });
+      const r = await closedLoop({
+        port: servers[mode].port,
+        path: '/v1/dossiers',
+        headers,
+        makeBody: bodies[1],
+        concurrency: CONCURRENCY,
+        seconds: SECONDS,
+      });
       (rounds[`${mode}/1`] ??= []).push({ ...r, eventsPerSecond: r.requestsPerSecond });
     }
-    const order100 = !SIZES.includes(100) ? [] : round % 2 === 0 ? ['kafka-perf', ...hubs] : [...hubs].reverse().concat('kafka-perf');
+    const order100 = !SIZES.includes(100)
+      ? []
+      : round % 2 === 0
+        ? ['kafka-perf', ...hubs]
+        : [...hubs].reverse().concat('kafka-perf');
     for (const mode of order100) {
       if (mode === 'kafka-perf') {
-        log(`  round ${round + 1}/${ROUNDS}: Kafka ProducerPerformance, ${recordSize}-byte records, acks=all, idempotent, linger 5 ms…`);
-        const r = await kafkaProducerPerf({ brokers, topic: perfTopic, recordSize, records: Number(process.env.BENCH_KAFKA_RECORDS ?? 150_000) });
+        log(
+          `  round ${round + 1}/${ROUNDS}: Kafka ProducerPerformance, ${recordSize}-byte records, acks=all, idempotent, linger 5 ms…`,
+        );
+        const r = await kafkaProducerPerf({
+          brokers,
+          topic: perfTopic,
+          recordSize,
+          records: Number(process.env.BENCH_KAFKA_RECORDS ?? 150_000),
+        });
         log(`    ${r.line}`);
         kafkaPerf.push(r);
         continue;
       }
       log(`  round ${round + 1}/${ROUNDS}: ${mode}, 100-item requests, ${CONCURRENCY} in flight, ${SECONDS} s…`);
-      const r = await closedLoop({ port: servers[mode].port, path: '/v1/dossiers', headers, makeBody: bodies[100], concurrency: CONCURRENCY, seconds: SECONDS });
+      const r = await closedLoop({
+        port: servers[mode].port,
+        path: '/v1/dossiers',
+        headers,
+        makeBody: bodies[100],
+        concurrency: CONCURRENCY,
+        seconds: SECONDS,
+      });
       (rounds[`${mode}/100`] ??= []).push({ ...r, eventsPerSecond: r.requestsPerSecond * 100 });
     }
   }
@@ -122,19 +164,33 @@ export async function run(log, { brokers, databaseUrl }) {
   for (const h of hubs) {
     const halfRate = results[`${h}/1`].eventsPerSecond / 2;
     log(`  ${h}, 1-item requests at half its median peak rate (${halfRate.toFixed(0)} req/s), ${SECONDS} s…`);
-    results[`${h}/1@half`] = await openLoop({ port: servers[h].port, path: '/v1/dossiers', headers, makeBody: bodies[1], rate: halfRate, seconds: SECONDS });
+    results[`${h}/1@half`] = await openLoop({
+      port: servers[h].port,
+      path: '/v1/dossiers',
+      headers,
+      makeBody: bodies[1],
+      rate: halfRate,
+      seconds: SECONDS,
+    });
   }
   for (const s of Object.values(servers)) await s.stop();
   await admin.deleteTopics({ topics: [topic, perfTopic] }).catch(() => {});
   await admin.disconnect();
 
   log('');
-  log(`gateway ingest (POST /v1/dossiers → Kafka ack), medians of ${ROUNDS} alternating rounds of ${SECONDS} s, ${CONCURRENCY} in flight`);
-  log('  figure                    | ceiling/s (rounds)          | hub events/s (rounds)        | ratio (per round)   | hub p50/p99 ms | failed');
+  log(
+    `gateway ingest (POST /v1/dossiers → Kafka ack), medians of ${ROUNDS} alternating rounds of ${SECONDS} s, ${CONCURRENCY} in flight`,
+  );
+  log(
+    '  figure                    | ceiling/s (rounds)          | hub events/s (rounds)        | ratio (per round)   | hub p50/p99 ms | failed',
+  );
   const c1 = rounds['ceiling/1'].map((r) => r.eventsPerSecond);
   const c100 = results.kafkaPerf;
   for (const h of hubs) {
-    for (const [size, ceil] of [[1, c1], [100, c100]].filter(([size]) => SIZES.includes(size))) {
+    for (const [size, ceil] of [
+      [1, c1],
+      [100, c100],
+    ].filter(([size]) => SIZES.includes(size))) {
       const list = rounds[`${h}/${size}`].map((r) => r.eventsPerSecond);
       const ratios = list.map((x, i) => x / ceil[i]);
       const r = results[`${h}/${size}`];
@@ -143,11 +199,17 @@ export async function run(log, { brokers, databaseUrl }) {
       );
     }
   }
-  log(`  1-item ceiling: bare fastify + the same schema check, no Kafka: p50/p99 ${f(results['ceiling/1'].p50, 1)}/${f(results['ceiling/1'].p99, 1)} ms (goal: hub ≥ 0.50 of it)`);
-  log(`  100-item ceiling: Kafka ProducerPerformance, ${recordSize}-byte records, acks=all, idempotent, linger 5 ms, 6 partitions (goal: hub ≥ 0.70 of it)`);
+  log(
+    `  1-item ceiling: bare fastify + the same schema check, no Kafka: p50/p99 ${f(results['ceiling/1'].p50, 1)}/${f(results['ceiling/1'].p99, 1)} ms (goal: hub ≥ 0.50 of it)`,
+  );
+  log(
+    `  100-item ceiling: Kafka ProducerPerformance, ${recordSize}-byte records, acks=all, idempotent, linger 5 ms, 6 partitions (goal: hub ≥ 0.70 of it)`,
+  );
   for (const h of hubs) {
     const half = results[`${h}/1@half`];
-    log(`  ${h} at half peak: ${f(half.achievedRate)} req/s sent, ${half.ok} ok, ${half.failed} failed, p50 ${f(half.p50, 1)} ms, p99 ${f(half.p99, 1)} ms (goal p99 < 50 ms)`);
+    log(
+      `  ${h} at half peak: ${f(half.achievedRate)} req/s sent, ${half.ok} ok, ${half.failed} failed, p50 ${f(half.p50, 1)} ms, p99 ${f(half.p99, 1)} ms (goal p99 < 50 ms)`,
+    );
   }
   return results;
 }

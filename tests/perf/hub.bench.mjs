@@ -31,10 +31,20 @@ const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 function post(agent, port, headers, body) {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const req = http.request({ host: '127.0.0.1', port, path: '/v1/dossiers', method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, t0, t1: Date.now() }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/dossiers',
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, t0, t1: Date.now() }));
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve({ status: 0, t0, t1: Date.now() }));
     req.end(body);
@@ -84,8 +94,26 @@ export async function run(log, { brokers, databaseUrl }) {
   dbUrl.pathname = `/${dbName}`;
   const key = `lt_${randomBytes(32).toString('base64url')}`;
   const clientsFile = path.join(tmpdir(), `lt-bench-clients-${tag}.json`);
-  writeFileSync(clientsFile, JSON.stringify({ clients: [{ id: 'bench', name: 'bench', keyHash: `sha256:${createHash('sha256').update(key).digest('hex')}`, agencies: ['*'], roles: ['submitter', 'operator'] }] }));
-  const ports = { SANDBOX_PORT: await freePort(), GATEWAY_PORT: await freePort(), NATIONAL_SYNC_PORT: await freePort(), PAYMENTS_PORT: await freePort() };
+  writeFileSync(
+    clientsFile,
+    JSON.stringify({
+      clients: [
+        {
+          id: 'bench',
+          name: 'bench',
+          keyHash: `sha256:${createHash('sha256').update(key).digest('hex')}`,
+          agencies: ['*'],
+          roles: ['submitter', 'operator'],
+        },
+      ],
+    }),
+  );
+  const ports = {
+    SANDBOX_PORT: await freePort(),
+    GATEWAY_PORT: await freePort(),
+    NATIONAL_SYNC_PORT: await freePort(),
+    PAYMENTS_PORT: await freePort(),
+  };
   let output = '';
   const hub = spawn(process.execPath, ['infra/scripts/start.mjs'], {
     cwd: root,
@@ -147,7 +175,10 @@ export async function run(log, { brokers, databaseUrl }) {
     const doneAt = await waitAtPortal(sandboxUrl, undefined, N, 600_000);
     const got = await receipts(sandboxUrl, '000.00.01.');
     const answer = [...accepted.values()].map((r) => r.t1 - r.t0).sort((a, b) => a - b);
-    const toPortal = [...got].map(([m, at]) => at - accepted.get(m).t1).filter(Number.isFinite).sort((a, b) => a - b);
+    const toPortal = [...got]
+      .map(([m, at]) => at - accepted.get(m).t1)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     results.wholeHub = {
       dossiers: N,
       seconds: (doneAt - t0) / 1000,
@@ -171,14 +202,29 @@ export async function run(log, { brokers, databaseUrl }) {
       if (due - Date.now() > 1) await sleep(due - Date.now());
       const item = dossier(i);
       item.MaHoSo = `000.00.02.H22-251120-${String(i + 1).padStart(7, '0')}`;
-      pending.push(post(agent, ports.GATEWAY_PORT, headers, JSON.stringify(item)).then((r) => (r.status === 202 ? steady.set(item.MaHoSo, r.t1) : failed++)));
+      pending.push(
+        post(agent, ports.GATEWAY_PORT, headers, JSON.stringify(item)).then((r) =>
+          r.status === 202 ? steady.set(item.MaHoSo, r.t1) : failed++,
+        ),
+      );
     }
     await Promise.all(pending);
     const offered = total / ((Date.now() - s0) / 1000);
     await waitAtPortal(sandboxUrl, '000.00.02.', steady.size, 300_000);
     const got2 = await receipts(sandboxUrl, '000.00.02.');
-    const lat = [...got2].map(([m, at]) => at - steady.get(m)).filter(Number.isFinite).sort((a, b) => a - b);
-    results.steady = { rate: RATE, offered, accepted: steady.size, failed, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), maxMs: lat.at(-1) };
+    const lat = [...got2]
+      .map(([m, at]) => at - steady.get(m))
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    results.steady = {
+      rate: RATE,
+      offered,
+      accepted: steady.size,
+      failed,
+      p50Ms: percentile(lat, 50),
+      p99Ms: percentile(lat, 99),
+      maxMs: lat.at(-1),
+    };
   } finally {
     agent.destroy();
     await stop();
@@ -195,7 +241,11 @@ export async function run(log, { brokers, databaseUrl }) {
   const s = results.steady;
   log('');
   log(`hub on one box (npm start: sandbox, gateway, national-sync, payments, broker; logs ${results.logLevel})`);
-  log(`  whole hub: ${f(w.dossiersPerSecond)} dossiers/s to the portal (${w.dossiers} in ${f(w.seconds, 1)} s; posts ${f(w.postsPerSecond)}/s), 202 p50/p99 ${f(w.p50AcceptMs)}/${f(w.p99AcceptMs)} ms, 202 → portal p50/p99 ${f(w.p50ToPortalMs)}/${f(w.p99ToPortalMs)} ms (goal ≥ 2,000/s, p99 < 500 ms)`);
-  log(`  steady ${s.rate}/s (offered ${f(s.offered)}/s, ${s.accepted} accepted, ${s.failed} failed): 202 → sandbox receipt p50 ${f(s.p50Ms)} ms, p99 ${f(s.p99Ms)} ms, max ${f(s.maxMs)} ms (goal p99 < 500 ms)`);
+  log(
+    `  whole hub: ${f(w.dossiersPerSecond)} dossiers/s to the portal (${w.dossiers} in ${f(w.seconds, 1)} s; posts ${f(w.postsPerSecond)}/s), 202 p50/p99 ${f(w.p50AcceptMs)}/${f(w.p99AcceptMs)} ms, 202 → portal p50/p99 ${f(w.p50ToPortalMs)}/${f(w.p99ToPortalMs)} ms (goal ≥ 2,000/s, p99 < 500 ms)`,
+  );
+  log(
+    `  steady ${s.rate}/s (offered ${f(s.offered)}/s, ${s.accepted} accepted, ${s.failed} failed): 202 → sandbox receipt p50 ${f(s.p50Ms)} ms, p99 ${f(s.p99Ms)} ms, max ${f(s.maxMs)} ms (goal p99 < 500 ms)`,
+  );
   return results;
 }

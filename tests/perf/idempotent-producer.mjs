@@ -52,7 +52,11 @@ export function createIdempotentProducer({ kafka, encodeEvent, lingerMs = 2, max
     publish: (topic, events) =>
       enqueue(
         topic,
-        events.map((e) => ({ key: e.subject, value: encodeEvent(e), headers: { 'content-type': CONTENT_TYPE, 'ce-type': e.type, 'ce-id': e.id } })),
+        events.map((e) => ({
+          key: e.subject,
+          value: encodeEvent(e),
+          headers: { 'content-type': CONTENT_TYPE, 'ce-type': e.type, 'ce-id': e.id },
+        })),
       ),
     publishRecords: (topic, records) => enqueue(topic, records),
     healthy: () => true,

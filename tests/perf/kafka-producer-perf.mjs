@@ -32,7 +32,8 @@ export function ensureToolsJar() {
     ],
     { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 },
   );
-  if (r.status !== 0 || !existsSync(toolsJar)) throw new Error(`Maven could not fetch kafka-tools ${KAFKA_VERSION} (exit ${r.status ?? r.error?.message})`);
+  if (r.status !== 0 || !existsSync(toolsJar))
+    throw new Error(`Maven could not fetch kafka-tools ${KAFKA_VERSION} (exit ${r.status ?? r.error?.message})`);
 }
 
 /**
@@ -48,11 +49,19 @@ export function kafkaProducerPerf({ brokers, topic, recordSize, records, lingerM
     `${path.join(kafkaDir, 'lib', '*')}${sep}${path.join(toolsDir, '*')}`,
     `-Dlog4j2.configurationFile=${path.join(kafkaDir, 'log4j2.properties')}`,
     'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', topic,
-    '--num-records', String(records),
-    '--record-size', String(recordSize),
-    '--throughput', '-1',
-    '--producer-props', `bootstrap.servers=${brokers}`, 'acks=all', 'enable.idempotence=true', `linger.ms=${lingerMs}`,
+    '--topic',
+    topic,
+    '--num-records',
+    String(records),
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${brokers}`,
+    'acks=all',
+    'enable.idempotence=true',
+    `linger.ms=${lingerMs}`,
   ];
   return new Promise((resolve, reject) => {
     const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -64,10 +73,18 @@ export function kafkaProducerPerf({ brokers, topic, recordSize, records, lingerM
     child.once('error', reject);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      const line = out.split('\n').reverse().find((l) => / records sent, .* records\/sec/.test(l));
+      const line = out
+        .split('\n')
+        .reverse()
+        .find((l) => / records sent, .* records\/sec/.test(l));
       if (code !== 0 || !line) return reject(new Error(`ProducerPerformance exited ${code}: ${(out + err).slice(-1500)}`));
       const num = (re) => Number(re.exec(line)?.[1]);
-      resolve({ recordsPerSecond: num(/([\d.]+) records\/sec/), avgMs: num(/([\d.]+) ms avg latency/), p99Ms: num(/([\d.]+) ms 99th/), line: line.trim() });
+      resolve({
+        recordsPerSecond: num(/([\d.]+) records\/sec/),
+        avgMs: num(/([\d.]+) ms avg latency/),
+        p99Ms: num(/([\d.]+) ms 99th/),
+        line: line.trim(),
+      });
     });
   });
 }

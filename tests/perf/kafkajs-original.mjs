@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const PATCHED_LINES = /      \} else if \(scheduleAt <= 0\) \{\n        \/\/ lienthong: no schedule without pending requests \(kafkajs #1751, #1704\)\n        return\n/;
+const PATCHED_LINES =
+  /      \} else if \(scheduleAt <= 0\) \{\n        \/\/ lienthong: no schedule without pending requests \(kafkajs #1751, #1704\)\n        return\n/;
 
 /** Prepares the unpatched copy; returns the NODE_OPTIONS fragment that makes a process use it. */
 export function originalKafkajsNodeOptions() {

@@ -10,10 +10,20 @@ export function percentile(sorted, p) {
 function once(agent, { port, path, headers, body }) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve({ status: 0, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
     req.end(body);
@@ -57,10 +67,19 @@ export async function openLoop({ port, path, headers, makeBody, rate, seconds })
     const due = start + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    pending.push(once(agent, { port, path, headers, body: makeBody(i) }).then((r) => (r.status === 202 ? lat.push(r.ms) : failed++)));
+    pending.push(
+      once(agent, { port, path, headers, body: makeBody(i) }).then((r) => (r.status === 202 ? lat.push(r.ms) : failed++)),
+    );
   }
   await Promise.all(pending);
   agent.destroy();
   lat.sort((a, b) => a - b);
-  return { sent: total, ok: lat.length, failed, achievedRate: total / ((Date.now() - start) / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  return {
+    sent: total,
+    ok: lat.length,
+    failed,
+    achievedRate: total / ((Date.now() - start) / 1000),
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+  };
 }

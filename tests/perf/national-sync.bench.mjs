@@ -63,7 +63,8 @@ async function sandboxList(url) {
 /** Runs the bench; `log` receives progress lines; resolves to the figures. */
 export async function run(log = console.log) {
   const baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) throw new Error('national-sync bench: DATABASE_URL must point at a Postgres server (a throwaway database is created there)');
+  if (!baseUrl)
+    throw new Error('national-sync bench: DATABASE_URL must point at a Postgres server (a throwaway database is created there)');
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
   const throughputN = Number(process.env.NS_BENCH_THROUGHPUT_DOSSIERS ?? 3000);
   const rate = Number(process.env.NS_BENCH_RATE ?? 500);
@@ -87,9 +88,18 @@ export async function run(log = console.log) {
   await kadmin.disconnect();
 
   const sandbox = Fastify({ bodyLimit: 20 * 1024 * 1024 });
-  await sandbox.register(dvcqgPeer, { prefix: '/dvcqg', logger, config: { SANDBOX_DVCQG_CALL_LOG_SIZE: 100 }, publicUrl: 'http://127.0.0.1' });
+  await sandbox.register(dvcqgPeer, {
+    prefix: '/dvcqg',
+    logger,
+    config: { SANDBOX_DVCQG_CALL_LOG_SIZE: 100 },
+    publicUrl: 'http://127.0.0.1',
+  });
   const sandboxUrl = `${await sandbox.listen({ port: 0, host: '127.0.0.1' })}/dvcqg`;
-  await fetch(`${sandboxUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 20 }) });
+  await fetch(`${sandboxUrl}/_admin/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs: 20 }),
+  });
 
   const config = loadSyncConfig({
     DATABASE_URL: dbUrl.toString(),
@@ -101,16 +111,38 @@ export async function run(log = console.log) {
     DVCQG_USERNAME: USER,
     DVCQG_PASSWORD: PASSWORD,
     DVCQG_MADONVI: '000.00.00.H22',
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('NATIONAL_SYNC_') && k !== 'NATIONAL_SYNC_PORT')),
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => k.startsWith('NATIONAL_SYNC_') && k !== 'NATIONAL_SYNC_PORT'),
+    ),
   });
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'ns-bench', logger, max: config.NATIONAL_SYNC_WORKERS + 12 });
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    applicationName: 'ns-bench',
+    logger,
+    max: config.NATIONAL_SYNC_WORKERS + 12,
+  });
   const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: `ns-bench-${tag}` });
   await producer.connect();
   const gateway = createEventProducer({ kafka, logger, transactionalIdPrefix: `gw-bench-${tag}` });
   await gateway.connect();
-  const portal = createDvcqgClient({ baseUrl: sandboxUrl, username: USER, password: PASSWORD, madonvi: '000.00.00.H22', timeoutMs: config.DVCQG_TIMEOUT_MS, logger });
+  const portal = createDvcqgClient({
+    baseUrl: sandboxUrl,
+    username: USER,
+    password: PASSWORD,
+    madonvi: '000.00.00.H22',
+    timeoutMs: config.DVCQG_TIMEOUT_MS,
+    logger,
+  });
   await runMigrations(pool, { service: 'national-sync', dir: migrationsDir, logger });
-  const app = await buildApp({ config, logger, pool, kafka, producer, portal, clients: createApiClientRegistry({ clients: [] }) });
+  const app = await buildApp({
+    config,
+    logger,
+    pool,
+    kafka,
+    producer,
+    portal,
+    clients: createApiClientRegistry({ clients: [] }),
+  });
   await app.ready();
   const topic = topicNames(ns).dossierEvents;
   const results = {
@@ -135,7 +167,9 @@ export async function run(log = console.log) {
 
     // 1. Throughput: a backlog of new dossiers, drained to the portal.
     log(`national-sync bench: throughput, ${throughputN} dossiers, 20 ms portal latency`);
-    const items = Array.from({ length: throughputN }, (_, i) => dossier(`000.00.01.H22-250702-${String(i + 1).padStart(6, '0')}`));
+    const items = Array.from({ length: throughputN }, (_, i) =>
+      dossier(`000.00.01.H22-250702-${String(i + 1).padStart(6, '0')}`),
+    );
     const t0 = Date.now();
     for (let i = 0; i < items.length; i += 500) await gateway.publish(topic, items.slice(i, i + 500).map(upserted));
     for (;;) {
@@ -145,15 +179,22 @@ export async function run(log = console.log) {
       await sleep(50);
     }
     const elapsed = (Date.now() - t0) / 1000;
-    results.throughput = { dossiers: throughputN, seconds: Number(elapsed.toFixed(2)), dossiersPerSecond: Math.round(throughputN / elapsed) };
+    results.throughput = {
+      dossiers: throughputN,
+      seconds: Number(elapsed.toFixed(2)),
+      dossiersPerSecond: Math.round(throughputN / elapsed),
+    };
     log(`  ${results.throughput.dossiersPerSecond} dossiers/s (${elapsed.toFixed(1)} s)`);
 
     // 1b. Issue 16's ceiling, right after: the sandbox's own request rate with the portal client alone
     // (@lienthong/dvcqg over HTTP, logged in once) sending the same DongBoHoSoMC batches (batch size and
     // parallel pushers as national-sync's config), no Kafka, no ledger.
-    const ceilingItems = Array.from({ length: throughputN }, (_, i) => dossier(`000.00.09.H22-250702-${String(i + 1).padStart(6, '0')}`));
+    const ceilingItems = Array.from({ length: throughputN }, (_, i) =>
+      dossier(`000.00.09.H22-250702-${String(i + 1).padStart(6, '0')}`),
+    );
     const batches = [];
-    for (let i = 0; i < ceilingItems.length; i += config.NATIONAL_SYNC_BATCH_SIZE) batches.push(ceilingItems.slice(i, i + config.NATIONAL_SYNC_BATCH_SIZE));
+    for (let i = 0; i < ceilingItems.length; i += config.NATIONAL_SYNC_BATCH_SIZE)
+      batches.push(ceilingItems.slice(i, i + config.NATIONAL_SYNC_BATCH_SIZE));
     const c0 = Date.now();
     let nextBatch = 0;
     await Promise.all(
@@ -162,9 +203,15 @@ export async function run(log = console.log) {
       }),
     );
     const cElapsed = (Date.now() - c0) / 1000;
-    results.drainCeiling = { dossiersPerSecond: Math.round(throughputN / cElapsed), batchSize: config.NATIONAL_SYNC_BATCH_SIZE, parallel: config.NATIONAL_SYNC_WORKERS };
+    results.drainCeiling = {
+      dossiersPerSecond: Math.round(throughputN / cElapsed),
+      batchSize: config.NATIONAL_SYNC_BATCH_SIZE,
+      parallel: config.NATIONAL_SYNC_WORKERS,
+    };
     results.drainRatio = Number((results.throughput.dossiersPerSecond / results.drainCeiling.dossiersPerSecond).toFixed(2));
-    log(`  ceiling (portal client alone, ${config.NATIONAL_SYNC_WORKERS} × batches of ${config.NATIONAL_SYNC_BATCH_SIZE}): ${results.drainCeiling.dossiersPerSecond} dossiers/s → national-sync drain = ${results.drainRatio} of it (goal ≥ 2,000/s and ≥ 0.60)`);
+    log(
+      `  ceiling (portal client alone, ${config.NATIONAL_SYNC_WORKERS} × batches of ${config.NATIONAL_SYNC_BATCH_SIZE}): ${results.drainCeiling.dossiersPerSecond} dossiers/s → national-sync drain = ${results.drainRatio} of it (goal ≥ 2,000/s and ≥ 0.60)`,
+    );
 
     // 2. Latency at a steady rate: new dossiers, one event each, in 100 ms ticks.
     log(`national-sync bench: latency at ${rate} events/s for ${seconds} s`);
@@ -193,7 +240,10 @@ export async function run(log = console.log) {
       received = (await sandboxList(sandboxUrl)).filter((d) => d.maHoSo.startsWith('000.00.02.'));
       if (received.length >= n) break;
     }
-    const lat = received.map((d) => Date.parse(d.updatedAt) - published.get(d.maHoSo)).filter(Number.isFinite).sort((a, b) => a - b);
+    const lat = received
+      .map((d) => Date.parse(d.updatedAt) - published.get(d.maHoSo))
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     results.latency = {
       events: n,
       offeredRate: Math.round(n / offeredSeconds),
@@ -202,7 +252,9 @@ export async function run(log = console.log) {
       p99Ms: percentile(lat, 99),
       maxMs: lat.at(-1),
     };
-    log(`  p50 ${results.latency.p50Ms} ms, p99 ${results.latency.p99Ms} ms, max ${results.latency.maxMs} ms (${received.length}/${n} received, offered ${results.latency.offeredRate}/s)`);
+    log(
+      `  p50 ${results.latency.p50Ms} ms, p99 ${results.latency.p99Ms} ms, max ${results.latency.maxMs} ms (${received.length}/${n} received, offered ${results.latency.offeredRate}/s)`,
+    );
     return results;
   } finally {
     clearInterval(trace);

@@ -340,7 +340,10 @@ export async function run(log, { brokers, databaseUrl }) {
     // VNPAY signature (the package's verifyVnpayCallback), no database, no Kafka (a duplicate is not known as
     // one, so it answers 00 like a first delivery).
     const ceiling = Fastify();
-    ceiling.get('/v1/ipn/vnpay', async (req) => ({ RspCode: verifyVnpayCallback(VNPAY, req.query).ok ? '00' : '97', Message: 'ok' }));
+    ceiling.get('/v1/ipn/vnpay', async (req) => ({
+      RspCode: verifyVnpayCallback(VNPAY, req.query).ok ? '00' : '97',
+      Message: 'ok',
+    }));
     const ceilingPort = await freePort();
     await ceiling.listen({ host: '127.0.0.1', port: ceilingPort });
     try {
@@ -415,7 +418,9 @@ export async function run(log, { brokers, databaseUrl }) {
   const c = results['ceiling-vnpay/all'];
   for (const ch of ['ipn-vnpay', 'ipn-vnptpay', 'webhook-payos']) {
     const r = results[`${ch}/all`];
-    log(`  ${ch}: ${f(r.perSecond)}/s = ${f(r.perSecond / c.perSecond, 2)} of the ceiling (bare fastify + VNPAY signature check, no database: ${f(c.perSecond)}/s, p99 ${f(c.p99, 1)} ms); p99 ${f(r.p99, 1)} ms (goal ≥ 3,000/s, p99 < 30 ms)`);
+    log(
+      `  ${ch}: ${f(r.perSecond)}/s = ${f(r.perSecond / c.perSecond, 2)} of the ceiling (bare fastify + VNPAY signature check, no database: ${f(c.perSecond)}/s, p99 ${f(c.p99, 1)} ms); p99 ${f(r.p99, 1)} ms (goal ≥ 3,000/s, p99 < 30 ms)`,
+    );
   }
   return results;
 }

@@ -20,7 +20,10 @@ if (process.env.BENCH_KAFKAJS === 'original' && !process.env.LT_BENCH_KAFKAJS_DI
   const { originalKafkajsNodeOptions } = await import('./kafkajs-original.mjs');
   const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} ${originalKafkajsNodeOptions()}`.trim();
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...only], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: nodeOptions } });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...only], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_OPTIONS: nodeOptions },
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -30,9 +33,16 @@ const env = { brokers: kafka.brokers, databaseUrl: pg.url };
 process.env.KAFKA_BROKERS = kafka.brokers;
 process.env.DATABASE_URL = pg.url;
 
-log(`bench on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), node ${process.version}; figures vary with machine load`);
-if (process.env.LT_BENCH_KAFKAJS_DIR) log(`kafkajs: the ORIGINAL request queue (unpatched copy in ${process.env.LT_BENCH_KAFKAJS_DIR}), for a before/after of infra/patches/kafkajs-request-queue.mjs`);
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.mjs')).sort();
+log(
+  `bench on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), node ${process.version}; figures vary with machine load`,
+);
+if (process.env.LT_BENCH_KAFKAJS_DIR)
+  log(
+    `kafkajs: the ORIGINAL request queue (unpatched copy in ${process.env.LT_BENCH_KAFKAJS_DIR}), for a before/after of infra/patches/kafkajs-request-queue.mjs`,
+  );
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .sort();
 let failed = 0;
 for (const file of files) {
   const name = file.replace('.bench.mjs', '');

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubError } from '@lienthong/platform';
 import { createConsumerRunner, createEvent, createEventProducer, createKafka, ensureTopics, type CloudEvent } from './index.js';
-import { createTestNamespace, deleteTestNamespace, eventually, quietLogger, randomSuffix, testBrokers } from '../../../tests/helpers/index.js';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  quietLogger,
+  randomSuffix,
+  testBrokers,
+} from '../../../tests/helpers/index.js';
 
 /** keyConcurrency (issue 16): records of one partition with distinct keys handled at once, order per key kept. */
 const logger = quietLogger();
@@ -19,7 +26,9 @@ beforeAll(async () => {
   const admin = kafka().admin();
   await admin.connect();
   // One partition: every record in one batch stream, so concurrency can only come from keyConcurrency.
-  await ensureTopics(admin, [{ name: topic, partitions: 1, retentionMs: 3_600_000, cleanupPolicy: 'delete', description: 'test' }]);
+  await ensureTopics(admin, [
+    { name: topic, partitions: 1, retentionMs: 3_600_000, cleanupPolicy: 'delete', description: 'test' },
+  ]);
   await admin.disconnect();
   await producer.connect();
 });

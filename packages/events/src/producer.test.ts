@@ -18,7 +18,13 @@ describe('event producer (real Kafka)', () => {
     await producer.connect();
     const topic = topicNames(ns).dossierEvents;
     const events = Array.from({ length: 30 }, (_, i) =>
-      createEvent({ source: 'urn:lienthong:test', type: 'vn.lienthong.dossier.upserted', subject: `S-${i % 7}`, dataschema: 'x', data: { i } }),
+      createEvent({
+        source: 'urn:lienthong:test',
+        type: 'vn.lienthong.dossier.upserted',
+        subject: `S-${i % 7}`,
+        dataschema: 'x',
+        data: { i },
+      }),
     );
     await Promise.all(events.map((e) => producer.publish(topic, [e])));
     await producer.disconnect();
@@ -43,7 +49,9 @@ describe('event producer (real Kafka)', () => {
     const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'producer-test' });
     await producer.disconnect();
     await expect(
-      producer.publish(topicNames(ns).dossierEvents, [createEvent({ source: 'urn:lienthong:test', type: 'vn.lienthong.x.y', subject: 's', dataschema: 'x', data: 1 })]),
+      producer.publish(topicNames(ns).dossierEvents, [
+        createEvent({ source: 'urn:lienthong:test', type: 'vn.lienthong.x.y', subject: 's', dataschema: 'x', data: 1 }),
+      ]),
     ).rejects.toMatchObject({ code: 'LT_KAFKA_CLOSED', retriable: true });
   });
 });

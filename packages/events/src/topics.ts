@@ -18,13 +18,56 @@ const DAY = 24 * 60 * 60 * 1000;
  * dead letters keep 90 days because an operator must have time to look at them.
  */
 export const topicCatalogue = {
-  dossierEvents: { name: 'dossier.events.v1', partitions: 6, retentionMs: 30 * DAY, cleanupPolicy: 'delete', description: 'dossier snapshots and progress steps accepted by the gateway' },
-  paymentEvents: { name: 'payment.events.v1', partitions: 3, retentionMs: 30 * DAY, cleanupPolicy: 'delete', description: 'payment settlements and expiries' },
-  syncOutcomes: { name: 'sync.outcomes.v1', partitions: 3, retentionMs: 14 * DAY, cleanupPolicy: 'delete', description: 'outcome of every push to the national portal' },
-  citizenAudit: { name: 'citizen.audit.v1', partitions: 3, retentionMs: 365 * DAY, cleanupPolicy: 'delete', description: 'audit trail of population and business-registry look-ups' },
-  dossierDeadline: { name: 'dossier.deadline.v1', partitions: 3, retentionMs: 90 * DAY, cleanupPolicy: 'delete', description: 'due-soon, overdue and apology-letter events raised by operations' },
-  postalEvents: { name: 'postal.events.v1', partitions: 3, retentionMs: 90 * DAY, cleanupPolicy: 'delete', description: 'results returned by post: order created, picked up, delivered, failed, returned (services/postal)' },
-  nationalInbound: { name: 'national.inbound.v1', partitions: 3, retentionMs: 30 * DAY, cleanupPolicy: 'delete', description: 'what the national portal sends to the province (promotion dossiers, amendments, tax notices), attachments by reference (services/inbound)' },
+  dossierEvents: {
+    name: 'dossier.events.v1',
+    partitions: 6,
+    retentionMs: 30 * DAY,
+    cleanupPolicy: 'delete',
+    description: 'dossier snapshots and progress steps accepted by the gateway',
+  },
+  paymentEvents: {
+    name: 'payment.events.v1',
+    partitions: 3,
+    retentionMs: 30 * DAY,
+    cleanupPolicy: 'delete',
+    description: 'payment settlements and expiries',
+  },
+  syncOutcomes: {
+    name: 'sync.outcomes.v1',
+    partitions: 3,
+    retentionMs: 14 * DAY,
+    cleanupPolicy: 'delete',
+    description: 'outcome of every push to the national portal',
+  },
+  citizenAudit: {
+    name: 'citizen.audit.v1',
+    partitions: 3,
+    retentionMs: 365 * DAY,
+    cleanupPolicy: 'delete',
+    description: 'audit trail of population and business-registry look-ups',
+  },
+  dossierDeadline: {
+    name: 'dossier.deadline.v1',
+    partitions: 3,
+    retentionMs: 90 * DAY,
+    cleanupPolicy: 'delete',
+    description: 'due-soon, overdue and apology-letter events raised by operations',
+  },
+  postalEvents: {
+    name: 'postal.events.v1',
+    partitions: 3,
+    retentionMs: 90 * DAY,
+    cleanupPolicy: 'delete',
+    description: 'results returned by post: order created, picked up, delivered, failed, returned (services/postal)',
+  },
+  nationalInbound: {
+    name: 'national.inbound.v1',
+    partitions: 3,
+    retentionMs: 30 * DAY,
+    cleanupPolicy: 'delete',
+    description:
+      'what the national portal sends to the province (promotion dossiers, amendments, tax notices), attachments by reference (services/inbound)',
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof topicCatalogue;

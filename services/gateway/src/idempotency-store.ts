@@ -90,7 +90,12 @@ export function createIdempotencyStore(pool: Pool, opts: IdempotencyStoreOptions
       `UPDATE gateway_idempotency g SET state = 'done', status_code = u.status, response = u.response::jsonb
          FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS u(client_id, key, status, response)
         WHERE g.client_id = u.client_id AND g.key = u.key`,
-      [items.map((i) => i.clientId), items.map((i) => i.key), items.map((i) => i.response.statusCode), items.map((i) => JSON.stringify(i.response.body))],
+      [
+        items.map((i) => i.clientId),
+        items.map((i) => i.key),
+        items.map((i) => i.response.statusCode),
+        items.map((i) => JSON.stringify(i.response.body)),
+      ],
     );
     return items.map(() => undefined);
   });
@@ -118,12 +123,10 @@ export function createIdempotencyStore(pool: Pool, opts: IdempotencyStoreOptions
           | undefined;
         if (!row) continue; // deleted meanwhile: try the insert again
         if (row.expired || (row.state === 'in_progress' && row.stale)) {
-          await pool.query('DELETE FROM gateway_idempotency WHERE client_id = $1 AND key = $2 AND request_hash = $3 AND state = $4', [
-            clientId,
-            key,
-            row.request_hash,
-            row.state,
-          ]);
+          await pool.query(
+            'DELETE FROM gateway_idempotency WHERE client_id = $1 AND key = $2 AND request_hash = $3 AND state = $4',
+            [clientId, key, row.request_hash, row.state],
+          );
           continue;
         }
         if (row.request_hash !== hash) throw idempotencyMismatch();
@@ -136,7 +139,10 @@ export function createIdempotencyStore(pool: Pool, opts: IdempotencyStoreOptions
       await completeMany({ clientId, key, response });
     },
     async release(clientId, key) {
-      await pool.query(`DELETE FROM gateway_idempotency WHERE client_id = $1 AND key = $2 AND state = 'in_progress'`, [clientId, key]);
+      await pool.query(`DELETE FROM gateway_idempotency WHERE client_id = $1 AND key = $2 AND state = 'in_progress'`, [
+        clientId,
+        key,
+      ]);
     },
     async purgeExpired() {
       const r = await pool.query(

@@ -1,6 +1,12 @@
 import { clientMayActFor, type ApiClient, type ErrorDetail } from '@lienthong/platform';
 import { createEvent, type CloudEvent, type EventProducer } from '@lienthong/events';
-import { agencyCodeOfMaHoSo, validateDossierBatch, validateProgressBatch, schemaIds, type ValidationIssue } from '@lienthong/standard';
+import {
+  agencyCodeOfMaHoSo,
+  validateDossierBatch,
+  validateProgressBatch,
+  schemaIds,
+  type ValidationIssue,
+} from '@lienthong/standard';
 import { agencyForbidden, invalidPacket } from './errors.js';
 
 export type IngestKind = 'dossier' | 'progress';
@@ -38,12 +44,7 @@ export interface Ingest {
  * before anything is published, every error is reported at once with its JSON path, and the events of
  * one request go to Kafka in one transaction.
  */
-export function createIngest(deps: {
-  producer: EventProducer;
-  topic: string;
-  maxItems: number;
-  now?: () => Date;
-}): Ingest {
+export function createIngest(deps: { producer: EventProducer; topic: string; maxItems: number; now?: () => Date }): Ingest {
   const now = deps.now ?? (() => new Date());
   const ingest: Ingest = {
     prepare(kind, client, body) {
@@ -73,7 +74,14 @@ export function createIngest(deps: {
       if (forbidden.length) throw agencyForbidden(forbidden);
       const time = now();
       const events = items.map((item) =>
-        createEvent({ source: 'urn:lienthong:gateway', type: k.type, subject: item.MaHoSo, dataschema: k.schema(), data: item, time }),
+        createEvent({
+          source: 'urn:lienthong:gateway',
+          type: k.type,
+          subject: item.MaHoSo,
+          dataschema: k.schema(),
+          data: item,
+          time,
+        }),
       );
       return { events, warnings: result.warnings };
     },

@@ -1,6 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { HubError, type ServiceDefinition } from '@lienthong/platform';
-import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig, topicNames } from '@lienthong/events';
+import {
+  catalogueSpecs,
+  createEventProducer,
+  createKafka,
+  ensureTopics,
+  kafkaConnectionFromConfig,
+  topicNames,
+} from '@lienthong/events';
 import { buildApp } from './app.js';
 import { gatewayConfigSchema } from './config.js';
 import { createIdempotencyStore } from './idempotency-store.js';

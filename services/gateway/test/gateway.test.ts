@@ -19,7 +19,12 @@ const nextN = () => ++seq;
 
 const auth = (id = 'motcua-h22') => ({ authorization: `Bearer ${gw.keys[id]}` });
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  gw.app.inject({ method: 'POST', url, headers: { ...auth(), 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  gw.app.inject({
+    method: 'POST',
+    url,
+    headers: { ...auth(), 'content-type': 'application/json', ...headers },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 async function eventsFor(maHoSo: string) {
   return (await readTopic(topic)).filter((r) => r.key === maHoSo);
@@ -95,7 +100,14 @@ describe('POST /v1/dossiers', () => {
     expect(paths).toEqual(expect.arrayContaining(['/1/NgayHenTra']));
     expect(paths.some((p: string) => p.startsWith('/1/') && /TrangThaiHoSo/.test(p))).toBe(true);
     expect(paths).toContain('/1/LoaiDoiTuong');
-    for (const d of body.details) expect(d).toEqual(expect.objectContaining({ code: expect.stringMatching(/^LT_/), message: expect.any(String), message_en: expect.any(String) }));
+    for (const d of body.details)
+      expect(d).toEqual(
+        expect.objectContaining({
+          code: expect.stringMatching(/^LT_/),
+          message: expect.any(String),
+          message_en: expect.any(String),
+        }),
+      );
     expect(await eventsFor(good.MaHoSo as string)).toHaveLength(0);
     expect(await eventsFor(bad.MaHoSo as string)).toHaveLength(0);
   });
@@ -135,7 +147,12 @@ describe('POST /v1/dossiers', () => {
 
   it('answers 401 without or with a wrong key, before reading the body', async () => {
     const item = dossierItem(nextN());
-    const none = await gw.app.inject({ method: 'POST', url: '/v1/dossiers', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(item) });
+    const none = await gw.app.inject({
+      method: 'POST',
+      url: '/v1/dossiers',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(item),
+    });
     expect(none.statusCode).toBe(401);
     expect(none.json().error).toBe('LT_AUTH_UNAUTHORIZED');
     const wrong = await post('/v1/dossiers', item, { authorization: `Bearer ${gw.keys['motcua-h22']}x` });
@@ -148,7 +165,14 @@ describe('POST /v1/dossiers', () => {
     const item = dossierItem(nextN());
     const anonymous = (url: string) =>
       gw.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(item) });
-    for (const url of ['/%761/validate', '/%761/dossiers', '/%761/dossiers/progress', '/v1/%64ossiers', '/v1/dossiers/', '/v1/dossiers?x=1']) {
+    for (const url of [
+      '/%761/validate',
+      '/%761/dossiers',
+      '/%761/dossiers/progress',
+      '/v1/%64ossiers',
+      '/v1/dossiers/',
+      '/v1/dossiers?x=1',
+    ]) {
       const r = await anonymous(url);
       expect(r.statusCode, `${url}: ${r.body}`).toBe(401);
       expect(r.json().error).toBe('LT_AUTH_UNAUTHORIZED');
@@ -175,11 +199,15 @@ describe('POST /v1/dossiers', () => {
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect((await post('/v1/dossiers', b)).statusCode).toBe(202);
     // Six minutes later (the window is 5 by default) the province sends A again, on purpose.
-    await gw.pool.query(`UPDATE gateway_idempotency SET created_at = created_at - interval '6 minutes' WHERE key LIKE 'content:%'`);
+    await gw.pool.query(
+      `UPDATE gateway_idempotency SET created_at = created_at - interval '6 minutes' WHERE key LIKE 'content:%'`,
+    );
     const again = await post('/v1/dossiers', a);
     expect(again.statusCode).toBe(202);
     expect(again.headers['idempotent-replayed']).toBeUndefined();
-    const published = (await eventsFor(a.MaHoSo as string)).map((r) => (decodeEvent(r.value).data as { TrangThaiHoSo: string }).TrangThaiHoSo);
+    const published = (await eventsFor(a.MaHoSo as string)).map(
+      (r) => (decodeEvent(r.value).data as { TrangThaiHoSo: string }).TrangThaiHoSo,
+    );
     expect(published).toEqual(['2', '4', '2']);
   });
 
@@ -245,7 +273,12 @@ describe('hostile input gets a clear 4xx and the gateway keeps running', () => {
     ['a number', '42', 400, /LT_GATEWAY_INVALID_PACKET/],
     ['null', 'null', 400, /LT_GATEWAY_INVALID_PACKET/],
     ['empty array', '[]', 400, /LT_GATEWAY_INVALID_PACKET/],
-    ['wrong types everywhere', JSON.stringify({ MaHoSo: 12, NgayTiepNhan: true, TaiLieuNop: 'x', TrangThaiHoSo: [] }), 400, /LT_GATEWAY_INVALID_PACKET/],
+    [
+      'wrong types everywhere',
+      JSON.stringify({ MaHoSo: 12, NgayTiepNhan: true, TaiLieuNop: 'x', TrangThaiHoSo: [] }),
+      400,
+      /LT_GATEWAY_INVALID_PACKET/,
+    ],
     // A long summary only warns (its cap is inferred, issue 17); a huge malformed identifier is refused.
     ['huge string', JSON.stringify(dossierItem(1, { MaHoSo: 'Đ'.repeat(100_000) })), 400, /LT_GATEWAY_INVALID_PACKET/],
     ['array of nulls', '[null,null]', 400, /LT_GATEWAY_INVALID_PACKET/],
@@ -280,8 +313,13 @@ describe('POST /v1/dossiers/progress', () => {
     expect(res.statusCode, res.body).toBe(202);
     const records = await eventsFor(steps[0]!.MaHoSo as string);
     expect(records).toHaveLength(2);
-    expect(records.map((r) => decodeEvent(r.value).type)).toEqual(['vn.lienthong.dossier.progressed', 'vn.lienthong.dossier.progressed']);
-    expect(records.map((r) => (decodeEvent(r.value).data as { NoiDungXuLy: string }).NoiDungXuLy)).toEqual(steps.map((s) => s.NoiDungXuLy));
+    expect(records.map((r) => decodeEvent(r.value).type)).toEqual([
+      'vn.lienthong.dossier.progressed',
+      'vn.lienthong.dossier.progressed',
+    ]);
+    expect(records.map((r) => (decodeEvent(r.value).data as { NoiDungXuLy: string }).NoiDungXuLy)).toEqual(
+      steps.map((s) => s.NoiDungXuLy),
+    );
   });
 
   it('refuses an invalid step with its path', async () => {
@@ -314,9 +352,12 @@ describe('operations endpoints', () => {
   it('serves OpenAPI, health and metrics', async () => {
     const docs = await gw.app.inject({ method: 'GET', url: '/docs/json' });
     expect(docs.statusCode).toBe(200);
-    expect(Object.keys(docs.json().paths)).toEqual(expect.arrayContaining(['/v1/dossiers', '/v1/dossiers/progress', '/v1/validate']));
+    expect(Object.keys(docs.json().paths)).toEqual(
+      expect.arrayContaining(['/v1/dossiers', '/v1/dossiers/progress', '/v1/validate']),
+    );
     // The auth plugin documents what it enforces: every keyed route says bearer.
-    for (const p of ['/v1/dossiers', '/v1/dossiers/progress', '/v1/validate']) expect(docs.json().paths[p].post.security, p).toEqual([{ bearer: [] }]);
+    for (const p of ['/v1/dossiers', '/v1/dossiers/progress', '/v1/validate'])
+      expect(docs.json().paths[p].post.security, p).toEqual([{ bearer: [] }]);
     expect((await gw.app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
     const ready = await gw.app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);

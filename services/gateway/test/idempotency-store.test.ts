@@ -10,7 +10,10 @@ let pool: Pool;
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = createPool({ connectionString: db.url, applicationName: 'idem-test', max: 5 });
-  await runMigrations(pool, { service: 'gateway', dir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations') });
+  await runMigrations(pool, {
+    service: 'gateway',
+    dir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations'),
+  });
 });
 afterAll(async () => {
   await pool?.end();
@@ -23,9 +26,13 @@ describe('idempotency store (group-committed claims, real Postgres)', () => {
     const outcomes = await Promise.allSettled(Array.from({ length: 25 }, () => store.claim('c1', 'same-key', 'h1')));
     const won = outcomes.filter((o) => o.status === 'fulfilled' && o.value.kind === 'claimed');
     expect(won).toHaveLength(1);
-    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'LT_GATEWAY_IDEMPOTENCY_IN_PROGRESS' });
+    for (const o of outcomes)
+      if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'LT_GATEWAY_IDEMPOTENCY_IN_PROGRESS' });
     await store.complete('c1', 'same-key', { statusCode: 202, body: { accepted: [{ MaHoSo: 'x', eventId: 'e' }] } });
-    expect(await store.claim('c1', 'same-key', 'h1')).toEqual({ kind: 'replay', response: { statusCode: 202, body: { accepted: [{ MaHoSo: 'x', eventId: 'e' }] } } });
+    expect(await store.claim('c1', 'same-key', 'h1')).toEqual({
+      kind: 'replay',
+      response: { statusCode: 202, body: { accepted: [{ MaHoSo: 'x', eventId: 'e' }] } },
+    });
     await expect(store.claim('c1', 'same-key', 'other-body')).rejects.toMatchObject({ code: 'LT_GATEWAY_IDEMPOTENCY_MISMATCH' });
   });
 

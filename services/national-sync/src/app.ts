@@ -13,7 +13,14 @@ import {
   type Registry,
   type RetryPolicy,
 } from '@lienthong/platform';
-import { createConsumerRunner, dlqOf, parseSigningKeys, topicNames, type ConsumerRunner, type EventProducer } from '@lienthong/events';
+import {
+  createConsumerRunner,
+  dlqOf,
+  parseSigningKeys,
+  topicNames,
+  type ConsumerRunner,
+  type EventProducer,
+} from '@lienthong/events';
 import type { SyncConfig } from './config.js';
 import { createDossierEventHandler } from './consume/dossier-events.js';
 import { createFeeSettlementHandler } from './fees/fee-settlement.js';
@@ -70,7 +77,13 @@ export const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta
  * dead-letters an infrastructure failure, it waits and resumes from the same event (docs/events.md);
  * `maxAttempts` is ignored. Only an event that is itself wrong is dead-lettered.
  */
-const ingestRetry: RetryPolicy = Object.freeze({ maxAttempts: Number.MAX_SAFE_INTEGER, minDelayMs: 200, maxDelayMs: 10_000, factor: 2, jitter: 0.5 });
+const ingestRetry: RetryPolicy = Object.freeze({
+  maxAttempts: Number.MAX_SAFE_INTEGER,
+  minDelayMs: 200,
+  maxDelayMs: 10_000,
+  factor: 2,
+  jitter: 0.5,
+});
 
 /**
  * national-sync as a fastify app (conventions §1): health, readiness, metrics and the admin API over
@@ -108,10 +121,17 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
   // unsigned and the start says so loudly (docs/events.md#signed-settlements).
   const signingKeys = cfg.EVENT_SIGNING_KEYS ? parseSigningKeys(cfg.EVENT_SIGNING_KEYS) : undefined;
   if (cfg.NATIONAL_SYNC_PAYMENTS && !signingKeys) {
-    logger.warn({ setting: 'EVENT_SIGNING_KEYS' }, 'fee settlements are accepted WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments) to refuse forged ones');
+    logger.warn(
+      { setting: 'EVENT_SIGNING_KEYS' },
+      'fee settlements are accepted WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments) to refuse forged ones',
+    );
   }
 
-  const breaker = createCircuitBreaker({ name: 'dvcqg', failureThreshold: cfg.NATIONAL_SYNC_BREAKER_THRESHOLD, openMs: cfg.NATIONAL_SYNC_BREAKER_OPEN_MS });
+  const breaker = createCircuitBreaker({
+    name: 'dvcqg',
+    failureThreshold: cfg.NATIONAL_SYNC_BREAKER_THRESHOLD,
+    openMs: cfg.NATIONAL_SYNC_BREAKER_OPEN_MS,
+  });
   const metrics = createSyncMetrics(registry, deps.pool, breaker);
   const ingest = createLedgerIngest(deps.pool);
   const relay = createOutboxRelay({
@@ -133,7 +153,13 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
     group,
     workers: cfg.NATIONAL_SYNC_WORKERS,
     pollMs: cfg.NATIONAL_SYNC_POLL_MS,
-    retryPolicy: { maxAttempts: Number.MAX_SAFE_INTEGER, minDelayMs: cfg.NATIONAL_SYNC_RETRY_MIN_MS, maxDelayMs: cfg.NATIONAL_SYNC_RETRY_MAX_MS, factor: 2, jitter: cfg.NATIONAL_SYNC_RETRY_JITTER },
+    retryPolicy: {
+      maxAttempts: Number.MAX_SAFE_INTEGER,
+      minDelayMs: cfg.NATIONAL_SYNC_RETRY_MIN_MS,
+      maxDelayMs: cfg.NATIONAL_SYNC_RETRY_MAX_MS,
+      factor: 2,
+      jitter: cfg.NATIONAL_SYNC_RETRY_JITTER,
+    },
     onProgress: () => relay.wake(),
   });
   const consumers: ConsumerRunner[] = [
@@ -164,7 +190,10 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
         producer: deps.producer,
         // Settlements count only when signed by payments' producer (fees/settlement-signature.ts).
         handle: signingKeys
-          ? requireSignedSettlements(createFeeSettlementHandler({ ingest, metrics, onRecorded: () => pusher.wake() }), signingKeys)
+          ? requireSignedSettlements(
+              createFeeSettlementHandler({ ingest, metrics, onRecorded: () => pusher.wake() }),
+              signingKeys,
+            )
           : createFeeSettlementHandler({ ingest, metrics, onRecorded: () => pusher.wake() }),
         retry: ingestRetry,
         probe: ledgerProbe,
@@ -182,7 +211,14 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
     limit: cfg.NATIONAL_SYNC_RECONCILE_LIMIT,
     onResync: () => pusher.wake(),
   });
-  const replayer = createReplayer({ pool: deps.pool, kafka: deps.kafka, ingest, dlqTopic: dlqOf(topics.dossierEvents), logger, onReplayed: () => pusher.wake() });
+  const replayer = createReplayer({
+    pool: deps.pool,
+    kafka: deps.kafka,
+    ingest,
+    dlqTopic: dlqOf(topics.dossierEvents),
+    logger,
+    onReplayed: () => pusher.wake(),
+  });
 
   const workers = deps.workers !== false;
   const app = await createHttpServer({
@@ -226,7 +262,9 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
     for (const c of consumers) await c.stop().catch((err) => logger.warn({ err }, 'consumer stop failed'));
     await pusher.stop();
     await relay.stop();
-    await relay.flush().catch((err) => logger.warn({ err: (err as Error).message }, 'outbox not flushed; it is published at the next start'));
+    await relay
+      .flush()
+      .catch((err) => logger.warn({ err: (err as Error).message }, 'outbox not flushed; it is published at the next start'));
     await consumersStarting;
   });
 

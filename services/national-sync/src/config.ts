@@ -66,7 +66,8 @@ export const syncConfigSchema = {
       minimum: 1,
       maximum: 256,
       default: 16,
-      description: 'events of one partition recorded at once when their dossiers differ (order per dossier kept; 1 = one at a time)',
+      description:
+        'events of one partition recorded at once when their dossiers differ (order per dossier kept; 1 = one at a time)',
     },
     NATIONAL_SYNC_POLL_MS: {
       type: 'integer',

@@ -19,7 +19,12 @@ export interface SyncMetrics {
  * by the pool's statement timeout), so every instance reports the same, cluster-wide, truth.
  */
 export function createSyncMetrics(registry: Registry, pool: Pool, breaker?: CircuitBreaker): SyncMetrics {
-  const outcomes = new Counter({ name: 'national_sync_outcomes_total', help: 'push outcomes by kind and DVCQG service', labelNames: ['outcome', 'service'], registers: [registry] });
+  const outcomes = new Counter({
+    name: 'national_sync_outcomes_total',
+    help: 'push outcomes by kind and DVCQG service',
+    labelNames: ['outcome', 'service'],
+    registers: [registry],
+  });
   const lag = new Histogram({
     name: 'national_sync_lag_seconds',
     help: 'time from the gateway accepting an event to the portal acknowledging it',
@@ -34,8 +39,18 @@ export function createSyncMetrics(registry: Registry, pool: Pool, breaker?: Circ
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 6, 10],
     registers: [registry],
   });
-  const ingest = new Counter({ name: 'national_sync_ingested_total', help: 'dossier events by type and what the ledger did with them', labelNames: ['type', 'result'], registers: [registry] });
-  const reconcile = new Counter({ name: 'national_sync_reconciled_total', help: 'reconciliation checks by result', labelNames: ['result'], registers: [registry] });
+  const ingest = new Counter({
+    name: 'national_sync_ingested_total',
+    help: 'dossier events by type and what the ledger did with them',
+    labelNames: ['type', 'result'],
+    registers: [registry],
+  });
+  const reconcile = new Counter({
+    name: 'national_sync_reconciled_total',
+    help: 'reconciliation checks by result',
+    labelNames: ['result'],
+    registers: [registry],
+  });
 
   const backlogQuery = `SELECT
       (SELECT count(*) FROM sync_dossier WHERE due_at IS NOT NULL) AS due,
@@ -59,7 +74,11 @@ export function createSyncMetrics(registry: Registry, pool: Pool, breaker?: Circ
       }
     },
   });
-  const oldest = new Gauge({ name: 'national_sync_oldest_unsynced_seconds', help: 'age of the oldest accepted snapshot not yet at the portal', registers: [registry] });
+  const oldest = new Gauge({
+    name: 'national_sync_oldest_unsynced_seconds',
+    help: 'age of the oldest accepted snapshot not yet at the portal',
+    registers: [registry],
+  });
   void backlog;
   if (breaker) {
     new Gauge({

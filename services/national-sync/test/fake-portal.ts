@@ -28,8 +28,19 @@ export function createFakePortal() {
       const exists = !isUpdating ? m.find((x) => held.has(x)) : undefined;
       calls.push({ service: 'DongBoHoSoMC', maHoSo: m, isUpdating, ok: !fail && !r && !exists });
       if (fail) throw fail;
-      if (r) throw new DvcqgError(DvcqgErrorCodes.REJECTED, `rejected ${r}`, { retriable: false, portalCode: '-1', portalMessage: `Hồ sơ ${r} bị từ chối`, maHoSo: r });
-      if (exists) throw new DvcqgError(DvcqgErrorCodes.ALREADY_EXISTS, 'exists', { retriable: false, portalCode: '-3', portalMessage: `Hồ sơ ${exists} đã tồn tại` });
+      if (r)
+        throw new DvcqgError(DvcqgErrorCodes.REJECTED, `rejected ${r}`, {
+          retriable: false,
+          portalCode: '-1',
+          portalMessage: `Hồ sơ ${r} bị từ chối`,
+          maHoSo: r,
+        });
+      if (exists)
+        throw new DvcqgError(DvcqgErrorCodes.ALREADY_EXISTS, 'exists', {
+          retriable: false,
+          portalCode: '-3',
+          portalMessage: `Hồ sơ ${exists} đã tồn tại`,
+        });
       for (const i of items) held.set(String((i as { MaHoSo: unknown }).MaHoSo), structuredClone(i) as Record<string, unknown>);
       return { errorCode: '0', message: 'ok', result: null };
     },
@@ -40,7 +51,12 @@ export function createFakePortal() {
       calls.push({ service: 'CapNhatTienDoHoSoMC', maHoSo: m, ok: !fail && !r && items.length <= 10 });
       if (items.length > 10) throw new DvcqgError(DvcqgErrorCodes.TOO_MANY_ITEMS, 'too many', { retriable: false });
       if (fail) throw fail;
-      if (r) throw new DvcqgError(DvcqgErrorCodes.REJECTED, `rejected ${r}`, { retriable: false, portalCode: '-1', portalMessage: `Hồ sơ ${r} chưa được đồng bộ` });
+      if (r)
+        throw new DvcqgError(DvcqgErrorCodes.REJECTED, `rejected ${r}`, {
+          retriable: false,
+          portalCode: '-1',
+          portalMessage: `Hồ sơ ${r} chưa được đồng bộ`,
+        });
       steps.push(...(items as Record<string, unknown>[]));
       return { errorCode: '0', message: 'ok', result: null };
     },

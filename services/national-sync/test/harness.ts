@@ -11,7 +11,15 @@ import path from 'node:path';
 import pg from 'pg';
 import { createDvcqgClient } from '@lienthong/dvcqg';
 import { createEvent, createEventProducer, createKafka, type CloudEvent, type EventProducer } from '@lienthong/events';
-import { createPool, generateApiKey, hashApiKey, loadApiClients, runMigrations, type Logger, type Pool } from '@lienthong/platform';
+import {
+  createPool,
+  generateApiKey,
+  hashApiKey,
+  loadApiClients,
+  runMigrations,
+  type Logger,
+  type Pool,
+} from '@lienthong/platform';
 import { schemaIds } from '@lienthong/standard';
 import dvcqgPeer from '../../sandbox/src/peers/dvcqg/index.js';
 import { buildApp, migrationsDir, type SyncApp } from '../src/app.js';
@@ -45,7 +53,13 @@ export function dossierItem(ma: string, overrides: Record<string, unknown> = {})
     DonViXuLy: 'Ủy ban nhân dân phường Bến Đò',
     KenhThucHien: '2',
     TaiLieuNop: [
-      { TepDinhKemId: 'f-1', TenTepDinhKem: 'To khai.pdf', IsDeleted: 'False', MaThanhPhanHoSo: '', DuongDanTaiTepTin: 'https://files.example.vn/f-1' },
+      {
+        TepDinhKemId: 'f-1',
+        TenTepDinhKem: 'To khai.pdf',
+        IsDeleted: 'False',
+        MaThanhPhanHoSo: '',
+        DuongDanTaiTepTin: 'https://files.example.vn/f-1',
+      },
     ],
     DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí đăng ký', MaPhiLePhi: '1', HinhThucThu: '1', Gia: '0', LoaiPhiLePhi: '1' }],
     ...overrides,
@@ -53,7 +67,11 @@ export function dossierItem(ma: string, overrides: Record<string, unknown> = {})
 }
 
 /** The dossier at status `status` (2 received, 4 processing, 9 done, 10 delivered) with the dates each requires. */
-export function dossierAt(ma: string, status: '2' | '4' | '5' | '6' | '9' | '10', overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function dossierAt(
+  ma: string,
+  status: '2' | '4' | '5' | '6' | '9' | '10',
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const end = status === '9' || status === '10' ? { NgayKetThucXuLy: '20250703100000' } : {};
   const delivered = status === '10' ? { NgayTra: '20250703110000' } : {};
   return dossierItem(ma, { TrangThaiHoSo: status, ...end, ...delivered, ...overrides });
@@ -63,19 +81,45 @@ export function dossierAt(ma: string, status: '2' | '4' | '5' | '6' | '9' | '10'
 export function stepItem(ma: string, n: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const t = new Date(Date.UTC(2025, 6, 2, 9, 0, 0) + n * 60_000);
   const ts = `${t.getUTCFullYear()}${String(t.getUTCMonth() + 1).padStart(2, '0')}${String(t.getUTCDate()).padStart(2, '0')}${String(t.getUTCHours()).padStart(2, '0')}${String(t.getUTCMinutes()).padStart(2, '0')}00`;
-  return { MaHoSo: ma, NguoiXuLy: 'Chuyên viên', ThoiDiemXuLy: ts, NoiDungXuLy: `Bước xử lý ${n}`, TrangThai: '4', PhongBanXuLy: 'Bộ phận một cửa', ...overrides };
+  return {
+    MaHoSo: ma,
+    NguoiXuLy: 'Chuyên viên',
+    ThoiDiemXuLy: ts,
+    NoiDungXuLy: `Bước xử lý ${n}`,
+    TrangThai: '4',
+    PhongBanXuLy: 'Bộ phận một cửa',
+    ...overrides,
+  };
 }
 
 export function upsertedEvent(item: Record<string, unknown>, time?: Date): CloudEvent {
-  return createEvent({ source: 'urn:lienthong:gateway', type: 'vn.lienthong.dossier.upserted', subject: String(item.MaHoSo), dataschema: schemaIds.dossierItem, data: item, ...(time ? { time } : {}) });
+  return createEvent({
+    source: 'urn:lienthong:gateway',
+    type: 'vn.lienthong.dossier.upserted',
+    subject: String(item.MaHoSo),
+    dataschema: schemaIds.dossierItem,
+    data: item,
+    ...(time ? { time } : {}),
+  });
 }
 
 export function progressedEvent(item: Record<string, unknown>, time?: Date): CloudEvent {
-  return createEvent({ source: 'urn:lienthong:gateway', type: 'vn.lienthong.dossier.progressed', subject: String(item.MaHoSo), dataschema: schemaIds.progressItem, data: item, ...(time ? { time } : {}) });
+  return createEvent({
+    source: 'urn:lienthong:gateway',
+    type: 'vn.lienthong.dossier.progressed',
+    subject: String(item.MaHoSo),
+    dataschema: schemaIds.progressItem,
+    data: item,
+    ...(time ? { time } : {}),
+  });
 }
 
 /** `data` of a vn.lienthong.payment.settled event as services/payments publishes it (schemas/events/payment-settled.v1.json). */
-export function settledData(maHoSo: string, settledAt = new Date(), overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function settledData(
+  maHoSo: string,
+  settledAt = new Date(),
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const id = randomUUID();
   return {
     paymentId: id,
@@ -99,14 +143,27 @@ export function settledData(maHoSo: string, settledAt = new Date(), overrides: R
 }
 
 export function settledEvent(data: Record<string, unknown>): CloudEvent {
-  return createEvent({ id: `payment-${String(data.paymentId)}-settled`, source: 'urn:lienthong:payments', type: 'vn.lienthong.payment.settled', subject: String(data.paymentId), dataschema: schemaIds.paymentSettledEvent, data, time: new Date(String(data.settledAt)) });
+  return createEvent({
+    id: `payment-${String(data.paymentId)}-settled`,
+    source: 'urn:lienthong:payments',
+    type: 'vn.lienthong.payment.settled',
+    subject: String(data.paymentId),
+    dataschema: schemaIds.paymentSettledEvent,
+    data,
+    time: new Date(String(data.settledAt)),
+  });
 }
 
 /**
  * API keys of national-sync's clients in tests (one clients file per test process): an operator of every
  * agency, an operator of province H22 only, a submitter (a provincial one-stop system), a viewer.
  */
-export const testKeys = { operator: generateApiKey(), operatorH22: generateApiKey(), submitter: generateApiKey(), viewer: generateApiKey() };
+export const testKeys = {
+  operator: generateApiKey(),
+  operatorH22: generateApiKey(),
+  submitter: generateApiKey(),
+  viewer: generateApiKey(),
+};
 /** Headers of the operator of every agency. */
 export const operatorAuth = { authorization: `Bearer ${testKeys.operator}` };
 
@@ -114,7 +171,13 @@ let clientsFile: string | undefined;
 /** The clients file of {@link testKeys} (written once per process). */
 export function testClientsFile(): string {
   if (clientsFile) return clientsFile;
-  const entry = (id: string, key: string, roles: string[], agencies: string[]) => ({ id, name: id, keyHash: hashApiKey(key), roles, agencies });
+  const entry = (id: string, key: string, roles: string[], agencies: string[]) => ({
+    id,
+    name: id,
+    keyHash: hashApiKey(key),
+    roles,
+    agencies,
+  });
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'ns-clients-')), 'api-clients.json');
   writeFileSync(
     file,
@@ -154,7 +217,12 @@ export interface SandboxDossier {
 export async function startSandbox(config: Record<string, unknown> = {}, logger?: Logger): Promise<Sandbox> {
   const app = Fastify({ bodyLimit: 20 * 1024 * 1024 });
   const { createLogger } = await import('@lienthong/platform');
-  await app.register(dvcqgPeer, { prefix: '/dvcqg', logger: logger ?? createLogger({ name: 'sandbox', level: 'silent' }), config, publicUrl: 'http://127.0.0.1' });
+  await app.register(dvcqgPeer, {
+    prefix: '/dvcqg',
+    logger: logger ?? createLogger({ name: 'sandbox', level: 'silent' }),
+    config,
+    publicUrl: 'http://127.0.0.1',
+  });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `${address}/dvcqg`;
   const admin = async (method: string, path: string, body?: unknown) => {
@@ -185,12 +253,28 @@ export async function startSandbox(config: Record<string, unknown> = {}, logger?
 }
 
 /** A DVCQG client on the sandbox, with the timeout tests use. */
-export function sandboxClient(sandboxUrl: string, logger: Logger, timeoutMs = 2_000): PortalClient & { invalidateSession(): void } {
-  return createDvcqgClient({ baseUrl: sandboxUrl, username: SANDBOX_USER, password: SANDBOX_PASSWORD, madonvi: MADONVI, timeoutMs, logger });
+export function sandboxClient(
+  sandboxUrl: string,
+  logger: Logger,
+  timeoutMs = 2_000,
+): PortalClient & { invalidateSession(): void } {
+  return createDvcqgClient({
+    baseUrl: sandboxUrl,
+    username: SANDBOX_USER,
+    password: SANDBOX_PASSWORD,
+    madonvi: MADONVI,
+    timeoutMs,
+    logger,
+  });
 }
 
 /** The environment national-sync runs with in tests (in-process via buildApp, or as a child process). */
-export function syncEnv(opts: { ns: string; databaseUrl: string; sandboxUrl: string; extra?: Record<string, string> }): Record<string, string> {
+export function syncEnv(opts: {
+  ns: string;
+  databaseUrl: string;
+  sandboxUrl: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     DATABASE_URL: opts.databaseUrl,
     API_CLIENTS_FILE: testClientsFile(),
@@ -224,9 +308,18 @@ export interface RunningSync {
 /** national-sync in-process (buildApp), ready: migrations applied (as runService does), consumer started. */
 export async function startNationalSync(env: Record<string, string>, logger: Logger): Promise<RunningSync> {
   const config = loadSyncConfig(env);
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'national-sync-test', logger, max: config.NATIONAL_SYNC_WORKERS + 12 });
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    applicationName: 'national-sync-test',
+    logger,
+    max: config.NATIONAL_SYNC_WORKERS + 12,
+  });
   await runMigrations(pool, { service: 'national-sync', dir: migrationsDir, logger });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: `national-sync-test-${randomSuffix()}`, logger });
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS.split(','),
+    clientId: `national-sync-test-${randomSuffix()}`,
+    logger,
+  });
   const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'national-sync-test' });
   await producer.connect();
   const portal = sandboxClient(config.DVCQG_BASE_URL, logger, config.DVCQG_TIMEOUT_MS);
@@ -254,7 +347,9 @@ export async function gatewayProducer(logger: Logger): Promise<EventProducer> {
 }
 
 /** Ledger counters, straight from Postgres. */
-export async function ledgerCounts(databaseUrl: string): Promise<{ dossiers: number; due: number; outbox: number; pendingSteps: number; states: Record<string, number> }> {
+export async function ledgerCounts(
+  databaseUrl: string,
+): Promise<{ dossiers: number; due: number; outbox: number; pendingSteps: number; states: Record<string, number> }> {
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {

@@ -26,9 +26,13 @@ export function buildWorkload(totalEvents: number, run: number): Workload {
   const dossiers = Array.from({ length: n }, (_, i) => maHoSoOf(i + 1, run));
   const rounds = plan.map((p) => ({
     kind: p.startsWith('U') ? ('upserted' as const) : ('progressed' as const),
-    items: dossiers.map((m) => (p.startsWith('U') ? dossierAt(m, p.slice(1) as '2' | '4' | '9') : stepItem(m, Number(p.slice(1))))),
+    items: dossiers.map((m) =>
+      p.startsWith('U') ? dossierAt(m, p.slice(1) as '2' | '4' | '9') : stepItem(m, Number(p.slice(1))),
+    ),
   }));
-  const expected = new Map(dossiers.map((m, i) => [m, { dossier: rounds[4]!.items[i]!, steps: [rounds[1]!.items[i]!, rounds[3]!.items[i]!] }]));
+  const expected = new Map(
+    dossiers.map((m, i) => [m, { dossier: rounds[4]!.items[i]!, steps: [rounds[1]!.items[i]!, rounds[3]!.items[i]!] }]),
+  );
   return { dossiers, rounds, expected, events: n * plan.length };
 }
 
@@ -37,7 +41,12 @@ export function buildWorkload(totalEvents: number, run: number): Workload {
  * would (key = MaHoSo, one transaction per chunk). `onSent(fraction)` after each chunk. Returns the
  * first-round events, for replaying stale ones afterwards.
  */
-export async function publishWorkload(producer: EventProducer, topic: string, w: Workload, opts: { durationMs: number; chunk?: number; onSent?: (fraction: number) => void | Promise<void> }): Promise<CloudEvent[]> {
+export async function publishWorkload(
+  producer: EventProducer,
+  topic: string,
+  w: Workload,
+  opts: { durationMs: number; chunk?: number; onSent?: (fraction: number) => void | Promise<void> },
+): Promise<CloudEvent[]> {
   const chunk = opts.chunk ?? 100;
   const total = w.events;
   const started = Date.now();
@@ -45,7 +54,9 @@ export async function publishWorkload(producer: EventProducer, topic: string, w:
   const first: CloudEvent[] = [];
   for (const round of w.rounds) {
     for (let i = 0; i < round.items.length; i += chunk) {
-      const events = round.items.slice(i, i + chunk).map((it) => (round.kind === 'upserted' ? upsertedEvent(it) : progressedEvent(it)));
+      const events = round.items
+        .slice(i, i + chunk)
+        .map((it) => (round.kind === 'upserted' ? upsertedEvent(it) : progressedEvent(it)));
       if (round === w.rounds[0]) first.push(...events);
       await producer.publish(topic, events);
       sent += events.length;
@@ -96,11 +107,14 @@ export async function ledgerConverged(databaseUrl: string, w: Workload): Promise
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {
-    const r = await c.query(`SELECT
+    const r = await c.query(
+      `SELECT
         (SELECT count(*) FROM sync_dossier WHERE ma_ho_so = ANY($1) AND state = 'synced' AND due_at IS NULL
             AND portal_time = snapshot_time AND portal_seq = snapshot_seq AND portal_status = '9')::int AS synced,
         (SELECT count(*) FROM sync_progress WHERE ma_ho_so = ANY($1) AND pushed_at IS NOT NULL)::int AS steps,
-        (SELECT count(*) FROM sync_outbox)::int AS outbox`, [w.dossiers]);
+        (SELECT count(*) FROM sync_outbox)::int AS outbox`,
+      [w.dossiers],
+    );
     const row = r.rows[0] as { synced: number; steps: number; outbox: number };
     return row.synced === w.dossiers.length && row.steps === 2 * w.dossiers.length && row.outbox === 0;
   } finally {
@@ -115,9 +129,12 @@ export async function verifyConverged(sandbox: Sandbox, databaseUrl: string, w: 
   await c.connect();
   const ledger = new Map<string, Record<string, any>>();
   try {
-    const r = await c.query(`SELECT ma_ho_so, state, due_at, snapshot_event, snapshot_time, snapshot_seq, portal_time, portal_seq, portal_status,
+    const r = await c.query(
+      `SELECT ma_ho_so, state, due_at, snapshot_event, snapshot_time, snapshot_seq, portal_time, portal_seq, portal_status,
         (SELECT count(*) FROM sync_progress p WHERE p.ma_ho_so = d.ma_ho_so AND p.pushed_at IS NOT NULL)::int AS pushed
-       FROM sync_dossier d WHERE ma_ho_so = ANY($1)`, [w.dossiers]);
+       FROM sync_dossier d WHERE ma_ho_so = ANY($1)`,
+      [w.dossiers],
+    );
     for (const row of r.rows) ledger.set(row.ma_ho_so, row);
   } finally {
     await c.end();
@@ -128,8 +145,10 @@ export async function verifyConverged(sandbox: Sandbox, databaseUrl: string, w: 
     if (!l) problems.push(`${m}: not in the ledger`);
     else {
       if (l.state !== 'synced' || l.due_at !== null) problems.push(`${m}: ledger state ${l.state}, due ${l.due_at}`);
-      if (l.portal_time?.getTime() !== l.snapshot_time?.getTime() || l.portal_seq !== l.snapshot_seq) problems.push(`${m}: ledger portal version differs from the newest accepted`);
-      if (!isDeepStrictEqual(l.snapshot_event?.data, want.dossier)) problems.push(`${m}: ledger's newest snapshot is not the last published`);
+      if (l.portal_time?.getTime() !== l.snapshot_time?.getTime() || l.portal_seq !== l.snapshot_seq)
+        problems.push(`${m}: ledger portal version differs from the newest accepted`);
+      if (!isDeepStrictEqual(l.snapshot_event?.data, want.dossier))
+        problems.push(`${m}: ledger's newest snapshot is not the last published`);
       if (l.pushed !== want.steps.length) problems.push(`${m}: ledger has ${l.pushed} steps pushed`);
     }
     const d = await sandbox.dossier(m);
@@ -137,9 +156,12 @@ export async function verifyConverged(sandbox: Sandbox, databaseUrl: string, w: 
       problems.push(`${m}: not at the sandbox`);
       continue;
     }
-    if (!isDeepStrictEqual(d.dossier, want.dossier)) problems.push(`${m}: sandbox holds status ${String(d.dossier.TrangThaiHoSo)}, not the newest state`);
+    if (!isDeepStrictEqual(d.dossier, want.dossier))
+      problems.push(`${m}: sandbox holds status ${String(d.dossier.TrangThaiHoSo)}, not the newest state`);
     const got = new Map(d.progress.map((p) => [p.step.NoiDungXuLy, p.step]));
-    for (const s of want.steps) if (!isDeepStrictEqual(got.get(s.NoiDungXuLy), s)) problems.push(`${m}: step ${String(s.NoiDungXuLy)} missing or different`);
+    for (const s of want.steps)
+      if (!isDeepStrictEqual(got.get(s.NoiDungXuLy), s))
+        problems.push(`${m}: step ${String(s.NoiDungXuLy)} missing or different`);
     if (d.progress.length !== want.steps.length) problems.push(`${m}: sandbox has ${d.progress.length} steps`);
   }
   return problems;

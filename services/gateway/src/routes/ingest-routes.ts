@@ -12,8 +12,18 @@ const submitters = { access: { roles: ['submitter'] } satisfies RouteAccess };
 
 /** Routes of flow 1: dossier snapshots and progress steps, answered 202 only after Kafka acknowledged. */
 export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idempotency: IdempotencyStore; metrics: Registry }) {
-  const accepted = new Counter({ name: 'gateway_items_accepted_total', help: 'items published', labelNames: ['kind'], registers: [deps.metrics] });
-  const refused = new Counter({ name: 'gateway_requests_refused_total', help: 'requests refused, by error code', labelNames: ['code'], registers: [deps.metrics] });
+  const accepted = new Counter({
+    name: 'gateway_items_accepted_total',
+    help: 'items published',
+    labelNames: ['kind'],
+    registers: [deps.metrics],
+  });
+  const refused = new Counter({
+    name: 'gateway_requests_refused_total',
+    help: 'requests refused, by error code',
+    labelNames: ['code'],
+    registers: [deps.metrics],
+  });
 
   async function handle(kind: IngestKind, req: FastifyRequest, reply: FastifyReply) {
     const client = requireClient(req);
@@ -59,7 +69,10 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
     try {
       body = { accepted: await deps.ingest.publish(events), ...(warnings.length > 0 ? { warnings } : {}) };
     } catch (err) {
-      if (key !== undefined) await deps.idempotency.release(client.id, key).catch((e) => req.log.error({ err: e }, 'could not release idempotency claim'));
+      if (key !== undefined)
+        await deps.idempotency
+          .release(client.id, key)
+          .catch((e) => req.log.error({ err: e }, 'could not release idempotency claim'));
       if (err instanceof HubError) {
         refused.inc({ code: err.code });
         if (err.kind === 'unavailable') reply.header('retry-after', '5');
@@ -80,7 +93,8 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
     properties: {
       'idempotency-key': {
         type: 'string',
-        description: 'optional; the same key and body answer the first response again (24 h). Without it, the same body does within the content window (5 minutes by default)',
+        description:
+          'optional; the same key and body answer the first response again (24 h). Without it, the same body does within the content window (5 minutes by default)',
       },
     },
   };

@@ -10,7 +10,12 @@ const errorBody = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, message_en: { type: 'string' } },
+        properties: {
+          path: { type: 'string' },
+          code: { type: 'string' },
+          message: { type: 'string' },
+          message_en: { type: 'string' },
+        },
       },
     },
   },
@@ -53,6 +58,9 @@ export const acceptedResponse = {
 export function packetBodyDoc(what: string) {
   return {
     description: `${what}, or an array of them`,
-    anyOf: [{ type: 'object', additionalProperties: true }, { type: 'array', items: { type: 'object', additionalProperties: true } }],
+    anyOf: [
+      { type: 'object', additionalProperties: true },
+      { type: 'array', items: { type: 'object', additionalProperties: true } },
+    ],
   };
 }

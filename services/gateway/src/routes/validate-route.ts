@@ -25,7 +25,9 @@ export function validateRoute(app: FastifyInstance) {
         throw new HubError('LT_GATEWAY_BAD_KIND', 'query parameter kind must be a packet kind name', {
           kind: 'invalid',
           messageVi: 'Tham số kind phải là tên loại gói tin',
-          details: [{ path: 'query:kind', code: 'LT_GATEWAY_BAD_KIND', message: 'kind không hợp lệ', message_en: 'invalid kind' }],
+          details: [
+            { path: 'query:kind', code: 'LT_GATEWAY_BAD_KIND', message: 'kind không hợp lệ', message_en: 'invalid kind' },
+          ],
         });
       }
       const kind = (given as PacketKind | undefined) ?? detectPacketKind(req.body);
@@ -33,7 +35,14 @@ export function validateRoute(app: FastifyInstance) {
         return {
           valid: false,
           kind: null,
-          errors: [{ path: '', code: 'LT_STD_UNKNOWN_PACKET', message: 'Không nhận ra loại gói tin', message_en: 'cannot tell which packet this is; pass ?kind=' }],
+          errors: [
+            {
+              path: '',
+              code: 'LT_STD_UNKNOWN_PACKET',
+              message: 'Không nhận ra loại gói tin',
+              message_en: 'cannot tell which packet this is; pass ?kind=',
+            },
+          ],
           warnings: [],
         };
       }
@@ -41,7 +50,11 @@ export function validateRoute(app: FastifyInstance) {
       try {
         result = validatePacket(kind, req.body);
       } catch (err) {
-        throw new HubError('LT_GATEWAY_BAD_KIND', `unknown packet kind ${kind}`, { kind: 'invalid', cause: err, messageVi: `loại gói tin không hỗ trợ: ${kind}` });
+        throw new HubError('LT_GATEWAY_BAD_KIND', `unknown packet kind ${kind}`, {
+          kind: 'invalid',
+          cause: err,
+          messageVi: `loại gói tin không hỗ trợ: ${kind}`,
+        });
       }
       // warnings: findings of inferred rules (docs/standard.md), reported but never making the packet invalid.
       return { valid: result.ok, kind, errors: result.errors, warnings: result.warnings };

@@ -1,5 +1,11 @@
 import type { CloudEvent, MessageContext } from '@lienthong/events';
-import { agencyCodeOfMaHoSo, schemaIds, validateEventData, type PaymentRefundedEvent, type PaymentSettledEvent } from '@lienthong/standard';
+import {
+  agencyCodeOfMaHoSo,
+  schemaIds,
+  validateEventData,
+  type PaymentRefundedEvent,
+  type PaymentSettledEvent,
+} from '@lienthong/standard';
 import { SyncError, SyncErrorCodes } from '../errors.js';
 import type { LedgerIngest } from '../ledger/ingest.js';
 import type { SyncMetrics } from '../metrics.js';
@@ -14,7 +20,11 @@ export const PAYMENT_REFUNDED_SCHEMA_ID = schemaIds.paymentRefundedEvent;
 export type FeeOverlay = Pick<PaymentSettledEvent, 'DuocThanhToanTrucTuyen' | 'DanhSachLePhi'>;
 
 function bad(why: string): SyncError {
-  return new SyncError(SyncErrorCodes.BAD_EVENT, `payment.settled: ${why}`, { kind: 'invalid', retriable: false, messageVi: `sự kiện thanh toán không hợp lệ: ${why}` });
+  return new SyncError(SyncErrorCodes.BAD_EVENT, `payment.settled: ${why}`, {
+    kind: 'invalid',
+    retriable: false,
+    messageVi: `sự kiện thanh toán không hợp lệ: ${why}`,
+  });
 }
 
 /**
@@ -24,10 +34,20 @@ function bad(why: string): SyncError {
  * DVCQG, 2 = the province's gateway [doc X1]) and DanhSachLePhi (Gia as a string, codes defaulted to "1"
  * as TD sends paid fees [code T2]). A late settlement (after an expiry) still counts: the money moved.
  */
-export function feeSettlementOf(event: Pick<CloudEvent, 'dataschema' | 'data'>): { maHoSo: string; overlay: FeeOverlay; timeMs: number } {
+export function feeSettlementOf(event: Pick<CloudEvent, 'dataschema' | 'data'>): {
+  maHoSo: string;
+  overlay: FeeOverlay;
+  timeMs: number;
+} {
   if (event.dataschema !== PAYMENT_SETTLED_SCHEMA_ID) throw bad(`unknown dataschema ${String(event.dataschema).slice(0, 200)}`);
   const r = validateEventData(event.dataschema, event.data);
-  if (!r.ok) throw bad(`data does not conform: ${r.errors.slice(0, 5).map((i) => `${i.path || '/'} ${i.code}`).join('; ')}`);
+  if (!r.ok)
+    throw bad(
+      `data does not conform: ${r.errors
+        .slice(0, 5)
+        .map((i) => `${i.path || '/'} ${i.code}`)
+        .join('; ')}`,
+    );
   const d = event.data as PaymentSettledEvent;
   // The fee belongs to the dossier's agency, the MaHoSo prefix (architecture.md decision 3). A payment
   // whose agency differs (created by a client of agency A for B's dossier, issue 17 §1) would overlay A's
@@ -47,7 +67,11 @@ export function feeSettlementOf(event: Pick<CloudEvent, 'dataschema' | 'data'>):
   }
   const timeMs = Date.parse(d.settledAt);
   if (Number.isNaN(timeMs)) throw bad('settledAt is not a time');
-  return { maHoSo: d.MaHoSo, overlay: { DuocThanhToanTrucTuyen: d.DuocThanhToanTrucTuyen, DanhSachLePhi: d.DanhSachLePhi }, timeMs };
+  return {
+    maHoSo: d.MaHoSo,
+    overlay: { DuocThanhToanTrucTuyen: d.DuocThanhToanTrucTuyen, DanhSachLePhi: d.DanhSachLePhi },
+    timeMs,
+  };
 }
 
 /**
@@ -58,20 +82,37 @@ export function feeSettlementOf(event: Pick<CloudEvent, 'dataschema' | 'data'>):
  * the standard has no field for money given back [inf: our choice, docs/national-sync.md]. Returns
  * undefined for a partial refund. The agency check is the settlement's.
  */
-export function feeRefundOf(event: Pick<CloudEvent, 'dataschema' | 'data'>): { maHoSo: string; overlay: FeeOverlay; timeMs: number } | undefined {
+export function feeRefundOf(
+  event: Pick<CloudEvent, 'dataschema' | 'data'>,
+): { maHoSo: string; overlay: FeeOverlay; timeMs: number } | undefined {
   const badRefund = (why: string) =>
-    new SyncError(SyncErrorCodes.BAD_EVENT, `payment.refunded: ${why}`, { kind: 'invalid', retriable: false, messageVi: `sự kiện hoàn tiền không hợp lệ: ${why}` });
-  if (event.dataschema !== PAYMENT_REFUNDED_SCHEMA_ID) throw badRefund(`unknown dataschema ${String(event.dataschema).slice(0, 200)}`);
+    new SyncError(SyncErrorCodes.BAD_EVENT, `payment.refunded: ${why}`, {
+      kind: 'invalid',
+      retriable: false,
+      messageVi: `sự kiện hoàn tiền không hợp lệ: ${why}`,
+    });
+  if (event.dataschema !== PAYMENT_REFUNDED_SCHEMA_ID)
+    throw badRefund(`unknown dataschema ${String(event.dataschema).slice(0, 200)}`);
   const r = validateEventData(event.dataschema, event.data);
-  if (!r.ok) throw badRefund(`data does not conform: ${r.errors.slice(0, 5).map((i) => `${i.path || '/'} ${i.code}`).join('; ')}`);
+  if (!r.ok)
+    throw badRefund(
+      `data does not conform: ${r.errors
+        .slice(0, 5)
+        .map((i) => `${i.path || '/'} ${i.code}`)
+        .join('; ')}`,
+    );
   const d = event.data as PaymentRefundedEvent;
   const dossierAgency = agencyCodeOfMaHoSo(d.MaHoSo);
   if (dossierAgency === undefined || dossierAgency !== d.agencyCode) {
-    throw new SyncError(SyncErrorCodes.FEE_AGENCY_MISMATCH, `payment.refunded: the payment's agency ${d.agencyCode} is not the agency of dossier ${d.MaHoSo}`, {
-      kind: 'invalid',
-      retriable: false,
-      messageVi: `hoàn tiền của cơ quan ${d.agencyCode} không thuộc cơ quan của hồ sơ ${d.MaHoSo}`,
-    });
+    throw new SyncError(
+      SyncErrorCodes.FEE_AGENCY_MISMATCH,
+      `payment.refunded: the payment's agency ${d.agencyCode} is not the agency of dossier ${d.MaHoSo}`,
+      {
+        kind: 'invalid',
+        retriable: false,
+        messageVi: `hoàn tiền của cơ quan ${d.agencyCode} không thuộc cơ quan của hồ sơ ${d.MaHoSo}`,
+      },
+    );
   }
   if (!d.full) return undefined;
   const timeMs = Date.parse(d.refundedAt);

@@ -31,7 +31,12 @@ describe('ledger ingest of snapshots, batched (real Postgres)', () => {
     return ingest.recordSnapshot(e.subject, e, versionOf(e.time, String(offset++))!);
   };
   const statusOf = async (ma: string) =>
-    (await pool.query<{ s: string }>(`SELECT snapshot_event->'data'->>'TrangThaiHoSo' AS s FROM sync_dossier WHERE ma_ho_so = $1`, [ma])).rows[0]?.s;
+    (
+      await pool.query<{ s: string }>(
+        `SELECT snapshot_event->'data'->>'TrangThaiHoSo' AS s FROM sync_dossier WHERE ma_ho_so = $1`,
+        [ma],
+      )
+    ).rows[0]?.s;
 
   it('concurrent snapshots of many dossiers: each recorded, each newer one replaces, older and equal ones are stale', async () => {
     const ingest = createLedgerIngest(pool);
@@ -51,7 +56,11 @@ describe('ledger ingest of snapshots, batched (real Postgres)', () => {
   it('two snapshots of one dossier in the same turn: both applied in order, the newest wins', async () => {
     const ingest = createLedgerIngest(pool);
     const ma = maHoSoOf(7);
-    const r = await Promise.all([record(ingest, dossierAt(ma, '2'), 1_000), record(ingest, dossierAt(ma, '4'), 2_000), record(ingest, dossierAt(ma, '5'), 1_500)]);
+    const r = await Promise.all([
+      record(ingest, dossierAt(ma, '2'), 1_000),
+      record(ingest, dossierAt(ma, '4'), 2_000),
+      record(ingest, dossierAt(ma, '5'), 1_500),
+    ]);
     expect(r).toEqual(['recorded', 'recorded', 'stale']);
     expect(await statusOf(ma)).toBe('4');
   });
@@ -76,7 +85,10 @@ describe('ledger ingest of snapshots, batched (real Postgres)', () => {
     const dead = createPool({ connectionString: db.url.replace(/:\d+\//, ':1/'), applicationName: 'ingest-test-dead', max: 1 });
     try {
       const ingest = createLedgerIngest(dead);
-      const r = await Promise.allSettled([record(ingest, dossierAt(maHoSoOf(1), '2'), 1_000), record(ingest, dossierAt(maHoSoOf(2), '2'), 1_000)]);
+      const r = await Promise.allSettled([
+        record(ingest, dossierAt(maHoSoOf(1), '2'), 1_000),
+        record(ingest, dossierAt(maHoSoOf(2), '2'), 1_000),
+      ]);
       for (const x of r) {
         expect(x.status).toBe('rejected');
         expect(((x as PromiseRejectedResult).reason as { retriable: boolean }).retriable).toBe(true);

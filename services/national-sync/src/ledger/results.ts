@@ -8,7 +8,11 @@ import { decodeDossierRow, type DossierRow, type DossierRowRaw, type StepRow } f
 
 /** The portal's own code and words for an outcome event, when it gave any. */
 function portalWords(f: PortalFailure): { errorCode: string; portalCode?: string; portalMessage?: string } {
-  return { errorCode: f.code, ...(f.portalCode ? { portalCode: f.portalCode } : {}), ...(f.portalMessage ? { portalMessage: f.portalMessage } : {}) };
+  return {
+    errorCode: f.code,
+    ...(f.portalCode ? { portalCode: f.portalCode } : {}),
+    ...(f.portalMessage ? { portalMessage: f.portalMessage } : {}),
+  };
 }
 
 /** Runs fn in a transaction on a client the caller holds (the worker keeps its connection for its locks). */
@@ -65,7 +69,13 @@ export async function recordSnapshotsSynced(ctx: ResultContext, items: readonly 
     );
     const outbox = items.map(({ row }) =>
       outcomeRecord(
-        { maHoSo: row.maHoSo, outcome: 'synced', service: 'DongBoHoSoMC', sourceEventId: row.snapshotEvent!.id, attempts: row.attempts + 1 },
+        {
+          maHoSo: row.maHoSo,
+          outcome: 'synced',
+          service: 'DongBoHoSoMC',
+          sourceEventId: row.snapshotEvent!.id,
+          attempts: row.attempts + 1,
+        },
         ctx.now,
       ),
     );
@@ -87,9 +97,25 @@ export async function recordSnapshotRejected(ctx: ResultContext, row: DossierRow
       [row.maHoSo, new Date(version.timeMs), version.seq.toString(), f.code, reason.slice(0, 2_000)],
     );
     await enqueueOutbox(ctx.client, [
-      deadLetterRecord(event, { originalTopic: ctx.dossierTopic, version, errorCode: f.code, reason, ...(f.portalCode ? { portalCode: f.portalCode } : {}), attempts: row.attempts + 1, group: ctx.group, now: ctx.now }),
+      deadLetterRecord(event, {
+        originalTopic: ctx.dossierTopic,
+        version,
+        errorCode: f.code,
+        reason,
+        ...(f.portalCode ? { portalCode: f.portalCode } : {}),
+        attempts: row.attempts + 1,
+        group: ctx.group,
+        now: ctx.now,
+      }),
       outcomeRecord(
-        { maHoSo: row.maHoSo, outcome: 'rejected', service: 'DongBoHoSoMC', sourceEventId: event.id, attempts: row.attempts + 1, ...portalWords(f) },
+        {
+          maHoSo: row.maHoSo,
+          outcome: 'rejected',
+          service: 'DongBoHoSoMC',
+          sourceEventId: event.id,
+          attempts: row.attempts + 1,
+          ...portalWords(f),
+        },
         ctx.now,
       ),
     ]);
@@ -97,7 +123,11 @@ export async function recordSnapshotRejected(ctx: ResultContext, row: DossierRow
 }
 
 /** Records steps the portal acknowledged, with one outcome per dossier. */
-export async function recordStepsPushed(ctx: ResultContext, steps: readonly StepRow[], attemptsOf: (maHoSo: string) => number): Promise<void> {
+export async function recordStepsPushed(
+  ctx: ResultContext,
+  steps: readonly StepRow[],
+  attemptsOf: (maHoSo: string) => number,
+): Promise<void> {
   await inTransaction(ctx.client, async () => {
     await ctx.client.query(
       `UPDATE sync_progress p SET pushed_at = now(), last_error = NULL
@@ -107,7 +137,16 @@ export async function recordStepsPushed(ctx: ResultContext, steps: readonly Step
     );
     // One outcome per step: each names the dossier event it reports on.
     const outbox = steps.map((s) =>
-      outcomeRecord({ maHoSo: s.maHoSo, outcome: 'synced', service: 'CapNhatTienDoHoSoMC', sourceEventId: s.event.id, attempts: attemptsOf(s.maHoSo) + 1 }, ctx.now),
+      outcomeRecord(
+        {
+          maHoSo: s.maHoSo,
+          outcome: 'synced',
+          service: 'CapNhatTienDoHoSoMC',
+          sourceEventId: s.event.id,
+          attempts: attemptsOf(s.maHoSo) + 1,
+        },
+        ctx.now,
+      ),
     );
     await enqueueOutbox(ctx.client, outbox);
   });
@@ -117,15 +156,30 @@ export async function recordStepsPushed(ctx: ResultContext, steps: readonly Step
 export async function recordStepRejected(ctx: ResultContext, step: StepRow, attempts: number, f: PortalFailure): Promise<void> {
   const reason = f.portalMessage ?? f.message;
   await inTransaction(ctx.client, async () => {
-    await ctx.client.query(`UPDATE sync_progress SET rejected_at = now(), last_error = $3 WHERE ma_ho_so = $1 AND step_key = $2`, [
-      step.maHoSo,
-      step.stepKey,
-      `${f.code}: ${reason}`.slice(0, 2_000),
-    ]);
+    await ctx.client.query(
+      `UPDATE sync_progress SET rejected_at = now(), last_error = $3 WHERE ma_ho_so = $1 AND step_key = $2`,
+      [step.maHoSo, step.stepKey, `${f.code}: ${reason}`.slice(0, 2_000)],
+    );
     await enqueueOutbox(ctx.client, [
-      deadLetterRecord(step.event, { originalTopic: ctx.dossierTopic, version: step.version, errorCode: f.code, reason, ...(f.portalCode ? { portalCode: f.portalCode } : {}), attempts: attempts + 1, group: ctx.group, now: ctx.now }),
+      deadLetterRecord(step.event, {
+        originalTopic: ctx.dossierTopic,
+        version: step.version,
+        errorCode: f.code,
+        reason,
+        ...(f.portalCode ? { portalCode: f.portalCode } : {}),
+        attempts: attempts + 1,
+        group: ctx.group,
+        now: ctx.now,
+      }),
       outcomeRecord(
-        { maHoSo: step.maHoSo, outcome: 'rejected', service: 'CapNhatTienDoHoSoMC', sourceEventId: step.event.id, attempts: attempts + 1, ...portalWords(f) },
+        {
+          maHoSo: step.maHoSo,
+          outcome: 'rejected',
+          service: 'CapNhatTienDoHoSoMC',
+          sourceEventId: step.event.id,
+          attempts: attempts + 1,
+          ...portalWords(f),
+        },
         ctx.now,
       ),
     ]);
@@ -137,12 +191,19 @@ export async function recordStepRejected(ctx: ResultContext, step: StepRow, atte
  * is seen and keeps the dossier due) and writes its state, next due time and retry bookkeeping, plus a
  * `retrying` outcome for each dossier that failed transiently.
  */
-export async function settleCycle(ctx: ResultContext, results: ReadonlyMap<string, CycleResult>, policy: RetryPolicy): Promise<Map<string, Settlement>> {
+export async function settleCycle(
+  ctx: ResultContext,
+  results: ReadonlyMap<string, CycleResult>,
+  policy: RetryPolicy,
+): Promise<Map<string, Settlement>> {
   const keys = [...results.keys()];
   const out = new Map<string, Settlement>();
   if (keys.length === 0) return out;
   await inTransaction(ctx.client, async () => {
-    const rows = await ctx.client.query<DossierRowRaw>(`SELECT * FROM sync_dossier WHERE ma_ho_so = ANY($1::text[]) ORDER BY ma_ho_so FOR UPDATE`, [keys]);
+    const rows = await ctx.client.query<DossierRowRaw>(
+      `SELECT * FROM sync_dossier WHERE ma_ho_so = ANY($1::text[]) ORDER BY ma_ho_so FOR UPDATE`,
+      [keys],
+    );
     const counts = await ctx.client.query<{ ma_ho_so: string; pending: string; rejected: string }>(
       `SELECT ma_ho_so, count(*) FILTER (WHERE pushed_at IS NULL AND rejected_at IS NULL) AS pending,
               count(*) FILTER (WHERE pushed_at IS NULL AND rejected_at IS NOT NULL) AS rejected
@@ -166,7 +227,9 @@ export async function settleCycle(ctx: ResultContext, results: ReadonlyMap<strin
               maHoSo: row.maHoSo,
               outcome: 'retrying',
               service: results.get(row.maHoSo)?.failedService ?? 'DongBoHoSoMC',
-              ...(results.get(row.maHoSo)?.failedService !== 'CapNhatTienDoHoSoMC' && row.snapshotEvent ? { sourceEventId: row.snapshotEvent.id } : {}),
+              ...(results.get(row.maHoSo)?.failedService !== 'CapNhatTienDoHoSoMC' && row.snapshotEvent
+                ? { sourceEventId: row.snapshotEvent.id }
+                : {}),
               attempts: s.attempts,
               ...portalWords(f),
             },

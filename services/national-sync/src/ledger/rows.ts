@@ -78,5 +78,10 @@ export interface StepRowRaw {
 }
 
 export function decodeStepRow(r: StepRowRaw): StepRow {
-  return { maHoSo: r.ma_ho_so, stepKey: r.step_key, event: r.event, version: { timeMs: r.ver_time.getTime(), seq: BigInt(r.ver_seq) } };
+  return {
+    maHoSo: r.ma_ho_so,
+    stepKey: r.step_key,
+    event: r.event,
+    version: { timeMs: r.ver_time.getTime(), seq: BigInt(r.ver_seq) },
+  };
 }

@@ -20,6 +20,11 @@ export async function enqueueOutbox(client: PoolClient, records: readonly Outbox
   await client.query(
     `INSERT INTO sync_outbox (topic, key, value, headers)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
-    [records.map((r) => r.topic), records.map((r) => r.key), records.map((r) => r.value), records.map((r) => JSON.stringify(r.headers))],
+    [
+      records.map((r) => r.topic),
+      records.map((r) => r.key),
+      records.map((r) => r.value),
+      records.map((r) => JSON.stringify(r.headers)),
+    ],
   );
 }

@@ -11,7 +11,18 @@ describe('outcome events and dead letters', () => {
     const cases = [
       outcomeEvent({ maHoSo: m, outcome: 'synced', service: 'DongBoHoSoMC', sourceEventId: 'e-1', attempts: 1 }, now),
       outcomeEvent({ maHoSo: m, outcome: 'retrying', service: 'CapNhatTienDoHoSoMC', attempts: 3 }, now),
-      outcomeEvent({ maHoSo: m, outcome: 'rejected', service: 'DongBoHoSoMC', sourceEventId: 'e-2', attempts: 1, portalCode: '-1', portalMessage: `Hồ sơ ${m} bị từ chối` }, now),
+      outcomeEvent(
+        {
+          maHoSo: m,
+          outcome: 'rejected',
+          service: 'DongBoHoSoMC',
+          sourceEventId: 'e-2',
+          attempts: 1,
+          portalCode: '-1',
+          portalMessage: `Hồ sơ ${m} bị từ chối`,
+        },
+        now,
+      ),
     ];
     for (const e of cases) {
       expect(e.dataschema).toBe(SYNC_OUTCOME_SCHEMA_ID);
@@ -28,9 +39,25 @@ describe('outcome events and dead letters', () => {
 
   it('a dead letter is the original event with the reason in the runner’s headers', () => {
     const e = upsertedEvent(dossierItem(m), now);
-    const r = deadLetterRecord(e, { originalTopic: 'dossier.events.v1', version: { timeMs: now.getTime(), seq: 42n }, errorCode: 'LT_DVCQG_REJECTED', reason: 'Hồ sơ bị từ chối', portalCode: '-1', attempts: 2, group: 'national-sync', now });
+    const r = deadLetterRecord(e, {
+      originalTopic: 'dossier.events.v1',
+      version: { timeMs: now.getTime(), seq: 42n },
+      errorCode: 'LT_DVCQG_REJECTED',
+      reason: 'Hồ sơ bị từ chối',
+      portalCode: '-1',
+      attempts: 2,
+      group: 'national-sync',
+      now,
+    });
     expect(JSON.parse(r.value)).toEqual(e);
     expect(r).toMatchObject({ topic: 'dossierEventsDlq', key: m });
-    expect(r.headers).toMatchObject({ 'dlq-original-offset': '42', 'dlq-error-code': 'LT_DVCQG_REJECTED', 'dlq-reason': 'Hồ sơ bị từ chối', 'dlq-portal-code': '-1', 'dlq-attempts': '2', 'ce-id': e.id });
+    expect(r.headers).toMatchObject({
+      'dlq-original-offset': '42',
+      'dlq-error-code': 'LT_DVCQG_REJECTED',
+      'dlq-reason': 'Hồ sơ bị từ chối',
+      'dlq-portal-code': '-1',
+      'dlq-attempts': '2',
+      'ce-id': e.id,
+    });
   });
 });

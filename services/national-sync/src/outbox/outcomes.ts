@@ -15,7 +15,11 @@ export type PortalService = 'DongBoHoSoMC' | 'CapNhatTienDoHoSoMC';
  * The schema names a successful push `accepted` (the portal accepted it); the event type says `synced`, as the
  * design does. Both are kept: the type for routing, the data as the schema defines it.
  */
-const dataOutcome: Record<SyncOutcomeKind, SyncOutcomeEvent['outcome']> = { synced: 'accepted', rejected: 'rejected', retrying: 'retrying' };
+const dataOutcome: Record<SyncOutcomeKind, SyncOutcomeEvent['outcome']> = {
+  synced: 'accepted',
+  rejected: 'rejected',
+  retrying: 'retrying',
+};
 
 export interface OutcomeInput {
   maHoSo: string;
@@ -44,7 +48,14 @@ export function outcomeEvent(o: OutcomeInput, now: Date): CloudEvent<SyncOutcome
     ...(o.portalCode ? { portalErrorCode: o.portalCode.slice(0, 16) } : {}),
     ...(o.portalMessage ? { portalMessage: o.portalMessage.slice(0, 4_000) } : {}),
   };
-  return createEvent({ source: SYNC_SOURCE, type: `vn.lienthong.sync.${o.outcome}`, subject: o.maHoSo, dataschema: SYNC_OUTCOME_SCHEMA_ID, data, time: now });
+  return createEvent({
+    source: SYNC_SOURCE,
+    type: `vn.lienthong.sync.${o.outcome}`,
+    subject: o.maHoSo,
+    dataschema: SYNC_OUTCOME_SCHEMA_ID,
+    data,
+    time: now,
+  });
 }
 
 export function outcomeRecord(o: OutcomeInput, now: Date): OutboxRecord {

@@ -1,7 +1,13 @@
 import type { CircuitBreaker, Clock, Logger, PoolClient } from '@lienthong/platform';
 import { pendingSteps } from '../ledger/claim.js';
 import type { DossierRow, StepRow } from '../ledger/rows.js';
-import { recordSnapshotRejected, recordSnapshotsSynced, recordStepRejected, recordStepsPushed, type ResultContext } from '../ledger/results.js';
+import {
+  recordSnapshotRejected,
+  recordSnapshotsSynced,
+  recordStepRejected,
+  recordStepsPushed,
+  type ResultContext,
+} from '../ledger/results.js';
 import type { SyncMetrics } from '../metrics.js';
 import { chunk, dossierPacket, progressPacket } from './packets.js';
 import { mayPushSteps, needsSnapshot, type CycleResult } from './plan.js';
@@ -32,7 +38,11 @@ export interface PushCycleDeps {
  * blocks their later steps in this cycle (their order must hold), while other dossiers carry on.
  * Results are recorded call by call; the caller then settles each dossier's state.
  */
-export async function runPushCycle(deps: PushCycleDeps, client: PoolClient, rows: readonly DossierRow[]): Promise<Map<string, CycleResult>> {
+export async function runPushCycle(
+  deps: PushCycleDeps,
+  client: PoolClient,
+  rows: readonly DossierRow[],
+): Promise<Map<string, CycleResult>> {
   const results = new Map<string, CycleResult>(rows.map((r) => [r.maHoSo, {}]));
   const ctx = (): ResultContext => ({ client, now: deps.clock.now(), dossierTopic: deps.dossierTopic, group: deps.group });
   const log = deps.logger;
@@ -54,7 +64,10 @@ export async function runPushCycle(deps: PushCycleDeps, client: PoolClient, rows
       const f = classifyFailure(err);
       deps.metrics.portalCall('DongBoHoSoMC', f.kind, Date.now() - started);
       if (f.kind === 'transient') {
-        log.warn({ service: 'DongBoHoSoMC', dossiers: batch.length, isUpdating, code: f.code, err: f.message }, 'push failed; will retry');
+        log.warn(
+          { service: 'DongBoHoSoMC', dossiers: batch.length, isUpdating, code: f.code, err: f.message },
+          'push failed; will retry',
+        );
         for (const r of batch) failTransient(r.maHoSo, f, 'DongBoHoSoMC');
       } else if (batch.length > 1) {
         // The portal answers one error_code for the whole call: find the culprit item by item.
@@ -67,7 +80,10 @@ export async function runPushCycle(deps: PushCycleDeps, client: PoolClient, rows
         failTransient(batch[0]!.maHoSo, f, 'DongBoHoSoMC');
       } else {
         const row = batch[0]!;
-        log.warn({ maHoSo: row.maHoSo, code: f.code, portalCode: f.portalCode }, 'snapshot rejected by the portal; dead-lettered');
+        log.warn(
+          { maHoSo: row.maHoSo, code: f.code, portalCode: f.portalCode },
+          'snapshot rejected by the portal; dead-lettered',
+        );
         await recordSnapshotRejected(ctx(), row, f);
         deps.metrics.outcome('rejected', 'DongBoHoSoMC');
       }
@@ -75,7 +91,10 @@ export async function runPushCycle(deps: PushCycleDeps, client: PoolClient, rows
     }
     deps.metrics.portalCall('DongBoHoSoMC', 'ok', Date.now() - started);
     const now = deps.clock.now().getTime();
-    await recordSnapshotsSynced(ctx(), batch.map((row) => ({ row, version: row.snapshotVersion! })));
+    await recordSnapshotsSynced(
+      ctx(),
+      batch.map((row) => ({ row, version: row.snapshotVersion! })),
+    );
     for (const r of batch) {
       results.get(r.maHoSo)!.snapshotSynced = true;
       deps.metrics.outcome('synced', 'DongBoHoSoMC');
@@ -85,11 +104,21 @@ export async function runPushCycle(deps: PushCycleDeps, client: PoolClient, rows
 
   // 1. Snapshots.
   const toPush = rows.filter(needsSnapshot);
-  for (const batch of chunk(toPush.filter((r) => r.portalVersion), deps.batchSize)) await pushSnapshots(batch, true);
-  for (const batch of chunk(toPush.filter((r) => !r.portalVersion), deps.batchSize)) await pushSnapshots(batch, false);
+  for (const batch of chunk(
+    toPush.filter((r) => r.portalVersion),
+    deps.batchSize,
+  ))
+    await pushSnapshots(batch, true);
+  for (const batch of chunk(
+    toPush.filter((r) => !r.portalVersion),
+    deps.batchSize,
+  ))
+    await pushSnapshots(batch, false);
 
   // 2. Progress steps.
-  const eligible = rows.filter((r) => !results.get(r.maHoSo)!.transient && mayPushSteps(r, results.get(r.maHoSo)!.snapshotSynced === true));
+  const eligible = rows.filter(
+    (r) => !results.get(r.maHoSo)!.transient && mayPushSteps(r, results.get(r.maHoSo)!.snapshotSynced === true),
+  );
   const blocked = new Set<string>();
   const attemptsOf = (m: string) => rows.find((r) => r.maHoSo === m)?.attempts ?? 0;
 
@@ -101,7 +130,10 @@ export async function runPushCycle(deps: PushCycleDeps, client: PoolClient, rows
       const f = classifyFailure(err);
       deps.metrics.portalCall('CapNhatTienDoHoSoMC', f.kind, Date.now() - started);
       if (f.kind === 'transient') {
-        log.warn({ service: 'CapNhatTienDoHoSoMC', steps: batch.length, code: f.code, err: f.message }, 'push failed; will retry');
+        log.warn(
+          { service: 'CapNhatTienDoHoSoMC', steps: batch.length, code: f.code, err: f.message },
+          'push failed; will retry',
+        );
         for (const s of batch) {
           blocked.add(s.maHoSo);
           failTransient(s.maHoSo, f, 'CapNhatTienDoHoSoMC');
@@ -110,7 +142,10 @@ export async function runPushCycle(deps: PushCycleDeps, client: PoolClient, rows
         for (const s of batch) if (!blocked.has(s.maHoSo)) await pushSteps([s]);
       } else {
         const step = batch[0]!;
-        log.warn({ maHoSo: step.maHoSo, code: f.code, portalCode: f.portalCode }, 'progress step rejected by the portal; dead-lettered');
+        log.warn(
+          { maHoSo: step.maHoSo, code: f.code, portalCode: f.portalCode },
+          'progress step rejected by the portal; dead-lettered',
+        );
         await recordStepRejected(ctx(), step, attemptsOf(step.maHoSo), f);
         deps.metrics.outcome('rejected', 'CapNhatTienDoHoSoMC');
       }
@@ -123,7 +158,10 @@ export async function runPushCycle(deps: PushCycleDeps, client: PoolClient, rows
     for (const s of batch) deps.metrics.lag('CapNhatTienDoHoSoMC', now - s.version.timeMs);
   }
 
-  let queue = await pendingSteps(client, eligible.map((r) => r.maHoSo));
+  let queue = await pendingSteps(
+    client,
+    eligible.map((r) => r.maHoSo),
+  );
   while (queue.length > 0) {
     // Next call: the first steps in (dossier, version) order whose dossier has not failed in this cycle.
     queue = queue.filter((s) => !blocked.has(s.maHoSo));

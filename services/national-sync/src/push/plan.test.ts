@@ -35,7 +35,11 @@ describe('push planning', () => {
 
   it('backs off exponentially after transient failures, capped', () => {
     const f = { kind: 'transient' as const, code: 'LT_HTTP_TIMEOUT', message: 't', countsForBreaker: true };
-    expect(settle(row({ attempts: 0 }), 0, 0, { transient: f }, policy)).toMatchObject({ state: 'retrying', dueInMs: 1000, attempts: 1 });
+    expect(settle(row({ attempts: 0 }), 0, 0, { transient: f }, policy)).toMatchObject({
+      state: 'retrying',
+      dueInMs: 1000,
+      attempts: 1,
+    });
     expect(settle(row({ attempts: 2 }), 0, 0, { transient: f }, policy)).toMatchObject({ dueInMs: 4000, attempts: 3 });
     expect(settle(row({ attempts: 9 }), 0, 0, { transient: f }, policy)).toMatchObject({ dueInMs: 8000, attempts: 10 });
   });
@@ -52,7 +56,9 @@ describe('push planning', () => {
   });
 
   it('chunks in order', () => {
-    expect(chunk([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21], 10).map((c) => c.length)).toEqual([10, 10, 1]);
+    expect(chunk([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21], 10).map((c) => c.length)).toEqual([
+      10, 10, 1,
+    ]);
     expect(() => chunk([1], 0)).toThrow(RangeError);
   });
 });

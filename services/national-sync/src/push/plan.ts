@@ -12,7 +12,9 @@ import type { PortalService } from '../outbox/outcomes.js';
 export function needsSnapshot(row: DossierRow): boolean {
   if (!row.snapshotEvent || !row.snapshotVersion) return false;
   if (row.resync) return true;
-  return compareVersions(row.snapshotVersion, row.portalVersion) > 0 && compareVersions(row.snapshotVersion, row.rejectedVersion) !== 0;
+  return (
+    compareVersions(row.snapshotVersion, row.portalVersion) > 0 && compareVersions(row.snapshotVersion, row.rejectedVersion) !== 0
+  );
 }
 
 /**
@@ -49,7 +51,14 @@ export interface Settlement {
  *  - a snapshot still to push (e.g. a newer one arrived meanwhile) or steps that may go → due now;
  *  - otherwise nothing to do: rejected if the newest snapshot or a step was refused, else synced.
  */
-export function settle(row: DossierRow, pendingSteps: number, rejectedSteps: number, cycle: CycleResult, policy: RetryPolicy, random?: () => number): Settlement {
+export function settle(
+  row: DossierRow,
+  pendingSteps: number,
+  rejectedSteps: number,
+  cycle: CycleResult,
+  policy: RetryPolicy,
+  random?: () => number,
+): Settlement {
   if (cycle.transient) {
     const attempts = row.attempts + 1;
     return { state: 'retrying', dueInMs: backoffDelay(policy, attempts, random), attempts, retrying: cycle.transient };

@@ -39,7 +39,14 @@ export interface PortalFailure {
 const contentStatuses = new Set([400, 413, 422]);
 
 export function classifyFailure(err: unknown): PortalFailure {
-  const e = err as { code?: unknown; retriable?: unknown; portalCode?: unknown; portalMessage?: unknown; maHoSo?: unknown; status?: unknown };
+  const e = err as {
+    code?: unknown;
+    retriable?: unknown;
+    portalCode?: unknown;
+    portalMessage?: unknown;
+    maHoSo?: unknown;
+    status?: unknown;
+  };
   const code = err instanceof HubError ? err.code : typeof e.code === 'string' ? e.code : 'LT_SYNC_PUSH_FAILED';
   const base = {
     code,

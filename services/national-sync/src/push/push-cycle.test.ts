@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCircuitBreaker, createPool, HttpStatusError, Registry, runMigrations, systemClock, type Pool } from '@lienthong/platform';
+import {
+  createCircuitBreaker,
+  createPool,
+  HttpStatusError,
+  Registry,
+  runMigrations,
+  systemClock,
+  type Pool,
+} from '@lienthong/platform';
 import { createTestDatabase, quietLogger } from '../../../../tests/helpers/index.js';
 import { dossierAt, maHoSoOf, progressedEvent, stepItem, upsertedEvent } from '../../test/harness.js';
 import { createFakePortal } from '../../test/fake-portal.js';
@@ -64,7 +72,10 @@ describe('push cycle (real Postgres, fake portal)', () => {
         if (rows.length === 0) return;
         const results = await runPushCycle(d, client, rows);
         await settleCycle({ client, now: new Date(), dossierTopic: d.dossierTopic, group: d.group }, results, policy);
-        await releaseDossiers(client, rows.map((r) => r.maHoSo));
+        await releaseDossiers(
+          client,
+          rows.map((r) => r.maHoSo),
+        );
       }
       throw new Error('still due after max cycles');
     } finally {
@@ -105,7 +116,9 @@ describe('push cycle (real Postgres, fake portal)', () => {
     const outbox = await pool.query(`SELECT topic, key, value FROM sync_outbox ORDER BY id`);
     // One outcome per event: the snapshot, then each of the 23 steps.
     expect(outbox.rows).toHaveLength(24);
-    expect(new Set(outbox.rows.map((o) => `${o.topic} ${JSON.parse(o.value).type}`))).toEqual(new Set(['syncOutcomes vn.lienthong.sync.synced']));
+    expect(new Set(outbox.rows.map((o) => `${o.topic} ${JSON.parse(o.value).type}`))).toEqual(
+      new Set(['syncOutcomes vn.lienthong.sync.synced']),
+    );
   });
 
   it('retries a refused batch item by item: the culprit is dead-lettered with the reason, the others go through', async () => {
@@ -122,7 +135,11 @@ describe('push cycle (real Postgres, fake portal)', () => {
     const dlq = (await pool.query(`SELECT key, value, headers FROM sync_outbox WHERE topic = 'dossierEventsDlq'`)).rows;
     expect(dlq).toHaveLength(1);
     expect(dlq[0].key).toBe(ms[1]);
-    expect(dlq[0].headers).toMatchObject({ 'dlq-error-code': 'LT_DVCQG_REJECTED', 'dlq-portal-code': '-1', 'dlq-reason': `Hồ sơ ${ms[1]} bị từ chối` });
+    expect(dlq[0].headers).toMatchObject({
+      'dlq-error-code': 'LT_DVCQG_REJECTED',
+      'dlq-portal-code': '-1',
+      'dlq-reason': `Hồ sơ ${ms[1]} bị từ chối`,
+    });
     expect(JSON.parse(dlq[0].value).type).toBe('vn.lienthong.dossier.upserted');
   });
 
@@ -165,7 +182,12 @@ describe('push cycle (real Postgres, fake portal)', () => {
     expect(await row(m)).toMatchObject({ state: 'synced', attempts: 0, last_error: null });
     const retrying = (await pool.query(`SELECT value FROM sync_outbox WHERE value LIKE '%sync.retrying%'`)).rows;
     expect(retrying).toHaveLength(1);
-    expect(JSON.parse(retrying[0].value).data).toMatchObject({ MaHoSo: m, packet: 'DongBoHoSoMC', outcome: 'retrying', attempts: 1 });
+    expect(JSON.parse(retrying[0].value).data).toMatchObject({
+      MaHoSo: m,
+      packet: 'DongBoHoSoMC',
+      outcome: 'retrying',
+      attempts: 1,
+    });
   });
 
   it('lets one worker at a time hold a dossier (advisory lock), and frees it when the connection dies', async () => {

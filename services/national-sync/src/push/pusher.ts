@@ -43,8 +43,13 @@ export function createPusher(opts: PusherOptions): Pusher {
       for (const k of keys) inFlight.add(k);
       try {
         const results = await runPushCycle({ ...opts, logger: log }, client, rows);
-        const settled = await settleCycle({ client, now: opts.clock.now(), dossierTopic: opts.dossierTopic, group: opts.group }, results, opts.retryPolicy);
-        for (const [m, s] of settled) if (s.state === 'retrying') opts.metrics.outcome('retrying', results.get(m)?.failedService ?? 'DongBoHoSoMC');
+        const settled = await settleCycle(
+          { client, now: opts.clock.now(), dossierTopic: opts.dossierTopic, group: opts.group },
+          results,
+          opts.retryPolicy,
+        );
+        for (const [m, s] of settled)
+          if (s.state === 'retrying') opts.metrics.outcome('retrying', results.get(m)?.failedService ?? 'DongBoHoSoMC');
         opts.onProgress?.();
       } finally {
         for (const k of keys) inFlight.delete(k);

@@ -1,9 +1,6 @@
 import { canonicalJson } from '../ledger/step-key.js';
 
-export type PortalComparison =
-  | { kind: 'same' }
-  | { kind: 'unknown' }
-  | { kind: 'different'; fields: string[] };
+export type PortalComparison = { kind: 'same' } | { kind: 'unknown' } | { kind: 'different'; fields: string[] };
 
 /**
  * Compares what TraCuuHoSo returned with the DongBoHoSoMC item the ledger says the portal holds.

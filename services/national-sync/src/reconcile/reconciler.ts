@@ -51,7 +51,10 @@ export function createReconciler(opts: ReconcilerOptions) {
     report.checked++;
     let records: object[];
     try {
-      records = await opts.breaker.run(() => opts.portal.traCuuHoSo(row.maHoSo), (e) => (e as { retriable?: boolean }).retriable === true);
+      records = await opts.breaker.run(
+        () => opts.portal.traCuuHoSo(row.maHoSo),
+        (e) => (e as { retriable?: boolean }).retriable === true,
+      );
     } catch (err) {
       report.failed++;
       opts.metrics.reconciled('failed');
@@ -65,7 +68,10 @@ export function createReconciler(opts: ReconcilerOptions) {
       await opts.pool.query('UPDATE sync_dossier SET reconciled_at = now() WHERE ma_ho_so = $1', [row.maHoSo]);
       return false;
     }
-    log.warn({ maHoSo: row.maHoSo, result: cmp.kind, fields: cmp.kind === 'different' ? cmp.fields : undefined }, 'portal differs from the ledger; resyncing');
+    log.warn(
+      { maHoSo: row.maHoSo, result: cmp.kind, fields: cmp.kind === 'different' ? cmp.fields : undefined },
+      'portal differs from the ledger; resyncing',
+    );
     // Only if nothing was pushed since we read the row: a newer push already makes the check moot.
     await opts.pool.query(
       `UPDATE sync_dossier SET resync = true, due_at = now(), state = 'pending', reconciled_at = now(),
@@ -117,9 +123,13 @@ export function createReconciler(opts: ReconcilerOptions) {
       return running;
     },
     start() {
-      task = cron.schedule(opts.schedule, () => {
-        this.run().catch((err) => log.error({ err: errorMessage(err) }, 'reconciliation failed'));
-      }, { noOverlap: true, name: 'national-sync-reconcile' });
+      task = cron.schedule(
+        opts.schedule,
+        () => {
+          this.run().catch((err) => log.error({ err: errorMessage(err) }, 'reconciliation failed'));
+        },
+        { noOverlap: true, name: 'national-sync-reconcile' },
+      );
     },
     async stop() {
       await task?.destroy();

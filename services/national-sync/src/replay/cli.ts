@@ -20,26 +20,56 @@ const usage = `usage: replay.mjs (--ma-ho-so <MaHoSo> | --dead-letters-since <RF
 Either way the running service pushes the replayed dossiers; the result is printed as JSON.`;
 
 /** The settings the direct mode needs: a subset of the service's one schema. */
-const { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE, KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD } =
-  syncConfigSchema.properties;
+const {
+  DATABASE_URL,
+  KAFKA_BROKERS,
+  KAFKA_TOPIC_NAMESPACE,
+  KAFKA_SSL,
+  KAFKA_SSL_CA_FILE,
+  KAFKA_SSL_CERT_FILE,
+  KAFKA_SSL_KEY_FILE,
+  KAFKA_SASL_MECHANISM,
+  KAFKA_SASL_USERNAME,
+  KAFKA_SASL_PASSWORD,
+} = syncConfigSchema.properties;
 /** The part of national-sync's config the CLI reads (the same declarations, not a copy). */
 const cliSchema = {
   type: 'object',
   required: ['DATABASE_URL'],
   // The service's Kafka security settings too (docs/events.md), so the CLI reaches a secured cluster.
-  properties: { DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_NAMESPACE, KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD },
+  properties: {
+    DATABASE_URL,
+    KAFKA_BROKERS,
+    KAFKA_TOPIC_NAMESPACE,
+    KAFKA_SSL,
+    KAFKA_SSL_CA_FILE,
+    KAFKA_SSL_CERT_FILE,
+    KAFKA_SSL_KEY_FILE,
+    KAFKA_SASL_MECHANISM,
+    KAFKA_SASL_USERNAME,
+    KAFKA_SASL_PASSWORD,
+  },
 } as const satisfies ConfigSchema;
 
 /**
  * The replay CLI (services/national-sync/bin/replay.mjs). Returns the exit code: 0 done, 1 failed,
  * 2 usage. Output: the replay result as JSON on stdout; diagnostics on stderr.
  */
-export async function runReplayCli(argv: string[], env: NodeJS.ProcessEnv = process.env, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+export async function runReplayCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+): Promise<number> {
   let values: { 'ma-ho-so'?: string; 'dead-letters-since'?: string; url?: string; help?: boolean };
   try {
     values = parseArgs({
       args: argv,
-      options: { 'ma-ho-so': { type: 'string' }, 'dead-letters-since': { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'ma-ho-so': { type: 'string' },
+        'dead-letters-since': { type: 'string' },
+        url: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }).values;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${usage}\n`);
@@ -84,8 +114,15 @@ export async function runReplayCli(argv: string[], env: NodeJS.ProcessEnv = proc
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'national-sync-replay', logger, max: 2 });
   const kafka = createKafka({ ...kafkaConnectionFromConfig(config), clientId: 'national-sync-replay', logger });
   try {
-    const replayer = createReplayer({ pool, kafka, ingest: createLedgerIngest(pool), dlqTopic: dlqOf(topicNames(config.KAFKA_TOPIC_NAMESPACE).dossierEvents), logger });
-    const result = since !== undefined ? await replayer.replayDeadLetters(new Date(since), maHoSo) : await replayer.replayDossier(maHoSo!);
+    const replayer = createReplayer({
+      pool,
+      kafka,
+      ingest: createLedgerIngest(pool),
+      dlqTopic: dlqOf(topicNames(config.KAFKA_TOPIC_NAMESPACE).dossierEvents),
+      logger,
+    });
+    const result =
+      since !== undefined ? await replayer.replayDeadLetters(new Date(since), maHoSo) : await replayer.replayDossier(maHoSo!);
     out(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (err) {

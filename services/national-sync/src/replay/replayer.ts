@@ -59,7 +59,11 @@ export function createReplayer(opts: ReplayerOptions) {
     /** Replays one dossier from the ledger; throws LT_SYNC_DOSSIER_NOT_FOUND if the ledger has none. */
     async replayDossier(maHoSo: string): Promise<DossierReplay> {
       const r = await replayDossier(maHoSo);
-      if (!r) throw new SyncError(SyncErrorCodes.DOSSIER_NOT_FOUND, `no ledger entry for ${maHoSo}`, { kind: 'not_found', messageVi: `không có hồ sơ ${maHoSo} trong sổ cái đồng bộ` });
+      if (!r)
+        throw new SyncError(SyncErrorCodes.DOSSIER_NOT_FOUND, `no ledger entry for ${maHoSo}`, {
+          kind: 'not_found',
+          messageVi: `không có hồ sơ ${maHoSo} trong sổ cái đồng bộ`,
+        });
       log.info({ maHoSo, stepsReset: r.stepsReset }, 'dossier replayed');
       opts.onReplayed?.();
       return r;
@@ -67,7 +71,10 @@ export function createReplayer(opts: ReplayerOptions) {
 
     /** Replays every dossier with a dead letter since `since` (optionally only one MaHoSo). */
     async replayDeadLetters(since: Date, only?: string): Promise<DeadLetterReplay> {
-      const letters = await readDeadLetters(opts.kafka, opts.dlqTopic, since.getTime(), { logger: log, timeoutMs: opts.dlqReadTimeoutMs ?? 30_000 });
+      const letters = await readDeadLetters(opts.kafka, opts.dlqTopic, since.getTime(), {
+        logger: log,
+        timeoutMs: opts.dlqReadTimeoutMs ?? 30_000,
+      });
       const skipped: DeadLetterReplay['skipped'] = [];
       const touched = new Set<string>();
       let count = 0;
@@ -76,7 +83,8 @@ export function createReplayer(opts: ReplayerOptions) {
         count++;
         try {
           const event = decodeEvent(dl.value);
-          if (event.type !== DOSSIER_UPSERTED && event.type !== DOSSIER_PROGRESSED) throw new Error(`not a dossier event (${event.type})`);
+          if (event.type !== DOSSIER_UPSERTED && event.type !== DOSSIER_PROGRESSED)
+            throw new Error(`not a dossier event (${event.type})`);
           // The original offset keeps the event's version what it was when first consumed.
           const { maHoSo, version } = checkDossierEvent(event, dl.headers['dlq-original-offset'] ?? '0');
           if (event.type === DOSSIER_UPSERTED) await opts.ingest.recordSnapshot(maHoSo, event, version);
@@ -92,7 +100,10 @@ export function createReplayer(opts: ReplayerOptions) {
         const r = await replayDossier(m);
         if (r) dossiers.push(r);
       }
-      log.info({ since: since.toISOString(), deadLetters: count, dossiers: dossiers.length, skipped: skipped.length }, 'dead letters replayed');
+      log.info(
+        { since: since.toISOString(), deadLetters: count, dossiers: dossiers.length, skipped: skipped.length },
+        'dead letters replayed',
+      );
       if (dossiers.length) opts.onReplayed?.();
       return { deadLetters: count, skipped, dossiers };
     },
