@@ -189,7 +189,20 @@ function services(env) {
         ...inboundSandboxEnv(),
       },
     },
-    { name: 'gateway', portVar: 'GATEWAY_PORT', port: ports.gateway, env: { API_CLIENTS_FILE: env.apiClientsFile } },
+    {
+      name: 'gateway',
+      portVar: 'GATEWAY_PORT',
+      port: ports.gateway,
+      // Dossiers are checked against the procedure catalogue operations syncs (warnings; "not checked" while
+      // operations is not up yet), with the demo key (it holds the viewer role operations asks for).
+      env: {
+        API_CLIENTS_FILE: env.apiClientsFile,
+        ...unlessSet({
+          GATEWAY_CATALOGUE_URL: `http://${host}:${portOf('OPERATIONS_PORT', 8085)}`,
+          GATEWAY_CATALOGUE_API_KEY: env.demoKey,
+        }),
+      },
+    },
     {
       name: 'national-sync',
       portVar: 'NATIONAL_SYNC_PORT',
@@ -460,7 +473,7 @@ try {
   const urls = [];
   // HUB_SERVICES=sandbox,gateway,… starts only those (a smaller hub for a demo or a fault test); default all.
   const only = process.env.HUB_SERVICES ? new Set(process.env.HUB_SERVICES.split(',').map((n) => n.trim())) : undefined;
-  for (const svc of services({ apiClientsFile, merchantsFile })) {
+  for (const svc of services({ apiClientsFile, merchantsFile, demoKey: key })) {
     if (only && !only.has(svc.name)) continue;
     const main = path.join(repoRoot, 'services', svc.name, 'dist', 'main.js');
     if (!existsSync(main)) {

@@ -16,6 +16,7 @@ import {
 import { createEventProducer, createKafka, topicNames, type EventProducer } from '@lienthong/events';
 import { buildApp } from '../../services/gateway/src/app.js';
 import { createIdempotencyStore } from '../../services/gateway/src/idempotency-store.js';
+import type { CatalogueCheck } from '../../services/gateway/src/catalogue-check.js';
 import { testBrokers } from './env.js';
 import { quietLogger } from './logger.js';
 
@@ -54,6 +55,8 @@ export async function createTestGateway(opts: {
   contentWindowSeconds?: number;
   brokers?: string[];
   logger?: Logger;
+  /** The procedure catalogue check (services/operations) the gateway consults, if any. */
+  catalogue?: CatalogueCheck;
 }): Promise<TestGateway> {
   const logger = opts.logger ?? quietLogger('gateway');
   const specs = opts.clients ?? [
@@ -100,6 +103,7 @@ export async function createTestGateway(opts: {
     bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
     maxItems: opts.maxItems ?? 500,
     rateLimitPerMinute: 100_000,
+    ...(opts.catalogue ? { catalogue: opts.catalogue } : {}),
   });
   await app.ready();
   return {

@@ -5,6 +5,7 @@ import type { EventProducer } from '@lienthong/events';
 import { createIngest } from './ingest.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
+import type { CatalogueCheck } from './catalogue-check.js';
 import { validateRoute } from './routes/validate-route.js';
 
 export interface GatewayDeps {
@@ -23,6 +24,8 @@ export interface GatewayDeps {
   maxItems: number;
   rateLimitPerMinute: number;
   now?: () => Date;
+  /** The procedure catalogue check (services/operations); absent = dossiers are not checked against it. */
+  catalogue?: CatalogueCheck;
 }
 
 /**
@@ -58,7 +61,12 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
       ),
   });
   const ingest = createIngest({ producer: deps.producer, topic: deps.dossierTopic, maxItems: deps.maxItems, now: deps.now });
-  ingestRoutes(app, { ingest, idempotency: deps.idempotency, metrics: deps.metrics });
-  validateRoute(app);
+  ingestRoutes(app, {
+    ingest,
+    idempotency: deps.idempotency,
+    metrics: deps.metrics,
+    ...(deps.catalogue ? { catalogue: deps.catalogue } : {}),
+  });
+  validateRoute(app, deps.catalogue ? { catalogue: deps.catalogue } : {});
   return app;
 }

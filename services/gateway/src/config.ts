@@ -52,6 +52,25 @@ export const gatewayConfigSchema = {
       description:
         'without Idempotency-Key, an identical request within this many seconds answers the first response instead of publishing again; 0 = off',
     },
+    GATEWAY_CATALOGUE_URL: {
+      type: 'string',
+      pattern: '^https?://',
+      description:
+        'base URL of services/operations: dossiers are checked against the procedure catalogue (warnings); unset = not checked',
+    },
+    GATEWAY_CATALOGUE_API_KEY: {
+      type: 'string',
+      minLength: 16,
+      secret: true,
+      description: "the gateway's API key at operations (role viewer is enough)",
+    },
+    GATEWAY_CATALOGUE_TIMEOUT_MS: {
+      type: 'integer',
+      default: 300,
+      minimum: 20,
+      maximum: 5000,
+      description: 'longest wait for the catalogue check; after it the request goes on with a "not checked" warning',
+    },
   },
 } as const satisfies ConfigSchema;
 

@@ -11,6 +11,7 @@ import {
 import { buildApp } from './app.js';
 import { gatewayConfigSchema } from './config.js';
 import { createIdempotencyStore } from './idempotency-store.js';
+import { createCatalogueCheck } from './catalogue-check.js';
 
 /**
  * The gateway as a service of the platform's skeleton (docs/adding-a-service.md): runService has checked
@@ -52,7 +53,17 @@ export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
     purge.unref();
     onClose({ name: 'idempotency-purge', close: () => clearInterval(purge) });
 
+    const catalogue =
+      config.GATEWAY_CATALOGUE_URL && config.GATEWAY_CATALOGUE_API_KEY
+        ? createCatalogueCheck({
+            url: config.GATEWAY_CATALOGUE_URL,
+            apiKey: config.GATEWAY_CATALOGUE_API_KEY,
+            timeoutMs: config.GATEWAY_CATALOGUE_TIMEOUT_MS,
+            logger,
+          })
+        : undefined;
     const app = await buildApp({
+      ...(catalogue ? { catalogue } : {}),
       logger,
       metrics,
       producer,

@@ -4,14 +4,18 @@ import { HubError, Counter, requireClient, type Registry, type RouteAccess } fro
 import type { ValidationIssue } from '@lienthong/standard';
 import type { Ingest, IngestKind } from '../ingest.js';
 import { contentKey, requestHash, type IdempotencyStore } from '../idempotency-store.js';
-import { badIdempotencyKey } from '../errors.js';
+import { badIdempotencyKey, invalidPacket } from '../errors.js';
+import type { CatalogueCheck } from '../catalogue-check.js';
 import { errorResponses, acceptedResponse, packetBodyDoc } from './openapi.js';
 
 /** Provincial one-stop systems post for their own agencies; the agency scope is checked per item in ingest. */
 const submitters = { access: { roles: ['submitter'] } satisfies RouteAccess };
 
 /** Routes of flow 1: dossier snapshots and progress steps, answered 202 only after Kafka acknowledged. */
-export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idempotency: IdempotencyStore; metrics: Registry }) {
+export function ingestRoutes(
+  app: FastifyInstance,
+  deps: { ingest: Ingest; idempotency: IdempotencyStore; metrics: Registry; catalogue?: CatalogueCheck },
+) {
   const accepted = new Counter({
     name: 'gateway_items_accepted_total',
     help: 'items published',
@@ -33,6 +37,15 @@ export function ingestRoutes(app: FastifyInstance, deps: { ingest: Ingest; idemp
     let warnings: ValidationIssue[];
     try {
       ({ events, warnings } = deps.ingest.prepareWithWarnings(kind, client, req.body));
+      if (kind === 'dossier' && deps.catalogue) {
+        // The procedure catalogue's findings (issue 9 §6): warnings, or errors for agencies configured to refuse.
+        const found = await deps.catalogue.check(
+          events.map((e) => e.data),
+          !Array.isArray(req.body),
+        );
+        if (found.errors.length > 0) throw invalidPacket(found.errors);
+        warnings = [...warnings, ...found.warnings];
+      }
     } catch (err) {
       if (err instanceof HubError) refused.inc({ code: err.code });
       throw err;

@@ -2,13 +2,14 @@ import type {} from '@fastify/swagger'; // OpenAPI fields (summary, tags…) on 
 import type { FastifyInstance } from 'fastify';
 import { HubError } from '@lienthong/platform';
 import { detectPacketKind, validatePacket, type PacketKind } from '@lienthong/standard';
+import type { CatalogueCheck } from '../catalogue-check.js';
 
 /**
  * `POST /v1/validate`: the conformance check for vendors (issue 3): the same report the gateway's ingest
  * would give, and nothing published. `?kind=` forces the packet kind; otherwise it is detected. The report is
  * `{valid, kind, errors, warnings}`, the CLI's per-file report.
  */
-export function validateRoute(app: FastifyInstance) {
+export function validateRoute(app: FastifyInstance, deps: { catalogue?: CatalogueCheck } = {}) {
   app.post<{ Querystring: { kind?: string } }>('/v1/validate', {
     validatorCompiler: () => (value: unknown) => ({ value }),
     // A vendor's conformance check is still a client's call: keyed, rate-limited, never anonymous.
@@ -57,6 +58,17 @@ export function validateRoute(app: FastifyInstance) {
         });
       }
       // warnings: findings of inferred rules (docs/standard.md), reported but never making the packet invalid.
+      if (kind === 'dossier' && result.ok && deps.catalogue) {
+        // The same catalogue findings ingest would give (issue 9 §6).
+        const items = Array.isArray(result.value) ? result.value : [result.value];
+        const found = await deps.catalogue.check(items, !Array.isArray(req.body));
+        return {
+          valid: found.errors.length === 0,
+          kind,
+          errors: [...result.errors, ...found.errors],
+          warnings: [...result.warnings, ...found.warnings],
+        };
+      }
       return { valid: result.ok, kind, errors: result.errors, warnings: result.warnings };
     },
   });
