@@ -16,5 +16,9 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 300_000,
     fileParallelism: false,
+    // Its own JSON report beside the main run's (npm test runs both; .ci/run adds them up).
+    reporters: process.env.VITEST_JSON_REPORT
+      ? ['default', ['json', { outputFile: `${process.env.VITEST_JSON_REPORT.replace(/\.json$/, '')}.cluster.json` }]]
+      : ['default'],
   },
 });
