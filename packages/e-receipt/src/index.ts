@@ -4,3 +4,4 @@ export * from './types.js';
 export * from './vnpt.js';
 export * from './viettel.js';
 export * from './providers.js';
+export * from './paygov-bill.js';

@@ -16,7 +16,7 @@ export class ReceiptUncertainError extends Error {
 }
 
 export interface ReceiptProvider {
-  readonly vendor: 'vnpt' | 'viettel';
+  readonly vendor: 'vnpt' | 'viettel' | 'paygov';
   issue(r: ReceiptRequest): Promise<IssueResult>;
   /** The receipt already issued under `key`, if any (the recovery path). */
   lookup(key: string): Promise<IssueResult | undefined>;

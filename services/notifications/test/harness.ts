@@ -31,6 +31,7 @@ import smsViettelPeer from '../../sandbox/src/peers/sms-viettel/index.js';
 import smsVnptPeer from '../../sandbox/src/peers/sms-vnpt/index.js';
 import vnptInvoicePeer from '../../sandbox/src/peers/vnpt-invoice/index.js';
 import viettelSinvoicePeer from '../../sandbox/src/peers/viettel-sinvoice/index.js';
+import paygovPeer from '../../sandbox/src/peers/paygov/index.js';
 import { buildApp, createNotificationsCore, type CoreConfig, type NotificationsCore } from '../src/index.js';
 import {
   createTestDatabase,
@@ -59,6 +60,20 @@ export async function startPeers(logger: Logger): Promise<{ app: FastifyInstance
   await app.register(smsVnptPeer, { ...opts, prefix: '/sms-vnpt' });
   await app.register(vnptInvoicePeer, { ...opts, prefix: '/vnpt-invoice' });
   await app.register(viettelSinvoicePeer, { ...opts, prefix: '/viettel-sinvoice' });
+  // PayGov, for receipts fetched with GET_BILL (the demo partner of receipts.sandbox.json; confirms go nowhere).
+  await app.register(paygovPeer, {
+    ...opts,
+    prefix: '/paygov',
+    merchants: [
+      {
+        maDoiTac: '000.00.00.H56',
+        secret: 'lt-demo-paygov-secret-0001',
+        confirmUrl: 'http://127.0.0.1:9/none',
+        returnUrl: 'https://hub.test/r',
+      },
+    ],
+    confirmMaxAttempts: 1,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }

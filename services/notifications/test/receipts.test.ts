@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, readTopic } from '../../../tests/helpers/index.js';
 import { topicNames } from '@lienthong/events';
+import { createPaygovSigner } from '@lienthong/paygov';
 import { OPERATOR_KEY, PROVINCE_KEY, startHarness, type Harness } from './harness.js';
 
 const clock = { now: () => new Date() };
@@ -197,5 +198,78 @@ describe('electronic fee receipts', () => {
     expect(dlq.length).toBeGreaterThan(0);
     expect((await receipt(forged)).status).toBe(404);
     expect(await h.messages(maHoSo)).toEqual([]);
+  });
+});
+
+describe('receipts of fees paid through PayGov (GET_BILL)', () => {
+  const PARTNER = { maDoiTac: '000.00.00.H56', secretKey: 'lt-demo-paygov-secret-0001' };
+  it('fetches the platform’s receipt with GET_BILL instead of issuing one: the PDF kept with its hash, one per payment', async () => {
+    const signer = createPaygovSigner({ maDoiTac: PARTNER.maDoiTac, secret: PARTNER.secretKey });
+    const maHoSo = `000.00.01.H22-251205-${Math.floor(Math.random() * 1e6)}`;
+    const init = signer.buildInit({
+      maThamChieu: `dvc${Date.now()}`,
+      amountVnd: 150_000,
+      thongTinGiaoDich: `THANH TOAN HO SO ${maHoSo}`,
+      createdAt: new Date(),
+      ip: '127.0.0.1',
+      receipt: { MaDonVi: '000.00.01.H22', TenDonVi: 'Sở Xây dựng', MaHoSo: maHoSo },
+    });
+    const post = (path: string, body: unknown) =>
+      fetch(`${h.sandboxUrl}/paygov${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post('/init', init)).status).toBe(200);
+    expect((await post('/_admin/pay', { maDoiTac: PARTNER.maDoiTac, maThamChieu: init.MaThamChieu })).status).toBe(200);
+
+    const paymentId = randomUUID();
+    const data = {
+      ...settled(paymentId, maHoSo, '000.00.01.H22'),
+      provider: 'paygov',
+      merchant: PARTNER.maDoiTac,
+      orderRef: init.MaThamChieu,
+    };
+    await h.publish('vn.lienthong.payment.settled', paymentId, data, { topic: 'paymentEvents', id: `settled-${paymentId}` });
+    await h.publish('vn.lienthong.payment.settled', paymentId, data, { topic: 'paymentEvents', id: `settled-${paymentId}` });
+    const issued = await waitStatus(paymentId, 'issued');
+    expect(issued).toMatchObject({ provider: 'paygov', MaHoSo: maHoSo });
+    expect(issued.providerKey).toMatch(new RegExp(`^${init.MaThamChieu}@\\d{14}$`));
+    const pdf = await fetch(`${h.appUrl}/v1/receipts/${paymentId}?format=pdf`, {
+      headers: { authorization: `Bearer ${OPERATOR_KEY}` },
+    });
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(issued.pdfSha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const bills = (
+      (await (await fetch(`${h.sandboxUrl}/paygov/_admin/requests`)).json()) as { requests: { route: string }[] }
+    ).requests.filter((r) => r.route.endsWith('/get-bill'));
+    expect(bills.length).toBeGreaterThanOrEqual(1);
+    expect((await h.pool.query('SELECT count(*)::int AS n FROM receipts WHERE payment_id = $1', [paymentId])).rows[0].n).toBe(1);
+  });
+
+  it('a PayGov payment not paid at the platform waits (retried), never issued from elsewhere', async () => {
+    const paymentId = randomUUID();
+    const maHoSo = `000.00.01.H22-251205-${Math.floor(Math.random() * 1e6)}`;
+    await h.publish(
+      'vn.lienthong.payment.settled',
+      paymentId,
+      {
+        ...settled(paymentId, maHoSo, '000.00.01.H22'),
+        provider: 'paygov',
+        merchant: PARTNER.maDoiTac,
+        orderRef: `dvcunknown${Date.now()}`,
+      },
+      { topic: 'paymentEvents', id: `settled-${paymentId}` },
+    );
+    const pending = await eventually(
+      async () => {
+        const r = await receipt(paymentId);
+        return r.body.errorCode ? r.body : undefined;
+      },
+      { what: 'the GET_BILL refusal recorded' },
+    );
+    expect(pending.status).toBe('pending');
+    expect(String(pending.errorCode)).toMatch(/^PAYGOV:/);
   });
 });

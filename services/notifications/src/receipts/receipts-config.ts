@@ -31,9 +31,19 @@ export interface ReceiptAgency {
   pattern: string;
   serial: string;
 }
+/**
+ * A PayGov partner (MaDoiTac) whose payments' receipts are fetched from the platform with GET_BILL instead of
+ * being issued by the agency's own provider: PayGov issues the receipt of a fee paid through it [inf].
+ */
+export interface PaygovBillAccount {
+  getBillUrl: string;
+  secretKey: string;
+}
 export interface ReceiptsFile {
   accounts: Record<string, VnptReceiptAccount | ViettelReceiptAccount>;
   agencies: Record<string, ReceiptAgency>;
+  /** By MaDoiTac (the `merchant` of a PayGov payment). */
+  paygov?: Record<string, PaygovBillAccount>;
 }
 
 const s = { type: 'string', minLength: 1, maxLength: 500 } as const;
@@ -75,6 +85,16 @@ const validate = new Ajv({ allErrors: true, strict: false, useDefaults: true }).
             },
           },
         ],
+      },
+    },
+    paygov: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z0-9._-]{1,50}$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['getBillUrl', 'secretKey'],
+        properties: { getBillUrl: url, secretKey: s },
       },
     },
     agencies: {

@@ -2,8 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock, Logger, Pool } from '@lienthong/platform';
 import type { SecretBox } from '@lienthong/webhooks';
 import {
+  createPaygovBillProvider,
   createViettelReceiptProvider,
   createVnptReceiptProvider,
+  paygovBillKey,
   ReceiptUncertainError,
   type IssueResult,
   type ReceiptProvider,
@@ -25,7 +27,12 @@ interface SettledData {
   fees?: { TenPhiLePhi?: unknown; MaPhiLePhi?: unknown; SoTien?: unknown }[];
   paidAt?: unknown;
   provider?: unknown;
+  merchant?: unknown;
+  orderRef?: unknown;
 }
+
+/** Accounts of PayGov partners live under this prefix in the ledger's `account` column (`paygov:<MaDoiTac>`). */
+const PAYGOV_ACCOUNT = 'paygov:';
 
 type StoredRequest = Omit<ReceiptRequest, 'issuedAt' | 'key'> & { issuedAt: string };
 
@@ -57,6 +64,13 @@ export function createReceipts(deps: {
   const providerFor = (account: string, pattern: string, serial: string): ReceiptProvider => {
     const k = `${account}|${pattern}|${serial}`;
     let p = providers.get(k);
+    if (!p && account.startsWith(PAYGOV_ACCOUNT)) {
+      const maDoiTac = account.slice(PAYGOV_ACCOUNT.length);
+      const g = deps.file.paygov?.[maDoiTac];
+      if (!g) throw new Error(`receipts file has no PayGov partner ${maDoiTac}`);
+      p = createPaygovBillProvider({ getBillUrl: g.getBillUrl, maDoiTac, secretKey: g.secretKey, timeoutMs: deps.timeoutMs });
+      providers.set(k, p);
+    }
     if (!p) {
       const a = deps.file.accounts[account]!;
       p =
@@ -120,19 +134,31 @@ export function createReceipts(deps: {
       total: amount,
     };
     const now = deps.clock.now();
+    // A fee paid through PayGov: the platform issued its receipt; it is fetched with GET_BILL (when the receipts
+    // file knows the partner), keyed by MaThamChieu and the confirmation's time. Otherwise the agency's provider
+    // issues it, keyed by the payment id.
+    const paidAt = typeof data.paidAt === 'string' && !Number.isNaN(Date.parse(data.paidAt)) ? new Date(data.paidAt) : now;
+    const paygov =
+      data.provider === 'paygov' &&
+      typeof data.merchant === 'string' &&
+      typeof data.orderRef === 'string' &&
+      deps.file.paygov?.[data.merchant] !== undefined
+        ? { account: `${PAYGOV_ACCOUNT}${data.merchant}`, key: paygovBillKey(data.orderRef, paidAt) }
+        : undefined;
     const r = await c.query(
       `INSERT INTO receipts (payment_id, ma_ho_so, agency, agency_tax_code, vendor, account, provider_key, pattern, serial, amount, request_sealed, status,
          next_attempt_at, source_event_id, created_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$1,$7,$8,$9,$10,'pending',$11,$12,$11,$11) ON CONFLICT (payment_id) DO NOTHING`,
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'pending',$12,$13,$12,$12) ON CONFLICT (payment_id) DO NOTHING`,
       [
         paymentId,
         maHoSo,
         agency,
         a.taxCode,
-        deps.file.accounts[a.account]!.vendor,
-        a.account,
-        a.pattern,
-        a.serial,
+        paygov ? 'paygov' : deps.file.accounts[a.account]!.vendor,
+        paygov ? paygov.account : a.account,
+        paygov ? paygov.key : paymentId,
+        paygov ? '' : a.pattern,
+        paygov ? '' : a.serial,
         amount,
         deps.box.seal(JSON.stringify(request)),
         now,
