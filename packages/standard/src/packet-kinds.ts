@@ -67,6 +67,7 @@ const specs = {
   'event-payment-settled': { schemaId: schemaIds.paymentSettledEvent },
   'event-payment-expired': { schemaId: schemaIds.paymentExpiredEvent },
   'event-payment-refunded': { schemaId: schemaIds.paymentRefundedEvent },
+  'event-payment-receipted': { schemaId: schemaIds.paymentReceiptedEvent },
   'event-citizen-lookup-audited': { schemaId: schemaIds.citizenLookupAuditedEvent },
   'event-dossier-deadline': { schemaId: schemaIds.dossierDeadlineEvent },
   'event-dossier-apology': { schemaId: schemaIds.dossierApologyEvent },

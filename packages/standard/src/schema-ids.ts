@@ -59,6 +59,7 @@ export const schemaIds = {
   paymentSettledEvent: events('payment-settled'),
   paymentExpiredEvent: events('payment-expired'),
   paymentRefundedEvent: events('payment-refunded'),
+  paymentReceiptedEvent: events('payment-receipted'),
   citizenLookupAuditedEvent: events('citizen-lookup-audited'),
   dossierDeadlineEvent: events('dossier-deadline'),
   dossierApologyEvent: events('dossier-apology'),

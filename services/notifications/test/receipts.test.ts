@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, readTopic } from '../../../tests/helpers/index.js';
 import { topicNames } from '@lienthong/events';
 import { createPaygovSigner } from '@lienthong/paygov';
+import { validateEventData } from '@lienthong/standard';
 import { OPERATOR_KEY, PROVINCE_KEY, startHarness, type Harness } from './harness.js';
 
 const clock = { now: () => new Date() };
@@ -246,6 +247,16 @@ describe('receipts of fees paid through PayGov (GET_BILL)', () => {
     ).requests.filter((r) => r.route.endsWith('/get-bill'));
     expect(bills.length).toBeGreaterThanOrEqual(1);
     expect((await h.pool.query('SELECT count(*)::int AS n FROM receipts WHERE payment_id = $1', [paymentId])).rows[0].n).toBe(1);
+    // payment.receipted, checked against its schema (schemas/events/payment-receipted.v1.json).
+    const ev = await eventually(
+      async () =>
+        (await readTopic(topicNames(h.ns).paymentEvents))
+          .map((r) => JSON.parse(r.value!))
+          .find((e) => e.type === 'vn.lienthong.payment.receipted' && e.subject === paymentId),
+      { what: 'payment.receipted published' },
+    );
+    expect(ev.data).toMatchObject({ provider: 'paygov', pattern: '', number: null });
+    expect(validateEventData(ev.dataschema, ev.data)).toMatchObject({ ok: true });
   });
 
   it('a PayGov payment not paid at the platform waits (retried), never issued from elsewhere', async () => {

@@ -1515,6 +1515,22 @@ export interface PaymentFeeLine {
   SoTien: number;
 }
 /**
+ * Our event `vn.lienthong.payment.receipted` on payment.events.v1, published by services/notifications' receipts worker once a payment's electronic receipt is issued (VNPT, Viettel) or fetched (PayGov GET_BILL [code T6, S5]). Subject = paymentId. `pattern`, `serial` and `number` are empty or null for PayGov receipts, which come as a PDF only [inf].
+ */
+export interface PaymentReceiptedEvent {
+  paymentId: string;
+  MaHoSo: string;
+  agencyCode: string;
+  agencyTaxCode: string;
+  provider: "vnpt" | "viettel" | "paygov";
+  providerKey: string;
+  pattern: string | null;
+  serial: string | null;
+  number: string | null;
+  amount: number;
+  pdfSha256: string | null;
+}
+/**
  * `vn.lienthong.payment.refunded` on payment.events.v1, written by services/payments (src/events/payment-events.ts) in the same transaction as the refund's success and relayed from its outbox. Subject = paymentId; CloudEvents id `payment-<paymentId>-refund-<refundId>`, because a refund succeeds at most once [inf: our choice]. Published when a refund through the provider's API succeeded (VNPAY refund command, MoMo refund API) or when an operator recorded a manual refund paid back outside the hub (VNPT Pay, bank transfers) [inf: our choice]. `refundedTotal` is the sum of every live refund of the payment after this one, never above `paidAmount` (a CHECK in the ledger). Consumers update the dossier's fee information: a fully refunded payment no longer counts as paid.
  */
 export interface PaymentRefundedEvent {
