@@ -27,3 +27,4 @@ export {
   type DvcqgEndpoint,
 } from './services.js';
 export { expiryOf } from './session.js';
+export { refuseDvcqgDemoSecrets, SANDBOX_DVCQG_PASSWORD } from './demo-secrets.js';

@@ -5,7 +5,6 @@ import {
   listenConfigProperties,
   loadConfig,
   logConfigProperties,
-  refuseDemoSecrets,
   type ConfigOf,
   type ConfigSchema,
 } from '@lienthong/platform';
@@ -144,26 +143,5 @@ export function loadSyncConfig(env: NodeJS.ProcessEnv = process.env): SyncConfig
   return loadConfig(syncConfigSchema, env);
 }
 
-/**
- * The sandbox DVCQG peer's login password (services/sandbox/src/peers/dvcqg/config.ts, the default of
- * SANDBOX_DVCQG_PASSWORD): public in this repository, so never a real portal's password.
- */
-export const SANDBOX_DVCQG_PASSWORD = 'lienthong-sandbox';
-
-/**
- * The safety refusal of a live start (issue 17 §2): the sandbox password is refused when NODE_ENV is
- * production or when DVCQG_BASE_URL is not the sandbox's; the error names DVCQG_PASSWORD and why.
- */
-export function refuseSyncDemoSecrets(
-  config: Pick<SyncConfig, 'DVCQG_PASSWORD' | 'DVCQG_BASE_URL'>,
-  nodeEnv = process.env.NODE_ENV,
-): void {
-  refuseDemoSecrets({
-    nodeEnv,
-    demoSecrets:
-      config.DVCQG_PASSWORD === SANDBOX_DVCQG_PASSWORD
-        ? [{ setting: 'DVCQG_PASSWORD', what: 'the sandbox portal password' }]
-        : [],
-    peerUrls: [{ setting: 'DVCQG_BASE_URL', url: config.DVCQG_BASE_URL }],
-  });
-}
+/** The sandbox portal password and the refusal of it in a live start: one check for every portal client. */
+export { SANDBOX_DVCQG_PASSWORD, refuseDvcqgDemoSecrets as refuseSyncDemoSecrets } from '@lienthong/dvcqg';

@@ -1,4 +1,5 @@
 import { systemClock, type ServiceDefinition } from '@lienthong/platform';
+import { refuseDvcqgDemoSecrets } from '@lienthong/dvcqg';
 import {
   catalogueSpecs,
   createConsumerRunner,
@@ -21,6 +22,8 @@ import { createJobs } from './jobs.js';
 export const operationsService: ServiceDefinition<typeof operationsConfigSchema> = {
   name: 'operations',
   configSchema: operationsConfigSchema,
+  // The sandbox portal password never serves a production start (issue 17 §2), as in national-sync.
+  checkConfig: (config) => refuseDvcqgDemoSecrets(config),
   migrationsDir,
   async start(ctx) {
     const c = ctx.config;
