@@ -8,3 +8,4 @@ export * from './headers.js';
 export * from './signature.js';
 export * from './dead-letters.js';
 export * from './replay-cli.js';
+export * from './service-kafka.js';

@@ -1,13 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { HubError, type ServiceDefinition } from '@lienthong/platform';
-import {
-  catalogueSpecs,
-  createEventProducer,
-  createKafka,
-  ensureTopics,
-  kafkaConnectionFromConfig,
-  topicNames,
-} from '@lienthong/events';
+import { connectServiceKafka } from '@lienthong/events';
 import { buildApp } from './app.js';
 import { gatewayConfigSchema } from './config.js';
 import { createIdempotencyStore } from './idempotency-store.js';
@@ -26,15 +19,14 @@ export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
   async start({ config, logger, metrics, pool, clients, onClose }) {
     if (!pool || !clients)
       throw new HubError('LT_CONFIG_INVALID', 'gateway: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
-    // Brokers, TLS and SASL from the shared Kafka settings (packages/events kafka.ts, docs/events.md).
-    const kafka = createKafka({ ...kafkaConnectionFromConfig(config), clientId: 'lienthong-gateway', logger });
-    const admin = kafka.admin();
-    await admin.connect();
-    onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
-    await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
-    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-gateway', metrics });
-    await producer.connect();
-    onClose({ name: 'producer', close: () => producer.disconnect() });
+    // Brokers, TLS and SASL from the shared Kafka settings (packages/events, docs/events.md).
+    const { admin, producer, topics } = await connectServiceKafka({
+      config,
+      clientId: 'lienthong-gateway',
+      logger,
+      metrics,
+      onClose,
+    });
 
     const idempotency = createIdempotencyStore(pool, {
       ttlHours: config.GATEWAY_IDEMPOTENCY_TTL_HOURS,
@@ -69,7 +61,7 @@ export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
       producer,
       idempotency,
       clients,
-      dossierTopic: topicNames(config.KAFKA_TOPIC_NAMESPACE).dossierEvents,
+      dossierTopic: topics.dossierEvents,
       kafkaReady: async () => {
         await admin.describeCluster();
       },

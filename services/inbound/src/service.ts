@@ -1,18 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { HubError, systemClock, type ServiceDefinition } from '@lienthong/platform';
-import {
-  catalogueSpecs,
-  createConsumerRunner,
-  createEventProducer,
-  createKafka,
-  ensureTopics,
-  topicNames,
-} from '@lienthong/events';
+import { connectServiceKafka, createConsumerRunner } from '@lienthong/events';
 import { createWebhooks, parseNetworks, runWebhooksMigrations } from '@lienthong/webhooks';
 import { readFileSync } from 'node:fs';
 import cron from 'node-cron';
-import { createDvcqgClient } from '@lienthong/dvcqg';
-import { refuseDemoSecrets } from '@lienthong/platform';
+import { createDvcqgClient, refuseDvcqgDemoSecrets } from '@lienthong/dvcqg';
 import { buildApp } from './app.js';
 import { inboundConfigSchema } from './config.js';
 
@@ -27,31 +19,20 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
   migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
   checkConfig(config) {
     // The sandbox portal's password never serves a production start (issue 17 §2).
-    refuseDemoSecrets({
-      nodeEnv: process.env.NODE_ENV,
-      demoSecrets:
-        config.DVCQG_PASSWORD === 'lienthong-sandbox' ? [{ setting: 'DVCQG_PASSWORD', what: 'the sandbox portal password' }] : [],
-      peerUrls: config.DVCQG_BASE_URL ? [{ setting: 'DVCQG_BASE_URL', url: config.DVCQG_BASE_URL }] : [],
-    });
+    refuseDvcqgDemoSecrets(config);
   },
   async start({ config, logger, metrics, pool, clients, onClose }) {
     if (!pool || !clients)
       throw new HubError('LT_CONFIG_INVALID', 'inbound: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
     await runWebhooksMigrations(pool, logger);
     const routing = config.INBOUND_ROUTING_FILE ? JSON.parse(readFileSync(config.INBOUND_ROUTING_FILE, 'utf8')) : {};
-    const kafka = createKafka({
-      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+    const { kafka, admin, producer, topics } = await connectServiceKafka({
+      config,
       clientId: 'lienthong-inbound',
       logger,
+      metrics,
+      onClose,
     });
-    const admin = kafka.admin();
-    await admin.connect();
-    onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
-    await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
-    const topics = topicNames(config.KAFKA_TOPIC_NAMESPACE);
-    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-inbound', metrics });
-    await producer.connect();
-    onClose({ name: 'producer', close: () => producer.disconnect() });
 
     const webhooks = createWebhooks({
       pool,

@@ -3,14 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { HubError, type ServiceDefinition } from '@lienthong/platform';
-import {
-  catalogueSpecs,
-  createConsumerRunner,
-  createEventProducer,
-  createKafka,
-  ensureTopics,
-  topicNames,
-} from '@lienthong/events';
+import { connectServiceKafka, createConsumerRunner } from '@lienthong/events';
 import { createAddressMapper, createHccClient, createMyVnpostClient, type AddressMapTable } from '@lienthong/vnpost';
 import { createAgencyDirectory, loadJsonFile } from './agencies.js';
 import { buildApp } from './app.js';
@@ -79,19 +72,13 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
       ? createPublicKey(readFileSync(config.MYVNPOST_WEBHOOK_PUBLIC_KEY_FILE, 'utf8'))
       : undefined;
 
-    const kafka = createKafka({
-      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+    const { kafka, admin, producer, topics } = await connectServiceKafka({
+      config,
       clientId: 'lienthong-postal',
       logger,
+      metrics,
+      onClose,
     });
-    const admin = kafka.admin();
-    await admin.connect();
-    onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
-    await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
-    const topics = topicNames(config.KAFKA_TOPIC_NAMESPACE);
-    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-postal', metrics });
-    await producer.connect();
-    onClose({ name: 'producer', close: () => producer.disconnect() });
 
     const svc = await buildApp({
       leaseSeconds: config.POSTAL_CLAIM_LEASE_SECONDS,
