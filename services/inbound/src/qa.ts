@@ -5,7 +5,6 @@ import {
   backoffDelay,
   HubError,
   isRetriable,
-  withTransaction,
   type Logger,
   type Pool,
   type RetryPolicy,
@@ -13,7 +12,7 @@ import {
 import { createEvent, type EventProducer } from '@lienthong/events';
 import type { DvcqgClient } from '@lienthong/dvcqg';
 import { InboundErrorCodes } from './errors.js';
-import { INBOUND_EVENT_SCHEMA } from './receive.js';
+import { INBOUND_EVENT_SCHEMA, publishOnce } from './receive.js';
 
 export const QUESTION_EVENT_TYPE = 'vn.lienthong.inbound.question';
 const retryPolicy: RetryPolicy = { maxAttempts: Infinity, minDelayMs: 2_000, maxDelayMs: 600_000, factor: 2, jitter: 0.3 };
@@ -50,18 +49,8 @@ export function createQa(deps: { pool: Pool; producer: EventProducer; topic: str
         dataschema: INBOUND_EVENT_SCHEMA,
         data: { kind: 'question', refKey, agency, receivedAt: new Date().toISOString(), packet: q },
       });
-      const isNew = await withTransaction(deps.pool, async (c) => {
-        const row = await c.query<{ state: string }>(
-          `INSERT INTO inbound_packets (ref_key, kind, ma_ho_so, agency, event_id, event, state) VALUES ($1, 'question', $2, $3, $4, $5, 'received')
-           ON CONFLICT (ref_key) DO UPDATE SET attempts = inbound_packets.attempts + 1 RETURNING state`,
-          [refKey, subject, agency, event.id, JSON.stringify(event)],
-        );
-        if (row.rows[0]?.state === 'published') return false;
-        await deps.producer.publish(deps.topic, [event]);
-        await c.query(`UPDATE inbound_packets SET state = 'published', published_at = now() WHERE ref_key = $1`, [refKey]);
-        return true;
-      });
-      if (isNew) published++;
+      const outcome = await publishOnce(deps, { refKey, kind: 'question', subject, agency, event });
+      if (outcome === 'accepted') published++;
     }
     if (published) log.info({ seen: list.length, published }, 'portal questions published');
     return { seen: list.length, published };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { HubError, withTransaction, type Logger, type Pool } from '@lienthong/platform';
-import { createEvent, type EventProducer } from '@lienthong/events';
+import { HubError, withTransaction, type Logger, type Pool, type PoolClient } from '@lienthong/platform';
+import { createEvent, type CloudEvent, type EventProducer } from '@lienthong/events';
 import { validatePacket, type PacketKind } from '@lienthong/standard';
 import { extractAttachments, storeAttachments } from './attachments.js';
 import { InboundErrorCodes } from './errors.js';
@@ -53,6 +53,45 @@ export function refKeyOf(kind: InboundKind, p: Record<string, unknown>): string 
   if (kind === 'amend') return `amend:${maHoSo}:${sha(canonical(p)).slice(0, 32)}`;
   const info = (p.ThongTinThanhToan ?? {}) as Record<string, unknown>;
   return `tax-notice:${maHoSo}:${String(info.MaThongBaoThue ?? '')}:${String(p.TrangThaiThanhToan ?? '')}`;
+}
+
+/**
+ * Publishes an inbound packet once per refId: the packet's row is upserted and stays locked until the end, so a
+ * retry arriving while the first call is still publishing waits for it and is then a duplicate; the row is marked
+ * published only after Kafka committed the event (acks=all, in a transaction), and if Kafka does not acknowledge,
+ * the transaction rolls back: nothing is recorded, the caller retries. `beforePublish` runs inside the transaction
+ * (attachments stored with the row). Used for the portal's calls and for the questions polled from it.
+ */
+export async function publishOnce(
+  deps: Pick<ReceiverDeps, 'pool' | 'producer' | 'topic'>,
+  p: { refKey: string; kind: string; subject: string; agency: string | null; event: CloudEvent },
+  beforePublish?: (c: PoolClient) => Promise<void>,
+): Promise<'accepted' | 'duplicate'> {
+  return withTransaction(deps.pool, async (c) => {
+    const row = await c.query<{ state: string }>(
+      `INSERT INTO inbound_packets (ref_key, kind, ma_ho_so, agency, event_id, event, state) VALUES ($1, $2, $3, $4, $5, $6, 'received')
+       ON CONFLICT (ref_key) DO UPDATE SET attempts = inbound_packets.attempts + 1 RETURNING state`,
+      [p.refKey, p.kind, p.subject, p.agency, p.event.id, JSON.stringify(p.event)],
+    );
+    if (row.rows[0]?.state === 'published') return 'duplicate' as const;
+    await beforePublish?.(c);
+    try {
+      await deps.producer.publish(deps.topic, [p.event]);
+    } catch (err) {
+      throw new HubError(
+        InboundErrorCodes.UNAVAILABLE,
+        'Kafka did not acknowledge the inbound packet; nothing was recorded, retry',
+        {
+          kind: 'unavailable',
+          retriable: true,
+          cause: err,
+          messageVi: 'Hệ thống tạm thời chưa ghi nhận được gói tin, vui lòng gửi lại',
+        },
+      );
+    }
+    await c.query(`UPDATE inbound_packets SET state = 'published', published_at = now() WHERE ref_key = $1`, [p.refKey]);
+    return 'accepted' as const;
+  });
 }
 
 export interface ReceiverDeps {
@@ -112,31 +151,9 @@ export function createReceiver(deps: ReceiverDeps) {
         ...(warnings.length ? { warnings } : {}),
       },
     });
-    const result = await withTransaction(deps.pool, async (c) => {
-      const row = await c.query<{ state: string }>(
-        `INSERT INTO inbound_packets (ref_key, kind, ma_ho_so, agency, event_id, event, state) VALUES ($1, $2, $3, $4, $5, $6, 'received')
-         ON CONFLICT (ref_key) DO UPDATE SET attempts = inbound_packets.attempts + 1 RETURNING state`,
-        [refKey, kind, maHoSo, agency, eventId, JSON.stringify(event)],
-      );
-      if (row.rows[0]?.state === 'published') return 'duplicate' as const;
-      await storeAttachments(c, refKey, files);
-      try {
-        await deps.producer.publish(deps.topic, [event]);
-      } catch (err) {
-        throw new HubError(
-          InboundErrorCodes.UNAVAILABLE,
-          'Kafka did not acknowledge the inbound packet; nothing was recorded, retry',
-          {
-            kind: 'unavailable',
-            retriable: true,
-            cause: err,
-            messageVi: 'Hệ thống tạm thời chưa ghi nhận được gói tin, vui lòng gửi lại',
-          },
-        );
-      }
-      await c.query(`UPDATE inbound_packets SET state = 'published', published_at = now() WHERE ref_key = $1`, [refKey]);
-      return 'accepted' as const;
-    });
+    const result = await publishOnce(deps, { refKey, kind, subject: maHoSo, agency, event }, (c) =>
+      storeAttachments(c, refKey, files),
+    );
     log.info({ kind, maHoSo, agency, result, attachments: files.length }, 'inbound packet');
     return { result, maHoSo, refKey, eventId, agency };
   };
