@@ -5,6 +5,8 @@
  * refuse (the operations harness refuses for *.H22) they are errors and nothing is published. A catalogue that
  * does not answer never stops ingest: one "not checked" warning. Real operations app over HTTP, real Kafka.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogueCheck } from '../../services/gateway/src/catalogue-check.js';
 import { createHarness, putProcedure, type Harness } from '../../services/operations/test/harness.js';
@@ -112,6 +114,56 @@ describe('the gateway and the procedure catalogue', () => {
     const v = await post(gw, '/v1/validate', item);
     expect(v.json()).toMatchObject({ valid: false });
     expect((await readTopic(topicNames(ns).dossierEvents)).map((x) => x.key)).not.toContain(item.MaHoSo);
+  });
+
+  it('a catalogue answering nonsense is not trusted: malformed findings dropped, the request accepted with a "not checked" warning', async () => {
+    // A peer's answers are untrusted input: a local server plays a broken operations service.
+    const answers = [
+      '<html>502 Bad Gateway</html>',
+      JSON.stringify({ warnings: 'all good' }),
+      JSON.stringify({
+        warnings: [
+          { code: 'DROP TABLE', path: '/MaTTHC', level: 'error' },
+          null,
+          7,
+          { code: 'LT_X', path: '/MaTTHC', message: 'y'.repeat(10_000), level: 'warning' },
+        ],
+      }),
+    ];
+    let i = 0;
+    const server = createServer((_req, res) => {
+      const body = answers[i++ % answers.length]!;
+      res.writeHead(200, { 'content-type': body.startsWith('<') ? 'text/html' : 'application/json' }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const broken = await createTestGateway({
+      namespace: ns,
+      databaseUrl: db.url,
+      contentWindowSeconds: 0,
+      catalogue: createCatalogueCheck({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        apiKey: ops.keys.viewer,
+        timeoutMs: 2_000,
+        logger: quietLogger('gateway'),
+      }),
+    });
+    try {
+      const notJson = await post(broken, '/v1/dossiers', dossierItem(8, { agency: H56 }));
+      expect(notJson.statusCode).toBe(202);
+      expect(codes(notJson.json().warnings)).toContain('LT_CATALOGUE_NOT_CHECKED');
+      const wrongShape = await post(broken, '/v1/dossiers', dossierItem(9, { agency: H56 }));
+      expect(wrongShape.statusCode).toBe(202);
+      expect(codes(wrongShape.json().warnings)).toContain('LT_CATALOGUE_NOT_CHECKED');
+      // A hostile "error" with a code that is not ours never refuses; a long message is cut.
+      const hostile = await post(broken, '/v1/dossiers', dossierItem(10, { agency: H56 }));
+      expect(hostile.statusCode).toBe(202);
+      const ws = hostile.json().warnings as { code: string; message: string }[];
+      expect(codes(ws)).not.toContain('DROP TABLE');
+      expect(ws.find((w) => w.code === 'LT_X')!.message.length).toBeLessThanOrEqual(500);
+    } finally {
+      await broken.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('a catalogue that does not answer never stops ingest: 202 with a "not checked" warning', async () => {
