@@ -234,7 +234,7 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
         expect(notAccepted).toEqual([]);
 
         // Every 202 is in Kafka (read_committed), once per (MaHoSo, status) at most duplicates counted.
-        const records = await readTopic(topicNames(ns).dossierEvents, { timeoutMs: 120_000 });
+        const records = await readTopic(topicNames(ns).dossierEvents, { timeoutMs: 180_000, idleMs: 30_000, maxIdleMs: 30_000 });
         const inKafka = new Map<string, number>();
         const ids = new Set<string>();
         const offsets = new Set<string>();

@@ -47,9 +47,14 @@ export async function deleteTestNamespace(ns: string): Promise<void> {
 
 /**
  * Reads every committed record of a topic from the start (read_committed: aborted records are never
- * seen). Transaction markers occupy offsets, so "caught up" cannot be told from offsets alone: it stops
- * once every partition that has data delivered a batch and nothing new came for `idleMs` (or after
- * `maxIdleMs` of silence for partitions holding only aborted records).
+ * seen). It stops when every partition holding data has been fetched up to the end it had when the read
+ * began: kafkajs reports each fetched batch's last offset, transaction markers and aborted records
+ * included (the END_BATCH_PROCESS instrumentation event, also emitted for batches that filtering left
+ * empty), so the end is told from offsets, not from silence. Silence ends the read only as a fallback
+ * (an open transaction holds the last stable offset back): every partition delivered and nothing came for
+ * `idleMs`, or `maxIdleMs` of silence; then the partitions that were not caught up are named on stderr.
+ * After a broker kill a partition's fetches can stall for seconds while leadership moves: fault tests pass
+ * a long `idleMs`/`maxIdleMs`.
  */
 export async function readTopic(
   topic: string,
@@ -73,7 +78,7 @@ export async function readTopic(
   await admin.disconnect();
   const withData = new Set(ends.filter((e) => BigInt(e.high) > 0n).map((e) => e.partition));
   const high = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));
-  const maxOffset = new Map<number, bigint>();
+  const fetchedTo = new Map<number, bigint>();
   const records: ReadRecord[] = [];
   if (withData.size === 0) return records;
   const seen = new Set<number>();
@@ -82,6 +87,14 @@ export async function readTopic(
   await consumer.subscribe({ topic, fromBeginning: true });
   let last = Date.now();
   const started = Date.now();
+  // The last offset fetched per partition, markers and aborted records included.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.topic !== topic) return;
+    const lastOffset = BigInt(payload.lastOffset);
+    if (lastOffset > (fetchedTo.get(payload.partition) ?? -1n)) fetchedTo.set(payload.partition, lastOffset);
+    seen.add(payload.partition);
+    last = Date.now();
+  });
   void consumer.run({
     eachBatch: async ({ batch }) => {
       for (const m of batch.messages) {
@@ -94,8 +107,6 @@ export async function readTopic(
         });
       }
       seen.add(batch.partition);
-      const lastMsg = batch.messages[batch.messages.length - 1];
-      if (lastMsg) maxOffset.set(batch.partition, BigInt(lastMsg.offset));
       last = Date.now();
     },
   });
@@ -103,11 +114,14 @@ export async function readTopic(
     await new Promise((r) => setTimeout(r, 100));
     const quiet = Date.now() - last;
     const allSeen = [...withData].every((p) => seen.has(p));
-    // Caught up when each partition's last record is at most one transaction marker before its end.
-    const caughtUp = [...withData].every((p) => (maxOffset.get(p) ?? -1n) >= high.get(p)! - 2n);
-    if (caughtUp) break;
+    const behind = [...withData].filter((p) => (fetchedTo.get(p) ?? -1n) < high.get(p)! - 1n);
+    if (behind.length === 0) break;
     // Joining the group can take seconds: silence before the first batch counts only after 10 s.
-    if ((allSeen && quiet >= idleMs) || (quiet >= maxIdleMs && (seen.size > 0 || Date.now() - started > 10_000))) break;
+    if ((allSeen && quiet >= idleMs) || (quiet >= maxIdleMs && (seen.size > 0 || Date.now() - started > 10_000))) {
+      const where = behind.map((p) => `${p}: fetched to ${fetchedTo.get(p) ?? 'nothing'} of ${high.get(p)! - 1n}`);
+      process.stderr.write(`[readTopic] ${topic}: stopped on silence, not caught up (partition ${where.join('; ')})\n`);
+      break;
+    }
     if (Date.now() - started > timeoutMs) {
       await consumer.disconnect();
       throw new Error(`timed out reading ${topic}`);
