@@ -46,20 +46,99 @@ export async function freePorts() {
   return { ports: all.slice(0, NODES), controllerPorts: all.slice(NODES) };
 }
 
-function nodeProperties({ id, dataDir, ports, controllerPorts }) {
+/**
+ * A throwaway CA and one server certificate for 127.0.0.1/localhost (openssl CLI), in `dir`: ca.pem (what
+ * clients trust: KAFKA_SSL_CA_FILE) and server.pem (unencrypted PKCS#8 key + certificate, Kafka's PEM key
+ * store). Test material only: a province's brokers use certificates from its own CA.
+ * @returns {{ caFile: string, serverFile: string }}
+ */
+export function ensureTestCertificates(dir) {
+  const caFile = path.join(dir, 'ca.pem');
+  const serverFile = path.join(dir, 'server.pem');
+  if (existsSync(caFile) && existsSync(serverFile)) return { caFile, serverFile };
+  mkdirSync(dir, { recursive: true });
+  const run = (args) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.error) throw new Error(`could not run openssl (${r.error.message}); install openssl for the secure cluster`);
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed (exit ${r.status}): ${r.stderr}`);
+  };
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=lienthong-test-ca',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  ]);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr']);
+  writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+    '-out',
+    'server.crt',
+  ]);
+  run(['pkcs8', '-topk8', '-nocrypt', '-in', 'server.key', '-out', 'server.pk8']);
+  writeFileSync(
+    serverFile,
+    readFileSync(path.join(dir, 'server.pk8'), 'utf8') + readFileSync(path.join(dir, 'server.crt'), 'utf8'),
+  );
+  return { caFile, serverFile };
+}
+
+/**
+ * The listeners of node `id`. With `secure` ({ ports, username, password, serverFile }), a third listener
+ * on secure.ports[id-1] takes SASL_SSL: TLS with the node's certificate, then SCRAM-SHA-512 (the credential
+ * is written at format time). Replication and the controllers stay on the loopback PLAINTEXT listeners of
+ * this local cluster; a province puts those on SASL_SSL too (docs/operations-runbook.md).
+ */
+function listenerProperties({ id, ports, controllerPorts, secure }) {
   const port = ports[id - 1];
   const cport = controllerPorts[id - 1];
+  const extra = secure ? `,SASL_SSL://127.0.0.1:${secure.ports[id - 1]}` : '';
+  return [
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${cport}${extra}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${cport}${extra}`,
+    'inter.broker.listener.name=PLAINTEXT',
+    'controller.listener.names=CONTROLLER',
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL' : ''}`,
+    ...(secure
+      ? [
+          'sasl.enabled.mechanisms=SCRAM-SHA-512',
+          'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+          'listener.name.sasl_ssl.ssl.keystore.type=PEM',
+          `listener.name.sasl_ssl.ssl.keystore.location=${secure.serverFile}`,
+        ]
+      : []),
+  ];
+}
+
+function nodeProperties({ id, dataDir, ports, controllerPorts, secure }) {
   const voters = controllerPorts.map((p, i) => `${i + 1}@127.0.0.1:${p}`).join(',');
   return [
     'process.roles=broker,controller',
     `node.id=${id}`,
     // Static quorum (kafka-local.md §4): the same on 3.9 and 4.x, no --standalone at format.
     `controller.quorum.voters=${voters}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${cport}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${cport}`,
-    'inter.broker.listener.name=PLAINTEXT',
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    ...listenerProperties({ id, ports, controllerPorts, secure }),
     `log.dirs=${path.join(dataDir, 'logs')}`,
     // What a province's cluster runs with: every partition on all three nodes, a write acknowledged
     // (acks=all) only once two replicas have it, so one node can die without losing an accepted event.
@@ -112,13 +191,24 @@ function clusterId(dataDir) {
   return info;
 }
 
-function format({ id, dataDir, cid, quiet }) {
+function format({ id, dataDir, cid, quiet, secure }) {
   const dir = nodeDir(dataDir, id);
   if (existsSync(path.join(dir, 'logs', 'meta.properties'))) return;
   if (!quiet) say(`formatting node ${id} in ${path.relative(repoRoot, dir) || dir}`);
   const r = spawnSync(
     'java',
-    ['-Xmx256m', ...javaBase(), 'kafka.tools.StorageTool', 'format', '-t', cid, '-c', path.join(dir, 'server.properties'), '-g'],
+    [
+      '-Xmx256m',
+      ...javaBase(),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      cid,
+      '-c',
+      path.join(dir, 'server.properties'),
+      '-g',
+      ...(secure ? ['--add-scram', `SCRAM-SHA-512=[name=${secure.username},password=${secure.password}]`] : []),
+    ],
     { encoding: 'utf8' },
   );
   if (r.error) throw new Error(`could not run java (${r.error.message}); install Java 17+`);
@@ -192,6 +282,7 @@ export async function startCluster({
   controllerPorts,
   timeoutMs = 120_000,
   quiet = false,
+  secure,
 } = {}) {
   const saved = readJson(path.join(dataDir, 'cluster.json'));
   if (!ports) ({ ports, controllerPorts } = saved?.ports ? saved : defaultPorts());
@@ -213,8 +304,8 @@ export async function startCluster({
   for (let id = 1; id <= NODES; id++) {
     const dir = nodeDir(dataDir, id);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'server.properties'), nodeProperties({ id, dataDir: dir, ports, controllerPorts }));
-    format({ id, dataDir, cid, quiet });
+    writeFileSync(path.join(dir, 'server.properties'), nodeProperties({ id, dataDir: dir, ports, controllerPorts, secure }));
+    format({ id, dataDir, cid, quiet, secure });
   }
   const t0 = Date.now();
   if (!quiet) say(`starting ${NODES} nodes on ${brokers} (controllers ${controllerPorts.join(', ')})…`);

@@ -9,13 +9,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 // @ts-expect-error plain ESM script without types
-import { freePorts, nodePid, startCluster, startNode, stopCluster } from '../../infra/kafka/cluster.mjs';
+import { ensureTestCertificates, freePorts, nodePid, startCluster, startNode, stopCluster } from '../../infra/kafka/cluster.mjs';
+// @ts-expect-error plain ESM script without types
+import { freePort } from '../../infra/kafka/kafka.mjs';
 
 /** The cluster tests run only when asked: they take minutes and three more JVMs. */
 export const clusterTestsEnabled = process.env.FULL_FAULT_TEST === '1' || process.env.LT_CLUSTER_TEST === '1';
 
+/** The cluster's SASL_SSL listeners (TLS, then SCRAM-SHA-512): what a province's secured cluster offers. */
+export interface SecureListeners {
+  brokers: string;
+  /** The throwaway CA that signed the nodes' certificate (KAFKA_SSL_CA_FILE). */
+  caFile: string;
+  username: string;
+  password: string;
+}
+
 export interface TestCluster {
   brokers: string;
+  /** Present when started with `{ secure: true }`. */
+  secure?: SecureListeners;
   ports: number[];
   dataDir: string;
   kafka: Kafka;
@@ -32,10 +45,30 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+export async function startTestCluster(opts: { secure?: boolean } = {}): Promise<TestCluster> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lt-kafka-cluster-'));
   const { ports, controllerPorts } = (await freePorts()) as { ports: number[]; controllerPorts: number[] };
-  const c = (await startCluster({ dataDir, ports, controllerPorts, quiet: true })) as { brokers: string };
+  let secure: (SecureListeners & { ports: number[]; serverFile: string }) | undefined;
+  if (opts.secure) {
+    const taken = new Set([...ports, ...controllerPorts]);
+    const securePorts: number[] = [];
+    while (securePorts.length < 3) {
+      const p = (await freePort()) as number;
+      if (taken.has(p)) continue;
+      securePorts.push(p);
+      taken.add(p);
+    }
+    const certs = ensureTestCertificates(path.join(dataDir, 'certs')) as { caFile: string; serverFile: string };
+    secure = {
+      ports: securePorts,
+      brokers: securePorts.map((p) => `127.0.0.1:${p}`).join(','),
+      caFile: certs.caFile,
+      serverFile: certs.serverFile,
+      username: 'lienthong-hub',
+      password: `pw-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`,
+    };
+  }
+  const c = (await startCluster({ dataDir, ports, controllerPorts, quiet: true, secure })) as { brokers: string };
   const kafka = new Kafka({
     clientId: 'cluster-test',
     brokers: c.brokers.split(','),
@@ -53,6 +86,16 @@ export async function startTestCluster(): Promise<TestCluster> {
   };
   return {
     brokers: c.brokers,
+    ...(secure
+      ? {
+          secure: {
+            brokers: secure.brokers,
+            caFile: secure.caFile,
+            username: secure.username,
+            password: secure.password,
+          },
+        }
+      : {}),
     ports,
     dataDir,
     kafka,
