@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { FastifyInstance } from 'fastify';
-import type { Clock, Pool, ServiceContext } from '@lienthong/platform';
+import { runExclusive, type Clock, type Pool, type ServiceContext } from '@lienthong/platform';
 import { createDvcqgClient } from '@lienthong/dvcqg';
 import type { WorkingCalendar } from './calendar/calendar.js';
 import type { OperationsConfig } from './config.js';
@@ -10,8 +10,6 @@ import { registerCatalogueRoutes } from './catalogue/catalogue-routes.js';
 import { createMonthlyRatings, registerRatingRoutes } from './ratings/ratings.js';
 import { createIndicatorGauges } from './indicators/gauges.js';
 import { checkSchemaName } from './read-model/schema.js';
-
-const RATINGS_LOCK = "hashtext('lienthong-operations-ratings')";
 
 /**
  * The service's scheduled work (design: "node-cron jobs run once per cluster"): the deadline scan (leader =
@@ -98,17 +96,7 @@ export function createJobs(d: {
       }
       if (client) {
         schedule('operations-ratings', c.OPERATIONS_RATINGS_CRON, async () => {
-          const conn = await d.pool.connect();
-          try {
-            if (!((await conn.query(`SELECT pg_try_advisory_lock(${RATINGS_LOCK}) AS ok`)).rows[0] as { ok: boolean }).ok) return;
-            try {
-              await ratings.tick();
-            } finally {
-              await conn.query(`SELECT pg_advisory_unlock(${RATINGS_LOCK})`);
-            }
-          } finally {
-            conn.release();
-          }
+          await runExclusive(d.pool, 'lienthong-operations-ratings', () => ratings.tick());
         });
       }
       gauges.start(c.OPERATIONS_GAUGE_INTERVAL_MS);

@@ -1,4 +1,4 @@
-import { withTransaction, type Logger, type Pool } from '@lienthong/platform';
+import { runExclusive, withTransaction, type Logger, type Pool } from '@lienthong/platform';
 import {
   FINAL_STATES,
   hccState,
@@ -99,59 +99,50 @@ export function createStatusUpdater(deps: StatusUpdaterDeps) {
    * (a session advisory lock), so N instances do not multiply VNPost's load.
    */
   async function pollOnce(): Promise<{ orders: number; reports: number }> {
-    const lockClient = await deps.pool.connect();
     let orders = 0;
     let reports = 0;
-    try {
-      const got = await lockClient.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext('lienthong-postal-poll')) AS ok");
-      if (!got.rows[0]?.ok) return { orders, reports };
-      try {
-        if (deps.myvnpost) {
-          const open = await deps.pool.query<PostalOrderRow>(
-            `SELECT * FROM postal_orders WHERE route = 'myvnpost' AND item_code IS NOT NULL AND state NOT IN (${[...FINAL_STATES].map((s) => `'${s}'`).join(',')}) ORDER BY updated_at LIMIT 500`,
-          );
-          for (const row of open.rows) {
-            try {
-              const steps = await deps.myvnpost.statusHistory(row.item_code!);
-              orders++;
-              for (const s of steps)
-                if ((await applyMyVnpost({ maHoSo: row.ma_ho_so, resultKey: row.result_key }, s, 'poll')) !== 'duplicate')
-                  reports++;
-            } catch (err) {
-              log.warn({ maHoSo: row.ma_ho_so, code: (err as { code?: string }).code }, 'status poll failed for one order');
-            }
+    await runExclusive(deps.pool, 'lienthong-postal-poll', async () => {
+      if (deps.myvnpost) {
+        const open = await deps.pool.query<PostalOrderRow>(
+          `SELECT * FROM postal_orders WHERE route = 'myvnpost' AND item_code IS NOT NULL AND state NOT IN (${[...FINAL_STATES].map((s) => `'${s}'`).join(',')}) ORDER BY updated_at LIMIT 500`,
+        );
+        for (const row of open.rows) {
+          try {
+            const steps = await deps.myvnpost.statusHistory(row.item_code!);
+            orders++;
+            for (const s of steps)
+              if ((await applyMyVnpost({ maHoSo: row.ma_ho_so, resultKey: row.result_key }, s, 'poll')) !== 'duplicate')
+                reports++;
+          } catch (err) {
+            log.warn({ maHoSo: row.ma_ho_so, code: (err as { code?: string }).code }, 'status poll failed for one order');
           }
         }
-        if (deps.hcc) {
-          const cur = await deps.pool.query<{ value: string }>("SELECT value FROM postal_cursors WHERE name = 'hcc-tracking'");
-          let cursor = cur.rows[0]?.value;
-          for (let page = 0; page < 20; page++) {
-            const { events, lastId } = await deps.hcc.tracking(cursor, 500);
-            for (const e of events) {
-              const r = await apply({ maHoSo: e.orderCode, resultKey: 'ket-qua' }, e.step, (code) => hccState(code), 'poll');
-              if (r !== 'duplicate' && r !== 'no-order') reports++;
-              if (e.itemCode)
-                await deps.pool.query('UPDATE postal_orders SET item_code = COALESCE(item_code, $2) WHERE ma_ho_so = $1', [
-                  e.orderCode,
-                  e.itemCode,
-                ]);
-            }
-            if (lastId && lastId !== cursor) {
-              cursor = lastId;
-              await deps.pool.query(
-                `INSERT INTO postal_cursors (name, value) VALUES ('hcc-tracking', $1) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
-                [cursor],
-              );
-            }
-            if (events.length < 500) break;
-          }
-        }
-      } finally {
-        await lockClient.query("SELECT pg_advisory_unlock(hashtext('lienthong-postal-poll'))");
       }
-    } finally {
-      lockClient.release();
-    }
+      if (deps.hcc) {
+        const cur = await deps.pool.query<{ value: string }>("SELECT value FROM postal_cursors WHERE name = 'hcc-tracking'");
+        let cursor = cur.rows[0]?.value;
+        for (let page = 0; page < 20; page++) {
+          const { events, lastId } = await deps.hcc.tracking(cursor, 500);
+          for (const e of events) {
+            const r = await apply({ maHoSo: e.orderCode, resultKey: 'ket-qua' }, e.step, (code) => hccState(code), 'poll');
+            if (r !== 'duplicate' && r !== 'no-order') reports++;
+            if (e.itemCode)
+              await deps.pool.query('UPDATE postal_orders SET item_code = COALESCE(item_code, $2) WHERE ma_ho_so = $1', [
+                e.orderCode,
+                e.itemCode,
+              ]);
+          }
+          if (lastId && lastId !== cursor) {
+            cursor = lastId;
+            await deps.pool.query(
+              `INSERT INTO postal_cursors (name, value) VALUES ('hcc-tracking', $1) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+              [cursor],
+            );
+          }
+          if (events.length < 500) break;
+        }
+      }
+    });
     return { orders, reports };
   }
 
