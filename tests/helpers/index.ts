@@ -5,3 +5,4 @@ export * from './logger.js';
 export * from './dossiers.js';
 export * from './log-scan.js';
 export * from './openapi.js';
+export * from './certificates.js';

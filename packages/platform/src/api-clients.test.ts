@@ -12,11 +12,11 @@ const registry = createApiClientRegistry({
 
 describe('API client registry', () => {
   it('authenticates a known key and scopes it to its agencies', () => {
-    const c = registry.authenticate(`Bearer ${key}`);
+    const c = registry.authenticate(`Bearer ${key}`, undefined);
     expect(c.id).toBe('h22-motcua');
     expect(registry.mayActFor(c, '000.00.01.H22')).toBe(true);
     expect(registry.mayActFor(c, '000.00.01.H56')).toBe(false);
-    const o = registry.authenticate(`Bearer ${other}`);
+    const o = registry.authenticate(`Bearer ${other}`, undefined);
     expect(registry.mayActFor(o, '000.00.01.H56')).toBe(true);
     expect(registry.mayActFor(o, '000.00.02.H56')).toBe(false);
   });
@@ -30,7 +30,7 @@ describe('API client registry', () => {
     [`Bearer ${'a'.repeat(10_000)}`, 'Bearer'],
     ['Bearer \u0000', 'Bearer'],
   ])('refuses %j with a 401-kind error', (header, words) => {
-    expect(() => registry.authenticate(header)).toThrowError(
+    expect(() => registry.authenticate(header, undefined)).toThrowError(
       expect.objectContaining({ kind: 'unauthorized', message: expect.stringContaining(words) }),
     );
   });

@@ -1,12 +1,19 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import type { Socket } from 'node:net';
 import { HubError } from './errors.js';
+import {
+  assertClientCertificate,
+  clientCertificateEntrySchema,
+  parseClientCertificateBinding,
+  type ClientCertificateBinding,
+} from './auth/client-certificate.js';
 
 /**
  * API clients of an HTTP service (provincial one-stop systems, officers' tools), from a JSON file:
  * `{ "clients": [{ "id", "name", "keyHash": "sha256:<hex>", "agencies": ["000.00.01.H22", "*.H22", "*"],
- *    "rateLimitPerMinute"?: number }] }`.
+ *    "rateLimitPerMinute"?: number, "clientCertificate"?: { "sha256"?: ["AB:CD:…"], "subjectCN"?: ["…"] } }] }`.
  * Keys are 32 random bytes (not passwords), so an unsalted SHA-256 is enough to keep the file harmless if
  * it leaks; it also keeps the per-request check cheap. The file never holds a key in clear.
  */
@@ -24,6 +31,11 @@ export interface ApiClient {
    */
   roles: Role[];
   rateLimitPerMinute?: number;
+  /**
+   * The client certificate this client must present over mutual TLS (auth/client-certificate.ts, where the
+   * threat model is written down); absent = the API key alone authenticates.
+   */
+  clientCertificate?: ClientCertificateBinding;
 }
 
 /** The roles of the shared auth model. */
@@ -54,6 +66,7 @@ const validateFile = ajv.compile({
           },
           roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...ROLES] } },
           rateLimitPerMinute: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+          clientCertificate: clientCertificateEntrySchema,
           /** Set to true to revoke a key without deleting its entry (kept for the audit trail). */
           revoked: { type: 'boolean' },
         },
@@ -74,8 +87,13 @@ export function generateApiKey(): string {
 
 export interface ApiClientRegistry {
   readonly clients: readonly ApiClient[];
-  /** The client whose key is in `authorization` (`Bearer <key>`); throws 401-kind errors otherwise. */
-  authenticate(authorization: string | undefined): ApiClient;
+  /**
+   * The client whose key is in `authorization` (`Bearer <key>`); throws 401-kind errors otherwise. The
+   * request's `connection` (its socket, `req.raw.socket`) is required so that no caller can forget a client
+   * bound to a client certificate: such a client is refused unless the connection is TLS with its verified
+   * certificate (undefined = no connection, refused for a bound client, no effect on the others).
+   */
+  authenticate(authorization: string | undefined, connection: Socket | undefined): ApiClient;
   /** Whether the client may act for the agency (design.md flow 1). */
   mayActFor(client: ApiClient, agencyCode: string): boolean;
 }
@@ -93,8 +111,18 @@ export function createApiClientRegistry(input: unknown): ApiClientRegistry {
     const why = (validateFile.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
     throw new HubError('LT_CONFIG_INVALID', `API clients file is invalid: ${why}`, { kind: 'internal' });
   }
-  type FileEntry = Omit<ApiClient, 'roles'> & { roles?: Role[]; revoked?: boolean };
+  type FileEntry = Omit<ApiClient, 'roles' | 'clientCertificate'> & {
+    roles?: Role[];
+    revoked?: boolean;
+    clientCertificate?: { sha256?: string[]; subjectCN?: string[] };
+  };
+  // Bindings are parsed for every entry, revoked ones too: a malformed fingerprint is refused when written,
+  // not the day the entry is reinstated.
   const clients = (input as { clients: FileEntry[] }).clients
+    .map(({ clientCertificate, ...c }) => ({
+      ...c,
+      ...(clientCertificate ? { clientCertificate: parseClientCertificateBinding(c.id, clientCertificate) } : {}),
+    }))
     .filter((c) => c.revoked !== true)
     .map(({ revoked: _revoked, ...c }) =>
       Object.freeze({ ...c, agencies: [...c.agencies], roles: [...(c.roles ?? (['submitter'] as Role[]))] }),
@@ -107,7 +135,7 @@ export function createApiClientRegistry(input: unknown): ApiClientRegistry {
   const digests = clients.map((c) => Buffer.from(c.keyHash.slice('sha256:'.length), 'hex'));
   return {
     clients,
-    authenticate(authorization) {
+    authenticate(authorization, connection) {
       if (!authorization)
         throw unauthorized('missing Authorization header (Bearer <API key>)', 'Thiếu tiêu đề Authorization (Bearer <khóa API>)');
       const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(authorization);
@@ -119,6 +147,7 @@ export function createApiClientRegistry(input: unknown): ApiClientRegistry {
         if (timingSafeEqual(presented, digests[i]!) && !found) found = clients[i];
       }
       if (!found) throw unauthorized('unknown API key', 'Khóa API không hợp lệ');
+      assertClientCertificate(found, connection);
       return found;
     },
     mayActFor: clientMayActFor,

@@ -8,9 +8,11 @@ import { layout } from './web/layout.js';
 import { html } from './lib/html.js';
 import { t, type Lang } from './lib/i18n.js';
 import {
+  ClientCertificateError,
   createHttpServer,
   type ApiClientRegistry,
   type Logger,
+  type PlatformServerOptions,
   type Pool,
   type ReadinessCheck,
   type Registry,
@@ -57,6 +59,8 @@ export interface ConsoleDeps {
   nationalSyncGroup: string;
   /** packages/events' replay for every other group's dead letters (absent: those stay, marked "no replay"). */
   genericReplay?: GenericReplay;
+  /** Server options from the platform (HTTPS from TLS_*: runService's ctx.serverOptions); absent = plain HTTP. */
+  server?: PlatformServerOptions;
 }
 
 /** Helpers every page module gets: route registration with its access, rendering, the deps. */
@@ -97,6 +101,7 @@ const SECURITY_HEADERS = {
  */
 export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
   const server = await createHttpServer({
+    ...deps.server,
     name: 'console',
     description: 'Liên Thông operator console (HTML pages; no JSON API)',
     logger: deps.logger,
@@ -136,12 +141,18 @@ export async function buildApp(deps: ConsoleDeps): Promise<FastifyInstance> {
         const s = await deps.sessions.get(unsigned.value);
         if (s) {
           try {
-            const client = deps.clients.authenticate(`Bearer ${s.apiKey}`);
+            // With the browser's connection: a session of a certificate-bound operator is good only over
+            // TLS with that certificate, so a stolen session cookie alone is not enough either.
+            const client = deps.clients.authenticate(`Bearer ${s.apiKey}`, req.raw.socket);
             if (client.roles.some((r) => (CONSOLE_ROLES as readonly string[]).includes(r)))
               req.operator = { client, apiKey: s.apiKey, sessionIdHash: s.idHash };
-          } catch {
-            // The key was revoked or removed from the clients file: the session ends now.
-            await deps.sessions.end(unsigned.value);
+          } catch (err) {
+            // The key was revoked or removed from the clients file: the session ends now. A connection
+            // without the bound certificate is refused but does not end the session (a stolen cookie must
+            // not sign the operator out).
+            if (err instanceof ClientCertificateError)
+              req.log.warn({ client: err.clientId, code: err.code }, 'console session used without its client certificate');
+            else await deps.sessions.end(unsigned.value);
           }
         }
       }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { clientMayActFor, type ApiClient, type ApiClientRegistry, type Role } from '../api-clients.js';
 import { HubError, type ErrorDetail } from '../errors.js';
+import { ClientCertificateError } from './client-certificate.js';
 
 /**
  * Who may call a route. Every route declares one in `config.access`; a route without it makes the
@@ -68,8 +69,13 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
     if (!('roles' in access)) return;
     let client: ApiClient;
     try {
-      client = opts.clients.authenticate(req.headers.authorization);
+      // The socket carries the TLS client certificate a bound client must present (client-certificate.ts).
+      client = opts.clients.authenticate(req.headers.authorization, req.raw.socket);
     } catch (err) {
+      // A valid key without its certificate: a stolen key in use, or a province's misconfigured system.
+      // Either way the operator must see which client (the answer does not say).
+      if (err instanceof ClientCertificateError)
+        req.log.warn({ client: err.clientId, code: err.code }, 'API key of a certificate-bound client refused');
       // RFC 9110 §11.6.1: a 401 names the scheme the client must use.
       reply.header('www-authenticate', 'Bearer');
       throw err;

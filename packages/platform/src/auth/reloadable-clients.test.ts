@@ -46,7 +46,7 @@ const entry = (id: string, key: string, extra: object = {}) => ({
 });
 const authenticates = (c: ReloadableApiClients, key: string) => {
   try {
-    return c.authenticate(`Bearer ${key}`).id;
+    return c.authenticate(`Bearer ${key}`, undefined).id;
   } catch {
     return null;
   }

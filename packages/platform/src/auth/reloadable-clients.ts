@@ -56,7 +56,7 @@ export function createReloadableApiClients(opts: ReloadableApiClientsOptions): R
     get clients(): readonly ApiClient[] {
       return current.clients;
     },
-    authenticate: (authorization) => current.authenticate(authorization),
+    authenticate: (authorization, connection) => current.authenticate(authorization, connection),
     mayActFor: (client, agency) => current.mayActFor(client, agency),
     reload,
     close() {

@@ -43,6 +43,14 @@ export interface HttpServerOptions {
   https?: HttpsOptions;
 }
 
+/**
+ * The part of a server's options the platform derives from a service's config (today: HTTPS from the
+ * TLS_* settings). runService hands it to a service as `ctx.serverOptions`; a service that builds its
+ * server in its own buildApp passes it through to createHttpServer, so every service gets its server
+ * options one way (issue 11 §5).
+ */
+export type PlatformServerOptions = Pick<HttpServerOptions, 'https'>;
+
 const PUBLIC_OPS = { access: { public: 'operations endpoint (no data)' } } as const;
 
 /**

@@ -4,11 +4,8 @@
  * to the TLS port gets nothing, a required client certificate is enforced, a bad setting names itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createApiClientRegistry, generateApiKey, hashApiKey } from '../api-clients.js';
 import { loadConfig, type ConfigSchema } from '../config.js';
@@ -16,69 +13,10 @@ import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
 import { createHttpServer } from './server.js';
 import { tlsConfigProperties, tlsOptionsFromConfig } from './tls.js';
+import { createTestCertificates, type TestCertificates } from '../../../../tests/helpers/certificates.js';
 
-let dir: string;
-const f = (name: string) => path.join(dir, name);
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-
-/** A CA, a server certificate for 127.0.0.1 and a client certificate (a provincial system), both signed by the CA. */
-function makeCertificates() {
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=Test Province CA',
-  );
-  for (const [name, cn, ext] of [
-    ['server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
-    ['client', 'motcua-h22', 'extendedKeyUsage=clientAuth'],
-  ] as const) {
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    writeFileSync(f(`${name}.ext`), `${ext}\n`);
-    openssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-    );
-  }
-  // A certificate from another CA: not a provincial system.
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'stranger.key',
-    '-out',
-    'stranger.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=stranger',
-  );
-}
+let certs: TestCertificates;
+const f = (name: string) => certs.file(name);
 
 const key = generateApiKey();
 const apps: FastifyInstance[] = [];
@@ -130,12 +68,12 @@ function get(port: number, tls: { ca?: boolean; client?: 'client' | 'stranger' }
 
 describe('HTTPS from certificate files (TLS_* settings)', () => {
   beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lt-tls-'));
-    makeCertificates();
+    // A CA, a server certificate for 127.0.0.1, a client certificate of a provincial system, and a stranger's.
+    certs = createTestCertificates({ client: 'motcua-h22' });
   });
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.close()));
-    rmSync(dir, { recursive: true, force: true });
+    certs.remove();
   });
 
   it('serves HTTPS with the certificate; a client trusting the CA gets the answer, one that does not is refused, plain HTTP gets nothing', async () => {

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { Server as TlsServer } from 'node:tls';
 import { loadConfig, describeConfig, type ConfigOf, type ConfigSchema } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetricsRegistry, type Registry } from '../metrics.js';
 import { createPool, runMigrations, type Pool } from '../db.js';
 import { onShutdown, type ShutdownStep } from '../shutdown.js';
-import { createHttpServer, type HttpServerOptions } from '../http/server.js';
+import { createHttpServer, type HttpServerOptions, type PlatformServerOptions } from '../http/server.js';
 import { tlsOptionsFromConfig, type HttpsOptions } from '../http/tls.js';
 import { createReloadableApiClients, type ReloadableApiClients } from '../auth/reloadable-clients.js';
 import { HubError } from '../errors.js';
@@ -20,6 +21,12 @@ export interface ServiceContext<C> {
   readonly pool: Pool | undefined;
   /** The API clients (reloaded on change/SIGHUP) when the config has API_CLIENTS_FILE, else undefined. */
   readonly clients: ReloadableApiClients | undefined;
+  /**
+   * What the platform derived from the config for the service's HTTP server (HTTPS from TLS_*): a service
+   * whose buildApp calls createHttpServer itself passes this through (`{ ...serverOptions, ... }`).
+   * runService refuses to listen when TLS is configured and the server it got back is plain HTTP.
+   */
+  readonly serverOptions: PlatformServerOptions;
   /** The service's fastify instance with the shared auth, errors, health and metrics (conventions §1). */
   httpServer(opts: Omit<HttpServerOptions, 'name' | 'logger' | 'metrics' | 'auth'> & { auth?: false }): Promise<FastifyInstance>;
   /**
@@ -130,7 +137,19 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
   }
   let clients: ReloadableApiClients | undefined;
   if (typeof env.API_CLIENTS_FILE === 'string') {
-    clients = createReloadableApiClients({ path: env.API_CLIENTS_FILE, logger });
+    try {
+      clients = createReloadableApiClients({ path: env.API_CLIENTS_FILE, logger });
+    } catch (err) {
+      // Like a config error: one line naming the problem (a malformed fingerprint, a bad key hash), exit 1.
+      process.stderr.write(`[${def.name}] API_CLIENTS_FILE: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+    const bound = clients.clients.filter((c) => c.clientCertificate).map((c) => c.id);
+    if (bound.length > 0 && !https?.requestCert)
+      logger.warn(
+        { clients: bound.slice(0, 50), count: bound.length },
+        'these API clients are bound to a client certificate and this service does not ask for one (TLS_CLIENT_CA_FILE): their requests here are refused',
+      );
     const c = clients;
     steps.push({ name: 'api-clients', close: () => c.close() });
   }
@@ -146,6 +165,7 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
     metrics,
     pool,
     clients,
+    serverOptions: https ? { https } : {},
     async httpServer(opts) {
       if (opts.auth === false) return createHttpServer({ ...opts, name: def.name, logger, metrics, auth: false, https });
       if (!clients) {
@@ -161,6 +181,14 @@ export async function runService<S extends ConfigSchema>(def: ServiceDefinition<
   };
   const started = await def.start(ctx);
   app = started.app;
+  if (https && app && !(app.server instanceof TlsServer)) {
+    // A service that spread tlsConfigProperties but built its server without ctx.serverOptions would
+    // otherwise listen in plain HTTP while the operator believes it serves HTTPS.
+    process.stderr.write(
+      `[${def.name}] TLS_CERT_FILE is set but the service built a plain HTTP server: its buildApp must pass ctx.serverOptions to createHttpServer\n`,
+    );
+    process.exit(1);
+  }
   if (app && started.listen) {
     await app.listen(started.listen);
   }

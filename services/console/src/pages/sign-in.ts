@@ -1,3 +1,4 @@
+import { ClientCertificateError } from '@lienthong/platform';
 import type { PageKit } from '../app.js';
 import { LANG_COOKIE, SESSION_COOKIE } from '../app.js';
 import { html } from '../lib/html.js';
@@ -61,8 +62,11 @@ export function signInRoutes(kit: PageKit): void {
     attempts.set(req.ip, a && a.until > now ? { n: a.n + 1, until: a.until } : { n: 1, until: now + 60_000 });
     let client;
     try {
-      client = key ? deps.clients.authenticate(`Bearer ${key}`) : undefined;
-    } catch {
+      // The browser's connection: a key bound to a client certificate signs in only over TLS with it.
+      client = key ? deps.clients.authenticate(`Bearer ${key}`, req.raw.socket) : undefined;
+    } catch (err) {
+      if (err instanceof ClientCertificateError)
+        req.log.warn({ client: err.clientId, code: err.code }, 'console sign-in without the client certificate of the key');
       client = undefined;
     }
     if (!client || !key || !client.roles.some((r) => (CONSOLE_ROLES as readonly string[]).includes(r))) {
