@@ -5,6 +5,7 @@ import {
   listenConfigProperties,
   loadConfig,
   logConfigProperties,
+  tlsConfigProperties,
   type ConfigOf,
   type ConfigSchema,
 } from '@lienthong/platform';
@@ -26,6 +27,8 @@ export const consoleConfigSchema = {
     ...listenConfigProperties('CONSOLE', 8084),
     ...databaseConfigProperties,
     ...apiClientsConfigProperties,
+    // HTTPS and (optionally) operators' client certificates from PEM files (issue 11 §5; unset = plain HTTP).
+    ...tlsConfigProperties,
     ...kafkaConfigProperties,
     CONSOLE_SESSION_SECRET: {
       type: 'string',

@@ -34,7 +34,7 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
   name: 'console',
   configSchema: consoleConfigSchema,
   migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-  async start({ config, logger, metrics, pool, clients, onClose }) {
+  async start({ config, logger, metrics, pool, clients, onClose, serverOptions }) {
     if (!pool || !clients)
       throw new HubError('LT_CONFIG_INVALID', 'console: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
     const sessions = createSessionStore(pool, {
@@ -127,6 +127,7 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
     onClose({ name: 'overview-sampler', close: () => sampler.stop() });
 
     const app = await buildApp({
+      server: serverOptions,
       pool,
       clients,
       sessions,

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import { createHttpServer, HubError, type ApiClientRegistry, type Logger, type Registry } from '@lienthong/platform';
+import {
+  createHttpServer,
+  HubError,
+  type ApiClientRegistry,
+  type Logger,
+  type PlatformServerOptions,
+  type Registry,
+} from '@lienthong/platform';
 import type { EventProducer } from '@lienthong/events';
 import { createIngest } from './ingest.js';
 import type { IdempotencyStore } from './idempotency-store.js';
@@ -26,6 +33,8 @@ export interface GatewayDeps {
   now?: () => Date;
   /** The procedure catalogue check (services/operations); absent = dossiers are not checked against it. */
   catalogue?: CatalogueCheck;
+  /** Server options from the platform (HTTPS from TLS_*: runService's ctx.serverOptions); absent = plain HTTP. */
+  server?: PlatformServerOptions;
 }
 
 /**
@@ -34,6 +43,7 @@ export interface GatewayDeps {
  */
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   const app = await createHttpServer({
+    ...deps.server,
     name: 'Liên Thông Hub gateway',
     description:
       'HTTP ingress from provincial one-stop systems: dossier packets to Kafka, checked against the national standard.',

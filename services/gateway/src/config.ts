@@ -5,6 +5,7 @@ import {
   listenConfigProperties,
   loadConfig,
   logConfigProperties,
+  tlsConfigProperties,
   type ConfigOf,
   type ConfigSchema,
 } from '@lienthong/platform';
@@ -18,6 +19,8 @@ export const gatewayConfigSchema = {
     ...kafkaConfigProperties,
     ...databaseConfigProperties,
     ...apiClientsConfigProperties,
+    // HTTPS and client certificates of provincial systems from PEM files (issue 11 §5; unset = plain HTTP).
+    ...tlsConfigProperties,
     ...logConfigProperties,
     GATEWAY_BODY_LIMIT_BYTES: {
       type: 'integer',

@@ -16,7 +16,7 @@ export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
   name: 'gateway',
   configSchema: gatewayConfigSchema,
   migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-  async start({ config, logger, metrics, pool, clients, onClose }) {
+  async start({ config, logger, metrics, pool, clients, onClose, serverOptions }) {
     if (!pool || !clients)
       throw new HubError('LT_CONFIG_INVALID', 'gateway: DATABASE_URL and API_CLIENTS_FILE are required', { kind: 'internal' });
     // Brokers, TLS and SASL from the shared Kafka settings (packages/events, docs/events.md).
@@ -55,6 +55,7 @@ export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
           })
         : undefined;
     const app = await buildApp({
+      server: serverOptions,
       ...(catalogue ? { catalogue } : {}),
       logger,
       metrics,

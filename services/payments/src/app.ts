@@ -1,6 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import { createHttpServer, HubError, type ApiClientRegistry, type Clock, type Logger, type Registry } from '@lienthong/platform';
+import {
+  createHttpServer,
+  HubError,
+  type ApiClientRegistry,
+  type Clock,
+  type Logger,
+  type PlatformServerOptions,
+  type Registry,
+} from '@lienthong/platform';
 import type { PaymentsCore } from './core.js';
 import { paymentRoutes } from './routes/payment-routes.js';
 import { vnpayIpnRoute } from './routes/vnpay-ipn-route.js';
@@ -28,11 +36,14 @@ export interface PaymentsAppDeps {
   publicUrl: string;
   /** Tax notices from the national portal, shown as obligations (GET /v1/payments/obligations). */
   obligations?: ReturnType<typeof createTaxNoticeObligations>;
+  /** Server options from the platform (HTTPS from TLS_*: runService's ctx.serverOptions); absent = plain HTTP. */
+  server?: PlatformServerOptions;
 }
 
 /** Builds the payments service (design.md flow 3) without listening: tests use app.inject() or listen on port 0. */
 export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> {
   const app = await createHttpServer({
+    ...deps.server,
     name: 'Liên Thông Hub payments',
     description:
       'Fees paid online through VNPAY, MoMo, PayGov, VNPT Pay and VietQR bank transfers: payment creation, provider notifications, reconciliation, refunds.',

@@ -5,6 +5,7 @@ import {
   listenConfigProperties,
   loadConfig,
   logConfigProperties,
+  tlsConfigProperties,
   type ConfigOf,
   type ConfigSchema,
 } from '@lienthong/platform';
@@ -33,6 +34,8 @@ export const paymentsConfigSchema = {
     ...eventSigningConfigProperties,
     ...databaseConfigProperties,
     ...apiClientsConfigProperties,
+    // HTTPS and client certificates of provincial systems from PEM files (issue 11 §5; unset = plain HTTP).
+    ...tlsConfigProperties,
     PAYMENTS_MERCHANTS_FILE: {
       type: 'string',
       minLength: 1,

@@ -78,6 +78,7 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
       paidStatuses: config.PAYMENTS_TAX_PAID_STATUSES.split(',').map(Number),
     });
     const app = await buildApp({
+      server: ctx.serverOptions,
       obligations,
       core,
       clients,
