@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createEvent, encodeEvent, parseSigningKeys, signRecordValue, verifyRecordSignature } from './index.js';
+import {
+  createEvent,
+  encodeEvent,
+  parseSigningKeys,
+  signingKeysForStart,
+  signRecordValue,
+  verifyRecordSignature,
+} from './index.js';
 
 const secret = (b: number) => Buffer.alloc(32, b).toString('base64');
 const oldKey = `old:${secret(1)}`;
@@ -71,5 +78,42 @@ describe('record signatures (HMAC-SHA256, rotating keys)', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain(Buffer.alloc(16, 5).toString('base64'));
     }
+  });
+});
+
+describe('signingKeysForStart: unsigned settlements are a pilot state, never production', () => {
+  const warnings: unknown[][] = [];
+  const logger = { warn: (...args: unknown[]) => void warnings.push(args) };
+  const consequence = 'payment events are published UNSIGNED';
+
+  it('parses the keys when set, in any environment, without a warning', () => {
+    warnings.length = 0;
+    const keys = signingKeysForStart({ spec: `${newKey},${oldKey}`, nodeEnv: 'production', logger, consequence });
+    expect(keys?.map((k) => k.id)).toEqual(['new', 'old']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('unset outside production: starts, with a warning naming the setting and the consequence', () => {
+    warnings.length = 0;
+    expect(signingKeysForStart({ spec: undefined, nodeEnv: undefined, logger, consequence })).toBeUndefined();
+    expect(warnings).toEqual([[{ setting: 'EVENT_SIGNING_KEYS' }, consequence]]);
+  });
+
+  it('unset in production: refused at start with LT_CONFIG_INVALID naming the setting, in English and Vietnamese', () => {
+    let err: { code?: string; message?: string; messageVi?: string } = {};
+    try {
+      signingKeysForStart({ spec: undefined, nodeEnv: 'production', logger, consequence });
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err.code).toBe('LT_CONFIG_INVALID');
+    expect(err.message).toMatch(
+      /EVENT_SIGNING_KEYS is required when NODE_ENV is production: payment events are published UNSIGNED/,
+    );
+    expect(err.messageVi).toMatch(/EVENT_SIGNING_KEYS/);
+  });
+
+  it('a malformed value is refused whatever the environment', () => {
+    expect(() => signingKeysForStart({ spec: 'nokey', nodeEnv: undefined, logger, consequence })).toThrow(/entry 1/);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
-import { HubError, type ConfigProperty } from '@lienthong/platform';
+import { HubError, type ConfigProperty, type Logger } from '@lienthong/platform';
 import { headerNames, headerValue } from './headers.js';
 
 /**
@@ -67,6 +67,30 @@ export function parseSigningKeys(spec: string): SigningKey[] {
   });
   if (keys.length === 0) throw new HubError('LT_CONFIG_INVALID', 'EVENT_SIGNING_KEYS is empty', { kind: 'invalid' });
   return keys;
+}
+
+/**
+ * The signing keys a service starts with (payments signs; national-sync and notifications verify fee
+ * settlements). Unset is a transition state for a pilot (settlements travel unsigned, and a consumer cannot
+ * tell a forged one): it is logged as a warning naming `consequence` — and refused when NODE_ENV is
+ * production, where an unsigned settlement path would let anyone able to write to Kafka mark a fee paid.
+ * This is a safety refusal, the one kind of NODE_ENV switch conventions §3 allows.
+ */
+export function signingKeysForStart(opts: {
+  spec: string | undefined;
+  nodeEnv: string | undefined;
+  logger: Pick<Logger, 'warn'>;
+  /** What happens without keys, for the warning and the refusal (English). */
+  consequence: string;
+}): SigningKey[] | undefined {
+  if (opts.spec) return parseSigningKeys(opts.spec);
+  if (opts.nodeEnv === 'production')
+    throw new HubError('LT_CONFIG_INVALID', `EVENT_SIGNING_KEYS is required when NODE_ENV is production: ${opts.consequence}`, {
+      kind: 'invalid',
+      messageVi: 'Môi trường production bắt buộc cấu hình EVENT_SIGNING_KEYS (khóa ký sự kiện thanh toán)',
+    });
+  opts.logger.warn({ setting: 'EVENT_SIGNING_KEYS' }, opts.consequence);
+  return undefined;
 }
 
 function mac(key: SigningKey, value: Buffer | string): Buffer {

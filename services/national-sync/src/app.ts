@@ -16,7 +16,7 @@ import {
 import {
   createConsumerRunner,
   dlqOf,
-  parseSigningKeys,
+  signingKeysForStart,
   topicNames,
   type ConsumerRunner,
   type EventProducer,
@@ -119,13 +119,17 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
   // Checked by the config schema's pattern; parsed once here. With keys, an unsigned or forged settlement is
   // dead-lettered; without (transition until every payments producer signs), settlements are accepted
   // unsigned and the start says so loudly (docs/events.md#signed-settlements).
-  const signingKeys = cfg.EVENT_SIGNING_KEYS ? parseSigningKeys(cfg.EVENT_SIGNING_KEYS) : undefined;
-  if (cfg.NATIONAL_SYNC_PAYMENTS && !signingKeys) {
-    logger.warn(
-      { setting: 'EVENT_SIGNING_KEYS' },
-      'fee settlements are accepted WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments) to refuse forged ones',
-    );
-  }
+  // Refused in production when fee settlements are consumed (packages/events signingKeysForStart).
+  const signingKeys =
+    cfg.NATIONAL_SYNC_PAYMENTS || cfg.EVENT_SIGNING_KEYS
+      ? signingKeysForStart({
+          spec: cfg.EVENT_SIGNING_KEYS,
+          nodeEnv: process.env.NODE_ENV,
+          logger,
+          consequence:
+            'fee settlements are accepted WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments) to refuse forged ones',
+        })
+      : undefined;
 
   const breaker = createCircuitBreaker({
     name: 'dvcqg',

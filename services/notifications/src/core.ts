@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import {
   createConsumerRunner,
-  parseSigningKeys,
+  signingKeysForStart,
   topicNames,
   verifyRecordSignature,
   type ConsumerRunner,
@@ -154,12 +154,14 @@ export function createNotificationsCore(deps: {
   // A settlement makes a receipt and tells the citizen "paid": only the payments service may say so. Settlements are
   // accepted only with payments' record signature when EVENT_SIGNING_KEYS is set (as national-sync does); a forged or
   // unsigned one is dead-lettered (LT_EVENT_SIGNATURE_INVALID, not retriable).
-  const signingKeys = cfg.EVENT_SIGNING_KEYS ? parseSigningKeys(cfg.EVENT_SIGNING_KEYS) : undefined;
-  if (!signingKeys)
-    deps.logger.warn(
-      { setting: 'EVENT_SIGNING_KEYS' },
+  // Unset: warned outside production, refused in production (packages/events signingKeysForStart).
+  const signingKeys = signingKeysForStart({
+    spec: cfg.EVENT_SIGNING_KEYS,
+    nodeEnv: process.env.NODE_ENV,
+    logger: deps.logger,
+    consequence:
       'payment settlements are accepted WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments)',
-    );
+  });
   const intake = createIntakeHandler({
     pool: deps.pool,
     box,
