@@ -7,7 +7,9 @@
 //
 // Per service: ConfigMap (non-secret env), Deployment (probes on /health/live and /health/ready, resources,
 // secrets only through secretKeyRef and Secret volumes, rolling update with maxUnavailable 0), Service,
-// PodDisruptionBudget. Refuses values that point at the sandbox or carry a demo secret.
+// PodDisruptionBudget. Refuses values that point at the sandbox or carry a demo secret. A service with `tls`
+// (gateway, payments, console: the services whose config has the TLS_* settings) serves HTTPS itself from a
+// mounted Secret, with its probes and scrape annotation on HTTPS.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,7 +95,47 @@ export function render(values) {
       mounts.push({ name: vol, mountPath: path.posix.dirname(f.path), readOnly: true });
       fileEnv.push({ name: envName, value: f.path });
     }
-    const probe = (p, extra) => ({ httpGet: { path: p, port: 'http' }, timeoutSeconds: 3, ...extra });
+    // HTTPS served by the service itself (issue 11 §5; docs/operations-runbook.md §HTTPS): the server
+    // certificate from a kubernetes.io/tls Secret (tls.crt, tls.key: what cert-manager writes), optionally
+    // the CA of the provincial systems' client certificates from another Secret.
+    const tls = svc.tls;
+    if (tls) {
+      if (typeof tls.secret !== 'string' || !tls.secret)
+        throw new Error(`services.${name}.tls.secret: the Secret with tls.crt and tls.key is required`);
+      if (tls.requireClientCert && !tls.clientCA?.secret)
+        throw new Error(
+          `services.${name}.tls.requireClientCert needs tls.clientCA (the CA client certificates are checked against)`,
+        );
+      volumes.push({
+        name: 'tls',
+        secret: {
+          secretName: tls.secret,
+          items: [
+            { key: 'tls.crt', path: 'tls.crt' },
+            { key: 'tls.key', path: 'tls.key' },
+          ],
+        },
+      });
+      mounts.push({ name: 'tls', mountPath: '/run/tls/server', readOnly: true });
+      fileEnv.push({ name: 'TLS_CERT_FILE', value: '/run/tls/server/tls.crt' });
+      fileEnv.push({ name: 'TLS_KEY_FILE', value: '/run/tls/server/tls.key' });
+      if (tls.clientCA?.secret) {
+        volumes.push({
+          name: 'tls-client-ca',
+          secret: { secretName: tls.clientCA.secret, items: [{ key: tls.clientCA.key ?? 'ca.crt', path: 'ca.crt' }] },
+        });
+        mounts.push({ name: 'tls-client-ca', mountPath: '/run/tls/client-ca', readOnly: true });
+        fileEnv.push({ name: 'TLS_CLIENT_CA_FILE', value: '/run/tls/client-ca/ca.crt' });
+      }
+      if (tls.requireClientCert) fileEnv.push({ name: 'TLS_REQUIRE_CLIENT_CERT', value: 'true' });
+    }
+    // The kubelet probes HTTPS without checking the certificate, and presents none: with client
+    // certificates required the handshake would fail, so those probes only check that the port accepts
+    // connections (readiness then does not see Postgres or Kafka: prefer per-client binding, runbook).
+    const probe = (p, extra) =>
+      tls?.requireClientCert
+        ? { tcpSocket: { port: 'http' }, timeoutSeconds: 3, ...extra }
+        : { httpGet: { path: p, port: 'http', ...(tls ? { scheme: 'HTTPS' } : {}) }, timeoutSeconds: 3, ...extra };
     docs.push({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -110,6 +152,7 @@ export function render(values) {
               'prometheus.io/scrape': 'true',
               'prometheus.io/port': String(svc.port),
               'prometheus.io/path': '/metrics',
+              ...(tls ? { 'prometheus.io/scheme': 'https' } : {}),
             },
           },
           spec: {

@@ -184,6 +184,62 @@ describe('infra/k8s: manifests rendered from values.yaml', () => {
     expect(strict.stderr).toContain('not set (the province must set it): services.payments.env.PAYMENTS_PUBLIC_URL');
   });
 
+  it('tls: a service serves HTTPS from mounted Secrets, with settings its schema knows, probes and scraping on HTTPS', () => {
+    const tlsOverlay = mergeValues(provinceOverlay, {
+      services: {
+        gateway: { tls: { secret: 'lienthong-gateway-tls', clientCA: { secret: 'lienthong-province-ca' } } },
+        payments: { tls: { secret: 'lienthong-payments-tls' } },
+        console: {
+          tls: {
+            secret: 'lienthong-console-tls',
+            clientCA: { secret: 'lienthong-operators-ca', key: 'ca.pem' },
+            requireClientCert: true,
+          },
+        },
+      },
+    });
+    const withTls = rendered(tlsOverlay).docs;
+    const dep = (svc: string) => withTls.find((d) => d.kind === 'Deployment' && d.metadata.name === `lienthong-${svc}`)!;
+    const tlsEnv = (svc: string) =>
+      Object.fromEntries(
+        (dep(svc).spec.template.spec.containers[0].env as { name: string; value?: string }[])
+          .filter((e) => e.name.startsWith('TLS_'))
+          .map((e) => [e.name, e.value]),
+      );
+    expect(tlsEnv('gateway')).toEqual({
+      TLS_CERT_FILE: '/run/tls/server/tls.crt',
+      TLS_KEY_FILE: '/run/tls/server/tls.key',
+      TLS_CLIENT_CA_FILE: '/run/tls/client-ca/ca.crt',
+    });
+    expect(tlsEnv('payments')).toEqual({ TLS_CERT_FILE: '/run/tls/server/tls.crt', TLS_KEY_FILE: '/run/tls/server/tls.key' });
+    expect(tlsEnv('console')).toMatchObject({ TLS_CLIENT_CA_FILE: '/run/tls/client-ca/ca.crt', TLS_REQUIRE_CLIENT_CERT: 'true' });
+    for (const svc of ['gateway', 'payments', 'console']) {
+      for (const k of Object.keys(tlsEnv(svc))) expect(schemas[svc]!.properties[k], `${svc}: ${k}`).toBeDefined();
+      const spec = dep(svc).spec.template.spec;
+      const mounts = spec.containers[0].volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[];
+      expect(mounts).toContainEqual({ name: 'tls', mountPath: '/run/tls/server', readOnly: true });
+      expect(spec.volumes.find((v: { name: string }) => v.name === 'tls').secret.secretName).toBe(`lienthong-${svc}-tls`);
+      expect(dep(svc).spec.template.metadata.annotations['prometheus.io/scheme']).toBe('https');
+    }
+    expect(dep('console').spec.template.spec.volumes.find((v: { name: string }) => v.name === 'tls-client-ca').secret).toEqual({
+      secretName: 'lienthong-operators-ca',
+      items: [{ key: 'ca.pem', path: 'ca.crt' }],
+    });
+    const c = (svc: string) => dep(svc).spec.template.spec.containers[0];
+    expect(c('gateway').readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http', scheme: 'HTTPS' });
+    // The kubelet has no client certificate: a service that requires one is probed on its port only.
+    expect([c('console').livenessProbe.tcpSocket, c('console').readinessProbe.httpGet]).toEqual([{ port: 'http' }, undefined]);
+    // Services without `tls` are unchanged.
+    expect(c('operations').readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+
+    expect(() =>
+      rendered(mergeValues(provinceOverlay, { services: { gateway: { tls: { clientCA: { secret: 'x' } } } } })),
+    ).toThrow(/services\.gateway\.tls\.secret: the Secret with tls\.crt and tls\.key is required/);
+    expect(() =>
+      rendered(mergeValues(provinceOverlay, { services: { gateway: { tls: { secret: 's', requireClientCert: true } } } })),
+    ).toThrow(/requireClientCert needs tls\.clientCA/);
+  });
+
   // Schema validation needs the npm package kubernetes-models (not a hub dependency): KUBERNETES_MODELS
   // points at an installed copy (see infra/k8s/validate.mjs).
   it.skipIf(!process.env.KUBERNETES_MODELS)(
