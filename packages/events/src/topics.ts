@@ -68,6 +68,14 @@ export const topicCatalogue = {
     description:
       'what the national portal sends to the province (promotion dossiers, amendments, tax notices), attachments by reference (services/inbound)',
   },
+  nationalOutbound: {
+    name: 'national.outbound.v1',
+    partitions: 3,
+    retentionMs: 30 * DAY,
+    cleanupPolicy: 'delete',
+    description:
+      'what the province sends back to the national portal outside the dossier flow (answers to citizens’ questions, status of promotion dossiers that came from the portal): published by services/inbound, pushed by national-sync',
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof topicCatalogue;

@@ -73,6 +73,7 @@ const specs = {
   'event-dossier-apology': { schemaId: schemaIds.dossierApologyEvent },
   'event-postal-status': { schemaId: schemaIds.postalStatusEvent },
   'event-inbound-packet': { schemaId: schemaIds.inboundPacketEvent },
+  'event-national-outbound': { schemaId: schemaIds.nationalOutboundEvent },
 } as const satisfies Record<string, KindSpec>;
 
 /** A packet kind (the `?kind=` of POST /v1/validate and the CLI's --kind). */

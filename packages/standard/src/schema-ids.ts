@@ -65,6 +65,7 @@ export const schemaIds = {
   dossierApologyEvent: events('dossier-apology'),
   postalStatusEvent: events('postal-status'),
   inboundPacketEvent: events('inbound-packet'),
+  nationalOutboundEvent: events('national-outbound'),
 } as const;
 
 /** Name of a packet schema in schemaIds. */

@@ -6,6 +6,50 @@
  */
 export type PaymentProvider = "vnpay" | "momo" | "paygov" | "vnptpay" | "vietqr";
 /**
+ * `vn.lienthong.sync.<outcome>` on sync.outcomes.v1: the outcome of one push to the national portal (design, flow 2). Subject = MaHoSo for dossier packets, HOIDAP-<HOIDAPID> for an answer, the DVCQG MaHoSo for a promotion-dossier status. A permanent rejection also goes to the dead-letter topic with the portal's reason.
+ */
+export type SyncOutcomeEvent = {
+  /**
+   * The dossier: our MaHoSo for DongBoHoSoMC and CapNhatTienDoHoSoMC (checked as one, below); the DVCQG code for DongBoTrangThaiHoSo (the portal's, not checked).
+   */
+  MaHoSo?: string;
+  /**
+   * DongBoTrangThaiHoSo: the local dossier code, as the provincial system sent it [code S1 §5].
+   */
+  MaHoSoDonVi?: string;
+  /**
+   * DongBoKetQuaHoiDapGuiTuDVCQG: the question answered [code S1 §5].
+   */
+  HOIDAPID?: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  agencyCode?: string;
+  packet: "DongBoHoSoMC" | "CapNhatTienDoHoSoMC" | "DongBoKetQuaHoiDapGuiTuDVCQG" | "DongBoTrangThaiHoSo";
+  /**
+   * skipped-stale: an older state than the portal already holds, never pushed (the no-regression invariant).
+   */
+  outcome: "accepted" | "retrying" | "rejected" | "dead-lettered" | "skipped-stale";
+  /**
+   * CloudEvents id of the dossier event pushed.
+   */
+  sourceEventId?: string;
+  attempts: number;
+  /**
+   * The portal's error_code as a string [code S1].
+   */
+  portalErrorCode?: string;
+  portalMessage?: string;
+  /**
+   * RFC 3339 date-time with Z or an offset.
+   */
+  at: string;
+  /**
+   * The hub's own stable error code of the failure (LT_DVCQG_*, LT_HTTP_*), for rejected and retrying outcomes, beside the portal's words [inf: our choice].
+   */
+  errorCode?: string;
+};
+/**
  * QUERY reply: the confirm callback's shape plus TrangThaiGD [code T6, S5]. Extra fields allowed.
  */
 export type PaygovQueryResponse = PaygovConfirmCallback & {
@@ -1437,6 +1481,36 @@ export interface InboundPacketEvent {
   warnings?: {}[];
 }
 /**
+ * Our event on national.outbound.v1 (our design; the packets inside are [code S1 §5]): what a provincial system sends back to the national portal outside the dossier flow, published by services/inbound once accepted and pushed by national-sync as it is. `vn.lienthong.outbound.qa-answer`: subject HOIDAP-<HOIDAPID>, `packet` = one DongBoKetQuaHoiDapGuiTuDVCQG data[] item. `vn.lienthong.outbound.promotion-status`: subject = the DVCQG MaHoSo of a promotion-notice dossier that came from the portal, `packet` = the DongBoTrangThaiHoSo type "2" data object, TrangThai already reduced to 2 or 5.
+ */
+export interface NationalOutboundEvent {
+  kind: "qa-answer" | "promotion-status";
+  /**
+   * The HOIDAPID of the question, or the DVCQG MaHoSo (the portal's code, not ours: its shape is not checked).
+   */
+  key: string;
+  /**
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   */
+  agency: string;
+  /**
+   * RFC 3339 date-time with Z or an offset.
+   */
+  acceptedAt: string;
+  /**
+   * The API client that sent it (its id, not a person).
+   */
+  submittedBy?: string;
+  /**
+   * promotion-status only: the TrangThaiHoSo the provincial system reported, before the reduction to 2 (from 4/6/9/10) or 5 (from 3/7/8) [code S1 §5]; 2 stays 2 [inf].
+   */
+  reportedStatus?: "2" | "3" | "4" | "6" | "7" | "8" | "9" | "10";
+  /**
+   * The portal-ready packet, validated against the national schema by inbound and again by national-sync.
+   */
+  packet: {};
+}
+/**
  * `vn.lienthong.payment.expired` on payment.events.v1 (design, flow 3), written by services/payments (src/events/payment-events.ts) with the expiry and relayed from its outbox. Subject = paymentId; CloudEvents id `payment-<paymentId>-expired`, because a payment expires at most once [inf: our choice]. Published when reconciliation finds the window closed (expiresAt plus a grace period) and the provider verifiably says "not paid", or when an operator expires it (payments.md §3, §4). An unverifiable answer never expires a payment. A verified payment arriving later still settles (`payment.settled` with late = true). Failed payments publish nothing. Every field is always present.
  */
 export interface PaymentExpiredEvent {
@@ -1706,38 +1780,6 @@ export interface PostalStatusEvent {
   vnpostStatus: string | null;
   statusName: string | null;
   at: string;
-}
-/**
- * `vn.lienthong.sync.<outcome>` on sync.outcomes.v1: the outcome of one push to the national portal (design, flow 2). Subject = MaHoSo. A permanent rejection also goes to the dead-letter topic with the portal's reason.
- */
-export interface SyncOutcomeEvent {
-  /**
-   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
-   */
-  MaHoSo: string;
-  packet: "DongBoHoSoMC" | "CapNhatTienDoHoSoMC";
-  /**
-   * skipped-stale: an older state than the portal already holds, never pushed (the no-regression invariant).
-   */
-  outcome: "accepted" | "retrying" | "rejected" | "dead-lettered" | "skipped-stale";
-  /**
-   * CloudEvents id of the dossier event pushed.
-   */
-  sourceEventId?: string;
-  attempts: number;
-  /**
-   * The portal's error_code as a string [code S1].
-   */
-  portalErrorCode?: string;
-  portalMessage?: string;
-  /**
-   * RFC 3339 date-time with Z or an offset.
-   */
-  at: string;
-  /**
-   * The hub's own stable error code of the failure (LT_DVCQG_*, LT_HTTP_*), for rejected and retrying outcomes, beside the portal's words [inf: our choice].
-   */
-  errorCode?: string;
 }
 /**
  * Confirm callback, platform → province: the payment's outcome; MaXacThuc hashes the fields in this order (OpenCPS and TD agree) [code T6, S5]. Only a verified callback changes a payment's state (design, flow 3). Extra fields allowed: the platform is the sender.
