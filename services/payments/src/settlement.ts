@@ -1,8 +1,8 @@
 import { withTransaction, type Clock, type Logger, type Pool, type PoolClient } from '@lienthong/platform';
 import type { CloudEvent } from '@lienthong/events';
 import type { Provider } from './provider.js';
-import { decide, type Decision } from './ledger/transition.js';
-import type { Observation, SettlementSource } from './ledger/observation.js';
+import { decide, writes, type Decision } from './ledger/transition.js';
+import type { Observation, SettlementSource, Verdict } from './ledger/observation.js';
 import { mapPaymentRow, type PaymentRecord } from './ledger/payment-record.js';
 import { paymentExpiredEvent, paymentSettledEvent } from './events/payment-events.js';
 import type { PaymentMetrics } from './metrics.js';
@@ -19,9 +19,13 @@ export interface SettlementResult {
 export interface Settlement {
   /**
    * Applies one verified observation to one payment, exactly once however often and however
-   * concurrently it is called: the row is locked (SELECT … FOR UPDATE), the pure `decide` reads its
-   * status, and the update, the history entry and the outbox event commit together or not at all.
-   * A second caller with the same facts waits for the lock, then sees the new status → `duplicate`.
+   * concurrently it is called. The pure `decide` reads the row; what it decides is carried out either
+   * from one committed read (a decision that writes nothing: duplicate, no change, unknown order) or
+   * under the row lock, where the update, the history entry and the outbox event commit together or
+   * not at all. A settlement (the one write on the busy path) is a single statement that applies the
+   * decision only if the row still holds the facts it was made on (migrations/005); if another caller
+   * got there first, the decision is made again under the lock → `duplicate`. Round trips per call:
+   * a duplicate or an unknown order 1, a settlement 2 (read + settle), the rest 1 + a locked transaction.
    * Notifications (IPN, MoMo, PayGov confirm) and reconciliation both come through here.
    */
   apply(target: SettlementTarget, obs: Observation, source: SettlementSource, extra?: SettlementExtra): Promise<SettlementResult>;
@@ -48,6 +52,58 @@ const REVIEW_KIND: Record<string, string> = {
   review: 'provider_disagrees',
 };
 
+type PaidVerdict = Extract<Verdict, { kind: 'paid' }>;
+
+/** SELECT * because the result carries the whole record; `lock` only on the locked path. */
+async function readPayment(q: Pool | PoolClient, target: SettlementTarget, lock: boolean): Promise<PaymentRecord | undefined> {
+  const forUpdate = lock ? ' FOR UPDATE' : '';
+  const r =
+    'paymentId' in target
+      ? await q.query(`SELECT * FROM payments WHERE payment_id = $1${forUpdate}`, [target.paymentId])
+      : await q.query(`SELECT * FROM payments WHERE provider = $1 AND merchant = $2 AND order_ref = $3${forUpdate}`, [
+          target.provider,
+          target.merchant,
+          target.orderRef,
+        ]);
+  return r.rows[0] ? mapPaymentRow(r.rows[0] as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Carries out "applied → paid" in one statement (payments_settle_paid, migrations/005): row lock, the
+ * dossier's advisory lock and paid-twice check, the update, the history entry and the outbox event, only
+ * if the row still has the status and provider transaction `row` had. The event is built here from `row`:
+ * it names only what a payment never changes (ids, dossier, agency, amount, fees) and this observation.
+ * Undefined: the row moved on since it was read; nothing was written.
+ */
+async function settlePaid(
+  q: Pool | PoolClient,
+  row: PaymentRecord,
+  obs: PaidVerdict,
+  late: boolean,
+  source: SettlementSource,
+  extra: SettlementExtra,
+  now: Date,
+): Promise<PaymentRecord | undefined> {
+  const paidAt = obs.paidAt ?? now;
+  const event = paymentSettledEvent(row, { providerTxnId: obs.providerTxnId, paidAt, settledAt: now, source, late });
+  const r = await q.query('SELECT * FROM payments_settle_paid($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [
+    row.paymentId,
+    row.status,
+    row.providerTxnId,
+    obs.providerTxnId,
+    obs.providerCode,
+    paidAt,
+    late,
+    source,
+    obs.amount,
+    JSON.stringify(extra),
+    now,
+    event.id,
+    JSON.stringify(event),
+  ]);
+  return r.rows[0] ? mapPaymentRow(r.rows[0] as Record<string, unknown>) : undefined;
+}
+
 async function insertOutbox(c: PoolClient, paymentId: string, event: CloudEvent, now: Date): Promise<void> {
   await c.query('INSERT INTO payment_outbox (payment_id, event_id, event, created_at) VALUES ($1, $2, $3, $4)', [
     paymentId,
@@ -68,16 +124,8 @@ export function createSettlement(deps: SettlementDeps): Settlement {
     extra: SettlementExtra,
   ): Promise<{ result: SettlementResult; wroteEvent: boolean }> {
     const now = deps.clock.now();
-    const sel =
-      'paymentId' in target
-        ? await c.query('SELECT * FROM payments WHERE payment_id = $1 FOR UPDATE', [target.paymentId])
-        : await c.query('SELECT * FROM payments WHERE provider = $1 AND merchant = $2 AND order_ref = $3 FOR UPDATE', [
-            target.provider,
-            target.merchant,
-            target.orderRef,
-          ]);
-    if (!sel.rows[0]) return { result: { outcome: 'not_found' }, wroteEvent: false };
-    const row = mapPaymentRow(sel.rows[0] as Record<string, unknown>);
+    const row = await readPayment(c, target, true);
+    if (!row) return { result: { outcome: 'not_found' }, wroteEvent: false };
     const d = decide(row, obs);
     const code = obs.providerCode ?? null;
     const txn = 'providerTxnId' in obs ? (obs.providerTxnId ?? null) : null;
@@ -95,28 +143,9 @@ export function createSettlement(deps: SettlementDeps): Settlement {
       );
 
     if (d.outcome === 'applied' && d.to === 'paid' && obs.kind === 'paid') {
-      // Two different payments of one dossier settling at once must see each other: serialize per dossier.
-      await c.query("SELECT pg_advisory_xact_lock(hashtext('lienthong-payments:' || $1))", [row.maHoSo]);
-      const other = await c.query("SELECT 1 FROM payments WHERE ma_ho_so = $1 AND status = 'paid' AND payment_id <> $2 LIMIT 1", [
-        row.maHoSo,
-        row.paymentId,
-      ]);
-      const review = other.rows.length ? 'dossier_paid_twice' : d.late ? 'late_settlement' : null;
-      const paidAt = obs.paidAt ?? now;
-      const upd = await c.query(
-        `UPDATE payments SET status = 'paid', status_reason = NULL, provider_txn_id = $2, provider_code = $3, paid_at = $4,
-           review_reason = coalesce(review_reason, $5), updated_at = $6, version = version + 1, next_check_at = NULL
-         WHERE payment_id = $1 RETURNING *`,
-        [row.paymentId, obs.providerTxnId, obs.providerCode, paidAt, review, now],
-      );
-      await event('paid', 'paid', { late: d.late, review });
-      const after = mapPaymentRow(upd.rows[0] as Record<string, unknown>);
-      await insertOutbox(
-        c,
-        row.paymentId,
-        paymentSettledEvent(after, { providerTxnId: obs.providerTxnId, paidAt, settledAt: now, source, late: d.late }),
-        now,
-      );
+      const after = await settlePaid(c, row, obs, d.late, source, extra, now);
+      // The row lock is held since the read: its status and transaction cannot have moved.
+      if (!after) throw new Error('ledger: settlement precondition failed under the row lock');
       return { result: { outcome: 'applied', payment: after }, wroteEvent: true };
     }
     if (d.outcome === 'applied' && d.to === 'failed') {
@@ -164,11 +193,36 @@ export function createSettlement(deps: SettlementDeps): Settlement {
     return { result: { outcome: d.outcome, payment: row }, wroteEvent: false };
   }
 
+  /**
+   * The busy path without a transaction of its own: one read, `decide`, then either the answer (nothing to
+   * write) or a settlement as one conditional statement. Undefined: the decision writes something else
+   * (failure, expiry, review) or went stale — the locked transaction decides again.
+   */
+  async function fromOneRead(
+    target: SettlementTarget,
+    obs: Observation,
+    source: SettlementSource,
+    extra: SettlementExtra,
+  ): Promise<{ result: SettlementResult; wroteEvent: boolean } | undefined> {
+    const now = deps.clock.now();
+    const row = await readPayment(deps.pool, target, false);
+    if (!row) return { result: { outcome: 'not_found' }, wroteEvent: false };
+    const d = decide(row, obs);
+    if (!writes(d)) return { result: { outcome: d.outcome, payment: row }, wroteEvent: false };
+    if (d.outcome === 'applied' && d.to === 'paid' && obs.kind === 'paid') {
+      const after = await settlePaid(deps.pool, row, obs, d.late, source, extra, now);
+      if (after) return { result: { outcome: 'applied', payment: after }, wroteEvent: true };
+    }
+    return undefined;
+  }
+
   return {
     async apply(target, obs, source, extra = {}) {
       let out: { result: SettlementResult; wroteEvent: boolean };
       try {
-        out = await withTransaction(deps.pool, (c) => run(c, target, obs, source, extra));
+        out =
+          (await fromOneRead(target, obs, source, extra)) ??
+          (await withTransaction(deps.pool, (c) => run(c, target, obs, source, extra)));
       } catch (err) {
         // The provider transaction id already settled another payment (unique index): never settle twice.
         if (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type LedgerSnapshot } from './transition.js';
+import { decide, writes, type LedgerSnapshot } from './transition.js';
 import type { Observation } from './observation.js';
 
 const row = (status: LedgerSnapshot['status'], providerTxnId: string | null = null): LedgerSnapshot => ({
@@ -60,5 +60,20 @@ describe('settlement decision', () => {
       outcome: 'review',
       reason: 'reversed',
     });
+  });
+
+  it('says which decisions write: state changes and review entries, never a duplicate or a no-change', () => {
+    expect(writes(decide(row('pending'), paid()))).toBe(true);
+    expect(writes(decide(row('expired'), paid()))).toBe(true);
+    expect(writes(decide(row('pending'), { kind: 'failed', providerCode: '24' }))).toBe(true);
+    expect(writes(decide(row('pending'), { kind: 'expire', reason: 'x' }))).toBe(true);
+    expect(writes(decide(row('paid', 'T1'), paid('T2')))).toBe(true);
+    expect(writes(decide(row('pending'), paid('T1', 49_999)))).toBe(true);
+    expect(writes(decide(row('pending'), { kind: 'review', providerCode: '04', reason: 'reversed' }))).toBe(true);
+    expect(writes(decide(row('paid', 'T1'), paid()))).toBe(false);
+    expect(writes(decide(row('paid', 'T1'), { kind: 'failed', providerCode: '24' }))).toBe(false);
+    expect(writes(decide(row('pending'), { kind: 'failed', providerCode: '24', amount: 1 }))).toBe(false);
+    expect(writes(decide(row('pending'), { kind: 'pending', providerCode: '01' }))).toBe(false);
+    expect(writes(decide(row('expired'), { kind: 'expire', reason: 'x' }))).toBe(false);
   });
 });

@@ -23,6 +23,26 @@ export type Decision =
   | { outcome: 'review'; reason: string };
 
 /**
+ * Whether carrying out `d` writes to the ledger (a state change, or a review entry). A decision that writes
+ * nothing (a duplicate, no change, a mismatch on a message that moved no money) needs no row lock: taken
+ * from a committed read it is the decision the locked path would have made at that instant, and acting on
+ * it changes nothing another transaction could contradict. Settlement.apply answers those from one read.
+ */
+export function writes(d: Decision): boolean {
+  switch (d.outcome) {
+    case 'applied':
+    case 'second_transaction':
+    case 'review':
+      return true;
+    case 'amount_mismatch':
+      return d.record;
+    case 'duplicate':
+    case 'no_change':
+      return false;
+  }
+}
+
+/**
  * The settlement decision, pure. Order of checks as in VNPAY's demo [V1]: the order exists (the caller
  * found the row) → amount → current status → apply. Called by notifications and reconciliation alike,
  * under the row lock, so the same facts always give the same decision however they race.

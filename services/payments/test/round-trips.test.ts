@@ -1,0 +1,218 @@
+/**
+ * Issue 16, "payments: one round trip per notification where possible". Pins the Postgres round trips a
+ * notification costs (forged 0, unknown order 1, duplicate 1, first delivery 2: read + one settling
+ * statement), so a change that adds one back fails here; and checks the two places where doing it in fewer
+ * round trips could have cost a guarantee: a decision that went stale between the read and the write, and two
+ * payments of one dossier settling at once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pool, PoolClient } from '@lienthong/platform';
+import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually } from '../../../tests/helpers/index.js';
+import { createTestPayments, newMaHoSo, paymentBody, signedVnpayIpn, testMerchants, type TestPayments } from './harness.js';
+
+const H22 = testMerchants.merchants[0]!.vnpay;
+
+let ns: string;
+let db: { url: string; drop: () => Promise<void> };
+let svc: TestPayments;
+
+/**
+ * Counts the statements sent on every client the pool hands out (pool.query included: it checks a client
+ * out too). Each is one round trip: node-postgres sends a query only after the previous one's answer.
+ */
+function countRoundTrips(pool: Pool) {
+  const wrapped = new WeakSet<PoolClient>();
+  let sql: string[] = [];
+  pool.on('acquire', (c: PoolClient) => {
+    if (wrapped.has(c)) return;
+    wrapped.add(c);
+    const query = c.query.bind(c) as (...a: unknown[]) => unknown;
+    (c as { query: unknown }).query = (...a: unknown[]) => {
+      const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string }).text;
+      sql.push((text ?? '?').replace(/\s+/g, ' ').slice(0, 80));
+      return query(...a);
+    };
+  });
+  return async <T>(fn: () => Promise<T>): Promise<{ value: T; sql: string[] }> => {
+    sql = [];
+    const value = await fn();
+    return { value, sql };
+  };
+}
+let measure: ReturnType<typeof countRoundTrips>;
+
+const create = async (maHoSo = newMaHoSo()) => {
+  const res = await svc.app.inject({
+    method: 'POST',
+    url: '/v1/payments',
+    headers: { authorization: `Bearer ${svc.keys['motcua-h22']}`, 'content-type': 'application/json' },
+    payload: paymentBody(maHoSo, 'vnpay', 50_000),
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { paymentId: string; orderRef: string };
+};
+const ipn = async (qs: string) => (await svc.app.inject({ method: 'GET', url: `/v1/ipn/vnpay?${qs}` })).json().RspCode as string;
+const ledger = async (paymentId: string) =>
+  (
+    await svc.pool.query(
+      `SELECT p.status, p.provider_txn_id, p.review_reason,
+              (SELECT count(*)::int FROM payment_events e WHERE e.payment_id = p.payment_id AND e.kind = 'paid') AS paid_entries,
+              (SELECT count(*)::int FROM payment_outbox o WHERE o.payment_id = p.payment_id) AS outbox_rows
+       FROM payments p WHERE p.payment_id = $1`,
+      [paymentId],
+    )
+  ).rows[0] as {
+    status: string;
+    provider_txn_id: string | null;
+    review_reason: string | null;
+    paid_entries: number;
+    outbox_rows: number;
+  };
+
+beforeAll(async () => {
+  ns = await createTestNamespace();
+  db = await createTestDatabase();
+  svc = await createTestPayments({ namespace: ns, databaseUrl: db.url });
+  // The relay's own passes would be counted with the notification that kicked them.
+  await svc.core.outbox.stop();
+  measure = countRoundTrips(svc.pool);
+});
+
+afterAll(async () => {
+  await svc?.close();
+  await db?.drop();
+  await deleteTestNamespace(ns);
+});
+
+describe('round trips per notification', () => {
+  it('forged 0, unknown order 1, first delivery 2, duplicate 1 — and each still does what it must', async () => {
+    const p = await create();
+    const good = await signedVnpayIpn({ ...H22, txnRef: p.orderRef, amountVnd: 50_000, transactionNo: '61000001' });
+    const forged = await signedVnpayIpn({
+      ...H22,
+      hashSecret: 'NOT-THE-SECRET-FORGED-0000000',
+      txnRef: p.orderRef,
+      amountVnd: 50_000,
+    });
+    const unknown = await signedVnpayIpn({ ...H22, txnRef: 'F'.repeat(32), amountVnd: 50_000 });
+
+    const f = await measure(() => ipn(forged));
+    expect(f).toEqual({ value: '97', sql: [] });
+    const u = await measure(() => ipn(unknown));
+    expect(u.value).toBe('01');
+    expect(u.sql).toHaveLength(1);
+    const v = await measure(() => ipn(good));
+    expect(v.value).toBe('00');
+    expect(v.sql).toHaveLength(2);
+    expect(v.sql[1]).toMatch(/payments_settle_paid/);
+    const d = await measure(() => ipn(good));
+    expect(d.value).toBe('02');
+    expect(d.sql).toHaveLength(1);
+    expect(await ledger(p.paymentId)).toEqual({
+      status: 'paid',
+      provider_txn_id: '61000001',
+      review_reason: null,
+      paid_entries: 1,
+      outbox_rows: 1,
+    });
+  });
+
+  it('a reconciliation answer settles in the same 2 round trips, and its duplicate costs 1', async () => {
+    const p = await create();
+    const obs = { kind: 'paid', amount: 50_000, providerTxnId: '61000002', providerCode: '00' } as const;
+    const first = await measure(() => svc.core.settlement.apply({ paymentId: p.paymentId }, obs, 'reconciliation'));
+    expect(first.value.outcome).toBe('applied');
+    expect(first.sql).toHaveLength(2);
+    const again = await measure(() => svc.core.settlement.apply({ paymentId: p.paymentId }, obs, 'reconciliation'));
+    expect(again.value.outcome).toBe('duplicate');
+    expect(again.sql).toHaveLength(1);
+  });
+});
+
+describe('what fewer round trips must not cost', () => {
+  it('a decision gone stale between read and write writes nothing and is made again under the lock', async () => {
+    const p = await create();
+    const ours = await signedVnpayIpn({ ...H22, txnRef: p.orderRef, amountVnd: 50_000, transactionNo: '62000001' });
+    // Another settlement of the same payment (a reconciliation answer with another transaction) holds the
+    // row lock, uncommitted, while the notification reads `pending`, decides "settle" and reaches its write.
+    const other = await svc.pool.connect();
+    try {
+      await other.query('BEGIN');
+      const row = (await other.query('SELECT * FROM payments WHERE payment_id = $1 FOR UPDATE', [p.paymentId])).rows[0];
+      const answer = ipn(ours);
+      await eventually(
+        async () =>
+          (
+            await svc.pool.query(
+              "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%payments_settle_paid%'",
+            )
+          ).rows[0].n === 1,
+        { what: 'the notification waiting at its settling statement' },
+      );
+      await other.query(
+        `SELECT * FROM payments_settle_paid($1, $2, NULL, 'RECON-1', '00', now(), false, 'reconciliation', 50000, '{}', now(), $3, '{}')`,
+        [p.paymentId, row.status, `payment-${p.paymentId}-settled`],
+      );
+      await other.query('COMMIT');
+      // Decided again under the lock: paid by another provider transaction → acknowledged, recorded for review.
+      expect(await answer).toBe('02');
+    } finally {
+      other.release();
+    }
+    expect(await ledger(p.paymentId)).toEqual({
+      status: 'paid',
+      provider_txn_id: 'RECON-1',
+      review_reason: 'second_transaction',
+      paid_entries: 1,
+      outbox_rows: 1,
+    });
+  });
+
+  it('two payments of one dossier paid at once: both settle, exactly one is flagged paid twice (10 dossiers)', async () => {
+    for (let i = 0; i < 10; i++) {
+      const maHoSo = newMaHoSo();
+      const a = await create(maHoSo);
+      const b = await create(maHoSo);
+      const qa = await signedVnpayIpn({
+        ...H22,
+        txnRef: a.orderRef,
+        amountVnd: 50_000,
+        transactionNo: String(63_000_000 + 2 * i),
+      });
+      const qb = await signedVnpayIpn({
+        ...H22,
+        txnRef: b.orderRef,
+        amountVnd: 50_000,
+        transactionNo: String(63_000_001 + 2 * i),
+      });
+      expect(await Promise.all([ipn(qa), ipn(qb)])).toEqual(['00', '00']);
+      const rows = [await ledger(a.paymentId), await ledger(b.paymentId)];
+      expect(rows.map((r) => [r.status, r.paid_entries, r.outbox_rows])).toEqual([
+        ['paid', 1, 1],
+        ['paid', 1, 1],
+      ]);
+      expect(rows.map((r) => r.review_reason).sort()).toEqual(['dossier_paid_twice', null]);
+    }
+  });
+
+  it('the settling statement itself refuses to settle a paid payment again or from a status it no longer has', async () => {
+    const p = await create();
+    expect(await ipn(await signedVnpayIpn({ ...H22, txnRef: p.orderRef, amountVnd: 50_000, transactionNo: '64000001' }))).toBe(
+      '00',
+    );
+    // From `pending` (what it was): no row, nothing written.
+    const stale = await svc.pool.query(
+      `SELECT * FROM payments_settle_paid($1, 'pending', NULL, '64000002', '00', now(), false, 'ipn', 50000, '{}', now(), 'x-1', '{}')`,
+      [p.paymentId],
+    );
+    expect(stale.rows).toEqual([]);
+    // From `paid` (what it is): the ledger's one-settlement index refuses the second history entry.
+    await expect(
+      svc.pool.query(
+        `SELECT * FROM payments_settle_paid($1, 'paid', '64000001', '64000003', '00', now(), false, 'ipn', 50000, '{}', now(), 'x-2', '{}')`,
+        [p.paymentId],
+      ),
+    ).rejects.toThrow(/payment_events_one_settlement/);
+    expect(await ledger(p.paymentId)).toMatchObject({ provider_txn_id: '64000001', paid_entries: 1, outbox_rows: 1 });
+  });
+});
