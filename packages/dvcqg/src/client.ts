@@ -155,6 +155,13 @@ export function createDvcqgClient(opts: DvcqgClientOptions): DvcqgClient {
       const list = checkItems(DvcqgServices.DongBoKetQuaHoiDapGuiTuDVCQG, items);
       return answerOf(await call(DvcqgServices.DongBoKetQuaHoiDapGuiTuDVCQG, { data: list }, list));
     },
+    async dongBoTrangThaiHoSo(data) {
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw invalidArgument('DongBoTrangThaiHoSo: data must be one object', 'DongBoTrangThaiHoSo: data phải là một đối tượng');
+      }
+      // type "2" = promotion-notice dossiers, and `data` is ONE object, not an array [code S1 §5].
+      return answerOf(await call(DvcqgServices.DongBoTrangThaiHoSo, { type: '2', data }, [data]));
+    },
     invalidateSession() {
       sessions.invalidate();
     },

@@ -28,3 +28,9 @@ export {
 } from './services.js';
 export { expiryOf } from './session.js';
 export { refuseDvcqgDemoSecrets, SANDBOX_DVCQG_PASSWORD } from './demo-secrets.js';
+export {
+  checkPromotionStatusData,
+  reducePromotionStatus,
+  reportablePromotionStatuses,
+  type PromotionStatusCheck,
+} from './promotion-status.js';

@@ -13,6 +13,7 @@ export const DvcqgServices = Object.freeze({
   LayDanhMucCoQuan: 'LayDanhMucCoQuan',
   LayDanhSachHoiDapGuiTuDVCQG: 'LayDanhSachHoiDapGuiTuDVCQG',
   DongBoKetQuaHoiDapGuiTuDVCQG: 'DongBoKetQuaHoiDapGuiTuDVCQG',
+  DongBoTrangThaiHoSo: 'DongBoTrangThaiHoSo',
 } as const);
 
 export type DvcqgService = (typeof DvcqgServices)[keyof typeof DvcqgServices];
@@ -29,6 +30,7 @@ export const endpointOfService: Readonly<Record<DvcqgService, DvcqgEndpoint>> = 
   // Q&A services are on the integration endpoint like every non-catalogue service [code S1 §1.1].
   LayDanhSachHoiDapGuiTuDVCQG: 'integration',
   DongBoKetQuaHoiDapGuiTuDVCQG: 'integration',
+  DongBoTrangThaiHoSo: 'integration',
 });
 
 /** CapNhatTienDoHoSoMC takes at most 10 items a call [code S1, T2]. */

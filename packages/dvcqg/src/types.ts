@@ -47,6 +47,12 @@ export interface DvcqgClient {
   layDanhSachHoiDapGuiTuDVCQG(): Promise<Record<string, unknown>[]>;
   /** DongBoKetQuaHoiDapGuiTuDVCQG: the agencies' answers `data[]{HOIDAPID, MADONVI, NGUOITRALOI, CHUCVUNGUOITRALOI, NGAYTRALOI, NOIDUNGTRALOI}` [code S1 §5]. */
   dongBoKetQuaHoiDap(items: object[]): Promise<DvcqgAnswer>;
+  /**
+   * DongBoTrangThaiHoSo `type: "2"`: the status of a promotion-notice dossier that came from the portal, `data` ONE
+   * object `{MaHoSo (DVCQG code), MaHoSoDonVi, MaDoiTuong, NoiDung, NgayXuLy, TrangThai (2|5), TaiLieuXuLy[]}`
+   * [code S1 §5] (build it with promotionStatusPacket).
+   */
+  dongBoTrangThaiHoSo(data: object): Promise<DvcqgAnswer>;
   /** Forces a new login on the next call (tests, admin). */
   invalidateSession(): void;
 }

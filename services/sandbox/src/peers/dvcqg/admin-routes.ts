@@ -59,7 +59,12 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
     const { seed, ...switches } = body;
     // PUT replaces the whole set (omitted = off), PATCH changes only what it names.
     const base = merge ? deps.getFaults() : defaultFaults;
-    const next: DvcqgFaults = { ...base, ...switches, rejectMaHoSo: [...(switches.rejectMaHoSo ?? base.rejectMaHoSo)] };
+    const next: DvcqgFaults = {
+      ...base,
+      ...switches,
+      rejectMaHoSo: [...(switches.rejectMaHoSo ?? base.rejectMaHoSo)],
+      rejectHoiDapId: [...(switches.rejectHoiDapId ?? base.rejectHoiDapId)],
+    };
     deps.setFaults(next, seed);
     return faultsView();
   };

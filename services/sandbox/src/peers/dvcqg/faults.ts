@@ -15,8 +15,10 @@ export interface DvcqgFaults {
   outage: boolean;
   /** Sessions die this long after login, whatever the login answer announced; null = as announced. */
   sessionTtlMs: number | null;
-  /** Dossiers refused permanently with a portal error (-1), in DongBoHoSoMC and CapNhatTienDoHoSoMC. */
+  /** Dossiers refused permanently with a portal error (-1), in DongBoHoSoMC, CapNhatTienDoHoSoMC and DongBoTrangThaiHoSo. */
   rejectMaHoSo: string[];
+  /** Answers (DongBoKetQuaHoiDapGuiTuDVCQG) to these questions refused permanently with -1. */
+  rejectHoiDapId: string[];
   /** The call is processed, then its answer is replaced by a malformed one. */
   malformed: 'html' | 'non-json' | 'no-error-code' | 'huge' | null;
   /**
@@ -33,6 +35,7 @@ export const defaultFaults: Readonly<DvcqgFaults> = Object.freeze({
   outage: false,
   sessionTtlMs: null,
   rejectMaHoSo: [],
+  rejectHoiDapId: [],
   malformed: null,
   successCode: 0,
 });
@@ -48,6 +51,7 @@ export const faultsBodySchema = {
     outage: { type: 'boolean' },
     sessionTtlMs: { type: ['integer', 'null'], minimum: 1, maximum: 86_400_000 },
     rejectMaHoSo: { type: 'array', maxItems: 10_000, items: { type: 'string', minLength: 1, maxLength: 100 } },
+    rejectHoiDapId: { type: 'array', maxItems: 10_000, items: { type: 'string', minLength: 1, maxLength: 100 } },
     malformed: { enum: ['html', 'non-json', 'no-error-code', 'huge', null] },
     successCode: { enum: [0, '0', '00'] },
     /** Reseeds the random draws (errorRate, timeoutRate) for a reproducible run. */

@@ -10,7 +10,8 @@ import { registerProtocolRoutes } from './protocol-routes.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { adminErrorHandler, protocolErrorHandler } from './error-handlers.js';
 import { registerOriginator } from './originator.js';
-import { registerQaAdmin } from './qa-service.js';
+import { registerQaAdmin, resetQa } from './qa-service.js';
+import { notePortalDossier, registerPromotionAdmin, resetPromotion } from './promotion-status-service.js';
 
 export { configProperties };
 
@@ -31,7 +32,7 @@ const dvcqgPeer: FastifyPluginAsync<DvcqgPeerOptions> = async (app, opts) => {
   const log = opts.logger.child({ peer: 'dvcqg' });
   const store = createStore({ callLogSize: cfg.callLogSize, now });
   const catalogue = createCatalogue();
-  let faults: DvcqgFaults = { ...defaultFaults, rejectMaHoSo: [] };
+  let faults: DvcqgFaults = { ...defaultFaults, rejectMaHoSo: [], rejectHoiDapId: [] };
   let seed = cfg.seed;
   let random: Random = seededRandom(seed);
 
@@ -72,11 +73,16 @@ const dvcqgPeer: FastifyPluginAsync<DvcqgPeerOptions> = async (app, opts) => {
             seed = s;
             random = seededRandom(s);
           }
-          log.info({ faults: { ...f, rejectMaHoSo: f.rejectMaHoSo.length }, seed }, 'dvcqg sandbox faults set');
+          log.info(
+            { faults: { ...f, rejectMaHoSo: f.rejectMaHoSo.length, rejectHoiDapId: f.rejectHoiDapId.length }, seed },
+            'dvcqg sandbox faults set',
+          );
         },
         reset: () => {
           store.reset();
-          faults = { ...defaultFaults, rejectMaHoSo: [] };
+          resetQa({ store });
+          resetPromotion({ store });
+          faults = { ...defaultFaults, rejectMaHoSo: [], rejectHoiDapId: [] };
           seed = cfg.seed;
           random = seededRandom(seed);
           log.info('dvcqg sandbox reset');
@@ -85,10 +91,15 @@ const dvcqgPeer: FastifyPluginAsync<DvcqgPeerOptions> = async (app, opts) => {
       });
       const inbound = (k: string) => (typeof opts.config?.[k] === 'string' ? (opts.config[k] as string) : undefined);
       registerQaAdmin(scope, { store });
+      registerPromotionAdmin(scope, { store });
       registerOriginator(
         scope,
         { url: inbound('SANDBOX_DVCQG_INBOUND_URL'), token: inbound('SANDBOX_DVCQG_INBOUND_TOKEN') },
         now,
+        // A promotion dossier the portal sent is one it knows when the province reports its status.
+        (kind, maHoSo) => {
+          if (kind === 'create') notePortalDossier({ store }, maHoSo);
+        },
       );
     },
     { prefix: '/_admin' },

@@ -80,7 +80,12 @@ function packetOf(kind: Kind, maHoSo: string, attachmentBytes: number, seq: numb
   };
 }
 
-export function registerOriginator(app: FastifyInstance, cfg: OriginatorConfig, now: () => number): void {
+export function registerOriginator(
+  app: FastifyInstance,
+  cfg: OriginatorConfig,
+  now: () => number,
+  onSending?: (kind: Kind, maHoSo: string) => void,
+): void {
   let sent: Sent[] = [];
   let seq = 0;
   let target = { url: cfg.url, token: cfg.token };
@@ -119,6 +124,7 @@ export function registerOriginator(app: FastifyInstance, cfg: OriginatorConfig, 
           ? { MaHoSo: maHoSo, MaTTHC: 'not-a-code', TepDonDangKy: '***not base64***' }
           : packetOf(kind, maHoSo, attachmentBytes, seq);
       const body = JSON.stringify(packet);
+      if (b.malformed !== true) onSending?.(kind, maHoSo);
       // A duplicate is the very same call again; a timeout is retried once with the same body (the portal's retry).
       const sends = b.duplicate === true ? 2 : 1;
       for (let s = 1; s <= sends; s++) {

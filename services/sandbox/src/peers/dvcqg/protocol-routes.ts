@@ -16,6 +16,7 @@ import { dongBoHoSoMC } from './dossier-service.js';
 import { capNhatTienDoHoSoMC } from './progress-service.js';
 import { dongBoDanhGia } from './rating-service.js';
 import { dongBoKetQuaHoiDapGuiTuDVCQG, layDanhSachHoiDapGuiTuDVCQG } from './qa-service.js';
+import { dongBoTrangThaiHoSo } from './promotion-status-service.js';
 import { layDanhMucCoQuan, layDanhSachTTHC, layThuTuc, traCuuHoSo } from './lookup-services.js';
 import type { CallRecord } from './store.js';
 import type { Random } from '../peer-kit/index.js';
@@ -30,6 +31,7 @@ const handlers: Record<DvcqgService, ServiceHandler> = {
   [DvcqgServices.LayDanhMucCoQuan]: layDanhMucCoQuan,
   [DvcqgServices.LayDanhSachHoiDapGuiTuDVCQG]: layDanhSachHoiDapGuiTuDVCQG,
   [DvcqgServices.DongBoKetQuaHoiDapGuiTuDVCQG]: dongBoKetQuaHoiDapGuiTuDVCQG,
+  [DvcqgServices.DongBoTrangThaiHoSo]: dongBoTrangThaiHoSo,
 };
 
 type Endpoint = CallRecord['endpoint'];

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { validatePacket } from '@lienthong/standard';
 import { fail, ok, type ServiceContext, type ServiceHandler } from './outcome.js';
 
 /**
@@ -6,7 +7,10 @@ import { fail, ok, type ServiceContext, type ServiceHandler } from './outcome.js
  * agency, listed by LayDanhSachHoiDapGuiTuDVCQG until the agency answers with DongBoKetQuaHoiDapGuiTuDVCQG
  * `data[]{HOIDAPID, MADONVI, NGUOITRALOI, CHUCVUNGUOITRALOI, NGAYTRALOI (dd/MM/yyyy), NOIDUNGTRALOI}`.
  * Questions are added through `/_admin/qa/questions`; answers are kept for inspection at `/_admin/qa`.
- * Which questions the list returns (all unanswered ones of the province) is our choice [inf].
+ * Which questions the list returns (all unanswered ones of the province) is our choice [inf]. Answers are checked
+ * against the national schema (schemas/dvcqg/dong-bo-ket-qua-hoi-dap.item.v1.json: lengths, a real dd/MM/yyyy date)
+ * as our best model of the portal's checks [inf]; `rejectHoiDapId` (faults) refuses an answer with -1. Every answer
+ * item received is logged in arrival order, so a test sees whether an answer arrived once.
  */
 interface Question {
   HOIDAPID: string;
@@ -37,6 +41,11 @@ function stateOf(ctx: Pick<ServiceContext, 'store'>): QaState {
   return s;
 }
 
+/** Forgets the questions and answers (POST /_admin/reset: "forget everything"). */
+export function resetQa(ctx: Pick<ServiceContext, 'store'>): void {
+  states.delete(ctx.store);
+}
+
 export const layDanhSachHoiDapGuiTuDVCQG: ServiceHandler = (ctx) => {
   const s = stateOf(ctx);
   const open = [...s.questions.values()].filter((q) => q.TRANGTHAI !== '2');
@@ -49,6 +58,13 @@ export const dongBoKetQuaHoiDapGuiTuDVCQG: ServiceHandler = (ctx, body) => {
   const data = body.data;
   if (!Array.isArray(data) || data.length === 0 || data.length > 100)
     return fail('Trường data phải là danh sách 1–100 câu trả lời');
+  const checked = validatePacket('hoi-dap-answer', data);
+  if (!checked.ok) {
+    const shown = checked.errors
+      .slice(0, 5)
+      .map((e) => `data${e.path.replace(/^\/(\d+)/, '[$1]').replace(/\//g, '.')}: ${e.message}`);
+    return fail(`Dữ liệu không hợp lệ: ${shown.join('; ')}`);
+  }
   const s = stateOf(ctx);
   for (let i = 0; i < data.length; i++) {
     const d = data[i] as Record<string, unknown> | null;
@@ -60,6 +76,7 @@ export const dongBoKetQuaHoiDapGuiTuDVCQG: ServiceHandler = (ctx, body) => {
       return fail(`data[${i}].NGAYTRALOI phải có dạng dd/MM/yyyy`);
     if (typeof d.NGUOITRALOI !== 'string' || d.NGUOITRALOI.trim() === '') return fail(`data[${i}].NGUOITRALOI trống`);
     if (d.MADONVI !== s.questions.get(id)!.MADONVI) return fail(`data[${i}].MADONVI không khớp đơn vị nhận câu hỏi`);
+    if (ctx.faults().rejectHoiDapId.includes(id)) return fail(`Câu trả lời cho câu hỏi ${id.slice(0, 40)} bị từ chối`);
   }
   for (const d of data as Record<string, unknown>[]) {
     s.answers.push({ at: new Date().toISOString(), item: d });
