@@ -98,6 +98,28 @@ describe('logger redaction of personal data', () => {
     expect(out).toContain('"client":"h22"');
   });
 
+  it('fails closed: an error carrying a packet, a value nested too deep and a Buffer print no personal data', () => {
+    const { logger, text } = capture();
+    class Refusal extends Error {
+      code = 'LT_STD_INVALID';
+      packet = { ChuHoSo: 'Đỗ Thị Lan', SoGiayToChuHoSo: '001190054321' };
+    }
+    const cause = Object.assign(new Error('upstream'), { request: { data: { HoVaTen: 'Vũ Văn Nam' } } });
+    logger.error({ err: new Refusal('refused', { cause }) }, 'refused');
+    let deep: Record<string, unknown> = { ChuHoSo: 'Hà Văn Sâu' };
+    for (let i = 0; i < 20; i++) deep = { next: deep };
+    logger.info({ deep }, 'deep');
+    logger.info({ raw: Buffer.from('{"ChuHoSo":"Ngô Thị Đệm"}') }, 'buffer');
+    const out = text();
+    for (const v of ['Đỗ Thị Lan', '001190054321', 'Vũ Văn Nam', 'Hà Văn Sâu', 'Ngô Thị Đệm']) expect(out).not.toContain(v);
+    // The error is still readable: its type, message, stack, code and cause.
+    expect(out).toMatch(
+      /"err":\{"type":"Refusal","message":"refused: upstream","stack":".*caused by: Error: upstream.*","code":"LT_STD_INVALID"/,
+    );
+    expect(out).toContain('[too deep to check for personal data]');
+    expect(out).toMatch(/"raw":"\[\d+ bytes\]"/);
+  });
+
   it('leaves errors to their serializer and copies nothing when nothing is redacted', () => {
     const { logger, text } = capture();
     logger.error({ err: new Error('portal refused'), code: 'LT_X' }, 'failed');

@@ -102,11 +102,16 @@ export function isRedactedKey(key: string): boolean {
 const CENSOR = '[redacted]';
 /** Log objects are shallow in practice; the bound also stops a cycle (pino prints cycles safely). */
 const MAX_DEPTH = 10;
+/** What stands for a value nested deeper than MAX_DEPTH: it is not walked, so it is not printed (fail closed). */
+const TOO_DEEP = '[too deep to check for personal data]';
 
 /**
  * Replaces the value of every redacted key, at any depth of plain objects and arrays, copying only the
- * containers on the way to a match (a log line with nothing to redact allocates nothing). Errors, Dates,
- * Buffers and other class instances are left to pino's serializers.
+ * containers on the way to a match (a log line with nothing to redact allocates nothing). It fails
+ * closed: a value nested deeper than MAX_DEPTH is replaced, not printed unchecked; an Error becomes the
+ * copy pino's err serializer prints the same way (type, message, stack, then its own enumerable properties
+ * and `cause`, each checked — an error carrying the packet it refused must not print the citizen's name); a
+ * Buffer prints as its length only.
  *
  * Why not pino's `redact` option: personal fields must be caught wherever they sit, which needs leading
  * wildcards (`*.ChuHoSo`, `*.*.ChuHoSo`…), and with those pino runs every top-level value of every log
@@ -114,7 +119,8 @@ const MAX_DEPTH = 10;
  * without, and fastify makes one child per request.
  */
 export function redactPersonalData(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -123,7 +129,11 @@ export function redactPersonalData(value: unknown, depth = 0): unknown {
     }
     return copy ?? value;
   }
+  if (value instanceof Error) return redactError(value, depth);
+  if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
   const proto = Object.getPrototypeOf(value);
+  // Other class instances (fastify's request and reply, sockets, Dates) go to pino's serializers, which
+  // print fixed fields of theirs (method, url, status) — walking them would cost more than a log line.
   if (proto !== Object.prototype && proto !== null) return value;
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
@@ -132,6 +142,20 @@ export function redactPersonalData(value: unknown, depth = 0): unknown {
     if (r !== v) (copy ??= { ...(value as Record<string, unknown>) })[key] = r;
   }
   return copy ?? value;
+}
+
+function redactError(err: Error, depth: number): Error {
+  // Same prototype, so pino's err serializer prints the same `type`; only checked properties are copied.
+  const out = Object.create(Object.getPrototypeOf(err) as object) as Error & Record<string, unknown>;
+  Object.defineProperty(out, 'message', { value: err.message, enumerable: false, writable: true });
+  Object.defineProperty(out, 'stack', { value: err.stack, enumerable: false, writable: true });
+  for (const key of Object.keys(err)) {
+    const v = (err as unknown as Record<string, unknown>)[key];
+    out[key] = isRedactedKey(key) ? CENSOR : redactPersonalData(v, depth + 1);
+  }
+  if (err.cause !== undefined && !Object.keys(err).includes('cause'))
+    Object.defineProperty(out, 'cause', { value: redactPersonalData(err.cause, depth + 1), enumerable: false, writable: true });
+  return out;
 }
 
 export interface CreateLoggerOptions {
