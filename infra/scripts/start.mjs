@@ -350,6 +350,7 @@ function services(env) {
           DVCQG_USERNAME: 'lienthong',
           DVCQG_PASSWORD: 'lienthong-sandbox',
           OPERATIONS_GROUP_ID: namespace ? `${namespace}operations` : undefined,
+          EVENT_SIGNING_KEYS: eventSigningKeys(),
         }),
       },
     },

@@ -7,6 +7,7 @@ import {
   type ConfigOf,
   type ConfigSchema,
 } from '@lienthong/platform';
+import { eventSigningConfigProperties } from '@lienthong/events';
 
 /** Every environment variable the operations service reads (conventions §3). */
 export const operationsConfigSchema = {
@@ -17,6 +18,7 @@ export const operationsConfigSchema = {
     ...databaseConfigProperties,
     ...apiClientsConfigProperties,
     ...kafkaConfigProperties,
+    ...eventSigningConfigProperties,
     ...listenConfigProperties('OPERATIONS', 8085),
     OPERATIONS_GROUP_ID: {
       type: 'string',

@@ -1,5 +1,5 @@
 import type { Clock, Logger, Pool, Registry } from '@lienthong/platform';
-import type { EventProducer } from '@lienthong/events';
+import type { EventProducer, SigningKey } from '@lienthong/events';
 import type { WorkingCalendar } from './calendar/calendar.js';
 import { createAgencyRegistry, type AgencyEntry, type AgencyRegistry } from './registry/agency-registry.js';
 import { createReadModelStore, type ReadModelStore } from './read-model/store.js';
@@ -23,6 +23,8 @@ export interface OperationsCoreDeps {
   populationCodes: string[];
   dueSoonWorkingHours: number;
   outboxIntervalMs: number;
+  /** EVENT_SIGNING_KEYS: settlements count only when payments signed them (handler.ts). */
+  signingKeys?: readonly SigningKey[];
 }
 
 /** Everything buildApp and the service's start need, wired once; tests build the same with their own deps. */
@@ -63,7 +65,11 @@ export function createOperationsCore(d: OperationsCoreDeps): OperationsCore {
   return {
     registry,
     store,
-    handle: createReadModelHandler({ store, ...(d.metrics ? { metrics: d.metrics } : {}) }),
+    handle: createReadModelHandler({
+      store,
+      ...(d.metrics ? { metrics: d.metrics } : {}),
+      ...(d.signingKeys ? { signingKeys: d.signingKeys } : {}),
+    }),
     indicators: createIndicatorService({ pool: d.pool, schema: d.schema, populationCodes: d.populationCodes }),
     monitor,
     outbox,

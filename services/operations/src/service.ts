@@ -7,6 +7,7 @@ import {
   createKafka,
   ensureTopics,
   kafkaConnectionFromConfig,
+  signingKeysForStart,
   topicNames,
 } from '@lienthong/events';
 import { operationsConfigSchema } from './config.js';
@@ -65,6 +66,14 @@ export const operationsService: ServiceDefinition<typeof operationsConfigSchema>
         .filter(Boolean),
       dueSoonWorkingHours: c.OPERATIONS_DUE_SOON_WORKING_HOURS,
       outboxIntervalMs: c.OPERATIONS_OUTBOX_INTERVAL_MS,
+      // Refused in production when unset (packages/events signingKeysForStart).
+      signingKeys: signingKeysForStart({
+        spec: c.EVENT_SIGNING_KEYS,
+        nodeEnv: process.env.NODE_ENV,
+        logger: ctx.logger,
+        consequence:
+          'payment settlements count in the 766 figures WITHOUT a producer signature: set EVENT_SIGNING_KEYS (the same keys as payments)',
+      }),
     });
     await core.registry.applyOverrides(overrides);
 

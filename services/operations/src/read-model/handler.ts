@@ -1,5 +1,5 @@
-import type { CloudEvent, MessageContext } from '@lienthong/events';
-import { Counter, type Registry } from '@lienthong/platform';
+import { verifyRecordSignature, type CloudEvent, type MessageContext, type SigningKey } from '@lienthong/events';
+import { Counter, HubError, type Registry } from '@lienthong/platform';
 import { OpsError } from '../errors.js';
 import type { ApplyResult, ReadModelStore } from './store.js';
 
@@ -32,12 +32,25 @@ function maHoSoOf(event: CloudEvent, d: Record<string, unknown>, mustMatchSubjec
   return m;
 }
 
+/** Postgres refused the values themselves (class 22 data exception, 23 integrity constraint): retrying cannot help. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
 /**
  * The consumer handler of dossier.events.v1, sync.outcomes.v1 and payment.events.v1. A malformed event is
- * dead-lettered (non-retriable); a database failure is retriable, so the runner retries and never commits
- * an offset whose effect is not in Postgres. Event types that are not ours are skipped.
+ * dead-lettered (non-retriable), and so is one whose values Postgres refuses (SQLSTATE class 22/23: the
+ * same record would be refused forever, and retrying it would hold its partition); any other database
+ * failure is retriable, so the runner retries and never commits an offset whose effect is not in Postgres.
+ * Event types that are not ours are skipped.
+ *
+ * Payment settlements and expiries change the Decision 766 figures (paid online), so with `signingKeys`
+ * they count only when payments' producer signed them (packages/events signature.ts), as national-sync
+ * and notifications require; a forged one is dead-lettered with LT_EVENT_SIGNATURE_INVALID. Without keys
+ * (a pilot; refused in production by signingKeysForStart) they are taken as they come.
  */
-export function createReadModelHandler(deps: { store: ReadModelStore; metrics?: Registry }) {
+export function createReadModelHandler(deps: { store: ReadModelStore; metrics?: Registry; signingKeys?: readonly SigningKey[] }) {
   const counter = deps.metrics
     ? new Counter({
         name: 'read_model_events_total',
@@ -46,7 +59,10 @@ export function createReadModelHandler(deps: { store: ReadModelStore; metrics?: 
         registers: [deps.metrics],
       })
     : undefined;
-  return async function handle(event: CloudEvent, ctx: Pick<MessageContext, 'offset'>): Promise<ApplyResult> {
+  return async function handle(
+    event: CloudEvent,
+    ctx: Pick<MessageContext, 'offset'> & Partial<Pick<MessageContext, 'value' | 'headers'>>,
+  ): Promise<ApplyResult> {
     let result: ApplyResult = 'ignored';
     try {
       switch (event.type) {
@@ -64,6 +80,7 @@ export function createReadModelHandler(deps: { store: ReadModelStore; metrics?: 
         }
         case PAYMENT_SETTLED:
         case PAYMENT_EXPIRED: {
+          if (deps.signingKeys) verifyRecordSignature({ value: ctx.value ?? null, headers: ctx.headers }, deps.signingKeys);
           const d = objectData(event);
           if (typeof d.paymentId !== 'string' || d.paymentId.length > 100) throw bad(event, 'paymentId missing');
           const flag =
@@ -92,7 +109,14 @@ export function createReadModelHandler(deps: { store: ReadModelStore; metrics?: 
           result = 'ignored';
       }
     } catch (err) {
-      if (err instanceof OpsError) throw err;
+      if (err instanceof HubError) throw err;
+      if (isDataError(err))
+        throw new OpsError('LT_OPS_BAD_EVENT', `event ${event.id} (${event.type}): refused by the read model's schema`, {
+          kind: 'invalid',
+          retriable: false,
+          messageVi: 'sự kiện có giá trị không hợp lệ với mô hình đọc',
+          cause: err,
+        });
       // Any database failure (Postgres away, a deadlock) is retried by the runner's policy, which keeps the
       // offset uncommitted meanwhile; our own checks ran before, so this is never a malformed event.
       throw new OpsError('LT_OPS_READ_MODEL_WRITE', `read model write failed: ${(err as Error).message}`, {

@@ -11,6 +11,7 @@ import {
   createKafka,
   ensureTopics,
   kafkaConnectionFromConfig,
+  signingKeysForStart,
   topicNames,
 } from '@lienthong/events';
 import { operationsConfigSchema } from '../config.js';
@@ -53,6 +54,12 @@ try {
     topics: [topics.dossierEvents, topics.syncOutcomes, topics.paymentEvents],
     store: createReadModelStore({ pool, schema, calendar, onNewAgency: (code) => registry.ensureCode(code) }),
     groupId: `${c.OPERATIONS_GROUP_ID}-rebuild-${schema}-${systemClock.now().getTime()}`,
+    signingKeys: signingKeysForStart({
+      spec: c.EVENT_SIGNING_KEYS,
+      nodeEnv: process.env.NODE_ENV,
+      logger,
+      consequence: 'payment settlements are replayed WITHOUT checking their signature: set EVENT_SIGNING_KEYS',
+    }),
   });
   process.stdout.write(
     `rebuilt ${r.records} records into schema ${r.schema}; start the service with OPERATIONS_READ_SCHEMA=${r.schema}\n`,

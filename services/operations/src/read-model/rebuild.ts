@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { createConsumerRunner, type EventProducer } from '@lienthong/events';
+import { createConsumerRunner, type EventProducer, type SigningKey } from '@lienthong/events';
 import type { Logger, Pool } from '@lienthong/platform';
 import { OpsError } from '../errors.js';
 import { checkSchemaName, ensureReadModel } from './schema.js';
@@ -19,6 +19,8 @@ export interface RebuildOptions {
   /** Consumer group of this rebuild (new, so it starts at offset 0). */
   groupId: string;
   timeoutMs?: number;
+  /** As the service: settlements replayed count only when signed. */
+  signingKeys?: readonly SigningKey[];
 }
 
 /**
@@ -49,7 +51,7 @@ export async function rebuildReadModel(o: RebuildOptions): Promise<{ records: nu
   } finally {
     await admin.disconnect();
   }
-  const handle = createReadModelHandler({ store: o.store });
+  const handle = createReadModelHandler({ store: o.store, ...(o.signingKeys ? { signingKeys: o.signingKeys } : {}) });
   const position = new Map<string, bigint>();
   let records = 0;
   const runner = createConsumerRunner({
