@@ -33,6 +33,7 @@ import { createPusher, type Pusher } from './push/pusher.js';
 import { createReconciler, type Reconciler } from './reconcile/reconciler.js';
 import { createReplayer, type Replayer } from './replay/replayer.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { createOutbound, type Outbound } from './outbound/index.js';
 
 /** Settings buildApp reads: the service config (tests may pass a partial one over the defaults). */
 export type AppConfig = Omit<
@@ -66,6 +67,8 @@ export interface SyncRuntime {
   replayer: Replayer;
   consumers: ConsumerRunner[];
   topics: ReturnType<typeof topicNames>;
+  /** Answers and promotion statuses (NATIONAL_SYNC_OUTBOUND); its consumer is among `consumers`. */
+  outbound?: Outbound;
 }
 
 export type SyncApp = FastifyInstance & { sync: SyncRuntime };
@@ -141,9 +144,20 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
   const relay = createOutboxRelay({
     pool: deps.pool,
     producer: deps.producer,
-    topics: { syncOutcomes: topics.syncOutcomes, dossierEventsDlq: dlqOf(topics.dossierEvents) },
+    topics: {
+      syncOutcomes: topics.syncOutcomes,
+      dossierEventsDlq: dlqOf(topics.dossierEvents),
+      nationalOutboundDlq: dlqOf(topics.nationalOutbound),
+    },
     logger,
   });
+  const pushRetry: RetryPolicy = {
+    maxAttempts: Number.MAX_SAFE_INTEGER,
+    minDelayMs: cfg.NATIONAL_SYNC_RETRY_MIN_MS,
+    maxDelayMs: cfg.NATIONAL_SYNC_RETRY_MAX_MS,
+    factor: 2,
+    jitter: cfg.NATIONAL_SYNC_RETRY_JITTER,
+  };
   const pusher = createPusher({
     pool: deps.pool,
     portal: deps.portal,
@@ -157,13 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
     group,
     workers: cfg.NATIONAL_SYNC_WORKERS,
     pollMs: cfg.NATIONAL_SYNC_POLL_MS,
-    retryPolicy: {
-      maxAttempts: Number.MAX_SAFE_INTEGER,
-      minDelayMs: cfg.NATIONAL_SYNC_RETRY_MIN_MS,
-      maxDelayMs: cfg.NATIONAL_SYNC_RETRY_MAX_MS,
-      factor: 2,
-      jitter: cfg.NATIONAL_SYNC_RETRY_JITTER,
-    },
+    retryPolicy: pushRetry,
     onProgress: () => relay.wake(),
   });
   const consumers: ConsumerRunner[] = [
@@ -204,6 +212,31 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
       }),
     );
   }
+  // Answers to citizens' questions and promotion-dossier statuses from national.outbound.v1 (outbound/, issue 13):
+  // the same ledger, retries, dead letters and replay, through the same breaker.
+  const outbound = cfg.NATIONAL_SYNC_OUTBOUND
+    ? createOutbound({
+        pool: deps.pool,
+        kafka: deps.kafka,
+        producer: deps.producer,
+        portal: deps.portal,
+        breaker,
+        logger,
+        clock,
+        metrics,
+        registry,
+        topic: topics.nationalOutbound,
+        group: `${group}-outbound`,
+        batchSize: cfg.NATIONAL_SYNC_BATCH_SIZE,
+        pollMs: cfg.NATIONAL_SYNC_POLL_MS,
+        retryPolicy: pushRetry,
+        maxAttempts: cfg.NATIONAL_SYNC_OUTBOUND_MAX_ATTEMPTS,
+        ingestRetry,
+        ledgerProbe,
+        onProgress: () => relay.wake(),
+      })
+    : undefined;
+  if (outbound) consumers.push(outbound.consumer);
   const reconciler = createReconciler({
     pool: deps.pool,
     portal: deps.portal,
@@ -244,6 +277,7 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
     },
   });
   await adminRoutes(app, { pool: deps.pool, replayer, reconciler });
+  if (outbound) await outbound.registerRoutes(app);
 
   let consumersStarting: Promise<void> = Promise.resolve();
   let closing = false;
@@ -251,6 +285,7 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
     if (!workers) return;
     relay.start();
     pusher.start();
+    outbound?.pusher.start();
     reconciler.start();
     // Joining the consumer group can take as long as the group's rebalance (after a crash, until the
     // dead member's session expires): not awaited, so the HTTP side and the pushers (which drain what
@@ -265,6 +300,7 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
     await reconciler.stop();
     for (const c of consumers) await c.stop().catch((err) => logger.warn({ err }, 'consumer stop failed'));
     await pusher.stop();
+    await outbound?.pusher.stop();
     await relay.stop();
     await relay
       .flush()
@@ -272,7 +308,7 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
     await consumersStarting;
   });
 
-  const sync: SyncRuntime = { pusher, relay, reconciler, replayer, consumers, topics };
+  const sync: SyncRuntime = { pusher, relay, reconciler, replayer, consumers, topics, ...(outbound ? { outbound } : {}) };
   app.decorate('sync', sync);
   return app as SyncApp;
 }

@@ -130,6 +130,20 @@ export const syncConfigSchema = {
       default: true,
       description: 'also consume payment.events.v1 fee settlements (payments service)',
     },
+    NATIONAL_SYNC_OUTBOUND: {
+      type: 'boolean',
+      default: true,
+      description:
+        'also consume national.outbound.v1: answers to citizens’ questions and promotion-dossier statuses from services/inbound',
+    },
+    NATIONAL_SYNC_OUTBOUND_MAX_ATTEMPTS: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100000,
+      default: 100,
+      description:
+        'consecutive transient failures after which an answer or status is dead-lettered (national.outbound.v1.dlq) for an operator',
+    },
     // payments' record-signing keys: a fee settlement counts only with a valid signature (issue 17 §2).
     ...eventSigningConfigProperties,
   },

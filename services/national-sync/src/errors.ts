@@ -13,6 +13,8 @@ export const SyncErrorCodes = Object.freeze({
   LEDGER_REFUSED: 'LT_SYNC_LEDGER_REFUSED',
   /** Admin: no ledger row for that MaHoSo. */
   DOSSIER_NOT_FOUND: 'LT_SYNC_DOSSIER_NOT_FOUND',
+  /** Admin: no ledger row for that answer or promotion-dossier status (outbound/). */
+  OUTBOUND_NOT_FOUND: 'LT_SYNC_OUTBOUND_NOT_FOUND',
   /** Admin: replay request without a usable maHoSo or deadLettersSince. */
   BAD_REPLAY_REQUEST: 'LT_SYNC_BAD_REPLAY_REQUEST',
   /** A fee settlement whose payment agency is not the dossier's (the MaHoSo prefix): never pushed. */

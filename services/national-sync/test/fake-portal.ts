@@ -15,6 +15,7 @@ export interface FakeCall {
 export function createFakePortal() {
   const held = new Map<string, Record<string, unknown>>();
   const steps: Record<string, unknown>[] = [];
+  const replies: Record<string, unknown>[] = [];
   const calls: FakeCall[] = [];
   const reject = new Set<string>();
   const failures: Error[] = [];
@@ -65,6 +66,16 @@ export function createFakePortal() {
       const d = held.get(maHoSo);
       return d ? [d] : [];
     },
+    // Answers and promotion statuses are tested against the sandbox (tests/e2e/national-sync-outbound.test.ts);
+    // here they are only kept.
+    async dongBoKetQuaHoiDap(items) {
+      replies.push(...(items as Record<string, unknown>[]));
+      return { errorCode: '0', message: 'ok', result: null };
+    },
+    async dongBoTrangThaiHoSo(data) {
+      replies.push(data as Record<string, unknown>);
+      return { errorCode: '0', message: 'ok', result: null };
+    },
   };
-  return { portal, held, steps, calls, reject, failNext: (...errs: Error[]) => failures.push(...errs) };
+  return { portal, held, steps, replies, calls, reject, failNext: (...errs: Error[]) => failures.push(...errs) };
 }

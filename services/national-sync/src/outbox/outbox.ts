@@ -1,7 +1,7 @@
 import type { PoolClient } from '@lienthong/platform';
 
 /** Where an outbox record goes: a catalogue key, resolved to a topic name (with namespace) by the relay. */
-export type OutboxTopic = 'syncOutcomes' | 'dossierEventsDlq';
+export type OutboxTopic = 'syncOutcomes' | 'dossierEventsDlq' | 'nationalOutboundDlq';
 
 export interface OutboxRecord {
   topic: OutboxTopic;

@@ -9,7 +9,12 @@ export const SYNC_OUTCOME_SCHEMA_ID = schemaIds.syncOutcomeEvent;
 
 /** The outcome in the event type `vn.lienthong.sync.<outcome>` (design flow 2, issue 4). */
 export type SyncOutcomeKind = 'synced' | 'rejected' | 'retrying';
-export type PortalService = 'DongBoHoSoMC' | 'CapNhatTienDoHoSoMC';
+export type PortalService =
+  | 'DongBoHoSoMC'
+  | 'CapNhatTienDoHoSoMC'
+  // Answers and promotion-dossier statuses (outbound/, national.outbound.v1).
+  | 'DongBoKetQuaHoiDapGuiTuDVCQG'
+  | 'DongBoTrangThaiHoSo';
 
 /**
  * The schema names a successful push `accepted` (the portal accepted it); the event type says `synced`, as the

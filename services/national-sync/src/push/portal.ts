@@ -9,6 +9,9 @@ export interface PortalClient {
   dongBoHoSo(items: object[], opts: { isUpdating: boolean }): Promise<unknown>;
   capNhatTienDo(items: object[]): Promise<unknown>;
   traCuuHoSo(maHoSo: string): Promise<object[]>;
+  /** Answers to citizens' questions and promotion-dossier statuses (outbound/pusher.ts). */
+  dongBoKetQuaHoiDap(items: object[]): Promise<unknown>;
+  dongBoTrangThaiHoSo(data: object): Promise<unknown>;
 }
 
 /**
