@@ -38,6 +38,7 @@ import { ensureReadModel } from '../src/read-model/schema.js';
 import { createOperationsCore, type OperationsCore } from '../src/core.js';
 import { buildApp } from '../src/app.js';
 import { defaultAgencyOverridesFile, defaultCalendarDir, migrationsDir } from '../src/paths.js';
+import { outcomeEvent } from '../../national-sync/src/outbox/outcomes.js';
 import { registerCatalogueRoutes } from '../src/catalogue/catalogue-routes.js';
 import { registerRatingRoutes } from '../src/ratings/ratings.js';
 import type { CatalogueSync } from '../src/catalogue/catalogue-sync.js';
@@ -230,15 +231,16 @@ export function expiredEvent(maHoSo: string, paymentId: string, time: string): C
   });
 }
 
+/**
+ * A sync outcome as national-sync itself publishes it: built by its own `outcomeEvent`, so a change of the
+ * producer's event type or shape breaks these tests instead of silently emptying indicator 1.4 (review found
+ * the read model listening for a type nobody published, while fixtures invented that very type).
+ */
 export function syncEvent(maHoSo: string, outcome: 'accepted' | 'rejected', time: string): CloudEvent {
-  return createEvent({
-    source: 'urn:lienthong:national-sync',
-    type: `vn.lienthong.sync.${outcome}`,
-    subject: maHoSo,
-    dataschema: 'https://lienthong.gov.vn/schemas/events/sync-outcome.v1.json',
-    data: { MaHoSo: maHoSo, packet: 'DongBoHoSoMC', outcome, attempts: 1, at: time },
-    time: new Date(time),
-  });
+  return outcomeEvent(
+    { maHoSo, outcome: outcome === 'accepted' ? 'synced' : 'rejected', service: 'DongBoHoSoMC', attempts: 1 },
+    new Date(time),
+  ) as unknown as CloudEvent;
 }
 
 /** Feeds events to a core's handler with increasing offsets (as one partition would deliver them). */

@@ -7,7 +7,11 @@ export const DOSSIER_UPSERTED = 'vn.lienthong.dossier.upserted';
 export const DOSSIER_PROGRESSED = 'vn.lienthong.dossier.progressed';
 export const PAYMENT_SETTLED = 'vn.lienthong.payment.settled';
 export const PAYMENT_EXPIRED = 'vn.lienthong.payment.expired';
-export const SYNC_ACCEPTED = 'vn.lienthong.sync.accepted';
+/**
+ * national-sync's outcome of a push the portal accepted: type `vn.lienthong.sync.synced`, `data.outcome`
+ * "accepted" (services/national-sync/src/outbox/outcomes.ts; schemas/events/sync-outcome.v1.json).
+ */
+export const SYNC_SYNCED = 'vn.lienthong.sync.synced';
 
 const MA_HO_SO = /^[A-Za-z0-9.]{1,80}-\d{6}-\d{4,12}$/;
 
@@ -98,10 +102,10 @@ export function createReadModelHandler(deps: { store: ReadModelStore; metrics?: 
           });
           break;
         }
-        case SYNC_ACCEPTED: {
+        case SYNC_SYNCED: {
           const d = objectData(event);
           const at = Date.parse(typeof d.at === 'string' ? d.at : event.time);
-          if (d.packet === 'DongBoHoSoMC' && !Number.isNaN(at))
+          if (d.packet === 'DongBoHoSoMC' && d.outcome === 'accepted' && !Number.isNaN(at))
             result = await deps.store.applySyncAccepted(maHoSoOf(event, d, true), at);
           break;
         }
