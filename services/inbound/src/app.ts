@@ -8,7 +8,10 @@ import { createRouter } from './routing.js';
 import { createInboundRouter } from './router.js';
 import { registerInboundRoutes } from './routes.js';
 import type { DvcqgClient } from '@lienthong/dvcqg';
-import { createQa, QUESTION_EVENT_TYPE } from './qa.js';
+import { createQuestionPoller, QUESTION_EVENT_TYPE } from './qa.js';
+import { registerAnswerRoutes } from './answers.js';
+import { createOutboundPublisher } from './outbound.js';
+import { registerPromotionStatusRoute } from './promotion-status.js';
 
 export interface InboundDeps {
   logger: Logger;
@@ -18,6 +21,8 @@ export interface InboundDeps {
   producer: EventProducer;
   /** national.inbound.v1 under the namespace. */
   topic: string;
+  /** national.outbound.v1 under the namespace: answers and promotion statuses for national-sync to push. */
+  outboundTopic: string;
   webhooks: Webhooks;
   portal: PortalAuthOptions;
   /** The routing table (validated here). */
@@ -25,7 +30,7 @@ export interface InboundDeps {
   maxAttachmentBytes: number;
   bodyLimitBytes: number;
   readiness?: Record<string, () => Promise<void>>;
-  /** The portal client for the Q&A services; without it, questions are not polled and answers not taken. */
+  /** The portal client for LayDanhSachHoiDapGuiTuDVCQG; without it, questions are not polled. */
   dvcqg?: DvcqgClient;
 }
 
@@ -33,12 +38,10 @@ export interface InboundService {
   app: FastifyInstance;
   /** Handler of national.inbound.v1 for the consumer runner: queues deliveries to subscribers. */
   routeEvent: (event: CloudEvent) => Promise<number>;
-  /** Q&A work (when a portal client is configured): one poll of the portal's questions, one push pass of answers. */
-  qa?: {
-    poll: () => Promise<{ seen: number; published: number }>;
-    pushDue: () => Promise<number>;
-    onKick: (fn: () => void) => void;
-  };
+  /** One poll of the portal's questions (when a portal client is configured). */
+  qa?: { poll: () => Promise<{ seen: number; published: number }> };
+  /** Publishes the answers carried over unpublished from inbound's old answer ledger (run once at start). */
+  publishCarriedOver: () => Promise<number>;
 }
 
 /** Event types a provincial system may subscribe to here. */
@@ -49,7 +52,7 @@ export async function buildApp(deps: InboundDeps): Promise<InboundService> {
   const app = await createHttpServer({
     name: 'inbound',
     description:
-      'Calls from the national portal to the province (promotion dossiers, amendments, tax notices), answered once durable on Kafka and delivered to the subscribed provincial system.',
+      'Calls from the national portal to the province (promotion dossiers, amendments, tax notices, citizens’ questions), answered once durable on Kafka and delivered to the subscribed provincial system; the province’s answers and promotion-dossier statuses taken for national-sync to push.',
     logger: deps.logger,
     metrics: deps.metrics,
     auth: { clients: deps.clients },
@@ -74,12 +77,23 @@ export async function buildApp(deps: InboundDeps): Promise<InboundService> {
     router,
   });
   await app.register(webhookRoutes, deps.webhooks.routeOptions(inboundEventTypes));
-  let qa: InboundService['qa'];
-  if (deps.dvcqg) {
-    const q = createQa({ pool: deps.pool, producer: deps.producer, topic: deps.topic, dvcqg: deps.dvcqg, logger: deps.logger });
-    let kick: () => void = () => {};
-    q.registerRoutes(app, () => kick());
-    qa = { poll: q.poll, pushDue: q.pushDue, onKick: (fn) => (kick = fn) };
-  }
-  return { app, routeEvent: router.route, ...(qa ? { qa } : {}) };
+  // The province's answers and promotion statuses: published once to national.outbound.v1, pushed by national-sync.
+  const publisher = createOutboundPublisher({
+    pool: deps.pool,
+    producer: deps.producer,
+    topic: deps.outboundTopic,
+    logger: deps.logger,
+  });
+  registerAnswerRoutes(app, { pool: deps.pool, publisher });
+  registerPromotionStatusRoute(app, { pool: deps.pool, publisher });
+  const qa = deps.dvcqg
+    ? createQuestionPoller({
+        pool: deps.pool,
+        producer: deps.producer,
+        topic: deps.topic,
+        dvcqg: deps.dvcqg,
+        logger: deps.logger,
+      })
+    : undefined;
+  return { app, routeEvent: router.route, publishCarriedOver: publisher.publishCarriedOver, ...(qa ? { qa } : {}) };
 }

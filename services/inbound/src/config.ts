@@ -67,7 +67,8 @@ export const inboundConfigSchema = {
     DVCQG_BASE_URL: {
       type: 'string',
       pattern: '^https?://',
-      description: 'portal (or LGSP) base URL for the Q&A services; unset = no Q&A',
+      description:
+        'portal (or LGSP) base URL for the question poll (LayDanhSachHoiDapGuiTuDVCQG); unset = questions not polled (answers are pushed by national-sync)',
     },
     DVCQG_USERNAME: { type: 'string', minLength: 1, description: 'portal login' },
     DVCQG_PASSWORD: { type: 'string', minLength: 1, secret: true, description: 'portal password' },

@@ -7,4 +7,12 @@ export const InboundErrorCodes = {
   ATTACHMENT_NOT_BASE64: 'LT_INBOUND_ATTACHMENT_NOT_BASE64',
   UNAVAILABLE: 'LT_INBOUND_UNAVAILABLE',
   NOT_FOUND: 'LT_INBOUND_NOT_FOUND',
+  /** An answer or a promotion status the national standard does not allow (details name each problem). */
+  INVALID_REPORT: 'LT_INBOUND_INVALID_REPORT',
+  /** A TrangThaiHoSo with no DongBoTrangThaiHoSo value (1 new, 5 supplement requested) [code S1 §5]. */
+  STATUS_NOT_REPORTABLE: 'LT_INBOUND_STATUS_NOT_REPORTABLE',
+  /** The question or promotion dossier has no agency the portal's data named: nothing to send it as. */
+  NO_AGENCY: 'LT_INBOUND_NO_AGENCY',
+  /** One answer per question: another one for an answered question. */
+  ALREADY_ANSWERED: 'LT_QA_ALREADY_ANSWERED',
 } as const;

@@ -30,7 +30,7 @@ export interface ReceiveOutcome {
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** JSON with sorted keys: the same packet always hashes the same, whatever the sender's key order. */
-function canonical(v: unknown): string {
+export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object')
     return `{${Object.keys(v)

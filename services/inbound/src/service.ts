@@ -65,6 +65,7 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
       pool,
       producer,
       topic: topics.nationalInbound,
+      outboundTopic: topics.nationalOutbound,
       webhooks,
       portal: {
         ...(config.INBOUND_PORTAL_TOKEN ? { token: config.INBOUND_PORTAL_TOKEN } : {}),
@@ -101,24 +102,14 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
       .start()
       .catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'inbound router did not start'));
     onClose({ name: 'consumer', close: () => consumer.stop() });
+    // Answers the old in-service ledger had not pushed yet go to national-sync now (one path, migration 003).
+    void svc
+      .publishCarriedOver()
+      .catch((err: unknown) =>
+        logger.warn({ code: (err as { code?: string }).code }, 'carried-over answers not published; the next start retries'),
+      );
     if (svc.qa) {
       const qa = svc.qa;
-      let pushing = false;
-      const push = async () => {
-        if (pushing) return;
-        pushing = true;
-        try {
-          while ((await qa.pushDue()) > 0) {
-            /* every due answer */
-          }
-        } catch (err) {
-          logger.warn({ message: (err as Error).message }, 'answer push pass failed; next pass retries');
-        } finally {
-          pushing = false;
-        }
-      };
-      qa.onKick(() => void push());
-      const pushTimer = setInterval(() => void push(), 5_000);
       const poll = cron.schedule(
         config.INBOUND_QA_POLL_CRON,
         () =>
@@ -129,7 +120,6 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
       onClose({
         name: 'qa',
         close: async () => {
-          clearInterval(pushTimer);
           await poll.stop();
         },
       });

@@ -160,6 +160,7 @@ beforeAll(async () => {
     pool,
     producer,
     topic: topicNames(ns).nationalInbound,
+    outboundTopic: topicNames(ns).nationalOutbound,
     webhooks,
     portal: { token: TOKEN, header: 'authorization', allowedNetworks: ['127.0.0.1/32'] },
     routing: { byMaTTHC: { '1.000123': '000.00.01.H22' } },
@@ -319,6 +320,7 @@ describe('inbound: refusals publish nothing', () => {
       pool,
       producer,
       topic: topicNames(ns).nationalInbound,
+      outboundTopic: topicNames(ns).nationalOutbound,
       webhooks,
       portal: { token: TOKEN, header: 'authorization', allowedNetworks: ['10.20.0.0/16'] },
       routing: {},
@@ -400,7 +402,7 @@ describe('inbound: citizens’ questions from the portal, and the answers back',
       body: body === undefined ? undefined : JSON.stringify(body),
     }).then((r) => r.json() as Promise<any>);
 
-  it('a question is published once and delivered to the agency’s provincial system; its answer reaches the portal through failures', async () => {
+  it('a question is published once and delivered to the agency’s provincial system; its answer is published once for national-sync', async () => {
     const { added } = await sandboxAdmin('POST', '/qa/questions', {
       MADONVI: '000.00.01.H22',
       NOIDUNG: 'Thủ tục cấp giấy phép xây dựng cần những giấy tờ gì?',
@@ -431,26 +433,33 @@ describe('inbound: citizens’ questions from the portal, and the answers back',
     expect(
       (await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, HOIDAPID: 'HD-NONE' } })).status,
     ).toBe(404);
-    expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: answer })).status).toBe(202);
+    expect(await call('/v1/qa/answers', submitterKey, { method: 'POST', body: answer })).toMatchObject({
+      status: 202,
+      body: { HOIDAPID: id, state: 'published' },
+    });
     expect((await call('/v1/qa/answers', submitterKey, { method: 'POST', body: answer })).body).toMatchObject({ replayed: true });
     expect(
       (await call('/v1/qa/answers', submitterKey, { method: 'POST', body: { ...answer, NOIDUNGTRALOI: 'khác' } })).status,
     ).toBe(409);
 
-    await sandboxAdmin('PATCH', '/faults', { errorRate: 0.5, seed: 7 });
-    for (let i = 0; i < 30; i++) {
-      await pool.query('UPDATE qa_answers SET next_attempt_at = now()'); // the backoff, compressed
-      await svc.qa!.pushDue();
-      const st = (await call(`/v1/qa/answers/${id}`, submitterKey)).body.state;
-      if (st === 'pushed') break;
-    }
-    await sandboxAdmin('PATCH', '/faults', { errorRate: 0 });
-    const state = (await call(`/v1/qa/answers/${id}`, submitterKey)).body;
-    expect(state.state).toBe('pushed');
-    const at = await sandboxAdmin('GET', '/qa');
-    const received = at.answers.filter((a: { item: { HOIDAPID: string } }) => a.item.HOIDAPID === id);
-    expect(received).toHaveLength(1);
-    expect(received[0].item).toMatchObject({ MADONVI: '000.00.01.H22', NGAYTRALOI: '05/12/2026', NGUOITRALOI: 'Phòng Cấp phép' });
+    // On national.outbound.v1 once, keyed like the question, the portal's item field for field (national-sync pushes it).
+    const out = await eventually(
+      async () => {
+        const recs = (await readTopic(topicNames(ns).nationalOutbound)).filter((r) => r.key === `HOIDAP-${id}`);
+        return recs.length ? recs : undefined;
+      },
+      { what: 'the answer on national.outbound.v1' },
+    );
+    expect(out).toHaveLength(1);
+    const event = JSON.parse(out[0]!.value!);
+    expect(event).toMatchObject({
+      type: 'vn.lienthong.outbound.qa-answer',
+      subject: `HOIDAP-${id}`,
+      data: { kind: 'qa-answer', key: id, agency: '000.00.01.H22', submittedBy: 'h22-motcua' },
+    });
+    expect(event.data.packet).toEqual({ ...answer, MADONVI: '000.00.01.H22' });
+    expect(validatePacket('event-national-outbound', event.data).errors).toEqual([]);
+    expect((await call(`/v1/qa/answers/${id}`, submitterKey)).body).toMatchObject({ state: 'published', eventId: event.id });
   });
 
   it('an agency cannot answer another agency’s question', async () => {
