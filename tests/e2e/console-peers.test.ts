@@ -53,6 +53,8 @@ describe.skipIf(!existsSync(CHROMIUM))('console: postal, inbound and notificatio
       DiaChiDoanhNghiep: { MaTinh: '99', DiaChiChiTiet: 'Không rõ' },
     });
     question = await peers.question('000.00.01.H22', 'Hồ sơ cấp phép cần mấy bản sao?');
+    // The portal refuses the answer: national-sync dead-letters it and the operator pushes it again below.
+    await peers.dvcqgFaults({ rejectHoiDapId: [question] });
     const answered = await fetch(`${peers.urls.inbound}/v1/qa/answers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keys.submitter}`, 'content-type': 'application/json' },
@@ -112,7 +114,14 @@ describe.skipIf(!existsSync(CHROMIUM))('console: postal, inbound and notificatio
     await page.goto(`${url}/lien-thong-den`);
     const row = page.locator(`tr[data-ref="create:${km}"]`);
     await row.waitFor();
-    expect(await page.getByTestId(`answer-${question}`).innerText()).toBe('pending');
+    await eventually(
+      async () => {
+        await page.reload();
+        return (await page.getByTestId(`answer-${question}`).innerText()) === 'dead-lettered' ? true : undefined;
+      },
+      { what: 'the refused answer dead-lettered' },
+    );
+    await peers.dvcqgFaults({});
     writeFileSync(path.join(SHOTS, 'inbound.png'), await page.screenshot({ fullPage: true }));
 
     const qa = page.locator(`tr[data-question="${question}"]`);
@@ -120,6 +129,13 @@ describe.skipIf(!existsSync(CHROMIUM))('console: postal, inbound and notificatio
     await qa.getByLabel('Lý do').fill('Cổng DVCQG đã hoạt động lại');
     await qa.getByRole('button', { name: 'Đẩy lại lên Cổng' }).click();
     await page.locator('.notice.ok').waitFor();
+    await eventually(
+      async () => {
+        await page.goto(`${url}/lien-thong-den`);
+        return (await page.getByTestId(`answer-${question}`).innerText()) === 'synced' ? true : undefined;
+      },
+      { what: 'the answer at the portal after the push' },
+    );
 
     const sub = await fetch(`${peers.urls.inbound}/v1/webhooks/subscriptions`, {
       method: 'POST',

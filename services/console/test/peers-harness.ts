@@ -3,8 +3,10 @@
  * (services/postal/test/postal.test.ts, services/inbound/test/inbound.test.ts, services/notifications/test/
  * harness.ts): their real apps on one fresh database with their migrations, a real Kafka producer, and the
  * sandbox's VNPost and DVCQG peers over HTTP. Background loops are not started: a test drives them (order
- * creation, status polling, routing, question polling, answer pushes) when it wants them to run, so nothing
- * races the pages it checks. The webhook dispatchers do run (deliveries to a local receiver).
+ * creation, status polling, routing, question polling) when it wants them to run, so nothing races the pages it
+ * checks. The webhook dispatchers do run (deliveries to a local receiver), and so does national-sync, which pushes
+ * the answers to citizens' questions (its consumer of national.outbound.v1 and its pusher): a test that wants an
+ * answer to stay unsent sets the sandbox portal to refuse it (`dvcqgFaults`).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +42,8 @@ import { buildApp as buildPostal, type PostalService } from '../../postal/src/ap
 import { createAgencyDirectory } from '../../postal/src/agencies.js';
 import { buildApp as buildInbound, type InboundService } from '../../inbound/src/app.js';
 import { buildApp as buildNotifications } from '../../notifications/src/app.js';
+import { buildApp as buildNationalSync, migrationsDir as nationalSyncMigrations } from '../../national-sync/src/app.js';
+import { loadSyncConfig } from '../../national-sync/src/config.js';
 import { dossierItem, quietLogger, testBrokers } from '../../../tests/helpers/index.js';
 import type { TestOperator } from './harness.js';
 
@@ -48,7 +52,7 @@ const migrations = (service: string) => path.resolve(here, '..', '..', service, 
 
 export interface Peers {
   pool: Pool;
-  urls: { postal: string; inbound: string; notifications: string };
+  urls: { postal: string; inbound: string; notifications: string; 'national-sync': string };
   sandboxUrl: string;
   postal: PostalService;
   inbound: InboundService;
@@ -67,6 +71,8 @@ export interface Peers {
   portalCreate(packet: Record<string, unknown>): Promise<string>;
   /** A citizen's question at the portal, polled in; returns its HOIDAPID. */
   question(agency: string, text: string): Promise<string>;
+  /** Replaces the sandbox portal's fault switches (PUT /dvcqg/_admin/faults). */
+  dvcqgFaults(f: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -197,6 +203,7 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
     pool,
     producer,
     topic: topics.nationalInbound,
+    outboundTopic: topics.nationalOutbound,
     webhooks: inboundHooks,
     portal: { token: portalToken, header: 'authorization', allowedNetworks: ['127.0.0.1/32'] },
     routing: {},
@@ -214,6 +221,45 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
   });
   const notifications = await buildNotifications({ server, pool, webhooks: notifHooks, zaloAccounts: {}, clock: systemClock });
   const notificationsUrl = await notifications.listen({ port: 0, host: '127.0.0.1' });
+
+  // national-sync: the answers inbound publishes go to the sandbox portal through it (docs/national-sync.md).
+  const syncPool = createPool({ connectionString: opts.databaseUrl, applicationName: 'console-peers-sync', max: 14 });
+  await runMigrations(syncPool, { service: 'national-sync', dir: nationalSyncMigrations });
+  const sync = await buildNationalSync({
+    config: loadSyncConfig({
+      DATABASE_URL: opts.databaseUrl,
+      API_CLIENTS_FILE: '(the console test’s registry)',
+      KAFKA_BROKERS: testBrokers().join(','),
+      KAFKA_TOPIC_NAMESPACE: opts.namespace,
+      NATIONAL_SYNC_GROUP_ID: `console-peers-${randomBytes(4).toString('hex')}`,
+      DVCQG_BASE_URL: `${sandboxUrl}/dvcqg`,
+      DVCQG_USERNAME: 'lienthong',
+      DVCQG_PASSWORD: 'lienthong-sandbox',
+      DVCQG_MADONVI: '000.00.00.H22',
+      NATIONAL_SYNC_WORKERS: '1',
+      NATIONAL_SYNC_PAYMENTS: 'false',
+      NATIONAL_SYNC_POLL_MS: '200',
+      NATIONAL_SYNC_RETRY_MIN_MS: '100',
+      NATIONAL_SYNC_RETRY_MAX_MS: '1000',
+      NATIONAL_SYNC_RECONCILE_CRON: '0 0 1 1 *',
+      LOG_LEVEL: 'silent',
+    }),
+    logger,
+    pool: syncPool,
+    kafka,
+    producer,
+    portal: createDvcqgClient({
+      baseUrl: `${sandboxUrl}/dvcqg`,
+      username: 'lienthong',
+      password: 'lienthong-sandbox',
+      madonvi: '000.00.00.H22',
+      timeoutMs: 2_000,
+      logger,
+    }),
+    clients,
+    metrics: createMetricsRegistry('national-sync-console-test'),
+  });
+  const syncUrl = await sync.listen({ port: 0, host: '127.0.0.1' });
 
   const api = (base: string, key: string, method: string, p: string, body?: unknown) =>
     json(`${base}${p}`, method, body, { authorization: `Bearer ${key}` });
@@ -236,7 +282,7 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
 
   return {
     pool,
-    urls: { postal: postalUrl, inbound: inboundUrl, notifications: notificationsUrl },
+    urls: { postal: postalUrl, inbound: inboundUrl, notifications: notificationsUrl, 'national-sync': syncUrl },
     sandboxUrl,
     postal,
     inbound,
@@ -278,10 +324,16 @@ export async function startPeers(opts: { databaseUrl: string; namespace: string;
       await inbound.qa!.poll();
       return String(r.body.added[0]);
     },
+    async dvcqgFaults(f) {
+      const r = await json(`${sandboxUrl}/dvcqg/_admin/faults`, 'PUT', f);
+      if (r.status !== 200) throw new Error(`sandbox faults refused: ${JSON.stringify(r.body)}`);
+    },
     async close() {
       await inboundHooks.dispatcher.stop();
       await notifHooks.dispatcher.stop();
       await notifications.close();
+      await sync.close();
+      await syncPool.end();
       await inbound.app.close();
       await postal.app.close();
       await sandbox.close();

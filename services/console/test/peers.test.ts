@@ -179,11 +179,13 @@ describe('console: postal, inbound and notifications pages against the real serv
     expect(log[1].detail).toMatchObject({ queued: 1, routedTo: '000.00.02.H22' });
   });
 
-  it("shows citizens' questions with their answer's state, and pushes an answer again with a reason", async () => {
+  it("shows citizens' questions with their answer's push state (national-sync), and pushes a refused answer again with a reason", async () => {
     const id = await peers.question('000.00.01.H22', 'Thủ tục cấp giấy phép xây dựng cần những giấy tờ gì?');
     const before = await viewer.get('/lien-thong-den');
     expect(before.body).toContain(`data-testid="answer-${id}">chưa trả lời<`);
     expect(before.body).not.toContain('Thủ tục cấp giấy phép xây dựng cần'); // the question's text (and the citizen) stay in inbound
+    // The portal refuses this answer: national-sync dead-letters it, where an operator sees it.
+    await peers.dvcqgFaults({ rejectHoiDapId: [id] });
     const answer = await fetch(`${peers.urls.inbound}/v1/qa/answers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keys.submitter}`, 'content-type': 'application/json' },
@@ -195,24 +197,35 @@ describe('console: postal, inbound and notifications pages against the real serv
       }),
     });
     expect(answer.status).toBe(202);
-    const pending = await op.get('/lien-thong-den');
-    expect(pending.body).toContain(`data-testid="answer-${id}">pending<`);
+    const refused = await eventually(
+      async () => {
+        const p = await op.get('/lien-thong-den');
+        return p.body.includes(`data-testid="answer-${id}">dead-lettered<`) ? p : undefined;
+      },
+      { what: 'the refused answer shown dead-lettered' },
+    );
+    expect(refused.body).toContain('bị từ chối'); // the portal's words, as the last error
     const url = `/lien-thong-den/hoi-dap/${id}/day-lai`;
-    expect(pending.body).toContain(`action="${url}"`);
+    expect(refused.body).toContain(`action="${url}"`);
+    await peers.dvcqgFaults({});
     expect((await viewer.post(url, { _csrf: await viewer.csrf('/'), reason: 'cổng đã sửa lỗi' })).statusCode).toBe(403);
     const token = await op.csrf('/lien-thong-den');
     expect((await op.post(url, { _csrf: token })).statusCode).toBe(400);
-    expect((await op.post(url, { _csrf: token, reason: 'cổng đã hoạt động lại' })).statusCode).toBe(200);
+    expect((await op.post(url, { _csrf: token, reason: 'cổng đã nhận lại câu trả lời' })).statusCode).toBe(200);
     expect(
       (await op.post('/lien-thong-den/hoi-dap/%22%3E%3Cb%3E/day-lai', { _csrf: token, reason: 'cổng đã hoạt động lại' }))
         .statusCode,
     ).toBe(404);
     expect((await actions(c, 'qa-answer-push')).map((r) => [r.client_id, r.target, r.reason, r.outcome])).toEqual([
-      ['van-hanh', `question:${id}`, 'cổng đã hoạt động lại', 'ok'],
+      ['van-hanh', `question:${id}`, 'cổng đã nhận lại câu trả lời', 'ok'],
     ]);
-    await peers.inbound.qa!.pushDue();
-    const pushed = await op.get('/lien-thong-den');
-    expect(pushed.body).toContain(`data-testid="answer-${id}">pushed<`);
+    const pushed = await eventually(
+      async () => {
+        const p = await op.get('/lien-thong-den');
+        return p.body.includes(`data-testid="answer-${id}">synced<`) ? p : undefined;
+      },
+      { what: 'the answer synced after the push' },
+    );
     expect(pushed.body).not.toContain(`action="${url}"`);
   });
 

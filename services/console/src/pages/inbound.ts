@@ -23,15 +23,18 @@ interface InboundPacket {
   routed_at: string | null;
 }
 
-/** inbound's `GET /v1/qa/answers/{HOIDAPID}` (services/inbound/src/qa.ts). */
+/**
+ * national-sync's `GET /v1/outbound/qa-answer/{HOIDAPID}` (services/national-sync/src/outbound/ledger.ts): the
+ * answer's push to the portal. Inbound takes the answer and publishes it; national-sync pushes it (one path).
+ */
 interface QaAnswer {
-  hoidap_id: string;
+  key: string;
   agency: string;
-  state: 'pending' | 'pushed' | 'refused';
+  state: 'pending' | 'retrying' | 'synced' | 'dead-lettered';
   attempts: number;
-  last_error: string | null;
-  created_at: string;
-  pushed_at: string | null;
+  lastErrorCode: string | null;
+  lastError: string | null;
+  portalSyncedAt: string | null;
 }
 
 /** The kinds inbound's list filters by (its inboundKinds: the portal's calls). */
@@ -46,8 +49,9 @@ const MAX_QUESTIONS = 50;
  * What the national portal sends to the province (services/inbound, docs/inbound.md): the packets nobody is
  * subscribed for (`GET /v1/inbound/packets?routed=false`), with the route action (`POST
  * /v1/inbound/packets/route {refKey, agency?, reason}`, operator in scope of the agency); citizens'
- * questions (packets of kind `question`) with their answer's state (`GET /v1/qa/answers/{HOIDAPID}`) and the
- * push-again action (`POST /v1/qa/answers/{HOIDAPID}/push {reason}`). Every call is made as the operator.
+ * questions (packets of kind `question`) with their answer's push to the portal (national-sync
+ * `GET /v1/outbound/qa-answer/{HOIDAPID}`) and the push-again action (national-sync `POST /v1/admin/outbound/replay
+ * {kind: "qa-answer", key}`; the reason goes to the console's action log). Every call is made as the operator.
  */
 export function inboundRoutes(kit: PageKit): void {
   const { deps } = kit;
@@ -79,7 +83,9 @@ export function inboundRoutes(kit: PageKit): void {
         if (HOIDAP_ID.test(id))
           answers.set(
             p.ref_key,
-            await deps.backends.call<QaAnswer>('inbound', `/v1/qa/answers/${encodeURIComponent(id)}`, { key: op.apiKey }),
+            await deps.backends.call<QaAnswer>('national-sync', `/v1/outbound/qa-answer/${encodeURIComponent(id)}`, {
+              key: op.apiKey,
+            }),
           );
       }),
     );
@@ -134,12 +140,12 @@ ${reasonField(c.lang, `rr-${i}`)}<button type="submit">${t(c.lang, 'route')}</bu
     const answered = a?.ok ? a.body : undefined;
     const state = answerState(c.lang, a);
     return html`<tr data-question="${id}"><td>${id}</td><td>${p.agency ?? '—'}</td><td>${fmtTime(p.received_at, c.lang)}</td>
-<td><span class="badge ${answered?.state === 'pushed' ? 'ready' : answered?.state === 'refused' ? 'down' : 'not-ready'}" data-testid="answer-${id}">${state}</span>${answered?.pushed_at ? html` <small>${fmtTime(answered.pushed_at, c.lang)}</small>` : ''}</td>
-<td class="num">${answered ? fmtNumber(answered.attempts, c.lang) : '—'}</td><td>${answered?.last_error ?? '—'}</td>
+<td><span class="badge ${answered?.state === 'synced' ? 'ready' : answered?.state === 'dead-lettered' ? 'down' : 'not-ready'}" data-testid="answer-${id}">${state}</span>${answered?.portalSyncedAt ? html` <small>${fmtTime(answered.portalSyncedAt, c.lang)}</small>` : ''}</td>
+<td class="num">${answered ? fmtNumber(answered.attempts, c.lang) : '—'}</td><td>${answered?.lastError ?? '—'}</td>
 ${
   canAct
     ? html`<td>${
-        answered && answered.state !== 'pushed' && HOIDAP_ID.test(id)
+        answered && answered.state !== 'synced' && HOIDAP_ID.test(id)
           ? html`<details><summary>${t(c.lang, 'pushAgain')}</summary><form method="post" action="/lien-thong-den/hoi-dap/${encodeURIComponent(id)}/day-lai" class="stack">${csrfField(c)}${reasonField(c.lang, `qa-${id}`)}<button type="submit">${t(c.lang, 'pushAgain')}</button></form></details>`
           : ''
       }</td>`
@@ -198,9 +204,10 @@ ${
     const reason = new InputReader(req.body).reason();
     if (!reason) return page(req, reply.status(400), flash('error', t(req.lang, 'reasonRequired')));
     const op = req.operator!;
-    const r = await deps.backends.call('inbound', `/v1/qa/answers/${encodeURIComponent(id)}/push`, {
+    // national-sync checks the operator's scope on the answer's own agency (the question's MADONVI).
+    const r = await deps.backends.call('national-sync', '/v1/admin/outbound/replay', {
       key: op.apiKey,
-      body: { reason },
+      body: { kind: 'qa-answer', key: id },
     });
     await deps.actions.record({
       clientId: op.client.id,
