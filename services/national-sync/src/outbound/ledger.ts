@@ -40,6 +40,8 @@ export async function recordOutbound(
          ver_rank = EXCLUDED.ver_rank, ver_time = EXCLUDED.ver_time, ver_seq = EXCLUDED.ver_seq,
          state = CASE WHEN o.state = 'retrying' THEN 'retrying' ELSE 'pending' END,
          due_at = CASE WHEN o.state = 'retrying' AND o.due_at IS NOT NULL THEN o.due_at ELSE now() END,
+         -- a version given up on spent its attempts; a newer one starts with all of them
+         attempts = CASE WHEN o.state = 'dead-lettered' THEN 0 ELSE o.attempts END,
          updated_at = now()
        WHERE (o.ver_rank, o.ver_time, o.ver_seq) < (EXCLUDED.ver_rank, EXCLUDED.ver_time, EXCLUDED.ver_seq)
        RETURNING kind`,
