@@ -46,6 +46,7 @@ export function registerAutofillRoute(
           ? { type: 'business' as const, id: applicant.taxCode as string }
           : undefined
         : subjectOf(applicant);
+      let checked: ReturnType<typeof validateApplicantFields> | undefined;
       const r = await deps.guard({
         req,
         reply,
@@ -66,6 +67,21 @@ export function registerAutofillRoute(
             filled = c ? fillFromCitizen(c, contact, deps.licences(), at) : null;
           }
           if (!filled) return { value: null, outcome: 'not-found', fields: [] };
+          // Checked before the look-up is recorded: a registry value the standard refuses (too long, wrong
+          // shape) must not pre-fill the form, and the audit row must then say nothing was delivered (an
+          // error with this code), not `found` with fields the caller never received.
+          const purpose = b.purpose as { MaHoSo: string; MaTTHC?: string };
+          checked = validateApplicantFields(filled.fields, purpose.MaHoSo, (purpose.MaTTHC ?? b.MaTTHC) as string);
+          if (checked.errors.length > 0)
+            throw new HubError(
+              'LT_CITIZEN_AUTOFILL_INVALID',
+              'the registry data does not fit the DongBoHoSoMC applicant fields',
+              {
+                kind: 'upstream',
+                messageVi: 'Dữ liệu từ CSDL quốc gia không phù hợp với các trường người nộp của DongBoHoSoMC',
+                details: checked.errors,
+              },
+            );
           return {
             value: filled,
             outcome: 'found',
@@ -73,18 +89,8 @@ export function registerAutofillRoute(
           };
         },
       });
-      if (!r.value) throw notFound();
-      const purpose = b.purpose as { MaHoSo: string; MaTTHC?: string };
-      const v = validateApplicantFields(r.value.fields, purpose.MaHoSo, (purpose.MaTTHC ?? b.MaTTHC) as string);
-      if (v.errors.length > 0) {
-        // A registry value the standard refuses (too long, wrong shape): the form must not be pre-filled with it.
-        throw new HubError('LT_CITIZEN_AUTOFILL_INVALID', 'the registry data does not fit the DongBoHoSoMC applicant fields', {
-          kind: 'upstream',
-          messageVi: 'Dữ liệu từ CSDL quốc gia không phù hợp với các trường người nộp của DongBoHoSoMC',
-          details: v.errors,
-        });
-      }
-      const warnings = [...v.warnings];
+      if (!r.value || !checked) throw notFound();
+      const warnings = [...checked.warnings];
       if (isBusiness) {
         const status = (r.value.eForm.TinhTrang as string | undefined) ?? '';
         if (status && !/đang hoạt động/i.test(status)) {
@@ -96,7 +102,7 @@ export function registerAutofillRoute(
           });
         }
       }
-      return { lookupId: r.lookupId, MaTTHC: purpose.MaTTHC ?? b.MaTTHC, ...r.value, warnings };
+      return { lookupId: r.lookupId, MaTTHC: (b.purpose as { MaTTHC?: string }).MaTTHC ?? b.MaTTHC, ...r.value, warnings };
     },
   );
 }
