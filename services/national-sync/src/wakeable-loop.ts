@@ -16,8 +16,10 @@ export interface WakeableLoop {
   start(): void;
   /** Ends the loop after the step in hand; resolves when it has. */
   stop(): Promise<void>;
-  /** Cuts an idle sleep short (e.g. new work was just recorded). */
+  /** Cuts an idle sleep short (e.g. new work was just recorded), or makes the step in hand run again at once. */
   wake(): void;
+  /** Cuts an idle sleep short only, and says whether the loop was idle (a running step is left alone). */
+  wakeIfIdle(): boolean;
 }
 
 /**
@@ -73,6 +75,12 @@ export function createWakeableLoop(opts: WakeableLoopOptions): WakeableLoop {
     wake() {
       woken = true;
       if (sleeping?.wakeable) sleeping.finish();
+    },
+    wakeIfIdle() {
+      if (!sleeping?.wakeable) return false;
+      woken = true;
+      sleeping.finish();
+      return true;
     },
   };
 }

@@ -13,29 +13,35 @@ export const PUSH_LOCK_SPACE = 0x4c5401;
  *  - pushes of one dossier are serialized across workers and instances: versions go out in order;
  *  - ingest never waits on it (it is not a row lock), so a slow portal does not stall the consumer;
  *  - a crashed or SIGKILLed instance drops its connection and with it every claim, at once.
- * The rows are read after the locks are taken, so the cycle sees the newest snapshot; rows no longer due
- * (another worker finished them meanwhile) are released immediately.
+ * The rows are read after the locks are taken, so the cycle sees the newest snapshot and everything the
+ * previous holder committed (it hands its locks over at its commit, see settleCycle); rows no longer due
+ * (another worker finished them meanwhile) are released at once. One round trip: the lock-then-read runs
+ * in sync_claim_due (migrations/002-push-claim.sql), whose read takes its own snapshot after the locks.
+ * Dossiers another worker holds are stepped over, so concurrent claims do not come back empty.
+ * Each row carries its version (xmin) and its step counts (DossierRow.rowVersion, pendingSteps).
  */
 export async function claimDueDossiers(client: PoolClient, max: number, exclude: readonly string[]): Promise<DossierRow[]> {
-  // Per the Postgres manual, locking in the outer query over a LIMITed subquery locks only those rows.
-  const locked = await client.query<{ ma_ho_so: string }>(
-    `SELECT c.ma_ho_so FROM (
-       SELECT ma_ho_so FROM sync_dossier
-        WHERE due_at <= now() AND NOT (ma_ho_so = ANY($2::text[]))
-        ORDER BY due_at LIMIT $1) c
-      WHERE pg_try_advisory_lock(${PUSH_LOCK_SPACE}, hashtext(c.ma_ho_so))`,
-    [max, exclude],
-  );
-  const keys = locked.rows.map((r) => r.ma_ho_so);
-  if (keys.length === 0) return [];
-  const rows = await client.query<DossierRowRaw>(
-    `SELECT * FROM sync_dossier WHERE ma_ho_so = ANY($1::text[]) AND due_at IS NOT NULL AND due_at <= now()`,
-    [keys],
-  );
-  const due = new Set(rows.rows.map((r) => r.ma_ho_so));
-  const gone = keys.filter((k) => !due.has(k));
-  if (gone.length) await releaseDossiers(client, gone);
-  return rows.rows.map(decodeDossierRow);
+  const r = await client.query<DossierRowRaw>({
+    name: 'ns-claim',
+    text: `SELECT (c.dossier).*, c.row_version::text AS row_version, c.pending_steps, c.rejected_steps
+             FROM sync_claim_due($1, $2::text[], $3) c`,
+    values: [max, exclude, PUSH_LOCK_SPACE],
+  });
+  return r.rows.map(decodeDossierRow);
+}
+
+/**
+ * SQL that hands the push locks of `$param` (a text[] of MaHoSo) over to the caller's transaction: a
+ * transaction-level hold is taken on each (granted at once: this session holds the key) and the session
+ * hold is released, so the lock stays held until the transaction ends and is released by its commit.
+ * Postgres makes a commit visible before it releases the transaction's locks, so the next claimer of a
+ * dossier (whose read follows its lock) sees this cycle's settlement — the release costs no round trip
+ * of its own, and never lets another worker read the row between the settlement and its commit.
+ * On a rollback the locks are gone too; the pusher then drops the connection anyway.
+ */
+export function handOverPushLocksSql(param: string): string {
+  return `SELECT pg_advisory_xact_lock(${PUSH_LOCK_SPACE}, hashtext(m)), pg_advisory_unlock(${PUSH_LOCK_SPACE}, hashtext(m))
+            FROM unnest(${param}::text[]) m`;
 }
 
 /** Releases the push locks of a cycle. */

@@ -30,6 +30,11 @@ export interface DossierRowRaw {
   reconciled_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  /** Only from a claim or a cycle's own write: the row's xmin (what an optimistic settlement checks). */
+  row_version?: string;
+  /** Only from a claim: steps not yet acknowledged nor refused, and steps refused. */
+  pending_steps?: number;
+  rejected_steps?: number;
 }
 
 /** The same row with versions decoded. */
@@ -43,6 +48,15 @@ export interface DossierRow {
   state: DossierState;
   resync: boolean;
   attempts: number;
+  /**
+   * The row's version as this process last saw it (its xmin: Postgres gives every write of a row a new one),
+   * when it came from a claim or from the cycle's own write; the settlement writes without a re-read only
+   * while the row still has it (ledger/results.ts).
+   */
+  rowVersion?: string;
+  /** Step counts at claim time (a claimed row only). */
+  pendingSteps?: number;
+  rejectedSteps?: number;
   raw: DossierRowRaw;
 }
 
@@ -57,6 +71,8 @@ export function decodeDossierRow(r: DossierRowRaw): DossierRow {
     state: r.state,
     resync: r.resync,
     attempts: r.attempts,
+    ...(r.row_version !== undefined ? { rowVersion: r.row_version } : {}),
+    ...(r.pending_steps !== undefined ? { pendingSteps: r.pending_steps, rejectedSteps: r.rejected_steps ?? 0 } : {}),
     raw: r,
   };
 }

@@ -1,13 +1,7 @@
 import type { CircuitBreaker, Clock, Logger, PoolClient } from '@lienthong/platform';
 import { pendingSteps } from '../ledger/claim.js';
 import type { DossierRow, StepRow } from '../ledger/rows.js';
-import {
-  recordSnapshotRejected,
-  recordSnapshotsSynced,
-  recordStepRejected,
-  recordStepsPushed,
-  type ResultContext,
-} from '../ledger/results.js';
+import { recordSnapshotRejected, recordStepRejected, recordStepsPushed, type ResultContext } from '../ledger/results.js';
 import type { SyncMetrics } from '../metrics.js';
 import { chunk, dossierPacket, progressPacket } from './packets.js';
 import { mayPushSteps, needsSnapshot, type CycleResult } from './plan.js';
@@ -91,10 +85,8 @@ export async function runPushCycle(
     }
     deps.metrics.portalCall('DongBoHoSoMC', 'ok', Date.now() - started);
     const now = deps.clock.now().getTime();
-    await recordSnapshotsSynced(
-      ctx(),
-      batch.map((row) => ({ row, version: row.snapshotVersion! })),
-    );
+    // Recorded, with the outcomes, by the statement that settles the cycle (ledger/results.ts settleCycle):
+    // one round trip less per cycle. A crash before it repeats the push, as a crash before any record does.
     for (const r of batch) {
       results.get(r.maHoSo)!.snapshotSynced = true;
       deps.metrics.outcome('synced', 'DongBoHoSoMC');
@@ -154,13 +146,19 @@ export async function runPushCycle(
     deps.metrics.portalCall('CapNhatTienDoHoSoMC', 'ok', Date.now() - started);
     const now = deps.clock.now().getTime();
     await recordStepsPushed(ctx(), batch, attemptsOf);
+    for (const s of batch) {
+      const r = results.get(s.maHoSo);
+      if (r) r.stepsPushed = (r.stepsPushed ?? 0) + 1;
+    }
     deps.metrics.outcome('synced', 'CapNhatTienDoHoSoMC', new Set(batch.map((s) => s.maHoSo)).size);
     for (const s of batch) deps.metrics.lag('CapNhatTienDoHoSoMC', now - s.version.timeMs);
   }
 
+  // The claim counted each dossier's pending steps: most cycles of a backlog have none to read. Steps
+  // recorded during this cycle for a dossier counted at 0 are pushed by the next one (the settlement sees them).
   let queue = await pendingSteps(
     client,
-    eligible.map((r) => r.maHoSo),
+    eligible.filter((r) => r.pendingSteps !== 0).map((r) => r.maHoSo),
   );
   while (queue.length > 0) {
     // Next call: the first steps in (dossier, version) order whose dossier has not failed in this cycle.

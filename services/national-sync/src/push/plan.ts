@@ -32,8 +32,10 @@ export interface CycleResult {
   transient?: PortalFailure;
   /** Which call failed transiently. */
   failedService?: PortalService;
-  /** The snapshot was acknowledged in this cycle. */
+  /** The snapshot was acknowledged in this cycle (recorded by the settlement, ledger/results.ts). */
   snapshotSynced?: boolean;
+  /** Steps of this dossier the portal acknowledged in this cycle. */
+  stepsPushed?: number;
 }
 
 export interface Settlement {

@@ -7,12 +7,13 @@ import {
   runMigrations,
   systemClock,
   type Pool,
+  type PoolClient,
 } from '@lienthong/platform';
 import { createTestDatabase, quietLogger } from '../../../../tests/helpers/index.js';
 import { dossierAt, maHoSoOf, progressedEvent, stepItem, upsertedEvent } from '../../test/harness.js';
 import { createFakePortal } from '../../test/fake-portal.js';
 import { migrationsDir } from '../app.js';
-import { claimDueDossiers, releaseDossiers } from '../ledger/claim.js';
+import { claimDueDossiers, PUSH_LOCK_SPACE } from '../ledger/claim.js';
 import { createLedgerIngest } from '../ledger/ingest.js';
 import { settleCycle } from '../ledger/results.js';
 import { createSyncMetrics } from '../metrics.js';
@@ -71,17 +72,29 @@ describe('push cycle (real Postgres, fake portal)', () => {
         const rows = await claimDueDossiers(client, d.batchSize, []);
         if (rows.length === 0) return;
         const results = await runPushCycle(d, client, rows);
-        await settleCycle({ client, now: new Date(), dossierTopic: d.dossierTopic, group: d.group }, results, policy);
-        await releaseDossiers(
-          client,
-          rows.map((r) => r.maHoSo),
+        const settled = await settleCycle(
+          { client, now: new Date(), dossierTopic: d.dossierTopic, group: d.group },
+          rows,
+          results,
+          policy,
         );
+        // Every claimed dossier is settled, and its push lock released by the settlement.
+        expect([...settled.keys()].sort()).toEqual(rows.map((r) => r.maHoSo).sort());
+        expect(await heldLocks(client)).toBe(0);
       }
       throw new Error('still due after max cycles');
     } finally {
       client.release();
     }
   }
+  /** Push locks (advisory locks of PUSH_LOCK_SPACE) the session of `client` holds. */
+  const heldLocks = async (client: PoolClient) =>
+    (
+      await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = $1`,
+        [PUSH_LOCK_SPACE],
+      )
+    ).rows[0]!.n;
   const row = async (m: string) => (await pool.query('SELECT * FROM sync_dossier WHERE ma_ho_so = $1', [m])).rows[0];
 
   it('never regresses at ingest: an older snapshot is stale, a repeated step a duplicate', async () => {
