@@ -27,7 +27,7 @@ export interface LedgerIngest {
  */
 interface Snapshot {
   maHoSo: string;
-  json: string;
+  event: CloudEvent;
   time: Date;
   seq: string;
 }
@@ -38,10 +38,14 @@ export function createLedgerIngest(pool: Pool): LedgerIngest {
 
   // The WHERE of ON CONFLICT is evaluated on the locked, latest row: of two concurrent writers the older
   // version loses whichever commits first. Equal versions (a redelivery) are stale.
+  // A named (prepared) statement, parsed and planned once per connection; the rows as one JSON parameter,
+  // which JSON.stringify writes natively (text arrays are escaped element by element in JavaScript, and
+  // each event was serialized once more on its own: issue 16's profile).
   const upsertSnapshots = (items: readonly Snapshot[]) =>
-    pool.query<{ ma_ho_so: string }>(
-      `INSERT INTO sync_dossier AS d (ma_ho_so, snapshot_event, snapshot_time, snapshot_seq, snapshot_accepted_at, state, due_at)
-       SELECT m, e, t, s, now(), 'pending', now() FROM unnest($1::text[], $2::jsonb[], $3::timestamptz[], $4::bigint[]) AS i(m, e, t, s)
+    pool.query<{ ma_ho_so: string }>({
+      name: 'ns-ingest-snapshots',
+      text: `INSERT INTO sync_dossier AS d (ma_ho_so, snapshot_event, snapshot_time, snapshot_seq, snapshot_accepted_at, state, due_at)
+       SELECT m, e, t, s, now(), 'pending', now() FROM json_to_recordset($1::json) AS i(m text, e jsonb, t timestamptz, s bigint)
        ON CONFLICT (ma_ho_so) DO UPDATE SET
          snapshot_event = EXCLUDED.snapshot_event, snapshot_time = EXCLUDED.snapshot_time,
          snapshot_seq = EXCLUDED.snapshot_seq, snapshot_accepted_at = now(),
@@ -49,8 +53,8 @@ export function createLedgerIngest(pool: Pool): LedgerIngest {
        WHERE d.snapshot_time IS NULL
           OR (d.snapshot_time, d.snapshot_seq) < (EXCLUDED.snapshot_time, EXCLUDED.snapshot_seq)
        RETURNING ma_ho_so`,
-      [items.map((i) => i.maHoSo), items.map((i) => i.json), items.map((i) => i.time), items.map((i) => i.seq)],
-    );
+      values: [JSON.stringify(items.map((i) => ({ m: i.maHoSo, e: i.event, t: i.time, s: i.seq })))],
+    });
   /**
    * Snapshots recorded by the consumer's concurrent partitions in the same event-loop turn share one
    * statement, so one commit (one WAL flush) instead of one each: ingest was what capped national-sync's
@@ -91,7 +95,7 @@ export function createLedgerIngest(pool: Pool): LedgerIngest {
     async recordSnapshot(maHoSo, event, version) {
       const outcome = await recordSnapshots({
         maHoSo,
-        json: JSON.stringify(event),
+        event,
         time: new Date(version.timeMs),
         seq: version.seq.toString(),
       });
