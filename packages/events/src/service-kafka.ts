@@ -115,7 +115,7 @@ export async function connectServiceKafka(opts: ConnectServiceKafkaOptions): Pro
   };
   // Shutdown does not wait for an attempt in flight (kafkajs's own retries can outlast the grace period):
   // each step checks `stopped`, so an attempt overtaken by shutdown goes no further.
-  const step = async (fn: () => Promise<void>) => {
+  const step = async (fn: () => Promise<unknown>) => {
     if (stopped) throw new HubError('LT_KAFKA_CLOSED', 'shutting down', { kind: 'unavailable' });
     await fn();
   };
