@@ -103,6 +103,30 @@ export function clientMayActFor(client: Pick<ApiClient, 'agencies'>, agencyCode:
   return client.agencies.some((a) => a === '*' || a === agencyCode || (a.startsWith('*.') && agencyCode.endsWith(a.slice(1))));
 }
 
+/**
+ * The SQL twin of clientMayActFor, for lists filtered in the database rather than after a LIMIT (a scoped
+ * officer would otherwise see fewer rows than exist, or none): `column` within the client's agencies.
+ * A row whose agency is NULL (unknown) passes only for `*`: data of no known agency is province-wide.
+ * `column` is the caller's SQL (never input); the patterns travel as parameters `$firstParam`,
+ * `$firstParam + 1`, with LIKE's metacharacters escaped (the clients file allows none, but this must not
+ * depend on it).
+ */
+export function agencyScopeSql(
+  client: Pick<ApiClient, 'agencies'>,
+  column: string,
+  firstParam: number,
+): { sql: string; params: unknown[] } {
+  if (client.agencies.includes('*')) return { sql: 'TRUE', params: [] };
+  const exact = client.agencies.filter((a) => !a.startsWith('*.'));
+  const suffixes = client.agencies
+    .filter((a) => a.startsWith('*.'))
+    .map((a) => `%${a.slice(1).replace(/[\\%_]/g, (c) => `\\${c}`)}`);
+  return {
+    sql: `(${column} IS NOT NULL AND (${column} = ANY($${firstParam}::text[]) OR ${column} LIKE ANY($${firstParam + 1}::text[])))`,
+    params: [exact, suffixes],
+  };
+}
+
 const unauthorized = (en: string, vi: string) =>
   new HubError('LT_AUTH_UNAUTHORIZED', en, { kind: 'unauthorized', messageVi: vi });
 
