@@ -5,6 +5,7 @@ import { decide, writes, type Decision } from './ledger/transition.js';
 import type { Observation, SettlementSource, Verdict } from './ledger/observation.js';
 import { mapPaymentRow, type PaymentRecord } from './ledger/payment-record.js';
 import { paymentExpiredEvent, paymentSettledEvent } from './events/payment-events.js';
+import { createGroupedLedger, settlePaidOn, type PaidSettlement } from './ledger/grouped-ledger.js';
 import type { PaymentMetrics } from './metrics.js';
 
 export type SettlementTarget = { paymentId: string } | { provider: Provider; merchant: string; orderRef: string };
@@ -25,7 +26,8 @@ export interface Settlement {
    * not at all. A settlement (the one write on the busy path) is a single statement that applies the
    * decision only if the row still holds the facts it was made on (migrations/005); if another caller
    * got there first, the decision is made again under the lock → `duplicate`. Round trips per call:
-   * a duplicate or an unknown order 1, a settlement 2 (read + settle), the rest 1 + a locked transaction.
+   * a duplicate or an unknown order 1, a settlement 2 (read + settle), the rest 1 + a locked transaction;
+   * concurrent calls share their reads and their settlements' statement (ledger/grouped-ledger.ts).
    * Notifications (IPN, MoMo, PayGov confirm) and reconciliation both come through here.
    */
   apply(target: SettlementTarget, obs: Observation, source: SettlementSource, extra?: SettlementExtra): Promise<SettlementResult>;
@@ -54,13 +56,12 @@ const REVIEW_KIND: Record<string, string> = {
 
 type PaidVerdict = Extract<Verdict, { kind: 'paid' }>;
 
-/** SELECT * because the result carries the whole record; `lock` only on the locked path. */
-async function readPayment(q: Pool | PoolClient, target: SettlementTarget, lock: boolean): Promise<PaymentRecord | undefined> {
-  const forUpdate = lock ? ' FOR UPDATE' : '';
+/** The locked path's read: SELECT * (the result carries the whole record) FOR UPDATE. */
+async function lockPayment(c: PoolClient, target: SettlementTarget): Promise<PaymentRecord | undefined> {
   const r =
     'paymentId' in target
-      ? await q.query(`SELECT * FROM payments WHERE payment_id = $1${forUpdate}`, [target.paymentId])
-      : await q.query(`SELECT * FROM payments WHERE provider = $1 AND merchant = $2 AND order_ref = $3${forUpdate}`, [
+      ? await c.query('SELECT * FROM payments WHERE payment_id = $1 FOR UPDATE', [target.paymentId])
+      : await c.query('SELECT * FROM payments WHERE provider = $1 AND merchant = $2 AND order_ref = $3 FOR UPDATE', [
           target.provider,
           target.merchant,
           target.orderRef,
@@ -69,39 +70,35 @@ async function readPayment(q: Pool | PoolClient, target: SettlementTarget, lock:
 }
 
 /**
- * Carries out "applied → paid" in one statement (payments_settle_paid, migrations/005): row lock, the
- * dossier's advisory lock and paid-twice check, the update, the history entry and the outbox event, only
- * if the row still has the status and provider transaction `row` had. The event is built here from `row`:
- * it names only what a payment never changes (ids, dossier, agency, amount, fees) and this observation.
- * Undefined: the row moved on since it was read; nothing was written.
+ * "applied → paid" as payments_settle_paid takes it (migrations/005): only if the row still has the status
+ * and provider transaction `row` had. The event is built here from `row`: it names only what a payment
+ * never changes (ids, dossier, agency, amount, fees) and this observation.
  */
-async function settlePaid(
-  q: Pool | PoolClient,
+function paidSettlement(
   row: PaymentRecord,
   obs: PaidVerdict,
   late: boolean,
   source: SettlementSource,
   extra: SettlementExtra,
   now: Date,
-): Promise<PaymentRecord | undefined> {
+): PaidSettlement {
   const paidAt = obs.paidAt ?? now;
   const event = paymentSettledEvent(row, { providerTxnId: obs.providerTxnId, paidAt, settledAt: now, source, late });
-  const r = await q.query('SELECT * FROM payments_settle_paid($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [
-    row.paymentId,
-    row.status,
-    row.providerTxnId,
-    obs.providerTxnId,
-    obs.providerCode,
+  return {
+    paymentId: row.paymentId,
+    fromStatus: row.status,
+    fromTxn: row.providerTxnId,
+    providerTxnId: obs.providerTxnId,
+    providerCode: obs.providerCode,
     paidAt,
     late,
     source,
-    obs.amount,
-    JSON.stringify(extra),
+    amount: obs.amount,
+    extra: JSON.stringify(extra),
     now,
-    event.id,
-    JSON.stringify(event),
-  ]);
-  return r.rows[0] ? mapPaymentRow(r.rows[0] as Record<string, unknown>) : undefined;
+    eventId: event.id,
+    event: JSON.stringify(event),
+  };
 }
 
 async function insertOutbox(c: PoolClient, paymentId: string, event: CloudEvent, now: Date): Promise<void> {
@@ -115,6 +112,7 @@ async function insertOutbox(c: PoolClient, paymentId: string, event: CloudEvent,
 
 export function createSettlement(deps: SettlementDeps): Settlement {
   const log = deps.logger.child({ component: 'settlement' });
+  const grouped = createGroupedLedger(deps.pool);
 
   async function run(
     c: PoolClient,
@@ -124,7 +122,7 @@ export function createSettlement(deps: SettlementDeps): Settlement {
     extra: SettlementExtra,
   ): Promise<{ result: SettlementResult; wroteEvent: boolean }> {
     const now = deps.clock.now();
-    const row = await readPayment(c, target, true);
+    const row = await lockPayment(c, target);
     if (!row) return { result: { outcome: 'not_found' }, wroteEvent: false };
     const d = decide(row, obs);
     const code = obs.providerCode ?? null;
@@ -143,7 +141,7 @@ export function createSettlement(deps: SettlementDeps): Settlement {
       );
 
     if (d.outcome === 'applied' && d.to === 'paid' && obs.kind === 'paid') {
-      const after = await settlePaid(c, row, obs, d.late, source, extra, now);
+      const after = await settlePaidOn(c, paidSettlement(row, obs, d.late, source, extra, now));
       // The row lock is held since the read: its status and transaction cannot have moved.
       if (!after) throw new Error('ledger: settlement precondition failed under the row lock');
       return { result: { outcome: 'applied', payment: after }, wroteEvent: true };
@@ -205,12 +203,15 @@ export function createSettlement(deps: SettlementDeps): Settlement {
     extra: SettlementExtra,
   ): Promise<{ result: SettlementResult; wroteEvent: boolean } | undefined> {
     const now = deps.clock.now();
-    const row = await readPayment(deps.pool, target, false);
+    const row =
+      'paymentId' in target
+        ? await grouped.readById(target.paymentId)
+        : await grouped.readByOrder(target.provider, target.merchant, target.orderRef);
     if (!row) return { result: { outcome: 'not_found' }, wroteEvent: false };
     const d = decide(row, obs);
     if (!writes(d)) return { result: { outcome: d.outcome, payment: row }, wroteEvent: false };
     if (d.outcome === 'applied' && d.to === 'paid' && obs.kind === 'paid') {
-      const after = await settlePaid(deps.pool, row, obs, d.late, source, extra, now);
+      const after = await grouped.settlePaid(paidSettlement(row, obs, d.late, source, extra, now));
       if (after) return { result: { outcome: 'applied', payment: after }, wroteEvent: true };
     }
     return undefined;

@@ -29,7 +29,7 @@ function countRoundTrips(pool: Pool) {
     const query = c.query.bind(c) as (...a: unknown[]) => unknown;
     (c as { query: unknown }).query = (...a: unknown[]) => {
       const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string }).text;
-      sql.push((text ?? '?').replace(/\s+/g, ' ').slice(0, 80));
+      sql.push((text ?? '?').replace(/\s+/g, ' ').slice(0, 1000));
       return query(...a);
     };
   });
@@ -126,6 +126,73 @@ describe('round trips per notification', () => {
     const again = await measure(() => svc.core.settlement.apply({ paymentId: p.paymentId }, obs, 'reconciliation'));
     expect(again.value.outcome).toBe('duplicate');
     expect(again.sql).toHaveLength(1);
+  });
+});
+
+describe('group commit: concurrent notifications share statements', () => {
+  const paid = (txn: string) => ({ kind: 'paid', amount: 50_000, providerTxnId: txn, providerCode: '00' }) as const;
+
+  it('20 settlements at once: one read and one settling statement for all, each settled once', async () => {
+    const ps = await Promise.all(Array.from({ length: 20 }, () => create()));
+    const { value, sql } = await measure(() =>
+      Promise.all(ps.map((p, i) => svc.core.settlement.apply({ paymentId: p.paymentId }, paid(`65${i}`), 'ipn'))),
+    );
+    expect(value.map((r) => r.outcome)).toEqual(ps.map(() => 'applied'));
+    expect(sql).toHaveLength(2);
+    expect(sql[1]).toMatch(/payments_settle_paid/);
+    for (const [i, p] of ps.entries())
+      expect(await ledger(p.paymentId)).toMatchObject({
+        status: 'paid',
+        provider_txn_id: `65${i}`,
+        paid_entries: 1,
+        outbox_rows: 1,
+      });
+  });
+
+  it('one item refused by the ledger fails none of the others: that one is a conflict, the rest settle', async () => {
+    const used = await create();
+    await svc.core.settlement.apply({ paymentId: used.paymentId }, paid('66000000'), 'ipn');
+    const ps = await Promise.all(Array.from({ length: 8 }, () => create()));
+    // The 4th reuses a provider transaction that already settled another payment (payments_provider_txn_unique).
+    const results = await Promise.all(
+      ps.map((p, i) =>
+        svc.core.settlement.apply({ paymentId: p.paymentId }, paid(i === 3 ? '66000000' : `6600000${i + 1}`), 'ipn'),
+      ),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(ps.map((_, i) => (i === 3 ? 'conflict' : 'applied')));
+    expect(await ledger(ps[3]!.paymentId)).toMatchObject({ status: 'pending', paid_entries: 0, outbox_rows: 0 });
+    for (const p of ps.filter((_, i) => i !== 3))
+      expect(await ledger(p.paymentId)).toMatchObject({ status: 'paid', paid_entries: 1 });
+  });
+
+  it('the same payment twice in one group (same and other transaction): one settles, the others are answered as repeats', async () => {
+    const p = await create();
+    const results = await Promise.all([
+      svc.core.settlement.apply({ paymentId: p.paymentId }, paid('67000001'), 'ipn'),
+      svc.core.settlement.apply({ paymentId: p.paymentId }, paid('67000001'), 'ipn'),
+      svc.core.settlement.apply({ paymentId: p.paymentId }, paid('67000002'), 'reconciliation'),
+    ]);
+    const outcomes = results.map((r) => r.outcome);
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'applied').sort()).toEqual(
+      outcomes[2] === 'applied' ? ['second_transaction', 'second_transaction'] : ['duplicate', 'second_transaction'],
+    );
+    expect(await ledger(p.paymentId)).toMatchObject({
+      status: 'paid',
+      paid_entries: 1,
+      outbox_rows: 1,
+      review_reason: 'second_transaction',
+    });
+  });
+
+  it('a key Postgres would refuse names no payment and does not fail the reads it was grouped with', async () => {
+    const p = await create();
+    const results = await Promise.all([
+      svc.core.settlement.apply({ paymentId: 'not-a-uuid' }, paid('68000001'), 'operator'),
+      svc.core.settlement.apply({ provider: 'vnpay', merchant: H22.tmnCode, orderRef: 'A\u0000B' }, paid('68000002'), 'ipn'),
+      svc.core.settlement.apply({ provider: 'vnpay', merchant: H22.tmnCode, orderRef: p.orderRef }, paid('68000003'), 'ipn'),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(['not_found', 'not_found', 'applied']);
   });
 });
 
