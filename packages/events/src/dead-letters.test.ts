@@ -8,6 +8,7 @@ import {
   dlqOf,
   readDeadLetters,
   replayDeadLetters,
+  runReplayDeadLettersCli,
   topicNames,
   type CloudEvent,
   type MessageContext,
@@ -20,6 +21,7 @@ import {
   randomSuffix,
   readTopic,
   testBrokers,
+  testKafka,
 } from '../../../tests/helpers/index.js';
 
 const logger = quietLogger();
@@ -150,5 +152,133 @@ describe('dead-letter replay (real Kafka)', () => {
       group: 'g1',
     });
     expect(named.replayed).toMatchObject([{ key: 'S', group: 'g1', code: 'LT_OLD' }]);
+  });
+});
+
+/**
+ * The console's replay: exactly the previewed letters, named by DLQ partition and offset. Three partitions
+ * whose offsets overlap (offset 0 exists in each), two groups, and a position that does not exist.
+ */
+describe('exact dead-letter replay by position (real Kafka)', () => {
+  const base = () => `${ns}multi-${randomSuffix()}.v1`;
+
+  async function topicWithLetters(): Promise<{ topic: string; dlq: string }> {
+    const topic = base();
+    const dlq = dlqOf(topic);
+    const admin = testKafka('dlq-multi').admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [
+          { topic, numPartitions: 3 },
+          { topic: dlq, numPartitions: 3 },
+        ],
+        waitForLeaders: true,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    // A plain producer puts each letter in the partition named, so the positions are known in advance.
+    const raw = testKafka('dlq-multi-writer').producer();
+    await raw.connect();
+    const letter = (partition: number, key: string, group: string) => ({
+      partition,
+      key,
+      value: JSON.stringify({ id: key }),
+      headers: { 'dlq-group': group, 'dlq-error-code': 'LT_X', 'dlq-original-topic': topic },
+    });
+    await raw.send({
+      topic: dlq,
+      messages: [
+        letter(0, 'p0-o0', 'g'),
+        letter(0, 'p0-o1', 'g'),
+        letter(0, 'p0-o2', 'g'),
+        letter(1, 'p1-o0', 'g'),
+        letter(1, 'p1-o1', 'g'),
+        letter(2, 'p2-o0', 'other'),
+      ],
+    });
+    await raw.disconnect();
+    return { topic, dlq };
+  }
+
+  it("republishes exactly the named letters; the other group's letter and a missing one are reported, nothing else goes", async () => {
+    const { topic, dlq } = await topicWithLetters();
+    const r = await replayDeadLetters({
+      kafka: kafka(),
+      producer,
+      logger,
+      dlqTopic: dlq,
+      group: 'g',
+      letters: [
+        { partition: 0, offset: '1' },
+        { partition: 1, offset: '0' },
+        { partition: 2, offset: '0' },
+        { partition: 1, offset: '5' },
+      ],
+    });
+    expect(r.replayed.map((x) => [x.dlqPartition, x.dlqOffset, x.key])).toEqual([
+      [0, '1', 'p0-o1'],
+      [1, '0', 'p1-o0'],
+    ]);
+    expect(r.skipped.map((x) => [x.dlqPartition, x.dlqOffset])).toEqual([
+      [2, '0'],
+      [1, '5'],
+    ]);
+    expect(r.skipped[0]!.why).toMatch(/group other/);
+    expect(r.skipped[1]!.why).toMatch(/not in the dead-letter topic/);
+    const back = await readTopic(topic);
+    expect(back.map((b) => [b.key, b.headers['lt-replay-dlq-offset'], b.headers['lt-replay-group']]).sort()).toEqual([
+      ['p0-o1', '0:1', 'g'],
+      ['p1-o0', '1:0', 'g'],
+    ]);
+  });
+
+  it('the CLI takes --letter positions the same way (dry run), and refuses malformed or conflicting selections', async () => {
+    const { topic, dlq } = await topicWithLetters();
+    let out = '';
+    const env = { KAFKA_BROKERS: testBrokers().join(','), KAFKA_TOPIC_NAMESPACE: ns, LOG_LEVEL: 'silent' };
+    const name = topic.slice(ns.length);
+    const code = await runReplayDeadLettersCli(['--topic', name, '--letter', '0:2', '--letter', '1:1', '--dry-run'], env, (s) => {
+      out += s;
+    });
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r).toMatchObject({ dlqTopic: dlq, dryRun: true, skipped: [] });
+    expect(r.replayed.map((x: { key: string }) => x.key)).toEqual(['p0-o2', 'p1-o1']);
+    for (const args of [
+      ['--letter', '0'],
+      ['--letter', '-1:2'],
+      ['--letter', `0:${'9'.repeat(40)}`],
+      ['--letter', '0:1', '--since', '2026-01-01T00:00:00Z'],
+      [],
+    ]) {
+      expect(await runReplayDeadLettersCli(['--topic', name, ...args], env, () => {}), args.join(' ')).toBe(2);
+    }
+  });
+
+  it('refuses hostile or conflicting selections before reading anything', async () => {
+    const dlq = dlqOf(topicNames(ns).syncOutcomes);
+    const call = (o: Record<string, unknown>) =>
+      replayDeadLetters({ kafka: kafka(), producer, logger, dlqTopic: dlq, ...o } as Parameters<typeof replayDeadLetters>[0]);
+    for (const o of [
+      {},
+      { since: new Date(0), letters: [] },
+      { letters: [{ partition: -1, offset: '0' }] },
+      { letters: [{ partition: 0.5, offset: '0' }] },
+      { letters: [{ partition: 0, offset: '1e3' }] },
+      { letters: [{ partition: 0, offset: 7 }] },
+      {
+        letters: [
+          { partition: 0, offset: '1' },
+          { partition: 0, offset: '01' },
+        ],
+      },
+      { letters: [null] },
+      { letters: Array.from({ length: 10_001 }, (_, i) => ({ partition: 0, offset: String(i) })) },
+      { since: new Date('not a time') },
+    ]) {
+      await expect(call(o), JSON.stringify(o).slice(0, 80)).rejects.toMatchObject({ code: 'LT_DLQ_REPLAY_SELECTION' });
+    }
   });
 });

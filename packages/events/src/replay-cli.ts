@@ -5,10 +5,12 @@ import { createEventProducer } from './producer.js';
 import { replayDeadLetters } from './dead-letters.js';
 import { dlqOf } from './topics.js';
 
-const usage = `usage: replay-dead-letters.mjs --topic <topic> --since <RFC 3339 time> [--group <consumer group>] [--key <key>] [--code <LT_…>]… [--dry-run]
+const usage = `usage: replay-dead-letters.mjs --topic <topic> (--since <RFC 3339 time> | --letter <partition>:<offset>…) [--group <consumer group>] [--key <key>] [--code <LT_…>]… [--dry-run]
 
   --topic     the original topic, without namespace (e.g. payment.events.v1); its <topic>.dlq is read
-  --since     dead letters written at or after this time
+  --since     dead letters written at or after this time (all that pass the filters, replayed before or not)
+  --letter    exactly this dead letter of <topic>.dlq (repeatable; e.g. --letter 0:42 from a --dry-run),
+              and nothing else; each one not replayed is listed in "skipped" with why
   --group     only the letters of this consumer group (and the group to replay a letter without one for)
   --key       only this record key (MaHoSo, payment id)
   --code      only letters with this dlq-error-code (repeatable)
@@ -30,6 +32,7 @@ export async function runReplayDeadLettersCli(
   let values: {
     topic?: string;
     since?: string;
+    letter?: string[];
     group?: string;
     key?: string;
     code?: string[];
@@ -42,6 +45,7 @@ export async function runReplayDeadLettersCli(
       options: {
         topic: { type: 'string' },
         since: { type: 'string' },
+        letter: { type: 'string', multiple: true },
         group: { type: 'string' },
         key: { type: 'string' },
         code: { type: 'string', multiple: true },
@@ -53,7 +57,7 @@ export async function runReplayDeadLettersCli(
     process.stderr.write(`${(err as Error).message}\n${usage}\n`);
     return 2;
   }
-  if (values.help || !values.topic || !values.since) {
+  if (values.help || !values.topic || (values.since === undefined) === (values.letter === undefined)) {
     process.stderr.write(`${usage}\n`);
     return values.help ? 0 : 2;
   }
@@ -61,9 +65,14 @@ export async function runReplayDeadLettersCli(
     process.stderr.write(`--topic: give the original topic (e.g. payment.events.v1), not ${values.topic}\n`);
     return 2;
   }
-  const since = new Date(values.since);
-  if (Number.isNaN(since.getTime())) {
+  const since = values.since === undefined ? undefined : new Date(values.since);
+  if (since && Number.isNaN(since.getTime())) {
     process.stderr.write(`--since: not a time: ${values.since}\n`);
+    return 2;
+  }
+  const letters = values.letter?.map((l) => /^(\d{1,7}):(\d{1,19})$/.exec(l));
+  if (letters?.some((m) => !m)) {
+    process.stderr.write(`--letter: give <partition>:<offset>, e.g. 0:42\n`);
     return 2;
   }
   let config;
@@ -84,7 +93,8 @@ export async function runReplayDeadLettersCli(
       producer,
       logger,
       dlqTopic: dlqOf(`${config.KAFKA_TOPIC_NAMESPACE}${values.topic}`),
-      since,
+      ...(since ? { since } : {}),
+      ...(letters ? { letters: letters.map((m) => ({ partition: Number(m![1]), offset: m![2]! })) } : {}),
       ...(values.group !== undefined ? { group: values.group } : {}),
       ...(values.key !== undefined ? { key: values.key } : {}),
       ...(values.code !== undefined ? { codes: values.code } : {}),
