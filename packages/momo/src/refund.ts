@@ -73,17 +73,28 @@ export function readMomoRefundResponse(
 
 /**
  * The refund named by `refundOrderId` in a query answer's `refundTrans[]` [M4]: how a refund whose answer
- * was lost (timeout) is recovered. `absent` = MoMo lists no such refund on the payment.
+ * was lost (timeout) is recovered. `absent` = MoMo lists no such refund on the payment (what that means is
+ * the caller's inference). `failed` only for the codes that say a refund was refused (refund and request
+ * errors, as readMomoRefundResponse); any other code (e.g. 7000 processing) is `in_progress`.
  */
 export function findMomoRefund(
   queryAnswer: unknown,
   refundOrderId: string,
-): { kind: 'succeeded'; transId: string } | { kind: 'failed'; resultCode: number } | { kind: 'absent' } | { kind: 'unreadable' } {
+):
+  | { kind: 'succeeded'; transId: string }
+  | { kind: 'failed'; resultCode: number }
+  | { kind: 'in_progress'; resultCode: number }
+  | { kind: 'absent' }
+  | { kind: 'unreadable' } {
   const list = (queryAnswer as { refundTrans?: unknown } | null)?.refundTrans;
   if (!Array.isArray(list)) return { kind: 'unreadable' };
   const t = list.find((x) => (x as { orderId?: unknown } | null)?.orderId === refundOrderId) as
     { resultCode?: unknown; transId?: unknown } | undefined;
   if (!t) return { kind: 'absent' };
   if (t.resultCode === 0 && t.transId !== undefined) return { kind: 'succeeded', transId: String(t.transId) };
-  return typeof t.resultCode === 'number' ? { kind: 'failed', resultCode: t.resultCode } : { kind: 'unreadable' };
+  if (typeof t.resultCode !== 'number') return { kind: 'unreadable' };
+  const category = momoResult(t.resultCode).category;
+  return category === 'refund_error' || category === 'request_error'
+    ? { kind: 'failed', resultCode: t.resultCode }
+    : { kind: 'in_progress', resultCode: t.resultCode };
 }

@@ -124,7 +124,7 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
     checkIntervalSeconds: c.PAYMENTS_RECONCILE_INTERVAL_SECONDS,
   });
   const reconciler = createReconciler({
-    reconcileRefunds: () => refunds.reconcile(),
+    reconcileRefunds: (o) => refunds.reconcile(o),
     pool: d.pool,
     store,
     settlement,

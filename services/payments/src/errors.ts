@@ -26,6 +26,8 @@ export const PaymentErrorCodes = {
   badIdempotencyKey: 'LT_PAY_BAD_IDEMPOTENCY_KEY',
   demoSecretsRefused: 'LT_PAY_DEMO_SECRETS_REFUSED',
   refundExceedsPaid: 'LT_PAY_REFUND_EXCEEDS_PAID',
+  refundInProgress: 'LT_PAY_REFUND_IN_PROGRESS',
+  refundNotPending: 'LT_PAY_REFUND_NOT_PENDING',
 } as const;
 
 export type PaymentErrorCode = (typeof PaymentErrorCodes)[keyof typeof PaymentErrorCodes];

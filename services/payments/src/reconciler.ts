@@ -22,8 +22,11 @@ export interface ReconcilerOptions {
   concurrency: number;
   /** After expiry + this, a payment that never got a verified answer is no longer queried (it stays on the review list). */
   giveUpHours: number;
-  /** Refunds whose provider answer was lost are asked about in the same run (refunds.ts); returns how many changed. */
-  reconcileRefunds?: () => Promise<number>;
+  /**
+   * Refunds whose provider answer was lost are asked about in the same run (refunds.ts); returns how many changed.
+   * `all`: every open refund, not only those due (the operator's run).
+   */
+  reconcileRefunds?: (o: { all: boolean }) => Promise<number>;
 }
 
 export interface ReconciliationSummary {
@@ -37,7 +40,7 @@ export interface ReconciliationSummary {
   unverifiable: number;
   review: number;
   errors: number;
-  /** Refunds moved to succeeded or failed by their provider's query in this run. */
+  /** Refunds moved by their provider's query in this run: to succeeded or failed, or first found unconfirmed. */
   refunds: number;
 }
 
@@ -174,7 +177,8 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
           };
           await Promise.all(Array.from({ length: Math.min(opts.concurrency, due.length) }, worker));
           // Refunds are asked about in the scheduled run and in an all-agency operator's run.
-          if (opts.reconcileRefunds && (!o.agencies || o.agencies.includes('*'))) sum.refunds = await opts.reconcileRefunds();
+          if (opts.reconcileRefunds && (!o.agencies || o.agencies.includes('*')))
+            sum.refunds = await opts.reconcileRefunds({ all: o.all ?? false });
         } finally {
           await lockClient.query("SELECT pg_advisory_unlock(hashtext('lienthong-payments-reconcile'))").catch(() => {});
         }

@@ -4,12 +4,13 @@ import type { HttpClient, Logger } from '@lienthong/platform';
 import type { MerchantAccount } from '../merchants.js';
 import type { PaymentRecord } from '../ledger/payment-record.js';
 import { createProviderHttp, postJsonForQuery, rootCause } from './provider-http.js';
-import type { RefundAnswer, RefundApi, RefundAttempt } from './provider-adapter.js';
+import type { RefundAnswer, RefundApi, RefundAttempt, RefundCallAnswer } from './provider-adapter.js';
 
 /**
  * MoMo refunds [M3] (payments.md §2.5): `POST /v2/gateway/api/refund` with a new orderId (our refund's
  * providerRef) and the payment's transId. A lost answer is recovered from the payment's query, whose
- * `refundTrans[]` lists the refunds by their orderId [M4].
+ * `refundTrans[]` lists the refunds by their orderId [M4]: a listed success or documented failure code decides;
+ * a refund not listed is `unconfirmed` (pending, review list), never failed.
  */
 export function createMomoRefundApi(opts: { baseUrl: string; timeoutMs: number; logger: Logger }): RefundApi {
   const http: { create: HttpClient; query: HttpClient } = createProviderHttp('momo-refund', {
@@ -21,12 +22,12 @@ export function createMomoRefundApi(opts: { baseUrl: string; timeoutMs: number; 
     if (!a.momo) throw new Error(`no MoMo partner for ${a.id}`);
     return a.momo;
   };
-  const unknown = (err: unknown): RefundAnswer => {
+  const unknown = (err: unknown): RefundCallAnswer => {
     const root = rootCause(err) as { code?: string; message?: string };
     return { state: 'unknown', reason: `${root.code ?? 'error'}: ${root.message ?? ''}`.slice(0, 200) };
   };
   return {
-    async refund(p: PaymentRecord, account: MerchantAccount, a: RefundAttempt): Promise<RefundAnswer> {
+    async refund(p: PaymentRecord, account: MerchantAccount, a: RefundAttempt): Promise<RefundCallAnswer> {
       const partner = partnerOf(account);
       if (!p.providerTxnId) return { state: 'failed', code: 'NO_TRANSID', message: 'the payment has no MoMo transId' };
       const requestId = randomUUID();
@@ -70,9 +71,12 @@ export function createMomoRefundApi(opts: { baseUrl: string; timeoutMs: number; 
           return { state: 'succeeded', providerTxnId: found.transId, code: '0' };
         case 'failed':
           return { state: 'failed', code: String(found.resultCode), message: 'MoMo lists the refund as failed' };
+        case 'in_progress':
+          return { state: 'unknown', reason: `MoMo lists the refund with resultCode ${found.resultCode} (not final)` };
         case 'absent':
-          // MoMo's own list of the payment's refunds has none by this id: it never happened [inf].
-          return { state: 'failed', code: 'ABSENT', message: 'MoMo lists no refund with this orderId' };
+          // MoMo's list of the payment's refunds has none by this id. That it never happened is an inference
+          // (whether a refund in flight is listed is not documented [M4]): pending, on the review list.
+          return { state: 'unconfirmed', code: 'ABSENT', reason: 'MoMo lists no refund with this orderId' };
         case 'unreadable':
           return { state: 'unknown', reason: 'query answer without a readable refundTrans' };
       }

@@ -63,17 +63,36 @@ export interface RefundAttempt {
   providerRef: string;
   amount: number;
   reason: string;
+  /**
+   * How many other provider refunds of the same payment exist (any state). A provider query that lists the
+   * order's refunds without our reference (VNPAY querydr) cannot say which one it shows when this is above 0.
+   */
+  otherProviderRefunds?: number;
 }
 
-/** A provider's word on a refund: done, refused, or nothing verifiable (timeout, garbage): ask again later. */
+/**
+ * A provider's word on a refund: done, refused (a documented failure code: the only answer that frees the
+ * amount), nothing verifiable (timeout, garbage: ask again later), or `unconfirmed` — the provider answered
+ * verifiably but shows no trace of this refund, or cannot tell it from another. Absence from a query is an
+ * inferred reading (payments.md §1.7/§2.5 do not say a refund in flight is listed at once), so it never
+ * fails a refund: the refund stays pending, on the review list, until a definitive answer or an operator.
+ */
 export type RefundAnswer =
   | { state: 'succeeded'; providerTxnId: string; code: string }
   | { state: 'failed'; code: string; message: string }
-  | { state: 'unknown'; reason: string };
+  | { state: 'unknown'; reason: string }
+  | { state: 'unconfirmed'; code: UnconfirmedRefundCode; reason: string };
 
-/** A provider's refund API (MoMo; VNPAY's refund command is not wired yet, docs/payments.md). */
+/** The refund call's own answer: definitive, or nothing verifiable. */
+export type RefundCallAnswer = Exclude<RefundAnswer, { state: 'unconfirmed' }>;
+
+/** Why a refund is unconfirmed: the provider lists no such refund, or lists one it cannot attribute. */
+export type UnconfirmedRefundCode = 'ABSENT' | 'AMBIGUOUS';
+
+/** A provider's refund API (VNPAY's refund command, MoMo's refund API; docs/payments.md §9). */
 export interface RefundApi {
-  refund(payment: PaymentRecord, account: MerchantAccount, attempt: RefundAttempt): Promise<RefundAnswer>;
+  /** Sends the refund. Its own answer is definitive or nothing (`unknown`): only a later check can be `unconfirmed`. */
+  refund(payment: PaymentRecord, account: MerchantAccount, attempt: RefundAttempt): Promise<RefundCallAnswer>;
   /** Recovers a refund whose answer was lost, by the provider's query. */
   check(payment: PaymentRecord, account: MerchantAccount, attempt: RefundAttempt): Promise<RefundAnswer>;
 }

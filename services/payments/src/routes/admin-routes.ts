@@ -6,6 +6,7 @@ import type { PaymentStore } from '../ledger/payment-store.js';
 import type { Settlement } from '../settlement.js';
 import { publicView } from '../ledger/payment-record.js';
 import { paymentNotFound } from '../errors.js';
+import { describeReviewReason } from '../review-reasons.js';
 import { UUID_PATTERN } from './payment-routes.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID_PATTERN } } } as const;
@@ -62,7 +63,14 @@ export function adminRoutes(
     async (req) => {
       const op = requireClient(req);
       const rows = await deps.store.listForReview(req.query.limit ?? 100, op.agencies);
-      return { payments: rows.map((p) => ({ ...publicView(p), reviewReason: p.reviewReason, lastCheck: p.lastCheckOutcome })) };
+      return {
+        payments: rows.map((p) => ({
+          ...publicView(p),
+          reviewReason: p.reviewReason,
+          ...describeReviewReason(p.reviewReason),
+          lastCheck: p.lastCheckOutcome,
+        })),
+      };
     },
   );
 
@@ -74,7 +82,12 @@ export function adminRoutes(
       if (!p) throw paymentNotFound();
       assertAgencyScope(req, p.agencyCode, '/id');
       return {
-        payment: { ...publicView(p), reviewReason: p.reviewReason, lastCheck: p.lastCheckOutcome },
+        payment: {
+          ...publicView(p),
+          reviewReason: p.reviewReason,
+          ...describeReviewReason(p.reviewReason),
+          lastCheck: p.lastCheckOutcome,
+        },
         history: await deps.store.history(p.paymentId),
       };
     },

@@ -2,7 +2,7 @@ import type {} from '@fastify/swagger'; // OpenAPI fields (summary, tags, hide) 
 import type { FastifyInstance } from 'fastify';
 import { assertAgencyScope, requireClient } from '@lienthong/platform';
 import type { PaymentStore } from '../ledger/payment-store.js';
-import type { Refunds, RefundInput } from '../refunds.js';
+import type { Refunds, RefundInput, RefundResolution } from '../refunds.js';
 import type { IdempotencyStore } from '../idempotency-store.js';
 import { requestHash } from '../idempotency-store.js';
 import { badIdempotencyKey, paymentNotFound } from '../errors.js';
@@ -10,10 +10,16 @@ import { UUID_PATTERN } from './payment-routes.js';
 
 const OPERATOR = { access: { roles: ['operator'] } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID_PATTERN } } } as const;
+const refundParams = {
+  type: 'object',
+  required: ['id', 'refundId'],
+  properties: { id: { type: 'string', pattern: UUID_PATTERN }, refundId: { type: 'string', pattern: UUID_PATTERN } },
+} as const;
 
 /**
  * Refunds of a paid payment (docs/payments.md, "Refunds"): operator role, on the stored payment's agency,
  * a reason always, `Idempotency-Key` honoured as on POST /v1/payments (a retried refund is never made twice).
+ * A refund the provider has not confirmed is settled by an operator here (resolve), never by starting another.
  */
 export function refundRoutes(
   app: FastifyInstance,
@@ -66,6 +72,34 @@ export function refundRoutes(
       }
       await deps.idempotency.complete(op.id, scoped, { statusCode: 201, body: out });
       return reply.status(201).send(out);
+    },
+  );
+
+  app.post<{ Params: { id: string; refundId: string }; Body: RefundResolution }>(
+    '/v1/payments/:id/refunds/:refundId/resolve',
+    {
+      schema: {
+        summary:
+          "Settle a pending refund from the provider's portal: succeeded (with the provider's refund id) or failed (frees the amount)",
+        params: refundParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['outcome', 'note'],
+          properties: {
+            outcome: { type: 'string', enum: ['succeeded', 'failed'] },
+            note: { type: 'string', minLength: 5, maxLength: 2000 },
+            providerTxnId: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' },
+          },
+        },
+      },
+      config: OPERATOR,
+    },
+    async (req) => {
+      const p = await deps.store.get(req.params.id);
+      if (!p) throw paymentNotFound();
+      const op = assertAgencyScope(req, p.agencyCode, '/id');
+      return deps.refunds.resolve(op.id, p, req.params.refundId, req.body);
     },
   );
 
