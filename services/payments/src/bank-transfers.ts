@@ -73,6 +73,32 @@ function mapRow(r: Record<string, unknown>): TransferRow {
   };
 }
 
+/** A payment a transfer's codes name, as the ledger has it. */
+export interface TransferCandidate {
+  payment_id: string;
+  status: string;
+  agency_code: string;
+}
+
+/**
+ * The matching rules before the ledger is asked, pure: money in, exactly one known payment code, that payment
+ * not already expired or failed (never auto-reopened, §4.4) → `settle` it through Settlement.apply, which
+ * checks the amount and the status under its own rules. Anything else is the outcome itself.
+ */
+export function matchTransfer(
+  incoming: boolean,
+  codes: readonly string[],
+  candidates: readonly TransferCandidate[],
+): { outcome: TransferOutcome; paymentId?: string; agencyCode?: string } | { settle: TransferCandidate } {
+  if (!incoming) return { outcome: 'outgoing' };
+  if (codes.length === 0 || candidates.length === 0) return { outcome: 'unmatched' };
+  if (candidates.length > 1) return { outcome: 'ambiguous' };
+  const p = candidates[0]!;
+  if (p.status === 'expired' || p.status === 'failed')
+    return { outcome: 'late', paymentId: p.payment_id, agencyCode: p.agency_code };
+  return { settle: p };
+}
+
 /**
  * Matching rules (reference vnptpay-vietqr.md §4.4; which of them are inferred is in docs/payments.md):
  * money in, to the agency's account (the aggregator's key was that account's), exactly one known payment
@@ -90,24 +116,26 @@ export function createTransferMatcher(deps: {
 }): TransferMatcher {
   const log = deps.logger.child({ component: 'bank-transfers' });
 
+  /** The payments a transfer's codes name; two are enough to tell "exactly one" from "ambiguous". */
+  async function candidatesOf(merchant: string, codes: string[]): Promise<TransferCandidate[]> {
+    const { rows } = await deps.pool.query(
+      `SELECT payment_id, status, agency_code FROM payments WHERE provider = 'vietqr' AND merchant = $1 AND transfer_code = ANY($2::text[]) LIMIT 2`,
+      [merchant, codes],
+    );
+    return rows as TransferCandidate[];
+  }
+
   async function decide(
     merchant: string,
     t: IncomingTransfer,
     codes: string[],
     source: TransferSource,
+    candidates: TransferCandidate[],
   ): Promise<{ outcome: TransferOutcome; paymentId?: string; agencyCode?: string }> {
-    if (!t.incoming) return { outcome: 'outgoing' };
-    if (codes.length === 0) return { outcome: 'unmatched' };
-    const { rows } = await deps.pool.query(
-      `SELECT payment_id, status, agency_code FROM payments WHERE provider = 'vietqr' AND merchant = $1 AND transfer_code = ANY($2::text[])`,
-      [merchant, codes],
-    );
-    if (rows.length === 0) return { outcome: 'unmatched' };
-    if (rows.length > 1) return { outcome: 'ambiguous' };
-    const p = rows[0] as { payment_id: string; status: string; agency_code: string };
+    const m = matchTransfer(t.incoming, codes, candidates);
+    if (!('settle' in m)) return m;
+    const p = m.settle;
     const base = { paymentId: p.payment_id, agencyCode: p.agency_code };
-    // A transfer for a payment that already expired or failed is never auto-reopened (§4.4).
-    if (p.status === 'expired' || p.status === 'failed') return { ...base, outcome: 'late' };
     const r = await deps.settlement.apply(
       { paymentId: p.payment_id },
       { kind: 'paid', amount: t.amount, providerTxnId: `${source}:${t.providerTxnId}`, providerCode: source },
@@ -130,33 +158,51 @@ export function createTransferMatcher(deps: {
     async handle(source, merchant, t) {
       const codes = findPaymentCodes(t.text);
       const now = deps.clock.now();
-      const ins = await deps.pool.query(
-        `INSERT INTO bank_transfers (source, provider_txn_id, merchant, amount, transfer_text, codes, outcome, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)
-         ON CONFLICT (source, provider_txn_id) DO NOTHING RETURNING transfer_id`,
+      // One round trip (issue 16): record the transfer once and, in the same statement, find the payments its
+      // codes name. A re-sent webhook gets its earlier row back instead of an insert.
+      const { rows } = await deps.pool.query(
+        `WITH ins AS (
+           INSERT INTO bank_transfers (source, provider_txn_id, merchant, amount, transfer_text, codes, outcome, received_at)
+           VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)
+           ON CONFLICT (source, provider_txn_id) DO NOTHING
+           RETURNING transfer_id, outcome, payment_id
+         ), rec AS (
+           SELECT true AS inserted, transfer_id, outcome, payment_id FROM ins
+           UNION ALL
+           SELECT false, transfer_id, outcome, payment_id FROM bank_transfers
+            WHERE source = $1 AND provider_txn_id = $2 AND NOT EXISTS (SELECT 1 FROM ins)
+         )
+         SELECT rec.*, (SELECT coalesce(json_agg(m), '[]'::json) FROM (
+             SELECT payment_id, status, agency_code FROM payments
+              WHERE provider = 'vietqr' AND merchant = $3 AND transfer_code = ANY($6::text[]) LIMIT 2) m) AS candidates
+         FROM rec`,
         [source, t.providerTxnId, merchant, t.amount, t.text, codes, now],
       );
-      let transferId: string;
-      if (ins.rows[0]) transferId = String((ins.rows[0] as { transfer_id: string }).transfer_id);
-      else {
+      let rec = rows[0] as
+        | { inserted: boolean; transfer_id: string; outcome: string; payment_id: string | null; candidates?: TransferCandidate[] }
+        | undefined;
+      if (!rec) {
+        // The same transfer's other delivery committed its row after this statement's snapshot was taken (the
+        // insert waited for it, the select could not see it): read it now.
         const prior = (
-          await deps.pool.query('SELECT * FROM bank_transfers WHERE source = $1 AND provider_txn_id = $2', [
-            source,
-            t.providerTxnId,
-          ])
-        ).rows[0] as Record<string, unknown> | undefined;
+          await deps.pool.query(
+            'SELECT transfer_id, outcome, payment_id FROM bank_transfers WHERE source = $1 AND provider_txn_id = $2',
+            [source, t.providerTxnId],
+          )
+        ).rows[0] as { transfer_id: string; outcome: string; payment_id: string | null } | undefined;
         if (!prior) throw new Error('bank transfer vanished between insert and select');
-        // Decided before: acknowledge again, do nothing again. A row left `pending` by a crash is decided now
-        // (the settlement itself is idempotent on the transfer id).
-        if (prior.outcome !== 'pending')
-          return {
-            outcome: prior.outcome as TransferOutcome,
-            repeated: true,
-            ...(prior.payment_id ? { paymentId: prior.payment_id as string } : {}),
-          };
-        transferId = String(prior.transfer_id);
+        rec = { ...prior, inserted: false };
       }
-      const d = await decide(merchant, t, codes, source);
+      const transferId = String(rec.transfer_id);
+      // Decided before: acknowledge again, do nothing again. A row left `pending` by a crash is decided now
+      // (the settlement itself is idempotent on the transfer id).
+      if (!rec.inserted && rec.outcome !== 'pending')
+        return {
+          outcome: rec.outcome as TransferOutcome,
+          repeated: true,
+          ...(rec.payment_id ? { paymentId: rec.payment_id } : {}),
+        };
+      const d = await decide(merchant, t, codes, source, rec.candidates ?? (await candidatesOf(merchant, codes)));
       await deps.pool.query('UPDATE bank_transfers SET outcome = $2, payment_id = $3, agency_code = $4 WHERE transfer_id = $1', [
         transferId,
         d.outcome,

@@ -1,14 +1,23 @@
 /**
  * Issue 16, "payments: one round trip per notification where possible". Pins the Postgres round trips a
- * notification costs (forged 0, unknown order 1, duplicate 1, first delivery 2: read + one settling
- * statement), so a change that adds one back fails here; and checks the two places where doing it in fewer
- * round trips could have cost a guarantee: a decision that went stale between the read and the write, and two
- * payments of one dossier settling at once.
+ * notification costs (forged 0, unknown order 1, duplicate 1, first delivery 2: read + one settling statement;
+ * a payOS transfer 4, re-sent 1), so a change that adds one back fails here; and checks the places where doing
+ * it in fewer round trips could have cost a guarantee: a decision that went stale between the read and the
+ * write, a group of settlements with one bad item, and two payments of one dossier settling at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool, PoolClient } from '@lienthong/platform';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually } from '../../../tests/helpers/index.js';
-import { createTestPayments, newMaHoSo, paymentBody, signedVnpayIpn, testMerchants, type TestPayments } from './harness.js';
+import { payosSignature } from '@lienthong/vietqr';
+import {
+  createTestPayments,
+  H22_MERCHANT,
+  newMaHoSo,
+  paymentBody,
+  signedVnpayIpn,
+  testMerchants,
+  type TestPayments,
+} from './harness.js';
 
 const H22 = testMerchants.merchants[0]!.vnpay;
 
@@ -112,6 +121,50 @@ describe('round trips per notification', () => {
       status: 'paid',
       provider_txn_id: '61000001',
       review_reason: null,
+      paid_entries: 1,
+      outbox_rows: 1,
+    });
+  });
+
+  it('a payOS transfer: first delivery 4 round trips (record and match, read, settle, outcome), a re-sent one 1', async () => {
+    const res = await svc.app.inject({
+      method: 'POST',
+      url: '/v1/payments',
+      headers: { authorization: `Bearer ${svc.keys['motcua-h22']}`, 'content-type': 'application/json' },
+      payload: paymentBody(newMaHoSo(), 'vietqr', 50_000),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const p = res.json() as { paymentId: string; vietqr: { transferCode: string } };
+    const data = {
+      orderCode: 1,
+      amount: 50_000,
+      description: `MBVCB.1.${p.vietqr.transferCode}.CT`,
+      accountNumber: H22_MERCHANT.vietqr.accountNumber,
+      reference: 'FT61000003',
+      code: '00',
+      desc: 'success',
+      currency: 'VND',
+    };
+    const body = {
+      code: '00',
+      desc: 'success',
+      success: true,
+      data,
+      signature: payosSignature(H22_MERCHANT.vietqr.payos.checksumKey, data),
+    };
+    const send = async () => {
+      const r = await svc.app.inject({ method: 'POST', url: '/v1/ipn/payos', payload: body });
+      return `${r.statusCode} ${r.json().outcome}`;
+    };
+    const first = await measure(send);
+    expect(first.value).toBe('200 settled');
+    expect(first.sql).toHaveLength(4);
+    const again = await measure(send);
+    expect(again.value).toBe('200 settled');
+    expect(again.sql).toHaveLength(1);
+    expect(await ledger(p.paymentId)).toMatchObject({
+      status: 'paid',
+      provider_txn_id: 'payos:FT61000003',
       paid_entries: 1,
       outbox_rows: 1,
     });
