@@ -29,12 +29,13 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
   name: 'payments',
   configSchema: paymentsConfigSchema,
   migrationsDir,
+  // Demo secrets never reach a production start (issue 17 §2): refused with the config check, before anything
+  // connects, naming the setting.
+  checkConfig: (config) => refuseDemoMerchants(config, process.env.NODE_ENV),
   async start(ctx) {
     const { config, logger, metrics } = ctx;
     const pool = ctx.pool!;
     const clients = ctx.clients!;
-    // Demo secrets never reach a production start (issue 17 §2): exits naming the setting.
-    refuseDemoMerchants(config, process.env.NODE_ENV);
     const merchants = loadMerchants(config.PAYMENTS_MERCHANTS_FILE);
     logger.info({ merchants: describeMerchants(merchants) }, 'merchant accounts loaded');
 
