@@ -317,21 +317,111 @@ describe('apology letters', () => {
       payload: body as object,
     });
 
-  it('refuses a dossier that is not overdue yet (409), a viewer (403), a past or malformed date (400)', async () => {
-    h.clock.set(new Date(at('2024-05-07T10:00')));
-    expect((await post({ reason: 'Cần xác minh', newDueDate: '2024-05-10' })).statusCode).toBe(409);
+  it('refuses only what is known wrong: a viewer, another agency (403), a past, impossible or missing field (400), an unknown dossier (404)', async () => {
     h.clock.set(new Date(at('2024-05-08T10:00')));
     expect((await post({ reason: 'x', newDueDate: '2024-05-10' }, h.keys.viewer)).statusCode).toBe(403);
+    const foreign = await post({ reason: 'x', newDueDate: '2024-05-10' }, h.keys.scopedOperator);
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().details[0].path).toBe('/MaHoSo');
     const past = await post({ reason: 'x', newDueDate: '2024-05-08' });
     expect(past.statusCode).toBe(400);
     expect(past.json().details[0].path).toBe('/newDueDate');
     expect((await post({ reason: 'x', newDueDate: '2024-02-30' })).statusCode).toBe(400);
     expect((await post({ reason: '', newDueDate: '2024-05-10' })).statusCode).toBe(400);
+    expect((await post({ newDueDate: '2024-05-10' })).statusCode).toBe(400);
+    expect((await post({ reason: 'x' })).statusCode).toBe(400);
+    expect((await post({ reason: 'x'.repeat(2001), newDueDate: '2024-05-10' })).statusCode).toBe(400);
     expect((await post({ reason: 'x', newDueDate: '2024-05-10', extra: 1 })).statusCode).toBe(400);
     expect((await post({ reason: 'x', newDueDate: '2024-05-10' }, h.keys.operator, 'not-a-ma-ho-so')).statusCode).toBe(400);
     expect((await post({ reason: 'x', newDueDate: '2024-05-10' }, h.keys.operator, `${agency}-240501-9999`)).statusCode).toBe(
       404,
     );
+    expect(await h.pool.query('SELECT 1 FROM ops_apology WHERE ma_ho_so = $1', [m])).toMatchObject({ rowCount: 0 });
+  });
+
+  it('issues the letter with a warning, in the answer and in the letter record, when the hub does not count the dossier as overdue', async () => {
+    const early = ma('240502');
+    const noDeadline = ma('240502');
+    const supplement = ma('240502');
+    const ended = ma('240502');
+    await feed(
+      h.core,
+      [
+        snapshotEvent(
+          item(early, { NgayTiepNhan: d14('2024-05-06T08:00'), NgayHenTra: d14('2024-05-07T17:00') }),
+          iso('2024-05-06T08:00'),
+        ),
+        // A procedure the catalogue does not know and no NgayHenTra: no deadline at all.
+        snapshotEvent(item(noDeadline, { MaTTHC: '1.199999', NgayTiepNhan: d14('2024-05-06T08:00') }), iso('2024-05-06T08:00')),
+        snapshotEvent(
+          item(supplement, { NgayTiepNhan: d14('2024-05-02T08:00'), NgayHenTra: d14('2024-05-03T17:00') }),
+          iso('2024-05-02T08:00'),
+        ),
+        stepEvent(supplement, 5, '2024-05-03T09:00', 'Yêu cầu bổ sung'),
+        snapshotEvent(
+          item(ended, { NgayTiepNhan: d14('2024-05-02T08:00'), NgayHenTra: d14('2024-05-03T17:00') }),
+          iso('2024-05-02T08:00'),
+        ),
+        stepEvent(ended, 10, '2024-05-06T09:00', 'Đã trả kết quả'),
+      ],
+      700,
+    );
+    h.clock.set(new Date(at('2024-05-07T10:00'))); // before the early one's deadline, after the others'
+    const issue = async (target: string, newDueDate = '2024-05-10') => {
+      const r = await post({ reason: 'Chờ ý kiến cơ quan phối hợp', newDueDate }, h.keys.operator, target);
+      expect(r.statusCode, r.body).toBe(201);
+      return r.json() as { apologyId: string; warnings: { path: string; code: string; message: string; message_en: string }[] };
+    };
+    // 11/05/2024 is a Saturday: a second warning, on the date.
+    const a = await issue(early, '2024-05-11');
+    expect(a.warnings.map((w) => [w.path, w.code])).toEqual([
+      ['/MaHoSo', 'LT_OPS_APOLOGY_NOT_OVERDUE'],
+      ['/newDueDate', 'LT_OPS_APOLOGY_NOT_WORKING_DAY'],
+    ]);
+    expect(a.warnings[0]!.message_en).toContain('07/05/2024 17:00');
+    expect(a.warnings[0]!.message).toMatch(/chưa qua/);
+    const b = await issue(noDeadline);
+    expect(b.warnings.map((w) => w.code)).toEqual(['LT_OPS_APOLOGY_NOT_OVERDUE']);
+    expect(b.warnings[0]!.message_en).toContain('no deadline');
+    const c = await issue(supplement);
+    expect(c.warnings.map((w) => w.code)).toEqual(['LT_OPS_APOLOGY_NOT_OVERDUE']);
+    expect(c.warnings[0]!.message_en).toContain('supplement request is open');
+    const d = await issue(ended);
+    expect(d.warnings.map((w) => [w.path, w.code])).toEqual([['/MaHoSo', 'LT_OPS_APOLOGY_DOSSIER_ENDED']]);
+    // The letter record keeps them (and the dossier view shows them); the printed letter does not carry them.
+    const stored = (await h.pool.query('SELECT letter FROM ops_apology WHERE apology_id = $1', [a.apologyId])).rows[0] as {
+      letter: { warnings: unknown };
+    };
+    expect(stored.letter.warnings).toEqual(a.warnings);
+    const view = await h.app.inject({
+      method: 'GET',
+      url: `/v1/dossiers/${early}`,
+      headers: { authorization: `Bearer ${h.keys.viewer}` },
+    });
+    expect(view.json().apologies).toEqual([expect.objectContaining({ apologyId: a.apologyId, warnings: a.warnings })]);
+    const page = await h.app.inject({
+      method: 'GET',
+      url: `/v1/overdue/${early}/apology/${a.apologyId}`,
+      headers: { authorization: `Bearer ${h.keys.viewer}` },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('LT_OPS_APOLOGY');
+    // Each letter is published for notifications like any other.
+    await h.core.outbox.drain();
+    const events = (await readTopic(h.topics.dossierDeadline))
+      .map((x) => decodeEvent(x.value))
+      .filter((e) => e.type === 'vn.lienthong.dossier.apology-issued');
+    for (const [target, r] of [
+      [early, a],
+      [noDeadline, b],
+      [supplement, c],
+      [ended, d],
+    ] as const) {
+      const mine = events.filter((e) => e.subject === target);
+      expect(mine.map((e) => (e.data as { apologyId: string }).apologyId)).toEqual([r.apologyId]);
+      expect(validateApology(mine[0]!.data), JSON.stringify(validateApology.errors)).toBe(true);
+    }
+    expect(events.find((e) => e.subject === noDeadline)!.data).toMatchObject({ previousDueDate: null });
   });
 
   it('records the letter with the dossier, renders it escaped, and publishes it once', async () => {
@@ -376,7 +466,7 @@ describe('apology letters', () => {
     await h.core.outbox.drain();
     const events = (await readTopic(h.topics.dossierDeadline))
       .map((x) => decodeEvent(x.value))
-      .filter((e) => e.type === 'vn.lienthong.dossier.apology-issued');
+      .filter((e) => e.type === 'vn.lienthong.dossier.apology-issued' && e.subject === m);
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ MaHoSo: m, apologyId, newDueDate: '2024-05-13' });
     expect(validateApology(events[0]!.data), JSON.stringify(validateApology.errors)).toBe(true);

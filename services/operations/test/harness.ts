@@ -56,6 +56,10 @@ export interface Keys {
   submitter: string;
   /** A viewer limited to the old province H22. */
   scopedViewer: string;
+  /** A viewer limited to one unit of H99 (000.00.01.H99). */
+  unitViewer: string;
+  /** An operator limited to the old province H22. */
+  scopedOperator: string;
 }
 
 export interface Harness {
@@ -112,7 +116,14 @@ export async function createHarness(opts: {
   await core.registry.applyOverrides(overrides);
 
   const keyOf = () => generateApiKey();
-  const k = { viewer: keyOf(), operator: keyOf(), submitter: keyOf(), scopedViewer: keyOf() };
+  const k = {
+    viewer: keyOf(),
+    operator: keyOf(),
+    submitter: keyOf(),
+    scopedViewer: keyOf(),
+    unitViewer: keyOf(),
+    scopedOperator: keyOf(),
+  };
   const client = (id: string, key: string, roles: Role[], agencies = ['*']) => ({
     id,
     name: id,
@@ -126,6 +137,8 @@ export async function createHarness(opts: {
       client('operator', k.operator, ['operator']),
       client('submitter', k.submitter, ['submitter']),
       client('scoped', k.scopedViewer, ['viewer'], ['*.H22']),
+      client('unit', k.unitViewer, ['viewer'], ['000.00.01.H99']),
+      client('scoped-operator', k.scopedOperator, ['operator'], ['*.H22']),
     ],
   });
   const server = await createHttpServer({

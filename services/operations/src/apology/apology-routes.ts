@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { assertAgencyScope, requireClient, withTransaction, type Clock, type Pool } from '@lienthong/platform';
-import { createEvent } from '@lienthong/events';
 import type { WorkingCalendar } from '../calendar/calendar.js';
 import { checkSchemaName } from '../read-model/schema.js';
 import { agencyOfMaHoSo } from '../read-model/facts.js';
@@ -9,9 +8,8 @@ import { enqueueEvent } from '../outbox.js';
 import { OpsError, badInput } from '../errors.js';
 import { maHoSoParam, READ_ROLES } from '../routes/query.js';
 import { renderApologyHtml, type ApologyLetter } from './letter.js';
-
-export const APOLOGY_ISSUED = 'vn.lienthong.dossier.apology-issued';
-export const apologySchemaId = 'https://lienthong.gov.vn/schemas/events/dossier-apology.v1.json';
+import { apologyEvent } from './apology-event.js';
+import { apologyWarnings } from './apology-warnings.js';
 
 interface ApologyBody {
   reason: string;
@@ -49,9 +47,12 @@ const VN = 7 * 3_600_000;
 const localDate = (ms: number) => new Date(ms + VN).toISOString().slice(0, 10);
 
 /**
- * POST /v1/overdue/:MaHoSo/apology (operator): records the apology letter of an overdue dossier with the
+ * POST /v1/overdue/:MaHoSo/apology (operator): records the apology letter of a late dossier with the
  * new date the officer sets, keeps it with the dossier, and queues `vn.lienthong.dossier.apology-issued`
  * on dossier.deadline.v1 in the same transaction (outbox). GET …/apology/:id renders it as printable HTML.
+ * Refused only for what is known wrong: an unknown dossier, another agency's, a malformed body or a new date
+ * that is not after today. Whether the hub itself counts the dossier as overdue rests on inferred rules, so a
+ * dossier it does not count as overdue (or as still open) gets the letter with warnings (apology-warnings.ts).
  */
 export function registerApologyRoutes(
   app: FastifyInstance,
@@ -79,13 +80,11 @@ export function registerApologyRoutes(
           { path: '/newDueDate', en: 'the new date must be after today', vi: 'ngày hẹn mới phải sau ngày hôm nay' },
         ]);
       }
-      const warnings: string[] = [];
-      if (!deps.calendar.isWorkingDay(b.newDueDate)) warnings.push(`${b.newDueDate} is not a working day in the calendar`);
 
       const result = await withTransaction(deps.pool, async (c) => {
         const d = (
           await c.query(
-            `SELECT d.agency_code, d.snap, d.ngay_tiep_nhan, d.due_at, d.overdue_at, d.end_at, d.trang_thai, a.name AS agency_name, pa.name AS parent_name
+            `SELECT d.agency_code, d.snap, d.ngay_tiep_nhan, d.due_at, d.overdue_at, d.end_at, d.clock_stopped, d.trang_thai, a.name AS agency_name, pa.name AS parent_name
            FROM ${s}.dossier d LEFT JOIN ops_agency a ON a.code = d.agency_code LEFT JOIN ops_agency pa ON pa.code = a.parent
            WHERE d.ma_ho_so = $1 FOR UPDATE OF d`,
             [m],
@@ -98,6 +97,7 @@ export function registerApologyRoutes(
               due_at: Date | null;
               overdue_at: Date | null;
               end_at: Date | null;
+              clock_stopped: boolean;
               trang_thai: number | null;
               agency_name: string | null;
               parent_name: string | null;
@@ -108,12 +108,7 @@ export function registerApologyRoutes(
             kind: 'not_found',
             messageVi: `chưa có hồ sơ ${m}`,
           });
-        if (!d.overdue_at || d.overdue_at.getTime() >= now.getTime() || d.end_at) {
-          throw new OpsError('LT_OPS_NOT_OVERDUE', `dossier ${m} is not overdue`, {
-            kind: 'conflict',
-            messageVi: `hồ sơ ${m} chưa quá hạn hoặc đã kết thúc`,
-          });
-        }
+        const warnings = apologyWarnings(d, now, b.newDueDate, (day) => deps.calendar.isWorkingDay(day));
         const inferred: string[] = [];
         const pick = (given: string | undefined, fallback: string | null | undefined, field: string, last: string) => {
           if (given) return given;
@@ -139,6 +134,7 @@ export function registerApologyRoutes(
           signerName: b.signerName ?? '',
           recipientsCopy: b.recipientsCopy ?? ['Như trên', 'Lưu: VT'],
           inferredFields: inferred,
+          warnings,
         };
         const apologyId = randomUUID();
         await c.query(
@@ -148,14 +144,8 @@ export function registerApologyRoutes(
         const letterUrl = `/v1/overdue/${m}/apology/${apologyId}`;
         await enqueueEvent(
           c,
-          createEvent({
-            id: `apology-${apologyId}`,
-            source: 'urn:lienthong:operations',
-            type: APOLOGY_ISSUED,
-            subject: m,
-            dataschema: apologySchemaId,
-            time: now,
-            data: {
+          apologyEvent(
+            {
               MaHoSo: m,
               agencyCode: d.agency_code,
               apologyId,
@@ -165,12 +155,13 @@ export function registerApologyRoutes(
               letterUrl,
               issuedAt: now.toISOString(),
             },
-          }),
+            now,
+          ),
         );
-        return { apologyId, letterUrl, inferredFields: inferred };
+        return { apologyId, letterUrl, inferredFields: inferred, warnings };
       });
       deps.onQueued?.();
-      return reply.status(201).send({ MaHoSo: m, ...result, warnings });
+      return reply.status(201).send({ MaHoSo: m, ...result });
     },
   );
 

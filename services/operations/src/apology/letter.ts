@@ -1,3 +1,5 @@
+import type { ApologyWarning } from './apology-warnings.js';
+
 /**
  * The "Phiếu xin lỗi và hẹn lại ngày trả kết quả" (apology and new return date) an agency owes a citizen
  * whose dossier is late. Its fields follow the form a provincial one-stop system renders (a 2026 public
@@ -27,6 +29,11 @@ export interface ApologyLetter {
   recipientsCopy: string[];
   /** Fields the hub filled itself rather than the officer, for the reader of the stored letter. */
   inferredFields: string[];
+  /**
+   * What the hub saw that it would not have raised the letter for (not overdue by its reckoning, finished, a
+   * new date off the calendar): kept with the letter, never printed on it. Absent on letters stored before.
+   */
+  warnings?: ApologyWarning[];
 }
 
 const esc = (v: string) =>

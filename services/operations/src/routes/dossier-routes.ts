@@ -63,7 +63,8 @@ export function registerDossierRoutes(
       ).rows;
       const apologies = (
         await deps.pool.query(
-          `SELECT apology_id AS "apologyId", to_char(new_due_date, 'YYYY-MM-DD') AS "newDueDate", created_at AS "createdAt", letter->>'reason' AS reason FROM ops_apology WHERE ma_ho_so = $1 ORDER BY created_at`,
+          `SELECT apology_id AS "apologyId", to_char(new_due_date, 'YYYY-MM-DD') AS "newDueDate", created_at AS "createdAt", letter->>'reason' AS reason,
+           COALESCE(letter->'warnings', '[]'::jsonb) AS warnings FROM ops_apology WHERE ma_ho_so = $1 ORDER BY created_at`,
           [m],
         )
       ).rows;
