@@ -286,4 +286,24 @@ describe('monthly ratings', () => {
     });
     expect(stored).toHaveLength(3); // A: two questions, B: one; April's answer is not in March
   });
+
+  it("shows each caller the ledger rows of its own agencies only, checked on each row's agency", async () => {
+    // A third agency's month, in another province (H22), beside the two H99 units above.
+    await h.pool.query(
+      `INSERT INTO ops_rating_submission (agency_code, month, items, next_attempt_at) VALUES ('000.00.01.H22', '2025-03-01', '[]', now())`,
+    );
+    const seen = async (key: string) => {
+      const r = await h.app.inject({
+        method: 'GET',
+        url: '/v1/ratings/submissions',
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(r.statusCode).toBe(200);
+      return (r.json().submissions as { agency: string }[]).map((s) => s.agency);
+    };
+    expect(await seen(h.keys.operator)).toEqual(['000.00.01.H22', '000.00.01.H99', '000.03.00.H99']);
+    expect(await seen(h.keys.unitViewer)).toEqual(['000.00.01.H99']); // one unit: not its sibling commune
+    expect(await seen(h.keys.scopedViewer)).toEqual(['000.00.01.H22']); // *.H22: not H99's rows
+    expect((await h.app.inject({ method: 'GET', url: '/v1/ratings/submissions' })).statusCode).toBe(401);
+  });
 });

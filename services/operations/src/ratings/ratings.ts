@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import {
   assertAgencyScope,
   backoffDelay,
+  clientMayActFor,
   errorMessage,
+  requireClient,
   type Clock,
   type Logger,
   type Pool,
@@ -11,7 +13,7 @@ import {
 import type { DvcqgClient } from '@lienthong/dvcqg';
 import { agencyOfMaHoSo, parseDateTime14 } from '../read-model/facts.js';
 import { badInput } from '../errors.js';
-import { READ_ROLES } from '../routes/query.js';
+import { agencyScopeSql, READ_ROLES } from '../routes/query.js';
 
 /** Answers: 1 rất hài lòng, 2 hài lòng, 3 chưa hài lòng — the three shares DongBoDanhGia reports (reference §5). */
 interface RatingItem {
@@ -167,7 +169,10 @@ export function createMonthlyRatings(deps: {
   return self;
 }
 
-/** POST /v1/ratings (submitter): citizens' answers per dossier and question; GET /v1/ratings/submissions: the ledger. */
+/**
+ * POST /v1/ratings (submitter): citizens' answers per dossier and question; GET /v1/ratings/submissions: the ledger
+ * rows of the caller's agencies.
+ */
 export function registerRatingRoutes(app: FastifyInstance, deps: { pool: Pool; clock: Clock }): void {
   app.post<{ Body: { items: RatingItem[] } }>(
     '/v1/ratings',
@@ -234,12 +239,18 @@ export function registerRatingRoutes(app: FastifyInstance, deps: { pool: Pool; c
     },
   );
 
-  app.get('/v1/ratings/submissions', { config: { access: { roles: READ_ROLES } } }, async () => ({
-    submissions: (
+  // The ledger of the caller's agencies only: each row is checked on its own agency (design.md, Access).
+  app.get('/v1/ratings/submissions', { config: { access: { roles: READ_ROLES } } }, async (req) => {
+    const client = requireClient(req);
+    const scope = agencyScopeSql('agency_code', client.agencies, 1);
+    const rows = (
       await deps.pool.query(
         `SELECT agency_code AS agency, to_char(month, 'YYYY-MM') AS month, status, attempts, last_error AS "lastError", next_attempt_at AS "nextAttemptAt",
-         acknowledged_at AS "acknowledgedAt", jsonb_array_length(items) AS questions FROM ops_rating_submission ORDER BY month DESC, agency_code LIMIT 500`,
+         acknowledged_at AS "acknowledgedAt", jsonb_array_length(items) AS questions FROM ops_rating_submission
+         WHERE ${scope.sql} ORDER BY month DESC, agency_code LIMIT 500`,
+        scope.params,
       )
-    ).rows,
-  }));
+    ).rows as { agency: string }[];
+    return { submissions: rows.filter((r) => clientMayActFor(client, r.agency)) };
+  });
 }
