@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runService } from '@lienthong/platform';
-import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNames } from '@lienthong/events';
+import { connectServiceKafka } from '@lienthong/events';
 import { citizenDataConfigSchema } from './config.js';
 import { buildApp } from './app.js';
 import { createAuditLog } from './audit/audit-log.js';
@@ -20,22 +20,21 @@ await runService({
     const pool = ctx.pool!;
     const licences = loadLicences(config.CITIZEN_DATA_LICENCES_FILE);
     const { csdl, dkkd } = createRegistryClients(config, logger);
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'lienthong-citizen-data', logger });
-    const admin = kafka.admin();
-    // Kafka is not needed to answer look-ups: audit rows wait in Postgres (the outbox) while it is away.
-    await admin
-      .connect()
-      .then(() => ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE)))
-      .catch((err) => logger.warn({ err }, 'Kafka not reachable at start; audit events wait in the outbox'));
-    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-citizen-data', metrics });
-    await producer
-      .connect()
-      .catch((err) => logger.warn({ err }, 'Kafka producer not connected yet; audit events wait in the outbox'));
+    // Brokers, TLS and SASL from the shared Kafka settings (packages/events service-kafka.ts). In the background:
+    // Kafka is not needed to answer look-ups, audit rows wait in Postgres (the outbox) while it is away.
+    const { producer, topics } = await connectServiceKafka({
+      config,
+      clientId: 'lienthong-citizen-data',
+      logger,
+      metrics,
+      onClose: ctx.onClose,
+      connect: 'background',
+    });
     const audit = createAuditLog({ pool, chainKey: config.CITIZEN_DATA_AUDIT_CHAIN_KEY });
     const outbox = createAuditOutbox({
       pool,
       producer,
-      topic: topicNames(config.KAFKA_TOPIC_NAMESPACE).citizenAudit,
+      topic: topics.citizenAudit,
       logger,
       intervalMs: config.CITIZEN_DATA_OUTBOX_INTERVAL_MS,
     });
@@ -59,8 +58,6 @@ await runService({
       readiness: { postgres: async () => void (await pool.query('SELECT 1')) },
     });
     outbox.start();
-    ctx.onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
-    ctx.onClose({ name: 'producer', close: () => producer.disconnect() });
     ctx.onClose({
       name: 'audit-outbox',
       close: async () => {
