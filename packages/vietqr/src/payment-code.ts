@@ -7,7 +7,9 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * A short payment code for the transfer text: `LT` + 8 base32 characters (40 random bits), 10 ASCII
  * characters in all — short enough that banks which truncate the transfer text keep it, distinctive
  * enough to find inside whatever the bank prefixes (reference §4.4: ≤ 20 chars, word-boundary match) [inf].
- * Uniqueness is the ledger's: a unique index refuses a repeat and the caller draws again.
+ * Uniqueness is the ledger's: a unique index refuses a repeat and the caller draws again (services/payments
+ * payment-creator.ts). Repeats are expected, not freak events: against n codes already issued a draw repeats
+ * one with probability n/2^40, and by the birthday bound some repeat among n codes is likely from n ≈ 2^20.
  */
 export function newPaymentCode(random: (n: number) => Buffer = randomBytes): string {
   const bytes = random(5);

@@ -28,6 +28,7 @@ export const PaymentErrorCodes = {
   refundExceedsPaid: 'LT_PAY_REFUND_EXCEEDS_PAID',
   refundInProgress: 'LT_PAY_REFUND_IN_PROGRESS',
   refundNotPending: 'LT_PAY_REFUND_NOT_PENDING',
+  transferCodeExhausted: 'LT_PAY_TRANSFER_CODE_EXHAUSTED',
 } as const;
 
 export type PaymentErrorCode = (typeof PaymentErrorCodes)[keyof typeof PaymentErrorCodes];
@@ -132,4 +133,17 @@ export const badIdempotencyKey = () =>
         },
       ],
     },
+  );
+
+/**
+ * Every draw of a VietQR transfer code hit a code the ledger already holds (payment-creator.ts). Nothing was
+ * created; a new request draws afresh, so the caller may retry at once.
+ */
+export const transferCodeExhausted = (attempts: number) =>
+  paymentError(
+    PaymentErrorCodes.transferCodeExhausted,
+    'unavailable',
+    `no free transfer code after ${attempts} draws; no payment was created, try again`,
+    `Không cấp được mã chuyển khoản sau ${attempts} lần; chưa tạo giao dịch, vui lòng thử lại`,
+    { retriable: true },
   );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { clientMayActFor, HubError, type ApiClient, type Clock, type Logger } from '@lienthong/platform';
 import type { Provider } from './provider.js';
 import { merchantIdOf, type MerchantRegistry } from './merchants.js';
-import type { PaymentStore } from './ledger/payment-store.js';
+import type { NewPayment, PaymentStore } from './ledger/payment-store.js';
 import type { PaymentRecord } from './ledger/payment-record.js';
 import type { ProviderAdapters, Payer } from './providers/provider-adapter.js';
 import type { PaymentMetrics } from './metrics.js';
@@ -10,7 +10,14 @@ import { feesTotal, type FeeLine } from './fees.js';
 import { amountLimits } from './amount-limits.js';
 import { agencyCodeOfMaHoSo } from '@lienthong/standard';
 import { newPaymentCode } from '@lienthong/vietqr';
-import { forbiddenAgency, invalidRequest, PaymentErrorCodes, providerNotConfigured, unknownAgency } from './errors.js';
+import {
+  forbiddenAgency,
+  invalidRequest,
+  PaymentErrorCodes,
+  providerNotConfigured,
+  transferCodeExhausted,
+  unknownAgency,
+} from './errors.js';
 
 export interface CreatePaymentInput {
   MaHoSo: string;
@@ -45,7 +52,21 @@ export interface PaymentCreatorDeps {
   publicUrl: string;
   ttlMinutes: number;
   firstCheckSeconds: number;
+  /** Draws a VietQR transfer code (default: 40 random bits, @lienthong/vietqr newPaymentCode). */
+  drawTransferCode?: () => string;
 }
+
+/**
+ * Draws of a VietQR transfer code before a create gives up. The ledger's unique index holds every code ever
+ * issued (it never expires), so with n codes issued a draw repeats one with probability n/2^40 (one in a million
+ * at n ≈ 1.1 million), and by the birthday bound a repeat somewhere among n codes is likely (~40%) around
+ * n ≈ 2^20: a repeat is an expected event at provincial scale, not a freak. Each draw is independent, so five
+ * all repeating needs (n/2^40)^5 — never, short of a ledger holding a large fraction of the 2^40 codes.
+ */
+const TRANSFER_CODE_DRAWS = 5;
+
+const isTransferCodeRepeat = (err: unknown) =>
+  (err as { code?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'payments_transfer_code_unique';
 
 export interface PaymentCreator {
   create(client: ApiClient, input: CreatePaymentInput, callerIp: string): Promise<CreatedPayment>;
@@ -59,6 +80,20 @@ export interface PaymentCreator {
  * reconciliation queries and expires like any pending payment.
  */
 export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
+  const draw = deps.drawTransferCode ?? (() => newPaymentCode());
+  /** Inserts the `created` row; for VietQR draws the transfer code again while the ledger already holds it. */
+  async function insertWithCode(p: NewPayment, provider: Provider, log: Logger) {
+    if (provider !== 'vietqr') return deps.store.insertCreated(p);
+    for (let attempt = 1; attempt <= TRANSFER_CODE_DRAWS; attempt++) {
+      try {
+        return await deps.store.insertCreated({ ...p, transferCode: draw() });
+      } catch (err) {
+        if (!isTransferCodeRepeat(err)) throw err;
+        log.warn({ attempt }, 'transfer code already issued; drawing again');
+      }
+    }
+    throw transferCodeExhausted(TRANSFER_CODE_DRAWS);
+  }
   return {
     async create(client, input, callerIp) {
       const details = [];
@@ -114,27 +149,28 @@ export function createPaymentCreator(deps: PaymentCreatorDeps): PaymentCreator {
       // One order reference per attempt, never per dossier: VNPAY wants vnp_TxnRef unique within the day [V1],
       // MoMo a unique orderId [M1]. 32 hex characters fit every provider's pattern.
       const orderRef = paymentId.replace(/-/g, '');
-      // VietQR: the code the citizen's transfer text carries, drawn from the payment id's random bits; the
-      // unique index refuses the (2^-40) repeat, which then fails this create with a 500 and no payment.
-      const transferCode =
-        input.provider === 'vietqr' ? newPaymentCode(() => Buffer.from(orderRef.slice(0, 10), 'hex')) : undefined;
-      const payment = await deps.store.insertCreated({
-        ...(transferCode ? { transferCode } : {}),
-        paymentId,
-        maHoSo: input.MaHoSo,
-        agencyCode: agency,
-        clientId: client.id,
-        provider: input.provider,
-        merchant,
-        orderRef,
-        amount: input.amount,
-        fees: input.fees,
-        returnUrl: input.returnUrl,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + deps.ttlMinutes * 60_000),
-        firstCheckAt: new Date(now.getTime() + deps.firstCheckSeconds * 1000),
-      });
       const log = deps.logger.child({ paymentId, provider: input.provider, merchant });
+      // VietQR: the code the citizen's transfer text carries is drawn afresh; the unique index refuses a code
+      // already issued and insertWithCode draws again (a clear 503, retriable, if every draw repeats).
+      const payment = await insertWithCode(
+        {
+          paymentId,
+          maHoSo: input.MaHoSo,
+          agencyCode: agency,
+          clientId: client.id,
+          provider: input.provider,
+          merchant,
+          orderRef,
+          amount: input.amount,
+          fees: input.fees,
+          returnUrl: input.returnUrl,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + deps.ttlMinutes * 60_000),
+          firstCheckAt: new Date(now.getTime() + deps.firstCheckSeconds * 1000),
+        },
+        input.provider,
+        log,
+      );
       let created;
       try {
         created = await adapter.create({
