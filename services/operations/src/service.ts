@@ -1,15 +1,6 @@
 import { systemClock, type ServiceDefinition } from '@lienthong/platform';
 import { refuseDvcqgDemoSecrets } from '@lienthong/dvcqg';
-import {
-  catalogueSpecs,
-  createConsumerRunner,
-  createEventProducer,
-  createKafka,
-  ensureTopics,
-  kafkaConnectionFromConfig,
-  signingKeysForStart,
-  topicNames,
-} from '@lienthong/events';
+import { connectServiceKafka, createConsumerRunner, signingKeysForStart } from '@lienthong/events';
 import { operationsConfigSchema } from './config.js';
 import { loadCalendar } from './calendar/calendar.js';
 import { loadAgencyOverrides } from './registry/agency-registry.js';
@@ -34,22 +25,15 @@ export const operationsService: ServiceDefinition<typeof operationsConfigSchema>
     const overrides = loadAgencyOverrides(c.OPERATIONS_AGENCY_OVERRIDES_FILE || defaultAgencyOverridesFile);
     await ensureReadModel(pool, c.OPERATIONS_READ_SCHEMA);
 
-    const kafka = createKafka({ ...kafkaConnectionFromConfig(c), clientId: 'lienthong-operations', logger: ctx.logger });
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, catalogueSpecs(c.KAFKA_TOPIC_NAMESPACE));
-    await admin.disconnect();
-    const topics = topicNames(c.KAFKA_TOPIC_NAMESPACE);
-    const producer = createEventProducer({
-      kafka,
+    // Brokers, TLS and SASL from the shared Kafka settings (packages/events service-kafka.ts). Waited for: the
+    // read model follows the consumer below, which cannot start without Kafka.
+    const { kafka, producer, topics } = await connectServiceKafka({
+      config: c,
+      clientId: 'lienthong-operations',
       logger: ctx.logger,
-      transactionalIdPrefix: 'lienthong-operations',
       metrics: ctx.metrics,
+      onClose: ctx.onClose,
     });
-    await producer
-      .connect()
-      .catch((err) => ctx.logger.warn({ err }, 'Kafka not reachable yet; deadline events wait in the outbox'));
-    ctx.onClose({ name: 'producer', close: () => producer.disconnect() });
 
     const core = createOperationsCore({
       pool,
