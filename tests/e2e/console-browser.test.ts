@@ -270,7 +270,9 @@ describe.skipIf(!existsSync(CHROMIUM))('operator console in Chromium against the
     await page.getByLabel('Lý do').fill('Cổng đã sửa lỗi, gửi lại hồ sơ');
     await page.getByRole('button', { name: /Phát lại \(1\)/ }).click();
     await page.waitForURL(/\/thu-loi\/phat-lai/);
-    expect(await page.locator('.notice.ok').innerText()).toContain('1 thư đã được consumer xác nhận');
+    expect(await page.locator('.notice.ok').innerText()).toContain(
+      '1 thư: national-sync đã nhận yêu cầu đẩy lại hồ sơ (HTTP 202)',
+    );
     expect(await page.locator(`[data-testid="dead-letters"] tr:has-text("${m2}")`).count()).toBe(0);
 
     await eventually(() => portal.dossier(m2).then((d) => d?.dossier ?? undefined), {

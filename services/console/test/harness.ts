@@ -22,7 +22,7 @@ import { createSessionStore } from '../src/lib/sessions.js';
 import { createActionLog } from '../src/lib/action-log.js';
 import { createBackends, type ServiceName } from '../src/lib/backends.js';
 import { createOverviewSampler } from '../src/overview/sampler.js';
-import { createLiveFeed } from '../src/live/feed.js';
+import { createLiveFeed, type LiveFeed } from '../src/live/feed.js';
 import { createEventIndex, type EventIndex } from '../src/index/event-index.js';
 import { createEventProducer, replayDeadLetters, type EventProducer } from '@lienthong/events';
 import type { GenericReplay } from '../src/lib/replay.js';
@@ -40,6 +40,8 @@ export interface TestOperator {
 export interface TestConsole {
   app: FastifyInstance;
   pool: Pool;
+  /** The live feed the index publishes to (a test may publish what the index would). */
+  feed: LiveFeed;
   url: string | undefined;
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -120,6 +122,7 @@ export async function startConsole(opts: {
   return {
     app,
     pool,
+    feed,
     get url() {
       return url;
     },

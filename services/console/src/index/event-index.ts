@@ -1,7 +1,7 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { decodeEvent, dlqOf, topicNames, type CloudEvent } from '@lienthong/events';
 import type { Logger, Pool } from '@lienthong/platform';
-import { validateDossierBatch, validateProgressBatch } from '@lienthong/standard';
+import { isAgencyCode, validateDossierBatch, validateProgressBatch } from '@lienthong/standard';
 
 /**
  * The standard's warnings (inferred rules: never a refusal) of an accepted packet, as code and path only.
@@ -49,6 +49,20 @@ const str = (v: unknown, max = 200): string | null => (typeof v === 'string' && 
 /** The agency of a dossier is its MaHoSo prefix (architecture.md decision 3). */
 export const agencyOf = (maHoSo: string | null): string | null =>
   maHoSo && maHoSo.includes('-') ? maHoSo.slice(0, maHoSo.indexOf('-')) : null;
+
+/**
+ * The agency a dead letter belongs to, from the letter's own content only (never from who asks): the
+ * prefix of its MaHoSo (data, subject or key) when that is an agency code, else an agency field of the
+ * event's data (`agencyCode` of payment and deadline events, `agency` of inbound packets). A payment id or
+ * a question key as the key gives none. Null when nothing names one: such a letter is shown to, and
+ * replayable by, province-wide ('*') officers only.
+ */
+export function deadLetterAgency(d: Record<string, unknown>, maHoSo: string | null): string | null {
+  const prefix = agencyOf(maHoSo);
+  if (prefix && isAgencyCode(prefix)) return prefix;
+  for (const v of [d.agencyCode, d.agency]) if (typeof v === 'string' && isAgencyCode(v)) return v;
+  return null;
+}
 
 type IndexedTopic = 'dossierEvents' | 'syncOutcomes' | 'paymentEvents' | 'nationalInbound';
 
@@ -272,7 +286,7 @@ export function createEventIndex(opts: EventIndexOptions) {
           eventId.slice(0, 300),
           e?.type ?? null,
           maHoSo,
-          agencyOf(maHoSo),
+          deadLetterAgency(d, maHoSo),
           str(h['dlq-error-code'], 100),
           str(h['dlq-reason'], 2_000),
           str(h['dlq-portal-code'], 50),

@@ -105,9 +105,26 @@ const M = {
     'Sẽ phát lại {n} thư lỗi tới đúng consumer đã lỗi. Nhập lý do để xác nhận.',
     '{n} dead letters will be replayed to the consumer that failed only. Type a reason to confirm.',
   ],
-  replayAcked: [
-    '{n} thư đã được consumer xác nhận phát lại và rời danh sách.',
-    '{n} dead letters were acknowledged by their consumer and left the list.',
+  replayCommitted: [
+    '{n} thư đã được ghi lại vào chủ đề gốc cho đúng nhóm consumer đã lỗi (Kafka đã xác nhận ghi) và rời danh sách. Đây chưa phải là xác nhận consumer đã xử lý xong: nếu lỗi lại, thư sẽ xuất hiện lại.',
+    '{n} dead letters were written back to their original topic for the failing consumer group only (Kafka committed the write) and left the list. This is not the consumer confirming it handled them: if they fail again, they come back.',
+  ],
+  replayAccepted: [
+    '{n} thư: national-sync đã nhận yêu cầu đẩy lại hồ sơ (HTTP 202) và thư rời danh sách. Kết quả đẩy lên Cổng xem ở trang Gửi DVCQG.',
+    '{n} dead letters: national-sync accepted the request to push the dossier again (HTTP 202) and they left the list. The portal push outcome shows on the DVCQG deliveries page.',
+  ],
+  replayNotClaimed: [
+    '{n} thư không được phát lại: đã được phát lại, đang được phát lại bởi thao tác khác, hoặc không thuộc đơn vị của bạn.',
+    '{n} dead letters were not replayed: already replayed, being replayed by another action, or not of your agencies.',
+  ],
+  replayDossierWide: [
+    'national-sync phát lại theo hồ sơ (đẩy lại bản mới nhất và mọi bước bị từ chối): {n} thư lỗi khác của cùng hồ sơ được thêm vào danh sách này vì chúng đi cùng lần phát lại.',
+    'national-sync replays a whole dossier (its newest snapshot and every refused step): {n} other dead letters of the same dossiers were added to this list because they go with the replay.',
+  ],
+  replayAgain: ['Phát lại lần nữa cả thư đã phát lại (được ghi nhật ký)', 'Replay again letters already replayed (logged)'],
+  replayAgainPreview: [
+    'Trong đó {n} thư đã được phát lại trước đây và sẽ được phát lại lần nữa theo yêu cầu của bạn.',
+    '{n} of them were replayed before and will be replayed again, as you asked.',
   ],
   replayUnsupported: [
     'Consumer này chưa có API phát lại: thư được giữ nguyên.',

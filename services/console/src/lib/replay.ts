@@ -2,10 +2,16 @@ import type { ReplayOptions, ReplayResult } from '@lienthong/events';
 import type { Backends } from './backends.js';
 import type { DeadLetterRow } from './dead-letters.js';
 
-/** What a replay of some dead letters came to, per dead letter. */
+/**
+ * What a replay of some dead letters came to, per dead letter. `delivered` says the replay reached the
+ * failing consumer's input, and how (`via`): Kafka committed the republished record (`kafka`), or
+ * national-sync answered 202 naming the dossier (`national-sync`). Neither is the consumer having handled
+ * it: a consumer that fails again writes a new dead letter, which reopens the row.
+ */
 export interface ReplayOutcome {
   id: string;
-  acknowledged: boolean;
+  delivered: boolean;
+  via?: 'kafka' | 'national-sync';
   message: string;
 }
 
@@ -21,9 +27,10 @@ export interface ReplayOutcome {
  *
  * Every other consumer group (the packages/events consumer runner: operations, notifications, payments'
  * consumers…): packages/events `replayDeadLetters` republishes the dead letter to its original topic with
- * `lt-replay-group: <that group>`, so only that group handles it and every other group skips it. The
- * acknowledgement is Kafka committing the republished record (one transaction); the dead letters
- * republished are matched to the console's rows by their DLQ offset.
+ * `lt-replay-group: <that group>`, so only that group handles it and every other group skips it. It is
+ * given exactly the claimed rows' positions (DLQ partition and offset), never a time or a key, so nothing
+ * but the previewed letters goes. "Delivered" is Kafka committing the republished records (one
+ * transaction per DLQ topic and group); each result is matched to its row by partition and offset.
  */
 export type GenericReplay = (opts: Omit<ReplayOptions, 'kafka' | 'producer' | 'logger'>) => Promise<ReplayResult>;
 
@@ -51,43 +58,52 @@ export function createReplayer(deps: { backends: Backends; nationalSyncGroup: st
     };
   }
 
-  /** The generic path: per (DLQ topic, group, key), the letters since the earliest selected one. */
+  /** The generic path: one exact replay per (DLQ topic, group) of the claimed rows' positions. */
   async function replayGeneric(rows: DeadLetterRow[]): Promise<ReplayOutcome[]> {
     const out: ReplayOutcome[] = [];
     const groups = new Map<string, DeadLetterRow[]>();
     for (const dl of rows) {
-      const k = JSON.stringify([dl.dlqTopic, dl.consumerGroup, dl.maHoSo]);
+      const k = JSON.stringify([dl.dlqTopic, dl.consumerGroup]);
       groups.set(k, [...(groups.get(k) ?? []), dl]);
     }
+    const pos = (partition: number, offset: string) => `${partition}:${offset}`;
     for (const dls of groups.values()) {
       const first = dls[0]!;
       try {
         const r = await deps.generic!({
           dlqTopic: first.dlqTopic,
           group: first.consumerGroup,
-          ...(first.maHoSo ? { key: first.maHoSo } : {}),
-          since: new Date(Math.min(...dls.map((d) => d.firstAt.getTime())) - 1_000),
+          letters: dls.map((d) => ({ partition: d.dlqPartition, offset: d.dlqOffset })),
         });
-        const done = new Set(r.replayed.map((x) => x.dlqOffset));
+        const done = new Set(r.replayed.map((x) => pos(x.dlqPartition, x.dlqOffset)));
+        const why = new Map(r.skipped.map((x) => [pos(x.dlqPartition, x.dlqOffset), x.why]));
         for (const dl of dls) {
-          const ok = done.has(dl.dlqOffset);
-          out.push({
-            id: dl.id,
-            acknowledged: ok,
-            message: ok
-              ? `republished to ${r.topic} for ${dl.consumerGroup}`
-              : (r.skipped.find((x) => x.dlqOffset === dl.dlqOffset)?.why ?? 'not found in the dead-letter topic'),
-          });
+          const at = pos(dl.dlqPartition, dl.dlqOffset);
+          out.push(
+            done.has(at)
+              ? {
+                  id: dl.id,
+                  delivered: true,
+                  via: 'kafka',
+                  message: `Kafka committed the republished record on ${r.topic} for ${dl.consumerGroup}`,
+                }
+              : { id: dl.id, delivered: false, message: why.get(at) ?? 'not replayed' },
+          );
         }
       } catch (err) {
         for (const dl of dls)
-          out.push({ id: dl.id, acknowledged: false, message: `replay failed: ${(err as Error).message.slice(0, 200)}` });
+          out.push({ id: dl.id, delivered: false, message: `replay failed: ${(err as Error).message.slice(0, 200)}` });
       }
     }
     return out;
   }
 
   return {
+    /**
+     * Whether the letter is replayed through national-sync, whose unit is the dossier: one replay re-pushes
+     * its newest snapshot and every refused step, so every open letter of that dossier goes with it.
+     */
+    byDossier: (dl: DeadLetterRow) => isNationalSync(dl) && !!dl.maHoSo,
     supports: (dl: DeadLetterRow) =>
       (isNationalSync(dl) && !!dl.maHoSo) || (!isNationalSync(dl) && !!deps.generic && dl.consumerGroup !== 'unknown'),
     /** Replays the given dead letters (already claimed), one call per dossier. */
@@ -101,7 +117,7 @@ export function createReplayer(deps: { backends: Backends; nationalSyncGroup: st
         else
           out.push({
             id: dl.id,
-            acknowledged: false,
+            delivered: false,
             message: `no replay for consumer ${dl.consumerGroup} of ${dl.originalTopic}`,
           });
       }
@@ -109,7 +125,8 @@ export function createReplayer(deps: { backends: Backends; nationalSyncGroup: st
       for (const [maHoSo, dls] of byDossier) {
         const since = new Date(Math.min(...dls.map((d) => d.firstAt.getTime())));
         const r = await replayNationalSync(maHoSo, since, key);
-        for (const dl of dls) out.push({ id: dl.id, acknowledged: r.ok, message: r.message });
+        for (const dl of dls)
+          out.push({ id: dl.id, delivered: r.ok, ...(r.ok ? { via: 'national-sync' as const } : {}), message: r.message });
       }
       return out;
     },

@@ -4,7 +4,7 @@ import { fmtNumber, fmtTime, t } from '../lib/i18n.js';
 import { READ_ROLES, hasRole } from '../web/context.js';
 import { flash } from '../web/layout.js';
 import { InputReader, MA_HO_SO } from '../web/input.js';
-import { agencyOf } from '../index/event-index.js';
+import { agencyScopeSql } from '@lienthong/platform';
 
 interface OutcomeRow {
   ma_ho_so: string;
@@ -26,25 +26,25 @@ export function deliveryRoutes(kit: PageKit): void {
     const q = new InputReader(req.query);
     const outcome = q.str('outcome', { max: 20, pattern: /^(accepted|retrying|rejected|dead-lettered|skipped-stale)$/ });
     const maHoSo = q.str('maHoSo', { max: 100, pattern: MA_HO_SO });
-    const args: unknown[] = [];
-    const where = [`topic LIKE '%sync.outcomes.v1'`];
+    const op = req.operator!;
+    // The list and the last hour's counts are both scoped in the query, on each outcome's own agency (its
+    // MaHoSo prefix, indexed as `agency`): a scoped officer counts their agencies' pushes only, and
+    // outcomes of no known agency count for '*' officers only.
+    const scope = agencyScopeSql(op.client, 'agency', 1);
+    const args: unknown[] = [...scope.params];
+    const where = [`topic LIKE '%sync.outcomes.v1'`, scope.sql];
     if (outcome) where.push(`status = $${args.push(outcome)}`);
     if (maHoSo) where.push(`ma_ho_so = $${args.push(maHoSo)}`);
-    const op = req.operator!;
     const rows = (
       await deps.pool.query<OutcomeRow>(
-        `SELECT ma_ho_so, event_time, summary, status FROM console_event WHERE ${where.join(' AND ')} ORDER BY event_time DESC, "offset" DESC LIMIT 300`,
+        `SELECT ma_ho_so, event_time, summary, status FROM console_event WHERE ${where.join(' AND ')} ORDER BY event_time DESC, "offset" DESC LIMIT 200`,
         args,
       )
-    ).rows
-      .filter((r) => {
-        const a = agencyOf(r.ma_ho_so);
-        return !a || deps.clients.mayActFor(op.client, a);
-      })
-      .slice(0, 200);
+    ).rows;
     const stats = (
       await deps.pool.query<{ status: string; n: string }>(
-        `SELECT status, count(*) AS n FROM console_event WHERE topic LIKE '%sync.outcomes.v1' AND event_time > now() - interval '1 hour' GROUP BY status`,
+        `SELECT status, count(*) AS n FROM console_event WHERE topic LIKE '%sync.outcomes.v1' AND ${scope.sql} AND event_time > now() - interval '1 hour' GROUP BY status`,
+        scope.params,
       )
     ).rows;
     const retrying = [...new Set(rows.filter((r) => r.status === 'retrying').map((r) => r.ma_ho_so))].slice(0, 20);

@@ -114,7 +114,7 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
         key: op.apiKey,
       }),
       listPayments(deps.pool, { maHoSo, limit: 50 }),
-      deadLetters.list({ maHoSo, includeReplayed: true }, 50),
+      deadLetters.list({ visibleTo: op.client, maHoSo, includeReplayed: true }, 50),
       deps.backends.call<OpsDossier>('operations', `/v1/dossiers/${encodeURIComponent(maHoSo)}`, { key: op.apiKey }),
       hasRole(op, 'auditor')
         ? deps.backends.call<{ items?: Record<string, unknown>[] }>('citizen-data', '/v1/audit/search', {

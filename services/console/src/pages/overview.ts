@@ -75,13 +75,15 @@ export function overviewRoutes(kit: PageKit): void {
       ) => html`${deps.indexRunning && !deps.indexRunning() ? html`<p class="notice warn" role="status" data-testid="index-down">${t(c.lang, 'indexDown')}</p>` : ''}<section aria-labelledby="live-h"><h2 id="live-h">${t(c.lang, 'live')} <span class="dot" aria-hidden="true"></span></h2>
 <div id="overview" data-sse="/su-kien" data-sse-swap="overview">${overviewFragment(deps.sampler.latest(), c.lang)}</div></section>
 <section aria-labelledby="act-h"><h2 id="act-h">${t(c.lang, 'recentActivity')}</h2>
-<div id="activity" data-sse-swap="activity">${activityFragment(await recentEvents(deps.pool, 20), c.lang)}</div></section>`,
+<div id="activity" data-sse-swap="activity">${activityFragment(await recentEvents(deps.pool, 20, req.operator!.client), c.lang)}</div></section>`,
       { scripts: ['/assets/uPlot.iife.min.js', '/assets/charts.js'] },
     ),
   );
 
   kit.route('GET', '/su-kien', { roles: READ_ROLES }, async (req, reply) => {
     const lang = req.lang;
+    // Each stream carries its officer's scope: the activity it pushes is queried for that officer's agencies.
+    const visibleTo = req.operator!.client;
     const stream = kit.sse(req, reply);
     stream.send('overview', overviewFragment(deps.sampler.latest(), lang));
     stream.onClose(deps.sampler.subscribe((o) => stream.send('overview', overviewFragment(o, lang))));
@@ -91,13 +93,16 @@ export function overviewRoutes(kit: PageKit): void {
       // At most one activity refresh a second per stream, however fast events arrive.
       pending = setTimeout(() => {
         pending = undefined;
-        recentEvents(deps.pool, 20).then(
+        recentEvents(deps.pool, 20, visibleTo).then(
           (rows) => stream.send('activity', activityFragment(rows, lang)),
           (err) => req.log.warn({ err }, 'activity refresh failed'),
         );
       }, 300);
     };
-    stream.onClose(deps.feed.subscribe({ rows: pushActivity }));
+    // Only rows this officer may see trigger a refresh (another agency's traffic does not show in its timing).
+    const mine = (rows: IndexedEvent[]) =>
+      rows.some((r) => (r.agency ? deps.clients.mayActFor(visibleTo, r.agency) : visibleTo.agencies.includes('*')));
+    stream.onClose(deps.feed.subscribe({ rows: (rows) => mine(rows) && pushActivity() }));
     stream.onClose(() => pending && clearTimeout(pending));
   });
 }

@@ -1,4 +1,4 @@
-import type { Pool } from '@lienthong/platform';
+import { agencyScopeSql, type ApiClient, type Pool } from '@lienthong/platform';
 import type { IndexedEvent } from '../index/event-index.js';
 import { t, type Lang } from '../lib/i18n.js';
 
@@ -32,10 +32,17 @@ const toEvent = (r: Row): IndexedEvent => ({
 
 const COLS = 'topic, event_id, type, subject, ma_ho_so, agency, procedure, status, owner, summary, event_time';
 
-export async function recentEvents(pool: Pool, limit: number): Promise<IndexedEvent[]> {
-  const r = await pool.query<Row>(`SELECT ${COLS} FROM console_event ORDER BY event_time DESC, indexed_at DESC LIMIT $1`, [
-    limit,
-  ]);
+/**
+ * The newest indexed events an officer may see: scoped in the query on each event's own agency (its
+ * MaHoSo prefix, or the payment's or packet's agency), so a scoped officer gets their agencies' newest
+ * `limit` rows, and events of no known agency only reach '*' officers.
+ */
+export async function recentEvents(pool: Pool, limit: number, visibleTo: Pick<ApiClient, 'agencies'>): Promise<IndexedEvent[]> {
+  const scope = agencyScopeSql(visibleTo, 'agency', 2);
+  const r = await pool.query<Row>(
+    `SELECT ${COLS} FROM console_event WHERE ${scope.sql} ORDER BY event_time DESC, indexed_at DESC LIMIT $1`,
+    [limit, ...scope.params],
+  );
   return r.rows.map(toEvent);
 }
 
