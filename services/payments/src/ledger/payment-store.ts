@@ -1,6 +1,10 @@
 import { withTransaction, type Pool } from '@lienthong/platform';
 import type { Provider } from '../provider.js';
 import { mapPaymentRow, type PaymentRecord } from './payment-record.js';
+import { agencyFilter } from './agency-filter.js';
+import { createPaymentReads, type PaymentReads } from './payment-reads.js';
+
+export { agencyFilter };
 
 /** What creating a payment writes: the record's identity and terms, plus when reconciliation first looks. */
 export type NewPayment = Pick<
@@ -32,7 +36,8 @@ export interface PaymentEventRow {
   recordedAt: Date;
 }
 
-export interface PaymentStore {
+/** The ledger's writes and the reconciliation/review reads; the operators' lists come from PaymentReads. */
+export interface PaymentStore extends PaymentReads {
   /** Inserts a `created` payment and its first history entry, before the provider is called. */
   insertCreated(p: NewPayment): Promise<PaymentRecord>;
   /** created → pending once the provider accepted; no-op (undefined) if the row moved on meanwhile. */
@@ -69,6 +74,7 @@ export function createPaymentStore(pool: Pool): PaymentStore {
     return r.rows[0] ? mapPaymentRow(r.rows[0] as Record<string, unknown>) : undefined;
   };
   return {
+    ...createPaymentReads(pool),
     insertCreated: (p) =>
       withTransaction(pool, async (c) => {
         const r = await c.query(
@@ -205,20 +211,5 @@ export function createPaymentStore(pool: Pool): PaymentStore {
       );
       return r.rows.map((x: Record<string, unknown>) => mapPaymentRow(x));
     },
-  };
-}
-
-/**
- * SQL of "agency_code within these API-client agency patterns" (exact codes, `*.<suffix>`, `*`), the same
- * rule as platform clientMayActFor. Patterns hold only [A-Za-z0-9.] (the clients file schema), so no LIKE
- * wildcard can come from the file.
- */
-export function agencyFilter(agencies: readonly string[] | undefined, firstParam: number): { sql: string; params: unknown[] } {
-  if (!agencies || agencies.includes('*')) return { sql: 'TRUE', params: [] };
-  const exact = agencies.filter((a) => !a.startsWith('*.'));
-  const suffixes = agencies.filter((a) => a.startsWith('*.')).map((a) => `%${a.slice(1)}`);
-  return {
-    sql: `(agency_code = ANY($${firstParam}::text[]) OR agency_code LIKE ANY($${firstParam + 1}::text[]))`,
-    params: [exact, suffixes],
   };
 }
