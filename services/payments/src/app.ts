@@ -20,6 +20,7 @@ import { vnptpayIpnRoute } from './routes/vnptpay-ipn-route.js';
 import { bankTransferRoutes } from './routes/bank-transfer-routes.js';
 import { transferAdminRoutes } from './routes/transfer-admin-routes.js';
 import { refundRoutes } from './routes/refund-routes.js';
+import { readRoutes } from './routes/read-routes.js';
 import type { createTaxNoticeObligations } from './obligations/tax-notices.js';
 
 export interface PaymentsAppDeps {
@@ -92,6 +93,7 @@ export async function buildApp(deps: PaymentsAppDeps): Promise<FastifyInstance> 
   transferAdminRoutes(app, { transfers: core.transfers });
   refundRoutes(app, { store: core.store, refunds: core.refunds, idempotency: core.idempotency });
   adminRoutes(app, { reconciler: core.reconciler, store: core.store, settlement: core.settlement, clock: deps.clock });
+  readRoutes(app, { store: core.store });
   deps.obligations?.routes(app);
   return app;
 }
