@@ -7,6 +7,7 @@ import { createReadModelHandler } from './read-model/handler.js';
 import { createIndicatorService, type IndicatorService } from './indicators/compute.js';
 import { createDeadlineMonitor, type DeadlineMonitor } from './deadline/monitor.js';
 import { createOutboxRelay, type OutboxRelay } from './outbox.js';
+import { createDeadlineMetrics, type DeadlineMetrics } from './deadline/metrics.js';
 
 export interface OperationsCoreDeps {
   pool: Pool;
@@ -35,6 +36,8 @@ export interface OperationsCore {
   indicators: IndicatorService;
   monitor: DeadlineMonitor;
   outbox: OutboxRelay;
+  /** The deadline flow's counters and gauges, when a metrics registry was given. */
+  deadlineMetrics?: DeadlineMetrics;
 }
 
 export function createOperationsCore(d: OperationsCoreDeps): OperationsCore {
@@ -45,7 +48,9 @@ export function createOperationsCore(d: OperationsCoreDeps): OperationsCore {
     calendar: d.calendar,
     onNewAgency: (c) => registry.ensureCode(c),
   });
+  const deadlineMetrics = d.metrics ? createDeadlineMetrics(d.metrics) : undefined;
   const outbox = createOutboxRelay({
+    ...(deadlineMetrics ? { metrics: deadlineMetrics } : {}),
     pool: d.pool,
     producer: d.producer,
     topic: d.deadlineTopic,
@@ -54,6 +59,7 @@ export function createOperationsCore(d: OperationsCoreDeps): OperationsCore {
     intervalMs: d.outboxIntervalMs,
   });
   const monitor = createDeadlineMonitor({
+    ...(deadlineMetrics ? { metrics: deadlineMetrics } : {}),
     pool: d.pool,
     schema: d.schema,
     calendar: d.calendar,
@@ -73,5 +79,6 @@ export function createOperationsCore(d: OperationsCoreDeps): OperationsCore {
     indicators: createIndicatorService({ pool: d.pool, schema: d.schema, populationCodes: d.populationCodes }),
     monitor,
     outbox,
+    ...(deadlineMetrics ? { deadlineMetrics } : {}),
   };
 }

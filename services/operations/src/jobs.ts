@@ -51,6 +51,15 @@ export function createJobs(d: {
     agencies: c.OPERATIONS_GAUGE_AGENCIES.split(',')
       .map((x) => x.trim())
       .filter(Boolean),
+    ...(d.core.deadlineMetrics
+      ? {
+          deadlines: {
+            metrics: d.core.deadlineMetrics,
+            calendar: d.calendar,
+            dueSoonWorkingHours: c.OPERATIONS_DUE_SOON_WORKING_HOURS,
+          },
+        }
+      : {}),
   });
   const tasks: ScheduledTask[] = [];
   const inFlight = new Set<Promise<unknown>>();

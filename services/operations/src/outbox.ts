@@ -1,5 +1,6 @@
 import { backoffDelay, type Clock, type Logger, type Pool, type PoolClient, type RetryPolicy } from '@lienthong/platform';
 import type { CloudEvent, EventProducer } from '@lienthong/events';
+import type { DeadlineMetrics } from './deadline/metrics.js';
 
 /** Writes an event into the outbox inside the caller's transaction (the one that records the transition). */
 export async function enqueueEvent(c: PoolClient, event: CloudEvent): Promise<void> {
@@ -32,6 +33,7 @@ export function createOutboxRelay(opts: {
   logger: Logger;
   clock: Clock;
   intervalMs: number;
+  metrics?: DeadlineMetrics;
 }): OutboxRelay {
   const log = opts.logger.child({ component: 'outbox' });
   const policy: RetryPolicy = { maxAttempts: Infinity, minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 0.3 };
@@ -68,6 +70,7 @@ export function createOutboxRelay(opts: {
           rows.map((r) => r.event),
         );
       } catch (err) {
+        opts.metrics?.failures.inc({ stage: 'publish' });
         await c.query('UPDATE ops_outbox SET attempts = attempts + 1, last_error = $2 WHERE outbox_id = ANY($1::bigint[])', [
           ids,
           String((err as Error).message).slice(0, 500),

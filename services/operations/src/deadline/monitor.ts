@@ -4,6 +4,7 @@ import type { Clock, Logger, Pool } from '@lienthong/platform';
 import type { WorkingCalendar } from '../calendar/calendar.js';
 import { checkSchemaName } from '../read-model/schema.js';
 import { enqueueEvent } from '../outbox.js';
+import type { DeadlineMetrics } from './metrics.js';
 
 export const DUE_SOON = 'vn.lienthong.dossier.due-soon';
 export const OVERDUE = 'vn.lienthong.dossier.overdue';
@@ -78,6 +79,7 @@ export function createDeadlineMonitor(deps: {
   logger: Logger;
   dueSoonWorkingHours: number;
   onQueued?: () => void;
+  metrics?: DeadlineMetrics;
 }): DeadlineMonitor {
   const s = checkSchemaName(deps.schema);
   const log = deps.logger.child({ component: 'deadline-monitor' });
@@ -145,12 +147,15 @@ export function createDeadlineMonitor(deps: {
         }
       }
       await c.query('COMMIT');
+      deps.metrics?.transitions.inc({ kind: 'overdue' }, counts.overdue);
+      deps.metrics?.transitions.inc({ kind: 'due-soon' }, counts.dueSoon);
       if (counts.overdue || counts.dueSoon) {
         log.info(counts, 'deadline transitions recorded');
         deps.onQueued?.();
       }
       return { ...counts, leader: true };
     } catch (err) {
+      deps.metrics?.failures.inc({ stage: 'scan' });
       await c.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {

@@ -1,6 +1,8 @@
 import { Gauge, type Clock, type Logger, type Pool, type Registry } from '@lienthong/platform';
 import { parsePeriod, type IndicatorService } from './compute.js';
 import { checkSchemaName } from '../read-model/schema.js';
+import type { WorkingCalendar } from '../calendar/calendar.js';
+import type { DeadlineMetrics } from '../deadline/metrics.js';
 
 /**
  * Prometheus gauges of the live period (the current month, Vietnamese time) for the configured agencies
@@ -15,6 +17,8 @@ export function createIndicatorGauges(deps: {
   clock: Clock;
   logger: Logger;
   agencies: string[];
+  /** With these, `deadline_dossiers{kind}` counts overdue and due-soon dossiers across the read model. */
+  deadlines?: { metrics: DeadlineMetrics; calendar: WorkingCalendar; dueSoonWorkingHours: number };
 }) {
   const labels = ['indicator', 'agency'];
   const rate = new Gauge({
@@ -56,6 +60,21 @@ export function createIndicatorGauges(deps: {
           ).rows as { code: string }[]
         ).map((r) => r.code);
     const now = deps.clock.now().getTime();
+    if (deps.deadlines) {
+      // The same conditions as the scan (deadline/monitor.ts) and GET /v1/overdue, /v1/due-soon: not ended,
+      // not in an end status; overdue once the deadline has passed, due soon within the horizon.
+      const bound = deps.deadlines.calendar.addWorkingMinutes(now, deps.deadlines.dueSoonWorkingHours * 60);
+      const r = (
+        await deps.pool.query(
+          `SELECT count(*) FILTER (WHERE d.overdue_at < $1) AS overdue, count(*) FILTER (WHERE d.overdue_at >= $1 AND d.overdue_at <= $2) AS due_soon
+             FROM ${checkSchemaName(deps.schema)}.dossier d
+            WHERE d.end_at IS NULL AND (d.trang_thai IS NULL OR d.trang_thai NOT IN (3, 7, 8, 9, 10))`,
+          [new Date(now), new Date(bound)],
+        )
+      ).rows[0] as { overdue: string; due_soon: string };
+      deps.deadlines.metrics.dossiers.set({ kind: 'overdue' }, Number(r.overdue));
+      deps.deadlines.metrics.dossiers.set({ kind: 'due-soon' }, Number(r.due_soon));
+    }
     const period = parsePeriod(undefined, undefined, now);
     for (const agency of agencies) {
       const o = (
