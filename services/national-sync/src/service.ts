@@ -1,5 +1,5 @@
 import { createDvcqgClient } from '@lienthong/dvcqg';
-import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, kafkaConnectionFromConfig } from '@lienthong/events';
+import { connectServiceKafka } from '@lienthong/events';
 import { HubError, type ServiceDefinition } from '@lienthong/platform';
 import { buildApp, migrationsDir } from './app.js';
 import { refuseSyncDemoSecrets, syncConfigSchema } from './config.js';
@@ -22,18 +22,9 @@ export const nationalSyncService: ServiceDefinition<typeof syncConfigSchema> = {
       throw new HubError('LT_CONFIG_INVALID', 'national-sync: DATABASE_URL and API_CLIENTS_FILE are required', {
         kind: 'internal',
       });
-    // Brokers, TLS and SASL from the shared Kafka settings (packages/events kafka.ts, docs/events.md).
-    const kafka = createKafka({ ...kafkaConnectionFromConfig(config), clientId: 'national-sync', logger });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
-    } finally {
-      await admin.disconnect();
-    }
-    const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'national-sync', metrics });
-    await producer.connect();
-    onClose({ name: 'kafka producer', close: () => producer.disconnect() });
+    // Brokers, TLS and SASL from the shared Kafka settings (packages/events service-kafka.ts, docs/events.md).
+    // The client id stays 'national-sync': it is also the prefix of the producer's transactional ids.
+    const { kafka, producer } = await connectServiceKafka({ config, clientId: 'national-sync', logger, metrics, onClose });
     const portal = createDvcqgClient({
       baseUrl: config.DVCQG_BASE_URL,
       username: config.DVCQG_USERNAME,
