@@ -1,6 +1,6 @@
 // Issue 5 bench: (1) provider notifications handled per second and their p50/p99, with valid, duplicate and
-// forged notifications mixed, each one going through signature check, row lock and ledger transaction (and, for
-// the valid ones, the outbox and Kafka) — VNPAY IPNs (GET, HMAC-SHA512), VNPT Pay IPNs (POST JSON, SHA-256
+// forged notifications mixed, each one going through the signature check and the ledger (a read; for the valid
+// ones the settling statement, the outbox and Kafka; docs/payments.md "One or two round trips") — VNPAY IPNs (GET, HMAC-SHA512), VNPT Pay IPNs (POST JSON, SHA-256
 // SECURE_CODE; issue 14) and payOS bank-transfer webhooks (HMAC-SHA256 over sorted data, matched by payment
 // code and amount; issue 14), same mix for each; (2) payment creation throughput through POST /v1/payments
 // against the sandbox over HTTP (MoMo: a create call to the sandbox; VNPAY: signed locally, for comparison).
