@@ -118,7 +118,8 @@ export function createGroupedLedger(pool: Pool, opts: { maxItems?: number } = {}
   );
 
   async function settleGroup(items: PaidSettlement[]): Promise<(PaymentRecord | undefined)[]> {
-    const order = items.map((_, i) => i).sort((a, b) => (items[a]!.paymentId < items[b]!.paymentId ? -1 : 1));
+    const id = (i: number) => items[i]!.paymentId;
+    const order = items.map((_, i) => i).sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : a - b));
     const col = <K extends keyof PaidSettlement>(k: K) => order.map((i) => items[i]![k]);
     const { rows } = await pool.query(
       `SELECT a.batch_item, s.*
