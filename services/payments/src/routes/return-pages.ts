@@ -169,7 +169,7 @@ export function returnPages(app: FastifyInstance, deps: ReturnPagesDeps): void {
     app.get(path, { schema: { hide: true }, config: RETURN_ACCESS }, async (req, reply) => {
       const v = (req.query as Record<string, unknown>)[param];
       const ref = typeof v === 'string' && /^[A-Za-z0-9_.-]{1,255}$/.test(v) ? v : undefined;
-      if (!ref) return refuse(reply, 'Thiếu mã tham chiếu', 'Missing payment reference');
+      if (!ref) return refuse(reply, 'Thiếu hoặc sai mã tham chiếu', 'Missing or malformed payment reference');
       return show(reply, await byRef(provider, undefined, ref));
     });
   refPage('/v1/return/paygov', 'paygov', 'MaThamChieu');
