@@ -24,7 +24,15 @@ global.setTimeout = (fn, ms, ...a) => { if (!(ms > 1)) short++; return realSetTi
   const admin = kafka.admin();
   await admin.connect();
   const topic = 'kafkajs-patch-check-' + process.pid;
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: false });
+  // A busy broker can answer UNKNOWN_TOPIC_OR_PARTITION for a moment after creating it (events' waitForTopicLeaders).
+  for (let i = 0; i < 100; i++) {
+    try {
+      const m = await admin.fetchTopicMetadata({ topics: [topic] });
+      if (m.topics[0].partitions.every((p) => p.leader >= 0)) break;
+    } catch {}
+    await new Promise((r) => realSetTimeout(r, 200));
+  }
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({ topic, messages: [{ value: 'x' }] });

@@ -109,13 +109,41 @@ export function catalogueSpecs(namespace = ''): TopicSpec[] {
   return specs;
 }
 
+/**
+ * Waits until every partition of `topics` has a leader in the cluster's metadata. kafkajs's own
+ * `waitForLeaders` retries only LEADER_NOT_AVAILABLE and gives up on UNKNOWN_TOPIC_OR_PARTITION, which a
+ * busy KRaft broker answers for a topic it created moments ago while its metadata catches up (seen in CI
+ * on a loaded 2-core machine): both are "not yet" here, retried until `timeoutMs`.
+ */
+export async function waitForTopicLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+        return;
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if (
+        type !== 'UNKNOWN_TOPIC_OR_PARTITION' &&
+        type !== 'LEADER_NOT_AVAILABLE' &&
+        (err as { retriable?: boolean }).retriable !== true
+      )
+        throw err;
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.slice(0, 3).join(', ')}… have no leader after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, Math.min(1_000, 50 * attempt)));
+  }
+}
+
 /** Creates the topics that do not exist yet (idempotent; safe for several services starting at once). */
 export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.name));
   if (missing.length === 0) return [];
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: missing.map((s) => ({
       topic: s.name,
       numPartitions: s.partitions,
@@ -126,5 +154,9 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<st
       ],
     })),
   });
+  await waitForTopicLeaders(
+    admin,
+    missing.map((s) => s.name),
+  );
   return missing.map((s) => s.name);
 }
