@@ -127,6 +127,8 @@ export async function renderValidatorsModule() {
     code: { source: true, esm: true, formats: _`ltFormatDefinitions`, lines: false },
   });
   ajv.addKeyword({ keyword: 'x-lt-labels', schemaType: 'object' });
+  // json-schema-to-typescript's type override: a code table whose values beyond those seen only warn is typed string.
+  ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
   for (const name of formatNames(docs)) ajv.addFormat(name, { type: 'string', validate: () => true });
   for (const { doc } of docs) ajv.addSchema(doc);
   const packets = docs.filter(({ doc }) => doc.type !== undefined).map(({ doc }) => doc.$id);

@@ -23,6 +23,14 @@ function nameEn(path: string): string {
   return path === '' ? '(root)' : fieldOf(path);
 }
 
+/** Longest key reported as an unknown field; a longer one is no field name (the national ones have ≤ 40 characters). */
+const MAX_FIELD_NAME = 100;
+
+/** False for a key with C0/C1 control characters or DEL, or longer than MAX_FIELD_NAME. */
+function isPlausibleFieldName(key: string): boolean {
+  return key.length > 0 && key.length <= MAX_FIELD_NAME && !/[\u0000-\u001f\u007f-\u009f]/.test(key);
+}
+
 function list(values: unknown): string {
   return Array.isArray(values) ? values.map((v) => JSON.stringify(v)).join(', ') : String(values);
 }
@@ -37,12 +45,23 @@ export function issueFromAjv(e: ErrorObject): ValidationIssue | undefined {
       return issue(path, C.REQUIRED, `Thiếu trường bắt buộc ${name(path)}.`, `Required field ${nameEn(path)} is missing.`);
     }
     case 'additionalProperties': {
-      const path = `${at}/${pointerSegment(String(p.additionalProperty))}`;
+      const key = String(p.additionalProperty);
+      const path = `${at}/${pointerSegment(key)}`;
+      // A key no packet could mean (control characters, absurd length) is hostile input: refused, and reported at
+      // the object holding it so that neither the message nor the path echoes it.
+      if (!isPlausibleFieldName(key)) {
+        return issue(
+          at,
+          C.FIELD_NAME_INVALID,
+          `${name(at)} có một khóa chứa ký tự điều khiển hoặc dài quá ${MAX_FIELD_NAME} ký tự: không thể là một trường.`,
+          `${nameEn(at)} has a key with control characters or longer than ${MAX_FIELD_NAME} characters: it cannot be a field.`,
+        );
+      }
       return issue(
         path,
         C.FIELD_UNKNOWN,
-        `Trường ${name(path)} không có trong chuẩn (kiểm tra chính tả, chữ hoa/thường).`,
-        `Field ${nameEn(path)} is not part of the standard (check spelling and letter case).`,
+        `Trường ${name(path)} không có trong danh sách trường đã biết của gói tin này (kiểm tra chính tả, chữ hoa/thường).`,
+        `Field ${nameEn(path)} is not among the fields known for this packet (check spelling and letter case).`,
       );
     }
     case 'type': {

@@ -45,7 +45,23 @@ describe('batch limits', () => {
     expect(bad.value).toBeUndefined();
   });
   it('escapes JSON-pointer characters in reported field names', () => {
+    // An unknown field warns (the field list is partial) and is passed on as sent.
     const r = validateDossierBatch({ ...dossier(1), 'a/b~c': 1 });
-    expect(r.errors.map((e) => e.path)).toEqual(['/a~1b~0c']);
+    expect(r.ok).toBe(true);
+    expect(r.warnings.map((e) => [e.path, e.code])).toEqual([['/a~1b~0c', 'LT_STD_FIELD_UNKNOWN']]);
+    expect(r.value?.[0]).toHaveProperty('a/b~c', 1);
+  });
+  it('refuses keys that cannot be field names, at their object, without echoing them', () => {
+    const hostile = 'x'.repeat(101);
+    const r = validateDossierBatch([
+      dossier(1),
+      { ...dossier(2), 'Ghi\u0007Chu': 'a', [hostile]: 'b', TaiLieuNop: [{ '\u001b[2J': 1 }] },
+    ]);
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => [e.path, e.code])).toEqual([
+      ['/1', 'LT_STD_FIELD_NAME_INVALID'],
+      ['/1/TaiLieuNop/0', 'LT_STD_FIELD_NAME_INVALID'],
+    ]);
+    for (const e of r.errors) expect(e.message + e.message_en).not.toMatch(/\u0007|\u001b|xxxx/);
   });
 });

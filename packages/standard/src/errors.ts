@@ -19,7 +19,7 @@ export interface ValidationIssue {
 /**
  * The outcome of validating a packet: the normalized value when ok, and every issue otherwise. `errors` refuse the
  * packet; `warnings` never do. A rule the reference only infers ([inf] in national-standard.md) reports a warning
- * (see inferred-rules.ts and docs/standard.md): the hub refuses only what it knows is wrong.
+ * (see rule-levels.ts and docs/standard.md): the hub refuses only what it knows is wrong.
  */
 export interface ValidationResult<T> {
   ok: boolean;
@@ -38,6 +38,8 @@ export const StandardErrorCode = {
   UNKNOWN_SCHEMA: 'LT_STD_UNKNOWN_SCHEMA',
   REQUIRED: 'LT_STD_REQUIRED',
   FIELD_UNKNOWN: 'LT_STD_FIELD_UNKNOWN',
+  /** A key that cannot be a field name (control characters, over 100 characters): hostile input, refused. */
+  FIELD_NAME_INVALID: 'LT_STD_FIELD_NAME_INVALID',
   TYPE: 'LT_STD_TYPE',
   CODE_UNKNOWN: 'LT_STD_CODE_UNKNOWN',
   CONST: 'LT_STD_CONST',
@@ -54,9 +56,15 @@ export const StandardErrorCode = {
   DATE_ORDER: 'LT_STD_DATE_ORDER',
   END_DATE_MISSING: 'LT_STD_END_DATE_MISSING',
   MAHOSO_INVALID: 'LT_STD_MAHOSO_INVALID',
+  /** A MaHoSo the hub can key on, but not of the usual <QCVN agency code>-<real yyMMdd>-<sequence> shape (a warning). */
+  MAHOSO_UNUSUAL: 'LT_STD_MAHOSO_UNUSUAL',
   MAHOSO_DUPLICATE: 'LT_STD_MAHOSO_DUPLICATE',
   MATTHC_INVALID: 'LT_STD_MATTHC_INVALID',
+  /** A MaTTHC whose provincial suffix is not an agency code of the shapes seen (a warning). */
+  MATTHC_UNUSUAL: 'LT_STD_MATTHC_UNUSUAL',
   AGENCY_CODE_INVALID: 'LT_STD_AGENCY_CODE_INVALID',
+  /** An agency code of letters, digits and dots, but not of the QCVN 102 shapes seen (a warning). */
+  AGENCY_CODE_UNUSUAL: 'LT_STD_AGENCY_CODE_UNUSUAL',
   PERSONAL_ID_INVALID: 'LT_STD_PERSONAL_ID_INVALID',
   OLD_ID_INVALID: 'LT_STD_OLD_ID_INVALID',
   TAX_CODE_INVALID: 'LT_STD_TAX_CODE_INVALID',

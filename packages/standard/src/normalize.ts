@@ -119,6 +119,7 @@ function stringPlan(s: Schema, field: FieldInfo): Normalizer {
     phone || (typeof s.format === 'string' && IDENTIFIER_FORMATS.has(s.format)) || IDENTIFIER_FIELDS.has(field.name ?? '');
   const yearOf = typeof s.format === 'string' ? DATE_YEAR_OF[s.format] : undefined;
   const isWellFormed = typeof s.format === 'string' ? ltFormats[s.format]?.validate : undefined;
+  const usual = typeof s.format === 'string' ? ltFormats[s.format]?.usual : undefined;
   const trueFalse = sameSet(s.enum, ['True', 'False']);
   const zeroOne = sameSet(s.enum, ['0', '1']);
   // Codes, dates and identifiers never carry meaningful outer blanks; free text keeps them.
@@ -133,7 +134,7 @@ function stringPlan(s: Schema, field: FieldInfo): Normalizer {
     const v = coded ? value.trim() : value;
     return isDate ? (isoToDateTime14(v) ?? v) : v;
   };
-  // Inferred checks (warnings, see inferred-rules.ts) on the normalized string.
+  // Inferred checks (warnings, see rule-levels.ts) on the normalized string.
   const advise = (v: string, walk: Walk): string => {
     if (phone && v.trim() !== '' && !isVietnamesePhone(v)) {
       walk.issues.push(
@@ -142,6 +143,18 @@ function stringPlan(s: Schema, field: FieldInfo): Normalizer {
           C.PHONE_INVALID,
           `${field.name ?? 'Số điện thoại'} không giống số điện thoại Việt Nam (di động 0[3,5,7,8,9] + 8 chữ số, cố định 02 + 9 chữ số; +84/84 được hiểu là 0).`,
           `${field.name ?? 'The phone'} does not look like a Vietnamese phone number (mobile 0[3,5,7,8,9] + 8 digits, landline 02 + 9 digits; +84/84 read as 0).`,
+        ),
+      );
+    }
+    // A value the hub accepts but not of the stricter shape the sources show (MaHoSo prefix, agency-code widths…).
+    if (usual && isWellFormed?.(v) && !usual.validate(v)) {
+      const name = field.name ?? 'Giá trị';
+      walk.issues.push(
+        issue(
+          here(walk),
+          usual.code,
+          `${name} không theo dạng thường gặp: ${usual.expected.vi}.`,
+          `${field.name ?? 'The value'} is not of the usual shape: ${usual.expected.en}.`,
         ),
       );
     }
@@ -296,8 +309,9 @@ export function normalizeAgainst(schemaId: string, value: unknown): unknown {
 
 /**
  * normalizeAgainst, plus what the walk found on the way, with paths relative to `value`: identifier-like fields
- * sent as JSON numbers (LT_STD_IDENTIFIER_NUMBER), phones that do not look Vietnamese (LT_STD_PHONE_INVALID) and
- * implausible years (LT_STD_YEAR_IMPLAUSIBLE). inferred-rules.ts decides which of them are warnings.
+ * sent as JSON numbers (LT_STD_IDENTIFIER_NUMBER), phones that do not look Vietnamese (LT_STD_PHONE_INVALID),
+ * implausible years (LT_STD_YEAR_IMPLAUSIBLE) and values of an unusual shape (LT_STD_*_UNUSUAL, formats with a
+ * `usual` shape). rule-levels.ts decides which of them are warnings.
  */
 export function normalizeWithIssues(schemaId: string, value: unknown): { value: unknown; issues: ValidationIssue[] } {
   const walk: Walk = { path: [], issues: [] };

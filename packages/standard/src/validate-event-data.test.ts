@@ -79,7 +79,14 @@ describe('validateEventData', () => {
     const r = validateEventData(schemaIds.dossierItem, { ...dossier, NgayHenTra: '20000101000000' });
     expect(r.ok).toBe(true);
     expect(r.warnings.map((e) => ({ path: e.path, code: e.code }))).toEqual([{ path: '/NgayHenTra', code: 'LT_STD_DATE_ORDER' }]);
-    const bad = validateEventData(schemaIds.dossierItem, { ...dossier, MaHoSo: '000.00.01.H22-251399-0001' });
+    // The MaHoSo is the hub's key: one it cannot key and scope on refuses here too.
+    const bad = validateEventData(schemaIds.dossierItem, { ...dossier, MaHoSo: '000.00.01.H22_251120_0001' });
     expect(pairs(bad)).toEqual([{ path: '/MaHoSo', code: 'LT_STD_MAHOSO_INVALID' }]);
+    // An event carries what the gateway accepted, warnings included: an unknown field is no refusal.
+    const extra = validateEventData(schemaIds.dossierItem, { ...dossier, TruongMoi: 'x' });
+    expect(extra.ok).toBe(true);
+    expect(extra.warnings.map((e) => ({ path: e.path, code: e.code }))).toEqual([
+      { path: '/TruongMoi', code: 'LT_STD_FIELD_UNKNOWN' },
+    ]);
   });
 });

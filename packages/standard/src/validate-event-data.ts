@@ -9,7 +9,7 @@
  */
 import { issuesFromAjv } from './ajv-issues.js';
 import { StandardErrorCode as C, issue, type ValidationIssue, type ValidationResult } from './errors.js';
-import { splitByLevel } from './inferred-rules.js';
+import { splitByLevel } from './rule-levels.js';
 import { checkOfSchema } from './packet-kinds.js';
 import { isPacketSchemaId, validatorFor } from './schema-registry.js';
 

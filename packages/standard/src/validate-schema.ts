@@ -1,7 +1,7 @@
 /** Normalize-then-validate against one packet schema, plus optional cross-field checks. */
 import { issuesFromAjv } from './ajv-issues.js';
 import { StandardErrorCode as C, type ValidationIssue, type ValidationResult } from './errors.js';
-import { splitByLevel } from './inferred-rules.js';
+import { splitByLevel } from './rule-levels.js';
 import { normalizeWithIssues } from './normalize.js';
 import { validatorFor } from './schema-registry.js';
 
@@ -10,7 +10,7 @@ export type PacketCheck = (normalized: unknown) => ValidationIssue[];
 
 /**
  * Validates one packet (not a batch) against `schemaId`; `value` is the normalized packet when ok. Findings of
- * inferred rules are `warnings` (inferred-rules.ts) and do not make the packet invalid.
+ * inferred rules are `warnings` (rule-levels.ts) and do not make the packet invalid.
  */
 export function validateAgainst<T>(schemaId: string, input: unknown, check?: PacketCheck): ValidationResult<T> {
   const { value: normalized, issues } = normalizeWithIssues(schemaId, input);

@@ -12,7 +12,7 @@ export interface FileReport {
   valid: boolean;
   kind: PacketKind | null;
   errors: ValidationIssue[];
-  /** Findings of inferred rules: reported, never a failure (docs/standard.md, "Warnings"). */
+  /** Findings of inferred rules: reported, never a failure (docs/standard.md, "Every rule and its level"). */
   warnings: ValidationIssue[];
 }
 

@@ -67,6 +67,35 @@ describe('lienthong-validate', () => {
     });
   });
 
+  it('prints WARN with every warning, both messages and exit code 0 for a dossier with inferred findings only', async () => {
+    const vector = JSON.parse(readFileSync(join(fixtures, 'warning', 'dossier.delivery-2.json'), 'utf8')) as {
+      packet: Record<string, unknown>;
+    };
+    const file = tempPacket({ ...vector.packet, NoiNopHoSo: '3', TruongMoi: 'x' });
+    const text = await run([file]);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain(`WARN  ${file}  (dossier)`);
+    for (const [path, code] of [
+      ['/TruongMoi', 'LT_STD_FIELD_UNKNOWN'],
+      ['/HinhThuc', 'LT_STD_CODE_UNKNOWN'],
+      ['/NoiNopHoSo', 'LT_STD_CODE_UNKNOWN'],
+    ])
+      expect(text.out).toContain(`warning  ${path}  ${code}`);
+    expect(text.out).toMatch(/vi: Trường TruongMoi .*cảnh báo/);
+    expect(text.out).toMatch(/en: Field TruongMoi .*warning: the field list is known only from two implementations/);
+    expect(text.out).toContain('1 file(s) checked: 1 passed, 0 failed, 0 error(s), 3 warning(s).');
+    const json = JSON.parse((await run(['--json', file])).out);
+    expect(json).toMatchObject({ ok: true, summary: { checked: 1, passed: 1, failed: 0, warnings: 3 } });
+  });
+
+  it('prints every rule with its level (--rules), the table docs/standard.md carries', async () => {
+    const r = await run(['--rules']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\| # \| Rule \| Level \|/);
+    expect(r.out).toMatch(/\| `unknown-field` \| warns \| `LT_STD_FIELD_UNKNOWN` \|/);
+    expect(r.out).toMatch(/\| `dossier-key` \| refuses \|/);
+  });
+
   it('reads stdin, forces a kind, and says when JSON is broken or the kind unknown', async () => {
     expect((await run(['--kind', 'progress', '-'], '{"MaHoSo":"x"}')).out).toContain('(progress)');
     expect((await run(['-'], '{"MaHoSo":')).out).toContain('LT_STD_JSON_INVALID');

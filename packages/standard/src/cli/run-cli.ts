@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { packetKinds } from '../packet-kinds.js';
+import { renderRuleTable } from '../rule-table.js';
 import { checkText, type FileReport } from './check-file.js';
 import { collectFiles } from './collect-files.js';
 import { formatReport } from './format-report.js';
@@ -23,7 +24,8 @@ Checks packet files against the national data standard (docs/standard.md).
   --json       print {ok, files: [{file, valid, kind, errors, warnings}], summary} instead of text
   --kind <k>   force the packet kind instead of detecting it
   --list-kinds print the packet kinds and exit
-Exit code: 0 all valid, 1 something invalid, 2 usage error.
+  --rules      print every rule with its level (refuses or warns) and source, as in docs/standard.md, and exit
+Exit code: 0 all valid (warnings included: a WARN file passes), 1 something invalid, 2 usage error.
 `;
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -41,6 +43,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 0;
     } else if (a === '--list-kinds') {
       io.stdout(packetKinds.join('\n') + '\n');
+      return 0;
+    } else if (a === '--rules') {
+      io.stdout(renderRuleTable() + '\n');
       return 0;
     } else if (a.startsWith('--')) {
       io.stderr(`unknown option ${a}\n${USAGE}`);

@@ -71,6 +71,51 @@ describe('validateDossierBatch', () => {
     expect(odd.ok).toBe(true);
     expect(odd.warnings.map((e) => [e.path, e.code])).toEqual([['/SoDienThoai', 'LT_STD_PHONE_INVALID']]);
   });
+  it('accepts what the reference only infers, with a warning at each path, and passes unknown fields on as sent', () => {
+    const probe = {
+      ...dossier(),
+      MaHoSo: '000.00.001.H22-250115-0009', // agency-code group widths [inf]
+      HinhThuc: '2', // beyond 0/1 unconfirmed
+      NoiNopHoSo: '3', // 1 = DVCQG is [inf]
+      MaTTHC: '1.005129.H5', // provincial suffix structure [inf]
+      TruongMoiCuaCong: 'giá trị', // outside the two implementations' field lists
+    };
+    const r = validateDossierBatch([dossier(), probe]);
+    expect(r.errors).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.warnings.map((e) => [e.path, e.code])).toEqual([
+      ['/1/MaHoSo', 'LT_STD_MAHOSO_UNUSUAL'],
+      ['/1/MaTTHC', 'LT_STD_MATTHC_UNUSUAL'],
+      ['/1/TruongMoiCuaCong', 'LT_STD_FIELD_UNKNOWN'],
+      ['/1/HinhThuc', 'LT_STD_CODE_UNKNOWN'],
+      ['/1/NoiNopHoSo', 'LT_STD_CODE_UNKNOWN'],
+    ]);
+    for (const w of r.warnings) {
+      expect(w.message).toMatch(/cảnh báo/);
+      expect(w.message_en).toMatch(/warning/);
+    }
+    expect(r.warnings.find((w) => w.code === 'LT_STD_FIELD_UNKNOWN')!.message_en).toMatch(/passed on/);
+    expect(r.value?.[1]).toEqual(probe);
+    expect(agencyCodeOfMaHoSo(probe.MaHoSo)).toBe('000.00.001.H22');
+  });
+  it('still refuses what the hub cannot key on or a confirmed table excludes, with the path', () => {
+    const { TrangThaiHoSo: _s, ...withoutStatus } = dossier();
+    const r = validateDossierBatch([
+      { ...dossier(), MaHoSo: 'H22 250115 0001' },
+      { ...withoutStatus, MaHoSo: '000.00.01.H22-250115-0002' },
+      { ...dossier(), MaHoSo: '000.00.01.H22-250115-0003', KenhThucHien: '4', HinhThuc: 2 },
+      { ...dossier(), MaHoSo: '000.00.01.H22-250115-0004', HinhThuc: ['2'] },
+    ]);
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => [e.path, e.code])).toEqual([
+      ['/0/MaHoSo', 'LT_STD_MAHOSO_INVALID'],
+      ['/1/TrangThaiHoSo', 'LT_STD_REQUIRED'],
+      ['/2/KenhThucHien', 'LT_STD_CODE_UNKNOWN'],
+      ['/3/HinhThuc', 'LT_STD_TYPE'],
+    ]);
+    // The number 2 is normalized to "2", whose value only warns.
+    expect(r.warnings.map((e) => [e.path, e.code])).toEqual([['/2/HinhThuc', 'LT_STD_CODE_UNKNOWN']]);
+  });
   it('normalizes numbers', () => {
     const r = validateDossierBatch({ ...dossier(), TrangThaiHoSo: 2, NgayTiepNhan: 20250115083000 });
     expect(r.errors).toEqual([]);

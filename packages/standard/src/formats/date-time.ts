@@ -9,7 +9,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
 const VN_OFFSET_MS = 7 * 3600_000;
 // A date must exist: years 0001–9999 (there is no year 0). Dates before 1900 or after 2999 are probably typing
-// errors, not history, but that is [inf]: isPlausibleYear is a warning (inferred-rules.ts, `year-range`), not here.
+// errors, not history, but that is [inf]: isPlausibleYear is a warning (rule-levels.ts, `year-range`), not here.
 const MIN_YEAR = 1;
 const MAX_YEAR = 9999;
 const MIN_PLAUSIBLE_YEAR = 1900;

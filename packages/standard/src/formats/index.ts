@@ -4,19 +4,25 @@
  * it is.
  */
 import { StandardErrorCode } from '../errors.js';
-import { isAgencyCode } from './agency-code.js';
+import { isAgencyCode, isAgencyCodeLike } from './agency-code.js';
 import { isAmount } from './amount.js';
 import { isDate8, isDateTime14, isDayMonthYear, isIsoDate, isMonthYear, isRfc3339 } from './date-time.js';
 import { isHttpUrl } from './http-url.js';
 import { isOldId, isPersonalId, isTaxCode } from './identity-numbers.js';
-import { isMaHoSo } from './ma-ho-so.js';
-import { isMaTTHC } from './ma-tthc.js';
+import { isMaHoSo, isUsualMaHoSo } from './ma-ho-so.js';
+import { isMaTTHC, isUsualMaTTHC } from './ma-tthc.js';
 
 /** A named format: its check, error code and the expected shape in both languages. */
 export interface LtFormat {
+  /** What refuses: the shape the hub needs or a source confirms. */
   validate: (value: string) => boolean;
   code: StandardErrorCode;
   expected: { vi: string; en: string };
+  /**
+   * The stricter shape the sources show but do not confirm ([inf]): a value that passes `validate` but not this is
+   * reported by the normalizer with `code`, and rule-levels.ts makes that code a warning.
+   */
+  usual?: { validate: (value: string) => boolean; code: StandardErrorCode; expected: { vi: string; en: string } };
 }
 
 const orEmpty = (f: (v: string) => boolean) => (v: string) => v === '' || f(v);
@@ -79,22 +85,49 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
     validate: isMaHoSo,
     code: StandardErrorCode.MAHOSO_INVALID,
     expected: {
-      vi: 'mã hồ sơ dạng <mã định danh cơ quan>-<yyMMdd>-<số thứ tự ≥4 chữ số>',
-      en: 'a dossier code <agency code>-<yyMMdd>-<sequence of ≥4 digits>',
+      vi: 'mã hồ sơ dạng <mã cơ quan: chữ, số và dấu chấm>-<yyMMdd>-<số thứ tự ≥4 chữ số>',
+      en: 'a dossier code <agency code: letters, digits and dots>-<yyMMdd>-<sequence of ≥4 digits>',
+    },
+    usual: {
+      validate: isUsualMaHoSo,
+      code: StandardErrorCode.MAHOSO_UNUSUAL,
+      expected: {
+        vi: 'mã hồ sơ dạng thường gặp <mã định danh QCVN 102 như 000.00.01.H22>-<yyMMdd là ngày có thật>-<số thứ tự>',
+        en: 'the usual dossier code <QCVN 102 agency code like 000.00.01.H22>-<yyMMdd, a real date>-<sequence>',
+      },
     },
   },
   'lt-ma-tthc': {
     validate: isMaTTHC,
     code: StandardErrorCode.MATTHC_INVALID,
     expected: {
-      vi: 'mã thủ tục dạng 1.005129 hoặc 1.005129.<mã định danh cơ quan>',
+      vi: 'mã thủ tục dạng 1.005129 hoặc 1.005129.<mã cơ quan>',
       en: 'a procedure code like 1.005129 or 1.005129.<agency code>',
+    },
+    usual: {
+      validate: isUsualMaTTHC,
+      code: StandardErrorCode.MATTHC_UNUSUAL,
+      expected: {
+        vi: 'mã thủ tục có phần đuôi là mã định danh QCVN 102 (000.00.00.H56, H56.14) hoặc mã tỉnh (H56)',
+        en: 'a procedure code whose suffix is a QCVN 102 agency code (000.00.00.H56, H56.14) or a province code (H56)',
+      },
     },
   },
   'lt-agency-code': {
-    validate: isAgencyCode,
+    validate: isAgencyCodeLike,
     code: StandardErrorCode.AGENCY_CODE_INVALID,
-    expected: { vi: 'mã định danh cơ quan dạng 000.00.01.H22 hoặc H56.14', en: 'an agency code like 000.00.01.H22 or H56.14' },
+    expected: {
+      vi: 'mã cơ quan gồm chữ và số, các nhóm cách nhau bởi dấu chấm (như 000.00.01.H22)',
+      en: 'an agency code of letters and digits in dot-separated groups (like 000.00.01.H22)',
+    },
+    usual: {
+      validate: isAgencyCode,
+      code: StandardErrorCode.AGENCY_CODE_UNUSUAL,
+      expected: {
+        vi: 'mã định danh QCVN 102 dạng 000.00.01.H22 hoặc H56.14',
+        en: 'a QCVN 102 agency code like 000.00.01.H22 or H56.14',
+      },
+    },
   },
   'lt-personal-id': {
     validate: isPersonalId,

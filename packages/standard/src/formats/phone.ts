@@ -1,6 +1,6 @@
 /**
  * Vietnamese phone numbers. The reference gives no format (scalars.v1.json: "free text (formats vary: +84, 0xx,
- * extensions) [inf]"), so this check only WARNS (inferred-rules.ts, `phone-format`). The forms are those of the
+ * extensions) [inf]"), so this check only WARNS (rule-levels.ts, `phone-format`). The forms are those of the
  * numbering plan in force since the 2017–2018 conversion (Ministry of Information and Communications), [inf] as far
  * as the portal is concerned:
  * - mobile: 0 + 3/5/7/8/9 + 8 digits (10 digits, e.g. 0912345678);

@@ -22,7 +22,7 @@ export type SyncOutcomeEvent = {
    */
   HOIDAPID?: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   agencyCode?: string;
   packet: "DongBoHoSoMC" | "CapNhatTienDoHoSoMC" | "DongBoKetQuaHoiDapGuiTuDVCQG" | "DongBoTrangThaiHoSo";
@@ -323,11 +323,11 @@ export interface NganhNgheKinhDoanh {
  */
 export interface CapNhatTienDoHoSoMCItem {
   /**
-   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. Refused unless it has these three parts with a prefix of letters, digits and dots: the hub keys on it (Kafka key, ledger key) and checks every client's agency scope on the prefix. A prefix that is not a QCVN agency code of the shapes seen, or a yyMMdd that is not a real date, only WARNS (LT_STD_MAHOSO_UNUSUAL): that DVCQG validates them is [inf from TD's pre-sync check, T2].
    */
   MaHoSo: string;
   /**
-   * Officer who handled the step. TD caps it at 50 characters and defaults to "Chuyên viên" [code T2]; the hub rejects longer values instead of cutting them [inf].
+   * Officer who handled the step. TD caps it at 50 characters and defaults to "Chuyên viên" [code T2]; the hub never cuts; a longer value only warns (the cap is TD's, the portal's is unknown [inf]).
    */
   NguoiXuLy: string;
   /**
@@ -365,7 +365,7 @@ export interface CapNhatTienDoHoSoMCItem {
 export interface CapNhatTienDoHoSoMCRequest {
   session: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   madonvi: string;
   service: "CapNhatTienDoHoSoMC";
@@ -394,7 +394,7 @@ export interface DongBoDanhGiaItem {
    */
   NoiDung: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   Madonvi: string;
   TenDonVi: string;
@@ -437,11 +437,11 @@ export interface DongBoDanhGiaItem {
   MaThuTuc?: string;
 }
 /**
- * One dossier (HoSo) in a DongBoHoSoMC call: create or update a dossier on DVCQG (reference §3) [code S1, T1, T2]. No official specification exists: which fields are required is [inf] from the two implementations (OpenCPS marks optional fields 'ko bb', TD declares them nullable). Checks JSON Schema cannot express (date order, end dates of statuses 9/10, identity numbers by LoaiDinhDanh, tax code of a business applicant, one MaHoSo per batch) live in packages/standard/src/dossier/.
+ * One dossier (HoSo) in a DongBoHoSoMC call: create or update a dossier on DVCQG (reference §3) [code S1, T1, T2]. No official specification exists: which fields are required, their lengths and the field list itself are [inf] from the two implementations (OpenCPS marks optional fields 'ko bb', TD declares them nullable), so those findings WARN and an unknown field is passed on as sent (packages/standard/src/rule-levels.ts decides every finding's level; MaHoSo and TrangThaiHoSo stay refusals: the hub keys and records them). Checks JSON Schema cannot express (date order, end dates of statuses 9/10, identity numbers by LoaiDinhDanh, tax code of a business applicant, one MaHoSo per batch) live in packages/standard/src/dossier/.
  */
 export interface DongBoHoSoMCItem {
   /**
-   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. Refused unless it has these three parts with a prefix of letters, digits and dots: the hub keys on it (Kafka key, ledger key) and checks every client's agency scope on the prefix. A prefix that is not a QCVN agency code of the shapes seen, or a yyMMdd that is not a real date, only WARNS (LT_STD_MAHOSO_UNUSUAL): that DVCQG validates them is [inf from TD's pre-sync check, T2].
    */
   MaHoSo: string;
   /**
@@ -523,7 +523,7 @@ export interface DongBoHoSoMCItem {
   /**
    * Result delivery [code S1]. Optional here: newer senders may omit it [inf].
    */
-  HinhThuc?: "0" | "1";
+  HinhThuc?: string;
   /**
    * Name of the processing unit [code S1]. Required [inf].
    */
@@ -541,9 +541,9 @@ export interface DongBoHoSoMCItem {
    */
   SoGiayToChuHoSo?: string;
   /**
-   * NoiNopHoSo. TD always sends 2 [code T2]; 2 = submitted at the provincial system and 1 = on DVCQG is [inf].
+   * Where the dossier was submitted [code T2]; meanings [inf].
    */
-  NoiNopHoSo?: "1" | "2";
+  NoiNopHoSo?: string;
   /**
    * 1 = the dossier has digitised components [doc X1].
    */
@@ -609,7 +609,7 @@ export interface DongBoHoSoMCItem {
 }
 export interface DinhDanhChuHoSo {
   /**
-   * LoaiDinhDanh: TD sends 1 for a 12-digit number (CCCD/personal ID), 2 for a 9-digit one (old CMND) [code T2; meanings inf]. The full list is unknown, so other small numbers pass the shape check and only 1 and 2 constrain SoDinhDanh.
+   * LoaiDinhDanh: TD sends 1 for a 12-digit number (CCCD/personal ID), 2 for a 9-digit one (old CMND) [code T2; meanings inf]. The full list is unknown, so other small numbers pass and only 1 and 2 constrain SoDinhDanh (warnings); a value that is not 1–2 digits WARNS too (LT_STD_PATTERN, rule code-shape-unconfirmed).
    */
   LoaiDinhDanh: string;
   /**
@@ -649,9 +649,9 @@ export interface TaiLieuNop {
    */
   DuocSoHoa?: "0" | "1";
   /**
-   * DuocTaiSuDung: TD sends 0/1/2 [code T2]; meanings unknown.
+   * DuocTaiSuDung: TD sends 0/1/2 [code T2]; meanings unknown (reference §12), so another value WARNS (LT_STD_CODE_UNKNOWN, rule code-unconfirmed) and is passed on as sent.
    */
-  DuocTaiSuDung?: "0" | "1" | "2";
+  DuocTaiSuDung?: string;
   /**
    * 1 = taken from the citizen's DVCQG data store [doc X1; code T1].
    */
@@ -671,7 +671,7 @@ export interface LePhi {
    */
   MaPhiLePhi?: string;
   /**
-   * HinhThucThu. TD sends "1" [code T2]; one ministry-level (VNPT) document gives 1 at intake, 2 at supplement, 4 at result [doc X2]; unconfirmed for DVCQG.
+   * HinhThucThu. TD sends "1" [code T2]; one ministry-level (VNPT) document gives 1 at intake, 2 at supplement, 4 at result [doc X2]; unconfirmed for DVCQG, so a value that is not 1–2 digits only WARNS (LT_STD_PATTERN, rule code-shape-unconfirmed).
    */
   HinhThucThu?: string;
   /**
@@ -679,7 +679,7 @@ export interface LePhi {
    */
   Gia: string;
   /**
-   * LoaiPhiLePhi. Payment platform: 1 phí, 2 lệ phí [code S5]; TD sends "1" in DanhSachLePhi [code T2]; a ministry document gives other meanings [doc X2]; unconfirmed for DVCQG.
+   * LoaiPhiLePhi. Payment platform: 1 phí, 2 lệ phí [code S5]; TD sends "1" in DanhSachLePhi [code T2]; a ministry document gives other meanings [doc X2]; unconfirmed for DVCQG, so a value that is not 1–2 digits only WARNS (LT_STD_PATTERN, rule code-shape-unconfirmed).
    */
   LoaiPhiLePhi?: string;
 }
@@ -689,11 +689,11 @@ export interface TepDinhKemKhac {
    */
   TenGiayTo: string;
   /**
-   * Count; a JSON integer as TD sends it [code T2].
+   * Count; a JSON integer as TD sends it [code T2]. A negative count is refused (impossible); no upper cap: none is known.
    */
   SoLuong?: number;
   /**
-   * Item type; a JSON integer as TD sends it [code T2]; meanings unknown.
+   * Item type; a JSON integer as TD sends it [code T2]; meanings unknown, so the 0–1000 range is ours [inf] and only WARNS (rule code-range-unconfirmed).
    */
   LoaiGiayTo?: number;
 }
@@ -721,9 +721,9 @@ export interface HoSoBoSung {
    */
   NgayTiepNhanBoSung?: string;
   /**
-   * TD types it bool [code T2]; sent as "True"/"False" like IsDeleted [inf].
+   * TD types it bool [code T2] (JSON booleans are normalized); sent as "True"/"False" like IsDeleted [inf], so another value only WARNS (rule code-unconfirmed).
    */
-  TrangThaiBoSung?: "False" | "True";
+  TrangThaiBoSung?: string;
   /**
    * Like TaiLieuNop [code S1].
    *
@@ -767,7 +767,7 @@ export interface GiayToKetQua {
 export interface DongBoHoSoMCRequest {
   session: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   madonvi: string;
   service: "DongBoHoSoMC";
@@ -791,7 +791,7 @@ export interface DongBoHoiDapItem {
   MaLinhVuc?: string;
   NOIDUNG: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   MADONVI: string;
   TENDONVI?: string;
@@ -802,7 +802,7 @@ export interface DongBoHoiDapItem {
 export interface DongBoKetQuaHoiDapItem {
   HOIDAPID: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   MADONVI: string;
   NGUOITRALOI: string;
@@ -819,7 +819,7 @@ export interface DongBoKetQuaHoiDapItem {
 export interface DongBoTrangThaiHoSoRequest {
   session: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   madonvi: string;
   service: "DongBoTrangThaiHoSo";
@@ -948,7 +948,7 @@ export interface LayDanhSachTTHCResponse {
 }
 export interface ThuTucTomTat {
   /**
-   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. A suffix of letters, digits and dots that is not an agency code of the shapes seen only WARNS (LT_STD_MATTHC_UNUSUAL; group widths inf). Codes are data: only the shape is checked, never a list.
    */
   MATTHC: string;
   TENTTHC: string;
@@ -970,7 +970,7 @@ export interface DichVuCongDvcqg {
   MADVC: string;
   TENDVC?: string;
   /**
-   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. A suffix of letters, digits and dots that is not an agency code of the shapes seen only WARNS (LT_STD_MATTHC_UNUSUAL; group widths inf). Codes are data: only the shape is checked, never a list.
    */
   MATTHC: string;
   TENTTHC?: string;
@@ -987,12 +987,12 @@ export interface DichVuCongDvcqg {
 export interface LayThuTucRequest {
   session: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   madonvi: string;
   service: "LayThuTuc";
   /**
-   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. A suffix of letters, digits and dots that is not an agency code of the shapes seen only WARNS (LT_STD_MATTHC_UNUSUAL; group widths inf). Codes are data: only the shape is checked, never a list.
    */
   maTTHC: string;
 }
@@ -1009,7 +1009,7 @@ export interface LayThuTucResponse {
 }
 export interface ThuTucDvcqg {
   /**
-   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. A suffix of letters, digits and dots that is not an agency code of the shapes seen only WARNS (LT_STD_MATTHC_UNUSUAL; group widths inf). Codes are data: only the shape is checked, never a list.
    */
   MATTHC: string;
   TENTTHC: string;
@@ -1123,7 +1123,7 @@ export interface DvcqgServiceRequest {
    */
   session: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   madonvi: string;
   /**
@@ -1164,7 +1164,7 @@ export interface SuaDoiHoSoKhuyenMaiInbound {
    */
   MaHoSoQG: string;
   /**
-   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. A suffix of letters, digits and dots that is not an agency code of the shapes seen only WARNS (LT_STD_MATTHC_UNUSUAL; group widths inf). Codes are data: only the shape is checked, never a list.
    */
   MaTTHC?: string;
   TenThuongNhan?: string;
@@ -1216,7 +1216,7 @@ export interface TaoHoSoKhuyenMaiInbound {
    */
   MaHoSo: string;
   /**
-   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. Codes are data: only the shape is checked, never a list.
+   * Procedure code. National: one digit, '.', six digits (1.005129) [code T2, X3]. Provincial variant: the national code followed by '.' and an agency code, full (1.003560.000.00.00.H56) or short (2.002621.H56) [code T2 ketnoi.json, X3]. Which form DongBoHoSoMC requires is [inf]; both are accepted. A suffix of letters, digits and dots that is not an agency code of the shapes seen only WARNS (LT_STD_MATTHC_UNUSUAL; group widths inf). Codes are data: only the shape is checked, never a list.
    */
   MaTTHC: string;
   TenThuongNhan: string;
@@ -1290,12 +1290,12 @@ export interface ThongBaoThueReply {
 export interface TraCuuHoSoRequest {
   session: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   madonvi: string;
   service: "TraCuuHoSo";
   /**
-   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. Refused unless it has these three parts with a prefix of letters, digits and dots: the hub keys on it (Kafka key, ledger key) and checks every client's agency scope on the prefix. A prefix that is not a QCVN agency code of the shapes seen, or a yyMMdd that is not a real date, only WARNS (LT_STD_MAHOSO_UNUSUAL): that DVCQG validates them is [inf from TD's pre-sync check, T2].
    */
   mahoso: string;
 }
@@ -1319,7 +1319,7 @@ export interface TraCuuHoSoResponse {
 export interface TraCuuTechIDRequest {
   session: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   madonvi: string;
   service: "TraCuuTechID";
@@ -1367,7 +1367,7 @@ export interface CitizenLookupAuditedEvent {
   officerId?: string;
   purpose: string;
   /**
-   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. Refused unless it has these three parts with a prefix of letters, digits and dots: the hub keys on it (Kafka key, ledger key) and checks every client's agency scope on the prefix. A prefix that is not a QCVN agency code of the shapes seen, or a yyMMdd that is not a real date, only WARNS (LT_STD_MAHOSO_UNUSUAL): that DVCQG validates them is [inf from TD's pre-sync check, T2].
    */
   MaHoSo: string;
   /**
@@ -1445,11 +1445,11 @@ export interface DossierDeadlineEvent {
  */
 export interface DossierOverdueEvent {
   /**
-   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. The prefix must be a well-formed agency code [inf: TD checks it before syncing, T2, which suggests DVCQG validates it]. The yyMMdd part must be a real date [inf].
+   * Dossier code <agency code of the receiving unit>-<yyMMdd>-<daily sequence, >=4 digits, zero-padded> [code T3]. Refused unless it has these three parts with a prefix of letters, digits and dots: the hub keys on it (Kafka key, ledger key) and checks every client's agency scope on the prefix. A prefix that is not a QCVN agency code of the shapes seen, or a yyMMdd that is not a real date, only WARNS (LT_STD_MAHOSO_UNUSUAL): that DVCQG validates them is [inf from TD's pre-sync check, T2].
    */
   MaHoSo: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   agencyCode: string;
   /**
@@ -1490,7 +1490,7 @@ export interface NationalOutboundEvent {
    */
   key: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   agency: string;
   /**
@@ -1523,7 +1523,7 @@ export interface PaymentExpiredEvent {
    */
   MaHoSo: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   agencyCode: string;
   provider: PaymentProvider;
@@ -1621,7 +1621,7 @@ export interface PaymentRefundedEvent {
    */
   MaHoSo: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   agencyCode: string;
   provider: PaymentProvider;
@@ -1683,7 +1683,7 @@ export interface PaymentSettledEvent {
    */
   MaHoSo: string;
   /**
-   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Codes are data: only the shape is checked.
+   * Agency identifier (mã định danh, QCVN 102:2016/BTTTT): four dot-separated groups ddd.dd.dd.Ldd, e.g. 000.00.01.H22; the right-most group is the level-1 unit, H = province, G = ministry [code T2/T6; group widths inf]. Short form Ldd.dd (H56.14) also seen [code T2/T6; structure inf]. Refused unless letters and digits in dot-separated groups (what the hub keys agency scopes on); another shape of that kind only WARNS (LT_STD_AGENCY_CODE_UNUSUAL). Codes are data: only the shape is checked.
    */
   agencyCode: string;
   provider: PaymentProvider;
@@ -1755,7 +1755,7 @@ export interface PaidLePhi {
    */
   MaPhiLePhi: string;
   /**
-   * HinhThucThu. TD sends "1" [code T2]; one ministry-level (VNPT) document gives 1 at intake, 2 at supplement, 4 at result [doc X2]; unconfirmed for DVCQG.
+   * HinhThucThu. TD sends "1" [code T2]; one ministry-level (VNPT) document gives 1 at intake, 2 at supplement, 4 at result [doc X2]; unconfirmed for DVCQG, so a value that is not 1–2 digits only WARNS (LT_STD_PATTERN, rule code-shape-unconfirmed).
    */
   HinhThucThu: string;
   /**
@@ -1763,7 +1763,7 @@ export interface PaidLePhi {
    */
   Gia: string;
   /**
-   * LoaiPhiLePhi. Payment platform: 1 phí, 2 lệ phí [code S5]; TD sends "1" in DanhSachLePhi [code T2]; a ministry document gives other meanings [doc X2]; unconfirmed for DVCQG.
+   * LoaiPhiLePhi. Payment platform: 1 phí, 2 lệ phí [code S5]; TD sends "1" in DanhSachLePhi [code T2]; a ministry document gives other meanings [doc X2]; unconfirmed for DVCQG, so a value that is not 1–2 digits only WARNS (LT_STD_PATTERN, rule code-shape-unconfirmed).
    */
   LoaiPhiLePhi: string;
 }
