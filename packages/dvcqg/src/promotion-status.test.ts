@@ -24,7 +24,9 @@ describe('DongBoTrangThaiHoSo type 2 (reference §5)', () => {
     const bad = checkPromotionStatusData({ ...data, NgayXuLy: '2025-03-02', TrangThai: '9', Extra: 1 });
     expect(bad.ok).toBe(false);
     const paths = !bad.ok ? bad.errors.map((e) => e.path).sort() : [];
-    expect(paths).toEqual(['/Extra', '/NgayXuLy', '/TrangThai']);
+    // An unknown field only warns (the field list is partial) and is kept: not among the refusals.
+    expect(paths).toEqual(['/NgayXuLy', '/TrangThai']);
+    expect(checkPromotionStatusData({ ...data, Extra: 1 })).toEqual({ ok: true, packet: { ...data, Extra: 1 } });
     const notObject = checkPromotionStatusData([data]);
     expect(notObject.ok).toBe(false);
   });

@@ -68,7 +68,6 @@ describe('DongBoTrangThaiHoSo type 2', () => {
     ['data as an array', { data: [{}] }, 'một đối tượng'],
     ['TrangThai not reduced', { data: { TrangThai: '9' } }, 'data.TrangThai'],
     ['NgayXuLy not yyyyMMddHHmmss', { data: { NgayXuLy: '2027-01-05' } }, 'data.NgayXuLy'],
-    ['a field the standard does not have', { data: { Extra: 'x' } }, 'data.Extra'],
   ])('refuses %s with -1, keeping nothing', async (_what, change, words) => {
     const m = await knownDossier();
     const base = { type: '2', data: status(m) };
@@ -80,6 +79,13 @@ describe('DongBoTrangThaiHoSo type 2', () => {
     expect(r).toMatchObject({ error_code: -1 });
     expect(r.message).toContain(words);
     expect((await admin('GET', `/promotion/status/${m}`)).statusCode).toBe(404);
+  });
+
+  it('keeps a status carrying a field the standard does not list: an unknown field only warns and is passed on as sent', async () => {
+    const m = await knownDossier();
+    const withExtra = status(m, { Extra: 'x' });
+    expect(await call('DongBoTrangThaiHoSo', { type: '2', data: withExtra })).toMatchObject({ error_code: 0 });
+    expect((await admin('GET', `/promotion/status/${m}`)).json().current).toEqual(withExtra);
   });
 
   it('refuses a dossier it never sent, and the ones rejectMaHoSo names', async () => {
@@ -126,7 +132,6 @@ describe('DongBoKetQuaHoiDapGuiTuDVCQG', () => {
 
   it.each([
     ['a date that does not exist', { NGAYTRALOI: '31/02/2027' }, 'NGAYTRALOI'],
-    ['an answer over the standard’s length', { NOIDUNGTRALOI: 'x'.repeat(8_001) }, 'NOIDUNGTRALOI'],
     ['another agency', { MADONVI: '000.00.02.H22' }, 'MADONVI'],
   ])('refuses %s with -1', async (_what, change, words) => {
     const id = await question();
@@ -134,6 +139,13 @@ describe('DongBoKetQuaHoiDapGuiTuDVCQG', () => {
     expect(r).toMatchObject({ error_code: -1 });
     expect(r.message).toContain(words);
     expect((await admin('GET', '/qa')).json().answers).toHaveLength(0);
+  });
+
+  it('takes an answer over the standard’s length cap: the cap is ours [inf], a warning, not a refusal', async () => {
+    const id = await question();
+    const long = answer(id, { NOIDUNGTRALOI: 'x'.repeat(8_001) });
+    expect(await call('DongBoKetQuaHoiDapGuiTuDVCQG', { data: [long] })).toMatchObject({ error_code: 0 });
+    expect((await admin('GET', '/qa')).json().answers.map((a: { item: unknown }) => a.item)).toEqual([long]);
   });
 
   it('refuses the answers rejectHoiDapId names, then takes them once the switch is off', async () => {
