@@ -208,4 +208,38 @@ describe('one dossier through the whole hub (gateway → national-sync → DVCQG
     ).json();
     expect(ledger).toMatchObject({ state: 'synced', portalStatus: '6', steps: { pending: 0, pushed: 23, rejected: 0 } });
   }, 180_000);
+
+  it('a dossier that trips only inferred rules is accepted with its warnings and reaches the portal exactly as sent', async () => {
+    // What review probed: HinhThuc 2 (beyond 0/1 unconfirmed), NoiNopHoSo 3 ("1 = DVCQG" is inferred), a field
+    // outside the two implementations' lists, an agency prefix of other group widths. None is known wrong.
+    const m = `000.00.001.H22-250702-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    const item = dossierItem(m, { HinhThuc: '2', NoiNopHoSo: '3', TruongMoiCuaCong: 'giá trị mới' });
+    const accepted = await call(`${gatewayUrl}/v1/dossiers`, { body: item });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.accepted.map((a: { MaHoSo: string }) => a.MaHoSo)).toEqual([m]);
+    const warnings = (accepted.body.warnings as Array<{ path: string; code: string }>).map((w) => [w.path, w.code]);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        ['/MaHoSo', 'LT_STD_MAHOSO_UNUSUAL'],
+        ['/HinhThuc', 'LT_STD_CODE_UNKNOWN'],
+        ['/NoiNopHoSo', 'LT_STD_CODE_UNKNOWN'],
+        ['/TruongMoiCuaCong', 'LT_STD_FIELD_UNKNOWN'],
+      ]),
+    );
+    expect(warnings).toHaveLength(4);
+    // national-sync and the sandbox portal apply the same levels: the unknown field is passed on, never stripped.
+    const held = await eventually(() => portal.dossier(m).then((d) => d?.dossier ?? undefined), {
+      what: 'the dossier with warnings at the DVCQG sandbox',
+      timeoutMs: 30_000,
+    });
+    expect(held).toEqual(item);
+    const outcome = await eventually(
+      async () =>
+        (await readTopic(topics.syncOutcomes))
+          .map((r) => decodeEvent(r.value))
+          .find((e) => e.subject === m && (e.data as any).packet === 'DongBoHoSoMC' && (e.data as any).outcome === 'accepted'),
+      { what: "the dossier's sync outcome", timeoutMs: 30_000 },
+    );
+    expect(validateEventData(outcome.dataschema, outcome.data).errors).toEqual([]);
+  }, 90_000);
 });
