@@ -29,6 +29,28 @@ describe('templates file', () => {
       ['/agencies/000.00.01.H22/events/dossier.received/zalo/data/ma', 'unknown placeholder {SoCCCD}'],
       ['/agencies/000.00.01.H22/events/dossier.received/sms/text', 'unbalanced { or }'],
     ]);
+    // The overdue event carries no new date: a template reading one would tell the citizen an empty date.
+    const newDate = checkTemplates(
+      {
+        agencies: {
+          '*.H22': {
+            dailyQuota: 1,
+            smsAccount: 'viettel-sandbox',
+            events: {
+              'dossier.overdue': { sms: { text: 'Hồ sơ {MaHoSo} trễ hẹn. Ngày hẹn mới: {NgayHenTraMoi}' } },
+              'dossier.apology-issued': { sms: { text: 'Ngày hẹn mới: {NgayHenTraMoi}' } },
+            },
+          },
+        },
+      },
+      accounts,
+    );
+    expect(newDate.map((p) => [p.path, p.message_en])).toEqual([
+      [
+        '/agencies/*.H22/events/dossier.overdue/sms/text',
+        '{NgayHenTraMoi} is filled only for dossier.apology-issued: it would always be empty here',
+      ],
+    ]);
     const schema = checkTemplates({ agencies: { X: { dailyQuota: -1, events: { 'dossier.deleted': {} } } } }, accounts);
     expect(schema.length).toBeGreaterThan(0);
     expect(checkTemplates('not an object', accounts)).not.toEqual([]);

@@ -16,7 +16,8 @@ export const NOTIFICATION_KINDS = [
   'dossier.stopped', // 8 — dừng xử lý
   'dossier.result-ready', // 9 — đã xử lý xong
   'dossier.result-returned', // 10 — đã trả kết quả
-  'dossier.overdue', // quá hạn: thư xin lỗi và hẹn lại ngày trả
+  'dossier.overdue', // quá hạn: the deadline passed (operations' overdue event; it carries no new date)
+  'dossier.apology-issued', // phiếu xin lỗi và hẹn lại ngày trả kết quả: the new date (operations' apology event)
   'payment.settled', // đã thanh toán phí, lệ phí
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -34,6 +35,12 @@ export const PLACEHOLDERS = [
   'TenCoQuan',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/**
+ * Placeholders only one kind's event fills: elsewhere they would always render empty in a citizen's message (the
+ * overdue event carries no new date, review found a template reading one), so the templates file is refused.
+ */
+const ONLY_FOR: Partial<Record<Placeholder, NotificationKind>> = { NgayHenTraMoi: 'dossier.apology-issued' };
 
 export interface ZaloTemplate {
   /** The approved ZNS template id (numeric text). */
@@ -170,6 +177,13 @@ export function checkTemplates(input: unknown, accounts: { zalo: ReadonlySet<str
         for (const m of s.matchAll(PLACEHOLDER_RE)) {
           if (!(PLACEHOLDERS as readonly string[]).includes(m[1]!))
             bad(path, `unknown placeholder {${m[1]}}`, `Tham số không có: {${m[1]}}`);
+          const only = ONLY_FOR[m[1] as Placeholder];
+          if (only && only !== kind)
+            bad(
+              path,
+              `{${m[1]}} is filled only for ${only}: it would always be empty here`,
+              `Tham số {${m[1]}} chỉ có giá trị với ${only}: ở đây luôn rỗng`,
+            );
         }
         if (/[{}]/.test(s.replace(PLACEHOLDER_RE, ''))) bad(path, 'unbalanced { or }', 'Dấu { } không khớp');
       }

@@ -23,6 +23,7 @@ import {
   catalogueSpecs,
   parseSigningKeys,
   topicNames,
+  type CloudEvent,
   type EventProducer,
 } from '@lienthong/events';
 import { runWebhooksMigrations } from '@lienthong/webhooks';
@@ -134,6 +135,8 @@ export interface Harness {
     data: unknown,
     opts?: { id?: string; topic?: 'dossierEvents' | 'paymentEvents' | 'syncOutcomes' | 'deadline'; unsigned?: boolean },
   ): Promise<string>;
+  /** Publishes an event as its producer built it (import the producer's builder: never invent the event). */
+  publishEvent(event: CloudEvent, topic: 'dossierEvents' | 'paymentEvents' | 'syncOutcomes' | 'deadline'): Promise<void>;
   zaloAdmin(path: string, body?: unknown): Promise<any>;
   smsMessages(vendor: 'viettel' | 'vnpt'): Promise<{ phone: string; content: string; requestId: string }[]>;
   peer(path: string, body?: unknown): Promise<any>;
@@ -257,6 +260,9 @@ export async function startHarness(o: {
       });
       await (po.unsigned ? unsignedProducer : producer).publish(topic, [ev]);
       return ev.id;
+    },
+    async publishEvent(event, topic) {
+      await producer.publish(topic === 'deadline' ? deadline : names[topic], [event]);
     },
     zaloAdmin,
     async peer(p, body) {

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { eventually, captureLogger } from '../../../tests/helpers/index.js';
+import { createEvent, type CloudEvent } from '@lienthong/events';
+import { schemaIds, validateEventData } from '@lienthong/standard';
 import { OPERATOR_KEY, PROVINCE_KEY, startHarness, type Harness } from './harness.js';
+// Every event fed below that another service produces is built by that service's own code.
+import { deadlineEvent } from '../../operations/src/deadline/monitor.js';
+import { apologyEvent } from '../../operations/src/apology/apology-event.js';
+import { outcomeEvent } from '../../national-sync/src/outbox/outcomes.js';
+import { outboundOutcomeEvent } from '../../national-sync/src/outbound/outcomes.js';
 import { expectValidOpenApi } from '../../../tests/helpers/openapi.js';
 
 const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
@@ -22,6 +29,96 @@ const snapshot = (maHoSo: string, status: string, phone = PHONE) => ({
   NgayHenTra: '20251219170000',
   TrangThaiHoSo: status,
 });
+/** The producer's event, checked against its schema (a producer bug must not pass as a consumer's success). */
+function conforming<T extends CloudEvent>(e: T): T {
+  expect(validateEventData(e.dataschema, e.data).errors).toEqual([]);
+  return e;
+}
+/** operations' overdue event as its deadline scan raises it (NgayHenTra of `snapshot`: 19/12/2025 17:00). */
+const overdueOf = (maHoSo: string, deadline: string) =>
+  conforming(
+    deadlineEvent(
+      {
+        MaHoSo: maHoSo,
+        agencyCode: '000.00.01.H22',
+        kind: 'overdue',
+        deadline,
+        NgayHenTra: '20251219170000',
+        TrangThaiHoSo: 4,
+        workingMinutesLate: 1,
+        workingMinutesLeft: 0,
+        daysLate: 0,
+        secondSupplementRequest: false,
+        detectedAt: new Date().toISOString(),
+      },
+      new Date(),
+    ),
+  );
+/** operations' apology-issued event, as its apology route queues it. */
+const apologyOf = (maHoSo: string, apologyId: string, newDueDate: string) =>
+  conforming(
+    apologyEvent(
+      {
+        MaHoSo: maHoSo,
+        agencyCode: '000.00.01.H22',
+        apologyId,
+        reason: 'Cần xác minh thêm hiện trạng công trình',
+        previousDueDate: '2025-12-19T10:00:00.000Z',
+        newDueDate,
+        letterUrl: `/v1/overdue/${maHoSo}/apology/${apologyId}`,
+        issuedAt: new Date().toISOString(),
+      },
+      new Date(),
+    ),
+  );
+/** What national.outbound.v1 carries for national-sync (inbound's event), the input of its outcome builder. */
+const outboundOf = (kind: 'qa-answer' | 'promotion-status', key: string, packet: Record<string, unknown>) =>
+  conforming(
+    createEvent({
+      id: `outbound-${kind}-${key}`,
+      source: 'urn:lienthong:inbound',
+      type: `vn.lienthong.outbound.${kind}`,
+      subject: kind === 'qa-answer' ? `HOIDAP-${key}` : key,
+      dataschema: schemaIds.nationalOutboundEvent,
+      data: {
+        kind,
+        key,
+        agency: '000.00.01.H22',
+        acceptedAt: new Date().toISOString(),
+        submittedBy: 'tinh-h22',
+        ...(kind === 'promotion-status' ? { reportedStatus: '9' } : {}),
+        packet,
+      },
+    }) as CloudEvent<never>,
+  );
+const answerOutcome = (hoiDapId: string, now: Date) =>
+  conforming(
+    outboundOutcomeEvent(
+      outboundOf('qa-answer', hoiDapId, {
+        HOIDAPID: hoiDapId,
+        MADONVI: '000.00.01.H22',
+        NOIDUNGTRALOI: 'Trả lời',
+        NGAYTRALOI: '20251206090000',
+      }),
+      { outcome: { kind: 'synced' }, attempts: 1 },
+      1,
+      now,
+    ),
+  );
+const statusOutcome = (portalMaHoSo: string, ours: string, now: Date) =>
+  conforming(
+    outboundOutcomeEvent(
+      outboundOf('promotion-status', portalMaHoSo, {
+        MaHoSo: portalMaHoSo,
+        MaHoSoDonVi: ours,
+        TrangThai: '2',
+        NgayXuLy: '20251206090000',
+      }),
+      { outcome: { kind: 'synced' }, attempts: 1 },
+      1,
+      now,
+    ),
+  );
 const zaloFor = async (maHoSoOrPhone: { phone?: string }) =>
   (await h.zaloAdmin(`messages${maHoSoOrPhone.phone ? `?phone=${maHoSoOrPhone.phone}` : ''}`)).messages as any[];
 const zaloOf = async (maHoSo: string) => (await zaloFor({})).filter((m) => m.templateData.ma_ho_so === maHoSo);
@@ -123,19 +220,7 @@ describe('notifications: dossier status → Zalo', () => {
   it('each event kind gets its own template; overdue (deadline topic) and payment.settled too; none for an unconfigured agency', async () => {
     const id = ma();
     await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '5'));
-    await h.publish(
-      'vn.lienthong.dossier.overdue',
-      id,
-      {
-        MaHoSo: id,
-        agencyCode: '000.00.01.H22',
-        NgayHenTra: '20251219170000',
-        TrangThaiHoSo: '4',
-        detectedAt: new Date().toISOString(),
-        NgayHenTraMoi: '20251226170000',
-      },
-      { topic: 'deadline' },
-    );
+    await h.publishEvent(overdueOf(id, '2025-12-19T10:00:00.000Z'), 'deadline');
     await h.publish(
       'vn.lienthong.payment.settled',
       id,
@@ -147,10 +232,14 @@ describe('notifications: dossier status → Zalo', () => {
     });
     const byTemplate = Object.fromEntries(got.map((m) => [m.templateId, m.templateData]));
     expect(byTemplate['310003']).toMatchObject({ trang_thai: 'Yêu cầu bổ sung hồ sơ' });
-    expect(byTemplate['310007']).toMatchObject({
-      ngay_hen_tra_cu: '19/12/2025 17:00',
-      ngay_hen_tra_moi: '26/12/2025 17:00',
-      loi_nhan: 'Trung tâm Phục vụ hành chính công tỉnh xin lỗi Ông/Bà vì hồ sơ chậm so với ngày hẹn.',
+    expect(byTemplate['310007']).toEqual({
+      ten_nguoi_dan: 'Nguyễn Thị Hồng Nhung',
+      ma_ho_so: id,
+      ten_thu_tuc: 'Cấp giấy phép xây dựng nhà ở riêng lẻ',
+      ngay_hen_tra: '19/12/2025 17:00',
+      trang_thai: 'Chưa có kết quả đúng hẹn',
+      loi_nhan:
+        'Trung tâm Phục vụ hành chính công tỉnh xin lỗi Ông/Bà vì hồ sơ chưa có kết quả đúng ngày hẹn và sẽ gửi phiếu hẹn lại ngày trả kết quả.',
     });
     expect(byTemplate['310008']).toMatchObject({ so_tien: '150.000', trang_thai: 'Thanh toán thành công' });
 
@@ -161,6 +250,73 @@ describe('notifications: dossier status → Zalo', () => {
     await eventually(async () => (await zaloOf(marker)).length === 1, { what: 'marker message' });
     expect(await zaloOf(foreign)).toEqual([]);
     expect(await h.messages(foreign)).toEqual([]);
+  });
+
+  it('an overdue whose deadline moved is announced again (once per deadline); a redelivered one is not', async () => {
+    const id = ma();
+    await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '4'));
+    // Late against NgayHenTra (19/12 17:00); a supplement round then moved the deadline to 23/12 10:00, passed too.
+    const first = overdueOf(id, '2025-12-19T10:00:00.000Z');
+    await h.publishEvent(first, 'deadline');
+    await h.publishEvent(first, 'deadline'); // the outbox's one possible duplicate: same event id
+    await h.publishEvent(overdueOf(id, '2025-12-23T03:00:00.000Z'), 'deadline');
+    const got = await eventually(async () => ((await zaloOf(id)).length === 2 ? zaloOf(id) : undefined), {
+      what: 'two overdue messages',
+    });
+    expect(got.map((m) => [m.templateId, m.templateData.ngay_hen_tra])).toEqual([
+      ['310007', '19/12/2025 17:00'],
+      ['310007', '23/12/2025 10:00'],
+    ]);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await h.messages(id)).map((m) => m.kind)).toEqual(['dossier.overdue', 'dossier.overdue']);
+    // The deadline passed is this message's only: the dossier's own NgayHenTra is still the snapshot's for later ones.
+    const ctx = await h.pool.query('SELECT context FROM notif_dossiers WHERE ma_ho_so = $1', [id]);
+    expect(ctx.rows[0].context.NgayHenTra).toBe('19/12/2025 17:00');
+  });
+
+  it('an apology letter tells the citizen its new date (Zalo, SMS when Zalo cannot), once per letter', async () => {
+    const id = ma();
+    await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '4'));
+    const letter = apologyOf(id, 'c7d3a6f0-5b1e-4c2a-9f8e-1a2b3c4d5e01', '2025-12-29');
+    await h.publishEvent(letter, 'deadline');
+    await h.publishEvent(letter, 'deadline'); // redelivered
+    const [msg] = await eventually(async () => ((await zaloOf(id)).length ? zaloOf(id) : undefined), {
+      what: 'apology message',
+    });
+    expect(msg).toMatchObject({
+      phone: ZPHONE,
+      templateId: '310009',
+      templateData: {
+        ten_nguoi_dan: 'Nguyễn Thị Hồng Nhung',
+        ma_ho_so: id,
+        ten_thu_tuc: 'Cấp giấy phép xây dựng nhà ở riêng lẻ',
+        ten_don_vi: 'Trung tâm Phục vụ hành chính công tỉnh',
+        ngay_tiep_nhan: '05/12/2025 08:30',
+        ngay_hen_tra_cu: '19/12/2025 17:00',
+        ngay_hen_tra_moi: '29/12/2025',
+      },
+    });
+    // A second letter (another new date) is a new message; a citizen without Zalo gets the SMS.
+    await h.zaloAdmin('faults', { noAccountPhones: ['84903000777'] });
+    const other = ma();
+    await h.publish('vn.lienthong.dossier.upserted', other, snapshot(other, '4', '0903000777'));
+    await h.publishEvent(apologyOf(other, 'c7d3a6f0-5b1e-4c2a-9f8e-1a2b3c4d5e02', '2026-01-05'), 'deadline');
+    const sms = await eventually(
+      async () => {
+        const l = (await h.smsMessages('viettel')).filter((m) => m.phone === '84903000777');
+        return l.length ? l : undefined;
+      },
+      { what: 'apology SMS' },
+    );
+    expect(sms.map((m) => m.content)).toEqual([
+      `Trung tam Phuc vu hanh chinh cong tinh xin loi vi ho so ${other} tre hen (19/12/2025 17:00). Ngay hen tra ket qua moi: 05/01/2026`,
+    ]);
+    await h.publishEvent(apologyOf(id, 'c7d3a6f0-5b1e-4c2a-9f8e-1a2b3c4d5e03', '2026-01-09'), 'deadline');
+    const two = await eventually(async () => ((await zaloOf(id)).length === 2 ? zaloOf(id) : undefined), {
+      what: 'second letter',
+    });
+    expect(two.map((m) => m.templateData.ngay_hen_tra_moi)).toEqual(['29/12/2025', '09/01/2026']);
+    expect((await h.messages(id)).map((m) => m.kind)).toEqual(['dossier.apology-issued', 'dossier.apology-issued']);
   });
 
   it('a redelivered event sends one message per citizen and channel', async () => {
@@ -342,18 +498,18 @@ describe('signed webhooks to provincial systems', () => {
       expect(created.status).toBe(201);
       const sub = (await created.json()) as any;
       const id = ma();
-      await h.publish(
-        'vn.lienthong.sync.synced',
-        id,
-        { MaHoSo: id, packet: 'DongBoHoSoMC', outcome: 'synced', attempts: 1, at: new Date().toISOString() },
-        { topic: 'syncOutcomes' },
+      const now = new Date();
+      // Outcomes as national-sync publishes them (its own builders), answers and promotion statuses included.
+      const synced = outcomeEvent({ maHoSo: id, outcome: 'synced', service: 'DongBoHoSoMC', attempts: 1 }, now);
+      await h.publishEvent(synced, 'syncOutcomes');
+      await h.publishEvent(
+        outcomeEvent({ maHoSo: id, outcome: 'retrying', service: 'DongBoHoSoMC', attempts: 1 }, now),
+        'syncOutcomes',
       );
-      await h.publish(
-        'vn.lienthong.sync.retrying',
-        id,
-        { MaHoSo: id, packet: 'DongBoHoSoMC', outcome: 'retrying', attempts: 1, at: new Date().toISOString() },
-        { topic: 'syncOutcomes' },
-      );
+      const answer = answerOutcome('99001', now);
+      const status = statusOutcome('G22.99-251205-0001', id, now);
+      await h.publishEvent(answer, 'syncOutcomes');
+      await h.publishEvent(status, 'syncOutcomes');
       await h.publish(
         'vn.lienthong.payment.settled',
         id,
@@ -361,15 +517,23 @@ describe('signed webhooks to provincial systems', () => {
         { topic: 'paymentEvents' },
       );
       const foreign = ma('000.00.01.H23');
-      await h.publish(
-        'vn.lienthong.sync.synced',
-        foreign,
-        { MaHoSo: foreign, packet: 'DongBoHoSoMC', outcome: 'synced', attempts: 1, at: new Date().toISOString() },
-        { topic: 'syncOutcomes' },
+      await h.publishEvent(
+        outcomeEvent({ maHoSo: foreign, outcome: 'synced', service: 'DongBoHoSoMC', attempts: 1 }, now),
+        'syncOutcomes',
       );
       await eventually(async () => got.length >= 2, { what: 'two webhook deliveries' });
       await new Promise((r) => setTimeout(r, 1_000));
       expect(got.map((g) => JSON.parse(g.body).type)).toEqual(['vn.lienthong.sync.synced', 'vn.lienthong.payment.settled']);
+      expect(JSON.parse(got[0]!.body)).toMatchObject({ id: synced.id, data: { MaHoSo: id, outcome: 'accepted' } });
+      // The answer's and the status's outcomes reached no subscriber and left no dossier row behind.
+      const stray = await h.pool.query(
+        'SELECT ma_ho_so FROM notif_dossiers WHERE ma_ho_so = ANY($1::text[]) UNION ALL SELECT subject FROM webhook_deliveries WHERE event_id = ANY($2::text[])',
+        [
+          [answer.subject, status.subject, foreign], // `foreign` had only a sync outcome: forwarded, never recorded
+          [answer.id, status.id],
+        ],
+      );
+      expect(stray.rows).toEqual([]);
       for (const g of got) {
         const t = /t=(\d+)/.exec(g.sig)![1];
         const v1 = /v1=([0-9a-f]{64})/.exec(g.sig)![1];

@@ -28,7 +28,7 @@ export const dedupeKey = (parts: string[]) => createHash('sha256').update(parts.
 /**
  * The consumer's handler: one transaction per event records what the hub knows of the dossier (last status,
  * sealed contact, placeholders), queues the citizen's messages in the outbox, and queues the webhook
- * deliveries. Idempotent across redeliveries and restarts: a status already recorded announces nothing, and
+ * deliveries (an event that is only forwarded — a dossier sync outcome — records nothing). Idempotent across redeliveries and restarts: a status already recorded announces nothing, and
  * every message has a dedupe key (dossier, kind, occurrence, citizen, channel) the table holds unique.
  * Nothing personal is logged: the dossier code and the kind only.
  */
@@ -36,6 +36,13 @@ export function createIntakeHandler(deps: IntakeDeps) {
   return async (event: CloudEvent, ctx: MessageContext): Promise<void> => {
     const intake = classify(event);
     if (!intake) return;
+    if (intake.webhookOnly) {
+      if (intake.webhook)
+        await withTransaction(deps.pool, (c) =>
+          deps.webhooks.enqueue(c, event as unknown as Parameters<Webhooks['enqueue']>[1], intake.agency),
+        );
+      return;
+    }
     const queued = await withTransaction(deps.pool, async (c) => {
       const now = deps.clock.now();
       const prev = (
@@ -86,6 +93,7 @@ export function createIntakeHandler(deps: IntakeDeps) {
         }
         const values: Partial<Record<Placeholder, string>> = {
           ...context,
+          ...intake!.values,
           MaHoSo: intake!.maHoSo,
           ChuHoSo: contact.name ?? '',
           TrangThai: statusLabel(lastStatus ?? undefined),
