@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { HubError, type ServiceDefinition } from '@lienthong/platform';
+import { refusePostalDemoSecrets } from './demo-secrets.js';
 import { connectServiceKafka, createConsumerRunner } from '@lienthong/events';
 import { createAddressMapper, createHccClient, createMyVnpostClient, type AddressMapTable } from '@lienthong/vnpost';
 import { createAgencyDirectory, loadJsonFile } from './agencies.js';
@@ -19,6 +20,8 @@ export const postalService: ServiceDefinition<typeof postalConfigSchema> = {
   configSchema: postalConfigSchema,
   migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
   checkConfig(config) {
+    // The VNPost simulator's credentials never serve a production start (issue 17 §2).
+    refusePostalDemoSecrets(config);
     // A lease shorter than a VNPost call would let a second worker take an order whose create is still in flight.
     if (config.POSTAL_CLAIM_LEASE_SECONDS * 1000 <= config.VNPOST_TIMEOUT_MS + 1_000) {
       throw new HubError(
