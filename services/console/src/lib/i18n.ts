@@ -197,6 +197,8 @@ const M = {
   refundProvider: ['Qua trung gian thanh toán', 'Through the provider'],
   refundManual: ['Đã hoàn thủ công (ghi số chứng từ)', 'Done by hand (give the reference)'],
   refundReference: ['Số chứng từ hoàn tiền (nếu hoàn thủ công)', 'Refund reference (manual refunds)'],
+  nextPage: ['Trang sau', 'Next page'],
+  firstPage: ['Về trang đầu', 'First page'],
   postal: ['Trả kết quả qua bưu chính (VNPost)', 'Results by post (VNPost)'],
   postalFlagged: ['Cần xử lý', 'Needs attention'],
   postalState: ['Trạng thái đơn', 'Order state'],

@@ -3,7 +3,7 @@ import type { PageKit } from '../app.js';
 import { html, qs, type Html } from '../lib/html.js';
 import { fmtTime, fmtVnd, t } from '../lib/i18n.js';
 import { maskName } from '../lib/mask.js';
-import { listPayments, paymentHistoryOf } from '../lib/payments-read.js';
+import { createPaymentsApi } from '../lib/payments-api.js';
 import { createDeadLetterStore } from '../lib/dead-letters.js';
 import { backendMessage } from '../lib/backends.js';
 import { createReplayer } from '../lib/replay.js';
@@ -40,6 +40,7 @@ interface OpsDossier {
 export function dossierRoutes(kit: PageKit): void {
   const { deps } = kit;
   const deadLetters = createDeadLetterStore(deps.pool);
+  const paymentsApi = createPaymentsApi(deps.backends);
   const replayer = createReplayer({
     backends: deps.backends,
     nationalSyncGroup: deps.nationalSyncGroup,
@@ -108,12 +109,13 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
     const agency = agencyOf(maHoSo);
     // Another agency's dossier answers as unknown: its existence is not this operator's business.
     if (!agency || !deps.clients.mayActFor(op.client, agency)) return kit.notFound(req, reply);
-    const [events, ledger, payments, dls, ops, lookups, payHistory, postal, messages] = await Promise.all([
+    const [events, ledger, pay, dls, ops, lookups, postal, messages] = await Promise.all([
       eventsOf(deps.pool, maHoSo),
       deps.backends.call<Record<string, unknown>>('national-sync', `/v1/dossiers/${encodeURIComponent(maHoSo)}/sync`, {
         key: op.apiKey,
       }),
-      listPayments(deps.pool, { maHoSo, limit: 50 }),
+      // The dossier's payments and their history, scoped by payments to the officer's agencies.
+      paymentsApi.ofDossier(op.apiKey, maHoSo),
       deadLetters.list({ visibleTo: op.client, maHoSo, includeReplayed: true }, 50),
       deps.backends.call<OpsDossier>('operations', `/v1/dossiers/${encodeURIComponent(maHoSo)}`, { key: op.apiKey }),
       hasRole(op, 'auditor')
@@ -122,7 +124,6 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
             body: { MaHoSo: maHoSo, limit: 200 },
           })
         : Promise.resolve(undefined),
-      paymentHistoryOf(deps.pool, maHoSo),
       deps.backends.call<{ orders?: PostalOrder[]; history?: PostalHistory[] }>(
         'postal',
         `/v1/postal/orders/${encodeURIComponent(maHoSo)}`,
@@ -133,9 +134,11 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
         query: { MaHoSo: maHoSo },
       }),
     ]);
+    const payments = pay.ok ? pay.body.payments : [];
+    const payHistory = pay.ok ? pay.body.history : [];
     // The electronic receipt of each paid payment (notifications issues them after a verified settlement).
     const receipts = await Promise.all(
-      (payments ?? [])
+      payments
         .filter((p) => p.status === 'paid')
         .slice(0, 10)
         .map(async (p) => ({
@@ -161,18 +164,18 @@ ${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.joi
         detail: html`${Object.entries(s).map(([k, v]) => html`<span class="kv"><b>${k}</b> ${cell(k, v, lang)}</span> `)}${e.status ? html`<span class="kv"><b>${t(lang, 'status')}</b> ${e.status}</span>` : ''}`,
       });
     }
-    for (const p of payments ?? []) {
+    for (const p of payments) {
       items.push({
-        at: p.createdAt,
+        at: new Date(p.createdAt),
         source: 'payments',
         title: `${t(lang, 'payments')} · ${p.provider} · ${fmtVnd(p.amount, lang)}`,
         detail: html`<span class="kv"><b>${t(lang, 'status')}</b> <span data-testid="payment-status">${p.status}</span></span> ${p.paidAt ? html`<span class="kv"><b>${t(lang, 'paidAt')}</b> ${fmtTime(p.paidAt, lang)}</span>` : ''} ${p.reviewReason ? html`<span class="kv bad"><b>${t(lang, 'review')}</b> ${p.reviewReason}</span>` : ''}`,
       });
     }
     // Each payment's history: created, the provider's notifications (IPN) and queries, operator actions.
-    for (const h of payHistory ?? []) {
+    for (const h of payHistory) {
       items.push({
-        at: h.at,
+        at: new Date(h.recordedAt),
         source: `payments · ${h.source}`,
         title: `${t(lang, 'payments')} · ${h.provider} · ${h.kind}`,
         bad: /mismatch|second|disagree|failed|expired/.test(h.kind),
@@ -281,7 +284,7 @@ ${
 ${ledgerView(c, ledger, maHoSo)}
 </section>
 <section aria-labelledby="tl-h"><h2 id="tl-h">${t(c.lang, 'timeline')}</h2>
-${payments === undefined ? unavailable(c.lang, 'payments') : ''}
+${pay.ok ? '' : pay.unavailable ? unavailable(c.lang, 'payments') : flash('error', `payments: ${backendMessage(pay.body, c.lang)}`)}
 ${ops.ok || (!ops.unavailable && ops.status === 404) ? '' : unavailable(c.lang, 'operations')}
 ${postal.ok || (!postal.unavailable && postal.status === 404) ? '' : unavailable(c.lang, 'postal')}
 ${messages.ok || !messages.unavailable ? '' : unavailable(c.lang, 'notifications')}

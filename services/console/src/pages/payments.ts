@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageKit } from '../app.js';
 import { html, qs, type Html } from '../lib/html.js';
 import { fmtNumber, fmtTime, fmtVnd, t } from '../lib/i18n.js';
-import { listPayments, paymentCounts } from '../lib/payments-read.js';
+import { createPaymentsApi, PAYMENT_CURSOR } from '../lib/payments-api.js';
 import { backendMessage } from '../lib/backends.js';
 import { hasRole, OPERATOR, READ_ROLES } from '../web/context.js';
 import { csrfField, flash, reasonField, unavailable } from '../web/layout.js';
@@ -12,29 +12,40 @@ import { InputReader, MA_HO_SO, UUID } from '../web/input.js';
 const STATUSES = ['created', 'pending', 'paid', 'failed', 'expired'] as const;
 // Refunds (payments' migration 003) keep the status `paid` and count refunded_amount.
 
+/** Rows a page shows; payments answers at most 200. */
+const PAGE_SIZE = 100;
+
 /**
- * Payments: the lists by status and the review list (amount mismatches, paid twice), read from payments'
- * ledger; the operator actions payments already has (POST /v1/admin/payments/:id/resolve: settle, fail,
- * expire, clear_review), called as the operator with the reason as payments' `note`.
+ * Payments: the lists by status and the review list (amount mismatches, paid twice), a page at a time, and
+ * the counts per status, from payments' read API as the signed-in officer (GET /v1/payments,
+ * GET /v1/payments/counts): payments scopes both to the officer's agencies in its own query, so a page is
+ * never emptied by filtering after the fact and the counts are the officer's agencies' only. The operator
+ * actions payments already has (POST /v1/admin/payments/:id/resolve: settle, fail, expire, clear_review),
+ * called as the operator with the reason as payments' `note`.
  */
 export function paymentRoutes(kit: PageKit): void {
   const { deps } = kit;
+  const api = createPaymentsApi(deps.backends);
 
   async function page(req: FastifyRequest, reply: FastifyReply, message?: Html) {
     const q = new InputReader(req.query);
     const status = q.str('status', { max: 10, pattern: /^(created|pending|paid|failed|expired|review)$/ });
     const maHoSo = q.str('maHoSo', { max: 100, pattern: MA_HO_SO });
+    const cursor = q.str('cursor', { max: 86, pattern: PAYMENT_CURSOR });
     const op = req.operator!;
-    const [rows, counts] = await Promise.all([
-      listPayments(deps.pool, {
+    const [list, counts] = await Promise.all([
+      api.list(op.apiKey, {
         ...(status && status !== 'review' ? { status } : {}),
-        review: status === 'review',
+        ...(status === 'review' ? { review: true } : {}),
         ...(maHoSo ? { maHoSo } : {}),
-        limit: 300,
+        ...(cursor ? { cursor } : {}),
+        limit: PAGE_SIZE,
       }),
-      paymentCounts(deps.pool),
+      api.counts(op.apiKey),
     ]);
-    const visible = (rows ?? []).filter((p) => deps.clients.mayActFor(op.client, p.agencyCode)).slice(0, 200);
+    const visible = list.ok ? list.body.payments : [];
+    const next = list.ok ? list.body.nextCursor : null;
+    const count = (s: string) => (counts.ok ? (s === 'review' ? counts.body.review : counts.body.byStatus[s]) : undefined);
     const canAct = hasRole(op, 'operator') && op.client.agencies.includes('*');
     return kit.render(
       req,
@@ -42,8 +53,9 @@ export function paymentRoutes(kit: PageKit): void {
       (c) => t(c.lang, 'payments'),
       (c) => html`
 ${message ?? ''}
-${rows === undefined ? unavailable(c.lang, 'payments') : ''}
-<p>${[...STATUSES, 'review'].map((s) => html`<a class="chip${s === status ? ' on' : ''}" href="/thanh-toan${qs({ status: s })}">${s === 'review' ? t(c.lang, 'review') : s} <b>${fmtNumber(counts?.[s] ?? 0, c.lang)}</b></a> `)}</p>
+${q.errors.length ? flash('error', `${t(c.lang, 'invalidInput')}: ${q.errors.join(', ')}`) : ''}
+${list.ok ? '' : list.unavailable ? unavailable(c.lang, 'payments') : flash('error', `${t(c.lang, 'failed')}: ${backendMessage(list.body, c.lang)}`)}
+<p>${[...STATUSES, 'review'].map((s) => html`<a class="chip${s === status ? ' on' : ''}" href="/thanh-toan${qs({ status: s })}">${s === 'review' ? t(c.lang, 'review') : s} <b data-testid="count-${s}">${fmtNumber(count(s), c.lang)}</b></a> `)}</p>
 <form method="get" action="/thanh-toan" class="filters" role="search">
 <div><label for="p-m">${t(c.lang, 'maHoSo')}</label><input id="p-m" name="maHoSo" value="${maHoSo ?? ''}" maxlength="100"></div>
 ${status ? html`<input type="hidden" name="status" value="${status}">` : ''}
@@ -54,7 +66,7 @@ ${
 <tbody>${visible.map(
         (
           p,
-        ) => html`<tr data-payment="${p.paymentId}"><td><a href="/ho-so/${encodeURIComponent(p.maHoSo)}">${p.maHoSo}</a></td><td>${p.provider}</td><td class="num">${fmtVnd(p.amount, c.lang)}</td>
+        ) => html`<tr data-payment="${p.paymentId}"><td><a href="/ho-so/${encodeURIComponent(p.MaHoSo)}">${p.MaHoSo}</a></td><td>${p.provider}</td><td class="num">${fmtVnd(p.amount, c.lang)}</td>
 <td>${p.refundedAmount > 0 ? html`<small data-testid="refunded-${p.paymentId}">↩ ${fmtVnd(p.refundedAmount, c.lang)}</small>` : ''}</td>
 <td><span class="badge ${p.status === 'paid' ? 'ready' : p.status === 'failed' || p.status === 'expired' ? 'down' : 'not-ready'}" data-testid="status-${p.paymentId}">${p.status}</span>${p.status === 'paid' ? html` <a href="/thong-bao${qs({ paymentId: p.paymentId })}#receipt-h">${t(c.lang, 'receipt')}</a>` : ''}</td><td>${p.reviewReason ?? ''}</td><td>${fmtTime(p.createdAt, c.lang)}</td><td>${fmtTime(p.paidAt, c.lang)}</td>
 ${
@@ -79,6 +91,11 @@ ${reasonField(c.lang, `rf-${p.paymentId}`)}<button type="submit">${t(c.lang, 're
 }</tr>`,
       )}</tbody></table></div>`
     : html`<p class="muted">${t(c.lang, 'noResults')}</p>`
+}
+${
+  next || cursor
+    ? html`<p class="buttons">${cursor ? html`<a href="/thanh-toan${qs({ status, maHoSo })}">${t(c.lang, 'firstPage')}</a> ` : ''}${next ? html`<a data-testid="next-page" href="/thanh-toan${qs({ status, maHoSo, cursor: next })}">${t(c.lang, 'nextPage')} →</a>` : ''}</p>`
+    : ''
 }`,
     );
   }
