@@ -1,16 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type ServiceDefinition } from '@lienthong/platform';
-import {
-  catalogueSpecs,
-  createConsumerRunner,
-  createEventProducer,
-  createKafka,
-  ensureTopics,
-  kafkaConnectionFromConfig,
-  parseSigningKeys,
-  topicNames,
-} from '@lienthong/events';
+import { connectServiceKafka, createConsumerRunner, parseSigningKeys } from '@lienthong/events';
 import { paymentsConfigSchema } from './config.js';
 import { describeMerchants, loadMerchants } from './merchants.js';
 import { createPaymentsCore } from './core.js';
@@ -39,12 +30,6 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
     const merchants = loadMerchants(config.PAYMENTS_MERCHANTS_FILE);
     logger.info({ merchants: describeMerchants(merchants) }, 'merchant accounts loaded');
 
-    // Brokers, TLS and SASL from the shared Kafka settings (packages/events kafka.ts).
-    const kafka = createKafka({ ...kafkaConnectionFromConfig(config), clientId: 'lienthong-payments', logger });
-    const admin = kafka.admin();
-    await admin.connect();
-    ctx.onClose({ name: 'kafka-admin', close: () => admin.disconnect() });
-    await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
     // Every record is signed (lt-signature, packages/events signature.ts) when EVENT_SIGNING_KEYS is set:
     // national-sync accepts a fee settlement only from this producer.
     const signingKeys = config.EVENT_SIGNING_KEYS ? parseSigningKeys(config.EVENT_SIGNING_KEYS) : undefined;
@@ -53,22 +38,24 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
         { setting: 'EVENT_SIGNING_KEYS' },
         'payment events are published UNSIGNED: consumers that verify settlements refuse them',
       );
-    const producer = createEventProducer({
-      kafka,
+    // Brokers, TLS and SASL from the shared Kafka settings (packages/events service-kafka.ts). In the background:
+    // the outbox keeps settlements safe while Kafka is away, so the service starts and serves without it.
+    const kafkaConn = await connectServiceKafka({
+      config,
+      clientId: 'lienthong-payments',
       logger,
-      transactionalIdPrefix: 'lienthong-payments',
       metrics,
+      onClose: ctx.onClose,
+      connect: 'background',
       ...(signingKeys ? { signingKeys } : {}),
     });
-    ctx.onClose({ name: 'producer', close: () => producer.disconnect() });
-    // Not awaited into a failure: the outbox keeps settlements safe while Kafka is away, so the service may start without it.
-    await producer.connect().catch((err) => logger.warn({ err }, 'Kafka not reachable yet; events wait in the outbox'));
+    const { kafka, producer, topics } = kafkaConn;
 
     const core = createPaymentsCore({
       config,
       pool,
       producer,
-      topic: topicNames(config.KAFKA_TOPIC_NAMESPACE).paymentEvents,
+      topic: topics.paymentEvents,
       merchants,
       logger,
       registry: metrics,
@@ -104,7 +91,7 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
       kafka,
       logger,
       groupId: config.PAYMENTS_INBOUND_GROUP_ID,
-      topics: [topicNames(config.KAFKA_TOPIC_NAMESPACE).nationalInbound],
+      topics: [topics.nationalInbound],
       producer,
       handle: async (event) => {
         await obligations.handle(event);
@@ -112,10 +99,8 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
       retry: { maxAttempts: 10, minDelayMs: 500, maxDelayMs: 30_000, factor: 2, jitter: 0.3 },
       metrics,
     });
-    void taxNotices
-      .start()
-      .catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'tax-notice consumer did not start'));
-    ctx.onClose({ name: 'tax-notices', close: () => taxNotices.stop() });
+    // Started once Kafka answers (retried with the connection); stopped at this place in the shutdown order.
+    kafkaConn.whenConnected({ name: 'tax-notices', start: () => taxNotices.start(), stop: () => taxNotices.stop() });
 
     core.outbox.start();
     ctx.onClose({
