@@ -10,11 +10,14 @@ import { loadLicences } from './licences.js';
 import { createAgencyQuota } from './quota.js';
 import { createSubjectHasher } from './subject-hash.js';
 import { createRegistryClients } from './wiring.js';
+import { refuseRegistryDemoSecrets } from './demo-secrets.js';
 
 await runService({
   name: 'citizen-data',
   configSchema: citizenDataConfigSchema,
   migrationsDir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations'),
+  // The registry simulators' secrets never serve a production start (issue 17 §2).
+  checkConfig: (config) => refuseRegistryDemoSecrets(config),
   async start(ctx) {
     const { config, logger, metrics } = ctx;
     const pool = ctx.pool!;
