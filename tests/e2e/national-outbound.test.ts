@@ -560,12 +560,15 @@ describe('DongBoTrangThaiHoSo: the status of a promotion dossier from the portal
         'LT_INBOUND_INVALID_REPORT',
         '/NgayXuLy',
       ],
+      // (A document without its link, or with a field the standard does not list, is no longer refused: requiredness
+      // and field lists are inferred, so they only warn. A flag outside the confirmed "True"/"False" still is.)
       [
-        'a document without its link',
-        report({ TaiLieuXuLy: [{ TenTepDinhKem: 'x.pdf', Extra: 1 }] }),
+        'a document flag outside True/False',
+        report({ TaiLieuXuLy: [{ TepDinhKemId: 'x', TenTepDinhKem: 'x.pdf', IsDeleted: 'yes' }] }),
         keys.h22,
         400,
         'LT_INBOUND_INVALID_REPORT',
+        '/TaiLieuXuLy/0/IsDeleted',
       ],
       ['data as an array', [report()], keys.h22, 400, 'LT_HTTP_BAD_REQUEST'],
       ['a body over 256 KiB', report({ NoiDung: 'z'.repeat(300 * 1024) }), keys.h22, 413, 'LT_HTTP_BODY_TOO_LARGE'],
