@@ -2,15 +2,18 @@
  * The console's operations pages in Chromium, against operations' real app (its read model on real
  * Postgres, fed with dossier events as its consumer would): the 766 indicators of an agency, the drill-down
  * to the dossiers behind a denominator, the overdue list, an apology letter filed with a reason and its
- * printable page. Screenshots in .data/screenshots.
+ * printable page; the overview's deadline flow from operations' /metrics (transitions, overdue and due soon
+ * now, failures) and the indicators chart's legend in Vietnamese. Screenshots in .data/screenshots.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createTestDatabase } from '../helpers/index.js';
+import { createTestDatabase, eventually, quietLogger } from '../helpers/index.js';
 import { createHarness, feed, putProcedure, snapshotEvent, type Harness } from '../../services/operations/test/harness.js';
 import { startConsole, type TestConsole } from '../../services/console/test/harness.js';
+import { calendar } from '../../services/operations/test/harness.js';
+import { createIndicatorGauges } from '../../services/operations/src/indicators/gauges.js';
 
 const CHROMIUM = process.env.CONSOLE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '../../.data/screenshots');
@@ -31,6 +34,7 @@ describe.skipIf(!existsSync(CHROMIUM))('console: 766 indicators, drill-down, ove
   let url: string;
   let browser: Browser;
   let page: Page;
+  let gauges: ReturnType<typeof createIndicatorGauges>;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -51,6 +55,19 @@ describe.skipIf(!existsSync(CHROMIUM))('console: 766 indicators, drill-down, ove
       snapshotEvent(item(onTime, now - 2 * DAY, now + 5 * DAY), new Date(now - 2 * DAY).toISOString()),
     ]);
     await ops.core.monitor.scanOnce();
+    // The deadline gauges as the service's jobs refresh them (services/operations/src/jobs.ts), on the app's
+    // own registry (the harness gives the core the app's /metrics registry, as the service does).
+    gauges = createIndicatorGauges({
+      registry: ops.metrics,
+      pool: ops.pool,
+      schema: ops.schema,
+      indicators: ops.core.indicators,
+      clock: ops.clock,
+      logger: quietLogger('gauges'),
+      agencies: [agency],
+      deadlines: { metrics: ops.core.deadlineMetrics!, calendar, dueSoonWorkingHours: 8 },
+    });
+    await gauges.refresh();
     opsUrl = await ops.app.listen({ host: '127.0.0.1', port: 0 });
     db = await createTestDatabase();
     c = await startConsole({
@@ -80,6 +97,12 @@ describe.skipIf(!existsSync(CHROMIUM))('console: 766 indicators, drill-down, ove
     const row = page.locator('tr[data-indicator="2.1"]');
     await row.waitFor();
     expect(await row.innerText()).toContain('Hồ sơ xử lý trước hạn, đúng hạn');
+    // The chart's legend speaks Vietnamese like the rest of the page: uPlot's default x label is "Value".
+    const legend = page.locator('.chart .u-legend');
+    await legend.waitFor();
+    const legendText = await legend.innerText();
+    expect(legendText).toContain('Chỉ số');
+    expect(legendText).not.toContain('Value');
     writeFileSync(path.join(SHOTS, 'indicators.png'), await page.screenshot({ fullPage: true }));
     await row.locator('td').nth(3).locator('a').click();
     await page.waitForURL(/\/chi-so-766\/chi-tiet/);
@@ -119,5 +142,54 @@ describe.skipIf(!existsSync(CHROMIUM))('console: 766 indicators, drill-down, ove
     expect(logged).toEqual([
       { client_id: 'operator', target: `dossier:${late}`, reason: 'Chờ kết quả thẩm định của Sở Xây dựng', outcome: 'ok' },
     ]);
+  });
+
+  it("shows the deadline flow on the overview from operations' own figures, and they move", async () => {
+    await page.goto(`${url}/`);
+    const row = page.locator('tr[data-flow="deadlines"]');
+    await eventually(
+      async () =>
+        (await row
+          .getByTestId('overdue-now')
+          .innerText()
+          .catch(() => '')) === '1',
+      {
+        what: 'one dossier overdue now on the overview',
+        timeoutMs: 20_000,
+        intervalMs: 250,
+      },
+    );
+    expect(await row.getByTestId('due-soon-now').innerText()).toBe('0');
+    expect(await row.getByTestId('failures-deadlines').innerText()).toBe('0');
+    expect(await row.locator('th').innerText()).toContain('Thời hạn');
+    // Another dossier becomes overdue: the scan records the transition, the gauges follow.
+    const later = `${agency}-${d14(now - 9 * DAY).slice(2, 8)}-0003`;
+    await feed(
+      ops.core,
+      [
+        snapshotEvent(
+          {
+            MaHoSo: later,
+            MaTTHC: '1.100001',
+            TenTTHC: 'Cấp giấy phép thử nghiệm',
+            KenhThucHien: '2',
+            TrangThaiHoSo: '2',
+            NgayTiepNhan: d14(now - 9 * DAY),
+            NgayHenTra: d14(now - 2 * DAY),
+          },
+          new Date(now - 9 * DAY).toISOString(),
+        ),
+      ],
+      100,
+    );
+    expect((await ops.core.monitor.scanOnce()).overdue).toBe(1);
+    await gauges.refresh();
+    await eventually(
+      async () =>
+        (await row.getByTestId('overdue-now').innerText()) === '2' &&
+        Number((await row.getByTestId('rate-deadlines').innerText()).replace(/\./g, '').replace(',', '.')) > 0,
+      { what: 'the transition counted and two dossiers overdue', timeoutMs: 20_000, intervalMs: 250 },
+    );
+    writeFileSync(path.join(SHOTS, 'overview-deadlines.png'), await page.screenshot({ fullPage: true }));
   });
 });

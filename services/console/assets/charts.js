@@ -60,6 +60,9 @@
       }),
     );
     var colours = ['#0b4f9c', '#a4161a', '#116329', '#7a4d00', '#5a189a', '#00606b'];
+    // The x series' legend entry: the page's own label (Vietnamese first, like every other text) and the
+    // row's name as its value; uPlot's defaults are the English "Value" and the index.
+    var xLabel = el.getAttribute('data-x-label') || label;
     el.textContent = '';
     new uPlot(
       {
@@ -79,7 +82,14 @@
           },
           {},
         ],
-        series: [{}].concat(
+        series: [
+          {
+            label: xLabel,
+            value: function (u, v) {
+              return v === null || v === undefined || !rows[v] ? '—' : rows[v][label];
+            },
+          },
+        ].concat(
           keys.map(function (k, i) {
             return { label: k, stroke: colours[i % colours.length], width: 2 };
           }),

@@ -74,7 +74,9 @@ export interface Harness {
   keys: Keys;
   kafka: ReturnType<typeof createKafka>;
   dbUrl: string;
-  /** A second core on the same database (a restarted or second instance). */
+  /** The app's /metrics registry, which the first core's counters are on. */
+  metrics: ReturnType<typeof createMetricsRegistry>;
+  /** A second core on the same database (a restarted or second instance), without metrics. */
   newCore(schema?: string): OperationsCore;
   close(): Promise<void>;
 }
@@ -98,8 +100,12 @@ export async function createHarness(opts: {
   await producer.connect();
   const topics = topicNames(namespace);
   const overrides = loadAgencyOverrides(defaultAgencyOverridesFile);
-  const newCore = (s = schema) =>
+  // As in the service, the core's counters (read model, deadline flow) are on the app's /metrics; only the
+  // first core gets them (a registry takes each metric name once).
+  const metrics = createMetricsRegistry('operations-test');
+  const newCore = (s = schema, withMetrics = false) =>
     createOperationsCore({
+      ...(withMetrics ? { metrics } : {}),
       pool,
       schema: s,
       calendar,
@@ -112,7 +118,7 @@ export async function createHarness(opts: {
       dueSoonWorkingHours: 8,
       outboxIntervalMs: 100,
     });
-  const core = newCore();
+  const core = newCore(schema, true);
   await core.registry.applyOverrides(overrides);
 
   const keyOf = () => generateApiKey();
@@ -144,7 +150,7 @@ export async function createHarness(opts: {
   const server = await createHttpServer({
     name: 'operations',
     logger,
-    metrics: createMetricsRegistry('operations-test'),
+    metrics,
     auth: { clients },
   });
   const app = await buildApp({
@@ -171,7 +177,8 @@ export async function createHarness(opts: {
     keys: k,
     kafka,
     dbUrl: db.url,
-    newCore,
+    metrics,
+    newCore: (s?: string) => newCore(s),
     async close() {
       await core.outbox.stop();
       await app.close();

@@ -20,6 +20,8 @@ export interface FlowRow {
   failuresPerMinute: number | null;
   backlog: number | null;
   lagSeconds: number | null;
+  /** The deadlines flow only: dossiers due soon now (its backlog is the dossiers overdue now). */
+  dueSoon?: number | null;
   series: number[];
 }
 
@@ -57,6 +59,9 @@ const FLOW_DEFS: {
   backlog?: (s: Sample[]) => number | null;
   lag?: (s: Sample[]) => number | null;
   marker?: string;
+  /** Counters without which the flow's figures would mean nothing: the row then says the service lacks them. */
+  requires?: string;
+  dueSoon?: (s: Sample[]) => number | null;
 }[] = [
   {
     flow: 'ingest',
@@ -103,14 +108,17 @@ const FLOW_DEFS: {
     lag: () => null,
   },
   {
-    // operations applies dossier, sync and payment events to its read model (read_model_events_total).
+    // operations' deadline flow (services/operations/src/deadline/metrics.ts): overdue and due-soon
+    // transitions recorded per minute; failed scans and deadline event batches Kafka refused; the dossiers
+    // overdue now as the backlog, and those due soon now beside it. An operations without these counters
+    // shows no row figures rather than figures of something else.
     flow: 'deadlines',
     service: 'operations',
-    ok: (s) =>
-      has(s, 'read_model_events_total') ? sum(s, 'read_model_events_total', { result: /^(applied|recorded|ok)$/ }) : httpOk(s),
-    bad: (s) =>
-      has(s, 'read_model_events_total') ? sum(s, 'read_model_events_total', { result: /^(failed|error|invalid)$/ }) : http5xx(s),
-    backlog: lagOf,
+    requires: 'deadline_transitions_total',
+    ok: (s) => sum(s, 'deadline_transitions_total'),
+    bad: (s) => sum(s, 'deadline_failures_total'),
+    backlog: (s) => (has(s, 'deadline_dossiers') ? sum(s, 'deadline_dossiers', { kind: /^overdue$/ }) : null),
+    dueSoon: (s) => (has(s, 'deadline_dossiers') ? sum(s, 'deadline_dossiers', { kind: /^due-soon$/ }) : null),
     lag: () => null,
   },
   // Notifications, postal and inbound export no flow counters of their own (yet): their flows are measured by
@@ -182,7 +190,7 @@ export function createOverviewSampler(opts: { backends: Backends; intervalMs: nu
     for (const def of FLOW_DEFS) {
       const snap = snaps.find((s) => s.service === def.service);
       const samples = snap?.samples;
-      if (!samples) {
+      if (!samples || (def.requires && !has(samples, def.requires))) {
         flows.push({
           flow: def.flow,
           service: def.service,
@@ -205,6 +213,7 @@ export function createOverviewSampler(opts: { backends: Backends; intervalMs: nu
         failuresPerMinute: rate(def.flow, 'bad', bad[def.flow]!, t) ?? 0,
         backlog: def.backlog ? def.backlog(samples) : null,
         lagSeconds: def.lag ? def.lag(samples) : null,
+        ...(def.dueSoon ? { dueSoon: def.dueSoon(samples) } : {}),
         series: [],
       });
     }

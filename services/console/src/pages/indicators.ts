@@ -126,7 +126,7 @@ ${
         ? unavailable(c.lang, 'operations')
         : flash('error', backendMessage(now.body, c.lang))
       : html`<p class="muted">${agency} · ${range.from} → ${range.to} · ${t(c.lang, 'change')}: ${range.prevFrom} → ${range.prevTo}</p>
-${chart.length ? html`<div class="chart" data-chart="${JSON.stringify(chart)}" role="img" aria-label="${t(c.lang, 'score')}: ${chart.map((x) => `${x.id} ${x[period]}`).join(', ')}"></div>` : ''}
+${chart.length ? html`<div class="chart" data-chart="${JSON.stringify(chart)}" data-x-label="${t(c.lang, 'chartIndicator')}" role="img" aria-label="${t(c.lang, 'score')}: ${chart.map((x) => `${x.id} ${x[period]}`).join(', ')}"></div>` : ''}
 ${groups.map(
   (g) => html`<h2>${g}. ${GROUPS[g] ? GROUPS[g]![c.lang === 'en' ? 1 : 0] : ''}</h2>
 <div class="table-wrap"><table data-testid="indicators"><thead><tr><th scope="col">#</th><th scope="col">${t(c.lang, 'navIndicators')}</th><th scope="col">${t(c.lang, 'numerator')}</th><th scope="col">${t(c.lang, 'denominator')}</th><th scope="col">%</th><th scope="col">${t(c.lang, 'score')} (0–100)</th><th scope="col">${t(c.lang, 'change')}</th></tr></thead>

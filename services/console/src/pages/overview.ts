@@ -32,7 +32,11 @@ export function overviewFragment(o: Overview, lang: Lang): Html {
 <th scope="row">${t(lang, FLOW_KEYS[f.flow]!)}</th>
 ${
   f.available
-    ? html`<td class="num" data-testid="rate-${f.flow}">${fmtNumber(f.perMinute, lang, 1)}</td><td class="num${(f.failuresPerMinute ?? 0) > 0 ? ' bad' : ''}">${fmtNumber(f.failuresPerMinute, lang, 1)}</td><td class="num">${fmtNumber(f.backlog, lang)}</td><td class="num">${dur(f.lagSeconds, lang)}</td>
+    ? html`<td class="num" data-testid="rate-${f.flow}">${fmtNumber(f.perMinute, lang, 1)}</td><td class="num${(f.failuresPerMinute ?? 0) > 0 ? ' bad' : ''}" data-testid="failures-${f.flow}">${fmtNumber(f.failuresPerMinute, lang, 1)}</td><td class="num">${
+        f.flow === 'deadlines'
+          ? html`<span data-testid="overdue-now">${fmtNumber(f.backlog, lang)}</span> ${t(lang, 'overdueNow')} · <span data-testid="due-soon-now">${fmtNumber(f.dueSoon, lang)}</span> ${t(lang, 'dueSoonNow')}`
+          : fmtNumber(f.backlog, lang)
+      }</td><td class="num">${dur(f.lagSeconds, lang)}</td>
 <td><span class="spark" data-series="${JSON.stringify(f.series)}" role="img" aria-label="${f.series.join(', ')}"></span></td>`
     : html`<td colspan="5" class="muted">${t(lang, 'serviceUnavailable')} (${f.service})</td>`
 }
