@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { HubError, type ServiceDefinition } from '@lienthong/platform';
-import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, replayDeadLetters } from '@lienthong/events';
+import { connectServiceKafka, replayDeadLetters } from '@lienthong/events';
 import type { GenericReplay } from './lib/replay.js';
 import { buildApp } from './app.js';
 import { consoleConfigSchema, type ConsoleConfig } from './config.js';
@@ -64,11 +64,18 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
     let indexRunning = () => false;
     let genericReplay: GenericReplay | undefined;
     if (config.CONSOLE_INDEX_ENABLED) {
-      const kafka = createKafka({
-        brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      // Brokers, TLS and SASL from the shared Kafka settings (packages/events service-kafka.ts), in the
+      // background: retried every 10 s while the pages go on serving.
+      const kafkaConn = await connectServiceKafka({
+        config,
         clientId: 'lienthong-console',
         logger,
+        onClose,
+        connect: 'background',
+        // Replays of every group but national-sync's republish through it (one transaction each): rare.
+        producerLanes: 1,
       });
+      const { kafka, producer } = kafkaConn;
       const index = createEventIndex({
         kafka,
         pool,
@@ -78,47 +85,12 @@ export const consoleService: ServiceDefinition<typeof consoleConfigSchema> = {
         onIndexed: (rows) => feed.publish(rows),
         onDeadLetter: () => feed.deadLettersChanged(),
       });
-      // Replays of every group but national-sync's republish through packages/events (one transaction each).
-      const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'lienthong-console', lanes: 1 });
-      let producerUp = false;
       genericReplay = async (o) => {
-        if (!producerUp) throw new Error('Kafka producer not connected yet');
+        if (!kafkaConn.connected()) throw new Error('Kafka producer not connected yet');
         return replayDeadLetters({ ...o, kafka, producer, logger, timeoutMs: 30_000 });
       };
-      let stopped = false;
-      let retry: NodeJS.Timeout | undefined;
-      const startIndex = async (): Promise<void> => {
-        try {
-          const admin = kafka.admin();
-          await admin.connect();
-          try {
-            await ensureTopics(admin, catalogueSpecs(config.KAFKA_TOPIC_NAMESPACE));
-          } finally {
-            await admin.disconnect();
-          }
-          if (!producerUp) {
-            await producer.connect();
-            producerUp = true;
-          }
-          if (!index.running()) await index.start();
-        } catch (err) {
-          if (stopped) return;
-          logger.warn({ err: { message: (err as Error).message } }, 'event index not started (Kafka?); retrying in 10 s');
-          retry = setTimeout(() => void startIndex(), 10_000);
-          retry.unref();
-        }
-      };
-      void startIndex();
+      kafkaConn.whenConnected({ name: 'event-index', start: () => index.start(), stop: () => index.stop() });
       indexRunning = index.running;
-      onClose({
-        name: 'event-index',
-        close: async () => {
-          stopped = true;
-          if (retry) clearTimeout(retry);
-          await index.stop();
-          if (producerUp) await producer.disconnect();
-        },
-      });
     }
 
     const backends = createBackends(backendUrls(config), config.CONSOLE_BACKEND_TIMEOUT_MS);
