@@ -184,6 +184,9 @@ function services(env) {
       port: ports.sandbox,
       env: {
         ...sandboxMerchants(env.merchantsFile),
+        // VNPAY's refund command answered (its own sandbox answers 99 unless VNPAY enables it [V5 #12]), so the
+        // README's refund walk-through goes through VNPAY's refund API as production does.
+        ...unlessSet({ SANDBOX_VNPAY_REFUND_ENABLED: 'true' }),
         ...vnpostSandboxEnv(),
         ...notificationsSandboxEnv(),
         ...inboundSandboxEnv(),

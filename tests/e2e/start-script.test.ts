@@ -2,7 +2,8 @@
  * `npm start` (infra/scripts/start.mjs) as the README describes it, on non-default ports: every service
  * starts from its dist build against the test broker and a fresh database under a random topic
  * namespace, the README's flows work over HTTP (dossier → sandbox portal; VNPAY payment → IPN → paid →
- * fee on the portal), and SIGINT stops every child and frees every port.
+ * fee on the portal; refunded through VNPAY's refund command → the portal follows), and SIGINT stops every
+ * child and frees every port.
  *
  * The script runs in its own process group, so whatever it started can be found (and, should a test fail
  * half-way, killed) by that group. The API clients file is a temporary one: the default, .data/api-clients.json,
@@ -91,6 +92,8 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const maHoSo = `000.00.01.H22-251123-${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
   let members: number[] = [];
+  /** The README's VNPAY payment, paid; refunded by the next test. */
+  let paidPaymentId: string | undefined;
 
   beforeAll(async () => {
     // The suite runs after `npm run build`; alone, this builds what the script starts (a no-op when up to date).
@@ -234,6 +237,46 @@ describe('npm start (infra/scripts/start.mjs) on non-default ports', () => {
     expect(withFee.DanhSachLePhi).toEqual([
       { TenPhiLePhi: 'Lệ phí cấp giấy phép', MaPhiLePhi: '1', HinhThucThu: '1', Gia: '50000', LoaiPhiLePhi: '1' },
     ]);
+    paidPaymentId = paymentId;
+  });
+
+  it("the README's refund: VNPAY's refund command answers in npm start's sandbox (part, then the rest), the portal follows", async () => {
+    expect(paidPaymentId, 'the payment of the previous test').toBeDefined();
+    const refund = (body: object) =>
+      fetch(`${url('payments')}/v1/payments/${paidPaymentId}/refunds`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(body),
+      });
+    const part = await refund({ amount: 20000, reason: 'Thu thừa lệ phí, hoàn một phần' });
+    expect(part.status).toBe(201);
+    expect(await part.json()).toMatchObject({
+      amount: 20000,
+      kind: 'provider',
+      state: 'succeeded',
+      providerCode: '06',
+      refundedAmount: 20000,
+    });
+    const rest = await refund({ reason: 'Hồ sơ bị từ chối, hoàn phần còn lại' });
+    expect(await rest.json()).toMatchObject({ amount: 30000, state: 'succeeded', refundedAmount: 50000 });
+    // The refund commands reached the sandbox's VNPAY (enabled by npm start) and it holds both refunds.
+    const txns = (await (await fetch(`${url('sandbox')}/vnpay/_admin/transactions`)).json()) as {
+      transactions: { txnRef: string; refunds?: { type: string; status: string; amountVnd: number }[] }[];
+    };
+    const txn = txns.transactions.find((t) => t.txnRef === paidPaymentId!.replace(/-/g, ''));
+    expect(txn?.refunds?.map((r) => [r.type, r.status, r.amountVnd])).toEqual([
+      ['03', '06', 20000],
+      ['03', '06', 30000],
+    ]);
+    // Fully refunded: payment.refunded → national-sync → the portal's dossier no longer counts the fee as paid online.
+    await eventually(
+      async () => {
+        const r = await fetch(`${url('sandbox')}/dvcqg/_admin/dossiers/${encodeURIComponent(maHoSo)}`);
+        const d = ((await r.json()) as { dossier: Record<string, unknown> | null }).dossier;
+        return d?.DuocThanhToanTrucTuyen === '0' && Array.isArray(d.DanhSachLePhi) && d.DanhSachLePhi.length === 0;
+      },
+      { what: 'the refund on the portal', timeoutMs: 40_000 },
+    );
   });
 
   it('supervises: a service killed with SIGKILL is announced, restarted with backoff, and serves again', async () => {
