@@ -72,8 +72,8 @@ export function issueFromAjv(e: ErrorObject): ValidationIssue | undefined {
       return issue(
         at,
         C.CODE_UNKNOWN,
-        `${name(at)} không phải mã hợp lệ; giá trị cho phép: ${list(p.allowedValues)}.`,
-        `${nameEn(at)} is not a known code; allowed: ${list(p.allowedValues)}.`,
+        `${name(at)} không phải mã đã biết; các mã đã biết: ${list(p.allowedValues)}.`,
+        `${nameEn(at)} is not a known code; known codes: ${list(p.allowedValues)}.`,
       );
     case 'const':
       return issue(

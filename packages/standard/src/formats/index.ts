@@ -92,8 +92,8 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
       validate: isUsualMaHoSo,
       code: StandardErrorCode.MAHOSO_UNUSUAL,
       expected: {
-        vi: 'mã hồ sơ dạng thường gặp <mã định danh QCVN 102 như 000.00.01.H22>-<yyMMdd là ngày có thật>-<số thứ tự>',
-        en: 'the usual dossier code <QCVN 102 agency code like 000.00.01.H22>-<yyMMdd, a real date>-<sequence>',
+        vi: 'phần đầu là mã định danh QCVN 102 (như 000.00.01.H22) và yyMMdd là ngày có thật',
+        en: 'a QCVN 102 agency code (like 000.00.01.H22) as prefix and yyMMdd a real date',
       },
     },
   },
@@ -108,8 +108,8 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
       validate: isUsualMaTTHC,
       code: StandardErrorCode.MATTHC_UNUSUAL,
       expected: {
-        vi: 'mã thủ tục có phần đuôi là mã định danh QCVN 102 (000.00.00.H56, H56.14) hoặc mã tỉnh (H56)',
-        en: 'a procedure code whose suffix is a QCVN 102 agency code (000.00.00.H56, H56.14) or a province code (H56)',
+        vi: 'phần đuôi là mã định danh QCVN 102 (000.00.00.H56, H56.14) hoặc mã tỉnh (H56)',
+        en: 'a suffix that is a QCVN 102 agency code (000.00.00.H56, H56.14) or a province code (H56)',
       },
     },
   },
@@ -124,8 +124,8 @@ export const ltFormats: Readonly<Record<string, LtFormat>> = {
       validate: isAgencyCode,
       code: StandardErrorCode.AGENCY_CODE_UNUSUAL,
       expected: {
-        vi: 'mã định danh QCVN 102 dạng 000.00.01.H22 hoặc H56.14',
-        en: 'a QCVN 102 agency code like 000.00.01.H22 or H56.14',
+        vi: 'dạng QCVN 102 như 000.00.01.H22 hoặc H56.14',
+        en: 'a QCVN 102 form like 000.00.01.H22 or H56.14',
       },
     },
   },
