@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
  * `SECURE_CODE` = lowercase hex SHA-256 of the message's values joined by `|` with the secret as the last
  * element (`v1|v2|…|vn|SECRET_KEY`): a plain hash, not an HMAC, raw values, in a fixed order per message
  * and version that is NOT alphabetical [VP1–VP4] (reference vnptpay-vietqr.md §1.3). The orders below are
- * the ones the public integrations agree on; each is pinned by a golden vector in secure-code.test.ts, so
- * a version the onboarding pack orders differently gets its own list, never an edit of these.
+ * the ones the public integrations agree on; each is pinned by a golden vector in messages.test.ts ("SECURE_CODE
+ * golden vectors", computed outside the code with sha256sum), so a version the onboarding pack orders differently
+ * gets its own list, never an edit of these.
  */
 export const VNPTPAY_HASH_FIELDS = Object.freeze({
   /** INIT v1.0.5 [VP1][VP2] (the Java client builds this exact string). */

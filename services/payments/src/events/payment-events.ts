@@ -1,11 +1,11 @@
 /**
  * The events payments publishes on payment.events.v1. Their `data` types are generated from
- * schemas/events/payment-settled.v1.json and payment-expired.v1.json (@lienthong/standard), so the schema named in
- * `dataschema` and what is built here cannot drift apart silently: tests/contracts/events.test.ts validates these
- * builders' output against that schema.
+ * schemas/events/payment-settled.v1.json, payment-expired.v1.json and payment-refunded.v1.json
+ * (@lienthong/standard), so the schema named in `dataschema` and what is built here cannot drift apart silently:
+ * tests/contracts/events.test.ts validates these builders' output against that schema.
  */
 import { createEvent, type CloudEvent } from '@lienthong/events';
-import { schemaIds, type PaymentExpiredEvent, type PaymentSettledEvent } from '@lienthong/standard';
+import { schemaIds, type PaymentExpiredEvent, type PaymentRefundedEvent, type PaymentSettledEvent } from '@lienthong/standard';
 import { toDanhSachLePhi } from '../fees.js';
 import type { PaymentRecord } from '../ledger/payment-record.js';
 import type { SettlementSource } from '../ledger/observation.js';
@@ -14,8 +14,7 @@ export const PAYMENT_EVENT_SOURCE = 'urn:lienthong:payments';
 export const PAYMENT_SETTLED_TYPE = 'vn.lienthong.payment.settled';
 export const PAYMENT_EXPIRED_TYPE = 'vn.lienthong.payment.expired';
 export const PAYMENT_REFUNDED_TYPE = 'vn.lienthong.payment.refunded';
-/** schemas/events/payment-refunded.v1.json (not yet named in @lienthong/standard's schemaIds). */
-export const PAYMENT_REFUNDED_SCHEMA = 'https://lienthong.gov.vn/schemas/events/payment-refunded.v1.json';
+export const PAYMENT_REFUNDED_SCHEMA = schemaIds.paymentRefundedEvent;
 export const PAYMENT_SETTLED_SCHEMA = schemaIds.paymentSettledEvent;
 export const PAYMENT_EXPIRED_SCHEMA = schemaIds.paymentExpiredEvent;
 
@@ -86,26 +85,6 @@ export function paymentExpiredEvent(
       reason: info.reason,
     },
   });
-}
-
-/** `data` of vn.lienthong.payment.refunded (schemas/events/payment-refunded.v1.json). */
-export interface PaymentRefundedEvent {
-  paymentId: string;
-  refundId: string;
-  MaHoSo: string;
-  agencyCode: string;
-  provider: PaymentRecord['provider'];
-  merchant: string;
-  orderRef: string;
-  amount: number;
-  paidAmount: number;
-  refundedTotal: number;
-  full: boolean;
-  currency: 'VND';
-  kind: 'provider' | 'manual';
-  reason: string;
-  reference?: string;
-  refundedAt: string;
 }
 
 /** A refund succeeded (provider API) or was recorded as paid back (manual); one event per refund. */
