@@ -1,9 +1,8 @@
-import type { Pool } from '@lienthong/platform';
+import { agencyScopeSql, type Pool } from '@lienthong/platform';
 import type { Provider } from '../provider.js';
 import { mapPaymentRow, type PaymentRecord } from './payment-record.js';
 import { paymentStatuses, type PaymentStatus } from './payment-status.js';
 import type { ListCursor } from './list-cursor.js';
-import { agencyFilter } from './agency-filter.js';
 
 /** Filters of GET /v1/payments (routes/list-query.ts checks them); every one narrows, none widens the scope. */
 export interface PaymentListFilter {
@@ -57,7 +56,8 @@ export interface DossierPayments {
  * fixed at creation): a list filtered after its LIMIT would show an officer of a small agency nothing while
  * its payments exist, and counts taken over every agency would show other agencies' figures. `agencies`
  * is required here (unlike the store's reconciliation helpers, where undefined means "all"): a read
- * without a scope must not compile.
+ * without a scope must not compile. The SQL is the platform's agencyScopeSql, so payments and the console
+ * decide scope by the same rule as clientMayActFor.
  */
 export interface PaymentReads {
   /** A page in `created_at DESC, payment_id DESC` order (list-cursor.ts says why creation order). */
@@ -71,13 +71,17 @@ export interface PaymentReads {
   ): Promise<DossierPayments>;
 }
 
+/** `column` within the caller's agency patterns: the platform's SQL twin of clientMayActFor, never "all" by omission. */
+const scopeOf = (agencies: readonly string[], column: string, firstParam: number) =>
+  agencyScopeSql({ agencies: [...agencies] }, column, firstParam);
+
 /** `created_at` to the microsecond, in UTC, as list-cursor.ts expects it. */
 const CURSOR_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export function createPaymentReads(pool: Pool): PaymentReads {
   return {
     async listPage(f, agencies) {
-      const scope = agencyFilter(agencies, 1);
+      const scope = scopeOf(agencies, 'agency_code', 1);
       const params: unknown[] = [...scope.params];
       const where: string[] = [scope.sql];
       const arg = (v: unknown) => `$${params.push(v)}`;
@@ -104,7 +108,7 @@ export function createPaymentReads(pool: Pool): PaymentReads {
     },
 
     async countByStatus(agencies) {
-      const scope = agencyFilter(agencies, 1);
+      const scope = scopeOf(agencies, 'agency_code', 1);
       const r = await pool.query<{ status: PaymentStatus; n: string; review: string }>(
         `SELECT status, count(*) AS n, count(*) FILTER (WHERE review_reason IS NOT NULL) AS review
            FROM payments WHERE ${scope.sql} GROUP BY status`,
@@ -122,18 +126,19 @@ export function createPaymentReads(pool: Pool): PaymentReads {
     },
 
     async ofDossier(maHoSo, agencies, limits) {
-      const scope = agencyFilter(agencies, 3);
+      const scope = scopeOf(agencies, 'agency_code', 3);
       const payments = await pool.query(
         `SELECT * FROM payments WHERE ma_ho_so = $1 AND ${scope.sql} ORDER BY created_at DESC, payment_id DESC LIMIT $2`,
         [maHoSo, limits.paymentLimit, ...scope.params],
       );
+      // The scope is the payment row's agency (payment_events has none).
+      const inScope = scopeOf(agencies, 'p.agency_code', 3);
       const events = await pool.query(
-        // agency_code is payments' column (payment_events has none): the scope is the payment row's agency.
         `SELECT e.event_id, e.payment_id, p.provider, e.kind, e.from_status, e.to_status, e.source, e.provider_code, e.amount, e.recorded_at
            FROM payment_events e JOIN payments p ON p.payment_id = e.payment_id
-          WHERE p.ma_ho_so = $1 AND ${scope.sql}
+          WHERE p.ma_ho_so = $1 AND ${inScope.sql}
           ORDER BY e.recorded_at, e.event_id LIMIT $2`,
-        [maHoSo, limits.historyLimit + 1, ...scope.params],
+        [maHoSo, limits.historyLimit + 1, ...inScope.params],
       );
       const rows = events.rows as Record<string, unknown>[];
       return {
