@@ -8,13 +8,22 @@
  * again reopens its row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, dlqOf, encodeEvent, topicNames, type CloudEvent } from '@lienthong/events';
+import {
+  createEvent,
+  createEventProducer,
+  dlqOf,
+  encodeEvent,
+  replayDeadLetters,
+  topicNames,
+  type CloudEvent,
+} from '@lienthong/events';
 import { generateApiKey } from '@lienthong/platform';
 import {
   createTestDatabase,
   createTestNamespace,
   deleteTestNamespace,
   eventually,
+  quietLogger,
   readTopic,
   testKafka,
 } from '../../../tests/helpers/index.js';
@@ -202,6 +211,34 @@ describe('console replay of another consumer group through packages/events', () 
     expect(log).toEqual([
       { detail: expect.objectContaining({ replayedAgain: [two!.id], delivered: [{ id: two!.id, via: 'kafka' }] }) },
     ]);
+
+    // Letter 5 replayed outside the console (the CLI, packages/events): the index sees the republished
+    // record name its letter, marks the row replayed, and the console does not offer it again unasked.
+    const five = rows[4]!;
+    const cli = createEventProducer({
+      kafka: testKafka('dlq-cli'),
+      logger: quietLogger(),
+      transactionalIdPrefix: `dlq-cli-${ns}`,
+      lanes: 1,
+    });
+    await cli.connect();
+    const byCli = await replayDeadLetters({
+      kafka: testKafka('dlq-cli'),
+      producer: cli,
+      logger: quietLogger(),
+      dlqTopic: dlqOf(topicNames(ns).dossierEvents),
+      letters: [{ partition: 2, offset: '0' }],
+    });
+    await cli.disconnect();
+    expect(byCli.replayed.map((x) => x.key)).toEqual([m(5)]);
+    await eventually(async () => (await rowOf(5)).state === 'replayed', {
+      what: 'the CLI replay seen by the index',
+      timeoutMs: 30_000,
+    });
+    const after = await b.post('/thu-loi/xem-truoc', { _csrf: await b.csrf('/thu-loi'), mode: 'selected', ids: five.id });
+    expect(after.body).toContain('Sẽ phát lại 0 thư lỗi');
+    expect((await rowOf(1)).state).toBe('open');
+    expect((await rowOf(4)).state).toBe('open');
 
     // The group fails letter 3 again: a new dead letter reopens its row with the new failure.
     await deadLetter([[3, 1]], 'vẫn lỗi: cột sai kiểu', 1);

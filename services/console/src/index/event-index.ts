@@ -1,5 +1,5 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { decodeEvent, dlqOf, topicNames, type CloudEvent } from '@lienthong/events';
+import { decodeEvent, dlqOf, headerNames, topicNames, type CloudEvent } from '@lienthong/events';
 import type { Logger, Pool } from '@lienthong/platform';
 import { isAgencyCode, validateDossierBatch, validateProgressBatch } from '@lienthong/standard';
 
@@ -213,7 +213,12 @@ export function createEventIndex(opts: EventIndexOptions) {
     const rows: IndexedEvent[] = [];
     const values: unknown[] = [];
     const tuples: string[] = [];
+    const replays: { group: string; partition: number; offset: string }[] = [];
     for (const m of messages) {
+      const h = headersOf(m);
+      const at = /^(\d{1,7}):(\d{1,19})$/.exec(h[headerNames.replayDlqOffset] ?? '');
+      const group = h[headerNames.replayGroup];
+      if (at && group) replays.push({ group: group.slice(0, 300), partition: Number(at[1]), offset: at[2]! });
       let e: CloudEvent;
       try {
         e = decodeEvent(m.value);
@@ -247,6 +252,20 @@ export function createEventIndex(opts: EventIndexOptions) {
          VALUES ${tuples.join(',')} ON CONFLICT DO NOTHING`,
         values,
       );
+    }
+    if (replays.length) {
+      // A dead letter republished by packages/events' replay (the console's, or the CLI's, which knows
+      // nothing of the console): the record names its letter (lt-replay-dlq-offset = DLQ partition:offset)
+      // and group. Its open row is marked replayed, so the console never replays it a second time unasked.
+      // A row that failed again since points at its newer letter and does not match.
+      const marked = await opts.pool.query(
+        `UPDATE console_dead_letter d SET state = 'replayed', replayed_at = now()
+           FROM jsonb_to_recordset($2::jsonb) AS r("group" text, "partition" int, "offset" bigint)
+          WHERE d.dlq_topic = $1 AND d.consumer_group = r."group" AND d.dlq_partition = r."partition"
+            AND d.dlq_offset = r."offset" AND d.state = 'open'`,
+        [dlqOf(topic), JSON.stringify(replays)],
+      );
+      if (marked.rowCount) opts.onDeadLetter?.();
     }
     return rows;
   }
