@@ -51,6 +51,10 @@ const M = {
   flowDeadlines: ['Thời hạn (chuyển quá hạn, sắp đến hạn)', 'Deadlines (overdue, due-soon transitions)'],
   chartIndicator: ['Chỉ số', 'Indicator'],
   overdueNow: ['quá hạn', 'overdue'],
+  metricMissing: [
+    '{service} chưa xuất chỉ số {metric} (phiên bản cũ?): không có số liệu cho luồng này',
+    '{service} does not export {metric} (an older version?): no figures for this flow',
+  ],
   dueSoonNow: ['sắp đến hạn', 'due soon'],
   flowNotifications: ['Thông báo (Zalo/SMS, webhook)', 'Notifications (Zalo/SMS, webhooks)'],
   flowPostal: ['Bưu chính (VNPost)', 'Postal (VNPost)'],

@@ -20,6 +20,8 @@ export interface FlowRow {
   failuresPerMinute: number | null;
   backlog: number | null;
   lagSeconds: number | null;
+  /** The service answers but does not export this counter, which the flow's figures need. */
+  lacks?: string;
   /** The deadlines flow only: dossiers due soon now (its backlog is the dossiers overdue now). */
   dueSoon?: number | null;
   series: number[];
@@ -195,6 +197,7 @@ export function createOverviewSampler(opts: { backends: Backends; intervalMs: nu
           flow: def.flow,
           service: def.service,
           available: false,
+          ...(samples && def.requires ? { lacks: def.requires } : {}),
           perMinute: null,
           failuresPerMinute: null,
           backlog: null,

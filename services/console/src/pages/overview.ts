@@ -38,7 +38,9 @@ ${
           : fmtNumber(f.backlog, lang)
       }</td><td class="num">${dur(f.lagSeconds, lang)}</td>
 <td><span class="spark" data-series="${JSON.stringify(f.series)}" role="img" aria-label="${f.series.join(', ')}"></span></td>`
-    : html`<td colspan="5" class="muted">${t(lang, 'serviceUnavailable')} (${f.service})</td>`
+    : f.lacks
+      ? html`<td colspan="5" class="muted">${t(lang, 'metricMissing', { service: f.service, metric: f.lacks })}</td>`
+      : html`<td colspan="5" class="muted">${t(lang, 'serviceUnavailable')} (${f.service})</td>`
 }
 </tr>`,
   )}</tbody></table></div>
