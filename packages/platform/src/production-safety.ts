@@ -51,3 +51,24 @@ function safeOrigin(url: string): string {
     return 'not a URL';
   }
 }
+
+/** Settings meant for development and tests that are switched on right now (the caller decides which are). */
+export interface DevelopmentSettingsCheck {
+  /** `process.env.NODE_ENV`: `production` refuses any of them. */
+  nodeEnv: string | undefined;
+  settings: readonly { setting: string; what: string }[];
+}
+
+/**
+ * The same safety refusal for a development switch left on (e.g. WEBHOOKS_ALLOW_HTTP: subscription URLs over plain
+ * http): throws `LT_CONFIG_DEVELOPMENT_SETTING` (kind internal) naming each setting when NODE_ENV is production,
+ * returns otherwise. Like refuseDemoSecrets, one of the NODE_ENV switches conventions §3 allows.
+ */
+export function refuseDevelopmentSettings(check: DevelopmentSettingsCheck): void {
+  if (check.nodeEnv !== 'production' || check.settings.length === 0) return;
+  const named = check.settings.map((s) => `${s.setting} (${s.what})`).join(', ');
+  throw new HubError('LT_CONFIG_DEVELOPMENT_SETTING', `development settings refused while NODE_ENV is production: ${named}`, {
+    kind: 'internal',
+    messageVi: `Từ chối khởi động: cấu hình chỉ dành cho phát triển khi NODE_ENV là production: ${named}`,
+  });
+}

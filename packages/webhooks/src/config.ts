@@ -1,4 +1,4 @@
-import type { ConfigProperty } from '@lienthong/platform';
+import { refuseDevelopmentSettings, type ConfigProperty } from '@lienthong/platform';
 
 /** Config declarations of a service that delivers webhooks (spread into its schema; conventions §3). */
 export const webhooksConfigProperties = {
@@ -11,7 +11,7 @@ export const webhooksConfigProperties = {
   WEBHOOKS_ALLOW_HTTP: {
     type: 'boolean',
     default: false,
-    description: 'accept http:// subscription URLs (development and tests only; production is https only)',
+    description: 'accept http:// subscription URLs (development and tests only: refused at start when NODE_ENV is production)',
   },
   WEBHOOKS_ALLOWED_NETWORKS: {
     type: 'string',
@@ -46,3 +46,19 @@ export const parseNetworks = (text: string): string[] =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+/**
+ * The safety refusal of a service that delivers webhooks (platform production-safety.ts): WEBHOOKS_ALLOW_HTTP would
+ * send signed events — and the subscription's secret-bearing signatures — over plain http, so a production start
+ * with it on is refused, naming the setting. Run by createWebhooks (every service that delivers), and by a service's
+ * checkConfig to exit before anything connects.
+ */
+export function refuseWebhooksDevelopmentSettings(
+  config: { WEBHOOKS_ALLOW_HTTP?: boolean | undefined },
+  nodeEnv: string | undefined = process.env.NODE_ENV,
+): void {
+  refuseDevelopmentSettings({
+    nodeEnv,
+    settings: config.WEBHOOKS_ALLOW_HTTP ? [{ setting: 'WEBHOOKS_ALLOW_HTTP', what: 'http:// subscription URLs' }] : [],
+  });
+}

@@ -12,7 +12,7 @@ import {
 } from './store.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from './dispatcher.js';
 import { defaultDeliveryRetryPolicy, type DeliveryRetryPolicy } from './backoff.js';
-import { parseNetworks } from './config.js';
+import { parseNetworks, refuseWebhooksDevelopmentSettings } from './config.js';
 import type { WebhookRoutesOptions } from './routes.js';
 
 export interface WebhooksOptions {
@@ -28,6 +28,8 @@ export interface WebhooksOptions {
   timeoutMs: number;
   retryHours?: number;
   secretOverlapHours?: number;
+  /** `process.env.NODE_ENV` by default: `production` refuses allowHttp (refuseWebhooksDevelopmentSettings). */
+  nodeEnv?: string | undefined;
   /** Test seam: replaces the HTTP sender. */
   send?: WebhookSender;
   pollMs?: number;
@@ -47,6 +49,8 @@ export interface Webhooks {
 
 /** Builds the webhooks machinery of one service from its config (factories, conventions §2). */
 export function createWebhooks(o: WebhooksOptions): Webhooks {
+  // At the root, so no service that delivers webhooks can start in production with http allowed.
+  refuseWebhooksDevelopmentSettings({ WEBHOOKS_ALLOW_HTTP: o.allowHttp }, o.nodeEnv ?? process.env.NODE_ENV);
   const guard = createTargetGuard({
     allowHttp: o.allowHttp,
     allowedNetworks: typeof o.allowedNetworks === 'string' ? parseNetworks(o.allowedNetworks) : o.allowedNetworks,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { HubError, systemClock, type ServiceDefinition } from '@lienthong/platform';
 import { connectServiceKafka, createConsumerRunner } from '@lienthong/events';
-import { createWebhooks, parseNetworks, runWebhooksMigrations } from '@lienthong/webhooks';
+import { createWebhooks, parseNetworks, refuseWebhooksDevelopmentSettings, runWebhooksMigrations } from '@lienthong/webhooks';
 import { readFileSync } from 'node:fs';
 import cron from 'node-cron';
 import { createDvcqgClient, refuseDvcqgDemoSecrets } from '@lienthong/dvcqg';
@@ -18,8 +18,9 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
   configSchema: inboundConfigSchema,
   migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
   checkConfig(config) {
-    // The sandbox portal's password never serves a production start (issue 17 §2).
+    // The sandbox portal's password never serves a production start (issue 17 §2), nor http webhook targets.
     refuseDvcqgDemoSecrets(config);
+    refuseWebhooksDevelopmentSettings(config);
   },
   async start({ config, logger, metrics, pool, clients, onClose }) {
     if (!pool || !clients)

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runService, systemClock } from '@lienthong/platform';
 import { connectServiceKafka } from '@lienthong/events';
-import { runWebhooksMigrations } from '@lienthong/webhooks';
+import { refuseWebhooksDevelopmentSettings, runWebhooksMigrations } from '@lienthong/webhooks';
 import { notificationsConfigSchema } from './config.js';
 import { describeProviders } from './providers.js';
 import { createNotificationsCore } from './core.js';
@@ -12,6 +12,8 @@ await runService({
   name: 'notifications',
   configSchema: notificationsConfigSchema,
   migrationsDir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations'),
+  // WEBHOOKS_ALLOW_HTTP never serves a production start: refused before anything connects (createWebhooks refuses too).
+  checkConfig: (config) => refuseWebhooksDevelopmentSettings(config),
   async start(ctx) {
     const cfg = ctx.config;
     const pool = ctx.pool!;
