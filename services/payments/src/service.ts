@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, type ServiceDefinition } from '@lienthong/platform';
-import { connectServiceKafka, createConsumerRunner, parseSigningKeys } from '@lienthong/events';
+import { connectServiceKafka, createConsumerRunner, signingKeysForStart } from '@lienthong/events';
 import { paymentsConfigSchema } from './config.js';
 import { describeMerchants, loadMerchants } from './merchants.js';
 import { createPaymentsCore } from './core.js';
@@ -32,12 +32,13 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
 
     // Every record is signed (lt-signature, packages/events signature.ts) when EVENT_SIGNING_KEYS is set:
     // national-sync accepts a fee settlement only from this producer.
-    const signingKeys = config.EVENT_SIGNING_KEYS ? parseSigningKeys(config.EVENT_SIGNING_KEYS) : undefined;
-    if (!signingKeys)
-      logger.warn(
-        { setting: 'EVENT_SIGNING_KEYS' },
-        'payment events are published UNSIGNED: consumers that verify settlements refuse them',
-      );
+    // Unset: warned outside production, refused in production (packages/events signingKeysForStart).
+    const signingKeys = signingKeysForStart({
+      spec: config.EVENT_SIGNING_KEYS,
+      nodeEnv: process.env.NODE_ENV,
+      logger,
+      consequence: 'payment events are published UNSIGNED: consumers that verify settlements refuse them',
+    });
     // Brokers, TLS and SASL from the shared Kafka settings (packages/events service-kafka.ts). In the background:
     // the outbox keeps settlements safe while Kafka is away, so the service starts and serves without it.
     const kafkaConn = await connectServiceKafka({
