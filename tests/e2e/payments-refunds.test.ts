@@ -83,6 +83,12 @@ async function paidMomo(amount: number) {
   await eventually(async () => (await ledger(p.paymentId))?.status === 'paid', { what: 'MoMo payment paid' });
   return p;
 }
+async function paidVnpay(amount: number) {
+  const p = await api.createPayment('vnpay', amount);
+  expect((await sandbox.admin('vnpay', 'POST', '/pay', { payUrl: p.payUrl })).status).toBe(200);
+  await eventually(async () => (await ledger(p.paymentId))?.status === 'paid', { what: 'VNPAY payment paid' });
+  return p;
+}
 async function paidVietqr(amount: number) {
   const p = await api.createPayment('vietqr', amount);
   await sandbox.admin('banktransfer', 'POST', '/transfer', { payload: p.vietqr!.payload, via: 'payos' });
@@ -147,13 +153,6 @@ describe('refunds through MoMo', () => {
 });
 
 describe('refunds through VNPAY', () => {
-  async function paidVnpay(amount: number) {
-    const p = await api.createPayment('vnpay', amount);
-    expect((await sandbox.admin('vnpay', 'POST', '/pay', { payUrl: p.payUrl })).status).toBe(200);
-    await eventually(async () => (await ledger(p.paymentId))?.status === 'paid', { what: 'VNPAY payment paid' });
-    return p;
-  }
-
   it('part, then the rest, by the refund command (both type 03: only a refund of the whole amount at once is 02); the sandbox holds both', async () => {
     const p = await paidVnpay(80_000);
     const first = await refund(p.paymentId, { amount: 30_000, reason: 'Thu thừa lệ phí' });
@@ -388,6 +387,30 @@ describe('a refund pending at the provider blocks any other refund of the paymen
     const events = (await readTopic(svc.topic)).filter((rec) => rec.key === p.paymentId).map((rec) => decodeEvent(rec.value));
     expect(events.map((e) => e.type)).toEqual(['vn.lienthong.payment.settled', 'vn.lienthong.payment.refunded']);
     expect(events[1]!.data).toMatchObject({ amount: 20_000, full: true, reference: '4100123456' });
+  });
+
+  it('a refund left `requested` by a crash (no answer recorded) is pending at its first check, blocks others, and an operator can settle it', async () => {
+    const p = await paidVnpay(15_000);
+    // The row a refund writes before it calls VNPAY, as a crash right after it would leave it.
+    const { rows } = await svc.pool.query(
+      `INSERT INTO payment_refunds (refund_id, payment_id, amount, kind, state, reason, actor, provider_ref, created_at, updated_at, next_check_at)
+       VALUES (gen_random_uuid(), $1, 5000, 'provider', 'requested', 'Hoàn trước khi sập', 'operator', md5(random()::text), now(), now(), now())
+       RETURNING refund_id`,
+      [p.paymentId],
+    );
+    const refundId = rows[0].refund_id as string;
+    expect((await refund(p.paymentId, { reason: 'Hoàn thêm', amount: 1_000 })).status).toBe(409);
+    // VNPAY's querydr answers nothing verifiable (an unsigned 99): no decision, but no longer `requested`.
+    await sandbox.admin('vnpay', 'POST', '/faults', { errorRate: 1 });
+    await api.reconcile();
+    await sandbox.admin('vnpay', 'DELETE', '/faults');
+    expect((await refunds(p.paymentId)).refunds).toEqual([
+      expect.objectContaining({ refundId, state: 'pending', providerCode: null }),
+    ]);
+    expect((await ledger(p.paymentId))?.refundedAmount).toBe(5_000);
+    const r = await resolveRefund(p.paymentId, refundId, { outcome: 'failed', note: 'Cổng VNPAY không có yêu cầu hoàn này' });
+    expect(r.status).toBe(200);
+    expect((await ledger(p.paymentId))?.refundedAmount).toBe(0);
   });
 
   it('hostile resolve requests: 4xx, nothing changed', async () => {

@@ -534,10 +534,15 @@ export function createRefunds(deps: {
         });
         if (answer.state === 'unconfirmed' && (await flagUnconfirmed(refund.refundId, answer))) changed++;
         if (answer.state === 'unknown' || answer.state === 'unconfirmed') {
-          await deps.pool.query('UPDATE payment_refunds SET next_check_at = $2 WHERE refund_id = $1', [
-            refund.refundId,
-            new Date(now.getTime() + deps.checkIntervalSeconds * 1000),
-          ]);
+          // A `requested` refund due for a check is no longer in its first call (a crash between the row and the
+          // provider's answer): pending, so an operator can resolve it if the provider never answers.
+          await deps.pool.query(
+            `UPDATE payment_refunds SET next_check_at = $2,
+               state = CASE WHEN state = 'requested' THEN 'pending' ELSE state END,
+               updated_at = CASE WHEN state = 'requested' THEN $3 ELSE updated_at END
+             WHERE refund_id = $1 AND state IN ('requested', 'pending')`,
+            [refund.refundId, new Date(now.getTime() + deps.checkIntervalSeconds * 1000), now],
+          );
           continue;
         }
         if (await finish(refund.refundId, answer, 'reconciliation')) changed++;
