@@ -174,7 +174,7 @@ export const paymentsConfigSchema = {
       type: 'string',
       minLength: 1,
       default: 'payments-tax-notices',
-      description: 'Kafka consumer group reading tax notices from national.inbound.v1',
+      description: 'Kafka consumer group reading tax notices from national.inbound.v1 (prefixed with KAFKA_TOPIC_NAMESPACE)',
     },
     PAYMENTS_RATE_LIMIT_PER_MINUTE: {
       type: 'integer',

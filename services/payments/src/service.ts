@@ -91,7 +91,8 @@ export const paymentsService: ServiceDefinition<typeof paymentsConfigSchema> = {
     const taxNotices = createConsumerRunner({
       kafka,
       logger,
-      groupId: config.PAYMENTS_INBOUND_GROUP_ID,
+      // Under the topic namespace, like the topics: two hubs (or test runs) on one cluster never share the group.
+      groupId: `${config.KAFKA_TOPIC_NAMESPACE}${config.PAYMENTS_INBOUND_GROUP_ID}`,
       topics: [topics.nationalInbound],
       producer,
       handle: async (event) => {
