@@ -108,6 +108,14 @@ export const notificationsConfigSchema = {
       description:
         'a Zalo message without a delivery webhook this long after sending is polled (GET /message/status), then again every this long, for a day',
     },
+    NOTIFICATIONS_ZALO_WEBHOOK_WINDOW_MS: {
+      type: 'integer',
+      default: 900_000,
+      minimum: 1_000,
+      maximum: 86_400_000,
+      description:
+        'a Zalo delivery webhook whose signed timestamp is further than this from now (past or future) is refused; Zalo documents no window [inf]',
+    },
     NOTIFICATIONS_SEND_POLL_MS: {
       type: 'integer',
       default: 500,

@@ -56,6 +56,7 @@ await runService({
       zaloAccounts: core.providers.zalo,
       clock: systemClock,
       receipts: core.receipts,
+      zaloWebhookWindowMs: cfg.NOTIFICATIONS_ZALO_WEBHOOK_WINDOW_MS,
     });
     await core.start();
     return { app, listen: { host: cfg.NOTIFICATIONS_HOST, port: cfg.NOTIFICATIONS_PORT } };

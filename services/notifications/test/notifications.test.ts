@@ -443,6 +443,76 @@ describe('notifications: channel fallbacks and platform-side failures', () => {
   });
 });
 
+describe('Zalo delivery webhooks: the timestamp must be fresh', () => {
+  // The sandbox OA of providers.sandbox.json: a webhook signed exactly as Zalo signs it (§1.5).
+  const APP_ID = '3105954820364872121';
+  const OA_SECRET = 'zalo-oa-secret-sandbox';
+  const signed = (msgId: string, timestamp: unknown) => {
+    const body = JSON.stringify({
+      app_id: APP_ID,
+      event_name: 'user_received_message',
+      message: { msg_id: msgId, delivery_time: String(clock.now().getTime()) },
+      ...(timestamp === undefined ? {} : { timestamp }),
+    });
+    const ts = typeof timestamp === 'string' || typeof timestamp === 'number' ? String(timestamp) : '';
+    const mac = createHash('sha256')
+      .update(APP_ID + body + ts + OA_SECRET)
+      .digest('hex');
+    return fetch(`${h.appUrl}/v1/zalo/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-zevent-signature': `mac=${mac}` },
+      body,
+    });
+  };
+
+  it('a validly signed webhook stamped beyond the window (stale, ahead, missing, not a number) is refused 401; a fresh one is applied', async () => {
+    await h.zaloAdmin('faults', { dropWebhooks: true });
+    try {
+      const id = ma();
+      await h.publish('vn.lienthong.dossier.upserted', id, snapshot(id, '2', '0903000400'));
+      const [m] = await eventually(async () => ((await zaloOf(id)).length ? zaloOf(id) : undefined), { what: 'message' });
+      await eventually(async () => (await h.messages(id))[0]?.status === 'sent', { what: 'sent' });
+      const now = clock.now().getTime();
+      const window = 15 * 60_000; // NOTIFICATIONS_ZALO_WEBHOOK_WINDOW_MS's default
+      for (const timestamp of [
+        String(now - window - 60_000),
+        String(now + window + 60_000),
+        now - window - 60_000,
+        undefined,
+        'yesterday',
+        { $gt: 0 },
+        '9'.repeat(400),
+      ]) {
+        const r = await signed(m.msgId, timestamp);
+        expect(r.status, JSON.stringify(timestamp)).toBe(401);
+        expect(((await r.json()) as any).error).toBe('LT_NOTIFY_ZALO_TIMESTAMP');
+      }
+      expect((await h.messages(id))[0].status).toBe('sent');
+      const seen = await h.pool.query('SELECT count(*)::int AS n FROM notif_zalo_webhooks WHERE msg_id = $1', [m.msgId]);
+      expect(seen.rows[0].n).toBe(0);
+      // A forged one is still a signature refusal, whatever its timestamp.
+      const forged = await fetch(`${h.appUrl}/v1/zalo/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-zevent-signature': 'a'.repeat(64) },
+        body: JSON.stringify({ app_id: APP_ID, timestamp: '1' }),
+      });
+      expect(((await forged.json()) as any).error).toBe('LT_NOTIFY_ZALO_SIGNATURE');
+      const oversize = await fetch(`${h.appUrl}/v1/zalo/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ app_id: APP_ID, pad: 'x'.repeat(6 * 1024 * 1024) }),
+      });
+      expect(oversize.status).toBe(413);
+      // Within the window (a redelivery a few minutes late): applied.
+      const fresh = await signed(m.msgId, String(now - 5 * 60_000));
+      expect(fresh.status).toBe(200);
+      expect((await h.messages(id))[0].status).toBe('delivered');
+    } finally {
+      await h.zaloAdmin('faults', { dropWebhooks: false });
+    }
+  });
+});
+
 describe('Zalo delivery without a webhook', () => {
   it('polls GET /message/status and records the delivery, dropping the kept phone', async () => {
     await h.zaloAdmin('faults', { dropWebhooks: true });

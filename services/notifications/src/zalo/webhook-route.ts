@@ -33,13 +33,45 @@ const signatureRefused = () =>
   });
 
 /**
+ * How far a webhook's `timestamp` may be from our clock, either way, by default: 15 minutes. Zalo's reference gives
+ * the field (epoch milliseconds, in the body and under the signature, notifications-receipts.md §1.5 [code Z7; 2nd
+ * Z6]) but no window [inf: ours, NOTIFICATIONS_ZALO_WEBHOOK_WINDOW_MS]. Wide enough for clock skew and for Zalo's
+ * redeliveries of an unanswered webhook, whose schedule is not documented either (the sandbox resends the same body
+ * for ~45 s); a delivery refused as stale is still learnt by the status poll.
+ */
+export const DEFAULT_ZALO_WEBHOOK_WINDOW_MS = 15 * 60_000;
+
+const timestampRefused = (en: string, vi: string) =>
+  new NotifyError(NotifyErrorCodes.WEBHOOK_TIMESTAMP, `Zalo webhook refused: ${en}`, {
+    kind: 'unauthorized',
+    messageVi: `Từ chối webhook Zalo: ${vi}`,
+  });
+
+/**
+ * Whether a signed webhook's timestamp is fresh: epoch milliseconds as decimal digits (a string, or a JSON number
+ * Zalo might send), within `windowMs` of now in the past or the future. A captured webhook replayed later, or one
+ * stamped ahead to be replayed later, is refused (the signature alone proves only that Zalo once sent it).
+ */
+export function zaloTimestampProblem(timestamp: string, nowMs: number, windowMs: number): { en: string; vi: string } | undefined {
+  if (!/^\d{1,15}$/.test(timestamp))
+    return { en: 'timestamp missing or not epoch milliseconds', vi: 'thiếu timestamp hoặc không phải mili giây' };
+  const age = nowMs - Number(timestamp);
+  if (age > windowMs) return { en: `timestamp older than ${windowMs} ms`, vi: `timestamp cũ hơn ${windowMs} ms` };
+  if (-age > windowMs)
+    return { en: `timestamp more than ${windowMs} ms ahead`, vi: `timestamp vượt quá ${windowMs} ms về tương lai` };
+  return undefined;
+}
+
+/**
  * Zalo's delivery webhook. A ZNS delivery is `user_received_message` with `message.delivery_time`; the same
- * event name without it is an OA chat receipt and is ignored (§1.5). Deduplicated on msg_id; answers 200 fast.
+ * event name without it is an OA chat receipt and is ignored (§1.5). The signature is checked first, then the
+ * timestamp's freshness (zaloTimestampProblem); both refusals answer 401. Deduplicated on msg_id; answers 200 fast.
  */
 export async function zaloWebhookRoute(
   app: FastifyInstance,
-  opts: { pool: Pool; accounts: Record<string, ZaloOaAccount>; clock: Clock },
+  opts: { pool: Pool; accounts: Record<string, ZaloOaAccount>; clock: Clock; windowMs?: number },
 ): Promise<void> {
+  const windowMs = opts.windowMs ?? DEFAULT_ZALO_WEBHOOK_WINDOW_MS;
   const byAppId = new Map<string, ZaloOaAccount[]>();
   for (const a of Object.values(opts.accounts)) byAppId.set(a.appId, [...(byAppId.get(a.appId) ?? []), a]);
 
@@ -67,6 +99,8 @@ export async function zaloWebhookRoute(
       const candidates = byAppId.get(appId) ?? [];
       if (!candidates.some((a) => zaloSignatureValid(req.headers['x-zevent-signature'], raw, appId, ts, a.oaSecretKey)))
         throw signatureRefused();
+      const stale = zaloTimestampProblem(ts, opts.clock.now().getTime(), windowMs);
+      if (stale) throw timestampRefused(stale.en, stale.vi);
       const msgId = typeof body.message?.msg_id === 'string' ? body.message.msg_id : undefined;
       const deliveryMs = Number(body.message?.delivery_time);
       if (body.event_name !== 'user_received_message' || !msgId || !Number.isFinite(deliveryMs))
