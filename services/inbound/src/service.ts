@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { HubError, systemClock, type ServiceDefinition } from '@lienthong/platform';
+import { HubError, runExclusive, systemClock, type ServiceDefinition } from '@lienthong/platform';
 import { connectServiceKafka, createConsumerRunner } from '@lienthong/events';
 import { createWebhooks, parseNetworks, refuseWebhooksDevelopmentSettings, runWebhooksMigrations } from '@lienthong/webhooks';
 import { readFileSync } from 'node:fs';
@@ -113,10 +113,12 @@ export const inboundService: ServiceDefinition<typeof inboundConfigSchema> = {
       const qa = svc.qa;
       const poll = cron.schedule(
         config.INBOUND_QA_POLL_CRON,
+        // One instance polls at a time (N instances would ask the portal N times; publishOnce already
+        // keeps a question from being published twice, this keeps the portal's load at one poll).
         () =>
-          void qa
-            .poll()
-            .catch((err: unknown) => logger.warn({ code: (err as { code?: string }).code }, 'portal question poll failed')),
+          void runExclusive(pool, 'lienthong-inbound-qa-poll', () => qa.poll()).catch((err: unknown) =>
+            logger.warn({ code: (err as { code?: string }).code }, 'portal question poll failed'),
+          ),
       );
       onClose({
         name: 'qa',
