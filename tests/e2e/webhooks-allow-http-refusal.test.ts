@@ -4,13 +4,14 @@
  * database URL points nowhere: a start that got past the check would wait for it instead of exiting).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateApiKey, hashApiKey } from '@lienthong/platform';
+import { runToExit } from '../helpers/run-to-exit.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'lt-webhooks-refusal-'));
@@ -23,26 +24,7 @@ writeFileSync(
 );
 
 /** Runs a service's dist/main.js with only `env` (and PATH); resolves with its exit code and output. */
-function start(main: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [main], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    proc.stdout.on('data', (d) => (output += d));
-    proc.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`did not exit; output: ${output.slice(-2000)}`));
-    }, 30_000);
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const start = (main: string, env: Record<string, string>) => runToExit(main, env, { cwd: root });
 
 const common = {
   DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',

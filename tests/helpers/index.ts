@@ -6,3 +6,4 @@ export * from './dossiers.js';
 export * from './log-scan.js';
 export * from './openapi.js';
 export * from './certificates.js';
+export * from './run-to-exit.js';

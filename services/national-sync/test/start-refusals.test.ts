@@ -4,34 +4,15 @@
  * the check would wait for it instead of exiting).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_DVCQG_PASSWORD } from '../src/config.js';
 import { testClientsFile } from './harness.js';
+import { runToExit } from '../../../tests/helpers/run-to-exit.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const base: Record<string, string> = { PATH: process.env.PATH ?? '' };
-    const proc = spawn(process.execPath, ['services/national-sync/dist/main.js'], {
-      cwd: root,
-      env: { ...base, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    proc.stdout.on('data', (d) => (output += d));
-    proc.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`did not exit; output: ${output.slice(-2000)}`));
-    }, 30_000);
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const start = (env: Record<string, string>) => runToExit('services/national-sync/dist/main.js', env, { cwd: root });
 
 const env = {
   DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',

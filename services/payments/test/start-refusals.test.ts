@@ -6,37 +6,19 @@
  * /run/config/merchants.json as compose does, so nothing but the file's content can give the demo merchants away.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runToExit } from '../../../tests/helpers/run-to-exit.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const demoText = readFileSync(path.join(root, 'services/payments/demo/merchants.sandbox.json'), 'utf8');
 let image: string;
 let mounted: string;
 
-function start(cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['services/payments/dist/main.js'], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    proc.stdout.on('data', (d) => (output += d));
-    proc.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`did not exit; output: ${output.slice(-2000)}`));
-    }, 30_000);
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const start = (cwd: string, env: Record<string, string>) => runToExit('services/payments/dist/main.js', env, { cwd });
 
 const env = (merchantsFile: string) => ({
   DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
