@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { HubError } from '@lienthong/platform';
+import { KafkaJSNonRetriableError, type Kafka } from 'kafkajs';
+import { HubError, Registry } from '@lienthong/platform';
 import {
   classifyFailure,
   createConsumerRunner,
@@ -46,6 +47,64 @@ afterAll(async () => {
 });
 
 describe('consumer runner (real Kafka)', () => {
+  it('runs its consumer again after kafkajs gave up on it with a non-retriable crash, and consumes what came meanwhile', async () => {
+    // kafkajs disconnects a consumer for good after a non-retriable error (e.g. a restarted SASL broker that
+    // refuses the credentials while it loads them). Here the first batch throws such an error inside
+    // kafkajs's own run loop, so the crash takes kafkajs's real path (CRASH with restart: false).
+    const subject = `S-${randomSuffix()}`;
+    await producer.publish(topic, [ev(subject, 1)]);
+    const real = kafka();
+    let crashes = 0;
+    const wrapped = {
+      consumer: (config: Parameters<typeof real.consumer>[0]) => {
+        const c = real.consumer(config);
+        const run = c.run.bind(c);
+        c.run = (rc) =>
+          run({
+            ...rc,
+            eachBatch: async (payload) => {
+              if (crashes === 0 && payload.batch.messages.some((m) => m.key?.toString() === subject)) {
+                crashes++;
+                throw new KafkaJSNonRetriableError('injected: broker refused the credentials');
+              }
+              return rc!.eachBatch!(payload);
+            },
+          });
+        return c;
+      },
+    } as unknown as Kafka;
+    const seen: unknown[] = [];
+    const crashed: boolean[] = [];
+    const metrics = new Registry();
+    const runner = createConsumerRunner({
+      kafka: wrapped,
+      logger,
+      metrics,
+      groupId: `g-${randomSuffix()}`,
+      topics: [topic],
+      producer,
+      retry: fastRetry,
+      handle: async (e: CloudEvent) => {
+        if (e.subject === subject) seen.push(e.data);
+      },
+    });
+    runner.consumer.on(runner.consumer.events.CRASH, (e) => crashed.push(e.payload.restart));
+    try {
+      await runner.start();
+      await eventually(() => crashed.length === 1, { what: 'the injected crash' });
+      expect(crashed).toEqual([false]); // kafkajs itself would not restart it
+      await producer.publish(topic, [ev(subject, 2)]);
+      await eventually(() => seen.includes(1) && seen.includes(2), {
+        what: 'both events handled after the restart',
+        timeoutMs: 30_000,
+      });
+      expect(runner.running()).toBe(true);
+      expect(await metrics.getSingleMetricAsString('consumer_restarts_total')).toMatch(/consumer_restarts_total 1$/m);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it('keeps order per key, retries transient failures, dead-letters malformed and permanent ones, and moves on', async () => {
     const subject = `S-${randomSuffix()}`;
     await producer.publish(topic, [ev(subject, 1), ev(subject, 2)]);

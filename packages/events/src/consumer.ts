@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, Kafka, KafkaMessage } from 'kafkajs';
 import {
   HubError,
   backoffDelay,
@@ -120,6 +120,9 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
   });
   let isRunning = false;
   let stopping = false;
+  /** What `start` passed to kafkajs's `run`, kept to run the consumer again after a crash. */
+  let runConfig: ConsumerRunConfig | undefined;
+  let restartTimer: NodeJS.Timeout | undefined;
   /** Partitions paused on an infrastructure failure, by `topic|partition`. */
   const waits = new Map<
     string,
@@ -139,6 +142,13 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
         name: 'consumer_lag_messages',
         help: 'messages behind the partition end, at the last batch',
         labelNames: ['topic', 'partition'],
+        registers: [opts.metrics],
+      })
+    : undefined;
+  const restarts = opts.metrics
+    ? new Counter({
+        name: 'consumer_restarts_total',
+        help: 'times the runner ran its consumer again after kafkajs gave up on it (a non-retriable crash)',
         registers: [opts.metrics],
       })
     : undefined;
@@ -291,6 +301,36 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
     schedule(attempt);
   }
 
+  /**
+   * Runs the crashed consumer again (kafkajs has disconnected it; its subscriptions are kept): connect and
+   * run, retried with capped backoff until it works or the runner stops. Paused partitions are forgotten —
+   * the group assigns partitions afresh and their records are fetched again from the committed offsets.
+   */
+  function scheduleRestart(attempt: number): void {
+    if (restartTimer) return;
+    for (const w of waits.values()) if (w.timer) clearTimeout(w.timer);
+    waits.clear();
+    refreshPaused();
+    const delayMs = Math.min(30_000, 1_000 * 2 ** (attempt - 1));
+    restarts?.inc();
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      if (stopping) return;
+      void (async () => {
+        try {
+          await consumer.connect();
+          await consumer.run(runConfig!);
+          log.warn({ attempt }, 'consumer running again after a crash');
+        } catch (err) {
+          log.error({ err: describeFailure(err), attempt }, 'consumer restart failed; trying again');
+          await consumer.disconnect().catch(() => {});
+          scheduleRestart(attempt + 1);
+        }
+      })();
+    }, delayMs);
+    restartTimer.unref?.();
+  }
+
   return {
     consumer,
     running: () => isRunning,
@@ -306,14 +346,7 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
       stopping = false;
       await consumer.connect();
       await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? true });
-      consumer.on(consumer.events.CRASH, (e) => {
-        isRunning = false;
-        log.error({ err: describeFailure(e.payload.error), restart: e.payload.restart }, 'consumer crashed');
-      });
-      consumer.on(consumer.events.GROUP_JOIN, () => {
-        isRunning = true;
-      });
-      await consumer.run({
+      runConfig = {
         // Offsets are resolved one by one, only after their message succeeded or was dead-lettered, and
         // kafkajs commits the resolved ones every 500 ms or 100 messages and at the end of each batch.
         // Committing after every message capped a consumer at ~140 messages/s on one broker; this way a
@@ -361,10 +394,25 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
           }
           lagGauge?.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLagLow()));
         },
+      };
+      consumer.on(consumer.events.CRASH, (e) => {
+        isRunning = false;
+        log.error({ err: describeFailure(e.payload.error), restart: e.payload.restart }, 'consumer crashed');
+        // kafkajs restarts a consumer only after a retriable error. After any other one (a broker that
+        // refuses SASL while it is still loading the credentials after a restart, a protocol error) it
+        // disconnects and stays down while the process lives: nothing would be consumed again until an
+        // operator restarts the service. The runner brings it back itself, with capped backoff.
+        if (!e.payload.restart && !stopping) scheduleRestart(1);
       });
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        isRunning = true;
+      });
+      await consumer.run(runConfig);
     },
     async stop() {
       stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer = undefined;
       for (const w of waits.values()) if (w.timer) clearTimeout(w.timer);
       waits.clear();
       refreshPaused();
