@@ -49,6 +49,10 @@ import { createTestPayments, freePort, newMaHoSo, paymentBody, type TestPayments
 import { startTestSandbox, type TestSandbox } from '../../services/payments/test/sandbox-harness.js';
 import type { ReconciliationSummary } from '../../services/payments/src/reconciler.js';
 import { clusterTestsEnabled, printSummary, startTestCluster, type Summary, type TestCluster } from './cluster-harness.js';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { createLogger } from '@lienthong/platform';
+import { topicRecordsFromLogs, type RecordFate } from '../helpers/kafka-log-forensics.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const DOSSIERS = Number(process.env.CLUSTER_TEST_DOSSIERS ?? 150);
@@ -164,6 +168,12 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
             databaseUrl: db.url,
             brokers: cluster.brokers.split(','),
             clients: [{ id: 'motcua-h22', agencies: ['*.H22'], key }],
+            // Kept beside the cluster's data: what each gateway saw of Kafka during the kill.
+            logger: createLogger({
+              name: `gateway-${i + 1}`,
+              level: 'info',
+              destination: createWriteStream(path.join(cluster.dataDir, `gateway-${i + 1}.log`)),
+            }),
           });
           gateways.push(g);
           urls.push(await g.app.listen({ host: '127.0.0.1', port: 0 }));
@@ -178,12 +188,16 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
         let retries = 0;
         const notAccepted: string[] = [];
         const eventIds = new Map<string, string>(); // eventId → MaHoSo/status
+        const postTrail = new Map<string, string>(); // MaHoSo/status → attempts, answers and times
         const newest = new Map<string, string>(); // MaHoSo → newest accepted status
         const post = async (m: string, status: string) => {
           sent++;
+          const trail: string[] = [];
           for (let attempt = 1; attempt <= 40; attempt++) {
+            const g = turn++ % urls.length;
+            const at = Date.now();
             try {
-              const res = await fetch(`${urls[turn++ % urls.length]}/v1/dossiers`, {
+              const res = await fetch(`${urls[g]}/v1/dossiers`, {
                 method: 'POST',
                 headers: {
                   authorization: `Bearer ${key}`,
@@ -194,6 +208,10 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
                 signal: AbortSignal.timeout(15_000),
               });
               const body = (await res.json()) as { accepted?: { eventId: string }[] };
+              trail.push(
+                `g${g + 1}@${new Date(at).toISOString().slice(11, 23)}→${res.status}${res.headers.get('idempotent-replayed') ? ' replayed' : ''} ${Date.now() - at}ms`,
+              );
+              postTrail.set(`${m}/${status}`, trail.join(', '));
               if (res.status === 202) {
                 accepted++;
                 eventIds.set(body.accepted![0]!.eventId, `${m}/${status}`);
@@ -203,6 +221,8 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
               expect([429, 500, 502, 503, 504]).toContain(res.status);
             } catch (err) {
               if ((err as Error).name === 'AssertionError') throw err;
+              trail.push(`g${g + 1}@${new Date(at).toISOString().slice(11, 23)}→${(err as Error).name} ${Date.now() - at}ms`);
+              postTrail.set(`${m}/${status}`, trail.join(', '));
             }
             retries++;
             await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * attempt)));
@@ -222,6 +242,7 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
         // Kill the node that leads partition 0 of the dossier topic once a third of the posts are accepted.
         let victim = 0;
         let killedAt = 0;
+        let killedTime = 0;
         const fault = (async () => {
           await eventually(() => accepted >= DOSSIERS, {
             timeoutMs: 300_000,
@@ -231,6 +252,7 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
           victim = await cluster.leaderOf(topicNames(ns).dossierEvents, 0);
           await cluster.kill(victim);
           killedAt = accepted;
+          killedTime = Date.now();
           // Down for a while under load, then back on its kept data.
           await new Promise((r) => setTimeout(r, 8_000));
           await cluster.restart(victim);
@@ -256,6 +278,30 @@ describe.skipIf(!clusterTestsEnabled)('three-broker cluster: kill -9 under load'
           inKafka.set(k, (inKafka.get(k) ?? 0) + 1);
         }
         const missingFromKafka = [...eventIds.keys()].filter((id) => !ids.has(id));
+        if (missingFromKafka.length > 0) {
+          // Ground truth from the brokers' own segments (DumpLogSegments): is each missing record in the log,
+          // and did its transaction commit? Tells a reader defect from a write-path loss.
+          const report: string[] = [`killed node ${victim} at ${new Date(killedTime).toISOString()}; data in ${cluster.dataDir}`];
+          for (const node of [1, 2, 3]) {
+            const logged = topicRecordsFromLogs(path.join(cluster.dataDir, `node-${node}`, 'logs'), topicNames(ns).dossierEvents);
+            const fateOf = new Map<string, { fate: RecordFate; where: string }>();
+            for (const r of logged) {
+              const id = /"id":"([^"]+)"/.exec(r.payload)?.[1];
+              if (id) fateOf.set(id, { fate: r.fate, where: `p${r.partition}@${r.offset} pid ${r.producerId}` });
+            }
+            const counts: Record<string, number> = {};
+            for (const id of missingFromKafka) {
+              const f = fateOf.get(id)?.fate ?? 'absent';
+              counts[f] = (counts[f] ?? 0) + 1;
+            }
+            report.push(`node ${node}: ${logged.length} records in its log; the missing ids there: ${JSON.stringify(counts)}`);
+            for (const id of missingFromKafka.slice(0, 8)) {
+              const k = eventIds.get(id)!;
+              report.push(`  ${k} ${id}: ${JSON.stringify(fateOf.get(id) ?? 'absent')} posts: ${postTrail.get(k)}`);
+            }
+          }
+          process.stderr.write(`[broker-kill forensics]\n${report.join('\n')}\n`);
+        }
         const kafkaDuplicates = [...inKafka.values()].reduce((a, n) => a + n - 1, 0);
 
         // The portal converges to each dossier's newest accepted state.

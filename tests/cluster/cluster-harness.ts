@@ -131,7 +131,9 @@ export async function startTestCluster(opts: { secure?: boolean } = {}): Promise
     },
     async stop() {
       await stopCluster({ dataDir, quiet: true });
-      rmSync(dataDir, { recursive: true, force: true });
+      // CLUSTER_KEEP_DATA=1 keeps the nodes' logs and segments for a post-mortem.
+      if (process.env.CLUSTER_KEEP_DATA === '1') process.stdout.write(`[cluster-test] data kept in ${dataDir}\n`);
+      else rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
