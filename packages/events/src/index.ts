@@ -9,3 +9,4 @@ export * from './signature.js';
 export * from './dead-letters.js';
 export * from './replay-cli.js';
 export * from './service-kafka.js';
+export * from './high-watermarks.js';
