@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { createConsumerRunner, type EventProducer, type SigningKey } from '@lienthong/events';
+import { createConsumerRunner, fetchHighWatermarks, type EventProducer, type SigningKey } from '@lienthong/events';
 import type { Logger, Pool } from '@lienthong/platform';
 import { OpsError } from '../errors.js';
 import { checkSchemaName, ensureReadModel } from './schema.js';
@@ -25,8 +25,9 @@ export interface RebuildOptions {
 
 /**
  * Replays the read model's topics from offset 0 into a fresh schema (docs/operations.md, "Rebuilding the
- * read model"): records the end offsets of every partition first, consumes with a new consumer group from
- * the beginning, and stops once each partition's committed position reached its recorded end. Events
+ * read model"): records the high watermark of every partition first, consumes with a new consumer group
+ * from the beginning, and stops once each partition was fetched to it (transactions open at the start
+ * ended first). Events
  * published meanwhile are applied too or left for the service (it consumes them with its own group): the
  * read model is idempotent, so either is correct. Returns how many records were handled.
  */
@@ -43,16 +44,13 @@ export async function rebuildReadModel(o: RebuildOptions): Promise<{ records: nu
       });
   }
   await ensureReadModel(o.pool, schema);
-  const admin = o.kafka.admin();
-  await admin.connect();
+  // High watermarks, not kafkajs's admin end offsets: those are last stable offsets, which stop at a
+  // transaction still open when the rebuild starts (a gateway lane that hung when a broker died, until the
+  // coordinator aborts it) — records other producers committed after it would be left out of the rebuilt
+  // schema. The rebuild waits for such a transaction to end (its timeout at most).
   const ends = new Map<string, bigint>();
-  try {
-    for (const t of o.topics) for (const p of await admin.fetchTopicOffsets(t)) ends.set(`${t}:${p.partition}`, BigInt(p.high));
-  } finally {
-    await admin.disconnect();
-  }
+  for (const t of o.topics) for (const [p, end] of await fetchHighWatermarks(o.kafka, t)) ends.set(`${t}:${p}`, end);
   const handle = createReadModelHandler({ store: o.store, ...(o.signingKeys ? { signingKeys: o.signingKeys } : {}) });
-  const position = new Map<string, bigint>();
   let records = 0;
   const runner = createConsumerRunner({
     kafka: o.kafka,
@@ -65,16 +63,24 @@ export async function rebuildReadModel(o: RebuildOptions): Promise<{ records: nu
     handle: async (event, ctx) => {
       await handle(event, ctx);
       records++;
-      position.set(`${ctx.topic}:${ctx.partition}`, BigInt(ctx.offset) + 1n);
     },
+  });
+  // What kafkajs fetched per partition, transaction markers and aborted records included.
+  const fetched = new Map<string, bigint>();
+  runner.consumer.on(runner.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const k = `${payload.topic}:${payload.partition}`;
+    if (!ends.has(k)) return;
+    const next = BigInt(payload.lastOffset) + 1n;
+    if (next > (fetched.get(k) ?? 0n)) fetched.set(k, next);
   });
   await runner.start();
   const deadline = Date.now() + (o.timeoutMs ?? 600_000);
   try {
     for (;;) {
-      // A partition is caught up when the next offset to read reaches its recorded end; transaction markers
-      // take offsets too, so "within 2 of the end and quiet" also counts (the last marker is never delivered).
-      const done = [...ends].every(([k, end]) => end === 0n || (position.get(k) ?? 0n) >= end - 1n);
+      // A partition is caught up when what was fetched (markers and aborted records, which are never handed
+      // to the handler, included) reaches its end; kafkajs reports a batch fetched only after the runner
+      // handled it, and a batch left part-handled (a dependency down) leaves its partition waiting.
+      const done = runner.waiting().length === 0 && [...ends].every(([k, end]) => end === 0n || (fetched.get(k) ?? 0n) >= end);
       if (done) break;
       if (Date.now() > deadline)
         throw new OpsError('LT_OPS_REBUILD_TIMEOUT', 'rebuild did not catch up in time', { kind: 'unavailable' });
