@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Producer } from 'kafkajs';
-import { randomSuffix, testKafka } from '../helpers/index.js';
+import { randomSuffix, readTopic, testKafka } from '../helpers/index.js';
 import { topicRecordsFromLogs } from '../helpers/kafka-log-forensics.js';
 
 const logDir = process.env.KAFKA_LOG_DIR ?? fileURLToPath(new URL('../../.data/kafka/logs', import.meta.url));
@@ -100,6 +100,72 @@ describe('kafkajs read_committed against the log', () => {
           phantom: [],
         });
       }
+    },
+  );
+
+  it(
+    'returns every committed record behind a transaction its producer abandoned, once the coordinator aborts it',
+    { timeout: 120_000 },
+    async () => {
+      // The broker-kill scenario's shape: a gateway lane's transaction hangs when a broker dies, the gateway
+      // drops that producer, other producers keep committing behind the open transaction (the last stable
+      // offset stays at its first record), and the coordinator aborts it when its timeout expires.
+      const t = `${topic}-abandoned`;
+      const admin = testKafka('rc-admin').admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: t, numPartitions: 1 }], waitForLeaders: true });
+      await admin.disconnect();
+      const kafka = testKafka('rc-writer');
+      const abandoned = kafka.producer({
+        transactionalId: `rc-${t}-abandoned`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: 2_000,
+      });
+      await abandoned.connect();
+      const committer = kafka.producer({ transactionalId: `rc-${t}-ok`, idempotent: true, maxInFlightRequests: 1 });
+      await committer.connect();
+      producers.push(committer);
+      const expected: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const tx = await committer.transaction();
+        await tx.send({ topic: t, messages: [{ value: `before-${i}` }] });
+        await tx.commit();
+        expected.push(`before-${i}`);
+      }
+      const hung = await abandoned.transaction();
+      await hung.send({ topic: t, messages: [{ value: 'never-committed' }] });
+      await abandoned.disconnect(); // the lane is reset: nobody ends this transaction but the coordinator
+      for (let i = 0; i < 40; i++) {
+        const tx = await committer.transaction();
+        await tx.send({ topic: t, messages: [{ value: `after-${i}` }] });
+        await tx.commit();
+        expected.push(`after-${i}`);
+      }
+      // The reader starts while the transaction is open (it stops at the last stable offset) and goes on
+      // when the coordinator's timeout aborts it.
+      // The suite's reader (tests/helpers readTopic) too: it must not stop at the last stable offset.
+      const helperRead = readTopic(t, { timeoutMs: 60_000, idleMs: 30_000, maxIdleMs: 30_000 });
+      const got: string[] = [];
+      const consumer = kafka.consumer({ groupId: `rc-${randomSuffix()}`, readUncommitted: false, maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: t, fromBeginning: true });
+      void consumer.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+      const t0 = Date.now();
+      let truth = topicRecordsFromLogs(path.resolve(logDir), t);
+      while (Date.now() - t0 < 60_000) {
+        await new Promise((r) => setTimeout(r, 500));
+        truth = topicRecordsFromLogs(path.resolve(logDir), t);
+        if (truth.some((r) => r.fate === 'aborted') && got.length >= expected.length) break;
+      }
+      await new Promise((r) => setTimeout(r, 2_000));
+      await consumer.disconnect();
+      expect(truth.filter((r) => r.fate === 'aborted').map((r) => r.payload)).toEqual(['never-committed']);
+      expect((await helperRead).map((r) => r.value)).toEqual(expected);
+      expect({ missing: expected.filter((v) => !got.includes(v)), phantom: got.filter((v) => !expected.includes(v)) }).toEqual({
+        missing: [],
+        phantom: [],
+      });
     },
   );
 });

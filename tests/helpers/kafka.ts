@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
-import { catalogueSpecs, ensureTopics } from '@lienthong/events';
+import { catalogueSpecs, ensureTopics, fetchHighWatermarks } from '@lienthong/events';
 import { randomSuffix, testBrokers } from './env.js';
 
 export interface ReadRecord {
@@ -47,37 +47,42 @@ export async function deleteTestNamespace(ns: string): Promise<void> {
 
 /**
  * Reads every committed record of a topic from the start (read_committed: aborted records are never
- * seen). It stops when every partition holding data has been fetched up to the end it had when the read
- * began: kafkajs reports each fetched batch's last offset, transaction markers and aborted records
- * included (the END_BATCH_PROCESS instrumentation event, also emitted for batches that filtering left
- * empty), so the end is told from offsets, not from silence. Silence ends the read only as a fallback
- * (an open transaction holds the last stable offset back): every partition delivered and nothing came for
- * `idleMs`, or `maxIdleMs` of silence; then the partitions that were not caught up are named on stderr.
- * After a broker kill a partition's fetches can stall for seconds while leadership moves: fault tests pass
- * a long `idleMs`/`maxIdleMs`.
+ * seen). It stops when every partition holding data has been fetched up to its end: kafkajs reports each
+ * fetched batch's last offset, transaction markers and aborted records included (the END_BATCH_PROCESS
+ * instrumentation event, also emitted for batches that filtering left empty), so the end is told from
+ * offsets, not from silence.
+ *
+ * "Its end" is the partition's high watermark when the read starts (`fetchHighWatermarks`), not what
+ * kafkajs's admin `fetchTopicOffsets` answers: that is the last stable offset (a read_committed
+ * ListOffsets). While one producer's transaction is open — a gateway lane whose transaction hung when a
+ * broker died, until the coordinator aborts it on its timeout — the last stable offset stays at that
+ * transaction's first record, and records other producers committed after it are not readable yet.
+ * Stopping there reported committed records as missing (the cluster broker-kill test; the brokers' own
+ * segments showed them committed). So the read waits for open transactions to end.
+ *
+ * Silence ends the read only as a fallback (a transaction still open): every partition delivered and
+ * nothing came for `idleMs`, or `maxIdleMs` of silence; then the partitions that were not caught up are
+ * named on stderr. After a broker kill a partition's fetches can stall for seconds while leadership moves,
+ * and a hung transaction is aborted only after its timeout: fault tests pass a long `idleMs`/`maxIdleMs`.
  */
 export async function readTopic(
   topic: string,
   { timeoutMs = 20_000, idleMs = 1_200, maxIdleMs = 4_000 } = {},
 ): Promise<ReadRecord[]> {
   const kafka = testKafka('test-reader');
-  const admin = kafka.admin();
-  await admin.connect();
   // A topic created moments ago can answer NOT_LEADER_FOR_PARTITION while its leadership settles in the
   // client's metadata: retried (briefly) like kafkajs retries its own retriable errors.
-  let ends: Awaited<ReturnType<typeof admin.fetchTopicOffsets>> = [];
+  let high = new Map<number, bigint>();
   for (let attempt = 1; ; attempt++) {
     try {
-      ends = await admin.fetchTopicOffsets(topic);
+      high = await fetchHighWatermarks(kafka, topic);
       break;
     } catch (err) {
       if (attempt >= 10 || (err as { retriable?: boolean }).retriable !== true) throw err;
       await new Promise((r) => setTimeout(r, 200 * attempt));
     }
   }
-  await admin.disconnect();
-  const withData = new Set(ends.filter((e) => BigInt(e.high) > 0n).map((e) => e.partition));
-  const high = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));
+  const withData = new Set([...high].filter(([, end]) => end > 0n).map(([p]) => p));
   const fetchedTo = new Map<number, bigint>();
   const records: ReadRecord[] = [];
   if (withData.size === 0) return records;
