@@ -13,12 +13,12 @@
 // 2. The ceiling of issue 16, in the same run against the same sandbox process: the portal client alone
 //    (@lienthong/dvcqg over HTTP, logged in once, in this process) sending the same DongBoHoSoMC batches
 //    (NATIONAL_SYNC_BATCH_SIZE dossiers, NATIONAL_SYNC_WORKERS calls in parallel); no Kafka, no ledger.
-//    Measured just before and just after the drain; the ratio is against their mean.
+//    Measured just before and just after the drain (national-sync stopped); the ratio is against their mean.
 // 3. Latency at a steady NS_BENCH_RATE (500) events/s for NS_BENCH_SECONDS (20; 0 skips it): publish
-//    (Kafka ack) → the sandbox's receipt, with national-sync running.
+//    (Kafka ack) → the sandbox's receipt, with national-sync started again on the same ledger.
 //
 // CPU of each process in the drain window (from /proc: national-sync, the sandbox, the bench database's
-// Postgres backends, the whole box) is printed beside the figure. NS_BENCH_CPU_PROF=<dir> starts
+// Postgres backends, the whole box) is printed beside the figure, with the ledger's commits per dossier. NS_BENCH_CPU_PROF=<dir> starts
 // national-sync with --cpu-prof (written there when it stops). NS_BENCH_LOG_LEVEL (info, npm start's default)
 // is both processes' LOG_LEVEL; NATIONAL_SYNC_* variables are passed on to national-sync.
 //
@@ -302,24 +302,34 @@ export async function run(log = console.log) {
     );
     const atPortalBefore = await portalCount(portalUrl);
 
+    const commits = async () => {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      const r = await c.query('SELECT xact_commit FROM pg_stat_database WHERE datname = $1', [dbName]);
+      await c.end();
+      return Number(r.rows[0]?.xact_commit ?? 0);
+    };
+    const commitsBefore = await commits();
     const started = Date.now();
-    sync = startService('national-sync', cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [], {
-      ...process.env,
-      DATABASE_URL: dbUrl.toString(),
-      API_CLIENTS_FILE: clientsFile,
-      KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TOPIC_NAMESPACE: ns,
-      NATIONAL_SYNC_GROUP_ID: `${ns}national-sync`,
-      NATIONAL_SYNC_HOST: '127.0.0.1',
-      NATIONAL_SYNC_PORT: String(syncPort),
-      DVCQG_BASE_URL: portalUrl,
-      DVCQG_USERNAME: USER,
-      DVCQG_PASSWORD: PASSWORD,
-      DVCQG_MADONVI: MADONVI,
-      EVENT_SIGNING_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-      LOG_LEVEL: logLevel,
-      ...passOn,
-    });
+    const startSync = () =>
+      startService('national-sync', cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [], {
+        ...process.env,
+        DATABASE_URL: dbUrl.toString(),
+        API_CLIENTS_FILE: clientsFile,
+        KAFKA_BROKERS: brokers.join(','),
+        KAFKA_TOPIC_NAMESPACE: ns,
+        NATIONAL_SYNC_GROUP_ID: `${ns}national-sync`,
+        NATIONAL_SYNC_HOST: '127.0.0.1',
+        NATIONAL_SYNC_PORT: String(syncPort),
+        DVCQG_BASE_URL: portalUrl,
+        DVCQG_USERNAME: USER,
+        DVCQG_PASSWORD: PASSWORD,
+        DVCQG_MADONVI: MADONVI,
+        EVENT_SIGNING_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+        LOG_LEVEL: logLevel,
+        ...passOn,
+      });
+    sync = startSync();
     sampler = cpuSampler({ nationalSync: sync.pid, sandbox: sandbox.pid }, dbName);
     await waitFor(
       'every dossier at the portal',
@@ -340,6 +350,10 @@ export async function run(log = console.log) {
     await sleep(300); // one more CPU sample past the end
     const cpu = sampler.between(firstIngest, lastAtPortal);
     const window = (lastAtPortal - firstIngest) / 1000;
+    // Stopped here (its profile then covers start-up and the drain), so its backends have exited and
+    // reported their commits, and the ceiling below runs without it.
+    await sync.stop();
+    const ledgerCommits = (await commits()) - commitsBefore;
 
     const ceilingAfter = await ceiling(
       portal,
@@ -363,6 +377,7 @@ export async function run(log = console.log) {
         box: Number(cpu.boxBusy.toFixed(2)),
         boxCapacity: Number(cpu.boxTotal.toFixed(2)),
       },
+      ledgerCommitsPerDossier: Number((ledgerCommits / throughputN).toFixed(3)),
       nationalSyncCpuMsPerDossier: Number(((cpu.nationalSync * 1000) / throughputN).toFixed(3)),
     };
     results.drainCeiling = {
@@ -378,7 +393,7 @@ export async function run(log = console.log) {
       `  drain: ${t.dossiersPerSecond} dossiers/s (${t.dossiers} from first ingest to the last at the portal in ${t.seconds} s; ingest took ${t.ingestSeconds} s of it; start-up before it ${t.startupSeconds} s)`,
     );
     log(
-      `  CPU in the window: national-sync ${t.cpuSeconds.nationalSync} s (${t.nationalSyncCpuMsPerDossier} ms/dossier, ${Math.round((100 * cpu.nationalSync) / window)}% of a core), sandbox ${t.cpuSeconds.sandbox} s, Postgres backends ${t.cpuSeconds.postgres} s, box ${t.cpuSeconds.box} of ${t.cpuSeconds.boxCapacity} s`,
+      `  CPU in the window: national-sync ${t.cpuSeconds.nationalSync} s (${t.nationalSyncCpuMsPerDossier} ms/dossier, ${Math.round((100 * cpu.nationalSync) / window)}% of a core), sandbox ${t.cpuSeconds.sandbox} s, Postgres backends ${t.cpuSeconds.postgres} s, box ${t.cpuSeconds.box} of ${t.cpuSeconds.boxCapacity} s; ledger commits ${t.ledgerCommitsPerDossier} per dossier (all of national-sync's, start to stop)`,
     );
     log(
       `  ceiling (portal client alone, same sandbox process, ${config.NATIONAL_SYNC_WORKERS} × batches of ${config.NATIONAL_SYNC_BATCH_SIZE}): ${results.drainCeiling.before} before, ${results.drainCeiling.after} after → national-sync drain = ${results.drainRatio} of their mean (goal ≥ 2,000/s and ≥ 0.60)`,
@@ -386,7 +401,9 @@ export async function run(log = console.log) {
 
     // 3. Latency at a steady rate: new dossiers, one event each, in 100 ms ticks.
     if (seconds > 0) {
-      log(`national-sync bench: latency at ${rate} events/s for ${seconds} s`);
+      log(`national-sync bench: latency at ${rate} events/s for ${seconds} s (national-sync started again)`);
+      sync = startSync();
+      await waitFor('national-sync ready', async () => (await fetch(`http://127.0.0.1:${syncPort}/health/ready`)).ok, sync);
       const published = new Map();
       const perTick = Math.max(1, Math.round(rate / 10));
       const ticks = seconds * 10;
