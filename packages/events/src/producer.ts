@@ -115,11 +115,20 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
 
   /** One transactional producer and the loop that drains the shared queue through it. */
   interface Lane {
+    /**
+     * Kept across reconnects: after a failed transaction the lane's next producer registers with the same
+     * transactional id, and that registration makes the coordinator abort the transaction the failure left
+     * open (e.g. a broker died mid-commit) at once. A fresh id would leave it open until its timeout, and
+     * while it is open the partitions it touched hold every read_committed consumer (national-sync
+     * included) at its first record: nothing committed after it is readable for up to transactionTimeout.
+     */
+    transactionalId: string;
     producer: Producer | undefined;
     connecting: Promise<Producer> | undefined;
     running: Promise<void> | undefined;
   }
   const lanes: Lane[] = Array.from({ length: laneCount }, () => ({
+    transactionalId: `${opts.transactionalIdPrefix}-${randomUUID()}`,
     producer: undefined,
     connecting: undefined,
     running: undefined,
@@ -131,7 +140,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
       const p = opts.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
-        transactionalId: `${opts.transactionalIdPrefix}-${randomUUID()}`,
+        transactionalId: lane.transactionalId,
         transactionTimeout: 30_000,
         // Right after a commit the coordinator is still writing markers, and the next transaction's
         // AddPartitionsToTxn gets CONCURRENT_TRANSACTIONS; the Java client retries that after 20 ms.
