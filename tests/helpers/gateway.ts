@@ -15,7 +15,7 @@ import {
 } from '@lienthong/platform';
 import { createEventProducer, createKafka, topicNames, type EventProducer } from '@lienthong/events';
 import { buildApp } from '../../services/gateway/src/app.js';
-import { createIdempotencyStore } from '../../services/gateway/src/idempotency-store.js';
+import { createIdempotencyStore, type IdempotencyStore } from '../../services/gateway/src/idempotency-store.js';
 import type { CatalogueCheck } from '../../services/gateway/src/catalogue-check.js';
 import { testBrokers } from './env.js';
 import { quietLogger } from './logger.js';
@@ -28,6 +28,7 @@ export interface TestGateway {
   keys: Record<string, string>;
   producer: EventProducer;
   pool: Pool;
+  idempotency: IdempotencyStore;
   close(): Promise<void>;
 }
 
@@ -86,11 +87,12 @@ export async function createTestGateway(opts: {
   const pool = createPool({ connectionString: opts.databaseUrl, applicationName: 'test-gateway', max: 5 });
   await runMigrations(pool, { service: 'gateway', dir: gatewayMigrations });
   const admin = kafka.admin();
+  const idempotency = createIdempotencyStore(pool, { ttlHours: 24, contentWindowSeconds: opts.contentWindowSeconds ?? 300 });
   const app = await buildApp({
     logger,
     metrics: createMetricsRegistry('gateway', { defaults: false }),
     producer,
-    idempotency: createIdempotencyStore(pool, { ttlHours: 24, contentWindowSeconds: opts.contentWindowSeconds ?? 300 }),
+    idempotency,
     clients: createApiClientRegistry({ clients }),
     dossierTopic: topicNames(opts.namespace).dossierEvents,
     kafkaReady: async () => {
@@ -111,8 +113,10 @@ export async function createTestGateway(opts: {
     keys,
     producer,
     pool,
+    idempotency,
     async close() {
       await app.close();
+      await idempotency.flush(); // answers are recorded after the 202
       await producer.disconnect();
       await admin.disconnect().catch(() => {});
       await pool.end();

@@ -23,8 +23,14 @@ export interface IdempotencyStore {
    * remembered for the content window only, an explicit key for the TTL.
    */
   claim(clientId: string, key: string, requestHash: string): Promise<Claim>;
-  /** Records the answer of a claimed request. */
+  /**
+   * Records the answer of a claimed request; resolves once it is in Postgres. The gateway answers without
+   * waiting for it (the 202 means Kafka committed, architecture.md decision 1): a claim of the same key made
+   * on this instance meanwhile waits for the record first, so it is answered from it as before.
+   */
   complete(clientId: string, key: string, response: StoredResponse): Promise<void>;
+  /** Resolves once every completion started so far is recorded (or failed): for shutdown and tests. */
+  flush(): Promise<void>;
   /** Releases a claim whose request failed before anything was published, so a retry may proceed. */
   release(clientId: string, key: string): Promise<void>;
   /** Deletes entries past their TTL (content keys: past the content window); returns how many. */
@@ -100,9 +106,20 @@ export function createIdempotencyStore(pool: Pool, opts: IdempotencyStoreOptions
     return items.map(() => undefined);
   });
 
+  /**
+   * Completions not yet in Postgres, by (client, key). A repeat of the request on this instance waits for its
+   * record before claiming, so it is answered from the store exactly as when the handler waited for it; on
+   * another instance it finds the claim still `in_progress` and gets the 409 a concurrent retry gets, for the
+   * milliseconds the record takes.
+   */
+  const recording = new Map<string, Promise<void>>();
+  const entryOf = (clientId: string, key: string) => `${clientId}\u0000${key}`;
+
   return {
     dedupesContent: contentWindowSeconds > 0,
     async claim(clientId, key, hash) {
+      const pendingRecord = recording.get(entryOf(clientId, key));
+      if (pendingRecord) await pendingRecord;
       if (await insertClaims({ clientId, key, hash })) return { kind: 'claimed' };
       for (let i = 0; i < 3; i++) {
         const ins = await pool.query(
@@ -135,8 +152,23 @@ export function createIdempotencyStore(pool: Pool, opts: IdempotencyStoreOptions
       }
       throw idempotencyInProgress();
     },
-    async complete(clientId, key, response) {
-      await completeMany({ clientId, key, response });
+    complete(clientId, key, response) {
+      const entry = entryOf(clientId, key);
+      const done = completeMany({ clientId, key, response });
+      // The waiters in claim never see the failure (they go on to Postgres, which has the claim in_progress);
+      // the caller of complete does.
+      const settled = done.then(
+        () => {},
+        () => {},
+      );
+      recording.set(entry, settled);
+      void settled.then(() => {
+        if (recording.get(entry) === settled) recording.delete(entry);
+      });
+      return done;
+    },
+    async flush() {
+      while (recording.size > 0) await Promise.all(recording.values());
     },
     async release(clientId, key) {
       await pool.query(`DELETE FROM gateway_idempotency WHERE client_id = $1 AND key = $2 AND state = 'in_progress'`, [

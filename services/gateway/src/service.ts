@@ -44,6 +44,8 @@ export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
     }, 600_000);
     purge.unref();
     onClose({ name: 'idempotency-purge', close: () => clearInterval(purge) });
+    // Answers are recorded after the 202 (ingest-routes.ts): those still being written are awaited before the pool closes.
+    onClose({ name: 'idempotency-records', close: () => idempotency.flush() });
 
     const catalogue =
       config.GATEWAY_CATALOGUE_URL && config.GATEWAY_CATALOGUE_API_KEY

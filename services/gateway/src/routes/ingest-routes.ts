@@ -61,7 +61,16 @@ export function ingestRoutes(
       return reply.status(claim.response.statusCode).header('idempotent-replayed', 'true').send(claim.response.body);
     }
     const body = await publish(kind, req, reply, events, warnings, key);
-    await deps.idempotency.complete(client.id, key, { statusCode: 202, body });
+    // The events are committed: answer now and record the answer meanwhile (issue 16: waiting for this second
+    // Postgres round trip was a quarter of a 1-item request's latency). A repeat on this instance waits for the
+    // record (idempotency-store.ts); if the record fails, the claim stays in_progress (409 to a repeat) until it
+    // is stale and taken over, and a repeat then publishes again, which consumers absorb (never-regress) —
+    // before, the same failure answered 500 to a request whose events were committed.
+    deps.idempotency
+      .complete(client.id, key, { statusCode: 202, body })
+      .catch((err: unknown) =>
+        req.log.error({ err, client: client.id, kind }, 'could not record the answer in the idempotency store'),
+      );
     return reply.status(202).send(body);
   }
 
