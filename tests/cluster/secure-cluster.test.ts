@@ -3,10 +3,10 @@
  * certificate from a throwaway CA, then SCRAM-SHA-512, the credential written at format time); the gateway
  * and national-sync run as real processes (dist/main.js) configured ONLY through the documented settings
  * (KAFKA_BROKERS on the SASL_SSL ports, KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_*). They create their
- * topics, publish and consume through that listener (with `npm run test:cluster`, while one node is
- * SIGKILLed and restarted), and every accepted dossier reaches the sandbox portal. The broker refuses a wrong password and a client that skips
+ * topics, publish and consume through that listener while one node is SIGKILLed and restarted, and every
+ * accepted dossier reaches the sandbox portal. The broker refuses a wrong password and a client that skips
  * TLS. The test reads the topics back over the cluster's internal plaintext listener (loopback, test only).
- * Runs with the other cluster tests (npm run test:cluster, or FULL_FAULT_TEST=1).
+ * Runs with the other cluster tests (the end of npm test; npm run test:cluster alone).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -129,7 +129,7 @@ describe.skipIf(!clusterTestsEnabled)('secured cluster: TLS + SCRAM-SHA-512 on t
   });
 
   it(
-    'gateway and national-sync over SASL_SSL: topics created, every accepted dossier at the portal (a node SIGKILLed under load with test:cluster)',
+    'gateway and national-sync over SASL_SSL: topics created, every accepted dossier at the portal while a node is SIGKILLed under load',
     { timeout: 600_000 },
     async () => {
       const started = Date.now();
@@ -201,13 +201,11 @@ describe.skipIf(!clusterTestsEnabled)('secured cluster: TLS + SCRAM-SHA-512 on t
             await new Promise((r) => setTimeout(r, 50));
           }
         };
-        // The node kill runs with `npm run test:cluster` / FULL_FAULT_TEST=1 only: in one of four runs
-        // national-sync did not reconnect to the restarted node's SASL_SSL listener within 4 minutes (cause not
-        // yet known; docs/operations-runbook.md). The default run proves the secured listeners carry the hub.
-        const killNode = process.env.LT_BROKER_KILL_TEST === '1' || process.env.FULL_FAULT_TEST === '1';
+        // In one of four runs national-sync once stayed behind after this kill: kafkajs gives up on a consumer
+        // after a non-retriable error (a restarted node refusing SASL while it still loads the credentials is
+        // one) and never restarts it; the consumer runner now runs it again itself (packages/events).
         let victim = 0;
         const fault = (async () => {
-          if (!killNode) return;
           await eventually(() => accepted >= DOSSIERS / 3, { timeoutMs: 300_000, intervalMs: 100, what: 'a third accepted' });
           victim = await cluster.leaderOf(topicNames(ns).dossierEvents, 0);
           await cluster.kill(victim);
@@ -232,12 +230,12 @@ describe.skipIf(!clusterTestsEnabled)('secured cluster: TLS + SCRAM-SHA-512 on t
         );
         const { regressions } = await watch.stop();
         // Every 202 is in Kafka: the gateway's transactional producer committed through the secured listener.
-        const records = await readTopic(topicNames(ns).dossierEvents, { timeoutMs: 180_000, idleMs: 30_000, maxIdleMs: 30_000 });
+        const records = await readTopic(topicNames(ns).dossierEvents, { timeoutMs: 180_000, idleMs: 60_000, maxIdleMs: 60_000 });
         const ids = new Set(records.map((r) => (decodeEvent(r.value) as unknown as { id: string }).id));
         const missing = [...eventIds.keys()].filter((id) => !ids.has(id));
         printSummary([
           {
-            scenario: killNode ? `SASL_SSL, node ${victim} kill -9` : 'SASL_SSL, all nodes up',
+            scenario: `SASL_SSL, node ${victim} kill -9`,
             sent: DOSSIERS,
             accepted,
             atPortal: DOSSIERS,
@@ -251,7 +249,7 @@ describe.skipIf(!clusterTestsEnabled)('secured cluster: TLS + SCRAM-SHA-512 on t
         expect(missing).toEqual([]);
         expect(regressions).toEqual([]);
         expect(accepted).toBe(DOSSIERS);
-        if (killNode) expect(victim).toBeGreaterThan(0);
+        expect(victim).toBeGreaterThan(0);
         // The services really ran on the secured listeners: neither logged a Kafka authentication failure.
         expect(gateway.out()).not.toMatch(/SASL.*(fail|error)/i);
         expect(sync.out()).not.toMatch(/SASL.*(fail|error)/i);
