@@ -166,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<SyncApp> {
     clock,
     metrics,
     batchSize: cfg.NATIONAL_SYNC_BATCH_SIZE,
+    claimSize: cfg.NATIONAL_SYNC_CLAIM_SIZE,
     progressBatch: Math.min(10, cfg.NATIONAL_SYNC_PROGRESS_BATCH),
     dossierTopic: topics.dossierEvents,
     group,

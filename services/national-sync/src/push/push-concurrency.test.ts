@@ -289,7 +289,14 @@ describe('push cycle under concurrent ledger writes (real Postgres, fake portal)
         });
       },
     } as unknown as Pool;
-    const pusher = createPusher({ ...deps(fake.portal), pool: gated, workers: 2, pollMs: 600_000, retryPolicy: policy });
+    const pusher = createPusher({
+      ...deps(fake.portal),
+      pool: gated,
+      claimSize: 20,
+      workers: 2,
+      pollMs: 600_000,
+      retryPolicy: policy,
+    });
     pusher.start();
     try {
       await eventually(() => claims >= 1, { what: 'the first claim under way' });
@@ -307,7 +314,7 @@ describe('push cycle under concurrent ledger writes (real Postgres, fake portal)
   it('the pusher pushes events recorded one by one, each once', async () => {
     const fake = createFakePortal();
     const ms = Array.from({ length: 40 }, (_, i) => maHoSoOf(300 + i));
-    const pusher = createPusher({ ...deps(fake.portal), pool, workers: 4, pollMs: 600_000, retryPolicy: policy });
+    const pusher = createPusher({ ...deps(fake.portal), pool, claimSize: 20, workers: 4, pollMs: 600_000, retryPolicy: policy });
     pusher.start();
     try {
       for (const [i, m] of ms.entries()) {
@@ -326,5 +333,59 @@ describe('push cycle under concurrent ledger writes (real Postgres, fake portal)
     const states = await pool.query(`SELECT state, count(*)::int AS n FROM sync_dossier GROUP BY state`);
     expect(states.rows).toEqual([{ state: 'synced', n: ms.length }]);
     expect(fake.calls.flatMap((c) => c.maHoSo).length).toBe(ms.length);
+  });
+
+  it('a claim larger than the portal batch goes out in calls of the batch, one at a time per pusher', async () => {
+    const ms = Array.from({ length: 150 }, (_, i) => maHoSoOf(500 + i));
+    for (const [i, m] of ms.entries()) await snapshot(dossierAt(m, '2'), 1_000 + i);
+    let inFlight = 0;
+    let most = 0;
+    const { fake, portal } = portalWith(async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 10));
+      inFlight--;
+    });
+    let claims = 0;
+    const counted = {
+      connect: async () => {
+        const c = await pool.connect();
+        const query = c.query.bind(c) as (...a: unknown[]) => Promise<unknown>;
+        return Object.assign(Object.create(c) as PoolClient, {
+          query: (q: unknown, ...rest: unknown[]) => {
+            if (String((q as { text?: string }).text ?? q).includes('sync_claim_due')) claims++;
+            return query(q, ...rest);
+          },
+          release: (e?: Error) => c.release(e),
+        });
+      },
+    } as unknown as Pool;
+    const pusher = createPusher({
+      ...deps(portal),
+      pool: counted,
+      claimSize: 60,
+      workers: 2,
+      pollMs: 600_000,
+      retryPolicy: policy,
+    });
+    pusher.start();
+    try {
+      pusher.wake();
+      await eventually(() => (fake.held.size === ms.length ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+        what: 'every dossier at the portal',
+      });
+    } finally {
+      await pusher.stop();
+    }
+    const states = await pool.query(`SELECT state, count(*)::int AS n FROM sync_dossier GROUP BY state`);
+    expect(states.rows).toEqual([{ state: 'synced', n: ms.length }]);
+    // Each dossier once, in calls of at most the batch (20), never more calls at once than pushers (2).
+    expect(fake.calls.flatMap((c) => c.maHoSo).sort()).toEqual([...ms].sort());
+    expect(Math.max(...fake.calls.map((c) => c.maHoSo.length))).toBe(20);
+    expect(most).toBeLessThanOrEqual(2);
+    // 150 dossiers in claims of at most 60: at least 3 claims with rows; fewer than one claim per portal call.
+    expect(claims).toBeGreaterThanOrEqual(3);
+    expect(claims).toBeLessThan(fake.calls.length);
   });
 });

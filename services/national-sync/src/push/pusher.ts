@@ -7,6 +7,8 @@ import { runPushCycle, type PushCycleDeps } from './cycle.js';
 
 export interface PusherOptions extends PushCycleDeps {
   pool: Pool;
+  /** Dossiers a cycle claims (pushed in calls of batchSize, one after another). */
+  claimSize: number;
   workers: number;
   pollMs: number;
   /** Backoff of a dossier after a transient failure (maxAttempts is ignored: retries never stop). */
@@ -23,9 +25,11 @@ export interface Pusher {
 }
 
 /**
- * The workers that push due dossiers to the portal. Each cycle claims a batch (advisory locks, see
- * ledger/claim.ts) on a connection it keeps until the locks are released, pushes, then settles and
- * releases in one statement: a cycle without steps costs two ledger round trips, claim and settlement.
+ * The workers that push due dossiers to the portal. Each cycle claims up to `claimSize` dossiers (advisory
+ * locks, see ledger/claim.ts) on a connection it keeps until the locks are released, pushes them in portal
+ * calls of `batchSize` one after another (so each worker has at most one call in flight), then settles and
+ * releases in one statement: a cycle without steps costs two ledger round trips, claim and settlement,
+ * whatever the number of calls — claims larger than a call are what make a backlog cheap for Postgres.
  * Dossiers are independent: a failing one is rescheduled by its own backoff and the next cycle takes
  * other due dossiers, so nothing waits behind it. While the circuit is open no cycle starts: dossiers
  * stay due and go out when the portal is back, newest snapshot first-hand from the ledger.
@@ -57,7 +61,7 @@ export function createPusher(opts: PusherOptions): Pusher {
     let client: PoolClient | undefined;
     try {
       client = await opts.pool.connect();
-      return { client, rows: await claimDueDossiers(client, opts.batchSize, [...inFlight]) };
+      return { client, rows: await claimDueDossiers(client, opts.claimSize, [...inFlight]) };
     } catch (err) {
       client?.release(err as Error);
       throw err;
@@ -74,10 +78,10 @@ export function createPusher(opts: PusherOptions): Pusher {
     try {
       // Empty: look again at once only if work was recorded since, and no other claim will see it.
       if (rows.length === 0) return uncovered();
-      if (rows.length === opts.batchSize) wakeOne();
+      if (rows.length === opts.claimSize) wakeOne();
       const keys = rows.map((r) => r.maHoSo);
       for (const k of keys) inFlight.add(k);
-      let again = rows.length === opts.batchSize;
+      let again = rows.length === opts.claimSize;
       try {
         const results = await runPushCycle({ ...opts, logger: log }, client, rows);
         // The settlement releases the locks of what it settles (at its commit, ledger/results.ts).
