@@ -16,7 +16,8 @@ export const PUSH_LOCK_SPACE = 0x4c5401;
  * The rows are read after the locks are taken, so the cycle sees the newest snapshot and everything the
  * previous holder committed (it hands its locks over at its commit, see settleCycle); rows no longer due
  * (another worker finished them meanwhile) are released at once. One round trip: the lock-then-read runs
- * in sync_claim_due (migrations/002-push-claim.sql), whose read takes its own snapshot after the locks.
+ * in sync_claim_due (migrations/002-push-claim.sql, replaced by 004-claim-hashed-exclude.sql), whose read takes
+ * its own snapshot after the locks.
  * Dossiers another worker holds are stepped over, so concurrent claims do not come back empty.
  * Each row carries its version (xmin) and its step counts (DossierRow.rowVersion, pendingSteps).
  */
