@@ -77,9 +77,8 @@ if (MODE === 'baseline') {
   });
   await app.listen({ host: '127.0.0.1', port: Number(PORT) });
   process.on('SIGTERM', () => {
-    pool
-      .query('DELETE FROM gateway_idempotency WHERE client_id = $1', [clientId])
-      .finally(() => process.exit(0));
+    pool.query('DELETE FROM gateway_idempotency WHERE client_id = $1', [clientId]).finally(() => process.exit(0));
   });
-} else process.on('SIGTERM', () => process.exit(0));
+}
 process.stdout.write('READY\n');
+if (process.listenerCount('SIGTERM') === 0) process.on('SIGTERM', () => process.exit(0));
