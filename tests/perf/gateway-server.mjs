@@ -1,7 +1,8 @@
 // Child process of the gateway bench. MODE:
 // - `hub`: the real gateway (buildApp from dist/, auth, validation, idempotency in Postgres, Kafka).
-//   LOG_LEVEL (default info, as npm start) and PRODUCER (`txn`, the events package's transactional producer, default;
-//   `idempotent`, the lever probe of ./idempotent-producer.mjs) select the variants the levers compare.
+//   LOG_LEVEL (default info, as npm start), PRODUCER (`txn`, the events package's transactional producer, default;
+//   `idempotent`, the lever probe of ./idempotent-producer.mjs) and PRODUCER_LANES (the transactional producer's
+//   lanes, default its own 2) select the variants the levers compare.
 // - `ceiling`: the issue's 1-item ceiling — bare fastify answering a POST checked against the same body
 //   schema (the standard's compiled validator of DongBoHoSoMC items), no auth, no Postgres, no Kafka.
 // - `baseline`: issue 2's baseline — a bare fastify route publishing the same bytes with kafkajs
@@ -52,7 +53,13 @@ if (MODE === 'baseline') {
   if (process.env.PRODUCER === 'idempotent') {
     const { createIdempotentProducer } = await import('./idempotent-producer.mjs');
     producer = createIdempotentProducer({ kafka, encodeEvent: events.encodeEvent });
-  } else producer = events.createEventProducer({ kafka, logger, transactionalIdPrefix: 'bench-hub' });
+  } else
+    producer = events.createEventProducer({
+      kafka,
+      logger,
+      transactionalIdPrefix: 'bench-hub',
+      ...(process.env.PRODUCER_LANES ? { lanes: Number(process.env.PRODUCER_LANES) } : {}),
+    });
   await producer.connect();
   const pool = platform.createPool({ connectionString: DATABASE_URL, applicationName: 'gateway-bench', max: 20 });
   await platform.runMigrations(pool, { service: 'gateway', dir: path.join(root, 'services/gateway/migrations') });

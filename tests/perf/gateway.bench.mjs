@@ -8,7 +8,8 @@
 // The hub logs at info, as npm start runs it. BENCH_LEVERS=idempotent,debug,warn adds hub variants (lever
 // probes, same rounds): `idempotent` = an idempotent lingering producer without transactions
 // (idempotent-producer.mjs); `debug` = LOG_LEVEL=debug, i.e. fastify's two lines per request on (what info
-// wrote before issue 16); `warn` = LOG_LEVEL=warn.
+// wrote before issue 16); `warn` = LOG_LEVEL=warn; `lanes1`, `lanes4`, `lanes8` = the events producer with that
+// many transactional lanes instead of its default 2.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -25,7 +26,14 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const LEVERS = (process.env.BENCH_LEVERS ?? '').split(',').filter(Boolean);
 /** BENCH_SIZES=1 measures 1-item requests only (a lever's before/after in more rounds). */
 const SIZES = (process.env.BENCH_SIZES ?? '1,100').split(',').map(Number);
-const variantEnv = { idempotent: { PRODUCER: 'idempotent' }, debug: { LOG_LEVEL: 'debug' }, warn: { LOG_LEVEL: 'warn' } };
+const variantEnv = {
+  idempotent: { PRODUCER: 'idempotent' },
+  debug: { LOG_LEVEL: 'debug' },
+  warn: { LOG_LEVEL: 'warn' },
+  lanes1: { PRODUCER_LANES: '1' },
+  lanes4: { PRODUCER_LANES: '4' },
+  lanes8: { PRODUCER_LANES: '8' },
+};
 
 export function dossier(n) {
   return {
