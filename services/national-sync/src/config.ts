@@ -52,14 +52,15 @@ export const syncConfigSchema = {
     },
     // Decoupled from the portal batch (issue 16): 300 claims of 20 cost Postgres 2.5–3× the CPU of 100 claims of
     // 60 (per-statement work), and each claim and settlement is a commit. A cycle claims several portal batches
-    // and sends them one after another, so as many calls are in flight as there are pushers, as before. The
-    // drain bench (20,000 dossiers, interleaved): 20 → 60 took the ledger's commits per dossier 0.133–0.138 →
-    // 0.072–0.074 and Postgres CPU 4.9–6.8 → 4.3–5.0 s; 100 was no better than 60.
+    // and sends them one after another, so as many calls are in flight as there are pushers, as before. In the
+    // drain bench (20,000 dossiers) 60 halved the ledger's commits per dossier (0.133–0.138 → 0.070–0.079) and
+    // cut Postgres CPU by a fifth, but the drain itself was not faster in interleaved pairs (it is bound by
+    // ingest, docs/performance.md): the default stays 20, one claim per call; raise it where Postgres is short.
     NATIONAL_SYNC_CLAIM_SIZE: {
       type: 'integer',
       minimum: 1,
       maximum: 1000,
-      default: 60,
+      default: 20,
       description:
         'dossiers one push cycle claims and settles, sent in DongBoHoSoMC calls of NATIONAL_SYNC_BATCH_SIZE, one at a time',
     },
