@@ -21,6 +21,9 @@
 // Postgres backends, the whole box) is printed beside the figure, with the ledger's commits per dossier. NS_BENCH_CPU_PROF=<dir> starts
 // national-sync with --cpu-prof (written there when it stops). NS_BENCH_LOG_LEVEL (info, npm start's default)
 // is both processes' LOG_LEVEL; NATIONAL_SYNC_* variables are passed on to national-sync.
+// NS_BENCH_TRACE=1 prints the ledger's stages every 2 s (ingested, synced, due, outbox; its reads count in the commits).
+// NS_BENCH_NATIONAL_SYNC_DIR=<checkout> runs that checkout's services/national-sync/dist/main.js instead (a
+// before/after in the same period: a git worktree of the older commit, built, its node_modules this one's).
 //
 //   node tests/perf/run.mjs national-sync      (after npx tsc -b services/national-sync services/sandbox)
 import { spawn } from 'node:child_process';
@@ -153,9 +156,9 @@ function cpuSampler(pids, dbName) {
 }
 
 /** Starts a service from its dist build; its output is kept short (the last 8 KB), as a terminal scrolls it. */
-function startService(name, nodeArgs, env) {
+function startService(name, nodeArgs, env, dir = root) {
   let output = '';
-  const child = spawn(process.execPath, [...nodeArgs, path.join(root, `services/${name}/dist/main.js`)], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(dir, `services/${name}/dist/main.js`)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
@@ -214,6 +217,8 @@ export async function run(log = console.log) {
   const seconds = Number(process.env.NS_BENCH_SECONDS ?? 20);
   const logLevel = process.env.NS_BENCH_LOG_LEVEL ?? 'info';
   const cpuProfDir = process.env.NS_BENCH_CPU_PROF;
+  // Another checkout's build of national-sync (a before/after in the same period), e.g. a git worktree.
+  const syncDir = process.env.NS_BENCH_NATIONAL_SYNC_DIR ?? root;
   const tag = randomBytes(4).toString('hex');
   const ns = `bench-${tag}.`;
   const dbName = `lt_bench_${tag}`;
@@ -261,13 +266,14 @@ export async function run(log = console.log) {
   let sync;
   const results = {
     name: 'national-sync',
-    mode: 'processes: national-sync dist/main.js and the sandbox dist/main.js, each its own process; backlog published before the start',
+    mode: `processes: national-sync dist/main.js${syncDir === root ? '' : ` (from ${syncDir})`} and the sandbox dist/main.js, each its own process; backlog published before the start`,
     sandboxLatencyMs: 20,
     workers: config.NATIONAL_SYNC_WORKERS,
     batchSize: config.NATIONAL_SYNC_BATCH_SIZE,
     logLevel,
   };
   let sampler;
+  let stopTrace = async () => {};
   try {
     await waitFor('sandbox ready', async () => (await fetch(`${portalUrl}/_admin/stats`)).ok, sandbox);
     await fetch(`${portalUrl}/_admin/faults`, {
@@ -312,24 +318,47 @@ export async function run(log = console.log) {
     const commitsBefore = await commits();
     const started = Date.now();
     const startSync = () =>
-      startService('national-sync', cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [], {
-        ...process.env,
-        DATABASE_URL: dbUrl.toString(),
-        API_CLIENTS_FILE: clientsFile,
-        KAFKA_BROKERS: brokers.join(','),
-        KAFKA_TOPIC_NAMESPACE: ns,
-        NATIONAL_SYNC_GROUP_ID: `${ns}national-sync`,
-        NATIONAL_SYNC_HOST: '127.0.0.1',
-        NATIONAL_SYNC_PORT: String(syncPort),
-        DVCQG_BASE_URL: portalUrl,
-        DVCQG_USERNAME: USER,
-        DVCQG_PASSWORD: PASSWORD,
-        DVCQG_MADONVI: MADONVI,
-        EVENT_SIGNING_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-        LOG_LEVEL: logLevel,
-        ...passOn,
-      });
+      startService(
+        'national-sync',
+        cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+        {
+          ...process.env,
+          DATABASE_URL: dbUrl.toString(),
+          API_CLIENTS_FILE: clientsFile,
+          KAFKA_BROKERS: brokers.join(','),
+          KAFKA_TOPIC_NAMESPACE: ns,
+          NATIONAL_SYNC_GROUP_ID: `${ns}national-sync`,
+          NATIONAL_SYNC_HOST: '127.0.0.1',
+          NATIONAL_SYNC_PORT: String(syncPort),
+          DVCQG_BASE_URL: portalUrl,
+          DVCQG_USERNAME: USER,
+          DVCQG_PASSWORD: PASSWORD,
+          DVCQG_MADONVI: MADONVI,
+          EVENT_SIGNING_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+          LOG_LEVEL: logLevel,
+          ...passOn,
+        },
+        syncDir,
+      );
     sync = startSync();
+    // NS_BENCH_TRACE=1: every 2 s, how far each stage got (ledger rows = ingested, synced, due, outbox).
+    if (process.env.NS_BENCH_TRACE) {
+      const ledger = new pg.Client({ connectionString: dbUrl.toString() });
+      await ledger.connect();
+      const timer = setInterval(async () => {
+        const r = await ledger
+          .query(
+            `SELECT count(*) AS ingested, count(*) FILTER (WHERE state = 'synced') AS synced,
+                    count(*) FILTER (WHERE due_at IS NOT NULL) AS due, (SELECT count(*) FROM sync_outbox) AS outbox FROM sync_dossier`,
+          )
+          .catch(() => undefined);
+        if (r) log(`  trace ${JSON.stringify(r.rows[0])}`);
+      }, 2_000);
+      stopTrace = async () => {
+        clearInterval(timer);
+        await ledger.end();
+      };
+    }
     sampler = cpuSampler({ nationalSync: sync.pid, sandbox: sandbox.pid }, dbName);
     await waitFor(
       'every dossier at the portal',
@@ -447,6 +476,7 @@ export async function run(log = console.log) {
     }
     return results;
   } finally {
+    await stopTrace();
     sampler?.stop();
     await sync?.stop();
     await sandbox.stop();
