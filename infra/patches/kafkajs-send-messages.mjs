@@ -12,8 +12,12 @@
 //   2. a partition already written through A and now led by B, which still owes an answer, is sent again with
 //      the next sequence numbers, so the broker appends it a second time (the same records twice in the log,
 //      the cluster tests' "sameEventTwice").
+//   3. a retry started as soon as one broker's request failed (Promise.all), while another broker's request was
+//      still in flight and not yet counted as answered: its partitions were sent again, with the next sequence
+//      numbers — duplicates even when no leader moved (seen with two payments instances on a fresh cluster).
 // The fix: the retry tracks acknowledged *partitions*; every attempt sends each partition not yet acknowledged
-// to its current leader, whichever broker that is, and nothing acknowledged is sent again. A broker's failure
+// to its current leader, whichever broker that is, and nothing acknowledged is sent again; an attempt's
+// requests all settle before the next attempt is planned. A broker's failure
 // still gives back the sequence numbers of all partitions it was sent (kafkajs's own code), so a partition it
 // did write is retried with the same sequence and deduplicated by the broker.
 // tests/e2e/kafkajs-send-messages.test.ts drives the installed sendMessages with leaders moving between attempts.
@@ -90,7 +94,12 @@ const EDITS = [
         await Promise.all(requests)
         return Array.from(responsePerBroker.values()).flat()`,
     `        const requests = await createProducerRequests()
-        await Promise.all(requests)
+        // Every request of this attempt settles before the next attempt is planned: with Promise.all a
+        // broker's failure started the retry while another broker's request was still in flight, and the
+        // retry sent that request's partitions again with the next sequence numbers.
+        const settled = await Promise.allSettled(requests)
+        const failed = settled.find(r => r.status === 'rejected')
+        if (failed) throw failed.reason
         return responses`,
   ],
 ];

@@ -27,8 +27,15 @@ interface Produced {
   ok: boolean;
 }
 
-/** A fake cluster: `plan[i]` are the leaders at attempt i; `fail(node, attempt)` makes a broker answer NOT_LEADER. */
-function fakeCluster(plan: Leaders[], fail: (node: number, attempt: number) => boolean) {
+/**
+ * A fake cluster: `plan[i]` are the leaders at attempt i; `fail(node, attempt)` makes a broker answer
+ * NOT_LEADER; `delayMs(node, attempt)` makes its answer slow.
+ */
+function fakeCluster(
+  plan: Leaders[],
+  fail: (node: number, attempt: number) => boolean,
+  delayMs: (node: number, attempt: number) => number = () => 0,
+) {
   let attempt = 0;
   const produced: Produced[] = [];
   const leaders = () => plan[Math.min(attempt, plan.length - 1)]!;
@@ -45,7 +52,10 @@ function fakeCluster(plan: Leaders[], fail: (node: number, attempt: number) => b
             partitions: { partition: number; firstSequence: number; messages: { value: string }[] }[];
           }[];
         }) => {
-          const failing = fail(node, attempt);
+          const at = attempt;
+          const failing = fail(node, at);
+          const delay = delayMs(node, at);
+          // A broker appends on receipt; its answer may come later (replication, a slow network).
           for (const t of topicData)
             for (const p of t.partitions)
               produced.push({
@@ -55,6 +65,7 @@ function fakeCluster(plan: Leaders[], fail: (node: number, attempt: number) => b
                 firstSequence: p.firstSequence,
                 ok: !failing,
               });
+          if (delay > 0) await new Promise((r) => setTimeout(r, delay));
           if (failing) throw createErrorFromCode(NOT_LEADER);
           return {
             topics: topicData.map((t) => ({
@@ -156,5 +167,20 @@ describe('kafkajs produce retry when partition leaders move (patched sendMessage
     // The failed partition is retried with the sequence it first had, so a broker that did write it dedupes.
     const p1 = produced.filter((p) => p.partition === 1);
     expect(new Set(p1.map((p) => p.firstSequence))).toEqual(new Set([0]));
+  });
+
+  it('does not send again what a broker is still writing when another broker fails (the retry waits for it)', async () => {
+    // Attempt 0: node 1 (partition 0) answers after 100 ms, node 2 (partition 1) fails at once. kafkajs 2.2.4
+    // planned the retry at once, saw partition 0 unanswered and sent it again with the next sequence numbers.
+    const { send, produced } = fakeCluster(
+      [
+        { 0: 1, 1: 2 },
+        { 0: 1, 1: 1 },
+      ],
+      (node, attempt) => node === 2 && attempt === 0,
+      (node, attempt) => (node === 1 && attempt === 0 ? 100 : 0),
+    );
+    await send(batch);
+    expect(written(produced)).toEqual({ 0: ['p0-a', 'p0-b'], 1: ['p1-a'] });
   });
 });
