@@ -10,9 +10,7 @@
 // nothing to check, so nothing is scheduled; push() schedules again when a request is queued. With requests
 // pending, the original behaviour (check at the throttle's end, or after CHECK_PENDING_REQUESTS_INTERVAL) stays.
 // tests/e2e/kafkajs-patch.test.ts proves the warning is gone and the patch is in place.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { applyKafkajsPatch } from './apply-kafkajs-patch.mjs';
 
 const MARK = '// lienthong: no schedule without pending requests (kafkajs #1751, #1704)';
 const ORIGINAL = `      if (this.pending.length > 0) {
@@ -27,35 +25,10 @@ const PATCHED = `      if (this.pending.length > 0) {
       }
       this.throttleCheckTimeoutId = setTimeout(() => {`;
 
-function locate() {
-  try {
-    const require = createRequire(path.join(process.cwd(), 'package.json'));
-    const pkg = require.resolve('kafkajs/package.json');
-    return {
-      file: path.join(path.dirname(pkg), 'src/network/requestQueue/index.js'),
-      version: JSON.parse(readFileSync(pkg, 'utf8')).version,
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-const found = locate();
-if (!found || !existsSync(found.file)) {
-  console.log('[patch] kafkajs not installed here; nothing to patch');
-  process.exit(0);
-}
-const text = readFileSync(found.file, 'utf8');
-if (text.includes(MARK)) {
-  console.log(`[patch] kafkajs ${found.version} request queue already patched`);
-  process.exit(0);
-}
-if (!text.includes(ORIGINAL)) {
-  // A kafkajs release that changed this code: fail loudly rather than run unpatched unknowingly.
-  console.error(
-    `[patch] kafkajs ${found.version}: the request-queue code to patch was not found in ${found.file}; check whether upstream fixed #1751 and update infra/patches/kafkajs-request-queue.mjs`,
-  );
-  process.exit(1);
-}
-writeFileSync(found.file, text.replace(ORIGINAL, PATCHED));
-console.log(`[patch] kafkajs ${found.version} request queue patched (no 1 ms timer loop, no TimeoutNegativeWarning)`);
+applyKafkajsPatch({
+  file: 'src/network/requestQueue/index.js',
+  mark: MARK,
+  edits: [[ORIGINAL, PATCHED]],
+  what: 'request queue',
+  script: 'infra/patches/kafkajs-request-queue.mjs',
+});

@@ -21,9 +21,7 @@
 // still gives back the sequence numbers of all partitions it was sent (kafkajs's own code), so a partition it
 // did write is retried with the same sequence and deduplicated by the broker.
 // tests/e2e/kafkajs-send-messages.test.ts drives the installed sendMessages with leaders moving between attempts.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { applyKafkajsPatch } from './apply-kafkajs-patch.mjs';
 
 const MARK = '// lienthong: produce retries per partition (infra/patches/kafkajs-send-messages.mjs)';
 
@@ -104,38 +102,10 @@ const EDITS = [
   ],
 ];
 
-function locate() {
-  try {
-    const require = createRequire(path.join(process.cwd(), 'package.json'));
-    const pkg = require.resolve('kafkajs/package.json');
-    return {
-      file: path.join(path.dirname(pkg), 'src/producer/sendMessages.js'),
-      version: JSON.parse(readFileSync(pkg, 'utf8')).version,
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-const found = locate();
-if (!found || !existsSync(found.file)) {
-  console.log('[patch] kafkajs not installed here; nothing to patch');
-  process.exit(0);
-}
-let text = readFileSync(found.file, 'utf8');
-if (text.includes(MARK)) {
-  console.log(`[patch] kafkajs ${found.version} produce retry already patched`);
-  process.exit(0);
-}
-for (const [original, patched] of EDITS) {
-  if (text.split(original).length !== 2) {
-    // A kafkajs release that changed this code: fail loudly rather than run unpatched unknowingly.
-    console.error(
-      `[patch] kafkajs ${found.version}: the produce-retry code to patch was not found in ${found.file}; check upstream and update infra/patches/kafkajs-send-messages.mjs`,
-    );
-    process.exit(1);
-  }
-  text = text.replace(original, patched);
-}
-writeFileSync(found.file, text);
-console.log(`[patch] kafkajs ${found.version} produce retry patched: retries send each unacknowledged partition to its leader`);
+applyKafkajsPatch({
+  file: 'src/producer/sendMessages.js',
+  mark: MARK,
+  edits: EDITS,
+  what: 'produce retry',
+  script: 'infra/patches/kafkajs-send-messages.mjs',
+});
