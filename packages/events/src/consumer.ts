@@ -301,6 +301,22 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
     schedule(attempt);
   }
 
+  /** Drops every paused partition's wait and timer (on stop, and when a crash ends the group assignment). */
+  function forgetWaits(): void {
+    for (const w of waits.values()) if (w.timer) clearTimeout(w.timer);
+    waits.clear();
+    refreshPaused();
+  }
+
+  /** 1 s, doubling to 30 s, no jitter: how soon a crashed consumer is run again. */
+  const restartBackoff: RetryPolicy = {
+    maxAttempts: Number.MAX_SAFE_INTEGER,
+    minDelayMs: 1_000,
+    maxDelayMs: 30_000,
+    factor: 2,
+    jitter: 0,
+  };
+
   /**
    * Runs the crashed consumer again (kafkajs has disconnected it; its subscriptions are kept): connect and
    * run, retried with capped backoff until it works or the runner stops. Paused partitions are forgotten —
@@ -308,10 +324,8 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
    */
   function scheduleRestart(attempt: number): void {
     if (restartTimer) return;
-    for (const w of waits.values()) if (w.timer) clearTimeout(w.timer);
-    waits.clear();
-    refreshPaused();
-    const delayMs = Math.min(30_000, 1_000 * 2 ** (attempt - 1));
+    forgetWaits();
+    const delayMs = backoffDelay(restartBackoff, attempt);
     restarts?.inc();
     restartTimer = setTimeout(() => {
       restartTimer = undefined;
@@ -413,9 +427,7 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
       stopping = true;
       if (restartTimer) clearTimeout(restartTimer);
       restartTimer = undefined;
-      for (const w of waits.values()) if (w.timer) clearTimeout(w.timer);
-      waits.clear();
-      refreshPaused();
+      forgetWaits();
       await consumer.disconnect();
       isRunning = false;
     },
