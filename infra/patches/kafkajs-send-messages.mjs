@@ -77,15 +77,15 @@ const EDITS = [
     `          responsePerBroker.set(broker, formattedResponse)
         } catch (e) {
           responsePerBroker.delete(broker)
-          throw e`,
+          throw e
+        } finally {`,
     `          topicData.forEach(({ topic, partitions }) => {
             partitions.forEach(entry => {
               acknowledged.add(\`\${topic}|\${entry.partition}\`)
             })
           })
           responses.push(...formattedResponse)
-        } catch (e) {
-          throw e`,
+        } finally {`,
   ],
   [
     `        const requests = await createProducerRequests(responsePerBroker)

@@ -78,7 +78,11 @@ export function partitionFates(partition: number, batches: Batch[]): LoggedRecor
         fate: b.transactional ? 'open' : 'committed',
       };
       out.push(rec);
-      if (b.transactional) open.set(b.producerId, [...(open.get(b.producerId) ?? []), rec]);
+      if (b.transactional) {
+        const txn = open.get(b.producerId);
+        if (txn) txn.push(rec);
+        else open.set(b.producerId, [rec]);
+      }
     }
   }
   return out;
