@@ -58,6 +58,8 @@ export async function createTestGateway(opts: {
   logger?: Logger;
   /** The procedure catalogue check (services/operations) the gateway consults, if any. */
   catalogue?: CatalogueCheck;
+  /** How 1-item requests are published (the service's GATEWAY_SINGLE_ITEM_PUBLISH; default as the service: idempotent). */
+  singleRecords?: 'idempotent' | 'transaction';
 }): Promise<TestGateway> {
   const logger = opts.logger ?? quietLogger('gateway');
   const specs = opts.clients ?? [
@@ -83,7 +85,12 @@ export async function createTestGateway(opts: {
     retries: 1,
     requestTimeoutMs: 3_000,
   });
-  const producer = createEventProducer({ kafka, logger, transactionalIdPrefix: 'test-gateway' });
+  const producer = createEventProducer({
+    kafka,
+    logger,
+    transactionalIdPrefix: 'test-gateway',
+    singleRecords: opts.singleRecords ?? 'idempotent',
+  });
   const pool = createPool({ connectionString: opts.databaseUrl, applicationName: 'test-gateway', max: 5 });
   await runMigrations(pool, { service: 'gateway', dir: gatewayMigrations });
   const admin = kafka.admin();

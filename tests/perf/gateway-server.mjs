@@ -2,7 +2,8 @@
 // - `hub`: the real gateway (buildApp from dist/, auth, validation, idempotency in Postgres, Kafka).
 //   LOG_LEVEL (default info, as npm start), PRODUCER (`txn`, the events package's transactional producer, default;
 //   `idempotent`, the lever probe of ./idempotent-producer.mjs) and PRODUCER_LANES (the transactional producer's
-//   lanes, default its own 2) select the variants the levers compare.
+//   lanes, default its own 2) and SINGLE_ITEM_PUBLISH (GATEWAY_SINGLE_ITEM_PUBLISH, default as the service:
+//   idempotent) select the variants the levers compare.
 // - `ceiling`: the issue's 1-item ceiling — bare fastify answering a POST checked against the same body
 //   schema (the standard's compiled validator of DongBoHoSoMC items), no auth, no Postgres, no Kafka.
 // - `baseline`: issue 2's baseline — a bare fastify route publishing the same bytes with kafkajs
@@ -58,6 +59,7 @@ if (MODE === 'baseline') {
       kafka,
       logger,
       transactionalIdPrefix: 'bench-hub',
+      singleRecords: process.env.SINGLE_ITEM_PUBLISH ?? 'idempotent',
       ...(process.env.PRODUCER_LANES ? { lanes: Number(process.env.PRODUCER_LANES) } : {}),
     });
   await producer.connect();

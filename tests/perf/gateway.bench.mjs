@@ -9,7 +9,8 @@
 // probes, same rounds): `idempotent` = an idempotent lingering producer without transactions
 // (idempotent-producer.mjs); `debug` = LOG_LEVEL=debug, i.e. fastify's two lines per request on (what info
 // wrote before issue 16); `warn` = LOG_LEVEL=warn; `lanes1`, `lanes4`, `lanes8` = the events producer with that
-// many transactional lanes instead of its default 2.
+// many transactional lanes instead of its default 2; `singles-txn` = 1-item requests in transactions too
+// (GATEWAY_SINGLE_ITEM_PUBLISH=transaction, the gateway before issue 16's last change).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -33,6 +34,7 @@ const variantEnv = {
   lanes1: { PRODUCER_LANES: '1' },
   lanes4: { PRODUCER_LANES: '4' },
   lanes8: { PRODUCER_LANES: '8' },
+  'singles-txn': { SINGLE_ITEM_PUBLISH: 'transaction' },
 };
 
 export function dossier(n) {
@@ -58,7 +60,10 @@ export function dossier(n) {
 
 async function startServer(mode, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(here, 'gateway-server.mjs')], {
+  // BENCH_CPU_PROF=<dir>: the hub servers run with --cpu-prof (a .cpuprofile per server in <dir>, written at exit).
+  const prof =
+    process.env.BENCH_CPU_PROF && mode !== 'ceiling' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, path.join(here, 'gateway-server.mjs')], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -25,6 +25,16 @@ export interface EventProducerOptions {
    * payments sets it for payment.events.v1, whose consumers accept settlements only when signed.
    */
   signingKeys?: readonly SigningKey[];
+  /**
+   * How a publish of exactly one record goes to Kafka (default `transaction`, like every other publish).
+   * `idempotent`: through one idempotent producer without a transaction, grouped with the other single
+   * records queued meanwhile into one produce request. One record is atomic by itself, so nothing can be
+   * half-visible; what changes is the failure: a send kafkajs gave up on may still have been written (its
+   * answer lost), so the rejection says the record may be visible, and a resend of it is a duplicate that
+   * consumers absorb (never-regress versions, idempotent effects). Issue 16 measured it for the gateway's
+   * 1-item requests: ~1.5× the requests/s and a third of the latency (docs/performance.md).
+   */
+  singleRecords?: 'transaction' | 'idempotent';
 }
 
 export interface RawRecord {
@@ -38,12 +48,13 @@ export interface EventProducer {
   /**
    * Publishes the events to `topic`, key = subject. Resolves only after Kafka committed them (acks=all,
    * idempotent, in a transaction); rejects with LT_KAFKA_UNAVAILABLE (retriable) otherwise, in which case
-   * none of them is visible to read_committed consumers — a request is all-or-nothing.
+   * none of them is visible to read_committed consumers — a request is all-or-nothing. With `singleRecords:
+   * 'idempotent'`, one event goes without a transaction: a rejection then means it may or may not be visible.
    */
   publish(topic: string, events: CloudEvent[]): Promise<void>;
   /** Same guarantees for raw records (dead letters, replays). */
   publishRecords(topic: string, records: RawRecord[]): Promise<void>;
-  /** True once connected and while the last transaction did not fail. */
+  /** True once connected and while the last transaction (or single-record send) did not fail. */
   healthy(): boolean;
   disconnect(): Promise<void>;
 }
@@ -68,6 +79,16 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+function groupByTopic(batch: Pending[]): Map<string, Message[]> {
+  const byTopic = new Map<string, Message[]>();
+  for (const item of batch) {
+    const list = byTopic.get(item.topic) ?? [];
+    list.push(...item.messages);
+    byTopic.set(item.topic, list);
+  }
+  return byTopic;
+}
+
 /**
  * A transactional, idempotent producer that groups concurrent publishes into one Kafka transaction.
  *
@@ -82,6 +103,10 @@ interface Pending {
  * for requests that are causally ordered — a client's next request about a dossier is sent after the
  * 202 of the previous one, i.e. after its transaction committed — and concurrent requests about the same
  * dossier never had an order to keep.
+ * Why single records may skip the transaction (`singleRecords: 'idempotent'`): a transaction costs ~5
+ * requests (AddPartitionsToTxn, Produce, EndTxn and two coordinator look-ups) and, right after a lane's
+ * commit, a CONCURRENT_TRANSACTIONS retry while the coordinator writes its markers; one record needs none of
+ * it to be all-or-nothing. The same causal order holds: the single record is acknowledged before its 202.
  */
 export function createEventProducer(opts: EventProducerOptions): EventProducer {
   const log = opts.logger.child({ component: 'producer' });
@@ -134,6 +159,96 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     running: undefined,
   }));
 
+  const singleMode = opts.singleRecords ?? 'transaction';
+  /**
+   * The idempotent producer of single records (`singleRecords: 'idempotent'`), its queue and its drain loop.
+   * Its producer is replaced after any failed send: an idempotent producer that gave up does not know whether
+   * the broker wrote the batch, so its sequence numbers may be behind the broker's, and the broker would
+   * take a later batch with a reused sequence for a duplicate of the lost one — answer it and drop it. A new
+   * producer gets a new producer id and starts its sequences afresh.
+   */
+  const single = {
+    queue: [] as Pending[],
+    timer: undefined as NodeJS.Timeout | undefined,
+    producer: undefined as Producer | undefined,
+    connecting: undefined as Promise<Producer> | undefined,
+    running: undefined as Promise<void> | undefined,
+  };
+  const singleSeconds =
+    opts.metrics && singleMode === 'idempotent'
+      ? new Histogram({
+          name: 'kafka_single_send_seconds',
+          help: 'time to send one group of single-record publishes (idempotent producer, no transaction)',
+          buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+          registers: [opts.metrics],
+        })
+      : undefined;
+
+  async function getSingleProducer(): Promise<Producer> {
+    if (single.producer) return single.producer;
+    single.connecting ??= (async () => {
+      // maxInFlightRequests 1: kafkajs keeps an idempotent producer's order only with one request in flight.
+      const p = opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      try {
+        await p.connect();
+      } catch (err) {
+        await p.disconnect().catch(() => {});
+        throw err;
+      }
+      single.producer = p;
+      return p;
+    })().finally(() => {
+      single.connecting = undefined;
+    });
+    return single.connecting;
+  }
+
+  async function sendSingles(batch: Pending[]): Promise<void> {
+    const byTopic = groupByTopic(batch);
+    const started = process.hrtime.bigint();
+    try {
+      const p = await getSingleProducer();
+      await p.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      ok = true;
+      singleSeconds?.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      for (const [topic, messages] of byTopic) published?.inc({ topic }, messages.length);
+      for (const item of batch) item.resolve();
+    } catch (err) {
+      ok = false;
+      failures?.inc();
+      log.error({ err, messages: batch.length }, 'kafka send of single records failed');
+      const p = single.producer;
+      single.producer = undefined;
+      if (p) await p.disconnect().catch(() => {});
+      const e = new HubError(
+        'LT_KAFKA_UNAVAILABLE',
+        `Kafka did not acknowledge the write (it may still have been written; a resend is absorbed): ${(err as Error).message}`,
+        {
+          kind: 'unavailable',
+          retriable: true,
+          cause: err,
+          messageVi: 'Kafka không xác nhận việc ghi (có thể đã được ghi; gửi lại an toàn)',
+        },
+      );
+      for (const item of batch) item.reject(e);
+    }
+  }
+
+  async function runSingles(): Promise<void> {
+    while (single.queue.length > 0) await sendSingles(takeBatch(single.queue));
+    single.running = undefined;
+  }
+
+  function kickSingles(): void {
+    if (single.timer || single.running) return;
+    single.timer = setTimeout(() => {
+      single.timer = undefined;
+      single.running = runSingles().then(() => {
+        if (single.queue.length > 0) kickSingles();
+      });
+    }, lingerMs);
+  }
+
   async function getProducer(lane: Lane): Promise<Producer> {
     if (lane.producer) return lane.producer;
     lane.connecting ??= (async () => {
@@ -170,12 +285,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
   }
 
   async function flushBatch(lane: Lane, batch: Pending[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    for (const item of batch) {
-      const list = byTopic.get(item.topic) ?? [];
-      list.push(...item.messages);
-      byTopic.set(item.topic, list);
-    }
+    const byTopic = groupByTopic(batch);
     const started = process.hrtime.bigint();
     try {
       const p = await getProducer(lane);
@@ -206,12 +316,12 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     }
   }
 
-  /** Takes everything queued (up to maxBatch messages) for one transaction. */
-  function takeBatch(): Pending[] {
+  /** Takes everything queued in `from` (up to maxBatch messages) for one transaction or send. */
+  function takeBatch(from: Pending[]): Pending[] {
     const batch: Pending[] = [];
     let n = 0;
-    while (queue.length > 0 && (batch.length === 0 || n + queue[0]!.messages.length <= maxBatch)) {
-      const item = queue.shift()!;
+    while (from.length > 0 && (batch.length === 0 || n + from[0]!.messages.length <= maxBatch)) {
+      const item = from.shift()!;
       n += item.messages.length;
       batch.push(item);
     }
@@ -220,7 +330,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
 
   /** A lane drains the queue until it is empty; whatever arrives meanwhile goes into its next transaction. */
   async function runLane(lane: Lane): Promise<void> {
-    while (queue.length > 0) await flushBatch(lane, takeBatch());
+    while (queue.length > 0) await flushBatch(lane, takeBatch(queue));
     lane.running = undefined;
     // Requests that arrived while every lane was busy wait for the next kick; make sure there is one.
     if (queue.length > 0) kick();
@@ -250,14 +360,22 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     }
     if (messages.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      queue.push({ topic, messages, resolve, reject });
-      kick();
+      if (messages.length === 1 && singleMode === 'idempotent') {
+        single.queue.push({ topic, messages, resolve, reject });
+        kickSingles();
+      } else {
+        queue.push({ topic, messages, resolve, reject });
+        kick();
+      }
     });
   }
 
   return {
     async connect() {
-      await Promise.all(lanes.map((lane) => getProducer(lane)));
+      await Promise.all([
+        ...lanes.map((lane) => getProducer(lane)),
+        ...(singleMode === 'idempotent' ? [getSingleProducer()] : []),
+      ]);
     },
     publish(topic, events) {
       return enqueue(
@@ -288,8 +406,18 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
         timer = undefined;
         if (queue.length > 0 && !lanes[0]!.running) lanes[0]!.running = runLane(lanes[0]!);
       }
-      while (lanes.some((l) => l.running !== undefined)) await Promise.all(lanes.map((l) => l.running));
+      if (single.timer) {
+        clearTimeout(single.timer);
+        single.timer = undefined;
+        if (single.queue.length > 0 && !single.running) single.running = runSingles();
+      }
+      while (lanes.some((l) => l.running !== undefined) || single.running !== undefined)
+        await Promise.all([...lanes.map((l) => l.running), single.running]);
       await Promise.all(lanes.map((lane) => reset(lane)));
+      await single.connecting?.catch(() => undefined);
+      const p = single.producer;
+      single.producer = undefined;
+      if (p) await p.disconnect().catch(() => {});
     },
   };
 }

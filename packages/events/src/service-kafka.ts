@@ -43,6 +43,8 @@ export interface ConnectServiceKafkaOptions {
   signingKeys?: readonly SigningKey[];
   /** Producers taking turns on the queue (createEventProducer `lanes`, default 2); 1 for rare publishes. */
   producerLanes?: number;
+  /** createEventProducer `singleRecords`: the gateway sends 1-item requests without a transaction (issue 16). */
+  singleRecords?: 'transaction' | 'idempotent';
   /**
    * `wait` (default): the admin, the catalogue's topics and the producer connect before this returns; a
    * Kafka that does not answer (within the client's retries) fails the start. For services that cannot do
@@ -83,6 +85,7 @@ export async function connectServiceKafka(opts: ConnectServiceKafkaOptions): Pro
     logger: opts.logger,
     transactionalIdPrefix: opts.clientId,
     ...(opts.producerLanes ? { lanes: opts.producerLanes } : {}),
+    ...(opts.singleRecords ? { singleRecords: opts.singleRecords } : {}),
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.signingKeys ? { signingKeys: opts.signingKeys } : {}),
   });

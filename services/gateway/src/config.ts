@@ -41,6 +41,13 @@ export const gatewayConfigSchema = {
       minimum: 1,
       description: 'requests per minute per client unless its entry says otherwise',
     },
+    GATEWAY_SINGLE_ITEM_PUBLISH: {
+      type: 'string',
+      enum: ['idempotent', 'transaction'],
+      default: 'idempotent',
+      description:
+        "how a 1-item request's event goes to Kafka: 'idempotent' (one idempotent produce request shared by concurrent 1-item requests, no transaction; a 503 then means the item may already be visible, and the client's resend is absorbed by consumers) or 'transaction' (as multi-item requests: a 503 means nothing is visible); docs/architecture.md decision 1",
+    },
     GATEWAY_IDEMPOTENCY_TTL_HOURS: {
       type: 'integer',
       default: 24,

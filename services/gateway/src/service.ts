@@ -26,6 +26,7 @@ export const gatewayService: ServiceDefinition<typeof gatewayConfigSchema> = {
       logger,
       metrics,
       onClose,
+      singleRecords: config.GATEWAY_SINGLE_ITEM_PUBLISH,
     });
 
     const idempotency = createIdempotencyStore(pool, {
