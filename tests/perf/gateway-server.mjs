@@ -73,7 +73,10 @@ if (MODE === 'baseline') {
     logger,
     metrics: platform.createMetricsRegistry('gateway', { defaults: false }),
     producer,
-    idempotency: createIdempotencyStore(pool, { ttlHours: 24 }),
+    idempotency: createIdempotencyStore(pool, {
+      ttlHours: 24,
+      ...(process.env.CLAIMS_IN_FLIGHT ? { statementsInFlight: Number(process.env.CLAIMS_IN_FLIGHT) } : {}),
+    }),
     clients: platform.createApiClientRegistry({
       clients: [{ id: clientId, name: 'bench', keyHash: platform.hashApiKey(API_KEY), agencies: ['*'] }],
     }),

@@ -10,7 +10,9 @@
 // (idempotent-producer.mjs); `debug` = LOG_LEVEL=debug, i.e. fastify's two lines per request on (what info
 // wrote before issue 16); `warn` = LOG_LEVEL=warn; `lanes1`, `lanes4`, `lanes8` = the events producer with that
 // many transactional lanes instead of its default 2; `singles-txn` = 1-item requests in transactions too
-// (GATEWAY_SINGLE_ITEM_PUBLISH=transaction, the gateway before issue 16's last change).
+// (GATEWAY_SINGLE_ITEM_PUBLISH=transaction, the gateway before issue 16's last change); `claims-unbounded`,
+// `claims1`, `claims4` = the idempotency store's claim statements in flight at once (default 2; unbounded =
+// a statement per event-loop turn, as before).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -35,6 +37,9 @@ const variantEnv = {
   lanes4: { PRODUCER_LANES: '4' },
   lanes8: { PRODUCER_LANES: '8' },
   'singles-txn': { SINGLE_ITEM_PUBLISH: 'transaction' },
+  'claims-unbounded': { CLAIMS_IN_FLIGHT: '0' },
+  claims1: { CLAIMS_IN_FLIGHT: '1' },
+  claims4: { CLAIMS_IN_FLIGHT: '4' },
 };
 
 export function dossier(n) {

@@ -32,4 +32,38 @@ describe('micro-batcher', () => {
     const f = createMicroBatcher(async () => [] as number[]);
     await expect(f(1)).rejects.toThrow(/0 results for 1 items/);
   });
+  it('with maxInFlight, calls made while the slots are busy wait and then go as one batch', async () => {
+    const batches: number[][] = [];
+    const gates: (() => void)[] = [];
+    const f = createMicroBatcher(
+      async (xs: number[]) => {
+        batches.push(xs);
+        await new Promise<void>((r) => gates.push(r));
+        return xs;
+      },
+      { maxInFlight: 1 },
+    );
+    const first = f(1);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[1]]);
+    // Three calls in three turns while the first flush runs: none starts a flush of its own.
+    const later: Promise<number>[] = [];
+    for (const x of [2, 3, 4]) {
+      later.push(f(x));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(batches).toEqual([[1]]);
+    gates.shift()!();
+    expect(await first).toBe(1);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    gates.shift()!();
+    expect(await Promise.all(later)).toEqual([2, 3, 4]);
+    // Alone again: a call still goes on the next turn.
+    const alone = f(5);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toHaveLength(3);
+    gates.shift()!();
+    expect(await alone).toBe(5);
+  });
 });
