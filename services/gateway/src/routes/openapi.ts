@@ -29,7 +29,11 @@ export const errorResponses = {
   413: { description: 'body over the limit', ...errorBody },
   415: { description: 'not application/json', ...errorBody },
   429: { description: 'rate limit of the client exceeded', ...errorBody },
-  503: { description: 'Kafka did not acknowledge; nothing is claimed as accepted', ...errorBody },
+  503: {
+    description:
+      'Kafka did not acknowledge; nothing is claimed as accepted: resend with the same Idempotency-Key (a 1-item request may already be visible; the resend is absorbed downstream)',
+    ...errorBody,
+  },
 };
 
 /** One finding of the standard, as in a 400's details and in warnings. */
