@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogueCheck } from '../../services/gateway/src/catalogue-check.js';
 import { createHarness, putProcedure, type Harness } from '../../services/operations/test/harness.js';
 import { createTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { createLogScan } from '../helpers/log-scan.js';
 import {
   createTestDatabase,
   createTestNamespace,
@@ -170,5 +171,48 @@ describe('the gateway and the procedure catalogue', () => {
     const r = await post(down, '/v1/dossiers', dossierItem(7, { agency: H56, MaTTHC: '1.999999' }));
     expect(r.statusCode).toBe(202);
     expect(codes(r.json().warnings)).toContain('LT_CATALOGUE_NOT_CHECKED');
+  });
+
+  it('a catalogue that stopped answering is not asked again for a while (1 s, doubling), then asked again once it is back', async () => {
+    let calls = 0;
+    let up = false;
+    const server = createServer((_req, res) => {
+      calls++;
+      if (!up) return void res.writeHead(503).end('down');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ warnings: [] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const scan = createLogScan();
+    const check = createCatalogueCheck({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiKey: 'k',
+      timeoutMs: 2_000,
+      retryAfterMs: 300,
+      logger: scan.logger('gateway'),
+    });
+    const item = [dossierItem(11, { agency: H56 })];
+    try {
+      for (let i = 0; i < 20; i++) expect(codes((await check.check(item, true)).warnings)).toEqual(['LT_CATALOGUE_NOT_CHECKED']);
+      expect(calls).toBe(1); // 19 answered at once, without a connection
+      await new Promise((r) => setTimeout(r, 350));
+      await check.check(item, true); // the pause is over: asked again, still down, pause doubles (600 ms)
+      expect(calls).toBe(2);
+      up = true;
+      await new Promise((r) => setTimeout(r, 350));
+      expect(codes((await check.check(item, true)).warnings)).toEqual(['LT_CATALOGUE_NOT_CHECKED']); // still paused
+      expect(calls).toBe(2);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await check.check(item, true)).warnings).toEqual([]);
+      expect((await check.check(item, true)).warnings).toEqual([]);
+      expect(calls).toBe(4);
+      // One line when it stopped answering, one when it was back; none per request.
+      const lines = scan.lines().map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(lines.filter((m) => /catalogue check/.test(m))).toEqual([
+        'catalogue check not answered; requests accepted unchecked until it answers',
+        'catalogue check answers again',
+      ]);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
