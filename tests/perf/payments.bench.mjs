@@ -7,6 +7,7 @@
 // Everything runs in this process from the dist builds, on the real broker and Postgres. Figures only.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
@@ -24,16 +25,23 @@ import { catalogueSpecs, createEventProducer, createKafka, ensureTopics, topicNa
 import { vnpayCanonicalString, vnpayHmac, formatVnpayDate, verifyVnpayCallback } from '../../packages/vnpay/dist/index.js';
 import { computeSecureCode } from '../../packages/vnptpay/dist/index.js';
 import { payosSignature } from '../../packages/vietqr/dist/index.js';
-import { buildApp, createMerchantRegistry, createPaymentsCore, loadPaymentsConfig } from '../../services/payments/dist/index.js';
 import vnpayPeer from '../../services/sandbox/dist/peers/vnpay/index.js';
 import vnptpayPeer from '../../services/sandbox/dist/peers/vnptpay/index.js';
 import momoPeer from '../../services/sandbox/dist/peers/momo/index.js';
 import { percentile } from './load.mjs';
 import { freePort } from '../../infra/kafka/kafka.mjs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// PAYMENTS_BENCH_DIST: another build of the payments service (a copy of services/payments/dist, e.g. the code
+// before a change, placed where it resolves the workspace's node_modules), for interleaved before/after runs.
+const paymentsDist = path.resolve(process.env.PAYMENTS_BENCH_DIST ?? path.join(here, '../../services/payments/dist'));
+const { buildApp, createMerchantRegistry, createPaymentsCore, loadPaymentsConfig } = await import(
+  pathToFileURL(path.join(paymentsDist, 'index.js')).href
+);
+// BENCH_CHANNELS: which rounds run (default all): create, vnpay, vnptpay, payos. The ceiling runs with vnpay.
+const CHANNELS = new Set((process.env.BENCH_CHANNELS ?? 'create,vnpay,vnptpay,payos').split(','));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 /** Share of valid first deliveries, duplicates and forgeries in the notification mix. */
@@ -135,6 +143,29 @@ function payosWebhook(code, amount, reference, forged) {
   });
 }
 
+/**
+ * BENCH_CPU_PROF=<file.cpuprofile>: a CPU profile of this process (service and load generator) during the
+ * VNPAY round only, start-up and the payments' creation left out (node:inspector, 100 µs sampling).
+ */
+async function profiled(fn) {
+  const file = process.env.BENCH_CPU_PROF;
+  if (!file) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 export async function run(log, { brokers, databaseUrl }) {
   const suffix = randomBytes(4).toString('hex');
   const ns = `bench-${suffix}.`;
@@ -181,13 +212,15 @@ export async function run(log, { brokers, databaseUrl }) {
     VNPTPAY_QUERY_URL: `${sandboxUrl}/vnptpay/rest/payment/v1.0.5/query_transaction`,
     PAYMENTS_RATE_LIMIT_PER_MINUTE: '100000000',
     LOG_LEVEL: 'silent',
+    // A lever measured in the same build: PAYMENTS_SETTLED_CACHE_SIZE=0 answers every repeat from the ledger.
+    ...(process.env.PAYMENTS_SETTLED_CACHE_SIZE ? { PAYMENTS_SETTLED_CACHE_SIZE: process.env.PAYMENTS_SETTLED_CACHE_SIZE } : {}),
   });
   const apiKey = generateApiKey();
   const clients = createApiClientRegistry({
     clients: [{ id: 'bench', name: 'bench', keyHash: hashApiKey(apiKey), agencies: ['*'], roles: ['submitter'] }],
   });
   const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: 'payments-bench', max: 20 });
-  await runMigrations(pool, { service: 'payments', dir: path.resolve(here, '../../services/payments/migrations') });
+  await runMigrations(pool, { service: 'payments', dir: path.resolve(paymentsDist, '../migrations') });
   const registry = createMetricsRegistry('payments', { defaults: false });
   const producer = createEventProducer({
     kafka: createKafka({ brokers: brokers.split(','), clientId: 'payments-bench', logger }),
@@ -250,10 +283,46 @@ export async function run(log, { brokers, databaseUrl }) {
     return { lat, failed };
   }
 
+  // What a notification costs, over a round: the ledger's statements (every query of this database's pool,
+  // the outbox relay's included), this process's CPU (the service and the load generator: one process) and the
+  // CPU of this database's Postgres backends (/proc/<pid>/stat, where Postgres runs on this machine).
+  let statements = 0;
+  const clientQuery = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (...args) {
+    if (this.connectionParameters?.database === dbName) statements++;
+    return clientQuery.apply(this, args);
+  };
+  const backendTicks = async () => {
+    const { rows } = await adminDb.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    const out = new Map();
+    for (const { pid } of rows) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        out.set(pid, Number(f[11]) + Number(f[12])); // utime + stime, clock ticks (1/100 s)
+      } catch {
+        // not on this machine, or gone
+      }
+    }
+    return out;
+  };
+  const costProbe = async () => ({ statements, cpu: process.cpuUsage(), ticks: await backendTicks() });
+  const costOf = async (b, n) => {
+    const ticks = await backendTicks();
+    let pgTicks = 0;
+    for (const [pid, t] of ticks) pgTicks += t - (b.ticks.get(pid) ?? 0);
+    const cpu = process.cpuUsage(b.cpu);
+    return {
+      statementsPer: (statements - b.statements) / n,
+      processMsPer: (cpu.user + cpu.system) / 1000 / n,
+      postgresMsPer: ticks.size ? (pgTicks * 10) / n : NaN,
+    };
+  };
+  const costs = {};
+
   const results = {};
   try {
     // (2) creation throughput.
-    for (const provider of ['momo', 'vnpay']) {
+    for (const provider of CHANNELS.has('create') ? ['momo', 'vnpay'] : []) {
       log(
         `  POST /v1/payments (${provider}${provider === 'momo' ? ', create call to the sandbox over HTTP' : ', signed locally'}), ${CONCURRENCY} in flight, ${SECONDS} s…`,
       );
@@ -299,6 +368,7 @@ export async function run(log, { brokers, databaseUrl }) {
       log(
         `  ${label}: ${MIX.valid * 100}% valid / ${MIX.duplicate * 100}% duplicate / ${MIX.forged * 100}% forged, ${CONCURRENCY} in flight, up to ${SECONDS} s…`,
       );
+      const before = await costProbe();
       const t0 = Date.now();
       const { lat, failed } = await closedLoop(SECONDS, async () => {
         const kind = pick();
@@ -320,6 +390,7 @@ export async function run(log, { brokers, databaseUrl }) {
       const elapsed = (Date.now() - t0) / 1000;
       const all = [...(lat.valid ?? []), ...(lat.duplicate ?? []), ...(lat.forged ?? [])];
       results[`${label}/all`] = { ...summary(all, elapsed), failed };
+      costs[label] = await costOf(before, all.length + failed);
       for (const k of ['valid', 'duplicate', 'forged']) results[`${label}/${k}`] = summary(lat[k] ?? [], elapsed);
     }
     const json = { 'content-type': 'application/json' };
@@ -339,56 +410,61 @@ export async function run(log, { brokers, databaseUrl }) {
     // Issue 16's ceiling, same mix, same process, same load generator: a bare fastify route verifying the same
     // VNPAY signature (the package's verifyVnpayCallback), no database, no Kafka (a duplicate is not known as
     // one, so it answers 00 like a first delivery).
-    const ceiling = Fastify();
-    ceiling.get('/v1/ipn/vnpay', async (req) => ({
-      RspCode: verifyVnpayCallback(VNPAY, req.query).ok ? '00' : '97',
-      Message: 'ok',
-    }));
-    const ceilingPort = await freePort();
-    await ceiling.listen({ host: '127.0.0.1', port: ceilingPort });
-    try {
-      await notificationRound(
-        'ceiling-vnpay',
-        Array.from({ length: 200_000 }, (_, i) => ({ orderRef: `CEIL${i}` })),
-        { ...vnpayChannel, ok: (kind, r) => r.status === 200 && field(r, 'RspCode') === (kind === 'forged' ? '97' : '00') },
-        ceilingPort,
-      );
-    } finally {
-      await ceiling.close();
+    if (CHANNELS.has('vnpay')) {
+      const ceiling = Fastify();
+      ceiling.get('/v1/ipn/vnpay', async (req) => ({
+        RspCode: verifyVnpayCallback(VNPAY, req.query).ok ? '00' : '97',
+        Message: 'ok',
+      }));
+      const ceilingPort = await freePort();
+      await ceiling.listen({ host: '127.0.0.1', port: ceilingPort });
+      try {
+        await notificationRound(
+          'ceiling-vnpay',
+          Array.from({ length: 200_000 }, (_, i) => ({ orderRef: `CEIL${i}` })),
+          { ...vnpayChannel, ok: (kind, r) => r.status === 200 && field(r, 'RspCode') === (kind === 'forged' ? '97' : '00') },
+          ceilingPort,
+        );
+      } finally {
+        await ceiling.close();
+      }
+      const vnpayPayments = await prepare('vnpay', Math.min(want, cap));
+      await profiled(() => notificationRound('ipn-vnpay', vnpayPayments, vnpayChannel));
     }
-    await notificationRound('ipn-vnpay', await prepare('vnpay', Math.min(want, cap)), vnpayChannel);
     const nOther = Math.min(want, Number(process.env.BENCH_PAYMENTS_OTHER ?? Math.ceil(cap / 2)));
-    await notificationRound('ipn-vnptpay', await prepare('vnptpay', nOther), {
-      valid: (p) => ({
-        method: 'POST',
-        path: '/v1/ipn/vnptpay',
-        headers: json,
-        body: vnptpayIpn(p.orderRef, 50_000, String(txn++), false),
-      }),
-      forged: (p) => ({
-        method: 'POST',
-        path: '/v1/ipn/vnptpay',
-        headers: json,
-        body: vnptpayIpn(p.orderRef, 50_000, String(txn++), true),
-      }),
-      ok: (kind, r) => r.status === 200 && field(r, 'RESPONSE_CODE') === { valid: '00', duplicate: '02', forged: '97' }[kind],
-    });
-    await notificationRound('webhook-payos', await prepare('vietqr', nOther), {
-      valid: (p) => ({
-        method: 'POST',
-        path: '/v1/ipn/payos',
-        headers: json,
-        body: payosWebhook(p.vietqr.transferCode, 50_000, `FT${txn++}`, false),
-      }),
-      forged: (p) => ({
-        method: 'POST',
-        path: '/v1/ipn/payos',
-        headers: json,
-        body: payosWebhook(p.vietqr.transferCode, 50_000, `FT${txn++}`, true),
-      }),
-      // A re-sent webhook is acknowledged again (200, outcome kept), a forged one refused (401).
-      ok: (kind, r) => (kind === 'forged' ? r.status === 401 : r.status === 200 && field(r, 'outcome') === 'settled'),
-    });
+    if (CHANNELS.has('vnptpay'))
+      await notificationRound('ipn-vnptpay', await prepare('vnptpay', nOther), {
+        valid: (p) => ({
+          method: 'POST',
+          path: '/v1/ipn/vnptpay',
+          headers: json,
+          body: vnptpayIpn(p.orderRef, 50_000, String(txn++), false),
+        }),
+        forged: (p) => ({
+          method: 'POST',
+          path: '/v1/ipn/vnptpay',
+          headers: json,
+          body: vnptpayIpn(p.orderRef, 50_000, String(txn++), true),
+        }),
+        ok: (kind, r) => r.status === 200 && field(r, 'RESPONSE_CODE') === { valid: '00', duplicate: '02', forged: '97' }[kind],
+      });
+    if (CHANNELS.has('payos'))
+      await notificationRound('webhook-payos', await prepare('vietqr', nOther), {
+        valid: (p) => ({
+          method: 'POST',
+          path: '/v1/ipn/payos',
+          headers: json,
+          body: payosWebhook(p.vietqr.transferCode, 50_000, `FT${txn++}`, false),
+        }),
+        forged: (p) => ({
+          method: 'POST',
+          path: '/v1/ipn/payos',
+          headers: json,
+          body: payosWebhook(p.vietqr.transferCode, 50_000, `FT${txn++}`, true),
+        }),
+        // A re-sent webhook is acknowledged again (200, outcome kept), a forged one refused (401).
+        ok: (kind, r) => (kind === 'forged' ? r.status === 401 : r.status === 200 && field(r, 'outcome') === 'settled'),
+      });
     const drained = await core.outbox.drain();
     const published = await pool.query('SELECT count(*)::int AS n, count(published_at)::int AS p FROM payment_outbox');
     results.outbox = { events: published.rows[0].n, published: published.rows[0].p, drainedAtEnd: drained };
@@ -415,9 +491,14 @@ export async function run(log, { brokers, databaseUrl }) {
     );
   }
   log(`  settled events in the outbox: ${results.outbox.events}, published: ${results.outbox.published}`);
+  for (const [label, k] of Object.entries(costs))
+    log(
+      `  ${label}: per notification ${f(k.statementsPer, 3)} ledger statements, ${f(k.processMsPer, 3)} ms CPU of this process (service + load generator), ${f(k.postgresMsPer, 3)} ms of Postgres backends`,
+    );
   const c = results['ceiling-vnpay/all'];
   for (const ch of ['ipn-vnpay', 'ipn-vnptpay', 'webhook-payos']) {
     const r = results[`${ch}/all`];
+    if (!r || !c) continue;
     log(
       `  ${ch}: ${f(r.perSecond)}/s = ${f(r.perSecond / c.perSecond, 2)} of the ceiling (bare fastify + VNPAY signature check, no database: ${f(c.perSecond)}/s, p99 ${f(c.p99, 1)} ms); p99 ${f(r.p99, 1)} ms (goal ≥ 3,000/s, p99 < 30 ms)`,
     );
