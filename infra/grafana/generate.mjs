@@ -45,6 +45,11 @@ const services = {
     ['Items accepted by kind', 'sum by (kind) (rate(gateway_items_accepted_total[5m]))', 'ops'],
     ['Requests refused by code', 'sum by (code) (rate(gateway_requests_refused_total[5m]))', 'reqps'],
     ...producer('gateway'),
+    [
+      'Kafka single-record send p95 (1-item requests)',
+      'histogram_quantile(0.95, sum by (le) (rate(kafka_single_send_seconds_bucket{service="gateway"}[5m])))',
+      's',
+    ],
   ],
   'national-sync': [
     ['Oldest dossier not yet at the portal', 'max(national_sync_oldest_unsynced_seconds)', 's'],
