@@ -151,6 +151,14 @@ export const paymentsConfigSchema = {
       maximum: 100,
       description: 'status queries in flight at once',
     },
+    PAYMENTS_SETTLED_CACHE_SIZE: {
+      type: 'integer',
+      default: 10_000,
+      minimum: 0,
+      maximum: 1_000_000,
+      description:
+        'how many paid orders one instance remembers to answer repeated notifications without a ledger read (0: none; ledger/settled-orders.ts)',
+    },
     PAYMENTS_OUTBOX_INTERVAL_MS: {
       type: 'integer',
       default: 1_000,

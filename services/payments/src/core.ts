@@ -5,6 +5,7 @@ import type { MerchantRegistry } from './merchants.js';
 import { createPaymentMetrics, type PaymentMetrics } from './metrics.js';
 import { createPaymentStore, type PaymentStore } from './ledger/payment-store.js';
 import { createSettlement, type Settlement } from './settlement.js';
+import { createSettledOrders } from './ledger/settled-orders.js';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.js';
 import { createReconciler, type Reconciler } from './reconciler.js';
 import { createPaymentCreator, type PaymentCreator } from './payment-creator.js';
@@ -64,6 +65,7 @@ export function createPaymentsCore(d: PaymentsCoreDeps): PaymentsCore {
   });
   const settlement = createSettlement({
     pool: d.pool,
+    settledOrders: createSettledOrders({ maxEntries: c.PAYMENTS_SETTLED_CACHE_SIZE }),
     clock: d.clock,
     logger: d.logger,
     metrics,

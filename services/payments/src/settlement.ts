@@ -7,13 +7,18 @@ import { mapPaymentRow, type PaymentRecord } from './ledger/payment-record.js';
 import { paymentExpiredEvent, paymentSettledEvent } from './events/payment-events.js';
 import { createGroupedLedger, settlePaidOn, type PaidSettlement } from './ledger/grouped-ledger.js';
 import type { PaymentMetrics } from './metrics.js';
+import type { SettledOrders } from './ledger/settled-orders.js';
 
 export type SettlementTarget = { paymentId: string } | { provider: Provider; merchant: string; orderRef: string };
 
 export interface SettlementResult {
   /** `not_found`: no such order in the ledger; `conflict`: the provider transaction already settled another payment. */
   outcome: Decision['outcome'] | 'not_found' | 'conflict';
-  /** The row after the transaction (absent when not found). */
+  /**
+   * The row after the transaction (absent when not found). A repeat answered from the settled orders
+   * (ledger/settled-orders.ts) carries the row as this instance last saw it paid: its status, amount and
+   * provider transaction are final, its bookkeeping (review, refunds, `updated_at`) may have moved since.
+   */
   payment?: PaymentRecord;
 }
 
@@ -27,7 +32,8 @@ export interface Settlement {
    * decision only if the row still holds the facts it was made on (migrations/005); if another caller
    * got there first, the decision is made again under the lock → `duplicate`. Round trips per call:
    * a duplicate or an unknown order 1, a settlement 2 (read + settle), the rest 1 + a locked transaction;
-   * concurrent calls share their reads and their settlements' statement (ledger/grouped-ledger.ts).
+   * concurrent calls share their reads and their settlements' statement (ledger/grouped-ledger.ts); a
+   * repeat about an order this instance has seen paid, whose decision writes nothing, none (SettledOrders).
    * Notifications (IPN, MoMo, PayGov confirm) and reconciliation both come through here.
    */
   apply(target: SettlementTarget, obs: Observation, source: SettlementSource, extra?: SettlementExtra): Promise<SettlementResult>;
@@ -44,6 +50,8 @@ export interface SettlementDeps {
   clock: Clock;
   logger: Logger;
   metrics: PaymentMetrics;
+  /** Paid orders seen by this instance; a repeat about one of them is decided without a read. */
+  settledOrders?: SettledOrders;
   /** Called after a commit that wrote an outbox event, so the relay publishes now rather than at its next tick. */
   onEventWritten: () => void;
 }
@@ -202,6 +210,16 @@ export function createSettlement(deps: SettlementDeps): Settlement {
     source: SettlementSource,
     extra: SettlementExtra,
   ): Promise<{ result: SettlementResult; wroteEvent: boolean } | undefined> {
+    if (!('paymentId' in target)) {
+      // A paid row's status, amount and provider transaction are final (settled-orders.ts): a decision on the
+      // remembered row that writes nothing is the one the ledger's row gives. One that writes (a second
+      // transaction, a mismatch that moved money, a review) goes to the ledger as before.
+      const known = deps.settledOrders?.get(target.provider, target.merchant, target.orderRef);
+      if (known) {
+        const d = decide(known, obs);
+        if (!writes(d)) return { result: { outcome: d.outcome, payment: known }, wroteEvent: false };
+      }
+    }
     const now = deps.clock.now();
     const row =
       'paymentId' in target
@@ -237,6 +255,8 @@ export function createSettlement(deps: SettlementDeps): Settlement {
         throw err;
       }
       const { result } = out;
+      // Committed by now (a read, a statement, or the locked transaction's commit): safe to remember if paid.
+      if (result.payment) deps.settledOrders?.remember(result.payment);
       const provider = result.payment?.provider ?? providerOf(target);
       deps.metrics.settlements.inc({
         provider,

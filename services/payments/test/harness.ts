@@ -20,6 +20,7 @@ import {
   type Role,
   type Logger,
   type Pool,
+  type PoolClient,
   type Registry,
 } from '@lienthong/platform';
 import { createEventProducer, createKafka, parseSigningKeys, topicNames, type EventProducer } from '@lienthong/events';
@@ -248,4 +249,28 @@ export async function signedVnpayIpn(p: {
   const hash = vnpayHmac(p.hashSecret, signed);
   const final = { ...params, ...p.tamper, vnp_SecureHash: hash };
   return new URLSearchParams(final).toString();
+}
+
+/**
+ * Counts the statements sent on every client the pool hands out (pool.query included: it checks a client
+ * out too). Each is one round trip: node-postgres sends a query only after the previous one's answer.
+ */
+export function countRoundTrips(pool: Pool) {
+  const wrapped = new WeakSet<PoolClient>();
+  let sql: string[] = [];
+  pool.on('acquire', (c: PoolClient) => {
+    if (wrapped.has(c)) return;
+    wrapped.add(c);
+    const query = c.query.bind(c) as (...a: unknown[]) => unknown;
+    (c as { query: unknown }).query = (...a: unknown[]) => {
+      const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string }).text;
+      sql.push((text ?? '?').replace(/\s+/g, ' ').slice(0, 1000));
+      return query(...a);
+    };
+  });
+  return async <T>(fn: () => Promise<T>): Promise<{ value: T; sql: string[] }> => {
+    sql = [];
+    const value = await fn();
+    return { value, sql };
+  };
 }

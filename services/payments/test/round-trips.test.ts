@@ -1,15 +1,16 @@
 /**
  * Issue 16, "payments: one round trip per notification where possible". Pins the Postgres round trips a
- * notification costs (forged 0, unknown order 1, duplicate 1, first delivery 2: read + one settling statement;
- * a payOS transfer 4, re-sent 1), so a change that adds one back fails here; and checks the places where doing
+ * notification costs (forged 0, unknown order 1, first delivery 2: read + one settling statement; a duplicate 0
+ * on an instance that has seen the order paid, 1 on another; a payOS transfer 4, re-sent 1), so a change that
+ * adds one back fails here; and checks the places where doing
  * it in fewer round trips could have cost a guarantee: a decision that went stale between the read and the
  * write, a group of settlements with one bad item, and two payments of one dossier settling at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Pool, PoolClient } from '@lienthong/platform';
 import { createTestDatabase, createTestNamespace, deleteTestNamespace, eventually } from '../../../tests/helpers/index.js';
 import { payosSignature } from '@lienthong/vietqr';
 import {
+  countRoundTrips,
   createTestPayments,
   H22_MERCHANT,
   newMaHoSo,
@@ -25,29 +26,6 @@ let ns: string;
 let db: { url: string; drop: () => Promise<void> };
 let svc: TestPayments;
 
-/**
- * Counts the statements sent on every client the pool hands out (pool.query included: it checks a client
- * out too). Each is one round trip: node-postgres sends a query only after the previous one's answer.
- */
-function countRoundTrips(pool: Pool) {
-  const wrapped = new WeakSet<PoolClient>();
-  let sql: string[] = [];
-  pool.on('acquire', (c: PoolClient) => {
-    if (wrapped.has(c)) return;
-    wrapped.add(c);
-    const query = c.query.bind(c) as (...a: unknown[]) => unknown;
-    (c as { query: unknown }).query = (...a: unknown[]) => {
-      const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string }).text;
-      sql.push((text ?? '?').replace(/\s+/g, ' ').slice(0, 1000));
-      return query(...a);
-    };
-  });
-  return async <T>(fn: () => Promise<T>): Promise<{ value: T; sql: string[] }> => {
-    sql = [];
-    const value = await fn();
-    return { value, sql };
-  };
-}
 let measure: ReturnType<typeof countRoundTrips>;
 
 const create = async (maHoSo = newMaHoSo()) => {
@@ -94,7 +72,7 @@ afterAll(async () => {
 });
 
 describe('round trips per notification', () => {
-  it('forged 0, unknown order 1, first delivery 2, duplicate 1 — and each still does what it must', async () => {
+  it('forged 0, unknown order 1, first delivery 2, duplicate 0 here and 1 on another instance — and each still does what it must', async () => {
     const p = await create();
     const good = await signedVnpayIpn({ ...H22, txnRef: p.orderRef, amountVnd: 50_000, transactionNo: '61000001' });
     const forged = await signedVnpayIpn({
@@ -114,9 +92,23 @@ describe('round trips per notification', () => {
     expect(v.value).toBe('00');
     expect(v.sql).toHaveLength(2);
     expect(v.sql[1]).toMatch(/payments_settle_paid/);
+    // This instance saw the order paid: the repeat is answered from settled-orders.ts, no round trip.
     const d = await measure(() => ipn(good));
-    expect(d.value).toBe('02');
-    expect(d.sql).toHaveLength(1);
+    expect(d).toEqual({ value: '02', sql: [] });
+    // Another instance of the service (same ledger) has not: one read, then it too remembers the order.
+    const other = await createTestPayments({ namespace: ns, databaseUrl: db.url });
+    try {
+      await other.core.outbox.stop();
+      const measureOther = countRoundTrips(other.pool);
+      const ipnOther = async (qs: string) =>
+        (await other.app.inject({ method: 'GET', url: `/v1/ipn/vnpay?${qs}` })).json().RspCode as string;
+      const cold = await measureOther(() => ipnOther(good));
+      expect(cold.value).toBe('02');
+      expect(cold.sql).toHaveLength(1);
+      expect(await measureOther(() => ipnOther(good))).toEqual({ value: '02', sql: [] });
+    } finally {
+      await other.close();
+    }
     expect(await ledger(p.paymentId)).toEqual({
       status: 'paid',
       provider_txn_id: '61000001',
@@ -326,13 +318,14 @@ describe('what fewer round trips must not cost', () => {
       [p.paymentId],
     );
     expect(stale.rows).toEqual([]);
-    // From `paid` (what it is): the ledger's one-settlement index refuses the second history entry.
+    // From `paid` (what it is): refused — a paid payment's transaction is final (migrations/007; behind it the
+    // one-settlement index would refuse the second history entry).
     await expect(
       svc.pool.query(
         `SELECT * FROM payments_settle_paid($1, 'paid', '64000001', '64000003', '00', now(), false, 'ipn', 50000, '{}', now(), 'x-2', '{}')`,
         [p.paymentId],
       ),
-    ).rejects.toThrow(/payment_events_one_settlement/);
+    ).rejects.toThrow(/a paid payment's status, amount, order and provider transaction are final/);
     expect(await ledger(p.paymentId)).toMatchObject({ provider_txn_id: '64000001', paid_entries: 1, outbox_rows: 1 });
   });
 });
