@@ -65,6 +65,37 @@ describe('ledger ingest of snapshots, batched (real Postgres)', () => {
     expect(await statusOf(ma)).toBe('4');
   });
 
+  it('a newer snapshot with the same dossier data (a resend) is stale: the row keeps its version and is not due again; after a refusal it is recorded', async () => {
+    const ingest = createLedgerIngest(pool);
+    const [synced, pending, rejected] = [maHoSoOf(20), maHoSoOf(21), maHoSoOf(22)];
+    for (const ma of [synced, pending, rejected]) expect(await record(ingest, dossierAt(ma, '2'), 1_000)).toBe('recorded');
+    await pool.query(`UPDATE sync_dossier SET state = 'synced', due_at = NULL WHERE ma_ho_so = $1`, [synced]);
+    await pool.query(`UPDATE sync_dossier SET state = 'rejected', due_at = NULL WHERE ma_ho_so = $1`, [rejected]);
+    const before = await pool.query<{ ma_ho_so: string; snapshot_time: Date; snapshot_event: { id: string } }>(
+      'SELECT ma_ho_so, snapshot_time, snapshot_event FROM sync_dossier ORDER BY ma_ho_so',
+    );
+    const r = await Promise.all([synced, pending, rejected].map((ma) => record(ingest, dossierAt(ma, '2'), 2_000)));
+    expect(r).toEqual(['stale', 'stale', 'recorded']);
+    const after = await pool.query<{
+      ma_ho_so: string;
+      state: string;
+      due: boolean;
+      snapshot_time: Date;
+      snapshot_event: { id: string };
+    }>('SELECT ma_ho_so, state, due_at IS NOT NULL AS due, snapshot_time, snapshot_event FROM sync_dossier ORDER BY ma_ho_so');
+    expect(after.rows.map((x) => [x.ma_ho_so, x.state, x.due])).toEqual([
+      [synced, 'synced', false],
+      [pending, 'pending', true],
+      [rejected, 'pending', true],
+    ]);
+    expect(after.rows[0]!.snapshot_event.id).toBe(before.rows[0]!.snapshot_event.id);
+    expect(after.rows[1]!.snapshot_time).toEqual(before.rows[1]!.snapshot_time);
+    // Different data is recorded as before, and the same data again after it (A → B → A) too.
+    expect(await record(ingest, dossierAt(synced, '4'), 3_000)).toBe('recorded');
+    expect(await record(ingest, dossierAt(synced, '2'), 4_000)).toBe('recorded');
+    expect(await statusOf(synced)).toBe('2');
+  });
+
   it('a record Postgres refuses (a NUL that jsonb cannot hold) fails alone; its neighbours in the batch are recorded', async () => {
     const ingest = createLedgerIngest(pool);
     const bad = dossierAt(maHoSoOf(3), '2', { TrichYeuHoSo: 'a\u0000b' });

@@ -37,7 +37,12 @@ export function createLedgerIngest(pool: Pool): LedgerIngest {
   const stateExpr = `CASE WHEN d.state = 'retrying' THEN 'retrying' ELSE 'pending' END`;
 
   // The WHERE of ON CONFLICT is evaluated on the locked, latest row: of two concurrent writers the older
-  // version loses whichever commits first. Equal versions (a redelivery) are stale.
+  // version loses whichever commits first. Equal versions (a redelivery) are stale. So is a newer snapshot
+  // whose dossier data equals the one the ledger holds (a client's resend: the gateway's 1-item requests go
+  // without a Kafka transaction, and one answered 503 may already have been written, issue 16): the portal
+  // holds or is about to get exactly that, and recording it would push it again — or, during a push of the
+  // first copy, make the settlement see a changed row and push twice. Except after the portal refused the
+  // data: sending it again is how a province retries once the portal's side is fixed.
   // A named (prepared) statement, parsed and planned once per connection; the rows as one JSON parameter,
   // which JSON.stringify writes natively (text arrays are escaped element by element in JavaScript, and
   // each event was serialized once more on its own: issue 16's profile).
@@ -50,8 +55,9 @@ export function createLedgerIngest(pool: Pool): LedgerIngest {
          snapshot_event = EXCLUDED.snapshot_event, snapshot_time = EXCLUDED.snapshot_time,
          snapshot_seq = EXCLUDED.snapshot_seq, snapshot_accepted_at = now(),
          state = ${stateExpr}, due_at = ${dueExpr}, updated_at = now()
-       WHERE d.snapshot_time IS NULL
-          OR (d.snapshot_time, d.snapshot_seq) < (EXCLUDED.snapshot_time, EXCLUDED.snapshot_seq)
+       WHERE (d.snapshot_time IS NULL
+          OR (d.snapshot_time, d.snapshot_seq) < (EXCLUDED.snapshot_time, EXCLUDED.snapshot_seq))
+         AND (d.state = 'rejected' OR d.snapshot_event->'data' IS DISTINCT FROM EXCLUDED.snapshot_event->'data')
        RETURNING ma_ho_so`,
       values: [JSON.stringify(items.map((i) => ({ m: i.maHoSo, e: i.event, t: i.time, s: i.seq })))],
     });
