@@ -55,20 +55,32 @@ export async function closedLoop({ port, path, headers, makeBody, concurrency, s
   return { requestsPerSecond: ok / seconds, ok, failed, p50: percentile(lat, 50), p99: percentile(lat, 99) };
 }
 
-/** Open loop: requests sent at `rate` per second for `seconds`, whatever the answers' latency. */
-export async function openLoop({ port, path, headers, makeBody, rate, seconds }) {
+/**
+ * Open loop: requests sent at `rate` per second for `seconds`, whatever the answers' latency. The first
+ * `warmupSeconds` (default 0) are sent at the same rate and not counted, as the closed loop's warm-up: the
+ * server's connections are opened and what the previous phase left behind settles.
+ */
+export async function openLoop({ port, path, headers, makeBody, rate, seconds, warmupSeconds = 0 }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const lat = [];
   let failed = 0;
+  const warm = Math.round(rate * warmupSeconds);
   const total = Math.round(rate * seconds);
   const start = Date.now();
+  let measureStart = start;
   const pending = [];
-  for (let i = 0; i < total; i++) {
+  for (let i = 0; i < warm + total; i++) {
     const due = start + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (i === warm) measureStart = Date.now();
+    const counted = i >= warm;
     pending.push(
-      once(agent, { port, path, headers, body: makeBody(i) }).then((r) => (r.status === 202 ? lat.push(r.ms) : failed++)),
+      once(agent, { port, path, headers, body: makeBody(i) }).then((r) => {
+        if (!counted) return;
+        if (r.status === 202) lat.push(r.ms);
+        else failed++;
+      }),
     );
   }
   await Promise.all(pending);
@@ -78,7 +90,7 @@ export async function openLoop({ port, path, headers, makeBody, rate, seconds })
     sent: total,
     ok: lat.length,
     failed,
-    achievedRate: total / ((Date.now() - start) / 1000),
+    achievedRate: total / ((Date.now() - measureStart) / 1000),
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
   };
