@@ -14,6 +14,8 @@ import type { PaymentRecord } from './payment-record.js';
  * returned by a committed statement are remembered (Settlement.apply, after the call returned), never a
  * negative ("no such order", "still pending"): those can change. What else the row holds (review reason,
  * refunded amount, `updated_at`) may have moved since; no notification's answer depends on it.
+ *
+ * Memory: a VNPAY row with its pay URL is about 1.6 KB of heap; 10,000 rows measured 15.6 MB (issue 16).
  */
 export interface SettledOrders {
   /** The remembered paid row of this order, if any (and marks it most recently used). */
