@@ -168,6 +168,35 @@ export async function waitReady({ logFile, port, pid, timeoutMs }) {
 }
 
 /**
+ * The broker's JVM flags. `test` (default: the tests, CI, `npm start`): fast start and little CPU on two cores —
+ * the serial collector and the C1 compiler only [inferred: kafka-local.md]. `production`: what Kafka's own
+ * scripts give a broker (kafka-server-start.sh's 1 GB heap, kafka-run-class.sh's G1 with 20 ms pause goal and
+ * full JIT), for benches that should not measure the test JVM: after issue 16's bench rounds the test profile
+ * had made 446 young collections averaging 32 ms each, stop-the-world (jstat). Measured once with the hub's
+ * gateway bench: no change in its figures that stands out of the noise (docs/performance.md).
+ * Set it with KAFKA_JVM_PROFILE=production (`node infra/kafka/kafka.mjs stop` first: a running broker is reused).
+ */
+export const JVM_PROFILES = {
+  test: ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'],
+  production: [
+    '-Xms1g',
+    '-Xmx1g',
+    '-server',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:MaxInlineLevel=15',
+  ],
+};
+
+/** The JVM profile of the broker this script started in `dataDir` (undefined: none, or one started elsewhere). */
+export function runningJvmProfile(dataDir = defaultDataDir) {
+  const info = readJson(path.join(dataDir, 'broker.pid'));
+  return info && pidAlive(info.pid) ? (info.jvmProfile ?? 'test') : undefined;
+}
+
+/**
  * Start a broker with its data in `dataDir` (formatted on first use, kept afterwards so a restart keeps
  * the topics and offsets), or reuse one already listening on `port`.
  * @returns {Promise<{brokers: string, pid?: number, reused: boolean, stop: () => Promise<void>}>}
@@ -179,6 +208,7 @@ export async function startKafka({
   timeoutMs = 90_000,
   quiet = false,
   scram,
+  jvmProfile,
 } = {}) {
   const brokers = `127.0.0.1:${port}`;
   if (await isPortOpen(port)) {
@@ -218,24 +248,20 @@ export async function startKafka({
     if (r.status !== 0) throw new Error(`Kafka storage format failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
   const out = openSync(logFile, 'w');
+  const profile = jvmProfile ?? process.env.KAFKA_JVM_PROFILE ?? 'test';
+  if (!(profile in JVM_PROFILES)) throw new Error(`KAFKA_JVM_PROFILE=${profile}: expected test or production`);
   const child = spawn(
     'java',
-    [
-      '-Xms256m',
-      '-Xmx512m',
-      '-XX:+UseSerialGC',
-      '-XX:TieredStopAtLevel=1',
-      '-XX:+ExitOnOutOfMemoryError',
-      ...javaBase(),
-      'kafka.Kafka',
-      propsFile,
-    ],
-    { detached: true, stdio: ['ignore', out, out] },
+    [...JVM_PROFILES[profile], '-XX:+ExitOnOutOfMemoryError', ...javaBase(), 'kafka.Kafka', propsFile],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+    },
   );
   closeSync(out);
   child.unref();
-  writeFileSync(path.join(dataDir, 'broker.pid'), JSON.stringify({ pid: child.pid, port, controllerPort }));
-  if (!quiet) say(`starting broker (pid ${child.pid}) on ${brokers}…`);
+  writeFileSync(path.join(dataDir, 'broker.pid'), JSON.stringify({ pid: child.pid, port, controllerPort, jvmProfile: profile }));
+  if (!quiet) say(`starting broker (pid ${child.pid}, JVM profile ${profile}) on ${brokers}…`);
   const t0 = Date.now();
   try {
     await waitReady({ logFile, port, pid: child.pid, timeoutMs });

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
-import { startKafka } from '../../infra/kafka/kafka.mjs';
+import { runningJvmProfile, startKafka } from '../../infra/kafka/kafka.mjs';
 import { ensurePostgresDaemon } from '../../infra/postgres/postgres.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,7 +27,8 @@ if (process.env.BENCH_KAFKAJS === 'original' && !process.env.LT_BENCH_KAFKAJS_DI
   process.exit(r.status ?? 1);
 }
 
-const kafka = process.env.KAFKA_BROKERS ? { brokers: process.env.KAFKA_BROKERS, stop: async () => {} } : await startKafka({});
+const ownBroker = !process.env.KAFKA_BROKERS;
+const kafka = ownBroker ? await startKafka({}) : { brokers: process.env.KAFKA_BROKERS, stop: async () => {} };
 const pg = await ensurePostgresDaemon({});
 const env = { brokers: kafka.brokers, databaseUrl: pg.url };
 process.env.KAFKA_BROKERS = kafka.brokers;
@@ -35,6 +36,15 @@ process.env.DATABASE_URL = pg.url;
 
 log(
   `bench on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), node ${process.version}; figures vary with machine load`,
+);
+// The local broker's JVM flags move the figures (infra/kafka/kafka.mjs JVM_PROFILES): say which ones ran.
+const profile = ownBroker ? runningJvmProfile() : undefined;
+log(
+  profile === 'production'
+    ? "broker: local, JVM profile production (Kafka's own heap and G1 flags)"
+    : profile === 'test'
+      ? 'broker: local, JVM profile test (serial GC, C1 only: start-up over throughput); for figures, `node infra/kafka/kafka.mjs stop` then KAFKA_JVM_PROFILE=production'
+      : `broker: ${kafka.brokers} (not started by this checkout: its JVM flags are its own)`,
 );
 if (process.env.LT_BENCH_KAFKAJS_DIR)
   log(
