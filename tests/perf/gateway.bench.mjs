@@ -13,7 +13,7 @@
 // (GATEWAY_SINGLE_ITEM_PUBLISH=transaction, the gateway before issue 16's last change); `claims-unbounded`,
 // `claims1`, `claims4` = the idempotency store's claim statements in flight at once (default 2; unbounded =
 // a statement per event-loop turn, as before).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,17 @@ const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const range = (xs, d = 0) => `${f(Math.min(...xs), d)}–${f(Math.max(...xs), d)}`;
 
 export async function run(log, { brokers, databaseUrl }) {
+  if (process.env.GC_LOG) {
+    // The load generator's own pauses count in every latency it measures.
+    const { PerformanceObserver } = await import('node:perf_hooks');
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        if (e.duration > 30)
+          process.stderr.write(
+            `[gc load-generator] ${e.detail?.kind} ${e.duration.toFixed(0)} ms at ${new Date().toISOString().slice(11, 23)}\n`,
+          );
+    }).observe({ entryTypes: ['gc'] });
+  }
   const ns = `bench-${randomBytes(4).toString('hex')}.`;
   const topic = `${ns}dossier.events.v1`;
   const perfTopic = `${ns}producer-perf`;
@@ -182,6 +193,13 @@ export async function run(log, { brokers, databaseUrl }) {
   }
   for (const h of hubs) {
     const halfRate = results[`${h}/1`].eventsPerSecond / 2;
+    if (process.env.BENCH_SYNC !== '0') {
+      // The rounds before wrote hundreds of MB into the broker's log; the kernel writes them back to disk in
+      // the seconds after, and Postgres's commits (the idempotency claims) wait behind that writeback.
+      const t = Date.now();
+      spawnSync('sync');
+      log(`  (sync: the page cache's dirty data written back in ${Date.now() - t} ms before the half-peak run)`);
+    }
     log(`  ${h}, 1-item requests at half its median peak rate (${halfRate.toFixed(0)} req/s), ${SECONDS} s…`);
     results[`${h}/1@half`] = await openLoop({
       port: servers[h].port,
