@@ -94,24 +94,5 @@ if (MODE === 'baseline') {
 }
 process.stdout.write('READY\n');
 if (process.listenerCount('SIGTERM') === 0) process.on('SIGTERM', () => process.exit(0));
-// GC_LOG=1: garbage collections over 30 ms and event-loop stalls over 60 ms to stderr (what a latency tail is made of).
-if (process.env.GC_LOG) {
-  const { PerformanceObserver } = await import('node:perf_hooks');
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries())
-      if (e.duration > 30)
-        process.stderr.write(
-          `[gc ${MODE} ${process.pid}] ${e.detail?.kind} ${e.duration.toFixed(0)} ms at ${new Date().toISOString().slice(11, 23)}\n`,
-        );
-  }).observe({ entryTypes: ['gc'] });
-  const { monitorEventLoopDelay } = await import('node:perf_hooks');
-  const h = monitorEventLoopDelay({ resolution: 10 });
-  h.enable();
-  setInterval(() => {
-    if (h.max > 60e6)
-      process.stderr.write(
-        `[loop ${process.pid}] max delay ${(h.max / 1e6).toFixed(0)} ms at ${new Date().toISOString().slice(11, 23)}\n`,
-      );
-    h.reset();
-  }, 1000).unref();
-}
+// GC_LOG=1: this server's GC pauses and event-loop stalls to stderr (load.mjs logPauses).
+if (process.env.GC_LOG) (await import('./load.mjs')).logPauses(`${MODE} ${process.pid}`);

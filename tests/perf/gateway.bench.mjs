@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { closedLoop, openLoop } from './load.mjs';
+import { closedLoop, logPauses, openLoop } from './load.mjs';
 import { kafkaProducerPerf } from './kafka-producer-perf.mjs';
 import { freePort } from '../../infra/kafka/kafka.mjs';
 
@@ -85,17 +85,7 @@ const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const range = (xs, d = 0) => `${f(Math.min(...xs), d)}–${f(Math.max(...xs), d)}`;
 
 export async function run(log, { brokers, databaseUrl }) {
-  if (process.env.GC_LOG) {
-    // The load generator's own pauses count in every latency it measures.
-    const { PerformanceObserver } = await import('node:perf_hooks');
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries())
-        if (e.duration > 30)
-          process.stderr.write(
-            `[gc load-generator] ${e.detail?.kind} ${e.duration.toFixed(0)} ms at ${new Date().toISOString().slice(11, 23)}\n`,
-          );
-    }).observe({ entryTypes: ['gc'] });
-  }
+  if (process.env.GC_LOG) logPauses('load-generator');
   const ns = `bench-${randomBytes(4).toString('hex')}.`;
   const topic = `${ns}dossier.events.v1`;
   const perfTopic = `${ns}producer-perf`;

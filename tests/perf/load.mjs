@@ -1,6 +1,7 @@
 // Small HTTP load generator for the benches: closed loop (N requests in flight) or open loop (a fixed
 // rate), over keep-alive connections on loopback. Bounded in count and time; stops by itself.
 import http from 'node:http';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -94,4 +95,23 @@ export async function openLoop({ port, path, headers, makeBody, rate, seconds, w
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
   };
+}
+
+/**
+ * GC_LOG=1 in the benches: this process's garbage collections over 30 ms and event-loop stalls over 60 ms to
+ * stderr, labelled — what a latency tail is made of (the load generator's own pauses count in every latency it
+ * measures).
+ */
+export function logPauses(label) {
+  const at = () => new Date().toISOString().slice(11, 23);
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      if (e.duration > 30) process.stderr.write(`[gc ${label}] ${e.detail?.kind} ${e.duration.toFixed(0)} ms at ${at()}\n`);
+  }).observe({ entryTypes: ['gc'] });
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  setInterval(() => {
+    if (h.max > 60e6) process.stderr.write(`[loop ${label}] max delay ${(h.max / 1e6).toFixed(0)} ms at ${at()}\n`);
+    h.reset();
+  }, 1000).unref();
 }

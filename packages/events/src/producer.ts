@@ -79,6 +79,17 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** Connects `p`; if that fails, releases what it opened and throws. */
+async function connected(p: Producer): Promise<Producer> {
+  try {
+    await p.connect();
+  } catch (err) {
+    await p.disconnect().catch(() => {});
+    throw err;
+  }
+  return p;
+}
+
 function groupByTopic(batch: Pending[]): Map<string, Message[]> {
   const byTopic = new Map<string, Message[]>();
   for (const item of batch) {
@@ -188,13 +199,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     if (single.producer) return single.producer;
     single.connecting ??= (async () => {
       // maxInFlightRequests 1: kafkajs keeps an idempotent producer's order only with one request in flight.
-      const p = opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      try {
-        await p.connect();
-      } catch (err) {
-        await p.disconnect().catch(() => {});
-        throw err;
-      }
+      const p = await connected(opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
       single.producer = p;
       return p;
     })().finally(() => {
@@ -262,12 +267,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
         // kafkajs uses the retry schedule, so a 200 ms start would cap us at ~5 transactions/s.
         retry: { retries: 10, initialRetryTime: 10, maxRetryTime: 1_000, factor: 0.2, multiplier: 2 },
       });
-      try {
-        await p.connect();
-      } catch (err) {
-        await p.disconnect().catch(() => {});
-        throw err;
-      }
+      await connected(p);
       lane.producer = p;
       ok = true;
       return p;
