@@ -126,8 +126,6 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
   const laneCount = Math.max(1, opts.lanes ?? 2);
   let ok = false;
   let closed = false;
-  const queue: Pending[] = [];
-  let timer: NodeJS.Timeout | undefined;
 
   const published = opts.metrics
     ? new Counter({
@@ -149,44 +147,8 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
       })
     : undefined;
 
-  /** One transactional producer and the loop that drains the shared queue through it. */
-  interface Lane {
-    /**
-     * Kept across reconnects: after a failed transaction the lane's next producer registers with the same
-     * transactional id, and that registration makes the coordinator abort the transaction the failure left
-     * open (e.g. a broker died mid-commit) at once. A fresh id would leave it open until its timeout, and
-     * while it is open the partitions it touched hold every read_committed consumer (national-sync
-     * included) at its first record: nothing committed after it is readable for up to transactionTimeout.
-     */
-    transactionalId: string;
-    producer: Producer | undefined;
-    connecting: Promise<Producer> | undefined;
-    running: Promise<void> | undefined;
-  }
-  const lanes: Lane[] = Array.from({ length: laneCount }, () => ({
-    transactionalId: `${opts.transactionalIdPrefix}-${randomUUID()}`,
-    producer: undefined,
-    connecting: undefined,
-    running: undefined,
-  }));
-
-  const singleMode = opts.singleRecords ?? 'transaction';
-  /**
-   * The idempotent producer of single records (`singleRecords: 'idempotent'`), its queue and its drain loop.
-   * Its producer is replaced after any failed send: an idempotent producer that gave up does not know whether
-   * the broker wrote the batch, so its sequence numbers may be behind the broker's, and the broker would
-   * take a later batch with a reused sequence for a duplicate of the lost one — answer it and drop it. A new
-   * producer gets a new producer id and starts its sequences afresh.
-   */
-  const single = {
-    queue: [] as Pending[],
-    timer: undefined as NodeJS.Timeout | undefined,
-    producer: undefined as Producer | undefined,
-    connecting: undefined as Promise<Producer> | undefined,
-    running: undefined as Promise<void> | undefined,
-  };
   const singleSeconds =
-    opts.metrics && singleMode === 'idempotent'
+    opts.metrics && opts.singleRecords === 'idempotent'
       ? new Histogram({
           name: 'kafka_single_send_seconds',
           help: 'time to send one group of single-record publishes (idempotent producer, no transaction)',
@@ -195,79 +157,66 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
         })
       : undefined;
 
-  async function getSingleProducer(): Promise<Producer> {
-    if (single.producer) return single.producer;
-    single.connecting ??= (async () => {
-      // maxInFlightRequests 1: kafkajs keeps an idempotent producer's order only with one request in flight.
-      const p = await connected(opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
-      single.producer = p;
-      return p;
-    })().finally(() => {
-      single.connecting = undefined;
-    });
-    return single.connecting;
+  /** One producer and the loop that drains its group's queue through it. */
+  interface Lane {
+    /**
+     * Transactional lanes only. Kept across reconnects: after a failed transaction the lane's next producer
+     * registers with the same transactional id, and that registration makes the coordinator abort the
+     * transaction the failure left open (e.g. a broker died mid-commit) at once. A fresh id would leave it
+     * open until its timeout, and while it is open the partitions it touched hold every read_committed
+     * consumer (national-sync included) at its first record: nothing committed after it is readable for up
+     * to transactionTimeout.
+     * Without one (the single-record lane), the lane's producer is idempotent only, and it too is replaced
+     * after any failed send: an idempotent producer that gave up does not know whether the broker wrote the
+     * batch, so its sequence numbers may be behind the broker's, and the broker would take a later batch with
+     * a reused sequence for a duplicate of the lost one — answer it and drop it. A new producer gets a new
+     * producer id and starts its sequences afresh.
+     */
+    transactionalId?: string;
+    producer: Producer | undefined;
+    connecting: Promise<Producer> | undefined;
+    running: Promise<void> | undefined;
   }
-
-  async function sendSingles(batch: Pending[]): Promise<void> {
-    const byTopic = groupByTopic(batch);
-    const started = process.hrtime.bigint();
-    try {
-      const p = await getSingleProducer();
-      await p.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-      ok = true;
-      singleSeconds?.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      for (const [topic, messages] of byTopic) published?.inc({ topic }, messages.length);
-      for (const item of batch) item.resolve();
-    } catch (err) {
-      ok = false;
-      failures?.inc();
-      log.error({ err, messages: batch.length }, 'kafka send of single records failed');
-      const p = single.producer;
-      single.producer = undefined;
-      if (p) await p.disconnect().catch(() => {});
-      const e = new HubError(
-        'LT_KAFKA_UNAVAILABLE',
-        `Kafka did not acknowledge the write (it may still have been written; a resend is absorbed): ${(err as Error).message}`,
-        {
-          kind: 'unavailable',
-          retriable: true,
-          cause: err,
-          messageVi: 'Kafka không xác nhận việc ghi (có thể đã được ghi; gửi lại an toàn)',
-        },
-      );
-      for (const item of batch) item.reject(e);
-    }
+  /** Lanes taking turns on one queue, started `lingerMs` after a publish so concurrent ones can join. */
+  interface LaneGroup {
+    queue: Pending[];
+    lanes: Lane[];
+    timer: NodeJS.Timeout | undefined;
   }
-
-  async function runSingles(): Promise<void> {
-    while (single.queue.length > 0) await sendSingles(takeBatch(single.queue));
-    single.running = undefined;
-  }
-
-  function kickSingles(): void {
-    if (single.timer || single.running) return;
-    single.timer = setTimeout(() => {
-      single.timer = undefined;
-      single.running = runSingles().then(() => {
-        if (single.queue.length > 0) kickSingles();
-      });
-    }, lingerMs);
-  }
+  const newLane = (transactionalId?: string): Lane => ({
+    ...(transactionalId ? { transactionalId } : {}),
+    producer: undefined,
+    connecting: undefined,
+    running: undefined,
+  });
+  const transactions: LaneGroup = {
+    queue: [],
+    lanes: Array.from({ length: laneCount }, () => newLane(`${opts.transactionalIdPrefix}-${randomUUID()}`)),
+    timer: undefined,
+  };
+  /** `singleRecords: 'idempotent'`: publishes of exactly one record, through one idempotent producer. */
+  const singles: LaneGroup | undefined =
+    opts.singleRecords === 'idempotent' ? { queue: [], lanes: [newLane()], timer: undefined } : undefined;
+  const groups = singles ? [transactions, singles] : [transactions];
 
   async function getProducer(lane: Lane): Promise<Producer> {
     if (lane.producer) return lane.producer;
     lane.connecting ??= (async () => {
-      const p = opts.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        transactionalId: lane.transactionalId,
-        transactionTimeout: 30_000,
-        // Right after a commit the coordinator is still writing markers, and the next transaction's
-        // AddPartitionsToTxn gets CONCURRENT_TRANSACTIONS; the Java client retries that after 20 ms.
-        // kafkajs uses the retry schedule, so a 200 ms start would cap us at ~5 transactions/s.
-        retry: { retries: 10, initialRetryTime: 10, maxRetryTime: 1_000, factor: 0.2, multiplier: 2 },
-      });
-      await connected(p);
+      const p = await connected(
+        lane.transactionalId
+          ? opts.kafka.producer({
+              idempotent: true,
+              maxInFlightRequests: 1,
+              transactionalId: lane.transactionalId,
+              transactionTimeout: 30_000,
+              // Right after a commit the coordinator is still writing markers, and the next transaction's
+              // AddPartitionsToTxn gets CONCURRENT_TRANSACTIONS; the Java client retries that after 20 ms.
+              // kafkajs uses the retry schedule, so a 200 ms start would cap us at ~5 transactions/s.
+              retry: { retries: 10, initialRetryTime: 10, maxRetryTime: 1_000, factor: 0.2, multiplier: 2 },
+            })
+          : // maxInFlightRequests 1: kafkajs keeps an idempotent producer's order only with one request in flight.
+            opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }),
+      );
       lane.producer = p;
       ok = true;
       return p;
@@ -277,73 +226,91 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     return lane.connecting;
   }
 
-  /** After a failed transaction the producer may be fenced or mid-abort: start afresh on the next call. */
+  /** After a failed send the producer may be fenced, mid-abort or unsure of its sequences: start afresh next call. */
   async function reset(lane: Lane): Promise<void> {
     const p = lane.producer;
     lane.producer = undefined;
     if (p) await p.disconnect().catch(() => {});
   }
 
+  /** One transaction (or, on the single-record lane, one idempotent send) for the batch. */
   async function flushBatch(lane: Lane, batch: Pending[]): Promise<void> {
     const byTopic = groupByTopic(batch);
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const started = process.hrtime.bigint();
     try {
       const p = await getProducer(lane);
-      const txn = await p.transaction();
-      try {
-        await txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-        await txn.commit();
-      } catch (err) {
-        await txn.abort().catch(() => {});
-        throw err;
+      if (lane.transactionalId) {
+        const txn = await p.transaction();
+        try {
+          await txn.sendBatch({ acks: -1, topicMessages });
+          await txn.commit();
+        } catch (err) {
+          await txn.abort().catch(() => {});
+          throw err;
+        }
+      } else {
+        await p.sendBatch({ acks: -1, topicMessages });
       }
       ok = true;
-      txnSeconds?.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      (lane.transactionalId ? txnSeconds : singleSeconds)?.observe(Number(process.hrtime.bigint() - started) / 1e9);
       for (const [topic, messages] of byTopic) published?.inc({ topic }, messages.length);
       for (const item of batch) item.resolve();
     } catch (err) {
       ok = false;
       failures?.inc();
-      log.error({ err, messages: batch.reduce((n, b) => n + b.messages.length, 0) }, 'kafka transaction failed');
+      const messages = batch.reduce((n, b) => n + b.messages.length, 0);
+      log.error({ err, messages }, lane.transactionalId ? 'kafka transaction failed' : 'kafka send of single records failed');
       await reset(lane);
-      const e = new HubError('LT_KAFKA_UNAVAILABLE', `Kafka did not acknowledge the write: ${(err as Error).message}`, {
-        kind: 'unavailable',
-        retriable: true,
-        cause: err,
-        messageVi: 'Kafka không xác nhận việc ghi; chưa có gì được công bố',
-      });
+      const e = lane.transactionalId
+        ? new HubError('LT_KAFKA_UNAVAILABLE', `Kafka did not acknowledge the write: ${(err as Error).message}`, {
+            kind: 'unavailable',
+            retriable: true,
+            cause: err,
+            messageVi: 'Kafka không xác nhận việc ghi; chưa có gì được công bố',
+          })
+        : new HubError(
+            'LT_KAFKA_UNAVAILABLE',
+            `Kafka did not acknowledge the write (it may still have been written; a resend is absorbed): ${(err as Error).message}`,
+            {
+              kind: 'unavailable',
+              retriable: true,
+              cause: err,
+              messageVi: 'Kafka không xác nhận việc ghi (có thể đã được ghi; gửi lại an toàn)',
+            },
+          );
       for (const item of batch) item.reject(e);
     }
   }
 
-  /** Takes everything queued in `from` (up to maxBatch messages) for one transaction or send. */
-  function takeBatch(from: Pending[]): Pending[] {
+  /** Takes everything queued (up to maxBatch messages) for one transaction or send. */
+  function takeBatch(queue: Pending[]): Pending[] {
     const batch: Pending[] = [];
     let n = 0;
-    while (from.length > 0 && (batch.length === 0 || n + from[0]!.messages.length <= maxBatch)) {
-      const item = from.shift()!;
+    while (queue.length > 0 && (batch.length === 0 || n + queue[0]!.messages.length <= maxBatch)) {
+      const item = queue.shift()!;
       n += item.messages.length;
       batch.push(item);
     }
     return batch;
   }
 
-  /** A lane drains the queue until it is empty; whatever arrives meanwhile goes into its next transaction. */
-  async function runLane(lane: Lane): Promise<void> {
-    while (queue.length > 0) await flushBatch(lane, takeBatch(queue));
+  /** A lane drains its group's queue until it is empty; whatever arrives meanwhile goes into its next batch. */
+  async function runLane(group: LaneGroup, lane: Lane): Promise<void> {
+    while (group.queue.length > 0) await flushBatch(lane, takeBatch(group.queue));
     lane.running = undefined;
     // Requests that arrived while every lane was busy wait for the next kick; make sure there is one.
-    if (queue.length > 0) kick();
+    if (group.queue.length > 0) kick(group);
   }
 
-  /** After `lingerMs` (so concurrent requests can join), every idle lane starts draining. */
-  function kick(): void {
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      for (const lane of lanes) {
-        if (queue.length === 0) break;
-        if (!lane.running) lane.running = runLane(lane);
+  /** After `lingerMs` (so concurrent requests can join), every idle lane of the group starts draining. */
+  function kick(group: LaneGroup): void {
+    if (group.timer) return;
+    group.timer = setTimeout(() => {
+      group.timer = undefined;
+      for (const lane of group.lanes) {
+        if (group.queue.length === 0) break;
+        if (!lane.running) lane.running = runLane(group, lane);
       }
     }, lingerMs);
   }
@@ -359,23 +326,16 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
       );
     }
     if (messages.length === 0) return Promise.resolve();
+    const group = messages.length === 1 && singles ? singles : transactions;
     return new Promise<void>((resolve, reject) => {
-      if (messages.length === 1 && singleMode === 'idempotent') {
-        single.queue.push({ topic, messages, resolve, reject });
-        kickSingles();
-      } else {
-        queue.push({ topic, messages, resolve, reject });
-        kick();
-      }
+      group.queue.push({ topic, messages, resolve, reject });
+      kick(group);
     });
   }
 
   return {
     async connect() {
-      await Promise.all([
-        ...lanes.map((lane) => getProducer(lane)),
-        ...(singleMode === 'idempotent' ? [getSingleProducer()] : []),
-      ]);
+      await Promise.all(groups.flatMap((g) => g.lanes.map((lane) => getProducer(lane))));
     },
     publish(topic, events) {
       return enqueue(
@@ -400,24 +360,17 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
     healthy: () => ok,
     async disconnect() {
       closed = true;
-      // Whatever was accepted into the queue is still committed (or rejected) before we go.
-      if (timer) {
-        clearTimeout(timer);
-        timer = undefined;
-        if (queue.length > 0 && !lanes[0]!.running) lanes[0]!.running = runLane(lanes[0]!);
+      // Whatever was accepted into a queue is still committed (or rejected) before we go.
+      const lanes = groups.flatMap((g) => g.lanes);
+      for (const g of groups) {
+        if (!g.timer) continue;
+        clearTimeout(g.timer);
+        g.timer = undefined;
+        if (g.queue.length > 0 && !g.lanes[0]!.running) g.lanes[0]!.running = runLane(g, g.lanes[0]!);
       }
-      if (single.timer) {
-        clearTimeout(single.timer);
-        single.timer = undefined;
-        if (single.queue.length > 0 && !single.running) single.running = runSingles();
-      }
-      while (lanes.some((l) => l.running !== undefined) || single.running !== undefined)
-        await Promise.all([...lanes.map((l) => l.running), single.running]);
-      await Promise.all(lanes.map((lane) => reset(lane)));
-      await single.connecting?.catch(() => undefined);
-      const p = single.producer;
-      single.producer = undefined;
-      if (p) await p.disconnect().catch(() => {});
+      while (lanes.some((l) => l.running !== undefined)) await Promise.all(lanes.map((l) => l.running));
+      await Promise.all(lanes.map((l) => l.connecting?.catch(() => undefined)));
+      await Promise.all(lanes.map((l) => reset(l)));
     },
   };
 }
